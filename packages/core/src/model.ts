@@ -1,0 +1,232 @@
+import * as z from 'zod/mini';
+
+// The domain model. Schemas are the source of truth (zod/mini keeps the browser bundle small); the
+// types are inferred from them, and the same schemas validate transport data where it enters.
+// Every time is epoch milliseconds, so values cross JSON unchanged.
+
+/** Which Meta messaging product a channel, customer or event belongs to. */
+export const platformSchema = z.enum(['messenger', 'instagram']);
+export type Platform = z.infer<typeof platformSchema>;
+
+/**
+ * A channel's health. `active` sends and syncs; `expiring` still works but its token or data access
+ * ends soon; `expired`, `revoked` and `missing_permissions` need the admin to reauthorize;
+ * `unsubscribed` lost its webhook subscription (repairable by re-subscribing); `blocked` was paused by
+ * a policy-enforcement event; `deactivated` was paused by an admin; `disconnected` keeps history read-only.
+ */
+export const channelStatusSchema = z.enum([
+  'active',
+  'expiring',
+  'expired',
+  'revoked',
+  'missing_permissions',
+  'unsubscribed',
+  'blocked',
+  'deactivated',
+  'disconnected',
+]);
+export type ChannelStatus = z.infer<typeof channelStatusSchema>;
+
+/** Per-channel preferences an admin sets in `<ChannelSettings>`. */
+export const channelSettingsSchema = z.object({
+  /** `until-resolved` appends to the open conversation; `intermission` opens a new one after silence. */
+  threading: z.union([
+    z.object({ mode: z.literal('until-resolved') }),
+    z.object({ mode: z.literal('intermission'), minutes: z.number().check(z.minimum(1), z.maximum(1440)) }),
+  ]),
+  /** The app has Meta's Human Agent permission: replies allowed for 7 days instead of 24 h. */
+  humanAgent: z.boolean(),
+  /** A stricter outbound text limit than Meta's (e.g. 1600); null keeps the rules profile's limit. */
+  textMaxLength: z.nullable(z.number().check(z.int(), z.minimum(1), z.maximum(2000))),
+  /** Outbound attachment size caps in bytes by kind; a missing kind keeps the profile's limit. */
+  attachmentMaxBytes: z.partialRecord(
+    z.enum(['image', 'video', 'audio', 'file']),
+    z.number().check(z.int(), z.minimum(1)),
+  ),
+  /** Agents who work this channel; empty means every agent. */
+  agentIds: z.array(z.string()),
+});
+export type ChannelSettings = z.infer<typeof channelSettingsSchema>;
+
+/**
+ * A connected Facebook Page or Instagram professional account. Safe to send to a browser: the page
+ * access token and app secret never live on this object (see `Store.credentials`).
+ */
+export const channelSchema = z.object({
+  /** The Page id or Instagram account id (`entry.id` in webhooks). */
+  id: z.string(),
+  platform: platformSchema,
+  name: z.string(),
+  pictureUrl: z.optional(z.string()),
+  /** The Meta app this channel is connected through; one host may serve several apps (tenants). */
+  appId: z.string(),
+  /** The host's organisation (tenant) that owns this channel. */
+  organizationId: z.optional(z.string()),
+  status: channelStatusSchema,
+  /** Why the status is what it is, fit to show an admin ("Password changed", "Permission removed: pages_messaging"). */
+  statusReason: z.optional(z.string()),
+  tokenExpiresAt: z.nullable(z.number()),
+  dataAccessExpiresAt: z.nullable(z.number()),
+  missingPermissions: z.array(z.string()),
+  settings: channelSettingsSchema,
+  connectedAt: z.number(),
+  updatedAt: z.number(),
+});
+export type Channel = z.infer<typeof channelSchema>;
+
+/** A person who wrote to a channel: PSID on Messenger, IGSID on Instagram. */
+export const customerSchema = z.object({
+  /** Pagedesk's id: `${channelId}:${psid}`. */
+  id: z.string(),
+  channelId: z.string(),
+  platform: platformSchema,
+  /** The page-scoped id (PSID / IGSID). */
+  psid: z.string(),
+  name: z.optional(z.string()),
+  firstName: z.optional(z.string()),
+  lastName: z.optional(z.string()),
+  username: z.optional(z.string()),
+  avatarUrl: z.optional(z.string()),
+  /** `unknown` until looked up; `unavailable` when Meta refused (phone-only, no consent): retried later. */
+  profileStatus: z.enum(['unknown', 'fetched', 'unavailable']),
+  profileFetchedAt: z.optional(z.number()),
+  createdAt: z.number(),
+});
+export type Customer = z.infer<typeof customerSchema>;
+
+export const attachmentKindSchema = z.enum([
+  'image',
+  'gif',
+  'video',
+  'audio',
+  'file',
+  'sticker',
+  'location',
+  'fallback',
+  'template',
+  'share',
+  'story_mention',
+]);
+export type AttachmentKind = z.infer<typeof attachmentKindSchema>;
+
+/** One attachment of a message. `url` is Meta's CDN URL inbound, or the host's URL outbound. */
+export const attachmentSchema = z.object({
+  kind: attachmentKindSchema,
+  url: z.optional(z.string()),
+  name: z.optional(z.string()),
+  mimeType: z.optional(z.string()),
+  size: z.optional(z.number()),
+  /** Fallback and share titles (a shared link's page title, a post's caption). */
+  title: z.optional(z.string()),
+  stickerId: z.optional(z.string()),
+  coordinates: z.optional(z.object({ lat: z.number(), long: z.number() })),
+  /** For `share`: what was shared (`reel`, `ig_reel`, `post`, `ig_post`, `story`...). */
+  shareType: z.optional(z.string()),
+  /** Template or product payload as Meta sent it. */
+  payload: z.optional(z.unknown()),
+  /** A reusable upload id (outbound). */
+  attachmentId: z.optional(z.string()),
+});
+export type Attachment = z.infer<typeof attachmentSchema>;
+
+/** Outbound delivery progress. Inbound messages are always `delivered`. */
+export const deliveryStateSchema = z.enum(['pending', 'sent', 'delivered', 'read', 'failed']);
+export type DeliveryState = z.infer<typeof deliveryStateSchema>;
+
+export const reactionSchema = z.object({
+  emoji: z.string(),
+  /** Meta's name for it: love, like, smile, wow, sad, angry, dislike, other. */
+  name: z.optional(z.string()),
+  by: z.enum(['customer', 'page']),
+  at: z.number(),
+});
+export type Reaction = z.infer<typeof reactionSchema>;
+
+/** Who wrote a message, so an inbox can say "Ana (agent)", "Sent from Meta Business Suite". */
+export const authorSchema = z.object({
+  kind: z.enum(['customer', 'agent', 'page', 'app']),
+  agentId: z.optional(z.string()),
+  name: z.optional(z.string()),
+  /** For echoes: the app that sent it (263902037430900 is Meta's Page Inbox). */
+  appId: z.optional(z.string()),
+});
+export type Author = z.infer<typeof authorSchema>;
+
+/** A typed reason a send failed, safe to show an agent. */
+export const failureSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  retryable: z.boolean(),
+  graphCode: z.optional(z.number()),
+  graphSubcode: z.optional(z.number()),
+});
+export type Failure = z.infer<typeof failureSchema>;
+
+export const messageSchema = z.object({
+  /** Pagedesk's id; for outbound messages it travels in Send API `metadata` and returns in the echo. */
+  id: z.string(),
+  conversationId: z.string(),
+  channelId: z.string(),
+  /** inbound: from the customer; outbound: sent through Pagedesk; echo: sent by the page from another tool. */
+  direction: z.enum(['inbound', 'outbound', 'echo']),
+  /** Meta's message id, once known. */
+  mid: z.optional(z.string()),
+  text: z.optional(z.string()),
+  attachments: z.array(attachmentSchema),
+  replyTo: z.optional(z.object({ mid: z.string(), messageId: z.optional(z.string()) })),
+  quickReplyPayload: z.optional(z.string()),
+  quickReplies: z.optional(z.array(z.object({ title: z.string(), payload: z.string() }))),
+  postback: z.optional(z.object({ title: z.optional(z.string()), payload: z.optional(z.string()) })),
+  /** Why the customer arrived (m.me ref, ad), when Meta said. */
+  referral: z.optional(z.object({ source: z.optional(z.string()), ref: z.optional(z.string()), adId: z.optional(z.string()) })),
+  reactions: z.array(reactionSchema),
+  delivery: deliveryStateSchema,
+  failure: z.optional(failureSchema),
+  editCount: z.optional(z.number()),
+  unsent: z.optional(z.boolean()),
+  author: authorSchema,
+  /** What the Send API was told (outbound): RESPONSE or MESSAGE_TAG + HUMAN_AGENT. */
+  messagingType: z.optional(z.enum(['RESPONSE', 'UPDATE', 'MESSAGE_TAG'])),
+  tag: z.optional(z.string()),
+  /** Imported from history on connect: never notifies anyone. */
+  imported: z.optional(z.boolean()),
+  /** When the customer (inbound) or the agent (outbound) created it. */
+  createdAt: z.number(),
+  sentAt: z.optional(z.number()),
+  deliveredAt: z.optional(z.number()),
+  readAt: z.optional(z.number()),
+  updatedAt: z.number(),
+});
+export type Message = z.infer<typeof messageSchema>;
+export type MessageDirection = Message['direction'];
+
+export const conversationSchema = z.object({
+  id: z.string(),
+  channelId: z.string(),
+  platform: platformSchema,
+  customerId: z.string(),
+  /** `message` for direct messages; `comment` for a comment thread under a post. */
+  source: z.enum(['message', 'comment']),
+  status: z.enum(['open', 'resolved']),
+  assigneeId: z.nullable(z.string()),
+  unreadCount: z.number(),
+  /** The customer's last inbound action that counts for the messaging window (never an echo). */
+  lastInboundAt: z.nullable(z.number()),
+  lastOutboundAt: z.nullable(z.number()),
+  lastMessageAt: z.number(),
+  /** A short text of the newest message for the conversation list. */
+  preview: z.optional(z.string()),
+  /** Comment conversations: the comment, its post, and whether the one private reply was used. */
+  comment: z.optional(
+    z.object({
+      commentId: z.string(),
+      postId: z.string(),
+      permalink: z.optional(z.string()),
+      privateReplySentAt: z.nullable(z.number()),
+    }),
+  ),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  resolvedAt: z.nullable(z.number()),
+});
+export type Conversation = z.infer<typeof conversationSchema>;

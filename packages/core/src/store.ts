@@ -1,0 +1,93 @@
+import type { Channel, Conversation, Customer, DeliveryState, Message, Platform } from './model.js';
+
+// The persistence seam. `memoryStore()` is the embedded default; PostgreSQL or anything else plugs in
+// by implementing this interface and passing the contract suite in `@pagedesk/core/testing`.
+// Every method is async so any engine fits; every write is an upsert by id, so replays are harmless.
+
+/** One page of a cursor-paged list; `nextCursor` is null on the last page. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Filters of the conversation list; results are ordered by `lastMessageAt` descending, then id. */
+export interface ConversationQuery {
+  channelId?: string;
+  platform?: Platform;
+  source?: Conversation['source'];
+  status?: Conversation['status'];
+  /** A user id, or null for unassigned conversations. */
+  assigneeId?: string | null;
+  /** Only conversations with unread messages. */
+  unread?: boolean;
+  /** Case-insensitive match on the customer's name or username, or the preview text. */
+  search?: string;
+  cursor?: string;
+  /** At most 100; 25 when omitted. */
+  limit?: number;
+}
+
+/** Messages of one conversation, newest first; `before` is the cursor of the previous page. */
+export interface MessageQuery {
+  before?: string;
+  limit?: number;
+}
+
+/** Server-side secrets of a channel. Never leaves the server. */
+export interface ChannelCredentials {
+  /** The page access token (or Instagram user token on the Instagram Login route). */
+  accessToken: string;
+  /** The app-scoped id of the admin who connected the page, for deauthorize callbacks. */
+  connectedByUserId?: string;
+}
+
+export interface Store {
+  channels: {
+    get(id: string): Promise<Channel | undefined>;
+    list(): Promise<Channel[]>;
+    put(channel: Channel): Promise<void>;
+  };
+  credentials: {
+    get(channelId: string): Promise<ChannelCredentials | undefined>;
+    put(channelId: string, credentials: ChannelCredentials): Promise<void>;
+    delete(channelId: string): Promise<void>;
+  };
+  customers: {
+    get(id: string): Promise<Customer | undefined>;
+    put(customer: Customer): Promise<void>;
+  };
+  conversations: {
+    get(id: string): Promise<Conversation | undefined>;
+    /**
+     * The most recent conversation of a customer on a channel for a source (and, for comments, a post),
+     * whatever its status; the inbox decides whether to append to it or open a new one.
+     */
+    findLatest(query: {
+      channelId: string;
+      customerId: string;
+      source: Conversation['source'];
+      postId?: string;
+    }): Promise<Conversation | undefined>;
+    list(query: ConversationQuery): Promise<Page<Conversation>>;
+    put(conversation: Conversation): Promise<void>;
+  };
+  messages: {
+    get(id: string): Promise<Message | undefined>;
+    /** A message by Meta's id on a channel. */
+    getByMid(channelId: string, mid: string): Promise<Message | undefined>;
+    list(conversationId: string, query?: MessageQuery): Promise<Page<Message>>;
+    /**
+     * Outbound and echo messages of a conversation created at or before `upTo` whose delivery state is
+     * earlier than `state` in pending → sent → delivered → read (failed ones are never moved).
+     */
+    listBehind(conversationId: string, upTo: number, state: DeliveryState): Promise<Message[]>;
+    /** Messages still `pending` (a crash between recording and sending leaves some): oldest first. */
+    listPending(limit?: number): Promise<Message[]>;
+    put(message: Message): Promise<void>;
+  };
+  /** Ids of webhook events already applied, so a redelivery changes nothing. */
+  events: {
+    has(id: string): Promise<boolean>;
+    add(id: string): Promise<void>;
+  };
+}

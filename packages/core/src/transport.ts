@@ -1,0 +1,231 @@
+import * as z from 'zod/mini';
+import {
+  ChannelUnavailableError,
+  GraphError,
+  NotFoundError,
+  PagedeskError,
+  PermissionError,
+  RateLimitError,
+  RecipientUnavailableError,
+  RuleViolationError,
+  ThreadControlError,
+  TokenError,
+  type TokenErrorReason,
+  ValidationError,
+  WindowClosedError,
+} from './errors.js';
+import { channelSchema, conversationSchema, customerSchema, messageSchema, platformSchema } from './model.js';
+import type { ConversationQuery, Page } from './store.js';
+
+// The seam between the agent's browser and the host's backend. `@pagedesk/react` talks to an
+// `InboxTransport`; `httpTransport()` implements it over the REST + SSE API that
+// `createInboxApi()` in `@pagedesk/node-webhook` serves, and a host may implement it over its own API.
+//
+// HTTP routes (relative to the API's base URL), all JSON unless said otherwise:
+//   GET    /conversations?channelId&platform&source&status&assigneeId&unread&search&cursor&limit
+//                                                  → Page<ConversationWithCustomer>
+//   GET    /conversations/:id                       → ConversationWithCustomer
+//   PATCH  /conversations/:id   ConversationPatch   → ConversationWithCustomer
+//   GET    /conversations/:id/messages?before&limit → Page<Message> (newest first)
+//   POST   /conversations/:id/messages  SendDraft   → { messages: Message[] }
+//   POST   /conversations/:id/typing  { on }        → 204
+//   POST   /messages/:id/retry                      → Message
+//   POST   /uploads   (raw bytes; Content-Type, X-File-Name) → UploadedFile
+//   GET    /uploads/:id                             → the bytes (Meta fetches outbound attachments here)
+//   GET    /channels                                → Channel[]
+//   PATCH  /channels/:id/settings  Partial<ChannelSettings> → Channel
+//   POST   /channels/:id/actions  ChannelAction     → Channel
+//   POST   /connect/pages  { userAccessToken }      → ConnectablePage[]
+//   POST   /connect  { userAccessToken, pageIds }   → Channel[]
+//   GET    /agents                                  → Agent[]
+//   GET    /events   (text/event-stream; Last-Event-ID resumes) → LiveEvent per `data:` line
+// Errors answer `{ error: SerializedError }` with a 4xx/5xx status.
+
+export const conversationWithCustomerSchema = z.extend(conversationSchema, { customer: customerSchema });
+/** A conversation with its customer, as the inbox list shows it. */
+export type ConversationWithCustomer = z.infer<typeof conversationWithCustomerSchema>;
+
+export const pageSchema = <T extends z.core.$ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.nullable(z.string()) });
+
+/** A file the agent attached, already uploaded to the host's backend. */
+export const uploadedFileSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  type: z.string(),
+  size: z.number(),
+  /** Where the backend serves it (Meta fetches outbound attachments by URL). */
+  url: z.string(),
+});
+export type UploadedFile = z.infer<typeof uploadedFileSchema>;
+
+/** An agent's reply as the composer builds it. */
+export const sendDraftSchema = z.object({
+  text: z.optional(z.string()),
+  /** Uploaded files, sent in this order. */
+  attachments: z.optional(z.array(uploadedFileSchema)),
+  /** Quote a message of the conversation (Pagedesk message id). */
+  replyToMessageId: z.optional(z.string()),
+  quickReplies: z.optional(z.array(z.object({ title: z.string(), payload: z.string() }))),
+  /** Split text over the limit into several messages instead of refusing it. */
+  split: z.optional(z.boolean()),
+  /** For comment conversations: answer publicly under the comment instead of privately. */
+  publicReply: z.optional(z.boolean()),
+  /** The composer's id for the optimistic message; the server keeps it as the message id when unused. */
+  clientId: z.optional(z.string()),
+  /** The agent who writes (Persona name and avatar shown to the customer when the channel allows). */
+  agentId: z.optional(z.string()),
+});
+export type SendDraft = z.infer<typeof sendDraftSchema>;
+
+export const conversationPatchSchema = z.object({
+  status: z.optional(z.enum(['open', 'resolved'])),
+  assigneeId: z.optional(z.nullable(z.string())),
+  /** Marks every message read (unread count to 0) and tells Meta (mark_seen). */
+  read: z.optional(z.literal(true)),
+});
+export type ConversationPatch = z.infer<typeof conversationPatchSchema>;
+
+export const channelActionSchema = z.union([
+  z.object({ action: z.enum(['deactivate', 'activate', 'disconnect', 'resubscribe', 'check']) }),
+  z.object({ action: z.literal('reauthorize'), userAccessToken: z.string().check(z.minLength(1)) }),
+]);
+export type ChannelAction = z.infer<typeof channelActionSchema>;
+
+/** A page (or Instagram account) the user administers, offered in the connect picker. */
+export const connectablePageSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  platform: platformSchema,
+  pictureUrl: z.optional(z.string()),
+  /** The user's tasks on the page (MESSAGING, MODERATE, MANAGE...). */
+  tasks: z.array(z.string()),
+  /** Why it cannot be connected (already connected to another organisation, missing task). */
+  unavailableReason: z.optional(z.string()),
+  /** Already connected to this organisation. */
+  connected: z.boolean(),
+});
+export type ConnectablePage = z.infer<typeof connectablePageSchema>;
+
+export const agentSchema = z.object({ id: z.string(), name: z.string(), avatarUrl: z.optional(z.string()) });
+export type Agent = z.infer<typeof agentSchema>;
+
+/** A change pushed to connected browsers, in order; `seq` is the SSE event id used to resume. */
+export const liveEventSchema = z.discriminatedUnion('type', [
+  z.object({ seq: z.number(), type: z.literal('conversation:created'), conversation: conversationWithCustomerSchema }),
+  z.object({ seq: z.number(), type: z.literal('conversation:updated'), conversation: conversationWithCustomerSchema }),
+  z.object({ seq: z.number(), type: z.literal('message:created'), message: messageSchema }),
+  z.object({ seq: z.number(), type: z.literal('message:updated'), message: messageSchema }),
+  z.object({ seq: z.number(), type: z.literal('channel:updated'), channel: channelSchema }),
+  z.object({
+    seq: z.number(),
+    type: z.literal('typing'),
+    conversationId: z.string(),
+    on: z.boolean(),
+  }),
+]);
+export type LiveEvent = z.infer<typeof liveEventSchema>;
+
+/** Connection state of the live-update stream, for a "Reconnecting..." banner. */
+export type LiveStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/** What `@pagedesk/react` needs from a backend. Every method rejects with a `PagedeskError`. */
+export interface InboxTransport {
+  listConversations(query: ConversationQuery): Promise<Page<ConversationWithCustomer>>;
+  getConversation(id: string): Promise<ConversationWithCustomer>;
+  updateConversation(id: string, patch: ConversationPatch): Promise<ConversationWithCustomer>;
+  listMessages(conversationId: string, query?: { before?: string; limit?: number }): Promise<Page<z.infer<typeof messageSchema>>>;
+  sendMessage(conversationId: string, draft: SendDraft): Promise<Array<z.infer<typeof messageSchema>>>;
+  retryMessage(messageId: string): Promise<z.infer<typeof messageSchema>>;
+  setTyping(conversationId: string, on: boolean): Promise<void>;
+  uploadFile(file: Blob, name: string): Promise<UploadedFile>;
+  listChannels(): Promise<Array<z.infer<typeof channelSchema>>>;
+  updateChannelSettings(
+    channelId: string,
+    settings: Partial<z.infer<typeof channelSchema>['settings']>,
+  ): Promise<z.infer<typeof channelSchema>>;
+  channelAction(channelId: string, action: ChannelAction): Promise<z.infer<typeof channelSchema>>;
+  listConnectablePages(userAccessToken: string): Promise<ConnectablePage[]>;
+  connectPages(userAccessToken: string, pageIds: string[]): Promise<Array<z.infer<typeof channelSchema>>>;
+  listAgents(): Promise<Agent[]>;
+  /** Starts live updates; returns a function that stops them. */
+  subscribe(
+    onEvent: (event: LiveEvent) => void,
+    onStatus?: (status: LiveStatus) => void,
+  ): () => void;
+}
+
+/** The JSON shape of an error crossing the transport. Never holds a token or secret. */
+export const serializedErrorSchema = z.object({
+  name: z.string(),
+  code: z.string(),
+  message: z.string(),
+  retryable: z.boolean(),
+  graphCode: z.optional(z.number()),
+  subcode: z.optional(z.number()),
+  fbtraceId: z.optional(z.string()),
+  rule: z.optional(z.string()),
+  limit: z.optional(z.number()),
+  reason: z.optional(z.string()),
+  retryAfterMs: z.optional(z.number()),
+  closedAt: z.optional(z.number()),
+  status: z.optional(z.string()),
+  issues: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
+});
+export type SerializedError = z.infer<typeof serializedErrorSchema>;
+
+/** Turns a Pagedesk error into JSON for the wire. */
+export function serializeError(error: PagedeskError): SerializedError {
+  const e = error as PagedeskError & Record<string, unknown>;
+  const out: SerializedError = { name: error.name, code: error.code, message: error.message, retryable: error.retryable };
+  if (error instanceof GraphError || typeof e['graphCode'] === 'number') {
+    if (typeof e['graphCode'] === 'number') out.graphCode = e['graphCode'];
+    if (typeof e['subcode'] === 'number') out.subcode = e['subcode'];
+    if (typeof e['fbtraceId'] === 'string') out.fbtraceId = e['fbtraceId'];
+  }
+  for (const key of ['rule', 'reason', 'status'] as const) if (typeof e[key] === 'string') out[key] = e[key] as string;
+  for (const key of ['limit', 'retryAfterMs', 'closedAt'] as const)
+    if (typeof e[key] === 'number') out[key] = e[key] as number;
+  if (Array.isArray(e['issues'])) out.issues = e['issues'] as SerializedError['issues'] & object;
+  return out;
+}
+
+/** Rebuilds the typed error from its JSON, so a UI can `instanceof` or switch on `code`. */
+export function deserializeError(json: SerializedError): PagedeskError {
+  const details = {
+    ...(json.graphCode === undefined ? {} : { graphCode: json.graphCode }),
+    ...(json.subcode === undefined ? {} : { subcode: json.subcode }),
+    ...(json.fbtraceId === undefined ? {} : { fbtraceId: json.fbtraceId }),
+  };
+  switch (json.name) {
+    case 'WindowClosedError':
+      return new WindowClosedError(json.message, { ...details, ...(json.closedAt === undefined ? {} : { closedAt: json.closedAt }) });
+    case 'TokenError':
+      return new TokenError(json.message, (json.reason ?? 'invalid') as TokenErrorReason, details);
+    case 'PermissionError':
+      return new PermissionError(json.message, details);
+    case 'RateLimitError':
+      return new RateLimitError(json.message, {
+        ...details,
+        ...(json.retryAfterMs === undefined ? {} : { retryAfterMs: json.retryAfterMs }),
+      });
+    case 'RecipientUnavailableError':
+      return new RecipientUnavailableError(json.message, details);
+    case 'ThreadControlError':
+      return new ThreadControlError(json.message, details);
+    case 'GraphError':
+      return new GraphError(json.message, details, { retryable: json.retryable });
+    case 'RuleViolationError':
+      return new RuleViolationError(json.rule ?? json.code, json.message, json.limit);
+    case 'ValidationError': {
+      const error = new ValidationError('input', json.issues ?? []);
+      return Object.assign(error, { message: json.message });
+    }
+    case 'NotFoundError':
+      return Object.assign(new NotFoundError('resource', ''), { message: json.message });
+    case 'ChannelUnavailableError':
+      return Object.assign(new ChannelUnavailableError('', json.status ?? 'unavailable'), { message: json.message });
+    default:
+      return new PagedeskError(json.code, json.message, { retryable: json.retryable });
+  }
+}

@@ -1,0 +1,6 @@
+import { defineConfig } from 'tsup';
+import { packageConfig } from '../../tsup.config.base';
+
+export default defineConfig(
+  packageConfig({ entry: ['src/index.ts', 'src/server.ts', 'src/testing.ts'], external: ['vitest'] }),
+);

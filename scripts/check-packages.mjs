@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// publint --strict and are-the-types-wrong on every publishable package (after `pnpm build`).
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+let failed = 0;
+for (const dir of readdirSync(join(root, 'packages'))) {
+  const cwd = join(root, 'packages', dir);
+  const pkg = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8'));
+  if (pkg.private) continue;
+  console.info(`\n--- ${pkg.name}`);
+  for (const [cmd, args] of [
+    [bin('publint'), ['--strict']],
+    // Node 10 resolution is out of scope: every package needs Node >= 20.19.
+    [bin('attw'), ['--pack', '.', '--profile', 'node16']],
+  ]) {
+    try {
+      execFileSync(cmd, args, { cwd, stdio: 'inherit' });
+    } catch {
+      failed++;
+    }
+  }
+}
+if (failed > 0) {
+  console.error(`\n${failed} package check(s) failed`);
+  process.exit(1);
+}

@@ -1,0 +1,33 @@
+import { defineConfig } from 'vitest/config';
+
+// One run covers every package: `vitest run` from the root. Tests import packages through the
+// `@pagedesk/source` export condition, so nothing needs building first.
+export default defineConfig({
+  resolve: { conditions: ['@pagedesk/source'] },
+  ssr: { resolve: { conditions: ['@pagedesk/source'] } },
+  test: {
+    restoreMocks: true,
+    setupFiles: ['./scripts/vitest.setup.ts'],
+    typecheck: { enabled: true, include: ['**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+    projects: [
+      { extends: true, test: { name: 'core', include: ['packages/core/src/**/*.test.ts'] } },
+      { extends: true, test: { name: 'node-webhook', include: ['packages/node-webhook/src/**/*.test.ts'] } },
+      { extends: true, test: { name: 'emulator', include: ['packages/emulator/src/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: { name: 'react', include: ['packages/react/src/**/*.test.{ts,tsx}'], environment: 'jsdom' },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['packages/*/browser/**/*.browser.test.ts', 'examples/*/test/**/*.browser.test.ts'],
+          globalSetup: ['./scripts/ensure-chromium.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      { extends: true, test: { name: 'examples', include: ['examples/*/test/**/*.test.ts'], exclude: ['**/*.browser.test.ts'] } },
+    ],
+  },
+});
