@@ -4,6 +4,7 @@ export * from './attachments.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './inbox.js';
+export type * from './inbox.types.js';
 export * from './memoryStore.js';
 export * from './model.js';
 export * from './rules.js';

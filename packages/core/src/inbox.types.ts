@@ -1,0 +1,71 @@
+import type { AppEvent, MessengerEvent } from './events.js';
+import type { Channel, Conversation, Customer, Failure, Message } from './model.js';
+import type { Store } from './store.js';
+
+/** How inbound messages are grouped into conversations. */
+export type Threading = { mode: 'until-resolved' } | { mode: 'intermission'; minutes: number };
+
+/** What the inbox emits; every payload carries the entity after the change. */
+export interface InboxEvents {
+  'conversation:created': (payload: { conversation: Conversation; customer: Customer }) => void;
+  'conversation:updated': (payload: { conversation: Conversation; customer: Customer }) => void;
+  'message:created': (payload: { message: Message; conversation: Conversation }) => void;
+  'message:updated': (payload: { message: Message; conversation: Conversation }) => void;
+  'customer:created': (payload: { customer: Customer }) => void;
+  'customer:updated': (payload: { customer: Customer }) => void;
+  'channel:updated': (payload: { channel: Channel }) => void;
+  /** A handover, opt-in, referral or unknown event: applied as nothing more than this notice. */
+  'event:noticed': (payload: { event: MessengerEvent | AppEvent }) => void;
+  /** An event that could not be applied (it stays unmarked so a redelivery tries again). */
+  error: (payload: { error: Error; event?: MessengerEvent }) => void;
+}
+
+/** One change `apply` made, in order. */
+export type InboxChange =
+  | { type: 'conversation:created' | 'conversation:updated'; conversation: Conversation }
+  | { type: 'message:created' | 'message:updated'; message: Message }
+  | { type: 'customer:created' | 'customer:updated'; customer: Customer }
+  | { type: 'channel:updated'; channel: Channel };
+
+/** An outbound message the send path records before calling Meta. */
+export interface OutboundDraft {
+  /** Reuse the composer's id so the optimistic bubble and the stored message are one. */
+  id?: string;
+  text?: string;
+  attachments?: Message['attachments'];
+  replyTo?: Message['replyTo'];
+  quickReplies?: Message['quickReplies'];
+  author: Message['author'];
+  messagingType?: Message['messagingType'];
+  tag?: string;
+}
+
+/**
+ * Conversations, messages and customers, driven by webhook events and by the send path.
+ * Every method serializes with `apply`, so concurrent deliveries never race.
+ */
+export interface Inbox {
+  readonly store: Store;
+  /** Applies webhook events (any order, any number of times) and returns the changes made. */
+  apply(events: ReadonlyArray<MessengerEvent>): Promise<InboxChange[]>;
+  /** Records an outbound message as `pending` before it is sent. */
+  recordOutbound(conversationId: string, draft: OutboundDraft): Promise<Message>;
+  /** Moves an outbound message to `sent` with Meta's id (never backwards past delivered/read). */
+  markSent(messageId: string, sent: { mid: string; at: number }): Promise<Message>;
+  /** Marks an outbound message `failed` with a typed reason (a later echo can still prove it went out). */
+  markFailed(messageId: string, failure: Failure): Promise<Message>;
+  /** Puts a failed message back to `pending` for a retry. */
+  markPending(messageId: string): Promise<Message>;
+  /** The next customer message opens a new conversation. */
+  resolve(conversationId: string): Promise<Conversation>;
+  reopen(conversationId: string): Promise<Conversation>;
+  assign(conversationId: string, agentId: string | null): Promise<Conversation>;
+  markRead(conversationId: string): Promise<Conversation>;
+  /** Records that the one private reply to a comment was used. */
+  markPrivateReplySent(conversationId: string, at: number): Promise<Conversation>;
+  /** Saves profile data looked up later (name, avatar) and tells listeners. */
+  updateCustomer(customer: Customer): Promise<Customer>;
+  /** Saves a channel (status, settings) and tells listeners. */
+  updateChannel(channel: Channel): Promise<Channel>;
+  on<TEvent extends keyof InboxEvents>(event: TEvent, listener: InboxEvents[TEvent]): () => void;
+}

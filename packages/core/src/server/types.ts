@@ -1,0 +1,29 @@
+import type { Channel, ChannelSettings, Message } from '../model.js';
+import type { ChannelAction, ConnectablePage, SendDraft } from '../transport.js';
+
+/** Channel lifecycle notices a host can turn into an email to the admin. */
+export interface ChannelsEvents {
+  'channel:status': (payload: { channel: Channel; previous: Channel['status'] }) => void;
+  error: (payload: { error: Error; channelId?: string }) => void;
+}
+
+/**
+ * Every connected channel of a host, and the send path. `createInboxApi()` in
+ * `@pagedesk/node-webhook` serves this to the browser; a host may call it directly.
+ */
+export interface Channels {
+  list(): Promise<Channel[]>;
+  get(channelId: string): Promise<Channel>;
+  /** Policy first (window, rules), then Meta; resolves with the stored messages, rejects with the typed error. */
+  send(conversationId: string, draft: SendDraft): Promise<Message[]>;
+  /** Re-sends a failed outbound message (after reconciling an unknown outcome). */
+  retry(messageId: string): Promise<Message>;
+  setTyping(conversationId: string, on: boolean): Promise<void>;
+  /** Tells Meta the agent saw the conversation (mark_seen). */
+  markSeen(conversationId: string): Promise<void>;
+  updateSettings(channelId: string, settings: Partial<ChannelSettings>): Promise<Channel>;
+  action(channelId: string, action: ChannelAction): Promise<Channel>;
+  listConnectablePages(userAccessToken: string): Promise<ConnectablePage[]>;
+  connect(userAccessToken: string, pageIds: string[]): Promise<Channel[]>;
+  on<TEvent extends keyof ChannelsEvents>(event: TEvent, listener: ChannelsEvents[TEvent]): () => void;
+}

@@ -1,0 +1,2 @@
+// @pagedesk/core/testing: helpers for hosts' and adapters' tests (the store contract suite, signers).
+export {};
