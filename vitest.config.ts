@@ -27,7 +27,14 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
-      { extends: true, test: { name: 'examples', include: ['examples/*/test/**/*.test.ts'], exclude: ['**/*.browser.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'examples',
+          include: ['examples/*/test/**/*.test.ts'],
+          exclude: ['**/*.browser.test.ts'],
+        },
+      },
     ],
   },
 });

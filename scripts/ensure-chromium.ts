@@ -10,7 +10,9 @@ export default function ensureChromium(): void {
   if (existsSync(chromiumPath)) return;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot) {
-    throw new Error(`Browser tests need Chromium at ${chromiumPath}: run "sudo apt-get install -y chromium".`);
+    throw new Error(
+      `Browser tests need Chromium at ${chromiumPath}: run "sudo apt-get install -y chromium".`,
+    );
   }
   console.info('Chromium is missing: installing Debian package "chromium" with apt-get...');
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });

@@ -28,7 +28,11 @@ export class PagedeskError extends Error {
 /** Input that failed validation at a boundary; `issues` name each wrong field by its path. */
 export class ValidationError extends PagedeskError {
   readonly issues: ReadonlyArray<{ path: string; message: string }>;
-  constructor(what: string, issues: ReadonlyArray<{ path: string; message: string }>, options?: PagedeskErrorOptions) {
+  constructor(
+    what: string,
+    issues: ReadonlyArray<{ path: string; message: string }>,
+    options?: PagedeskErrorOptions,
+  ) {
     const detail = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
     super('invalid_input', `Invalid ${what}: ${detail}`, options);
     this.name = 'ValidationError';
@@ -61,7 +65,10 @@ export class RuleViolationError extends PagedeskError {
 export class ChannelUnavailableError extends PagedeskError {
   readonly status: string;
   constructor(channelId: string, status: string, reason?: string) {
-    super('channel_unavailable', `Channel ${channelId} cannot send while ${status}${reason ? `: ${reason}` : ''}`);
+    super(
+      'channel_unavailable',
+      `Channel ${channelId} cannot send while ${status}${reason ? `: ${reason}` : ''}`,
+    );
     this.name = 'ChannelUnavailableError';
     this.status = status;
   }
@@ -87,7 +94,11 @@ export class GraphError extends PagedeskError {
   readonly fbtraceId: string | undefined;
   readonly status: number | undefined;
   readonly type: string | undefined;
-  constructor(message: string, details: GraphErrorDetails = {}, options: PagedeskErrorOptions & { code?: string } = {}) {
+  constructor(
+    message: string,
+    details: GraphErrorDetails = {},
+    options: PagedeskErrorOptions & { code?: string } = {},
+  ) {
     super(options.code ?? 'graph_error', message, options);
     this.name = 'GraphError';
     this.graphCode = details.graphCode;
@@ -104,7 +115,11 @@ export class GraphError extends PagedeskError {
  */
 export class WindowClosedError extends GraphError {
   readonly closedAt: number | undefined;
-  constructor(message: string, details: GraphErrorDetails & { closedAt?: number } = {}, options: PagedeskErrorOptions = {}) {
+  constructor(
+    message: string,
+    details: GraphErrorDetails & { closedAt?: number } = {},
+    options: PagedeskErrorOptions = {},
+  ) {
     super(message, details, { ...options, code: 'window_closed', retryable: false });
     this.name = 'WindowClosedError';
     this.closedAt = details.closedAt;
@@ -124,7 +139,12 @@ export type TokenErrorReason =
 /** The page token is no longer valid: the channel needs reauthorization. */
 export class TokenError extends GraphError {
   readonly reason: TokenErrorReason;
-  constructor(message: string, reason: TokenErrorReason, details: GraphErrorDetails = {}, options: PagedeskErrorOptions = {}) {
+  constructor(
+    message: string,
+    reason: TokenErrorReason,
+    details: GraphErrorDetails = {},
+    options: PagedeskErrorOptions = {},
+  ) {
     super(message, details, { ...options, code: `token_${reason}`, retryable: false });
     this.name = 'TokenError';
     this.reason = reason;
@@ -142,7 +162,11 @@ export class PermissionError extends GraphError {
 /** Meta throttled the call (4, 17, 32, 613, 800xx); `retryAfterMs` honours the usage headers. */
 export class RateLimitError extends GraphError {
   readonly retryAfterMs: number | undefined;
-  constructor(message: string, details: GraphErrorDetails & { retryAfterMs?: number } = {}, options: PagedeskErrorOptions = {}) {
+  constructor(
+    message: string,
+    details: GraphErrorDetails & { retryAfterMs?: number } = {},
+    options: PagedeskErrorOptions = {},
+  ) {
     super(message, details, { ...options, code: 'rate_limited', retryable: true });
     this.name = 'RateLimitError';
     this.retryAfterMs = details.retryAfterMs;

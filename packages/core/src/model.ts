@@ -178,7 +178,9 @@ export const messageSchema = z.object({
   quickReplies: z.optional(z.array(z.object({ title: z.string(), payload: z.string() }))),
   postback: z.optional(z.object({ title: z.optional(z.string()), payload: z.optional(z.string()) })),
   /** Why the customer arrived (m.me ref, ad), when Meta said. */
-  referral: z.optional(z.object({ source: z.optional(z.string()), ref: z.optional(z.string()), adId: z.optional(z.string()) })),
+  referral: z.optional(
+    z.object({ source: z.optional(z.string()), ref: z.optional(z.string()), adId: z.optional(z.string()) }),
+  ),
   reactions: z.array(reactionSchema),
   delivery: deliveryStateSchema,
   failure: z.optional(failureSchema),

@@ -112,8 +112,16 @@ export type Agent = z.infer<typeof agentSchema>;
 
 /** A change pushed to connected browsers, in order; `seq` is the SSE event id used to resume. */
 export const liveEventSchema = z.discriminatedUnion('type', [
-  z.object({ seq: z.number(), type: z.literal('conversation:created'), conversation: conversationWithCustomerSchema }),
-  z.object({ seq: z.number(), type: z.literal('conversation:updated'), conversation: conversationWithCustomerSchema }),
+  z.object({
+    seq: z.number(),
+    type: z.literal('conversation:created'),
+    conversation: conversationWithCustomerSchema,
+  }),
+  z.object({
+    seq: z.number(),
+    type: z.literal('conversation:updated'),
+    conversation: conversationWithCustomerSchema,
+  }),
   z.object({ seq: z.number(), type: z.literal('message:created'), message: messageSchema }),
   z.object({ seq: z.number(), type: z.literal('message:updated'), message: messageSchema }),
   z.object({ seq: z.number(), type: z.literal('channel:updated'), channel: channelSchema }),
@@ -134,7 +142,10 @@ export interface InboxTransport {
   listConversations(query: ConversationQuery): Promise<Page<ConversationWithCustomer>>;
   getConversation(id: string): Promise<ConversationWithCustomer>;
   updateConversation(id: string, patch: ConversationPatch): Promise<ConversationWithCustomer>;
-  listMessages(conversationId: string, query?: { before?: string; limit?: number }): Promise<Page<z.infer<typeof messageSchema>>>;
+  listMessages(
+    conversationId: string,
+    query?: { before?: string; limit?: number },
+  ): Promise<Page<z.infer<typeof messageSchema>>>;
   sendMessage(conversationId: string, draft: SendDraft): Promise<Array<z.infer<typeof messageSchema>>>;
   retryMessage(messageId: string): Promise<z.infer<typeof messageSchema>>;
   setTyping(conversationId: string, on: boolean): Promise<void>;
@@ -149,10 +160,7 @@ export interface InboxTransport {
   connectPages(userAccessToken: string, pageIds: string[]): Promise<Array<z.infer<typeof channelSchema>>>;
   listAgents(): Promise<Agent[]>;
   /** Starts live updates; returns a function that stops them. */
-  subscribe(
-    onEvent: (event: LiveEvent) => void,
-    onStatus?: (status: LiveStatus) => void,
-  ): () => void;
+  subscribe(onEvent: (event: LiveEvent) => void, onStatus?: (status: LiveStatus) => void): () => void;
 }
 
 /** The JSON shape of an error crossing the transport. Never holds a token or secret. */
@@ -177,13 +185,19 @@ export type SerializedError = z.infer<typeof serializedErrorSchema>;
 /** Turns a Pagedesk error into JSON for the wire. */
 export function serializeError(error: PagedeskError): SerializedError {
   const e = error as PagedeskError & Record<string, unknown>;
-  const out: SerializedError = { name: error.name, code: error.code, message: error.message, retryable: error.retryable };
+  const out: SerializedError = {
+    name: error.name,
+    code: error.code,
+    message: error.message,
+    retryable: error.retryable,
+  };
   if (error instanceof GraphError || typeof e['graphCode'] === 'number') {
     if (typeof e['graphCode'] === 'number') out.graphCode = e['graphCode'];
     if (typeof e['subcode'] === 'number') out.subcode = e['subcode'];
     if (typeof e['fbtraceId'] === 'string') out.fbtraceId = e['fbtraceId'];
   }
-  for (const key of ['rule', 'reason', 'status'] as const) if (typeof e[key] === 'string') out[key] = e[key] as string;
+  for (const key of ['rule', 'reason', 'status'] as const)
+    if (typeof e[key] === 'string') out[key] = e[key] as string;
   for (const key of ['limit', 'retryAfterMs', 'closedAt'] as const)
     if (typeof e[key] === 'number') out[key] = e[key] as number;
   if (Array.isArray(e['issues'])) out.issues = e['issues'] as SerializedError['issues'] & object;
@@ -199,7 +213,10 @@ export function deserializeError(json: SerializedError): PagedeskError {
   };
   switch (json.name) {
     case 'WindowClosedError':
-      return new WindowClosedError(json.message, { ...details, ...(json.closedAt === undefined ? {} : { closedAt: json.closedAt }) });
+      return new WindowClosedError(json.message, {
+        ...details,
+        ...(json.closedAt === undefined ? {} : { closedAt: json.closedAt }),
+      });
     case 'TokenError':
       return new TokenError(json.message, (json.reason ?? 'invalid') as TokenErrorReason, details);
     case 'PermissionError':
@@ -224,7 +241,9 @@ export function deserializeError(json: SerializedError): PagedeskError {
     case 'NotFoundError':
       return Object.assign(new NotFoundError('resource', ''), { message: json.message });
     case 'ChannelUnavailableError':
-      return Object.assign(new ChannelUnavailableError('', json.status ?? 'unavailable'), { message: json.message });
+      return Object.assign(new ChannelUnavailableError('', json.status ?? 'unavailable'), {
+        message: json.message,
+      });
     default:
       return new PagedeskError(json.code, json.message, { retryable: json.retryable });
   }
