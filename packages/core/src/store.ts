@@ -39,6 +39,8 @@ export interface ChannelCredentials {
   accessToken: string;
   /** The app-scoped id of the admin who connected the page, for deauthorize callbacks. */
   connectedByUserId?: string;
+  /** For an Instagram account on the Facebook Login route: the Page it is linked to (Graph calls go through it). */
+  pageId?: string;
 }
 
 export interface Store {

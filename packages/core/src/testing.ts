@@ -1,2 +1,7 @@
-// @pagedesk/core/testing: helpers for hosts' and adapters' tests (the store contract suite, signers).
-export {};
+// @pagedesk/core/testing: helpers for hosts' and adapters' tests: the store contract suite, valid
+// domain objects and events, and Meta's webhook signature. Node only (node:crypto); vitest is an
+// optional peer dependency needed by `describeStoreContract` alone.
+export { testEntities } from './testing/entities.js';
+export { testEvents } from './testing/events.js';
+export { signWebhookBody } from './testing/sign.js';
+export { describeStoreContract } from './testing/storeContract.js';

@@ -131,6 +131,11 @@ export const liveEventSchema = z.discriminatedUnion('type', [
     conversationId: z.string(),
     on: z.boolean(),
   }),
+  /**
+   * The stream could not resume from the client's Last-Event-ID (older than the server's replay buffer,
+   * or from another server process): refetch what is shown, then carry on from this `seq`.
+   */
+  z.object({ seq: z.number(), type: z.literal('reset') }),
 ]);
 export type LiveEvent = z.infer<typeof liveEventSchema>;
 

@@ -4,6 +4,8 @@ import type { ChannelAction, ConnectablePage, SendDraft } from '../transport.js'
 /** Channel lifecycle notices a host can turn into an email to the admin. */
 export interface ChannelsEvents {
   'channel:status': (payload: { channel: Channel; previous: Channel['status'] }) => void;
+  /** History imported on connect, written to the store without per-message events: refetch lists. */
+  'history:imported': (payload: { channel: Channel; conversations: number; messages: number }) => void;
   error: (payload: { error: Error; channelId?: string }) => void;
 }
 

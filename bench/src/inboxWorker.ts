@@ -1,0 +1,124 @@
+// Runs in its own process with --expose-gc (see inboxApply.ts): prints one JSON line with the figures.
+// Usage: inboxWorker.ts <throughput|memory> <events> <conversations>
+
+const PAGE_ID = '104857600012345';
+const T0 = 1_763_769_600_000;
+
+interface Event {
+  id: string;
+  kind: 'message';
+  platform: 'messenger';
+  pageId: string;
+  customerId: string;
+  timestamp: number;
+  mid: string;
+  text: string;
+  attachments: never[];
+  raw: unknown;
+}
+
+/** The i-th customer text message; event i goes to conversation i % conversations. */
+function event(i: number, conversations: number): Event {
+  const customerId = String(7_000_000_000_000_000 + (i % conversations) * 7919);
+  const mid = `m_bench${i.toString(36).padStart(8, '0')}Qx7aLr2vTz0b9yWmE4kS1nHj`;
+  const timestamp = T0 + i * 10;
+  const text = `Hello, I have a question about order #${100_000 + i}: when will it ship? Thanks!`;
+  return {
+    id: `message:${mid}`,
+    kind: 'message',
+    platform: 'messenger',
+    pageId: PAGE_ID,
+    customerId,
+    timestamp,
+    mid,
+    text,
+    attachments: [],
+    raw: { sender: { id: customerId }, recipient: { id: PAGE_ID }, timestamp, message: { mid, text } },
+  };
+}
+
+/** The least an idempotent inbox can do: an id set for dedupe and an append to the conversation's list. */
+function bareStore() {
+  const seen = new Set<string>();
+  const conversations = new Map<string, Event[]>();
+  return {
+    async apply(events: readonly Event[]) {
+      for (const e of events) {
+        if (seen.has(e.id)) continue;
+        seen.add(e.id);
+        const key = `${e.pageId}:${e.customerId}`;
+        const list = conversations.get(key);
+        if (list) list.push(e);
+        else conversations.set(key, [e]);
+      }
+    },
+  };
+}
+
+async function pagedeskInbox(): Promise<{ apply(events: readonly Event[]): Promise<unknown> }> {
+  const core = (await import('@pagedesk/core')) as unknown as {
+    createInbox(o: Record<string, unknown>): { apply(events: readonly Event[]): Promise<unknown> };
+    memoryStore(): unknown;
+  };
+  if (typeof core.createInbox !== 'function' || typeof core.memoryStore !== 'function') {
+    throw new Error('createInbox / memoryStore are not exported yet');
+  }
+  return core.createInbox({ store: core.memoryStore() });
+}
+
+const BATCH = 100;
+
+async function applyAll(inbox: { apply(e: readonly Event[]): Promise<unknown> }, events: Event[]): Promise<number> {
+  const t0 = performance.now();
+  for (let i = 0; i < events.length; i += BATCH) await inbox.apply(events.slice(i, i + BATCH));
+  return performance.now() - t0;
+}
+
+function heap(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with --expose-gc');
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+async function main(): Promise<void> {
+  const [mode, eventsArg, conversationsArg, who] = process.argv.slice(2);
+  const total = Number(eventsArg);
+  const conversations = Number(conversationsArg);
+  const events = Array.from({ length: total }, (_, i) => event(i, conversations));
+  const make = who === 'baseline' ? async () => bareStore() : pagedeskInbox;
+  if (mode === 'throughput') {
+    const inbox = await make();
+    const ms = await applyAll(inbox, events);
+    process.stdout.write(`${JSON.stringify({ eventsPerSecond: total / (ms / 1000) })}\n`);
+    return;
+  }
+  // Memory: the first `conversations` events open one conversation each (customer + conversation + first
+  // message); the rest are further messages in them. Events are made before the first heap reading, so
+  // the figures count only what the inbox keeps (its copies of the texts and the raw items included).
+  const first = events.slice(0, conversations);
+  const rest = events.slice(conversations);
+  const before = heap();
+  const inbox = await make();
+  await applyAll(inbox, first);
+  const afterConversations = heap();
+  await applyAll(inbox, rest);
+  const afterMessages = heap();
+  // Keep the inbox and the events alive until the last reading.
+  if (!inbox || events.length === 0) throw new Error('unreachable');
+  process.stdout.write(
+    `${JSON.stringify({
+      bytesPerConversation: (afterConversations - before) / conversations,
+      bytesPerMessage: (afterMessages - afterConversations) / rest.length,
+    })}\n`,
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stdout.write(`${JSON.stringify({ error: error instanceof Error ? error.message : String(error) })}\n`);
+    process.exit(1);
+  },
+);

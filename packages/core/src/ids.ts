@@ -1,0 +1,96 @@
+import type * as z from 'zod/mini';
+import { ValidationError } from './errors.js';
+
+// Internal helpers shared by the core modules (not exported from the package entry): id generation
+// and the one place where a zod failure becomes a ValidationError that names each wrong field.
+
+/**
+ * A deterministic id from its parts (two 32-bit FNV-1a/murmur-style mixes, base 36). The inbox derives
+ * ids of conversations and inbound messages from Meta's ids, so two processes applying the same event
+ * create the same row instead of two.
+ */
+export function hashId(prefix: string, ...parts: string[]): string {
+  const input = parts.join('\u0000');
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < input.length; i++) {
+    const c = input.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return `${prefix}_${(h2 >>> 0).toString(36).padStart(7, '0')}${(h1 >>> 0).toString(36).padStart(7, '0')}`;
+}
+
+/** A random id (crypto.getRandomValues exists in browsers and in Node 20 as a global). */
+export function randomId(prefix: string): string {
+  const bytes = new Uint8Array(12);
+  globalThis.crypto.getRandomValues(bytes);
+  let out = '';
+  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  return `${prefix}_${out}`;
+}
+
+type Issue = z.core.$ZodIssue;
+
+// zod/mini ships no messages ("Invalid input"); these say what was wrong without loading a locale
+// (z.config would change the host's own zod globally).
+function describe(issue: Issue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return `expected ${issue.expected}`;
+    case 'too_small':
+      return `must be ${issue.inclusive === false ? 'greater than' : 'at least'} ${String(issue.minimum)}${
+        issue.origin === 'string' || issue.origin === 'array' ? ` in length` : ''
+      }`;
+    case 'too_big':
+      return `must be ${issue.inclusive === false ? 'less than' : 'at most'} ${String(issue.maximum)}${
+        issue.origin === 'string' || issue.origin === 'array' ? ` in length` : ''
+      }`;
+    case 'unrecognized_keys':
+      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+    case 'invalid_value':
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_format':
+      return `invalid ${issue.format}`;
+    case 'invalid_union':
+      return 'matches none of the allowed shapes';
+    default:
+      return issue.message && issue.message !== 'Invalid input' ? issue.message : 'invalid value';
+  }
+}
+
+/** Formats a zod path as `a.b[0].c`. */
+export function formatPath(path: ReadonlyArray<PropertyKey>, root = ''): string {
+  let out = root;
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out;
+}
+
+/** Parses `value` with `schema` or throws a ValidationError naming every wrong field under `root`. */
+export function parseOrThrow<TSchema extends z.ZodMiniType>(
+  schema: TSchema,
+  value: unknown,
+  what: string,
+  root = '',
+): z.infer<TSchema> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new ValidationError(
+    what,
+    result.error.issues.map((issue) => ({ path: formatPath(issue.path, root), message: describe(issue) })),
+  );
+}
+
+/** Epoch milliseconds from a Date or a number; throws a ValidationError naming `field` otherwise. */
+export function toEpoch(value: unknown, field: string, what: string): number {
+  const ms = value instanceof Date ? value.getTime() : value;
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) {
+    throw new ValidationError(what, [{ path: field, message: 'expected a Date or epoch milliseconds' }]);
+  }
+  return ms;
+}

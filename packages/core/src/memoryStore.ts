@@ -1,0 +1,351 @@
+import { ValidationError } from './errors.js';
+import type { Channel, Conversation, Customer, DeliveryState, Message } from './model.js';
+import type { ChannelCredentials, ConversationQuery, Page, Store } from './store.js';
+
+// The embedded store: Maps plus the few indexes the inbox's hot path needs (message by mid, latest
+// conversation per customer, messages per conversation in order, outbound messages still moving,
+// pending messages). Every object is copied and deep-frozen when it is written, so reads hand out the
+// stored object itself without a copy: a caller cannot change stored state by accident (it throws in
+// strict mode) and reads, the common case, cost nothing. Writers spread a read object to change it.
+
+const DEFAULT_LIMIT = 25;
+const MAX_LIMIT = 100;
+
+const rank: Record<DeliveryState, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: -1 };
+
+function frozenCopy<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return Object.freeze(value.map(frozenCopy)) as T;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const child = (value as Record<string, unknown>)[key];
+    if (child !== undefined) out[key] = frozenCopy(child);
+  }
+  return Object.freeze(out) as T;
+}
+
+function requireId(what: string, value: { id?: unknown } | undefined, field = 'id'): void {
+  if (typeof value !== 'object' || value === null || typeof value.id !== 'string' || value.id === '') {
+    throw new ValidationError(what, [{ path: field, message: 'expected a non-empty string' }]);
+  }
+}
+
+function readLimit(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new ValidationError('query', [{ path: 'limit', message: 'expected an integer of at least 1' }]);
+  }
+  return Math.min(limit, MAX_LIMIT);
+}
+
+// Cursors are `<time>:<id>` of the last item returned: keyset paging that stays correct while rows
+// are added or move. Opaque to callers.
+function encodeCursor(time: number, id: string): string {
+  return `${time}:${id}`;
+}
+function decodeCursor(cursor: string, field: string): { time: number; id: string } {
+  const match = typeof cursor === 'string' ? /^(-?\d+(?:\.\d+)?):(.+)$/s.exec(cursor) : null;
+  if (!match)
+    throw new ValidationError('query', [{ path: field, message: 'not a cursor this store returned' }]);
+  return { time: Number(match[1]), id: match[2]! };
+}
+
+/** Message order inside a conversation: by creation time, then id. */
+function compareMessages(a: { createdAt: number; id: string }, b: { createdAt: number; id: string }): number {
+  return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Conversation list order: newest activity first, then id. */
+function compareConversations(a: Conversation, b: Conversation): number {
+  return b.lastMessageAt - a.lastMessageAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+function latestKey(
+  channelId: string,
+  customerId: string,
+  source: string,
+  postId: string | undefined,
+): string {
+  return `${channelId}\u0000${customerId}\u0000${source}\u0000${postId ?? '*'}`;
+}
+
+function isNewer(a: Conversation, b: Conversation): boolean {
+  return a.createdAt > b.createdAt || (a.createdAt === b.createdAt && a.id > b.id);
+}
+
+/**
+ * The in-memory `Store`: the embedded default, for one process, tests and demos. Passes the store
+ * contract suite of `@pagedesk/core/testing`. Objects it returns are frozen; spread one to change it,
+ * then `put` the result.
+ *
+ * @example
+ * const inbox = createInbox({ store: memoryStore() });
+ */
+export function memoryStore(): Store {
+  const channels = new Map<string, Channel>();
+  const credentials = new Map<string, ChannelCredentials>();
+  const customers = new Map<string, Customer>();
+  const conversations = new Map<string, Conversation>();
+  const latest = new Map<string, string>();
+  const messages = new Map<string, Message>();
+  const byMid = new Map<string, string>();
+  const ordered = new Map<string, Message[]>();
+  const unsettled = new Map<string, Set<string>>();
+  const pending = new Set<string>();
+  const events = new Set<string>();
+
+  const keysOf = (c: Conversation): string[] => {
+    const keys = [latestKey(c.channelId, c.customerId, c.source, undefined)];
+    if (c.comment) keys.push(latestKey(c.channelId, c.customerId, c.source, c.comment.postId));
+    return keys;
+  };
+
+  function indexLatest(conversation: Conversation, previous: Conversation | undefined): void {
+    const stale = previous ? keysOf(previous).filter((k) => !keysOf(conversation).includes(k)) : [];
+    for (const key of stale) {
+      if (latest.get(key) !== conversation.id) continue;
+      // Rare (a conversation moved to another customer or post): rebuild that key by scanning.
+      latest.delete(key);
+      for (const other of conversations.values()) {
+        if (other.id === conversation.id || !keysOf(other).includes(key)) continue;
+        const current = latest.get(key);
+        const currentConversation = current === undefined ? undefined : conversations.get(current);
+        if (!currentConversation || isNewer(other, currentConversation)) latest.set(key, other.id);
+      }
+    }
+    for (const key of keysOf(conversation)) {
+      const current = latest.get(key);
+      const currentConversation = current === undefined ? undefined : conversations.get(current);
+      if (!currentConversation || current === conversation.id || isNewer(conversation, currentConversation)) {
+        latest.set(key, conversation.id);
+      }
+    }
+  }
+
+  function insertOrdered(list: Message[], message: Message): void {
+    let lo = 0;
+    let hi = list.length;
+    // Appends are the common case: check the end first.
+    if (hi === 0 || compareMessages(list[hi - 1]!, message) < 0) {
+      list.push(message);
+      return;
+    }
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareMessages(list[mid]!, message) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    list.splice(lo, 0, message);
+  }
+
+  function indexOf(list: Message[], message: Message): number {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareMessages(list[mid]!, message) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return list[lo]?.id === message.id ? lo : -1;
+  }
+
+  return {
+    channels: {
+      async get(id) {
+        return channels.get(id);
+      },
+      async list() {
+        return [...channels.values()];
+      },
+      async put(channel) {
+        requireId('channel', channel);
+        channels.set(channel.id, frozenCopy(channel));
+      },
+    },
+    credentials: {
+      async get(channelId) {
+        return credentials.get(channelId);
+      },
+      async put(channelId, value) {
+        if (typeof channelId !== 'string' || channelId === '') {
+          throw new ValidationError('credentials', [
+            { path: 'channelId', message: 'expected a non-empty string' },
+          ]);
+        }
+        if (typeof value?.accessToken !== 'string') {
+          throw new ValidationError('credentials', [{ path: 'accessToken', message: 'expected a string' }]);
+        }
+        credentials.set(channelId, frozenCopy(value));
+      },
+      async delete(channelId) {
+        credentials.delete(channelId);
+      },
+    },
+    customers: {
+      async get(id) {
+        return customers.get(id);
+      },
+      async put(customer) {
+        requireId('customer', customer);
+        customers.set(customer.id, frozenCopy(customer));
+      },
+    },
+    conversations: {
+      async get(id) {
+        return conversations.get(id);
+      },
+      async findLatest({ channelId, customerId, source, postId }) {
+        const id = latest.get(latestKey(channelId, customerId, source, postId));
+        return id === undefined ? undefined : conversations.get(id);
+      },
+      async list(query: ConversationQuery): Promise<Page<Conversation>> {
+        const limit = readLimit(query.limit);
+        const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 'cursor');
+        const search = query.search?.trim().toLowerCase();
+        const matches: Conversation[] = [];
+        for (const c of conversations.values()) {
+          if (query.channelId !== undefined && c.channelId !== query.channelId) continue;
+          if (query.platform !== undefined && c.platform !== query.platform) continue;
+          if (query.source !== undefined && c.source !== query.source) continue;
+          if (query.status !== undefined && c.status !== query.status) continue;
+          if (query.assigneeId !== undefined && c.assigneeId !== query.assigneeId) continue;
+          if (query.unread !== undefined && c.unreadCount > 0 !== query.unread) continue;
+          if (after && (c.lastMessageAt > after.time || (c.lastMessageAt === after.time && c.id <= after.id)))
+            continue;
+          if (search) {
+            const customer = customers.get(c.customerId);
+            const haystacks = [customer?.name, customer?.username, c.preview];
+            if (!haystacks.some((h) => h?.toLowerCase().includes(search))) continue;
+          }
+          matches.push(c);
+        }
+        matches.sort(compareConversations);
+        const items = matches.slice(0, limit);
+        const last = items[items.length - 1];
+        return {
+          items,
+          nextCursor: matches.length > limit && last ? encodeCursor(last.lastMessageAt, last.id) : null,
+        };
+      },
+      async put(conversation) {
+        requireId('conversation', conversation);
+        const previous = conversations.get(conversation.id);
+        const stored = frozenCopy(conversation);
+        conversations.set(stored.id, stored);
+        indexLatest(stored, previous);
+      },
+    },
+    messages: {
+      async get(id) {
+        return messages.get(id);
+      },
+      async getByMid(channelId, mid) {
+        const id = byMid.get(`${channelId}\u0000${mid}`);
+        return id === undefined ? undefined : messages.get(id);
+      },
+      async list(conversationId, query = {}) {
+        const limit = readLimit(query.limit);
+        const list = ordered.get(conversationId) ?? [];
+        let end = list.length;
+        if (query.before !== undefined) {
+          const { time, id } = decodeCursor(query.before, 'before');
+          let lo = 0;
+          let hi = list.length;
+          while (lo < hi) {
+            const mid = (lo + hi) >>> 1;
+            if (compareMessages(list[mid]!, { createdAt: time, id }) < 0) lo = mid + 1;
+            else hi = mid;
+          }
+          end = lo;
+        }
+        const start = Math.max(0, end - limit);
+        const items = list.slice(start, end).reverse();
+        const last = items[items.length - 1];
+        return { items, nextCursor: start > 0 && last ? encodeCursor(last.createdAt, last.id) : null };
+      },
+      async listBehind(conversationId, upTo, state) {
+        const ids = unsettled.get(conversationId);
+        if (!ids) return [];
+        const out: Message[] = [];
+        for (const id of ids) {
+          const m = messages.get(id)!;
+          if (m.createdAt <= upTo && rank[m.delivery] < rank[state]) out.push(m);
+        }
+        return out.sort(compareMessages);
+      },
+      async listPending(limit = 100) {
+        const out: Message[] = [];
+        for (const id of pending) out.push(messages.get(id)!);
+        return out.sort(compareMessages).slice(0, Math.max(0, limit));
+      },
+      async put(message) {
+        requireId('message', message);
+        if (typeof message.conversationId !== 'string' || typeof message.channelId !== 'string') {
+          throw new ValidationError('message', [{ path: 'conversationId', message: 'expected a string' }]);
+        }
+        const previous = messages.get(message.id);
+        const stored = frozenCopy(message);
+        messages.set(stored.id, stored);
+
+        if (previous?.mid !== undefined && previous.mid !== stored.mid) {
+          const key = `${previous.channelId}\u0000${previous.mid}`;
+          if (byMid.get(key) === stored.id) byMid.delete(key);
+        }
+        if (stored.mid !== undefined) byMid.set(`${stored.channelId}\u0000${stored.mid}`, stored.id);
+
+        if (previous) {
+          const oldList = ordered.get(previous.conversationId);
+          const at = oldList ? indexOf(oldList, previous) : -1;
+          if (oldList && at >= 0) {
+            if (
+              previous.conversationId === stored.conversationId &&
+              previous.createdAt === stored.createdAt
+            ) {
+              oldList[at] = stored;
+            } else {
+              oldList.splice(at, 1);
+              const list = ordered.get(stored.conversationId) ?? [];
+              ordered.set(stored.conversationId, list);
+              insertOrdered(list, stored);
+            }
+          }
+          unsettled.get(previous.conversationId)?.delete(stored.id);
+        } else {
+          let list = ordered.get(stored.conversationId);
+          if (!list) {
+            list = [];
+            ordered.set(stored.conversationId, list);
+          }
+          insertOrdered(list, stored);
+        }
+        if (
+          stored.direction !== 'inbound' &&
+          rank[stored.delivery] >= 0 &&
+          rank[stored.delivery] < rank.read
+        ) {
+          let set = unsettled.get(stored.conversationId);
+          if (!set) {
+            set = new Set();
+            unsettled.set(stored.conversationId, set);
+          }
+          set.add(stored.id);
+        }
+        if (stored.delivery === 'pending') pending.add(stored.id);
+        else pending.delete(stored.id);
+      },
+    },
+    events: {
+      async has(id) {
+        return events.has(id);
+      },
+      async add(id) {
+        if (typeof id !== 'string' || id === '') {
+          throw new ValidationError('event id', [{ path: 'id', message: 'expected a non-empty string' }]);
+        }
+        events.add(id);
+      },
+    },
+  };
+}

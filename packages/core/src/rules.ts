@@ -1,0 +1,256 @@
+import * as z from 'zod/mini';
+import { ValidationError } from './errors.js';
+import { parseOrThrow } from './ids.js';
+import type { Channel, Platform } from './model.js';
+
+// Rules are data: Meta's limits are the default profile, and a host narrows (or, where it knows
+// better, widens) any of them per direction and media kind. Sources are in /work/shared/platform.md
+// (§3.6 content limits, §3.10 attachments) and cited on each profile below.
+
+/** The four kinds of file the Send API takes as an attachment. */
+export type MediaKind = 'image' | 'video' | 'audio' | 'file';
+
+/** The media kinds in classification order: a type matching two kinds gets the first. */
+export const mediaKinds: readonly MediaKind[] = ['image', 'video', 'audio', 'file'];
+
+/** What one direction accepts for one media kind. */
+export interface MediaRule {
+  /** Largest accepted file, in bytes (inclusive). */
+  readonly maxBytes: number;
+  /** Accepted MIME types; `image/*` accepts any subtype, `*\/*` anything. */
+  readonly types: readonly string[];
+  /** Accepted file-name extensions, lower case without the dot; empty accepts any extension. */
+  readonly extensions: readonly string[];
+}
+
+/** Per media kind rules of one direction. */
+export type DirectionRules = { readonly [K in MediaKind]: MediaRule };
+
+/** A rules profile: the text and attachment limits a reply must meet. */
+export interface Rules {
+  readonly text: {
+    /** Longest text of one message, inclusive, counted in UTF-16 code units (see `checkText`). */
+    readonly maxLength: number;
+  };
+  /** How many images one message may carry (Messenger's `attachments` array). */
+  readonly imagesPerMessage: number;
+  readonly attachments: {
+    /** What the host accepts from customers. */
+    readonly inbound: DirectionRules;
+    /** What agents may send. */
+    readonly outbound: DirectionRules;
+  };
+}
+
+/** Any part of a profile, deep: what `defineRules` merges over its base. */
+export type RulesOverrides = {
+  text?: { maxLength?: number };
+  imagesPerMessage?: number;
+  attachments?: {
+    [D in 'inbound' | 'outbound']?: {
+      [K in MediaKind]?: { maxBytes?: number; types?: readonly string[]; extensions?: readonly string[] };
+    };
+  };
+};
+
+const mimePattern = /^(?:\*\/\*|[a-z0-9][\w.+-]*\/(?:\*|[\w.+-]+))$/i;
+const mediaRuleSchema = z.strictObject({
+  maxBytes: z.number().check(z.int(), z.minimum(1)),
+  types: z.array(z.string().check(z.regex(mimePattern))),
+  extensions: z.array(z.string().check(z.regex(/^[a-z0-9]+$/))),
+});
+const directionSchema = z.strictObject({
+  image: mediaRuleSchema,
+  video: mediaRuleSchema,
+  audio: mediaRuleSchema,
+  file: mediaRuleSchema,
+});
+/** The zod schema every profile passes; `defineRules` validates with it. */
+export const rulesSchema = z.strictObject({
+  text: z.strictObject({ maxLength: z.number().check(z.int(), z.minimum(1)) }),
+  imagesPerMessage: z.number().check(z.int(), z.minimum(1)),
+  attachments: z.strictObject({ inbound: directionSchema, outbound: directionSchema }),
+});
+
+const MB = 1024 * 1024;
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+// Messenger publishes no MIME allow-list (platform.md §3.10, UNCONFIRMED), so the outbound defaults
+// are the formats every Meta client renders and peers document (jpeg/png/gif images, mp4/mov video,
+// common audio, office documents and PDF). Inbound takes what Meta delivers, by family.
+const inboundAny: DirectionRules = {
+  image: { maxBytes: 25 * MB, types: ['image/*'], extensions: [] },
+  video: { maxBytes: 25 * MB, types: ['video/*'], extensions: [] },
+  audio: { maxBytes: 25 * MB, types: ['audio/*'], extensions: [] },
+  file: { maxBytes: 25 * MB, types: ['*/*'], extensions: [] },
+};
+
+/**
+ * Meta's limits for Messenger, the default profile.
+ *
+ * - text: 2000 characters (`message.text` "UTF-8, < 2000 characters", [MP-SENDAPI]; the issue and the
+ *   channel settings treat 2000 as the inclusive cap).
+ * - attachments: 25 MB each; images Meta fetches by URL at most 8 MB ([MP-ASSETS], platform.md §3.10).
+ *   Pagedesk sends outbound files by URL, so outbound images are capped at 8 MB.
+ * - up to 30 images in one message (Mar 19 2025 changelog, platform.md §3.6); other kinds one per message.
+ *
+ * @example
+ * metaRules.text.maxLength; // 2000
+ * metaRules.attachments.outbound.image.maxBytes; // 8 MB
+ */
+export const metaRules: Rules = deepFreeze({
+  text: { maxLength: 2000 },
+  imagesPerMessage: 30,
+  attachments: {
+    inbound: inboundAny,
+    outbound: {
+      image: {
+        maxBytes: 8 * MB,
+        types: ['image/jpeg', 'image/png', 'image/gif'],
+        extensions: ['jpg', 'jpeg', 'png', 'gif'],
+      },
+      video: {
+        maxBytes: 25 * MB,
+        types: ['video/mp4', 'video/quicktime', 'video/3gpp', 'video/webm'],
+        extensions: ['mp4', 'mov', '3gp', 'webm'],
+      },
+      audio: {
+        maxBytes: 25 * MB,
+        types: [
+          'audio/mpeg',
+          'audio/mp4',
+          'audio/aac',
+          'audio/x-m4a',
+          'audio/wav',
+          'audio/x-wav',
+          'audio/ogg',
+          'audio/amr',
+        ],
+        extensions: ['mp3', 'm4a', 'aac', 'wav', 'ogg', 'amr'],
+      },
+      file: {
+        maxBytes: 25 * MB,
+        types: [
+          'application/pdf',
+          'application/msword',
+          'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+          'application/vnd.ms-excel',
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          'application/vnd.ms-powerpoint',
+          'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+          'text/csv',
+          'text/plain',
+          'application/zip',
+        ],
+        extensions: ['pdf', 'doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'csv', 'txt', 'zip'],
+      },
+    },
+  },
+});
+
+/**
+ * Meta's limits for Instagram Direct (platform.md §3.10, Instagram messaging send docs): images
+ * png/jpeg/gif up to 8 MB; audio aac/m4a/wav/mp4 and video mp4/ogg/avi/mov/webm up to 25 MB; files are
+ * PDF only (since Dec 2025), 25 MB. Several images in one message are documented for Messenger only,
+ * so Instagram sends one image per message.
+ */
+export const instagramRules: Rules = deepFreeze({
+  text: { maxLength: 2000 },
+  imagesPerMessage: 1,
+  attachments: {
+    inbound: inboundAny,
+    outbound: {
+      image: {
+        maxBytes: 8 * MB,
+        types: ['image/png', 'image/jpeg', 'image/gif'],
+        extensions: ['png', 'jpg', 'jpeg', 'gif'],
+      },
+      video: {
+        maxBytes: 25 * MB,
+        types: ['video/mp4', 'video/ogg', 'video/x-msvideo', 'video/avi', 'video/quicktime', 'video/webm'],
+        extensions: ['mp4', 'ogg', 'ogv', 'avi', 'mov', 'webm'],
+      },
+      audio: {
+        maxBytes: 25 * MB,
+        types: ['audio/aac', 'audio/mp4', 'audio/x-m4a', 'audio/wav', 'audio/x-wav', 'audio/wave'],
+        extensions: ['aac', 'm4a', 'wav', 'mp4'],
+      },
+      file: { maxBytes: 25 * MB, types: ['application/pdf'], extensions: ['pdf'] },
+    },
+  },
+});
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function merge(base: unknown, override: unknown): unknown {
+  if (override === undefined) return base;
+  if (!isPlainObject(base) || !isPlainObject(override)) return override;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) out[key] = merge(base[key], value);
+  return out;
+}
+
+/**
+ * A rules profile: `overrides` deep-merged over `base` (arrays replace, objects merge), then validated.
+ * Overriding one kind or direction leaves the others as they were.
+ *
+ * @param overrides - any part of a profile.
+ * @param base - the profile to start from; `metaRules` by default.
+ * @returns a frozen, validated profile.
+ * @throws ValidationError naming the wrong path (e.g. `attachments.outbound.image.maxBytes`) or an unknown key.
+ *
+ * @example
+ * // one helpdesk: 1600-character replies and 8 MB outbound images
+ * const rules = defineRules({ text: { maxLength: 1600 }, attachments: { outbound: { image: { maxBytes: 8 * 1024 * 1024 } } } });
+ */
+export function defineRules(overrides: RulesOverrides, base: Rules = metaRules): Rules {
+  if (!isPlainObject(overrides)) {
+    throw new ValidationError('rules', [{ path: '', message: 'expected an object of overrides' }]);
+  }
+  return deepFreeze(parseOrThrow(rulesSchema, merge(base, overrides), 'rules')) as Rules;
+}
+
+/**
+ * Meta's profile for a platform (`metaRules` or `instagramRules`), with optional overrides.
+ *
+ * @example
+ * rulesFor('instagram').attachments.outbound.file.types; // ['application/pdf']
+ */
+export function rulesFor(platform: Platform, overrides?: RulesOverrides): Rules {
+  const base = platform === 'instagram' ? instagramRules : metaRules;
+  return overrides === undefined ? base : defineRules(overrides, base);
+}
+
+/**
+ * The profile a channel sends with: its platform's profile (or `base`) narrowed by the admin's
+ * `ChannelSettings.textMaxLength` and `attachmentMaxBytes` (outbound).
+ *
+ * @example
+ * rulesFromSettings(channel).text.maxLength; // 1600 when the admin set textMaxLength: 1600
+ */
+export function rulesFromSettings(channel: Pick<Channel, 'platform' | 'settings'>, base?: Rules): Rules {
+  const start = base ?? rulesFor(channel.platform);
+  const { textMaxLength, attachmentMaxBytes } = channel.settings;
+  const outbound: NonNullable<NonNullable<RulesOverrides['attachments']>['outbound']> = {};
+  for (const kind of mediaKinds) {
+    const max = attachmentMaxBytes[kind];
+    if (max !== undefined) outbound[kind] = { maxBytes: max };
+  }
+  if (textMaxLength === null && Object.keys(outbound).length === 0) return start;
+  return defineRules(
+    {
+      ...(textMaxLength === null ? {} : { text: { maxLength: textMaxLength } }),
+      attachments: { outbound },
+    },
+    start,
+  );
+}

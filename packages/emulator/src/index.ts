@@ -1,0 +1,37 @@
+// @pagedesk/emulator: a local Messenger Platform for tests, demos and a helpdesk engineer's first hour.
+export type { EmulatorClock } from './clock.js';
+export type {
+  ActionResult,
+  CustomerHandle,
+  Emulator,
+  EmulatorPage,
+  PageHandle,
+  ScriptResult,
+} from './emulator.js';
+export { startEmulator } from './emulator.js';
+export type { FaultsSnapshot } from './faults.js';
+export type { MetaErrorBody } from './metaError.js';
+export type {
+  CreateCustomerInput,
+  EmulatorOptions,
+  FaultsInput,
+  InboundAttachment,
+  PageConfig,
+  RevokeReason,
+  SendInput,
+} from './options.js';
+export { sampleImageNames } from './samples.js';
+export type { ScriptStep } from './script.js';
+export { demoPages, demoScript } from './script.js';
+export type {
+  EmulatorAttachment,
+  EmulatorComment,
+  EmulatorCustomer,
+  EmulatorMessage,
+  EmulatorUpdate,
+  SenderActionRecord,
+  SentMessage,
+} from './types.js';
+export type { VerificationResult, WebhookDelivery, WebhookPayload } from './webhooks.js';
+export { metaJson, signatureFor } from './webhooks.js';
+export { PAGE_INBOX_APP_ID } from './world.js';

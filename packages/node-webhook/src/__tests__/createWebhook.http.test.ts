@@ -1,0 +1,329 @@
+import { createServer, type Server } from 'node:http';
+import { createAdaptorServer } from '@hono/node-server';
+import { isPagedeskErrorCode, type MessengerEvent, type PagedeskError, ValidationError } from '@pagedesk/core';
+import express from 'express';
+import { Hono } from 'hono';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createWebhook, type Webhook, type WebhookErrorContext } from '../createWebhook.js';
+import type { DedupeStore } from '../dedupe.js';
+import { signBody } from '../signature.js';
+import { envelope, instagram, messenger } from './fixtures/payloads.js';
+import { listen } from './helpers.js';
+
+// The webhook over real HTTP on 127.0.0.1, through every adapter a host uses.
+
+const appSecret = 'test-app-secret';
+const verifyToken = 'verify-me';
+const MAX = 4096;
+
+interface Harness {
+  url: string;
+  calls: MessengerEvent[][];
+  errors: Array<{ error: PagedeskError; context: WebhookErrorContext }>;
+  fail: { next: number };
+  close: () => Promise<void>;
+}
+
+function makeWebhook(h: Pick<Harness, 'calls' | 'errors' | 'fail'>): Webhook {
+  return createWebhook({
+    appSecret,
+    verifyToken,
+    maxBodyBytes: MAX,
+    onEvents: async (events) => {
+      if (h.fail.next > 0) {
+        h.fail.next--;
+        throw new Error('queue unavailable');
+      }
+      h.calls.push(events);
+    },
+    onError: (error, context) => h.errors.push({ error, context }),
+  });
+}
+
+type Setup = (webhook: Webhook) => Server;
+
+const setups: Record<string, Setup> = {
+  'node:http': (webhook) => createServer(webhook.node),
+  'express (no body parser)': (webhook) => {
+    const app = express();
+    app.all('/webhook', webhook.node);
+    return createServer(app);
+  },
+  'express with express.raw() before': (webhook) => {
+    const app = express();
+    app.use(express.raw({ type: '*/*', limit: '1mb' }));
+    app.all('/webhook', webhook.node);
+    return createServer(app);
+  },
+  'express with express.json({ verify }) keeping req.rawBody': (webhook) => {
+    const app = express();
+    app.use(
+      express.json({
+        verify: (req, _res, buf) => {
+          (req as typeof req & { rawBody?: Buffer }).rawBody = buf;
+        },
+      }),
+    );
+    app.all('/webhook', webhook.node);
+    return createServer(app);
+  },
+  'hono via @hono/node-server (.fetch)': (webhook) => {
+    const app = new Hono();
+    app.all('/webhook', (c) => webhook.fetch(c.req.raw));
+    return createAdaptorServer({ fetch: app.fetch }) as Server;
+  },
+};
+
+const body = JSON.stringify(envelope('page', [messenger.text, messenger.reaction]));
+const post = (url: string, payload: string, headers: Record<string, string> = {}) =>
+  fetch(`${url}/webhook`, {
+    method: 'POST',
+    body: payload,
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(payload, appSecret), ...headers },
+  });
+
+describe.each(Object.entries(setups))('webhook over %s', (_name, setup) => {
+  const h: Harness = { url: '', calls: [], errors: [], fail: { next: 0 }, close: async () => {} };
+  beforeAll(async () => {
+    const server = await listen(setup(makeWebhook(h)));
+    h.url = server.url;
+    h.close = server.close;
+  });
+  afterAll(() => h.close());
+  beforeEach(() => {
+    h.calls.length = 0;
+    h.errors.length = 0;
+    h.fail.next = 0;
+  });
+
+  it('GET verification answers hub.challenge as plain text', async () => {
+    const res = await fetch(`${h.url}/webhook?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=${verifyToken}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await res.text()).toBe('1158201444');
+  });
+
+  it.each([
+    ['a wrong token', 'hub.mode=subscribe&hub.challenge=1&hub.verify_token=nope'],
+    ['a wrong mode', `hub.mode=unsubscribe&hub.challenge=1&hub.verify_token=${verifyToken}`],
+    ['no challenge', `hub.mode=subscribe&hub.verify_token=${verifyToken}`],
+    ['no parameters', ''],
+  ])('GET verification with %s answers 403', async (_, query) => {
+    const res = await fetch(`${h.url}/webhook?${query}`);
+    expect(res.status).toBe(403);
+  });
+
+  it('a signed delivery answers 200 after onEvents got the events', async () => {
+    const res = await post(h.url, body);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('EVENT_RECEIVED');
+    expect(h.calls).toHaveLength(1);
+    expect(h.calls[0]?.map((e) => e.kind)).toEqual(['reaction', 'message']); // sorted by timestamp
+    expect(h.errors).toEqual([]);
+  });
+
+  it('a bad signature answers 401 and is reported loudly', async () => {
+    const res = await post(h.url, body, { 'x-hub-signature-256': signBody(body, 'rotated-secret') });
+    expect(res.status).toBe(401);
+    const json = (await res.json()) as { error: { code: string; message: string } };
+    expect(json.error.code).toBe('invalid_signature');
+    expect(JSON.stringify(json)).not.toContain(appSecret);
+    expect(h.calls).toEqual([]);
+    expect(h.errors).toHaveLength(1);
+    expect(h.errors[0]?.context.phase).toBe('signature');
+    expect(h.errors[0]?.error.message).toMatch(/unsubscribe the page/);
+    expect(h.errors[0]?.error.message).not.toContain(appSecret);
+  });
+
+  it('a missing signature answers 401', async () => {
+    const res = await fetch(`${h.url}/webhook`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(401);
+    expect(h.calls).toEqual([]);
+  });
+
+  it('a signed but malformed body answers 400 with the reason', async () => {
+    const bad = JSON.stringify({ object: 'page', entry: [{ id: 1, messaging: [{ message: { text: 'no mid' } }] }] });
+    const res = await post(h.url, bad);
+    expect(res.status).toBe(400);
+    const json = (await res.json()) as { error: { message: string } };
+    expect(json.error.message).toContain('entry[0].messaging[0].message.mid');
+    expect(h.errors[0]?.context.phase).toBe('payload');
+  });
+
+  it('a signed body that is not JSON answers 400', async () => {
+    const res = await post(h.url, '{not json', { 'content-type': 'text/plain' });
+    expect(res.status).toBe(400);
+  });
+
+  it('a body over maxBodyBytes answers 413', async () => {
+    const big = JSON.stringify({ object: 'page', entry: [], pad: 'x'.repeat(MAX) });
+    const res = await post(h.url, big);
+    expect(res.status).toBe(413);
+    expect(h.calls).toEqual([]);
+  });
+
+  it.each(['PUT', 'DELETE', 'PATCH'])('%s answers 405', async (method) => {
+    const res = await fetch(`${h.url}/webhook`, { method, body: '{}' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET, POST');
+  });
+
+  it('a throwing onEvents answers 500, and Meta’s retry is handed over once', async () => {
+    const payload = JSON.stringify(envelope('instagram', [instagram.text]));
+    h.fail.next = 1;
+    expect((await post(h.url, payload)).status).toBe(500);
+    expect(h.errors[0]?.context.phase).toBe('handler');
+    expect(h.calls).toEqual([]);
+    expect((await post(h.url, payload)).status).toBe(200);
+    expect(h.calls).toHaveLength(1);
+    expect((await post(h.url, payload)).status).toBe(200);
+    expect(h.calls).toHaveLength(1);
+  });
+});
+
+describe('express with express.json() mounted before the webhook', () => {
+  let server: Awaited<ReturnType<typeof listen>>;
+  const errors: PagedeskError[] = [];
+  beforeAll(async () => {
+    const app = express();
+    app.use(express.json());
+    app.all(
+      '/webhook',
+      createWebhook({ appSecret, verifyToken, onEvents: () => {}, onError: (error) => errors.push(error) }).node,
+    );
+    server = await listen(createServer(app));
+  });
+  afterAll(() => server.close());
+
+  it('answers 400 telling the host to mount it before express.json() or use express.raw()', async () => {
+    const res = await post(server.url, body);
+    expect(res.status).toBe(400);
+    const json = (await res.json()) as { error: { code: string; message: string } };
+    expect(json.error.code).toBe('body_already_parsed');
+    expect(json.error.message).toMatch(/before express\.json\(\)/);
+    expect(json.error.message).toMatch(/express\.raw/);
+    expect(errors.map((e) => e.code)).toEqual(['body_already_parsed']);
+  });
+});
+
+describe('dedupe', () => {
+  function harness(dedupe?: DedupeStore | false) {
+    const calls: string[][] = [];
+    const webhook = createWebhook({
+      appSecret,
+      verifyToken,
+      ...(dedupe === undefined ? {} : { dedupe }),
+      onEvents: (events) => {
+        calls.push(events.map((e) => e.id));
+      },
+    });
+    const send = (items: unknown[]) => {
+      const payload = JSON.stringify(envelope('page', items));
+      return webhook.fetch(
+        new Request('http://localhost/webhook', { method: 'POST', body: payload, headers: { 'x-hub-signature-256': signBody(payload, appSecret) } }),
+      );
+    };
+    return { calls, send };
+  }
+
+  it('drops a fully seen batch with 200 and hands over only new events of a partly seen one', async () => {
+    const { calls, send } = harness();
+    expect((await send([messenger.text])).status).toBe(200);
+    expect((await send([messenger.text])).status).toBe(200);
+    expect((await send([messenger.text, messenger.read])).status).toBe(200);
+    expect(calls).toEqual([['message:mid.1457764197618:41d102a3e1ae206a38'], [expect.stringMatching(/^read:/)]]);
+  });
+
+  it('drops duplicates inside one batch (the same event in messaging and standby)', async () => {
+    const { calls, send } = harness();
+    await send([messenger.text, messenger.text]);
+    expect(calls).toEqual([['message:mid.1457764197618:41d102a3e1ae206a38']]);
+  });
+
+  it('dedupe: false hands every delivery over', async () => {
+    const { calls, send } = harness(false);
+    await send([messenger.text]);
+    await send([messenger.text]);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('uses a custom (shared) store, async', async () => {
+    const marked = new Set<string>(['message:mid.1457764197618:41d102a3e1ae206a38']);
+    const store: DedupeStore = {
+      seen: async (id) => marked.has(id),
+      mark: async (ids) => {
+        for (const id of ids) marked.add(id);
+      },
+    };
+    const { calls, send } = harness(store);
+    await send([messenger.text, messenger.read]);
+    expect(calls).toEqual([[expect.stringMatching(/^read:/)]]);
+    expect(marked.size).toBe(2);
+  });
+
+  it('a concurrent retry waits for the first delivery instead of handing the events over twice', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const calls: number[] = [];
+    const webhook = createWebhook({
+      appSecret,
+      verifyToken,
+      onEvents: async (events) => {
+        calls.push(events.length);
+        await gate;
+      },
+    });
+    const payload = JSON.stringify(envelope('page', [messenger.text]));
+    const make = () =>
+      webhook.fetch(new Request('http://localhost/', { method: 'POST', body: payload, headers: { 'x-hub-signature-256': signBody(payload, appSecret) } }));
+    const first = make();
+    const second = make();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    expect((await first).status).toBe(200);
+    expect((await second).status).toBe(200);
+    expect(calls).toEqual([1]);
+  });
+});
+
+describe('createWebhook options', () => {
+  it.each([
+    [{ verifyToken: 'v', onEvents: () => {} }, 'appSecret'],
+    [{ appSecret: '', verifyToken: 'v', onEvents: () => {} }, 'appSecret'],
+    [{ appSecret: [], verifyToken: 'v', onEvents: () => {} }, 'appSecret'],
+    [{ appSecret: 's', onEvents: () => {} }, 'verifyToken'],
+    [{ appSecret: 's', verifyToken: 'v' }, 'onEvents'],
+    [{ appSecret: 's', verifyToken: 'v', onEvents: () => {}, maxBodyBytes: -1 }, 'maxBodyBytes'],
+    [{ appSecret: 's', verifyToken: 'v', onEvents: () => {}, dedupe: {} }, 'dedupe'],
+  ])('rejects %o naming %s', (options, field) => {
+    try {
+      createWebhook(options as never);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(isPagedeskErrorCode(error, 'invalid_input')).toBe(true);
+      expect((error as ValidationError).issues[0]?.path).toBe(field);
+    }
+  });
+
+  it('accepts several secrets (rotation) and the legacy sha1 header when enabled', async () => {
+    const seen: number[] = [];
+    const webhook = createWebhook({
+      appSecret: ['new', 'old'],
+      verifyToken: 'v',
+      legacySha1: true,
+      dedupe: false,
+      onEvents: (events) => {
+        seen.push(events.length);
+      },
+    });
+    const payload = JSON.stringify(envelope('page', [messenger.text]));
+    const send = (headers: Record<string, string>) => webhook.fetch(new Request('http://x/', { method: 'POST', body: payload, headers }));
+    expect((await send({ 'x-hub-signature-256': signBody(payload, 'old') })).status).toBe(200);
+    expect((await send({ 'x-hub-signature': signBody(payload, 'new', 'sha1') })).status).toBe(200);
+    expect((await send({ 'x-hub-signature': signBody(payload, 'other', 'sha1') })).status).toBe(401);
+    expect(seen).toEqual([1, 1]);
+  });
+});

@@ -1,0 +1,181 @@
+import { isPagedeskError, ValidationError } from '@pagedesk/core';
+import { describe, expect, it } from 'vitest';
+import { WebhookPayloadError } from '../errors.js';
+import { parseWebhook } from '../parseWebhook.js';
+import { envelope, instagram, messenger, PAGE_ID, PSID, T } from './fixtures/payloads.js';
+
+function payloadError(body: unknown): WebhookPayloadError {
+  try {
+    parseWebhook(typeof body === 'string' ? body : JSON.stringify(body));
+  } catch (error) {
+    expect(error).toBeInstanceOf(WebhookPayloadError);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(isPagedeskError(error)).toBe(true);
+    return error as WebhookPayloadError;
+  }
+  throw new Error('expected parseWebhook to throw');
+}
+
+describe('parseWebhook input forms', () => {
+  it('accepts a string, a Buffer, a Uint8Array and a parsed object alike', () => {
+    const body = envelope('page', [messenger.text]);
+    const json = JSON.stringify(body);
+    const expected = parseWebhook(body);
+    expect(parseWebhook(json)).toEqual(expected);
+    expect(parseWebhook(Buffer.from(json))).toEqual(expected);
+    expect(parseWebhook(new TextEncoder().encode(json))).toEqual(expected);
+  });
+
+  it('decodes the \\u-escaped unicode Meta signs', () => {
+    const json = JSON.stringify(envelope('page', [messenger.text])).replace('hello, world!', '\\u00e4\\u00f6\\u00e5');
+    const [e] = parseWebhook(Buffer.from(json));
+    expect(e).toMatchObject({ kind: 'message', text: 'äöå' });
+  });
+
+  it('an empty entry list is an empty batch', () => {
+    expect(parseWebhook({ object: 'page', entry: [] })).toEqual([]);
+  });
+});
+
+describe('malformed bodies name the first wrong field', () => {
+  it('not JSON', () => {
+    expect(payloadError('{"object":').issues).toEqual([{ path: '', message: 'the body is not valid JSON' }]);
+  });
+
+  it('an unknown object is rejected, naming `object`', () => {
+    const e = payloadError({ object: 'user', entry: [] });
+    expect(e.issues[0]).toEqual({ path: 'object', message: 'expected "page" or "instagram", got "user"' });
+    expect(e.message).toContain('object');
+  });
+
+  it('missing entry', () => {
+    expect(payloadError({ object: 'page' }).issues[0]).toMatchObject({ path: 'entry', message: expect.stringContaining('array') });
+  });
+
+  it('an entry without id', () => {
+    expect(payloadError({ object: 'page', entry: [{ time: T, messaging: [] }] }).issues[0]?.path).toBe('entry[0].id');
+  });
+
+  it('a message without a string mid, deep in a batch', () => {
+    const bad = { sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: T, message: { mid: 42, text: 'x' } };
+    const body = { object: 'page', entry: [envelope('page', [messenger.text]).entry[0], envelope('page', [messenger.read, bad]).entry[0]] };
+    const e = payloadError(body);
+    expect(e.issues[0]).toEqual({ path: 'entry[1].messaging[1].message.mid', message: 'expected string, got number' });
+  });
+
+  it('a wrong reaction action lists the allowed values', () => {
+    const bad = { ...messenger.reaction, reaction: { mid: 'm', action: 'poke' } };
+    expect(payloadError(envelope('page', [bad])).issues[0]).toEqual({
+      path: 'entry[0].messaging[0].reaction.action',
+      message: 'expected one of react, unreact',
+    });
+  });
+
+  it('a messaging item that is not an object', () => {
+    expect(payloadError(envelope('page', ['oops'])).issues[0]?.path).toBe('entry[0].messaging[0]');
+  });
+
+  it('a non-integer num_edit', () => {
+    const bad = { ...messenger.edit, message_edit: { mid: 'm', text: 't', num_edit: 'many' } };
+    expect(payloadError(envelope('page', [bad])).issues[0]?.path).toBe('entry[0].messaging[0].message_edit.num_edit');
+  });
+});
+
+describe('batches', () => {
+  it('flattens many entries (several pages) and events, routed by entry.id and sorted by timestamp', () => {
+    const at = (mid: string, timestamp: number, sender = PSID) => ({
+      sender: { id: sender },
+      recipient: { id: 'x' },
+      timestamp,
+      message: { mid, text: mid },
+    });
+    const body = {
+      object: 'page',
+      entry: [
+        { id: 'PAGE_A', time: T, messaging: [at('a1', 30), at('a2', 10)] },
+        { id: 'PAGE_B', time: T, messaging: [at('b1', 20)], standby: [at('b2', 5)] },
+        { id: 'PAGE_C', time: T, messaging: [at('c1', 10)] },
+      ],
+    };
+    const events = parseWebhook(body);
+    expect(events.map((e) => [e.pageId, e.kind === 'message' ? e.mid : '', e.timestamp])).toEqual([
+      ['PAGE_B', 'b2', 5],
+      ['PAGE_A', 'a2', 10],
+      ['PAGE_C', 'c1', 10], // same millisecond: Meta's order is kept (stable sort)
+      ['PAGE_B', 'b1', 20],
+      ['PAGE_A', 'a1', 30],
+    ]);
+  });
+
+  it('a batch of 1000 events comes out complete and in order', () => {
+    const items = Array.from({ length: 1000 }, (_, i) => ({
+      sender: { id: `u${i % 7}` },
+      recipient: { id: PAGE_ID },
+      timestamp: T + ((i * 7919) % 1000),
+      message: { mid: `m${i}`, text: `t${i}` },
+    }));
+    const events = parseWebhook(envelope('page', items));
+    expect(events).toHaveLength(1000);
+    expect(new Set(events.map((e) => e.id)).size).toBe(1000);
+    for (let i = 1; i < events.length; i++) expect((events[i] as { timestamp: number }).timestamp).toBeGreaterThanOrEqual((events[i - 1] as { timestamp: number }).timestamp);
+  });
+
+  it('unknown keys become unknown events, not errors, and keep everything in raw', () => {
+    const future = { sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: T, brand_new_event: { x: 1 } };
+    const [e] = parseWebhook(envelope('page', [future]));
+    expect(e).toMatchObject({ kind: 'unknown', field: 'brand_new_event', customerId: PSID, raw: future });
+  });
+
+  it('unknown fields inside known events are ignored by the schema and kept in raw', () => {
+    const item = { ...messenger.text, message: { mid: 'mid.x', text: 'hello, world!', brand_new_field: [1, 2] }, extra: true };
+    const [e] = parseWebhook(envelope('page', [item]));
+    expect(e).toMatchObject({ kind: 'message', text: 'hello, world!' });
+    expect(e?.raw).toBe(item);
+  });
+
+  it('Instagram and Messenger use the same kinds with their own platform', () => {
+    expect(parseWebhook(envelope('instagram', [instagram.text]))[0]?.platform).toBe('instagram');
+    expect(parseWebhook(envelope('page', [messenger.text]))[0]?.platform).toBe('messenger');
+  });
+});
+
+describe('event ids', () => {
+  it('are deterministic: the same delivery parsed twice gives the same ids', () => {
+    const body = JSON.stringify(
+      envelope('page', [
+        messenger.text,
+        messenger.reaction,
+        messenger.read,
+        messenger.delivery,
+        messenger.referral,
+        messenger.optinMarketing,
+        messenger.passThreadControl,
+        messenger.policyBlock,
+        messenger.accountLinking,
+      ]),
+    );
+    expect(parseWebhook(body).map((e) => e.id)).toEqual(parseWebhook(body).map((e) => e.id));
+  });
+
+  it('differ between distinct events: an edit, an unsend and a reaction are not the message', () => {
+    const mid = 'mid.same';
+    const items = [
+      { ...messenger.text, message: { mid, text: 'a' } },
+      { ...messenger.edit, message_edit: { mid, text: 'b', num_edit: 1 } },
+      { ...messenger.edit, message_edit: { mid, text: 'c', num_edit: 2 } },
+      { ...messenger.reaction, reaction: { mid, action: 'react', emoji: '👍' } },
+      { ...messenger.reaction, reaction: { mid, action: 'unreact', emoji: '👍' } },
+      { ...instagram.unsend, message: { mid, is_deleted: true } },
+      { ...messenger.referral, referral: { ref: 'one', source: 'SHORTLINK', type: 'OPEN_THREAD' } },
+      { ...messenger.referral, referral: { ref: 'two', source: 'SHORTLINK', type: 'OPEN_THREAD' } },
+    ];
+    const ids = parseWebhook(envelope('page', items)).map((e) => e.id);
+    expect(new Set(ids).size).toBe(items.length);
+  });
+
+  it('an entry.time in seconds becomes milliseconds for events without a timestamp', () => {
+    const item = { recipient: { id: PAGE_ID }, policy_enforcement: { action: 'warning', reason: 'r' } };
+    const [e] = parseWebhook(envelope('page', [item], { time: 1700000000 }));
+    expect(e?.timestamp).toBe(1700000000000);
+  });
+});

@@ -1,0 +1,283 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type MessengerEvent, PagedeskError, ValidationError, toPagedeskError } from '@pagedesk/core';
+import { z } from 'zod/mini';
+import { type DedupeStore, lruDedupe } from './dedupe.js';
+import { SignatureError, WebhookPayloadError } from './errors.js';
+import { issuesOf } from './issues.js';
+import {
+  BodyTooLargeError,
+  DEFAULT_MAX_BODY_BYTES,
+  errorResponse,
+  type NodeErrorContext,
+  nodeHandler,
+  rawBodyOf,
+} from './nodeAdapter.js';
+import { parseWebhook } from './parseWebhook.js';
+import { assertSignature } from './signature.js';
+
+/** Where a webhook failure happened, passed to {@link CreateWebhookOptions.onError}. */
+export interface WebhookErrorContext {
+  /**
+   * `signature`: rejected 401. `payload`: malformed body, 400. `handler`: `onEvents` threw, 500.
+   * `dedupe`: the dedupe store failed (events are still handed over). `request` / `response`: the
+   * body could not be read or the answer not written (Node adapter).
+   */
+  phase: 'signature' | 'payload' | 'handler' | 'dedupe' | 'request' | 'response';
+  method: string;
+  url: string;
+}
+
+/** Options of {@link createWebhook}. */
+export interface CreateWebhookOptions {
+  /** The app secret, or several during a rotation (new first): a signature matching any is accepted. */
+  appSecret: string | readonly string[];
+  /** The verify token typed in Meta's dashboard, answered on the GET handshake. */
+  verifyToken: string;
+  /**
+   * Receives each batch of new events, sorted by timestamp. Keep it a quick durable hand-off (apply to
+   * the inbox, enqueue): Meta waits for the answer and wants it within seconds. Resolve → 200; throw
+   * or reject → 500, Meta retries and the events are handed over again.
+   */
+  onEvents: (events: MessengerEvent[]) => unknown;
+  /** Drops Meta's duplicate deliveries. Default: an in-memory {@link lruDedupe}; `false` turns it off. */
+  dedupe?: DedupeStore | false;
+  /** Largest accepted body in bytes (413 above). Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Accept the legacy `X-Hub-Signature` (sha1) header too. Default false. */
+  legacySha1?: boolean;
+  /** Told about rejected signatures, malformed bodies and handler failures; never throws back. */
+  onError?: (error: PagedeskError, context: WebhookErrorContext) => void;
+}
+
+/** A Meta webhook endpoint with a web-standard and a Node entry point. */
+export interface Webhook {
+  /** Web-standard handler: Hono, Next.js route handlers, Bun, Deno, any `fetch`-style server. */
+  fetch(request: Request): Promise<Response>;
+  /** Node handler: node:http, Express, Fastify (`reply.raw`); reads the raw body itself. */
+  node(req: IncomingMessage, res: ServerResponse): void;
+}
+
+const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'expected a function');
+const nonEmpty = z.string().check(z.minLength(1, 'expected a non-empty string'));
+const optionsSchema = z.object({
+  appSecret: z.union([nonEmpty, z.array(nonEmpty).check(z.minLength(1, 'expected at least one secret'))]),
+  verifyToken: nonEmpty,
+  onEvents: fn,
+  dedupe: z.optional(
+    z.union([
+      z.literal(false),
+      z.custom<DedupeStore>(
+        (v) =>
+          typeof v === 'object' &&
+          v !== null &&
+          typeof (v as DedupeStore).seen === 'function' &&
+          typeof (v as DedupeStore).mark === 'function',
+        'expected a DedupeStore ({ seen, mark }) or false',
+      ),
+    ]),
+  ),
+  maxBodyBytes: z.optional(z.number().check(z.int(), z.positive())),
+  legacySha1: z.optional(z.boolean()),
+  onError: z.optional(fn),
+});
+
+const SIGNATURE_HINT =
+  'Meta stops delivering after an hour of failures: if every delivery fails like this, the app secret is ' +
+  'wrong or was rotated (pass old and new secrets as an array during a rotation), and Meta will unsubscribe ' +
+  'the page from the webhook.';
+
+function tokenMatches(given: string | null, expected: string): boolean {
+  if (given === null) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+async function readCapped(request: Request, limit: number): Promise<Buffer> {
+  const known = rawBodyOf(request);
+  if (known) {
+    if (known.byteLength > limit) throw new BodyTooLargeError(limit);
+    return known;
+  }
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  if (declared > limit) throw new BodyTooLargeError(limit);
+  if (!request.body) return Buffer.alloc(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw new BodyTooLargeError(limit);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/**
+ * Creates the endpoint Meta calls for a Page (`object: "page"`) or Instagram (`object: "instagram"`)
+ * webhook: answers the GET handshake, verifies `X-Hub-Signature-256` over the raw bytes, parses and
+ * normalises the events, drops duplicates and hands each new batch to `onEvents`.
+ *
+ * Answers: 200 once `onEvents` accepted the batch (or every event was a duplicate); 401 bad or missing
+ * signature; 400 malformed body; 403 wrong verify token; 413 over `maxBodyBytes`; 405 other methods;
+ * 500 when `onEvents` throws (ids are marked as seen only after success, so Meta's retry is handed over).
+ *
+ * @example
+ * const webhook = createWebhook({
+ *   appSecret: process.env.META_APP_SECRET!,
+ *   verifyToken: process.env.META_VERIFY_TOKEN!,
+ *   onEvents: (events) => inbox.apply(events),
+ *   onError: (error, { phase }) => logger.error({ phase, code: error.code }, error.message),
+ * });
+ * app.all('/webhook', webhook.node);          // Express (mount before express.json())
+ * @throws ValidationError naming the wrong option.
+ */
+export function createWebhook(options: CreateWebhookOptions): Webhook {
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) throw new ValidationError('createWebhook options', issuesOf(parsed.error.issues, options));
+  const { appSecret, verifyToken, onEvents, legacySha1 = false, onError } = options;
+  const secrets: readonly string[] = typeof appSecret === 'string' ? [appSecret] : [...appSecret];
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const dedupe = options.dedupe === false ? undefined : (options.dedupe ?? lruDedupe());
+  // Ids being handed over right now: a concurrent retry of the same delivery waits for the outcome
+  // instead of handing the events over a second time.
+  const inflight = new Map<string, Promise<boolean>>();
+
+  const report = (error: PagedeskError, context: WebhookErrorContext) => {
+    try {
+      onError?.(error, context);
+    } catch {
+      // A failing reporter must not change the answer Meta gets.
+    }
+  };
+
+  // Returns the events not handed over yet and claims them in `inflight` under `outcome` (claimed
+  // synchronously after the last await, so two concurrent deliveries never claim the same id).
+  async function claimFresh(
+    events: MessengerEvent[],
+    outcome: Promise<boolean>,
+    context: (phase: WebhookErrorContext['phase']) => WebhookErrorContext,
+  ): Promise<MessengerEvent[]> {
+    const unique = new Set<string>();
+    const fresh: MessengerEvent[] = [];
+    for (const event of events) {
+      if (unique.has(event.id)) continue;
+      unique.add(event.id);
+      let seen = false;
+      if (dedupe) {
+        try {
+          seen = await dedupe.seen(event.id);
+        } catch (error) {
+          // A shared store that is down must not lose events: hand them over (at least once) and say so.
+          report(toPagedeskError(error, 'dedupe_failed'), context('dedupe'));
+        }
+      }
+      if (seen) continue;
+      let pending = inflight.get(event.id);
+      while (pending) {
+        if (await pending) break;
+        pending = inflight.get(event.id);
+      }
+      if (pending) continue; // handed over by a concurrent delivery meanwhile
+      inflight.set(event.id, outcome);
+      fresh.push(event);
+    }
+    return fresh;
+  }
+
+  async function handlePost(request: Request, context: (phase: WebhookErrorContext['phase']) => WebhookErrorContext) {
+    const body = await readCapped(request, maxBodyBytes);
+    const header = request.headers.get('x-hub-signature-256') ?? (legacySha1 ? request.headers.get('x-hub-signature') : null);
+    try {
+      assertSignature(body, header, secrets, { legacySha1 });
+    } catch (error) {
+      const e = error as SignatureError;
+      report(new SignatureError(e.header, e.reason, `${e.detail}. ${SIGNATURE_HINT}`), context('signature'));
+      return errorResponse(401, e);
+    }
+    let events: MessengerEvent[];
+    try {
+      events = parseWebhook(body);
+    } catch (error) {
+      const e = toPagedeskError(error);
+      report(e, context('payload'));
+      return errorResponse(400, e instanceof WebhookPayloadError ? e : new WebhookPayloadError([{ path: '', message: e.message }]));
+    }
+    let settle!: (ok: boolean) => void;
+    const outcome = new Promise<boolean>((resolve) => {
+      settle = resolve;
+    });
+    let fresh: MessengerEvent[] = [];
+    let ok = false;
+    try {
+      fresh = await claimFresh(events, outcome, context);
+      if (fresh.length === 0) {
+        settle(true);
+        return received();
+      }
+      await onEvents(fresh);
+      ok = true;
+    } catch (error) {
+      report(toPagedeskError(error, 'handler_failed'), context('handler'));
+    }
+    if (ok && dedupe) {
+      try {
+        await dedupe.mark(fresh.map((e) => e.id));
+      } catch (error) {
+        report(toPagedeskError(error, 'dedupe_failed'), context('dedupe'));
+      }
+    }
+    for (const event of fresh) if (inflight.get(event.id) === outcome) inflight.delete(event.id);
+    settle(ok);
+    if (!ok) {
+      return errorResponse(500, new PagedeskError('handler_failed', 'The event handler failed; Meta will retry', { retryable: true }));
+    }
+    return received();
+  }
+
+  async function fetchHandler(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const context = (phase: WebhookErrorContext['phase']): WebhookErrorContext => ({
+      phase,
+      method: request.method,
+      url: url.pathname,
+    });
+    if (request.method === 'GET') {
+      const params = url.searchParams;
+      const challenge = params.get('hub.challenge');
+      if (params.get('hub.mode') === 'subscribe' && challenge !== null && tokenMatches(params.get('hub.verify_token'), verifyToken)) {
+        return new Response(challenge, { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+      }
+      return errorResponse(403, new PagedeskError('verification_failed', 'Wrong hub.mode, hub.verify_token or missing hub.challenge'));
+    }
+    if (request.method !== 'POST') {
+      return errorResponse(405, new PagedeskError('method_not_allowed', `${request.method} is not allowed; Meta uses GET and POST`), {
+        allow: 'GET, POST',
+      });
+    }
+    try {
+      return await handlePost(request, context);
+    } catch (error) {
+      const e = toPagedeskError(error);
+      if (e instanceof BodyTooLargeError) return errorResponse(413, e, { connection: 'close' });
+      report(e, context('handler'));
+      return errorResponse(500, new PagedeskError('internal', 'Internal error', { retryable: true }));
+    }
+  }
+
+  const node = nodeHandler(fetchHandler, {
+    maxBodyBytes,
+    onError: (error: PagedeskError, ctx: NodeErrorContext) => report(error, { ...ctx }),
+  });
+  return { fetch: fetchHandler, node };
+}
+
+function received(): Response {
+  return new Response('EVENT_RECEIVED', { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+}

@@ -1,0 +1,303 @@
+import { type Inbox, type InboxEvents, liveEventSchema } from '@pagedesk/core';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  createInboxApi,
+  type InboxApi,
+  type InboxApiOptions,
+  inProcessFanout,
+  type LiveEventDraft,
+} from '../index.js';
+import { eventsOf, fakeChannels, readFrames, seededInbox, serve, T0 } from './helpers.js';
+
+// The event stream over real HTTP (node:http + api.node + fetch as the browser), plus the `.fetch`
+// path for cancellation.
+
+let api: InboxApi;
+let inbox: Inbox;
+let server: Awaited<ReturnType<typeof serve>>;
+let listeners = 0;
+
+/** The real inbox, with its active listeners counted so a leak shows. */
+function counted(target: Inbox): Inbox {
+  return new Proxy(target, {
+    get(object, key, receiver) {
+      if (key !== 'on') return Reflect.get(object, key, receiver);
+      return <TEvent extends keyof InboxEvents>(event: TEvent, listener: InboxEvents[TEvent]) => {
+        const off = object.on(event, listener);
+        listeners += 1;
+        let done = false;
+        return () => {
+          if (!done) listeners -= 1;
+          done = true;
+          off();
+        };
+      };
+    },
+  });
+}
+
+async function start(options: Partial<InboxApiOptions> = {}) {
+  api?.close();
+  await server?.close();
+  inbox = counted(await seededInbox(3));
+  api = createInboxApi({ inbox, heartbeatMs: 0, ...options });
+  server = await serve(api);
+}
+
+const open = (headers: Record<string, string> = {}, query = '', signal?: AbortSignal) =>
+  fetch(`${server.base}/events${query}`, { headers, ...(signal ? { signal } : {}) });
+
+const isEvent = (frame: string) => frame.includes('\ndata: ');
+const eventCount = (n: number) => (frames: string[]) => frames.filter(isEvent).length >= n;
+
+beforeAll(() => start());
+afterEach(async () => {
+  // Every test leaves the API as it found it: no open stream.
+  await vi.waitFor(() => expect(api.liveConnections).toBe(0), { timeout: 2000, interval: 10 });
+});
+afterAll(async () => {
+  api.close();
+  await server.close();
+});
+
+describe('GET /events', () => {
+  it('streams inbox changes in order, with ids and the LiveEvent shape', async () => {
+    await start();
+    const response = await open();
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('no-cache, no-transform');
+    const reading = readFrames(response.body!, eventCount(3));
+    await vi.waitFor(() => expect(api.liveConnections).toBe(1));
+    await inbox.assign('conv-1', 'agent-1');
+    await inbox.resolve('conv-2');
+    await inbox.markRead('conv-3');
+    const frames = await reading;
+    expect(frames[0]).toBe('retry: 2000\n: connected');
+    const events = eventsOf(frames);
+    expect(events.map((e) => e.event)).toEqual([
+      'conversation:updated',
+      'conversation:updated',
+      'conversation:updated',
+    ]);
+    expect(events.map((e) => e.data['seq'])).toEqual([1, 2, 3]);
+    expect(events.map((e) => e.id.split('-')[1])).toEqual(['1', '2', '3']);
+    expect(new Set(events.map((e) => e.id.split('-')[0])).size).toBe(1);
+    for (const event of events) expect(liveEventSchema.safeParse(event.data).success).toBe(true);
+    const conversations = events.map(
+      (e) => e.data['conversation'] as { id: string; customer: { id: string } },
+    );
+    expect(conversations.map((c) => c.id)).toEqual(['conv-1', 'conv-2', 'conv-3']);
+    expect(conversations[0]?.customer.id).toBe('page-1:psid-1');
+  });
+
+  it('delivers a webhook message applied to the inbox as message:created', async () => {
+    await start();
+    const response = await open();
+    const reading = readFrames(response.body!, (frames) =>
+      eventsOf(frames).some((e) => e.event === 'message:created'),
+    );
+    await vi.waitFor(() => expect(api.liveConnections).toBe(1));
+    await inbox.apply([
+      {
+        kind: 'message',
+        id: 'evt-1',
+        platform: 'messenger',
+        pageId: 'page-1',
+        customerId: 'psid-42',
+        timestamp: T0 + 60_000,
+        raw: {},
+        mid: 'm_live',
+        text: 'Is my order on its way?',
+        attachments: [],
+      },
+    ]);
+    const created = eventsOf(await reading).find((e) => e.event === 'message:created');
+    expect(created?.data['message']).toMatchObject({
+      mid: 'm_live',
+      text: 'Is my order on its way?',
+      direction: 'inbound',
+    });
+  });
+
+  it('streams typing notices that agents set', async () => {
+    const channels = fakeChannels();
+    await start({ channels });
+    const response = await open();
+    const reading = readFrames(response.body!, eventCount(1));
+    await vi.waitFor(() => expect(api.liveConnections).toBe(1));
+    const typing = await fetch(`${server.base}/conversations/conv-1/typing`, {
+      method: 'POST',
+      body: '{"on":true}',
+    });
+    expect(typing.status).toBe(204);
+    expect(eventsOf(await reading)[0]).toMatchObject({
+      event: 'typing',
+      data: { type: 'typing', conversationId: 'conv-1', on: true },
+    });
+  });
+
+  it('resumes after Last-Event-ID with exactly the missed events, then live ones', async () => {
+    await start();
+    const first = await open();
+    const reading = readFrames(first.body!, eventCount(3));
+    await vi.waitFor(() => expect(api.liveConnections).toBe(1));
+    await inbox.assign('conv-1', 'a');
+    await inbox.assign('conv-2', 'a');
+    await inbox.assign('conv-3', 'a');
+    const seen = eventsOf(await reading);
+    await vi.waitFor(() => expect(api.liveConnections).toBe(0));
+    await inbox.assign('conv-1', 'b');
+    await inbox.assign('conv-2', 'b');
+    const lastId = seen[2]!.id;
+
+    const resumed = await open({ 'last-event-id': lastId });
+    const resuming = readFrames(resumed.body!, eventCount(3));
+    await vi.waitFor(() => expect(api.liveConnections).toBe(1));
+    await inbox.assign('conv-3', 'b');
+    const events = eventsOf(await resuming);
+    expect(events.map((e) => e.data['seq'])).toEqual([4, 5, 6]);
+    expect(events.map((e) => (e.data['conversation'] as { assigneeId: string }).assigneeId)).toEqual([
+      'b',
+      'b',
+      'b',
+    ]);
+
+    // EventSource cannot set headers on a first connect: the query works the same, bare seq too.
+    const byQuery = eventsOf(
+      await readFrames((await open({}, `?lastEventId=${encodeURIComponent(lastId)}`)).body!, eventCount(3)),
+    );
+    expect(byQuery.map((e) => e.data['seq'])).toEqual([4, 5, 6]);
+    const bySeq = eventsOf(await readFrames((await open({}, '?lastEventId=5')).body!, eventCount(1)));
+    expect(bySeq.map((e) => e.data['seq'])).toEqual([6]);
+  });
+
+  it('sends reset when the id is older than the buffer, foreign or unknown', async () => {
+    await start({ replayBuffer: 2 });
+    for (let i = 0; i < 5; i++) await inbox.assign('conv-1', `agent-${i}`);
+    for (const id of ['1', 'zzzz-4', '99', 'garbage']) {
+      const events = eventsOf(await readFrames((await open({ 'last-event-id': id })).body!, eventCount(1)));
+      expect(events[0], id).toMatchObject({ event: 'reset', data: { type: 'reset', seq: 5 } });
+      expect(events[0]?.id.endsWith('-5')).toBe(true);
+      expect(liveEventSchema.safeParse(events[0]?.data).success).toBe(true);
+    }
+    // Within the buffer: a plain replay.
+    const replay = eventsOf(await readFrames((await open({ 'last-event-id': '3' })).body!, eventCount(2)));
+    expect(replay.map((e) => e.data['seq'])).toEqual([4, 5]);
+  });
+
+  it('sends heartbeat comments', async () => {
+    await start({ heartbeatMs: 20 });
+    const frames = await readFrames((await open()).body!, (f) => f.filter((x) => x === ': ping').length >= 2);
+    expect(frames.filter((x) => x === ': ping').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('leaks nothing over 200 connect/disconnect cycles', { timeout: 30_000 }, async () => {
+    await start({ heartbeatMs: 1000 });
+    const baseline = listeners;
+    expect(baseline).toBeGreaterThan(0);
+    // Responses the server still holds open: each SSE answer must end when its client goes.
+    let openResponses = 0;
+    server.server.on('request', (_req, res) => {
+      openResponses += 1;
+      res.once('close', () => {
+        openResponses -= 1;
+      });
+    });
+    for (let i = 0; i < 200; i++) {
+      const controller = new AbortController();
+      const response = await open({}, '', controller.signal);
+      const reader = response.body!.getReader();
+      await reader.read();
+      controller.abort();
+      await reader.cancel().catch(() => {});
+    }
+    await vi.waitFor(
+      () => {
+        expect(api.liveConnections).toBe(0);
+        expect(openResponses).toBe(0);
+      },
+      { timeout: 5000, interval: 20 },
+    );
+    expect(listeners).toBe(baseline);
+    // Still working after the storm.
+    const reading = readFrames((await open()).body!, eventCount(1));
+    await vi.waitFor(() => expect(api.liveConnections).toBe(1));
+    await inbox.assign('conv-1', 'after');
+    expect(eventsOf(await reading)).toHaveLength(1);
+    api.close();
+    expect(listeners).toBe(0);
+  });
+
+  it('ends open streams on close()', async () => {
+    await start();
+    const response = await open();
+    const reader = response.body!.getReader();
+    await reader.read();
+    api.close();
+    for (let i = 0; i < 10; i++) {
+      const { done } = await reader.read();
+      if (done) break;
+    }
+    expect(api.liveConnections).toBe(0);
+    await start();
+  });
+});
+
+describe('GET /events through .fetch', () => {
+  it('cleans up when the consumer cancels the body or the request is aborted', async () => {
+    const local = createInboxApi({ inbox: await seededInbox(1), heartbeatMs: 0 });
+    const cancelled = await local.fetch(new Request('http://h.test/events'));
+    expect(local.liveConnections).toBe(1);
+    await cancelled.body!.cancel();
+    expect(local.liveConnections).toBe(0);
+    const controller = new AbortController();
+    await local.fetch(new Request('http://h.test/events', { signal: controller.signal }));
+    expect(local.liveConnections).toBe(1);
+    controller.abort();
+    expect(local.liveConnections).toBe(0);
+    local.close();
+  });
+
+  it('takes events from a custom fanout and reports a failing publish', async () => {
+    const fanout = inProcessFanout();
+    const published: LiveEventDraft[] = [];
+    const onError = vi.fn();
+    const local = createInboxApi({
+      inbox: await seededInbox(1),
+      heartbeatMs: 0,
+      onError,
+      fanout: {
+        subscribe: fanout.subscribe,
+        async publish(event) {
+          published.push(event);
+          if (published.length === 2) throw new Error('redis down');
+          fanout.publish(event);
+        },
+      },
+    });
+    const response = await local.fetch(new Request('http://h.test/events'));
+    const reading = readFrames(response.body!, eventCount(1));
+    // Another server's event arrives through the fanout only.
+    fanout.publish({ type: 'typing', conversationId: 'conv-9', on: false });
+    expect(eventsOf(await reading)[0]?.data).toEqual({
+      type: 'typing',
+      conversationId: 'conv-9',
+      on: false,
+      seq: 1,
+    });
+    await local.fetch(
+      new Request('http://h.test/conversations/conv-1', { method: 'PATCH', body: '{"status":"resolved"}' }),
+    );
+    await local.fetch(
+      new Request('http://h.test/conversations/conv-1', { method: 'PATCH', body: '{"status":"open"}' }),
+    );
+    await vi.waitFor(() =>
+      expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'redis down' }), {
+        during: 'live',
+      }),
+    );
+    expect(published.map((e) => e.type)).toEqual(['conversation:updated', 'conversation:updated']);
+    local.close();
+  });
+});

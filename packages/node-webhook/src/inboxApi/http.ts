@@ -1,0 +1,170 @@
+import { PagedeskError, serializeError, toPagedeskError, ValidationError } from '@pagedesk/core';
+import * as z from 'zod/mini';
+import { BodyTooLargeError, errorResponse } from '../nodeAdapter.js';
+
+// HTTP plumbing of the inbox API: error → status, body reading with a cap, validation with messages
+// that name the field. Internal to the package.
+
+/** The host denied the request in its `authorize` hook. */
+export class ForbiddenError extends PagedeskError {
+  constructor() {
+    super('forbidden', 'Not allowed');
+    this.name = 'ForbiddenError';
+  }
+}
+
+/** The API was created without `channels`, so it cannot send or manage channels. */
+export class NotImplementedError extends PagedeskError {
+  constructor(what: string) {
+    super('not_implemented', `${what} needs createInboxApi({ channels }); this API was created without it`);
+    this.name = 'NotImplementedError';
+  }
+}
+
+// zod/mini ships no messages unless a locale is configured globally; a library must not change the
+// host's global zod config, so the English messages are passed per parse.
+const en = z.locales.en();
+
+/** Parses with a zod schema; a failure becomes a ValidationError naming each wrong field. */
+export function parseWith<TSchema extends z.ZodMiniType>(
+  schema: TSchema,
+  value: unknown,
+  what: string,
+): z.infer<TSchema> {
+  const result = z.safeParse(schema, value, { error: en.localeError });
+  if (result.success) return result.data;
+  throw new ValidationError(
+    what,
+    result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+  );
+}
+
+/** The status a Pagedesk error answers with; see INBOX-API.md "Errors". */
+export function statusOf(error: PagedeskError): number {
+  const code = error.code;
+  if (code.startsWith('token_')) return 409;
+  switch (code) {
+    case 'invalid_input':
+    case 'body_already_parsed':
+      return 400;
+    case 'forbidden':
+      return 403;
+    case 'not_found':
+      return 404;
+    case 'method_not_allowed':
+      return 405;
+    case 'body_too_large':
+      return 413;
+    case 'rule_violation':
+      return 422;
+    // The request is fine but the channel or conversation is in a state that refuses it: an agent or
+    // admin action (reauthorize, take thread control, wait for the customer) changes the answer.
+    case 'window_closed':
+    case 'channel_unavailable':
+    case 'recipient_unavailable':
+    case 'thread_control':
+    case 'permission_denied':
+      return 409;
+    case 'rate_limited':
+      return 429;
+    case 'not_implemented':
+      return 501;
+    // Meta failed in a way Pagedesk has no finer name for: an upstream failure, not ours.
+    case 'graph_error':
+      return 502;
+    case 'unavailable':
+      return 503;
+    default:
+      return 500;
+  }
+}
+
+/**
+ * The JSON error answer. 5xx answers never carry the original message (it may hold internals such as
+ * a database address); the caller reports the full error to `onError`.
+ */
+export function toErrorResponse(error: unknown): {
+  response: Response;
+  status: number;
+  error: PagedeskError;
+} {
+  // The typed error keeps the original message for `onError`; only the answer is made generic.
+  const typed = toPagedeskError(error);
+  const status = statusOf(typed);
+  if (status === 500) {
+    const safe = new PagedeskError('internal', 'Internal error', { retryable: typed.retryable });
+    return { response: errorResponse(500, safe), status, error: typed };
+  }
+  const headers = new Headers();
+  const retryAfterMs = (typed as PagedeskError & { retryAfterMs?: unknown }).retryAfterMs;
+  if (status === 429 && typeof retryAfterMs === 'number')
+    headers.set('retry-after', String(Math.ceil(retryAfterMs / 1000)));
+  if (status === 413) headers.set('connection', 'close');
+  return {
+    response: Response.json({ error: serializeError(typed) }, { status, headers }),
+    status,
+    error: typed,
+  };
+}
+
+/**
+ * Wraps a body stream so it errors with BodyTooLargeError past `limit` bytes; the consumer sees the
+ * error from `read()` and the request is not read any further.
+ */
+export function capStream(body: ReadableStream<Uint8Array>, limit: number): ReadableStream<Uint8Array> {
+  let size = 0;
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        size += chunk.byteLength;
+        if (size > limit) controller.error(new BodyTooLargeError(limit));
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+}
+
+/** The declared Content-Length, when present and valid. */
+export function declaredLength(request: Request): number | undefined {
+  const header = request.headers.get('content-length');
+  if (header === null || !/^\d+$/.test(header.trim())) return undefined;
+  return Number(header);
+}
+
+/** Reads the whole body, at most `limit` bytes (BodyTooLargeError above). */
+export async function readCapped(request: Request, limit: number): Promise<Uint8Array> {
+  const length = declaredLength(request);
+  if (length !== undefined && length > limit) throw new BodyTooLargeError(limit);
+  if (!request.body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = capStream(request.body, limit).getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Reads a JSON body with a byte cap; an empty or malformed body is a ValidationError. */
+export async function readJson(request: Request, limit: number): Promise<unknown> {
+  const bytes = await readCapped(request, limit);
+  if (bytes.byteLength === 0)
+    throw new ValidationError('request body', [{ path: '', message: 'a JSON body is required' }]);
+  try {
+    return JSON.parse(decoder.decode(bytes));
+  } catch {
+    throw new ValidationError('request body', [{ path: '', message: 'not valid UTF-8 JSON' }]);
+  }
+}

@@ -1,0 +1,11 @@
+// @pagedesk/node-webhook: the Meta-facing door of a helpdesk server (verified, parsed, deduplicated
+// webhooks and signed_request callbacks) and the inbox REST + SSE API for the React kit.
+export * from './createWebhook.js';
+export * from './dedupe.js';
+export * from './errors.js';
+export * from './metaCallbacks.js';
+export * from './nodeAdapter.js';
+export * from './parseWebhook.js';
+export * from './schemas.js';
+export * from './signature.js';
+export * from './inboxApi/index.js';

@@ -1,0 +1,496 @@
+import type {
+  Attachment,
+  EventBase,
+  HandoverEvent,
+  MessengerEvent,
+  OptinEvent,
+  Platform,
+  Referral,
+} from '@pagedesk/core';
+import type { z } from 'zod/mini';
+import { WebhookPayloadError } from './errors.js';
+import { issuesOf } from './issues.js';
+import {
+  appRolesSchema,
+  attachmentPayloadSchema,
+  changeSchema,
+  deliverySchema,
+  feedCommentSchema,
+  feedValueSchema,
+  instagramCommentSchema,
+  messageEditSchema,
+  messageSchema,
+  messagingItemSchema,
+  optinSchema,
+  policyEnforcementSchema,
+  postbackSchema,
+  reactionSchema,
+  readSchema,
+  referralSchema,
+  requestThreadControlSchema,
+  threadControlSchema,
+  webhookEntrySchema,
+  webhookEnvelopeSchema,
+} from './schemas.js';
+
+// parseWebhook: Meta's raw body → MessengerEvent[] (core's union), sorted by timestamp.
+//
+// Event ids (the dedupe keys) are built only from what identifies the event, so a retried delivery
+// produces the same ids and two distinct events never share one:
+//   message:<mid>  echo:<mid>  unsend:<mid>  edit:<mid>:<num_edit>
+//   reaction:<mid>:<sender>:<action>:<emoji>:<timestamp>
+//   read:<page>:<sender>:<watermark | mid>  delivery:<page>:<sender>:<watermark>
+//   postback:<mid> (or postback:<page>:<sender>:<timestamp>:<hash> without a mid)
+//   comment:<comment id>:<verb>:<created_time>
+//   referral / optin / handover / policy_enforcement / unknown: <kind>:<page>:<timestamp>:<hash>
+// where <hash> is a 53-bit hash of the raw item's JSON (identical on Meta's retries).
+
+type Infer<T extends z.ZodMiniType> = z.infer<T>;
+
+const MESSAGING_KEYS = new Set(['sender', 'recipient', 'timestamp']);
+
+// Instagram and the App Dashboard's "Test" button can deliver messaging events as `changes[]` with one
+// of these fields and the usual messaging item as `value`.
+const MESSAGING_FIELDS = new Set([
+  'messages',
+  'message_echoes',
+  'message_edits',
+  'message_reactions',
+  'message_reads',
+  'message_deliveries',
+  'messaging_seen',
+  'messaging_postbacks',
+  'messaging_referral',
+  'messaging_referrals',
+  'messaging_optins',
+  'messaging_handovers',
+  'messaging_policy_enforcement',
+  'standby',
+]);
+
+// cyrb53: a fast non-cryptographic 53-bit hash, for ids of events Meta gives no id of their own.
+function hashString(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
+const hashOf = (raw: unknown) => hashString(JSON.stringify(raw) ?? '');
+
+function check<T extends z.ZodMiniType>(schema: T, input: unknown, base: string): Infer<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data as Infer<T>;
+  throw new WebhookPayloadError(issuesOf(result.error.issues, input, base));
+}
+
+const str = (id: string | number) => (typeof id === 'string' ? id : String(id));
+
+/** Meta mixes seconds (feed `created_time`, some `entry.time`) and milliseconds; below 1e12 is seconds. */
+const toMs = (t: number) => (t < 1e12 ? t * 1000 : t);
+
+interface Ctx {
+  platform: Platform;
+  pageId: string;
+  entryTime: number | undefined;
+  standby: boolean;
+  path: string;
+}
+
+function base(ctx: Ctx, id: string, customerId: string | null, timestamp: number, raw: unknown): EventBase {
+  const event: EventBase = { id, platform: ctx.platform, pageId: ctx.pageId, customerId, timestamp, raw };
+  if (ctx.standby) event.standby = true;
+  return event;
+}
+
+function referralOf(r: Infer<typeof referralSchema>): Referral {
+  const out: Referral = {};
+  if (r.source !== undefined) out.source = r.source;
+  if (r.type !== undefined) out.type = r.type;
+  if (r.ref !== undefined) out.ref = r.ref;
+  if (r.ad_id !== undefined) out.adId = str(r.ad_id);
+  if (r.ads_context_data !== undefined) out.adsContext = r.ads_context_data;
+  if (r.referer_uri !== undefined) out.refererUri = r.referer_uri;
+  return out;
+}
+
+const GIF = /\.gif(?:$|[?#])/i;
+const SHARE_TYPES = new Set(['reel', 'ig_reel', 'post', 'ig_post', 'share', 'story']);
+const SIMPLE_KINDS = new Set(['video', 'audio', 'file']);
+
+function attachmentOf(a: Infer<typeof attachmentPayloadSchema>, legacyStickerId: string | undefined): Attachment {
+  const p = a.payload ?? undefined;
+  const url = p?.url ?? a.url ?? undefined;
+  const title = p?.title ?? a.title ?? undefined;
+  let out: Attachment;
+  const type = a.type;
+  if (type === 'image') {
+    const stickerId = p?.sticker_id !== undefined ? str(p.sticker_id) : legacyStickerId;
+    if (stickerId !== undefined) out = { kind: 'sticker', stickerId };
+    else if ((url && GIF.test(url)) || (p && 'animated_gif_url' in p)) out = { kind: 'gif' };
+    else out = { kind: 'image' };
+  } else if (type === 'sticker') {
+    out = { kind: 'sticker' };
+    if (p?.sticker_id !== undefined) out.stickerId = str(p.sticker_id);
+  } else if (SIMPLE_KINDS.has(type)) out = { kind: type as 'video' | 'audio' | 'file' };
+  else if (type === 'location') {
+    out = { kind: 'location' };
+    if (p?.coordinates) out.coordinates = { lat: p.coordinates.lat, long: p.coordinates.long };
+  } else if (type === 'fallback') out = { kind: 'fallback' };
+  else if (type === 'template') {
+    out = { kind: 'template' };
+    if (p) out.payload = p;
+  } else if (SHARE_TYPES.has(type)) {
+    out = { kind: 'share', shareType: type };
+    if (p) out.payload = p;
+  } else if (type === 'story_mention') out = { kind: 'story_mention' };
+  else {
+    // A type Pagedesk does not model (appointment_booking, like_heart...): keep it visible as a
+    // fallback whose payload names the type, instead of dropping it.
+    out = { kind: 'fallback', payload: { type, payload: p ?? null } };
+  }
+  if (url) out.url = url;
+  if (title && (out.kind === 'fallback' || out.kind === 'share' || out.kind === 'location')) out.title = title;
+  return out;
+}
+
+function attachmentsOf(m: Infer<typeof messageSchema>): Attachment[] {
+  const list = m.attachments;
+  if (!list || list.length === 0) return [];
+  const legacy = m.sticker_id !== undefined ? str(m.sticker_id) : undefined;
+  const out = list.map((a) => attachmentOf(a, legacy));
+  // Sticker transition (platform.md §2.2): Meta sends a `sticker` AND an `image` attachment for one
+  // sticker. Messenger never combines a sticker with photos, so a sticker drops every image-like
+  // duplicate and the result is one sticker attachment.
+  if (out.length > 1 && list.some((a) => a.type === 'sticker')) {
+    const stickers = out.filter((a, i) => a.kind === 'sticker' && list[i]?.type === 'sticker');
+    const rest = out.filter((_, i) => list[i]?.type !== 'sticker' && list[i]?.type !== 'image');
+    const sticker = stickers[0];
+    const fromImage = out.find((a, i) => list[i]?.type === 'image' && a.stickerId !== undefined);
+    if (sticker && sticker.stickerId === undefined && fromImage?.stickerId) sticker.stickerId = fromImage.stickerId;
+    return [...stickers, ...rest];
+  }
+  return out;
+}
+
+function fieldOf(item: Record<string, unknown>): string {
+  for (const key in item) if (!MESSAGING_KEYS.has(key)) return key;
+  return 'empty';
+}
+
+function messagingEvent(raw: unknown, ctx: Ctx): MessengerEvent {
+  const item = check(messagingItemSchema, raw, ctx.path);
+  const obj = raw as Record<string, unknown>;
+  const senderId = item.sender?.id ?? item.sender?.user_ref;
+  const sender = senderId === undefined ? null : str(senderId);
+  const recipient = item.recipient?.id === undefined ? null : str(item.recipient.id);
+  const ts = item.timestamp ?? (ctx.entryTime === undefined ? undefined : toMs(ctx.entryTime));
+  const at = (key: string) => `${ctx.path}.${key}`;
+
+  if (obj.message !== undefined) {
+    const m = check(messageSchema, obj.message, at('message'));
+    const timestamp = ts ?? 0;
+    if (m.is_echo) {
+      const e = { ...base(ctx, `echo:${m.mid}`, recipient, timestamp, raw), kind: 'echo' as const, mid: m.mid };
+      const echo: MessengerEvent = { ...e, attachments: attachmentsOf(m) };
+      if (m.text !== undefined) echo.text = m.text;
+      if (m.app_id !== undefined) echo.appId = str(m.app_id);
+      if (m.metadata !== undefined) echo.metadata = m.metadata;
+      if (m.reply_to?.mid !== undefined) echo.replyTo = { mid: m.reply_to.mid };
+      return echo;
+    }
+    if (m.is_deleted) return { ...base(ctx, `unsend:${m.mid}`, sender, timestamp, raw), kind: 'unsend', mid: m.mid };
+    const message: MessengerEvent = {
+      ...base(ctx, `message:${m.mid}`, sender, timestamp, raw),
+      kind: 'message',
+      mid: m.mid,
+      attachments: attachmentsOf(m),
+    };
+    if (m.text !== undefined) message.text = m.text;
+    if (m.quick_reply) message.quickReply = { payload: m.quick_reply.payload };
+    if (m.reply_to) {
+      const r: NonNullable<typeof message.replyTo> = {};
+      if (m.reply_to.mid !== undefined) r.mid = m.reply_to.mid;
+      if (m.reply_to.is_self_reply !== undefined) r.isSelfReply = m.reply_to.is_self_reply;
+      if (m.reply_to.story) {
+        r.story = { id: str(m.reply_to.story.id) };
+        if (m.reply_to.story.url !== undefined) r.story.url = m.reply_to.story.url;
+      }
+      message.replyTo = r;
+    }
+    if (m.referral) message.referral = referralOf(m.referral);
+    if (m.is_unsupported) message.isUnsupported = true;
+    return message;
+  }
+  if (obj.message_edit !== undefined) {
+    const e = check(messageEditSchema, obj.message_edit, at('message_edit'));
+    const editCount = Number(e.num_edit);
+    if (!Number.isInteger(editCount)) {
+      throw new WebhookPayloadError([{ path: at('message_edit.num_edit'), message: 'expected an integer' }]);
+    }
+    return {
+      ...base(ctx, `edit:${e.mid}:${editCount}`, sender, ts ?? 0, raw),
+      kind: 'edit',
+      mid: e.mid,
+      text: e.text,
+      editCount,
+    };
+  }
+  if (obj.reaction !== undefined) {
+    const r = check(reactionSchema, obj.reaction, at('reaction'));
+    const timestamp = ts ?? 0;
+    const id = `reaction:${r.mid}:${sender ?? ''}:${r.action}:${r.emoji ?? r.reaction ?? ''}:${timestamp}`;
+    const event: MessengerEvent = { ...base(ctx, id, sender, timestamp, raw), kind: 'reaction', mid: r.mid, action: r.action };
+    if (r.emoji !== undefined) event.emoji = r.emoji;
+    if (r.reaction !== undefined) event.reaction = r.reaction;
+    return event;
+  }
+  if (obj.postback !== undefined) {
+    const p = check(postbackSchema, obj.postback, at('postback'));
+    const timestamp = ts ?? 0;
+    const id = p.mid ? `postback:${p.mid}` : `postback:${ctx.pageId}:${sender ?? ''}:${timestamp}:${hashOf(raw)}`;
+    const event: MessengerEvent = { ...base(ctx, id, sender, timestamp, raw), kind: 'postback' };
+    if (p.mid !== undefined) event.mid = p.mid;
+    if (p.title !== undefined) event.title = p.title;
+    if (p.payload !== undefined) event.payload = p.payload;
+    if (p.referral) event.referral = referralOf(p.referral);
+    return event;
+  }
+  if (obj.read !== undefined) {
+    const r = check(readSchema, obj.read, at('read'));
+    if (r.watermark === undefined && r.mid === undefined) {
+      throw new WebhookPayloadError([{ path: at('read'), message: 'expected watermark or mid' }]);
+    }
+    const key = r.watermark ?? r.mid;
+    const timestamp = ts ?? r.watermark ?? 0;
+    const event: MessengerEvent = { ...base(ctx, `read:${ctx.pageId}:${sender ?? ''}:${key}`, sender, timestamp, raw), kind: 'read' };
+    if (r.watermark !== undefined) event.watermark = r.watermark;
+    if (r.mid !== undefined) event.mid = r.mid;
+    return event;
+  }
+  if (obj.delivery !== undefined) {
+    const d = check(deliverySchema, obj.delivery, at('delivery'));
+    // Meta's delivery sample has no timestamp: the watermark is when the last delivered message was sent.
+    const timestamp = item.timestamp ?? d.watermark;
+    return {
+      ...base(ctx, `delivery:${ctx.pageId}:${sender ?? ''}:${d.watermark}`, sender, timestamp, raw),
+      kind: 'delivery',
+      watermark: d.watermark,
+      mids: d.mids ?? [],
+    };
+  }
+  const timestamp = ts ?? 0;
+  const hashed = (kind: string) => `${kind}:${ctx.pageId}:${timestamp}:${hashOf(raw)}`;
+  if (obj.referral !== undefined) {
+    const r = check(referralSchema, obj.referral, at('referral'));
+    return { ...base(ctx, hashed('referral'), sender, timestamp, raw), kind: 'referral', referral: referralOf(r) };
+  }
+  if (obj.optin !== undefined) {
+    const o = check(optinSchema, obj.optin, at('optin'));
+    const event: OptinEvent = { ...base(ctx, hashed('optin'), sender, timestamp, raw), kind: 'optin' };
+    if (o.type !== undefined) event.type = o.type;
+    if (o.payload !== undefined) event.payload = o.payload;
+    if (o.ref !== undefined) event.ref = o.ref;
+    if (o.user_ref !== undefined) event.userRef = str(o.user_ref);
+    const token = o.notification_messages_token ?? o.one_time_notif_token;
+    if (token !== undefined) event.token = token;
+    if (o.token_expiry_timestamp !== undefined) {
+      const t = Number(o.token_expiry_timestamp);
+      if (!Number.isFinite(t)) {
+        throw new WebhookPayloadError([{ path: at('optin.token_expiry_timestamp'), message: 'expected a number' }]);
+      }
+      event.tokenExpiresAt = toMs(t);
+    }
+    const status = o.notification_messages_status ?? o.user_token_status;
+    if (status !== undefined) event.status = status;
+    return event;
+  }
+  if (obj.pass_thread_control !== undefined || obj.take_thread_control !== undefined) {
+    const pass = obj.pass_thread_control !== undefined;
+    const key = pass ? 'pass_thread_control' : 'take_thread_control';
+    const t = check(threadControlSchema, obj[key], at(key));
+    const event: HandoverEvent = {
+      ...base(ctx, hashed('handover'), sender, timestamp, raw),
+      kind: 'handover',
+      action: pass ? 'pass' : 'take',
+    };
+    if (t.previous_owner_app_id !== undefined) {
+      event.previousOwnerAppId = t.previous_owner_app_id === null ? null : str(t.previous_owner_app_id);
+    }
+    if (t.new_owner_app_id !== undefined) event.newOwnerAppId = str(t.new_owner_app_id);
+    if (t.metadata !== undefined) event.metadata = t.metadata;
+    return event;
+  }
+  if (obj.request_thread_control !== undefined) {
+    const r = check(requestThreadControlSchema, obj.request_thread_control, at('request_thread_control'));
+    const event: HandoverEvent = {
+      ...base(ctx, hashed('handover'), sender, timestamp, raw),
+      kind: 'handover',
+      action: 'request',
+      requestedOwnerAppId: str(r.requested_owner_app_id),
+    };
+    if (r.metadata !== undefined) event.metadata = r.metadata;
+    return event;
+  }
+  if (obj.app_roles !== undefined) {
+    const roles = check(appRolesSchema, obj.app_roles, at('app_roles'));
+    return { ...base(ctx, hashed('handover'), null, timestamp, raw), kind: 'handover', action: 'roles', appRoles: roles };
+  }
+  if (obj.policy_enforcement !== undefined) {
+    const p = check(policyEnforcementSchema, obj.policy_enforcement, at('policy_enforcement'));
+    const event: MessengerEvent = {
+      ...base(ctx, hashed('policy_enforcement'), null, timestamp, raw),
+      kind: 'policy_enforcement',
+      action: p.action,
+    };
+    if (p.reason !== undefined) event.reason = p.reason;
+    return event;
+  }
+  return { ...base(ctx, hashed('unknown'), sender, timestamp, raw), kind: 'unknown', field: fieldOf(obj) };
+}
+
+const COMMENT_VERBS: Record<string, 'add' | 'edit' | 'remove'> = {
+  add: 'add',
+  edit: 'edit',
+  edited: 'edit',
+  remove: 'remove',
+  delete: 'remove',
+};
+
+function changeEvent(raw: unknown, ctx: Ctx): MessengerEvent {
+  const change = check(changeSchema, raw, ctx.path);
+  const value = change.value;
+  const at = `${ctx.path}.value`;
+  const entryTs = ctx.entryTime === undefined ? 0 : toMs(ctx.entryTime);
+  const unknown = (): MessengerEvent => ({
+    ...base(ctx, `unknown:${ctx.pageId}:${entryTs}:${hashOf(value)}`, null, entryTs, value),
+    kind: 'unknown',
+    field: change.field,
+  });
+  if (change.field === 'feed') {
+    const f = check(feedValueSchema, value, at);
+    const action = f.verb === undefined ? undefined : COMMENT_VERBS[f.verb];
+    if (f.item !== 'comment' || action === undefined) return unknown();
+    const c = check(feedCommentSchema, value, at);
+    const commentId = str(c.comment_id);
+    const timestamp = c.created_time === undefined ? entryTs : toMs(c.created_time);
+    const fromId = c.from === undefined ? undefined : str(c.from.id);
+    const fromPage = fromId === ctx.pageId;
+    const event: MessengerEvent = {
+      ...base(ctx, `comment:${commentId}:${c.verb}:${c.created_time ?? entryTs}`, fromPage ? null : (fromId ?? null), timestamp, value),
+      kind: 'comment',
+      action,
+      commentId,
+      postId: str(c.post_id),
+      from: { id: fromId ?? '' },
+      fromPage,
+    };
+    if (c.from?.name !== undefined) event.from.name = c.from.name;
+    if (c.parent_id !== undefined) event.parentId = str(c.parent_id);
+    if (c.message !== undefined) event.text = c.message;
+    if (c.permalink_url !== undefined) event.permalink = c.permalink_url;
+    return event;
+  }
+  if (change.field === 'comments' || change.field === 'live_comments') {
+    const c = check(instagramCommentSchema, value, at);
+    const verb = c.verb ?? 'add';
+    const action = COMMENT_VERBS[verb];
+    if (action === undefined) return unknown();
+    const commentId = str(c.id);
+    const fromId = str(c.from.id);
+    const fromPage = fromId === ctx.pageId;
+    const timestamp = c.created_time === undefined ? entryTs : toMs(c.created_time);
+    const event: MessengerEvent = {
+      ...base(ctx, `comment:${commentId}:${verb}:${c.created_time ?? entryTs}`, fromPage ? null : fromId, timestamp, value),
+      kind: 'comment',
+      action,
+      commentId,
+      postId: str(c.media.id),
+      from: { id: fromId },
+      fromPage,
+    };
+    if (c.from.username !== undefined) event.from.username = c.from.username;
+    if (c.parent_id !== undefined) event.parentId = str(c.parent_id);
+    if (c.text !== undefined) event.text = c.text;
+    return event;
+  }
+  if (MESSAGING_FIELDS.has(change.field) && value !== null && typeof value === 'object') {
+    return messagingEvent(value, { ...ctx, path: at, standby: ctx.standby || change.field === 'standby' });
+  }
+  return unknown();
+}
+
+const PLATFORMS: Record<string, Platform> = { page: 'messenger', instagram: 'instagram' };
+
+function parseJson(body: string | Uint8Array): unknown {
+  try {
+    return JSON.parse(typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
+  } catch (error) {
+    throw new WebhookPayloadError([{ path: '', message: 'the body is not valid JSON' }], { cause: error });
+  }
+}
+
+/**
+ * Parses a Meta webhook body (`object: "page"` or `"instagram"`) into Pagedesk events, sorted by
+ * timestamp (stable: events of the same millisecond keep Meta's order).
+ *
+ * Accepts the raw body (Buffer, Uint8Array, string) or an already-parsed object. Every `entry[]` is
+ * routed by its `id` (`pageId`), and its `messaging[]`, `standby[]` (marked `standby: true`) and
+ * `changes[]` are flattened in order. Unknown event keys and webhook fields become `unknown` events,
+ * never errors; unknown fields stay in `raw`. A body that is not JSON, names another `object`, or has a
+ * known event with a wrong field throws {@link WebhookPayloadError} naming the first wrong path.
+ * Each event's `id` is deterministic (see the scheme at the top of this file) for deduplication.
+ *
+ * @example
+ * const events = parseWebhook(rawBody);
+ * for (const event of events) if (event.kind === 'message') console.log(event.pageId, event.text);
+ * @throws WebhookPayloadError
+ */
+export function parseWebhook(body: string | Uint8Array | object): MessengerEvent[] {
+  const json = typeof body === 'string' || body instanceof Uint8Array ? parseJson(body) : body;
+  const envelope = check(webhookEnvelopeSchema, json, '');
+  const platform = PLATFORMS[envelope.object];
+  if (platform === undefined) {
+    throw new WebhookPayloadError([
+      { path: 'object', message: `expected "page" or "instagram", got ${JSON.stringify(envelope.object)}` },
+    ]);
+  }
+  const events: MessengerEvent[] = [];
+  for (let e = 0; e < envelope.entry.length; e++) {
+    const entryPath = `entry[${e}]`;
+    const entry = check(webhookEntrySchema, envelope.entry[e], entryPath);
+    const ctx: Ctx = { platform, pageId: str(entry.id), entryTime: entry.time, standby: false, path: '' };
+    if (entry.messaging) {
+      for (let i = 0; i < entry.messaging.length; i++) {
+        ctx.path = `${entryPath}.messaging[${i}]`;
+        events.push(messagingEvent(entry.messaging[i], ctx));
+      }
+    }
+    if (entry.standby) {
+      ctx.standby = true;
+      for (let i = 0; i < entry.standby.length; i++) {
+        ctx.path = `${entryPath}.standby[${i}]`;
+        events.push(messagingEvent(entry.standby[i], ctx));
+      }
+      ctx.standby = false;
+    }
+    if (entry.changes) {
+      for (let i = 0; i < entry.changes.length; i++) {
+        ctx.path = `${entryPath}.changes[${i}]`;
+        events.push(changeEvent(entry.changes[i], ctx));
+      }
+    }
+  }
+  for (let i = 1; i < events.length; i++) {
+    if ((events[i] as MessengerEvent).timestamp < (events[i - 1] as MessengerEvent).timestamp) {
+      return events.sort((a, b) => a.timestamp - b.timestamp);
+    }
+  }
+  return events;
+}

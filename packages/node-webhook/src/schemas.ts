@@ -1,0 +1,181 @@
+import { z } from 'zod/mini';
+
+// Zod schemas for Meta's raw webhook payloads (platform.md §2). They are deliberately small: each one
+// checks the envelope or ONE event's discriminating object, and only the fields Pagedesk reads. The
+// parser keeps the original item as `raw`, so unknown fields survive without being copied here.
+// Ids are strings in most payloads but numbers in some (app_id, requested_owner_app_id, sticker_id,
+// post ids): both are accepted and normalised to strings by the parser.
+
+/** A Meta id: a string, or a number in some payloads. */
+export const metaIdSchema = z.union([z.string(), z.number()]);
+
+/** The top level of every webhook body. */
+export const webhookEnvelopeSchema = z.object({
+  object: z.string(),
+  entry: z.array(z.unknown()),
+});
+
+/** One `entry[]`: the Page or Instagram account (`id`) and its containers. */
+export const webhookEntrySchema = z.object({
+  id: metaIdSchema,
+  time: z.optional(z.number()),
+  messaging: z.optional(z.array(z.unknown())),
+  standby: z.optional(z.array(z.unknown())),
+  changes: z.optional(z.array(z.unknown())),
+});
+
+const party = z.object({ id: z.optional(metaIdSchema), user_ref: z.optional(metaIdSchema) });
+
+/** The part of a `messaging[]` / `standby[]` item shared by every event. */
+export const messagingItemSchema = z.object({
+  sender: z.optional(party),
+  recipient: z.optional(party),
+  timestamp: z.optional(z.number()),
+});
+
+/** `messaging[].message` attachments (image, sticker, video, audio, file, fallback, reels, posts...). */
+export const attachmentPayloadSchema = z.object({
+  type: z.string(),
+  title: z.optional(z.nullable(z.string())),
+  url: z.optional(z.nullable(z.string())),
+  payload: z.optional(
+    z.nullable(
+      z.looseObject({
+        url: z.optional(z.nullable(z.string())),
+        title: z.optional(z.nullable(z.string())),
+        sticker_id: z.optional(metaIdSchema),
+        coordinates: z.optional(z.object({ lat: z.number(), long: z.number() })),
+      }),
+    ),
+  ),
+});
+
+/** The `referral` object of messages, postbacks and `messaging_referrals`. */
+export const referralSchema = z.looseObject({
+  source: z.optional(z.string()),
+  type: z.optional(z.string()),
+  ref: z.optional(z.string()),
+  ad_id: z.optional(metaIdSchema),
+  ads_context_data: z.optional(z.record(z.string(), z.unknown())),
+  referer_uri: z.optional(z.string()),
+});
+
+/** `messaging[].message`: inbound messages, echoes (`is_echo`) and Instagram unsends (`is_deleted`). */
+export const messageSchema = z.object({
+  mid: z.string(),
+  text: z.optional(z.string()),
+  is_echo: z.optional(z.boolean()),
+  is_deleted: z.optional(z.boolean()),
+  is_unsupported: z.optional(z.boolean()),
+  app_id: z.optional(metaIdSchema),
+  metadata: z.optional(z.string()),
+  sticker_id: z.optional(metaIdSchema),
+  quick_reply: z.optional(z.object({ payload: z.string() })),
+  reply_to: z.optional(
+    z.object({
+      mid: z.optional(z.string()),
+      is_self_reply: z.optional(z.boolean()),
+      story: z.optional(z.object({ id: metaIdSchema, url: z.optional(z.string()) })),
+    }),
+  ),
+  attachments: z.optional(z.nullable(z.array(attachmentPayloadSchema))),
+  referral: z.optional(referralSchema),
+});
+
+/** `message_edit` (Messenger only); `num_edit` is documented as an int and sometimes arrives as a string. */
+export const messageEditSchema = z.object({
+  mid: z.string(),
+  text: z.string(),
+  num_edit: z.union([z.number(), z.string()]),
+});
+
+/** `reaction` (`message_reactions`). */
+export const reactionSchema = z.object({
+  mid: z.string(),
+  action: z.enum(['react', 'unreact']),
+  emoji: z.optional(z.string()),
+  reaction: z.optional(z.string()),
+});
+
+/** `postback` (`messaging_postbacks`); `payload` is absent in standby. */
+export const postbackSchema = z.object({
+  mid: z.optional(z.string()),
+  title: z.optional(z.string()),
+  payload: z.optional(z.string()),
+  referral: z.optional(referralSchema),
+});
+
+/** `read`: Messenger `watermark`, or Instagram `messaging_seen` with one `mid`. */
+export const readSchema = z.object({ watermark: z.optional(z.number()), mid: z.optional(z.string()) });
+
+/** `delivery` (Messenger only); `mids` may be absent, `watermark` is always there. */
+export const deliverySchema = z.object({ watermark: z.number(), mids: z.optional(z.array(z.string())) });
+
+const timestampLike = z.union([z.number(), z.string()]);
+
+/** `optin`: marketing messages, legacy one-time notification and checkbox / send-to-Messenger opt-ins. */
+export const optinSchema = z.object({
+  type: z.optional(z.string()),
+  payload: z.optional(z.string()),
+  ref: z.optional(z.string()),
+  user_ref: z.optional(metaIdSchema),
+  notification_messages_token: z.optional(z.string()),
+  one_time_notif_token: z.optional(z.string()),
+  token_expiry_timestamp: z.optional(timestampLike),
+  notification_messages_status: z.optional(z.string()),
+  user_token_status: z.optional(z.string()),
+});
+
+/** `pass_thread_control` and `take_thread_control`; `previous_owner_app_id` is null after idle mode. */
+export const threadControlSchema = z.object({
+  previous_owner_app_id: z.optional(z.nullable(metaIdSchema)),
+  new_owner_app_id: z.optional(metaIdSchema),
+  metadata: z.optional(z.string()),
+});
+
+/** `request_thread_control` (the requested id is a number in Meta's sample). */
+export const requestThreadControlSchema = z.object({
+  requested_owner_app_id: metaIdSchema,
+  metadata: z.optional(z.string()),
+});
+
+/** `app_roles`: app id → roles. */
+export const appRolesSchema = z.record(z.string(), z.array(z.string()));
+
+/** `policy_enforcement`: no sender; `reason` is absent on `unblock`. */
+export const policyEnforcementSchema = z.object({
+  action: z.enum(['warning', 'block', 'unblock']),
+  reason: z.optional(z.string()),
+});
+
+/** One `changes[]` item: `{ field, value }`. */
+export const changeSchema = z.object({ field: z.string(), value: z.unknown() });
+
+/** `changes[].value` of a Page `feed` change. */
+export const feedValueSchema = z.object({
+  item: z.optional(z.string()),
+  verb: z.optional(z.string()),
+});
+
+/** A Page `feed` comment (`item: "comment"`): `message` and `from.name` are absent on `remove`. */
+export const feedCommentSchema = z.object({
+  comment_id: metaIdSchema,
+  post_id: metaIdSchema,
+  parent_id: z.optional(metaIdSchema),
+  verb: z.string(),
+  created_time: z.optional(z.number()),
+  message: z.optional(z.string()),
+  permalink_url: z.optional(z.string()),
+  from: z.optional(z.object({ id: metaIdSchema, name: z.optional(z.string()) })),
+});
+
+/** An Instagram `comments` / `live_comments` change value. */
+export const instagramCommentSchema = z.object({
+  id: metaIdSchema,
+  text: z.optional(z.string()),
+  parent_id: z.optional(metaIdSchema),
+  verb: z.optional(z.string()),
+  created_time: z.optional(z.number()),
+  from: z.object({ id: metaIdSchema, username: z.optional(z.string()) }),
+  media: z.object({ id: metaIdSchema }),
+});

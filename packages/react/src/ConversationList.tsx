@@ -1,0 +1,397 @@
+'use client';
+
+import { type Channel, type ConversationWithCustomer, windowForConversation } from '@pagedesk/core';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import {
+  type KeyboardEvent,
+  type ReactNode,
+  useCallback,
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
+import { usePagedeskContext } from './context.js';
+import { ChannelKindIcon } from './Icons.js';
+import type { ConversationFilter } from './queryKeys.js';
+import { DefaultEmptyState, PagedeskRoot, useSlot } from './Root.js';
+import type { ConversationItemProps } from './slots.js';
+import { useAgents, useChannels } from './useChannels.js';
+import { useConversations } from './useConversations.js';
+import { useFormat } from './useFormat.js';
+
+/** The name to show for a conversation's customer. */
+export function customerName(conversation: ConversationWithCustomer, fallback: string): string {
+  const c = conversation.customer;
+  return (
+    c.name ||
+    [c.firstName, c.lastName].filter(Boolean).join(' ') ||
+    (c.username ? `@${c.username}` : '') ||
+    fallback
+  );
+}
+
+function useMinuteClock(): number {
+  const { now } = usePagedeskContext('ConversationList');
+  const [value, setValue] = useState(now);
+  useEffect(() => {
+    // Re-render on each minute boundary so list times and window badges stay current.
+    let timer: ReturnType<typeof setTimeout>;
+    const schedule = () => {
+      timer = setTimeout(
+        () => {
+          setValue(now());
+          schedule();
+        },
+        60_000 - (now() % 60_000),
+      );
+    };
+    schedule();
+    return () => clearTimeout(timer);
+  }, [now]);
+  return value;
+}
+
+/** Default conversation row: avatar initial, channel icon, name, preview, time, unread and window badges. */
+export function DefaultConversationItem({
+  conversation,
+  channel,
+}: ConversationItemProps & { now?: number }): ReactNode {
+  const { messages: t, now: clock } = usePagedeskContext('ConversationItem');
+  const format = useFormat();
+  const now = clock();
+  const name = customerName(conversation, t.list.unknownCustomer);
+  const window = windowForConversation(
+    conversation,
+    { humanAgent: channel?.settings.humanAgent ?? true },
+    now,
+  );
+  const kindLabel = conversation.source === 'comment' ? t.list.comments : t.list[conversation.platform];
+  return (
+    <>
+      <span className="pd-avatar" aria-hidden="true">
+        {name.replace('@', '').slice(0, 1).toUpperCase()}
+        <span className="pd-avatar-channel">
+          <ChannelKindIcon platform={conversation.platform} source={conversation.source} />
+        </span>
+      </span>
+      <span className="pd-conv-main">
+        <span className="pd-conv-top">
+          <span className="pd-conv-name">{name}</span>
+          <time className="pd-conv-time" dateTime={new Date(conversation.lastMessageAt).toISOString()}>
+            {format.listTime(conversation.lastMessageAt, now)}
+          </time>
+        </span>
+        <span className="pd-conv-bottom">
+          <span className="pd-conv-preview">{conversation.preview || t.list.noPreview}</span>
+          {conversation.unreadCount > 0 ? (
+            <span className="pd-badge pd-badge-unread">
+              <span aria-hidden="true">{format.number(conversation.unreadCount)}</span>
+              <span className="pd-sr-only">{t.list.unread(conversation.unreadCount)}</span>
+            </span>
+          ) : null}
+        </span>
+        <span className="pd-conv-meta">
+          <span className="pd-sr-only">{kindLabel}</span>
+          {window.state !== 'standard' ? (
+            <span className={`pd-badge pd-badge-window pd-window-${window.state}`}>
+              {t.window[window.state]}
+            </span>
+          ) : null}
+          {conversation.status === 'resolved' ? <span className="pd-badge">{t.list.resolved}</span> : null}
+        </span>
+      </span>
+    </>
+  );
+}
+
+/** Props of {@link ConversationList}. */
+export interface ConversationListProps {
+  /** The open conversation. */
+  selectedId?: string | undefined;
+  onSelect?: (id: string) => void;
+  /** Controlled filter; leave out to let the list keep its own. */
+  filter?: ConversationFilter;
+  onFilterChange?: (filter: ConversationFilter) => void;
+  /** Starting filter when uncontrolled. */
+  defaultFilter?: ConversationFilter;
+  /** Show the search and filter bar. Default true. */
+  showFilters?: boolean;
+  pageSize?: number;
+  /** Render a row yourself (takes precedence over `components.ConversationItem`). */
+  renderItem?: (props: ConversationItemProps) => ReactNode;
+  className?: string;
+}
+
+type ChannelKind = '' | 'messenger' | 'instagram' | 'comment';
+
+function kindOf(filter: ConversationFilter): ChannelKind {
+  if (filter.source === 'comment') return 'comment';
+  return filter.platform ?? '';
+}
+
+/**
+ * The conversation list: virtualised (only visible rows are in the DOM, so thousands stay smooth),
+ * live, with search and filters (channel kind, status, assignee, unread), and a keyboard listbox
+ * (Arrow keys, Home, End, Page Up/Down, Enter).
+ *
+ * @example
+ * <ConversationList selectedId={id} onSelect={setId} defaultFilter={{ status: 'open' }} />
+ */
+export function ConversationList(props: ConversationListProps): ReactNode {
+  const { messages: t } = usePagedeskContext('ConversationList');
+  const [ownFilter, setOwnFilter] = useState<ConversationFilter>(props.defaultFilter ?? {});
+  const filter = props.filter ?? ownFilter;
+  const setFilter = (next: ConversationFilter) => {
+    if (!props.filter) setOwnFilter(next);
+    props.onFilterChange?.(next);
+  };
+  const [search, setSearch] = useState(filter.search ?? '');
+  // Debounce typing so each keystroke does not start a request.
+  useEffect(() => {
+    if ((filter.search ?? '') === search) return;
+    const timer = setTimeout(() => {
+      const { search: _old, ...rest } = filter;
+      setFilter(search ? { ...rest, search } : rest);
+    }, 250);
+    return () => clearTimeout(timer);
+  });
+  const list = useConversations(filter, props.pageSize === undefined ? {} : { pageSize: props.pageSize });
+  const { data: channels } = useChannels();
+  const { data: agents } = useAgents();
+  const channelById = useMemo(() => new Map((channels ?? []).map((c) => [c.id, c] as const)), [channels]);
+  const Item = useSlot('ConversationItem', DefaultConversationItem);
+  const Empty = useSlot('EmptyState', DefaultEmptyState);
+  useMinuteClock();
+  const baseId = useId();
+  const optionId = (index: number) => `${baseId}-option-${index}`;
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const { conversations } = list;
+  const virtualizer = useVirtualizer({
+    count: conversations.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => 76,
+    overscan: 6,
+    getItemKey: (index) => conversations[index]?.id ?? index,
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items.at(-1)?.index ?? -1;
+  useEffect(() => {
+    if (lastIndex >= conversations.length - 10) list.loadMore();
+  }, [lastIndex, conversations.length, list]);
+
+  const selectedIndex = conversations.findIndex((c) => c.id === props.selectedId);
+  const [active, setActive] = useState(-1);
+  const activeIndex = active >= 0 && active < conversations.length ? active : Math.max(selectedIndex, 0);
+  const moveTo = useCallback(
+    (index: number) => {
+      if (conversations.length === 0) return;
+      const next = Math.min(conversations.length - 1, Math.max(0, index));
+      setActive(next);
+      virtualizer.scrollToIndex(next, { align: 'auto' });
+    },
+    [conversations.length, virtualizer],
+  );
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const page = Math.max(1, items.length - 2);
+    let target: number | null = null;
+    switch (event.key) {
+      case 'ArrowDown':
+        target = activeIndex + 1;
+        break;
+      case 'ArrowUp':
+        target = activeIndex - 1;
+        break;
+      case 'Home':
+        target = 0;
+        break;
+      case 'End':
+        target = conversations.length - 1;
+        break;
+      case 'PageDown':
+        target = activeIndex + page;
+        break;
+      case 'PageUp':
+        target = activeIndex - page;
+        break;
+      case 'Enter':
+      case ' ': {
+        const conversation = conversations[activeIndex];
+        if (conversation) props.onSelect?.(conversation.id);
+        break;
+      }
+      default:
+        return;
+    }
+    event.preventDefault();
+    if (target !== null) moveTo(target);
+  };
+
+  const kind = kindOf(filter);
+  const setKind = (value: ChannelKind) => {
+    const { platform: _p, source: _s, ...rest } = filter;
+    if (value === 'comment') setFilter({ ...rest, source: 'comment' });
+    else if (value) setFilter({ ...rest, platform: value, source: 'message' });
+    else setFilter(rest);
+  };
+  const assigneeValue =
+    filter.assigneeId === undefined ? '' : filter.assigneeId === null ? '__none' : filter.assigneeId;
+
+  return (
+    <PagedeskRoot className={`pd-conversation-list${props.className ? ` ${props.className}` : ''}`}>
+      {props.showFilters === false ? null : (
+        <fieldset className="pd-filters">
+          <legend className="pd-sr-only">{t.list.filters}</legend>
+          <input
+            type="search"
+            className="pd-input pd-search"
+            aria-label={t.list.search}
+            placeholder={t.list.search}
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+          />
+          <div className="pd-filter-row">
+            <div className="pd-segmented" role="radiogroup" aria-label={t.list.channel}>
+              {(
+                [
+                  ['', t.list.allChannels],
+                  ['messenger', t.list.messenger],
+                  ['instagram', t.list.instagram],
+                  ['comment', t.list.comments],
+                ] as const
+              ).map(([value, label]) => (
+                <label key={value || 'all'} className="pd-segment" title={label}>
+                  <input
+                    type="radio"
+                    name={`${baseId}-kind`}
+                    value={value}
+                    checked={kind === value}
+                    onChange={() => setKind(value)}
+                  />
+                  {value ? (
+                    <ChannelKindIcon
+                      platform={value === 'comment' ? 'messenger' : value}
+                      source={value === 'comment' ? 'comment' : 'message'}
+                    />
+                  ) : null}
+                  <span className={value ? 'pd-sr-only' : undefined}>{label}</span>
+                </label>
+              ))}
+            </div>
+            <select
+              className="pd-select"
+              aria-label={t.list.status}
+              value={filter.status ?? ''}
+              onChange={(e) => {
+                const { status: _s, ...rest } = filter;
+                const value = e.target.value;
+                setFilter(value === 'open' || value === 'resolved' ? { ...rest, status: value } : rest);
+              }}
+            >
+              <option value="">{t.list.anyStatus}</option>
+              <option value="open">{t.list.open}</option>
+              <option value="resolved">{t.list.resolved}</option>
+            </select>
+            <select
+              className="pd-select"
+              aria-label={t.list.assignee}
+              value={assigneeValue}
+              onChange={(e) => {
+                const { assigneeId: _a, ...rest } = filter;
+                const value = e.target.value;
+                setFilter(value === '' ? rest : { ...rest, assigneeId: value === '__none' ? null : value });
+              }}
+            >
+              <option value="">{t.list.anyAssignee}</option>
+              <option value="__none">{t.list.unassigned}</option>
+              {(agents ?? []).map((agent) => (
+                <option key={agent.id} value={agent.id}>
+                  {agent.name}
+                </option>
+              ))}
+            </select>
+            <label className="pd-check">
+              <input
+                type="checkbox"
+                checked={Boolean(filter.unread)}
+                onChange={(e) => {
+                  const { unread: _u, ...rest } = filter;
+                  setFilter(e.target.checked ? { ...rest, unread: true } : rest);
+                }}
+              />
+              {t.list.unreadOnly}
+            </label>
+          </div>
+        </fieldset>
+      )}
+      {list.isLoading ? (
+        <div className="pd-status" role="status">
+          {t.list.loading}
+        </div>
+      ) : list.isError ? (
+        <div className="pd-error" role="alert">
+          {t.list.error}{' '}
+          <button type="button" className="pd-button" onClick={list.refetch}>
+            {t.list.retry}
+          </button>
+        </div>
+      ) : conversations.length === 0 ? (
+        <Empty kind="conversations">{t.list.empty}</Empty>
+      ) : null}
+      <div
+        ref={scrollRef}
+        className="pd-listbox"
+        role="listbox"
+        aria-label={t.list.label}
+        tabIndex={conversations.length ? 0 : -1}
+        hidden={conversations.length === 0}
+        aria-activedescendant={conversations.length ? optionId(activeIndex) : undefined}
+        onKeyDown={onKeyDown}
+      >
+        <div className="pd-virtual" style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((row) => {
+            const conversation = conversations[row.index];
+            if (!conversation) return null;
+            const itemProps: ConversationItemProps = {
+              conversation,
+              selected: conversation.id === props.selectedId,
+              active: row.index === activeIndex,
+              channel: channelById.get(conversation.channelId) as Channel | undefined,
+            };
+            return (
+              // biome-ignore lint/a11y/useKeyWithClickEvents: keyboard handled by the listbox (aria-activedescendant)
+              // biome-ignore lint/a11y/useFocusableInteractive: focus stays on the listbox; aria-activedescendant points here
+              <div
+                key={row.key}
+                id={optionId(row.index)}
+                ref={virtualizer.measureElement}
+                data-index={row.index}
+                role="option"
+                aria-selected={itemProps.selected}
+                aria-setsize={list.hasMore ? -1 : conversations.length}
+                aria-posinset={row.index + 1}
+                className="pd-conversation"
+                data-active={itemProps.active || undefined}
+                data-unread={conversation.unreadCount > 0 || undefined}
+                style={{ transform: `translateY(${row.start}px)` }}
+                onClick={() => {
+                  setActive(row.index);
+                  props.onSelect?.(conversation.id);
+                }}
+              >
+                {props.renderItem ? props.renderItem(itemProps) : <Item {...itemProps} />}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      {list.isLoadingMore ? (
+        <div className="pd-status pd-status-more" role="status">
+          {t.list.loadingMore}
+        </div>
+      ) : null}
+    </PagedeskRoot>
+  );
+}

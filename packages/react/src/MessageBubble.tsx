@@ -1,0 +1,128 @@
+'use client';
+
+import type { Message } from '@pagedesk/core';
+import type { ReactNode } from 'react';
+import { AttachmentView } from './AttachmentView.js';
+import { usePagedeskContext } from './context.js';
+import { ReplyIcon } from './Icons.js';
+import { Linkify } from './Linkify.js';
+import { useSlot } from './Root.js';
+import type { MessageBubbleProps } from './slots.js';
+import { useFormat } from './useFormat.js';
+
+/** Meta's Page Inbox / Business Suite app id: echoes from it read "Sent from Meta Business Suite". */
+export const META_PAGE_INBOX_APP_ID = '263902037430900';
+
+function snippet(message: Message, fallback: string): string {
+  if (message.unsent) return fallback;
+  if (message.text) return message.text.length > 140 ? `${message.text.slice(0, 140)}…` : message.text;
+  return message.attachments[0]?.name ?? fallback;
+}
+
+/**
+ * The default message bubble: author line for echoes and agents, quoted reply, text with safe links,
+ * attachments, reactions, edited/unsent markers, delivery state, and retry for failed messages.
+ */
+export function MessageBubble({ message, quoted, onRetry, onReply }: MessageBubbleProps): ReactNode {
+  const { messages: t, agentId } = usePagedeskContext('MessageBubble');
+  const format = useFormat();
+  const Attachment = useSlot('Attachment', AttachmentView);
+  const outgoing = message.direction !== 'inbound';
+  let author: string | null = null;
+  if (message.direction === 'echo')
+    author = t.messages.echoFrom(
+      message.author.appId === META_PAGE_INBOX_APP_ID ? t.messages.pageInbox : t.messages.otherTool,
+    );
+  else if (message.direction === 'outbound' && message.author.kind === 'agent')
+    author =
+      message.author.agentId && message.author.agentId === agentId
+        ? t.messages.you
+        : message.author.name
+          ? t.messages.agent(message.author.name)
+          : null;
+  const statusLabel = outgoing ? t.messages[message.delivery] : null;
+  return (
+    <div
+      className="pd-message"
+      data-direction={message.direction}
+      data-delivery={message.delivery}
+      data-unsent={message.unsent || undefined}
+    >
+      {author ? <div className="pd-message-author">{author}</div> : null}
+      <div className="pd-bubble">
+        {message.replyTo ? (
+          <blockquote className="pd-quote">
+            <span className="pd-sr-only">{t.messages.quoted}: </span>
+            {quoted ? snippet(quoted, t.messages.quotedUnavailable) : t.messages.quotedUnavailable}
+          </blockquote>
+        ) : null}
+        {message.unsent ? (
+          <p className="pd-message-text pd-unsent">{t.messages.unsent}</p>
+        ) : (
+          <>
+            {message.text ? (
+              <p className="pd-message-text">
+                <Linkify text={message.text} />
+              </p>
+            ) : null}
+            {message.postback?.title ? (
+              <p className="pd-message-text pd-postback">{t.messages.postback(message.postback.title)}</p>
+            ) : null}
+            {message.attachments.length > 0 ? (
+              <div className="pd-attachments">
+                {message.attachments.map((attachment, index) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: attachments of a message never reorder
+                  <Attachment key={index} attachment={attachment} message={message} />
+                ))}
+              </div>
+            ) : null}
+            {message.quickReplies?.length ? (
+              <ul className="pd-quick-replies" aria-label={t.composer.quickReplies}>
+                {message.quickReplies.map((reply) => (
+                  <li key={reply.payload} className="pd-chip">
+                    {reply.title}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </>
+        )}
+        {message.reactions.length > 0 ? (
+          <span
+            className="pd-reactions"
+            role="img"
+            aria-label={t.messages.reactions(message.reactions.map((r) => r.emoji).join(' '))}
+          >
+            {message.reactions.map((r) => r.emoji).join('')}
+          </span>
+        ) : null}
+      </div>
+      <div className="pd-message-meta">
+        <time dateTime={new Date(message.createdAt).toISOString()}>{format.time(message.createdAt)}</time>
+        {message.editCount ? <span className="pd-edited">{t.messages.edited}</span> : null}
+        {message.tag === 'HUMAN_AGENT' ? <span className="pd-tag">{t.messages.humanAgentTag}</span> : null}
+        {statusLabel ? <span className="pd-delivery">{statusLabel}</span> : null}
+        {message.delivery === 'failed' && message.failure ? (
+          <span className="pd-failure" role="alert">
+            {message.failure.message}
+          </span>
+        ) : null}
+        {message.delivery === 'failed' && onRetry ? (
+          <button type="button" className="pd-button pd-button-small" onClick={onRetry}>
+            {t.messages.retrySend}
+          </button>
+        ) : null}
+        {onReply && !message.unsent && message.delivery !== 'failed' && message.delivery !== 'pending' ? (
+          <button
+            type="button"
+            className="pd-icon-button pd-reply-button"
+            aria-label={t.messages.replyTo}
+            onClick={onReply}
+          >
+            <ReplyIcon />
+          </button>
+        ) : null}
+      </div>
+    </div>
+  );
+}

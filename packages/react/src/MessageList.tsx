@@ -1,0 +1,203 @@
+'use client';
+
+import type { Message } from '@pagedesk/core';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { type ReactNode, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { customerName } from './ConversationList.js';
+import { usePagedeskContext } from './context.js';
+import { MessageBubble } from './MessageBubble.js';
+import { DefaultEmptyState, PagedeskRoot, useSlot } from './Root.js';
+import { useConversation } from './useConversation.js';
+import { useFormat } from './useFormat.js';
+import { useTyping } from './useLive.js';
+import { useMessages } from './useMessages.js';
+import { useSendMessage } from './useSendMessage.js';
+
+/** Props of {@link MessageList}. */
+export interface MessageListProps {
+  conversationId: string;
+  /** Called when the agent picks "Reply" on a message (a quoted reply in the composer). */
+  onReply?: (message: Message) => void;
+  pageSize?: number;
+  className?: string;
+}
+
+type Row = { type: 'day'; key: string; at: number } | { type: 'message'; key: string; message: Message };
+
+function dayKey(at: number): string {
+  const d = new Date(at);
+  return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
+}
+
+/** Distance from the top, in pixels, at which older messages start loading. */
+const LOAD_OLDER_THRESHOLD = 300;
+
+/**
+ * The messages of a conversation: virtualised, anchored at the bottom, loading older messages as the
+ * agent scrolls up without moving what they read, sticking to the newest message while at the bottom,
+ * with day separators, every attachment kind, receipts, retry of failed messages, a typing indicator,
+ * and polite screen-reader announcements of new customer messages.
+ *
+ * @example
+ * <MessageList conversationId={id} onReply={setQuoted} />
+ */
+export function MessageList({ conversationId, onReply, pageSize, className }: MessageListProps): ReactNode {
+  const { messages: t, now } = usePagedeskContext('MessageList');
+  const format = useFormat();
+  const list = useMessages(conversationId, pageSize === undefined ? {} : { pageSize });
+  const { data: conversation } = useConversation(conversationId);
+  const { retry } = useSendMessage(conversationId);
+  const typing = useTyping(conversationId);
+  const Bubble = useSlot('MessageBubble', MessageBubble);
+  const Empty = useSlot('EmptyState', DefaultEmptyState);
+  const name = conversation ? customerName(conversation, t.list.unknownCustomer) : t.messages.customer;
+
+  const rows = useMemo(() => {
+    const out: Row[] = [];
+    let lastDay = '';
+    for (const message of list.messages) {
+      const day = dayKey(message.createdAt);
+      if (day !== lastDay) {
+        out.push({ type: 'day', key: `day-${day}`, at: message.createdAt });
+        lastDay = day;
+      }
+      out.push({ type: 'message', key: message.id, message });
+    }
+    return out;
+  }, [list.messages]);
+  const byId = useMemo(() => new Map(list.messages.map((m) => [m.id, m] as const)), [list.messages]);
+  const byMid = useMemo(
+    () => new Map(list.messages.flatMap((m) => (m.mid ? [[m.mid, m] as const] : []))),
+    [list.messages],
+  );
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (index) => (rows[index]?.type === 'day' ? 36 : 72),
+    overscan: 8,
+    getItemKey: (index) => rows[index]?.key ?? index,
+    // Prepending older messages keeps the row the agent reads in place; new messages are followed
+    // only while the agent is already at the bottom.
+    anchorTo: 'end',
+    followOnAppend: true,
+    scrollEndThreshold: 24,
+  });
+
+  // Open at the newest message, once per conversation.
+  const scrolledFor = useRef<string | null>(null);
+  useLayoutEffect(() => {
+    if (rows.length === 0 || scrolledFor.current === conversationId) return;
+    scrolledFor.current = conversationId;
+    virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
+  }, [rows.length, conversationId, virtualizer]);
+
+  const { hasOlder, isLoadingOlder, loadOlder } = list;
+  const onScroll = () => {
+    const element = scrollRef.current;
+    if (element && element.scrollTop < LOAD_OLDER_THRESHOLD && hasOlder && !isLoadingOlder) loadOlder();
+  };
+
+  // Announce new customer messages (not the history loaded on open or when scrolling up).
+  const [announcement, setAnnouncement] = useState('');
+  const lastSeen = useRef<{ conversationId: string; id: string | undefined } | null>(null);
+  const newest = list.messages.at(-1);
+  useEffect(() => {
+    const previous = lastSeen.current;
+    lastSeen.current = { conversationId, id: newest?.id };
+    if (!newest || !previous || previous.conversationId !== conversationId || previous.id === undefined)
+      return;
+    if (previous.id !== newest.id && newest.direction === 'inbound') {
+      setAnnouncement(
+        t.messages.newMessage(
+          name,
+          newest.text ?? (newest.attachments[0] ? t.attachments[newest.attachments[0].kind] : ''),
+        ),
+      );
+    }
+  }, [newest, conversationId, name, t]);
+
+  const items = virtualizer.getVirtualItems();
+  return (
+    <PagedeskRoot className={`pd-message-list${className ? ` ${className}` : ''}`}>
+      {list.isLoading ? (
+        <div className="pd-status" role="status">
+          {t.messages.loading}
+        </div>
+      ) : list.isError ? (
+        <div className="pd-error" role="alert">
+          {t.messages.error}{' '}
+          <button type="button" className="pd-button" onClick={list.refetch}>
+            {t.messages.retry}
+          </button>
+        </div>
+      ) : rows.length === 0 ? (
+        <Empty kind="messages">{t.messages.empty}</Empty>
+      ) : null}
+      {isLoadingOlder ? (
+        <div className="pd-status pd-status-older" role="status">
+          {t.messages.loadingOlder}
+        </div>
+      ) : null}
+      <section
+        ref={scrollRef}
+        className="pd-messages-scroll"
+        aria-label={t.messages.label}
+        // A scrollable region must be reachable by keyboard so arrow keys and Page Up/Down scroll it.
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: scrollable regions must be focusable (WCAG 2.1.1)
+        tabIndex={0}
+        onScroll={onScroll}
+        hidden={rows.length === 0}
+      >
+        <div className="pd-virtual" style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((item) => {
+            const row = rows[item.index];
+            if (!row) return null;
+            return (
+              <div
+                key={item.key}
+                ref={virtualizer.measureElement}
+                data-index={item.index}
+                className="pd-row"
+                style={{ transform: `translateY(${item.start}px)` }}
+              >
+                {row.type === 'day' ? (
+                  <div className="pd-day">
+                    <span>{format.dayLabel(row.at, now())}</span>
+                  </div>
+                ) : (
+                  <Bubble
+                    message={row.message}
+                    quoted={
+                      row.message.replyTo
+                        ? ((row.message.replyTo.messageId
+                            ? byId.get(row.message.replyTo.messageId)
+                            : undefined) ?? byMid.get(row.message.replyTo.mid))
+                        : undefined
+                    }
+                    onRetry={row.message.delivery === 'failed' ? () => void retry(row.message.id) : undefined}
+                    onReply={onReply ? () => onReply(row.message) : undefined}
+                  />
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </section>
+      {typing ? (
+        <div className="pd-typing">
+          <span className="pd-typing-dots" aria-hidden="true">
+            <span />
+            <span />
+            <span />
+          </span>
+          {t.messages.typing(name)}
+        </div>
+      ) : null}
+      <div className="pd-sr-only" role="log" aria-live="polite" aria-label={t.messages.label}>
+        {announcement}
+      </div>
+    </PagedeskRoot>
+  );
+}

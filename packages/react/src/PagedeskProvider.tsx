@@ -1,0 +1,166 @@
+'use client';
+
+import { type InboxTransport, type LiveStatus, ValidationError } from '@pagedesk/core';
+import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
+import { type ReactNode, useEffect, useMemo, useState } from 'react';
+import {
+  createExternalStore,
+  PagedeskContext,
+  type PagedeskContextValue,
+  type PagedeskTheme,
+} from './context.js';
+import { patchConversation, patchMessage } from './liveCache.js';
+import { isResetEvent, type TransportLiveEvent } from './liveEvents.js';
+import { mergeMessages, type PagedeskMessagesInput } from './messages.js';
+import { pagedeskKeys } from './queryKeys.js';
+import type { PagedeskComponents } from './slots.js';
+import type { UrlPolicy } from './urls.js';
+
+/** Meta turns a typing indicator off after 20 s (platform.md §3.8); the kit does the same. */
+export const TYPING_TIMEOUT_MS = 20_000;
+
+/** Props of {@link PagedeskProvider}. */
+export interface PagedeskProviderProps {
+  /** The seam to the host's backend: `httpTransport()`, `createFakeTransport()` or the host's own. */
+  transport: InboxTransport;
+  children?: ReactNode;
+  /** BCP 47 locale for dates, times and numbers. Defaults to the browser's. */
+  locale?: string;
+  /** Partial messages deep-merged over the English defaults. */
+  messages?: PagedeskMessagesInput;
+  /** The host's react-query client; one is created when omitted. */
+  queryClient?: QueryClient;
+  /** Replacement parts (conversation row, message bubble, attachment, empty state). */
+  components?: Partial<PagedeskComponents>;
+  /** Color scheme of the styled components. Default `light`. */
+  theme?: PagedeskTheme;
+  /** Which attachment URLs are rendered; see {@link UrlPolicy}. */
+  urlPolicy?: UrlPolicy;
+  /** The signed-in agent: their messages read "You" and replies carry their id. */
+  agentId?: string;
+  /** Clock for window countdowns (tests, stories). Default `Date.now`. */
+  now?: () => number;
+}
+
+function LiveSubscription({ value }: { value: PagedeskContextValue }) {
+  const client = useQueryClient();
+  const { transport, liveStatus, typing, now } = value;
+  useEffect(() => {
+    const timers = new Map<string, ReturnType<typeof setTimeout>>();
+    const setTyping = (conversationId: string, on: boolean) => {
+      const next = new Map(typing.get());
+      clearTimeout(timers.get(conversationId));
+      timers.delete(conversationId);
+      if (on) {
+        next.set(conversationId, now() + TYPING_TIMEOUT_MS);
+        timers.set(
+          conversationId,
+          setTimeout(() => setTyping(conversationId, false), TYPING_TIMEOUT_MS),
+        );
+      } else next.delete(conversationId);
+      typing.set(next);
+    };
+    const onEvent = (event: TransportLiveEvent) => {
+      if (isResetEvent(event)) {
+        void client.invalidateQueries({ queryKey: pagedeskKeys.all });
+        return;
+      }
+      switch (event.type) {
+        case 'conversation:created':
+        case 'conversation:updated':
+          patchConversation(client, event.conversation);
+          return;
+        case 'message:created':
+        case 'message:updated':
+          patchMessage(client, event.message);
+          // A message from the customer ends their typing.
+          if (event.message.direction === 'inbound') setTyping(event.message.conversationId, false);
+          return;
+        case 'channel:updated':
+          client.setQueryData(
+            pagedeskKeys.channels(),
+            (channels: ReadonlyArray<typeof event.channel> | undefined) =>
+              channels?.some((c) => c.id === event.channel.id)
+                ? channels.map((c) => (c.id === event.channel.id ? event.channel : c))
+                : channels && [...channels, event.channel],
+          );
+          return;
+        case 'typing':
+          setTyping(event.conversationId, event.on);
+          return;
+        default: {
+          const unknown: never = event;
+          return unknown;
+        }
+      }
+    };
+    const stop = transport.subscribe(
+      (event) => onEvent(event as TransportLiveEvent),
+      (status: LiveStatus) => liveStatus.set(status),
+    );
+    return () => {
+      stop();
+      for (const timer of timers.values()) clearTimeout(timer);
+    };
+  }, [client, transport, liveStatus, typing, now]);
+  return null;
+}
+
+/**
+ * Gives every Pagedesk hook and component its transport, messages, locale and parts, and keeps ONE
+ * live subscription that patches the react-query cache as changes arrive (no polling).
+ *
+ * @example
+ * <PagedeskProvider transport={httpTransport({ baseUrl: '/pagedesk' })} locale="fr" theme="system">
+ *   <Inbox />
+ * </PagedeskProvider>
+ */
+export function PagedeskProvider(props: PagedeskProviderProps): ReactNode {
+  if (!props.transport || typeof props.transport.subscribe !== 'function') {
+    throw new ValidationError('PagedeskProvider props', [
+      { path: 'transport', message: 'must be an InboxTransport' },
+    ]);
+  }
+  const [ownClient] = useState(
+    () =>
+      props.queryClient ?? new QueryClient({ defaultOptions: { queries: { staleTime: 30_000, retry: 1 } } }),
+  );
+  const client = props.queryClient ?? ownClient;
+  const [liveStatus] = useState(() => createExternalStore<LiveStatus>('connecting'));
+  const [typing] = useState(() => createExternalStore<ReadonlyMap<string, number>>(new Map()));
+  const now = props.now ?? Date.now;
+  const value = useMemo<PagedeskContextValue>(
+    () => ({
+      transport: props.transport,
+      messages: mergeMessages(props.messages),
+      locale: props.locale,
+      components: props.components ?? {},
+      now,
+      urlPolicy: props.urlPolicy ?? {},
+      theme: props.theme ?? 'light',
+      agentId: props.agentId,
+      liveStatus,
+      typing,
+    }),
+    [
+      props.transport,
+      props.messages,
+      props.locale,
+      props.components,
+      now,
+      props.urlPolicy,
+      props.theme,
+      props.agentId,
+      liveStatus,
+      typing,
+    ],
+  );
+  return (
+    <QueryClientProvider client={client}>
+      <PagedeskContext.Provider value={value}>
+        <LiveSubscription value={value} />
+        {props.children}
+      </PagedeskContext.Provider>
+    </QueryClientProvider>
+  );
+}

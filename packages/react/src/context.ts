@@ -1,0 +1,57 @@
+'use client';
+
+import { type InboxTransport, type LiveStatus, PagedeskError } from '@pagedesk/core';
+import { createContext, useContext } from 'react';
+import type { PagedeskMessages } from './messages.js';
+import type { PagedeskComponents } from './slots.js';
+import type { UrlPolicy } from './urls.js';
+
+/** A tiny subscribable value for `useSyncExternalStore`. */
+export interface ExternalStore<T> {
+  get(): T;
+  set(value: T): void;
+  subscribe(listener: () => void): () => void;
+}
+
+export function createExternalStore<T>(initial: T): ExternalStore<T> {
+  let value = initial;
+  const listeners = new Set<() => void>();
+  return {
+    get: () => value,
+    set(next) {
+      if (Object.is(next, value)) return;
+      value = next;
+      for (const listener of listeners) listener();
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+/** Color scheme of the styled components. `system` follows `prefers-color-scheme`. */
+export type PagedeskTheme = 'light' | 'dark' | 'system';
+
+export interface PagedeskContextValue {
+  transport: InboxTransport;
+  messages: PagedeskMessages;
+  locale: string | undefined;
+  components: Partial<PagedeskComponents>;
+  now: () => number;
+  urlPolicy: UrlPolicy;
+  theme: PagedeskTheme;
+  agentId: string | undefined;
+  liveStatus: ExternalStore<LiveStatus>;
+  /** Conversation id → when its typing indicator expires (epoch ms). */
+  typing: ExternalStore<ReadonlyMap<string, number>>;
+}
+
+export const PagedeskContext = createContext<PagedeskContextValue | null>(null);
+
+/** The provider's value; throws a message naming the hook when used outside `<PagedeskProvider>`. */
+export function usePagedeskContext(hook: string): PagedeskContextValue {
+  const value = useContext(PagedeskContext);
+  if (!value) throw new PagedeskError('missing_provider', `${hook} must be used inside <PagedeskProvider>`);
+  return value;
+}

@@ -1,0 +1,723 @@
+'use client';
+
+import {
+  type Agent,
+  type Attachment,
+  type Channel,
+  type ChannelAction,
+  type ChannelSettings,
+  ChannelUnavailableError,
+  type ConnectablePage,
+  type ConversationQuery,
+  type ConversationWithCustomer,
+  type Customer,
+  checkText,
+  type InboxTransport,
+  type LiveEvent,
+  type LiveStatus,
+  type Message,
+  NotFoundError,
+  type Page,
+  type PagedeskError,
+  RuleViolationError,
+  rulesFromSettings,
+  type SendDraft,
+  splitText,
+  type UploadedFile,
+  ValidationError,
+  WindowClosedError,
+  windowForConversation,
+} from '@pagedesk/core';
+import { compareConversations, matchesFilter } from './queryKeys.js';
+
+/** Options of {@link createFakeTransport}. */
+export interface FakeTransportOptions {
+  /** Seed of the generated data: the same seed gives the same inbox. Default 1. */
+  seed?: number;
+  /** How many conversations to generate. Default 40. */
+  conversations?: number;
+  /** Messages generated per conversation (the first one holds every attachment kind). Default 30. */
+  messagesPerConversation?: number;
+  /** The fake's clock; every generated time is relative to it. Default `Date.now`. */
+  now?: () => number;
+  /** Delay of every answer in ms (0 answers on the next microtask). Default 0. */
+  latencyMs?: number;
+  /** Where generated attachment URLs point (e.g. a Storybook static folder). Default https://example.com/pagedesk/. */
+  assetBaseUrl?: string;
+  /** Channels to start with instead of the generated Messenger page and Instagram account. */
+  channels?: Channel[];
+}
+
+type Method = Exclude<keyof InboxTransport, 'subscribe'>;
+
+/** The in-memory transport plus controls for tests and stories. */
+export interface FakeTransport extends InboxTransport {
+  /** A customer writes: stores an inbound message and pushes it live. */
+  receive(conversationId: string, message: { text?: string; attachments?: Attachment[] }): Message;
+  /** Pushes a typing notice live. */
+  typing(conversationId: string, on: boolean): void;
+  /** Pushes any live event (seq is filled in). */
+  emit(event: DistributiveOmit<LiveEvent, 'seq'> | { type: 'reset' }): void;
+  /** Sets the live status reported to subscribers (e.g. `reconnecting`). */
+  setStatus(status: LiveStatus): void;
+  /** The next call of `method` rejects with `error`. */
+  failNext(method: Method, error: PagedeskError): void;
+  /** Every later call of `method` never settles (loading states). */
+  stall(method: Method): void;
+  /** Moves the outbound message to `delivered` or `read` and pushes it live. */
+  deliver(messageId: string, state: 'delivered' | 'read'): void;
+  /** The current data, for assertions. */
+  readonly data: {
+    channels: Channel[];
+    conversations: ConversationWithCustomer[];
+    messages(conversationId: string): Message[];
+  };
+  /** Calls made, in order, with their arguments. */
+  readonly calls: Array<{ method: Method; args: unknown[] }>;
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const FIRST = [
+  'Ana',
+  'Ben',
+  'Chloé',
+  'Dmitri',
+  'Emeka',
+  'Fatima',
+  'Giulia',
+  'Hiro',
+  'Ines',
+  'Jonas',
+  'Kemal',
+  'Lea',
+  'Mateo',
+  'Nora',
+  'Omar',
+  'Priya',
+];
+const LAST = [
+  'Silva',
+  'Okafor',
+  'Martin',
+  'Ivanova',
+  'Tanaka',
+  'Haddad',
+  'Rossi',
+  'Berg',
+  'Costa',
+  'Novak',
+  'Yilmaz',
+  'Schmidt',
+];
+const LINES = [
+  'Hi! My order has not arrived yet.',
+  'Can I change the delivery address?',
+  'Thanks, that worked 🙏',
+  'Is the blue one still in stock?',
+  'Here is the receipt: https://example.com/receipt/123',
+  'When do you open on Sunday?',
+  'The app crashes when I pay.',
+  'Perfect, see you tomorrow!',
+];
+const REPLIES = [
+  'Hello! Let me check that for you.',
+  'Sure, could you send me the order number?',
+  'Done: you will get an email shortly.',
+  'Sorry about that, we are on it.',
+];
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const defaultSettings: ChannelSettings = {
+  threading: { mode: 'until-resolved' },
+  humanAgent: true,
+  textMaxLength: null,
+  attachmentMaxBytes: {},
+  agentIds: [],
+};
+
+/**
+ * An in-memory {@link InboxTransport} with generated, deterministic data and live events: for
+ * Storybook, tests and a host's own tests. It keeps the platform's rules (window, text limits), so a
+ * reply to a closed conversation fails as it would for real.
+ *
+ * @example
+ * const transport = createFakeTransport({ seed: 7, conversations: 10_000 });
+ * render(<PagedeskProvider transport={transport}><Inbox /></PagedeskProvider>);
+ * transport.receive(transport.data.conversations[0].id, { text: 'Hello?' });
+ */
+export function createFakeTransport(options: FakeTransportOptions = {}): FakeTransport {
+  const now = options.now ?? Date.now;
+  const random = mulberry32(options.seed ?? 1);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+  const base = now();
+  const asset = options.assetBaseUrl ?? 'https://example.com/pagedesk/';
+  const perConversation = options.messagesPerConversation ?? 30;
+
+  const channels: Channel[] = options.channels ?? [
+    {
+      id: 'page-1',
+      platform: 'messenger',
+      name: 'Acme Support',
+      appId: 'app-1',
+      status: 'active',
+      tokenExpiresAt: null,
+      dataAccessExpiresAt: base + 80 * DAY,
+      missingPermissions: [],
+      settings: defaultSettings,
+      connectedAt: base - 90 * DAY,
+      updatedAt: base - DAY,
+    },
+    {
+      id: 'ig-1',
+      platform: 'instagram',
+      name: 'acme.shop',
+      appId: 'app-1',
+      status: 'active',
+      tokenExpiresAt: null,
+      dataAccessExpiresAt: base + 60 * DAY,
+      missingPermissions: [],
+      settings: defaultSettings,
+      connectedAt: base - 30 * DAY,
+      updatedAt: base - DAY,
+    },
+  ];
+  const agents: Agent[] = [
+    { id: 'agent-1', name: 'Sam Rivera' },
+    { id: 'agent-2', name: 'Kim Lee' },
+  ];
+
+  const conversations: ConversationWithCustomer[] = [];
+  const count = options.conversations ?? 40;
+  for (let i = 0; i < count; i++) {
+    const channel = channels[i % 5 === 4 ? 1 % channels.length : 0] as Channel;
+    const source: 'message' | 'comment' = i % 7 === 6 ? 'comment' : 'message';
+    // A spread of windows: fresh, human-agent tier (> 24 h), closed (> 7 d).
+    const age = i % 9 === 3 ? 30 * HOUR : i % 9 === 5 ? 9 * DAY : Math.floor(random() * 20 * HOUR);
+    const lastInboundAt = base - age;
+    const firstName = pick(FIRST);
+    const lastName = pick(LAST);
+    const psid = `${1000 + i}`;
+    const customer: Customer = {
+      id: `${channel.id}:${psid}`,
+      channelId: channel.id,
+      platform: channel.platform,
+      psid,
+      name: `${firstName} ${lastName}`,
+      firstName,
+      lastName,
+      profileStatus: 'fetched',
+      createdAt: lastInboundAt - 10 * DAY,
+    };
+    conversations.push({
+      id: `conv-${i + 1}`,
+      channelId: channel.id,
+      platform: channel.platform,
+      customerId: customer.id,
+      customer,
+      source,
+      status: i % 11 === 10 ? 'resolved' : 'open',
+      assigneeId: i % 4 === 0 ? (agents[i % 2] as Agent).id : null,
+      unreadCount: i % 3 === 0 ? 1 + (i % 4) : 0,
+      lastInboundAt,
+      lastOutboundAt: lastInboundAt - HOUR,
+      lastMessageAt: lastInboundAt,
+      preview: pick(LINES),
+      ...(source === 'comment'
+        ? { comment: { commentId: `c-${i}`, postId: `p-${i % 3}`, privateReplySentAt: null } }
+        : {}),
+      createdAt: lastInboundAt - 2 * HOUR,
+      updatedAt: lastInboundAt,
+      resolvedAt: null,
+    });
+  }
+
+  const messages = new Map<string, Message[]>(); // newest first
+  let nextId = 1;
+  const id = (prefix: string) => `${prefix}-${nextId++}`;
+
+  const generate = (conversation: ConversationWithCustomer): Message[] => {
+    const list: Message[] = [];
+    const index = Number(conversation.id.split('-')[1]);
+    const end = conversation.lastMessageAt;
+    for (let k = 0; k < perConversation; k++) {
+      const at = end - k * (37 * 60_000) - (k > perConversation / 2 ? DAY : 0);
+      const inbound = k % 2 === 0;
+      const message: Message = {
+        id: `${conversation.id}-m${k}`,
+        conversationId: conversation.id,
+        channelId: conversation.channelId,
+        direction: inbound ? 'inbound' : k % 6 === 5 ? 'echo' : 'outbound',
+        mid: `mid.${conversation.id}.${k}`,
+        text:
+          k === 0
+            ? conversation.preview
+            : inbound
+              ? LINES[(index + k) % LINES.length]
+              : REPLIES[(index + k) % REPLIES.length],
+        attachments: [],
+        reactions: k === 2 ? [{ emoji: '❤️', name: 'love', by: 'customer', at }] : [],
+        delivery: inbound ? 'delivered' : k < 4 ? 'delivered' : 'read',
+        author: inbound
+          ? { kind: 'customer' }
+          : k % 6 === 5
+            ? { kind: 'app', appId: '263902037430900' }
+            : { kind: 'agent', agentId: 'agent-1', name: 'Sam Rivera' },
+        createdAt: at,
+        updatedAt: at,
+        ...(k === 4 ? { editCount: 1 } : {}),
+        ...(k === 8 ? { unsent: true, text: '' } : {}),
+      };
+      if (k === 6) message.replyTo = { mid: `mid.${conversation.id}.8`, messageId: `${conversation.id}-m8` };
+      list.push(message);
+    }
+    if (index === 1) {
+      // The first conversation shows every attachment kind.
+      const kinds: Attachment[] = [
+        { kind: 'image', url: `${asset}photo.png`, name: 'photo.png', mimeType: 'image/png', size: 48_213 },
+        { kind: 'gif', url: `${asset}dance.gif`, name: 'dance.gif', mimeType: 'image/gif' },
+        { kind: 'video', url: `${asset}clip.mp4`, name: 'clip.mp4', mimeType: 'video/mp4' },
+        { kind: 'audio', url: `${asset}voice.mp4`, name: 'voice.mp4', mimeType: 'audio/mp4' },
+        {
+          kind: 'file',
+          url: `${asset}invoice.pdf`,
+          name: 'invoice.pdf',
+          mimeType: 'application/pdf',
+          size: 182_044,
+        },
+        { kind: 'sticker', url: `${asset}sticker.png`, stickerId: '369239263222822' },
+        { kind: 'location', title: 'Pickup point', coordinates: { lat: 48.8584, long: 2.2945 } },
+        {
+          kind: 'template',
+          payload: {
+            text: 'Your order #1234 has shipped',
+            elements: [{ title: 'Blue sneakers', subtitle: 'Size 42' }],
+          },
+        },
+        { kind: 'share', url: `${asset}post`, title: 'Summer collection', shareType: 'ig_post' },
+        { kind: 'story_mention', url: `${asset}story.jpg` },
+        { kind: 'fallback', url: 'https://example.com/article', title: 'An article' },
+      ];
+      kinds.forEach((attachment, k) => {
+        const at = end - (k + 1) * 60_000 + 30_000;
+        list.push({
+          id: `${conversation.id}-a${k}`,
+          conversationId: conversation.id,
+          channelId: conversation.channelId,
+          direction: 'inbound',
+          mid: `mid.${conversation.id}.a${k}`,
+          attachments: [attachment],
+          reactions: [],
+          delivery: 'delivered',
+          author: { kind: 'customer' },
+          createdAt: at,
+          updatedAt: at,
+        });
+      });
+      list.sort((a, b) => b.createdAt - a.createdAt);
+    }
+    return list;
+  };
+  const messagesOf = (conversationId: string): Message[] => {
+    let list = messages.get(conversationId);
+    if (!list) {
+      const conversation = conversations.find((c) => c.id === conversationId);
+      if (!conversation) throw new NotFoundError('conversation', conversationId);
+      list = generate(conversation);
+      messages.set(conversationId, list);
+    }
+    return list;
+  };
+
+  const listeners = new Set<{
+    onEvent: (event: LiveEvent) => void;
+    onStatus?: ((status: LiveStatus) => void) | undefined;
+  }>();
+  let seq = 0;
+  let status: LiveStatus = 'open';
+  const emit = (event: DistributiveOmit<LiveEvent, 'seq'> | { type: 'reset' }) => {
+    const full = { ...event, seq: ++seq } as LiveEvent;
+    for (const listener of listeners) listener.onEvent(full);
+  };
+  const failures = new Map<Method, PagedeskError>();
+  const stalled = new Set<Method>();
+  const calls: Array<{ method: Method; args: unknown[] }> = [];
+  const latency = options.latencyMs ?? 0;
+
+  function answer<T>(method: Method, args: unknown[], run: () => T): Promise<T> {
+    calls.push({ method, args });
+    if (stalled.has(method)) return new Promise<T>(() => {});
+    const failure = failures.get(method);
+    failures.delete(method);
+    return new Promise<T>((resolve, reject) => {
+      const settle = () => {
+        if (failure) return reject(failure);
+        try {
+          resolve(structuredClone(run()));
+        } catch (error) {
+          reject(error);
+        }
+      };
+      if (latency > 0) setTimeout(settle, latency);
+      else queueMicrotask(settle);
+    });
+  }
+
+  const conversationById = (conversationId: string) => {
+    const conversation = conversations.find((c) => c.id === conversationId);
+    if (!conversation) throw new NotFoundError('conversation', conversationId);
+    return conversation;
+  };
+  const channelById = (channelId: string) => {
+    const channel = channels.find((c) => c.id === channelId);
+    if (!channel) throw new NotFoundError('channel', channelId);
+    return channel;
+  };
+  const replaceConversation = (next: ConversationWithCustomer) => {
+    conversations[conversations.findIndex((c) => c.id === next.id)] = next;
+    emit({ type: 'conversation:updated', conversation: next });
+    return next;
+  };
+  const replaceChannel = (next: Channel) => {
+    channels[channels.findIndex((c) => c.id === next.id)] = next;
+    emit({ type: 'channel:updated', channel: next });
+    return next;
+  };
+  const storeMessage = (message: Message) => {
+    const list = messagesOf(message.conversationId);
+    const index = list.findIndex((m) => m.id === message.id);
+    if (index === -1) {
+      list.unshift(message);
+      emit({ type: 'message:created', message });
+    } else {
+      list[index] = message;
+      emit({ type: 'message:updated', message });
+    }
+  };
+
+  const transport: FakeTransport = {
+    listConversations(query: ConversationQuery) {
+      return answer('listConversations', [query], (): Page<ConversationWithCustomer> => {
+        const { cursor, limit = 25, ...filter } = query;
+        const matching = conversations.filter((c) => matchesFilter(c, filter)).sort(compareConversations);
+        const start = cursor ? Number(cursor) : 0;
+        const size = Math.min(100, Math.max(1, limit));
+        const items = matching.slice(start, start + size);
+        return { items, nextCursor: start + size < matching.length ? String(start + size) : null };
+      });
+    },
+    getConversation(conversationId) {
+      return answer('getConversation', [conversationId], () => conversationById(conversationId));
+    },
+    updateConversation(conversationId, patch) {
+      return answer('updateConversation', [conversationId, patch], () => {
+        const current = conversationById(conversationId);
+        const at = now();
+        return replaceConversation({
+          ...current,
+          ...(patch.status
+            ? { status: patch.status, resolvedAt: patch.status === 'resolved' ? at : null }
+            : {}),
+          ...(patch.assigneeId !== undefined ? { assigneeId: patch.assigneeId } : {}),
+          ...(patch.read ? { unreadCount: 0 } : {}),
+          updatedAt: at,
+        });
+      });
+    },
+    listMessages(conversationId, query = {}) {
+      return answer('listMessages', [conversationId, query], (): Page<Message> => {
+        const list = messagesOf(conversationId);
+        const start = query.before ? Number(query.before) : 0;
+        const size = Math.min(100, Math.max(1, query.limit ?? 25));
+        return {
+          items: list.slice(start, start + size),
+          nextCursor: start + size < list.length ? String(start + size) : null,
+        };
+      });
+    },
+    sendMessage(conversationId, draft: SendDraft) {
+      return answer('sendMessage', [conversationId, draft], () => {
+        const conversation = conversationById(conversationId);
+        const channel = channelById(conversation.channelId);
+        if (['disconnected', 'deactivated', 'revoked', 'expired', 'blocked'].includes(channel.status))
+          throw new ChannelUnavailableError(channel.id, channel.status);
+        const at = now();
+        const window = windowForConversation(conversation, channel, at);
+        if (!window.canReply) throw new WindowClosedError('The messaging window is closed.');
+        const rules = rulesFromSettings(channel);
+        const text = draft.text ?? '';
+        if (!text.trim() && !draft.attachments?.length)
+          throw new ValidationError('reply', [
+            { path: 'text', message: 'a reply needs text or an attachment' },
+          ]);
+        const check = text ? checkText(text, rules) : null;
+        if (check && !check.ok && check.code === 'text_too_long' && !draft.split)
+          throw new RuleViolationError(
+            'text_too_long',
+            `The text is ${check.length} characters; the limit is ${check.limit}.`,
+            check.limit,
+          );
+        const texts = text.trim() ? (check?.ok ? [text] : splitText(text, rules)) : [];
+        const common = {
+          conversationId,
+          channelId: channel.id,
+          direction: 'outbound' as const,
+          reactions: [],
+          delivery: 'sent' as const,
+          author: { kind: 'agent' as const, ...(draft.agentId ? { agentId: draft.agentId } : {}) },
+          createdAt: at,
+          sentAt: at,
+          updatedAt: at,
+          ...(window.tag
+            ? { messagingType: 'MESSAGE_TAG' as const, tag: window.tag }
+            : { messagingType: 'RESPONSE' as const }),
+        };
+        const sent: Message[] = [];
+        texts.forEach((part, k) => {
+          sent.push({
+            ...common,
+            id: k === 0 && draft.clientId ? draft.clientId : id('msg'),
+            mid: id('mid'),
+            text: part,
+            attachments: [],
+            ...(draft.replyToMessageId && k === 0
+              ? { replyTo: { mid: '', messageId: draft.replyToMessageId } }
+              : {}),
+            ...(draft.quickReplies && k === texts.length - 1 ? { quickReplies: draft.quickReplies } : {}),
+          });
+        });
+        for (const file of draft.attachments ?? []) {
+          const kind = file.type.startsWith('image/')
+            ? 'image'
+            : file.type.startsWith('video/')
+              ? 'video'
+              : file.type.startsWith('audio/')
+                ? 'audio'
+                : 'file';
+          sent.push({
+            ...common,
+            id: sent.length === 0 && draft.clientId ? draft.clientId : id('msg'),
+            mid: id('mid'),
+            attachments: [{ kind, url: file.url, name: file.name, mimeType: file.type, size: file.size }],
+          });
+        }
+        for (const message of sent) storeMessage(message);
+        const last = sent.at(-1);
+        replaceConversation({
+          ...conversation,
+          lastOutboundAt: at,
+          lastMessageAt: at,
+          preview: last?.text ?? last?.attachments[0]?.name ?? conversation.preview,
+          updatedAt: at,
+        } as ConversationWithCustomer);
+        return sent;
+      });
+    },
+    retryMessage(messageId) {
+      return answer('retryMessage', [messageId], () => {
+        for (const list of messages.values()) {
+          const message = list.find((m) => m.id === messageId);
+          if (!message) continue;
+          const { failure: _f, ...rest } = message;
+          const next: Message = { ...rest, delivery: 'sent', sentAt: now(), updatedAt: now() };
+          storeMessage(next);
+          return next;
+        }
+        throw new NotFoundError('message', messageId);
+      });
+    },
+    setTyping(conversationId, on) {
+      return answer('setTyping', [conversationId, on], () => undefined);
+    },
+    uploadFile(file: Blob, name: string) {
+      return answer('uploadFile', [name], (): UploadedFile => {
+        const uploadId = id('upload');
+        return {
+          id: uploadId,
+          name,
+          type: file.type || 'application/octet-stream',
+          size: file.size,
+          url: `${asset}uploads/${uploadId}`,
+        };
+      });
+    },
+    listChannels() {
+      return answer('listChannels', [], () => channels);
+    },
+    updateChannelSettings(channelId, settings) {
+      return answer('updateChannelSettings', [channelId, settings], () => {
+        const channel = channelById(channelId);
+        return replaceChannel({
+          ...channel,
+          settings: { ...channel.settings, ...settings },
+          updatedAt: now(),
+        });
+      });
+    },
+    channelAction(channelId, action: ChannelAction) {
+      return answer('channelAction', [channelId, action], () => {
+        const channel = channelById(channelId);
+        const status: Channel['status'] =
+          action.action === 'deactivate'
+            ? 'deactivated'
+            : action.action === 'disconnect'
+              ? 'disconnected'
+              : action.action === 'check'
+                ? channel.status
+                : 'active';
+        const { statusReason: _r, ...rest } = channel;
+        return replaceChannel({
+          ...(status === 'active' ? rest : channel),
+          status,
+          ...(status === 'active' ? { missingPermissions: [] } : {}),
+          updatedAt: now(),
+        });
+      });
+    },
+    listConnectablePages(userAccessToken) {
+      return answer('listConnectablePages', ['<token>'], (): ConnectablePage[] => {
+        if (!userAccessToken)
+          throw new ValidationError('connect', [{ path: 'userAccessToken', message: 'is required' }]);
+        return [
+          ...channels.map((c) => ({
+            id: c.id,
+            name: c.name,
+            platform: c.platform,
+            tasks: ['MESSAGING'],
+            connected: c.status !== 'disconnected',
+          })),
+          {
+            id: 'page-new',
+            name: 'Acme Outlet',
+            platform: 'messenger' as const,
+            tasks: ['MESSAGING', 'MANAGE'],
+            connected: false,
+          },
+          {
+            id: 'page-other',
+            name: 'Partner Page',
+            platform: 'messenger' as const,
+            tasks: ['ANALYZE'],
+            connected: false,
+            unavailableReason: 'You cannot message for this page',
+          },
+        ];
+      });
+    },
+    connectPages(userAccessToken, pageIds) {
+      return answer('connectPages', ['<token>', pageIds], () => {
+        if (!userAccessToken)
+          throw new ValidationError('connect', [{ path: 'userAccessToken', message: 'is required' }]);
+        return pageIds.map((pageId) => {
+          const existing = channels.find((c) => c.id === pageId);
+          if (existing) return replaceChannel({ ...existing, status: 'active', updatedAt: now() });
+          const channel: Channel = {
+            id: pageId,
+            platform: 'messenger',
+            name: pageId === 'page-new' ? 'Acme Outlet' : pageId,
+            appId: 'app-1',
+            status: 'active',
+            tokenExpiresAt: null,
+            dataAccessExpiresAt: now() + 90 * DAY,
+            missingPermissions: [],
+            settings: defaultSettings,
+            connectedAt: now(),
+            updatedAt: now(),
+          };
+          channels.push(channel);
+          emit({ type: 'channel:updated', channel });
+          return channel;
+        });
+      });
+    },
+    listAgents() {
+      return answer('listAgents', [], () => agents);
+    },
+    subscribe(onEvent, onStatus) {
+      const listener = { onEvent, onStatus };
+      listeners.add(listener);
+      queueMicrotask(() => {
+        if (listeners.has(listener)) onStatus?.(status);
+      });
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    receive(conversationId, input) {
+      const conversation = conversationById(conversationId);
+      const at = now();
+      const message: Message = {
+        id: id('in'),
+        conversationId,
+        channelId: conversation.channelId,
+        direction: 'inbound',
+        mid: id('mid'),
+        attachments: input.attachments ?? [],
+        reactions: [],
+        delivery: 'delivered',
+        author: { kind: 'customer' },
+        createdAt: at,
+        updatedAt: at,
+        ...(input.text !== undefined ? { text: input.text } : {}),
+      };
+      storeMessage(message);
+      replaceConversation({
+        ...conversation,
+        lastInboundAt: at,
+        lastMessageAt: at,
+        unreadCount: conversation.unreadCount + 1,
+        preview: input.text ?? input.attachments?.[0]?.name ?? conversation.preview,
+        updatedAt: at,
+      } as ConversationWithCustomer);
+      return message;
+    },
+    typing(conversationId, on) {
+      emit({ type: 'typing', conversationId, on });
+    },
+    emit,
+    setStatus(next) {
+      status = next;
+      for (const listener of listeners) listener.onStatus?.(next);
+    },
+    failNext(method, error) {
+      failures.set(method, error);
+    },
+    stall(method) {
+      stalled.add(method);
+    },
+    deliver(messageId, state) {
+      for (const list of messages.values()) {
+        const message = list.find((m) => m.id === messageId);
+        if (!message) continue;
+        const at = now();
+        storeMessage({
+          ...message,
+          delivery: state,
+          ...(state === 'read' ? { readAt: at } : { deliveredAt: at }),
+          updatedAt: at,
+        });
+        return;
+      }
+      throw new NotFoundError('message', messageId);
+    },
+    data: {
+      channels,
+      conversations,
+      messages: (conversationId) => [...messagesOf(conversationId)].reverse(),
+    },
+    calls,
+  };
+  return transport;
+}

@@ -1,0 +1,393 @@
+'use client';
+
+import {
+  type Agent,
+  agentSchema,
+  type Channel,
+  type ChannelAction,
+  type ChannelSettings,
+  type ConnectablePage,
+  type ConversationPatch,
+  type ConversationQuery,
+  type ConversationWithCustomer,
+  channelSchema,
+  connectablePageSchema,
+  conversationWithCustomerSchema,
+  deserializeError,
+  type InboxTransport,
+  type LiveEvent,
+  type LiveStatus,
+  liveEventSchema,
+  type Message,
+  messageSchema,
+  type Page,
+  PagedeskError,
+  pageSchema,
+  type SendDraft,
+  serializedErrorSchema,
+  type UploadedFile,
+  uploadedFileSchema,
+  ValidationError,
+} from '@pagedesk/core';
+import * as z from 'zod/mini';
+import { isResetEvent, type TransportLiveEvent } from './liveEvents.js';
+
+/** Backoff of the live-update stream after it drops. */
+export interface ReconnectOptions {
+  /** First delay after a drop; doubles on each failed attempt. Default 500 ms. */
+  initialDelayMs?: number;
+  /** Upper bound of the delay. Default 30 s. */
+  maxDelayMs?: number;
+  /** Consecutive failed attempts before giving up with status `closed`. Default 50. */
+  maxAttempts?: number;
+}
+
+/** Options of {@link httpTransport}. */
+export interface HttpTransportOptions {
+  /** Where `createInboxApi()` is mounted, absolute or relative to the page (e.g. `/pagedesk`). */
+  baseUrl: string;
+  /** Sent with every request, including the live stream (so bearer tokens work, unlike EventSource). */
+  headers?: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
+  /** Injectable fetch (tests, polyfills). Defaults to the global `fetch`. */
+  fetch?: typeof globalThis.fetch;
+  reconnect?: ReconnectOptions;
+  /** Called after the stream reconnects; mostly for logging. */
+  onReconnect?: (attempt: number) => void;
+}
+
+type Schema<T> = z.ZodMiniType<T>;
+
+const channelsSchema = z.array(channelSchema);
+const connectablePagesSchema = z.array(connectablePageSchema);
+const agentsSchema = z.array(agentSchema);
+const sendResultSchema = z.object({ messages: z.array(messageSchema) });
+
+function joinUrl(baseUrl: string, path: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}${path}`;
+}
+
+function queryString(params: Record<string, string | number | boolean | null | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined) continue;
+    // `null` travels as an empty value: "assigneeId=" asks for unassigned conversations.
+    search.set(key, value === null ? '' : String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+function validationFrom(
+  what: string,
+  error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> },
+) {
+  return new ValidationError(
+    what,
+    error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+  );
+}
+
+async function errorFromResponse(response: Response): Promise<PagedeskError> {
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    body = undefined;
+  }
+  const parsed = serializedErrorSchema.safeParse((body as { error?: unknown } | undefined)?.error);
+  if (parsed.success) return deserializeError(parsed.data);
+  return new PagedeskError(
+    'http_error',
+    `The server answered ${response.status} ${response.statusText}`.trim(),
+    {
+      retryable: response.status >= 500 || response.status === 429,
+    },
+  );
+}
+
+/**
+ * Parses a `text/event-stream` body incrementally. Returns the events of complete blocks and keeps
+ * the unfinished tail in `state.buffer`.
+ */
+export function parseSseChunk(
+  state: { buffer: string },
+  chunk: string,
+): Array<{ id?: string; event?: string; data: string }> {
+  state.buffer += chunk;
+  const out: Array<{ id?: string; event?: string; data: string }> = [];
+  // Blocks end with a blank line; CRLF and CR line endings are allowed by the SSE spec.
+  const normalised = state.buffer.replace(/\r\n?/g, '\n');
+  const blocks = normalised.split('\n\n');
+  state.buffer = blocks.pop() ?? '';
+  for (const block of blocks) {
+    const event: { id?: string; event?: string; data: string } = { data: '' };
+    const data: string[] = [];
+    for (const line of block.split('\n')) {
+      if (line === '' || line.startsWith(':')) continue;
+      const colon = line.indexOf(':');
+      const field = colon === -1 ? line : line.slice(0, colon);
+      let value = colon === -1 ? '' : line.slice(colon + 1);
+      if (value.startsWith(' ')) value = value.slice(1);
+      if (field === 'data') data.push(value);
+      else if (field === 'id') event.id = value;
+      else if (field === 'event') event.event = value;
+    }
+    if (data.length === 0) continue;
+    event.data = data.join('\n');
+    out.push(event);
+  }
+  return out;
+}
+
+/**
+ * An {@link InboxTransport} over the REST + SSE API of `createInboxApi()` (`@pagedesk/node-webhook`).
+ * Every response is validated with core's schemas (a mismatch rejects with `ValidationError`), server
+ * errors come back as the typed `PagedeskError` subclass, and live updates stream over `fetch` so
+ * auth headers work, resuming with `Last-Event-ID` after a drop with bounded exponential backoff.
+ *
+ * @example
+ * const transport = httpTransport({
+ *   baseUrl: '/pagedesk',
+ *   headers: async () => ({ authorization: `Bearer ${await getToken()}` }),
+ * });
+ * <PagedeskProvider transport={transport}><Inbox /></PagedeskProvider>
+ */
+export function httpTransport(options: HttpTransportOptions): InboxTransport {
+  if (typeof options?.baseUrl !== 'string') {
+    throw new ValidationError('httpTransport options', [{ path: 'baseUrl', message: 'must be a string' }]);
+  }
+  const baseUrl = options.baseUrl;
+  const doFetch: typeof globalThis.fetch = (input, init) => (options.fetch ?? globalThis.fetch)(input, init);
+  const reconnect = {
+    initialDelayMs: options.reconnect?.initialDelayMs ?? 500,
+    maxDelayMs: options.reconnect?.maxDelayMs ?? 30_000,
+    maxAttempts: options.reconnect?.maxAttempts ?? 50,
+  };
+
+  async function headers(extra?: Record<string, string>): Promise<Record<string, string>> {
+    const base = typeof options.headers === 'function' ? await options.headers() : (options.headers ?? {});
+    return { ...base, ...extra };
+  }
+
+  async function request<T>(
+    method: string,
+    path: string,
+    schema: Schema<T> | null,
+    init: { json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {},
+  ): Promise<T> {
+    const extra: Record<string, string> = { accept: 'application/json', ...init.headers };
+    if (init.json !== undefined) extra['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await doFetch(joinUrl(baseUrl, path), {
+        method,
+        headers: await headers(extra),
+        ...(init.json !== undefined
+          ? { body: JSON.stringify(init.json) }
+          : init.body
+            ? { body: init.body }
+            : {}),
+      });
+    } catch (cause) {
+      throw new PagedeskError('network', `${method} ${path.split('?')[0]} could not reach the server`, {
+        cause,
+        retryable: true,
+      });
+    }
+    if (!response.ok) throw await errorFromResponse(response);
+    if (schema === null) return undefined as T;
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch (cause) {
+      throw new ValidationError(
+        `response of ${method} ${path.split('?')[0]}`,
+        [{ path: '', message: 'not JSON' }],
+        {
+          cause,
+        },
+      );
+    }
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) throw validationFrom(`response of ${method} ${path.split('?')[0]}`, parsed.error);
+    return parsed.data;
+  }
+
+  const id = (value: string) => encodeURIComponent(value);
+
+  return {
+    listConversations(query: ConversationQuery): Promise<Page<ConversationWithCustomer>> {
+      return request(
+        'GET',
+        `/conversations${queryString({ ...query })}`,
+        pageSchema(conversationWithCustomerSchema),
+      );
+    },
+    getConversation(conversationId) {
+      return request('GET', `/conversations/${id(conversationId)}`, conversationWithCustomerSchema);
+    },
+    updateConversation(conversationId, patch: ConversationPatch) {
+      return request('PATCH', `/conversations/${id(conversationId)}`, conversationWithCustomerSchema, {
+        json: patch,
+      });
+    },
+    listMessages(conversationId, query = {}): Promise<Page<Message>> {
+      return request(
+        'GET',
+        `/conversations/${id(conversationId)}/messages${queryString({ ...query })}`,
+        pageSchema(messageSchema),
+      );
+    },
+    async sendMessage(conversationId, draft: SendDraft): Promise<Message[]> {
+      const body = await request('POST', `/conversations/${id(conversationId)}/messages`, sendResultSchema, {
+        json: draft,
+      });
+      return body.messages;
+    },
+    retryMessage(messageId) {
+      return request('POST', `/messages/${id(messageId)}/retry`, messageSchema);
+    },
+    setTyping(conversationId, on) {
+      return request('POST', `/conversations/${id(conversationId)}/typing`, null, { json: { on } });
+    },
+    uploadFile(file: Blob, name: string): Promise<UploadedFile> {
+      return request('POST', '/uploads', uploadedFileSchema, {
+        body: file,
+        headers: {
+          'content-type': file.type || 'application/octet-stream',
+          // Header values must be ISO-8859-1; the server decodes this.
+          'x-file-name': encodeURIComponent(name),
+        },
+      });
+    },
+    listChannels(): Promise<Channel[]> {
+      return request('GET', '/channels', channelsSchema);
+    },
+    updateChannelSettings(channelId, settings: Partial<ChannelSettings>) {
+      return request('PATCH', `/channels/${id(channelId)}/settings`, channelSchema, { json: settings });
+    },
+    channelAction(channelId, action: ChannelAction) {
+      return request('POST', `/channels/${id(channelId)}/actions`, channelSchema, { json: action });
+    },
+    listConnectablePages(userAccessToken): Promise<ConnectablePage[]> {
+      return request('POST', '/connect/pages', connectablePagesSchema, { json: { userAccessToken } });
+    },
+    connectPages(userAccessToken, pageIds) {
+      return request('POST', '/connect', channelsSchema, { json: { userAccessToken, pageIds } });
+    },
+    listAgents(): Promise<Agent[]> {
+      return request('GET', '/agents', agentsSchema);
+    },
+    subscribe(onEvent: (event: LiveEvent) => void, onStatus?: (status: LiveStatus) => void) {
+      return subscribeStream({
+        baseUrl,
+        doFetch,
+        headers,
+        reconnect,
+        onEvent: onEvent as (event: TransportLiveEvent) => void,
+        ...(onStatus ? { onStatus } : {}),
+        ...(options.onReconnect ? { onReconnect: options.onReconnect } : {}),
+      });
+    },
+  };
+}
+
+interface StreamOptions {
+  baseUrl: string;
+  doFetch: typeof globalThis.fetch;
+  headers: (extra?: Record<string, string>) => Promise<Record<string, string>>;
+  reconnect: Required<ReconnectOptions>;
+  onEvent: (event: TransportLiveEvent) => void;
+  onStatus?: (status: LiveStatus) => void;
+  onReconnect?: (attempt: number) => void;
+}
+
+function subscribeStream(options: StreamOptions): () => void {
+  const controller = new AbortController();
+  let lastEventId: string | undefined;
+  let attempt = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let status: LiveStatus | undefined;
+  const setStatus = (next: LiveStatus) => {
+    if (next === status) return;
+    status = next;
+    options.onStatus?.(next);
+  };
+
+  const dispatch = (block: { id?: string; event?: string; data: string }) => {
+    if (block.id !== undefined) lastEventId = block.id;
+    let json: unknown;
+    try {
+      json = JSON.parse(block.data);
+    } catch {
+      return; // a corrupt frame cannot be trusted; the next event or a reset resyncs
+    }
+    if (isResetEvent(json)) {
+      options.onEvent(json);
+      return;
+    }
+    const parsed = liveEventSchema.safeParse(json);
+    // An unknown event type from a newer server is skipped rather than breaking the stream.
+    if (parsed.success) options.onEvent(parsed.data);
+  };
+
+  const connect = async () => {
+    setStatus(attempt === 0 ? 'connecting' : 'reconnecting');
+    const query = lastEventId === undefined ? '' : `?lastEventId=${encodeURIComponent(lastEventId)}`;
+    try {
+      const response = await options.doFetch(joinUrl(options.baseUrl, `/events${query}`), {
+        headers: await options.headers({
+          accept: 'text/event-stream',
+          ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }),
+        }),
+        signal: controller.signal,
+      });
+      if (!response.ok || !response.body) {
+        // Auth and validation failures will not heal by retrying.
+        if (
+          response.status >= 400 &&
+          response.status < 500 &&
+          response.status !== 408 &&
+          response.status !== 429
+        ) {
+          setStatus('closed');
+          return;
+        }
+        throw new Error(`events answered ${response.status}`);
+      }
+      if (attempt > 0) options.onReconnect?.(attempt);
+      attempt = 0;
+      setStatus('open');
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      const state = { buffer: '' };
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        for (const block of parseSseChunk(state, value)) dispatch(block);
+      }
+    } catch {
+      if (controller.signal.aborted) return;
+    }
+    if (controller.signal.aborted) return;
+    attempt += 1;
+    if (attempt > options.reconnect.maxAttempts) {
+      setStatus('closed');
+      return;
+    }
+    setStatus('reconnecting');
+    const base = Math.min(
+      options.reconnect.maxDelayMs,
+      options.reconnect.initialDelayMs * 2 ** (attempt - 1),
+    );
+    // Jitter spreads reconnects of many agents after a server restart.
+    const delay = base / 2 + Math.random() * (base / 2);
+    timer = setTimeout(() => void connect(), delay);
+  };
+
+  void connect();
+  return () => {
+    controller.abort();
+    if (timer !== undefined) clearTimeout(timer);
+    setStatus('closed');
+  };
+}

@@ -1,0 +1,61 @@
+'use client';
+
+// @pagedesk/react: the provider, headless hooks, styled components and transports.
+// Styles: import '@pagedesk/react/styles.css' once.
+export { AttachmentView } from './AttachmentView.js';
+export { ChannelSettings, type ChannelSettingsProps } from './ChannelSettings.js';
+export { Composer, type ComposerProps, type ReplyTemplate } from './Composer.js';
+export {
+  ConversationList,
+  type ConversationListProps,
+  customerName,
+  DefaultConversationItem,
+} from './ConversationList.js';
+export type { PagedeskTheme } from './context.js';
+export { createFakeTransport, type FakeTransport, type FakeTransportOptions } from './fakeTransport.js';
+export {
+  type HttpTransportOptions,
+  httpTransport,
+  parseSseChunk,
+  type ReconnectOptions,
+} from './httpTransport.js';
+export { ChannelKindIcon, CommentIcon, InstagramIcon, MessengerIcon } from './Icons.js';
+export { ConversationView, type ConversationViewProps, Inbox, type InboxProps } from './Inbox.js';
+export { Lightbox, type LightboxProps } from './Lightbox.js';
+export { Linkify, linkifySegments, type TextSegment } from './Linkify.js';
+export { isResetEvent, type ResetLiveEvent, type TransportLiveEvent } from './liveEvents.js';
+export { META_PAGE_INBOX_APP_ID, MessageBubble } from './MessageBubble.js';
+export { MessageList, type MessageListProps } from './MessageList.js';
+export {
+  type DeepPartial,
+  defaultMessages,
+  mergeMessages,
+  type PagedeskMessages,
+  type PagedeskMessagesInput,
+} from './messages.js';
+export { PagedeskProvider, type PagedeskProviderProps, TYPING_TIMEOUT_MS } from './PagedeskProvider.js';
+export { type ConversationFilter, pagedeskKeys } from './queryKeys.js';
+export { PagedeskRoot } from './Root.js';
+export type {
+  AttachmentProps,
+  ConversationItemProps,
+  EmptyStateProps,
+  MessageBubbleProps,
+  PagedeskComponents,
+} from './slots.js';
+export { safeAttachmentUrl, safeLinkUrl, type UrlPolicy } from './urls.js';
+export {
+  useAgents,
+  useChannelAction,
+  useChannels,
+  useConnectablePages,
+  useConnectPages,
+  useUpdateChannelSettings,
+} from './useChannels.js';
+export { useConversation, useUpdateConversation } from './useConversation.js';
+export { type UseConversationsResult, useConversations } from './useConversations.js';
+export { createFormatters, type Formatters, useFormat } from './useFormat.js';
+export { useLiveStatus, useTyping } from './useLive.js';
+export { type UseMessagesResult, useMessages } from './useMessages.js';
+export { type SendInput, type UseSendMessageResult, useSendMessage } from './useSendMessage.js';
+export { nextTickDelay, type UseWindowResult, useWindow } from './useWindow.js';

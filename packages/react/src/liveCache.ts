@@ -1,0 +1,109 @@
+'use client';
+
+import type { ConversationWithCustomer, Message, Page } from '@pagedesk/core';
+import type { InfiniteData, QueryClient } from '@tanstack/react-query';
+import { type ConversationFilter, compareConversations, matchesFilter, pagedeskKeys } from './queryKeys.js';
+
+type ConversationPages = InfiniteData<Page<ConversationWithCustomer>, string | null>;
+type MessagePages = InfiniteData<Page<Message>, string | null>;
+
+/** Puts a conversation at its place in one cached list, or removes it when it no longer matches. */
+export function upsertConversationPages(
+  data: ConversationPages,
+  conversation: ConversationWithCustomer,
+  filter: ConversationFilter,
+): ConversationPages {
+  const pages = data.pages.map((page) => ({
+    ...page,
+    items: page.items.filter((c) => c.id !== conversation.id),
+  }));
+  if (!matchesFilter(conversation, filter)) return { ...data, pages };
+  for (const page of pages) {
+    const index = page.items.findIndex((item) => compareConversations(conversation, item) < 0);
+    if (index !== -1) {
+      page.items.splice(index, 0, conversation);
+      return { ...data, pages };
+    }
+  }
+  const last = pages.at(-1);
+  // Past the end of a list with more pages: it will arrive with the page that holds it.
+  if (last && last.nextCursor === null) last.items.push(conversation);
+  else if (!last) return data;
+  return { ...data, pages };
+}
+
+/** Writes a conversation into every cached list and its detail entry. */
+export function patchConversation(client: QueryClient, conversation: ConversationWithCustomer): void {
+  for (const [key, data] of client.getQueriesData<ConversationPages>({
+    queryKey: pagedeskKeys.conversationLists(),
+  })) {
+    if (!data) continue;
+    const filter = (key[2] ?? {}) as ConversationFilter;
+    client.setQueryData<ConversationPages>(key, upsertConversationPages(data, conversation, filter));
+  }
+  const detailKey = pagedeskKeys.conversation(conversation.id);
+  if (client.getQueryData(detailKey) !== undefined) client.setQueryData(detailKey, conversation);
+}
+
+/** Replaces a message in place, or inserts a new one by time into the newest page. */
+export function upsertMessagePages(
+  data: MessagePages,
+  message: Message,
+  replaceId = message.id,
+): MessagePages {
+  let found = false;
+  const isTarget = (m: Message) => m.id === replaceId || m.id === message.id;
+  const pages = data.pages.map((page) => {
+    if (!page.items.some(isTarget)) return page;
+    const items: Message[] = [];
+    for (const m of page.items) {
+      if (!isTarget(m)) items.push(m);
+      else if (!found) {
+        items.push(message);
+        found = true;
+      }
+    }
+    return { ...page, items };
+  });
+  if (found) return { ...data, pages };
+  const first = pages[0];
+  if (!first) return { ...data, pages: [{ items: [message], nextCursor: null }] };
+  const index = first.items.findIndex((m) => m.createdAt <= message.createdAt);
+  const items = [...first.items];
+  items.splice(index === -1 ? items.length : index, 0, message);
+  pages[0] = { ...first, items };
+  return { ...data, pages };
+}
+
+/** Removes a message (an optimistic bubble replaced by the server's messages). */
+export function removeMessage(client: QueryClient, conversationId: string, messageId: string): void {
+  client.setQueryData<MessagePages>(pagedeskKeys.messages(conversationId), (data) =>
+    data
+      ? {
+          ...data,
+          pages: data.pages.map((page) => ({ ...page, items: page.items.filter((m) => m.id !== messageId) })),
+        }
+      : data,
+  );
+}
+
+/** Writes a message into its conversation's cached messages, when they are loaded. */
+export function patchMessage(client: QueryClient, message: Message, replaceId?: string): void {
+  client.setQueryData<MessagePages>(pagedeskKeys.messages(message.conversationId), (data) =>
+    data ? upsertMessagePages(data, message, replaceId) : data,
+  );
+}
+
+/** Finds a cached message by id in a conversation. */
+export function findMessage(
+  client: QueryClient,
+  conversationId: string,
+  messageId: string,
+): Message | undefined {
+  const data = client.getQueryData<MessagePages>(pagedeskKeys.messages(conversationId));
+  for (const page of data?.pages ?? []) {
+    const message = page.items.find((m) => m.id === messageId);
+    if (message) return message;
+  }
+  return undefined;
+}

@@ -1,0 +1,263 @@
+'use client';
+
+// Every string the kit shows. Hosts pass a partial object to <PagedeskProvider messages>; it is
+// deep-merged over these English defaults, so a translation can be completed one key at a time.
+
+/** Channel statuses as an admin reads them. */
+export type ChannelStatusLabels = Record<
+  | 'active'
+  | 'expiring'
+  | 'expired'
+  | 'revoked'
+  | 'missing_permissions'
+  | 'unsubscribed'
+  | 'blocked'
+  | 'deactivated'
+  | 'disconnected',
+  string
+>;
+
+/**
+ * The English messages. Functions take the values to interpolate so translations can reorder
+ * words and apply their own plural rules.
+ */
+export const defaultMessages = {
+  inbox: {
+    label: 'Inbox',
+    noSelection: 'Select a conversation to start',
+    back: 'Back to conversations',
+    resolve: 'Resolve',
+    reopen: 'Reopen',
+    assignee: 'Assignee',
+    unassigned: 'Unassigned',
+    live: {
+      connecting: 'Connecting…',
+      reconnecting: 'Reconnecting…',
+      closed: 'Live updates stopped',
+      open: 'Live',
+    },
+  },
+  list: {
+    label: 'Conversations',
+    search: 'Search conversations',
+    filters: 'Filters',
+    channel: 'Channel',
+    allChannels: 'All channels',
+    messenger: 'Messenger',
+    instagram: 'Instagram',
+    comments: 'Comments',
+    status: 'Status',
+    anyStatus: 'Any status',
+    open: 'Open',
+    resolved: 'Resolved',
+    assignee: 'Assignee',
+    anyAssignee: 'Anyone',
+    unassigned: 'Unassigned',
+    unreadOnly: 'Unread only',
+    empty: 'No conversations',
+    loading: 'Loading conversations…',
+    loadingMore: 'Loading more…',
+    error: 'Conversations could not be loaded.',
+    retry: 'Try again',
+    unread: (count: number) => `${count} unread`,
+    unknownCustomer: 'Unknown customer',
+    noPreview: 'No messages yet',
+  },
+  window: {
+    standard: 'Standard window',
+    human_agent: 'Human agent only',
+    closed: 'Closed',
+    closesIn: (remaining: string) => `Closes in ${remaining}`,
+    standardEndsIn: (remaining: string) => `Standard window ends in ${remaining}`,
+    humanAgentNotice:
+      'Replying with the human-agent tag: no promotional content, automated messages are not allowed.',
+    /**
+     * Localised texts for `evaluateWindow`'s reason codes; a code missing here shows core's English
+     * text, so a new core reason never leaves the composer blank.
+     */
+    reasons: {
+      closed_expired:
+        'The messaging window is closed: the customer has not written for too long. They must write again first.',
+      closed_never_wrote: 'The customer has not written yet, so a message cannot be sent.',
+      private_reply_available: 'One private reply to this comment can be sent.',
+      private_reply_used: 'The one private reply to this comment was already sent.',
+      private_reply_expired: 'Private replies are possible only within 7 days of the comment.',
+    } as Record<string, string>,
+  },
+  messages: {
+    label: 'Messages',
+    loading: 'Loading messages…',
+    loadingOlder: 'Loading older messages…',
+    error: 'Messages could not be loaded.',
+    retry: 'Try again',
+    empty: 'No messages in this conversation yet',
+    today: 'Today',
+    yesterday: 'Yesterday',
+    edited: 'Edited',
+    unsent: 'This message was unsent',
+    echoFrom: (tool: string) => `Sent from ${tool}`,
+    pageInbox: 'Meta Business Suite',
+    otherTool: 'another app',
+    you: 'You',
+    agent: (name: string) => `${name} (agent)`,
+    customer: 'Customer',
+    pending: 'Sending…',
+    sent: 'Sent',
+    delivered: 'Delivered',
+    read: 'Seen',
+    failed: 'Not sent',
+    retrySend: 'Retry',
+    replyTo: 'Reply',
+    quoted: 'Replying to',
+    quotedUnavailable: 'Original message unavailable',
+    typing: (name: string) => `${name} is typing…`,
+    reactions: (list: string) => `Reactions: ${list}`,
+    newMessage: (name: string, text: string) => `New message from ${name}: ${text}`,
+    humanAgentTag: 'Human agent tag',
+    postback: (title: string) => `Tapped “${title}”`,
+    quickReply: 'Quick reply',
+  },
+  attachments: {
+    image: 'Image',
+    gif: 'GIF',
+    video: 'Video',
+    audio: 'Voice message',
+    file: 'File',
+    sticker: 'Sticker',
+    location: 'Location',
+    openMap: 'Open in maps',
+    template: 'Template',
+    share: 'Shared post',
+    story_mention: 'Mentioned you in their story',
+    fallback: 'Link',
+    unavailable: 'Attachment unavailable',
+    download: (name: string) => `Download ${name}`,
+    openImage: (name: string) => `Open ${name}`,
+    lightbox: 'Image viewer',
+    close: 'Close',
+    blockedUrl: 'This attachment link was blocked because its address is not safe.',
+  },
+  composer: {
+    label: 'Reply',
+    placeholder: 'Write a reply…',
+    placeholderClosed: 'Replies are blocked',
+    send: 'Send',
+    attach: 'Attach files',
+    removeAttachment: (name: string) => `Remove ${name}`,
+    dropHere: 'Drop files to attach',
+    counter: (length: string, limit: string) => `${length} / ${limit}`,
+    tooLong: (limit: string) => `The reply is longer than ${limit} characters.`,
+    split: 'Send as several messages',
+    splitInto: (count: number) => `Will be sent as ${count} messages`,
+    quickReplies: 'Quick replies',
+    addQuickReply: 'Add quick reply',
+    quickReplyTitle: 'Quick reply text',
+    removeQuickReply: (title: string) => `Remove quick reply ${title}`,
+    templates: 'Reply templates',
+    insertTemplate: (name: string) => `Insert template ${name}`,
+    replyingTo: 'Replying to',
+    cancelReply: 'Cancel quoted reply',
+    uploading: 'Uploading…',
+    uploadFailed: (name: string) => `${name} could not be uploaded`,
+    sendFailed: 'The reply could not be sent.',
+    hint: 'Enter to send, Shift+Enter for a new line',
+    publicReply: 'Reply publicly under the comment',
+    attachmentProblem: (name: string, problem: string) => `${name}: ${problem}`,
+    tooManyQuickReplies: (limit: number) => `At most ${limit} quick replies.`,
+  },
+  channels: {
+    label: 'Channels',
+    empty: 'No channels connected yet',
+    loading: 'Loading channels…',
+    error: 'Channels could not be loaded.',
+    retry: 'Try again',
+    status: {
+      active: 'Active',
+      expiring: 'Expiring soon',
+      expired: 'Connection expired',
+      revoked: 'Connection expired',
+      missing_permissions: 'Permissions missing',
+      unsubscribed: 'Not receiving messages',
+      blocked: 'Blocked by Meta',
+      deactivated: 'Deactivated',
+      disconnected: 'Disconnected',
+    } satisfies ChannelStatusLabels as ChannelStatusLabels,
+    connect: 'Connect a page',
+    connectTitle: 'Choose pages to connect',
+    connectSelected: 'Connect selected',
+    connecting: 'Connecting…',
+    cancel: 'Cancel',
+    alreadyConnected: 'Already connected',
+    noConnectablePages: 'No pages found for this account',
+    reauthorize: 'Reauthorize',
+    deactivate: 'Deactivate',
+    activate: 'Re-activate',
+    resubscribe: 'Repair subscription',
+    disconnect: 'Disconnect',
+    confirmDisconnect: (name: string) =>
+      `Disconnect ${name}? Its conversations stay readable, but no message can be sent or received.`,
+    confirm: 'Disconnect',
+    missingPermissions: (list: string) => `Missing: ${list}`,
+    expiresOn: (date: string) => `Access expires on ${date}`,
+    preferences: 'Preferences',
+    threading: 'New conversation',
+    untilResolved: 'When the previous one is resolved',
+    intermission: 'After a silence of',
+    minutes: 'minutes',
+    humanAgent: 'Human agent tag (reply up to 7 days)',
+    textLimit: 'Text limit (characters)',
+    textLimitDefault: 'Platform limit',
+    attachmentLimit: (kind: string) => `${kind} size limit (MB)`,
+    agents: 'Agents on this channel',
+    allAgents: 'Empty means every agent',
+    save: 'Save preferences',
+    saved: 'Preferences saved',
+    actionFailed: 'The action failed.',
+  },
+  errors: {
+    generic: 'Something went wrong.',
+    network: 'The server could not be reached.',
+  },
+};
+
+/** The full message catalogue. */
+export type PagedeskMessages = typeof defaultMessages;
+
+/** A partial catalogue: any key may be left out and falls back to English. */
+export type DeepPartial<T> = T extends (...args: never[]) => unknown
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
+
+/** Messages a host passes to `<PagedeskProvider messages>`. */
+export type PagedeskMessagesInput = DeepPartial<PagedeskMessages>;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function merge(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    if (value === undefined) continue;
+    const current = out[key];
+    out[key] = isPlainObject(current) && isPlainObject(value) ? merge(current, value) : value;
+  }
+  return out;
+}
+
+/**
+ * Deep-merges a partial catalogue over the English defaults.
+ *
+ * @example
+ * const fr = mergeMessages({ composer: { send: 'Envoyer' } });
+ * fr.composer.send; // 'Envoyer'
+ */
+export function mergeMessages(override?: PagedeskMessagesInput): PagedeskMessages {
+  if (!override) return defaultMessages;
+  return merge(
+    defaultMessages as unknown as Record<string, unknown>,
+    override as Record<string, unknown>,
+  ) as unknown as PagedeskMessages;
+}

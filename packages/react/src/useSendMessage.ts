@@ -1,0 +1,177 @@
+'use client';
+
+import {
+  type Attachment,
+  type Message,
+  type PagedeskError,
+  type SendDraft,
+  toPagedeskError,
+  type UploadedFile,
+} from '@pagedesk/core';
+import { type QueryClient, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useState } from 'react';
+import { usePagedeskContext } from './context.js';
+import { findMessage, patchMessage, removeMessage } from './liveCache.js';
+import { pagedeskKeys } from './queryKeys.js';
+
+/** A reply as the composer hands it over: the draft without the ids the hook fills in. */
+export type SendInput = Omit<SendDraft, 'clientId' | 'agentId'>;
+
+/** What {@link useSendMessage} returns. */
+export interface UseSendMessageResult {
+  /** Shows the reply at once as `pending`, sends it, then shows the server's messages or `failed`. */
+  send: (input: SendInput) => Promise<Message[]>;
+  /** Sends a failed message again (a local draft or a message the server marked failed). */
+  retry: (messageId: string) => Promise<void>;
+  isSending: boolean;
+  /** The last send or retry error. */
+  error: PagedeskError | null;
+}
+
+// Drafts of optimistic messages that never reached the server, per cache, so a retry button anywhere
+// in the tree can resend them with the same client id (the server then keeps one message).
+const localDrafts = new WeakMap<QueryClient, Map<string, { conversationId: string; draft: SendDraft }>>();
+function draftsOf(client: QueryClient) {
+  let map = localDrafts.get(client);
+  if (!map) {
+    map = new Map();
+    localDrafts.set(client, map);
+  }
+  return map;
+}
+
+function newId(): string {
+  const random = globalThis.crypto?.randomUUID?.();
+  return `pd_${random ?? `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`}`;
+}
+
+function attachmentOf(file: UploadedFile): Attachment {
+  const kind = file.type.startsWith('image/')
+    ? file.type === 'image/gif'
+      ? 'gif'
+      : 'image'
+    : file.type.startsWith('video/')
+      ? 'video'
+      : file.type.startsWith('audio/')
+        ? 'audio'
+        : 'file';
+  return { kind, url: file.url, name: file.name, mimeType: file.type, size: file.size };
+}
+
+function failureOf(error: PagedeskError): NonNullable<Message['failure']> {
+  return { code: error.code, message: error.message, retryable: error.retryable };
+}
+
+/**
+ * Sends replies in one conversation optimistically: the bubble appears at once as `pending`, becomes
+ * the server's message(s) (`sent`, then `delivered`/`read` through live updates), or `failed` with the
+ * reason and a retry.
+ *
+ * @example
+ * const { send } = useSendMessage(conversationId);
+ * await send({ text: 'Hello!', split: true });
+ */
+export function useSendMessage(conversationId: string): UseSendMessageResult {
+  const { transport, now, agentId } = usePagedeskContext('useSendMessage');
+  const client = useQueryClient();
+  const [pending, setPending] = useState(0);
+  const [error, setError] = useState<PagedeskError | null>(null);
+
+  const deliver = useCallback(
+    async (clientId: string, draft: SendDraft, optimistic: Message): Promise<Message[]> => {
+      patchMessage(client, optimistic);
+      setPending((n) => n + 1);
+      setError(null);
+      try {
+        const sent = await transport.sendMessage(conversationId, draft);
+        draftsOf(client).delete(clientId);
+        if (!sent.some((m) => m.id === clientId)) removeMessage(client, conversationId, clientId);
+        for (const message of sent) patchMessage(client, message);
+        return sent;
+      } catch (thrown) {
+        const failure = toPagedeskError(thrown);
+        draftsOf(client).set(clientId, { conversationId, draft });
+        patchMessage(client, {
+          ...optimistic,
+          delivery: 'failed',
+          failure: failureOf(failure),
+          updatedAt: now(),
+        });
+        setError(failure);
+        throw failure;
+      } finally {
+        setPending((n) => n - 1);
+      }
+    },
+    [client, transport, conversationId, now],
+  );
+
+  const send = useCallback(
+    (input: SendInput) => {
+      const clientId = newId();
+      const draft: SendDraft = { ...input, clientId, ...(agentId ? { agentId } : {}) };
+      const at = now();
+      const conversation = client.getQueryData<{ channelId: string }>(
+        pagedeskKeys.conversation(conversationId),
+      );
+      const optimistic: Message = {
+        id: clientId,
+        conversationId,
+        channelId: conversation?.channelId ?? '',
+        direction: 'outbound',
+        attachments: (input.attachments ?? []).map(attachmentOf),
+        reactions: [],
+        delivery: 'pending',
+        author: { kind: 'agent', ...(agentId ? { agentId } : {}) },
+        createdAt: at,
+        updatedAt: at,
+        ...(input.text ? { text: input.text } : {}),
+        ...(input.quickReplies ? { quickReplies: input.quickReplies } : {}),
+        ...(input.replyToMessageId
+          ? {
+              replyTo: {
+                mid: findMessage(client, conversationId, input.replyToMessageId)?.mid ?? '',
+                messageId: input.replyToMessageId,
+              },
+            }
+          : {}),
+      };
+      return deliver(clientId, draft, optimistic);
+    },
+    [agentId, client, conversationId, deliver, now],
+  );
+
+  const retry = useCallback(
+    async (messageId: string) => {
+      const message = findMessage(client, conversationId, messageId);
+      const local = draftsOf(client).get(messageId);
+      if (local && message) {
+        await deliver(messageId, local.draft, { ...message, delivery: 'pending', updatedAt: now() }).catch(
+          () => {},
+        );
+        return;
+      }
+      if (message) patchMessage(client, { ...message, delivery: 'pending', updatedAt: now() });
+      setPending((n) => n + 1);
+      setError(null);
+      try {
+        patchMessage(client, await transport.retryMessage(messageId));
+      } catch (thrown) {
+        const failure = toPagedeskError(thrown);
+        if (message)
+          patchMessage(client, {
+            ...message,
+            delivery: 'failed',
+            failure: failureOf(failure),
+            updatedAt: now(),
+          });
+        setError(failure);
+      } finally {
+        setPending((n) => n - 1);
+      }
+    },
+    [client, conversationId, deliver, now, transport],
+  );
+
+  return { send, retry, isSending: pending > 0, error };
+}
