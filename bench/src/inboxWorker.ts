@@ -1,10 +1,11 @@
 // Runs in its own process with --expose-gc (see inboxApply.ts): prints one JSON line with the figures.
-// Usage: inboxWorker.ts <throughput|memory> <events> <conversations>
+// Usage: inboxWorker.ts <throughput|memory> <events> <conversations> <pagedesk|baseline>
+export {};
 
 const PAGE_ID = '104857600012345';
 const T0 = 1_763_769_600_000;
 
-interface Event {
+interface BenchEvent {
   id: string;
   kind: 'message';
   platform: 'messenger';
@@ -18,7 +19,7 @@ interface Event {
 }
 
 /** The i-th customer text message; event i goes to conversation i % conversations. */
-function event(i: number, conversations: number): Event {
+function makeEvent(i: number, conversations: number): BenchEvent {
   const customerId = String(7_000_000_000_000_000 + (i % conversations) * 7919);
   const mid = `m_bench${i.toString(36).padStart(8, '0')}Qx7aLr2vTz0b9yWmE4kS1nHj`;
   const timestamp = T0 + i * 10;
@@ -40,9 +41,9 @@ function event(i: number, conversations: number): Event {
 /** The least an idempotent inbox can do: an id set for dedupe and an append to the conversation's list. */
 function bareStore() {
   const seen = new Set<string>();
-  const conversations = new Map<string, Event[]>();
+  const conversations = new Map<string, BenchEvent[]>();
   return {
-    async apply(events: readonly Event[]) {
+    async apply(events: readonly BenchEvent[]) {
       for (const e of events) {
         if (seen.has(e.id)) continue;
         seen.add(e.id);
@@ -55,9 +56,9 @@ function bareStore() {
   };
 }
 
-async function pagedeskInbox(): Promise<{ apply(events: readonly Event[]): Promise<unknown> }> {
+async function pagedeskInbox(): Promise<{ apply(events: readonly BenchEvent[]): Promise<unknown> }> {
   const core = (await import('@pagedesk/core')) as unknown as {
-    createInbox(o: Record<string, unknown>): { apply(events: readonly Event[]): Promise<unknown> };
+    createInbox(o: Record<string, unknown>): { apply(events: readonly BenchEvent[]): Promise<unknown> };
     memoryStore(): unknown;
   };
   if (typeof core.createInbox !== 'function' || typeof core.memoryStore !== 'function') {
@@ -68,7 +69,10 @@ async function pagedeskInbox(): Promise<{ apply(events: readonly Event[]): Promi
 
 const BATCH = 100;
 
-async function applyAll(inbox: { apply(e: readonly Event[]): Promise<unknown> }, events: Event[]): Promise<number> {
+async function applyAll(
+  inbox: { apply(e: readonly BenchEvent[]): Promise<unknown> },
+  events: BenchEvent[],
+): Promise<number> {
   const t0 = performance.now();
   for (let i = 0; i < events.length; i += BATCH) await inbox.apply(events.slice(i, i + BATCH));
   return performance.now() - t0;
@@ -86,7 +90,7 @@ async function main(): Promise<void> {
   const [mode, eventsArg, conversationsArg, who] = process.argv.slice(2);
   const total = Number(eventsArg);
   const conversations = Number(conversationsArg);
-  const events = Array.from({ length: total }, (_, i) => event(i, conversations));
+  const events = Array.from({ length: total }, (_, i) => makeEvent(i, conversations));
   const make = who === 'baseline' ? async () => bareStore() : pagedeskInbox;
   if (mode === 'throughput') {
     const inbox = await make();
@@ -118,7 +122,9 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stdout.write(`${JSON.stringify({ error: error instanceof Error ? error.message : String(error) })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ error: error instanceof Error ? error.message : String(error) })}\n`,
+    );
     process.exit(1);
   },
 );

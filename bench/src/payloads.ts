@@ -17,7 +17,10 @@ const T0 = 1_763_769_600_000;
 
 // Meta escapes non-ASCII as \uXXXX before signing (platform.md §1.3); JSON.stringify does not, so escape.
 function metaJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 const LONG_TEXT =
@@ -59,11 +62,21 @@ function mixedMessaging(i: number): Record<string, unknown> {
         ...base,
         message: {
           mid: mid(i),
-          attachments: [{ type: 'image', payload: { url: `https://scontent.xx.fbcdn.net/v/t1.15752-9/${i}_n.jpg?_nc_cat=1&oh=00_AfB&oe=6750A1B2` } }],
+          attachments: [
+            {
+              type: 'image',
+              payload: {
+                url: `https://scontent.xx.fbcdn.net/v/t1.15752-9/${i}_n.jpg?_nc_cat=1&oh=00_AfB&oe=6750A1B2`,
+              },
+            },
+          ],
         },
       };
     case 3:
-      return { ...base, message: { mid: mid(i), text: 'Yes, please', quick_reply: { payload: 'CONFIRM_ORDER' } } };
+      return {
+        ...base,
+        message: { mid: mid(i), text: 'Yes, please', quick_reply: { payload: 'CONFIRM_ORDER' } },
+      };
     default:
       return textMessaging(i, `${LONG_TEXT.slice(0, 120 + (i % 5) * 20)} (${i})`);
   }

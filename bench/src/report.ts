@@ -70,12 +70,13 @@ export function pairedRow(
   });
   const value = median(values);
   const ratio = median(ratios);
+  const baseline = median(baselines);
   return {
     name,
     metric,
     value: round(value),
-    baseline: round(median(baselines)),
-    ratio: round(ratio),
+    baseline: Number.isFinite(baseline) ? round(baseline) : null,
+    ratio: Number.isFinite(ratio) ? round(ratio) : null,
     runs: values.map((v) => round(v)),
     ...(opts.target ? { target: opts.target(value, ratio) } : {}),
     ...(opts.note ? { note: opts.note } : {}),
@@ -95,7 +96,9 @@ function cell(value: number | null, suffix = ''): string {
 /** Renders one section as Markdown. */
 export function sectionMarkdown(section: Section): string {
   const lines = [`## ${section.title}`, '', section.method, ''];
-  lines.push(`| contender | metric | median | baseline (${section.baselineName}) | ratio | runs | target | result |`);
+  lines.push(
+    `| contender | metric | median | baseline (${section.baselineName}) | ratio | runs | target | result |`,
+  );
   lines.push('|---|---|---:|---:|---:|---|---|---|');
   for (const row of section.rows) {
     if (row.notMeasured) {

@@ -1,9 +1,9 @@
 import autocannon from 'autocannon';
 import type { BenchOptions } from './options.js';
 import { oneEventBody, WEBHOOK_PATH } from './payloads.js';
-import { notMeasured, pairedRow, reason, type Row, type Section } from './report.js';
-import { type Child, startChild } from './servers/child.js';
 import { versionOf } from './peers/versions.js';
+import { notMeasured, pairedRow, type Row, reason, type Section } from './report.js';
+import { type Child, startChild } from './servers/child.js';
 
 interface HttpContender {
   kind: 'minimal' | 'pagedesk' | 'bottender' | 'botkit';
@@ -14,7 +14,10 @@ const CONTENDERS: HttpContender[] = [
   { kind: 'minimal', name: 'minimal node:http server (baseline)' },
   { kind: 'pagedesk', name: 'Pagedesk createWebhook().node' },
   { kind: 'bottender', name: `bottender ${versionOf('bottender')} (Server.run path)` },
-  { kind: 'botkit', name: `Botkit ${versionOf('botkit')} + botbuilder-adapter-facebook ${versionOf('botbuilder-adapter-facebook')}` },
+  {
+    kind: 'botkit',
+    name: `Botkit ${versionOf('botkit')} + botbuilder-adapter-facebook ${versionOf('botbuilder-adapter-facebook')}`,
+  },
 ];
 
 interface Load {
@@ -59,7 +62,8 @@ export async function webhookHttp(options: BenchOptions): Promise<Section> {
         failures.set(contender, reason(error));
       }
     }
-    if (!servers.has(CONTENDERS[0] as HttpContender)) throw new Error(`baseline failed: ${failures.get(CONTENDERS[0] as HttpContender)}`);
+    if (!servers.has(CONTENDERS[0] as HttpContender))
+      throw new Error(`baseline failed: ${failures.get(CONTENDERS[0] as HttpContender)}`);
     for (let run = 0; run < options.runs; run++) {
       // The baseline runs first in every round so each contender has a same-round baseline; the others rotate.
       const others = CONTENDERS.slice(1).filter((c) => servers.has(c));
@@ -98,7 +102,9 @@ export async function webhookHttp(options: BenchOptions): Promise<Section> {
         ...(target ? { target: (_v: number, ratio: number) => ({ text: target, pass: ratio >= 0.85 }) } : {}),
       }),
     );
-    rows.push(pairedRow(contender.name, 'ms p99', p99.get(contender) ?? [], baseP99, { higherIsBetter: false }));
+    rows.push(
+      pairedRow(contender.name, 'ms p99', p99.get(contender) ?? [], baseP99, { higherIsBetter: false }),
+    );
   }
   return {
     id: 'webhook-http',

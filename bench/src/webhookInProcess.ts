@@ -8,7 +8,7 @@ import { minimal } from './peers/minimal.js';
 import { pagedesk } from './peers/pagedesk.js';
 import type { InProcessContender } from './peers/types.js';
 import { warriorteam } from './peers/warriorteam.js';
-import { notMeasured, pairedRow, reason, type Row, type Section } from './report.js';
+import { notMeasured, pairedRow, type Row, reason, type Section } from './report.js';
 
 const CONTENDERS: InProcessContender[] = [pagedesk, bottender, botbuilder, warriorteam, messengerBot];
 
@@ -31,7 +31,11 @@ async function check(handler: (b: SignedBody) => unknown, body: SignedBody): Pro
   if (!refused) throw new Error('accepted a tampered body');
 }
 
-async function opsPerSecond(handler: (b: SignedBody) => unknown, body: SignedBody, cpuMs: number): Promise<number> {
+async function opsPerSecond(
+  handler: (b: SignedBody) => unknown,
+  body: SignedBody,
+  cpuMs: number,
+): Promise<number> {
   const stats = await measure(() => handler(body), { min_cpu_time: cpuMs * 1e6, max_samples: 1e9 });
   return 1e9 / stats.avg;
 }
@@ -62,7 +66,8 @@ export async function webhookInProcess(options: BenchOptions): Promise<Section> 
     for (let run = 0; run < options.runs; run++) {
       // Rotate the order each run so no contender always goes first (JIT and GC state).
       const order = [...handlers.keys()];
-      for (let k = 0; k < run % Math.max(1, order.length); k++) order.push(order.shift() as InProcessContender);
+      for (let k = 0; k < run % Math.max(1, order.length); k++)
+        order.push(order.shift() as InProcessContender);
       limitRuns.push(await opsPerSecond(limit, body, cpuMs));
       for (const contender of order) {
         const list = contenderRuns.get(contender) ?? [];
@@ -71,13 +76,22 @@ export async function webhookInProcess(options: BenchOptions): Promise<Section> 
       }
     }
     rows.push({
-      ...pairedRow(`${minimal.name} — ${body.name}`, 'deliveries/s', limitRuns, limitRuns, { higherIsBetter: true }),
+      ...pairedRow(`${minimal.name} — ${body.name}`, 'deliveries/s', limitRuns, limitRuns, {
+        higherIsBetter: true,
+      }),
     });
     for (const contender of CONTENDERS) {
       const name = `${contender.name} ${contender.version} — ${body.name}`;
       const failed = failures.get(contender);
       if (failed) {
-        rows.push(notMeasured(name, 'deliveries/s', failed, contender === pagedesk ? '≥ 0.7x limit, ahead of typed peers' : undefined));
+        rows.push(
+          notMeasured(
+            name,
+            'deliveries/s',
+            failed,
+            contender === pagedesk ? '≥ 0.7x limit, ahead of typed peers' : undefined,
+          ),
+        );
         continue;
       }
       const values = contenderRuns.get(contender) ?? [];

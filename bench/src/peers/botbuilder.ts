@@ -9,7 +9,11 @@ import { benchRequire, versionOf } from './versions.js';
 // Botkit's web server has already JSON-parsed req.body with body-parser.
 
 interface FacebookAdapter {
-  processActivity(req: unknown, res: unknown, logic: (context: { activity: unknown }) => Promise<void>): Promise<void>;
+  processActivity(
+    req: unknown,
+    res: unknown,
+    logic: (context: { activity: unknown }) => Promise<void>,
+  ): Promise<void>;
 }
 
 /** The adapter configured like its README. */
@@ -17,13 +21,18 @@ export function facebookAdapter(): FacebookAdapter {
   const { FacebookAdapter } = benchRequire('botbuilder-adapter-facebook') as {
     FacebookAdapter: new (opts: Record<string, unknown>) => FacebookAdapter;
   };
-  return new FacebookAdapter({ verify_token: VERIFY_TOKEN, app_secret: APP_SECRET, access_token: 'bench-token' });
+  return new FacebookAdapter({
+    verify_token: VERIFY_TOKEN,
+    app_secret: APP_SECRET,
+    access_token: 'bench-token',
+  });
 }
 
 export const botbuilder: InProcessContender = {
   name: 'botbuilder-adapter-facebook',
   version: versionOf('botbuilder-adapter-facebook'),
-  validates: 'HMAC-SHA1 (legacy header), string compare (not constant-time); no payload validation; Bot Framework Activity per event',
+  validates:
+    'HMAC-SHA1 (legacy header), string compare (not constant-time); no payload validation; Bot Framework Activity per event',
   typesEvents: true,
   async create() {
     const adapter = facebookAdapter();
@@ -37,9 +46,13 @@ export const botbuilder: InProcessContender = {
         },
         end() {},
       };
-      await adapter.processActivity({ headers: body.headers, rawBody, body: JSON.parse(rawBody) }, res, async (context) => {
-        activities.push(context.activity);
-      });
+      await adapter.processActivity(
+        { headers: body.headers, rawBody, body: JSON.parse(rawBody) },
+        res,
+        async (context) => {
+          activities.push(context.activity);
+        },
+      );
       if (status !== 200) throw new Error(`botbuilder answered ${status}`);
       return activities;
     };

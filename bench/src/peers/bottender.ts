@@ -23,19 +23,26 @@ export function bottenderConnector(): BottenderConnector {
   const { MessengerConnector } = benchRequire('bottender') as {
     MessengerConnector: new (opts: Record<string, unknown>) => BottenderConnector;
   };
-  return new MessengerConnector({ accessToken: 'bench-token', appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN });
+  return new MessengerConnector({
+    accessToken: 'bench-token',
+    appSecret: APP_SECRET,
+    verifyToken: VERIFY_TOKEN,
+  });
 }
 
 /** bottender's camelcaseKeysDeep, from its own dependency. */
 export function bottenderCamelcase(): (body: unknown) => unknown {
-  const common = requireFrom('bottender')('messaging-api-common') as { camelcaseKeysDeep: (b: unknown) => unknown };
+  const common = requireFrom('bottender')('messaging-api-common') as {
+    camelcaseKeysDeep: (b: unknown) => unknown;
+  };
   return common.camelcaseKeysDeep;
 }
 
 export const bottender: InProcessContender = {
   name: 'bottender MessengerConnector',
   version: versionOf('bottender'),
-  validates: 'HMAC-SHA1 (legacy header) + timingSafeEqual; no payload validation; camelCases every key; typed MessengerEvent wrappers',
+  validates:
+    'HMAC-SHA1 (legacy header) + timingSafeEqual; no payload validation; camelCases every key; typed MessengerEvent wrappers',
   typesEvents: true,
   async create() {
     const connector = bottenderConnector();

@@ -29,7 +29,8 @@ export const messengerBot: InProcessContender = {
       const text = body.raw.toString('utf8');
       const hmac = createHmac('sha1', APP_SECRET);
       hmac.update(text);
-      if (body.signature1 !== `sha1=${hmac.digest('hex')}`) throw new Error('messenger-bot rejected the signature');
+      if (body.signature1 !== `sha1=${hmac.digest('hex')}`)
+        throw new Error('messenger-bot rejected the signature');
       const parsed = JSON.parse(text) as { entry: Array<{ messaging: unknown[] | null }> };
       received = [];
       if (parsed.entry[0]?.messaging !== null && typeof parsed.entry[0]?.messaging?.[0] !== 'undefined') {

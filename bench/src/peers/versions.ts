@@ -12,7 +12,10 @@ export function versionOf(pkg: string): string {
     let dir = dirname(entry);
     for (let i = 0; i < 6; i++) {
       try {
-        const json = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+        const json = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+          name?: string;
+          version?: string;
+        };
         if (json.name === pkg && json.version) return json.version;
       } catch {
         // keep walking up

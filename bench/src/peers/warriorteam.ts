@@ -16,7 +16,8 @@ interface WarriorSdk {
 export const warriorteam: InProcessContender = {
   name: '@warriorteam/messenger-sdk',
   version: versionOf('@warriorteam/messenger-sdk'),
-  validates: 'HMAC-SHA256 + constant-time compare; TypeScript types, no runtime validation; event type per event',
+  validates:
+    'HMAC-SHA256 + constant-time compare; TypeScript types, no runtime validation; event type per event',
   typesEvents: true,
   async create() {
     const sdk = (await import('@warriorteam/messenger-sdk')) as unknown as WarriorSdk;

@@ -18,10 +18,21 @@ export interface Child {
  * Starts `src/<script>` under tsx with the `@pagedesk/source` condition, waits (bounded) for its first
  * JSON line on stdout, and rejects with its `error` or stderr when it fails to start.
  */
-export function startChild(script: string, args: string[], opts: { nodeArgs?: string[]; timeoutMs?: number } = {}): Promise<Child> {
+export function startChild(
+  script: string,
+  args: string[],
+  opts: { nodeArgs?: string[]; timeoutMs?: number } = {},
+): Promise<Child> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--conditions=@pagedesk/source', ...(opts.nodeArgs ?? []), join(benchDir, 'src', script), ...args],
+    [
+      '--import',
+      'tsx',
+      '--conditions=@pagedesk/source',
+      ...(opts.nodeArgs ?? []),
+      join(benchDir, 'src', script),
+      ...args,
+    ],
     { cwd: benchDir, stdio: ['pipe', 'pipe', 'pipe'] },
   );
   let stderr = '';
@@ -64,7 +75,11 @@ export function startChild(script: string, args: string[], opts: { nodeArgs?: st
     child.stdout?.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`${script} exited with ${code}: ${stderr.split('\n').filter(Boolean).slice(-3).join(' / ')}`));
+      reject(
+        new Error(
+          `${script} exited with ${code}: ${stderr.split('\n').filter(Boolean).slice(-3).join(' / ')}`,
+        ),
+      );
     });
   });
 }

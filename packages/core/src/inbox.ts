@@ -145,7 +145,10 @@ const sentSchema = z.object({ mid: str, at: z.number() });
 /** Drops keys whose value is undefined, so optional fields stay absent (exactOptionalPropertyTypes). */
 function compact<T extends object>(value: T): T {
   const out = {} as Record<string, unknown>;
-  for (const [key, v] of Object.entries(value)) if (v !== undefined) out[key] = v;
+  for (const key in value) {
+    const v = value[key];
+    if (v !== undefined) out[key] = v;
+  }
   return out as T;
 }
 
@@ -186,7 +189,8 @@ function applyEffect(message: Message, effect: Effect, now: number): Message {
       return { ...message, text: effect.text, editCount: effect.editCount, updatedAt: now };
     case 'unsend':
       if (message.unsent) return message;
-      return { ...without(message, 'text'), attachments: [], unsent: true, updatedAt: now };
+      // The content is gone, edits included: an edit delivered after the unsend cannot bring it back.
+      return { ...without(message, 'text', 'editCount'), attachments: [], unsent: true, updatedAt: now };
     case 'reaction': {
       const mine = message.reactions.find((r) => r.by === 'customer');
       // An older reaction delivered late must not undo a newer one.
@@ -323,6 +327,8 @@ export function createInbox(options: InboxOptions): Inbox {
 
   async function emitChanges(changes: Changes): Promise<void> {
     for (const change of changes.list) {
+      // The payload lookups cost store reads: skip them when nobody listens.
+      if (emitter.listenerCount(change.type) === 0) continue;
       switch (change.type) {
         case 'conversation:created':
         case 'conversation:updated': {
@@ -360,7 +366,7 @@ export function createInbox(options: InboxOptions): Inbox {
     changes.add({ type: created ? 'conversation:created' : 'conversation:updated', conversation });
   }
 
-  /** The conversation after a message was added to it. */
+  /** The conversation after a message was added to it (every field moves one way, so order does not matter). */
   function withMessage(conversation: Conversation, message: Message, countsForWindow: boolean): Conversation {
     const next: Conversation = { ...conversation, updatedAt: now() };
     if (message.createdAt >= conversation.lastMessageAt || conversation.preview === undefined) {
@@ -368,17 +374,28 @@ export function createInbox(options: InboxOptions): Inbox {
       const preview = previewOf(message);
       if (preview !== undefined) next.preview = preview;
     }
+    // A message delivered late can be older than the event that opened its conversation.
+    if (message.createdAt < conversation.createdAt) next.createdAt = message.createdAt;
     if (message.direction === 'inbound') {
       if (!message.imported) next.unreadCount = conversation.unreadCount + 1;
-      if (countsForWindow)
-        next.lastInboundAt = Math.max(conversation.lastInboundAt ?? -Infinity, message.createdAt);
     } else if (message.delivery !== 'pending' && message.delivery !== 'failed') {
       next.lastOutboundAt = Math.max(
         conversation.lastOutboundAt ?? -Infinity,
         message.sentAt ?? message.createdAt,
       );
     }
+    const inboundAt = Math.max(
+      message.direction === 'inbound' && countsForWindow ? message.createdAt : -Infinity,
+      reactedAt(conversation, message),
+    );
+    if (inboundAt > (conversation.lastInboundAt ?? -Infinity)) next.lastInboundAt = inboundAt;
     return next;
+  }
+
+  /** When the customer reacted to a message, where that counts for the window (Messenger, §3.3). */
+  function reactedAt(conversation: Conversation, message: Message): number {
+    if (conversation.platform !== 'messenger') return -Infinity;
+    return message.reactions.find((r) => r.by === 'customer')?.at ?? -Infinity;
   }
 
   /** After a stored message changed: refresh the preview when it is the newest one. */
@@ -391,23 +408,31 @@ export function createInbox(options: InboxOptions): Inbox {
     await putConversation(changes, { ...next, updatedAt: now() }, false);
   }
 
-  /** Stores a message that just got its mid, applying effects that were waiting for it. */
-  async function settle(changes: Changes, message: Message, created: boolean): Promise<Message> {
+  /**
+   * Stores a message that just got its mid, applying what arrived before it: effects waiting for that
+   * mid and, for an echo, the customer's receipt watermarks that already cover it.
+   */
+  async function settle(
+    changes: Changes,
+    message: Message,
+    created: boolean,
+    psid?: string,
+  ): Promise<Message> {
     let next = message;
-    if (message.mid !== undefined) {
-      const key = midKey(message.channelId, message.mid);
+    const key = message.mid === undefined ? undefined : midKey(message.channelId, message.mid);
+    if (key !== undefined)
       for (const effect of waiting.get(key) ?? []) next = applyEffect(next, effect, now());
-      waiting.delete(key);
-    }
-    if (message.direction === 'echo') {
-      const marks = watermarks.get(`${message.channelId}\u0000${message.conversationId}`);
-      if (marks && marks.read >= message.createdAt) {
+    const marks = psid === undefined ? undefined : watermarks.get(midKey(message.channelId, psid));
+    if (marks && message.direction !== 'inbound') {
+      if (marks.read >= message.createdAt) {
         next = applyEffect(next, { type: 'delivery', state: 'read', at: marks.read }, now());
-      } else if (marks && marks.delivered >= message.createdAt) {
+      } else if (marks.delivered >= message.createdAt) {
         next = applyEffect(next, { type: 'delivery', state: 'delivered', at: marks.delivered }, now());
       }
     }
     await putMessage(changes, next, created);
+    // Dropped only once stored: if the write fails, the retry of this event finds them again.
+    if (key !== undefined) waiting.delete(key);
     return next;
   }
 
@@ -419,11 +444,14 @@ export function createInbox(options: InboxOptions): Inbox {
     const id = `${ctx.channelId}:${psid}`;
     const existing = await store.customers.get(id);
     if (existing) {
-      if ((profile.name && !existing.name) || (profile.username && !existing.username)) {
+      const earlier = ctx.event.timestamp < existing.createdAt;
+      if (earlier || (profile.name && !existing.name) || (profile.username && !existing.username)) {
+        // First seen is the earliest event, whatever order they were delivered in.
         const next = compact({
           ...existing,
           name: existing.name ?? profile.name,
           username: existing.username ?? profile.username,
+          createdAt: Math.min(existing.createdAt, ctx.event.timestamp),
         });
         await store.customers.put(next);
         ctx.changes.add({ type: 'customer:updated', customer: next });
@@ -448,10 +476,9 @@ export function createInbox(options: InboxOptions): Inbox {
 
   /** Whether an inbound action at `at` continues `conversation` under the threading settings. */
   function continues(conversation: Conversation, at: number, settings: ChannelSettings): boolean {
-    if (conversation.status === 'resolved') {
-      // A message written before the resolution but delivered after it belongs to that conversation.
-      return conversation.resolvedAt !== null && at <= conversation.resolvedAt;
-    }
+    // Resolved means the next customer action opens a new conversation, even one written just before
+    // the resolution: filing it in the resolved conversation would hide it from every agent.
+    if (conversation.status === 'resolved') return false;
     if (settings.threading.mode === 'intermission') {
       return at - conversation.lastMessageAt <= settings.threading.minutes * 60_000;
     }
@@ -613,6 +640,7 @@ export function createInbox(options: InboxOptions): Inbox {
         updatedAt: now(),
       }),
       true,
+      customer.psid,
     );
     await putConversation(ctx.changes, withMessage(conversation, stored, false), !latest);
   }
@@ -623,10 +651,26 @@ export function createInbox(options: InboxOptions): Inbox {
     if (!moves && message.mid !== undefined) return message;
     let next: Message = { ...message, mid: message.mid ?? mid, updatedAt: now() };
     if (moves) next = { ...without(next, 'failure'), delivery: 'sent', sentAt: at };
-    const stored = await settle(changes, next, false);
     const conversation = await store.conversations.get(message.conversationId);
-    if (conversation && (conversation.lastOutboundAt === null || conversation.lastOutboundAt < at)) {
-      await putConversation(changes, { ...conversation, lastOutboundAt: at, updatedAt: now() }, false);
+    const customer = conversation ? await store.customers.get(conversation.customerId) : undefined;
+    const stored = await settle(changes, next, false, customer?.psid);
+    if (conversation) {
+      const updated = withMessage(conversation, stored, false);
+      if (
+        updated.lastOutboundAt !== conversation.lastOutboundAt ||
+        updated.lastInboundAt !== conversation.lastInboundAt
+      ) {
+        await putConversation(
+          changes,
+          {
+            ...conversation,
+            lastOutboundAt: updated.lastOutboundAt,
+            lastInboundAt: updated.lastInboundAt,
+            updatedAt: now(),
+          },
+          false,
+        );
+      }
     }
     return stored;
   }
@@ -680,18 +724,19 @@ export function createInbox(options: InboxOptions): Inbox {
     const mids = e.kind === 'read' ? (e.mid ? [e.mid] : []) : e.mids;
     for (const mid of mids) await onMessageEffect(ctx, mid, { type: 'delivery', state, at: e.timestamp });
     if (e.watermark === undefined) return;
+    // Remembered per customer for echoes delivered after the receipt that covers them.
+    const key = midKey(ctx.channelId, e.customerId!);
+    const marks = watermarks.get(key) ?? { delivered: -Infinity, read: -Infinity };
+    remember(watermarks, key, {
+      delivered: Math.max(marks.delivered, e.watermark),
+      read: state === 'read' ? Math.max(marks.read, e.watermark) : marks.read,
+    });
     const conversation = await store.conversations.findLatest({
       channelId: ctx.channelId,
       customerId: `${ctx.channelId}:${e.customerId}`,
       source: 'message',
     });
     if (!conversation) return;
-    const key = `${ctx.channelId}\u0000${conversation.id}`;
-    const marks = watermarks.get(key) ?? { delivered: -Infinity, read: -Infinity };
-    remember(watermarks, key, {
-      delivered: Math.max(marks.delivered, e.watermark),
-      read: state === 'read' ? Math.max(marks.read, e.watermark) : marks.read,
-    });
     for (const message of await store.messages.listBehind(conversation.id, e.watermark, state)) {
       const next = applyEffect(message, { type: 'delivery', state, at: e.watermark }, now());
       if (next !== message) await putMessage(ctx.changes, next, false);

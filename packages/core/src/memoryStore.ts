@@ -19,9 +19,10 @@ function frozenCopy<T>(value: T): T {
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return value;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
+  for (const key in value) {
     const child = (value as Record<string, unknown>)[key];
-    if (child !== undefined) out[key] = frozenCopy(child);
+    if (child !== undefined)
+      out[key] = typeof child === 'object' && child !== null ? frozenCopy(child) : child;
   }
   return Object.freeze(out) as T;
 }
@@ -103,24 +104,27 @@ export function memoryStore(): Store {
   };
 
   function indexLatest(conversation: Conversation, previous: Conversation | undefined): void {
-    const stale = previous ? keysOf(previous).filter((k) => !keysOf(conversation).includes(k)) : [];
-    for (const key of stale) {
-      if (latest.get(key) !== conversation.id) continue;
-      // Rare (a conversation moved to another customer or post): rebuild that key by scanning.
-      latest.delete(key);
-      for (const other of conversations.values()) {
-        if (other.id === conversation.id || !keysOf(other).includes(key)) continue;
-        const current = latest.get(key);
-        const currentConversation = current === undefined ? undefined : conversations.get(current);
-        if (!currentConversation || isNewer(other, currentConversation)) latest.set(key, other.id);
+    const keys = keysOf(conversation);
+    if (previous) {
+      const before = keysOf(previous);
+      for (const key of before) {
+        if (keys.includes(key) || latest.get(key) !== conversation.id) continue;
+        // Rare (a conversation moved to another customer or post): rebuild that key by scanning.
+        latest.delete(key);
+        for (const other of conversations.values()) {
+          if (other.id === conversation.id || !keysOf(other).includes(key)) continue;
+          const current = latest.get(key);
+          const currentConversation = current === undefined ? undefined : conversations.get(current);
+          if (!currentConversation || isNewer(other, currentConversation)) latest.set(key, other.id);
+        }
       }
     }
-    for (const key of keysOf(conversation)) {
+    for (const key of keys) {
       const current = latest.get(key);
+      if (current === conversation.id) continue;
       const currentConversation = current === undefined ? undefined : conversations.get(current);
-      if (!currentConversation || current === conversation.id || isNewer(conversation, currentConversation)) {
+      if (!currentConversation || isNewer(conversation, currentConversation))
         latest.set(key, conversation.id);
-      }
     }
   }
 

@@ -32,6 +32,8 @@ ol.messages li[data-direction="outbound"] { align-self: flex-start; align-items:
 li[data-direction="inbound"] .bubble { background: var(--blue); color: #fff; }
 li[data-direction="outbound"] .bubble { background: var(--grey); }
 .bubble.deleted { font-style: italic; opacity: .7; }
+.label { font-size: 11px; color: var(--muted); margin: 4px 10px 2px; }
+.quote { font-size: 12px; color: var(--muted); border-left: 3px solid var(--border); padding: 2px 8px; margin: 2px 4px; max-width: 100%; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .attachments { display: flex; flex-wrap: wrap; gap: 4px; margin-top: 2px; }
 .attachments img { max-width: 180px; max-height: 140px; border-radius: 12px; display: block; }
 .meta { font-size: 11px; color: var(--muted); margin: 2px 6px 6px; display: flex; gap: 6px; align-items: center; }
@@ -48,7 +50,7 @@ form.composer input[name="text"] { flex: 1 1 240px; }
 .status { font-size: 12px; color: #b3261e; min-height: 16px; }
 `;
 
-const script = String.raw`
+const script = `
 (() => {
   'use strict';
   const $ = (id) => document.getElementById(id);
@@ -127,7 +129,11 @@ const script = String.raw`
       meta.append(el('button', { type: 'button', 'aria-label': 'React with a heart', 'data-testid': 'react', text: '♡', on: { click: () => react(m.mid) } }));
     }
     if (m.reactions && m.reactions.length) meta.append(el('span', { class: 'reaction', 'data-testid': 'reaction', text: m.reactions.map((r) => r.emoji).join(' ') }));
+    const quoted = m.replyToMid ? state.messages.find((x) => x.mid === m.replyToMid) : null;
+    const label = m.personaName ? m.personaName + ' · ' + (pageOf(m.pageId) || {}).name : m.commentId ? 'Private reply to your comment' : null;
     return el('li', { 'data-testid': 'message', dataset: { direction: m.direction, mid: m.mid } }, [
+      label ? el('div', { class: 'label', 'data-testid': 'message-label', text: label }) : null,
+      quoted ? el('div', { class: 'quote', text: '↪ ' + (quoted.text || 'attachment') }) : null,
       bubbleText ? el('div', { class: 'bubble' + (m.deleted ? ' deleted' : ''), 'data-testid': 'bubble', text: bubbleText }) : null,
       attachments.childElementCount ? attachments : null,
       meta,
@@ -187,7 +193,15 @@ const script = String.raw`
     events.addEventListener('customer', (e) => { const c = JSON.parse(e.data).customer; const isNew = !state.customers.has(c.id); state.customers.set(c.id, c); if (isNew) renderCustomers(); if (c.id === state.current) renderHead(); });
     events.addEventListener('comment', async () => { if (state.current) { state.comments = await api('GET', '/comments'); renderComments(); } });
     events.addEventListener('clock', (e) => { state.offset = JSON.parse(e.data).now - Date.now(); renderClock(); });
-    events.addEventListener('typing', (e) => { const t = JSON.parse(e.data); if (t.customerId === state.current) $('typing').textContent = t.on ? ((pageOf(t.pageId) || {}).name || 'The page') + ' is typing…' : ''; });
+    let typingTimer = 0;
+    events.addEventListener('typing', (e) => {
+      const t = JSON.parse(e.data);
+      if (t.customerId !== state.current) return;
+      $('typing').textContent = t.on ? ((pageOf(t.pageId) || {}).name || 'The page') + ' is typing…' : '';
+      // Messenger turns a typing indicator off by itself after 20 seconds.
+      clearTimeout(typingTimer);
+      if (t.on) typingTimer = setTimeout(() => { $('typing').textContent = ''; }, 20000);
+    });
     events.addEventListener('open', () => { $('live').textContent = 'Live'; });
     events.addEventListener('error', () => { $('live').textContent = 'Reconnecting…'; });
   }
@@ -229,6 +243,7 @@ export function chatPageHtml(): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>Pagedesk Emulator · customer chat</title>
 <style>${css}</style>
 </head>

@@ -38,7 +38,8 @@ async function main(): Promise<void> {
     process.stdout.write(usage);
     return;
   }
-  if (values.seed !== undefined && values.seed !== 'demo') throw new Error(`--seed: unknown seed "${values.seed}" (only "demo")`);
+  if (values.seed !== undefined && values.seed !== 'demo')
+    throw new Error(`--seed: unknown seed "${values.seed}" (only "demo")`);
   const port = Number(values.port);
   const emulator = await startEmulator({
     port,
@@ -46,17 +47,27 @@ async function main(): Promise<void> {
     ...(values.webhook ? { webhookUrl: values.webhook } : {}),
     ...(values['app-id'] ? { appId: values['app-id'] } : {}),
     ...(values['app-secret'] ? { appSecret: values['app-secret'] } : {}),
-    ...(values['verify-token'] ? { verifyToken: values['verify-token'] } : {}),
     requireAppSecretProof: !values['no-proof'],
     pages: demoPages.map((p) => ({ ...p })),
   });
+  let verification = '';
+  if (values['verify-token']) {
+    emulator.webhooks.configure({ verifyToken: values['verify-token'] });
+    if (values.webhook) {
+      // Like saving the callback URL in the App Dashboard: Meta verifies it first.
+      const result = await emulator.subscribe();
+      verification = result.ok
+        ? '  (verified)'
+        : `  (verification failed: ${result.status === null ? 'unreachable' : `HTTP ${result.status}`}; start your server and POST /_emulator/subscribe)`;
+    }
+  }
   if (values.seed === 'demo') await emulator.runScript(demoScript);
   const lines = [
     `Pagedesk emulator listening on ${emulator.url}`,
     `  customer chat page  ${emulator.url}/`,
     `  Graph API baseUrl   ${emulator.graphUrl}  (any /vX.Y/ prefix)`,
     `  control API         ${emulator.url}/_emulator/state`,
-    `  webhooks            ${emulator.webhooks.url ?? '(none: set --webhook)'}`,
+    `  webhooks            ${emulator.webhooks.url ?? '(none: set --webhook)'}${verification}`,
     `  app id              ${emulator.appId}`,
     ...emulator.pages.list().map((p) => `  ${p.platform.padEnd(9)} page   ${p.id}  ${p.name}`),
     `  page tokens         GET ${emulator.url}/_emulator/pages`,

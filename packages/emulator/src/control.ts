@@ -16,7 +16,10 @@ const clockSchema = z.union([
   z.object({ advanceMs: z.number().int() }),
   z.object({ set: z.number().int().nonnegative() }),
 ]);
-const webhookSchema = z.object({ url: z.url().nullable().optional(), verifyToken: z.string().min(1).optional() });
+const webhookSchema = z.object({
+  url: z.url().nullable().optional(),
+  verifyToken: z.string().min(1).optional(),
+});
 const scriptSchema = z.object({ steps: z.array(z.unknown()).max(1000) });
 const revokeSchema = z.object({ reason: revokeReasonSchema });
 const reactSchema = z.object({
@@ -39,7 +42,9 @@ export async function handleControl(
   const ok = (value: unknown, status = 200): ControlResult => ({ status, body: value });
   const pageId = query.get('pageId') ?? undefined;
 
-  switch (`${method} ${resource ?? ''}${id === undefined ? '' : '/:id'}${verb === undefined ? '' : `/${verb}`}`) {
+  switch (
+    `${method} ${resource ?? ''}${id === undefined ? '' : '/:id'}${verb === undefined ? '' : `/${verb}`}`
+  ) {
     case 'GET state':
       return ok({
         now: emulator.clock.now(),
@@ -54,7 +59,8 @@ export async function handleControl(
       return ok({ now: emulator.clock.now() });
     case 'POST clock': {
       const input = parseInput(clockSchema, body, 'clock');
-      const now = 'advanceMs' in input ? emulator.clock.advance(input.advanceMs) : emulator.clock.set(input.set);
+      const now =
+        'advanceMs' in input ? emulator.clock.advance(input.advanceMs) : emulator.clock.set(input.set);
       return ok({ now });
     }
     case 'GET pages':
@@ -76,7 +82,9 @@ export async function handleControl(
     case 'POST customers/:id/react': {
       const input = parseInput(reactSchema, body, 'reaction');
       return ok(
-        await emulator.customer(id!).react(input.mid, input.emoji, input.action === undefined ? {} : { action: input.action }),
+        await emulator
+          .customer(id!)
+          .react(input.mid, input.emoji, input.action === undefined ? {} : { action: input.action }),
       );
     }
     case 'POST customers/:id/read':

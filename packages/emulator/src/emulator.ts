@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { NotFoundError, PagedeskError, ValidationError, isPagedeskError } from '@pagedesk/core';
+import { isPagedeskError, PagedeskError, ValidationError } from '@pagedesk/core';
 import { chatPageHtml } from './chatPage.js';
 import { createClock, type EmulatorClock } from './clock.js';
 import { handleControl } from './control.js';
@@ -13,18 +13,18 @@ import {
   createCustomerSchema,
   type EmulatorOptions,
   echoInputSchema,
+  emulatorOptionsSchema,
   type FaultsInput,
   type PageConfig,
   pageConfigSchema,
   parseInput,
   postbackInputSchema,
+  type RevokeReason,
   reactInputSchema,
   readInputSchema,
-  type RevokeReason,
   revokeReasonSchema,
-  emulatorOptionsSchema,
-  sendInputSchema,
   type SendInput,
+  sendInputSchema,
   storyMentionInputSchema,
 } from './options.js';
 import { sampleImage, sampleImageNames } from './samples.js';
@@ -37,7 +37,12 @@ import type {
   SenderActionRecord,
   SentMessage,
 } from './types.js';
-import { type VerificationResult, verifyWebhook, type WebhookDelivery, WebhookDispatcher } from './webhooks.js';
+import {
+  type VerificationResult,
+  verifyWebhook,
+  type WebhookDelivery,
+  WebhookDispatcher,
+} from './webhooks.js';
 import { defaultSubscribedFields, World } from './world.js';
 
 const MAX_BODY = 30 * 1024 * 1024;
@@ -60,13 +65,22 @@ export interface CustomerHandle {
   /** Sends a message (text, attachments, quick-reply tap, quoted reply); `at` can be in the past. */
   send(input: SendInput): Promise<ActionResult>;
   /** Reacts to a message of the conversation (default ❤️). */
-  react(mid: string, emoji?: string, options?: { action?: 'react' | 'unreact'; at?: number | string }): Promise<ActionResult>;
+  react(
+    mid: string,
+    emoji?: string,
+    options?: { action?: 'react' | 'unreact'; at?: number | string },
+  ): Promise<ActionResult>;
   /** Reads the page's messages (Messenger watermark read; Instagram messaging_seen of the last one). */
   read(options?: { at?: number | string }): Promise<ActionResult>;
   /** Taps a postback button (Get Started, persistent menu, icebreaker). */
   postback(input: { title: string; payload?: string; at?: number | string }): Promise<ActionResult>;
   /** Comments on a post (Facebook `feed`, Instagram `comments`); default post: the page's sample post. */
-  comment(input: { text: string; postId?: string; parentId?: string; at?: number | string }): Promise<ActionResult & { comment: EmulatorComment }>;
+  comment(input: {
+    text: string;
+    postId?: string;
+    parentId?: string;
+    at?: number | string;
+  }): Promise<ActionResult & { comment: EmulatorComment }>;
   /** Writes a visitor post on the Facebook Page (private replies use `recipient.post_id`). */
   post(input: { text: string; at?: number | string }): Promise<ActionResult & { comment: EmulatorComment }>;
   /** Mentions the Instagram account in a story (an Instagram `story_mention` message). */
@@ -83,7 +97,13 @@ export interface CustomerHandle {
 export interface PageHandle {
   readonly id: string;
   /** A message "sent from Meta Business Suite" (or another app): stored and echoed, not via the Send API. */
-  echo(input: { recipient: string; text: string; appId?: string | number; metadata?: string; at?: number | string }): Promise<ActionResult>;
+  echo(input: {
+    recipient: string;
+    text: string;
+    appId?: string | number;
+    metadata?: string;
+    at?: number | string;
+  }): Promise<ActionResult>;
   /** The page's sample post id (default target of `customer().comment`). */
   readonly samplePostId: string;
 }
@@ -168,12 +188,22 @@ export interface Emulator {
   /** Subscribes to live updates (messages, customers, typing, clock); returns an unsubscribe function. */
   on(listener: (update: EmulatorUpdate) => void): () => void;
   /**
-   * Polls `predicate` until it returns a truthy value (resolved with it) or `timeoutMs` passes
-   * (rejects with a PagedeskError `timeout`).
+   * Polls `predicate` until it returns a truthy value (resolved with it) or the timeout passes
+   * (rejects with a PagedeskError `timeout`). The second argument is the timeout in ms (default
+   * 5000) or `{ timeoutMs, intervalMs }`.
+   *
+   * @example
+   * const read = await emulator.waitFor(() => emulator.customer(id).messages().at(-1)?.readAt, 2000);
    */
-  waitFor<T>(predicate: () => T | Promise<T>, options?: { timeoutMs?: number; intervalMs?: number }): Promise<NonNullable<T>>;
+  waitFor<T>(
+    predicate: () => T | Promise<T>,
+    options?: number | { timeoutMs?: number; intervalMs?: number },
+  ): Promise<NonNullable<T>>;
   /** Waits for a Send API message matching `match` (e.g. a text) to be accepted. */
-  waitForSent(match: (message: SentMessage) => boolean, options?: { timeoutMs?: number }): Promise<SentMessage>;
+  waitForSent(
+    match: (message: SentMessage) => boolean,
+    options?: number | { timeoutMs?: number },
+  ): Promise<SentMessage>;
   /** Runs a declarative seeding script (see `demoScript`). */
   runScript(steps: readonly ScriptStep[]): Promise<ScriptResult>;
   /** Stops the server, the timers and pending deliveries. */
@@ -202,11 +232,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const opts = parseInput(emulatorOptionsSchema, options, 'emulator options');
   const ids = new Set<string>();
   for (const [i, p] of opts.pages.entries()) {
-    if (ids.has(p.id)) throw new ValidationError('emulator options', [{ path: `pages.${i}.id`, message: `duplicate page id ${p.id}` }]);
+    if (ids.has(p.id))
+      throw new ValidationError('emulator options', [
+        { path: `pages.${i}.id`, message: `duplicate page id ${p.id}` },
+      ]);
     ids.add(p.id);
   }
   let world!: World;
-  const clock = createClock(opts.now, opts.freezeClock, () => world?.emit({ type: 'clock', now: clock.now() }));
+  const clock = createClock(opts.now, opts.freezeClock, () =>
+    world?.emit({ type: 'clock', now: clock.now() }),
+  );
   const sse = new Set<ServerResponse>();
   const dispatcher = new WebhookDispatcher(
     opts.webhookUrl ?? null,
@@ -223,7 +258,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { error: { message: error instanceof Error ? error.message : String(error), code: 'internal' } });
+      if (!res.headersSent)
+        sendJson(res, 500, {
+          error: { message: error instanceof Error ? error.message : String(error), code: 'internal' },
+        });
       else res.destroy();
     });
   });
@@ -235,7 +273,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (method === 'GET' && (path === '/' || path === '/chat')) {
       res.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',
-        'content-security-policy': "default-src 'self'; img-src 'self' http: https: data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'",
+        'content-security-policy':
+          "default-src 'self'; img-src 'self' http: https: data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'",
       });
       res.end(chatPageHtml());
       return;
@@ -244,20 +283,32 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (method === 'GET' && sample) {
       const png = sampleImage(sample[1]!);
       if (!png) return sendJson(res, 404, { error: { message: 'no such sample', code: 'not_found' } });
-      res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length, 'cache-control': 'max-age=3600' });
+      res.writeHead(200, {
+        'content-type': 'image/png',
+        'content-length': png.length,
+        'cache-control': 'max-age=3600',
+      });
       res.end(png);
       return;
     }
     const media = /^\/_emulator\/media\/(\d+)$/.exec(path);
     if (method === 'GET' && media) {
       const upload = world.uploads.get(media[1]!);
-      if (!upload?.bytes) return sendJson(res, 404, { error: { message: 'no such media', code: 'not_found' } });
-      res.writeHead(200, { 'content-type': upload.mime ?? 'application/octet-stream', 'content-length': upload.bytes.length });
+      if (!upload?.bytes)
+        return sendJson(res, 404, { error: { message: 'no such media', code: 'not_found' } });
+      res.writeHead(200, {
+        'content-type': upload.mime ?? 'application/octet-stream',
+        'content-length': upload.bytes.length,
+      });
       res.end(upload.bytes);
       return;
     }
     if (method === 'GET' && (path === '/_emulator/events' || path === '/customer-events')) {
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+      });
       res.write(`retry: 1000\n\n`);
       sse.add(res);
       req.on('close', () => sse.delete(res));
@@ -269,10 +320,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         const raw = await readBody(req);
         body = raw.length === 0 ? undefined : JSON.parse(raw.toString('utf8'));
       } catch {
-        return sendJson(res, 400, { error: { code: 'invalid_input', message: 'Invalid control request: body must be JSON' } });
+        return sendJson(res, 400, {
+          error: { code: 'invalid_input', message: 'Invalid control request: body must be JSON' },
+        });
       }
       try {
-        const result = await handleControl(emulator, method, path.slice('/_emulator'.length), url.searchParams, body);
+        const result = await handleControl(
+          emulator,
+          method,
+          path.slice('/_emulator'.length),
+          url.searchParams,
+          body,
+        );
         return sendJson(res, result.status, result.body);
       } catch (error) {
         return sendControlError(res, error);
@@ -281,14 +340,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return handleGraph(req, res, url, method);
   }
 
-  async function handleGraph(req: IncomingMessage, res: ServerResponse, url: URL, method: string): Promise<void> {
+  async function handleGraph(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    method: string,
+  ): Promise<void> {
     let segments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     if (segments[0] && /^v\d+(\.\d+)?$/.test(segments[0])) segments = segments.slice(1);
     let raw: Buffer;
     try {
       raw = await readBody(req);
     } catch {
-      const error = new MetaError(413, 100, '(#100) Attachment size exceeds allowable limit', { subcode: 2018109 });
+      const error = new MetaError(413, 100, '(#100) Attachment size exceeds allowable limit', {
+        subcode: 2018109,
+      });
       return sendJson(res, error.status, error.body);
     }
     let params: Record<string, unknown> = Object.fromEntries(url.searchParams);
@@ -297,24 +363,41 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     try {
       if (raw.length > 0) {
         if (contentType.includes('application/json')) Object.assign(params, JSON.parse(raw.toString('utf8')));
-        else if (contentType.includes('multipart/form-data') || contentType.includes('application/x-www-form-urlencoded')) {
-          const form = await new Request('http://emulator.local/', { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(raw) }).formData();
+        else if (
+          contentType.includes('multipart/form-data') ||
+          contentType.includes('application/x-www-form-urlencoded')
+        ) {
+          const form = await new Request('http://emulator.local/', {
+            method: 'POST',
+            headers: { 'content-type': contentType },
+            body: new Uint8Array(raw),
+          }).formData();
           for (const [key, value] of form.entries()) {
             if (typeof value === 'string') params[key] = value;
-            else files.set(key, { bytes: Buffer.from(await value.arrayBuffer()), type: value.type, name: value.name });
+            else
+              files.set(key, {
+                bytes: Buffer.from(await value.arrayBuffer()),
+                type: value.type,
+                name: value.name,
+              });
           }
         } else {
           Object.assign(params, Object.fromEntries(new URLSearchParams(raw.toString('utf8'))));
         }
       }
     } catch {
-      const error = new MetaError(400, 100, '(#100) The request body could not be parsed', { type: 'GraphMethodException' });
+      const error = new MetaError(400, 100, '(#100) The request body could not be parsed', {
+        type: 'GraphMethodException',
+      });
       return sendJson(res, error.status, error.body);
     }
     params = { ...params };
     const token = typeof params['access_token'] === 'string' ? params['access_token'] : undefined;
     const pathText = `/${segments.join('/')}`;
-    const pageId = segments[0] && world.pages.has(segments[0]) ? segments[0] : [...world.pages.values()].find((p) => p.accessToken === token)?.id;
+    const pageId =
+      segments[0] && world.pages.has(segments[0])
+        ? segments[0]
+        : [...world.pages.values()].find((p) => p.accessToken === token)?.id;
     const latency = faults.latency(pathText, pageId);
     if (latency > 0) await new Promise((resolve) => world.later(latency, () => resolve(undefined)));
     const fault = faults.take(method, pathText, pageId);
@@ -327,8 +410,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       });
       return;
     }
-    if (fault.kind === 'error') return sendJson(res, fault.error.status, fault.error.body, fault.error.headers);
-    const result = await graph.handle({ method, segments, params, files, authorization: req.headers.authorization });
+    if (fault.kind === 'error')
+      return sendJson(res, fault.error.status, fault.error.body, fault.error.headers);
+    const result = await graph.handle({
+      method,
+      segments,
+      params,
+      files,
+      authorization: req.headers.authorization,
+    });
     return sendJson(res, result.status, result.body, result.headers);
   }
 
@@ -350,10 +440,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const baseUrl = `http://${host}:${address.port}`;
   world.baseUrl = baseUrl;
 
-  const action = async (run: () => { mid?: string; timestamp: number; delivery: Promise<{ ok: boolean }> | null }): Promise<ActionResult> => {
+  const action = async (
+    run: () => { mid?: string; timestamp: number; delivery: Promise<{ ok: boolean }> | null },
+  ): Promise<ActionResult> => {
     const result = run();
     const outcome = result.delivery ? await result.delivery : { ok: false };
-    return { ...(result.mid === undefined ? {} : { mid: result.mid }), timestamp: result.timestamp, delivered: outcome.ok };
+    return {
+      ...(result.mid === undefined ? {} : { mid: result.mid }),
+      timestamp: result.timestamp,
+      delivered: outcome.ok,
+    };
   };
 
   const pageSnapshot = (id: string): EmulatorPage => {
@@ -387,18 +483,28 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             attachments: parsed.attachments?.map((a) => world.resolveAttachment(a)),
           });
         }),
-      react: (mid, emoji, more) => action(() => world.customerReact(id, parseInput(reactInputSchema, { mid, emoji, ...more }, 'reaction'))),
-      read: (more) => action(() => world.customerRead(id, parseInput(readInputSchema, more ?? {}, 'read').at)),
-      postback: (input) => action(() => world.customerPostback(id, parseInput(postbackInputSchema, input, 'postback'))),
+      react: (mid, emoji, more) =>
+        action(() =>
+          world.customerReact(id, parseInput(reactInputSchema, { mid, emoji, ...more }, 'reaction')),
+        ),
+      read: (more) =>
+        action(() => world.customerRead(id, parseInput(readInputSchema, more ?? {}, 'read').at)),
+      postback: (input) =>
+        action(() => world.customerPostback(id, parseInput(postbackInputSchema, input, 'postback'))),
       comment: async (input) => {
-        const { comment, delivery } = world.customerComment(id, parseInput(commentInputSchema, input, 'comment'));
+        const { comment, delivery } = world.customerComment(
+          id,
+          parseInput(commentInputSchema, input, 'comment'),
+        );
         const outcome = await delivery;
         return { comment, timestamp: comment.createdAt, delivered: outcome.ok };
       },
       post: async (input) => {
         const parsed = parseInput(commentInputSchema.pick({ text: true, at: true }), input, 'post');
         if (world.customer(id).platform !== 'messenger') {
-          throw new ValidationError('post', [{ path: 'customer', message: 'visitor posts exist on Facebook Pages only' }]);
+          throw new ValidationError('post', [
+            { path: 'customer', message: 'visitor posts exist on Facebook Pages only' },
+          ]);
         }
         const { comment, delivery } = world.customerComment(id, parsed, true);
         const outcome = await delivery;
@@ -442,7 +548,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     customers: {
       create: (input) => world.createCustomer(parseInput(createCustomerSchema, input, 'customer')),
-      list: (pageId) => [...world.customers.values()].filter((c) => pageId === undefined || c.pageId === pageId).map((c) => world.snapshotCustomer(c)),
+      list: (pageId) =>
+        [...world.customers.values()]
+          .filter((c) => pageId === undefined || c.pageId === pageId)
+          .map((c) => world.snapshotCustomer(c)),
       get: (id) => world.snapshotCustomer(world.customer(id)),
     },
     customer: customerHandle,
@@ -494,7 +603,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       deliveries: () => dispatcher.deliveries(),
       idle: () => dispatcher.idle(),
       configure(input) {
-        if (input.url !== undefined) dispatcher.url = input.url === null ? null : parseInput(emulatorOptionsSchema.shape.webhookUrl, input.url, 'webhook url') ?? null;
+        if (input.url !== undefined)
+          dispatcher.url =
+            input.url === null
+              ? null
+              : (parseInput(emulatorOptionsSchema.shape.webhookUrl, input.url, 'webhook url') ?? null);
         if (input.verifyToken !== undefined) verifyToken = input.verifyToken;
       },
       get url() {
@@ -502,26 +615,36 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       },
     },
     async subscribe() {
-      if (!dispatcher.url) throw new ValidationError('subscribe', [{ path: 'webhookUrl', message: 'is not configured' }]);
-      if (!verifyToken) throw new ValidationError('subscribe', [{ path: 'verifyToken', message: 'is not configured' }]);
+      if (!dispatcher.url)
+        throw new ValidationError('subscribe', [{ path: 'webhookUrl', message: 'is not configured' }]);
+      if (!verifyToken)
+        throw new ValidationError('subscribe', [{ path: 'verifyToken', message: 'is not configured' }]);
       const result = await verifyWebhook(dispatcher.url, verifyToken, opts.webhooks.timeoutMs);
       if (result.ok) {
-        for (const p of world.pages.values()) if (p.subscribedFields.length === 0) p.subscribedFields = defaultSubscribedFields(p.platform);
+        for (const p of world.pages.values())
+          if (p.subscribedFields.length === 0) p.subscribedFields = defaultSubscribedFields(p.platform);
       }
       return result;
     },
-    sent: (pageId) => structuredClone(world.sentLog.filter((m) => pageId === undefined || m.pageId === pageId)),
-    senderActions: (pageId) => structuredClone(world.actionLog.filter((a) => pageId === undefined || a.pageId === pageId)),
-    comments: (pageId) => structuredClone([...world.comments.values()].filter((c) => pageId === undefined || c.pageId === pageId)),
+    sent: (pageId) =>
+      structuredClone(world.sentLog.filter((m) => pageId === undefined || m.pageId === pageId)),
+    senderActions: (pageId) =>
+      structuredClone(world.actionLog.filter((a) => pageId === undefined || a.pageId === pageId)),
+    comments: (pageId) =>
+      structuredClone(
+        [...world.comments.values()].filter((c) => pageId === undefined || c.pageId === pageId),
+      ),
     on: (listener) => world.on(listener),
     async waitFor(predicate, waitOptions = {}) {
-      const timeoutMs = waitOptions.timeoutMs ?? 5000;
-      const intervalMs = waitOptions.intervalMs ?? 10;
+      const settings = typeof waitOptions === 'number' ? { timeoutMs: waitOptions } : waitOptions;
+      const timeoutMs = settings.timeoutMs ?? 5000;
+      const intervalMs = settings.intervalMs ?? 10;
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const value = await predicate();
         if (value) return value as NonNullable<typeof value>;
-        if (Date.now() >= deadline) throw new PagedeskError('timeout', `waitFor: condition not met within ${timeoutMs} ms`);
+        if (Date.now() >= deadline)
+          throw new PagedeskError('timeout', `waitFor: condition not met within ${timeoutMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, intervalMs));
       }
     },
@@ -553,9 +676,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       let customerId = aliases.get(step.customer);
       if (!customerId) {
         const pages = [...world.pages.values()];
-        const target = step.page ? world.pages.get(step.page) : pages.find((p) => step.platform === undefined || p.platform === step.platform);
+        const target = step.page
+          ? world.pages.get(step.page)
+          : pages.find((p) => step.platform === undefined || p.platform === step.platform);
         if (!target) {
-          throw new ValidationError(`script step ${i}`, [{ path: step.page ? 'page' : 'platform', message: `no ${step.page ?? step.platform ?? ''} page is configured` }]);
+          throw new ValidationError(`script step ${i}`, [
+            {
+              path: step.page ? 'page' : 'platform',
+              message: `no ${step.page ?? step.platform ?? ''} page is configured`,
+            },
+          ]);
         }
         const name = step.name ?? step.customer.charAt(0).toUpperCase() + step.customer.slice(1);
         customerId = world.createCustomer({ pageId: target.id, name }).id;
@@ -565,18 +695,36 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const at = step.at;
       const when = at === undefined ? {} : { at };
       if (step.say !== undefined || step.attachments !== undefined) {
-        pending.push(handle.send({ ...(step.say === undefined ? {} : { text: step.say }), ...(step.attachments === undefined ? {} : { attachments: step.attachments }), ...when }));
+        pending.push(
+          handle.send({
+            ...(step.say === undefined ? {} : { text: step.say }),
+            ...(step.attachments === undefined ? {} : { attachments: step.attachments }),
+            ...when,
+          }),
+        );
       }
       if (step.postback) pending.push(handle.postback({ ...step.postback, ...when } as { title: string }));
       if (step.comment) pending.push(handle.comment({ ...step.comment, ...when } as { text: string }));
-      if (step.storyMention) pending.push(handle.storyMention({ ...step.storyMention, ...when } as { url?: string }));
+      if (step.storyMention)
+        pending.push(handle.storyMention({ ...step.storyMention, ...when } as { url?: string }));
       if (step.react) {
-        const last = world.conversation(customerId).filter((m) => m.direction === 'outbound').at(-1);
-        if (!last) throw new ValidationError(`script step ${i}`, [{ path: 'react', message: 'the page has not sent a message to react to' }]);
+        const last = world
+          .conversation(customerId)
+          .filter((m) => m.direction === 'outbound')
+          .at(-1);
+        if (!last)
+          throw new ValidationError(`script step ${i}`, [
+            { path: 'react', message: 'the page has not sent a message to react to' },
+          ]);
         pending.push(handle.react(last.mid, step.react, when));
       }
       if (step.read) pending.push(handle.read(when));
-      if (step.pageReply) pending.push(emulator.page(world.customer(customerId).pageId).echo({ recipient: customerId, text: step.pageReply, ...when }));
+      if (step.pageReply)
+        pending.push(
+          emulator
+            .page(world.customer(customerId).pageId)
+            .echo({ recipient: customerId, text: step.pageReply, ...when }),
+        );
     }
     await Promise.all(pending);
     const customers: Record<string, EmulatorCustomer> = {};
@@ -610,19 +758,26 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
 function sendControlError(res: ServerResponse, error: unknown): void {
-  if (error instanceof ValidationError) {
-    return sendJson(res, 400, { error: { code: error.code, message: error.message, issues: error.issues } });
-  }
-  if (error instanceof NotFoundError) return sendJson(res, 404, { error: { code: error.code, message: error.message } });
-  if (isPagedeskError(error)) return sendJson(res, 400, { error: { code: error.code, message: error.message } });
-  throw error;
+  if (!isPagedeskError(error)) throw error;
+  const status = error.code === 'not_found' ? 404 : 400;
+  const issues = error instanceof ValidationError ? { issues: error.issues } : {};
+  sendJson(res, status, { error: { code: error.code, message: error.message, ...issues } });
 }
 
 export { sampleImageNames };

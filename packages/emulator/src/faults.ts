@@ -1,13 +1,10 @@
-import { type FaultsInput, faultsSchema, parseInput } from './options.js';
 import { MetaError } from './metaError.js';
+import { type FaultsInput, faultsSchema, parseInput } from './options.js';
 
 // Fault injection for Graph calls: the failures a helpdesk must survive (platform.md §4.4, §6),
 // on demand. Counted faults apply to the next N matching calls and then stop by themselves.
 
-export type FaultAction =
-  | { kind: 'none' }
-  | { kind: 'timeout' }
-  | { kind: 'error'; error: MetaError };
+export type FaultAction = { kind: 'none' } | { kind: 'timeout' } | { kind: 'error'; error: MetaError };
 
 interface FaultState {
   latencyMs: number;
@@ -48,7 +45,8 @@ export class Faults {
     next.status5xx = parsed.status5xx ?? 0;
     next.transient1200 = parsed.transient1200 ?? 0;
     next.timeout = parsed.timeout ?? 0;
-    if (typeof parsed.rateLimit === 'number') next.rateLimit = { count: parsed.rateLimit, code: 613, retryAfterMinutes: 1 };
+    if (typeof parsed.rateLimit === 'number')
+      next.rateLimit = { count: parsed.rateLimit, code: 613, retryAfterMinutes: 1 };
     else if (parsed.rateLimit) next.rateLimit = parsed.rateLimit;
     next.scope = { ...parsed.scope };
     this.state = next;
@@ -97,7 +95,9 @@ export class Faults {
       s.status5xx--;
       return {
         kind: 'error',
-        error: new MetaError(503, 2, 'An unexpected error has occurred. Please retry your request later.', { transient: true }),
+        error: new MetaError(503, 2, 'An unexpected error has occurred. Please retry your request later.', {
+          transient: true,
+        }),
       };
     }
     // 1200 is a Send API failure, so it only hits message sends.
@@ -105,7 +105,9 @@ export class Faults {
       s.transient1200--;
       return {
         kind: 'error',
-        error: new MetaError(500, 1200, 'Temporary send message failure. Please try again later.', { transient: true }),
+        error: new MetaError(500, 1200, 'Temporary send message failure. Please try again later.', {
+          transient: true,
+        }),
       };
     }
     if (s.rateLimit.count > 0) {
@@ -127,7 +129,8 @@ export class Faults {
         17: '(#17) User request limit reached',
         32: '(#32) Page request limit reached',
         613: '(#613) Calls to this api have exceeded the rate limit.',
-        80006: '(#80006) There have been too many messages sent to this Messenger account. Please wait a while before sending more messages.',
+        80006:
+          '(#80006) There have been too many messages sent to this Messenger account. Please wait a while before sending more messages.',
       };
       return {
         kind: 'error',

@@ -9,7 +9,7 @@ import {
 } from './metaError.js';
 import { sampleImage } from './samples.js';
 import type { EmulatorAttachment, EmulatorMessage, SentMessage } from './types.js';
-import { defaultSubscribedFields, newMid, type PageState, subcodes, type World } from './world.js';
+import { defaultSubscribedFields, newMid, type PageState, type World } from './world.js';
 
 // The Graph API routes Pagedesk calls, answering with Meta's response and error shapes and enforcing
 // Meta's rules (platform.md §3–§7) on the emulated clock.
@@ -59,7 +59,8 @@ const tokenMessages: Record<number, string> = {
 };
 
 function tokenError(subcode?: number): MetaError {
-  if (subcode === undefined) return new MetaError(400, 190, 'Invalid OAuth access token - Cannot parse access token');
+  if (subcode === undefined)
+    return new MetaError(400, 190, 'Invalid OAuth access token - Cannot parse access token');
   return new MetaError(400, 190, tokenMessages[subcode] ?? 'Error validating access token.', { subcode });
 }
 
@@ -77,7 +78,8 @@ function obj(value: unknown, name: string): Record<string, unknown> | undefined 
       throw invalidParam(`param ${name} must be a JSON object.`);
     }
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalidParam(`param ${name} must be a JSON object.`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw invalidParam(`param ${name} must be a JSON object.`);
   return parsed as Record<string, unknown>;
 }
 
@@ -99,16 +101,32 @@ function isoTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+0000');
 }
 
+/**
+ * The requested field names. Expansions (`picture{url}`, `picture.type(large)`) count as their base
+ * field, and commas inside braces do not split.
+ */
 function fieldsOf(params: Record<string, unknown>, fallback: string[]): string[] {
   const raw = str(params['fields']);
   if (!raw) return fallback;
-  return raw
-    .split(',')
-    .map((f) => f.trim())
-    .filter(Boolean);
+  const fields: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of raw) {
+    if (ch === '{' || ch === '(') depth++;
+    if (ch === '}' || ch === ')') depth = Math.max(0, depth - 1);
+    if (ch === ',' && depth === 0) {
+      fields.push(current);
+      current = '';
+    } else current += ch;
+  }
+  fields.push(current);
+  return fields.map((f) => f.trim().replace(/[{.(].*$/s, '')).filter(Boolean);
 }
 
-function page<T>(items: T[], params: Record<string, unknown>): { data: T[]; paging?: Record<string, unknown> } {
+function page<T>(
+  items: T[],
+  params: Record<string, unknown>,
+): { data: T[]; paging?: Record<string, unknown> } {
   const limit = Math.min(Math.max(Number(str(params['limit']) ?? 25) || 25, 1), 100);
   const after = str(params['after']);
   const start = after ? Number(Buffer.from(after, 'base64url').toString()) || 0 : 0;
@@ -117,7 +135,9 @@ function page<T>(items: T[], params: Record<string, unknown>): { data: T[]; pagi
     before: Buffer.from(String(start)).toString('base64url'),
     after: Buffer.from(String(start + data.length)).toString('base64url'),
   };
-  return start + data.length < items.length ? { data, paging: { cursors, next: `?after=${cursors.after}&limit=${limit}` } } : { data, paging: { cursors } };
+  return start + data.length < items.length
+    ? { data, paging: { cursors, next: `?after=${cursors.after}&limit=${limit}` } }
+    : { data, paging: { cursors } };
 }
 
 export class GraphApi {
@@ -131,7 +151,8 @@ export class GraphApi {
     try {
       return await this.route(req);
     } catch (error) {
-      if (error instanceof MetaError) return { status: error.status, body: error.body, headers: error.headers };
+      if (error instanceof MetaError)
+        return { status: error.status, body: error.body, headers: error.headers };
       throw error;
     }
   }
@@ -146,7 +167,13 @@ export class GraphApi {
     if (third !== undefined) throw unsupportedRequest(method, segments.join('/'));
 
     if (second === undefined) {
-      if (first === 'me') return this.me(caller);
+      if (first === 'me') {
+        // `/me?fields=…` with a page token reads the page node.
+        if (caller.kind === 'page' && params['fields'] !== undefined) {
+          return this.node(method, caller.pages[0]!.id, caller, params);
+        }
+        return this.me(caller);
+      }
       return this.node(method, first, caller, params);
     }
     if (first === 'me' && second === 'accounts' && method === 'GET') return this.accounts(caller, params);
@@ -158,14 +185,23 @@ export class GraphApi {
       if (second === 'subscribed_apps') return this.subscribedApps(edgePage, method, params);
       if (second === 'personas' && method === 'POST') return this.createPersona(edgePage, params);
       if (second === 'personas' && method === 'GET') {
-        const personas = [...this.world.personas.values()].filter((p) => p.pageId === edgePage.id && !p.deleted);
-        return ok(page(personas.map((p) => ({ name: p.name, profile_picture_url: p.profilePictureUrl, id: p.id })), params));
+        const personas = [...this.world.personas.values()].filter(
+          (p) => p.pageId === edgePage.id && !p.deleted,
+        );
+        return ok(
+          page(
+            personas.map((p) => ({ name: p.name, profile_picture_url: p.profilePictureUrl, id: p.id })),
+            params,
+          ),
+        );
       }
       if (second === 'conversations' && method === 'GET') return this.conversations(edgePage, params);
       throw unsupportedRequest(method, segments.join('/'));
     }
-    if (first.startsWith('t_') && second === 'messages' && method === 'GET') return this.history(first, caller, params);
-    if ((second === 'comments' || second === 'replies') && method === 'POST') return this.commentReply(first, second, caller, params);
+    if (first.startsWith('t_') && second === 'messages' && method === 'GET')
+      return this.history(first, caller, params);
+    if ((second === 'comments' || second === 'replies') && method === 'POST')
+      return this.commentReply(first, second, caller, params);
     throw unsupportedRequest(method, segments.join('/'));
   }
 
@@ -173,11 +209,13 @@ export class GraphApi {
     const opts = this.world.options;
     const bearer = req.authorization?.match(/^(?:Bearer|OAuth)\s+(.+)$/i)?.[1];
     const token = str(req.params['access_token']) ?? bearer;
-    if (!token) return this.fail(new MetaError(400, 104, 'An access token is required to request this resource.'));
+    if (!token)
+      return this.fail(new MetaError(400, 104, 'An access token is required to request this resource.'));
     if (token === `${opts.appId}|${opts.appSecret}`) return { kind: 'app' };
     let caller: Caller | undefined;
     let pages: PageState[] = [];
-    if (token === this.world.user.accessToken || this.world.user.extraTokens.has(token)) caller = { kind: 'user', token };
+    if (token === this.world.user.accessToken || this.world.user.extraTokens.has(token))
+      caller = { kind: 'user', token };
     else {
       pages = [...this.world.pages.values()].filter((p) => p.accessToken === token);
       if (pages.length > 0) caller = { kind: 'page', token, pages };
@@ -192,6 +230,13 @@ export class GraphApi {
       // A token shared by a page and its Instagram account: any valid one answers; the first problem otherwise.
       const problems = pages.map((p) => this.world.tokenProblem(p));
       if (problems.every((p) => p !== null)) throw tokenError(problems[0]!.subcode);
+      const owners = pages.filter((_, i) => problems[i] === null);
+      // On the Facebook Login route an Instagram account is reached with its linked Page's token.
+      const linked = [...this.world.pages.values()].filter(
+        (p) =>
+          p.platform === 'instagram' && !owners.includes(p) && owners.some((o) => o.id === p.facebookPageId),
+      );
+      return { kind: 'page', token, pages: [...owners, ...linked] };
     }
     return caller;
   }
@@ -203,7 +248,9 @@ export class GraphApi {
   private checkProof(token: string, params: Record<string, unknown>): void {
     const proof = str(params['appsecret_proof']);
     if (!proof) {
-      throw new MetaError(400, 100, 'API calls from the server require an appsecret_proof argument', { type: 'GraphMethodException' });
+      throw new MetaError(400, 100, 'API calls from the server require an appsecret_proof argument', {
+        type: 'GraphMethodException',
+      });
     }
     const secret = this.world.options.appSecret;
     const time = str(params['appsecret_time']);
@@ -216,18 +263,36 @@ export class GraphApi {
     }
     const given = Buffer.from(proof.toLowerCase());
     const valid = candidates.some((c) => c.length === given.length && timingSafeEqual(Buffer.from(c), given));
-    if (!valid) throw new MetaError(400, 100, 'Invalid appsecret_proof provided in the API argument', { type: 'GraphMethodException' });
+    if (!valid)
+      throw new MetaError(400, 100, 'Invalid appsecret_proof provided in the API argument', {
+        type: 'GraphMethodException',
+      });
   }
 
   /** The page a page-edge call addresses, or null when `id` is not a page (so other routes can try). */
-  private pageFor(id: string, caller: Caller, edge: string, params: Record<string, unknown>): PageState | null {
-    const pageEdges = new Set(['messages', 'message_attachments', 'subscribed_apps', 'personas', 'conversations']);
+  private pageFor(
+    id: string,
+    caller: Caller,
+    edge: string,
+    params: Record<string, unknown>,
+  ): PageState | null {
+    const pageEdges = new Set([
+      'messages',
+      'message_attachments',
+      'subscribed_apps',
+      'personas',
+      'conversations',
+    ]);
     if (!pageEdges.has(edge)) return null;
-    const known = id === 'me' || this.world.pages.has(id) || [...this.world.pages.values()].some((p) => p.facebookPageId === id);
+    const known =
+      id === 'me' ||
+      this.world.pages.has(id) ||
+      [...this.world.pages.values()].some((p) => p.facebookPageId === id);
     if (!known) return null;
-    if (caller.kind !== 'page') throw new MetaError(400, 210, '(#210) A page access token is required to request this resource.');
-    const valid = caller.pages.filter((p) => this.world.tokenProblem(p) === null);
-    let candidates = id === 'me' ? valid : valid.filter((p) => p.id === id || p.facebookPageId === id);
+    if (caller.kind !== 'page')
+      throw new MetaError(400, 210, '(#210) A page access token is required to request this resource.');
+    let candidates =
+      id === 'me' ? caller.pages : caller.pages.filter((p) => p.id === id || p.facebookPageId === id);
     if (candidates.length === 0) throw permissionError('The page access token does not belong to this page.');
     if (candidates.length > 1) {
       // One token for a Facebook Page and its Instagram account: the recipient or `platform` decides.
@@ -252,13 +317,18 @@ export class GraphApi {
 
   private oauth(params: Record<string, unknown>): GraphResult {
     const opts = this.world.options;
-    if (str(params['client_id']) !== opts.appId) throw new MetaError(400, 101, 'Error validating application. Invalid application ID.');
-    if (str(params['client_secret']) !== opts.appSecret) throw new MetaError(400, 1, 'Error validating client secret.');
+    if (str(params['client_id']) !== opts.appId)
+      throw new MetaError(400, 101, 'Error validating application. Invalid application ID.');
+    if (str(params['client_secret']) !== opts.appSecret)
+      throw new MetaError(400, 1, 'Error validating client secret.');
     const grant = str(params['grant_type']);
-    if (grant === 'client_credentials') return ok({ access_token: `${opts.appId}|${opts.appSecret}`, token_type: 'bearer' });
-    if (grant !== 'fb_exchange_token') throw invalidParam('param grant_type must be one of {fb_exchange_token, client_credentials}');
+    if (grant === 'client_credentials')
+      return ok({ access_token: `${opts.appId}|${opts.appSecret}`, token_type: 'bearer' });
+    if (grant !== 'fb_exchange_token')
+      throw invalidParam('param grant_type must be one of {fb_exchange_token, client_credentials}');
     const exchange = str(params['fb_exchange_token']);
-    if (!exchange || (exchange !== this.world.user.accessToken && !this.world.user.extraTokens.has(exchange))) throw tokenError();
+    if (!exchange || (exchange !== this.world.user.accessToken && !this.world.user.extraTokens.has(exchange)))
+      throw tokenError();
     const token = `EAAU${this.world.newToken().slice(4)}`;
     const expiresIn = 5_183_944;
     this.world.user.extraTokens.set(token, this.now + expiresIn * 1000);
@@ -266,7 +336,12 @@ export class GraphApi {
   }
 
   private debugToken(caller: Caller, params: Record<string, unknown>): GraphResult {
-    if (caller.kind !== 'app') throw new MetaError(400, 100, '(#100) You must provide an app access token, or a user access token that is an owner or developer of the app');
+    if (caller.kind !== 'app')
+      throw new MetaError(
+        400,
+        100,
+        '(#100) You must provide an app access token, or a user access token that is an owner or developer of the app',
+      );
     const input = str(params['input_token']);
     if (!input) throw invalidParam('The parameter input_token is required');
     const opts = this.world.options;
@@ -276,6 +351,15 @@ export class GraphApi {
     if (pages.length > 0) {
       const p = pages[0]!;
       const problem = this.world.tokenProblem(p);
+      // A Page token also carries the permissions of the Instagram account linked to the Page.
+      const covered = [
+        ...pages,
+        ...[...this.world.pages.values()].filter(
+          (x) =>
+            x.platform === 'instagram' && !pages.includes(x) && pages.some((o) => o.id === x.facebookPageId),
+        ),
+      ];
+      const scopes = [...new Set(covered.flatMap((x) => x.scopes))];
       const data: Record<string, unknown> = {
         ...base,
         type: 'PAGE',
@@ -284,14 +368,25 @@ export class GraphApi {
         is_valid: problem === null,
         issued_at: Math.floor(p.tokenIssuedAt / 1000),
         profile_id: p.platform === 'instagram' && p.facebookPageId ? p.facebookPageId : p.id,
-        scopes: [...p.scopes],
-        granular_scopes: p.scopes.map((scope) => ({ scope, target_ids: pages.map((x) => x.id) })),
+        scopes,
+        granular_scopes: scopes.map((scope) => ({
+          scope,
+          target_ids: covered.filter((x) => x.scopes.includes(scope)).map((x) => x.id),
+        })),
         user_id: this.world.user.id,
       };
-      if (problem) data['error'] = { code: 190, message: tokenMessages[problem.subcode] ?? 'Error validating access token.', subcode: problem.subcode };
+      if (problem)
+        data['error'] = {
+          code: 190,
+          message: tokenMessages[problem.subcode] ?? 'Error validating access token.',
+          subcode: problem.subcode,
+        };
       return ok({ data });
     }
-    const userExpiry = input === this.world.user.accessToken ? this.world.user.expiresAt : this.world.user.extraTokens.get(input);
+    const userExpiry =
+      input === this.world.user.accessToken
+        ? this.world.user.expiresAt
+        : this.world.user.extraTokens.get(input);
     if (input === this.world.user.accessToken || this.world.user.extraTokens.has(input)) {
       const valid = userExpiry === null || userExpiry === undefined || userExpiry > this.now;
       return ok({
@@ -302,7 +397,13 @@ export class GraphApi {
           expires_at: userExpiry ? Math.floor(userExpiry / 1000) : 0,
           is_valid: valid,
           issued_at: nowS,
-          scopes: ['pages_show_list', 'pages_messaging', 'pages_manage_metadata', 'pages_read_engagement', 'business_management'],
+          scopes: [
+            'pages_show_list',
+            'pages_messaging',
+            'pages_manage_metadata',
+            'pages_read_engagement',
+            'business_management',
+          ],
           user_id: this.world.user.id,
           ...(valid ? {} : { error: { code: 190, message: tokenMessages[463], subcode: 463 } }),
         },
@@ -313,7 +414,9 @@ export class GraphApi {
       data: {
         is_valid: false,
         scopes: [],
-        error: retired ? { code: 190, message: tokenMessages[467], subcode: 467 } : { code: 190, message: 'Invalid OAuth access token - Cannot parse access token' },
+        error: retired
+          ? { code: 190, message: tokenMessages[467], subcode: 467 }
+          : { code: 190, message: 'Invalid OAuth access token - Cannot parse access token' },
       },
     });
   }
@@ -328,14 +431,21 @@ export class GraphApi {
   }
 
   private accounts(caller: Caller, params: Record<string, unknown>): GraphResult {
-    if (caller.kind !== 'user') throw invalidParam('Tried accessing nonexisting field (accounts) on node type (Page)');
+    if (caller.kind !== 'user')
+      throw invalidParam('Tried accessing nonexisting field (accounts) on node type (Page)');
     const allowed = this.world.user.pages;
     const all = [...this.world.pages.values()].filter((p) => allowed === null || allowed.includes(p.id));
     const tasks = ['ADVERTISE', 'ANALYZE', 'CREATE_CONTENT', 'MESSAGING', 'MODERATE', 'MANAGE'];
     const rows = all
-      .filter((p) => !(p.platform === 'instagram' && p.facebookPageId && all.some((f) => f.id === p.facebookPageId)))
+      .filter(
+        (p) =>
+          !(p.platform === 'instagram' && p.facebookPageId && all.some((f) => f.id === p.facebookPageId)),
+      )
       .map((p) => {
-        const linked = p.platform === 'instagram' ? p : all.find((ig) => ig.platform === 'instagram' && ig.facebookPageId === p.id);
+        const linked =
+          p.platform === 'instagram'
+            ? p
+            : all.find((ig) => ig.platform === 'instagram' && ig.facebookPageId === p.id);
         return {
           access_token: p.accessToken,
           category: 'Retail company',
@@ -343,7 +453,17 @@ export class GraphApi {
           name: p.name,
           id: p.platform === 'instagram' ? (p.facebookPageId ?? p.id) : p.id,
           tasks,
-          ...(linked ? { instagram_business_account: { id: linked.id } } : {}),
+          picture: { data: { url: `${this.world.baseUrl}/samples/avatar.png?page=${p.id}` } },
+          ...(linked
+            ? {
+                instagram_business_account: {
+                  id: linked.id,
+                  username: linked.name,
+                  name: linked.name,
+                  profile_picture_url: `${this.world.baseUrl}/samples/avatar.png?page=${linked.id}`,
+                },
+              }
+            : {}),
         };
       });
     return ok(page(rows, params));
@@ -353,12 +473,14 @@ export class GraphApi {
   private node(method: string, id: string, caller: Caller, params: Record<string, unknown>): GraphResult {
     const persona = this.world.personas.get(id);
     if (persona) {
-      if (caller.kind !== 'page' || !caller.pages.some((p) => p.id === persona.pageId)) throw permissionError('The persona does not belong to this page.');
+      if (caller.kind !== 'page' || !caller.pages.some((p) => p.id === persona.pageId))
+        throw permissionError('The persona does not belong to this page.');
       if (method === 'DELETE') {
         persona.deleted = true;
         return ok({ success: true });
       }
-      if (method === 'GET' && !persona.deleted) return ok({ name: persona.name, profile_picture_url: persona.profilePictureUrl, id: persona.id });
+      if (method === 'GET' && !persona.deleted)
+        return ok({ name: persona.name, profile_picture_url: persona.profilePictureUrl, id: persona.id });
       throw unsupportedRequest(method, id);
     }
     if (method !== 'GET') throw unsupportedRequest(method, id);
@@ -373,19 +495,26 @@ export class GraphApi {
         else if (f === 'name') out['name'] = p.name;
         else if (f === 'username' && p.platform === 'instagram') out['username'] = p.name;
         else if (f === 'access_token') {
-          if (caller.kind !== 'user') throw permissionError('A user access token is required to read access_token');
+          if (caller.kind !== 'user')
+            throw permissionError('A user access token is required to read access_token');
           out['access_token'] = p.accessToken;
         } else if (f === 'instagram_business_account') {
-          const ig = [...this.world.pages.values()].find((x) => x.platform === 'instagram' && x.facebookPageId === p.id);
+          const ig = [...this.world.pages.values()].find(
+            (x) => x.platform === 'instagram' && x.facebookPageId === p.id,
+          );
           if (ig) out['instagram_business_account'] = { id: ig.id };
-        } else if (f === 'picture') out['picture'] = { data: { url: `${this.world.baseUrl}/samples/avatar.png` } };
-        else throw invalidParam(`Tried accessing nonexisting field (${f}) on node type (Page)`);
+        } else if (f === 'picture')
+          out['picture'] = { data: { url: `${this.world.baseUrl}/samples/avatar.png` } };
+        else if (f === 'profile_picture_url' && p.platform === 'instagram') {
+          out['profile_picture_url'] = `${this.world.baseUrl}/samples/avatar.png`;
+        } else throw invalidParam(`Tried accessing nonexisting field (${f}) on node type (Page)`);
       }
       out['id'] = p.id;
       return ok(out);
     }
     const message = this.world.findMessage(id);
-    if (message && caller.kind === 'page' && caller.pages.some((x) => x.id === message.pageId)) return ok(this.graphMessage(message));
+    if (message && caller.kind === 'page' && caller.pages.some((x) => x.id === message.pageId))
+      return ok(this.graphMessage(message));
     throw unsupportedRequest(method, id);
   }
 
@@ -393,14 +522,22 @@ export class GraphApi {
     const customer = this.world.customer(id);
     if (caller.kind !== 'page' || !caller.pages.some((p) => p.id === customer.pageId)) throw noMatchingUser();
     if (customer.profileError === 2018218) {
-      throw new MetaError(400, 2018218, 'Cannot get user profile: the account was created with a phone number or has no profile information');
+      throw new MetaError(
+        400,
+        2018218,
+        'Cannot get user profile: the account was created with a phone number or has no profile information',
+      );
     }
     if (customer.platform === 'instagram' && (customer.profileError === 230 || !customer.consent)) {
       throw new MetaError(400, 230, '(#230) User consent is required to access user profile');
     }
-    if (customer.profileError === 230) throw new MetaError(400, 230, '(#230) User consent is required to access user profile');
+    if (customer.profileError === 230)
+      throw new MetaError(400, 230, '(#230) User consent is required to access user profile');
     const ig = customer.platform === 'instagram';
-    const fields = fieldsOf(params, ig ? ['name', 'username', 'profile_pic'] : ['first_name', 'last_name', 'profile_pic']);
+    const fields = fieldsOf(
+      params,
+      ig ? ['name', 'username', 'profile_pic'] : ['first_name', 'last_name', 'profile_pic'],
+    );
     const allowed: Record<string, unknown> = ig
       ? {
           id: customer.id,
@@ -435,27 +572,49 @@ export class GraphApi {
   private async send(p: PageState, _caller: Caller, req: GraphRequest): Promise<GraphResult> {
     const params = req.params;
     const recipient = obj(params['recipient'], 'recipient');
-    if (!recipient || Object.keys(recipient).length === 0) throw invalidParam('param recipient must be non-empty.');
+    if (!recipient || Object.keys(recipient).length === 0)
+      throw invalidParam('param recipient must be non-empty.');
     const recipientKeys = Object.keys(recipient).filter((k) => recipient[k] !== undefined);
-    if (recipientKeys.length !== 1) throw invalidParam('param recipient must have exactly one of id, comment_id, post_id, user_ref.');
+    if (recipientKeys.length !== 1)
+      throw invalidParam('param recipient must have exactly one of id, comment_id, post_id, user_ref.');
     const senderAction = str(params['sender_action']);
     const message = obj(params['message'], 'message');
     const personaId = str(params['persona_id']);
     if (senderAction !== undefined) {
-      const extra = Object.keys(params).filter((k) => !['recipient', 'sender_action', 'access_token', 'appsecret_proof', 'appsecret_time', 'persona_id', 'payload'].includes(k));
-      if (message || extra.length > 0) throw invalidParam('sender_action must be sent alone, with only recipient.');
+      const extra = Object.keys(params).filter(
+        (k) =>
+          ![
+            'recipient',
+            'sender_action',
+            'access_token',
+            'appsecret_proof',
+            'appsecret_time',
+            'persona_id',
+            'payload',
+          ].includes(k),
+      );
+      if (message || extra.length > 0)
+        throw invalidParam('sender_action must be sent alone, with only recipient.');
     }
     this.requireScope(p, p.platform === 'instagram' ? 'instagram_manage_messages' : 'pages_messaging');
 
     // Resolve the recipient: a PSID/IGSID, or a comment / visitor post for a private reply.
-    const commentKey = recipient['comment_id'] !== undefined ? 'comment_id' : recipient['post_id'] !== undefined ? 'post_id' : null;
+    const commentKey =
+      recipient['comment_id'] !== undefined
+        ? 'comment_id'
+        : recipient['post_id'] !== undefined
+          ? 'post_id'
+          : null;
     let customerId: string;
     let comment: ReturnType<World['comments']['get']>;
     if (commentKey) {
       const commentId = str(recipient[commentKey]) ?? '';
       comment = this.world.comments.get(commentId);
       if (!comment || comment.pageId !== p.id || comment.isPost !== (commentKey === 'post_id')) {
-        throw invalidParam(`param recipient[${commentKey}] is not a valid ${commentKey === 'post_id' ? 'post' : 'comment'} of this page.`, 33);
+        throw invalidParam(
+          `param recipient[${commentKey}] is not a valid ${commentKey === 'post_id' ? 'post' : 'comment'} of this page.`,
+          33,
+        );
       }
       customerId = comment.customerId;
     } else if (recipient['id'] !== undefined) {
@@ -468,7 +627,8 @@ export class GraphApi {
 
     if (personaId !== undefined) {
       const persona = this.world.personas.get(personaId);
-      if (!persona || persona.deleted || persona.pageId !== p.id) throw invalidParam('param persona_id is not a valid persona of this page.');
+      if (!persona || persona.deleted || persona.pageId !== p.id)
+        throw invalidParam('param persona_id is not a valid persona of this page.');
       if (senderAction !== undefined && senderAction !== 'typing_on' && senderAction !== 'typing_off') {
         throw invalidParam('persona_id can only be used with typing_on and typing_off sender actions.');
       }
@@ -476,13 +636,28 @@ export class GraphApi {
 
     if (senderAction !== undefined) {
       const actions = ['typing_on', 'typing_off', 'mark_seen', 'react', 'unreact'];
-      if (!actions.includes(senderAction)) throw invalidParam(`param sender_action must be one of {${actions.map((a) => a.toUpperCase()).join(', ')}}`);
-      if (customer.unavailable) throw new MetaError(400, 551, "(#551) This person isn't available right now.", { subcode: 1545041 });
+      if (!actions.includes(senderAction))
+        throw invalidParam(
+          `param sender_action must be one of {${actions.map((a) => a.toUpperCase()).join(', ')}}`,
+        );
+      if (customer.unavailable)
+        throw new MetaError(400, 551, "(#551) This person isn't available right now.", { subcode: 1545041 });
       if (this.world.windowFor(customer, this.now) === 'closed') throw windowClosed(customer.platform);
-      const record = { pageId: p.id, recipientId: customer.id, action: senderAction, timestamp: this.now, ...(personaId ? { personaId } : {}) };
+      const record = {
+        pageId: p.id,
+        recipientId: customer.id,
+        action: senderAction,
+        timestamp: this.now,
+        ...(personaId ? { personaId } : {}),
+      };
       this.world.actionLog.push(record);
       if (senderAction === 'typing_on' || senderAction === 'typing_off') {
-        this.world.emit({ type: 'typing', pageId: p.id, customerId: customer.id, on: senderAction === 'typing_on' });
+        this.world.emit({
+          type: 'typing',
+          pageId: p.id,
+          customerId: customer.id,
+          on: senderAction === 'typing_on',
+        });
       }
       return ok({ recipient_id: customer.id });
     }
@@ -490,27 +665,41 @@ export class GraphApi {
     if (!message) throw invalidParam('param message must be non-empty.');
     const messagingType = str(params['messaging_type']) ?? (commentKey ? 'RESPONSE' : undefined);
     const types = ['RESPONSE', 'UPDATE', 'MESSAGE_TAG', 'UTILITY'];
-    if (!messagingType || !types.includes(messagingType)) throw invalidParam(`param messaging_type must be one of {${types.join(', ')}}`);
+    if (!messagingType || !types.includes(messagingType))
+      throw invalidParam(`param messaging_type must be one of {${types.join(', ')}}`);
     const tag = str(params['tag']) ?? null;
     if (messagingType === 'MESSAGE_TAG') {
       if (!tag) throw invalidParam('param tag is required when messaging_type is MESSAGE_TAG.');
-      if (REMOVED_TAGS.has(tag)) throw invalidParam(`The ${tag} tag is no longer supported. Use utility messages instead.`);
-      if (tag !== 'HUMAN_AGENT' && tag !== 'CUSTOMER_FEEDBACK') throw invalidParam(`param tag must be one of {HUMAN_AGENT, CUSTOMER_FEEDBACK}`);
-      if (tag === 'CUSTOMER_FEEDBACK') throw invalidParam('The CUSTOMER_FEEDBACK tag is only allowed with the customer feedback template, which the emulator does not emulate.');
+      if (REMOVED_TAGS.has(tag))
+        throw invalidParam(`The ${tag} tag is no longer supported. Use utility messages instead.`);
+      if (tag !== 'HUMAN_AGENT' && tag !== 'CUSTOMER_FEEDBACK')
+        throw invalidParam(`param tag must be one of {HUMAN_AGENT, CUSTOMER_FEEDBACK}`);
+      if (tag === 'CUSTOMER_FEEDBACK')
+        throw invalidParam(
+          'The CUSTOMER_FEEDBACK tag is only allowed with the customer feedback template, which the emulator does not emulate.',
+        );
     }
-    if (messagingType === 'UTILITY') throw invalidParam('UTILITY messages need an approved utility template, which the emulator does not emulate.');
+    if (messagingType === 'UTILITY')
+      throw invalidParam(
+        'UTILITY messages need an approved utility template, which the emulator does not emulate.',
+      );
 
     // Message content rules.
     const text = message['text'];
     const attachment = obj(message['attachment'], 'message[attachment]');
     const attachmentList = list(message['attachments'], 'message[attachments]');
     const file = req.files.get('filedata');
-    const contentCount = [text !== undefined, attachment !== undefined, attachmentList !== undefined].filter(Boolean).length;
+    const contentCount = [text !== undefined, attachment !== undefined, attachmentList !== undefined].filter(
+      Boolean,
+    ).length;
     if (contentCount === 0) throw invalidParam('param message must contain text or attachment.');
-    if (contentCount > 1) throw invalidParam('param message must contain only one of text, attachment or attachments.');
+    if (contentCount > 1)
+      throw invalidParam('param message must contain only one of text, attachment or attachments.');
     if (text !== undefined) {
-      if (typeof text !== 'string' || text.length === 0) throw invalidParam('param message[text] must be a non-empty UTF-8 string.');
-      if ([...text].length > TEXT_MAX) throw invalidParam(`Length of param message[text] must be less than or equal to ${TEXT_MAX}`);
+      if (typeof text !== 'string' || text.length === 0)
+        throw invalidParam('param message[text] must be a non-empty UTF-8 string.');
+      if ([...text].length > TEXT_MAX)
+        throw invalidParam(`Length of param message[text] must be less than or equal to ${TEXT_MAX}`);
     }
     const metadata = message['metadata'];
     if (metadata !== undefined && (typeof metadata !== 'string' || metadata.length > METADATA_MAX)) {
@@ -518,15 +707,23 @@ export class GraphApi {
     }
     const quickReplies = list(message['quick_replies'], 'message[quick_replies]');
     if (quickReplies) {
-      if (quickReplies.length > 13) throw invalidParam('param message[quick_replies] must have a maximum of 13 elements.');
+      if (quickReplies.length > 13)
+        throw invalidParam('param message[quick_replies] must have a maximum of 13 elements.');
       for (const [i, qr] of quickReplies.entries()) {
         const q = qr as Record<string, unknown>;
         const ct = q?.['content_type'];
         if (ct !== 'text' && ct !== 'user_phone_number' && ct !== 'user_email') {
-          throw invalidParam(`param message[quick_replies][${i}][content_type] must be one of {text, user_phone_number, user_email}`);
+          throw invalidParam(
+            `param message[quick_replies][${i}][content_type] must be one of {text, user_phone_number, user_email}`,
+          );
         }
-        if (ct === 'text' && (typeof q['title'] !== 'string' || typeof q['payload'] !== 'string' || q['payload'].length > 1000)) {
-          throw invalidParam(`param message[quick_replies][${i}] needs a title and a payload of at most 1000 characters.`);
+        if (
+          ct === 'text' &&
+          (typeof q['title'] !== 'string' || typeof q['payload'] !== 'string' || q['payload'].length > 1000)
+        ) {
+          throw invalidParam(
+            `param message[quick_replies][${i}] needs a title and a payload of at most 1000 characters.`,
+          );
         }
       }
     }
@@ -543,23 +740,32 @@ export class GraphApi {
       attachments.push(resolved.attachment);
       reusableId = resolved.reusableId;
     } else if (attachmentList) {
-      if (attachmentList.length === 0 || attachmentList.length > 30) throw invalidParam('param message[attachments] must have between 1 and 30 elements.');
+      if (attachmentList.length === 0 || attachmentList.length > 30)
+        throw invalidParam('param message[attachments] must have between 1 and 30 elements.');
       for (const [i, item] of attachmentList.entries()) {
         const a = obj(item, `message[attachments][${i}]`)!;
-        if (a['type'] !== 'image') throw invalidParam(`param message[attachments][${i}][type] must be image: only images can be sent together.`);
-        attachments.push((await this.outboundAttachment(p, a, undefined, `message[attachments][${i}]`)).attachment);
+        if (a['type'] !== 'image')
+          throw invalidParam(
+            `param message[attachments][${i}][type] must be image: only images can be sent together.`,
+          );
+        attachments.push(
+          (await this.outboundAttachment(p, a, undefined, `message[attachments][${i}]`)).attachment,
+        );
       }
     }
 
     // Who can be messaged, then the window (platform.md §3.3, §3.4).
-    if (customer.unavailable) throw new MetaError(400, 551, "(#551) This person isn't available right now.", { subcode: 1545041 });
+    if (customer.unavailable)
+      throw new MetaError(400, 551, "(#551) This person isn't available right now.", { subcode: 1545041 });
     if (comment) {
-      if (comment.privateReplyMid !== null) throw new MetaError(400, 10900, '(#10900) Activity already replied to');
+      if (comment.privateReplyMid !== null)
+        throw new MetaError(400, 10900, '(#10900) Activity already replied to');
       if (this.now - comment.createdAt > 7 * DAY) throw windowClosed(customer.platform);
     } else {
       const window = this.world.windowFor(customer, this.now);
       if (tag === 'HUMAN_AGENT' && messagingType === 'MESSAGE_TAG') {
-        if (!p.humanAgent) throw permissionError('The HUMAN_AGENT tag requires the Human Agent feature for this app.');
+        if (!p.humanAgent)
+          throw permissionError('The HUMAN_AGENT tag requires the Human Agent feature for this app.');
         if (window === 'closed') throw windowClosed(customer.platform);
       } else if (window !== 'standard') {
         throw windowClosed(customer.platform);
@@ -578,7 +784,7 @@ export class GraphApi {
       timestamp,
       appId: this.world.options.appId,
       ...(typeof metadata === 'string' ? { metadata } : {}),
-      ...(personaId ? { personaId } : {}),
+      ...(personaId ? { personaId, personaName: this.world.personas.get(personaId)!.name } : {}),
       ...(replyToMid ? { replyToMid } : {}),
       ...(comment ? { commentId: comment.id } : {}),
       reactions: [],
@@ -611,7 +817,11 @@ export class GraphApi {
     if (behaviour.readAfterMs !== null) {
       this.world.later(behaviour.readAfterMs, () => void this.world.customerRead(customer.id));
     }
-    return ok({ recipient_id: customer.id, message_id: mid, ...(reusableId ? { attachment_id: reusableId } : {}) });
+    return ok({
+      recipient_id: customer.id,
+      message_id: mid,
+      ...(reusableId ? { attachment_id: reusableId } : {}),
+    });
   }
 
   /** Validates one outbound attachment (by url, attachment_id or an uploaded file) and sizes it. */
@@ -623,13 +833,15 @@ export class GraphApi {
   ): Promise<{ attachment: EmulatorAttachment; reusableId?: string }> {
     const type = str(a['type']);
     if (type === 'template') throw invalidParam(`param ${name}[type] template is not emulated.`);
-    if (!type || !ATTACHMENT_TYPES.has(type)) throw invalidParam(`param ${name}[type] must be one of {image, audio, video, file, template}`);
+    if (!type || !ATTACHMENT_TYPES.has(type))
+      throw invalidParam(`param ${name}[type] must be one of {image, audio, video, file, template}`);
     const payload = obj(a['payload'], `${name}[payload]`) ?? {};
     const attachmentId = str(payload['attachment_id']);
     const url = str(payload['url']);
     if (attachmentId !== undefined) {
       const upload = this.world.uploads.get(attachmentId);
-      if (!upload || upload.pageId !== p.id || upload.expiresAt <= this.now) throw invalidParam('Invalid attachment id', 2018074);
+      if (!upload || upload.pageId !== p.id || upload.expiresAt <= this.now)
+        throw invalidParam('Invalid attachment id', 2018074);
       return { attachment: { type, attachmentId, ...(upload.url ? { url: upload.url } : {}) } };
     }
     if (file) {
@@ -655,7 +867,10 @@ export class GraphApi {
         expiresAt: this.now + 90 * DAY,
       });
     }
-    return { attachment: { type, url, ...(reusableId ? { attachmentId: reusableId } : {}) }, ...(reusableId ? { reusableId } : {}) };
+    return {
+      attachment: { type, url, ...(reusableId ? { attachmentId: reusableId } : {}) },
+      ...(reusableId ? { reusableId } : {}),
+    };
   }
 
   /** Fetches an attachment URL like Meta does (10 s, 75 s for video) and returns its size. */
@@ -673,10 +888,13 @@ export class GraphApi {
     } catch {
       throw invalidParam('Failed to fetch the file from the url', 2018008);
     }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw invalidParam('Failed to fetch the file from the url', 2018008);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      throw invalidParam('Failed to fetch the file from the url', 2018008);
     const limit = (type === 'image' ? 8 : 25) * MB;
     try {
-      const response = await fetch(parsed, { signal: AbortSignal.timeout(type === 'video' ? 75_000 : 10_000) });
+      const response = await fetch(parsed, {
+        signal: AbortSignal.timeout(type === 'video' ? 75_000 : 10_000),
+      });
       if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
       if (type === 'audio' && !(response.headers.get('content-type') ?? '').startsWith('audio/')) {
         await response.body.cancel();
@@ -726,16 +944,28 @@ export class GraphApi {
     const attachment = message ? obj(message['attachment'], 'message[attachment]') : undefined;
     if (!attachment) throw invalidParam('param message[attachment] must be non-empty.');
     const type = str(attachment['type']);
-    if (!type || !ATTACHMENT_TYPES.has(type)) throw invalidParam('param message[attachment][type] must be one of {image, audio, video, file}');
+    if (!type || !ATTACHMENT_TYPES.has(type))
+      throw invalidParam('param message[attachment][type] must be one of {image, audio, video, file}');
     const file = req.files.get('filedata');
     if (file) return ok({ attachment_id: this.storeUpload(p, type, file).id });
     const payload = obj(attachment['payload'], 'message[attachment][payload]');
     const url = payload ? str(payload['url']) : undefined;
     if (!url) throw invalidParam('param message[attachment][payload][url] or a filedata part is required.');
     const size = await this.fetchSize(type, url);
-    if (size !== null && size > (type === 'image' ? 8 : 25) * MB) throw invalidParam('Attachment size exceeds allowable limit', 2018109);
+    if (size !== null && size > (type === 'image' ? 8 : 25) * MB)
+      throw invalidParam('Attachment size exceeds allowable limit', 2018109);
     const id = this.world.newId(16);
-    this.world.uploads.set(id, { id, pageId: p.id, type, size, url, bytes: null, mime: null, createdAt: this.now, expiresAt: this.now + 90 * DAY });
+    this.world.uploads.set(id, {
+      id,
+      pageId: p.id,
+      type,
+      size,
+      url,
+      bytes: null,
+      mime: null,
+      createdAt: this.now,
+      expiresAt: this.now + 90 * DAY,
+    });
     return ok({ attachment_id: id });
   }
 
@@ -746,17 +976,43 @@ export class GraphApi {
     if (method === 'GET') {
       if (p.subscribedFields.length === 0) return ok({ data: [] });
       return ok({
-        data: [{ category: 'Business', link: `https://emulator.local/apps/${opts.appId}`, name: opts.appName, id: opts.appId, subscribed_fields: [...p.subscribedFields] }],
+        data: [
+          {
+            category: 'Business',
+            link: `https://emulator.local/apps/${opts.appId}`,
+            name: opts.appName,
+            id: opts.appId,
+            subscribed_fields: [...p.subscribedFields],
+          },
+        ],
       });
     }
     this.requireScope(p, 'pages_manage_metadata');
     if (method === 'POST') {
       const raw = params['subscribed_fields'];
-      const fields = Array.isArray(raw) ? raw.map(String) : (str(raw) ?? '').split(',').map((f) => f.trim()).filter(Boolean);
+      const fields = Array.isArray(raw)
+        ? raw.map(String)
+        : (str(raw) ?? '')
+            .split(',')
+            .map((f) => f.trim())
+            .filter(Boolean);
       if (fields.length === 0) throw invalidParam('param subscribed_fields must be non-empty.');
-      const known = new Set([...defaultSubscribedFields('messenger'), ...defaultSubscribedFields('instagram'), 'standby', 'messaging_handovers', 'messaging_referrals', 'messaging_optins', 'messaging_policy_enforcement', 'messaging_account_linking', 'response_feedback', 'messaging_feedback', 'mentions']);
+      const known = new Set([
+        ...defaultSubscribedFields('messenger'),
+        ...defaultSubscribedFields('instagram'),
+        'standby',
+        'messaging_handovers',
+        'messaging_referrals',
+        'messaging_optins',
+        'messaging_policy_enforcement',
+        'messaging_account_linking',
+        'response_feedback',
+        'messaging_feedback',
+        'mentions',
+      ]);
       const unknown = fields.find((f) => !known.has(f));
-      if (unknown) throw invalidParam(`param subscribed_fields must be one of the webhook fields; got ${unknown}`);
+      if (unknown)
+        throw invalidParam(`param subscribed_fields must be one of the webhook fields; got ${unknown}`);
       p.subscribedFields = [...new Set(fields)];
       return ok({ success: true });
     }
@@ -771,21 +1027,35 @@ export class GraphApi {
     const name = str(params['name']);
     const picture = str(params['profile_picture_url']);
     if (!name || [...name].length > 50) throw invalidParam('param name must be 1 to 50 characters.');
-    if (!picture || !/^https?:\/\//.test(picture)) throw invalidParam('param profile_picture_url must be a publicly reachable URL.');
+    if (!picture || !/^https?:\/\//.test(picture))
+      throw invalidParam('param profile_picture_url must be a publicly reachable URL.');
     const id = this.world.newId(16);
     this.world.personas.set(id, { id, pageId: p.id, name, profilePictureUrl: picture, deleted: false });
     return ok({ id });
   }
 
-  private commentReply(commentId: string, edge: string, caller: Caller, params: Record<string, unknown>): GraphResult {
+  private commentReply(
+    commentId: string,
+    edge: string,
+    caller: Caller,
+    params: Record<string, unknown>,
+  ): GraphResult {
     const comment = this.world.comments.get(commentId);
-    if (!comment || caller.kind !== 'page' || !caller.pages.some((p) => p.id === comment.pageId)) throw unsupportedRequest('POST', `${commentId}/${edge}`);
+    if (!comment || caller.kind !== 'page' || !caller.pages.some((p) => p.id === comment.pageId))
+      throw unsupportedRequest('POST', `${commentId}/${edge}`);
     const p = this.world.page(comment.pageId);
-    if ((p.platform === 'instagram') !== (edge === 'replies')) throw unsupportedRequest('POST', `${commentId}/${edge}`);
-    this.requireScope(p, p.platform === 'instagram' ? 'instagram_manage_comments' : 'pages_manage_engagement');
+    if ((p.platform === 'instagram') !== (edge === 'replies'))
+      throw unsupportedRequest('POST', `${commentId}/${edge}`);
+    this.requireScope(
+      p,
+      p.platform === 'instagram' ? 'instagram_manage_comments' : 'pages_manage_engagement',
+    );
     const text = str(params['message']);
     if (!text) throw invalidParam('param message must be non-empty.');
-    const id = p.platform === 'instagram' ? this.world.newId(17) : `${commentId.split('_')[0]}_${this.world.newId(15)}`;
+    const id =
+      p.platform === 'instagram'
+        ? this.world.newId(17)
+        : `${commentId.split('_')[0]}_${this.world.newId(15)}`;
     comment.replies.push({ id, text, createdAt: this.now });
     this.world.emit({ type: 'comment', comment: structuredClone(comment) });
     return ok({ id });
@@ -806,7 +1076,12 @@ export class GraphApi {
         message_count: msgs.length,
         participants: {
           data: [
-            { name: c.name, email: `${c.id}@facebook.com`, id: c.id, ...(c.platform === 'instagram' ? { username: c.username } : {}) },
+            {
+              name: c.name,
+              email: `${c.id}@facebook.com`,
+              id: c.id,
+              ...(c.platform === 'instagram' ? { username: c.username } : {}),
+            },
             { name: p.name, email: `${p.id}@facebook.com`, id: p.id },
           ],
         },
@@ -816,7 +1091,8 @@ export class GraphApi {
 
   private history(conversationId: string, caller: Caller, params: Record<string, unknown>): GraphResult {
     const customer = this.world.customers.get(conversationId.slice(2));
-    if (!customer || caller.kind !== 'page' || !caller.pages.some((p) => p.id === customer.pageId)) throw unsupportedRequest('GET', `${conversationId}/messages`);
+    if (!customer || caller.kind !== 'page' || !caller.pages.some((p) => p.id === customer.pageId))
+      throw unsupportedRequest('GET', `${conversationId}/messages`);
     const msgs = [...this.world.conversation(customer.id)].reverse().map((m) => this.graphMessage(m));
     return ok(page(msgs, params));
   }
@@ -834,7 +1110,18 @@ export class GraphApi {
       from,
       to: { data: [to] },
       ...(m.attachments.length > 0
-        ? { attachments: { data: m.attachments.map((a, i) => ({ id: `${m.mid}_${i}`, mime_type: a.type === 'image' ? 'image/png' : 'application/octet-stream', name: a.title ?? `${a.type}-${i}`, ...(a.type === 'image' ? { image_data: { url: a.url, preview_url: a.url } } : { file_url: a.url }) })) } }
+        ? {
+            attachments: {
+              data: m.attachments.map((a, i) => ({
+                id: `${m.mid}_${i}`,
+                mime_type: a.type === 'image' ? 'image/png' : 'application/octet-stream',
+                name: a.title ?? `${a.type}-${i}`,
+                ...(a.type === 'image'
+                  ? { image_data: { url: a.url, preview_url: a.url } }
+                  : { file_url: a.url }),
+              })),
+            },
+          }
         : {}),
     };
   }
@@ -843,5 +1130,3 @@ export class GraphApi {
 function ok(body: unknown): GraphResult {
   return { status: 200, body };
 }
-
-export { subcodes };

@@ -18,6 +18,7 @@ export const revokeReasonSchema = z.enum([
   'checkpoint',
   'invalid',
 ]);
+/** Why `tokens.revoke()` invalidates a page token; each maps to Meta's 190 subcode (see README). */
 export type RevokeReason = z.infer<typeof revokeReasonSchema>;
 
 export const pageConfigSchema = z.object({
@@ -41,7 +42,10 @@ export type PageConfig = z.input<typeof pageConfigSchema>;
 export const emulatorOptionsSchema = z.object({
   port: z.number().int().min(0).max(65535).default(0),
   host: z.string().min(1).default('127.0.0.1'),
-  appId: z.string().regex(/^\d{1,20}$/, 'must be a numeric app id').default('1234567890123456'),
+  appId: z
+    .string()
+    .regex(/^\d{1,20}$/, 'must be a numeric app id')
+    .default('1234567890123456'),
   appSecret: z.string().min(8, 'must be at least 8 characters').default('emulator-app-secret'),
   appName: z.string().min(1).default('Pagedesk Emulator App'),
   webhookUrl: z.url().optional(),
@@ -112,11 +116,22 @@ export const createCustomerSchema = z.object({
   /** The person cannot receive messages (blocked the page or deactivated): Send API 551. */
   unavailable: z.boolean().optional(),
 });
+/** Input of `customers.create()`: the page, a display name, and optional profile behaviour. */
 export type CreateCustomerInput = z.input<typeof createCustomerSchema>;
 
 export const inboundAttachmentSchema = z.union([
   z.object({
-    type: z.enum(['image', 'video', 'audio', 'file', 'sticker', 'story_mention', 'ig_reel', 'reel', 'fallback']),
+    type: z.enum([
+      'image',
+      'video',
+      'audio',
+      'file',
+      'sticker',
+      'story_mention',
+      'ig_reel',
+      'reel',
+      'fallback',
+    ]),
     url: z.string().min(1),
     title: z.string().optional(),
     stickerId: z.number().int().optional(),
@@ -126,7 +141,10 @@ export const inboundAttachmentSchema = z.union([
 /** An attachment a customer sends: a URL with its Meta type, or one of the emulator's sample images. */
 export type InboundAttachment = z.input<typeof inboundAttachmentSchema>;
 
-const atSchema = z.union([epochMs, z.string().regex(/^[+-]?\d+(\.\d+)?(ms|s|m|h|d)$/, 'must look like -30h')]);
+const atSchema = z.union([
+  epochMs,
+  z.string().regex(/^[+-]?\d+(\.\d+)?(ms|s|m|h|d)$/, 'must look like -30h'),
+]);
 
 export const sendInputSchema = z
   .object({
@@ -141,6 +159,7 @@ export const sendInputSchema = z
     message: 'needs text or at least one attachment',
     path: ['text'],
   });
+/** Input of `customer(id).send()`: text and/or attachments, a quick-reply tap, a quoted reply, a time. */
 export type SendInput = z.input<typeof sendInputSchema>;
 
 export const reactInputSchema = z.object({
@@ -162,7 +181,10 @@ export const commentInputSchema = z.object({
   parentId: z.string().min(1).optional(),
   at: atSchema.optional(),
 });
-export const storyMentionInputSchema = z.object({ url: z.string().min(1).optional(), at: atSchema.optional() });
+export const storyMentionInputSchema = z.object({
+  url: z.string().min(1).optional(),
+  at: atSchema.optional(),
+});
 export const readInputSchema = z.object({ at: atSchema.optional() }).prefault({});
 export const echoInputSchema = z.object({
   recipient: id,
@@ -182,7 +204,9 @@ export const faultsSchema = z.object({
       z.number().int().min(0).max(1000),
       z.object({
         count: z.number().int().min(1).max(1000).default(1),
-        code: z.union([z.literal(4), z.literal(17), z.literal(32), z.literal(613), z.literal(80006)]).default(613),
+        code: z
+          .union([z.literal(4), z.literal(17), z.literal(32), z.literal(613), z.literal(80006)])
+          .default(613),
         retryAfterMinutes: z.number().int().min(0).max(1440).default(1),
       }),
     ])
@@ -200,7 +224,11 @@ export const faultsSchema = z.object({
 export type FaultsInput = z.input<typeof faultsSchema>;
 
 /** Parses `value` with `schema`, throwing a ValidationError that names each wrong field. */
-export function parseInput<TSchema extends z.ZodType>(schema: TSchema, value: unknown, what: string): z.output<TSchema> {
+export function parseInput<TSchema extends z.ZodType>(
+  schema: TSchema,
+  value: unknown,
+  what: string,
+): z.output<TSchema> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw new ValidationError(

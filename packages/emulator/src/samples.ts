@@ -3,7 +3,10 @@ import { crc32, deflateSync } from 'node:zlib';
 // Sample images the emulator serves itself, so the chat page and seeded conversations can show real
 // pictures offline. Generated (a two-colour gradient per image) instead of shipped as binaries.
 
-const palette: Record<string, { from: [number, number, number]; to: [number, number, number]; label: string }> = {
+const palette: Record<
+  string,
+  { from: [number, number, number]; to: [number, number, number]; label: string }
+> = {
   sunset: { from: [255, 138, 76], to: [142, 68, 173], label: 'Sunset' },
   ocean: { from: [72, 202, 228], to: [2, 62, 138], label: 'Ocean' },
   forest: { from: [168, 224, 99], to: [19, 78, 94], label: 'Forest' },

@@ -4,7 +4,10 @@ import { inboundAttachmentSchema } from './options.js';
 // Declarative seeding: a list of steps, each one thing a customer does at a time relative to now.
 // Customers are named by a script-local alias and created on first use.
 
-const at = z.union([z.number().int(), z.string().regex(/^[+-]?\d+(\.\d+)?(ms|s|m|h|d)$/, 'must look like -30h')]);
+const at = z.union([
+  z.number().int(),
+  z.string().regex(/^[+-]?\d+(\.\d+)?(ms|s|m|h|d)$/, 'must look like -30h'),
+]);
 
 export const scriptStepSchema = z
   .object({
@@ -31,8 +34,13 @@ export const scriptStepSchema = z
   })
   .refine(
     (s) =>
-      [s.say ?? s.attachments, s.postback, s.comment, s.storyMention, s.react, s.read, s.pageReply].some((v) => v !== undefined),
-    { message: 'needs one action: say, attachments, postback, comment, storyMention, react, read or pageReply' },
+      [s.say ?? s.attachments, s.postback, s.comment, s.storyMention, s.react, s.read, s.pageReply].some(
+        (v) => v !== undefined,
+      ),
+    {
+      message:
+        'needs one action: say, attachments, postback, comment, storyMention, react, read or pageReply',
+    },
   );
 
 /** One step of a seeding script. */
@@ -48,11 +56,34 @@ export type ScriptStep = z.input<typeof scriptStepSchema>;
  * const { customers } = await emulator.runScript(demoScript);
  */
 export const demoScript: readonly ScriptStep[] = Object.freeze([
-  { customer: 'chloe', name: 'Chloé Martin', platform: 'messenger', at: '-8d', say: 'Hello, my package arrived damaged. Can I get a refund?' },
-  { customer: 'chloe', platform: 'messenger', at: '-8d', pageReply: 'So sorry about that, Chloé! A refund is on its way.' },
+  {
+    customer: 'chloe',
+    name: 'Chloé Martin',
+    platform: 'messenger',
+    at: '-8d',
+    say: 'Hello, my package arrived damaged. Can I get a refund?',
+  },
+  {
+    customer: 'chloe',
+    platform: 'messenger',
+    at: '-8d',
+    pageReply: 'So sorry about that, Chloé! A refund is on its way.',
+  },
   { customer: 'chloe', platform: 'messenger', at: '-8d', say: 'Thanks for the help!' },
-  { customer: 'ben', name: 'Ben Okafor', platform: 'messenger', at: '-30h', say: 'Can I still change the delivery address for order #1042?' },
-  { customer: 'dan', name: 'Dan Silva', platform: 'messenger', at: '-3h', comment: { text: 'Do you ship to Canada?' } },
+  {
+    customer: 'ben',
+    name: 'Ben Okafor',
+    platform: 'messenger',
+    at: '-30h',
+    say: 'Can I still change the delivery address for order #1042?',
+  },
+  {
+    customer: 'dan',
+    name: 'Dan Silva',
+    platform: 'messenger',
+    at: '-3h',
+    comment: { text: 'Do you ship to Canada?' },
+  },
   {
     customer: 'eva',
     name: 'Eva Novak',
@@ -66,9 +97,21 @@ export const demoScript: readonly ScriptStep[] = Object.freeze([
     at: '-24m',
     attachments: [{ sample: 'damaged-box' }, { sample: 'receipt' }, { sample: 'forest' }],
   },
-  { customer: 'farah', name: 'Farah Haddad', platform: 'instagram', at: '-12m', say: 'Is the blue jacket back in stock? 💙' },
+  {
+    customer: 'farah',
+    name: 'Farah Haddad',
+    platform: 'instagram',
+    at: '-12m',
+    say: 'Is the blue jacket back in stock? 💙',
+  },
   { customer: 'farah', platform: 'instagram', at: '-11m', attachments: [{ sample: 'ocean' }] },
-  { customer: 'ana', name: 'Ana Lima', platform: 'messenger', at: '-2m', say: "Hi! My order hasn't arrived yet. Can you check?" },
+  {
+    customer: 'ana',
+    name: 'Ana Lima',
+    platform: 'messenger',
+    at: '-2m',
+    say: "Hi! My order hasn't arrived yet. Can you check?",
+  },
 ] satisfies ScriptStep[]);
 
 /**

@@ -41,6 +41,8 @@ export interface EmulatorMessage {
   appId?: string;
   metadata?: string;
   personaId?: string;
+  /** The persona's name, shown to the customer above the message. */
+  personaName?: string;
   replyToMid?: string;
   /** Outbound: when the customer read it. */
   readAt?: number;

@@ -77,7 +77,11 @@ export function metaJson(value: unknown): string {
 }
 
 /** The `X-Hub-Signature-256` value Meta sends for `rawBody`: `sha256=<hex HMAC-SHA256(appSecret)>`. */
-export function signatureFor(rawBody: string | Uint8Array, appSecret: string, algorithm: 'sha256' | 'sha1' = 'sha256') {
+export function signatureFor(
+  rawBody: string | Uint8Array,
+  appSecret: string,
+  algorithm: 'sha256' | 'sha1' = 'sha256',
+) {
   return `${algorithm}=${createHmac(algorithm, appSecret).update(rawBody).digest('hex')}`;
 }
 
@@ -107,6 +111,10 @@ export class WebhookDispatcher {
     const promise = new Promise<DeliveryOutcome>((r) => {
       resolve = r;
     });
+    if (this.closing.signal.aborted) {
+      resolve({ ok: false, deliveryId: 0, attempts: 0, status: null });
+      return promise;
+    }
     this.inFlight.add(promise);
     void promise.then(() => this.inFlight.delete(promise));
     const queue = this.queues.get(event.pageId) ?? [];
@@ -148,11 +156,19 @@ export class WebhookDispatcher {
         const first = queue[0]!;
         const batch: Pending[] = [];
         // One POST carries events of one object type only (page or instagram).
-        while (batch.length < this.settings.batchSize && queue[0] && queue[0].event.object === first.event.object) {
+        while (
+          batch.length < this.settings.batchSize &&
+          queue[0] &&
+          queue[0].event.object === first.event.object
+        ) {
           batch.push(queue.shift()!);
         }
         const outcome = await this.deliver(batch.map((p) => p.event));
         for (const pending of batch) pending.resolve(outcome);
+      }
+      // Closed mid-way: nothing more will be sent, but every caller gets its answer.
+      for (const pending of queue?.splice(0) ?? []) {
+        pending.resolve({ ok: false, deliveryId: 0, attempts: 0, status: null });
       }
     } finally {
       this.running.delete(pageId);
@@ -175,9 +191,21 @@ export class WebhookDispatcher {
     const pageIds = [...new Set(events.map((e) => e.pageId))];
     const base = { deliveryId, object: first.object, pageIds, body, rawBody };
     const url = this.url;
-    const skip = !url ? 'no webhook url' : pageIds.every((id) => !this.isSubscribed(id)) ? 'page not subscribed' : null;
+    const skip = !url
+      ? 'no webhook url'
+      : pageIds.every((id) => !this.isSubscribed(id))
+        ? 'page not subscribed'
+        : null;
     if (skip || !url) {
-      this.record({ ...base, attempt: 1, url, status: null, ok: false, error: skip ?? 'no webhook url', at: Date.now() });
+      this.record({
+        ...base,
+        attempt: 1,
+        url,
+        status: null,
+        ok: false,
+        error: skip ?? 'no webhook url',
+        at: Date.now(),
+      });
       return { ok: false, deliveryId, attempts: 0, status: null };
     }
     const headers: Record<string, string> = {
@@ -203,7 +231,8 @@ export class WebhookDispatcher {
         if (response.status < 200 || response.status > 299) error = `HTTP ${response.status}`;
       } catch (cause) {
         status = null;
-        error = cause instanceof Error && cause.name === 'TimeoutError' ? 'timeout' : `network: ${describe(cause)}`;
+        error =
+          cause instanceof Error && cause.name === 'TimeoutError' ? 'timeout' : `network: ${describe(cause)}`;
       }
       const ok = error === undefined;
       this.record({ ...base, attempt, url, status, ok, ...(error === undefined ? {} : { error }), at });
@@ -255,7 +284,11 @@ export interface VerificationResult {
  * Performs Meta's `GET ?hub.mode=subscribe&hub.challenge=…&hub.verify_token=…` handshake; it passes
  * when the receiver answers 200 with the challenge as the body.
  */
-export async function verifyWebhook(url: string, verifyToken: string, timeoutMs = 10_000): Promise<VerificationResult> {
+export async function verifyWebhook(
+  url: string,
+  verifyToken: string,
+  timeoutMs = 10_000,
+): Promise<VerificationResult> {
   const challenge = String(randomInt(1, 2 ** 31 - 1));
   const target = new URL(url);
   target.searchParams.set('hub.mode', 'subscribe');
@@ -264,7 +297,12 @@ export async function verifyWebhook(url: string, verifyToken: string, timeoutMs 
   try {
     const response = await fetch(target, { signal: AbortSignal.timeout(timeoutMs) });
     const body = await response.text();
-    return { ok: response.status === 200 && body.trim() === challenge, status: response.status, challenge, body };
+    return {
+      ok: response.status === 200 && body.trim() === challenge,
+      status: response.status,
+      challenge,
+      body,
+    };
   } catch (cause) {
     return { ok: false, status: null, challenge, body: describe(cause) };
   }

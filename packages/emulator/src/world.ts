@@ -53,7 +53,13 @@ export interface Persona {
 }
 
 const defaultScopes = {
-  messenger: ['pages_show_list', 'pages_messaging', 'pages_manage_metadata', 'pages_read_engagement', 'pages_manage_engagement'],
+  messenger: [
+    'pages_show_list',
+    'pages_messaging',
+    'pages_manage_metadata',
+    'pages_read_engagement',
+    'pages_manage_engagement',
+  ],
   instagram: [
     'pages_show_list',
     'pages_manage_metadata',
@@ -64,8 +70,23 @@ const defaultScopes = {
   ],
 };
 
-const messengerFields = ['messages', 'messaging_postbacks', 'message_echoes', 'message_deliveries', 'message_reads', 'message_reactions', 'message_edits', 'feed'];
-const instagramFields = ['messages', 'messaging_postbacks', 'messaging_seen', 'message_reactions', 'comments'];
+const messengerFields = [
+  'messages',
+  'messaging_postbacks',
+  'message_echoes',
+  'message_deliveries',
+  'message_reads',
+  'message_reactions',
+  'message_edits',
+  'feed',
+];
+const instagramFields = [
+  'messages',
+  'messaging_postbacks',
+  'messaging_seen',
+  'message_reactions',
+  'comments',
+];
 
 export function defaultSubscribedFields(platform: 'messenger' | 'instagram'): string[] {
   return [...(platform === 'instagram' ? instagramFields : messengerFields)];
@@ -114,7 +135,14 @@ export class World {
   readonly personas = new Map<string, Persona>();
   readonly sentLog: SentMessage[] = [];
   readonly actionLog: SenderActionRecord[] = [];
-  readonly user: { id: string; name: string; accessToken: string; pages: string[] | null; expiresAt: number | null; extraTokens: Map<string, number | null> };
+  readonly user: {
+    id: string;
+    name: string;
+    accessToken: string;
+    pages: string[] | null;
+    expiresAt: number | null;
+    extraTokens: Map<string, number | null>;
+  };
   readonly timers = new Set<NodeJS.Timeout>();
   private readonly listeners = new Set<(update: EmulatorUpdate) => void>();
   private seq = 1;
@@ -137,7 +165,8 @@ export class World {
   }
 
   addPage(page: ResolvedPage): PageState {
-    if (this.pages.has(page.id)) throw new ValidationError('page', [{ path: 'id', message: `page ${page.id} already exists` }]);
+    if (this.pages.has(page.id))
+      throw new ValidationError('page', [{ path: 'id', message: `page ${page.id} already exists` }]);
     const state: PageState = {
       ...page,
       scopes: page.scopes ?? [...defaultScopes[page.platform]],
@@ -189,7 +218,8 @@ export class World {
     if (at === undefined) return this.clock.now();
     if (typeof at === 'number') return at;
     const offset = parseDuration(at);
-    if (offset === undefined) throw new ValidationError('time', [{ path: 'at', message: 'must look like -30h' }]);
+    if (offset === undefined)
+      throw new ValidationError('time', [{ path: 'at', message: 'must look like -30h' }]);
     return this.clock.now() + offset;
   }
 
@@ -225,8 +255,9 @@ export class World {
     unavailable?: boolean | undefined;
   }): EmulatorCustomer {
     const page = this.page(input.pageId);
-    const id = input.id ?? (page.platform === 'instagram' ? digits(16) : digits(16));
-    if (this.customers.has(id)) throw new ValidationError('customer', [{ path: 'id', message: `customer ${id} already exists` }]);
+    const id = input.id ?? digits(16);
+    if (this.customers.has(id))
+      throw new ValidationError('customer', [{ path: 'id', message: `customer ${id} already exists` }]);
     const [first = input.name, ...rest] = input.name.trim().split(/\s+/);
     const customer = {
       id,
@@ -235,7 +266,13 @@ export class World {
       name: input.name,
       firstName: first,
       lastName: rest.join(' '),
-      username: input.username ?? input.name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '.').replace(/^\.|\.$/g, ''),
+      username:
+        input.username ??
+        input.name
+          .toLowerCase()
+          .normalize('NFKD')
+          .replace(/[^a-z0-9]+/g, '.')
+          .replace(/^\.|\.$/g, ''),
       profilePic: input.profilePic ?? `${this.baseUrl}/samples/avatar.png?customer=${id}`,
       lastInboundAt: null,
       profileError: input.profileError ?? null,
@@ -258,7 +295,11 @@ export class World {
     return page.platform === 'instagram' ? 'instagram' : 'page';
   }
 
-  private messagingEvent(customer: EmulatorCustomer, timestamp: number, body: Record<string, unknown>): QueuedEvent {
+  private messagingEvent(
+    customer: EmulatorCustomer,
+    timestamp: number,
+    body: Record<string, unknown>,
+  ): QueuedEvent {
     const page = this.page(customer.pageId);
     return {
       pageId: page.id,
@@ -268,7 +309,11 @@ export class World {
     };
   }
 
-  resolveAttachment(attachment: { type: string; url: string; title?: string | undefined; stickerId?: number | undefined } | { sample: string }): EmulatorAttachment {
+  resolveAttachment(
+    attachment:
+      | { type: string; url: string; title?: string | undefined; stickerId?: number | undefined }
+      | { sample: string },
+  ): EmulatorAttachment {
     if ('sample' in attachment) {
       return { type: 'image', url: `${this.baseUrl}/samples/${attachment.sample}.png` };
     }
@@ -294,7 +339,11 @@ export class World {
         continue;
       }
       if (a.type === 'fallback') {
-        out.push({ type: 'fallback', payload: a.url === undefined ? null : payload, ...(a.title ? { title: a.title } : {}) });
+        out.push({
+          type: 'fallback',
+          payload: a.url === undefined ? null : payload,
+          ...(a.title ? { title: a.title } : {}),
+        });
         continue;
       }
       out.push({ type: a.type, payload });
@@ -315,11 +364,18 @@ export class World {
     const attachments = input.attachments ?? [];
     for (const [i, a] of attachments.entries()) {
       if (a.type === 'story_mention' && customer.platform !== 'instagram') {
-        throw new ValidationError('customer message', [{ path: `attachments.${i}.type`, message: 'story_mention is Instagram only' }]);
+        throw new ValidationError('customer message', [
+          { path: `attachments.${i}.type`, message: 'story_mention is Instagram only' },
+        ]);
       }
     }
-    if (input.replyToMid !== undefined && !this.conversation(customer.id).some((m) => m.mid === input.replyToMid)) {
-      throw new ValidationError('customer message', [{ path: 'replyToMid', message: 'is not a message of this conversation' }]);
+    if (
+      input.replyToMid !== undefined &&
+      !this.conversation(customer.id).some((m) => m.mid === input.replyToMid)
+    ) {
+      throw new ValidationError('customer message', [
+        { path: 'replyToMid', message: 'is not a message of this conversation' },
+      ]);
     }
     const timestamp = this.time(input.at);
     const mid = newMid();
@@ -354,10 +410,16 @@ export class World {
     this.emit({ type: 'message', message: clone(message) });
   }
 
-  customerReact(customerId: string, input: Resolved<{ mid: string; emoji: string; action: 'react' | 'unreact' }>) {
+  customerReact(
+    customerId: string,
+    input: Resolved<{ mid: string; emoji: string; action: 'react' | 'unreact' }>,
+  ) {
     const customer = this.customer(customerId);
     const target = this.conversation(customer.id).find((m) => m.mid === input.mid);
-    if (!target) throw new ValidationError('reaction', [{ path: 'mid', message: 'is not a message of this conversation' }]);
+    if (!target)
+      throw new ValidationError('reaction', [
+        { path: 'mid', message: 'is not a message of this conversation' },
+      ]);
     const timestamp = this.time(input.at);
     if (input.action === 'react') {
       target.reactions = [{ by: 'customer', emoji: input.emoji }];
@@ -369,25 +431,43 @@ export class World {
     const reaction: Record<string, unknown> =
       input.action === 'unreact' && customer.platform === 'instagram'
         ? { mid: input.mid, action: 'unreact' }
-        : { reaction: reactionNames[input.emoji] ?? 'other', emoji: input.emoji, action: input.action, mid: input.mid };
+        : {
+            reaction: reactionNames[input.emoji] ?? 'other',
+            emoji: input.emoji,
+            action: input.action,
+            mid: input.mid,
+          };
     return { timestamp, delivery: this.enqueue(this.messagingEvent(customer, timestamp, { reaction })) };
   }
 
-  customerRead(customerId: string, at?: number | string): { timestamp: number; delivery: Promise<DeliveryOutcome> | null } {
+  customerRead(
+    customerId: string,
+    at?: number | string,
+  ): { timestamp: number; delivery: Promise<DeliveryOutcome> | null } {
     const customer = this.customer(customerId);
     const timestamp = this.time(at);
-    const unread = this.conversation(customer.id).filter((m) => m.direction === 'outbound' && m.readAt === undefined && m.timestamp <= timestamp);
+    const unread = this.conversation(customer.id).filter(
+      (m) => m.direction === 'outbound' && m.readAt === undefined && m.timestamp <= timestamp,
+    );
     for (const m of unread) {
       m.readAt = timestamp;
       this.emit({ type: 'message_updated', message: clone(m) });
     }
     if (customer.platform === 'instagram') {
       // Instagram's messaging_seen marks one message, the latest one seen.
-      const last = this.conversation(customer.id).filter((m) => m.direction === 'outbound' && m.timestamp <= timestamp).at(-1);
+      const last = this.conversation(customer.id)
+        .filter((m) => m.direction === 'outbound' && m.timestamp <= timestamp)
+        .at(-1);
       if (!last) return { timestamp, delivery: null };
-      return { timestamp, delivery: this.enqueue(this.messagingEvent(customer, timestamp, { read: { mid: last.mid } })) };
+      return {
+        timestamp,
+        delivery: this.enqueue(this.messagingEvent(customer, timestamp, { read: { mid: last.mid } })),
+      };
     }
-    return { timestamp, delivery: this.enqueue(this.messagingEvent(customer, timestamp, { read: { watermark: timestamp } })) };
+    return {
+      timestamp,
+      delivery: this.enqueue(this.messagingEvent(customer, timestamp, { read: { watermark: timestamp } })),
+    };
   }
 
   customerDelivered(customerId: string, mids: string[]): Promise<DeliveryOutcome> | null {
@@ -400,7 +480,9 @@ export class World {
         this.emit({ type: 'message_updated', message: clone(m) });
       }
     }
-    return this.enqueue(this.messagingEvent(customer, timestamp, { delivery: { mids, watermark: timestamp } }));
+    return this.enqueue(
+      this.messagingEvent(customer, timestamp, { delivery: { mids, watermark: timestamp } }),
+    );
   }
 
   customerPostback(customerId: string, input: Resolved<{ title: string; payload?: string | undefined }>) {
@@ -415,26 +497,41 @@ export class World {
 
   customerEdit(customerId: string, input: Resolved<{ mid: string; text: string }>) {
     const customer = this.customer(customerId);
-    if (customer.platform !== 'messenger') throw new ValidationError('edit', [{ path: 'mid', message: 'message edits are Messenger only' }]);
-    const target = this.conversation(customer.id).find((m) => m.mid === input.mid && m.direction === 'inbound');
-    if (!target) throw new ValidationError('edit', [{ path: 'mid', message: 'is not a message this customer sent' }]);
+    if (customer.platform !== 'messenger')
+      throw new ValidationError('edit', [{ path: 'mid', message: 'message edits are Messenger only' }]);
+    const target = this.conversation(customer.id).find(
+      (m) => m.mid === input.mid && m.direction === 'inbound',
+    );
+    if (!target)
+      throw new ValidationError('edit', [{ path: 'mid', message: 'is not a message this customer sent' }]);
     const edits = ((target as EmulatorMessage & { edits?: number }).edits ?? 0) + 1;
-    if (edits > 5) throw new ValidationError('edit', [{ path: 'mid', message: 'a message can be edited at most five times' }]);
+    if (edits > 5)
+      throw new ValidationError('edit', [
+        { path: 'mid', message: 'a message can be edited at most five times' },
+      ]);
     (target as EmulatorMessage & { edits?: number }).edits = edits;
     target.text = input.text;
     this.emit({ type: 'message_updated', message: clone(target) });
     const timestamp = this.time(input.at);
     return {
       timestamp,
-      delivery: this.enqueue(this.messagingEvent(customer, timestamp, { message_edit: { mid: input.mid, text: input.text, num_edit: edits } })),
+      delivery: this.enqueue(
+        this.messagingEvent(customer, timestamp, {
+          message_edit: { mid: input.mid, text: input.text, num_edit: edits },
+        }),
+      ),
     };
   }
 
   customerUnsend(customerId: string, input: Resolved<{ mid: string }>) {
     const customer = this.customer(customerId);
-    if (customer.platform !== 'instagram') throw new ValidationError('unsend', [{ path: 'mid', message: 'unsend webhooks are Instagram only' }]);
-    const target = this.conversation(customer.id).find((m) => m.mid === input.mid && m.direction === 'inbound');
-    if (!target) throw new ValidationError('unsend', [{ path: 'mid', message: 'is not a message this customer sent' }]);
+    if (customer.platform !== 'instagram')
+      throw new ValidationError('unsend', [{ path: 'mid', message: 'unsend webhooks are Instagram only' }]);
+    const target = this.conversation(customer.id).find(
+      (m) => m.mid === input.mid && m.direction === 'inbound',
+    );
+    if (!target)
+      throw new ValidationError('unsend', [{ path: 'mid', message: 'is not a message this customer sent' }]);
     target.deleted = true;
     delete target.text;
     target.attachments = [];
@@ -442,18 +539,27 @@ export class World {
     const timestamp = this.time(input.at);
     return {
       timestamp,
-      delivery: this.enqueue(this.messagingEvent(customer, timestamp, { message: { mid: input.mid, is_deleted: true } })),
+      delivery: this.enqueue(
+        this.messagingEvent(customer, timestamp, { message: { mid: input.mid, is_deleted: true } }),
+      ),
     };
   }
 
-  customerComment(customerId: string, input: Resolved<{ text: string; postId?: string | undefined; parentId?: string | undefined }>, isPost = false) {
+  customerComment(
+    customerId: string,
+    input: Resolved<{ text: string; postId?: string | undefined; parentId?: string | undefined }>,
+    isPost = false,
+  ) {
     const customer = this.customer(customerId);
     const page = this.page(customer.pageId);
     const timestamp = this.time(input.at);
     let postId = input.postId ?? page.samplePostId;
     if (input.parentId !== undefined) {
       const parent = this.comments.get(input.parentId);
-      if (!parent || parent.pageId !== page.id) throw new ValidationError('comment', [{ path: 'parentId', message: 'is not a comment of this page' }]);
+      if (!parent || parent.pageId !== page.id)
+        throw new ValidationError('comment', [
+          { path: 'parentId', message: 'is not a comment of this page' },
+        ]);
       postId = parent.postId;
     }
     const n = this.nextSeq();
@@ -499,7 +605,12 @@ export class World {
           verb: 'add',
           created_time: Math.floor(timestamp / 1000),
           message: input.text,
-          post: { id: isPost ? id : postId, status_type: 'added_photos', is_published: true, permalink_url: `https://www.facebook.com/${postId}` },
+          post: {
+            id: isPost ? id : postId,
+            status_type: 'added_photos',
+            is_published: true,
+            permalink_url: `https://www.facebook.com/${postId}`,
+          },
         },
       };
     }
@@ -508,10 +619,19 @@ export class World {
   }
 
   /** A message the page sent from another app (Page Inbox by default): an echo with that app id. */
-  pageEcho(pageId: string, input: Resolved<{ recipient: string; text: string; appId?: string | number | undefined; metadata?: string | undefined }>) {
+  pageEcho(
+    pageId: string,
+    input: Resolved<{
+      recipient: string;
+      text: string;
+      appId?: string | number | undefined;
+      metadata?: string | undefined;
+    }>,
+  ) {
     const page = this.page(pageId);
     const customer = this.customer(input.recipient);
-    if (customer.pageId !== page.id) throw new ValidationError('echo', [{ path: 'recipient', message: 'is not a customer of this page' }]);
+    if (customer.pageId !== page.id)
+      throw new ValidationError('echo', [{ path: 'recipient', message: 'is not a customer of this page' }]);
     const timestamp = this.time(input.at);
     const appId = String(input.appId ?? PAGE_INBOX_APP_ID);
     const message: EmulatorMessage = {
@@ -540,13 +660,19 @@ export class World {
       mid: message.mid,
     };
     if (message.text !== undefined) body['text'] = message.text;
-    if (message.attachments.length > 0) body['attachments'] = this.webhookAttachments(message.attachments, message.timestamp);
+    if (message.attachments.length > 0)
+      body['attachments'] = this.webhookAttachments(message.attachments, message.timestamp);
     if (message.replyToMid !== undefined) body['reply_to'] = { mid: message.replyToMid };
     return this.enqueue({
       pageId: page.id,
       object: this.objectOf(page),
       time: message.timestamp,
-      messaging: { sender: { id: page.id }, recipient: { id: message.customerId }, timestamp: message.timestamp, message: body },
+      messaging: {
+        sender: { id: page.id },
+        recipient: { id: message.customerId },
+        timestamp: message.timestamp,
+        message: body,
+      },
     });
   }
 
@@ -561,8 +687,10 @@ export class World {
 
   /** The page's token state: null when valid, else the Meta 190 subcode and reason. */
   tokenProblem(page: PageState): { reason: RevokeReason; subcode: number } | null {
-    if (page.revoked && page.revoked !== 'permission_revoked') return { reason: page.revoked, subcode: subcodes[page.revoked] };
-    if (page.tokenExpiresAt !== undefined && page.tokenExpiresAt <= this.clock.now()) return { reason: 'expired', subcode: 463 };
+    if (page.revoked && page.revoked !== 'permission_revoked')
+      return { reason: page.revoked, subcode: subcodes[page.revoked] };
+    if (page.tokenExpiresAt !== undefined && page.tokenExpiresAt <= this.clock.now())
+      return { reason: 'expired', subcode: 463 };
     return null;
   }
 

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type MessengerEvent, PagedeskError, ValidationError, toPagedeskError } from '@pagedesk/core';
+import { type MessengerEvent, PagedeskError, toPagedeskError, ValidationError } from '@pagedesk/core';
 import { z } from 'zod/mini';
 import { type DedupeStore, lruDedupe } from './dedupe.js';
 import { SignatureError, WebhookPayloadError } from './errors.js';
@@ -19,7 +19,8 @@ import { assertSignature } from './signature.js';
 /** Where a webhook failure happened, passed to {@link CreateWebhookOptions.onError}. */
 export interface WebhookErrorContext {
   /**
-   * `signature`: rejected 401. `payload`: malformed body, 400. `handler`: `onEvents` threw, 500.
+   * `signature`: rejected 401. `payload`: malformed body (400), or one event with a wrong field, kept
+   * as an `unknown` event (the batch is still accepted). `handler`: `onEvents` threw, 500.
    * `dedupe`: the dedupe store failed (events are still handed over). `request` / `response`: the
    * body could not be read or the answer not written (Node adapter).
    */
@@ -140,7 +141,8 @@ async function readCapped(request: Request, limit: number): Promise<Buffer> {
  */
 export function createWebhook(options: CreateWebhookOptions): Webhook {
   const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) throw new ValidationError('createWebhook options', issuesOf(parsed.error.issues, options));
+  if (!parsed.success)
+    throw new ValidationError('createWebhook options', issuesOf(parsed.error.issues, options));
   const { appSecret, verifyToken, onEvents, legacySha1 = false, onError } = options;
   const secrets: readonly string[] = typeof appSecret === 'string' ? [appSecret] : [...appSecret];
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -191,9 +193,14 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
     return fresh;
   }
 
-  async function handlePost(request: Request, context: (phase: WebhookErrorContext['phase']) => WebhookErrorContext) {
+  async function handlePost(
+    request: Request,
+    context: (phase: WebhookErrorContext['phase']) => WebhookErrorContext,
+  ) {
     const body = await readCapped(request, maxBodyBytes);
-    const header = request.headers.get('x-hub-signature-256') ?? (legacySha1 ? request.headers.get('x-hub-signature') : null);
+    const header =
+      request.headers.get('x-hub-signature-256') ??
+      (legacySha1 ? request.headers.get('x-hub-signature') : null);
     try {
       assertSignature(body, header, secrets, { legacySha1 });
     } catch (error) {
@@ -203,11 +210,16 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
     }
     let events: MessengerEvent[];
     try {
-      events = parseWebhook(body);
+      // A known event with an unexpected field (a new enum value...) is kept as `unknown` and reported:
+      // answering 400 would make Meta retry the whole batch for an hour and then unsubscribe the page.
+      events = parseWebhook(body, { onInvalidEvent: (error) => report(error, context('payload')) });
     } catch (error) {
       const e = toPagedeskError(error);
       report(e, context('payload'));
-      return errorResponse(400, e instanceof WebhookPayloadError ? e : new WebhookPayloadError([{ path: '', message: e.message }]));
+      return errorResponse(
+        400,
+        e instanceof WebhookPayloadError ? e : new WebhookPayloadError([{ path: '', message: e.message }]),
+      );
     }
     let settle!: (ok: boolean) => void;
     const outcome = new Promise<boolean>((resolve) => {
@@ -236,7 +248,10 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
     for (const event of fresh) if (inflight.get(event.id) === outcome) inflight.delete(event.id);
     settle(ok);
     if (!ok) {
-      return errorResponse(500, new PagedeskError('handler_failed', 'The event handler failed; Meta will retry', { retryable: true }));
+      return errorResponse(
+        500,
+        new PagedeskError('handler_failed', 'The event handler failed; Meta will retry', { retryable: true }),
+      );
     }
     return received();
   }
@@ -251,15 +266,30 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
     if (request.method === 'GET') {
       const params = url.searchParams;
       const challenge = params.get('hub.challenge');
-      if (params.get('hub.mode') === 'subscribe' && challenge !== null && tokenMatches(params.get('hub.verify_token'), verifyToken)) {
-        return new Response(challenge, { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+      if (
+        params.get('hub.mode') === 'subscribe' &&
+        challenge !== null &&
+        tokenMatches(params.get('hub.verify_token'), verifyToken)
+      ) {
+        // Reflected input: plain text that browsers must not sniff into HTML.
+        return new Response(challenge, {
+          status: 200,
+          headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' },
+        });
       }
-      return errorResponse(403, new PagedeskError('verification_failed', 'Wrong hub.mode, hub.verify_token or missing hub.challenge'));
+      return errorResponse(
+        403,
+        new PagedeskError('verification_failed', 'Wrong hub.mode, hub.verify_token or missing hub.challenge'),
+      );
     }
     if (request.method !== 'POST') {
-      return errorResponse(405, new PagedeskError('method_not_allowed', `${request.method} is not allowed; Meta uses GET and POST`), {
-        allow: 'GET, POST',
-      });
+      return errorResponse(
+        405,
+        new PagedeskError('method_not_allowed', `${request.method} is not allowed; Meta uses GET and POST`),
+        {
+          allow: 'GET, POST',
+        },
+      );
     }
     try {
       return await handlePost(request, context);
@@ -279,5 +309,8 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
 }
 
 function received(): Response {
-  return new Response('EVENT_RECEIVED', { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  return new Response('EVENT_RECEIVED', {
+    status: 200,
+    headers: { 'content-type': 'text/plain; charset=utf-8' },
+  });
 }

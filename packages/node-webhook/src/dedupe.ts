@@ -34,7 +34,9 @@ export function lruDedupe(options: LruDedupeOptions = {}): DedupeStore {
     throw new ValidationError('lruDedupe options', [{ path: 'max', message: 'expected a positive integer' }]);
   }
   if (!Number.isFinite(ttl) || ttl <= 0) {
-    throw new ValidationError('lruDedupe options', [{ path: 'ttlMs', message: 'expected a positive number' }]);
+    throw new ValidationError('lruDedupe options', [
+      { path: 'ttlMs', message: 'expected a positive number' },
+    ]);
   }
   const cache = new LRUCache<string, true>({ max, ttl, ttlAutopurge: false });
   return {

@@ -21,7 +21,8 @@ function describe(issue: IssueLike, input: unknown): string {
     const expected = issue.errors.flatMap((branch) => branch.map((i) => i.expected).filter(Boolean));
     if (expected.length > 0) return `expected ${[...new Set(expected)].join(' or ')}, got ${typeName(input)}`;
   }
-  if (issue.code === 'invalid_value' && issue.values) return `expected one of ${issue.values.map(String).join(', ')}`;
+  if (issue.code === 'invalid_value' && issue.values)
+    return `expected one of ${issue.values.map(String).join(', ')}`;
   if (issue.expected) return `expected ${issue.expected}, got ${typeName(input)}`;
   return issue.message;
 }
@@ -41,9 +42,12 @@ function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return current;
 }
 
-
 /** Zod issues → `{ path, message }[]` with paths prefixed by `base`. */
-export function issuesOf(issues: ReadonlyArray<unknown>, input: unknown, base = ''): Array<{ path: string; message: string }> {
+export function issuesOf(
+  issues: ReadonlyArray<unknown>,
+  input: unknown,
+  base = '',
+): Array<{ path: string; message: string }> {
   return (issues as IssueLike[]).map((issue) => ({
     path: formatPath(base, issue.path),
     message: describe(issue, valueAt(input, issue.path)),

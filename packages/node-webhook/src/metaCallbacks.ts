@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type AppEvent, PagedeskError, ValidationError, toPagedeskError } from '@pagedesk/core';
+import { type AppEvent, PagedeskError, toPagedeskError, ValidationError } from '@pagedesk/core';
 import { z } from 'zod/mini';
 import { SignatureError, WebhookPayloadError } from './errors.js';
 import { issuesOf } from './issues.js';
@@ -40,19 +40,28 @@ const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
  * @throws SignatureError when the signature is malformed or matches no secret; WebhookPayloadError when
  * the payload is not the documented JSON.
  */
-export function parseSignedRequest(signedRequest: string, appSecret: string | readonly string[]): SignedRequestPayload {
+export function parseSignedRequest(
+  signedRequest: string,
+  appSecret: string | readonly string[],
+): SignedRequestPayload {
   const dot = signedRequest.indexOf('.');
   const sigPart = dot === -1 ? '' : signedRequest.slice(0, dot);
   const payloadPart = dot === -1 ? '' : signedRequest.slice(dot + 1);
   if (!sigPart || !payloadPart || !BASE64URL.test(sigPart) || !BASE64URL.test(payloadPart)) {
-    throw new SignatureError('signed_request', 'malformed', 'expected "<base64url signature>.<base64url payload>"');
+    throw new SignatureError(
+      'signed_request',
+      'malformed',
+      'expected "<base64url signature>.<base64url payload>"',
+    );
   }
   const signature = Buffer.from(sigPart, 'base64url');
   if (signature.length !== 32) {
     throw new SignatureError('signed_request', 'malformed', 'the signature is not a 32-byte HMAC-SHA256');
   }
   const secrets = typeof appSecret === 'string' ? [appSecret] : appSecret;
-  const ok = secrets.some((secret) => timingSafeEqual(createHmac('sha256', secret).update(payloadPart).digest(), signature));
+  const ok = secrets.some((secret) =>
+    timingSafeEqual(createHmac('sha256', secret).update(payloadPart).digest(), signature),
+  );
   if (!ok) {
     throw new SignatureError(
       'signed_request',
@@ -64,13 +73,20 @@ export function parseSignedRequest(signedRequest: string, appSecret: string | re
   try {
     json = JSON.parse(Buffer.from(payloadPart, 'base64url').toString('utf8'));
   } catch (error) {
-    throw new WebhookPayloadError([{ path: 'signed_request', message: 'the payload is not base64url JSON' }], { cause: error });
+    throw new WebhookPayloadError(
+      [{ path: 'signed_request', message: 'the payload is not base64url JSON' }],
+      { cause: error },
+    );
   }
   const result = payloadSchema.safeParse(json);
   if (!result.success) throw new WebhookPayloadError(issuesOf(result.error.issues, json, 'signed_request'));
   const data = result.data;
   if (data.algorithm.toUpperCase() !== 'HMAC-SHA256') {
-    throw new SignatureError('signed_request', 'unsupported_algorithm', `algorithm ${JSON.stringify(data.algorithm)} is not HMAC-SHA256`);
+    throw new SignatureError(
+      'signed_request',
+      'unsupported_algorithm',
+      `algorithm ${JSON.stringify(data.algorithm)} is not HMAC-SHA256`,
+    );
   }
   const { profile_id, ...rest } = data;
   const out: SignedRequestPayload = { ...rest, user_id: String(data.user_id) };
@@ -113,7 +129,9 @@ export interface MetaCallbacksOptions {
 
 /** One callback endpoint with a web-standard and a Node entry point. */
 export interface MetaCallbackHandler {
+  /** Web-standard handler: Hono, Next.js route handlers, any `fetch`-style server. */
   fetch(request: Request): Promise<Response>;
+  /** Node handler: node:http, Express, Fastify (`reply.raw`); reads the form body itself. */
   node(req: IncomingMessage, res: ServerResponse): void;
 }
 
@@ -155,13 +173,18 @@ const optionsSchema = z.object({
  */
 export function createMetaCallbacks(options: MetaCallbacksOptions): MetaCallbacks {
   const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) throw new ValidationError('createMetaCallbacks options', issuesOf(parsed.error.issues, options));
+  if (!parsed.success)
+    throw new ValidationError('createMetaCallbacks options', issuesOf(parsed.error.issues, options));
   if (options.onDataDeletion && options.statusUrl === undefined) {
     throw new ValidationError('createMetaCallbacks options', [
-      { path: 'statusUrl', message: 'required with onDataDeletion: Meta needs a URL where the person can follow the deletion' },
+      {
+        path: 'statusUrl',
+        message: 'required with onDataDeletion: Meta needs a URL where the person can follow the deletion',
+      },
     ]);
   }
-  const secrets: readonly string[] = typeof options.appSecret === 'string' ? [options.appSecret] : [...options.appSecret];
+  const secrets: readonly string[] =
+    typeof options.appSecret === 'string' ? [options.appSecret] : [...options.appSecret];
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
   const report = (error: PagedeskError, context: MetaCallbackErrorContext) => {
     try {
@@ -192,12 +215,19 @@ export function createMetaCallbacks(options: MetaCallbacksOptions): MetaCallback
   ): MetaCallbackHandler => {
     const fetch = async (request: Request): Promise<Response> => {
       if (request.method !== 'POST') {
-        return errorResponse(405, new PagedeskError('method_not_allowed', `${request.method} is not allowed; Meta uses POST`), {
-          allow: 'POST',
-        });
+        return errorResponse(
+          405,
+          new PagedeskError('method_not_allowed', `${request.method} is not allowed; Meta uses POST`),
+          {
+            allow: 'POST',
+          },
+        );
       }
       if (!configured) {
-        return errorResponse(404, new PagedeskError('not_configured', `No handler is configured for the ${callback} callback`));
+        return errorResponse(
+          404,
+          new PagedeskError('not_configured', `No handler is configured for the ${callback} callback`),
+        );
       }
       let payload: SignedRequestPayload;
       try {
@@ -213,7 +243,10 @@ export function createMetaCallbacks(options: MetaCallbacksOptions): MetaCallback
         }
         payload = parseSignedRequest(signed, secrets);
       } catch (error) {
-        const e = error instanceof SyntaxError ? new WebhookPayloadError([{ path: '', message: 'the body is not valid JSON' }]) : toPagedeskError(error);
+        const e =
+          error instanceof SyntaxError
+            ? new WebhookPayloadError([{ path: '', message: 'the body is not valid JSON' }])
+            : toPagedeskError(error);
         if (e instanceof BodyTooLargeError) return errorResponse(413, e, { connection: 'close' });
         if (e instanceof SignatureError) {
           report(e, { callback, phase: 'signature' });
@@ -226,10 +259,17 @@ export function createMetaCallbacks(options: MetaCallbacksOptions): MetaCallback
         return await handle(payload);
       } catch (error) {
         report(toPagedeskError(error, 'handler_failed'), { callback, phase: 'handler' });
-        return errorResponse(500, new PagedeskError('handler_failed', `The ${callback} handler failed`, { retryable: true }));
+        return errorResponse(
+          500,
+          new PagedeskError('handler_failed', `The ${callback} handler failed`, { retryable: true }),
+        );
       }
     };
-    const node = nodeHandler(fetch, { maxBodyBytes, onError: (error, ctx) => report(error, { callback, phase: ctx.phase === 'handler' ? 'handler' : ctx.phase }) });
+    const node = nodeHandler(fetch, {
+      maxBodyBytes,
+      onError: (error, ctx) =>
+        report(error, { callback, phase: ctx.phase === 'handler' ? 'handler' : ctx.phase }),
+    });
     return { fetch, node };
   };
 

@@ -70,7 +70,10 @@ type MaybeParsedRequest = IncomingMessage & { rawBody?: unknown; body?: unknown;
  * const response = await app.fetch(request);
  * @returns A Request whose body is the exact bytes received.
  */
-export async function toWebRequest(req: IncomingMessage, options: ToWebRequestOptions = {}): Promise<Request> {
+export async function toWebRequest(
+  req: IncomingMessage,
+  options: ToWebRequestOptions = {},
+): Promise<Request> {
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const method = req.method ?? 'GET';
   const headers = new Headers();
@@ -80,8 +83,7 @@ export async function toWebRequest(req: IncomingMessage, options: ToWebRequestOp
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
     else headers.set(name, value);
   }
-  const host = req.headers.host ?? 'localhost';
-  const url = new URL(req.url ?? '/', `http://${host}`);
+  const url = requestUrl(req);
   const init: RequestInit = { method, headers };
   if (options.signal) init.signal = options.signal;
   let body: Buffer | undefined;
@@ -93,6 +95,16 @@ export async function toWebRequest(req: IncomingMessage, options: ToWebRequestOp
   const request = new Request(url, init);
   if (body) rawBodies.set(request, body);
   return request;
+}
+
+// A Host header that is not a valid host must not turn into a 500: the path is what handlers route on.
+function requestUrl(req: IncomingMessage): URL {
+  const path = req.url ?? '/';
+  try {
+    return new URL(path, `http://${req.headers.host ?? 'localhost'}`);
+  } catch {
+    return new URL(path.startsWith('/') ? path : '/', 'http://localhost');
+  }
 }
 
 function declaredLength(req: IncomingMessage): number | undefined {
@@ -108,7 +120,8 @@ function fromParsed(req: MaybeParsedRequest, limit: number): Buffer | undefined 
     if (candidate === undefined || candidate === null) continue;
     let bytes: Buffer | undefined;
     if (Buffer.isBuffer(candidate)) bytes = candidate;
-    else if (candidate instanceof Uint8Array) bytes = Buffer.from(candidate.buffer, candidate.byteOffset, candidate.byteLength);
+    else if (candidate instanceof Uint8Array)
+      bytes = Buffer.from(candidate.buffer, candidate.byteOffset, candidate.byteLength);
     else if (typeof candidate === 'string') bytes = Buffer.from(candidate, 'utf8');
     if (bytes) {
       if (bytes.byteLength > limit) throw new BodyTooLargeError(limit);
@@ -166,7 +179,9 @@ function readBody(req: MaybeParsedRequest, limit: number): Promise<Buffer> {
     const onClose = () => {
       // 'close' before 'end': the client went away mid-body.
       cleanup();
-      reject(new PagedeskError('request_aborted', 'The client closed the connection before the body was complete'));
+      reject(
+        new PagedeskError('request_aborted', 'The client closed the connection before the body was complete'),
+      );
     };
     req.on('data', onData);
     req.on('end', onEnd);
@@ -206,7 +221,6 @@ export async function writeWebResponse(res: ServerResponse, response: Response):
     res.end();
     return;
   }
-  res.flushHeaders();
   const reader = body.getReader();
   let closed = res.destroyed;
   const onClose = () => {
@@ -215,10 +229,14 @@ export async function writeWebResponse(res: ServerResponse, response: Response):
   };
   res.once('close', onClose);
   try {
+    // A body that is ready at once (JSON, text) leaves with its headers in one packet; a stream that
+    // makes the client wait (SSE) gets its headers flushed right away so the client sees it is open.
+    let next = reader.read();
+    const ready = await Promise.race([next, new Promise<null>((resolve) => setImmediate(resolve, null))]);
+    if (ready === null && !closed) res.flushHeaders();
     while (!closed) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (closed) break;
+      const { done, value } = await next;
+      if (done || closed) break;
       if (!res.write(value)) {
         await new Promise<void>((resolve) => {
           const resume = () => {
@@ -230,6 +248,7 @@ export async function writeWebResponse(res: ServerResponse, response: Response):
           res.once('close', resume);
         });
       }
+      next = reader.read();
     }
   } catch (error) {
     // A body stream that fails mid-way cannot change the status any more: cut the connection so the
@@ -247,6 +266,7 @@ export interface NodeErrorContext {
   /** `request` while reading the body, `handler` inside the fetch handler, `response` while writing. */
   phase: 'request' | 'handler' | 'response';
   method: string;
+  /** The request path, without the query string. */
   url: string;
 }
 
@@ -290,7 +310,8 @@ export function nodeHandler(
     const context = (phase: NodeErrorContext['phase']): NodeErrorContext => ({
       phase,
       method: req.method ?? 'GET',
-      url: req.url ?? '/',
+      // The path only: a query string may hold a verify token or other secrets not meant for logs.
+      url: (req.url ?? '/').split('?')[0] as string,
     });
     const controller = new AbortController();
     res.once('close', () => {
@@ -304,7 +325,8 @@ export function nodeHandler(
         request = await toWebRequest(req, readOptions);
       } catch (error) {
         const e = toPagedeskError(error);
-        if (e instanceof BodyTooLargeError) return writeWebResponse(res, errorResponse(413, e, { connection: 'close' }));
+        if (e instanceof BodyTooLargeError)
+          return writeWebResponse(res, errorResponse(413, e, { connection: 'close' }));
         if (e instanceof BodyAlreadyParsedError) {
           report(e, context('request'));
           return writeWebResponse(res, errorResponse(400, e));

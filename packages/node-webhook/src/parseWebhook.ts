@@ -1,18 +1,23 @@
 import type {
   Attachment,
+  DeliveryEvent,
+  EchoEvent,
   EventBase,
   HandoverEvent,
+  MessageEvent,
   MessengerEvent,
   OptinEvent,
   Platform,
+  ReactionEvent,
+  ReadEvent,
   Referral,
 } from '@pagedesk/core';
-import type { z } from 'zod/mini';
+import type { z } from 'zod';
 import { WebhookPayloadError } from './errors.js';
 import { issuesOf } from './issues.js';
 import {
   appRolesSchema,
-  attachmentPayloadSchema,
+  type attachmentPayloadSchema,
   changeSchema,
   deliverySchema,
   feedCommentSchema,
@@ -43,9 +48,10 @@ import {
 //   postback:<mid> (or postback:<page>:<sender>:<timestamp>:<hash> without a mid)
 //   comment:<comment id>:<verb>:<created_time>
 //   referral / optin / handover / policy_enforcement / unknown: <kind>:<page>:<timestamp>:<hash>
-// where <hash> is a 53-bit hash of the raw item's JSON (identical on Meta's retries).
+// where <hash> is a 53-bit hash of the raw item's JSON (identical on Meta's retries; cyrb53 measured a
+// little faster than node:crypto sha1 on a 300-byte item and needs no Node built-in).
 
-type Infer<T extends z.ZodMiniType> = z.infer<T>;
+type Infer<T extends z.ZodType> = z.infer<T>;
 
 const MESSAGING_KEYS = new Set(['sender', 'recipient', 'timestamp']);
 
@@ -84,7 +90,7 @@ function hashString(text: string): string {
 
 const hashOf = (raw: unknown) => hashString(JSON.stringify(raw) ?? '');
 
-function check<T extends z.ZodMiniType>(schema: T, input: unknown, base: string): Infer<T> {
+function check<T extends z.ZodType>(schema: T, input: unknown, base: string): Infer<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data as Infer<T>;
   throw new WebhookPayloadError(issuesOf(result.error.issues, input, base));
@@ -124,7 +130,10 @@ const GIF = /\.gif(?:$|[?#])/i;
 const SHARE_TYPES = new Set(['reel', 'ig_reel', 'post', 'ig_post', 'share', 'story']);
 const SIMPLE_KINDS = new Set(['video', 'audio', 'file']);
 
-function attachmentOf(a: Infer<typeof attachmentPayloadSchema>, legacyStickerId: string | undefined): Attachment {
+function attachmentOf(
+  a: Infer<typeof attachmentPayloadSchema>,
+  legacyStickerId: string | undefined,
+): Attachment {
   const p = a.payload ?? undefined;
   const url = p?.url ?? a.url ?? undefined;
   const title = p?.title ?? a.title ?? undefined;
@@ -156,7 +165,8 @@ function attachmentOf(a: Infer<typeof attachmentPayloadSchema>, legacyStickerId:
     out = { kind: 'fallback', payload: { type, payload: p ?? null } };
   }
   if (url) out.url = url;
-  if (title && (out.kind === 'fallback' || out.kind === 'share' || out.kind === 'location')) out.title = title;
+  if (title && (out.kind === 'fallback' || out.kind === 'share' || out.kind === 'location'))
+    out.title = title;
   return out;
 }
 
@@ -173,7 +183,8 @@ function attachmentsOf(m: Infer<typeof messageSchema>): Attachment[] {
     const rest = out.filter((_, i) => list[i]?.type !== 'sticker' && list[i]?.type !== 'image');
     const sticker = stickers[0];
     const fromImage = out.find((a, i) => list[i]?.type === 'image' && a.stickerId !== undefined);
-    if (sticker && sticker.stickerId === undefined && fromImage?.stickerId) sticker.stickerId = fromImage.stickerId;
+    if (sticker && sticker.stickerId === undefined && fromImage?.stickerId)
+      sticker.stickerId = fromImage.stickerId;
     return [...stickers, ...rest];
   }
   return out;
@@ -184,12 +195,46 @@ function fieldOf(item: Record<string, unknown>): string {
   return 'empty';
 }
 
+const idOf = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+
+function partyId(party: unknown): string | null | false {
+  if (party === undefined) return null;
+  if (party === null || typeof party !== 'object') return false;
+  const p = party as { id?: unknown; user_ref?: unknown };
+  if (p.id !== undefined) return idOf(p.id) ?? false;
+  if (p.user_ref !== undefined) return idOf(p.user_ref) ?? false;
+  return null;
+}
+
+// The sender / recipient / timestamp every messaging item shares, checked by hand because it runs
+// for every event of every batch; anything unexpected goes through `messagingItemSchema` so the error
+// names the wrong field exactly as zod reports it.
+function messagingBase(
+  raw: unknown,
+  path: string,
+): { sender: string | null; recipient: string | null; timestamp: number | undefined } {
+  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
+    const o = raw as { sender?: unknown; recipient?: unknown; timestamp?: unknown };
+    const sender = partyId(o.sender);
+    const recipient = partyId(o.recipient);
+    const timestamp = o.timestamp;
+    if (
+      sender !== false &&
+      recipient !== false &&
+      (timestamp === undefined || typeof timestamp === 'number')
+    ) {
+      return { sender, recipient, timestamp };
+    }
+  }
+  check(messagingItemSchema, raw, path);
+  throw new WebhookPayloadError([{ path, message: 'expected a messaging item' }]);
+}
+
 function messagingEvent(raw: unknown, ctx: Ctx): MessengerEvent {
-  const item = check(messagingItemSchema, raw, ctx.path);
+  const item = messagingBase(raw, ctx.path);
   const obj = raw as Record<string, unknown>;
-  const senderId = item.sender?.id ?? item.sender?.user_ref;
-  const sender = senderId === undefined ? null : str(senderId);
-  const recipient = item.recipient?.id === undefined ? null : str(item.recipient.id);
+  const sender = item.sender;
+  const recipient = item.recipient;
   const ts = item.timestamp ?? (ctx.entryTime === undefined ? undefined : toMs(ctx.entryTime));
   const at = (key: string) => `${ctx.path}.${key}`;
 
@@ -197,21 +242,39 @@ function messagingEvent(raw: unknown, ctx: Ctx): MessengerEvent {
     const m = check(messageSchema, obj.message, at('message'));
     const timestamp = ts ?? 0;
     if (m.is_echo) {
-      const e = { ...base(ctx, `echo:${m.mid}`, recipient, timestamp, raw), kind: 'echo' as const, mid: m.mid };
-      const echo: MessengerEvent = { ...e, attachments: attachmentsOf(m) };
+      const echo: EchoEvent = {
+        id: `echo:${m.mid}`,
+        platform: ctx.platform,
+        pageId: ctx.pageId,
+        customerId: recipient,
+        timestamp,
+        raw,
+        kind: 'echo',
+        mid: m.mid,
+        attachments: attachmentsOf(m),
+      };
+      if (ctx.standby) echo.standby = true;
       if (m.text !== undefined) echo.text = m.text;
       if (m.app_id !== undefined) echo.appId = str(m.app_id);
       if (m.metadata !== undefined) echo.metadata = m.metadata;
       if (m.reply_to?.mid !== undefined) echo.replyTo = { mid: m.reply_to.mid };
       return echo;
     }
-    if (m.is_deleted) return { ...base(ctx, `unsend:${m.mid}`, sender, timestamp, raw), kind: 'unsend', mid: m.mid };
-    const message: MessengerEvent = {
-      ...base(ctx, `message:${m.mid}`, sender, timestamp, raw),
+    if (m.is_deleted)
+      return { ...base(ctx, `unsend:${m.mid}`, sender, timestamp, raw), kind: 'unsend', mid: m.mid };
+    // A literal rather than a spread of base(): this is the hot path of every batch.
+    const message: MessageEvent = {
+      id: `message:${m.mid}`,
+      platform: ctx.platform,
+      pageId: ctx.pageId,
+      customerId: sender,
+      timestamp,
+      raw,
       kind: 'message',
       mid: m.mid,
       attachments: attachmentsOf(m),
     };
+    if (ctx.standby) message.standby = true;
     if (m.text !== undefined) message.text = m.text;
     if (m.quick_reply) message.quickReply = { payload: m.quick_reply.payload };
     if (m.reply_to) {
@@ -246,7 +309,18 @@ function messagingEvent(raw: unknown, ctx: Ctx): MessengerEvent {
     const r = check(reactionSchema, obj.reaction, at('reaction'));
     const timestamp = ts ?? 0;
     const id = `reaction:${r.mid}:${sender ?? ''}:${r.action}:${r.emoji ?? r.reaction ?? ''}:${timestamp}`;
-    const event: MessengerEvent = { ...base(ctx, id, sender, timestamp, raw), kind: 'reaction', mid: r.mid, action: r.action };
+    const event: ReactionEvent = {
+      id,
+      platform: ctx.platform,
+      pageId: ctx.pageId,
+      customerId: sender,
+      timestamp,
+      raw,
+      kind: 'reaction',
+      mid: r.mid,
+      action: r.action,
+    };
+    if (ctx.standby) event.standby = true;
     if (r.emoji !== undefined) event.emoji = r.emoji;
     if (r.reaction !== undefined) event.reaction = r.reaction;
     return event;
@@ -254,7 +328,9 @@ function messagingEvent(raw: unknown, ctx: Ctx): MessengerEvent {
   if (obj.postback !== undefined) {
     const p = check(postbackSchema, obj.postback, at('postback'));
     const timestamp = ts ?? 0;
-    const id = p.mid ? `postback:${p.mid}` : `postback:${ctx.pageId}:${sender ?? ''}:${timestamp}:${hashOf(raw)}`;
+    const id = p.mid
+      ? `postback:${p.mid}`
+      : `postback:${ctx.pageId}:${sender ?? ''}:${timestamp}:${hashOf(raw)}`;
     const event: MessengerEvent = { ...base(ctx, id, sender, timestamp, raw), kind: 'postback' };
     if (p.mid !== undefined) event.mid = p.mid;
     if (p.title !== undefined) event.title = p.title;
@@ -269,7 +345,16 @@ function messagingEvent(raw: unknown, ctx: Ctx): MessengerEvent {
     }
     const key = r.watermark ?? r.mid;
     const timestamp = ts ?? r.watermark ?? 0;
-    const event: MessengerEvent = { ...base(ctx, `read:${ctx.pageId}:${sender ?? ''}:${key}`, sender, timestamp, raw), kind: 'read' };
+    const event: ReadEvent = {
+      id: `read:${ctx.pageId}:${sender ?? ''}:${key}`,
+      platform: ctx.platform,
+      pageId: ctx.pageId,
+      customerId: sender,
+      timestamp,
+      raw,
+      kind: 'read',
+    };
+    if (ctx.standby) event.standby = true;
     if (r.watermark !== undefined) event.watermark = r.watermark;
     if (r.mid !== undefined) event.mid = r.mid;
     return event;
@@ -278,18 +363,29 @@ function messagingEvent(raw: unknown, ctx: Ctx): MessengerEvent {
     const d = check(deliverySchema, obj.delivery, at('delivery'));
     // Meta's delivery sample has no timestamp: the watermark is when the last delivered message was sent.
     const timestamp = item.timestamp ?? d.watermark;
-    return {
-      ...base(ctx, `delivery:${ctx.pageId}:${sender ?? ''}:${d.watermark}`, sender, timestamp, raw),
+    const event: DeliveryEvent = {
+      id: `delivery:${ctx.pageId}:${sender ?? ''}:${d.watermark}`,
+      platform: ctx.platform,
+      pageId: ctx.pageId,
+      customerId: sender,
+      timestamp,
+      raw,
       kind: 'delivery',
       watermark: d.watermark,
       mids: d.mids ?? [],
     };
+    if (ctx.standby) event.standby = true;
+    return event;
   }
   const timestamp = ts ?? 0;
   const hashed = (kind: string) => `${kind}:${ctx.pageId}:${timestamp}:${hashOf(raw)}`;
   if (obj.referral !== undefined) {
     const r = check(referralSchema, obj.referral, at('referral'));
-    return { ...base(ctx, hashed('referral'), sender, timestamp, raw), kind: 'referral', referral: referralOf(r) };
+    return {
+      ...base(ctx, hashed('referral'), sender, timestamp, raw),
+      kind: 'referral',
+      referral: referralOf(r),
+    };
   }
   if (obj.optin !== undefined) {
     const o = check(optinSchema, obj.optin, at('optin'));
@@ -303,7 +399,9 @@ function messagingEvent(raw: unknown, ctx: Ctx): MessengerEvent {
     if (o.token_expiry_timestamp !== undefined) {
       const t = Number(o.token_expiry_timestamp);
       if (!Number.isFinite(t)) {
-        throw new WebhookPayloadError([{ path: at('optin.token_expiry_timestamp'), message: 'expected a number' }]);
+        throw new WebhookPayloadError([
+          { path: at('optin.token_expiry_timestamp'), message: 'expected a number' },
+        ]);
       }
       event.tokenExpiresAt = toMs(t);
     }
@@ -340,7 +438,12 @@ function messagingEvent(raw: unknown, ctx: Ctx): MessengerEvent {
   }
   if (obj.app_roles !== undefined) {
     const roles = check(appRolesSchema, obj.app_roles, at('app_roles'));
-    return { ...base(ctx, hashed('handover'), null, timestamp, raw), kind: 'handover', action: 'roles', appRoles: roles };
+    return {
+      ...base(ctx, hashed('handover'), null, timestamp, raw),
+      kind: 'handover',
+      action: 'roles',
+      appRoles: roles,
+    };
   }
   if (obj.policy_enforcement !== undefined) {
     const p = check(policyEnforcementSchema, obj.policy_enforcement, at('policy_enforcement'));
@@ -383,7 +486,13 @@ function changeEvent(raw: unknown, ctx: Ctx): MessengerEvent {
     const fromId = c.from === undefined ? undefined : str(c.from.id);
     const fromPage = fromId === ctx.pageId;
     const event: MessengerEvent = {
-      ...base(ctx, `comment:${commentId}:${c.verb}:${c.created_time ?? entryTs}`, fromPage ? null : (fromId ?? null), timestamp, value),
+      ...base(
+        ctx,
+        `comment:${commentId}:${c.verb}:${c.created_time ?? entryTs}`,
+        fromPage ? null : (fromId ?? null),
+        timestamp,
+        value,
+      ),
       kind: 'comment',
       action,
       commentId,
@@ -407,7 +516,13 @@ function changeEvent(raw: unknown, ctx: Ctx): MessengerEvent {
     const fromPage = fromId === ctx.pageId;
     const timestamp = c.created_time === undefined ? entryTs : toMs(c.created_time);
     const event: MessengerEvent = {
-      ...base(ctx, `comment:${commentId}:${verb}:${c.created_time ?? entryTs}`, fromPage ? null : fromId, timestamp, value),
+      ...base(
+        ctx,
+        `comment:${commentId}:${verb}:${c.created_time ?? entryTs}`,
+        fromPage ? null : fromId,
+        timestamp,
+        value,
+      ),
       kind: 'comment',
       action,
       commentId,
@@ -430,10 +545,47 @@ const PLATFORMS: Record<string, Platform> = { page: 'messenger', instagram: 'ins
 
 function parseJson(body: string | Uint8Array): unknown {
   try {
-    return JSON.parse(typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
+    return JSON.parse(
+      typeof body === 'string'
+        ? body
+        : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'),
+    );
   } catch (error) {
     throw new WebhookPayloadError([{ path: '', message: 'the body is not valid JSON' }], { cause: error });
   }
+}
+
+/** Options of {@link parseWebhook}. */
+export interface ParseWebhookOptions {
+  /**
+   * Called for each event whose known key has a wrong field (a new enum value, a changed type). With
+   * it, such an event becomes an `unknown` event (field = its key, everything in `raw`) and the rest of
+   * the batch is kept; without it, the error is thrown. The envelope is always strict.
+   */
+  onInvalidEvent?: (error: WebhookPayloadError) => void;
+}
+
+function invalidEvent(raw: unknown, ctx: Ctx, field: string, timestamp: number): MessengerEvent {
+  return {
+    ...base(ctx, `unknown:${ctx.pageId}:${timestamp}:${hashOf(raw)}`, null, timestamp, raw),
+    kind: 'unknown',
+    field,
+  };
+}
+
+function fieldOfRaw(raw: unknown, changes: boolean): string {
+  if (raw === null || typeof raw !== 'object') return 'invalid';
+  if (changes) {
+    const field = (raw as { field?: unknown }).field;
+    return typeof field === 'string' ? field : 'invalid';
+  }
+  return fieldOf(raw as Record<string, unknown>);
+}
+
+function timestampOfRaw(raw: unknown, ctx: Ctx): number {
+  const t = raw !== null && typeof raw === 'object' ? (raw as { timestamp?: unknown }).timestamp : undefined;
+  if (typeof t === 'number') return t;
+  return ctx.entryTime === undefined ? 0 : toMs(ctx.entryTime);
 }
 
 /**
@@ -444,7 +596,8 @@ function parseJson(body: string | Uint8Array): unknown {
  * routed by its `id` (`pageId`), and its `messaging[]`, `standby[]` (marked `standby: true`) and
  * `changes[]` are flattened in order. Unknown event keys and webhook fields become `unknown` events,
  * never errors; unknown fields stay in `raw`. A body that is not JSON, names another `object`, or has a
- * known event with a wrong field throws {@link WebhookPayloadError} naming the first wrong path.
+ * known event with a wrong field throws {@link WebhookPayloadError} naming the first wrong path (pass
+ * `onInvalidEvent` to keep such an event as `unknown` instead, as `createWebhook` does).
  * Each event's `id` is deterministic (see the scheme at the top of this file) for deduplication.
  *
  * @example
@@ -452,7 +605,10 @@ function parseJson(body: string | Uint8Array): unknown {
  * for (const event of events) if (event.kind === 'message') console.log(event.pageId, event.text);
  * @throws WebhookPayloadError
  */
-export function parseWebhook(body: string | Uint8Array | object): MessengerEvent[] {
+export function parseWebhook(
+  body: string | Uint8Array | object,
+  options: ParseWebhookOptions = {},
+): MessengerEvent[] {
   const json = typeof body === 'string' || body instanceof Uint8Array ? parseJson(body) : body;
   const envelope = check(webhookEnvelopeSchema, json, '');
   const platform = PLATFORMS[envelope.object];
@@ -461,7 +617,25 @@ export function parseWebhook(body: string | Uint8Array | object): MessengerEvent
       { path: 'object', message: `expected "page" or "instagram", got ${JSON.stringify(envelope.object)}` },
     ]);
   }
+  const onInvalid = options.onInvalidEvent;
   const events: MessengerEvent[] = [];
+  const add = (raw: unknown, ctx: Ctx, changes: boolean) => {
+    if (!onInvalid) {
+      events.push(changes ? changeEvent(raw, ctx) : messagingEvent(raw, ctx));
+      return;
+    }
+    try {
+      events.push(changes ? changeEvent(raw, ctx) : messagingEvent(raw, ctx));
+    } catch (error) {
+      if (!(error instanceof WebhookPayloadError)) throw error;
+      onInvalid(error);
+      const item =
+        changes && raw !== null && typeof raw === 'object'
+          ? ((raw as { value?: unknown }).value ?? raw)
+          : raw;
+      events.push(invalidEvent(item, ctx, fieldOfRaw(raw, changes), timestampOfRaw(item, ctx)));
+    }
+  };
   for (let e = 0; e < envelope.entry.length; e++) {
     const entryPath = `entry[${e}]`;
     const entry = check(webhookEntrySchema, envelope.entry[e], entryPath);
@@ -469,21 +643,21 @@ export function parseWebhook(body: string | Uint8Array | object): MessengerEvent
     if (entry.messaging) {
       for (let i = 0; i < entry.messaging.length; i++) {
         ctx.path = `${entryPath}.messaging[${i}]`;
-        events.push(messagingEvent(entry.messaging[i], ctx));
+        add(entry.messaging[i], ctx, false);
       }
     }
     if (entry.standby) {
       ctx.standby = true;
       for (let i = 0; i < entry.standby.length; i++) {
         ctx.path = `${entryPath}.standby[${i}]`;
-        events.push(messagingEvent(entry.standby[i], ctx));
+        add(entry.standby[i], ctx, false);
       }
       ctx.standby = false;
     }
     if (entry.changes) {
       for (let i = 0; i < entry.changes.length; i++) {
         ctx.path = `${entryPath}.changes[${i}]`;
-        events.push(changeEvent(entry.changes[i], ctx));
+        add(entry.changes[i], ctx, true);
       }
     }
   }

@@ -1,8 +1,9 @@
-import { z } from 'zod/mini';
+import { z } from 'zod';
 
 // Zod schemas for Meta's raw webhook payloads (platform.md §2). They are deliberately small: each one
 // checks the envelope or ONE event's discriminating object, and only the fields Pagedesk reads. The
 // parser keeps the original item as `raw`, so unknown fields survive without being copied here.
+// Classic `zod` (not zod/mini) because its objects compile a JIT fast path: the parser runs them per event.
 // Ids are strings in most payloads but numbers in some (app_id, requested_owner_app_id, sticker_id,
 // post ids): both are accepted and normalised to strings by the parser.
 

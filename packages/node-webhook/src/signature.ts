@@ -108,6 +108,10 @@ export function verifySignature(
  * @example
  * fetch(url, { method: 'POST', body, headers: { 'x-hub-signature-256': signBody(body, appSecret) } });
  */
-export function signBody(rawBody: RawBody, appSecret: string, algorithm: 'sha256' | 'sha1' = 'sha256'): string {
+export function signBody(
+  rawBody: RawBody,
+  appSecret: string,
+  algorithm: 'sha256' | 'sha1' = 'sha256',
+): string {
   return `${algorithm}=${createHmac(algorithm, appSecret).update(rawBody).digest('hex')}`;
 }

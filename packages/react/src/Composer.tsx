@@ -18,6 +18,7 @@ import {
   type KeyboardEvent,
   type ReactNode,
   type RefObject,
+  useEffect,
   useId,
   useMemo,
   useRef,
@@ -51,6 +52,8 @@ export interface ComposerProps {
   allowQuickReplies?: boolean;
   /** Called with the server's messages after a successful send. */
   onSent?: (messages: Message[]) => void;
+  /** Move focus to the textarea once replying is possible (when a conversation opens). */
+  autoFocus?: boolean;
   /** Receives the textarea, so a host (or `<Inbox>`) can focus it. */
   inputRef?: RefObject<HTMLTextAreaElement | null>;
   className?: string;
@@ -109,8 +112,14 @@ export function Composer(props: ComposerProps): ReactNode {
   const isComment = conversation?.source === 'comment';
   const publicReply =
     isComment && (publicReplyChoice || (window ? !window.privateReply && window.publicReply : false));
-  const closed =
-    !window?.canReply || channel?.status === 'disconnected' || channel?.status === 'deactivated';
+  const closed = !window?.canReply || channel?.status === 'disconnected' || channel?.status === 'deactivated';
+  const focusedFor = useRef<string | null>(null);
+  useEffect(() => {
+    // The textarea is disabled until the window is known, so focus waits for it to open.
+    if (!props.autoFocus || closed || focusedFor.current === conversationId) return;
+    focusedFor.current = conversationId;
+    inputRef.current?.focus();
+  }, [props.autoFocus, closed, conversationId, inputRef]);
   const textCheck = text.trim() === '' ? null : checkText(text, rules);
   const tooLong = textCheck?.code === 'text_too_long';
   const parts = tooLong && split ? splitText(text, rules).filter((p) => p.trim() !== '').length : 1;

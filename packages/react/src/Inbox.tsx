@@ -1,7 +1,7 @@
 'use client';
 
 import type { Message } from '@pagedesk/core';
-import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { Composer, type ComposerProps, type ReplyTemplate } from './Composer.js';
 import { ConversationList, customerName } from './ConversationList.js';
 import { usePagedeskContext } from './context.js';
@@ -37,15 +37,13 @@ export function ConversationView(props: ConversationViewProps): ReactNode {
   const { data: agents } = useAgents();
   const update = useUpdateConversation(conversationId);
   const [quoted, setQuoted] = useState<Message | null>(null);
-  const inputRef = useRef<HTMLTextAreaElement>(null);
   const markRead = update.mutate;
   const unread = conversation?.unreadCount ?? 0;
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs when another conversation opens
   useEffect(() => {
     setQuoted(null);
-    if (props.autoFocus !== false) inputRef.current?.focus();
-  }, [conversationId, props.autoFocus]);
+  }, [conversationId]);
   useEffect(() => {
     if (unread > 0) markRead({ read: true });
   }, [unread, markRead]);
@@ -91,7 +89,7 @@ export function ConversationView(props: ConversationViewProps): ReactNode {
         conversationId={conversationId}
         quoted={quoted}
         onCancelQuote={() => setQuoted(null)}
-        inputRef={inputRef}
+        autoFocus={props.autoFocus !== false}
         {...(props.templates ? { templates: props.templates } : {})}
         {...props.composerProps}
       />

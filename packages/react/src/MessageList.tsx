@@ -159,6 +159,7 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
                 key={item.key}
                 ref={virtualizer.measureElement}
                 data-index={item.index}
+                data-message-id={row.type === 'message' ? row.message.id : undefined}
                 className="pd-row"
                 style={{ transform: `translateY(${item.start}px)` }}
               >

@@ -66,7 +66,7 @@ export interface FakeTransport extends InboxTransport {
   stall(method: Method): void;
   /** Moves the outbound message to `delivered` or `read` and pushes it live. */
   deliver(messageId: string, state: 'delivered' | 'read'): void;
-  /** The current data, for assertions. */
+  /** The live records (changing one changes what the fake serves next), for assertions and stories. */
   readonly data: {
     channels: Channel[];
     conversations: ConversationWithCustomer[];

@@ -167,8 +167,8 @@ export function redact(text: string, secrets: ReadonlyArray<string | undefined> 
   return out;
 }
 
-/** Code 190 / 102 subcodes → why the token stopped working (platform.md §4.3). */
-function tokenReason(subcode: number | undefined): TokenErrorReason {
+/** Code 190 / 102 subcodes → why the token stopped working (platform.md §4.3); debug_token's too. */
+export function tokenReason(subcode: number | undefined): TokenErrorReason {
   switch (subcode) {
     case 458:
       return 'app_removed';

@@ -1,7 +1,8 @@
 import { EventEmitter } from 'eventemitter3';
 import { toPagedeskError, ValidationError } from '../errors.js';
 import type { Channel } from '../model.js';
-import type { ChannelCheck, ServerChannels } from './channels.js';
+import type { ChannelCheck, ServerChannels } from './channels.types.js';
+import { unrefTimer } from './unrefTimer.js';
 
 // Token health on a schedule: debug_token and subscribed_apps for every channel, so an admin hears
 // "the connection expires in 5 days" before the page goes silent. Timers are injectable.
@@ -61,13 +62,7 @@ export function createTokenMonitor(options: TokenMonitorOptions): TokenMonitor {
     throw new ValidationError('token monitor options', [
       { path: 'warnBefore', message: 'must be at least 0' },
     ]);
-  const setTimer =
-    options.setTimer ??
-    ((callback: () => void, ms: number) => {
-      const handle = setTimeout(callback, ms);
-      handle.unref?.();
-      return () => clearTimeout(handle);
-    });
+  const setTimer = options.setTimer ?? unrefTimer;
   const emitter = new EventEmitter<TokenMonitorEvents>();
   let cancel: (() => void) | undefined;
   let running = false;

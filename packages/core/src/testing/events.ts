@@ -48,7 +48,15 @@ export const testEvents = {
     const n = next();
     const b = base(input, n);
     const mid = input.mid ?? `m_${n}`;
-    const event: MessageEvent = { id: `message:${mid}`, kind: 'message', ...b, mid, attachments: [], ...input, raw: undefined };
+    const event: MessageEvent = {
+      id: `message:${mid}`,
+      kind: 'message',
+      ...b,
+      mid,
+      attachments: [],
+      ...input,
+      raw: undefined,
+    };
     event.raw = input.raw ?? {
       sender: { id: event.customerId },
       recipient: { id: event.pageId },
@@ -61,7 +69,15 @@ export const testEvents = {
     const n = next();
     const b = base(input, n);
     const mid = input.mid ?? `m_${n}`;
-    const event: EchoEvent = { id: `echo:${mid}`, kind: 'echo', ...b, mid, attachments: [], ...input, raw: undefined };
+    const event: EchoEvent = {
+      id: `echo:${mid}`,
+      kind: 'echo',
+      ...b,
+      mid,
+      attachments: [],
+      ...input,
+      raw: undefined,
+    };
     event.raw = input.raw ?? {
       sender: { id: event.pageId },
       recipient: { id: event.customerId },
@@ -108,7 +124,9 @@ export const testEvents = {
       kind: 'reaction',
       ...b,
       action,
-      ...(action === 'react' ? { emoji: '❤️', reaction: 'love' } : {}),
+      ...(action === 'react' && input.emoji === undefined && input.reaction === undefined
+        ? { emoji: '❤️', reaction: 'love' }
+        : {}),
       ...input,
       raw: input.raw ?? { reaction: { mid: input.mid, action } },
     };
@@ -125,7 +143,9 @@ export const testEvents = {
       title: 'Get Started',
       payload: 'GET_STARTED',
       ...input,
-      raw: input.raw ?? { postback: { mid, title: input.title ?? 'Get Started', payload: input.payload ?? 'GET_STARTED' } },
+      raw: input.raw ?? {
+        postback: { mid, title: input.title ?? 'Get Started', payload: input.payload ?? 'GET_STARTED' },
+      },
     };
   },
   read(input: Input<ReadEvent> = {}): ReadEvent {
@@ -137,7 +157,9 @@ export const testEvents = {
       ...b,
       ...(input.mid === undefined ? { watermark: b.timestamp } : {}),
       ...input,
-      raw: input.raw ?? { read: input.mid === undefined ? { watermark: input.watermark ?? b.timestamp } : { mid: input.mid } },
+      raw: input.raw ?? {
+        read: input.mid === undefined ? { watermark: input.watermark ?? b.timestamp } : { mid: input.mid },
+      },
     };
   },
   delivery(input: Input<DeliveryEvent> = {}): DeliveryEvent {
@@ -166,7 +188,13 @@ export const testEvents = {
   },
   optin(input: Input<OptinEvent> = {}): OptinEvent {
     const b = base(input, next());
-    return { id: `optin:${b.customerId}:${b.timestamp}`, kind: 'optin', ...b, ...input, raw: input.raw ?? { optin: {} } };
+    return {
+      id: `optin:${b.customerId}:${b.timestamp}`,
+      kind: 'optin',
+      ...b,
+      ...input,
+      raw: input.raw ?? { optin: {} },
+    };
   },
   handover(input: Input<HandoverEvent> = {}): HandoverEvent {
     const b = base(input, next());
@@ -198,7 +226,7 @@ export const testEvents = {
     const b = base(input, n);
     const action = input.action ?? 'add';
     const commentId = input.commentId ?? `post_1_c${n}`;
-    const from = input.from ?? { id: b.customerId, name: 'Ana Customer' };
+    const from = input.from ?? { id: b.customerId ?? 'PSID_1', name: 'Ana Customer' };
     return {
       id: `comment:${commentId}:${action}:${b.timestamp}`,
       kind: 'comment',
@@ -207,7 +235,7 @@ export const testEvents = {
       action,
       commentId,
       postId: 'post_1',
-      text: 'Nice product! Price?',
+      ...(action === 'remove' ? {} : { text: 'Nice product! Price?' }),
       from,
       fromPage: false,
       ...input,
@@ -217,6 +245,13 @@ export const testEvents = {
   unknown(input: Input<UnknownEvent> = {}): UnknownEvent {
     const b = base(input, next());
     const field = input.field ?? 'messaging_game_plays';
-    return { id: `unknown:${field}:${b.timestamp}`, kind: 'unknown', ...b, field, ...input, raw: input.raw ?? {} };
+    return {
+      id: `unknown:${field}:${b.timestamp}`,
+      kind: 'unknown',
+      ...b,
+      field,
+      ...input,
+      raw: input.raw ?? {},
+    };
   },
 };

@@ -81,7 +81,9 @@ export function describeStoreContract(name: string, makeStore: () => Store | Pro
       it('upserts and gets by id', async () => {
         expect(await store.customers.get('PAGE_1:PSID_1')).toBeUndefined();
         await store.customers.put(customer());
-        await store.customers.put(customer({ name: 'Ana B.', profileStatus: 'fetched', profileFetchedAt: 5 }));
+        await store.customers.put(
+          customer({ name: 'Ana B.', profileStatus: 'fetched', profileFetchedAt: 5 }),
+        );
         expect(await store.customers.get('PAGE_1:PSID_1')).toEqual(
           customer({ name: 'Ana B.', profileStatus: 'fetched', profileFetchedAt: 5 }),
         );
@@ -92,7 +94,12 @@ export function describeStoreContract(name: string, makeStore: () => Store | Pro
       it('upserts and gets by id, keeping every field', async () => {
         const c = conversation({
           source: 'comment',
-          comment: { commentId: 'c1', postId: 'p1', permalink: 'https://fb.com/p1', privateReplySentAt: null },
+          comment: {
+            commentId: 'c1',
+            postId: 'p1',
+            permalink: 'https://fb.com/p1',
+            privateReplySentAt: null,
+          },
           preview: 'Hi',
         });
         await store.conversations.put(c);
@@ -103,10 +110,18 @@ export function describeStoreContract(name: string, makeStore: () => Store | Pro
       });
 
       it('finds the most recent conversation of a customer per channel and source, whatever its status', async () => {
-        await store.conversations.put(conversation({ id: 'old', createdAt: 1, status: 'resolved', resolvedAt: 2 }));
-        await store.conversations.put(conversation({ id: 'new', createdAt: 10, status: 'resolved', resolvedAt: 11 }));
-        await store.conversations.put(conversation({ id: 'other-customer', createdAt: 20, customerId: 'PAGE_1:PSID_2' }));
-        await store.conversations.put(conversation({ id: 'other-channel', createdAt: 20, channelId: 'PAGE_2' }));
+        await store.conversations.put(
+          conversation({ id: 'old', createdAt: 1, status: 'resolved', resolvedAt: 2 }),
+        );
+        await store.conversations.put(
+          conversation({ id: 'new', createdAt: 10, status: 'resolved', resolvedAt: 11 }),
+        );
+        await store.conversations.put(
+          conversation({ id: 'other-customer', createdAt: 20, customerId: 'PAGE_1:PSID_2' }),
+        );
+        await store.conversations.put(
+          conversation({ id: 'other-channel', createdAt: 20, channelId: 'PAGE_2' }),
+        );
         await store.conversations.put(
           conversation({
             id: 'comment',
@@ -118,10 +133,18 @@ export function describeStoreContract(name: string, makeStore: () => Store | Pro
         const q = { channelId: 'PAGE_1', customerId: 'PAGE_1:PSID_1' };
         expect((await store.conversations.findLatest({ ...q, source: 'message' }))?.id).toBe('new');
         expect((await store.conversations.findLatest({ ...q, source: 'comment' }))?.id).toBe('comment');
-        expect((await store.conversations.findLatest({ ...q, source: 'comment', postId: 'p1' }))?.id).toBe('comment');
-        expect(await store.conversations.findLatest({ ...q, source: 'comment', postId: 'p2' })).toBeUndefined();
+        expect((await store.conversations.findLatest({ ...q, source: 'comment', postId: 'p1' }))?.id).toBe(
+          'comment',
+        );
         expect(
-          await store.conversations.findLatest({ channelId: 'PAGE_3', customerId: 'PAGE_1:PSID_1', source: 'message' }),
+          await store.conversations.findLatest({ ...q, source: 'comment', postId: 'p2' }),
+        ).toBeUndefined();
+        expect(
+          await store.conversations.findLatest({
+            channelId: 'PAGE_3',
+            customerId: 'PAGE_1:PSID_1',
+            source: 'message',
+          }),
         ).toBeUndefined();
         // An update of an older conversation does not make it the latest.
         await store.conversations.put(conversation({ id: 'old', createdAt: 1, lastMessageAt: 99 }));
@@ -133,7 +156,13 @@ export function describeStoreContract(name: string, makeStore: () => Store | Pro
         await store.customers.put(customer({ id: 'PAGE_1:PSID_2', psid: 'PSID_2', name: 'Bo Chen' }));
         const rows: Conversation[] = [
           conversation({ id: 'a', lastMessageAt: 10, unreadCount: 2, preview: 'Where is my ORDER?' }),
-          conversation({ id: 'b', lastMessageAt: 30, status: 'resolved', resolvedAt: 31, assigneeId: 'agent-1' }),
+          conversation({
+            id: 'b',
+            lastMessageAt: 30,
+            status: 'resolved',
+            resolvedAt: 31,
+            assigneeId: 'agent-1',
+          }),
           conversation({ id: 'c', lastMessageAt: 20, customerId: 'PAGE_1:PSID_2', platform: 'instagram' }),
           conversation({ id: 'd', lastMessageAt: 20, channelId: 'PAGE_2', source: 'comment' }),
         ];
@@ -157,7 +186,9 @@ export function describeStoreContract(name: string, makeStore: () => Store | Pro
 
       it('pages with cursors: every conversation once, 25 by default, at most 100', async () => {
         for (let i = 0; i < 130; i++) {
-          await store.conversations.put(conversation({ id: `c${String(i).padStart(3, '0')}`, lastMessageAt: i % 40 }));
+          await store.conversations.put(
+            conversation({ id: `c${String(i).padStart(3, '0')}`, lastMessageAt: i % 40 }),
+          );
         }
         const first = await store.conversations.list({});
         expect(first.items).toHaveLength(25);
@@ -179,7 +210,9 @@ export function describeStoreContract(name: string, makeStore: () => Store | Pro
         for (let i = 1; i < all.length; i++) {
           const a = all[i - 1]!;
           const b = all[i]!;
-          expect(a.lastMessageAt > b.lastMessageAt || (a.lastMessageAt === b.lastMessageAt && a.id < b.id)).toBe(true);
+          expect(
+            a.lastMessageAt > b.lastMessageAt || (a.lastMessageAt === b.lastMessageAt && a.id < b.id),
+          ).toBe(true);
         }
         const last = await store.conversations.list({ limit: 100, ...(cursor ? { cursor } : {}) });
         expect(last.nextCursor).toBeNull();
@@ -198,9 +231,20 @@ export function describeStoreContract(name: string, makeStore: () => Store | Pro
         expect((await store.messages.get('m1'))?.mid).toBe('mid.1');
         expect((await store.messages.getByMid('PAGE_1', 'mid.1'))?.id).toBe('m1');
         expect(await store.messages.getByMid('PAGE_2', 'mid.1')).toBeUndefined();
-        await put({ id: 'm2', direction: 'outbound', delivery: 'pending', author: { kind: 'agent', agentId: 'a1' } });
+        await put({
+          id: 'm2',
+          direction: 'outbound',
+          delivery: 'pending',
+          author: { kind: 'agent', agentId: 'a1' },
+        });
         expect(await store.messages.getByMid('PAGE_1', 'mid.2')).toBeUndefined();
-        await put({ id: 'm2', mid: 'mid.2', direction: 'outbound', delivery: 'sent', author: { kind: 'agent' } });
+        await put({
+          id: 'm2',
+          mid: 'mid.2',
+          direction: 'outbound',
+          delivery: 'sent',
+          author: { kind: 'agent' },
+        });
         expect((await store.messages.getByMid('PAGE_1', 'mid.2'))?.id).toBe('m2');
         const full = message({
           id: 'm3',
@@ -231,7 +275,8 @@ export function describeStoreContract(name: string, makeStore: () => Store | Pro
       });
 
       it('lists a conversation newest first and pages backwards with before', async () => {
-        for (let i = 0; i < 60; i++) await put({ id: `m${String(i).padStart(2, '0')}`, createdAt: 1000 + (i % 30) });
+        for (let i = 0; i < 60; i++)
+          await put({ id: `m${String(i).padStart(2, '0')}`, createdAt: 1000 + (i % 30) });
         await put({ id: 'elsewhere', conversationId: 'conv_2', createdAt: 5000 });
         const first = await store.messages.list('conv_1');
         expect(first.items).toHaveLength(25);
@@ -255,8 +300,19 @@ export function describeStoreContract(name: string, makeStore: () => Store | Pro
       });
 
       it('lists outbound and echo messages behind a delivery state up to a time (listBehind)', async () => {
-        const out = (id: string, createdAt: number, delivery: Message['delivery'], direction: Message['direction'] = 'outbound') =>
-          put({ id, createdAt, delivery, direction, author: { kind: direction === 'echo' ? 'page' : 'agent' } });
+        const out = (
+          id: string,
+          createdAt: number,
+          delivery: Message['delivery'],
+          direction: Message['direction'] = 'outbound',
+        ) =>
+          put({
+            id,
+            createdAt,
+            delivery,
+            direction,
+            author: { kind: direction === 'echo' ? 'page' : 'agent' },
+          });
         await out('p', 10, 'pending');
         await out('s', 20, 'sent');
         await out('e', 25, 'sent', 'echo');
@@ -265,7 +321,13 @@ export function describeStoreContract(name: string, makeStore: () => Store | Pro
         await out('f', 15, 'failed');
         await out('late', 100, 'sent');
         await put({ id: 'in', createdAt: 12, direction: 'inbound', delivery: 'delivered' });
-        await put({ id: 'other', conversationId: 'conv_2', createdAt: 5, direction: 'outbound', delivery: 'sent' });
+        await put({
+          id: 'other',
+          conversationId: 'conv_2',
+          createdAt: 5,
+          direction: 'outbound',
+          delivery: 'sent',
+        });
         const ids = async (upTo: number, state: Message['delivery']) =>
           (await store.messages.listBehind('conv_1', upTo, state)).map((m) => m.id).sort();
         expect(await ids(50, 'read')).toEqual(['d', 'e', 'p', 's']);
@@ -278,13 +340,44 @@ export function describeStoreContract(name: string, makeStore: () => Store | Pro
       });
 
       it('lists pending messages oldest first, up to a limit (listPending)', async () => {
-        await put({ id: 'a', createdAt: 30, direction: 'outbound', delivery: 'pending', author: { kind: 'agent' } });
-        await put({ id: 'b', createdAt: 10, direction: 'outbound', delivery: 'pending', author: { kind: 'agent' } });
-        await put({ id: 'c', createdAt: 20, conversationId: 'conv_2', direction: 'outbound', delivery: 'pending', author: { kind: 'agent' } });
-        await put({ id: 'd', createdAt: 5, direction: 'outbound', delivery: 'sent', author: { kind: 'agent' } });
+        await put({
+          id: 'a',
+          createdAt: 30,
+          direction: 'outbound',
+          delivery: 'pending',
+          author: { kind: 'agent' },
+        });
+        await put({
+          id: 'b',
+          createdAt: 10,
+          direction: 'outbound',
+          delivery: 'pending',
+          author: { kind: 'agent' },
+        });
+        await put({
+          id: 'c',
+          createdAt: 20,
+          conversationId: 'conv_2',
+          direction: 'outbound',
+          delivery: 'pending',
+          author: { kind: 'agent' },
+        });
+        await put({
+          id: 'd',
+          createdAt: 5,
+          direction: 'outbound',
+          delivery: 'sent',
+          author: { kind: 'agent' },
+        });
         expect((await store.messages.listPending()).map((m) => m.id)).toEqual(['b', 'c', 'a']);
         expect((await store.messages.listPending(2)).map((m) => m.id)).toEqual(['b', 'c']);
-        await put({ id: 'b', createdAt: 10, direction: 'outbound', delivery: 'failed', author: { kind: 'agent' } });
+        await put({
+          id: 'b',
+          createdAt: 10,
+          direction: 'outbound',
+          delivery: 'failed',
+          author: { kind: 'agent' },
+        });
         expect((await store.messages.listPending()).map((m) => m.id)).toEqual(['c', 'a']);
       });
     });

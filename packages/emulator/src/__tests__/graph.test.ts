@@ -1,6 +1,6 @@
-import { isPagedeskError } from '@pagedesk/core';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isPagedeskError } from '@pagedesk/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../index.js';
 import { APP_SECRET, DAY, graph, HOUR, IG, PAGE, proof, sendText } from './helpers.js';
@@ -11,7 +11,11 @@ const T0 = Date.UTC(2026, 10, 1, 12);
 beforeAll(async () => {
   emu = await startEmulator({
     appSecret: APP_SECRET,
-    pages: [PAGE, IG, { id: '1003', name: 'No Agent', accessToken: 'page-token-1003-abcdef', humanAgent: false }],
+    pages: [
+      PAGE,
+      IG,
+      { id: '1003', name: 'No Agent', accessToken: 'page-token-1003-abcdef', humanAgent: false },
+    ],
     now: T0,
     freezeClock: true,
     customerBehaviour: { deliverAfterMs: null },
@@ -65,6 +69,23 @@ describe('authentication', () => {
     expect(await response.json()).toEqual({ name: PAGE.name, id: PAGE.id });
   });
 
+  it('reads page fields, including expansions, on /me and /{page-id}', async () => {
+    const me = await graph(emu, 'GET', 'me', { query: { fields: 'id,name,picture{url}' } });
+    expect(me.body).toEqual({
+      id: PAGE.id,
+      name: PAGE.name,
+      picture: { data: { url: expect.stringContaining('/samples/') } },
+    });
+    const ig = await graph(emu, 'GET', IG.id, {
+      token: IG.accessToken,
+      query: { fields: 'username,profile_picture_url' },
+    });
+    expect(ig.body).toMatchObject({ id: IG.id, username: IG.name, profile_picture_url: expect.any(String) });
+    expect(
+      (await graph(emu, 'GET', 'me', { query: { fields: 'id,favourite_colour' } })).body.error?.code,
+    ).toBe(100);
+  });
+
   it('answers unknown routes with Meta’s 100/33 GraphMethodException', async () => {
     const response = await graph(emu, 'GET', 'me/nothing_here');
     expect(response.body.error).toMatchObject({ code: 100, error_subcode: 33, type: 'GraphMethodException' });
@@ -83,14 +104,34 @@ describe('Send API', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ recipient_id: ana.id, message_id: expect.stringMatching(/^m_/) });
     const meta = await graph(emu, 'POST', `${PAGE.id}/messages`, {
-      body: { recipient: { id: ana.id }, messaging_type: 'UPDATE', message: { text: 'Update', metadata: 'draft-42' } },
+      body: {
+        recipient: { id: ana.id },
+        messaging_type: 'UPDATE',
+        message: { text: 'Update', metadata: 'draft-42' },
+      },
     });
     expect(meta.status).toBe(200);
     const sent = emu.sent(PAGE.id).filter((m) => m.recipientId === ana.id);
     expect(sent).toHaveLength(2);
-    expect(sent[0]).toMatchObject({ text: 'Hello Ana', messagingType: 'RESPONSE', tag: null, replyToMid: mid, notificationType: 'NO_PUSH' });
-    expect(sent[1]).toMatchObject({ text: 'Update', messagingType: 'UPDATE', metadata: 'draft-42', mid: meta.body['message_id'] });
-    expect(emu.customer(ana.id).messages().map((m) => m.direction)).toEqual(['inbound', 'outbound', 'outbound']);
+    expect(sent[0]).toMatchObject({
+      text: 'Hello Ana',
+      messagingType: 'RESPONSE',
+      tag: null,
+      replyToMid: mid,
+      notificationType: 'NO_PUSH',
+    });
+    expect(sent[1]).toMatchObject({
+      text: 'Update',
+      messagingType: 'UPDATE',
+      metadata: 'draft-42',
+      mid: meta.body['message_id'],
+    });
+    expect(
+      emu
+        .customer(ana.id)
+        .messages()
+        .map((m) => m.direction),
+    ).toEqual(['inbound', 'outbound', 'outbound']);
   });
 
   it('refuses after 24 h with 10/2018278, allows HUMAN_AGENT up to 7 days, refuses after', async () => {
@@ -102,7 +143,10 @@ describe('Send API', () => {
     expect(tagged.status).toBe(200);
     expect(emu.sent().at(-1)).toMatchObject({ messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' });
     emu.clock.advance(6 * DAY);
-    const late = await sendText(emu, ben.id, 'Still there?', { messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' });
+    const late = await sendText(emu, ben.id, 'Still there?', {
+      messaging_type: 'MESSAGE_TAG',
+      tag: 'HUMAN_AGENT',
+    });
     expect(late.body.error).toMatchObject({ code: 10, error_subcode: 2018278 });
   });
 
@@ -133,7 +177,13 @@ describe('Send API', () => {
   it('refuses HUMAN_AGENT without the Human Agent feature (200)', async () => {
     const c = customer('1003', 'Dora');
     await emu.customer(c.id).send({ text: 'hi', at: emu.clock.now() - 2 * DAY });
-    const res = await sendText(emu, c.id, 'x', { messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' }, 'page-token-1003-abcdef');
+    const res = await sendText(
+      emu,
+      c.id,
+      'x',
+      { messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' },
+      'page-token-1003-abcdef',
+    );
     expect(res.body.error?.code).toBe(200);
   });
 
@@ -141,10 +191,14 @@ describe('Send API', () => {
     const c = customer();
     await emu.customer(c.id).send({ text: 'hi' });
     for (const tag of ['ACCOUNT_UPDATE', 'CONFIRMED_EVENT_UPDATE', 'POST_PURCHASE_UPDATE']) {
-      expect((await sendText(emu, c.id, 'x', { messaging_type: 'MESSAGE_TAG', tag })).body.error?.code).toBe(100);
+      expect((await sendText(emu, c.id, 'x', { messaging_type: 'MESSAGE_TAG', tag })).body.error?.code).toBe(
+        100,
+      );
     }
     expect((await sendText(emu, c.id, 'x', { messaging_type: 'MESSAGE_TAG' })).body.error?.code).toBe(100);
-    const untyped = await graph(emu, 'POST', 'me/messages', { body: { recipient: { id: c.id }, message: { text: 'x' } } });
+    const untyped = await graph(emu, 'POST', 'me/messages', {
+      body: { recipient: { id: c.id }, message: { text: 'x' } },
+    });
     expect(untyped.body.error?.code).toBe(100);
   });
 
@@ -160,8 +214,12 @@ describe('Send API', () => {
   it('validates message shape: one content kind, ≤ 13 quick replies, metadata ≤ 1000, images-only attachments ≤ 30', async () => {
     const c = customer();
     await emu.customer(c.id).send({ text: 'hi' });
-    const qr = (n: number) => Array.from({ length: n }, (_, i) => ({ content_type: 'text', title: `Q${i}`, payload: `P${i}` }));
-    const post = (message: unknown) => graph(emu, 'POST', 'me/messages', { body: { recipient: { id: c.id }, messaging_type: 'RESPONSE', message } });
+    const qr = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ content_type: 'text', title: `Q${i}`, payload: `P${i}` }));
+    const post = (message: unknown) =>
+      graph(emu, 'POST', 'me/messages', {
+        body: { recipient: { id: c.id }, messaging_type: 'RESPONSE', message },
+      });
     expect((await post({ text: 'pick', quick_replies: qr(13) })).status).toBe(200);
     expect((await post({ text: 'pick', quick_replies: qr(14) })).body.error?.code).toBe(100);
     expect((await post({ text: 'x', metadata: 'm'.repeat(1001) })).body.error?.code).toBe(100);
@@ -170,12 +228,18 @@ describe('Send API', () => {
     expect((await post({})).body.error?.code).toBe(100);
     expect((await post({ attachments: Array.from({ length: 30 }, () => image) })).status).toBe(200);
     expect((await post({ attachments: Array.from({ length: 31 }, () => image) })).body.error?.code).toBe(100);
-    expect((await post({ attachments: [{ type: 'file', payload: { url: `${emu.url}/samples/ocean.png` } }] })).body.error?.code).toBe(100);
+    expect(
+      (await post({ attachments: [{ type: 'file', payload: { url: `${emu.url}/samples/ocean.png` } }] })).body
+        .error?.code,
+    ).toBe(100);
     expect(emu.sent().at(-1)?.attachments).toHaveLength(30);
   });
 
   it('answers 2018001 for an unknown or foreign recipient and 551 for an unavailable one', async () => {
-    expect((await sendText(emu, '999999', 'x')).body.error).toMatchObject({ code: 100, error_subcode: 2018001 });
+    expect((await sendText(emu, '999999', 'x')).body.error).toMatchObject({
+      code: 100,
+      error_subcode: 2018001,
+    });
     const igUser = customer(IG.id, 'Other Page');
     expect((await sendText(emu, igUser.id, 'x')).body.error?.error_subcode).toBe(2018001);
     const gone = emu.customers.create({ pageId: PAGE.id, name: 'Gone', unavailable: true });
@@ -186,7 +250,9 @@ describe('Send API', () => {
   it('accepts sender actions only alone, and records them', async () => {
     const c = customer();
     await emu.customer(c.id).send({ text: 'hi' });
-    const typing = await graph(emu, 'POST', 'me/messages', { body: { recipient: { id: c.id }, sender_action: 'typing_on' } });
+    const typing = await graph(emu, 'POST', 'me/messages', {
+      body: { recipient: { id: c.id }, sender_action: 'typing_on' },
+    });
     expect(typing.body).toEqual({ recipient_id: c.id });
     expect(emu.senderActions().at(-1)).toMatchObject({ action: 'typing_on', recipientId: c.id });
     const mixed = await graph(emu, 'POST', 'me/messages', {
@@ -198,7 +264,11 @@ describe('Send API', () => {
   it('accepts form-encoded calls with JSON-encoded fields', async () => {
     const c = customer();
     await emu.customer(c.id).send({ text: 'hi' });
-    const form = new URLSearchParams({ recipient: JSON.stringify({ id: c.id }), messaging_type: 'RESPONSE', message: JSON.stringify({ text: 'form' }) });
+    const form = new URLSearchParams({
+      recipient: JSON.stringify({ id: c.id }),
+      messaging_type: 'RESPONSE',
+      message: JSON.stringify({ text: 'form' }),
+    });
     const url = `${emu.graphUrl}/v25.0/me/messages?access_token=${PAGE.accessToken}&appsecret_proof=${proof(PAGE.accessToken)}`;
     const response = await fetch(url, { method: 'POST', body: form });
     expect(response.status).toBe(200);
@@ -227,7 +297,9 @@ describe('attachments', () => {
     return c;
   }
   const sendAttachment = (id: string, attachment: unknown) =>
-    graph(emu, 'POST', 'me/messages', { body: { recipient: { id }, messaging_type: 'RESPONSE', message: { attachment } } });
+    graph(emu, 'POST', 'me/messages', {
+      body: { recipient: { id }, messaging_type: 'RESPONSE', message: { attachment } },
+    });
 
   it('uploads a file (multipart filedata), sends it by attachment_id, and expires the id after 90 days', async () => {
     const c = await ready();
@@ -242,7 +314,9 @@ describe('attachments', () => {
     expect(media.headers.get('content-type')).toBe('image/png');
     emu.clock.advance(91 * DAY);
     await emu.customer(c.id).send({ text: 'still here' });
-    expect((await sendAttachment(c.id, { type: 'image', payload: { attachment_id: id } })).body.error).toMatchObject({
+    expect(
+      (await sendAttachment(c.id, { type: 'image', payload: { attachment_id: id } })).body.error,
+    ).toMatchObject({
       code: 100,
       error_subcode: 2018074,
     });
@@ -254,21 +328,40 @@ describe('attachments', () => {
     form.set('filedata', new Blob([new Uint8Array(10)], { type: 'application/pdf' }), 'a.pdf');
     const igUpload = await graph(emu, 'POST', 'me/message_attachments', { form, token: IG.accessToken });
     const c = await ready();
-    const foreign = await sendAttachment(c.id, { type: 'file', payload: { attachment_id: igUpload.body['attachment_id'] } });
+    const foreign = await sendAttachment(c.id, {
+      type: 'file',
+      payload: { attachment_id: igUpload.body['attachment_id'] },
+    });
     expect(foreign.body.error?.error_subcode).toBe(2018074);
     const huge = new FormData();
     huge.set('message', JSON.stringify({ attachment: { type: 'file' } }));
-    huge.set('filedata', new Blob([new Uint8Array(25 * 1024 * 1024 + 1)], { type: 'application/pdf' }), 'huge.pdf');
+    huge.set(
+      'filedata',
+      new Blob([new Uint8Array(25 * 1024 * 1024 + 1)], { type: 'application/pdf' }),
+      'huge.pdf',
+    );
     const tooBig = await graph(emu, 'POST', 'me/message_attachments', { form: huge });
     expect(tooBig.body.error).toMatchObject({ code: 100, error_subcode: 2018109 });
   });
 
   it('fetches attachment URLs: images over 8 MB → 2018109, unreachable → 2018008, audio must be audio/*', async () => {
     const c = await ready();
-    expect((await sendAttachment(c.id, { type: 'image', payload: { url: `${fileUrl}/big.png` } })).body.error?.error_subcode).toBe(2018109);
-    expect((await sendAttachment(c.id, { type: 'image', payload: { url: `${fileUrl}/missing.png` } })).body.error?.error_subcode).toBe(2018008);
-    expect((await sendAttachment(c.id, { type: 'audio', payload: { url: `${fileUrl}/song.mp3` } })).body.error?.error_subcode).toBe(2018008);
-    const file = await sendAttachment(c.id, { type: 'file', payload: { url: `${fileUrl}/big.png`, is_reusable: true } });
+    expect(
+      (await sendAttachment(c.id, { type: 'image', payload: { url: `${fileUrl}/big.png` } })).body.error
+        ?.error_subcode,
+    ).toBe(2018109);
+    expect(
+      (await sendAttachment(c.id, { type: 'image', payload: { url: `${fileUrl}/missing.png` } })).body.error
+        ?.error_subcode,
+    ).toBe(2018008);
+    expect(
+      (await sendAttachment(c.id, { type: 'audio', payload: { url: `${fileUrl}/song.mp3` } })).body.error
+        ?.error_subcode,
+    ).toBe(2018008);
+    const file = await sendAttachment(c.id, {
+      type: 'file',
+      payload: { url: `${fileUrl}/big.png`, is_reusable: true },
+    });
     expect(file.body).toMatchObject({ message_id: expect.any(String), attachment_id: expect.any(String) });
   });
 });
@@ -276,15 +369,28 @@ describe('attachments', () => {
 describe('profiles', () => {
   it('returns Messenger and Instagram fields, and Meta’s consent errors', async () => {
     const ana = customer(PAGE.id, 'Ana Maria Lima');
-    const profile = await graph(emu, 'GET', ana.id, { query: { fields: 'first_name,last_name,profile_pic' } });
-    expect(profile.body).toEqual({ first_name: 'Ana', last_name: 'Maria Lima', profile_pic: expect.stringContaining('/samples/'), id: ana.id });
+    const profile = await graph(emu, 'GET', ana.id, {
+      query: { fields: 'first_name,last_name,profile_pic' },
+    });
+    expect(profile.body).toEqual({
+      first_name: 'Ana',
+      last_name: 'Maria Lima',
+      profile_pic: expect.stringContaining('/samples/'),
+      id: ana.id,
+    });
     expect((await graph(emu, 'GET', ana.id, { query: { fields: 'shoe_size' } })).body.error?.code).toBe(100);
     const igUser = emu.customers.create({ pageId: IG.id, name: 'Farah H', username: 'farah.h' });
     await emu.customer(igUser.id).comment({ text: 'nice' });
-    const consent = await graph(emu, 'GET', igUser.id, { token: IG.accessToken, query: { fields: 'name,username' } });
+    const consent = await graph(emu, 'GET', igUser.id, {
+      token: IG.accessToken,
+      query: { fields: 'name,username' },
+    });
     expect(consent.body.error?.code).toBe(230);
     await emu.customer(igUser.id).send({ text: 'hello' });
-    const ig = await graph(emu, 'GET', igUser.id, { token: IG.accessToken, query: { fields: 'name,username,profile_pic' } });
+    const ig = await graph(emu, 'GET', igUser.id, {
+      token: IG.accessToken,
+      query: { fields: 'name,username,profile_pic' },
+    });
     expect(ig.body).toMatchObject({ name: 'Farah H', username: 'farah.h', id: igUser.id });
     const phone = emu.customers.create({ pageId: PAGE.id, name: 'Phone Only', profileError: 2018218 });
     expect((await graph(emu, 'GET', phone.id)).body.error?.code).toBe(2018218);
@@ -306,13 +412,23 @@ describe('tokens', () => {
     let token = page.accessToken;
     for (const [reason, subcode] of cases) {
       emu.tokens.revoke(page.id, reason);
-      expect((await graph(emu, 'GET', 'me', { token })).body.error).toMatchObject({ code: 190, error_subcode: subcode });
-      const debug = await graph(emu, 'GET', 'debug_token', { token: emu.appToken, proof: false, query: { input_token: token } });
+      expect((await graph(emu, 'GET', 'me', { token })).body.error).toMatchObject({
+        code: 190,
+        error_subcode: subcode,
+      });
+      const debug = await graph(emu, 'GET', 'debug_token', {
+        token: emu.appToken,
+        proof: false,
+        query: { input_token: token },
+      });
       expect(debug.body['data']).toMatchObject({ is_valid: false, error: { code: 190, subcode } });
       const old = token;
       token = emu.tokens.reissue(page.id);
       expect((await graph(emu, 'GET', 'me', { token })).status).toBe(200);
-      expect((await graph(emu, 'GET', 'me', { token: old })).body.error).toMatchObject({ code: 190, error_subcode: 467 });
+      expect((await graph(emu, 'GET', 'me', { token: old })).body.error).toMatchObject({
+        code: 190,
+        error_subcode: 467,
+      });
     }
     emu.tokens.expire(page.id);
     expect((await graph(emu, 'GET', 'me', { token })).body.error?.error_subcode).toBe(463);
@@ -325,18 +441,35 @@ describe('tokens', () => {
     await emu.customer(c.id).send({ text: 'hi' });
     emu.tokens.revoke(page.id, 'permission_revoked');
     expect((await sendText(emu, c.id, 'x', {}, page.accessToken)).body.error?.code).toBe(200);
-    const debug = await graph(emu, 'GET', 'debug_token', { token: emu.appToken, proof: false, query: { input_token: page.accessToken } });
+    const debug = await graph(emu, 'GET', 'debug_token', {
+      token: emu.appToken,
+      proof: false,
+      query: { input_token: page.accessToken },
+    });
     expect(debug.body['data']).toMatchObject({ is_valid: true, type: 'PAGE', profile_id: page.id });
     expect((debug.body['data'] as { scopes: string[] }).scopes).not.toContain('pages_messaging');
   });
 
   it('debug_token needs the app token and describes a page token; expiry is on the emulated clock', async () => {
-    const page = { id: '2003', name: 'Exp', accessToken: 'exp-page-2003-abcd', tokenExpiresAt: emu.clock.now() + DAY };
+    const page = {
+      id: '2003',
+      name: 'Exp',
+      accessToken: 'exp-page-2003-abcd',
+      tokenExpiresAt: emu.clock.now() + DAY,
+    };
     emu.pages.add(page);
     const asPage = await graph(emu, 'GET', 'debug_token', { query: { input_token: page.accessToken } });
     expect(asPage.body.error?.code).toBe(100);
-    const debug = await graph(emu, 'GET', 'debug_token', { token: emu.appToken, proof: false, query: { input_token: page.accessToken } });
-    expect(debug.body['data']).toMatchObject({ app_id: emu.appId, is_valid: true, expires_at: Math.floor(page.tokenExpiresAt / 1000) });
+    const debug = await graph(emu, 'GET', 'debug_token', {
+      token: emu.appToken,
+      proof: false,
+      query: { input_token: page.accessToken },
+    });
+    expect(debug.body['data']).toMatchObject({
+      app_id: emu.appId,
+      is_valid: true,
+      expires_at: Math.floor(page.tokenExpiresAt / 1000),
+    });
     emu.clock.advance(DAY);
     expect((await graph(emu, 'GET', 'me', { token: page.accessToken })).body.error?.error_subcode).toBe(463);
   });
@@ -350,18 +483,33 @@ describe('tokens', () => {
     try {
       const accounts = await graph(linked, 'GET', 'me/accounts', { token: 'user-token-abcdef' });
       expect(accounts.body['data']).toEqual([
-        expect.objectContaining({ id: PAGE.id, access_token: PAGE.accessToken, instagram_business_account: { id: IG.id }, tasks: expect.arrayContaining(['MESSAGING']) }),
+        expect.objectContaining({
+          id: PAGE.id,
+          access_token: PAGE.accessToken,
+          instagram_business_account: expect.objectContaining({ id: IG.id }),
+          tasks: expect.arrayContaining(['MESSAGING']),
+        }),
       ]);
       const exchange = await graph(linked, 'GET', 'oauth/access_token', {
         token: null,
-        query: { grant_type: 'fb_exchange_token', client_id: linked.appId, client_secret: APP_SECRET, fb_exchange_token: 'user-token-abcdef' },
+        query: {
+          grant_type: 'fb_exchange_token',
+          client_id: linked.appId,
+          client_secret: APP_SECRET,
+          fb_exchange_token: 'user-token-abcdef',
+        },
       });
       expect(exchange.body).toMatchObject({ token_type: 'bearer', expires_in: 5183944 });
       const longLived = exchange.body['access_token'] as string;
       expect((await graph(linked, 'GET', 'me/accounts', { token: longLived })).status).toBe(200);
       const badSecret = await graph(linked, 'GET', 'oauth/access_token', {
         token: null,
-        query: { grant_type: 'fb_exchange_token', client_id: linked.appId, client_secret: 'nope', fb_exchange_token: 'user-token-abcdef' },
+        query: {
+          grant_type: 'fb_exchange_token',
+          client_id: linked.appId,
+          client_secret: 'nope',
+          fb_exchange_token: 'user-token-abcdef',
+        },
       });
       expect(badSecret.status).toBe(400);
     } finally {
@@ -376,11 +524,21 @@ describe('subscriptions, personas, comments, history', () => {
     emu.pages.add(page);
     const token = page.accessToken;
     const list = await graph(emu, 'GET', `${page.id}/subscribed_apps`, { token });
-    expect(list.body['data']).toEqual([expect.objectContaining({ id: emu.appId, subscribed_fields: expect.arrayContaining(['messages', 'message_echoes']) })]);
-    expect((await graph(emu, 'DELETE', `${page.id}/subscribed_apps`, { token })).body).toEqual({ success: true });
+    expect(list.body['data']).toEqual([
+      expect.objectContaining({
+        id: emu.appId,
+        subscribed_fields: expect.arrayContaining(['messages', 'message_echoes']),
+      }),
+    ]);
+    expect((await graph(emu, 'DELETE', `${page.id}/subscribed_apps`, { token })).body).toEqual({
+      success: true,
+    });
     expect((await graph(emu, 'GET', `${page.id}/subscribed_apps`, { token })).body).toEqual({ data: [] });
     expect((await graph(emu, 'POST', `${page.id}/subscribed_apps`, { token })).body.error?.code).toBe(100);
-    const post = await graph(emu, 'POST', `${page.id}/subscribed_apps`, { token, query: { subscribed_fields: 'messages,message_reads' } });
+    const post = await graph(emu, 'POST', `${page.id}/subscribed_apps`, {
+      token,
+      query: { subscribed_fields: 'messages,message_reads' },
+    });
     expect(post.body).toEqual({ success: true });
     expect(emu.subscriptions.fields(page.id)).toEqual(['messages', 'message_reads']);
     emu.subscriptions.drop(page.id);
@@ -388,11 +546,23 @@ describe('subscriptions, personas, comments, history', () => {
   });
 
   it('creates, reads, uses and deletes personas', async () => {
-    const created = await graph(emu, 'POST', 'me/personas', { body: { name: 'Jo from Support', profile_picture_url: 'https://example.com/jo.png' } });
+    const created = await graph(emu, 'POST', 'me/personas', {
+      body: { name: 'Jo from Support', profile_picture_url: 'https://example.com/jo.png' },
+    });
     const personaId = created.body['id'] as string;
     expect(personaId).toMatch(/^\d+$/);
-    expect((await graph(emu, 'GET', personaId)).body).toEqual({ name: 'Jo from Support', profile_picture_url: 'https://example.com/jo.png', id: personaId });
-    expect((await graph(emu, 'POST', 'me/personas', { body: { name: 'x'.repeat(51), profile_picture_url: 'https://e.com/a.png' } })).body.error?.code).toBe(100);
+    expect((await graph(emu, 'GET', personaId)).body).toEqual({
+      name: 'Jo from Support',
+      profile_picture_url: 'https://example.com/jo.png',
+      id: personaId,
+    });
+    expect(
+      (
+        await graph(emu, 'POST', 'me/personas', {
+          body: { name: 'x'.repeat(51), profile_picture_url: 'https://e.com/a.png' },
+        })
+      ).body.error?.code,
+    ).toBe(100);
     const c = customer();
     await emu.customer(c.id).send({ text: 'hi' });
     expect((await sendText(emu, c.id, 'as Jo', { persona_id: personaId })).status).toBe(200);
@@ -405,7 +575,10 @@ describe('subscriptions, personas, comments, history', () => {
     const dan = customer(PAGE.id, 'Dan');
     const { comment } = await emu.customer(dan.id).comment({ text: 'Ship to Canada?' });
     const reply = (body: Record<string, unknown>) => graph(emu, 'POST', 'me/messages', { body });
-    const first = await reply({ recipient: { comment_id: comment.id }, message: { text: 'Yes! Details in DM' } });
+    const first = await reply({
+      recipient: { comment_id: comment.id },
+      message: { text: 'Yes! Details in DM' },
+    });
     expect(first.body).toEqual({ recipient_id: dan.id, message_id: expect.any(String) });
     expect(emu.sent().at(-1)?.recipient).toEqual({ comment_id: comment.id });
     const second = await reply({ recipient: { comment_id: comment.id }, message: { text: 'again' } });
@@ -413,16 +586,31 @@ describe('subscriptions, personas, comments, history', () => {
     // A private reply does not open the 24 h window.
     expect((await sendText(emu, dan.id, 'follow-up')).body.error?.error_subcode).toBe(2018278);
     const old = await emu.customer(dan.id).comment({ text: 'old one', at: emu.clock.now() - 8 * DAY });
-    expect((await reply({ recipient: { comment_id: old.comment.id }, message: { text: 'late' } })).body.error?.code).toBe(10);
+    expect(
+      (await reply({ recipient: { comment_id: old.comment.id }, message: { text: 'late' } })).body.error
+        ?.code,
+    ).toBe(10);
     const visitorPost = await emu.customer(dan.id).post({ text: 'Great shop' });
-    expect((await reply({ recipient: { post_id: visitorPost.comment.id }, message: { text: 'Thanks!' } })).status).toBe(200);
+    expect(
+      (await reply({ recipient: { post_id: visitorPost.comment.id }, message: { text: 'Thanks!' } })).status,
+    ).toBe(200);
     const pub = await graph(emu, 'POST', `${comment.id}/comments`, { body: { message: 'Yes we do!' } });
     expect(pub.body).toEqual({ id: expect.any(String) });
     expect(emu.comments(PAGE.id).find((c) => c.id === comment.id)?.replies[0]?.text).toBe('Yes we do!');
-    expect((await graph(emu, 'POST', `${comment.id}/replies`, { body: { message: 'wrong edge' } })).body.error?.code).toBe(100);
+    expect(
+      (await graph(emu, 'POST', `${comment.id}/replies`, { body: { message: 'wrong edge' } })).body.error
+        ?.code,
+    ).toBe(100);
     const igUser = customer(IG.id, 'Ig Commenter');
     const igComment = await emu.customer(igUser.id).comment({ text: 'love it' });
-    expect((await graph(emu, 'POST', `${igComment.comment.id}/replies`, { token: IG.accessToken, body: { message: 'thanks' } })).status).toBe(200);
+    expect(
+      (
+        await graph(emu, 'POST', `${igComment.comment.id}/replies`, {
+          token: IG.accessToken,
+          body: { message: 'thanks' },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('lists conversations and their message history', async () => {
@@ -433,18 +621,29 @@ describe('subscriptions, personas, comments, history', () => {
     await emu.customer(c.id).send({ text: 'second', at: '-1h' });
     await sendText(emu, c.id, 'answer', {}, page.accessToken);
     const conversations = await graph(emu, 'GET', `${page.id}/conversations`, { token: page.accessToken });
-    const data = conversations.body['data'] as Array<{ id: string; participants: { data: Array<{ id: string }> } }>;
+    const data = conversations.body['data'] as Array<{
+      id: string;
+      participants: { data: Array<{ id: string }> };
+    }>;
     expect(data).toHaveLength(1);
     expect(data[0]!.participants.data.map((p) => p.id)).toEqual([c.id, page.id]);
-    const history = await graph(emu, 'GET', `${data[0]!.id}/messages`, { token: page.accessToken, query: { limit: '2' } });
-    expect((history.body['data'] as Array<{ message: string }>).map((m) => m.message)).toEqual(['answer', 'second']);
+    const history = await graph(emu, 'GET', `${data[0]!.id}/messages`, {
+      token: page.accessToken,
+      query: { limit: '2' },
+    });
+    expect((history.body['data'] as Array<{ message: string }>).map((m) => m.message)).toEqual([
+      'answer',
+      'second',
+    ]);
     expect(history.body['paging']).toHaveProperty('next');
   });
 });
 
 describe('options', () => {
   it('rejects bad options with a ValidationError naming the field', async () => {
-    const error = await startEmulator({ pages: [{ id: 'p1', name: 'x', accessToken: 'short' }] }).catch((e: unknown) => e);
+    const error = await startEmulator({ pages: [{ id: 'p1', name: 'x', accessToken: 'short' }] }).catch(
+      (e: unknown) => e,
+    );
     expect(isPagedeskError(error)).toBe(true);
     expect((error as Error).message).toContain('pages.0.accessToken');
     const dup = await startEmulator({ pages: [PAGE, PAGE] }).catch((e: unknown) => e);

@@ -7,8 +7,18 @@ import type { Emulator, WebhookPayload } from '../index.js';
 // bytes, and a Graph call helper that adds appsecret_proof like a real client.
 
 export const APP_SECRET = 'test-app-secret-1234';
-export const PAGE = { id: '1001', name: 'Acme Support', platform: 'messenger' as const, accessToken: 'page-token-1001-abcdef' };
-export const IG = { id: '17840000000000002', name: 'acme.ig', platform: 'instagram' as const, accessToken: 'ig-token-0002-abcdef' };
+export const PAGE = {
+  id: '1001',
+  name: 'Acme Support',
+  platform: 'messenger' as const,
+  accessToken: 'page-token-1001-abcdef',
+};
+export const IG = {
+  id: '17840000000000002',
+  name: 'acme.ig',
+  platform: 'instagram' as const,
+  accessToken: 'ig-token-0002-abcdef',
+};
 
 export interface Received {
   raw: string;
@@ -31,7 +41,9 @@ export async function startReceiver(options: { status?: (n: number) => number; v
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (req.method === 'GET') {
-      const ok = url.searchParams.get('hub.mode') === 'subscribe' && url.searchParams.get('hub.verify_token') === options.verifyToken;
+      const ok =
+        url.searchParams.get('hub.mode') === 'subscribe' &&
+        url.searchParams.get('hub.verify_token') === options.verifyToken;
       res.writeHead(ok ? 200 : 403).end(ok ? (url.searchParams.get('hub.challenge') ?? '') : 'forbidden');
       return;
     }
@@ -72,14 +84,22 @@ export function proof(token: string, secret = APP_SECRET): string {
 export interface GraphResponse {
   status: number;
   headers: Headers;
-  body: Record<string, unknown> & { error?: { code: number; error_subcode?: number; message: string; type: string; fbtrace_id: string } };
+  body: Record<string, unknown> & {
+    error?: { code: number; error_subcode?: number; message: string; type: string; fbtrace_id: string };
+  };
 }
 
 export async function graph(
   emulator: Emulator,
   method: string,
   path: string,
-  options: { token?: string | null; body?: unknown; query?: Record<string, string>; proof?: boolean | string; form?: FormData } = {},
+  options: {
+    token?: string | null;
+    body?: unknown;
+    query?: Record<string, string>;
+    proof?: boolean | string;
+    form?: FormData;
+  } = {},
 ): Promise<GraphResponse> {
   const url = new URL(`${emulator.graphUrl}/v25.0/${path.replace(/^\//, '')}`);
   const token = options.token === undefined ? PAGE.accessToken : options.token;
@@ -95,10 +115,20 @@ export async function graph(
     init.headers = { 'content-type': 'application/json' };
   }
   const response = await fetch(url, init);
-  return { status: response.status, headers: response.headers, body: (await response.json()) as GraphResponse['body'] };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as GraphResponse['body'],
+  };
 }
 
-export function sendText(emulator: Emulator, recipient: string, text: string, extra: Record<string, unknown> = {}, token = PAGE.accessToken) {
+export function sendText(
+  emulator: Emulator,
+  recipient: string,
+  text: string,
+  extra: Record<string, unknown> = {},
+  token = PAGE.accessToken,
+) {
   return graph(emulator, 'POST', 'me/messages', {
     token,
     body: { recipient: { id: recipient }, messaging_type: 'RESPONSE', message: { text }, ...extra },

@@ -1,14 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Emulator, metaJson, PAGE_INBOX_APP_ID, signatureFor, startEmulator } from '../index.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { metaJson, PAGE_INBOX_APP_ID, signatureFor, startEmulator } from '../index.js';
 import { APP_SECRET, graph, HOUR, IG, PAGE, sendText, startReceiver } from './helpers.js';
 
-type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 const open: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {
   for (const item of open.splice(0)) await item.close();
 });
 
-async function setup(options: Parameters<typeof startEmulator>[0] = {}, receiverOptions: Parameters<typeof startReceiver>[0] = {}) {
+async function setup(
+  options: Parameters<typeof startEmulator>[0] = {},
+  receiverOptions: Parameters<typeof startReceiver>[0] = {},
+) {
   const receiver = await startReceiver(receiverOptions);
   const emu = await startEmulator({
     appSecret: APP_SECRET,
@@ -39,7 +41,12 @@ describe('signing', () => {
           id: PAGE.id,
           time: result.timestamp,
           messaging: [
-            { sender: { id: ana.id }, recipient: { id: PAGE.id }, timestamp: result.timestamp, message: { mid: result.mid, text: 'Olá 🙂 https://x.y/z' } },
+            {
+              sender: { id: ana.id },
+              recipient: { id: PAGE.id },
+              timestamp: result.timestamp,
+              message: { mid: result.mid, text: 'Olá 🙂 https://x.y/z' },
+            },
           ],
         },
       ],
@@ -55,7 +62,10 @@ describe('signing', () => {
 
 describe('delivery', () => {
   it('retries a failing receiver a bounded number of times and records every attempt', async () => {
-    const { emu, receiver } = await setup({ webhooks: { attempts: 3, backoffMs: [5] } }, { status: (n) => (n < 3 ? 500 : 200) });
+    const { emu, receiver } = await setup(
+      { webhooks: { attempts: 3, backoffMs: [5] } },
+      { status: (n) => (n < 3 ? 500 : 200) },
+    );
     const c = emu.customers.create({ pageId: PAGE.id, name: 'Retry' });
     const result = await emu.customer(c.id).send({ text: 'hello' });
     expect(result.delivered).toBe(true);
@@ -69,15 +79,28 @@ describe('delivery', () => {
     const d = failing.emu.customers.create({ pageId: PAGE.id, name: 'Down' });
     expect((await failing.emu.customer(d.id).send({ text: 'x' })).delivered).toBe(false);
     expect(failing.receiver.received).toHaveLength(2);
-    expect(failing.emu.webhooks.deliveries().at(-1)).toMatchObject({ attempt: 2, ok: false, error: 'HTTP 503' });
+    expect(failing.emu.webhooks.deliveries().at(-1)).toMatchObject({
+      attempt: 2,
+      ok: false,
+      error: 'HTTP 503',
+    });
   });
 
   it('records network failures and skips pages that are not subscribed', async () => {
-    const emu = await startEmulator({ appSecret: APP_SECRET, pages: [PAGE], webhookUrl: 'http://127.0.0.1:9/none', webhooks: { attempts: 2, backoffMs: [1] } });
+    const emu = await startEmulator({
+      appSecret: APP_SECRET,
+      pages: [PAGE],
+      webhookUrl: 'http://127.0.0.1:9/none',
+      webhooks: { attempts: 2, backoffMs: [1] },
+    });
     open.push(emu);
     const c = emu.customers.create({ pageId: PAGE.id, name: 'Net' });
     expect((await emu.customer(c.id).send({ text: 'x' })).delivered).toBe(false);
-    expect(emu.webhooks.deliveries()[0]).toMatchObject({ status: null, ok: false, error: expect.stringMatching(/^network/) });
+    expect(emu.webhooks.deliveries()[0]).toMatchObject({
+      status: null,
+      ok: false,
+      error: expect.stringMatching(/^network/),
+    });
     emu.subscriptions.drop(PAGE.id);
     await emu.customer(c.id).send({ text: 'y' });
     expect(emu.webhooks.deliveries().at(-1)).toMatchObject({ error: 'page not subscribed', attempt: 1 });
@@ -87,10 +110,19 @@ describe('delivery', () => {
     const { emu, receiver } = await setup();
     const c = emu.customers.create({ pageId: PAGE.id, name: 'Order' });
     await Promise.all(Array.from({ length: 6 }, (_, i) => emu.customer(c.id).send({ text: `m${i}` })));
-    expect(receiver.messaging().map((m) => (m['message'] as { text: string }).text)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5']);
+    expect(receiver.messaging().map((m) => (m['message'] as { text: string }).text)).toEqual([
+      'm0',
+      'm1',
+      'm2',
+      'm3',
+      'm4',
+      'm5',
+    ]);
     const batched = await setup({ webhooks: { batchSize: 3 } });
     const b = batched.emu.customers.create({ pageId: PAGE.id, name: 'Batch' });
-    await Promise.all(Array.from({ length: 3 }, (_, i) => batched.emu.customer(b.id).send({ text: `b${i}` })));
+    await Promise.all(
+      Array.from({ length: 3 }, (_, i) => batched.emu.customer(b.id).send({ text: `b${i}` })),
+    );
     expect(batched.receiver.received).toHaveLength(1);
     expect(batched.receiver.received[0]!.body.entry).toHaveLength(3);
   });
@@ -124,9 +156,15 @@ describe('events', () => {
       recipient: { id: c.id },
       message: { is_echo: true, app_id: Number(emu.appId), metadata: 'draft-7', mid, text: 'on it' },
     });
-    expect(delivery).toMatchObject({ sender: { id: c.id }, delivery: { mids: [mid], watermark: expect.any(Number) } });
+    expect(delivery).toMatchObject({
+      sender: { id: c.id },
+      delivery: { mids: [mid], watermark: expect.any(Number) },
+    });
     expect(read).toMatchObject({ sender: { id: c.id }, read: { watermark: expect.any(Number) } });
-    expect(emu.customer(c.id).messages().at(-1)).toMatchObject({ readAt: expect.any(Number), deliveredAt: expect.any(Number) });
+    expect(emu.customer(c.id).messages().at(-1)).toMatchObject({
+      readAt: expect.any(Number),
+      deliveredAt: expect.any(Number),
+    });
   });
 
   it('reads automatically after readAfterMs when configured', async () => {
@@ -149,13 +187,17 @@ describe('events', () => {
     const items = receiver.messaging();
     expect(items.some((m) => 'delivery' in m)).toBe(false);
     expect(items.find((m) => 'read' in m)).toMatchObject({ read: { mid: sent.body['message_id'] } });
-    expect(items.at(-1)).toMatchObject({ message: { attachments: [{ type: 'story_mention', payload: { url: expect.any(String) } }] } });
+    expect(items.at(-1)).toMatchObject({
+      message: { attachments: [{ type: 'story_mention', payload: { url: expect.any(String) } }] },
+    });
   });
 
   it('sends attachments, stickers, quick replies, quoted replies, reactions and postbacks in Meta’s shapes', async () => {
     const { emu, receiver } = await setup({ now: Date.UTC(2026, 6, 1) });
     const c = emu.customers.create({ pageId: PAGE.id, name: 'Shapes' });
-    const first = await emu.customer(c.id).send({ attachments: [{ sample: 'ocean' }, { type: 'sticker', url: 'https://x.test/like.png' }] });
+    const first = await emu
+      .customer(c.id)
+      .send({ attachments: [{ sample: 'ocean' }, { type: 'sticker', url: 'https://x.test/like.png' }] });
     await emu.customer(c.id).send({ text: 'Yes', quickReplyPayload: 'YES', replyToMid: first.mid! });
     await emu.customer(c.id).react(first.mid!, '😮');
     await emu.customer(c.id).react(first.mid!, '😮', { action: 'unreact' });
@@ -169,10 +211,18 @@ describe('events', () => {
         { type: 'image', payload: { url: 'https://x.test/like.png', sticker_id: 369239263222822 } },
       ],
     });
-    expect(quick!['message']).toMatchObject({ text: 'Yes', quick_reply: { payload: 'YES' }, reply_to: { mid: first.mid, is_self_reply: false } });
+    expect(quick!['message']).toMatchObject({
+      text: 'Yes',
+      quick_reply: { payload: 'YES' },
+      reply_to: { mid: first.mid, is_self_reply: false },
+    });
     expect(react!['reaction']).toEqual({ reaction: 'wow', emoji: '😮', action: 'react', mid: first.mid });
     expect(unreact!['reaction']).toMatchObject({ action: 'unreact', mid: first.mid });
-    expect(postback!['postback']).toEqual({ mid: expect.any(String), title: 'Get Started', payload: 'START' });
+    expect(postback!['postback']).toEqual({
+      mid: expect.any(String),
+      title: 'Get Started',
+      payload: 'START',
+    });
     expect(edit!['message_edit']).toEqual({ mid: first.mid, text: 'edited', num_edit: 1 });
     await expect(emu.customer(c.id).unsend(first.mid!)).rejects.toThrow(/Instagram only/);
   });
@@ -216,18 +266,40 @@ describe('events', () => {
     });
     expect(comments).toMatchObject({
       object: 'instagram',
-      entry: [{ id: IG.id, changes: [{ field: 'comments', value: { from: { id: ig.id, username: 'ig.user' }, id: igComment.comment.id, text: 'Love it', media: { id: expect.any(String) } } }] }],
+      entry: [
+        {
+          id: IG.id,
+          changes: [
+            {
+              field: 'comments',
+              value: {
+                from: { id: ig.id, username: 'ig.user' },
+                id: igComment.comment.id,
+                text: 'Love it',
+                media: { id: expect.any(String) },
+              },
+            },
+          ],
+        },
+      ],
     });
   });
 
   it('echoes a message sent from Meta Business Suite with the Page Inbox app id', async () => {
     const { emu, receiver } = await setup();
     const c = emu.customers.create({ pageId: PAGE.id, name: 'Echo' });
-    const result = await emu.page(PAGE.id).echo({ recipient: c.id, text: 'Replied from the Page Inbox', at: '-1h' });
+    const result = await emu
+      .page(PAGE.id)
+      .echo({ recipient: c.id, text: 'Replied from the Page Inbox', at: '-1h' });
     expect(receiver.messaging()[0]).toMatchObject({
       sender: { id: PAGE.id },
       recipient: { id: c.id },
-      message: { is_echo: true, app_id: Number(PAGE_INBOX_APP_ID), mid: result.mid, text: 'Replied from the Page Inbox' },
+      message: {
+        is_echo: true,
+        app_id: Number(PAGE_INBOX_APP_ID),
+        mid: result.mid,
+        text: 'Replied from the Page Inbox',
+      },
     });
     expect(result.timestamp).toBeLessThan(emu.clock.now() - HOUR + 1000);
     // An echo is not a customer message: the window stays closed.
@@ -235,5 +307,3 @@ describe('events', () => {
     expect((await graph(emu, 'GET', 'me')).status).toBe(200);
   });
 });
-
-export type { Receiver, Emulator };

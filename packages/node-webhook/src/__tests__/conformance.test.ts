@@ -1,11 +1,26 @@
 import type { MessengerEvent } from '@pagedesk/core';
 import { describe, expect, it } from 'vitest';
 import { parseWebhook } from '../parseWebhook.js';
-import { envelope, feedComment, IG_ID, IGSID, igComment, instagram, messenger, PAGE_ID, PSID, T } from './fixtures/payloads.js';
+import {
+  envelope,
+  feedComment,
+  IG_ID,
+  IGSID,
+  igComment,
+  instagram,
+  messenger,
+  PAGE_ID,
+  PSID,
+  T,
+} from './fixtures/payloads.js';
 
 // Every event kind Meta documents, fed as real-shaped payloads and checked field by field.
 
-function one(object: 'page' | 'instagram', item: unknown, options: Parameters<typeof envelope>[2] = {}): MessengerEvent {
+function one(
+  object: 'page' | 'instagram',
+  item: unknown,
+  options: Parameters<typeof envelope>[2] = {},
+): MessengerEvent {
   const events = parseWebhook(JSON.stringify(envelope(object, [item], options)));
   expect(events).toHaveLength(1);
   return events[0] as MessengerEvent;
@@ -31,12 +46,19 @@ describe('Messenger messages', () => {
 
   it('quick reply', () => {
     const e = one('page', messenger.quickReply);
-    expect(e).toMatchObject({ kind: 'message', text: 'hello, world!', quickReply: { payload: 'DEVELOPER_DEFINED_PAYLOAD' } });
+    expect(e).toMatchObject({
+      kind: 'message',
+      text: 'hello, world!',
+      quickReply: { payload: 'DEVELOPER_DEFINED_PAYLOAD' },
+    });
   });
 
   it('quoted reply (reply_to)', () => {
     const e = one('page', messenger.quotedReply);
-    expect(e).toMatchObject({ kind: 'message', replyTo: { mid: 'm_1fTq8oLumEyIp3Q2MR-aY7IfLZDamVrALniheU', isSelfReply: false } });
+    expect(e).toMatchObject({
+      kind: 'message',
+      replyTo: { mid: 'm_1fTq8oLumEyIp3Q2MR-aY7IfLZDamVrALniheU', isSelfReply: false },
+    });
   });
 
   it.each([
@@ -47,38 +69,57 @@ describe('Messenger messages', () => {
   ] as const)('%s attachment', (type, kind) => {
     const e = one('page', messenger.attachment(type));
     expect(e).toMatchObject({ kind: 'message', timestamp: 1518479195308, customerId: PSID });
-    expect(e.kind === 'message' && e.attachments).toEqual([{ kind, url: 'https://scontent.xx.fbcdn.net/v/t1.15752-9/file.jpg?oh=1&oe=2' }]);
+    expect(e.kind === 'message' && e.attachments).toEqual([
+      { kind, url: 'https://scontent.xx.fbcdn.net/v/t1.15752-9/file.jpg?oh=1&oe=2' },
+    ]);
     expect(e.kind === 'message' && e.text).toBeUndefined();
   });
 
   it('new sticker type', () => {
-    const e = one('page', messenger.attachment('sticker', { url: 'https://scontent/like.png', sticker_id: 369239263222822 }));
-    expect(e.kind === 'message' && e.attachments).toEqual([{ kind: 'sticker', url: 'https://scontent/like.png', stickerId: '369239263222822' }]);
+    const e = one(
+      'page',
+      messenger.attachment('sticker', { url: 'https://scontent/like.png', sticker_id: 369239263222822 }),
+    );
+    expect(e.kind === 'message' && e.attachments).toEqual([
+      { kind: 'sticker', url: 'https://scontent/like.png', stickerId: '369239263222822' },
+    ]);
   });
 
   it('sticker transition: sticker + image collapse into one sticker', () => {
     const e = one('page', messenger.stickerTransition);
     expect(e.kind === 'message' && e.attachments).toEqual([
-      { kind: 'sticker', url: 'https://scontent.xx.fbcdn.net/v/t39.1997-6/like.png', stickerId: '369239263222822' },
+      {
+        kind: 'sticker',
+        url: 'https://scontent.xx.fbcdn.net/v/t39.1997-6/like.png',
+        stickerId: '369239263222822',
+      },
     ]);
   });
 
   it('legacy sticker-as-image (message.sticker_id)', () => {
     const e = one('page', messenger.legacySticker);
     expect(e.kind === 'message' && e.attachments).toEqual([
-      { kind: 'sticker', url: 'https://scontent.xx.fbcdn.net/v/t39.1997-6/like.png', stickerId: '369239263222822' },
+      {
+        kind: 'sticker',
+        url: 'https://scontent.xx.fbcdn.net/v/t39.1997-6/like.png',
+        stickerId: '369239263222822',
+      },
     ]);
   });
 
   it('GIF (an image whose URL is a .gif)', () => {
     const e = one('page', messenger.gif);
-    expect(e.kind === 'message' && e.attachments).toEqual([{ kind: 'gif', url: 'https://media.giphy.com/media/xyz/giphy.gif?cid=1' }]);
+    expect(e.kind === 'message' && e.attachments).toEqual([
+      { kind: 'gif', url: 'https://media.giphy.com/media/xyz/giphy.gif?cid=1' },
+    ]);
   });
 
   it('fallback link share keeps text, url and title', () => {
     const e = one('page', messenger.fallback);
     expect(e).toMatchObject({ text: 'This is where I want to go: https://youtu.be/bbo_fZAjIhg' });
-    expect(e.kind === 'message' && e.attachments).toEqual([{ kind: 'fallback', url: 'https://youtu.be/bbo_fZAjIhg', title: 'TAHITI - Heaven on Earth' }]);
+    expect(e.kind === 'message' && e.attachments).toEqual([
+      { kind: 'fallback', url: 'https://youtu.be/bbo_fZAjIhg', title: 'TAHITI - Heaven on Earth' },
+    ]);
   });
 
   it('fallback with a null payload', () => {
@@ -89,7 +130,12 @@ describe('Messenger messages', () => {
   it('legacy location', () => {
     const e = one('page', messenger.location);
     expect(e.kind === 'message' && e.attachments).toEqual([
-      { kind: 'location', coordinates: { lat: 52.52, long: 13.405 }, url: 'https://l.facebook.com/l.php?u=map', title: "Pierre's Location" },
+      {
+        kind: 'location',
+        coordinates: { lat: 52.52, long: 13.405 },
+        url: 'https://l.facebook.com/l.php?u=map',
+        title: "Pierre's Location",
+      },
     ]);
   });
 
@@ -105,7 +151,11 @@ describe('Messenger messages', () => {
       },
     ]);
     const reel = one('page', messenger.reel);
-    expect(reel.kind === 'message' && reel.attachments[0]).toMatchObject({ kind: 'share', shareType: 'reel', title: 'A reel' });
+    expect(reel.kind === 'message' && reel.attachments[0]).toMatchObject({
+      kind: 'share',
+      shareType: 'reel',
+      title: 'A reel',
+    });
   });
 
   it('product template keeps its payload', () => {
@@ -113,7 +163,19 @@ describe('Messenger messages', () => {
     expect(e.kind === 'message' && e.attachments).toEqual([
       {
         kind: 'template',
-        payload: { product: { elements: [{ id: '555', retailer_id: 'sku-1', image_url: 'https://x/img.jpg', title: 'Mug', subtitle: '$10' }] } },
+        payload: {
+          product: {
+            elements: [
+              {
+                id: '555',
+                retailer_id: 'sku-1',
+                image_url: 'https://x/img.jpg',
+                title: 'Mug',
+                subtitle: '$10',
+              },
+            ],
+          },
+        },
       },
     ]);
   });
@@ -125,7 +187,13 @@ describe('Messenger messages', () => {
         kind: 'fallback',
         payload: {
           type: 'appointment_booking',
-          payload: { booking_id: 'b1', status: 'requested', start_time: 1739612400, end_time: 1739616000, timezone: 'America/Los_Angeles' },
+          payload: {
+            booking_id: 'b1',
+            status: 'requested',
+            start_time: 1739612400,
+            end_time: 1739616000,
+            timezone: 'America/Los_Angeles',
+          },
         },
       },
     ]);
@@ -285,9 +353,19 @@ describe('Messenger postbacks, reads, deliveries, referrals, opt-ins', () => {
 
   it('checkbox opt-in (user_ref, no sender) and one-time notification opt-in', () => {
     const checkbox = one('page', messenger.optinCheckbox);
-    expect(checkbox).toMatchObject({ kind: 'optin', ref: 'PASS_THROUGH_PARAM', userRef: 'UNIQUE_REF_PARAM', customerId: null });
+    expect(checkbox).toMatchObject({
+      kind: 'optin',
+      ref: 'PASS_THROUGH_PARAM',
+      userRef: 'UNIQUE_REF_PARAM',
+      customerId: null,
+    });
     const otn = one('page', messenger.optinOtn);
-    expect(otn).toMatchObject({ kind: 'optin', type: 'one_time_notif_req', payload: 'back-in-stock', token: 'OTN-TOKEN' });
+    expect(otn).toMatchObject({
+      kind: 'optin',
+      type: 'one_time_notif_req',
+      payload: 'back-in-stock',
+      token: 'OTN-TOKEN',
+    });
   });
 });
 
@@ -328,8 +406,15 @@ describe('handover, standby and policy enforcement', () => {
   });
 
   it('standby events are marked and keep their kind; standby postbacks have no payload', () => {
-    const standbyPostback = { sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: T, postback: { title: 'Get Started' } };
-    const events = parseWebhook(envelope('page', [messenger.text, standbyPostback], { container: 'standby' }));
+    const standbyPostback = {
+      sender: { id: PSID },
+      recipient: { id: PAGE_ID },
+      timestamp: T,
+      postback: { title: 'Get Started' },
+    };
+    const events = parseWebhook(
+      envelope('page', [messenger.text, standbyPostback], { container: 'standby' }),
+    );
     expect(events.map((e) => [e.kind, e.standby])).toEqual([
       ['message', true],
       ['postback', true],
@@ -351,7 +436,13 @@ describe('handover, standby and policy enforcement', () => {
 
   it('an event type Pagedesk does not model becomes unknown, named by its key', () => {
     const e = one('page', messenger.accountLinking);
-    expect(e).toMatchObject({ kind: 'unknown', field: 'account_linking', customerId: PSID, timestamp: T, raw: messenger.accountLinking });
+    expect(e).toMatchObject({
+      kind: 'unknown',
+      field: 'account_linking',
+      customerId: PSID,
+      timestamp: T,
+      raw: messenger.accountLinking,
+    });
     expect(e.id).toMatch(/^unknown:/);
   });
 });
@@ -375,7 +466,9 @@ describe('Instagram', () => {
     expect(one('instagram', instagram.storyReply)).toMatchObject({
       kind: 'message',
       text: 'love this story',
-      replyTo: { story: { id: '17890000000000001', url: 'https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=1' } },
+      replyTo: {
+        story: { id: '17890000000000001', url: 'https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=1' },
+      },
     });
     const mention = one('instagram', instagram.storyMention);
     expect(mention.kind === 'message' && mention.attachments).toEqual([
@@ -404,11 +497,20 @@ describe('Instagram', () => {
       timestamp: T,
       raw: instagram.unsend,
     });
-    expect(one('instagram', instagram.unsupported)).toMatchObject({ kind: 'message', isUnsupported: true, attachments: [] });
+    expect(one('instagram', instagram.unsupported)).toMatchObject({
+      kind: 'message',
+      isUnsupported: true,
+      attachments: [],
+    });
   });
 
   it('echo under messages with is_echo', () => {
-    expect(one('instagram', instagram.echo)).toMatchObject({ kind: 'echo', id: 'echo:aWdf_echo', customerId: IGSID, text: 'answer from the business' });
+    expect(one('instagram', instagram.echo)).toMatchObject({
+      kind: 'echo',
+      id: 'echo:aWdf_echo',
+      customerId: IGSID,
+      text: 'answer from the business',
+    });
   });
 
   it('messaging_seen marks one message', () => {
@@ -424,14 +526,30 @@ describe('Instagram', () => {
   });
 
   it('reaction, postback (icebreaker) and referral (ig.me)', () => {
-    expect(one('instagram', instagram.reaction)).toMatchObject({ kind: 'reaction', mid: 'aWdf_reacted', reaction: 'love' });
-    expect(one('instagram', instagram.postback)).toMatchObject({ kind: 'postback', payload: 'TRACK_ORDER', title: 'Track my order' });
-    expect(one('instagram', instagram.referral)).toMatchObject({ kind: 'referral', referral: { source: 'IGME', ref: 'igme-link' } });
+    expect(one('instagram', instagram.reaction)).toMatchObject({
+      kind: 'reaction',
+      mid: 'aWdf_reacted',
+      reaction: 'love',
+    });
+    expect(one('instagram', instagram.postback)).toMatchObject({
+      kind: 'postback',
+      payload: 'TRACK_ORDER',
+      title: 'Track my order',
+    });
+    expect(one('instagram', instagram.referral)).toMatchObject({
+      kind: 'referral',
+      referral: { source: 'IGME', ref: 'igme-link' },
+    });
   });
 
   it('messaging delivered as changes[] (field "messages") is parsed like messaging[]', () => {
-    const body = { object: 'instagram', entry: [{ id: IG_ID, time: T, changes: [{ field: 'messages', value: instagram.text }] }] };
-    expect(parseWebhook(body)).toMatchObject([{ kind: 'message', id: 'message:aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQx', platform: 'instagram' }]);
+    const body = {
+      object: 'instagram',
+      entry: [{ id: IG_ID, time: T, changes: [{ field: 'messages', value: instagram.text }] }],
+    };
+    expect(parseWebhook(body)).toMatchObject([
+      { kind: 'message', id: 'message:aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQx', platform: 'instagram' },
+    ]);
   });
 });
 
@@ -454,7 +572,12 @@ describe('comments', () => {
       raw: feedComment('add').entry[0]?.changes[0]?.value,
     });
     const [edited] = parseWebhook(feedComment('edited', { message: 'Better' }));
-    expect(edited).toMatchObject({ kind: 'comment', action: 'edit', text: 'Better', id: 'comment:139560936744456_139620233405726:edited:1511951015' });
+    expect(edited).toMatchObject({
+      kind: 'comment',
+      action: 'edit',
+      text: 'Better',
+      id: 'comment:139560936744456_139620233405726:edited:1511951015',
+    });
     const [removed] = parseWebhook(feedComment('remove'));
     expect(removed).toMatchObject({ kind: 'comment', action: 'remove', from: { id: '139560936744123' } });
     expect('text' in (removed as object)).toBe(false);
@@ -489,7 +612,14 @@ describe('comments', () => {
   });
 
   it('Instagram mentions field is unknown', () => {
-    const body = { object: 'instagram', entry: [{ id: IG_ID, time: T, changes: [{ field: 'mentions', value: { media_id: '1', comment_id: '2' } }] }] };
-    expect(parseWebhook(body)).toMatchObject([{ kind: 'unknown', field: 'mentions', raw: { media_id: '1', comment_id: '2' } }]);
+    const body = {
+      object: 'instagram',
+      entry: [
+        { id: IG_ID, time: T, changes: [{ field: 'mentions', value: { media_id: '1', comment_id: '2' } }] },
+      ],
+    };
+    expect(parseWebhook(body)).toMatchObject([
+      { kind: 'unknown', field: 'mentions', raw: { media_id: '1', comment_id: '2' } },
+    ]);
   });
 });

@@ -1,6 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
-import { isPagedeskErrorCode, type MessengerEvent, type PagedeskError, ValidationError } from '@pagedesk/core';
+import {
+  isPagedeskErrorCode,
+  type MessengerEvent,
+  type PagedeskError,
+  ValidationError,
+} from '@pagedesk/core';
 import express from 'express';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -79,7 +84,11 @@ const post = (url: string, payload: string, headers: Record<string, string> = {}
   fetch(`${url}/webhook`, {
     method: 'POST',
     body: payload,
-    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(payload, appSecret), ...headers },
+    headers: {
+      'content-type': 'application/json',
+      'x-hub-signature-256': signBody(payload, appSecret),
+      ...headers,
+    },
   });
 
 describe.each(Object.entries(setups))('webhook over %s', (_name, setup) => {
@@ -97,9 +106,12 @@ describe.each(Object.entries(setups))('webhook over %s', (_name, setup) => {
   });
 
   it('GET verification answers hub.challenge as plain text', async () => {
-    const res = await fetch(`${h.url}/webhook?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=${verifyToken}`);
+    const res = await fetch(
+      `${h.url}/webhook?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=${verifyToken}`,
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await res.text()).toBe('1158201444');
   });
 
@@ -136,18 +148,43 @@ describe.each(Object.entries(setups))('webhook over %s', (_name, setup) => {
   });
 
   it('a missing signature answers 401', async () => {
-    const res = await fetch(`${h.url}/webhook`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    const res = await fetch(`${h.url}/webhook`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(401);
     expect(h.calls).toEqual([]);
   });
 
-  it('a signed but malformed body answers 400 with the reason', async () => {
-    const bad = JSON.stringify({ object: 'page', entry: [{ id: 1, messaging: [{ message: { text: 'no mid' } }] }] });
+  it('a signed but malformed envelope answers 400 with the reason', async () => {
+    const bad = JSON.stringify({ object: 'page', entry: [{ time: 1, messaging: [] }] });
     const res = await post(h.url, bad);
     expect(res.status).toBe(400);
     const json = (await res.json()) as { error: { message: string } };
-    expect(json.error.message).toContain('entry[0].messaging[0].message.mid');
+    expect(json.error.message).toContain('entry[0].id');
     expect(h.errors[0]?.context.phase).toBe('payload');
+    expect(h.calls).toEqual([]);
+  });
+
+  it('an object other than page/instagram answers 400', async () => {
+    const res = await post(h.url, JSON.stringify({ object: 'whatsapp_business_account', entry: [] }));
+    expect(res.status).toBe(400);
+  });
+
+  it('one event with a wrong field is kept as unknown and reported; the batch is accepted', async () => {
+    const bad = { ...messenger.reaction, reaction: { mid: 'mid.x', action: 'poke' } };
+    const fresh = { ...messenger.text, message: { mid: 'mid.fresh-for-invalid-test', text: 'hi' } };
+    const payload = JSON.stringify(envelope('page', [fresh, bad]));
+    const res = await post(h.url, payload);
+    expect(res.status).toBe(200);
+    expect(h.calls[0]?.map((e) => [e.kind, e.kind === 'unknown' ? e.field : ''])).toEqual([
+      ['unknown', 'reaction'],
+      ['message', ''],
+    ]);
+    expect(h.errors.map((e) => [e.context.phase, e.error.message])).toEqual([
+      ['payload', expect.stringContaining('entry[0].messaging[1].reaction.action')],
+    ]);
   });
 
   it('a signed body that is not JSON answers 400', async () => {
@@ -189,7 +226,8 @@ describe('express with express.json() mounted before the webhook', () => {
     app.use(express.json());
     app.all(
       '/webhook',
-      createWebhook({ appSecret, verifyToken, onEvents: () => {}, onError: (error) => errors.push(error) }).node,
+      createWebhook({ appSecret, verifyToken, onEvents: () => {}, onError: (error) => errors.push(error) })
+        .node,
     );
     server = await listen(createServer(app));
   });
@@ -220,7 +258,11 @@ describe('dedupe', () => {
     const send = (items: unknown[]) => {
       const payload = JSON.stringify(envelope('page', items));
       return webhook.fetch(
-        new Request('http://localhost/webhook', { method: 'POST', body: payload, headers: { 'x-hub-signature-256': signBody(payload, appSecret) } }),
+        new Request('http://localhost/webhook', {
+          method: 'POST',
+          body: payload,
+          headers: { 'x-hub-signature-256': signBody(payload, appSecret) },
+        }),
       );
     };
     return { calls, send };
@@ -231,7 +273,10 @@ describe('dedupe', () => {
     expect((await send([messenger.text])).status).toBe(200);
     expect((await send([messenger.text])).status).toBe(200);
     expect((await send([messenger.text, messenger.read])).status).toBe(200);
-    expect(calls).toEqual([['message:mid.1457764197618:41d102a3e1ae206a38'], [expect.stringMatching(/^read:/)]]);
+    expect(calls).toEqual([
+      ['message:mid.1457764197618:41d102a3e1ae206a38'],
+      [expect.stringMatching(/^read:/)],
+    ]);
   });
 
   it('drops duplicates inside one batch (the same event in messaging and standby)', async () => {
@@ -277,7 +322,13 @@ describe('dedupe', () => {
     });
     const payload = JSON.stringify(envelope('page', [messenger.text]));
     const make = () =>
-      webhook.fetch(new Request('http://localhost/', { method: 'POST', body: payload, headers: { 'x-hub-signature-256': signBody(payload, appSecret) } }));
+      webhook.fetch(
+        new Request('http://localhost/', {
+          method: 'POST',
+          body: payload,
+          headers: { 'x-hub-signature-256': signBody(payload, appSecret) },
+        }),
+      );
     const first = make();
     const second = make();
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -320,7 +371,8 @@ describe('createWebhook options', () => {
       },
     });
     const payload = JSON.stringify(envelope('page', [messenger.text]));
-    const send = (headers: Record<string, string>) => webhook.fetch(new Request('http://x/', { method: 'POST', body: payload, headers }));
+    const send = (headers: Record<string, string>) =>
+      webhook.fetch(new Request('http://x/', { method: 'POST', body: payload, headers }));
     expect((await send({ 'x-hub-signature-256': signBody(payload, 'old') })).status).toBe(200);
     expect((await send({ 'x-hub-signature': signBody(payload, 'new', 'sha1') })).status).toBe(200);
     expect((await send({ 'x-hub-signature': signBody(payload, 'other', 'sha1') })).status).toBe(401);

@@ -27,7 +27,10 @@ describe('parseWebhook input forms', () => {
   });
 
   it('decodes the \\u-escaped unicode Meta signs', () => {
-    const json = JSON.stringify(envelope('page', [messenger.text])).replace('hello, world!', '\\u00e4\\u00f6\\u00e5');
+    const json = JSON.stringify(envelope('page', [messenger.text])).replace(
+      'hello, world!',
+      '\\u00e4\\u00f6\\u00e5',
+    );
     const [e] = parseWebhook(Buffer.from(json));
     expect(e).toMatchObject({ kind: 'message', text: 'äöå' });
   });
@@ -49,18 +52,34 @@ describe('malformed bodies name the first wrong field', () => {
   });
 
   it('missing entry', () => {
-    expect(payloadError({ object: 'page' }).issues[0]).toMatchObject({ path: 'entry', message: expect.stringContaining('array') });
+    expect(payloadError({ object: 'page' }).issues[0]).toMatchObject({
+      path: 'entry',
+      message: expect.stringContaining('array'),
+    });
   });
 
   it('an entry without id', () => {
-    expect(payloadError({ object: 'page', entry: [{ time: T, messaging: [] }] }).issues[0]?.path).toBe('entry[0].id');
+    expect(payloadError({ object: 'page', entry: [{ time: T, messaging: [] }] }).issues[0]?.path).toBe(
+      'entry[0].id',
+    );
   });
 
   it('a message without a string mid, deep in a batch', () => {
-    const bad = { sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: T, message: { mid: 42, text: 'x' } };
-    const body = { object: 'page', entry: [envelope('page', [messenger.text]).entry[0], envelope('page', [messenger.read, bad]).entry[0]] };
+    const bad = {
+      sender: { id: PSID },
+      recipient: { id: PAGE_ID },
+      timestamp: T,
+      message: { mid: 42, text: 'x' },
+    };
+    const body = {
+      object: 'page',
+      entry: [envelope('page', [messenger.text]).entry[0], envelope('page', [messenger.read, bad]).entry[0]],
+    };
     const e = payloadError(body);
-    expect(e.issues[0]).toEqual({ path: 'entry[1].messaging[1].message.mid', message: 'expected string, got number' });
+    expect(e.issues[0]).toEqual({
+      path: 'entry[1].messaging[1].message.mid',
+      message: 'expected string, got number',
+    });
   });
 
   it('a wrong reaction action lists the allowed values', () => {
@@ -77,7 +96,9 @@ describe('malformed bodies name the first wrong field', () => {
 
   it('a non-integer num_edit', () => {
     const bad = { ...messenger.edit, message_edit: { mid: 'm', text: 't', num_edit: 'many' } };
-    expect(payloadError(envelope('page', [bad])).issues[0]?.path).toBe('entry[0].messaging[0].message_edit.num_edit');
+    expect(payloadError(envelope('page', [bad])).issues[0]?.path).toBe(
+      'entry[0].messaging[0].message_edit.num_edit',
+    );
   });
 });
 
@@ -117,17 +138,29 @@ describe('batches', () => {
     const events = parseWebhook(envelope('page', items));
     expect(events).toHaveLength(1000);
     expect(new Set(events.map((e) => e.id)).size).toBe(1000);
-    for (let i = 1; i < events.length; i++) expect((events[i] as { timestamp: number }).timestamp).toBeGreaterThanOrEqual((events[i - 1] as { timestamp: number }).timestamp);
+    for (let i = 1; i < events.length; i++)
+      expect((events[i] as { timestamp: number }).timestamp).toBeGreaterThanOrEqual(
+        (events[i - 1] as { timestamp: number }).timestamp,
+      );
   });
 
   it('unknown keys become unknown events, not errors, and keep everything in raw', () => {
-    const future = { sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: T, brand_new_event: { x: 1 } };
+    const future = {
+      sender: { id: PSID },
+      recipient: { id: PAGE_ID },
+      timestamp: T,
+      brand_new_event: { x: 1 },
+    };
     const [e] = parseWebhook(envelope('page', [future]));
     expect(e).toMatchObject({ kind: 'unknown', field: 'brand_new_event', customerId: PSID, raw: future });
   });
 
   it('unknown fields inside known events are ignored by the schema and kept in raw', () => {
-    const item = { ...messenger.text, message: { mid: 'mid.x', text: 'hello, world!', brand_new_field: [1, 2] }, extra: true };
+    const item = {
+      ...messenger.text,
+      message: { mid: 'mid.x', text: 'hello, world!', brand_new_field: [1, 2] },
+      extra: true,
+    };
     const [e] = parseWebhook(envelope('page', [item]));
     expect(e).toMatchObject({ kind: 'message', text: 'hello, world!' });
     expect(e?.raw).toBe(item);
@@ -177,5 +210,36 @@ describe('event ids', () => {
     const item = { recipient: { id: PAGE_ID }, policy_enforcement: { action: 'warning', reason: 'r' } };
     const [e] = parseWebhook(envelope('page', [item], { time: 1700000000 }));
     expect(e?.timestamp).toBe(1700000000000);
+  });
+});
+
+describe('onInvalidEvent', () => {
+  it('keeps an event with a wrong field as unknown, reports it, and keeps the rest of the batch', () => {
+    const bad = { ...messenger.reaction, reaction: { mid: 'm', action: 'poke' } };
+    const badChange = { field: 'feed', value: { item: 'comment', verb: 'add', post_id: 1 } };
+    const errors: string[] = [];
+    const body = {
+      object: 'page',
+      entry: [{ ...envelope('page', [messenger.text, bad]).entry[0], changes: [badChange] }],
+    };
+    const events = parseWebhook(body, {
+      onInvalidEvent: (error) => errors.push(error.issues[0]?.path ?? ''),
+    });
+    expect(events.map((e) => [e.kind, e.kind === 'unknown' ? e.field : e.id])).toEqual([
+      ['unknown', 'reaction'],
+      ['message', 'message:mid.1457764197618:41d102a3e1ae206a38'],
+      ['unknown', 'feed'], // same millisecond as the message: Meta's order is kept
+    ]);
+    expect(events[0]?.raw).toBe(bad);
+    expect(events[2]?.raw).toBe(badChange.value);
+    expect(errors).toEqual(['entry[0].messaging[1].reaction.action', 'entry[0].changes[0].value.comment_id']);
+    // Without the option the same body throws.
+    expect(() => parseWebhook(body)).toThrow(WebhookPayloadError);
+  });
+
+  it('the envelope stays strict', () => {
+    expect(() => parseWebhook({ object: 'page', entry: [{}] }, { onInvalidEvent: () => {} })).toThrow(
+      WebhookPayloadError,
+    );
   });
 });

@@ -6,10 +6,15 @@ import { assertSignature, signBody, verifySignature } from '../signature.js';
 
 const secret = 'app-secret-0123456789abcdef';
 const body = Buffer.from('{"object":"page","entry":[{"id":"1","time":1,"messaging":[]}]}');
-const sha256 = (b: Buffer | string, key = secret) => `sha256=${createHmac('sha256', key).update(b).digest('hex')}`;
+const sha256 = (b: Buffer | string, key = secret) =>
+  `sha256=${createHmac('sha256', key).update(b).digest('hex')}`;
 const sha1 = (b: Buffer | string, key = secret) => `sha1=${createHmac('sha1', key).update(b).digest('hex')}`;
 
-function rejection(header: string | undefined | null, options: Parameters<typeof assertSignature>[3] = {}, secrets: string | string[] = secret) {
+function rejection(
+  header: string | undefined | null,
+  options: Parameters<typeof assertSignature>[3] = {},
+  secrets: string | string[] = secret,
+) {
   try {
     assertSignature(body, header, secrets, options);
   } catch (error) {
@@ -49,7 +54,9 @@ describe('verifySignature', () => {
     expect(verifySignature(body, sha256(body, 'old-secret'), ['new-secret', 'old-secret'])).toBe(true);
     expect(verifySignature(body, sha256(body, 'new-secret'), ['new-secret', 'old-secret'])).toBe(true);
     expect(verifySignature(body, sha256(body, 'other'), ['new-secret', 'old-secret'])).toBe(false);
-    expect(rejection(sha256(body, 'other'), {}, ['a', 'b']).message).toContain('none of the 2 configured app secret(s)');
+    expect(rejection(sha256(body, 'other'), {}, ['a', 'b']).message).toContain(
+      'none of the 2 configured app secret(s)',
+    );
   });
 
   it('refuses sha1 unless the host opts in', () => {

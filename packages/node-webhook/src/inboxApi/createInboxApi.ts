@@ -300,7 +300,14 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
     replayBuffer: parsed.replayBuffer ?? 1000,
     heartbeatMs: parsed.heartbeatMs ?? 15000,
   });
-  const stopFanout = fanout.subscribe((event) => broadcaster.broadcast(event));
+  const stopFanout = fanout.subscribe((event) => {
+    // The fanout may call this from inside the inbox's own emit: a failure here must not reach it.
+    try {
+      broadcaster.broadcast(event);
+    } catch (error) {
+      report(error, { during: 'live' });
+    }
+  });
   const publish = (event: LiveEventDraft) => {
     try {
       const result = fanout.publish(event);
@@ -322,6 +329,22 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
     inbox.on('message:created', ({ message }) => publish({ type: 'message:created', message })),
     inbox.on('message:updated', ({ message }) => publish({ type: 'message:updated', message })),
     inbox.on('channel:updated', ({ channel }) => publish({ type: 'channel:updated', channel })),
+    // A profile looked up after the first message (name, avatar) must replace "Unknown customer" in open
+    // inboxes: republish the customer's current conversations with the new customer attached.
+    inbox.on('customer:updated', ({ customer }) => {
+      const sources = ['message', 'comment'] as const;
+      Promise.all(
+        sources.map((source) =>
+          store.conversations.findLatest({ channelId: customer.channelId, customerId: customer.id, source }),
+        ),
+      ).then(
+        (found) => {
+          for (const conversation of found)
+            if (conversation) publish({ type: 'conversation:updated', conversation: { ...conversation, customer } });
+        },
+        (error: unknown) => report(error, { during: 'live' }),
+      );
+    }),
   ];
 
   const requireChannels = (what: string): Channels => {
@@ -492,9 +515,7 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
         const uploadId = id(context);
         const file = await uploads.get(uploadId);
         if (!file) throw new NotFoundError('Upload', uploadId);
-        const body =
-          file.body instanceof Uint8Array ? new Blob([file.body as Uint8Array<ArrayBuffer>]) : file.body;
-        return new Response(body, {
+        return new Response(file.body as Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array>, {
           headers: {
             'content-type': file.type,
             'content-length': String(file.size),

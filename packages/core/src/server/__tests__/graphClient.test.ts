@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GraphError, RateLimitError, TokenError, ValidationError, WindowClosedError } from '../../errors.js';
-import { createGraphClient, type GraphClientOptions, type GraphRequestInfo } from '../graphClient.js';
+import { createGraphClient, type GraphClientOptions } from '../graphClient.js';
+import type { GraphRequestInfo } from '../graphRequest.js';
 import { type GraphStandin, metaError, proofOf, startGraphStandin } from './graphStandin.js';
 
 const APP_SECRET = 'app-secret-0123456789';
@@ -84,9 +85,9 @@ describe('createGraphClient: every call', () => {
 
   it('redacts the client secret of the token exchange from logs', async () => {
     standin.handle(() => ({ json: { access_token: 'long-lived-token-xyz', expires_in: 5183944 } }));
-    const { graph, logs } = client();
+    const { graph, logs } = client({ now: () => 1_000_000 });
     const result = await graph.exchangeUserToken('short-user-token-123');
-    expect(result.accessToken).toBe('long-lived-token-xyz');
+    expect(result).toEqual({ accessToken: 'long-lived-token-xyz', expiresAt: 1_000_000 + 5_183_944_000 });
     expect(standin.requests[0]!.query).toMatchObject({
       grant_type: 'fb_exchange_token',
       client_id: '111',
@@ -94,6 +95,37 @@ describe('createGraphClient: every call', () => {
     });
     expect(JSON.stringify(logs)).not.toContain(APP_SECRET);
     expect(JSON.stringify(logs)).not.toContain('short-user-token-123');
+  });
+
+  it('keeps the exchanged and inspected tokens out of the error Meta words around them', async () => {
+    // Meta quotes a malformed token in its message; these tokens travel as query parameters, not as
+    // the call's access_token, so they must be redacted by value too.
+    standin.handle((r) => ({
+      status: 400,
+      json: metaError(
+        190,
+        undefined,
+        `Malformed access token ${r.query['fb_exchange_token'] ?? r.query['input_token']}`,
+      ),
+    }));
+    const { graph, logs } = client();
+    const exchange = await graph.exchangeUserToken('user-token-quoted-back-42').catch((e: unknown) => e);
+    expect(exchange).toBeInstanceOf(TokenError);
+    expect((exchange as Error).message).toContain('Malformed access token');
+    expect((exchange as Error).message).not.toContain('user-token-quoted-back-42');
+    const inspect = await graph.debugToken('input-token-quoted-back-42').catch((e: unknown) => e);
+    expect((inspect as Error).message).not.toContain('input-token-quoted-back-42');
+    expect(JSON.stringify(logs)).not.toMatch(/quoted-back/);
+  });
+
+  it('survives a log hook that throws', async () => {
+    standin.handle(() => ({ json: { data: [] } }));
+    const { page } = client({
+      onRequest: () => {
+        throw new Error('logger down');
+      },
+    });
+    await expect(page.subscribedApps()).resolves.toEqual([]);
   });
 
   it('rejects an unexpected success body with invalid_response naming the field', async () => {
@@ -314,7 +346,7 @@ describe('Send API bodies', () => {
 
   it.each([
     [{ text: '' }, 'text'],
-    [{ text: 'a'.repeat(2000) }, 'text'],
+    [{ text: 'a'.repeat(2001) }, 'text'],
     [{ text: 'a', attachment: { type: 'image' as const, url: 'https://x.example/a.png' } }, 'text'],
     [{ attachments: [{ type: 'video' as const, url: 'https://x.example/a.mp4' }] }, 'attachments'],
     [{ attachment: { type: 'image' as const } }, 'attachment'],

@@ -137,6 +137,19 @@ describe('GET /events', () => {
     });
   });
 
+  it('republishes the conversation when the customer profile arrives later', async () => {
+    await start();
+    const response = await open();
+    const reading = readFrames(response.body!, eventCount(1));
+    await vi.waitFor(() => expect(api.liveConnections).toBe(1));
+    const before = await inbox.store.customers.get('page-1:psid-1');
+    await inbox.updateCustomer({ ...before!, name: 'Ana Lima', avatarUrl: 'https://example.test/ana.png' });
+    expect(eventsOf(await reading)[0]).toMatchObject({
+      event: 'conversation:updated',
+      data: { conversation: { id: 'conv-1', customer: { name: 'Ana Lima' } } },
+    });
+  });
+
   it('resumes after Last-Event-ID with exactly the missed events, then live ones', async () => {
     await start();
     const first = await open();
@@ -256,6 +269,20 @@ describe('GET /events through .fetch', () => {
     expect(local.liveConnections).toBe(1);
     controller.abort();
     expect(local.liveConnections).toBe(0);
+    local.close();
+  });
+
+  it('cuts off a client that stops reading, so it cannot hold memory without end', async () => {
+    const inbox = await seededInbox(1);
+    const local = createInboxApi({ inbox, heartbeatMs: 0 });
+    const fast = await local.fetch(new Request('http://h.test/events'));
+    const fastReading = readFrames(fast.body!, eventCount(1100), 10_000);
+    await local.fetch(new Request('http://h.test/events'));
+    expect(local.liveConnections).toBe(2);
+    for (let i = 0; i < 1100; i++) await inbox.assign('conv-1', `agent-${i}`);
+    // The one that never read is gone; the one that reads got everything.
+    expect(local.liveConnections).toBe(1);
+    expect(eventsOf(await fastReading)).toHaveLength(1100);
     local.close();
   });
 

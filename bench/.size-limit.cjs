@@ -1,0 +1,28 @@
+// Bundle budgets, enforced in CI with `pnpm --filter @pagedesk/bench size`. Same bundling as the bench's
+// bundles.ts: esbuild, browser platform, the `@pagedesk/source` condition (source entries, no build
+// needed), gzip. Peers of @pagedesk/react are external, as a host app already ships them.
+const withSource = (config) => {
+  config.conditions = ['@pagedesk/source', 'browser', 'import', 'module'];
+  config.platform = 'browser';
+  config.loader = { ...config.loader, '.css': 'empty' };
+  config.define = { ...config.define, 'process.env.NODE_ENV': '"production"' };
+  return config;
+};
+
+module.exports = [
+  {
+    name: '@pagedesk/core (browser entry, with its dependencies)',
+    path: '../packages/core/src/index.ts',
+    limit: '20 KB',
+    gzip: true,
+    modifyEsbuildConfig: withSource,
+  },
+  {
+    name: '@pagedesk/react (without its peer dependencies)',
+    path: '../packages/react/src/index.ts',
+    limit: '40 KB',
+    gzip: true,
+    ignore: ['react', 'react/*', 'react-dom', 'react-dom/*', '@tanstack/react-query'],
+    modifyEsbuildConfig: withSource,
+  },
+];

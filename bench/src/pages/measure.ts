@@ -1,0 +1,107 @@
+// Runs inside the page (bundled with each page): timing with performance.now() and requestAnimationFrame.
+
+/** What a page reports back to the bench through `window.__benchResult`. */
+export interface PageResult {
+  firstRenderMs: number;
+  domNodes: number;
+  newMessageMs: number | null;
+  frames: { count: number; maxMs: number; p95Ms: number; over50: number };
+  error?: string;
+}
+
+export const frame = (): Promise<number> => new Promise((resolve) => requestAnimationFrame(resolve));
+
+/** Resolves on the first frame where `ready()` holds, bounded by `timeoutMs`. */
+export async function until(ready: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const t0 = performance.now();
+  while (!ready()) {
+    if (performance.now() - t0 > timeoutMs) throw new Error('timed out waiting for the page');
+    await frame();
+  }
+}
+
+/** Time from `start()` until `ready()` holds and the next frame has painted. */
+export async function timeUntil(start: () => void, ready: () => boolean): Promise<number> {
+  const t0 = performance.now();
+  start();
+  await until(ready);
+  // The frame after the DOM holds the content is the one that shows it.
+  await frame();
+  return performance.now() - t0;
+}
+
+/**
+ * The element that scrolls the list: the tallest scrollable box on the page. perfect-scrollbar (used by
+ * chatscope) scrolls an `overflow: hidden` box with class `ps`, so those count too.
+ */
+export function scroller(): HTMLElement {
+  let best: HTMLElement | null = null;
+  for (const el of Array.from(document.querySelectorAll<HTMLElement>('*'))) {
+    const style = getComputedStyle(el);
+    const scrollable = /(auto|scroll)/.test(style.overflowY) || el.classList.contains('ps');
+    if (!scrollable || el.scrollHeight <= el.clientHeight + 10) continue;
+    if (!best || el.scrollHeight > best.scrollHeight) best = el;
+  }
+  if (!best) throw new Error('no scrollable list found');
+  return best;
+}
+
+/**
+ * Scrolls `el` by `step` px per frame for `frames` frames (reversing at the ends), or until `budgetMs` has
+ * passed (a list that takes a second per frame would otherwise hold the bench for minutes); frame durations.
+ */
+export async function scrollFrames(
+  el: HTMLElement,
+  frames: number,
+  step: number,
+  budgetMs = 8000,
+): Promise<PageResult['frames']> {
+  const durations: number[] = [];
+  const t0 = performance.now();
+  let last = await frame();
+  let direction = Math.sign(step);
+  for (let i = 0; i < frames && performance.now() - t0 < budgetMs; i++) {
+    const max = el.scrollHeight - el.clientHeight;
+    if ((direction > 0 && el.scrollTop >= max - 1) || (direction < 0 && el.scrollTop <= 1))
+      direction = -direction;
+    el.scrollTop += direction * Math.abs(step);
+    const now = await frame();
+    durations.push(now - last);
+    last = now;
+  }
+  const sorted = [...durations].sort((a, b) => a - b);
+  return {
+    count: durations.length,
+    maxMs: sorted[sorted.length - 1] ?? 0,
+    p95Ms: sorted[Math.max(0, Math.ceil(sorted.length * 0.95) - 1)] ?? 0,
+    over50: durations.filter((d) => d > 50).length,
+  };
+}
+
+export function domNodes(): number {
+  return document.getElementsByTagName('*').length;
+}
+
+export function params(): {
+  scenario: 'list' | 'messages';
+  conversations: number;
+  messages: number;
+  frames: number;
+} {
+  const q = new URLSearchParams(location.search);
+  return {
+    scenario: q.get('scenario') === 'messages' ? 'messages' : 'list',
+    conversations: Number(q.get('conversations') ?? 10_000),
+    messages: Number(q.get('messages') ?? 5_000),
+    frames: Number(q.get('frames') ?? 120),
+  };
+}
+
+export function report(result: PageResult | { error: string }): void {
+  (window as unknown as { __benchResult: unknown }).__benchResult = result;
+}
+
+/** Text present somewhere in the document. */
+export function hasText(text: string): boolean {
+  return document.body.textContent?.includes(text) ?? false;
+}

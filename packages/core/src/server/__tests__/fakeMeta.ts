@@ -1,0 +1,146 @@
+import { createInbox } from '../../inbox.js';
+import { memoryStore } from '../../memoryStore.js';
+import type { Channel } from '../../model.js';
+import { testEntities } from '../../testing/entities.js';
+import { createChannels } from '../channels.js';
+import type { ChannelsOptions } from '../channels.types.js';
+import { createGraphClient } from '../graphClient.js';
+import { type GraphStandin, metaError, type RecordedRequest, type StandinAnswer } from './graphStandin.js';
+
+// A stateful Meta for the send-path and lifecycle tests, on top of the 127.0.0.1 stand-in: answers
+// each Graph call the way platform.md §3–§7 describes, and lets a test script failures per route.
+
+export const APP_ID = '111';
+export const APP_SECRET = 'app-secret-for-tests-0123';
+export const PAGE_TOKEN = 'EAAB-page-token-0123456789';
+export const T0 = Date.UTC(2026, 0, 10, 12);
+
+export interface MetaState {
+  /** Scripted answers for the next Send API messages (not sender actions); default success. */
+  sendAnswers: StandinAnswer[];
+  sent: RecordedRequest[];
+  actions: RecordedRequest[];
+  subscribed: boolean;
+  profile: (id: string) => StandinAnswer;
+  tokenInfo: Record<string, unknown>;
+  accounts: unknown[];
+  personaAnswers: StandinAnswer[];
+  history: { conversations: unknown[]; messages: Record<string, unknown[]> };
+  midCounter: number;
+}
+
+export function fakeMeta(standin: GraphStandin): MetaState {
+  const state: MetaState = {
+    sendAnswers: [],
+    sent: [],
+    actions: [],
+    subscribed: true,
+    profile: (id) => ({
+      json: { id, first_name: 'Ana', last_name: 'Lima', profile_pic: 'https://cdn.example/ana.jpg' },
+    }),
+    tokenInfo: {
+      app_id: APP_ID,
+      type: 'PAGE',
+      is_valid: true,
+      expires_at: 0,
+      data_access_expires_at: 0,
+      profile_id: 'PAGE_1',
+      scopes: ['pages_messaging', 'pages_manage_metadata', 'pages_show_list'],
+    },
+    accounts: [],
+    personaAnswers: [],
+    history: { conversations: [], messages: {} },
+    midCounter: 0,
+  };
+  standin.handle((r) => {
+    if (/^[^/]+\/messages$/.test(r.path) && r.method === 'POST') {
+      const body = r.body as { sender_action?: string };
+      if (body.sender_action) {
+        state.actions.push(r);
+        return { json: { recipient_id: 'PSID_1' } };
+      }
+      state.sent.push(r);
+      return (
+        state.sendAnswers.shift() ?? {
+          json: { recipient_id: 'PSID_1', message_id: `m_out_${++state.midCounter}` },
+        }
+      );
+    }
+    if (r.path.endsWith('/subscribed_apps')) {
+      if (r.method === 'POST') state.subscribed = true;
+      if (r.method === 'DELETE') state.subscribed = false;
+      if (r.method !== 'GET') return { json: { success: true } };
+      return {
+        json: {
+          data: state.subscribed
+            ? [{ id: APP_ID, name: 'Pagedesk', subscribed_fields: ['messages', 'message_echoes'] }]
+            : [],
+        },
+      };
+    }
+    if (r.path.endsWith('/personas')) return state.personaAnswers.shift() ?? { json: { id: 'persona_1' } };
+    if (r.path.endsWith('/comments') || r.path.endsWith('/replies'))
+      return { json: { id: `reply_${r.path}` } };
+    if (r.path === 'debug_token') return { json: { data: state.tokenInfo } };
+    if (r.path === 'me/accounts') return { json: { data: state.accounts } };
+    if (r.path === 'oauth/access_token')
+      return { json: { access_token: `long-${r.query['fb_exchange_token']}`, expires_in: 5_184_000 } };
+    if (r.path.endsWith('/conversations')) return { json: { data: state.history.conversations } };
+    const thread = /^(.+)\/messages$/.exec(r.path);
+    if (thread && r.method === 'GET') return { json: { data: state.history.messages[thread[1]!] ?? [] } };
+    if (r.method === 'GET' && !r.path.includes('/')) return state.profile(r.path);
+    return { status: 400, json: metaError(100, undefined, `Unsupported ${r.method} ${r.path}`) };
+  });
+  return state;
+}
+
+export interface Harness {
+  clock: { now: number };
+  store: ReturnType<typeof memoryStore>;
+  inbox: ReturnType<typeof createInbox>;
+  channels: ReturnType<typeof createChannels>;
+  timers: Array<{ callback: () => void; ms: number; cancelled: boolean }>;
+  make(overrides?: Partial<ChannelsOptions>): ReturnType<typeof createChannels>;
+}
+
+/** A store + inbox + channels over the stand-in, with a connected `PAGE_1` (Messenger). */
+export async function harness(
+  standin: GraphStandin,
+  options: { channel?: Partial<Channel>; channels?: Partial<ChannelsOptions> } = {},
+): Promise<Harness> {
+  const clock = { now: T0 };
+  const store = memoryStore();
+  const inbox = createInbox({ store, now: () => clock.now });
+  await store.channels.put(
+    testEntities.channel({ appId: APP_ID, connectedAt: T0 - 1000, updatedAt: T0 - 1000, ...options.channel }),
+  );
+  await store.credentials.put('PAGE_1', { accessToken: PAGE_TOKEN });
+  const timers: Harness['timers'] = [];
+  const make = (overrides: Partial<ChannelsOptions> = {}) =>
+    createChannels({
+      store,
+      inbox,
+      graph: (appId) =>
+        createGraphClient({
+          appId,
+          appSecret: APP_SECRET,
+          baseUrl: standin.url,
+          sleep: async () => {},
+          timeoutMs: 500,
+        }),
+      now: () => clock.now,
+      historyImport: false,
+      defaultAppId: APP_ID,
+      setTimer: (callback, ms) => {
+        const timer = { callback, ms, cancelled: false };
+        timers.push(timer);
+        return () => {
+          timer.cancelled = true;
+        };
+      },
+      ...options.channels,
+      ...overrides,
+    });
+  const channels = make();
+  return { clock, store, inbox, channels, timers, make };
+}

@@ -1,0 +1,213 @@
+import * as z from 'zod/mini';
+import { ChannelUnavailableError, NotFoundError, PermissionError } from '../errors.js';
+import { parseOrThrow } from '../ids.js';
+import { type Channel, type ChannelSettings, channelSettingsSchema } from '../model.js';
+import type { ChannelAction } from '../transport.js';
+import { type ChannelContext, type StatusPatch, TOKEN_REASON_TEXT } from './channelContext.js';
+import type { ChannelCheck } from './channels.types.js';
+import { tokenReason } from './graphErrors.js';
+import { candidateGraph, candidatesOf, missingTask, storeToken, userPages } from './pageAccounts.js';
+import { missingScopes, webhookFieldsFor } from './pageRequirements.js';
+
+// A connected channel's life: `check` reads the token (debug_token) and the webhook subscription and
+// moves the status (`active`, `expiring`, `expired`, `revoked`, `missing_permissions`, `unsubscribed`);
+// the admin's actions pause, re-activate, disconnect, re-subscribe and reauthorize. Every change goes
+// through `setStatus`, so the inbox pushes it live and `channel:status` is emitted.
+
+const DAY = 24 * 60 * 60 * 1000;
+
+const settingsPatchSchema = z.partial(channelSettingsSchema);
+
+/** `check`, the admin's channel actions and the settings of `createChannels`. */
+export function createChannelLifecycle(ctx: ChannelContext) {
+  const { store, inbox, now } = ctx;
+
+  /** The channel after a fresh check, when its app can inspect tokens; as stored otherwise. */
+  async function checked(channel: Channel): Promise<Channel> {
+    if (ctx.graphFor(channel).appId) return (await check(channel.id)).channel;
+    return ctx.getChannel(channel.id);
+  }
+
+  async function check(channelId: string, checkOptions: { warnBefore?: number } = {}): Promise<ChannelCheck> {
+    const channel = await ctx.getChannel(channelId);
+    const previous = channel.status;
+    const settle = async (patch: StatusPatch): Promise<ChannelCheck> => ({
+      channel: await ctx.setStatus(channel.id, patch),
+      previous,
+      resubscribed: false,
+    });
+    // An admin's pause, a disconnection and Meta's block are not the token's business.
+    if (channel.status === 'deactivated' || channel.status === 'disconnected' || channel.status === 'blocked')
+      return { channel, previous, resubscribed: false };
+    const credentials = await store.credentials.get(channel.id);
+    if (!credentials) {
+      return settle({ status: 'revoked', statusReason: 'No access token is stored: reconnect the page' });
+    }
+    const graph = ctx.graphFor(channel);
+    const info = await graph.debugToken(credentials.accessToken);
+    const at = now();
+    const expiresAt = info.expiresAt;
+    const dataAccessExpiresAt = info.dataAccessExpiresAt;
+    const base = { tokenExpiresAt: expiresAt, dataAccessExpiresAt };
+    if (!info.isValid) {
+      const subcode = info.error?.subcode;
+      const expired = subcode === 463 || (expiresAt !== null && expiresAt <= at);
+      // The same subcode table as a 190 seen while sending (graphErrors.ts), so both paths agree.
+      return settle({
+        ...base,
+        status: expired ? 'expired' : 'revoked',
+        statusReason: TOKEN_REASON_TEXT[expired ? 'expired' : tokenReason(subcode)],
+      });
+    }
+    const ends = [expiresAt, dataAccessExpiresAt].filter((t): t is number => t !== null);
+    const endsAt = ends.length > 0 ? Math.min(...ends) : null;
+    if (endsAt !== null && endsAt <= at) {
+      return settle({
+        ...base,
+        status: 'expired',
+        statusReason:
+          endsAt === dataAccessExpiresAt
+            ? 'Data access expired: the admin has to log in again'
+            : TOKEN_REASON_TEXT.expired,
+      });
+    }
+    const missing = missingScopes(
+      channel,
+      info.scopes,
+      info.granularScopes,
+      credentials.pageId ?? channel.id,
+    );
+    if (missing.length > 0) {
+      return settle({
+        ...base,
+        status: 'missing_permissions',
+        missingPermissions: missing,
+        statusReason: `Permission removed: ${missing.join(', ')}`,
+      });
+    }
+    const page = await ctx.pageGraph(channel);
+    let resubscribed = false;
+    const apps = await ctx.guarded(channel, () => page.subscribedApps());
+    const ours = apps.find((a) => a.id === channel.appId);
+    const subscribed =
+      ours !== undefined &&
+      (ours.subscribedFields.length === 0 || ours.subscribedFields.includes('messages'));
+    if (!subscribed) {
+      await ctx.setStatus(channel.id, {
+        ...base,
+        missingPermissions: [],
+        status: 'unsubscribed',
+        statusReason: 'Meta stopped sending this page’s webhooks',
+      });
+      if (ctx.options.repairSubscriptions === false)
+        return { channel: await ctx.getChannel(channel.id), previous, resubscribed };
+      await ctx.guarded(channel, () => page.subscribe(webhookFieldsFor(channel.platform)));
+      resubscribed = true;
+    }
+    const warn = checkOptions.warnBefore ?? ctx.options.warnBefore ?? 7 * DAY;
+    const expiring = endsAt !== null && endsAt - at <= warn;
+    const saved = await ctx.setStatus(channel.id, {
+      ...base,
+      missingPermissions: [],
+      status: expiring ? 'expiring' : 'active',
+      ...(expiring
+        ? {
+            statusReason:
+              endsAt === dataAccessExpiresAt
+                ? 'Data access expires soon: the admin has to log in again'
+                : 'The access token expires soon: reauthorize the page',
+          }
+        : { statusReason: undefined }),
+    });
+    return { channel: saved, previous, resubscribed };
+  }
+
+  async function reauthorize(channelId: string, userAccessToken: string): Promise<Channel> {
+    const channel = await ctx.getChannel(channelId);
+    if (channel.status === 'disconnected')
+      throw new ChannelUnavailableError(channel.id, channel.status, 'connect the page again instead');
+    const { pages } = await userPages(ctx, userAccessToken, channel.appId);
+    const candidate = candidatesOf(pages).find((c) => c.id === channel.id);
+    if (!candidate?.accessToken)
+      throw new NotFoundError('Page among the pages this user administers', channel.id);
+    const reason = missingTask(candidate.tasks);
+    if (reason) throw new PermissionError(`${candidate.name}: ${reason}`);
+    const previousCredentials = await store.credentials.get(channel.id);
+    await storeToken(ctx, channel, candidate, previousCredentials?.connectedByUserId);
+    await candidateGraph(ctx, channel, candidate).subscribe(webhookFieldsFor(channel.platform));
+    // A deactivated channel stays paused: reauthorizing fixes the token, not the admin's choice.
+    if (channel.status === 'deactivated') return channel;
+    await ctx.setStatus(channel.id, { status: 'active', statusReason: undefined, missingPermissions: [] });
+    return checked(channel);
+  }
+
+  async function resubscribe(channelId: string): Promise<Channel> {
+    const channel = await ctx.getChannel(channelId);
+    ctx.assertSendable(channel);
+    const page = await ctx.pageGraph(channel);
+    await ctx.guarded(channel, () => page.subscribe(webhookFieldsFor(channel.platform)));
+    if (channel.status === 'unsubscribed')
+      return ctx.setStatus(channel.id, { status: 'active', statusReason: undefined });
+    return channel;
+  }
+
+  async function action(channelId: string, input: ChannelAction): Promise<Channel> {
+    const a = parseOrThrow(
+      z.union([
+        z.object({ action: z.enum(['deactivate', 'activate', 'disconnect', 'resubscribe', 'check']) }),
+        z.object({ action: z.literal('reauthorize'), userAccessToken: z.string().check(z.minLength(1)) }),
+      ]),
+      input,
+      'channel action',
+    );
+    const channel = await ctx.getChannel(channelId);
+    switch (a.action) {
+      case 'deactivate':
+        return ctx.setStatus(channel.id, { status: 'deactivated', statusReason: 'Paused by an admin' });
+      case 'activate': {
+        if (channel.status === 'disconnected')
+          throw new ChannelUnavailableError(channel.id, channel.status, 'connect the page again instead');
+        if (channel.status !== 'deactivated') return channel;
+        await ctx.setStatus(channel.id, { status: 'active', statusReason: undefined });
+        return checked(channel);
+      }
+      case 'disconnect': {
+        if (channel.status === 'disconnected') return channel;
+        const credentials = await store.credentials.get(channel.id);
+        if (credentials) {
+          try {
+            await (await ctx.pageGraph(channel)).unsubscribe();
+          } catch (error) {
+            // Disconnecting must work even with a dead token: Meta stops delivering anyway.
+            ctx.reportError(error, channel.id);
+          }
+          await store.credentials.delete(channel.id);
+        }
+        return ctx.setStatus(channel.id, {
+          status: 'disconnected',
+          statusReason: 'Disconnected: history is kept read-only',
+        });
+      }
+      case 'resubscribe':
+        return resubscribe(channel.id);
+      case 'check':
+        return (await check(channel.id)).channel;
+      case 'reauthorize':
+        return reauthorize(channel.id, a.userAccessToken);
+      default: {
+        const never: never = a;
+        return never;
+      }
+    }
+  }
+
+  async function updateSettings(channelId: string, patch: Partial<ChannelSettings>): Promise<Channel> {
+    const parsed = parseOrThrow(settingsPatchSchema, patch, 'channel settings');
+    const channel = await ctx.getChannel(channelId);
+    const settings = { ...channel.settings } as Record<string, unknown>;
+    for (const [key, value] of Object.entries(parsed)) if (value !== undefined) settings[key] = value;
+    return inbox.updateChannel({ ...channel, settings: settings as ChannelSettings, updatedAt: now() });
+  }
+
+  return { check, checked, reauthorize, resubscribe, action, updateSettings };
+}

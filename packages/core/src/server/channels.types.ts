@@ -1,0 +1,97 @@
+import type { OutboundFile } from '../attachments.js';
+import type { Inbox } from '../inbox.types.js';
+import type { Channel, ChannelStatus, Customer, Message } from '../model.js';
+import type { Rules } from '../rules.js';
+import type { Store } from '../store.js';
+import type { SendDraft } from '../transport.js';
+import type { AttachmentCache } from './attachmentCache.js';
+import type { GraphClient } from './graphClient.js';
+import type { Channels } from './types.js';
+
+// The public shapes of `createChannels`: its options and the lifecycle operations it adds to the
+// `Channels` contract. The modules that implement them import these types, never `channels.ts`.
+
+/** An agent's public face for personas (name and avatar shown to the customer). */
+export interface AgentProfile {
+  name: string;
+  avatarUrl?: string;
+}
+
+/** Options of {@link createChannels}. */
+export interface ChannelsOptions {
+  store: Store;
+  inbox: Inbox;
+  /** Meta apps by id with their secrets; Graph clients are created from them. */
+  apps?: Record<string, { appSecret: string }>;
+  /** Or bring your own Graph clients (tests, the emulator, custom retry settings). */
+  graph?: (appId: string) => GraphClient;
+  /** The app new channels connect through; the first of `apps` when omitted. */
+  defaultAppId?: string;
+  /** The host's organisation: only its channels are listed, and pages owned by another one are refused. */
+  organizationId?: string;
+  /** A rules profile, or one per channel; default `rulesFromSettings(channel)`. */
+  rules?: Rules | ((channel: Channel) => Rules);
+  now?: () => number;
+  graphVersion?: string;
+  baseUrl?: string;
+  fetch?: typeof globalThis.fetch;
+  /** Looks up an agent's name and avatar for personas; without it no persona is used. */
+  agents?: (agentId: string) => AgentProfile | undefined | Promise<AgentProfile | undefined>;
+  attachmentCache?: AttachmentCache;
+  /** Content key of an outbound file for the attachment cache; default {@link defaultAttachmentHash}. */
+  hashAttachment?: (file: OutboundFile) => string | Promise<string>;
+  /** Delays of the profile lookups retried after a failure; default 1 h, 6 h, 24 h. */
+  profileRetryDelaysMs?: readonly number[];
+  /** History import on connect; `false` turns it off. */
+  historyImport?: { conversations?: number; messagesPerConversation?: number } | false;
+  /** Exchange the admin's user token for a long-lived one before reading Page tokens; default true. */
+  exchangeUserTokens?: boolean;
+  /** `expiring` starts this long before the token or data access ends; default 7 days. */
+  warnBefore?: number;
+  /** `check` re-subscribes a page Meta dropped and returns it to `active`; default true. */
+  repairSubscriptions?: boolean;
+  /** Timer for profile retries; returns a cancel function. */
+  setTimer?: (callback: () => void, ms: number) => () => void;
+}
+
+/** What `check` found about a channel. */
+export interface ChannelCheck {
+  channel: Channel;
+  previous: ChannelStatus;
+  resubscribed: boolean;
+}
+
+/** A channel handle, as DESIGN.md's `createChannel` returns it. */
+export interface ChannelHandle {
+  readonly id: string;
+  /** The stored channel now. */
+  get(): Promise<Channel>;
+  send(conversationId: string, draft: SendDraft): Promise<Message[]>;
+  retry(messageId: string): Promise<Message>;
+}
+
+/** `Channels` plus the lifecycle operations the host and the token monitor drive. */
+export interface ServerChannels extends Channels {
+  /** A handle bound to one channel. */
+  channel(channelId: string): ChannelHandle;
+  /** debug_token + subscribed_apps: updates the channel's status and emits `channel:status` on change. */
+  check(channelId: string, options?: { warnBefore?: number }): Promise<ChannelCheck>;
+  /** A fresh user token → a new Page token, re-subscribed, back to `active`. */
+  reauthorize(channelId: string, userAccessToken: string): Promise<Channel>;
+  resubscribe(channelId: string): Promise<Channel>;
+  /** Marks `pending` messages this process is not sending as failed `interrupted` (retryable), after a crash. */
+  recoverPending(options?: { olderThanMs?: number; limit?: number }): Promise<Message[]>;
+  /** Imports recent conversations as `imported` messages, without notifying anyone. */
+  importHistory(
+    channelId: string,
+    options?: { conversations?: number; messagesPerConversation?: number },
+  ): Promise<{ conversations: number; messages: number }>;
+  /** Looks up a customer's profile now; on failure keeps the name the event carried and retries later. */
+  refreshProfile(customerId: string): Promise<Customer | undefined>;
+  /** The Graph client of a channel's app. */
+  graphFor(channel: Pick<Channel, 'appId'>): GraphClient;
+  /** Resolves when background work (profile lookups) has settled. */
+  idle(): Promise<void>;
+  /** Stops listening to the inbox and cancels retry timers. */
+  close(): void;
+}

@@ -1,0 +1,337 @@
+import { type OutboundFile, planReply, type ReplyPart, type ReplyProblem } from '../attachments.js';
+import {
+  GraphError,
+  NotFoundError,
+  RuleViolationError,
+  toPagedeskError,
+  ValidationError,
+  WindowClosedError,
+} from '../errors.js';
+import { parseOrThrow } from '../ids.js';
+import type { OutboundDraft } from '../inbox.types.js';
+import type { Attachment, Channel, Conversation, Customer, Failure, Message } from '../model.js';
+import { type SendDraft, sendDraftSchema } from '../transport.js';
+import { windowForConversation } from '../window.js';
+import type { ChannelContext } from './channelContext.js';
+import { createDeliver, type Delivery } from './delivery.js';
+import type { PageGraph } from './pageGraph.js';
+import type { Personas } from './personas.js';
+import type { SendMessageRequest } from './sendBody.js';
+
+// The send path. Policy first (channel status, window, rules), then the store (every outbound part
+// recorded `pending` before Meta is called), then Meta, then the outcome: `sent` with Meta's mid, or
+// `failed` with a typed reason. A send whose outcome is unknown (a timeout) stays `failed`
+// `outcome_unknown` until the echo, which carries the message id in `metadata`, proves it went out;
+// `retry` re-reads the message first so it never sends twice. Meta's verdicts feed back into the
+// channel: a 190 while sending flips it at once.
+
+function failureOf(error: unknown): Failure {
+  const e = toPagedeskError(error);
+  const graph = e instanceof GraphError ? e : undefined;
+  return {
+    code: e.code,
+    message: e.message,
+    retryable: e.retryable,
+    ...(graph?.graphCode === undefined ? {} : { graphCode: graph.graphCode }),
+    ...(graph?.subcode === undefined ? {} : { graphSubcode: graph.subcode }),
+  };
+}
+
+function ruleError(problems: ReplyProblem[]): RuleViolationError {
+  const first = problems[0]!;
+  const message = problems.map((p) =>
+    p.index === undefined ? p.message : `Attachment ${p.index + 1}: ${p.message}`,
+  );
+  return new RuleViolationError(first.code, message.join(' '), first.limit);
+}
+
+function attachmentsOfPart(part: ReplyPart): Attachment[] {
+  const toAttachment = (kind: Attachment['kind'], file: OutboundFile): Attachment => ({
+    kind,
+    name: file.name,
+    mimeType: file.type,
+    size: file.size,
+    ...(file.url === undefined ? {} : { url: file.url }),
+    ...(file.attachmentId === undefined ? {} : { attachmentId: file.attachmentId }),
+  });
+  if (part.type === 'images') return part.files.map((f) => toAttachment('image', f));
+  if (part.type === 'attachment') return [toAttachment(part.kind, part.file)];
+  return [];
+}
+
+/** The send path of `createChannels`: send, retry, sender actions and crash recovery. */
+export function createSendPath(ctx: ChannelContext, personas: Personas) {
+  const { store, inbox, now, options, inFlight } = ctx;
+  const deliver = createDeliver(ctx, personas);
+
+  /**
+   * Sends one recorded message: `sent` with the mid the call returns, or `failed` with the typed
+   * reason (a token error also flips the channel), rethrown typed.
+   */
+  async function sendOne(channel: Channel, message: Message, call: () => Promise<string>): Promise<Message> {
+    inFlight.add(message.id);
+    try {
+      const mid = await call();
+      return await inbox.markSent(message.id, { mid, at: now() });
+    } catch (error) {
+      await ctx.onGraphError(channel, error);
+      await inbox.markFailed(message.id, failureOf(error));
+      throw toPagedeskError(error);
+    } finally {
+      inFlight.delete(message.id);
+    }
+  }
+
+  /** Sends recorded messages in order; the first failure fails the rest (order is kept for a retry). */
+  async function sendRecorded(
+    d: Delivery,
+    conversation: Conversation,
+    messages: Message[],
+  ): Promise<Message[]> {
+    const out: Message[] = [];
+    for (let i = 0; i < messages.length; i++) {
+      try {
+        out.push(
+          await sendOne(d.channel, messages[i]!, async () => {
+            const result = await deliver(d, messages[i]!);
+            if ('commentId' in d.recipient) await inbox.markPrivateReplySent(conversation.id, now());
+            return result.messageId;
+          }),
+        );
+      } catch (error) {
+        for (const rest of messages.slice(i + 1))
+          await inbox.markFailed(rest.id, {
+            code: 'previous_part_failed',
+            message: 'Not sent because an earlier part of the reply failed',
+            retryable: true,
+          });
+        throw error;
+      }
+    }
+    return out;
+  }
+
+  function windowError(
+    channel: Channel,
+    conversation: Conversation,
+    at: number,
+  ): WindowClosedError | undefined {
+    const window = windowForConversation(conversation, channel, at);
+    if (window.messagingType !== null && (conversation.source === 'message' || window.privateReply))
+      return undefined;
+    const hint =
+      conversation.source === 'message' ? ' The customer has to write again before you can reply.' : '';
+    return new WindowClosedError(`${window.reason.text}.${hint}`, {
+      ...(window.closesAt === null ? {} : { closedAt: window.closesAt }),
+    });
+  }
+
+  async function deliveryFor(
+    channel: Channel,
+    conversation: Conversation,
+    customer: Customer,
+    at: number,
+    agentId?: string,
+  ) {
+    const window = windowForConversation(conversation, channel, at);
+    const page = await ctx.pageGraph(channel);
+    const comment = conversation.source === 'comment' ? conversation.comment : undefined;
+    const recipient: SendMessageRequest['recipient'] = comment
+      ? { commentId: comment.commentId }
+      : { id: customer.psid };
+    const personaId = comment ? undefined : await personas.personaFor(channel, page, agentId);
+    const d: Delivery = {
+      channel,
+      page,
+      recipient,
+      messagingType: comment ? 'RESPONSE' : (window.messagingType ?? 'RESPONSE'),
+      ...(!comment && window.tag ? { tag: window.tag } : {}),
+      ...(personaId ? { personaId } : {}),
+    };
+    return d;
+  }
+
+  async function publicReply(
+    conversation: Conversation,
+    channel: Channel,
+    draft: SendDraft,
+    author: Message['author'],
+  ) {
+    const comment = conversation.comment;
+    if (!comment)
+      throw new ValidationError('reply', [
+        { path: 'publicReply', message: 'only comment conversations have public replies' },
+      ]);
+    if (draft.attachments?.length)
+      throw new RuleViolationError(
+        'public_reply_text_only',
+        'A public reply under a comment can only be text',
+      );
+    const text = draft.text?.trim();
+    if (!text) throw new RuleViolationError('empty_reply', 'Write a reply first');
+    const page = await ctx.pageGraph(channel);
+    const recorded = await inbox.recordOutbound(conversation.id, {
+      ...(draft.clientId ? { id: draft.clientId } : {}),
+      text,
+      author,
+    });
+    return [await sendPublic(channel, page, comment.commentId, recorded)];
+  }
+
+  async function sendPublic(
+    channel: Channel,
+    page: PageGraph,
+    commentId: string,
+    message: Message,
+  ): Promise<Message> {
+    return sendOne(channel, message, async () => {
+      const result = await page.replyToComment(commentId, message.text ?? '', channel.platform);
+      return result.id;
+    });
+  }
+
+  async function send(conversationId: string, draftInput: SendDraft): Promise<Message[]> {
+    const draft = parseOrThrow(sendDraftSchema, draftInput, 'reply');
+    return ctx.serial(conversationId, async () => {
+      const { conversation, channel, customer } = await ctx.loadConversation(conversationId);
+      if (draft.clientId) {
+        // The same composer id twice (a double click, a browser retrying the POST) never sends twice:
+        // the stored message answers, and a failed one is for `retry`.
+        const existing = await store.messages.get(draft.clientId);
+        if (existing) {
+          if (existing.conversationId !== conversationId || existing.direction !== 'outbound')
+            throw new ValidationError('reply', [
+              { path: 'clientId', message: 'is already used by another message' },
+            ]);
+          return [existing];
+        }
+      }
+      ctx.assertSendable(channel);
+      const agent = draft.agentId && options.agents ? await options.agents(draft.agentId) : undefined;
+      const author: Message['author'] = {
+        kind: 'agent',
+        ...(draft.agentId ? { agentId: draft.agentId } : {}),
+        ...(agent?.name ? { name: agent.name } : {}),
+      };
+      if (conversation.source === 'comment' && draft.publicReply)
+        return publicReply(conversation, channel, draft, author);
+      const at = now();
+      const closed = windowError(channel, conversation, at);
+      if (closed) throw closed;
+      const plan = planReply(
+        {
+          ...(draft.text === undefined ? {} : { text: draft.text }),
+          attachments: (draft.attachments ?? []).map((f) => ({
+            name: f.name,
+            type: f.type,
+            size: f.size,
+            url: f.url,
+          })),
+        },
+        { rules: ctx.rulesOf(channel), platform: channel.platform, split: draft.split ?? false },
+      );
+      if (!plan.ok) throw ruleError(plan.problems);
+      if (conversation.source === 'comment' && plan.parts.length > 1)
+        throw new RuleViolationError(
+          'private_reply_single',
+          'A private reply to a comment is one message: send the text or one attachment',
+        );
+      let replyTo: Message['replyTo'];
+      if (draft.replyToMessageId) {
+        const quoted = await store.messages.get(draft.replyToMessageId);
+        if (!quoted || quoted.conversationId !== conversationId)
+          throw new NotFoundError('Message', draft.replyToMessageId);
+        if (!quoted.mid)
+          throw new ValidationError('reply', [
+            {
+              path: 'replyToMessageId',
+              message: 'the quoted message was never delivered, so it cannot be quoted',
+            },
+          ]);
+        replyTo = { mid: quoted.mid, messageId: quoted.id };
+      }
+      const d = await deliveryFor(channel, conversation, customer, at, draft.agentId);
+      const recorded: Message[] = [];
+      for (let i = 0; i < plan.parts.length; i++) {
+        const part = plan.parts[i]!;
+        const outbound: OutboundDraft = {
+          ...(i === 0 && draft.clientId ? { id: draft.clientId } : {}),
+          ...(part.type === 'text' ? { text: part.text } : {}),
+          attachments: attachmentsOfPart(part),
+          ...(i === 0 && replyTo ? { replyTo } : {}),
+          ...(i === plan.parts.length - 1 && draft.quickReplies?.length
+            ? { quickReplies: draft.quickReplies }
+            : {}),
+          author,
+          messagingType: d.messagingType,
+          ...(d.tag ? { tag: d.tag } : {}),
+        };
+        recorded.push(await inbox.recordOutbound(conversationId, outbound));
+      }
+      return sendRecorded(d, conversation, recorded);
+    });
+  }
+
+  async function retry(messageId: string): Promise<Message> {
+    const first = await store.messages.get(messageId);
+    if (!first) throw new NotFoundError('Message', messageId);
+    if (first.direction !== 'outbound')
+      throw new ValidationError('retry', [
+        { path: 'messageId', message: 'only outbound messages can be retried' },
+      ]);
+    return ctx.serial(first.conversationId, async () => {
+      // Re-read inside the queue: an echo may have confirmed an unknown outcome in the meantime.
+      const message = (await store.messages.get(messageId)) ?? first;
+      if (message.delivery !== 'failed' || inFlight.has(message.id)) return message;
+      const { conversation, channel, customer } = await ctx.loadConversation(message.conversationId);
+      ctx.assertSendable(channel);
+      const publicAnswer = conversation.source === 'comment' && message.messagingType === undefined;
+      const at = now();
+      if (!publicAnswer) {
+        const closed = windowError(channel, conversation, at);
+        if (closed) throw closed;
+      }
+      const pending = await inbox.markPending(message.id);
+      if (publicAnswer)
+        return sendPublic(channel, await ctx.pageGraph(channel), conversation.comment!.commentId, pending);
+      const d = await deliveryFor(channel, conversation, customer, at, message.author.agentId);
+      const [sent] = await sendRecorded(d, conversation, [pending]);
+      return sent!;
+    });
+  }
+
+  async function senderAction(conversationId: string, action: 'typing_on' | 'typing_off' | 'mark_seen') {
+    const { conversation, channel, customer } = await ctx.loadConversation(conversationId);
+    // Comments have no thread to type in; typing is a courtesy, never an error for the agent.
+    if (conversation.source === 'comment') return;
+    ctx.assertSendable(channel);
+    const page = await ctx.pageGraph(channel);
+    await ctx.guarded(channel, () => page.senderAction(customer.psid, action));
+  }
+
+  async function recoverPending({
+    olderThanMs = 0,
+    limit = 1000,
+  }: {
+    olderThanMs?: number;
+    limit?: number;
+  } = {}) {
+    const pending = await store.messages.listPending(limit);
+    const cutoff = now() - olderThanMs;
+    const recovered: Message[] = [];
+    for (const message of pending) {
+      if (inFlight.has(message.id) || message.createdAt > cutoff || message.direction !== 'outbound')
+        continue;
+      recovered.push(
+        await inbox.markFailed(message.id, {
+          code: 'interrupted',
+          message: 'Sending was interrupted (the server restarted); it may not have reached the customer',
+          retryable: true,
+        }),
+      );
+    }
+    return recovered;
+  }
+
+  return { send, retry, senderAction, recoverPending };
+}

@@ -1,0 +1,227 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// Real-browser checks of what jsdom cannot show: virtualisation with real layout, scroll anchoring,
+// paste and drag-and-drop of files, and axe-core on the main views. One bundle, one server and one
+// Chromium for the whole file.
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const require = createRequire(import.meta.url);
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.png': 'image/png',
+  '.gif': 'image/gif',
+};
+
+let outDir: string;
+let server: Server;
+let origin: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  outDir = await mkdtemp(join(tmpdir(), 'pagedesk-react-browser-'));
+  await build({
+    configFile: false,
+    logLevel: 'silent',
+    root: join(here, 'fixtures'),
+    base: './',
+    plugins: [react()],
+    resolve: { conditions: ['@pagedesk/source', 'module', 'browser', 'development|production'] },
+    build: { outDir, emptyOutDir: true, minify: false, sourcemap: false },
+  });
+  const axePath = require.resolve('axe-core/axe.min.js');
+  const assets = join(here, '..', '.storybook', 'public', 'pagedesk');
+  server = createServer(async (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    try {
+      const file =
+        path === '/axe.min.js'
+          ? axePath
+          : path.startsWith('/assets/') && !path.includes('..') && /\.(png|gif)$/.test(path)
+            ? join(assets, path.slice('/assets/'.length))
+            : join(outDir, path === '/' ? 'index.html' : path.replace(/\.\.+/g, ''));
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  if (outDir) await rm(outDir, { recursive: true, force: true });
+});
+
+async function open(query: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  await page.goto(`${origin}/?${query}`);
+  (page as Page & { errors: string[] }).errors = errors;
+  return page;
+}
+
+function errorsOf(page: Page): string[] {
+  return (page as Page & { errors: string[] }).errors.filter((e) => !/Failed to load resource/.test(e));
+}
+
+describe('@pagedesk/react in Chromium', () => {
+  it('keeps the DOM small while scrolling through thousands of conversations', async () => {
+    const page = await open('view=list&conversations=10000');
+    const listbox = page.getByRole('listbox', { name: 'Conversations' });
+    await listbox.locator('[role="option"]').first().waitFor();
+    for (let round = 0; round < 6; round++) {
+      await listbox.evaluate((el) => {
+        el.scrollTop = el.scrollHeight;
+      });
+      await page.waitForTimeout(150);
+    }
+    await page.waitForFunction(() => (window as unknown as { pd: { calls: Array<{ method: string }> } }).pd.calls.filter((c) => c.method === 'listConversations').length >= 4);
+    const stats = await page.evaluate(() => {
+      const listbox = document.querySelector('[role="listbox"]') as HTMLElement;
+      return {
+        options: listbox.querySelectorAll('[role="option"]').length,
+        nodes: document.querySelectorAll('*').length,
+        scrollHeight: listbox.scrollHeight,
+        clientHeight: listbox.clientHeight,
+      };
+    });
+    expect(stats.options).toBeGreaterThan(5);
+    expect(stats.options).toBeLessThan(40);
+    expect(stats.nodes).toBeLessThan(1500);
+    expect(stats.scrollHeight).toBeGreaterThan(stats.clientHeight * 20);
+    // The keyboard reaches the last loaded row; the active row is scrolled into view.
+    await listbox.focus();
+    await page.keyboard.press('End');
+    const activeVisible = await listbox.evaluate((el) => {
+      const active = document.getElementById(el.getAttribute('aria-activedescendant') ?? '');
+      if (!active) return false;
+      const a = active.getBoundingClientRect();
+      const b = el.getBoundingClientRect();
+      return a.top >= b.top - 1 && a.bottom <= b.bottom + 1;
+    });
+    expect(activeVisible).toBe(true);
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('opens at the newest message, keeps the reading position when older messages load, and follows new ones at the bottom', async () => {
+    const page = await open('view=messages&conversations=4&messages=200');
+    const scroller = page.getByRole('region', { name: 'Messages' });
+    await scroller.locator('[data-message-id]').first().waitFor();
+    await page.waitForTimeout(200);
+    const atBottom = () =>
+      scroller.evaluate((el) => Math.abs(el.scrollHeight - el.clientHeight - el.scrollTop) < 30);
+    expect(await atBottom()).toBe(true);
+
+    // Scroll near the top: older messages load above, and the message being read must not move.
+    await scroller.evaluate((el) => {
+      el.scrollTop = 120;
+    });
+    await page.waitForTimeout(50);
+    const anchor = await scroller.evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      const rows = Array.from(el.querySelectorAll<HTMLElement>('[data-message-id]'));
+      const row = rows.find((r) => r.getBoundingClientRect().top >= box.top + 40) as HTMLElement;
+      return { id: row.dataset.messageId as string, top: row.getBoundingClientRect().top };
+    });
+    const before = await page.evaluate(() => (window as unknown as { pd: { calls: Array<{ method: string }> } }).pd.calls.filter((c) => c.method === 'listMessages').length);
+    await page.waitForFunction(
+      (count) => (window as unknown as { pd: { calls: Array<{ method: string }> } }).pd.calls.filter((c) => c.method === 'listMessages').length > count,
+      before,
+    );
+    await page.waitForTimeout(400);
+    const after = await scroller.evaluate((el, id) => {
+      const row = el.querySelector<HTMLElement>(`[data-message-id="${id}"]`);
+      return row ? row.getBoundingClientRect().top : null;
+    }, anchor.id);
+    expect(after).not.toBeNull();
+    expect(Math.abs((after as number) - anchor.top)).toBeLessThanOrEqual(4);
+
+    // At the bottom, a new message is followed.
+    await scroller.evaluate((el) => {
+      el.scrollTop = el.scrollHeight;
+    });
+    await page.waitForTimeout(200);
+    await page.evaluate(() => (window as unknown as { pd: { receive(id: string, m: { text: string }): void } }).pd.receive('conv-2', { text: 'Brand new message' }));
+    await page.getByText('Brand new message', { exact: true }).first().waitFor();
+    await page.waitForTimeout(300);
+    expect(await atBottom()).toBe(true);
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('attaches files pasted into the composer or dropped on it', async () => {
+    const page = await open('view=composer&conversations=4');
+    const box = page.getByRole('textbox', { name: 'Reply' });
+    await page.waitForFunction(() => !(document.querySelector('textarea') as HTMLTextAreaElement).disabled);
+    await box.evaluate((textarea) => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array(2048)], 'pasted.png', { type: 'image/png' }));
+      textarea.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    await page.getByText('pasted.png').waitFor();
+    await page.evaluate(() => {
+      const zone = document.querySelector('.pd-composer-box') as HTMLElement;
+      const data = new DataTransfer();
+      data.items.add(new File(['%PDF-1.4'], 'dropped.pdf', { type: 'application/pdf' }));
+      data.items.add(new File([new Uint8Array(10)], 'tool.exe', { type: 'application/x-msdownload' }));
+      zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    });
+    await page.getByText('dropped.pdf').waitFor();
+    await page.getByText(/tool\.exe.*cannot be sent/).waitFor();
+    const uploads = await page.evaluate(() =>
+      (window as unknown as { pd: { calls: Array<{ method: string; args: unknown[] }> } }).pd.calls
+        .filter((c) => c.method === 'uploadFile')
+        .map((c) => c.args[0]),
+    );
+    expect(uploads).toEqual(['pasted.png', 'dropped.pdf']);
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('has no axe violations on the main views, light and dark', async () => {
+    const results: Record<string, string[]> = {};
+    for (const theme of ['light', 'dark']) {
+      for (const view of ['inbox', 'settings']) {
+        const page = await open(`view=${view}&theme=${theme}&conversations=30`);
+        await page.locator(view === 'inbox' ? '[data-message-id]' : '.pd-channel').first().waitFor();
+        await page.waitForTimeout(300);
+        await page.addScriptTag({ url: `${origin}/axe.min.js` });
+        const violations = await page.evaluate(async () => {
+          const axe = (window as unknown as { axe: { run(context: Element): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+          const result = await axe.run(document.body);
+          return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+        });
+        results[`${view}/${theme}`] = violations;
+        await page.close();
+      }
+    }
+    expect(results).toEqual({ 'inbox/light': [], 'settings/light': [], 'inbox/dark': [], 'settings/dark': [] });
+  });
+});

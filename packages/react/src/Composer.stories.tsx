@@ -1,0 +1,65 @@
+import type { Channel } from '@pagedesk/core';
+import type { Meta, StoryObj } from '@storybook/react-vite';
+import type { FakeParameters } from '../.storybook/fixtures.js';
+import { Composer } from './Composer.js';
+
+// Generated conversations: conv-2 wrote hours ago (standard window), conv-4 wrote 30 h ago (human-agent
+// tag), conv-6 wrote 9 days ago (closed), conv-7 is a post comment.
+const meta = {
+  title: 'Inbox/Composer',
+  component: Composer,
+  args: { conversationId: 'conv-2' },
+  parameters: { fake: { conversations: 8 } satisfies FakeParameters },
+  decorators: [
+    (Story) => (
+      <div style={{ marginTop: 'auto' }}>
+        <Story />
+      </div>
+    ),
+  ],
+} satisfies Meta<typeof Composer>;
+export default meta;
+type Story = StoryObj<typeof meta>;
+
+export const StandardWindow: Story = {};
+
+export const HumanAgentTag: Story = { args: { conversationId: 'conv-4' } };
+
+export const Closed: Story = { args: { conversationId: 'conv-6' } };
+
+export const ClosedWithoutHumanAgentPermission: Story = {
+  args: { conversationId: 'conv-4' },
+  parameters: {
+    fake: {
+      conversations: 8,
+      prepare: (t) => {
+        const page = t.data.channels[0] as Channel;
+        page.settings = { ...page.settings, humanAgent: false };
+      },
+    } satisfies FakeParameters,
+  },
+};
+
+export const CommentPrivateReply: Story = { args: { conversationId: 'conv-7' } };
+
+export const WithTemplates: Story = {
+  args: {
+    templates: [
+      { id: 'greet', name: 'Greeting', text: 'Hi! Thanks for writing to Acme. How can I help?' },
+      { id: 'hours', name: 'Opening hours', text: 'We are open Monday to Saturday, 9:00 to 18:00.' },
+    ],
+  },
+};
+
+export const ShortTextLimit: Story = {
+  name: 'Text limit of 40 characters',
+  parameters: {
+    fake: {
+      conversations: 8,
+      prepare: (t) => {
+        const page = t.data.channels[0] as Channel;
+        page.settings = { ...page.settings, textMaxLength: 40 };
+      },
+    } satisfies FakeParameters,
+  },
+};

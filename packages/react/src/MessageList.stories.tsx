@@ -1,0 +1,58 @@
+import { PagedeskError } from '@pagedesk/core';
+import type { Meta, StoryObj } from '@storybook/react-vite';
+import type { FakeParameters } from '../.storybook/fixtures.js';
+import { MessageList } from './MessageList.js';
+
+const meta = {
+  title: 'Inbox/MessageList',
+  component: MessageList,
+  args: { conversationId: 'conv-2' },
+  parameters: { fake: { conversations: 8, messagesPerConversation: 40 } satisfies FakeParameters },
+} satisfies Meta<typeof MessageList>;
+export default meta;
+type Story = StoryObj<typeof meta>;
+
+export const Default: Story = {};
+
+/** The first generated conversation holds one message of every attachment kind. */
+export const EveryAttachmentKind: Story = { args: { conversationId: 'conv-1' } };
+
+export const FailedWithRetry: Story = {
+  parameters: {
+    fake: {
+      conversations: 8,
+      prepare: (t) => {
+        const outbound = t.data.messages('conv-2').findLast((m) => m.direction === 'outbound');
+        if (outbound)
+          Object.assign(outbound, {
+            delivery: 'failed',
+            failure: { code: 'rate_limited', message: 'Meta asked us to slow down.', retryable: true },
+          });
+      },
+    } satisfies FakeParameters,
+  },
+};
+
+export const Typing: Story = {
+  parameters: { fake: { conversations: 8, live: (t) => t.typing('conv-2', true) } satisfies FakeParameters },
+};
+
+export const Empty: Story = {
+  parameters: { fake: { conversations: 8, messagesPerConversation: 0 } satisfies FakeParameters },
+};
+
+export const Loading: Story = {
+  parameters: {
+    fake: { conversations: 8, prepare: (t) => t.stall('listMessages') } satisfies FakeParameters,
+  },
+};
+
+export const ErrorState: Story = {
+  name: 'Error',
+  parameters: {
+    fake: {
+      conversations: 8,
+      prepare: (t) => t.failNext('listMessages', new PagedeskError('network', 'down')),
+    } satisfies FakeParameters,
+  },
+};
