@@ -44,10 +44,10 @@ const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/
 /** Section 5: first render, DOM size, new-message latency and scroll frames in headless Chromium. */
 export async function reactBench(options: BenchOptions): Promise<Section> {
   const runs = options.quick ? 1 : Math.min(options.runs, 3);
-  const frames = options.quick ? 30 : 120;
+  const frames = options.quick ? 20 : 120;
   // Quick runs are a smoke test: chatscope takes tens of seconds to render 10,000 conversations.
   const size = options.quick
-    ? { conversations: 2_000, messages: 1_000 }
+    ? { conversations: 1_000, messages: 500 }
     : { conversations: 10_000, messages: 5_000 };
   // chatscope renders every item, so one run of each of its scenarios is enough for a baseline and keeps
   // the bench bounded; Pagedesk's runs each use it.
@@ -103,7 +103,7 @@ export async function reactBench(options: BenchOptions): Promise<Section> {
           const page = await context.newPage();
           try {
             await page.goto(
-              `http://127.0.0.1:${port}/${kind}?scenario=${scenario}&conversations=10000&messages=5000&frames=${frames}`,
+              `http://127.0.0.1:${port}/${kind}?scenario=${scenario}&conversations=${size.conversations}&messages=${size.messages}&frames=${frames}`,
             );
             const handle = await page.waitForFunction(
               () => (window as unknown as { __benchResult?: unknown }).__benchResult,

@@ -42,7 +42,7 @@ async function opsPerSecond(
 
 /** Section 1: verify + parse in-process, every contender beside the minimal handler, per body. */
 export async function webhookInProcess(options: BenchOptions): Promise<Section> {
-  const cpuMs = options.quick ? 60 : 400;
+  const cpuMs = options.quick ? 25 : 400;
   const bodies = [oneEventBody(), batchBody()];
   const limit = await minimal.create();
   const handlers = new Map<InProcessContender, (b: SignedBody) => unknown>();

@@ -33,18 +33,28 @@ afterAll(async () => {
   await emu?.close();
 });
 
-async function agentReply(customerId: string, text: string) {
+async function graphPost(path: string, body: Record<string, unknown>) {
   const token = demoPages[0]!.accessToken;
   const proof = createHmac('sha256', SECRET).update(token).digest('hex');
   const response = await fetch(
-    `${emu.graphUrl}/v25.0/me/messages?access_token=${token}&appsecret_proof=${proof}`,
+    `${emu.graphUrl}/v25.0/${path}?access_token=${token}&appsecret_proof=${proof}`,
     {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ recipient: { id: customerId }, messaging_type: 'RESPONSE', message: { text } }),
+      body: JSON.stringify(body),
     },
   );
   expect(response.status).toBe(200);
+  return (await response.json()) as Record<string, string>;
+}
+
+function agentReply(customerId: string, text: string, extra: Record<string, unknown> = {}) {
+  return graphPost('me/messages', {
+    recipient: { id: customerId },
+    messaging_type: 'RESPONSE',
+    message: { text },
+    ...extra,
+  });
 }
 
 describe('customer chat page', () => {
@@ -63,6 +73,20 @@ describe('customer chat page', () => {
     await page.getByTestId('bubble').filter({ hasText: 'It ships today!' }).waitFor();
     await emu.waitFor(() => emu.customer(ana).messages().at(-1)?.readAt);
     await expect.poll(() => page.getByTestId('message-status').last().textContent()).toBe('Seen');
+  });
+
+  it('shows the agent typing and a persona’s name', async () => {
+    const ana = customers['ana']!.id;
+    await graphPost('me/messages', { recipient: { id: ana }, sender_action: 'typing_on' });
+    await expect.poll(() => page.getByTestId('typing').textContent()).toBe('Acme Outdoor is typing…');
+    const { id: personaId } = await graphPost('me/personas', {
+      name: 'Jo',
+      profile_picture_url: 'https://example.com/jo.png',
+    });
+    await agentReply(ana, 'Jo here, checking now', { persona_id: personaId });
+    await page.getByTestId('bubble').filter({ hasText: 'Jo here, checking now' }).waitFor();
+    await expect.poll(() => page.getByTestId('typing').textContent()).toBe('');
+    expect(await page.getByTestId('message-label').last().textContent()).toBe('Jo · Acme Outdoor');
   });
 
   it('renders hostile text as text', async () => {

@@ -174,7 +174,9 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
       let seen = false;
       if (dedupe) {
         try {
-          seen = await dedupe.seen(event.id);
+          // Only a promise is awaited: a synchronous store (the default LRU) costs no microtask per event.
+          const result = dedupe.seen(event.id);
+          seen = typeof result === 'boolean' ? result : await result;
         } catch (error) {
           // A shared store that is down must not lose events: hand them over (at least once) and say so.
           report(toPagedeskError(error, 'dedupe_failed'), context('dedupe'));

@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,7 +99,12 @@ describe('@pagedesk/react in Chromium', () => {
       });
       await page.waitForTimeout(150);
     }
-    await page.waitForFunction(() => (window as unknown as { pd: { calls: Array<{ method: string }> } }).pd.calls.filter((c) => c.method === 'listConversations').length >= 4);
+    await page.waitForFunction(
+      () =>
+        (window as unknown as { pd: { calls: Array<{ method: string }> } }).pd.calls.filter(
+          (c) => c.method === 'listConversations',
+        ).length >= 4,
+    );
     const stats = await page.evaluate(() => {
       const listbox = document.querySelector('[role="listbox"]') as HTMLElement;
       return {
@@ -139,19 +143,27 @@ describe('@pagedesk/react in Chromium', () => {
     expect(await atBottom()).toBe(true);
 
     // Scroll near the top: older messages load above, and the message being read must not move.
-    await scroller.evaluate((el) => {
-      el.scrollTop = 120;
-    });
-    await page.waitForTimeout(50);
+    const listCalls = () =>
+      page.evaluate(
+        () =>
+          (window as unknown as { pd: { calls: Array<{ method: string }> } }).pd.calls.filter(
+            (c) => c.method === 'listMessages',
+          ).length,
+      );
+    const before = await listCalls();
+    // Scroll and pick the anchor in one step, before the scroll event lets React load anything.
     const anchor = await scroller.evaluate((el) => {
+      el.scrollTop = 120;
       const box = el.getBoundingClientRect();
       const rows = Array.from(el.querySelectorAll<HTMLElement>('[data-message-id]'));
       const row = rows.find((r) => r.getBoundingClientRect().top >= box.top + 40) as HTMLElement;
       return { id: row.dataset.messageId as string, top: row.getBoundingClientRect().top };
     });
-    const before = await page.evaluate(() => (window as unknown as { pd: { calls: Array<{ method: string }> } }).pd.calls.filter((c) => c.method === 'listMessages').length);
     await page.waitForFunction(
-      (count) => (window as unknown as { pd: { calls: Array<{ method: string }> } }).pd.calls.filter((c) => c.method === 'listMessages').length > count,
+      (count) =>
+        (window as unknown as { pd: { calls: Array<{ method: string }> } }).pd.calls.filter(
+          (c) => c.method === 'listMessages',
+        ).length > count,
       before,
     );
     await page.waitForTimeout(400);
@@ -167,7 +179,11 @@ describe('@pagedesk/react in Chromium', () => {
       el.scrollTop = el.scrollHeight;
     });
     await page.waitForTimeout(200);
-    await page.evaluate(() => (window as unknown as { pd: { receive(id: string, m: { text: string }): void } }).pd.receive('conv-2', { text: 'Brand new message' }));
+    await page.evaluate(() =>
+      (window as unknown as { pd: { receive(id: string, m: { text: string }): void } }).pd.receive('conv-2', {
+        text: 'Brand new message',
+      }),
+    );
     await page.getByText('Brand new message', { exact: true }).first().waitFor();
     await page.waitForTimeout(300);
     expect(await atBottom()).toBe(true);
@@ -177,12 +193,14 @@ describe('@pagedesk/react in Chromium', () => {
 
   it('attaches files pasted into the composer or dropped on it', async () => {
     const page = await open('view=composer&conversations=4');
-    const box = page.getByRole('textbox', { name: 'Reply' });
+    const box = page.getByRole('textbox', { name: 'Reply', exact: true });
     await page.waitForFunction(() => !(document.querySelector('textarea') as HTMLTextAreaElement).disabled);
     await box.evaluate((textarea) => {
       const data = new DataTransfer();
       data.items.add(new File([new Uint8Array(2048)], 'pasted.png', { type: 'image/png' }));
-      textarea.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+      textarea.dispatchEvent(
+        new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
+      );
     });
     await page.getByText('pasted.png').waitFor();
     await page.evaluate(() => {
@@ -210,18 +228,40 @@ describe('@pagedesk/react in Chromium', () => {
     for (const theme of ['light', 'dark']) {
       for (const view of ['inbox', 'settings']) {
         const page = await open(`view=${view}&theme=${theme}&conversations=30`);
-        await page.locator(view === 'inbox' ? '[data-message-id]' : '.pd-channel').first().waitFor();
+        await page
+          .locator(view === 'inbox' ? '[data-message-id]' : '.pd-channel')
+          .first()
+          .waitFor();
         await page.waitForTimeout(300);
         await page.addScriptTag({ url: `${origin}/axe.min.js` });
         const violations = await page.evaluate(async () => {
-          const axe = (window as unknown as { axe: { run(context: Element): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+          const axe = (
+            window as unknown as {
+              axe: {
+                run(
+                  context: Element,
+                ): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }>;
+              };
+            }
+          ).axe;
           const result = await axe.run(document.body);
-          return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+          return result.violations.map(
+            (v) =>
+              `${v.id}: ${v.nodes
+                .map((n) => n.target.join(' '))
+                .slice(0, 3)
+                .join(', ')}`,
+          );
         });
         results[`${view}/${theme}`] = violations;
         await page.close();
       }
     }
-    expect(results).toEqual({ 'inbox/light': [], 'settings/light': [], 'inbox/dark': [], 'settings/dark': [] });
+    expect(results).toEqual({
+      'inbox/light': [],
+      'settings/light': [],
+      'inbox/dark': [],
+      'settings/dark': [],
+    });
   });
 });

@@ -73,7 +73,7 @@ export function AttachmentView({ attachment }: AttachmentProps): ReactNode {
             <img src={url} alt={label} loading="lazy" decoding="async" />
             {attachment.kind === 'gif' ? (
               <span className="pd-gif-badge" aria-hidden="true">
-                GIF
+                {t.attachments.gif}
               </span>
             ) : null}
           </button>

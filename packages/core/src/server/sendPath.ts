@@ -59,6 +59,22 @@ function attachmentsOfPart(part: ReplyPart): Attachment[] {
   return [];
 }
 
+/** Why the window refuses this reply now, or undefined when it is open. */
+function windowError(
+  channel: Channel,
+  conversation: Conversation,
+  at: number,
+): WindowClosedError | undefined {
+  const window = windowForConversation(conversation, channel, at);
+  if (window.messagingType !== null && (conversation.source === 'message' || window.privateReply))
+    return undefined;
+  const hint =
+    conversation.source === 'message' ? ' The customer has to write again before you can reply.' : '';
+  return new WindowClosedError(`${window.reason.text}.${hint}`, {
+    ...(window.closesAt === null ? {} : { closedAt: window.closesAt }),
+  });
+}
+
 /** The send path of `createChannels`: send, retry, sender actions and crash recovery. */
 export function createSendPath(ctx: ChannelContext, personas: Personas) {
   const { store, inbox, now, options, inFlight } = ctx;
@@ -89,11 +105,11 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
     messages: Message[],
   ): Promise<Message[]> {
     const out: Message[] = [];
-    for (let i = 0; i < messages.length; i++) {
+    for (const [i, message] of messages.entries()) {
       try {
         out.push(
-          await sendOne(d.channel, messages[i]!, async () => {
-            const result = await deliver(d, messages[i]!);
+          await sendOne(d.channel, message, async () => {
+            const result = await deliver(d, message);
             if ('commentId' in d.recipient) await inbox.markPrivateReplySent(conversation.id, now());
             return result.messageId;
           }),
@@ -109,21 +125,6 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
       }
     }
     return out;
-  }
-
-  function windowError(
-    channel: Channel,
-    conversation: Conversation,
-    at: number,
-  ): WindowClosedError | undefined {
-    const window = windowForConversation(conversation, channel, at);
-    if (window.messagingType !== null && (conversation.source === 'message' || window.privateReply))
-      return undefined;
-    const hint =
-      conversation.source === 'message' ? ' The customer has to write again before you can reply.' : '';
-    return new WindowClosedError(`${window.reason.text}.${hint}`, {
-      ...(window.closesAt === null ? {} : { closedAt: window.closesAt }),
-    });
   }
 
   async function deliveryFor(
@@ -213,8 +214,8 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
         ...(draft.agentId ? { agentId: draft.agentId } : {}),
         ...(agent?.name ? { name: agent.name } : {}),
       };
-      if (conversation.source === 'comment' && draft.publicReply)
-        return publicReply(conversation, channel, draft, author);
+      // publicReply() refuses it on a message thread, naming the field, rather than sending a DM.
+      if (draft.publicReply) return publicReply(conversation, channel, draft, author);
       const at = now();
       const closed = windowError(channel, conversation, at);
       if (closed) throw closed;

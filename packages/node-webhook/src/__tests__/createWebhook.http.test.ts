@@ -306,6 +306,36 @@ describe('dedupe', () => {
     expect(marked.size).toBe(2);
   });
 
+  it('a failing shared store loses nothing: events are handed over and the failure is reported', async () => {
+    const phases: string[] = [];
+    const calls: number[] = [];
+    const webhook = createWebhook({
+      appSecret,
+      verifyToken,
+      dedupe: {
+        seen: () => Promise.reject(new Error('redis down')),
+        mark: () => {
+          throw new Error('redis still down');
+        },
+      },
+      onEvents: (events) => {
+        calls.push(events.length);
+      },
+      onError: (_error, context) => phases.push(context.phase),
+    });
+    const payload = JSON.stringify(envelope('page', [messenger.text]));
+    const res = await webhook.fetch(
+      new Request('http://localhost/', {
+        method: 'POST',
+        body: payload,
+        headers: { 'x-hub-signature-256': signBody(payload, appSecret) },
+      }),
+    );
+    expect(res.status).toBe(200);
+    expect(calls).toEqual([1]);
+    expect(phases).toEqual(['dedupe', 'dedupe']);
+  });
+
   it('a concurrent retry waits for the first delivery instead of handing the events over twice', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => {
@@ -336,6 +366,30 @@ describe('dedupe', () => {
     expect((await first).status).toBe(200);
     expect((await second).status).toBe(200);
     expect(calls).toEqual([1]);
+  });
+});
+
+describe('.fetch body cap without a content-length', () => {
+  it('answers 413 once a streamed body grows over maxBodyBytes, without reading the rest', async () => {
+    let pulled = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        if (pulled > 100)
+          controller.close(); // bounded even if the cap failed
+        else controller.enqueue(new Uint8Array(512));
+      },
+    });
+    const webhook = createWebhook({ appSecret, verifyToken, maxBodyBytes: 2048, onEvents: () => {} });
+    const request = new Request('http://localhost/webhook', {
+      method: 'POST',
+      body: stream,
+      headers: { 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` },
+      duplex: 'half',
+    } as RequestInit);
+    const res = await webhook.fetch(request);
+    expect(res.status).toBe(413);
+    expect(pulled).toBeLessThan(10);
   });
 });
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   ChannelUnavailableError,
   RecipientUnavailableError,
@@ -12,21 +12,11 @@ import { memoryStore } from '../../memoryStore.js';
 import { testEvents } from '../../testing/events.js';
 import { createChannels } from '../channels.js';
 import { ChannelConflictError } from '../connect.js';
-import { APP_ID, fakeMeta, type Harness, harness, type MetaState, PAGE_TOKEN, T0 } from './fakeMeta.js';
-import { type GraphStandin, metaError, proofOf, startGraphStandin } from './graphStandin.js';
+import { APP_ID, type Harness, harness, PAGE_TOKEN, T0, useFakeMeta } from './fakeMeta.js';
+import { metaError, proofOf } from './graphStandin.js';
 
 const HOUR = 60 * 60 * 1000;
-let standin: GraphStandin;
-let meta: MetaState;
-
-beforeAll(async () => {
-  standin = await startGraphStandin();
-});
-afterAll(() => standin.close());
-beforeEach(() => {
-  standin.requests.length = 0;
-  meta = fakeMeta(standin);
-});
+const env = useFakeMeta();
 
 async function customerWrites(h: Harness, at: number, input: { psid?: string; text?: string } = {}) {
   await h.inbox.apply([
@@ -54,11 +44,11 @@ type SentBody = {
   reply_to?: { mid: string };
   recipient: Record<string, string>;
 };
-const bodies = () => meta.sent.map((r) => r.body as SentBody);
+const bodies = () => env.meta.sent.map((r) => r.body as SentBody);
 
 describe('send', () => {
   it('sends a reply inside 24 h as RESPONSE with its id in metadata, pending then sent', async () => {
-    const h = await harness(standin);
+    const h = await harness(env.standin);
     const conversationId = await customerWrites(h, T0 - HOUR);
     const states: string[] = [];
     h.inbox.on('message:created', ({ message }) => states.push(`created:${message.delivery}`));
@@ -76,24 +66,24 @@ describe('send', () => {
       messaging_type: 'RESPONSE',
       message: { text: 'Hello Ana', metadata: 'client-1' },
     });
-    expect(meta.sent[0]!.query['appsecret_proof']).toBe(proofOf('app-secret-for-tests-0123', PAGE_TOKEN));
+    expect(env.meta.sent[0]!.query['appsecret_proof']).toBe(proofOf('app-secret-for-tests-0123', PAGE_TOKEN));
     expect(await h.store.messages.get('client-1')).toMatchObject({ delivery: 'sent', sentAt: T0 });
   });
 
   it('refuses before any call when the window is closed, and stores nothing', async () => {
-    const h = await harness(standin);
+    const h = await harness(env.standin);
     const conversationId = await customerWrites(h, T0 - 8 * 24 * HOUR);
-    standin.requests.length = 0;
+    env.standin.requests.length = 0;
     const error = await h.channels.send(conversationId, { text: 'Hello?' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WindowClosedError);
     expect((error as WindowClosedError).closedAt).toBe(T0 - 8 * 24 * HOUR + 7 * 24 * HOUR);
-    expect(standin.requests).toHaveLength(0);
+    expect(env.standin.requests).toHaveLength(0);
     const page = await h.store.messages.list(conversationId);
     expect(page.items.filter((m) => m.direction === 'outbound')).toHaveLength(0);
   });
 
   it('uses MESSAGE_TAG + HUMAN_AGENT after 24 h, and refuses then without the Human Agent permission', async () => {
-    const h = await harness(standin);
+    const h = await harness(env.standin);
     const conversationId = await customerWrites(h, T0 - 30 * HOUR);
     const [message] = await h.channels.send(conversationId, { text: 'Sorry for the wait' });
     expect(message).toMatchObject({ messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' });
@@ -102,15 +92,15 @@ describe('send', () => {
     await expect(h.channels.send(conversationId, { text: 'again' })).rejects.toBeInstanceOf(
       WindowClosedError,
     );
-    expect(meta.sent).toHaveLength(1);
+    expect(env.meta.sent).toHaveLength(1);
   });
 
   it('splits long text on request and refuses it otherwise', async () => {
-    const h = await harness(standin);
+    const h = await harness(env.standin);
     const conversationId = await customerWrites(h, T0 - HOUR);
     const long = `${'word '.repeat(300)}end. ${'more '.repeat(200)}`.trim();
     await expect(h.channels.send(conversationId, { text: long })).rejects.toBeInstanceOf(RuleViolationError);
-    expect(meta.sent).toHaveLength(0);
+    expect(env.meta.sent).toHaveLength(0);
     const messages = await h.channels.send(conversationId, { text: long, split: true });
     expect(messages.length).toBeGreaterThan(1);
     expect(
@@ -122,7 +112,7 @@ describe('send', () => {
   });
 
   it('sends text, then attachments in order, grouping consecutive images', async () => {
-    const h = await harness(standin);
+    const h = await harness(env.standin);
     const conversationId = await customerWrites(h, T0 - HOUR);
     const file = (id: string, name: string, type: string) => ({
       id,
@@ -162,7 +152,7 @@ describe('send', () => {
   });
 
   it('quotes a message with a top-level reply_to and puts quick replies on the last part', async () => {
-    const h = await harness(standin);
+    const h = await harness(env.standin);
     const conversationId = await customerWrites(h, T0 - HOUR);
     const inbound = (await h.store.messages.list(conversationId)).items.find(
       (m) => m.direction === 'inbound',
@@ -182,9 +172,9 @@ describe('send', () => {
   });
 
   it('records a failure with its typed reason and rethrows it', async () => {
-    const h = await harness(standin);
+    const h = await harness(env.standin);
     const conversationId = await customerWrites(h, T0 - HOUR);
-    meta.sendAnswers.push({
+    env.meta.sendAnswers.push({
       status: 400,
       json: metaError(551, undefined, 'This person isn’t available right now.'),
     });
@@ -199,9 +189,9 @@ describe('send', () => {
   });
 
   it('records a rate limit Meta wants honoured for long as a retryable failure', async () => {
-    const h = await harness(standin);
+    const h = await harness(env.standin);
     const conversationId = await customerWrites(h, T0 - HOUR);
-    meta.sendAnswers.push({
+    env.meta.sendAnswers.push({
       status: 400,
       json: metaError(80006, undefined, 'There have been too many messages sent to this Page'),
       headers: {
@@ -218,15 +208,15 @@ describe('send', () => {
       delivery: 'failed',
       failure: { code: 'rate_limited', retryable: true, graphCode: 80006 },
     });
-    expect(meta.sent).toHaveLength(1);
+    expect(env.meta.sent).toHaveLength(1);
     expect((await h.channels.get('PAGE_1')).status).toBe('active');
   });
 
   it('fails the remaining parts when one part fails, keeping the order for a retry', async () => {
-    const h = await harness(standin);
+    const h = await harness(env.standin);
     const conversationId = await customerWrites(h, T0 - HOUR);
-    meta.sendAnswers.push({ json: { recipient_id: 'PSID_1', message_id: 'm_a' } });
-    meta.sendAnswers.push({
+    env.meta.sendAnswers.push({ json: { recipient_id: 'PSID_1', message_id: 'm_a' } });
+    env.meta.sendAnswers.push({
       status: 400,
       json: metaError(100, 2018109, 'Attachment size exceeds allowable limit'),
     });
@@ -253,13 +243,13 @@ describe('send', () => {
         ['failed', 'previous_part_failed'],
       ]),
     );
-    expect(meta.sent).toHaveLength(2);
+    expect(env.meta.sent).toHaveLength(2);
   });
 
   it('marks a timed-out send outcome_unknown; the echo reconciles it and retry never resends', async () => {
-    const h = await harness(standin);
+    const h = await harness(env.standin);
     const conversationId = await customerWrites(h, T0 - HOUR);
-    meta.sendAnswers.push({ delayMs: 1500, json: { recipient_id: 'PSID_1', message_id: 'm_late' } });
+    env.meta.sendAnswers.push({ delayMs: 1500, json: { recipient_id: 'PSID_1', message_id: 'm_late' } });
     const error = await h.channels
       .send(conversationId, { text: 'Are you there?', clientId: 'c-timeout' })
       .catch((e: unknown) => e);
@@ -268,7 +258,7 @@ describe('send', () => {
       delivery: 'failed',
       failure: { code: 'outcome_unknown' },
     });
-    expect(meta.sent).toHaveLength(1);
+    expect(env.meta.sent).toHaveLength(1);
     // Meta did accept it: its echo carries our id in metadata.
     await h.inbox.apply([
       testEvents.echo({
@@ -282,13 +272,13 @@ describe('send', () => {
     ]);
     const retried = await h.channels.retry('c-timeout');
     expect(retried).toMatchObject({ delivery: 'sent', mid: 'm_late' });
-    expect(meta.sent).toHaveLength(1);
+    expect(env.meta.sent).toHaveLength(1);
   });
 
   it('retries a failed message and sends it again', async () => {
-    const h = await harness(standin);
+    const h = await harness(env.standin);
     const conversationId = await customerWrites(h, T0 - HOUR);
-    meta.sendAnswers.push({
+    env.meta.sendAnswers.push({
       status: 400,
       json: metaError(200, undefined, 'Requires pages_messaging permission'),
     });
@@ -302,13 +292,13 @@ describe('send', () => {
   });
 
   it('a 190 mid-send flips the channel at once and emits channel:status; the next send is refused up front', async () => {
-    const h = await harness(standin);
+    const h = await harness(env.standin);
     const conversationId = await customerWrites(h, T0 - HOUR);
     const statuses: string[] = [];
     h.channels.on('channel:status', ({ channel, previous }) =>
       statuses.push(`${previous}->${channel.status}`),
     );
-    meta.sendAnswers.push({
+    env.meta.sendAnswers.push({
       status: 400,
       json: metaError(190, 460, 'Error validating access token: password changed'),
     });
@@ -325,18 +315,18 @@ describe('send', () => {
       delivery: 'failed',
       failure: { code: 'token_password_changed' },
     });
-    const sendsBefore = meta.sent.length;
+    const sendsBefore = env.meta.sent.length;
     await expect(h.channels.send(conversationId, { text: 'again', clientId: 'c4' })).rejects.toBeInstanceOf(
       ChannelUnavailableError,
     );
-    expect(meta.sent).toHaveLength(sendsBefore);
+    expect(env.meta.sent).toHaveLength(sendsBefore);
     expect(await h.store.messages.get('c4')).toBeUndefined();
   });
 
   it('an expired token (190/463) makes the channel expired', async () => {
-    const h = await harness(standin);
+    const h = await harness(env.standin);
     const conversationId = await customerWrites(h, T0 - HOUR);
-    meta.sendAnswers.push({ status: 400, json: metaError(190, 463, 'Session has expired') });
+    env.meta.sendAnswers.push({ status: 400, json: metaError(190, 463, 'Session has expired') });
     await expect(h.channels.send(conversationId, { text: 'Hi' })).rejects.toBeInstanceOf(TokenError);
     expect((await h.channels.get('PAGE_1')).status).toBe('expired');
   });
@@ -344,20 +334,20 @@ describe('send', () => {
   it.each(['deactivated', 'disconnected', 'blocked', 'expired'] as const)(
     'a %s channel refuses before recording',
     async (status) => {
-      const h = await harness(standin);
+      const h = await harness(env.standin);
       const conversationId = await customerWrites(h, T0 - HOUR);
       await h.store.channels.put({ ...(await h.store.channels.get('PAGE_1'))!, status });
-      standin.requests.length = 0;
+      env.standin.requests.length = 0;
       await expect(h.channels.send(conversationId, { text: 'Hi', clientId: 'x' })).rejects.toBeInstanceOf(
         ChannelUnavailableError,
       );
-      expect(standin.requests).toHaveLength(0);
+      expect(env.standin.requests).toHaveLength(0);
       expect(await h.store.messages.get('x')).toBeUndefined();
     },
   );
 
   it('survives a crash between pending and sent: a new Channels recovers and retries it', async () => {
-    const h = await harness(standin);
+    const h = await harness(env.standin);
     const conversationId = await customerWrites(h, T0 - HOUR);
     // The first process recorded the reply and died before Meta answered.
     await h.inbox.recordOutbound(conversationId, {
@@ -381,12 +371,12 @@ describe('send', () => {
   });
 
   it('never sends the same composer id twice', async () => {
-    const h = await harness(standin);
+    const h = await harness(env.standin);
     const conversationId = await customerWrites(h, T0 - HOUR);
     const [first] = await h.channels.send(conversationId, { text: 'Once', clientId: 'dup' });
     const [second] = await h.channels.send(conversationId, { text: 'Once', clientId: 'dup' });
     expect(second).toEqual(first);
-    expect(meta.sent).toHaveLength(1);
+    expect(env.meta.sent).toHaveLength(1);
     const inbound = (await h.store.messages.list(conversationId)).items.find(
       (m) => m.direction === 'inbound',
     )!;
@@ -402,7 +392,7 @@ describe('send', () => {
   });
 
   it('validates the draft, naming the field', async () => {
-    const h = await harness(standin);
+    const h = await harness(env.standin);
     const conversationId = await customerWrites(h, T0 - HOUR);
     const error = await h.channels.send(conversationId, { text: 42 } as never).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
@@ -419,7 +409,7 @@ describe('comments', () => {
   }
 
   it('sends the one private reply, then refuses a second one; public replies stay open', async () => {
-    const h = await harness(standin);
+    const h = await harness(env.standin);
     const conversation = await commentConversation(h, T0 - HOUR);
     const [reply] = await h.channels.send(conversation.id, { text: 'Sent you the price in DM' });
     expect(reply).toMatchObject({ delivery: 'sent' });
@@ -434,15 +424,27 @@ describe('comments', () => {
     );
     const [publicReply] = await h.channels.send(conversation.id, { text: 'Thanks!', publicReply: true });
     expect(publicReply).toMatchObject({ delivery: 'sent', mid: 'reply_post_1_c9/comments' });
-    expect(standin.requests.at(-1)).toMatchObject({
+    expect(env.standin.requests.at(-1)).toMatchObject({
       method: 'POST',
       path: 'post_1_c9/comments',
       body: { message: 'Thanks!' },
     });
   });
 
+  it('refuses publicReply on a message conversation instead of sending a DM', async () => {
+    const h = await harness(env.standin);
+    const conversationId = await customerWrites(h, T0 - HOUR);
+    const error = await h.channels
+      .send(conversationId, { text: 'Hi', publicReply: true, clientId: 'pr' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues[0]!.path).toBe('publicReply');
+    expect(env.meta.sent).toHaveLength(0);
+    expect(await h.store.messages.get('pr')).toBeUndefined();
+  });
+
   it('refuses a private reply after 7 days', async () => {
-    const h = await harness(standin);
+    const h = await harness(env.standin);
     const conversation = await commentConversation(h, T0 - 8 * 24 * HOUR);
     await expect(h.channels.send(conversation.id, { text: 'late' })).rejects.toBeInstanceOf(
       WindowClosedError,
@@ -456,32 +458,32 @@ describe('comments', () => {
 describe('personas and attachments', () => {
   it('creates a persona once per page and agent and sends with it', async () => {
     const agents = vi.fn((id: string) => ({ name: `Agent ${id}`, avatarUrl: 'https://host.example/a.png' }));
-    const h = await harness(standin, { channels: { agents } });
+    const h = await harness(env.standin, { channels: { agents } });
     const conversationId = await customerWrites(h, T0 - HOUR);
     const [first] = await h.channels.send(conversationId, { text: 'one', agentId: 'ana' });
     await h.channels.send(conversationId, { text: 'two', agentId: 'ana' });
     expect(bodies().map((b) => b.persona_id)).toEqual(['persona_1', 'persona_1']);
-    expect(standin.requests.filter((r) => r.path === 'PAGE_1/personas')).toHaveLength(1);
+    expect(env.standin.requests.filter((r) => r.path === 'PAGE_1/personas')).toHaveLength(1);
     expect(first!.author).toEqual({ kind: 'agent', agentId: 'ana', name: 'Agent ana' });
   });
 
   it('sends without the persona when Meta rejects it', async () => {
-    const h = await harness(standin, { channels: { agents: () => ({ name: 'Ana' }) } });
+    const h = await harness(env.standin, { channels: { agents: () => ({ name: 'Ana' }) } });
     const conversationId = await customerWrites(h, T0 - HOUR);
-    meta.sendAnswers.push({ status: 400, json: metaError(100, undefined, 'Invalid persona_id') });
+    env.meta.sendAnswers.push({ status: 400, json: metaError(100, undefined, 'Invalid persona_id') });
     const [message] = await h.channels.send(conversationId, { text: 'hi', agentId: 'ana' });
     expect(message!.delivery).toBe('sent');
     expect(bodies().map((b) => b.persona_id)).toEqual(['persona_1', undefined]);
   });
 
   it('reuses an attachment id per page and content, and re-uploads when Meta rejects it', async () => {
-    const h = await harness(standin);
+    const h = await harness(env.standin);
     const conversationId = await customerWrites(h, T0 - HOUR);
     const file = { id: 'f', name: 'a.png', type: 'image/png', size: 100, url: 'https://host.example/a.png' };
-    meta.sendAnswers.push({ json: { recipient_id: 'PSID_1', message_id: 'm1', attachment_id: 'att_1' } });
+    env.meta.sendAnswers.push({ json: { recipient_id: 'PSID_1', message_id: 'm1', attachment_id: 'att_1' } });
     await h.channels.send(conversationId, { attachments: [file] });
     await h.channels.send(conversationId, { attachments: [file] });
-    meta.sendAnswers.push({ status: 400, json: metaError(100, 2018074, 'Invalid attachment id') });
+    env.meta.sendAnswers.push({ status: 400, json: metaError(100, 2018074, 'Invalid attachment id') });
     await h.channels.send(conversationId, { attachments: [file] });
     expect(bodies().map((b) => b.message.attachment)).toEqual([
       { type: 'image', payload: { url: file.url, is_reusable: true } },
@@ -494,12 +496,12 @@ describe('personas and attachments', () => {
 
 describe('typing and seen', () => {
   it('sends sender actions alone', async () => {
-    const h = await harness(standin);
+    const h = await harness(env.standin);
     const conversationId = await customerWrites(h, T0 - HOUR);
     await h.channels.setTyping(conversationId, true);
     await h.channels.setTyping(conversationId, false);
     await h.channels.markSeen(conversationId);
-    expect(meta.actions.map((r) => r.body)).toEqual([
+    expect(env.meta.actions.map((r) => r.body)).toEqual([
       { recipient: { id: 'PSID_1' }, sender_action: 'typing_on' },
       { recipient: { id: 'PSID_1' }, sender_action: 'typing_off' },
       { recipient: { id: 'PSID_1' }, sender_action: 'mark_seen' },
@@ -509,7 +511,7 @@ describe('typing and seen', () => {
 
 describe('profiles', () => {
   it('looks up a new customer’s profile', async () => {
-    const h = await harness(standin);
+    const h = await harness(env.standin);
     await customerWrites(h, T0 - HOUR);
     expect(await h.store.customers.get('PAGE_1:PSID_1')).toMatchObject({
       name: 'Ana Lima',
@@ -521,11 +523,11 @@ describe('profiles', () => {
 
   it('keeps the event’s name when the lookup fails, and retries later (bounded)', async () => {
     let failures = 2;
-    meta.profile = (id) =>
+    env.meta.profile = (id) =>
       failures-- > 0
         ? { status: 400, json: metaError(2018218, undefined, 'Cannot get profile') }
         : { json: { id, name: 'Ana From Profile' } };
-    const h = await harness(standin, { channels: { profileRetryDelaysMs: [1000, 2000] } });
+    const h = await harness(env.standin, { channels: { profileRetryDelaysMs: [1000, 2000] } });
     await h.inbox.apply([
       testEvents.comment({ pageId: 'PAGE_1', from: { id: 'PSID_9', name: 'Ana Commenter' } }),
     ]);
@@ -547,8 +549,8 @@ describe('profiles', () => {
   });
 
   it('stops retrying after the last delay', async () => {
-    meta.profile = () => ({ status: 400, json: metaError(230, undefined, 'User consent is required') });
-    const h = await harness(standin, { channels: { profileRetryDelaysMs: [1000] } });
+    env.meta.profile = () => ({ status: 400, json: metaError(230, undefined, 'User consent is required') });
+    const h = await harness(env.standin, { channels: { profileRetryDelaysMs: [1000] } });
     await customerWrites(h, T0 - HOUR, { psid: 'PSID_2' });
     h.timers[0]!.callback();
     await h.channels.idle();
@@ -571,8 +573,8 @@ describe('connecting', () => {
   ];
 
   it('lists pages with tasks and availability, and refuses one owned by another organisation', async () => {
-    meta.accounts = accounts;
-    const h = await harness(standin, { channels: { organizationId: 'org-a' } });
+    env.meta.accounts = accounts;
+    const h = await harness(env.standin, { channels: { organizationId: 'org-a' } });
     await h.store.channels.put({
       ...(await h.store.channels.get('PAGE_1'))!,
       id: 'PAGE_3',
@@ -593,11 +595,11 @@ describe('connecting', () => {
   });
 
   it('connects pages: long-lived token, subscription, status check and history imported silently', async () => {
-    meta.accounts = accounts;
-    meta.history.conversations = [
+    env.meta.accounts = accounts;
+    env.meta.history.conversations = [
       { id: 't_1', participants: { data: [{ id: 'PSID_7', name: 'Old Customer' }, { id: 'PAGE_2' }] } },
     ];
-    meta.history.messages['t_1'] = [
+    env.meta.history.messages['t_1'] = [
       {
         id: 'm_h2',
         created_time: '2026-01-10T11:30:00+0000',
@@ -611,7 +613,7 @@ describe('connecting', () => {
         message: 'Where is my order?',
       },
     ];
-    const h = await harness(standin, { channels: { organizationId: 'org-a', historyImport: {} } });
+    const h = await harness(env.standin, { channels: { organizationId: 'org-a', historyImport: {} } });
     const created: string[] = [];
     h.inbox.on('message:created', ({ message }) => created.push(message.id));
     const imported = vi.fn();
@@ -625,9 +627,9 @@ describe('connecting', () => {
       appId: APP_ID,
     });
     expect(await h.store.credentials.get('PAGE_2')).toEqual({ accessToken: 'page-2-token-abcdef' });
-    const accountsCall = standin.requests.find((r) => r.path === 'me/accounts')!;
+    const accountsCall = env.standin.requests.find((r) => r.path === 'me/accounts')!;
     expect(accountsCall.query['access_token']).toBe('long-short-user-token');
-    const subscribe = standin.requests.find(
+    const subscribe = env.standin.requests.find(
       (r) => r.method === 'POST' && r.path === 'PAGE_2/subscribed_apps',
     )!;
     expect(subscribe.query['subscribed_fields']).toContain('messages');
@@ -658,30 +660,32 @@ describe('connecting', () => {
   });
 
   it('connects an Instagram account through its Page', async () => {
-    meta.accounts = accounts;
-    meta.tokenInfo = {
-      ...meta.tokenInfo,
+    env.meta.accounts = accounts;
+    env.meta.tokenInfo = {
+      ...env.meta.tokenInfo,
       scopes: ['pages_manage_metadata', 'instagram_basic', 'instagram_manage_messages'],
     };
-    const h = await harness(standin);
+    const h = await harness(env.standin);
     const [channel] = await h.channels.connect('user-token-123456', ['IG_2']);
     expect(channel).toMatchObject({ id: 'IG_2', platform: 'instagram', name: 'shop.two', status: 'active' });
     expect(await h.store.credentials.get('IG_2')).toEqual({
       accessToken: 'page-2-token-abcdef',
       pageId: 'PAGE_2',
     });
-    const subscribe = standin.requests.find(
+    const subscribe = env.standin.requests.find(
       (r) => r.method === 'POST' && r.path.endsWith('/subscribed_apps'),
     )!;
     expect(subscribe.path).toBe('PAGE_2/subscribed_apps');
   });
 
   it('reauthorizes a revoked channel with a fresh user token', async () => {
-    meta.accounts = [
+    env.meta.accounts = [
       { id: 'PAGE_1', name: 'Acme Support', access_token: 'fresh-page-token-xyz', tasks: ['MANAGE'] },
     ];
-    const h = await harness(standin, { channel: { status: 'revoked', statusReason: 'Password changed' } });
-    meta.subscribed = false;
+    const h = await harness(env.standin, {
+      channel: { status: 'revoked', statusReason: 'Password changed' },
+    });
+    env.meta.subscribed = false;
     const statuses: string[] = [];
     h.channels.on('channel:status', ({ channel, previous }) =>
       statuses.push(`${previous}->${channel.status}`),
@@ -694,8 +698,8 @@ describe('connecting', () => {
     expect(channel.statusReason).toBeUndefined();
     expect(statuses).toEqual(['revoked->active']);
     expect((await h.store.credentials.get('PAGE_1'))!.accessToken).toBe('fresh-page-token-xyz');
-    expect(meta.subscribed).toBe(true);
-    meta.accounts = [];
+    expect(env.meta.subscribed).toBe(true);
+    env.meta.accounts = [];
     await expect(h.channels.reauthorize('PAGE_1', 'user-token-abcdef')).rejects.toThrow(/PAGE_1/);
   });
 });
@@ -708,8 +712,12 @@ describe('check', () => {
     [462, 'revoked', /lost their role|session/],
     [463, 'expired', /expired/],
   ] as const)('debug_token subcode %s makes the channel %s', async (subcode, status, reason) => {
-    const h = await harness(standin);
-    meta.tokenInfo = { ...meta.tokenInfo, is_valid: false, error: { code: 190, subcode, message: 'x' } };
+    const h = await harness(env.standin);
+    env.meta.tokenInfo = {
+      ...env.meta.tokenInfo,
+      is_valid: false,
+      error: { code: 190, subcode, message: 'x' },
+    };
     const { channel } = await h.channels.check('PAGE_1');
     expect(channel.status).toBe(status);
     expect(channel.statusReason).toMatch(reason);
@@ -718,7 +726,7 @@ describe('check', () => {
 
 describe('channel actions and settings', () => {
   it('deactivates, re-activates and disconnects (history kept, token dropped)', async () => {
-    const h = await harness(standin);
+    const h = await harness(env.standin);
     const statuses: string[] = [];
     h.channels.on('channel:status', ({ channel, previous }) =>
       statuses.push(`${previous}->${channel.status}`),
@@ -729,7 +737,7 @@ describe('channel actions and settings', () => {
     expect(statuses).toEqual(['active->deactivated', 'deactivated->active', 'active->disconnected']);
     expect(disconnected.status).toBe('disconnected');
     expect(await h.store.credentials.get('PAGE_1')).toBeUndefined();
-    expect(meta.subscribed).toBe(false);
+    expect(env.meta.subscribed).toBe(false);
     await expect(h.channels.action('PAGE_1', { action: 'activate' })).rejects.toBeInstanceOf(
       ChannelUnavailableError,
     );
@@ -739,7 +747,7 @@ describe('channel actions and settings', () => {
   });
 
   it('updates settings and names a wrong field', async () => {
-    const h = await harness(standin);
+    const h = await harness(env.standin);
     const updated = await h.channels.updateSettings('PAGE_1', { textMaxLength: 1600 });
     expect(updated.settings.textMaxLength).toBe(1600);
     expect(updated.settings.humanAgent).toBe(true);
@@ -750,7 +758,7 @@ describe('channel actions and settings', () => {
   });
 
   it('a channel handle sends only in its own conversations', async () => {
-    const h = await harness(standin);
+    const h = await harness(env.standin);
     const conversationId = await customerWrites(h, T0 - HOUR);
     const handle = h.channels.channel('PAGE_1');
     await expect(handle.send(conversationId, { text: 'via handle' })).resolves.toHaveLength(1);

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createInbox } from '../../inbox.js';
 import { memoryStore } from '../../memoryStore.js';
 import type { Channel } from '../../model.js';
@@ -5,7 +6,13 @@ import { testEntities } from '../../testing/entities.js';
 import { createChannels } from '../channels.js';
 import type { ChannelsOptions } from '../channels.types.js';
 import { createGraphClient } from '../graphClient.js';
-import { type GraphStandin, metaError, type RecordedRequest, type StandinAnswer } from './graphStandin.js';
+import {
+  type GraphStandin,
+  metaError,
+  type RecordedRequest,
+  type StandinAnswer,
+  startGraphStandin,
+} from './graphStandin.js';
 
 // A stateful Meta for the send-path and lifecycle tests, on top of the 127.0.0.1 stand-in: answers
 // each Graph call the way platform.md §3–§7 describes, and lets a test script failures per route.
@@ -143,4 +150,21 @@ export async function harness(
     });
   const channels = make();
   return { clock, store, inbox, channels, timers, make };
+}
+
+/**
+ * Starts the stand-in for a test file (closed after it) and gives each test a fresh fake Meta; read
+ * `standin` and `meta` inside tests, after the hooks ran.
+ */
+export function useFakeMeta(): { readonly standin: GraphStandin; readonly meta: MetaState } {
+  const env = {} as { standin: GraphStandin; meta: MetaState };
+  beforeAll(async () => {
+    env.standin = await startGraphStandin();
+  });
+  afterAll(() => env.standin.close());
+  beforeEach(() => {
+    env.standin.requests.length = 0;
+    env.meta = fakeMeta(env.standin);
+  });
+  return env;
 }

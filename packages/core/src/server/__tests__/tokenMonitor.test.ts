@@ -1,24 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../errors.js';
 import { createTokenMonitor } from '../tokenMonitor.js';
-import { APP_ID, fakeMeta, harness, type MetaState, T0 } from './fakeMeta.js';
-import { type GraphStandin, metaError, startGraphStandin } from './graphStandin.js';
+import { APP_ID, harness, T0, useFakeMeta } from './fakeMeta.js';
+import { metaError } from './graphStandin.js';
 
 const DAY = 24 * 60 * 60 * 1000;
-let standin: GraphStandin;
-let meta: MetaState;
-
-beforeAll(async () => {
-  standin = await startGraphStandin();
-});
-afterAll(() => standin.close());
-beforeEach(() => {
-  standin.requests.length = 0;
-  meta = fakeMeta(standin);
-});
+const env = useFakeMeta();
 
 async function setup() {
-  const h = await harness(standin);
+  const h = await harness(env.standin);
   const timers: Array<{ callback: () => void; ms: number; cancelled: boolean }> = [];
   const monitor = createTokenMonitor({
     channels: h.channels,
@@ -47,14 +37,14 @@ describe('createTokenMonitor', () => {
     const [result] = await monitor.checkNow();
     expect(result!.channel.status).toBe('active');
     expect(events).toEqual([]);
-    const debug = standin.requests.find((r) => r.path === 'debug_token')!;
+    const debug = env.standin.requests.find((r) => r.path === 'debug_token')!;
     expect(debug.query['access_token']).toBe(`${APP_ID}|app-secret-for-tests-0123`);
     expect((await h.channels.get('PAGE_1')).tokenExpiresAt).toBeNull();
   });
 
   it('moves to expiring inside warnBefore, then expired when the injected clock passes the end', async () => {
     const { monitor, events, h } = await setup();
-    meta.tokenInfo = { ...meta.tokenInfo, data_access_expires_at: seconds(T0 + 5 * DAY) };
+    env.meta.tokenInfo = { ...env.meta.tokenInfo, data_access_expires_at: seconds(T0 + 5 * DAY) };
     await monitor.checkNow();
     expect(await h.channels.get('PAGE_1')).toMatchObject({
       status: 'expiring',
@@ -71,7 +61,7 @@ describe('createTokenMonitor', () => {
 
   it('does not warn when the end is further away than warnBefore', async () => {
     const { monitor, h } = await setup();
-    meta.tokenInfo = { ...meta.tokenInfo, expires_at: seconds(T0 + 8 * DAY) };
+    env.meta.tokenInfo = { ...env.meta.tokenInfo, expires_at: seconds(T0 + 8 * DAY) };
     await monitor.checkNow();
     expect((await h.channels.get('PAGE_1')).status).toBe('active');
   });
@@ -83,8 +73,8 @@ describe('createTokenMonitor', () => {
     [463, 'expired', /expired/],
   ])('maps an invalid token with subcode %s to %s', async (subcode, status, reason) => {
     const { monitor, events, h } = await setup();
-    meta.tokenInfo = {
-      ...meta.tokenInfo,
+    env.meta.tokenInfo = {
+      ...env.meta.tokenInfo,
       is_valid: false,
       error: { code: 190, subcode, message: 'invalid' },
     };
@@ -98,7 +88,7 @@ describe('createTokenMonitor', () => {
 
   it('reports missing permissions by name', async () => {
     const { monitor, h } = await setup();
-    meta.tokenInfo = { ...meta.tokenInfo, scopes: ['pages_manage_metadata'] };
+    env.meta.tokenInfo = { ...env.meta.tokenInfo, scopes: ['pages_manage_metadata'] };
     await monitor.checkNow();
     expect(await h.channels.get('PAGE_1')).toMatchObject({
       status: 'missing_permissions',
@@ -109,8 +99,8 @@ describe('createTokenMonitor', () => {
 
   it('treats a granular scope limited to other pages as missing', async () => {
     const { monitor, h } = await setup();
-    meta.tokenInfo = {
-      ...meta.tokenInfo,
+    env.meta.tokenInfo = {
+      ...env.meta.tokenInfo,
       granular_scopes: [{ scope: 'pages_messaging', target_ids: ['OTHER_PAGE'] }],
     };
     await monitor.checkNow();
@@ -119,44 +109,44 @@ describe('createTokenMonitor', () => {
 
   it('detects a dropped webhook subscription and repairs it', async () => {
     const { monitor, events, h } = await setup();
-    meta.subscribed = false;
+    env.meta.subscribed = false;
     const [result] = await monitor.checkNow();
     expect(result).toMatchObject({ resubscribed: true, channel: { status: 'active' } });
-    expect(meta.subscribed).toBe(true);
+    expect(env.meta.subscribed).toBe(true);
     expect(events).toEqual(['active->active (resubscribed)']);
     const statuses: string[] = [];
     h.channels.on('channel:status', ({ channel }) => statuses.push(channel.status));
-    meta.subscribed = false;
+    env.meta.subscribed = false;
     await monitor.checkNow();
     expect(statuses).toEqual(['unsubscribed', 'active']);
   });
 
   it('leaves a dropped subscription unsubscribed when repair is off, and the resubscribe action repairs it', async () => {
-    const h = await harness(standin, { channels: { repairSubscriptions: false } });
-    meta.subscribed = false;
+    const h = await harness(env.standin, { channels: { repairSubscriptions: false } });
+    env.meta.subscribed = false;
     const monitor = createTokenMonitor({ channels: h.channels, setTimer: () => () => {} });
     await monitor.checkNow();
     expect((await h.channels.get('PAGE_1')).status).toBe('unsubscribed');
-    expect(meta.subscribed).toBe(false);
+    expect(env.meta.subscribed).toBe(false);
     await h.channels.action('PAGE_1', { action: 'resubscribe' });
     expect((await h.channels.get('PAGE_1')).status).toBe('active');
-    expect(meta.subscribed).toBe(true);
+    expect(env.meta.subscribed).toBe(true);
   });
 
   it('skips deactivated, disconnected and blocked channels', async () => {
     const { monitor, h } = await setup();
     await h.store.channels.put({ ...(await h.store.channels.get('PAGE_1'))!, status: 'deactivated' });
-    meta.tokenInfo = { ...meta.tokenInfo, is_valid: false, error: { code: 190, subcode: 460 } };
+    env.meta.tokenInfo = { ...env.meta.tokenInfo, is_valid: false, error: { code: 190, subcode: 460 } };
     await monitor.checkNow();
     expect((await h.channels.get('PAGE_1')).status).toBe('deactivated');
-    expect(standin.requests.filter((r) => r.path === 'debug_token')).toHaveLength(0);
+    expect(env.standin.requests.filter((r) => r.path === 'debug_token')).toHaveLength(0);
   });
 
   it('flips the channel when subscribed_apps answers 190', async () => {
     const { monitor, h } = await setup();
-    standin.handle((r) =>
+    env.standin.handle((r) =>
       r.path === 'debug_token'
-        ? { json: { data: meta.tokenInfo } }
+        ? { json: { data: env.meta.tokenInfo } }
         : { status: 400, json: metaError(190, 467, 'Invalid OAuth access token') },
     );
     const errors: string[] = [];
@@ -168,7 +158,7 @@ describe('createTokenMonitor', () => {
 
   it('reports a failed check as an error event and keeps the status', async () => {
     const { monitor, h } = await setup();
-    standin.handle(() => ({ status: 400, json: metaError(100, undefined, 'boom') }));
+    env.standin.handle(() => ({ status: 400, json: metaError(100, undefined, 'boom') }));
     const errors: string[] = [];
     monitor.on('error', ({ channelId }) => errors.push(channelId ?? ''));
     await monitor.checkNow();
@@ -181,7 +171,7 @@ describe('createTokenMonitor', () => {
     monitor.start();
     expect(monitor.running).toBe(true);
     await monitor.checkNow();
-    const debugCalls = () => standin.requests.filter((r) => r.path === 'debug_token').length;
+    const debugCalls = () => env.standin.requests.filter((r) => r.path === 'debug_token').length;
     expect(debugCalls()).toBe(1);
     expect(timers.map((t) => t.ms)).toEqual([6 * 60 * 60 * 1000]);
     timers[0]!.callback();
