@@ -1,6 +1,6 @@
 // Runs in its own process with --expose-gc (see inboxApply.ts): prints one JSON line with the figures.
 // Usage: inboxWorker.ts <throughput|memory> <events> <conversations> <pagedesk|baseline>
-export {};
+import { loadPagedesk } from './pagedeskBuild.js';
 
 const PAGE_ID = '104857600012345';
 const T0 = 1_763_769_600_000;
@@ -57,14 +57,8 @@ function bareStore() {
 }
 
 async function pagedeskInbox(): Promise<{ apply(events: readonly BenchEvent[]): Promise<unknown> }> {
-  const core = (await import('@pagedesk/core')) as unknown as {
-    createInbox(o: Record<string, unknown>): { apply(events: readonly BenchEvent[]): Promise<unknown> };
-    memoryStore(): unknown;
-  };
-  if (typeof core.createInbox !== 'function' || typeof core.memoryStore !== 'function') {
-    throw new Error('createInbox / memoryStore are not exported yet');
-  }
-  return core.createInbox({ store: core.memoryStore() });
+  const { createInbox, memoryStore } = await loadPagedesk();
+  return createInbox({ store: memoryStore() });
 }
 
 const BATCH = 100;

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { loadPagedesk } from '../pagedeskBuild.js';
 import { APP_SECRET, VERIFY_TOKEN, WEBHOOK_PATH } from '../payloads.js';
 import { benchRequire, requireFrom } from '../peers/versions.js';
 
@@ -54,29 +55,14 @@ function minimalRelay(): (req: IncomingMessage, res: ServerResponse) => void {
 
 /** Pagedesk end to end: createWebhook → inbox.apply (memory store) → createInboxApi's SSE stream. */
 async function pagedeskRelay(): Promise<(req: IncomingMessage, res: ServerResponse) => void> {
-  const core = (await import('@pagedesk/core')) as unknown as {
-    createInbox(o: Record<string, unknown>): { apply(events: unknown[]): Promise<unknown> };
-    memoryStore(): unknown;
-  };
-  const hooks = (await import('@pagedesk/node-webhook')) as unknown as {
-    createWebhook(o: Record<string, unknown>): { node(req: IncomingMessage, res: ServerResponse): void };
-    createInboxApi(o: Record<string, unknown>): { node(req: IncomingMessage, res: ServerResponse): void };
-  };
-  for (const [name, f] of [
-    ['createInbox', core.createInbox],
-    ['memoryStore', core.memoryStore],
-    ['createWebhook', hooks.createWebhook],
-    ['createInboxApi', hooks.createInboxApi],
-  ] as const) {
-    if (typeof f !== 'function') throw new Error(`${name} is not exported yet`);
-  }
-  const inbox = core.createInbox({ store: core.memoryStore() });
-  const webhook = hooks.createWebhook({
+  const pagedesk = await loadPagedesk();
+  const inbox = pagedesk.createInbox({ store: pagedesk.memoryStore() });
+  const webhook = pagedesk.createWebhook({
     appSecret: APP_SECRET,
     verifyToken: VERIFY_TOKEN,
     onEvents: (events: unknown[]) => inbox.apply(events),
   });
-  const api = hooks.createInboxApi({ inbox, heartbeatMs: 0 });
+  const api = pagedesk.createInboxApi({ inbox, heartbeatMs: 0 });
   return (req, res) => (req.url?.startsWith(WEBHOOK_PATH) ? webhook.node(req, res) : api.node(req, res));
 }
 
@@ -105,10 +91,7 @@ function minimalHandler(req: IncomingMessage, res: ServerResponse): void {
 }
 
 async function pagedeskHandler(): Promise<(req: IncomingMessage, res: ServerResponse) => void> {
-  const { createWebhook } = (await import('@pagedesk/node-webhook')) as unknown as {
-    createWebhook(o: Record<string, unknown>): { node(req: IncomingMessage, res: ServerResponse): void };
-  };
-  if (typeof createWebhook !== 'function') throw new Error('createWebhook is not exported yet');
+  const { createWebhook } = await loadPagedesk();
   // Dedupe off: every request repeats the same body, and the other servers do not dedupe either.
   const webhook = createWebhook({
     appSecret: APP_SECRET,

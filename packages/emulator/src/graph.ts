@@ -1003,6 +1003,10 @@ export class GraphApi {
         'standby',
         'messaging_handovers',
         'messaging_referrals',
+        // Instagram's own names (Graph webhooks reference, `instagram` object)
+        'messaging_referral',
+        'messaging_handover',
+        'live_comments',
         'messaging_optins',
         'messaging_policy_enforcement',
         'messaging_account_linking',

@@ -275,7 +275,7 @@ export function Composer(props: ComposerProps): ReactNode {
           ref={inputRef}
           className="pd-textarea"
           aria-label={t.composer.label}
-          aria-describedby={`${ids.window} ${ids.counter} ${ids.hint}`}
+          aria-describedby={[window ? ids.window : '', ids.counter, ids.hint].filter(Boolean).join(' ')}
           aria-invalid={tooLong && !split ? true : undefined}
           placeholder={closed ? t.composer.placeholderClosed : t.composer.placeholder}
           disabled={closed}

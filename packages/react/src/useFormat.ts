@@ -77,7 +77,11 @@ export function createFormatters(
         return [units.hour.format(hours), minutes ? units.minute.format(minutes) : '']
           .filter(Boolean)
           .join(' ');
-      if (minutes > 0) return units.minute.format(minutes + (seconds > 0 ? 1 : 0));
+      if (minutes > 0) {
+        // Under an hour the countdown rounds up to the minute ("1 min" until the last 60 s), as clocks do.
+        const rounded = minutes + (seconds > 0 ? 1 : 0);
+        return rounded === 60 ? units.hour.format(1) : units.minute.format(rounded);
+      }
       return units.second.format(seconds);
     },
     number: (value) => number.format(value),

@@ -2,10 +2,10 @@ import { hashId } from '../ids.js';
 import type { Attachment, Conversation, Customer, Message } from '../model.js';
 import type { ChannelContext } from './channelContext.js';
 
-// History import on connect (the Conversations API): recent conversations from the Conversations API,
-// written straight to the store with `imported: true`, `unreadCount: 0` and the inbox's own ids, so
-// no inbox event fires and nobody is notified of old mail; one `history:imported` event tells a UI
-// to refetch. A webhook later redelivering one of those messages is recognised by its mid.
+// History import on connect: recent conversations read from the Conversations API, written
+// straight to the store with `imported: true`, `unreadCount: 0` and the inbox's own ids, so no inbox
+// event fires and nobody is notified of old mail; one `history:imported` event tells a UI to
+// refetch. A webhook later redelivering one of those messages is recognised by its mid.
 
 /** The kind of an imported attachment, from the MIME type the Conversations API reports. */
 function kindOfMime(mimeType: string | undefined): Attachment['kind'] {

@@ -1,6 +1,7 @@
 import { TokenError } from '../errors.js';
 import type { Channel } from '../model.js';
 import type { ChannelContext } from './channelContext.js';
+import type { AgentProfile } from './channels.types.js';
 import type { PageGraph } from './pageGraph.js';
 
 // Personas (platform.md §3.9): the customer sees the agent's name and face on Messenger. One persona
@@ -25,9 +26,16 @@ export function createPersonas(ctx: ChannelContext): Personas {
       const key = `${channel.id}\u0000${agentId}`;
       const cached = personas.get(key);
       if (cached) return cached;
+      let agent: AgentProfile | undefined;
       try {
-        const agent = await options.agents(agentId);
-        if (!agent) return undefined;
+        agent = await options.agents(agentId);
+      } catch (error) {
+        // The host's agent lookup failing says nothing about Meta's personas: try again next reply.
+        ctx.reportError(error, channel.id);
+        return undefined;
+      }
+      if (!agent) return undefined;
+      try {
         const id = await page.createPersona({
           name: agent.name.slice(0, 50),
           ...(agent.avatarUrl ? { profilePictureUrl: agent.avatarUrl } : {}),

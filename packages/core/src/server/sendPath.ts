@@ -292,10 +292,15 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
         const closed = windowError(channel, conversation, at);
         if (closed) throw closed;
       }
-      const pending = await inbox.markPending(message.id);
-      if (publicAnswer)
-        return sendPublic(channel, await ctx.pageGraph(channel), conversation.comment!.commentId, pending);
+      // Everything that can refuse (no stored token, a revoked persona) runs before the message goes
+      // back to `pending`: a refusal then leaves it `failed`, never stuck in `pending`.
+      if (publicAnswer) {
+        const page = await ctx.pageGraph(channel);
+        const pending = await inbox.markPending(message.id);
+        return sendPublic(channel, page, conversation.comment!.commentId, pending);
+      }
       const d = await deliveryFor(channel, conversation, customer, at, message.author.agentId);
+      const pending = await inbox.markPending(message.id);
       const [sent] = await sendRecorded(d, conversation, [pending]);
       return sent!;
     });

@@ -291,6 +291,21 @@ describe('send', () => {
     await expect(h.channels.retry('missing')).rejects.toThrow(/missing/);
   });
 
+  it('a retry refused before the call leaves the message failed, not stuck pending', async () => {
+    const h = await harness(env.standin);
+    const conversationId = await customerWrites(h, T0 - HOUR);
+    env.meta.sendAnswers.push({ status: 400, json: metaError(551, undefined, 'Not available') });
+    await expect(h.channels.send(conversationId, { text: 'Hi', clientId: 'c-refused' })).rejects.toThrow();
+    await h.store.credentials.delete('PAGE_1');
+    await expect(h.channels.retry('c-refused')).rejects.toBeInstanceOf(ChannelUnavailableError);
+    expect(await h.store.messages.get('c-refused')).toMatchObject({
+      delivery: 'failed',
+      failure: { code: 'recipient_unavailable' },
+    });
+    expect(await h.store.messages.listPending()).toEqual([]);
+    expect(env.meta.sent).toHaveLength(1);
+  });
+
   it('a 190 mid-send flips the channel at once and emits channel:status; the next send is refused up front', async () => {
     const h = await harness(env.standin);
     const conversationId = await customerWrites(h, T0 - HOUR);
@@ -465,6 +480,23 @@ describe('personas and attachments', () => {
     expect(bodies().map((b) => b.persona_id)).toEqual(['persona_1', 'persona_1']);
     expect(env.standin.requests.filter((r) => r.path === 'PAGE_1/personas')).toHaveLength(1);
     expect(first!.author).toEqual({ kind: 'agent', agentId: 'ana', name: 'Agent ana' });
+  });
+
+  it('a failed agent lookup skips the persona for that reply only', async () => {
+    let calls = 0;
+    // The second lookup (the persona's, during the first send) fails; every other one answers.
+    const agents = vi.fn(() => {
+      if (++calls === 2) throw new Error('agent directory down');
+      return { name: 'Ana' };
+    });
+    const h = await harness(env.standin, { channels: { agents } });
+    const errors: string[] = [];
+    h.channels.on('error', ({ error }) => errors.push(error.message));
+    const conversationId = await customerWrites(h, T0 - HOUR);
+    await h.channels.send(conversationId, { text: 'one', agentId: 'ana' });
+    await h.channels.send(conversationId, { text: 'two', agentId: 'ana' });
+    expect(bodies().map((b) => b.persona_id)).toEqual([undefined, 'persona_1']);
+    expect(errors).toEqual(['agent directory down']);
   });
 
   it('sends without the persona when Meta rejects it', async () => {
