@@ -5,7 +5,7 @@ import type { InProcessContender } from './types.js';
 
 export const pagedesk: InProcessContender = {
   name: 'Pagedesk verifySignature + parseWebhook',
-  version: 'workspace',
+  version: '(this repository)',
   validates:
     'HMAC-SHA256 + constant-time compare; zod schema of every event; normalised MessengerEvent with deterministic ids, sorted',
   typesEvents: true,

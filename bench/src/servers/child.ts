@@ -1,10 +1,54 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** The bench package directory (where `tsx` and the peers resolve from). */
-export const benchDir = resolve(here, '..', '..');
+function findBenchDir(): string {
+  // This module runs from src/ (under tsx) and from .cache/ (bundled into a child script): walk up.
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const pkg = join(dir, 'package.json');
+    if (
+      existsSync(pkg) &&
+      (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === '@pagedesk/bench'
+    )
+      return dir;
+    dir = dirname(dir);
+  }
+  throw new Error('cannot find the @pagedesk/bench package directory');
+}
+
+/** The bench package directory (where the peers resolve from). */
+export const benchDir = findBenchDir();
+
+const bundled = new Map<string, Promise<string>>();
+
+/**
+ * Bundles a bench script to plain ESM (dependencies stay imports, resolved from bench/node_modules) so
+ * children run on plain `node`: under tsx's loader hooks every dynamic `import()` a peer makes at request
+ * time (e.g. @warriorteam/messenger-sdk's `await import('crypto')` per verification) would cross to the
+ * hooks thread and be charged to that peer.
+ */
+function bundleScript(script: string): Promise<string> {
+  let pending = bundled.get(script);
+  if (!pending) {
+    const outfile = join(benchDir, '.cache', `${script.replace(/[/\\]/g, '_').replace(/\.tsx?$/, '')}.mjs`);
+    mkdirSync(dirname(outfile), { recursive: true });
+    pending = build({
+      entryPoints: [join(benchDir, 'src', script)],
+      bundle: true,
+      outfile,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      logLevel: 'silent',
+    }).then(() => outfile);
+    bundled.set(script, pending);
+  }
+  return pending;
+}
 
 /** A child process running one of the bench's TypeScript scripts. */
 export interface Child {
@@ -15,26 +59,19 @@ export interface Child {
 }
 
 /**
- * Starts `src/<script>` under tsx with the `@pagedesk/source` condition, waits (bounded) for its first
- * JSON line on stdout, and rejects with its `error` or stderr when it fails to start.
+ * Starts `src/<script>` (bundled, on plain node) in a child process, waits (bounded) for its first JSON
+ * line on stdout, and rejects with its `error` or stderr when it fails to start.
  */
-export function startChild(
+export async function startChild(
   script: string,
   args: string[],
   opts: { nodeArgs?: string[]; timeoutMs?: number } = {},
 ): Promise<Child> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--conditions=@pagedesk/source',
-      ...(opts.nodeArgs ?? []),
-      join(benchDir, 'src', script),
-      ...args,
-    ],
-    { cwd: benchDir, stdio: ['pipe', 'pipe', 'pipe'] },
-  );
+  const file = await bundleScript(script);
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), file, ...args], {
+    cwd: benchDir,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-2000);

@@ -1,8 +1,8 @@
 import type * as z from 'zod/mini';
 import { ValidationError } from './errors.js';
 
-// Internal helpers shared by the core modules (not exported from the package entry): id generation
-// and the one place where a zod failure becomes a ValidationError that names each wrong field.
+// Internal helpers shared by the core modules (not exported from the package entry): id generation,
+// frozen copies, and the one place where a zod failure becomes a ValidationError that names each wrong field.
 
 /**
  * A deterministic id from its parts (two 32-bit FNV-1a/murmur-style mixes, base 36). The inbox derives
@@ -30,6 +30,35 @@ export function randomId(prefix: string): string {
   let out = '';
   for (const b of bytes) out += b.toString(16).padStart(2, '0');
   return `${prefix}_${out}`;
+}
+
+function isDeepFrozen(value: object): boolean {
+  if (!Object.isFrozen(value)) return false;
+  for (const key in value) {
+    const child = (value as Record<string, unknown>)[key];
+    if (child === undefined || (typeof child === 'object' && child !== null && !isDeepFrozen(child))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * A deep-frozen copy of plain objects and arrays (keys holding undefined dropped; class instances kept
+ * as they are). A value already deep-frozen is returned as it is: nobody can change it, so a copy
+ * would only cost memory and time (the inbox freezes what it builds, so its writes skip the copy).
+ */
+export function frozenCopy<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || isDeepFrozen(value)) return value;
+  if (Array.isArray(value)) return Object.freeze(value.map(frozenCopy)) as T;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const out: Record<string, unknown> = {};
+  for (const key in value) {
+    const child = (value as Record<string, unknown>)[key];
+    if (child !== undefined) out[key] = frozenCopy(child);
+  }
+  return Object.freeze(out) as T;
 }
 
 type Issue = z.core.$ZodIssue;

@@ -1,31 +1,20 @@
 import { ValidationError } from './errors.js';
+import { frozenCopy } from './ids.js';
 import type { Channel, Conversation, Customer, DeliveryState, Message } from './model.js';
 import type { ChannelCredentials, ConversationQuery, Page, Store } from './store.js';
 
 // The embedded store: Maps plus the few indexes the inbox's hot path needs (message by mid, latest
 // conversation per customer, messages per conversation in order, outbound messages still moving,
-// pending messages). Every object is copied and deep-frozen when it is written, so reads hand out the
-// stored object itself without a copy: a caller cannot change stored state by accident (it throws in
-// strict mode) and reads, the common case, cost nothing. Writers spread a read object to change it.
+// pending messages). Every object is kept deep-frozen, so reads hand out the stored object itself
+// without a copy: a caller cannot change stored state by accident (it throws in strict mode) and reads,
+// the common case, cost nothing. A write copies what it is given, unless it is already deep-frozen
+// (what the inbox writes): nobody can change that one, so it is kept as it is. Writers spread a read
+// object to change it.
 
 const DEFAULT_LIMIT = 25;
 const MAX_LIMIT = 100;
 
 const rank: Record<DeliveryState, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: -1 };
-
-function frozenCopy<T>(value: T): T {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return Object.freeze(value.map(frozenCopy)) as T;
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return value;
-  const out: Record<string, unknown> = {};
-  for (const key in value) {
-    const child = (value as Record<string, unknown>)[key];
-    if (child !== undefined)
-      out[key] = typeof child === 'object' && child !== null ? frozenCopy(child) : child;
-  }
-  return Object.freeze(out) as T;
-}
 
 function requireId(what: string, value: { id?: unknown } | undefined, field = 'id'): void {
   if (typeof value !== 'object' || value === null || typeof value.id !== 'string' || value.id === '') {
@@ -91,7 +80,8 @@ export function memoryStore(): Store {
   const conversations = new Map<string, Conversation>();
   const latest = new Map<string, string>();
   const messages = new Map<string, Message>();
-  const byMid = new Map<string, string>();
+  // Channel → mid → message id: no key string per message, and the mid string is the message's own.
+  const byMid = new Map<string, Map<string, string>>();
   const ordered = new Map<string, Message[]>();
   const unsettled = new Map<string, Set<string>>();
   const pending = new Set<string>();
@@ -104,6 +94,17 @@ export function memoryStore(): Store {
   };
 
   function indexLatest(conversation: Conversation, previous: Conversation | undefined): void {
+    if (
+      previous &&
+      previous.channelId === conversation.channelId &&
+      previous.customerId === conversation.customerId &&
+      previous.source === conversation.source &&
+      previous.comment?.postId === conversation.comment?.postId &&
+      previous.createdAt === conversation.createdAt
+    ) {
+      // Same keys, same rank: the common update (a new message in a conversation) changes no index.
+      return;
+    }
     const keys = keysOf(conversation);
     if (previous) {
       const before = keysOf(previous);
@@ -246,7 +247,7 @@ export function memoryStore(): Store {
         return messages.get(id);
       },
       async getByMid(channelId, mid) {
-        const id = byMid.get(`${channelId}\u0000${mid}`);
+        const id = byMid.get(channelId)?.get(mid);
         return id === undefined ? undefined : messages.get(id);
       },
       async list(conversationId, query = {}) {
@@ -293,11 +294,21 @@ export function memoryStore(): Store {
         const stored = frozenCopy(message);
         messages.set(stored.id, stored);
 
-        if (previous?.mid !== undefined && previous.mid !== stored.mid) {
-          const key = `${previous.channelId}\u0000${previous.mid}`;
-          if (byMid.get(key) === stored.id) byMid.delete(key);
+        if (
+          previous?.mid !== undefined &&
+          (previous.mid !== stored.mid || previous.channelId !== stored.channelId)
+        ) {
+          const mids = byMid.get(previous.channelId);
+          if (mids?.get(previous.mid) === stored.id) mids.delete(previous.mid);
         }
-        if (stored.mid !== undefined) byMid.set(`${stored.channelId}\u0000${stored.mid}`, stored.id);
+        if (stored.mid !== undefined) {
+          let mids = byMid.get(stored.channelId);
+          if (!mids) {
+            mids = new Map();
+            byMid.set(stored.channelId, mids);
+          }
+          mids.set(stored.mid, stored.id);
+        }
 
         if (previous) {
           const oldList = ordered.get(previous.conversationId);

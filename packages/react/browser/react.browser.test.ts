@@ -248,9 +248,10 @@ describe('@pagedesk/react in Chromium', () => {
           const axe = (
             window as unknown as {
               axe: {
-                run(
-                  context: Element,
-                ): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }>;
+                run(context: Element): Promise<{
+                  passes: unknown[];
+                  violations: Array<{ id: string; nodes: Array<{ target: string[] }> }>;
+                }>;
               };
             }
           ).axe;

@@ -347,7 +347,8 @@ export function ConversationList(props: ConversationListProps): ReactNode {
         aria-label={t.list.label}
         tabIndex={conversations.length ? 0 : -1}
         hidden={conversations.length === 0}
-        aria-activedescendant={conversations.length ? optionId(activeIndex) : undefined}
+        // Only point at a row that is rendered: a virtualised row outside the viewport has no element.
+        aria-activedescendant={items.some((row) => row.index === activeIndex) ? optionId(activeIndex) : undefined}
         onKeyDown={onKeyDown}
       >
         <div className="pd-virtual" style={{ height: virtualizer.getTotalSize() }}>

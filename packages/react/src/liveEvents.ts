@@ -14,7 +14,7 @@ export interface ResetLiveEvent {
 /** What a transport may hand to `subscribe`'s listener: core's live events, plus `reset`. */
 export type TransportLiveEvent = LiveEvent | ResetLiveEvent;
 
-/** True for the `reset` notice, whether or not core's `liveEventSchema` knows it yet. */
+/** True for the `reset` notice (also for a transport whose own event type does not list it). */
 export function isResetEvent(value: unknown): value is ResetLiveEvent {
   return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'reset';
 }

@@ -96,7 +96,7 @@ export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHe
     verifyToken,
     // A quick, durable hand-off: the in-memory inbox applies the batch within milliseconds.
     onEvents: (events) => inbox.apply(events),
-    onError: (error, context) => console.error(`webhook ${context.during ?? ''}: ${error.message}`),
+    onError: (error, context) => console.error(`webhook (${context.phase}): ${error.message}`),
   });
   const api = createInboxApi({
     inbox,

@@ -249,7 +249,7 @@ describe('send', () => {
   it('marks a timed-out send outcome_unknown; the echo reconciles it and retry never resends', async () => {
     const h = await harness(env.standin);
     const conversationId = await customerWrites(h, T0 - HOUR);
-    env.meta.sendAnswers.push({ delayMs: 1500, json: { recipient_id: 'PSID_1', message_id: 'm_late' } });
+    env.meta.sendAnswers.push({ delayMs: 3000, json: { recipient_id: 'PSID_1', message_id: 'm_late' } });
     const error = await h.channels
       .send(conversationId, { text: 'Are you there?', clientId: 'c-timeout' })
       .catch((e: unknown) => e);

@@ -133,7 +133,8 @@ export async function harness(
           appSecret: APP_SECRET,
           baseUrl: standin.url,
           sleep: async () => {},
-          timeoutMs: 500,
+          // Long enough for a loaded machine; the timeout test delays its answer well past it.
+          timeoutMs: 1000,
         }),
       now: () => clock.now,
       historyImport: false,

@@ -98,8 +98,8 @@ describe('retries', () => {
   });
 
   it('never repeats a Send API POST that timed out: outcome_unknown', async () => {
-    env.standin.handle(() => ({ delayMs: 300, json: { recipient_id: 'PSID', message_id: 'm_late' } }));
-    const { page } = testClient(env.standin, { timeoutMs: 50 });
+    env.standin.handle(() => ({ delayMs: 1000, json: { recipient_id: 'PSID', message_id: 'm_late' } }));
+    const { page } = testClient(env.standin, { timeoutMs: 250 });
     const error = await page
       .send({ recipient: { id: 'PSID' }, messagingType: 'RESPONSE', text: 'hi' })
       .catch((e: unknown) => e);

@@ -1,0 +1,107 @@
+import type { MessageEvent, PostbackEvent } from '../events.js';
+import { frozenCopy, hashId } from '../ids.js';
+import type { Attachment, Conversation, Customer, Message } from '../model.js';
+import { compact, EMPTY } from './objects.js';
+import { type Context, ensureCustomer, putConversation, settle } from './runtime.js';
+import { continues, newConversation, withMessage } from './threading.js';
+
+// Customer messages and postbacks: threading into the customer's latest conversation or a new one.
+
+async function conversationForInbound(ctx: Context, customer: Customer): Promise<[Conversation, boolean]> {
+  const latest = await ctx.rt.store.conversations.findLatest({
+    channelId: ctx.channelId,
+    customerId: customer.id,
+    source: 'message',
+  });
+  if (latest && continues(latest, ctx.event.timestamp, ctx.settings)) return [latest, false];
+  return [newConversation(ctx, customer, 'message'), true];
+}
+
+/** The quoted message of a reply, linked by id when it is stored. */
+export async function replyTarget(
+  ctx: Context,
+  mid: string | undefined,
+): Promise<Message['replyTo'] | undefined> {
+  if (!mid) return undefined;
+  const quoted = await ctx.rt.store.messages.getByMid(ctx.channelId, mid);
+  return compact({ mid, messageId: quoted?.id });
+}
+
+/** The event's attachments as the inbox keeps them: a frozen copy, never the caller's objects. */
+export function ownAttachments(attachments: ReadonlyArray<Attachment>): Attachment[] {
+  return attachments.length === 0 ? EMPTY : (frozenCopy(attachments) as Attachment[]);
+}
+
+/** Adds an inbound customer message (or postback) to its conversation. */
+async function addInbound(
+  ctx: Context,
+  customer: Customer,
+  message: Omit<Message, 'conversationId'>,
+): Promise<void> {
+  const [conversation, created] = await conversationForInbound(ctx, customer);
+  const stored = await settle(ctx, { ...message, conversationId: conversation.id } as Message, true);
+  await putConversation(ctx, withMessage(conversation, stored, true, ctx.rt.now()), created);
+}
+
+const referralOf = (referral: MessageEvent['referral']) =>
+  referral && compact({ source: referral.source, ref: referral.ref, adId: referral.adId });
+
+export async function onMessage(ctx: Context, e: MessageEvent): Promise<void> {
+  const { store, now } = ctx.rt;
+  if (await store.messages.getByMid(ctx.channelId, e.mid)) return;
+  const customer = await ensureCustomer(ctx, e.customerId!);
+  let attachments = ownAttachments(e.attachments);
+  if (e.replyTo?.story) {
+    attachments = [
+      ...attachments,
+      compact({ kind: 'share' as const, shareType: 'story', url: e.replyTo.story.url }),
+    ];
+  }
+  if (e.isUnsupported && !e.text && attachments.length === 0) {
+    attachments = [{ kind: 'fallback', title: 'Unsupported message' }];
+  }
+  await addInbound(
+    ctx,
+    customer,
+    compact({
+      id: hashId('m', ctx.channelId, e.mid),
+      channelId: ctx.channelId,
+      direction: 'inbound' as const,
+      mid: e.mid,
+      text: e.text,
+      attachments,
+      replyTo: await replyTarget(ctx, e.replyTo?.mid),
+      quickReplyPayload: e.quickReply?.payload,
+      referral: referralOf(e.referral),
+      reactions: EMPTY,
+      delivery: 'delivered' as const,
+      author: compact({ kind: 'customer' as const, name: customer.name }),
+      createdAt: e.timestamp,
+      updatedAt: now(),
+    }),
+  );
+}
+
+export async function onPostback(ctx: Context, e: PostbackEvent): Promise<void> {
+  const { store, now } = ctx.rt;
+  if (e.mid && (await store.messages.getByMid(ctx.channelId, e.mid))) return;
+  const customer = await ensureCustomer(ctx, e.customerId!);
+  await addInbound(
+    ctx,
+    customer,
+    compact({
+      id: hashId('m', ctx.channelId, e.mid ?? e.id),
+      channelId: ctx.channelId,
+      direction: 'inbound' as const,
+      mid: e.mid,
+      attachments: EMPTY,
+      postback: compact({ title: e.title, payload: e.payload }),
+      referral: referralOf(e.referral),
+      reactions: EMPTY,
+      delivery: 'delivered' as const,
+      author: compact({ kind: 'customer' as const, name: customer.name }),
+      createdAt: e.timestamp,
+      updatedAt: now(),
+    }),
+  );
+}

@@ -1,0 +1,70 @@
+import type { DeliveryEvent, ReactionEvent, ReadEvent } from '../events.js';
+import type { Message } from '../model.js';
+import { applyEffect, type Effect } from './effects.js';
+import { compact } from './objects.js';
+import { type Context, putConversation, putMessage, touchPreview } from './runtime.js';
+
+// Effects on stored messages (edits, unsends, reactions) and delivery/read receipts with their
+// watermarks; what arrives before its message waits in `Pending`.
+
+/** Applies an effect to the message with `mid`, or holds it until that message arrives. */
+export async function onMessageEffect(ctx: Context, mid: string, effect: Effect): Promise<Message | undefined> {
+  const message = await ctx.rt.store.messages.getByMid(ctx.channelId, mid);
+  if (!message) {
+    ctx.rt.pending.wait(ctx.channelId, mid, effect);
+    return undefined;
+  }
+  const next = applyEffect(message, effect, ctx.rt.now());
+  if (next !== message) {
+    await putMessage(ctx, next, false);
+    if (effect.type !== 'reaction' && effect.type !== 'delivery') await touchPreview(ctx, next);
+  }
+  return message;
+}
+
+export async function onReaction(ctx: Context, e: ReactionEvent): Promise<void> {
+  const { store, now } = ctx.rt;
+  const message = await onMessageEffect(
+    ctx,
+    e.mid,
+    compact({
+      type: 'reaction' as const,
+      action: e.action,
+      emoji: e.emoji,
+      name: e.reaction,
+      at: e.timestamp,
+    }),
+  );
+  // Reacting refreshes the Messenger window (platform.md §3.3); Instagram does not document it, so
+  // there it does not count.
+  if (e.action !== 'react' || e.platform !== 'messenger' || !e.customerId) return;
+  const conversation = message
+    ? await store.conversations.get(message.conversationId)
+    : await store.conversations.findLatest({
+        channelId: ctx.channelId,
+        customerId: `${ctx.channelId}:${e.customerId}`,
+        source: 'message',
+      });
+  if (!conversation || (conversation.lastInboundAt ?? -Infinity) >= e.timestamp) return;
+  await putConversation(ctx, { ...conversation, lastInboundAt: e.timestamp, updatedAt: now() }, false);
+}
+
+export async function onReceipt(ctx: Context, e: ReadEvent | DeliveryEvent): Promise<void> {
+  const { store, now, pending } = ctx.rt;
+  const state = e.kind === 'read' ? 'read' : 'delivered';
+  const mids = e.kind === 'read' ? (e.mid ? [e.mid] : []) : e.mids;
+  for (const mid of mids) await onMessageEffect(ctx, mid, { type: 'delivery', state, at: e.timestamp });
+  if (e.watermark === undefined) return;
+  // Remembered per customer for echoes delivered after the receipt that covers them.
+  pending.raise(ctx.channelId, e.customerId!, state, e.watermark);
+  const conversation = await store.conversations.findLatest({
+    channelId: ctx.channelId,
+    customerId: `${ctx.channelId}:${e.customerId}`,
+    source: 'message',
+  });
+  if (!conversation) return;
+  for (const message of await store.messages.listBehind(conversation.id, e.watermark, state)) {
+    const next = applyEffect(message, { type: 'delivery', state, at: e.watermark }, now());
+    if (next !== message) await putMessage(ctx, next, false);
+  }
+}

@@ -1,0 +1,143 @@
+import type { MessengerEvent } from '../events.js';
+import type { InboxEvents } from '../inbox.types.js';
+import type { ChannelSettings, Conversation, Customer, Message } from '../model.js';
+import type { Store } from '../store.js';
+import type { Changes } from './changes.js';
+import { applyEffect } from './effects.js';
+import { compact, freezeOwned, without } from './objects.js';
+import type { Pending } from './pending.js';
+import { previewOf } from './threading.js';
+
+/** What every part of the inbox shares: the store, the clock, listeners and what waits in memory. */
+export interface Runtime {
+  store: Store;
+  now: () => number;
+  pending: Pending;
+  /** Emits to listeners; a throwing listener is reported as an `error`, never thrown. */
+  emit<TEvent extends keyof InboxEvents>(event: TEvent, payload: Parameters<InboxEvents[TEvent]>[0]): void;
+  listens(event: keyof InboxEvents): boolean;
+}
+
+/** One operation: its runtime and the changes it made so far. */
+export interface Op {
+  rt: Runtime;
+  changes: Changes;
+}
+
+/** One webhook event being applied. */
+export interface Context extends Op {
+  event: MessengerEvent;
+  channelId: string;
+  settings: ChannelSettings;
+}
+
+export async function putMessage(op: Op, message: Message, created: boolean): Promise<void> {
+  await op.rt.store.messages.put(freezeOwned(message));
+  op.changes.add({ type: created ? 'message:created' : 'message:updated', message });
+}
+
+export async function putConversation(op: Op, conversation: Conversation, created: boolean): Promise<void> {
+  await op.rt.store.conversations.put(freezeOwned(conversation));
+  op.changes.add({ type: created ? 'conversation:created' : 'conversation:updated', conversation });
+}
+
+/** After a stored message changed: refresh the preview when it is the newest one. */
+export async function touchPreview(op: Op, message: Message): Promise<void> {
+  const conversation = await op.rt.store.conversations.get(message.conversationId);
+  if (!conversation || message.createdAt < conversation.lastMessageAt) return;
+  const preview = previewOf(message);
+  if (preview === conversation.preview) return;
+  const next = preview === undefined ? without(conversation, 'preview') : { ...conversation, preview };
+  await putConversation(op, { ...next, updatedAt: op.rt.now() }, false);
+}
+
+/**
+ * Stores a message that just got its mid, applying what arrived before it: effects waiting for that
+ * mid and, for an echo, the customer's receipt watermarks that already cover it.
+ */
+export async function settle(op: Op, message: Message, created: boolean, psid?: string): Promise<Message> {
+  const { pending, now } = op.rt;
+  let next = message;
+  const effects = message.mid === undefined ? undefined : pending.effectsFor(message.channelId, message.mid);
+  if (effects) for (const effect of effects) next = applyEffect(next, effect, now());
+  const marks = psid === undefined ? undefined : pending.watermarks(message.channelId, psid);
+  if (marks && message.direction !== 'inbound') {
+    if (marks.read >= message.createdAt) {
+      next = applyEffect(next, { type: 'delivery', state: 'read', at: marks.read }, now());
+    } else if (marks.delivered >= message.createdAt) {
+      next = applyEffect(next, { type: 'delivery', state: 'delivered', at: marks.delivered }, now());
+    }
+  }
+  await putMessage(op, next, created);
+  // Dropped only once stored: if the write fails, the retry of this event finds them again.
+  if (effects) pending.settled(message.channelId, message.mid!);
+  return next;
+}
+
+/** The customer of an event, created on first sight; first seen is the earliest event, whatever the order. */
+export async function ensureCustomer(
+  ctx: Context,
+  psid: string,
+  profile: { name?: string | undefined; username?: string | undefined } = {},
+): Promise<Customer> {
+  const { store } = ctx.rt;
+  const id = `${ctx.channelId}:${psid}`;
+  const existing = await store.customers.get(id);
+  if (existing) {
+    const earlier = ctx.event.timestamp < existing.createdAt;
+    if (earlier || (profile.name && !existing.name) || (profile.username && !existing.username)) {
+      const next = compact({
+        ...existing,
+        name: existing.name ?? profile.name,
+        username: existing.username ?? profile.username,
+        createdAt: Math.min(existing.createdAt, ctx.event.timestamp),
+      });
+      await store.customers.put(freezeOwned(next));
+      ctx.changes.add({ type: 'customer:updated', customer: next });
+      return next;
+    }
+    return existing;
+  }
+  const customer: Customer = compact({
+    id,
+    channelId: ctx.channelId,
+    platform: ctx.event.platform,
+    psid,
+    name: profile.name,
+    username: profile.username,
+    profileStatus: 'unknown' as const,
+    createdAt: ctx.event.timestamp,
+  });
+  await store.customers.put(freezeOwned(customer));
+  ctx.changes.add({ type: 'customer:created', customer });
+  return customer;
+}
+
+/** Tells listeners what an operation changed, with the entities their payloads carry. */
+export async function emitChanges(rt: Runtime, changes: Changes): Promise<void> {
+  for (const change of changes.list) {
+    // The payload lookups cost store reads: skip them when nobody listens.
+    if (!rt.listens(change.type)) continue;
+    switch (change.type) {
+      case 'conversation:created':
+      case 'conversation:updated': {
+        const customer = await rt.store.customers.get(change.conversation.customerId);
+        if (customer) rt.emit(change.type, { conversation: change.conversation, customer });
+        break;
+      }
+      case 'message:created':
+      case 'message:updated': {
+        const conversation = await rt.store.conversations.get(change.message.conversationId);
+        if (conversation) rt.emit(change.type, { message: change.message, conversation });
+        break;
+      }
+      case 'customer:created':
+      case 'customer:updated':
+        rt.emit(change.type, { customer: change.customer });
+        break;
+      case 'channel:updated':
+        rt.emit(change.type, { channel: change.channel });
+        break;
+    }
+  }
+}

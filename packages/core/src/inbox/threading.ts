@@ -1,0 +1,90 @@
+import type { ChannelSettings, Conversation, Customer, Message } from '../model.js';
+import { hashId } from '../ids.js';
+import type { Context } from './runtime.js';
+import { compact } from './objects.js';
+
+/** The conversation list's one-line preview of a message. */
+export function previewOf(message: Message): string | undefined {
+  if (message.unsent) return 'Message removed';
+  if (message.text) return message.text.length > 140 ? `${message.text.slice(0, 139)}…` : message.text;
+  if (message.postback?.title) return message.postback.title;
+  const first = message.attachments[0];
+  if (!first) return undefined;
+  const label = first.kind.replace('_', ' ');
+  return message.attachments.length > 1 ? `${message.attachments.length} attachments` : `[${label}]`;
+}
+
+/** Whether an inbound action at `at` continues `conversation` under the threading settings. */
+export function continues(conversation: Conversation, at: number, settings: ChannelSettings): boolean {
+  // Resolved means the next customer action opens a new conversation, even one written just before
+  // the resolution: filing it in the resolved conversation would hide it from every agent.
+  if (conversation.status === 'resolved') return false;
+  if (settings.threading.mode === 'intermission') {
+    return at - conversation.lastMessageAt <= settings.threading.minutes * 60_000;
+  }
+  return true;
+}
+
+export function newConversation(
+  ctx: Context,
+  customer: Customer,
+  source: Conversation['source'],
+  comment?: Conversation['comment'],
+): Conversation {
+  const at = ctx.event.timestamp;
+  return compact({
+    // Derived from the opening event: two processes applying the same event make one conversation.
+    id: hashId('c', ctx.channelId, ctx.event.id),
+    channelId: ctx.channelId,
+    platform: ctx.event.platform,
+    customerId: customer.id,
+    source,
+    status: 'open' as const,
+    assigneeId: null,
+    unreadCount: 0,
+    lastInboundAt: null,
+    lastOutboundAt: null,
+    lastMessageAt: at,
+    comment,
+    createdAt: at,
+    updatedAt: ctx.rt.now(),
+    resolvedAt: null,
+  });
+}
+
+/** When the customer reacted to a message, where that counts for the window (Messenger, §3.3). */
+function reactedAt(conversation: Conversation, message: Message): number {
+  if (conversation.platform !== 'messenger' || message.reactions.length === 0) return -Infinity;
+  return message.reactions.find((r) => r.by === 'customer')?.at ?? -Infinity;
+}
+
+/** The conversation after a message was added to it (every field moves one way, so order does not matter). */
+export function withMessage(
+  conversation: Conversation,
+  message: Message,
+  countsForWindow: boolean,
+  now: number,
+): Conversation {
+  const next: Conversation = { ...conversation, updatedAt: now };
+  if (message.createdAt >= conversation.lastMessageAt || conversation.preview === undefined) {
+    next.lastMessageAt = Math.max(conversation.lastMessageAt, message.createdAt);
+    const preview = previewOf(message);
+    if (preview !== undefined) next.preview = preview;
+  }
+  // A message delivered late can be older than the event that opened its conversation.
+  if (message.createdAt < conversation.createdAt) next.createdAt = message.createdAt;
+  if (message.direction === 'inbound') {
+    if (!message.imported) next.unreadCount = conversation.unreadCount + 1;
+  } else if (message.delivery !== 'pending' && message.delivery !== 'failed') {
+    next.lastOutboundAt = Math.max(
+      conversation.lastOutboundAt ?? -Infinity,
+      message.sentAt ?? message.createdAt,
+    );
+  }
+  const inboundAt = Math.max(
+    message.direction === 'inbound' && countsForWindow ? message.createdAt : -Infinity,
+    reactedAt(conversation, message),
+  );
+  if (inboundAt > (conversation.lastInboundAt ?? -Infinity)) next.lastInboundAt = inboundAt;
+  return next;
+}
