@@ -311,6 +311,9 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
     // Comments have no thread to type in; typing is a courtesy, never an error for the agent.
     if (conversation.source === 'comment') return;
     ctx.assertSendable(channel);
+    // Meta refuses sender actions outside the messaging window: a closed thread gets no "seen" or
+    // "typing" at all rather than a call that is bound to fail.
+    if (windowForConversation(conversation, channel, now()).state === 'closed') return;
     const page = await ctx.pageGraph(channel);
     await ctx.guarded(channel, () => page.senderAction(customer.psid, action));
   }

@@ -487,7 +487,7 @@ describe('personas and attachments', () => {
     // The second lookup (the persona's, during the first send) fails; every other one answers.
     const agents = vi.fn(() => {
       if (++calls === 2) throw new Error('agent directory down');
-      return { name: 'Ana' };
+      return { name: 'Ana', avatarUrl: 'https://host.example/ana.png' };
     });
     const h = await harness(env.standin, { channels: { agents } });
     const errors: string[] = [];
@@ -500,12 +500,22 @@ describe('personas and attachments', () => {
   });
 
   it('sends without the persona when Meta rejects it', async () => {
-    const h = await harness(env.standin, { channels: { agents: () => ({ name: 'Ana' }) } });
+    const agents = () => ({ name: 'Ana', avatarUrl: 'https://host.example/ana.png' });
+    const h = await harness(env.standin, { channels: { agents } });
     const conversationId = await customerWrites(h, T0 - HOUR);
     env.meta.sendAnswers.push({ status: 400, json: metaError(100, undefined, 'Invalid persona_id') });
     const [message] = await h.channels.send(conversationId, { text: 'hi', agentId: 'ana' });
     expect(message!.delivery).toBe('sent');
     expect(bodies().map((b) => b.persona_id)).toEqual(['persona_1', undefined]);
+  });
+
+  it('sends as the page, naming the agent, when the agent has no avatar (Meta requires one)', async () => {
+    const h = await harness(env.standin, { channels: { agents: () => ({ name: 'Ana' }) } });
+    const conversationId = await customerWrites(h, T0 - HOUR);
+    const [message] = await h.channels.send(conversationId, { text: 'hi', agentId: 'ana' });
+    expect(bodies().map((b) => b.persona_id)).toEqual([undefined]);
+    expect(env.standin.requests.filter((r) => r.path === 'PAGE_1/personas')).toHaveLength(0);
+    expect(message!.author).toEqual({ kind: 'agent', agentId: 'ana', name: 'Ana' });
   });
 
   it('reuses an attachment id per page and content, and re-uploads when Meta rejects it', async () => {
@@ -538,6 +548,14 @@ describe('typing and seen', () => {
       { recipient: { id: 'PSID_1' }, sender_action: 'typing_off' },
       { recipient: { id: 'PSID_1' }, sender_action: 'mark_seen' },
     ]);
+  });
+
+  it('sends no sender action once the window is closed (Meta would refuse it)', async () => {
+    const h = await harness(env.standin);
+    const conversationId = await customerWrites(h, T0 - 8 * 24 * HOUR);
+    await h.channels.setTyping(conversationId, true);
+    await h.channels.markSeen(conversationId);
+    expect(env.meta.actions).toEqual([]);
   });
 });
 
