@@ -348,7 +348,9 @@ export function ConversationList(props: ConversationListProps): ReactNode {
         tabIndex={conversations.length ? 0 : -1}
         hidden={conversations.length === 0}
         // Only point at a row that is rendered: a virtualised row outside the viewport has no element.
-        aria-activedescendant={items.some((row) => row.index === activeIndex) ? optionId(activeIndex) : undefined}
+        aria-activedescendant={
+          items.some((row) => row.index === activeIndex) ? optionId(activeIndex) : undefined
+        }
         onKeyDown={onKeyDown}
       >
         <div className="pd-virtual" style={{ height: virtualizer.getTotalSize() }}>

@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { ConversationList } from '../ConversationList.js';
 import { createFakeTransport } from '../fakeTransport.js';
+import { compareConversations } from '../queryKeys.js';
 import { NOW, renderWith, stubLayout } from './helpers.js';
 
 stubLayout();
@@ -15,6 +16,17 @@ describe('<ConversationList>', () => {
     const listbox = await screen.findByRole('listbox', { name: 'Conversations' });
     await waitFor(() => expect(within(listbox).getAllByRole('option').length).toBeGreaterThan(5));
     expect(within(listbox).getAllByRole('option').length).toBeLessThan(40);
+  });
+
+  it('points aria-activedescendant only at a rendered row', async () => {
+    const transport = createFakeTransport({ now: () => NOW, conversations: 300 });
+    // A selected conversation far down the list is not rendered until scrolled to.
+    const far = [...transport.data.conversations].sort(compareConversations)[90]?.id;
+    renderWith(transport, <ConversationList pageSize={100} selectedId={far} />);
+    const listbox = await screen.findByRole('listbox');
+    await waitFor(() => expect(within(listbox).getAllByRole('option').length).toBeGreaterThan(5));
+    // Real scrolling to the row is checked in Chromium (browser/); jsdom never scrolls.
+    expect(listbox.getAttribute('aria-activedescendant')).toBeNull();
   });
 
   it('moves the active row with the keyboard and opens it with Enter', async () => {
