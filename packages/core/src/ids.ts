@@ -45,18 +45,24 @@ function isDeepFrozen(value: object): boolean {
 
 /**
  * A deep-frozen copy of plain objects and arrays (keys holding undefined dropped; class instances kept
- * as they are). A value already deep-frozen is returned as it is: nobody can change it, so a copy
- * would only cost memory and time (the inbox freezes what it builds, so its writes skip the copy).
+ * as they are). Parts already deep-frozen are shared, not copied: nobody can change them (the inbox
+ * builds messages on frozen shared lists, so a stored message costs one shallow copy).
  */
 export function frozenCopy<T>(value: T): T {
   if (typeof value !== 'object' || value === null || isDeepFrozen(value)) return value;
   if (Array.isArray(value)) return Object.freeze(value.map(frozenCopy)) as T;
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return value;
-  const out: Record<string, unknown> = {};
-  for (const key in value) {
-    const child = (value as Record<string, unknown>)[key];
-    if (child !== undefined) out[key] = frozenCopy(child);
+  const source = value as Record<string, unknown>;
+  let holes = false;
+  for (const key in source) if (source[key] === undefined) holes = true;
+  // A spread is the fastest copy; keys holding undefined need the slower key-by-key one.
+  const out: Record<string, unknown> = holes ? {} : { ...source };
+  for (const key in source) {
+    const child = source[key];
+    if (child !== undefined && (holes || (typeof child === 'object' && child !== null))) {
+      out[key] = frozenCopy(child);
+    }
   }
   return Object.freeze(out) as T;
 }

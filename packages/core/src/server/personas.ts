@@ -37,7 +37,10 @@ export function createPersonas(ctx: ChannelContext): Personas {
       // Meta requires a public profile picture for a persona: without one the reply goes as the page.
       if (!agent?.avatarUrl) return undefined;
       try {
-        const id = await page.createPersona({ name: agent.name.slice(0, 50), profilePictureUrl: agent.avatarUrl });
+        const id = await page.createPersona({
+          name: agent.name.slice(0, 50),
+          profilePictureUrl: agent.avatarUrl,
+        });
         personas.set(key, id);
         return id;
       } catch (error) {

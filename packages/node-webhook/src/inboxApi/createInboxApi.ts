@@ -340,7 +340,8 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
       ).then(
         (found) => {
           for (const conversation of found)
-            if (conversation) publish({ type: 'conversation:updated', conversation: { ...conversation, customer } });
+            if (conversation)
+              publish({ type: 'conversation:updated', conversation: { ...conversation, customer } });
         },
         (error: unknown) => report(error, { during: 'live' }),
       );
