@@ -1,10 +1,24 @@
-import { esbuildPluginFilePathExtensions } from 'esbuild-plugin-file-path-extensions';
 import type { Options } from 'tsup';
 
+type Plugin = NonNullable<Options['esbuildPlugins']>[number];
+
+// Every relative import stays external, so each source module becomes exactly one output module and
+// keeps its own 'use client' directive (bundling would move code into shared chunks without it). The
+// CJS build points each import at the `.cjs` twin of the module.
+const keepModulesSeparate: Plugin = {
+  name: 'pagedesk-keep-modules-separate',
+  setup(build) {
+    const cjs = build.initialOptions.define?.['TSUP_FORMAT'] === '"cjs"';
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      if (args.kind !== 'import-statement' || !args.importer) return undefined;
+      return { path: cjs ? args.path.replace(/\.js$/, '.cjs') : args.path, external: true };
+    });
+  },
+};
+
 /**
- * The one build shape every package shares: ESM + CJS + declarations for each, Node 20 target.
- * `fileForFile` compiles each source module on its own (TanStack's recipe) so `'use client'`
- * stays at the top of every emitted React module instead of vanishing into shared chunks.
+ * The one build shape every package shares: ESM + CJS + declarations for each, ES2022.
+ * `fileForFile` compiles each source module on its own (for React modules with 'use client').
  */
 export function packageConfig(options: Options & { fileForFile?: boolean }): Options[] {
   const { fileForFile = false, ...rest } = options;
@@ -20,12 +34,5 @@ export function packageConfig(options: Options & { fileForFile?: boolean }): Opt
     tsconfig: 'tsconfig.json',
     ...rest,
   };
-  if (!fileForFile) return [shared];
-  return [
-    {
-      ...shared,
-      bundle: true,
-      esbuildPlugins: [esbuildPluginFilePathExtensions({ esmExtension: 'js', cjsExtension: 'cjs' })],
-    },
-  ];
+  return [fileForFile ? { ...shared, splitting: false, esbuildPlugins: [keepModulesSeparate] } : shared];
 }

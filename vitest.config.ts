@@ -35,6 +35,16 @@ export default defineConfig({
           exclude: ['**/*.browser.test.ts'],
         },
       },
+      {
+        extends: true,
+        test: {
+          name: 'reliability',
+          include: ['reliability/**/*.test.ts'],
+          globalSetup: ['./scripts/ensure-chromium.ts', './reliability/src/globalSetup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -53,18 +53,24 @@ export function frozenCopy<T>(value: T): T {
   if (Array.isArray(value)) return Object.freeze(value.map(frozenCopy)) as T;
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return value;
-  const source = value as Record<string, unknown>;
-  let holes = false;
-  for (const key in source) if (source[key] === undefined) holes = true;
-  // A spread is the fastest copy; keys holding undefined need the slower key-by-key one.
-  const out: Record<string, unknown> = holes ? {} : { ...source };
-  for (const key in source) {
-    const child = source[key];
-    if (child !== undefined && (holes || (typeof child === 'object' && child !== null))) {
-      out[key] = frozenCopy(child);
-    }
+  // A spread is the fastest copy; then only the children not frozen yet are copied. Keys holding
+  // undefined (rare) need the key-by-key copy that leaves them out.
+  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const key in out) {
+    const child = out[key];
+    if (child === undefined) return compactFrozenCopy(value as Record<string, unknown>) as T;
+    if (typeof child === 'object' && child !== null && !isDeepFrozen(child)) out[key] = frozenCopy(child);
   }
   return Object.freeze(out) as T;
+}
+
+function compactFrozenCopy(value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key in value) {
+    const child = value[key];
+    if (child !== undefined) out[key] = frozenCopy(child);
+  }
+  return Object.freeze(out);
 }
 
 type Issue = z.core.$ZodIssue;

@@ -1,0 +1,85 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// Figures of one reliability run. Vitest runs each test file in its own worker, so every file writes
+// its own part (results/parts/<area>.json); the global teardown merges the parts into latest.json and
+// renders RELIABILITY.md from it (report.ts).
+
+/** Where the run's figures are written. */
+export const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
+export const partsDir = join(resultsDir, 'parts');
+
+/** One figure: a count or a measurement with its unit. */
+export interface Figure {
+  label: string;
+  value: number | string;
+  unit?: string;
+}
+
+/** What one area of the suite tried and found. */
+export interface AreaResult {
+  area: string;
+  title: string;
+  figures: Figure[];
+  /** Cases or scenarios, one line each. */
+  cases: string[];
+  durationMs: number;
+}
+
+/** Collects one area's figures; `flush()` writes them (call it in afterAll). */
+export function createRecorder(area: string, title: string) {
+  const started = performance.now();
+  const figures = new Map<string, Figure>();
+  const cases: string[] = [];
+  return {
+    /** Sets a figure (the last value wins). */
+    set(label: string, value: number | string, unit?: string) {
+      figures.set(label, { label, value, ...(unit === undefined ? {} : { unit }) });
+    },
+    /** Adds to a counted figure. */
+    add(label: string, by = 1) {
+      const current = figures.get(label);
+      const value = (typeof current?.value === 'number' ? current.value : 0) + by;
+      figures.set(label, { label, value });
+    },
+    get(label: string): number | string | undefined {
+      return figures.get(label)?.value;
+    },
+    case(line: string) {
+      cases.push(line);
+    },
+    flush() {
+      const result: AreaResult = {
+        area,
+        title,
+        figures: [...figures.values()],
+        cases,
+        durationMs: Math.round(performance.now() - started),
+      };
+      mkdirSync(partsDir, { recursive: true });
+      writeFileSync(join(partsDir, `${area}.json`), `${JSON.stringify(result, null, 2)}\n`);
+    },
+  };
+}
+
+export type Recorder = ReturnType<typeof createRecorder>;
+
+/** Removes the parts of an earlier run, so the report only shows this one. */
+export function resetParts(): void {
+  rmSync(partsDir, { recursive: true, force: true });
+  mkdirSync(partsDir, { recursive: true });
+}
+
+/** Reads every part written so far, sorted by area. */
+export function readParts(): AreaResult[] {
+  let names: string[];
+  try {
+    names = readdirSync(partsDir).filter((n) => n.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  return names
+    .map((n) => JSON.parse(readFileSync(join(partsDir, n), 'utf8')) as AreaResult)
+    .sort((a, b) => a.area.localeCompare(b.area));
+}
