@@ -105,7 +105,8 @@ export async function inboxApply(options: BenchOptions): Promise<Section> {
     baselineName: 'bare Map append',
     rows,
     notes: [
-      'Baseline: a Set of event ids (idempotency) and a Map from conversation key to an array the event object is pushed onto: the least an idempotent inbox can do, and for memory the events themselves as received.',
+      'Baseline: a Set of event ids (idempotency) and a Map from conversation key to an array the event object is pushed onto: the least an idempotent inbox can do.',
+      "Memory counts what each keeps beyond the input: the events (texts, raw items) are allocated before the first heap reading, so strings an implementation keeps by reference are counted for neither, and the baseline's figure is only its index (a Set entry and an array slot per event).",
       'Pagedesk does more per event: customer and conversation records, threading, unread counts, message records with delivery state, change events; the ratio is the price of that model.',
     ],
   };

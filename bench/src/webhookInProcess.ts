@@ -1,4 +1,3 @@
-import { measure } from 'mitata';
 import type { BenchOptions } from './options.js';
 import { batchBody, oneEventBody, type SignedBody } from './payloads.js';
 import { botbuilder } from './peers/botbuilder.js';
@@ -10,6 +9,7 @@ import type { InProcessContender } from './peers/types.js';
 import { warriorteam } from './peers/warriorteam.js';
 import { notMeasured, pairedRow, type Row, reason, type Section } from './report.js';
 import { startChild } from './servers/child.js';
+import { median } from './stats.js';
 
 const CONTENDERS: InProcessContender[] = [pagedesk, bottender, botbuilder, warriorteam, messengerBot];
 
@@ -32,15 +32,43 @@ async function check(handler: (b: SignedBody) => unknown, body: SignedBody): Pro
   if (!refused) throw new Error('accepted a tampered body');
 }
 
-async function opsPerSecond(
+/**
+ * Calls the limit and the contender alternately, call by call, for `sliceMs` (at least 3 pairs), and
+ * returns each one's deliveries/s over the same stretch of time: a burst of load from other processes
+ * lands on both, which slice-by-slice benchmarking (A for a while, then B) cannot promise on a shared
+ * machine. Which of the two goes first alternates, so neither always pays for the other's garbage.
+ */
+async function paired(
+  limit: (b: SignedBody) => unknown,
   handler: (b: SignedBody) => unknown,
   body: SignedBody,
-  cpuMs: number,
-): Promise<number> {
-  const stats = await measure(() => handler(body), { min_cpu_time: cpuMs * 1e6, max_samples: 1e9 });
-  // The mean, not the median sample: mitata times fast sync functions in batches but async ones call by
-  // call, so only the mean (GC pauses included) compares them fairly. Noise is handled by many short rounds.
-  return 1e9 / stats.avg;
+  sliceMs: number,
+): Promise<{ limit: number; contender: number }> {
+  let limitMs = 0;
+  let contenderMs = 0;
+  let pairs = 0;
+  const start = performance.now();
+  while ((pairs < 3 || performance.now() - start < sliceMs) && pairs < 1_000_000) {
+    if (pairs % 2 === 0) {
+      const t0 = performance.now();
+      limit(body);
+      const t1 = performance.now();
+      await handler(body);
+      const t2 = performance.now();
+      limitMs += t1 - t0;
+      contenderMs += t2 - t1;
+    } else {
+      const t0 = performance.now();
+      await handler(body);
+      const t1 = performance.now();
+      limit(body);
+      const t2 = performance.now();
+      contenderMs += t1 - t0;
+      limitMs += t2 - t1;
+    }
+    pairs++;
+  }
+  return { limit: pairs / (limitMs / 1000), contender: pairs / (contenderMs / 1000) };
 }
 
 /**
@@ -57,8 +85,8 @@ export async function webhookInProcess(options: BenchOptions): Promise<Section> 
 
 /** Verify + parse in-process, every contender beside the minimal handler, per body. */
 export async function measureWebhookInProcess(options: BenchOptions): Promise<Section> {
-  const cpuMs = options.quick ? 25 : 150;
-  // Many short interleaved rounds rather than a few long ones: load on a shared machine comes in bursts.
+  const sliceMs = options.quick ? 100 : 400;
+  // Many short rounds rather than a few long ones: load on a shared machine comes in bursts.
   const rounds = options.runs * 2;
   const bodies = [oneEventBody(), batchBody()];
   const limit = await minimal.create();
@@ -79,18 +107,29 @@ export async function measureWebhookInProcess(options: BenchOptions): Promise<Se
   const pagedeskRows: Array<{ body: SignedBody; row: Row; values: number[]; baselines: number[] }> = [];
   for (const body of bodies) {
     const limitRuns: number[] = [];
-    const contenderRuns = new Map<InProcessContender, number[]>();
+    const contenderRuns = new Map<InProcessContender, { values: number[]; limits: number[] }>();
+    // Warm every contender's JIT before anything is timed.
+    for (const handler of handlers.values()) await paired(limit, handler, body, sliceMs / 4);
     for (let run = 0; run < rounds; run++) {
-      // Rotate the order each run so no contender always goes first (JIT and GC state).
+      // Rotate the order each round so no contender always goes first (JIT and GC state).
       const order = [...handlers.keys()];
       for (let k = 0; k < run % Math.max(1, order.length); k++)
         order.push(order.shift() as InProcessContender);
-      limitRuns.push(await opsPerSecond(limit, body, cpuMs));
+      const roundLimits: number[] = [];
       for (const contender of order) {
-        const list = contenderRuns.get(contender) ?? [];
-        list.push(await opsPerSecond(handlers.get(contender) as (b: SignedBody) => unknown, body, cpuMs));
-        contenderRuns.set(contender, list);
+        const figures = await paired(
+          limit,
+          handlers.get(contender) as (b: SignedBody) => unknown,
+          body,
+          sliceMs,
+        );
+        const entry = contenderRuns.get(contender) ?? { values: [], limits: [] };
+        entry.values.push(figures.contender);
+        entry.limits.push(figures.limit);
+        contenderRuns.set(contender, entry);
+        roundLimits.push(figures.limit);
       }
+      limitRuns.push(median(roundLimits));
     }
     rows.push({
       ...pairedRow(`${minimal.name} — ${body.name}`, 'deliveries/s', limitRuns, limitRuns, {
@@ -111,9 +150,9 @@ export async function measureWebhookInProcess(options: BenchOptions): Promise<Se
         );
         continue;
       }
-      const values = contenderRuns.get(contender) ?? [];
-      const row = pairedRow(name, 'deliveries/s', values, limitRuns, { higherIsBetter: true });
-      if (contender === pagedesk) pagedeskRows.push({ body, row, values, baselines: limitRuns });
+      const { values, limits } = contenderRuns.get(contender) ?? { values: [], limits: [] };
+      const row = pairedRow(name, 'deliveries/s', values, limits, { higherIsBetter: true });
+      if (contender === pagedesk) pagedeskRows.push({ body, row, values, baselines: limits });
       else if (contender.typesEvents) peersRatios.set(`${contender.name}|${body.name}`, row.ratio ?? 0);
       rows.push(row);
     }
@@ -133,11 +172,14 @@ export async function measureWebhookInProcess(options: BenchOptions): Promise<Se
     id: 'webhook-inprocess',
     title: '1. Webhook in-process: verify + parse',
     method:
-      `Each contender verifies the signature and parses the same signed bytes the way its own code does. mitata measures ` +
-      `${cpuMs} ms of CPU per contender per round (mean time per call); ${rounds} rounds, contender order rotated each round; the figure is the ` +
-      `median of per-run deliveries/s and the ratio is the median of per-run ratios to the minimal handler measured in the ` +
-      `same run. Bodies: ${bodies.map((b) => `${b.name} = ${b.raw.length} bytes`).join(', ')}. Each contender must accept ` +
-      `the genuine body and refuse a tampered one before it is measured.`,
+      `Each contender verifies the signature and parses the same signed bytes the way its own code does, in a Node ` +
+      `process of its own (plain node, no TypeScript loader). Paired timing: the minimal handler and the contender are ` +
+      `called alternately, call by call, for ${sliceMs} ms per contender per round, so both see the same machine load; ` +
+      `${rounds} rounds, contender order rotated each round, after an untimed warmup. The figure is the median of the ` +
+      `per-round deliveries/s and the ratio the median of the per-round ratios to the minimal handler timed beside it ` +
+      `(the baseline column shows the median of those limit figures). Bodies: ` +
+      `${bodies.map((b) => `${b.name} = ${b.raw.length} bytes`).join(', ')}. Each contender must accept the genuine body ` +
+      `and refuse a tampered one before it is measured.`,
     baselineName: minimal.name,
     rows,
     notes: [minimal, ...CONTENDERS].map((c) => `${c.name} ${c.version}: ${c.validates}.`),

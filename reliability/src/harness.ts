@@ -36,7 +36,10 @@ export function messengerMessage(psid: string, mid: string, text: string, timest
 /** Valid webhook payloads of several kinds, the seeds that the fuzzer mutates. */
 export function seedPayloads(now: number): unknown[] {
   return [
-    { object: 'page', entry: [{ id: PAGE_ID, time: now, messaging: [messengerMessage('p1', 'm_1', 'Hello', now)] }] },
+    {
+      object: 'page',
+      entry: [{ id: PAGE_ID, time: now, messaging: [messengerMessage('p1', 'm_1', 'Hello', now)] }],
+    },
     {
       object: 'page',
       entry: [
@@ -55,7 +58,12 @@ export function seedPayloads(now: number): unknown[] {
                 reply_to: { mid: 'm_1' },
               },
             },
-            { sender: { id: 'p2' }, recipient: { id: PAGE_ID }, timestamp: now + 1, read: { watermark: now } },
+            {
+              sender: { id: 'p2' },
+              recipient: { id: PAGE_ID },
+              timestamp: now + 1,
+              read: { watermark: now },
+            },
             {
               sender: { id: 'p2' },
               recipient: { id: PAGE_ID },

@@ -8,7 +8,14 @@ import { type AreaResult, readParts, resultsDir } from './recorder.js';
 // re-renders the Markdown from the last run.
 
 /** The areas a complete run has; a partial run (one file) does not overwrite RELIABILITY.md. */
-export const AREAS = ['1-webhook-fuzz', '2-redelivery', '3-faults', '4-load', '5-browser', '6-secrets'] as const;
+export const AREAS = [
+  '1-webhook-fuzz',
+  '2-redelivery',
+  '3-faults',
+  '4-load',
+  '5-browser',
+  '6-secrets',
+] as const;
 
 const rootReport = fileURLToPath(new URL('../../RELIABILITY.md', import.meta.url));
 
@@ -63,7 +70,7 @@ export function writeReport(): { complete: boolean; parts: AreaResult[] } {
     '',
     '| total | value |',
     '| --- | --- |',
-    `| Outbound messages sent through the fault matrix, storm, restart and secrets runs | ${summary.totals.messagesSent} |`,
+    `| Outbound messages sent through the emulator fault matrix and restarts | ${summary.totals.messagesSent} |`,
     `| Messages lost | ${summary.totals.messagesLost} |`,
     `| Duplicates sent to a customer | ${summary.totals.duplicates} |`,
     '',

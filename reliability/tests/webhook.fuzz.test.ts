@@ -17,6 +17,7 @@ const rec = createRecorder('1-webhook-fuzz', 'Bad input: webhook fuzzing and sig
 const statuses = new Map<number, number>();
 let handlerThrew = 0;
 let handlerCalls = 0;
+const handlerErrors: string[] = [];
 const onErrorMessages: string[] = [];
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => void unhandled.push(reason);
@@ -36,6 +37,7 @@ beforeAll(async () => {
         await inbox.apply(events);
       } catch (error) {
         handlerThrew++;
+        handlerErrors.push(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
         throw error;
       }
     },
@@ -47,10 +49,18 @@ beforeAll(async () => {
 afterAll(async () => {
   process.off('unhandledRejection', onUnhandled);
   await srv.close();
-  rec.set('HTTP answers by status', [...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(', '));
+  rec.set(
+    'HTTP answers by status',
+    [...statuses]
+      .sort(([a], [b]) => a - b)
+      .map(([s, n]) => `${s}×${n}`)
+      .join(', '),
+  );
   rec.set('Batches handed to onEvents', handlerCalls);
   rec.set('onEvents (inbox.apply) threw', handlerThrew);
   rec.set('Unhandled rejections', unhandled.length);
+  for (const e of new Set(handlerErrors))
+    rec.case(`onEvents threw (answered 500, Meta would retry): ${e.slice(0, 200)}`);
   rec.flush();
 });
 
@@ -59,14 +69,14 @@ interface Answer {
   body: string;
 }
 
-async function post(body: string | Uint8Array, headers: Record<string, string>): Promise<Answer> {
+async function post(body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string>): Promise<Answer> {
   const response = await fetch(`${srv.url}/webhook`, { method: 'POST', body, headers });
   const text = await response.text();
   statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
   return { status: response.status, body: text };
 }
 
-function signed(body: string | Uint8Array, contentType = 'application/json'): Record<string, string> {
+function signed(body: string | Uint8Array<ArrayBuffer>, contentType = 'application/json'): Record<string, string> {
   return { 'content-type': contentType, 'x-hub-signature-256': signWebhookBody(body, SECRET) };
 }
 
@@ -96,16 +106,21 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 function paths(value: Json, prefix: Array<string | number> = []): Array<Array<string | number>> {
   const out: Array<Array<string | number>> = [prefix];
-  if (Array.isArray(value)) value.forEach((v, i) => out.push(...paths(v, [...prefix, i])));
+  if (Array.isArray(value)) for (const [i, v] of value.entries()) out.push(...paths(v, [...prefix, i]));
   else if (value && typeof value === 'object')
     for (const [k, v] of Object.entries(value)) out.push(...paths(v, [...prefix, k]));
   return out;
 }
 
-function setAt(root: Json, path: Array<string | number>, mutate: (parent: Json[] | Record<string, Json>, key: string | number) => void): Json {
+function setAt(
+  root: Json,
+  path: Array<string | number>,
+  mutate: (parent: Json[] | Record<string, Json>, key: string | number) => void,
+): Json {
   if (path.length === 0) return root;
   let parent = root as Json[] | Record<string, Json>;
-  for (const key of path.slice(0, -1)) parent = (parent as Record<string, Json>)[key as string] as Record<string, Json>;
+  for (const key of path.slice(0, -1))
+    parent = (parent as Record<string, Json>)[key as string] as Record<string, Json>;
   mutate(parent, path.at(-1)!);
   return root;
 }
@@ -126,9 +141,18 @@ const HOSTILE_STRINGS = [
 const mutation = fc.oneof(
   fc.constant({ op: 'delete' as const }),
   fc.record({ op: fc.constant('retype' as const), value: fc.jsonValue({ maxDepth: 2 }) }),
-  fc.record({ op: fc.constant('string' as const), value: fc.oneof(fc.constantFrom(...HOSTILE_STRINGS), fc.string({ unit: 'binary', maxLength: 40 })) }),
-  fc.record({ op: fc.constant('number' as const), value: fc.constantFrom(-1, 0, 1e308, -1e308, 2 ** 53 + 1, 0.5, Number.MAX_SAFE_INTEGER) }),
-  fc.record({ op: fc.constant('proto' as const), key: fc.constantFrom('__proto__', 'constructor', 'prototype') }),
+  fc.record({
+    op: fc.constant('string' as const),
+    value: fc.oneof(fc.constantFrom(...HOSTILE_STRINGS), fc.string({ unit: 'binary', maxLength: 40 })),
+  }),
+  fc.record({
+    op: fc.constant('number' as const),
+    value: fc.constantFrom(-1, 0, 1e308, -1e308, 2 ** 53 + 1, 0.5, Number.MAX_SAFE_INTEGER),
+  }),
+  fc.record({
+    op: fc.constant('proto' as const),
+    key: fc.constantFrom('__proto__', 'constructor', 'prototype'),
+  }),
   fc.record({ op: fc.constant('nest' as const), depth: fc.integer({ min: 50, max: 20_000 }) }),
 );
 
@@ -163,7 +187,8 @@ function applyMutation(seed: Json, pathIndex: number, m: Mutation): string {
     case 'proto': {
       const injected = `{"${m.key}":{"polluted":1,"isAdmin":true,"prototype":{"polluted":1}},"x":1}`;
       // Into the object at (or above) the chosen path: every object of the payload gets its turn.
-      setAt(tree, path.length ? path : ['entry'], (p, k) => ((p as Record<string, Json>)[k as string] = MARK));
+      if (path.length === 0 || tree === null || typeof tree !== 'object') return injected;
+      setAt(tree, path, (p, k) => ((p as Record<string, Json>)[k as string] = MARK));
       let text = JSON.stringify(tree).replace(`"${MARK}"`, injected);
       text = text.replace(/^\{/, `{"${m.key}":{"polluted":1},`);
       return text;
@@ -203,7 +228,9 @@ describe('webhook fuzzing over HTTP', () => {
       { numRuns: 400, seed: 9_2026, endOnFailure: true },
     );
     rec.add('Mutated valid payloads (signed)', runs);
-    rec.case('fast-check: 1–3 mutations of 5 seed payloads (delete, retype, hostile strings, numbers, __proto__/constructor/prototype keys, nesting up to 20 000 levels)');
+    rec.case(
+      'fast-check: 1–3 mutations of 5 seed payloads (delete, retype, hostile strings, numbers, __proto__/constructor/prototype keys, nesting up to 20 000 levels)',
+    );
   });
 
   it('answers truncated bodies, wrong content types and oversized bodies clearly', async () => {
@@ -212,7 +239,14 @@ describe('webhook fuzzing over HTTP', () => {
       fc.asyncProperty(
         fc.integer({ min: 0, max: seeds.length - 1 }),
         fc.double({ min: 0, max: 1, noNaN: true }),
-        fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', '', 'application/json; charset=utf-16'),
+        fc.constantFrom(
+          'application/json',
+          'text/plain',
+          'application/x-www-form-urlencoded',
+          'multipart/form-data; boundary=x',
+          '',
+          'application/json; charset=utf-16',
+        ),
         async (seedIndex, cut, contentType) => {
           runs++;
           const full = JSON.stringify(seeds[seedIndex]);
@@ -230,7 +264,9 @@ describe('webhook fuzzing over HTTP', () => {
     expect(tooBig.status).toBe(413);
     rec.add('Truncated / wrong content type bodies', runs);
     rec.add('Oversized bodies', 1);
-    rec.case('fast-check: every seed truncated at a random point, 6 content types; one body over maxBodyBytes → 413');
+    rec.case(
+      'fast-check: every seed truncated at a random point, 6 content types; one body over maxBodyBytes → 413',
+    );
   });
 
   it('answers random bytes (signed and unsigned) without a 5xx', async () => {
@@ -253,13 +289,18 @@ describe('webhook fuzzing over HTTP', () => {
     // A payload signed with the right secret, then mutated after signing: 401, onEvents never runs.
     const calls = handlerCalls;
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: seeds.length - 1 }), fc.nat(), mutation, async (seedIndex, pathIndex, m) => {
-        const original = JSON.stringify(seeds[seedIndex]);
-        const body = applyMutation(JSON.parse(original) as Json, pathIndex, m);
-        fc.pre(body !== original);
-        const answer = await post(body, signed(original));
-        expect(answer.status).toBe(401);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: seeds.length - 1 }),
+        fc.nat(),
+        mutation,
+        async (seedIndex, pathIndex, m) => {
+          const original = JSON.stringify(seeds[seedIndex]);
+          const body = applyMutation(JSON.parse(original) as Json, pathIndex, m);
+          fc.pre(body !== original);
+          const answer = await post(body, signed(original));
+          expect(answer.status).toBe(401);
+        },
+      ),
       { numRuns: 100, seed: 9_2029 },
     );
     expect(handlerCalls).toBe(calls);
@@ -281,17 +322,45 @@ describe('signature bypass attempts over HTTP', () => {
     ['truncated digest', body, { 'x-hub-signature-256': `sha256=${digest.slice(0, 32)}` }],
     ['digest one char short', body, { 'x-hub-signature-256': `sha256=${digest.slice(0, -1)}` }],
     ['digest with an extra char', body, { 'x-hub-signature-256': `sha256=${digest}0` }],
-    ['upper-cased digest of another body', body, { 'x-hub-signature-256': signWebhookBody(other, SECRET).toUpperCase() }],
-    ['upper-cased digest under a wrong secret', body, { 'x-hub-signature-256': signWebhookBody(body, 'nope').toUpperCase() }],
+    [
+      'upper-cased digest of another body',
+      body,
+      { 'x-hub-signature-256': signWebhookBody(other, SECRET).toUpperCase() },
+    ],
+    [
+      'upper-cased digest under a wrong secret',
+      body,
+      { 'x-hub-signature-256': signWebhookBody(body, 'nope').toUpperCase() },
+    ],
     ['digest without prefix', body, { 'x-hub-signature-256': digest }],
     ['empty digest', body, { 'x-hub-signature-256': 'sha256=' }],
-    ['base64 digest', body, { 'x-hub-signature-256': `sha256=${Buffer.from(digest, 'hex').toString('base64')}` }],
+    [
+      'base64 digest',
+      body,
+      { 'x-hub-signature-256': `sha256=${Buffer.from(digest, 'hex').toString('base64')}` },
+    ],
     ['header for a different body', body, { 'x-hub-signature-256': signWebhookBody(other, SECRET) }],
-    ['empty body with the signature of another', '', { 'x-hub-signature-256': signWebhookBody(body, SECRET) }],
+    [
+      'empty body with the signature of another',
+      '',
+      { 'x-hub-signature-256': signWebhookBody(body, SECRET) },
+    ],
     ['empty body, unsigned', '', {}],
-    ['duplicated header (good, bad)', body, { 'x-hub-signature-256': [signWebhookBody(body, SECRET), 'sha256=00'] }],
-    ['duplicated header (good, good)', body, { 'x-hub-signature-256': [signWebhookBody(body, SECRET), signWebhookBody(body, SECRET)] }],
-    ['body re-serialised after signing', JSON.stringify(JSON.parse(body), null, 1), { 'x-hub-signature-256': signWebhookBody(body, SECRET) }],
+    [
+      'duplicated header (good, bad)',
+      body,
+      { 'x-hub-signature-256': [signWebhookBody(body, SECRET), 'sha256=00'] },
+    ],
+    [
+      'duplicated header (good, good)',
+      body,
+      { 'x-hub-signature-256': [signWebhookBody(body, SECRET), signWebhookBody(body, SECRET)] },
+    ],
+    [
+      'body re-serialised after signing',
+      JSON.stringify(JSON.parse(body), null, 1),
+      { 'x-hub-signature-256': signWebhookBody(body, SECRET) },
+    ],
     ['zero digest', body, { 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` }],
     ['non-hex digest', body, { 'x-hub-signature-256': `sha256=${'z'.repeat(64)}` }],
   ];
@@ -315,7 +384,10 @@ describe('signature bypass attempts over HTTP', () => {
     expect(answer.status).toBe(200);
     // Documented choice of node-webhook (signature.ts): hex digits in either case encode the same MAC,
     // so an upper-cased *correct* digest is accepted; it still needs the secret to forge.
-    const upper = await post(other, { 'content-type': 'application/json', 'x-hub-signature-256': `SHA256=${createHmac('sha256', SECRET).update(other).digest('hex').toUpperCase()}` });
+    const upper = await post(other, {
+      'content-type': 'application/json',
+      'x-hub-signature-256': `SHA256=${createHmac('sha256', SECRET).update(other).digest('hex').toUpperCase()}`,
+    });
     expect(upper.status).toBe(200);
     rec.case(`signature bypass table: ${table.map(([n]) => n).join('; ')}`);
   });

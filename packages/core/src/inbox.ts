@@ -59,7 +59,8 @@ export interface InboxOptions {
  * changes nothing; messages are also deduplicated by Meta's mid), tolerant of order (events of one call
  * are applied by timestamp; receipts, reactions, edits and unsends that arrive before their message are
  * held in memory and applied when it arrives), and serial: every method waits for the previous one.
- * The messages and conversations it stores and emits are frozen: spread one to change it.
+ * Treat the entities it returns and emits as read-only (messages without attachments or reactions
+ * share one frozen empty list): spread one to change it.
  *
  * @example
  * const inbox = createInbox({ store: memoryStore(), threading: { mode: 'intermission', minutes: 60 } });

@@ -348,7 +348,7 @@ export function memoryStore(): Store {
           set.add(stored.id);
         }
         if (stored.delivery === 'pending') pending.add(stored.id);
-        else pending.delete(stored.id);
+        else if (previous?.delivery === 'pending') pending.delete(stored.id);
       },
     },
     events: {

@@ -16,7 +16,11 @@ async function onPolicy(ctx: Context, e: PolicyEnforcementEvent): Promise<void> 
   if (!channel) throw new NotFoundError('Channel', e.pageId);
   let next: Channel;
   if (e.action === 'block') {
-    next = { ...channel, status: 'blocked', statusReason: e.reason ?? 'Blocked by Meta for a policy violation' };
+    next = {
+      ...channel,
+      status: 'blocked',
+      statusReason: e.reason ?? 'Blocked by Meta for a policy violation',
+    };
   } else if (e.action === 'unblock') {
     if (channel.status !== 'blocked') return;
     next = { ...without(channel, 'statusReason'), status: 'active' };
@@ -104,11 +108,13 @@ export async function applyAll(
         settings: channels.get(event.pageId)?.settings ?? fallbackSettings,
         changes: new Changes(),
       };
-      await applyOne(ctx);
+      const applying = applyOne(ctx);
+      if (applying) await applying;
       // Marked only once applied: a failure leaves it for a redelivery to try again.
       await store.events.add(event.id);
       if (event.kind === 'policy_enforcement') channels.delete(event.pageId);
-      await emitChanges(rt, ctx.changes);
+      const emitting = emitChanges(rt, ctx.changes);
+      if (emitting) await emitting;
       for (const change of ctx.changes.list) all.push(change);
     } catch (error) {
       fail(error, event);
@@ -118,9 +124,13 @@ export async function applyAll(
     // Nobody listens for errors: reject rather than lose them (the others were applied).
     throw failures.length === 1
       ? failures[0]!
-      : new PagedeskError('apply_failed', `${failures.length} events failed; first: ${failures[0]!.message}`, {
-          cause: failures,
-        });
+      : new PagedeskError(
+          'apply_failed',
+          `${failures.length} events failed; first: ${failures[0]!.message}`,
+          {
+            cause: failures,
+          },
+        );
   }
   return all;
 }

@@ -1,11 +1,16 @@
 import type { InboxChange } from '../inbox.types.js';
 
-/** The kind of entity a change is about and that entity's id. */
-function entityOf(change: InboxChange): [number, string] {
-  if ('message' in change) return [0, change.message.id];
-  if ('conversation' in change) return [1, change.conversation.id];
-  if ('customer' in change) return [2, change.customer.id];
-  return [3, change.channel.id];
+/** The entity a change is about (its kind is the part of `type` before the colon). */
+function entityOf(change: InboxChange): { id: string } {
+  if ('message' in change) return change.message;
+  if ('conversation' in change) return change.conversation;
+  if ('customer' in change) return change.customer;
+  return change.channel;
+}
+
+function sameKind(a: InboxChange, b: InboxChange): boolean {
+  // 'conversation:…', 'message:…', 'customer:…', 'channel:…' differ by their first three letters.
+  return a.type.charCodeAt(0) === b.type.charCodeAt(0) && a.type.charCodeAt(2) === b.type.charCodeAt(2);
 }
 
 /**
@@ -16,11 +21,10 @@ export class Changes {
   readonly list: InboxChange[] = [];
 
   add(change: InboxChange): void {
-    const [kind, id] = entityOf(change);
+    const id = entityOf(change).id;
     for (let i = 0; i < this.list.length; i++) {
       const first = this.list[i]!;
-      const [firstKind, firstId] = entityOf(first);
-      if (firstKind !== kind || firstId !== id) continue;
+      if (!sameKind(first, change) || entityOf(first).id !== id) continue;
       // Keep "created" when an entity was created and then updated in the same operation.
       this.list[i] = { ...change, type: first.type } as InboxChange;
       return;

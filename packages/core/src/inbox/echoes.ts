@@ -1,8 +1,8 @@
 import type { EchoEvent } from '../events.js';
 import { hashId } from '../ids.js';
 import type { Message } from '../model.js';
-import { compact, EMPTY, without } from './objects.js';
 import { ownAttachments, replyTarget } from './inbound.js';
+import { compact, EMPTY, without } from './objects.js';
 import { type Context, ensureCustomer, type Op, putConversation, settle } from './runtime.js';
 import { newConversation, withMessage } from './threading.js';
 
@@ -70,7 +70,7 @@ export async function onEcho(ctx: Context, e: EchoEvent): Promise<void> {
       mid: e.mid,
       text: e.text,
       attachments: ownAttachments(e.attachments),
-      replyTo: await replyTarget(ctx, e.replyTo?.mid),
+      replyTo: e.replyTo?.mid ? await replyTarget(ctx, e.replyTo.mid) : undefined,
       reactions: EMPTY,
       delivery: 'sent' as const,
       author: compact({

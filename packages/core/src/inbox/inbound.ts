@@ -1,30 +1,18 @@
 import type { MessageEvent, PostbackEvent } from '../events.js';
 import { frozenCopy, hashId } from '../ids.js';
-import type { Attachment, Conversation, Customer, Message } from '../model.js';
+import type { Attachment, Customer, Message } from '../model.js';
 import { compact, EMPTY } from './objects.js';
 import { type Context, ensureCustomer, putConversation, settle } from './runtime.js';
 import { continues, newConversation, withMessage } from './threading.js';
 
 // Customer messages and postbacks: threading into the customer's latest conversation or a new one.
 
-async function conversationForInbound(ctx: Context, customer: Customer): Promise<[Conversation, boolean]> {
-  const latest = await ctx.rt.store.conversations.findLatest({
-    channelId: ctx.channelId,
-    customerId: customer.id,
-    source: 'message',
-  });
-  if (latest && continues(latest, ctx.event.timestamp, ctx.settings)) return [latest, false];
-  return [newConversation(ctx, customer, 'message'), true];
-}
-
-/** The quoted message of a reply, linked by id when it is stored. */
-export async function replyTarget(
-  ctx: Context,
-  mid: string | undefined,
-): Promise<Message['replyTo'] | undefined> {
+/** The quoted message of a reply, linked by id when it is stored (no async step when there is none). */
+export function replyTarget(ctx: Context, mid: string | undefined): Promise<Message['replyTo']> | undefined {
   if (!mid) return undefined;
-  const quoted = await ctx.rt.store.messages.getByMid(ctx.channelId, mid);
-  return compact({ mid, messageId: quoted?.id });
+  return ctx.rt.store.messages
+    .getByMid(ctx.channelId, mid)
+    .then((quoted) => compact({ mid, messageId: quoted?.id }));
 }
 
 /** The event's attachments as the inbox keeps them: a frozen copy, never the caller's objects. */
@@ -36,10 +24,16 @@ export function ownAttachments(attachments: ReadonlyArray<Attachment>): Attachme
 async function addInbound(
   ctx: Context,
   customer: Customer,
-  message: Omit<Message, 'conversationId'>,
+  build: (conversationId: string) => Message,
 ): Promise<void> {
-  const [conversation, created] = await conversationForInbound(ctx, customer);
-  const stored = await settle(ctx, { ...message, conversationId: conversation.id } as Message, true);
+  const latest = await ctx.rt.store.conversations.findLatest({
+    channelId: ctx.channelId,
+    customerId: customer.id,
+    source: 'message',
+  });
+  const created = !latest || !continues(latest, ctx.event.timestamp, ctx.settings);
+  const conversation = created ? newConversation(ctx, customer, 'message') : latest;
+  const stored = await settle(ctx, build(conversation.id), true);
   await putConversation(ctx, withMessage(conversation, stored, true, ctx.rt.now()), created);
 }
 
@@ -60,17 +54,18 @@ export async function onMessage(ctx: Context, e: MessageEvent): Promise<void> {
   if (e.isUnsupported && !e.text && attachments.length === 0) {
     attachments = [{ kind: 'fallback', title: 'Unsupported message' }];
   }
-  await addInbound(
-    ctx,
-    customer,
+  const replyTo = e.replyTo?.mid ? await replyTarget(ctx, e.replyTo.mid) : undefined;
+  // Built once its conversation is known: one object per message, no copy to add the conversation.
+  await addInbound(ctx, customer, (conversationId) =>
     compact({
       id: hashId('m', ctx.channelId, e.mid),
+      conversationId,
       channelId: ctx.channelId,
       direction: 'inbound' as const,
       mid: e.mid,
       text: e.text,
       attachments,
-      replyTo: await replyTarget(ctx, e.replyTo?.mid),
+      replyTo,
       quickReplyPayload: e.quickReply?.payload,
       referral: referralOf(e.referral),
       reactions: EMPTY,
@@ -86,11 +81,10 @@ export async function onPostback(ctx: Context, e: PostbackEvent): Promise<void> 
   const { store, now } = ctx.rt;
   if (e.mid && (await store.messages.getByMid(ctx.channelId, e.mid))) return;
   const customer = await ensureCustomer(ctx, e.customerId!);
-  await addInbound(
-    ctx,
-    customer,
+  await addInbound(ctx, customer, (conversationId) =>
     compact({
       id: hashId('m', ctx.channelId, e.mid ?? e.id),
+      conversationId,
       channelId: ctx.channelId,
       direction: 'inbound' as const,
       mid: e.mid,

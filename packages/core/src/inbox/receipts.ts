@@ -8,7 +8,11 @@ import { type Context, putConversation, putMessage, touchPreview } from './runti
 // watermarks; what arrives before its message waits in `Pending`.
 
 /** Applies an effect to the message with `mid`, or holds it until that message arrives. */
-export async function onMessageEffect(ctx: Context, mid: string, effect: Effect): Promise<Message | undefined> {
+export async function onMessageEffect(
+  ctx: Context,
+  mid: string,
+  effect: Effect,
+): Promise<Message | undefined> {
   const message = await ctx.rt.store.messages.getByMid(ctx.channelId, mid);
   if (!message) {
     ctx.rt.pending.wait(ctx.channelId, mid, effect);

@@ -4,7 +4,7 @@ import type { ChannelSettings, Conversation, Customer, Message } from '../model.
 import type { Store } from '../store.js';
 import type { Changes } from './changes.js';
 import { applyEffect } from './effects.js';
-import { compact, freezeOwned, without } from './objects.js';
+import { compact, without } from './objects.js';
 import type { Pending } from './pending.js';
 import { previewOf } from './threading.js';
 
@@ -31,14 +31,16 @@ export interface Context extends Op {
   settings: ChannelSettings;
 }
 
-export async function putMessage(op: Op, message: Message, created: boolean): Promise<void> {
-  await op.rt.store.messages.put(freezeOwned(message));
+// The change is recorded before the write settles: when a write fails, the operation fails and its
+// changes are dropped unreported, so this is safe and saves an async frame per write.
+export function putMessage(op: Op, message: Message, created: boolean): Promise<void> {
   op.changes.add({ type: created ? 'message:created' : 'message:updated', message });
+  return op.rt.store.messages.put(message);
 }
 
-export async function putConversation(op: Op, conversation: Conversation, created: boolean): Promise<void> {
-  await op.rt.store.conversations.put(freezeOwned(conversation));
+export function putConversation(op: Op, conversation: Conversation, created: boolean): Promise<void> {
   op.changes.add({ type: created ? 'conversation:created' : 'conversation:updated', conversation });
+  return op.rt.store.conversations.put(conversation);
 }
 
 /** After a stored message changed: refresh the preview when it is the newest one. */
@@ -92,7 +94,7 @@ export async function ensureCustomer(
         username: existing.username ?? profile.username,
         createdAt: Math.min(existing.createdAt, ctx.event.timestamp),
       });
-      await store.customers.put(freezeOwned(next));
+      await store.customers.put(next);
       ctx.changes.add({ type: 'customer:updated', customer: next });
       return next;
     }
@@ -108,13 +110,21 @@ export async function ensureCustomer(
     profileStatus: 'unknown' as const,
     createdAt: ctx.event.timestamp,
   });
-  await store.customers.put(freezeOwned(customer));
+  await store.customers.put(customer);
   ctx.changes.add({ type: 'customer:created', customer });
   return customer;
 }
 
-/** Tells listeners what an operation changed, with the entities their payloads carry. */
-export async function emitChanges(rt: Runtime, changes: Changes): Promise<void> {
+/**
+ * Tells listeners what an operation changed, with the entities their payloads carry. Returns
+ * undefined, not a promise, when nobody listens to any of the changes (no async step on the hot path).
+ */
+export function emitChanges(rt: Runtime, changes: Changes): Promise<void> | undefined {
+  for (const change of changes.list) if (rt.listens(change.type)) return emitListened(rt, changes);
+  return undefined;
+}
+
+async function emitListened(rt: Runtime, changes: Changes): Promise<void> {
   for (const change of changes.list) {
     // The payload lookups cost store reads: skip them when nobody listens.
     if (!rt.listens(change.type)) continue;

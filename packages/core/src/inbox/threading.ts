@@ -1,7 +1,7 @@
-import type { ChannelSettings, Conversation, Customer, Message } from '../model.js';
 import { hashId } from '../ids.js';
-import type { Context } from './runtime.js';
+import type { ChannelSettings, Conversation, Customer, Message } from '../model.js';
 import { compact } from './objects.js';
+import type { Context } from './runtime.js';
 
 /** The conversation list's one-line preview of a message. */
 export function previewOf(message: Message): string | undefined {

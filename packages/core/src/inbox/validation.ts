@@ -88,7 +88,10 @@ const rules: Record<MessengerEvent['kind'], Record<string, Rule>> = {
 /** Checks what the inbox reads of an event; throws a ValidationError naming every wrong field. */
 export function validateEvent(event: unknown): MessengerEvent {
   const kind = (event as { kind?: unknown } | null)?.kind;
-  const fields = typeof kind === 'string' && Object.hasOwn(rules, kind) ? rules[kind as MessengerEvent['kind']] : undefined;
+  const fields =
+    typeof kind === 'string' && Object.hasOwn(rules, kind)
+      ? rules[kind as MessengerEvent['kind']]
+      : undefined;
   if (!fields) {
     throw new ValidationError('event', [
       { path: 'kind', message: `expected one of ${Object.keys(rules).join(', ')}` },
