@@ -117,7 +117,10 @@ function markdown(
     '',
     `- ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.platform}`,
     `- Node ${m.node}; load average ${(m.loadAverage ?? []).join(' / ') || 'unknown'} (1 / 5 / 15 min) when the run started`,
-    `- Run on ${m.date}, ${Math.round(totalS)} s in total`,
+    `- Run on ${m.date}, ${Math.round(totalS)} s in total` +
+      (options.only.length > 0
+        ? ` (a \`--only ${options.only.join(',')}\` run: the other sections come from earlier runs on the same machine)`
+        : ''),
     '',
     '## Method',
     '',

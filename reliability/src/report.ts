@@ -27,10 +27,7 @@ function renderArea(part: AreaResult): string {
     '',
     `Time: ${(part.durationMs / 1000).toFixed(1)} s`,
     '',
-    '| figure | value |',
-    '| --- | --- |',
-    ...rows,
-    '',
+    ...(rows.length ? ['| figure | value |', '| --- | --- |', ...rows, ''] : []),
     ...(cases.length ? ['Cases:', '', ...cases, ''] : []),
   ].join('\n');
 }
@@ -77,9 +74,13 @@ export function writeReport(): { complete: boolean; parts: AreaResult[] } {
     ...parts.map(renderArea),
     '## Covered inside the packages (not repeated here)',
     '',
-    '- Inbox API `authorize` on every route: `packages/node-webhook/src/inboxApi/__tests__/createInboxApi.test.ts`.',
-    '- 200 SSE connect/disconnect cycles leak no listener: `packages/node-webhook/src/inboxApi/__tests__/liveEvents.test.ts`.',
-    '- Inbox event application order and idempotence (fast-check): `packages/core/src/__tests__/inbox.property.test.ts`.',
+    '- Inbox API refuses every route the `authorize` hook denies: `packages/node-webhook/src/inboxApi/__tests__/createInboxApi.test.ts`,',
+    '  "authorize › %s answers 403 when denied and calls nothing" and "covers every route but the public upload download".',
+    '- SSE clients connecting and disconnecting: `packages/node-webhook/src/inboxApi/__tests__/liveEvents.test.ts`,',
+    '  "leaks nothing over 200 connect/disconnect cycles".',
+    '- Inbox idempotence and order (fast-check): `packages/core/src/__tests__/inbox.property.test.ts`, "is idempotent and',
+    '  insensitive to duplicates and to the order inside a delivery" and "ends in the same state when effects and receipts',
+    '  arrive before their message, in any order".',
     '',
   ].join('\n');
   writeFileSync(rootReport, markdown);

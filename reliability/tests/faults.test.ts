@@ -11,6 +11,11 @@ import { type Rig, startRig } from '../src/sendRig.js';
 
 const rec = createRecorder('3-faults', 'Faults: Graph errors, unknown outcomes, restarts');
 const SECRET = 'faults-app-secret-93e1';
+// The Graph client's per-attempt timeout, and a latency beyond it: the emulator then accepts the send
+// after the client gave up ("timeout after Meta received it"). Wide apart, so a busy CI machine does
+// not turn ordinary calls into timeouts.
+const CLIENT_TIMEOUT_MS = 1000;
+const LATE_MS = 1800;
 let rig: Rig;
 /** Every message id a send or retry produced, to check the end state of all of them. */
 const produced = new Set<string>();
@@ -18,7 +23,11 @@ const failureCodes = new Map<string, number>();
 let refusedBeforeRecording = 0;
 
 beforeAll(async () => {
-  rig = await startRig({ appSecret: SECRET, pageToken: 'EAAfaultsPageToken3001xyz', timeoutMs: 400 });
+  rig = await startRig({
+    appSecret: SECRET,
+    pageToken: 'EAAfaultsPageToken3001xyz',
+    timeoutMs: CLIENT_TIMEOUT_MS,
+  });
 });
 
 afterAll(async () => {
@@ -118,7 +127,7 @@ describe('emulator fault matrix through createChannels', () => {
   it('a timeout after Meta received the send is reconciled by the echo: retry does not resend', async () => {
     const conversation = await rig.openConversation('Customer unknown outcome');
     // The emulator waits longer than the client's 400 ms timeout, then accepts the send and echoes it.
-    rig.emulator.faults.set({ latencyMs: 900, scope: { path: '/messages' } });
+    rig.emulator.faults.set({ latencyMs: LATE_MS, scope: { path: '/messages' } });
     const { messages, error } = await send(conversation, 'Did this reach you?');
     expect(error).toMatchObject({ code: 'outcome_unknown' });
     const id = messages[0]!.id;
@@ -136,7 +145,7 @@ describe('emulator fault matrix through createChannels', () => {
     rec.add('Faults injected');
     rec.add('Unknown outcomes reconciled by echo');
     rec.case(
-      'timeout after Meta accepted the send (latency 900 ms > client timeout 400 ms): failed outcome_unknown → echo with metadata → sent; retry() sends nothing',
+      `timeout after Meta accepted the send (latency ${LATE_MS} ms > client timeout ${CLIENT_TIMEOUT_MS} ms): failed outcome_unknown → echo with metadata → sent; retry() sends nothing`,
     );
   });
 
@@ -179,7 +188,7 @@ describe('emulator fault matrix through createChannels', () => {
         }),
       }),
       fc.record({ timeout: fc.constant(1) }),
-      fc.record({ latencyMs: fc.constant(700) }),
+      fc.record({ latencyMs: fc.constant(LATE_MS) }),
     );
     const plan = fc.sample(fc.tuple(fc.nat(3), faultArb, fc.boolean()), { numRuns: 24, seed: 9_4001 });
     for (const [index, [which, faults, retryLater]] of plan.entries()) {
@@ -193,7 +202,8 @@ describe('emulator fault matrix through createChannels', () => {
         const settled = await expectSettled(m.id);
         if (settled.delivery === 'failed' && retryLater) {
           // An unknown outcome may still be confirmed by a late echo: wait for the emulator to settle.
-          if (settled.failure?.code === 'outcome_unknown') await new Promise((r) => setTimeout(r, 700));
+          if (settled.failure?.code === 'outcome_unknown')
+            await new Promise((r) => setTimeout(r, LATE_MS - CLIENT_TIMEOUT_MS + 300));
           await rig.emulator.webhooks.idle();
           const retried = await rig.channels.retry(m.id);
           expect(retried.delivery).toBe('sent');
@@ -257,7 +267,7 @@ describe('restart between pending and sent', () => {
   it('a restart after Meta accepted the send: the echo confirms it, and retry does not resend', async () => {
     const conversation = await rig.openConversation('Customer restart accepted');
     const oldChannels = rig.channels;
-    rig.emulator.faults.set({ latencyMs: 900, scope: { path: '/messages' } });
+    rig.emulator.faults.set({ latencyMs: LATE_MS, scope: { path: '/messages' } });
     const inFlight = oldChannels
       .send(conversation, { text: 'Accepted while we restarted' })
       .catch((e: unknown) => e);

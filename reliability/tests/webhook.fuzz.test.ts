@@ -69,14 +69,20 @@ interface Answer {
   body: string;
 }
 
-async function post(body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string>): Promise<Answer> {
+async function post(
+  body: string | Uint8Array<ArrayBuffer>,
+  headers: Record<string, string>,
+): Promise<Answer> {
   const response = await fetch(`${srv.url}/webhook`, { method: 'POST', body, headers });
   const text = await response.text();
   statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
   return { status: response.status, body: text };
 }
 
-function signed(body: string | Uint8Array<ArrayBuffer>, contentType = 'application/json'): Record<string, string> {
+function signed(
+  body: string | Uint8Array<ArrayBuffer>,
+  contentType = 'application/json',
+): Record<string, string> {
   return { 'content-type': contentType, 'x-hub-signature-256': signWebhookBody(body, SECRET) };
 }
 
@@ -288,6 +294,7 @@ describe('webhook fuzzing over HTTP', () => {
   it('never lets onEvents see a payload that the fuzzer broke the signature of', async () => {
     // A payload signed with the right secret, then mutated after signing: 401, onEvents never runs.
     const calls = handlerCalls;
+    let changed = 0;
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 0, max: seeds.length - 1 }),
@@ -297,6 +304,7 @@ describe('webhook fuzzing over HTTP', () => {
           const original = JSON.stringify(seeds[seedIndex]);
           const body = applyMutation(JSON.parse(original) as Json, pathIndex, m);
           fc.pre(body !== original);
+          changed++;
           const answer = await post(body, signed(original));
           expect(answer.status).toBe(401);
         },
@@ -304,7 +312,7 @@ describe('webhook fuzzing over HTTP', () => {
       { numRuns: 100, seed: 9_2029 },
     );
     expect(handlerCalls).toBe(calls);
-    rec.add('Bodies changed after signing', 100);
+    rec.add('Bodies changed after signing', changed);
   });
 });
 
@@ -313,7 +321,7 @@ describe('signature bypass attempts over HTTP', () => {
   const other = JSON.stringify(seeds[1]);
   const digest = createHmac('sha256', SECRET).update(body).digest('hex');
   const sha1 = createHmac('sha1', SECRET).update(body).digest('hex');
-  const table: Array<[string, string | Uint8Array, Record<string, string | string[]>]> = [
+  const table: Array<[string, string, Record<string, string | string[]>]> = [
     ['no signature header', body, {}],
     ['wrong secret', body, { 'x-hub-signature-256': signWebhookBody(body, 'not-the-secret') }],
     ['secret with a trailing space', body, { 'x-hub-signature-256': signWebhookBody(body, `${SECRET} `) }],

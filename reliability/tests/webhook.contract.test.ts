@@ -1,0 +1,90 @@
+import { createInbox, memoryStore } from '@pagedesk/core';
+import { signWebhookBody } from '@pagedesk/core/testing';
+import { createWebhook } from '@pagedesk/node-webhook';
+import { afterAll, describe, expect, it } from 'vitest';
+import { listen, messengerMessage, PAGE_ID } from '../src/harness.js';
+import { createRecorder } from '../src/recorder.js';
+
+// Found by the fuzzer (webhook.fuzz.test.ts): parseWebhook hands over events that the inbox's own
+// validation refuses. With the documented wiring `onEvents: (events) => inbox.apply(events)`, one
+// such event fails its whole batch with a 500 on every redelivery, which is what the node-webhook
+// README promises never happens ("one event with a wrong field ... does not fail the batch: it is
+// handed over as an `unknown` event ... and reported to onError"). Meta retries the batch for an hour
+// and then unsubscribes the page.
+
+const SECRET = 'contract-app-secret';
+const NOW = Date.UTC(2026, 10, 5);
+const rec = createRecorder('0-findings', 'Findings: known product bugs (tests marked it.fails)');
+afterAll(() => rec.flush());
+
+async function deliverBatch(items: unknown[], changes?: unknown[]) {
+  const store = memoryStore();
+  const inbox = createInbox({ store });
+  const reported: string[] = [];
+  const webhook = createWebhook({
+    appSecret: SECRET,
+    verifyToken: 'v',
+    onEvents: (events) => inbox.apply(events),
+    onError: (error, context) => void reported.push(`${context.phase}: ${error.message}`),
+  });
+  const srv = await listen((req, res) => webhook.node(req, res));
+  try {
+    const body = JSON.stringify({
+      object: 'page',
+      entry: [{ id: PAGE_ID, time: NOW, messaging: items, ...(changes ? { changes } : {}) }],
+    });
+    const response = await fetch(`${srv.url}/webhook`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhookBody(body, SECRET) },
+    });
+    return { status: response.status, text: await response.text(), store, reported };
+  } finally {
+    await srv.close();
+  }
+}
+
+describe('parser and inbox agree on what a valid event is', () => {
+  it.fails('a message item without a sender does not fail the batch', async () => {
+    rec.case(
+      'BUG: a messaging item without `sender` becomes a `message` event with customerId null; Inbox.apply refuses it and the batch answers 500 forever (parseWebhook.ts messagingBase/partyId)',
+    );
+    const result = await deliverBatch([
+      messengerMessage('psid-ok', 'm_ok', 'a valid message', NOW),
+      { recipient: { id: PAGE_ID }, timestamp: NOW + 1, message: { mid: 'm_nosender', text: 'who am I' } },
+    ]);
+    expect(await result.store.messages.getByMid(PAGE_ID, 'm_ok')).toBeDefined();
+    expect(result.reported.some((r) => r.startsWith('payload'))).toBe(true);
+    expect(result.status).toBe(200);
+  });
+
+  it.fails('a feed comment without `from` does not fail the batch', async () => {
+    rec.case(
+      'BUG: a feed comment without `from` becomes a `comment` event with from.id "" that Inbox.apply refuses (parseWebhook.ts comment branch, `from: { id: fromId ?? "" }`)',
+    );
+    const result = await deliverBatch(
+      [messengerMessage('psid-ok', 'm_ok2', 'a valid message', NOW)],
+      [
+        {
+          field: 'feed',
+          value: {
+            item: 'comment',
+            verb: 'add',
+            comment_id: '1_9',
+            post_id: '1_1',
+            message: 'anonymous',
+            created_time: NOW / 1000,
+          },
+        },
+      ],
+    );
+    expect(await result.store.messages.getByMid(PAGE_ID, 'm_ok2')).toBeDefined();
+    expect(result.status).toBe(200);
+  });
+
+  it('the same batch without the broken item is accepted (the two tests above fail for that item alone)', async () => {
+    const result = await deliverBatch([messengerMessage('psid-ok', 'm_ok3', 'a valid message', NOW)]);
+    expect(result.status).toBe(200);
+    expect(await result.store.messages.getByMid(PAGE_ID, 'm_ok3')).toBeDefined();
+  });
+});
