@@ -230,7 +230,28 @@ function messagingBase(
   throw new WebhookPayloadError([{ path, message: 'expected a messaging item' }]);
 }
 
+// Kinds that belong to a person's thread: without the person, no inbox can place them, so such an item
+// is invalid (kept as `unknown` and reported by createWebhook) rather than an event nobody can apply.
+const NEEDS_CUSTOMER: ReadonlySet<MessengerEvent['kind']> = new Set([
+  'message',
+  'echo',
+  'postback',
+  'read',
+  'delivery',
+]);
+
 function messagingEvent(raw: unknown, ctx: Ctx): MessengerEvent {
+  const event = messagingEventOf(raw, ctx);
+  if (event.customerId === null && NEEDS_CUSTOMER.has(event.kind)) {
+    const party = event.kind === 'echo' ? 'recipient' : 'sender';
+    throw new WebhookPayloadError([
+      { path: `${ctx.path}.${party}`, message: `required for a ${event.kind} event` },
+    ]);
+  }
+  return event;
+}
+
+function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
   const item = messagingBase(raw, ctx.path);
   const obj = raw as Record<string, unknown>;
   const sender = item.sender;
@@ -484,12 +505,14 @@ function changeEvent(raw: unknown, ctx: Ctx): MessengerEvent {
     const commentId = str(c.comment_id);
     const timestamp = c.created_time === undefined ? entryTs : toMs(c.created_time);
     const fromId = c.from === undefined ? undefined : str(c.from.id);
+    if (!fromId)
+      throw new WebhookPayloadError([{ path: `${at}.from.id`, message: 'required: the commenter' }]);
     const fromPage = fromId === ctx.pageId;
     const event: MessengerEvent = {
       ...base(
         ctx,
         `comment:${commentId}:${c.verb}:${c.created_time ?? entryTs}`,
-        fromPage ? null : (fromId ?? null),
+        fromPage ? null : fromId,
         timestamp,
         value,
       ),
@@ -497,7 +520,7 @@ function changeEvent(raw: unknown, ctx: Ctx): MessengerEvent {
       action,
       commentId,
       postId: str(c.post_id),
-      from: { id: fromId ?? '' },
+      from: { id: fromId },
       fromPage,
     };
     if (c.from?.name !== undefined) event.from.name = c.from.name;
@@ -513,6 +536,7 @@ function changeEvent(raw: unknown, ctx: Ctx): MessengerEvent {
     if (action === undefined) return unknown();
     const commentId = str(c.id);
     const fromId = str(c.from.id);
+    if (!fromId) throw new WebhookPayloadError([{ path: `${at}.from.id`, message: 'required: the commenter' }]);
     const fromPage = fromId === ctx.pageId;
     const timestamp = c.created_time === undefined ? entryTs : toMs(c.created_time);
     const event: MessengerEvent = {

@@ -2,7 +2,7 @@ import { isPagedeskError, ValidationError } from '@pagedesk/core';
 import { describe, expect, it } from 'vitest';
 import { WebhookPayloadError } from '../errors.js';
 import { parseWebhook } from '../parseWebhook.js';
-import { envelope, instagram, messenger, PAGE_ID, PSID, T } from './fixtures/payloads.js';
+import { envelope, feedComment, instagram, messenger, PAGE_ID, PSID, T } from './fixtures/payloads.js';
 
 function payloadError(body: unknown): WebhookPayloadError {
   try {
@@ -92,6 +92,25 @@ describe('malformed bodies name the first wrong field', () => {
 
   it('a messaging item that is not an object', () => {
     expect(payloadError(envelope('page', ['oops'])).issues[0]?.path).toBe('entry[0].messaging[0]');
+  });
+
+  it('a message, read or postback without its person (no inbox could place it)', () => {
+    const { sender: _sender, ...noSender } = messenger.text as Record<string, unknown>;
+    expect(payloadError(envelope('page', [noSender])).issues[0]).toEqual({
+      path: 'entry[0].messaging[0].sender',
+      message: 'required for a message event',
+    });
+    const { recipient: _recipient, ...echoWithoutRecipient } = messenger.echo as Record<string, unknown>;
+    expect(payloadError(envelope('page', [echoWithoutRecipient])).issues[0]?.path).toBe(
+      'entry[0].messaging[0].recipient',
+    );
+  });
+
+  it('a feed comment without its author', () => {
+    const body = feedComment('add');
+    const value = body.entry[0]!.changes[0]!.value as Record<string, unknown>;
+    delete value['from'];
+    expect(payloadError(body).issues[0]?.path).toBe('entry[0].changes[0].value.from.id');
   });
 
   it('a non-integer num_edit', () => {
