@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 
 // Figures of one reliability run. Vitest runs each test file in its own worker, so every file writes
 // its own part (results/parts/<area>.json); the global teardown merges the parts into latest.json and
@@ -25,13 +26,23 @@ export interface AreaResult {
   /** Cases or scenarios, one line each. */
   cases: string[];
   durationMs: number;
+  /** Tests of the area that failed: a report with failures is not written as RELIABILITY.md. */
+  failedTests: number;
 }
 
-/** Collects one area's figures; `flush()` writes them (call it in afterAll). */
-export function createRecorder(area: string, title: string) {
+/**
+ * Collects one area's figures; `flush()` writes them (call it in afterAll). Counts the file's failed
+ * tests too, unless `expectFailures` (a file of `it.fails` bug reports).
+ */
+export function createRecorder(area: string, title: string, options: { expectFailures?: boolean } = {}) {
   const started = performance.now();
   const figures = new Map<string, Figure>();
   const cases: string[] = [];
+  let failedTests = 0;
+  if (!options.expectFailures)
+    afterEach(({ task }) => {
+      if (task.result?.state === 'fail' || (task.result?.errors?.length ?? 0) > 0) failedTests++;
+    });
   return {
     /** Sets a figure (the last value wins). */
     set(label: string, value: number | string, unit?: string) {
@@ -56,6 +67,7 @@ export function createRecorder(area: string, title: string) {
         figures: [...figures.values()],
         cases,
         durationMs: Math.round(performance.now() - started),
+        failedTests,
       };
       mkdirSync(partsDir, { recursive: true });
       writeFileSync(join(partsDir, `${area}.json`), `${JSON.stringify(result, null, 2)}\n`);

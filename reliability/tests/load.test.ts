@@ -18,6 +18,7 @@ const DURATION_MS = 20_000;
 // Small enough that even a slow shared CI machine fills it during the warm-up, so the load phase
 // runs with a full LRU that evicts: the memory bound of the default (10 000 ids) is the same code.
 const DEDUPE_MAX = 500;
+const WARMUP_REQUESTS = 1500;
 const MB = 1024 * 1024;
 let srv: Awaited<ReturnType<typeof listen>>;
 let handedOver = 0;
@@ -85,8 +86,9 @@ describe('webhook under sustained load', () => {
   it('answers within Meta’s time limit and its heap stops growing', async () => {
     const baseline = await settledHeap();
     const resourcesBefore = process.getActiveResourcesInfo().length;
-    // Warm-up: fills the dedupe LRU and JIT-compiles the hot path.
-    const warm = await load(6_000, 30_000);
+    // Warm-up: fills the dedupe LRU (bounded by count, so a slow machine still fills it; capped at 30 s)
+    // and JIT-compiles the hot path.
+    const warm = await load(30_000, WARMUP_REQUESTS);
     const afterWarmup = await settledHeap();
     const main = await load(DURATION_MS, 200_000);
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -100,12 +102,13 @@ describe('webhook under sustained load', () => {
     expect(main.p99).toBeLessThan(5_000);
     expect(main.max).toBeLessThan(20_000);
     expect(warm.uniqueEvents).toBeGreaterThan(DEDUPE_MAX);
-    expect(main.uniqueEvents).toBeGreaterThan(DEDUPE_MAX);
+    // The LRU is full after the warm-up, so every new id of the load phase evicts one.
+    expect(main.uniqueEvents).toBeGreaterThan(100);
     // Generous bound: a leak of even 1 KiB per request would be far above it.
     expect(afterLoad - afterWarmup).toBeLessThan(32 * MB);
     expect(resourcesAfter).toBeLessThanOrEqual(resourcesBefore + 2);
 
-    rec.set('Load duration (after a 6 s warm-up)', DURATION_MS / 1000, 's');
+    rec.set(`Load duration (after a warm-up of ${WARMUP_REQUESTS} requests)`, DURATION_MS / 1000, 's');
     rec.set('Requests (warm-up + load)', total);
     rec.set('Requests per second (load)', Math.round(main.requests / (DURATION_MS / 1000)));
     rec.set(

@@ -1,18 +1,25 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type MessengerEvent, PagedeskError, toPagedeskError, ValidationError } from '@pagedesk/core';
+import {
+  type MessengerEvent,
+  PagedeskError,
+  serializeError,
+  toPagedeskError,
+  ValidationError,
+} from '@pagedesk/core';
 import { z } from 'zod/mini';
 import { type DedupeStore, lruDedupe } from './dedupe.js';
 import { SignatureError, WebhookPayloadError } from './errors.js';
 import { issuesOf } from './issues.js';
+import { type NodeErrorContext, nodeHandler, rawBodyOf } from './nodeAdapter.js';
 import {
+  BodyAlreadyParsedError,
   BodyTooLargeError,
   DEFAULT_MAX_BODY_BYTES,
-  errorResponse,
-  type NodeErrorContext,
-  nodeHandler,
-  rawBodyOf,
-} from './nodeAdapter.js';
+  type MaybeParsedRequest,
+  readBody,
+  requestUrl,
+} from './nodeBody.js';
 import { parseWebhook } from './parseWebhook.js';
 import { assertSignature } from './signature.js';
 
@@ -87,6 +94,50 @@ const SIGNATURE_HINT =
   'Meta stops delivering after an hour of failures: if every delivery fails like this, the app secret is ' +
   'wrong or was rotated (pass old and new secrets as an array during a rotation), and Meta will unsubscribe ' +
   'the page from the webhook.';
+
+// The webhook's logic runs on this minimal request shape and answers a plain status/headers/body
+// triple, so `.fetch` adapts it to web Request/Response while `.node` reads the body straight into a
+// Buffer and writes with writeHead/end: building web objects per delivery cost more than the work.
+interface HookRequest {
+  method: string;
+  /** A header value (several joined with ", ", as web Headers do), or null. */
+  header(name: string): string | null;
+  /** The parsed URL, built only when needed (handshake query, error context path). */
+  url(): URL;
+  /** The raw body bytes, capped at `maxBodyBytes`. */
+  body(): Buffer | Promise<Buffer>;
+}
+
+interface HookResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+// The same answer as nodeAdapter's errorResponse (Response.json), without the web Response.
+function errorResult(status: number, error: PagedeskError, headers?: Record<string, string>): HookResponse {
+  return {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ error: serializeError(error) }),
+  };
+}
+
+function received(): HookResponse {
+  return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'EVENT_RECEIVED' };
+}
+
+function toWebResponse(result: HookResponse): Response {
+  return new Response(result.body, { status: result.status, headers: result.headers });
+}
+
+function nodeHeader(req: IncomingMessage, name: string): string | null {
+  const value = req.headers[name];
+  if (value === undefined) return null;
+  return typeof value === 'string' ? value : value.join(', ');
+}
+
+const EMPTY = Buffer.alloc(0);
 
 function tokenMatches(given: string | null, expected: string): boolean {
   if (given === null) return false;
@@ -196,19 +247,19 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
   }
 
   async function handlePost(
-    request: Request,
+    request: HookRequest,
     context: (phase: WebhookErrorContext['phase']) => WebhookErrorContext,
-  ) {
-    const body = await readCapped(request, maxBodyBytes);
+  ): Promise<HookResponse> {
+    const raw = request.body();
+    const body = raw instanceof Promise ? await raw : raw;
     const header =
-      request.headers.get('x-hub-signature-256') ??
-      (legacySha1 ? request.headers.get('x-hub-signature') : null);
+      request.header('x-hub-signature-256') ?? (legacySha1 ? request.header('x-hub-signature') : null);
     try {
       assertSignature(body, header, secrets, { legacySha1 });
     } catch (error) {
       const e = error as SignatureError;
       report(new SignatureError(e.header, e.reason, `${e.detail}. ${SIGNATURE_HINT}`), context('signature'));
-      return errorResponse(401, e);
+      return errorResult(401, e);
     }
     let events: MessengerEvent[];
     try {
@@ -218,7 +269,7 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
     } catch (error) {
       const e = toPagedeskError(error);
       report(e, context('payload'));
-      return errorResponse(
+      return errorResult(
         400,
         e instanceof WebhookPayloadError ? e : new WebhookPayloadError([{ path: '', message: e.message }]),
       );
@@ -250,7 +301,7 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
     for (const event of fresh) if (inflight.get(event.id) === outcome) inflight.delete(event.id);
     settle(ok);
     if (!ok) {
-      return errorResponse(
+      return errorResult(
         500,
         new PagedeskError('handler_failed', 'The event handler failed; Meta will retry', { retryable: true }),
       );
@@ -258,15 +309,14 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
     return received();
   }
 
-  async function fetchHandler(request: Request): Promise<Response> {
-    const url = new URL(request.url);
+  async function handle(request: HookRequest): Promise<HookResponse> {
     const context = (phase: WebhookErrorContext['phase']): WebhookErrorContext => ({
       phase,
       method: request.method,
-      url: url.pathname,
+      url: request.url().pathname,
     });
     if (request.method === 'GET') {
-      const params = url.searchParams;
+      const params = request.url().searchParams;
       const challenge = params.get('hub.challenge');
       if (
         params.get('hub.mode') === 'subscribe' &&
@@ -274,18 +324,19 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
         tokenMatches(params.get('hub.verify_token'), verifyToken)
       ) {
         // Reflected input: plain text that browsers must not sniff into HTML.
-        return new Response(challenge, {
+        return {
           status: 200,
           headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' },
-        });
+          body: challenge,
+        };
       }
-      return errorResponse(
+      return errorResult(
         403,
         new PagedeskError('verification_failed', 'Wrong hub.mode, hub.verify_token or missing hub.challenge'),
       );
     }
     if (request.method !== 'POST') {
-      return errorResponse(
+      return errorResult(
         405,
         new PagedeskError('method_not_allowed', `${request.method} is not allowed; Meta uses GET and POST`),
         {
@@ -297,22 +348,107 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
       return await handlePost(request, context);
     } catch (error) {
       const e = toPagedeskError(error);
-      if (e instanceof BodyTooLargeError) return errorResponse(413, e, { connection: 'close' });
+      if (e instanceof BodyTooLargeError) return errorResult(413, e, { connection: 'close' });
       report(e, context('handler'));
-      return errorResponse(500, new PagedeskError('internal', 'Internal error', { retryable: true }));
+      return errorResult(500, new PagedeskError('internal', 'Internal error', { retryable: true }));
     }
   }
 
-  const node = nodeHandler(fetchHandler, {
-    maxBodyBytes,
-    onError: (error: PagedeskError, ctx: NodeErrorContext) => report(error, { ...ctx }),
-  });
-  return { fetch: fetchHandler, node };
-}
+  async function fetchHandler(request: Request): Promise<Response> {
+    let url: URL | undefined;
+    return toWebResponse(
+      await handle({
+        method: request.method,
+        header: (name) => request.headers.get(name),
+        url: () => {
+          url ??= new URL(request.url);
+          return url;
+        },
+        body: () => readCapped(request, maxBodyBytes),
+      }),
+    );
+  }
 
-function received(): Response {
-  return new Response('EVENT_RECEIVED', {
-    status: 200,
-    headers: { 'content-type': 'text/plain; charset=utf-8' },
-  });
+  const reportNode = (error: unknown, ctx: NodeErrorContext) => report(toPagedeskError(error), { ...ctx });
+  // Methods Meta never uses (405 either way) and request targets that are not a plain path keep the web
+  // bridge, so the URL and method checks of web Request construction still decide their answer.
+  const bridged = nodeHandler(fetchHandler, { maxBodyBytes, onError: reportNode });
+
+  function node(req: IncomingMessage, res: ServerResponse): void {
+    const method = req.method;
+    const target = req.url ?? '/';
+    const second = target.charCodeAt(1);
+    // A second '/' or '\' would turn the path into an authority (`//host/...`) for the URL parser.
+    if (
+      (method !== 'POST' && method !== 'GET') ||
+      target.charCodeAt(0) !== 47 ||
+      second === 47 ||
+      second === 92
+    ) {
+      bridged(req, res);
+      return;
+    }
+    const context = (phase: NodeErrorContext['phase']): NodeErrorContext => ({
+      phase,
+      method,
+      // The path only: a query string may hold a verify token or other secrets not meant for logs.
+      url: target.split('?')[0] as string,
+    });
+    const send = (result: HookResponse) => {
+      if (res.destroyed) return; // the client went away: nobody is left to answer
+      res.writeHead(result.status, result.headers).end(result.body);
+    };
+    const run = async () => {
+      let body: Buffer = EMPTY;
+      if (method === 'POST') {
+        try {
+          body = await readBody(req as MaybeParsedRequest, maxBodyBytes);
+        } catch (error) {
+          const e = toPagedeskError(error);
+          if (e instanceof BodyTooLargeError) return send(errorResult(413, e, { connection: 'close' }));
+          if (e instanceof BodyAlreadyParsedError) {
+            reportNode(e, context('request'));
+            return send(errorResult(400, e));
+          }
+          if (e.code === 'request_aborted') return;
+          reportNode(e, context('request'));
+          return send(errorResult(500, e));
+        }
+      }
+      let url: URL | undefined;
+      let result: HookResponse;
+      try {
+        result = await handle({
+          method,
+          header: (name) => nodeHeader(req, name),
+          url: () => {
+            url ??= requestUrl(req);
+            return url;
+          },
+          body: () => body,
+        });
+      } catch (error) {
+        reportNode(error, context('handler'));
+        result = errorResult(500, new PagedeskError('internal', 'Internal error'));
+      }
+      try {
+        send(result);
+      } catch (error) {
+        reportNode(error, context('response'));
+        if (!res.headersSent) {
+          res.statusCode = 500;
+          res.end();
+        } else res.destroy();
+      }
+    };
+    run().catch((error: unknown) => {
+      reportNode(error, context('response'));
+      if (!res.headersSent && !res.destroyed) {
+        res.statusCode = 500;
+        res.end();
+      }
+    });
+  }
+
+  return { fetch: fetchHandler, node };
 }

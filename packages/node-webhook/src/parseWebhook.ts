@@ -536,7 +536,8 @@ function changeEvent(raw: unknown, ctx: Ctx): MessengerEvent {
     if (action === undefined) return unknown();
     const commentId = str(c.id);
     const fromId = str(c.from.id);
-    if (!fromId) throw new WebhookPayloadError([{ path: `${at}.from.id`, message: 'required: the commenter' }]);
+    if (!fromId)
+      throw new WebhookPayloadError([{ path: `${at}.from.id`, message: 'required: the commenter' }]);
     const fromPage = fromId === ctx.pageId;
     const timestamp = c.created_time === undefined ? entryTs : toMs(c.created_time);
     const event: MessengerEvent = {

@@ -10,7 +10,8 @@ export interface VerifySignatureOptions {
 /** The raw body as received: Buffer, Uint8Array or the exact string (hashed as UTF-8). */
 export type RawBody = Buffer | Uint8Array | string;
 
-const HEX = /^[0-9a-fA-F]+$/;
+// Meta signs with lowercase hex (platform.md §1.3); anything else did not come from Meta as sent.
+const HEX = /^[0-9a-f]+$/;
 
 function secretsOf(appSecret: string | readonly string[]): readonly string[] {
   return typeof appSecret === 'string' ? [appSecret] : appSecret;
@@ -22,7 +23,7 @@ function secretsOf(appSecret: string | readonly string[]): readonly string[] {
  * The header is `sha256=<64 hex digits>` (`X-Hub-Signature-256`), or `sha1=<40 hex digits>`
  * (`X-Hub-Signature`) when `legacySha1` is on. The HMAC runs once per app secret over the exact raw
  * bytes and is compared in constant time; a missing, duplicated (`a, b`), truncated or non-hex header is
- * rejected before any HMAC. Hex digits are accepted in either case (they encode the same bytes).
+ * rejected before any HMAC, and so is an upper-cased prefix or digest (Meta sends lowercase).
  * Several secrets are tried in turn so a secret can be rotated without losing deliveries.
  *
  * @example
@@ -39,7 +40,7 @@ export function assertSignature(
     throw new SignatureError('X-Hub-Signature-256', 'missing', 'the signature header is missing');
   }
   const eq = header.indexOf('=');
-  const prefix = eq === -1 ? '' : header.slice(0, eq).toLowerCase();
+  const prefix = eq === -1 ? '' : header.slice(0, eq);
   let algorithm: 'sha256' | 'sha1';
   let name: string;
   let hexLength: number;
@@ -63,7 +64,11 @@ export function assertSignature(
   }
   const hex = header.slice(eq + 1);
   if (hex.length !== hexLength || !HEX.test(hex)) {
-    throw new SignatureError(name, 'malformed', `expected ${hexLength} hex digits after "${prefix}="`);
+    throw new SignatureError(
+      name,
+      'malformed',
+      `expected ${hexLength} lowercase hex digits after "${prefix}="`,
+    );
   }
   const expected = Buffer.from(hex, 'hex');
   const secrets = secretsOf(appSecret);

@@ -1,25 +1,33 @@
 'use client';
 
-import { type Channel, type ConversationWithCustomer, windowForConversation } from '@pagedesk/core';
+import {
+  type Agent,
+  type Channel,
+  type ConversationWithCustomer,
+  windowForConversation,
+} from '@pagedesk/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import {
+  type ComponentType,
   type KeyboardEvent,
+  memo,
   type ReactNode,
   useCallback,
   useEffect,
   useId,
+  useLayoutEffect,
   useMemo,
   useRef,
   useState,
 } from 'react';
 import { usePagedeskContext } from './context.js';
 import { ChannelKindIcon } from './Icons.js';
+import { useSharedFormat } from './MessageBubble.js';
 import type { ConversationFilter } from './queryKeys.js';
 import { DefaultEmptyState, PagedeskRoot, useSlot } from './Root.js';
 import type { ConversationItemProps } from './slots.js';
 import { useAgents, useChannels } from './useChannels.js';
 import { useConversations } from './useConversations.js';
-import { useFormat } from './useFormat.js';
 
 /** The name to show for a conversation's customer. */
 export function customerName(conversation: ConversationWithCustomer, fallback: string): string {
@@ -59,7 +67,7 @@ export function DefaultConversationItem({
   channel,
 }: ConversationItemProps & { now?: number }): ReactNode {
   const { messages: t, now: clock } = usePagedeskContext('ConversationItem');
-  const format = useFormat();
+  const format = useSharedFormat('ConversationItem');
   const now = clock();
   const name = customerName(conversation, t.list.unknownCustomer);
   const window = windowForConversation(
@@ -106,6 +114,62 @@ export function DefaultConversationItem({
   );
 }
 
+interface ConversationRowProps {
+  conversation: ConversationWithCustomer;
+  index: number;
+  start: number;
+  optionId: string;
+  selected: boolean;
+  active: boolean;
+  channel: Channel | undefined;
+  setSize: number;
+  /** The minute clock: a new value re-renders the row so its time and window badge stay current. */
+  minute: number;
+  measure: (node: HTMLDivElement | null) => void;
+  onPick: (index: number, id: string) => void;
+  Item: ComponentType<ConversationItemProps>;
+  renderItem: ((props: ConversationItemProps) => ReactNode) | undefined;
+}
+
+// Memoised so a scroll frame only renders the rows that come into view: rows already on screen keep
+// their props (absolute positions do not move while scrolling) and are skipped.
+const ConversationRow = memo(function ConversationRow({
+  conversation,
+  index,
+  start,
+  optionId,
+  selected,
+  active,
+  channel,
+  setSize,
+  measure,
+  onPick,
+  Item,
+  renderItem,
+}: ConversationRowProps): ReactNode {
+  const itemProps: ConversationItemProps = { conversation, selected, active, channel };
+  return (
+    // biome-ignore lint/a11y/useKeyWithClickEvents: keyboard handled by the listbox (aria-activedescendant)
+    // biome-ignore lint/a11y/useFocusableInteractive: focus stays on the listbox; aria-activedescendant points here
+    <div
+      id={optionId}
+      ref={measure}
+      data-index={index}
+      role="option"
+      aria-selected={selected}
+      aria-setsize={setSize}
+      aria-posinset={index + 1}
+      className="pd-conversation"
+      data-active={active || undefined}
+      data-unread={conversation.unreadCount > 0 || undefined}
+      style={{ transform: `translateY(${start}px)` }}
+      onClick={() => onPick(index, conversation.id)}
+    >
+      {renderItem ? renderItem(itemProps) : <Item {...itemProps} />}
+    </div>
+  );
+});
+
 /** Props of {@link ConversationList}. */
 export interface ConversationListProps {
   /** The open conversation. */
@@ -131,6 +195,122 @@ function kindOf(filter: ConversationFilter): ChannelKind {
   return filter.platform ?? '';
 }
 
+interface FilterBarProps {
+  filter: ConversationFilter;
+  search: string;
+  onSearch: (search: string) => void;
+  onFilter: (filter: ConversationFilter) => void;
+  agents: Agent[] | undefined;
+  baseId: string;
+}
+
+// Memoised: the list re-renders on every scroll frame that changes the visible rows, and the filter
+// inputs have nothing to do with that.
+const FilterBar = memo(function FilterBar({
+  filter,
+  search,
+  onSearch,
+  onFilter,
+  agents,
+  baseId,
+}: FilterBarProps): ReactNode {
+  const { messages: t } = usePagedeskContext('ConversationList');
+  const kind = kindOf(filter);
+  const setKind = (value: ChannelKind) => {
+    const { platform: _p, source: _s, ...rest } = filter;
+    if (value === 'comment') onFilter({ ...rest, source: 'comment' });
+    else if (value) onFilter({ ...rest, platform: value, source: 'message' });
+    else onFilter(rest);
+  };
+  const assigneeValue =
+    filter.assigneeId === undefined ? '' : filter.assigneeId === null ? '__none' : filter.assigneeId;
+  return (
+    <fieldset className="pd-filters">
+      <legend className="pd-sr-only">{t.list.filters}</legend>
+      <input
+        type="search"
+        className="pd-input pd-search"
+        aria-label={t.list.search}
+        placeholder={t.list.search}
+        value={search}
+        onChange={(e) => onSearch(e.target.value)}
+      />
+      <div className="pd-filter-row">
+        <div className="pd-segmented" role="radiogroup" aria-label={t.list.channel}>
+          {(
+            [
+              ['', t.list.allChannels],
+              ['messenger', t.list.messenger],
+              ['instagram', t.list.instagram],
+              ['comment', t.list.comments],
+            ] as const
+          ).map(([value, label]) => (
+            <label key={value || 'all'} className="pd-segment" title={label}>
+              <input
+                type="radio"
+                name={`${baseId}-kind`}
+                value={value}
+                checked={kind === value}
+                onChange={() => setKind(value)}
+              />
+              {value ? (
+                <ChannelKindIcon
+                  platform={value === 'comment' ? 'messenger' : value}
+                  source={value === 'comment' ? 'comment' : 'message'}
+                />
+              ) : null}
+              <span className={value ? 'pd-sr-only' : undefined}>{label}</span>
+            </label>
+          ))}
+        </div>
+        <select
+          className="pd-select"
+          aria-label={t.list.status}
+          value={filter.status ?? ''}
+          onChange={(e) => {
+            const { status: _s, ...rest } = filter;
+            const value = e.target.value;
+            onFilter(value === 'open' || value === 'resolved' ? { ...rest, status: value } : rest);
+          }}
+        >
+          <option value="">{t.list.anyStatus}</option>
+          <option value="open">{t.list.open}</option>
+          <option value="resolved">{t.list.resolved}</option>
+        </select>
+        <select
+          className="pd-select"
+          aria-label={t.list.assignee}
+          value={assigneeValue}
+          onChange={(e) => {
+            const { assigneeId: _a, ...rest } = filter;
+            const value = e.target.value;
+            onFilter(value === '' ? rest : { ...rest, assigneeId: value === '__none' ? null : value });
+          }}
+        >
+          <option value="">{t.list.anyAssignee}</option>
+          <option value="__none">{t.list.unassigned}</option>
+          {(agents ?? []).map((agent) => (
+            <option key={agent.id} value={agent.id}>
+              {agent.name}
+            </option>
+          ))}
+        </select>
+        <label className="pd-check">
+          <input
+            type="checkbox"
+            checked={Boolean(filter.unread)}
+            onChange={(e) => {
+              const { unread: _u, ...rest } = filter;
+              onFilter(e.target.checked ? { ...rest, unread: true } : rest);
+            }}
+          />
+          {t.list.unreadOnly}
+        </label>
+      </div>
+    </fieldset>
+  );
+});
+
 /**
  * The conversation list: virtualised (only visible rows are in the DOM, so thousands stay smooth),
  * live, with search and filters (channel kind, status, assignee, unread), and a keyboard listbox
@@ -147,6 +327,12 @@ export function ConversationList(props: ConversationListProps): ReactNode {
     if (!props.filter) setOwnFilter(next);
     props.onFilterChange?.(next);
   };
+  // A stable handle for the memoised filter bar, so scrolling does not re-render its inputs.
+  const setFilterRef = useRef(setFilter);
+  useLayoutEffect(() => {
+    setFilterRef.current = setFilter;
+  });
+  const applyFilter = useCallback((next: ConversationFilter) => setFilterRef.current(next), []);
   const [search, setSearch] = useState(filter.search ?? '');
   // Debounce typing so each keystroke does not start a request.
   useEffect(() => {
@@ -163,7 +349,7 @@ export function ConversationList(props: ConversationListProps): ReactNode {
   const channelById = useMemo(() => new Map((channels ?? []).map((c) => [c.id, c] as const)), [channels]);
   const Item = useSlot('ConversationItem', DefaultConversationItem);
   const Empty = useSlot('EmptyState', DefaultEmptyState);
-  useMinuteClock();
+  const minute = useMinuteClock();
   const baseId = useId();
   const optionId = (index: number) => `${baseId}-option-${index}`;
 
@@ -172,7 +358,8 @@ export function ConversationList(props: ConversationListProps): ReactNode {
   const virtualizer = useVirtualizer({
     count: conversations.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => 76,
+    // A default row without badges; rows are measured, so other heights only shift the estimate.
+    estimateSize: () => 64,
     overscan: 6,
     getItemKey: (index) => conversations[index]?.id ?? index,
   });
@@ -184,6 +371,16 @@ export function ConversationList(props: ConversationListProps): ReactNode {
 
   const selectedIndex = conversations.findIndex((c) => c.id === props.selectedId);
   const [active, setActive] = useState(-1);
+  // Stable across renders so memoised rows are not re-rendered by a new click handler.
+  const onSelectRef = useRef(props.onSelect);
+  useLayoutEffect(() => {
+    onSelectRef.current = props.onSelect;
+  });
+  const onPick = useCallback((index: number, id: string) => {
+    setActive(index);
+    onSelectRef.current?.(id);
+  }, []);
+
   const activeIndex = active >= 0 && active < conversations.length ? active : Math.max(selectedIndex, 0);
   const moveTo = useCallback(
     (index: number) => {
@@ -229,102 +426,19 @@ export function ConversationList(props: ConversationListProps): ReactNode {
     if (target !== null) moveTo(target);
   };
 
-  const kind = kindOf(filter);
-  const setKind = (value: ChannelKind) => {
-    const { platform: _p, source: _s, ...rest } = filter;
-    if (value === 'comment') setFilter({ ...rest, source: 'comment' });
-    else if (value) setFilter({ ...rest, platform: value, source: 'message' });
-    else setFilter(rest);
-  };
-  const assigneeValue =
-    filter.assigneeId === undefined ? '' : filter.assigneeId === null ? '__none' : filter.assigneeId;
+  const setSize = list.hasMore ? -1 : conversations.length;
 
   return (
     <PagedeskRoot className={`pd-conversation-list${props.className ? ` ${props.className}` : ''}`}>
       {props.showFilters === false ? null : (
-        <fieldset className="pd-filters">
-          <legend className="pd-sr-only">{t.list.filters}</legend>
-          <input
-            type="search"
-            className="pd-input pd-search"
-            aria-label={t.list.search}
-            placeholder={t.list.search}
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
-          />
-          <div className="pd-filter-row">
-            <div className="pd-segmented" role="radiogroup" aria-label={t.list.channel}>
-              {(
-                [
-                  ['', t.list.allChannels],
-                  ['messenger', t.list.messenger],
-                  ['instagram', t.list.instagram],
-                  ['comment', t.list.comments],
-                ] as const
-              ).map(([value, label]) => (
-                <label key={value || 'all'} className="pd-segment" title={label}>
-                  <input
-                    type="radio"
-                    name={`${baseId}-kind`}
-                    value={value}
-                    checked={kind === value}
-                    onChange={() => setKind(value)}
-                  />
-                  {value ? (
-                    <ChannelKindIcon
-                      platform={value === 'comment' ? 'messenger' : value}
-                      source={value === 'comment' ? 'comment' : 'message'}
-                    />
-                  ) : null}
-                  <span className={value ? 'pd-sr-only' : undefined}>{label}</span>
-                </label>
-              ))}
-            </div>
-            <select
-              className="pd-select"
-              aria-label={t.list.status}
-              value={filter.status ?? ''}
-              onChange={(e) => {
-                const { status: _s, ...rest } = filter;
-                const value = e.target.value;
-                setFilter(value === 'open' || value === 'resolved' ? { ...rest, status: value } : rest);
-              }}
-            >
-              <option value="">{t.list.anyStatus}</option>
-              <option value="open">{t.list.open}</option>
-              <option value="resolved">{t.list.resolved}</option>
-            </select>
-            <select
-              className="pd-select"
-              aria-label={t.list.assignee}
-              value={assigneeValue}
-              onChange={(e) => {
-                const { assigneeId: _a, ...rest } = filter;
-                const value = e.target.value;
-                setFilter(value === '' ? rest : { ...rest, assigneeId: value === '__none' ? null : value });
-              }}
-            >
-              <option value="">{t.list.anyAssignee}</option>
-              <option value="__none">{t.list.unassigned}</option>
-              {(agents ?? []).map((agent) => (
-                <option key={agent.id} value={agent.id}>
-                  {agent.name}
-                </option>
-              ))}
-            </select>
-            <label className="pd-check">
-              <input
-                type="checkbox"
-                checked={Boolean(filter.unread)}
-                onChange={(e) => {
-                  const { unread: _u, ...rest } = filter;
-                  setFilter(e.target.checked ? { ...rest, unread: true } : rest);
-                }}
-              />
-              {t.list.unreadOnly}
-            </label>
-          </div>
-        </fieldset>
+        <FilterBar
+          filter={filter}
+          search={search}
+          onSearch={setSearch}
+          onFilter={applyFilter}
+          agents={agents}
+          baseId={baseId}
+        />
       )}
       {list.isLoading ? (
         <div className="pd-status" role="status">
@@ -357,35 +471,23 @@ export function ConversationList(props: ConversationListProps): ReactNode {
           {items.map((row) => {
             const conversation = conversations[row.index];
             if (!conversation) return null;
-            const itemProps: ConversationItemProps = {
-              conversation,
-              selected: conversation.id === props.selectedId,
-              active: row.index === activeIndex,
-              channel: channelById.get(conversation.channelId) as Channel | undefined,
-            };
             return (
-              // biome-ignore lint/a11y/useKeyWithClickEvents: keyboard handled by the listbox (aria-activedescendant)
-              // biome-ignore lint/a11y/useFocusableInteractive: focus stays on the listbox; aria-activedescendant points here
-              <div
+              <ConversationRow
                 key={row.key}
-                id={optionId(row.index)}
-                ref={virtualizer.measureElement}
-                data-index={row.index}
-                role="option"
-                aria-selected={itemProps.selected}
-                aria-setsize={list.hasMore ? -1 : conversations.length}
-                aria-posinset={row.index + 1}
-                className="pd-conversation"
-                data-active={itemProps.active || undefined}
-                data-unread={conversation.unreadCount > 0 || undefined}
-                style={{ transform: `translateY(${row.start}px)` }}
-                onClick={() => {
-                  setActive(row.index);
-                  props.onSelect?.(conversation.id);
-                }}
-              >
-                {props.renderItem ? props.renderItem(itemProps) : <Item {...itemProps} />}
-              </div>
+                conversation={conversation}
+                index={row.index}
+                start={row.start}
+                optionId={optionId(row.index)}
+                selected={conversation.id === props.selectedId}
+                active={row.index === activeIndex}
+                channel={channelById.get(conversation.channelId)}
+                setSize={setSize}
+                minute={minute}
+                measure={virtualizer.measureElement}
+                onPick={onPick}
+                Item={Item}
+                renderItem={props.renderItem}
+              />
             );
           })}
         </div>

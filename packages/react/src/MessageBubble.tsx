@@ -3,12 +3,43 @@
 import type { Message } from '@pagedesk/core';
 import type { ReactNode } from 'react';
 import { AttachmentView } from './AttachmentView.js';
-import { usePagedeskContext } from './context.js';
+import { type PagedeskContextValue, usePagedeskContext } from './context.js';
 import { ReplyIcon } from './Icons.js';
 import { Linkify } from './Linkify.js';
 import { useSlot } from './Root.js';
 import type { MessageBubbleProps } from './slots.js';
-import { useFormat } from './useFormat.js';
+import { createFormatters, type Formatters } from './useFormat.js';
+
+// One set of formatters per provider messages object and locale. `useFormat()` memoises per component
+// instance, so every virtualised row that mounts while scrolling would otherwise build ~10 Intl
+// formatters (the largest cost in a scroll frame); rows share these instead.
+const sharedFormatters = new WeakMap<PagedeskContextValue['messages'], Map<string | undefined, Formatters>>();
+
+/**
+ * The provider's formatters, shared by every row of a list (same output as `useFormat()`, built once
+ * per messages object and locale instead of once per mounted row).
+ *
+ * @example
+ * const format = useSharedFormat('MessageBubble');
+ * format.time(message.createdAt);
+ */
+export function useSharedFormat(hook: string): Formatters {
+  const { locale, messages } = usePagedeskContext(hook);
+  let byLocale = sharedFormatters.get(messages);
+  if (!byLocale) {
+    byLocale = new Map();
+    sharedFormatters.set(messages, byLocale);
+  }
+  let format = byLocale.get(locale);
+  if (!format) {
+    format = createFormatters(locale, {
+      today: messages.messages.today,
+      yesterday: messages.messages.yesterday,
+    });
+    byLocale.set(locale, format);
+  }
+  return format;
+}
 
 /** Meta's Page Inbox / Business Suite app id: echoes from it read "Sent from Meta Business Suite". */
 export const META_PAGE_INBOX_APP_ID = '263902037430900';
@@ -25,7 +56,7 @@ function snippet(message: Message, fallback: string): string {
  */
 export function MessageBubble({ message, quoted, onRetry, onReply }: MessageBubbleProps): ReactNode {
   const { messages: t, agentId } = usePagedeskContext('MessageBubble');
-  const format = useFormat();
+  const format = useSharedFormat('MessageBubble');
   const Attachment = useSlot('Attachment', AttachmentView);
   const outgoing = message.direction !== 'inbound';
   let author: string | null = null;

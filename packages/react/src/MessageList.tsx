@@ -2,13 +2,23 @@
 
 import type { Message } from '@pagedesk/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type ReactNode, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import {
+  type ComponentType,
+  memo,
+  type ReactNode,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { customerName } from './ConversationList.js';
 import { usePagedeskContext } from './context.js';
-import { MessageBubble } from './MessageBubble.js';
+import { MessageBubble, useSharedFormat } from './MessageBubble.js';
 import { DefaultEmptyState, PagedeskRoot, useSlot } from './Root.js';
+import type { MessageBubbleProps } from './slots.js';
 import { useConversation } from './useConversation.js';
-import { useFormat } from './useFormat.js';
 import { useTyping } from './useLive.js';
 import { useMessages } from './useMessages.js';
 import { useSendMessage } from './useSendMessage.js';
@@ -29,6 +39,63 @@ function dayKey(at: number): string {
   return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
 }
 
+interface MessageRowProps {
+  row: Row;
+  index: number;
+  start: number;
+  quoted: Message | undefined;
+  /** "Today"/"Yesterday" for a day separator, computed by the list. */
+  dayLabel: string | undefined;
+  measure: (node: HTMLDivElement | null) => void;
+  retry: (id: string) => void;
+  reply: ((message: Message) => void) | undefined;
+  Bubble: ComponentType<MessageBubbleProps>;
+}
+
+// Memoised so a scroll frame or a new message only renders the rows whose props changed, not every
+// row on screen.
+const MessageRow = memo(function MessageRow({
+  row,
+  index,
+  start,
+  quoted,
+  dayLabel,
+  measure,
+  retry,
+  reply,
+  Bubble,
+}: MessageRowProps): ReactNode {
+  const message = row.type === 'message' ? row.message : undefined;
+  const onRetry = useCallback(() => {
+    if (message) retry(message.id);
+  }, [message, retry]);
+  const onReply = useCallback(() => {
+    if (message) reply?.(message);
+  }, [message, reply]);
+  return (
+    <div
+      ref={measure}
+      data-index={index}
+      data-message-id={message?.id}
+      className="pd-row"
+      style={{ transform: `translateY(${start}px)` }}
+    >
+      {message ? (
+        <Bubble
+          message={message}
+          quoted={quoted}
+          onRetry={message.delivery === 'failed' ? onRetry : undefined}
+          onReply={reply ? onReply : undefined}
+        />
+      ) : (
+        <div className="pd-day">
+          <span>{dayLabel}</span>
+        </div>
+      )}
+    </div>
+  );
+});
+
 /** Distance from the top, in pixels, at which older messages start loading. */
 const LOAD_OLDER_THRESHOLD = 300;
 
@@ -43,7 +110,7 @@ const LOAD_OLDER_THRESHOLD = 300;
  */
 export function MessageList({ conversationId, onReply, pageSize, className }: MessageListProps): ReactNode {
   const { messages: t, now } = usePagedeskContext('MessageList');
-  const format = useFormat();
+  const format = useSharedFormat('MessageList');
   const list = useMessages(conversationId, pageSize === undefined ? {} : { pageSize });
   const { data: conversation } = useConversation(conversationId);
   const { retry } = useSendMessage(conversationId);
@@ -118,7 +185,19 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
     }
   }, [newest, conversationId, name, t]);
 
+  // Stable callbacks keep memoised rows from re-rendering when only the list re-renders.
+  const retryRef = useRef(retry);
+  const replyRef = useRef(onReply);
+  useLayoutEffect(() => {
+    retryRef.current = retry;
+    replyRef.current = onReply;
+  });
+  const retryMessage = useCallback((id: string) => void retryRef.current(id), []);
+  const replyTo = useCallback((message: Message) => replyRef.current?.(message), []);
+  const canReply = Boolean(onReply);
+
   const items = virtualizer.getVirtualItems();
+  const today = now();
   return (
     <PagedeskRoot className={`pd-message-list${className ? ` ${className}` : ''}`}>
       {list.isLoading ? (
@@ -154,34 +233,25 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
           {items.map((item) => {
             const row = rows[item.index];
             if (!row) return null;
+            const reference = row.type === 'message' ? row.message.replyTo : undefined;
             return (
-              <div
+              <MessageRow
                 key={item.key}
-                ref={virtualizer.measureElement}
-                data-index={item.index}
-                data-message-id={row.type === 'message' ? row.message.id : undefined}
-                className="pd-row"
-                style={{ transform: `translateY(${item.start}px)` }}
-              >
-                {row.type === 'day' ? (
-                  <div className="pd-day">
-                    <span>{format.dayLabel(row.at, now())}</span>
-                  </div>
-                ) : (
-                  <Bubble
-                    message={row.message}
-                    quoted={
-                      row.message.replyTo
-                        ? ((row.message.replyTo.messageId
-                            ? byId.get(row.message.replyTo.messageId)
-                            : undefined) ?? byMid.get(row.message.replyTo.mid))
-                        : undefined
-                    }
-                    onRetry={row.message.delivery === 'failed' ? () => void retry(row.message.id) : undefined}
-                    onReply={onReply ? () => onReply(row.message) : undefined}
-                  />
-                )}
-              </div>
+                row={row}
+                index={item.index}
+                start={item.start}
+                quoted={
+                  reference
+                    ? ((reference.messageId ? byId.get(reference.messageId) : undefined) ??
+                      byMid.get(reference.mid))
+                    : undefined
+                }
+                dayLabel={row.type === 'day' ? format.dayLabel(row.at, today) : undefined}
+                measure={virtualizer.measureElement}
+                retry={retryMessage}
+                reply={canReply ? replyTo : undefined}
+                Bubble={Bubble}
+              />
             );
           })}
         </div>

@@ -45,9 +45,11 @@ describe('verifySignature', () => {
     expect(verifySignature(altered, sha256(body), secret)).toBe(false);
   });
 
-  it('accepts uppercase hex digits and an uppercase prefix (same bytes)', () => {
+  it('rejects upper-cased digits or prefix: Meta signs with lowercase hex', () => {
     const header = sha256(body);
-    expect(verifySignature(body, `SHA256=${header.slice(7).toUpperCase()}`, secret)).toBe(true);
+    expect(verifySignature(body, `sha256=${header.slice(7).toUpperCase()}`, secret)).toBe(false);
+    expect(verifySignature(body, `SHA256=${header.slice(7)}`, secret)).toBe(false);
+    expect(verifySignature(body, header, secret)).toBe(true);
   });
 
   it('tries every secret during a rotation', () => {
