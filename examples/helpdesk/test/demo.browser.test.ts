@@ -17,7 +17,6 @@ let agent: Page;
 let customer: Page;
 
 beforeAll(async () => {
-  process.env['PAGEDESK_SOURCE'] = '1';
   await build({
     root: `${root}src/client`,
     configFile: `${root}vite.config.ts`,

@@ -40,7 +40,8 @@ function dayKey(at: number): string {
 }
 
 interface MessageRowProps {
-  row: Row;
+  /** The message, or undefined for a day separator (row objects are rebuilt on every change; messages keep their identity). */
+  message: Message | undefined;
   index: number;
   start: number;
   quoted: Message | undefined;
@@ -55,7 +56,7 @@ interface MessageRowProps {
 // Memoised so a scroll frame or a new message only renders the rows whose props changed, not every
 // row on screen.
 const MessageRow = memo(function MessageRow({
-  row,
+  message,
   index,
   start,
   quoted,
@@ -65,7 +66,6 @@ const MessageRow = memo(function MessageRow({
   reply,
   Bubble,
 }: MessageRowProps): ReactNode {
-  const message = row.type === 'message' ? row.message : undefined;
   const onRetry = useCallback(() => {
     if (message) retry(message.id);
   }, [message, retry]);
@@ -237,7 +237,7 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
             return (
               <MessageRow
                 key={item.key}
-                row={row}
+                message={row.type === 'message' ? row.message : undefined}
                 index={item.index}
                 start={item.start}
                 quoted={

@@ -13,22 +13,27 @@ export function upsertConversationPages(
   conversation: ConversationWithCustomer,
   filter: ConversationFilter,
 ): ConversationPages {
-  const pages = data.pages.map((page) => ({
-    ...page,
-    items: page.items.filter((c) => c.id !== conversation.id),
-  }));
-  if (!matchesFilter(conversation, filter)) return { ...data, pages };
-  for (const page of pages) {
+  // Only the pages that change are copied: a live event must not copy every loaded conversation.
+  let removed = false;
+  const pages = data.pages.map((page) => {
+    if (!page.items.some((c) => c.id === conversation.id)) return page;
+    removed = true;
+    return { ...page, items: page.items.filter((c) => c.id !== conversation.id) };
+  });
+  if (!matchesFilter(conversation, filter)) return removed ? { ...data, pages } : data;
+  for (const [i, page] of pages.entries()) {
     const index = page.items.findIndex((item) => compareConversations(conversation, item) < 0);
     if (index !== -1) {
-      page.items.splice(index, 0, conversation);
+      const items = page.items.slice();
+      items.splice(index, 0, conversation);
+      pages[i] = { ...page, items };
       return { ...data, pages };
     }
   }
   const last = pages.at(-1);
+  if (!last) return data;
   // Past the end of a list with more pages: it will arrive with the page that holds it.
-  if (last && last.nextCursor === null) last.items.push(conversation);
-  else if (!last) return data;
+  if (last.nextCursor === null) pages[pages.length - 1] = { ...last, items: [...last.items, conversation] };
   return { ...data, pages };
 }
 
@@ -81,7 +86,11 @@ export function removeMessage(client: QueryClient, conversationId: string, messa
     data
       ? {
           ...data,
-          pages: data.pages.map((page) => ({ ...page, items: page.items.filter((m) => m.id !== messageId) })),
+          pages: data.pages.map((page) =>
+            page.items.some((m) => m.id === messageId)
+              ? { ...page, items: page.items.filter((m) => m.id !== messageId) }
+              : page,
+          ),
         }
       : data,
   );

@@ -205,6 +205,29 @@ describe.each(Object.entries(setups))('webhook over %s', (_name, setup) => {
     expect(res.headers.get('allow')).toBe('GET, POST');
   });
 
+  it('a HEAD request answers 405 without a body', async () => {
+    const res = await fetch(`${h.url}/webhook`, { method: 'HEAD' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET, POST');
+    expect(await res.text()).toBe('');
+  });
+
+  it('error answers are JSON, and reports name the method and the path without the query', async () => {
+    const res = await fetch(`${h.url}/webhook?token=secret-ish`, {
+      method: 'POST',
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': signBody(body, 'rotated-secret'),
+      },
+    });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(h.errors.map((e) => [e.context.phase, e.context.method, e.context.url])).toEqual([
+      ['signature', 'POST', '/webhook'],
+    ]);
+  });
+
   it('a throwing onEvents answers 500, and Meta’s retry is handed over once', async () => {
     const payload = JSON.stringify(envelope('instagram', [instagram.text]));
     h.fail.next = 1;
