@@ -8,8 +8,21 @@ export default defineConfig({
   test: {
     restoreMocks: true,
     setupFiles: ['./scripts/vitest.setup.ts'],
-    typecheck: { enabled: true, include: ['**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     projects: [
+      // Type tests (`*.test-d.ts`, expectTypeOf) run once, with tsc, in a project of their own.
+      {
+        extends: true,
+        test: {
+          name: 'types',
+          include: [],
+          typecheck: {
+            enabled: true,
+            only: true,
+            include: ['packages/*/src/**/*.test-d.ts'],
+            tsconfig: './tsconfig.json',
+          },
+        },
+      },
       { extends: true, test: { name: 'core', include: ['packages/core/src/**/*.test.ts'] } },
       { extends: true, test: { name: 'node-webhook', include: ['packages/node-webhook/src/**/*.test.ts'] } },
       { extends: true, test: { name: 'emulator', include: ['packages/emulator/src/**/*.test.ts'] } },
