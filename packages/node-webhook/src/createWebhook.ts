@@ -16,6 +16,7 @@ import {
   BodyAlreadyParsedError,
   BodyTooLargeError,
   DEFAULT_MAX_BODY_BYTES,
+  failResponse,
   type MaybeParsedRequest,
   readBody,
   requestUrl,
@@ -435,18 +436,12 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
         send(result);
       } catch (error) {
         reportNode(error, context('response'));
-        if (!res.headersSent) {
-          res.statusCode = 500;
-          res.end();
-        } else res.destroy();
+        failResponse(res);
       }
     };
     run().catch((error: unknown) => {
       reportNode(error, context('response'));
-      if (!res.headersSent && !res.destroyed) {
-        res.statusCode = 500;
-        res.end();
-      }
+      failResponse(res);
     });
   }
 

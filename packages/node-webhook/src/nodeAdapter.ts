@@ -4,6 +4,7 @@ import {
   BodyAlreadyParsedError,
   BodyTooLargeError,
   DEFAULT_MAX_BODY_BYTES,
+  failResponse,
   type MaybeParsedRequest,
   readBody,
   requestUrl,
@@ -224,18 +225,12 @@ export function nodeHandler(
         await writeWebResponse(res, response);
       } catch (error) {
         report(error, context('response'));
-        if (!res.headersSent) {
-          res.statusCode = 500;
-          res.end();
-        } else res.destroy();
+        failResponse(res);
       }
     };
     run().catch((error: unknown) => {
       report(error, context('response'));
-      if (!res.headersSent && !res.destroyed) {
-        res.statusCode = 500;
-        res.end();
-      }
+      failResponse(res);
     });
   };
 }

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PagedeskError, toPagedeskError } from '@pagedesk/core';
 
 // Reading a Node request body with a byte cap, shared by the web bridge (nodeAdapter's toWebRequest)
@@ -139,4 +139,12 @@ export function readBody(req: MaybeParsedRequest, limit: number): Promise<Buffer
 function drain(req: IncomingMessage): void {
   req.on('error', () => {});
   req.resume();
+}
+
+/** Ends a response that could not be written: a bare 500 while nothing was sent, else cuts the connection. */
+export function failResponse(res: ServerResponse): void {
+  if (!res.headersSent && !res.destroyed) {
+    res.statusCode = 500;
+    res.end();
+  } else res.destroy();
 }
