@@ -136,6 +136,15 @@ export interface InboxApi {
 
 const isFunction = (value: unknown) => typeof value === 'function';
 const fn = <TFunction>() => z.custom<TFunction>(isFunction, { error: 'expected a function' });
+/** An object with these methods (a host's own store, fanout or channels), named in the error when not. */
+const withMethods = <T>(methods: readonly string[], error: string) =>
+  z.custom<T>(
+    (value) =>
+      typeof value === 'object' &&
+      value !== null &&
+      methods.every((m) => isFunction((value as Record<string, unknown>)[m])),
+    { error },
+  );
 const MiB = 1024 * 1024;
 
 const optionsSchema = z.object({
@@ -147,23 +156,11 @@ const optionsSchema = z.object({
       typeof (value as Inbox).store === 'object',
     { error: 'expected an Inbox (createInbox())' },
   ),
-  channels: z.optional(
-    z.custom<Channels>(
-      (value) => typeof value === 'object' && value !== null && isFunction((value as Channels).send),
-      { error: 'expected Channels (createChannels())' },
-    ),
-  ),
+  channels: z.optional(withMethods<Channels>(['send'], 'expected Channels (createChannels())')),
   authorize: z.optional(fn<NonNullable<InboxApiOptions['authorize']>>()),
   agents: z.optional(fn<NonNullable<InboxApiOptions['agents']>>()),
   uploads: z.optional(
-    z.custom<UploadStore>(
-      (value) =>
-        typeof value === 'object' &&
-        value !== null &&
-        isFunction((value as UploadStore).put) &&
-        isFunction((value as UploadStore).get),
-      { error: 'expected an UploadStore with put() and get()' },
-    ),
+    withMethods<UploadStore>(['put', 'get'], 'expected an UploadStore with put() and get()'),
   ),
   publicUrl: z.optional(z.url({ protocol: /^https?$/ })),
   basePath: z.optional(
@@ -181,14 +178,7 @@ const optionsSchema = z.object({
   heartbeatMs: z.optional(z.number().check(z.int(), z.minimum(0))),
   replayBuffer: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(1_000_000))),
   fanout: z.optional(
-    z.custom<LiveFanout>(
-      (value) =>
-        typeof value === 'object' &&
-        value !== null &&
-        isFunction((value as LiveFanout).publish) &&
-        isFunction((value as LiveFanout).subscribe),
-      { error: 'expected a LiveFanout with publish() and subscribe()' },
-    ),
+    withMethods<LiveFanout>(['publish', 'subscribe'], 'expected a LiveFanout with publish() and subscribe()'),
   ),
   onError: z.optional(fn<NonNullable<InboxApiOptions['onError']>>()),
 });
