@@ -40,6 +40,17 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      // The adapters for running on several servers, against real PostgreSQL and Redis on 127.0.0.1.
+      {
+        extends: true,
+        test: {
+          name: 'services',
+          include: ['packages/store-postgres/src/**/*.test.ts', 'packages/redis/src/**/*.test.ts'],
+          globalSetup: ['./scripts/services.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
       {
         extends: true,
         test: {
@@ -53,7 +64,11 @@ export default defineConfig({
         test: {
           name: 'reliability',
           include: ['reliability/**/*.test.ts'],
-          globalSetup: ['./scripts/ensure-chromium.ts', './reliability/src/globalSetup.ts'],
+          globalSetup: [
+            './scripts/ensure-chromium.ts',
+            './scripts/services.ts',
+            './reliability/src/globalSetup.ts',
+          ],
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

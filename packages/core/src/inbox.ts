@@ -6,7 +6,14 @@ import { markSentWith } from './inbox/echoes.js';
 import { Emitter } from './inbox/emitter.js';
 import { compact, EMPTY, without } from './inbox/objects.js';
 import { Pending } from './inbox/pending.js';
-import { emitChanges, type Op, putConversation, putMessage, type Runtime } from './inbox/runtime.js';
+import {
+  atomically,
+  emitChanges,
+  type Op,
+  putConversation,
+  putMessage,
+  type Runtime,
+} from './inbox/runtime.js';
 import { withMessage } from './inbox/threading.js';
 import { draftSchema, sentSchema, threadingSchema } from './inbox/validation.js';
 import type { Inbox, InboxEvents, OutboundDraft, Threading } from './inbox.types.js';
@@ -106,11 +113,14 @@ export function createInbox(options: InboxOptions): Inbox {
     );
     return run;
   }
-  /** Runs `task` in the queue with a fresh change list, then tells listeners what it changed. */
+  /**
+   * Runs `task` in the queue, as one store unit, with a fresh change list; then tells listeners what it
+   * changed (after the unit committed, so nobody hears of a write that was rolled back).
+   */
   function operation<T>(task: (op: Op) => Promise<T>): Promise<T> {
     return serial(async () => {
       const op: Op = { rt, changes: new Changes() };
-      const result = await task(op);
+      const result = await atomically(store, () => task(op));
       await emitChanges(rt, op.changes);
       return result;
     });

@@ -92,4 +92,11 @@ export interface Store {
     has(id: string): Promise<boolean>;
     add(id: string): Promise<void>;
   };
+  /**
+   * Optional: runs `work` as one unit. Its writes commit together or not at all, and no unit of another
+   * process sharing the store runs meanwhile. The inbox runs each webhook event and each conversation
+   * change in one, which is what lets several servers share one database (`@pagedesk/store-postgres`).
+   * Without it the inbox's in-process queue is the only guard: enough for a single process.
+   */
+  atomic?<T>(work: () => Promise<T>): Promise<T>;
 }

@@ -292,9 +292,10 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
     } catch (error) {
       report(toPagedeskError(error, 'handler_failed'), context('handler'));
     }
-    if (ok && dedupe) {
+    if (dedupe && (ok || dedupe.release)) {
+      const ids = fresh.map((e) => e.id);
       try {
-        await dedupe.mark(fresh.map((e) => e.id));
+        await (ok ? dedupe.mark(ids) : dedupe.release?.(ids));
       } catch (error) {
         report(toPagedeskError(error, 'dedupe_failed'), context('dedupe'));
       }

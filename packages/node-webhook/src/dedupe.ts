@@ -3,14 +3,19 @@ import { LRUCache } from 'lru-cache';
 
 /**
  * Remembers which event ids were already handed over, so Meta's retries are dropped. The default
- * {@link lruDedupe} lives in one process; implement this interface over Redis or a database to share it
- * between instances. Both methods may be synchronous or return a promise.
+ * {@link lruDedupe} lives in one process; `redisDedupe` from `@pagedesk/redis` shares it between
+ * servers. Every method may be synchronous or return a promise.
  */
 export interface DedupeStore {
-  /** True when `id` was marked before (and has not expired). */
+  /**
+   * True when `id` was marked before (and has not expired). A store shared between servers may also
+   * claim the id here (SET NX), so that a concurrent delivery of it to another server answers true.
+   */
   seen(id: string): Promise<boolean> | boolean;
   /** Records ids as handled; called only after `onEvents` resolved. */
   mark(ids: readonly string[]): Promise<void> | void;
+  /** For a store whose `seen()` claims: drops the claims when `onEvents` failed, so Meta's retry is handled. */
+  release?(ids: readonly string[]): Promise<void> | void;
 }
 
 /** Options of {@link lruDedupe}. */

@@ -8,7 +8,7 @@ import { onEcho } from './echoes.js';
 import { onMessage, onPostback } from './inbound.js';
 import { without } from './objects.js';
 import { onMessageEffect, onReaction, onReceipt } from './receipts.js';
-import { type Context, emitChanges, type Runtime } from './runtime.js';
+import { atomically, type Context, emitChanges, type Runtime } from './runtime.js';
 import { validateEvent } from './validation.js';
 
 async function onPolicy(ctx: Context, e: PolicyEnforcementEvent): Promise<void> {
@@ -69,6 +69,17 @@ function applyOne(ctx: Context): Promise<unknown> | undefined {
   }
 }
 
+/** One event as one store unit; false when it was applied before. */
+async function applyUnit(ctx: Context): Promise<boolean> {
+  const { store } = ctx.rt;
+  if (await store.events.has(ctx.event.id)) return false;
+  const applying = applyOne(ctx);
+  if (applying) await applying;
+  // Marked only once applied: a failure leaves it for a redelivery to try again.
+  await store.events.add(ctx.event.id);
+  return true;
+}
+
 /**
  * Applies a batch of webhook events in one serialized section: validated first, then in timestamp
  * order, each marked as applied only once its writes succeeded.
@@ -99,7 +110,6 @@ export async function applyAll(
   const channels = new Map<string, Channel | undefined>();
   for (const event of valid) {
     try {
-      if (await store.events.has(event.id)) continue;
       if (!channels.has(event.pageId)) channels.set(event.pageId, await store.channels.get(event.pageId));
       const ctx: Context = {
         rt,
@@ -108,10 +118,8 @@ export async function applyAll(
         settings: channels.get(event.pageId)?.settings ?? fallbackSettings,
         changes: new Changes(),
       };
-      const applying = applyOne(ctx);
-      if (applying) await applying;
-      // Marked only once applied: a failure leaves it for a redelivery to try again.
-      await store.events.add(event.id);
+      const applied = await atomically(store, () => applyUnit(ctx));
+      if (!applied) continue;
       if (event.kind === 'policy_enforcement') channels.delete(event.pageId);
       const emitting = emitChanges(rt, ctx.changes);
       if (emitting) await emitting;

@@ -31,6 +31,11 @@ export interface Context extends Op {
   settings: ChannelSettings;
 }
 
+/** Runs `work` as one store unit when the store has them (see `Store.atomic`). */
+export function atomically<T>(store: Store, work: () => Promise<T>): Promise<T> {
+  return store.atomic ? store.atomic(work) : work();
+}
+
 // The change is recorded before the write settles: when a write fails, the operation fails and its
 // changes are dropped unreported, so this is safe and saves an async frame per write.
 export function putMessage(op: Op, message: Message, created: boolean): Promise<void> {

@@ -329,6 +329,46 @@ describe('dedupe', () => {
     expect(marked.size).toBe(2);
   });
 
+  it('releases the claims of a shared store when the handler fails, so the retry is handed over', async () => {
+    const claimed = new Set<string>();
+    const released: string[][] = [];
+    const store: DedupeStore = {
+      // Claims like SET NX: the first caller for an id gets false, everyone after gets true.
+      seen: (id) => claimed.has(id) || (claimed.add(id), false),
+      mark: () => {},
+      release: (ids) => {
+        released.push([...ids]);
+        for (const id of ids) claimed.delete(id);
+      },
+    };
+    let failures = 1;
+    const calls: number[] = [];
+    const webhook = createWebhook({
+      appSecret,
+      verifyToken,
+      dedupe: store,
+      onEvents: (events) => {
+        calls.push(events.length);
+        if (failures-- > 0) throw new Error('database down');
+      },
+      onError: () => {},
+    });
+    const payload = JSON.stringify(envelope('page', [messenger.text]));
+    const post = () =>
+      webhook.fetch(
+        new Request('http://localhost/', {
+          method: 'POST',
+          body: payload,
+          headers: { 'x-hub-signature-256': signBody(payload, appSecret) },
+        }),
+      );
+    expect((await post()).status).toBe(500);
+    expect(released).toEqual([['message:mid.1457764197618:41d102a3e1ae206a38']]);
+    expect((await post()).status).toBe(200);
+    expect((await post()).status).toBe(200);
+    expect(calls).toEqual([1, 1]);
+  });
+
   it('a failing shared store loses nothing: events are handed over and the failure is reported', async () => {
     const phases: string[] = [];
     const calls: number[] = [];

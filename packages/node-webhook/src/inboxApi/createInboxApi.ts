@@ -178,7 +178,14 @@ const optionsSchema = z.object({
   heartbeatMs: z.optional(z.number().check(z.int(), z.minimum(0))),
   replayBuffer: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(1_000_000))),
   fanout: z.optional(
-    withMethods<LiveFanout>(['publish', 'subscribe'], 'expected a LiveFanout with publish() and subscribe()'),
+    withMethods<LiveFanout>(
+      ['publish', 'subscribe'],
+      'expected a LiveFanout with publish() and subscribe()',
+    ).check(
+      z.refine((f) => f.sequence === undefined || /^[A-Za-z0-9_]{1,64}$/.test(f.sequence), {
+        error: 'expected fanout.sequence of 1 to 64 letters, digits or underscores',
+      }),
+    ),
   ),
   onError: z.optional(fn<NonNullable<InboxApiOptions['onError']>>()),
 });
@@ -289,11 +296,12 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
   const broadcaster = createBroadcaster({
     replayBuffer: parsed.replayBuffer ?? 1000,
     heartbeatMs: parsed.heartbeatMs ?? 15000,
+    ...(fanout.sequence === undefined ? {} : { sequence: fanout.sequence }),
   });
-  const stopFanout = fanout.subscribe((event) => {
+  const stopFanout = fanout.subscribe((event, seq) => {
     // The fanout may call this from inside the inbox's own emit: a failure here must not reach it.
     try {
-      broadcaster.broadcast(event);
+      broadcaster.broadcast(event, seq);
     } catch (error) {
       report(error, { during: 'live' });
     }

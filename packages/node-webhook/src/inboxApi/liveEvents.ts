@@ -11,24 +11,21 @@ export type LiveEventDraft = LiveEvent extends infer TEvent
 
 /**
  * Carries live events from where they happen to every API instance that serves browsers. The default
- * ({@link inProcessFanout}) stays inside one process; across servers, implement it over Redis pub/sub
- * or similar so an event applied on one server reaches browsers connected to another. Each API
- * instance numbers what it receives itself, so `seq` is per instance.
+ * ({@link inProcessFanout}) stays inside one process; `redisFanout` from `@pagedesk/redis` carries them
+ * between servers, so an event applied on one server reaches browsers connected to another.
  *
- * @example
- * const redisFanout: LiveFanout = {
- *   publish: (event) => redis.publish('pagedesk:live', JSON.stringify(event)),
- *   subscribe(listener) {
- *     const sub = redis.duplicate();
- *     sub.subscribe('pagedesk:live', (message) => listener(JSON.parse(message)));
- *     return () => void sub.quit();
- *   },
- * };
+ * A fanout either leaves numbering to each API instance (`seq` is then per instance, and a browser that
+ * reconnects to another server gets a `reset`), or numbers events once for all servers: it passes
+ * `seq` to listeners (1, 2, 3... in the same order on every server) and names that numbering in
+ * `sequence`. SSE ids then mean the same on every instance, and a browser resumes on whichever server
+ * the load balancer picks without missing anything.
  */
 export interface LiveFanout {
   publish(event: LiveEventDraft): void | Promise<void>;
   /** Returns a function that stops the subscription. */
-  subscribe(listener: (event: LiveEventDraft) => void): () => void;
+  subscribe(listener: (event: LiveEventDraft, seq?: number) => void): () => void;
+  /** The name of a numbering shared by every server (only for a fanout that passes `seq`). */
+  readonly sequence?: string;
 }
 
 /**
@@ -63,6 +60,8 @@ interface Buffered {
 interface Client {
   controller: ReadableStreamDefaultController<Uint8Array>;
   close(): void;
+  /** Shared numbering: the client saw events up to here on another server, which is ahead of this one. */
+  skipThrough?: number | undefined;
 }
 
 const encoder = new TextEncoder();
@@ -77,6 +76,8 @@ export interface BroadcasterOptions {
   heartbeatMs: number;
   /** Tells the client how long to wait before reconnecting (SSE `retry:`). */
   retryMs?: number;
+  /** The fanout's shared numbering ({@link LiveFanout.sequence}); numbers are then given to `broadcast`. */
+  sequence?: string;
 }
 
 /**
@@ -84,11 +85,16 @@ export interface BroadcasterOptions {
  * Server-Sent Events to every connected client. One per API instance. Internal.
  */
 export function createBroadcaster(options: BroadcasterOptions) {
-  // The id names this process too, so an id from another server or an earlier process is recognised
-  // as foreign and answered with a reset instead of a wrong replay.
-  const epoch = Math.floor(Date.now() / 1000).toString(36) + Math.random().toString(36).slice(2, 6);
+  // The id names the numbering, so an id from another numbering (another server's, an earlier
+  // process's) is recognised as foreign and answered with a reset instead of a wrong replay.
+  const shared = options.sequence !== undefined;
+  const epoch =
+    options.sequence ?? Math.floor(Date.now() / 1000).toString(36) + Math.random().toString(36).slice(2, 6);
   const ring: Array<Buffered | undefined> = new Array(options.replayBuffer);
   let seq = 0;
+  // The first number of the unbroken run ending at `seq`: a shared numbering starts wherever the
+  // stream was when this instance joined, and a gap (events this instance never got) restarts it.
+  let first = 1;
   const clients = new Set<Client>();
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   const hello = encoder.encode(`retry: ${options.retryMs ?? 2000}\n: connected\n\n`);
@@ -97,7 +103,11 @@ export function createBroadcaster(options: BroadcasterOptions) {
   const frameOf = (event: LiveEvent) =>
     encoder.encode(`id: ${idOf(event.seq)}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
 
-  const send = (client: Client, frame: Uint8Array) => {
+  const send = (client: Client, frame: Uint8Array, n?: number) => {
+    if (client.skipThrough !== undefined && n !== undefined) {
+      if (n <= client.skipThrough) return;
+      client.skipThrough = undefined;
+    }
     const { controller } = client;
     if (controller.desiredSize !== null && controller.desiredSize < -MAX_QUEUED_FRAMES) {
       client.close();
@@ -126,31 +136,41 @@ export function createBroadcaster(options: BroadcasterOptions) {
     }
   };
 
-  /** What a client resuming after `lastEventId` must receive first. */
-  const resumeFrames = (lastEventId: string | null): Uint8Array[] => {
-    if (lastEventId === null || lastEventId.trim() === '') return [];
-    const reset = () => [frameOf({ seq, type: 'reset' })];
-    const match = /^(?:([a-z0-9]+)-)?(\d{1,15})$/.exec(lastEventId.trim());
+  /** What a client resuming after `lastEventId` must receive first (`ahead`: it saw more than we did). */
+  const resumeFrames = (lastEventId: string | null): { frames: Uint8Array[]; ahead?: number } => {
+    if (lastEventId === null || lastEventId.trim() === '') return { frames: [] };
+    const reset = () => ({ frames: [frameOf({ seq, type: 'reset' })] });
+    const match = /^(?:([A-Za-z0-9_]+)-)?(\d{1,15})$/.exec(lastEventId.trim());
     if (!match) return reset();
     // A bare number is taken as ours: a client that resumes from `event.seq` rather than the SSE id.
     if (match[1] !== undefined && match[1] !== epoch) return reset();
     const last = Number(match[2]);
-    if (last > seq) return reset();
-    const oldest = seq - Math.min(seq, options.replayBuffer) + 1;
+    // Under a shared numbering another server may be a little ahead of this one: skip what it saw.
+    if (last > seq) return shared ? { frames: [], ahead: last } : reset();
+    const oldest = Math.max(first, seq - Math.min(seq, options.replayBuffer) + 1);
     if (last + 1 < oldest) return reset();
     const frames: Uint8Array[] = [];
     for (let n = last + 1; n <= seq; n++) frames.push((ring[n % options.replayBuffer] as Buffered).frame);
-    return frames;
+    return { frames };
   };
 
   return {
-    /** Numbers the event, remembers it for resume, and writes it to every client. */
-    broadcast(draft: LiveEventDraft): LiveEvent {
-      seq += 1;
+    /**
+     * Numbers the event (or takes the shared number `n`), remembers it for resume, and writes it to
+     * every client. A shared number at or below the last one is a repeat and is dropped.
+     */
+    broadcast(draft: LiveEventDraft, n?: number): LiveEvent | undefined {
+      if (shared && n !== undefined) {
+        if (n <= seq) return undefined;
+        if (n !== seq + 1) first = n;
+        seq = n;
+      } else {
+        seq += 1;
+      }
       const event = { ...draft, seq } as LiveEvent;
       const frame = frameOf(event);
       if (options.replayBuffer > 0) ring[seq % options.replayBuffer] = { seq, frame };
-      for (const client of clients) send(client, frame);
+      for (const client of clients) send(client, frame, seq);
       return event;
     },
 
@@ -180,9 +200,11 @@ export function createBroadcaster(options: BroadcasterOptions) {
             controller.close();
             return;
           }
+          const resume = resumeFrames(lastEventId);
           client = { controller, close: cleanup };
+          if (resume.ahead !== undefined) client.skipThrough = resume.ahead;
           controller.enqueue(hello);
-          for (const frame of resumeFrames(lastEventId)) controller.enqueue(frame);
+          for (const frame of resume.frames) controller.enqueue(frame);
           clients.add(client);
           signal.addEventListener('abort', cleanup, { once: true });
           startHeartbeat();

@@ -327,4 +327,68 @@ describe('GET /events through .fetch', () => {
     expect(published.map((e) => e.type)).toEqual(['conversation:updated', 'conversation:updated']);
     local.close();
   });
+  it('under a shared numbering, resumes on another server with exactly the missed events', async () => {
+    // Two API instances behind one numbered fanout (what @pagedesk/redis does over a stream).
+    const listeners = new Set<(event: LiveEventDraft, seq?: number) => void>();
+    let n = 0;
+    const held: Array<[LiveEventDraft, number]> = [];
+    let holdB = false;
+    const toB = new Set<(event: LiveEventDraft, seq?: number) => void>();
+    const shared = (forB: boolean) => ({
+      sequence: 'pd_test',
+      publish(event: LiveEventDraft) {
+        n += 1;
+        for (const listener of listeners) listener(event, n);
+        for (const listener of toB) {
+          if (holdB) held.push([event, n]);
+          else listener(event, n);
+        }
+      },
+      subscribe(listener: (event: LiveEventDraft, seq?: number) => void) {
+        const set = forB ? toB : listeners;
+        set.add(listener);
+        return () => set.delete(listener);
+      },
+    });
+    const a = createInboxApi({ inbox: await seededInbox(1), heartbeatMs: 0, fanout: shared(false) });
+    const b = createInboxApi({ inbox: await seededInbox(1), heartbeatMs: 0, fanout: shared(true) });
+    const typing = (i: number) => ({ type: 'typing' as const, conversationId: `conv-${i}`, on: true });
+    const fanout = shared(false);
+
+    const onA = await a.fetch(new Request('http://a.test/events'));
+    const readingA = readFrames(onA.body!, eventCount(3));
+    for (let i = 1; i <= 3; i++) fanout.publish(typing(i));
+    const seenA = eventsOf(await readingA);
+    expect(seenA.map((e) => e.id)).toEqual(['pd_test-1', 'pd_test-2', 'pd_test-3']);
+    for (let i = 4; i <= 5; i++) fanout.publish(typing(i));
+
+    // The browser reconnects to B with A's id: B replays 4 and 5 from its own buffer.
+    const onB = await b.fetch(
+      new Request('http://b.test/events', { headers: { 'last-event-id': 'pd_test-3' } }),
+    );
+    expect(eventsOf(await readFrames(onB.body!, eventCount(2))).map((e) => e.id)).toEqual([
+      'pd_test-4',
+      'pd_test-5',
+    ]);
+
+    // B lags behind A: a browser that saw 6 on A skips 6 on B and gets 7 next, nothing twice.
+    holdB = true;
+    fanout.publish(typing(6));
+    const ahead = await b.fetch(
+      new Request('http://b.test/events', { headers: { 'last-event-id': 'pd_test-6' } }),
+    );
+    const readingAhead = readFrames(ahead.body!, eventCount(1));
+    holdB = false;
+    for (const [event, seq] of held.splice(0)) for (const listener of toB) listener(event, seq);
+    fanout.publish(typing(7));
+    expect(eventsOf(await readingAhead).map((e) => e.id)).toEqual(['pd_test-7']);
+
+    // An id of another numbering, or older than what B holds, is a reset.
+    const foreign = await b.fetch(
+      new Request('http://b.test/events', { headers: { 'last-event-id': 'x1-2' } }),
+    );
+    expect(eventsOf(await readFrames(foreign.body!, eventCount(1)))[0]?.event).toBe('reset');
+    a.close();
+    b.close();
+  });
 });
