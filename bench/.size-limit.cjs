@@ -12,7 +12,9 @@ const withSource = (config) => {
 module.exports = [
   {
     name: '@pagedesk/core (browser entry, with its dependencies)',
-    path: '../packages/core/src/index.ts',
+    // The file the `browser` export condition of '@pagedesk/core' points at (bundles.ts goes through the
+    // package name, so a wrong exports map shows there).
+    path: '../packages/core/src/browser.ts',
     limit: '20 KB',
     gzip: true,
     modifyEsbuildConfig: withSource,

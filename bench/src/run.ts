@@ -62,10 +62,24 @@ const SECTIONS: SectionSpec[] = [
     budgetMs: (q) => (q ? 150_000 : 600_000),
     run: async (o) => (await import('./react.js')).reactBench(o),
   },
+  {
+    id: 'postgres',
+    title: '7. PostgreSQL store',
+    budgetMs: (q) => (q ? 180_000 : 1_200_000),
+    run: async (o) => (await import('./postgresStore.js')).postgresStoreBench(o),
+  },
 ];
 
 /** The order of the report (run order differs: see SECTIONS). */
-const SECTION_ORDER = ['webhook-inprocess', 'webhook-http', 'end-to-end', 'inbox', 'react', 'bundles'];
+const SECTION_ORDER = [
+  'webhook-inprocess',
+  'webhook-http',
+  'end-to-end',
+  'inbox',
+  'react',
+  'bundles',
+  'postgres',
+];
 
 function withBudget<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -45,13 +45,17 @@ async function load(port: number, seconds: number, connections: number): Promise
 
 /** Section 2: requests/s and p99 of each webhook server on 127.0.0.1, beside the minimal node:http one. */
 export async function webhookHttp(options: BenchOptions): Promise<Section> {
-  const seconds = options.quick ? 2 : 5;
+  // 4 s per run: every contender run now has its own baseline run beside it.
+  const seconds = options.quick ? 2 : 4;
   const warmup = options.quick ? 1 : 2;
   const connections = 10;
   const servers = new Map<HttpContender, Child>();
   const failures = new Map<HttpContender, string>();
   const rps = new Map<HttpContender, number[]>();
   const p99 = new Map<HttpContender, number[]>();
+  // The baseline run paired with each contender run, in the same order as that contender's runs.
+  const pairedRps = new Map<HttpContender, number[]>();
+  const pairedP99 = new Map<HttpContender, number[]>();
   try {
     for (const contender of CONTENDERS) {
       try {
@@ -64,20 +68,43 @@ export async function webhookHttp(options: BenchOptions): Promise<Section> {
     }
     if (!servers.has(CONTENDERS[0] as HttpContender))
       throw new Error(`baseline failed: ${failures.get(CONTENDERS[0] as HttpContender)}`);
+    // Paired runs: each contender is measured right beside a baseline run of its own (which goes first
+    // alternates by round), so the machine's load drifting over the section cancels out of the ratio
+    // instead of favouring whoever runs in a quiet moment.
+    const baseline = CONTENDERS[0] as HttpContender;
+    const baseChild = servers.get(baseline) as Child;
     for (let run = 0; run < options.runs; run++) {
-      // The baseline runs first in every round so each contender has a same-round baseline; the others rotate.
       const others = CONTENDERS.slice(1).filter((c) => servers.has(c));
       for (let k = 0; k < run % Math.max(1, others.length); k++) others.push(others.shift() as HttpContender);
-      for (const contender of [CONTENDERS[0] as HttpContender, ...others]) {
+      for (const contender of others) {
         const child = servers.get(contender);
         if (!child || failures.has(contender)) continue;
+        const order: Array<[HttpContender, Child]> = [
+          [baseline, baseChild],
+          [contender, child],
+        ];
+        if (run % 2 === 1) order.reverse();
+        const pair = new Map<HttpContender, Load>();
         try {
-          const figures = await load(Number(child.hello.port), seconds, connections);
-          rps.set(contender, [...(rps.get(contender) ?? []), figures.rps]);
-          p99.set(contender, [...(p99.get(contender) ?? []), figures.p99]);
+          for (const [who, server] of order) {
+            pair.set(who, await load(Number(server.hello.port), seconds, connections));
+          }
         } catch (error) {
           failures.set(contender, reason(error));
+          continue;
         }
+        const ours = pair.get(contender) as Load;
+        const base = pair.get(baseline) as Load;
+        for (const [map, value] of [
+          [rps, ours.rps],
+          [p99, ours.p99],
+          [pairedRps, base.rps],
+          [pairedP99, base.p99],
+        ] as const) {
+          map.set(contender, [...(map.get(contender) ?? []), value]);
+        }
+        rps.set(baseline, [...(rps.get(baseline) ?? []), base.rps]);
+        p99.set(baseline, [...(p99.get(baseline) ?? []), base.p99]);
       }
     }
   } finally {
@@ -85,14 +112,15 @@ export async function webhookHttp(options: BenchOptions): Promise<Section> {
   }
 
   const baseline = CONTENDERS[0] as HttpContender;
-  const baseRps = rps.get(baseline) ?? [];
-  const baseP99 = p99.get(baseline) ?? [];
   const rows: Row[] = [];
   for (const contender of CONTENDERS) {
     const target = contender.kind === 'pagedesk' ? '≥ 0.85x baseline req/s' : undefined;
     const failed = failures.get(contender);
     const values = rps.get(contender) ?? [];
-    if (failed || values.length < baseRps.length) {
+    const isBaseline = contender === baseline;
+    const baseRps = isBaseline ? values : (pairedRps.get(contender) ?? []);
+    const baseP99 = isBaseline ? (p99.get(contender) ?? []) : (pairedP99.get(contender) ?? []);
+    if (failed || values.length === 0 || (!isBaseline && values.length < options.runs)) {
       rows.push(notMeasured(contender.name, 'req/s', failed ?? 'incomplete runs', target));
       continue;
     }
@@ -112,8 +140,10 @@ export async function webhookHttp(options: BenchOptions): Promise<Section> {
     method:
       `Each server runs in its own Node process on 127.0.0.1 (port 0); autocannon in the bench process POSTs the signed ` +
       `~1 KB one-event body with ${connections} connections, no pipelining, ${seconds} s per run after a ${warmup} s warmup; ` +
-      `${options.runs} runs, the baseline first in each round and the others rotated. Any non-2xx answer invalidates a run. ` +
-      `Latency ratios are baseline p99 / contender p99.`,
+      `${options.runs} rounds, contender order rotated each round. Paired runs: every contender run has a baseline run right ` +
+      `beside it (baseline first in even rounds, second in odd ones), and a ratio is the median of the per-pair ratios, so ` +
+      `load drifting during the section cancels out; the baseline row lists all its runs. Any non-2xx answer invalidates a ` +
+      `run. Latency ratios are baseline p99 / contender p99.`,
     baselineName: baseline.name,
     rows,
     notes: [

@@ -2,5 +2,8 @@ import { defineConfig } from 'tsup';
 import { packageConfig } from '../../tsup.config.base';
 
 export default defineConfig(
-  packageConfig({ entry: ['src/index.ts', 'src/server.ts', 'src/testing.ts'], external: ['vitest'] }),
+  packageConfig({
+    entry: ['src/index.ts', 'src/browser.ts', 'src/server.ts', 'src/testing.ts'],
+    external: ['vitest'],
+  }),
 );

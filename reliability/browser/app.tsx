@@ -1,6 +1,7 @@
 import { createRoot } from 'react-dom/client';
 import '../../packages/react/src/styles.css';
-import { createFakeTransport, Inbox, PagedeskProvider } from '@pagedesk/react';
+import { Inbox, PagedeskProvider } from '@pagedesk/react';
+import { createFakeTransport } from '@pagedesk/react/testing';
 import { hostileAttachments, hostileNames, hostileTexts } from './corpus.js';
 
 // Renders the hostile corpus in the real React kit: every text, name and attachment below arrives as

@@ -1,4 +1,5 @@
-import { ConversationList, createFakeTransport, MessageList, PagedeskProvider } from '@pagedesk/react';
+import { ConversationList, MessageList, PagedeskProvider } from '@pagedesk/react';
+import { createFakeTransport } from '@pagedesk/react/testing';
 import { createRoot } from 'react-dom/client';
 import '../../../packages/react/src/styles.css';
 import { domNodes, frame, hasText, params, report, scroller, scrollFrames, timeUntil } from './measure.js';

@@ -38,6 +38,21 @@ export class ValidationError extends PagedeskError {
     this.name = 'ValidationError';
     this.issues = issues;
   }
+
+  /** From a failed zod parse (typed by shape, so core's browser entry does not pull zod in). */
+  static fromZod(
+    what: string,
+    error: {
+      readonly issues: ReadonlyArray<{ readonly path: ReadonlyArray<PropertyKey>; readonly message: string }>;
+    },
+    options?: PagedeskErrorOptions,
+  ): ValidationError {
+    const issues = error.issues.map((issue) => ({
+      path: issue.path.map(String).join('.'),
+      message: issue.message,
+    }));
+    return new ValidationError(what, issues, options);
+  }
 }
 
 /** Something asked for does not exist (conversation, message, channel). */

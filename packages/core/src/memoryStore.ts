@@ -52,13 +52,44 @@ function compareConversations(a: Conversation, b: Conversation): number {
   return b.lastMessageAt - a.lastMessageAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-function latestKey(
-  channelId: string,
-  customerId: string,
-  source: string,
-  postId: string | undefined,
-): string {
-  return `${channelId}\u0000${customerId}\u0000${source}\u0000${postId ?? '*'}`;
+/** What `findLatest` looks a conversation up by; a conversation has one, or two with a comment's post. */
+interface LatestKey {
+  channelId: string;
+  customerId: string;
+  source: string;
+  postId?: string | undefined;
+}
+
+/** One latest-conversation entry of a customer (the customer id is the index's key). */
+interface LatestSlot {
+  channelId: string;
+  source: string;
+  postId: string | undefined;
+  id: string;
+}
+
+function sameKey(a: LatestKey, b: LatestKey): boolean {
+  return (
+    a.channelId === b.channelId &&
+    a.customerId === b.customerId &&
+    a.source === b.source &&
+    a.postId === b.postId
+  );
+}
+
+function keysOf(c: Conversation): LatestKey[] {
+  const keys: LatestKey[] = [
+    { channelId: c.channelId, customerId: c.customerId, source: c.source, postId: undefined },
+  ];
+  if (c.comment) {
+    keys.push({
+      channelId: c.channelId,
+      customerId: c.customerId,
+      source: c.source,
+      postId: c.comment.postId,
+    });
+  }
+  return keys;
 }
 
 function isNewer(a: Conversation, b: Conversation): boolean {
@@ -78,20 +109,46 @@ export function memoryStore(): Store {
   const credentials = new Map<string, ChannelCredentials>();
   const customers = new Map<string, Customer>();
   const conversations = new Map<string, Conversation>();
-  const latest = new Map<string, string>();
+  // Customer id → its few latest-conversation slots: the lookup per inbound message builds no key string.
+  const latest = new Map<string, LatestSlot[]>();
   const messages = new Map<string, Message>();
-  // Channel → mid → message id: no key string per message, and the mid string is the message's own.
-  const byMid = new Map<string, Map<string, string>>();
+  // Channel → mid → message: no key string per message, and one lookup per `getByMid`.
+  const byMid = new Map<string, Map<string, Message>>();
   const ordered = new Map<string, Message[]>();
   const unsettled = new Map<string, Set<string>>();
   const pending = new Set<string>();
   const events = new Set<string>();
 
-  const keysOf = (c: Conversation): string[] => {
-    const keys = [latestKey(c.channelId, c.customerId, c.source, undefined)];
-    if (c.comment) keys.push(latestKey(c.channelId, c.customerId, c.source, c.comment.postId));
-    return keys;
-  };
+  function slotOf(key: LatestKey): LatestSlot | undefined {
+    const slots = latest.get(key.customerId);
+    if (!slots) return undefined;
+    for (const slot of slots) {
+      if (slot.channelId === key.channelId && slot.source === key.source && slot.postId === key.postId) {
+        return slot;
+      }
+    }
+    return undefined;
+  }
+
+  function setLatest(key: LatestKey, id: string): void {
+    const slot = slotOf(key);
+    if (slot) {
+      slot.id = id;
+      return;
+    }
+    const entry = { channelId: key.channelId, source: key.source, postId: key.postId, id };
+    const slots = latest.get(key.customerId);
+    if (slots) slots.push(entry);
+    else latest.set(key.customerId, [entry]);
+  }
+
+  function deleteLatest(key: LatestKey): void {
+    const slots = latest.get(key.customerId);
+    const slot = slotOf(key);
+    if (!slots || !slot) return;
+    slots.splice(slots.indexOf(slot), 1);
+    if (slots.length === 0) latest.delete(key.customerId);
+  }
 
   function indexLatest(conversation: Conversation, previous: Conversation | undefined): void {
     if (
@@ -107,25 +164,23 @@ export function memoryStore(): Store {
     }
     const keys = keysOf(conversation);
     if (previous) {
-      const before = keysOf(previous);
-      for (const key of before) {
-        if (keys.includes(key) || latest.get(key) !== conversation.id) continue;
+      for (const key of keysOf(previous)) {
+        if (keys.some((k) => sameKey(k, key)) || slotOf(key)?.id !== conversation.id) continue;
         // Rare (a conversation moved to another customer or post): rebuild that key by scanning.
-        latest.delete(key);
+        deleteLatest(key);
         for (const other of conversations.values()) {
-          if (other.id === conversation.id || !keysOf(other).includes(key)) continue;
-          const current = latest.get(key);
+          if (other.id === conversation.id || !keysOf(other).some((k) => sameKey(k, key))) continue;
+          const current = slotOf(key)?.id;
           const currentConversation = current === undefined ? undefined : conversations.get(current);
-          if (!currentConversation || isNewer(other, currentConversation)) latest.set(key, other.id);
+          if (!currentConversation || isNewer(other, currentConversation)) setLatest(key, other.id);
         }
       }
     }
     for (const key of keys) {
-      const current = latest.get(key);
+      const current = slotOf(key)?.id;
       if (current === conversation.id) continue;
       const currentConversation = current === undefined ? undefined : conversations.get(current);
-      if (!currentConversation || isNewer(conversation, currentConversation))
-        latest.set(key, conversation.id);
+      if (!currentConversation || isNewer(conversation, currentConversation)) setLatest(key, conversation.id);
     }
   }
 
@@ -201,8 +256,8 @@ export function memoryStore(): Store {
       async get(id) {
         return conversations.get(id);
       },
-      async findLatest({ channelId, customerId, source, postId }) {
-        const id = latest.get(latestKey(channelId, customerId, source, postId));
+      async findLatest(key) {
+        const id = slotOf(key)?.id;
         return id === undefined ? undefined : conversations.get(id);
       },
       async list(query: ConversationQuery): Promise<Page<Conversation>> {
@@ -247,8 +302,7 @@ export function memoryStore(): Store {
         return messages.get(id);
       },
       async getByMid(channelId, mid) {
-        const id = byMid.get(channelId)?.get(mid);
-        return id === undefined ? undefined : messages.get(id);
+        return byMid.get(channelId)?.get(mid);
       },
       async list(conversationId, query = {}) {
         const limit = readLimit(query.limit);
@@ -299,7 +353,7 @@ export function memoryStore(): Store {
           (previous.mid !== stored.mid || previous.channelId !== stored.channelId)
         ) {
           const mids = byMid.get(previous.channelId);
-          if (mids?.get(previous.mid) === stored.id) mids.delete(previous.mid);
+          if (mids?.get(previous.mid)?.id === stored.id) mids.delete(previous.mid);
         }
         if (stored.mid !== undefined) {
           let mids = byMid.get(stored.channelId);
@@ -307,7 +361,7 @@ export function memoryStore(): Store {
             mids = new Map();
             byMid.set(stored.channelId, mids);
           }
-          mids.set(stored.mid, stored.id);
+          mids.set(stored.mid, stored);
         }
 
         if (previous) {

@@ -231,8 +231,5 @@ export function parseInput<TSchema extends z.ZodType>(
 ): z.output<TSchema> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new ValidationError(
-    what,
-    result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
-  );
+  throw ValidationError.fromZod(what, result.error);
 }

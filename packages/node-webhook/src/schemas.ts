@@ -180,3 +180,110 @@ export const instagramCommentSchema = z.object({
   from: z.object({ id: metaIdSchema, username: z.optional(z.string()) }),
   media: z.object({ id: metaIdSchema }),
 });
+
+// Hand-written checks of the common shapes, run before the schemas on the hot path: each accepts only
+// what its schema accepts and reads the same fields, so the input object can be used as the parsed
+// value. Whatever they do not recognise (a wrong field, or a rarer shape such as attachments or a
+// referral) goes through the schema, so errors stay exactly zod's.
+
+type Loose = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Loose => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const optString = (v: unknown) => v === undefined || typeof v === 'string';
+const optBoolean = (v: unknown) => v === undefined || typeof v === 'boolean';
+const optId = (v: unknown) => v === undefined || typeof v === 'string' || isNumber(v);
+
+/** True when `v` passes {@link webhookEnvelopeSchema}. */
+export function isSimpleEnvelope(v: unknown): v is z.infer<typeof webhookEnvelopeSchema> {
+  return isObject(v) && typeof v.object === 'string' && Array.isArray(v.entry);
+}
+
+/** True when `v` passes {@link webhookEntrySchema}. */
+export function isSimpleEntry(v: unknown): v is z.infer<typeof webhookEntrySchema> {
+  return (
+    isObject(v) &&
+    (typeof v.id === 'string' || isNumber(v.id)) &&
+    (v.time === undefined || isNumber(v.time)) &&
+    (v.messaging === undefined || Array.isArray(v.messaging)) &&
+    (v.standby === undefined || Array.isArray(v.standby)) &&
+    (v.changes === undefined || Array.isArray(v.changes))
+  );
+}
+
+const optNullableString = (v: unknown) => v === undefined || v === null || typeof v === 'string';
+
+// Attachment types whose parsed payload is not copied into the event (template, share and unknown
+// types keep it): for these, reading the input's own payload gives the same event as the schema's copy.
+const PAYLOAD_FREE_TYPES = new Set([
+  'image',
+  'video',
+  'audio',
+  'file',
+  'sticker',
+  'fallback',
+  'story_mention',
+]);
+
+function isSimpleAttachment(v: unknown): boolean {
+  if (!isObject(v) || typeof v.type !== 'string' || !PAYLOAD_FREE_TYPES.has(v.type)) return false;
+  const p = v.payload;
+  return (
+    optNullableString(v.title) &&
+    optNullableString(v.url) &&
+    (p === undefined ||
+      p === null ||
+      (isObject(p) &&
+        optNullableString(p.url) &&
+        optNullableString(p.title) &&
+        optId(p.sticker_id) &&
+        p.coordinates === undefined))
+  );
+}
+
+function isSimpleReplyTo(v: unknown): boolean {
+  if (v === undefined) return true;
+  if (!isObject(v) || !optString(v.mid) || !optBoolean(v.is_self_reply)) return false;
+  const story = v.story;
+  return (
+    story === undefined ||
+    (isObject(story) && optId(story.id) && story.id !== undefined && optString(story.url))
+  );
+}
+
+/**
+ * True when `v` is a message {@link messageSchema} accepts in its common forms (text, quick reply,
+ * reply, media attachments, echoes, unsends); referrals and template or share attachments take the schema.
+ */
+export function isSimpleMessage(v: unknown): v is z.infer<typeof messageSchema> {
+  if (!isObject(v) || typeof v.mid !== 'string') return false;
+  const quick = v.quick_reply;
+  const attachments = v.attachments;
+  return (
+    optString(v.text) &&
+    optBoolean(v.is_echo) &&
+    optBoolean(v.is_deleted) &&
+    optBoolean(v.is_unsupported) &&
+    optId(v.app_id) &&
+    optString(v.metadata) &&
+    optId(v.sticker_id) &&
+    (quick === undefined || (isObject(quick) && typeof quick.payload === 'string')) &&
+    isSimpleReplyTo(v.reply_to) &&
+    v.referral === undefined &&
+    (attachments === undefined ||
+      attachments === null ||
+      (Array.isArray(attachments) && attachments.every(isSimpleAttachment)))
+  );
+}
+
+/** True when `v` passes {@link readSchema}. */
+export function isSimpleRead(v: unknown): v is z.infer<typeof readSchema> {
+  return isObject(v) && (v.watermark === undefined || isNumber(v.watermark)) && optString(v.mid);
+}
+
+/** True when `v` passes {@link deliverySchema}. */
+export function isSimpleDelivery(v: unknown): v is z.infer<typeof deliverySchema> {
+  if (!isObject(v) || !isNumber(v.watermark)) return false;
+  const mids = v.mids;
+  return mids === undefined || (Array.isArray(mids) && mids.every((m) => typeof m === 'string'));
+}

@@ -1,12 +1,8 @@
 import type { Decorator } from '@storybook/react-vite';
 import { QueryClient } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useState } from 'react';
-import {
-  createFakeTransport,
-  type FakeTransport,
-  type FakeTransportOptions,
-  PagedeskProvider,
-} from '../src/index.js';
+import { PagedeskProvider } from '../src/index.js';
+import { createFakeTransport, type FakeTransport, type FakeTransportOptions } from '../src/testing.js';
 
 /** Every story runs at this instant, so countdowns and day separators are the same on every build. */
 export const STORY_NOW = Date.UTC(2026, 2, 2, 12, 0, 0);

@@ -6,7 +6,6 @@ import {
   type ConversationWithCustomer,
   windowForConversation,
 } from '@pagedesk/core';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   type ComponentType,
   type KeyboardEvent,
@@ -28,6 +27,7 @@ import { DefaultEmptyState, PagedeskRoot, useSlot } from './Root.js';
 import type { ConversationItemProps } from './slots.js';
 import { useAgents, useChannels } from './useChannels.js';
 import { useConversations } from './useConversations.js';
+import { useVirtualRows } from './useVirtualRows.js';
 
 /** The name to show for a conversation's customer. */
 export function customerName(conversation: ConversationWithCustomer, fallback: string): string {
@@ -133,6 +133,23 @@ interface ConversationRowProps {
 
 // Memoised so a scroll frame only renders the rows that come into view: rows already on screen keep
 // their props (absolute positions do not move while scrolling) and are skipped.
+// The row's content, memoised apart from its position: when a row above is measured and this one
+// moves, only the wrapper's transform changes.
+const ConversationRowContent = memo(function ConversationRowContent({
+  conversation,
+  selected,
+  active,
+  channel,
+  Item,
+  renderItem,
+}: Pick<
+  ConversationRowProps,
+  'conversation' | 'selected' | 'active' | 'channel' | 'Item' | 'renderItem' | 'minute'
+>): ReactNode {
+  const itemProps: ConversationItemProps = { conversation, selected, active, channel };
+  return renderItem ? renderItem(itemProps) : <Item {...itemProps} />;
+});
+
 const ConversationRow = memo(function ConversationRow({
   conversation,
   index,
@@ -142,12 +159,12 @@ const ConversationRow = memo(function ConversationRow({
   active,
   channel,
   setSize,
+  minute,
   measure,
   onPick,
   Item,
   renderItem,
 }: ConversationRowProps): ReactNode {
-  const itemProps: ConversationItemProps = { conversation, selected, active, channel };
   return (
     // biome-ignore lint/a11y/useKeyWithClickEvents: keyboard handled by the listbox (aria-activedescendant)
     // biome-ignore lint/a11y/useFocusableInteractive: focus stays on the listbox; aria-activedescendant points here
@@ -165,7 +182,15 @@ const ConversationRow = memo(function ConversationRow({
       style={{ transform: `translateY(${start}px)` }}
       onClick={() => onPick(index, conversation.id)}
     >
-      {renderItem ? renderItem(itemProps) : <Item {...itemProps} />}
+      <ConversationRowContent
+        conversation={conversation}
+        selected={selected}
+        active={active}
+        channel={channel}
+        minute={minute}
+        Item={Item}
+        renderItem={renderItem}
+      />
     </div>
   );
 });
@@ -355,15 +380,15 @@ export function ConversationList(props: ConversationListProps): ReactNode {
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const { conversations } = list;
-  const virtualizer = useVirtualizer({
+  const virtual = useVirtualRows({
     count: conversations.length,
-    getScrollElement: () => scrollRef.current,
+    scrollRef,
     // A default row without badges; rows are measured, so other heights only shift the estimate.
     estimateSize: () => 64,
     overscan: 6,
-    getItemKey: (index) => conversations[index]?.id ?? index,
+    getKey: (index) => conversations[index]?.id ?? String(index),
   });
-  const items = virtualizer.getVirtualItems();
+  const items = virtual.rows;
   const lastIndex = items.at(-1)?.index ?? -1;
   useEffect(() => {
     if (lastIndex >= conversations.length - 10) list.loadMore();
@@ -387,9 +412,9 @@ export function ConversationList(props: ConversationListProps): ReactNode {
       if (conversations.length === 0) return;
       const next = Math.min(conversations.length - 1, Math.max(0, index));
       setActive(next);
-      virtualizer.scrollToIndex(next, { align: 'auto' });
+      virtual.scrollToIndex(next, 'auto');
     },
-    [conversations.length, virtualizer],
+    [conversations.length, virtual.scrollToIndex],
   );
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const page = Math.max(1, items.length - 2);
@@ -467,7 +492,7 @@ export function ConversationList(props: ConversationListProps): ReactNode {
         }
         onKeyDown={onKeyDown}
       >
-        <div className="pd-virtual" style={{ height: virtualizer.getTotalSize() }}>
+        <div className="pd-virtual" style={{ height: virtual.totalSize }}>
           {items.map((row) => {
             const conversation = conversations[row.index];
             if (!conversation) return null;
@@ -483,7 +508,7 @@ export function ConversationList(props: ConversationListProps): ReactNode {
                 channel={channelById.get(conversation.channelId)}
                 setSize={setSize}
                 minute={minute}
-                measure={virtualizer.measureElement}
+                measure={virtual.measure}
                 onPick={onPick}
                 Item={Item}
                 renderItem={props.renderItem}

@@ -1,7 +1,7 @@
 'use client';
 
-import { find } from 'linkifyjs';
 import { Fragment, type ReactNode } from 'react';
+import { findLinks } from './findLinks.js';
 import { safeLinkUrl } from './urls.js';
 
 /** A piece of message text: plain, or a link with a vetted `href`. */
@@ -17,7 +17,7 @@ export type TextSegment = { type: 'text'; text: string } | { type: 'link'; text:
 export function linkifySegments(text: string): TextSegment[] {
   const out: TextSegment[] = [];
   let cursor = 0;
-  for (const match of find(text)) {
+  for (const match of findLinks(text)) {
     const href = safeLinkUrl(match.href);
     if (!href) continue;
     if (match.start > cursor) out.push({ type: 'text', text: text.slice(cursor, match.start) });

@@ -1,7 +1,6 @@
 'use client';
 
 import type { Message } from '@pagedesk/core';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   type ComponentType,
   memo,
@@ -22,6 +21,7 @@ import { useConversation } from './useConversation.js';
 import { useTyping } from './useLive.js';
 import { useMessages } from './useMessages.js';
 import { useSendMessage } from './useSendMessage.js';
+import { useVirtualRows } from './useVirtualRows.js';
 
 /** Props of {@link MessageList}. */
 export interface MessageListProps {
@@ -53,25 +53,45 @@ interface MessageRowProps {
   Bubble: ComponentType<MessageBubbleProps>;
 }
 
-// Memoised so a scroll frame or a new message only renders the rows whose props changed, not every
-// row on screen.
-const MessageRow = memo(function MessageRow({
+// The row's content, memoised apart from its position: when a row above is measured or older rows
+// are prepended, only the wrapper's transform changes.
+const MessageRowContent = memo(function MessageRowContent({
   message,
-  index,
-  start,
   quoted,
   dayLabel,
-  measure,
   retry,
   reply,
   Bubble,
-}: MessageRowProps): ReactNode {
+}: Omit<MessageRowProps, 'index' | 'start' | 'measure'>): ReactNode {
   const onRetry = useCallback(() => {
     if (message) retry(message.id);
   }, [message, retry]);
   const onReply = useCallback(() => {
     if (message) reply?.(message);
   }, [message, reply]);
+  return message ? (
+    <Bubble
+      message={message}
+      quoted={quoted}
+      onRetry={message.delivery === 'failed' ? onRetry : undefined}
+      onReply={reply ? onReply : undefined}
+    />
+  ) : (
+    <div className="pd-day">
+      <span>{dayLabel}</span>
+    </div>
+  );
+});
+
+// Memoised so a scroll frame or a new message only renders the rows whose props changed, not every
+// row on screen.
+const MessageRow = memo(function MessageRow({
+  message,
+  index,
+  start,
+  measure,
+  ...content
+}: MessageRowProps): ReactNode {
   return (
     <div
       ref={measure}
@@ -80,18 +100,7 @@ const MessageRow = memo(function MessageRow({
       className="pd-row"
       style={{ transform: `translateY(${start}px)` }}
     >
-      {message ? (
-        <Bubble
-          message={message}
-          quoted={quoted}
-          onRetry={message.delivery === 'failed' ? onRetry : undefined}
-          onReply={reply ? onReply : undefined}
-        />
-      ) : (
-        <div className="pd-day">
-          <span>{dayLabel}</span>
-        </div>
-      )}
+      <MessageRowContent message={message} {...content} />
     </div>
   );
 });
@@ -122,34 +131,57 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
   const rows = useMemo(() => {
     const out: Row[] = [];
     let lastDay = '';
+    // Messages come in time order: a Date is built only when one leaves the current calendar day.
+    let dayStart = Number.POSITIVE_INFINITY;
+    let dayEnd = Number.NEGATIVE_INFINITY;
     for (const message of list.messages) {
-      const day = dayKey(message.createdAt);
-      if (day !== lastDay) {
-        out.push({ type: 'day', key: `day-${day}`, at: message.createdAt });
-        lastDay = day;
+      const at = message.createdAt;
+      if (at < dayStart || at >= dayEnd) {
+        const day = dayKey(at);
+        const start = new Date(at);
+        start.setHours(0, 0, 0, 0);
+        dayStart = start.getTime();
+        start.setDate(start.getDate() + 1);
+        dayEnd = start.getTime();
+        if (day !== lastDay) {
+          out.push({ type: 'day', key: `day-${day}`, at });
+          lastDay = day;
+        }
       }
       out.push({ type: 'message', key: message.id, message });
     }
     return out;
   }, [list.messages]);
-  const byId = useMemo(() => new Map(list.messages.map((m) => [m.id, m] as const)), [list.messages]);
-  const byMid = useMemo(
-    () => new Map(list.messages.flatMap((m) => (m.mid ? [[m.mid, m] as const] : []))),
-    [list.messages],
-  );
+  // Quoted messages are looked up for the rendered rows only; the index over every loaded message is
+  // built the first time a rendered row quotes one, not on each new message.
+  const findQuoted = useMemo(() => {
+    let index: Map<string, Message> | undefined;
+    return (reference: NonNullable<Message['replyTo']>): Message | undefined => {
+      if (!index) {
+        index = new Map();
+        for (const m of list.messages) {
+          if (m.mid) index.set(`mid:${m.mid}`, m);
+          index.set(`id:${m.id}`, m);
+        }
+      }
+      return (
+        (reference.messageId ? index.get(`id:${reference.messageId}`) : undefined) ??
+        index.get(`mid:${reference.mid}`)
+      );
+    };
+  }, [list.messages]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
+  const virtual = useVirtualRows({
     count: rows.length,
-    getScrollElement: () => scrollRef.current,
+    scrollRef,
     estimateSize: (index) => (rows[index]?.type === 'day' ? 36 : 72),
     overscan: 8,
-    getItemKey: (index) => rows[index]?.key ?? index,
+    getKey: (index) => rows[index]?.key ?? String(index),
     // Prepending older messages keeps the row the agent reads in place; new messages are followed
     // only while the agent is already at the bottom.
-    anchorTo: 'end',
-    followOnAppend: true,
-    scrollEndThreshold: 24,
+    anchorEnd: true,
+    endThreshold: 24,
   });
 
   // Open at the newest message, once per conversation.
@@ -157,8 +189,8 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
   useLayoutEffect(() => {
     if (rows.length === 0 || scrolledFor.current === conversationId) return;
     scrolledFor.current = conversationId;
-    virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
-  }, [rows.length, conversationId, virtualizer]);
+    virtual.scrollToIndex(rows.length - 1, 'end');
+  }, [rows.length, conversationId, virtual.scrollToIndex]);
 
   const { hasOlder, isLoadingOlder, loadOlder } = list;
   const onScroll = () => {
@@ -196,7 +228,7 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
   const replyTo = useCallback((message: Message) => replyRef.current?.(message), []);
   const canReply = Boolean(onReply);
 
-  const items = virtualizer.getVirtualItems();
+  const items = virtual.rows;
   const today = now();
   return (
     <PagedeskRoot className={`pd-message-list${className ? ` ${className}` : ''}`}>
@@ -229,7 +261,7 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
         onScroll={onScroll}
         hidden={rows.length === 0}
       >
-        <div className="pd-virtual" style={{ height: virtualizer.getTotalSize() }}>
+        <div className="pd-virtual" style={{ height: virtual.totalSize }}>
           {items.map((item) => {
             const row = rows[item.index];
             if (!row) return null;
@@ -240,14 +272,9 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
                 message={row.type === 'message' ? row.message : undefined}
                 index={item.index}
                 start={item.start}
-                quoted={
-                  reference
-                    ? ((reference.messageId ? byId.get(reference.messageId) : undefined) ??
-                      byMid.get(reference.mid))
-                    : undefined
-                }
+                quoted={reference ? findQuoted(reference) : undefined}
                 dayLabel={row.type === 'day' ? format.dayLabel(row.at, today) : undefined}
-                measure={virtualizer.measureElement}
+                measure={virtual.measure}
                 retry={retryMessage}
                 reply={canReply ? replyTo : undefined}
                 Bubble={Bubble}

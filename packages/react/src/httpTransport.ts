@@ -77,16 +77,6 @@ function queryString(params: Record<string, string | number | boolean | null | u
   return text ? `?${text}` : '';
 }
 
-function validationFrom(
-  what: string,
-  error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> },
-) {
-  return new ValidationError(
-    what,
-    error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
-  );
-}
-
 async function errorFromResponse(response: Response): Promise<PagedeskError> {
   let body: unknown;
   try {
@@ -209,7 +199,8 @@ export function httpTransport(options: HttpTransportOptions): InboxTransport {
       );
     }
     const parsed = schema.safeParse(body);
-    if (!parsed.success) throw validationFrom(`response of ${method} ${path.split('?')[0]}`, parsed.error);
+    if (!parsed.success)
+      throw ValidationError.fromZod(`response of ${method} ${path.split('?')[0]}`, parsed.error);
     return parsed.data;
   }
 

@@ -1,7 +1,7 @@
 'use client';
 
 // @pagedesk/react: the provider, headless hooks, styled components and transports.
-// Styles: import '@pagedesk/react/styles.css' once.
+// Styles: import '@pagedesk/react/styles.css' once. The fake transport is '@pagedesk/react/testing'.
 export { AttachmentView } from './AttachmentView.js';
 export { ChannelSettings, type ChannelSettingsProps } from './ChannelSettings.js';
 export { Composer, type ComposerProps, type ReplyTemplate } from './Composer.js';
@@ -12,7 +12,6 @@ export {
   DefaultConversationItem,
 } from './ConversationList.js';
 export type { PagedeskTheme } from './context.js';
-export { createFakeTransport, type FakeTransport, type FakeTransportOptions } from './fakeTransport.js';
 export {
   type HttpTransportOptions,
   httpTransport,

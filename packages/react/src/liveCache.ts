@@ -1,7 +1,7 @@
 'use client';
 
 import type { ConversationWithCustomer, Message, Page } from '@pagedesk/core';
-import type { InfiniteData, QueryClient } from '@tanstack/react-query';
+import { type InfiniteData, type QueryClient, replaceEqualDeep } from '@tanstack/react-query';
 import { type ConversationFilter, compareConversations, matchesFilter, pagedeskKeys } from './queryKeys.js';
 
 type ConversationPages = InfiniteData<Page<ConversationWithCustomer>, string | null>;
@@ -115,4 +115,39 @@ export function findMessage(
     if (message) return message;
   }
   return undefined;
+}
+
+type Pages<T> = InfiniteData<Page<T>, string | null>;
+
+function isPages(value: unknown): value is Pages<{ id: string }> {
+  return typeof value === 'object' && value !== null && Array.isArray((value as { pages?: unknown }).pages);
+}
+
+/**
+ * Structural sharing by id for paged lists (react-query's `structuralSharing`): an item deep-equal to
+ * the cached item with the same id keeps its identity wherever it moved, so memoised rows skip
+ * rendering. react-query's default matches items by index: one message inserted at the top of a page
+ * made every later item a new object, and every visible row rendered again for each live message.
+ */
+export function sharePagesById(previous: unknown, next: unknown): unknown {
+  if (!isPages(previous) || !isPages(next)) return replaceEqualDeep(previous, next);
+  const before = new Map<string, { id: string }>();
+  for (const page of previous.pages) for (const item of page.items) before.set(item.id, item);
+  let unchanged =
+    previous.pages.length === next.pages.length &&
+    replaceEqualDeep(previous.pageParams, next.pageParams) === previous.pageParams;
+  const pages = next.pages.map((page, p) => {
+    const old = previous.pages[p];
+    let same =
+      old !== undefined && old.items.length === page.items.length && old.nextCursor === page.nextCursor;
+    const items = page.items.map((item, i) => {
+      const shared = replaceEqualDeep(before.get(item.id), item);
+      if (shared !== old?.items[i]) same = false;
+      return shared;
+    });
+    if (same && old) return old;
+    unchanged = false;
+    return { ...page, items };
+  });
+  return unchanged ? previous : { ...next, pages };
 }

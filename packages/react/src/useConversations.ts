@@ -1,9 +1,10 @@
 'use client';
 
-import type { ConversationWithCustomer, PagedeskError } from '@pagedesk/core';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import type { ConversationWithCustomer, Page, PagedeskError } from '@pagedesk/core';
+import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { usePagedeskContext } from './context.js';
+import { sharePagesById } from './liveCache.js';
 import { type ConversationFilter, normaliseFilter, pagedeskKeys } from './queryKeys.js';
 
 /** What {@link useConversations} returns. */
@@ -34,17 +35,24 @@ export function useConversations(
   const { transport } = usePagedeskContext('useConversations');
   const normalised = normaliseFilter(filter);
   const pageSize = options.pageSize ?? 50;
-  const query = useInfiniteQuery({
+  const client = useQueryClient();
+  const queryOptions = {
     queryKey: pagedeskKeys.conversations(normalised),
-    queryFn: ({ pageParam }) =>
+    queryFn: ({ pageParam }: { pageParam: string | null }) =>
       transport.listConversations({
         ...normalised,
         limit: pageSize,
         ...(pageParam ? { cursor: pageParam } : {}),
       }),
     initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
-  });
+    getNextPageParam: (last: Page<ConversationWithCustomer>) => last.nextCursor,
+    structuralSharing: sharePagesById,
+  };
+  // Ask for the first page while rendering (as react-query's usePrefetchInfiniteQuery does): the
+  // query hook alone starts it in an effect, after the empty list has been committed and painted.
+  if (client.getQueryState(queryOptions.queryKey) === undefined)
+    void client.prefetchInfiniteQuery(queryOptions);
+  const query = useInfiniteQuery(queryOptions);
   const conversations = useMemo(() => {
     const seen = new Set<string>();
     const out: ConversationWithCustomer[] = [];

@@ -30,41 +30,47 @@ function startOfDay(at: number): number {
   return d.getTime();
 }
 
-/** Builds the formatters for a locale (undefined = the browser's). */
+// Intl formatters are costly to build (tens of ms for the set on a slow machine) and a list uses two
+// or three of them: each is built on first use.
+function lazy<T>(build: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= build();
+    return value;
+  };
+}
+
+/** Builds the formatters for a locale (undefined = the browser's); each `Intl` object on first use. */
 export function createFormatters(
   locale: string | undefined,
   labels: { today: string; yesterday: string },
 ): Formatters {
-  const time = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' });
-  const day = new Intl.DateTimeFormat(locale, {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-  });
-  const dateTime = new Intl.DateTimeFormat(locale, {
-    day: 'numeric',
-    month: 'short',
-    hour: 'numeric',
-    minute: '2-digit',
-  });
-  const shortDate = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short' });
-  const number = new Intl.NumberFormat(locale);
+  const time = lazy(() => new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' }));
+  const day = lazy(
+    () =>
+      new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }),
+  );
+  const dateTime = lazy(
+    () =>
+      new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' }),
+  );
+  const shortDate = lazy(() => new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short' }));
+  const number = lazy(() => new Intl.NumberFormat(locale));
   const unit = (u: 'day' | 'hour' | 'minute' | 'second') =>
-    new Intl.NumberFormat(locale, { style: 'unit', unit: u, unitDisplay: 'short' });
+    lazy(() => new Intl.NumberFormat(locale, { style: 'unit', unit: u, unitDisplay: 'short' }));
   const units = { day: unit('day'), hour: unit('hour'), minute: unit('minute'), second: unit('second') };
-  const list = new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' });
+  const list = lazy(() => new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' }));
   return {
-    time: (at) => time.format(at),
-    day: (at) => day.format(at),
+    time: (at) => time().format(at),
+    day: (at) => day().format(at),
     dayLabel(at, now) {
       const diff = Math.round((startOfDay(now) - startOfDay(at)) / DAY);
       if (diff === 0) return labels.today;
       if (diff === 1) return labels.yesterday;
-      return day.format(at);
+      return day().format(at);
     },
-    dateTime: (at) => dateTime.format(at),
-    listTime: (at, now) => (startOfDay(at) === startOfDay(now) ? time.format(at) : shortDate.format(at)),
+    dateTime: (at) => dateTime().format(at),
+    listTime: (at, now) => (startOfDay(at) === startOfDay(now) ? time().format(at) : shortDate().format(at)),
     duration(ms) {
       const total = Math.max(0, Math.ceil(ms / 1000));
       const days = Math.floor(total / 86_400);
@@ -72,20 +78,20 @@ export function createFormatters(
       const minutes = Math.floor((total % 3600) / 60);
       const seconds = total % 60;
       if (days > 0)
-        return [units.day.format(days), hours ? units.hour.format(hours) : ''].filter(Boolean).join(' ');
+        return [units.day().format(days), hours ? units.hour().format(hours) : ''].filter(Boolean).join(' ');
       if (hours > 0)
-        return [units.hour.format(hours), minutes ? units.minute.format(minutes) : '']
+        return [units.hour().format(hours), minutes ? units.minute().format(minutes) : '']
           .filter(Boolean)
           .join(' ');
       if (minutes > 0) {
         // Under an hour the countdown rounds up to the minute ("1 min" until the last 60 s), as clocks do.
         const rounded = minutes + (seconds > 0 ? 1 : 0);
-        return rounded === 60 ? units.hour.format(1) : units.minute.format(rounded);
+        return rounded === 60 ? units.hour().format(1) : units.minute().format(rounded);
       }
-      return units.second.format(seconds);
+      return units.second().format(seconds);
     },
-    number: (value) => number.format(value),
-    list: (values) => list.format(values),
+    number: (value) => number().format(value),
+    list: (values) => list().format(values),
   };
 }
 

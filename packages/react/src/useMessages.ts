@@ -4,6 +4,7 @@ import type { Message, PagedeskError } from '@pagedesk/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { usePagedeskContext } from './context.js';
+import { sharePagesById } from './liveCache.js';
 import { pagedeskKeys } from './queryKeys.js';
 
 /** What {@link useMessages} returns. */
@@ -42,6 +43,7 @@ export function useMessages(
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
     enabled: Boolean(conversationId),
+    structuralSharing: sharePagesById,
   });
   const messages = useMemo(() => {
     const seen = new Set<string>();

@@ -1,5 +1,8 @@
+import { parseArgs } from 'node:util';
+
 // Where the demo's Messenger Platform is: the local emulator by default, Meta's real Graph API when
-// the META_* variables are set (see README.md).
+// the META_* variables are set; and where its data lives: in this process by default, or in PostgreSQL
+// and Redis so several servers can share it (see README.md).
 
 /** A page connected by its page access token (real mode). */
 export interface PageToken {
@@ -8,12 +11,21 @@ export interface PageToken {
   platform: 'messenger' | 'instagram';
 }
 
+/** Where conversations, webhook dedupe and live updates live. */
+export interface Backends {
+  /** In this process (the default), or in PostgreSQL (`--store postgres`, `DATABASE_URL`). */
+  store: { kind: 'memory' } | { kind: 'postgres'; url: string };
+  /** Redis for webhook dedupe and live updates shared between servers (`--redis <url>`). */
+  redisUrl?: string;
+}
+
 export type HelpdeskConfig =
-  | { mode: 'emulator'; port: number; host: string; emulatorPort: number }
+  | { mode: 'emulator'; port: number; host: string; emulatorPort: number; backends?: Backends }
   | {
       mode: 'meta';
       port: number;
       host: string;
+      backends?: Backends;
       appId: string;
       appSecret: string;
       verifyToken: string;
@@ -21,6 +33,57 @@ export type HelpdeskConfig =
       publicUrl?: string;
       pages: PageToken[];
     };
+
+const USAGE = 'usage: main.ts [--store memory|postgres] [--database-url <url>] [--redis <url>] [--no-seed]';
+
+/**
+ * Reads the command line: `--store postgres` (with `--database-url` or DATABASE_URL), `--redis <url>`
+ * (or REDIS_URL), `--no-seed`. Throws naming the flag that is wrong.
+ */
+export function backendsFromArgs(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): { backends: Backends; seed: boolean } {
+  let values: { store?: string; 'database-url'?: string; redis?: string; 'no-seed'?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        store: { type: 'string' },
+        'database-url': { type: 'string' },
+        redis: { type: 'string' },
+        'no-seed': { type: 'boolean' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${USAGE}`);
+  }
+  const kind = values.store ?? env['PAGEDESK_STORE'] ?? 'memory';
+  if (kind !== 'memory' && kind !== 'postgres') {
+    throw new Error(`--store must be memory or postgres, got ${kind}\n${USAGE}`);
+  }
+  const url = values['database-url'] ?? env['DATABASE_URL'];
+  if (kind === 'postgres' && !url) {
+    throw new Error('--store postgres needs --database-url <postgres://...> or DATABASE_URL');
+  }
+  for (const [flag, value, schemes] of [
+    ['--database-url', kind === 'postgres' ? url : undefined, ['postgres:', 'postgresql:']],
+    ['--redis', values.redis ?? env['REDIS_URL'], ['redis:', 'rediss:']],
+  ] as const) {
+    if (value !== undefined && !(URL.canParse(value) && schemes.includes(new URL(value).protocol as never))) {
+      throw new Error(`${flag} must be a ${schemes[0]}// URL, got ${value}`);
+    }
+  }
+  const redisUrl = values.redis ?? env['REDIS_URL'];
+  return {
+    backends: {
+      store: kind === 'postgres' ? { kind, url: url! } : { kind: 'memory' },
+      ...(redisUrl ? { redisUrl } : {}),
+    },
+    seed: !values['no-seed'],
+  };
+}
 
 /** Reads the configuration from environment variables; throws naming the variable that is wrong. */
 export function configFromEnv(env: NodeJS.ProcessEnv): HelpdeskConfig {

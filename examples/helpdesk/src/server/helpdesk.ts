@@ -1,9 +1,17 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Agent, type Channel, createInbox, defaultChannelSettings, memoryStore } from '@pagedesk/core';
+import {
+  type Agent,
+  type Channel,
+  createInbox,
+  defaultChannelSettings,
+  type Inbox,
+  type Store,
+} from '@pagedesk/core';
 import { createChannels, createGraphClient, createTokenMonitor } from '@pagedesk/core/server';
 import { demoPages, demoScript, type Emulator, startEmulator } from '@pagedesk/emulator';
 import { createInboxApi, createWebhook } from '@pagedesk/node-webhook';
+import { openBackends } from './backends.js';
 import type { HelpdeskConfig, PageToken } from './config.js';
 import { serveStatic } from './static.js';
 
@@ -42,6 +50,7 @@ const EMULATOR_VERIFY_TOKEN = 'demo-verify-token';
 export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHelpdesk> {
   const { config } = options;
   const log = options.log ?? (() => {});
+  const backends = await openBackends(config.backends);
   const emulator =
     config.mode === 'emulator'
       ? await startEmulator({
@@ -60,7 +69,7 @@ export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHe
   // On the emulator everything runs on its clock, so "jump 25 h" in the customer page moves windows.
   const now = emulator ? () => emulator.clock.now() : Date.now;
 
-  const store = memoryStore();
+  const { store } = backends;
   const inbox = createInbox({ store, threading: { mode: 'until-resolved' }, now });
   inbox.on('error', ({ error }) => console.error('inbox:', error.message));
   const channels = createChannels({
@@ -96,12 +105,14 @@ export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHe
     verifyToken,
     // A quick, durable hand-off: the in-memory inbox applies the batch within milliseconds.
     onEvents: (events) => inbox.apply(events),
+    ...(backends.dedupe ? { dedupe: backends.dedupe } : {}),
     onError: (error, context) => console.error(`webhook (${context.phase}): ${error.message}`),
   });
   const api = createInboxApi({
     inbox,
     channels,
     basePath: '/api',
+    ...(backends.fanout ? { fanout: backends.fanout } : {}),
     agents: () => agents,
     // A real helpdesk checks its session here; the demo has one signed-in agent.
     authorize: () => ({ agentId: agents[0]!.id }),
@@ -155,17 +166,13 @@ export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHe
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await emulator?.close();
+      await backends.close();
     },
   };
 }
 
 /** Real mode: a page connected by its page access token; the token monitor checks it right away. */
-async function addPage(
-  store: ReturnType<typeof memoryStore>,
-  inbox: ReturnType<typeof createInbox>,
-  appId: string,
-  page: PageToken,
-): Promise<void> {
+async function addPage(store: Store, inbox: Inbox, appId: string, page: PageToken): Promise<void> {
   await store.credentials.put(page.id, { accessToken: page.accessToken });
   const at = Date.now();
   const channel: Channel = {

@@ -1,14 +1,15 @@
 import { fileURLToPath } from 'node:url';
-import { configFromEnv } from './config.js';
+import { backendsFromArgs, configFromEnv } from './config.js';
 import { startHelpdesk } from './helpdesk.js';
 
 // `npm run demo` lands here: starts the demo helpdesk and prints where to look.
 const clientDir = fileURLToPath(new URL('../../dist/client', import.meta.url));
-const config = configFromEnv(process.env);
-const helpdesk = await startHelpdesk({ config, clientDir, log: (line) => console.info(line) });
+const { backends, seed } = backendsFromArgs(process.argv.slice(2), process.env);
+const config = { ...configFromEnv(process.env), backends };
+const helpdesk = await startHelpdesk({ config, clientDir, seed, log: (line) => console.info(line) });
 
 console.info(`
-  Pagedesk demo helpdesk (${config.mode === 'emulator' ? 'on the local Messenger emulator' : "on Meta's Graph API"})
+  Pagedesk demo helpdesk (${config.mode === 'emulator' ? 'on the local Messenger emulator' : "on Meta's Graph API"}, ${describe(backends)})
 
   Agent inbox     ${helpdesk.url}
   ${helpdesk.customerUrl ? `Customer chat   ${helpdesk.customerUrl}\n  ` : ''}Webhook         ${helpdesk.webhookUrl}${config.mode === 'meta' ? '  (register its public https URL in your Meta app)' : ''}
@@ -23,4 +24,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       () => process.exit(1),
     );
   });
+}
+
+function describe(b: typeof backends): string {
+  const store = b.store.kind === 'postgres' ? 'PostgreSQL store' : 'in-memory store';
+  return b.redisUrl ? `${store}, Redis dedupe and live updates` : store;
 }

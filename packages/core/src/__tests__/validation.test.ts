@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import type { MessengerEvent } from '../events.js';
 import { validateEvent } from '../inbox/validation.js';
@@ -67,5 +68,19 @@ describe('validateEvent (the inbox boundary)', () => {
     for (const bad of [null, 42, {}, { kind: 'nonsense' }, { kind: 'toString' }]) {
       expect(issuesOf(bad)[0]?.path).toBe('kind');
     }
+  });
+});
+
+describe('ValidationError.fromZod', () => {
+  it('names each failed field of a zod parse by its dotted path, and the whole input', () => {
+    const result = z
+      .object({ retry: z.object({ limit: z.number().int() }), name: z.string() })
+      .safeParse({ retry: { limit: 1.5 }, name: 3 });
+    if (result.success) throw new Error('expected the parse to fail');
+    const error = ValidationError.fromZod('options', result.error);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.code).toBe('invalid_input');
+    expect(error.issues.map((i) => i.path)).toEqual(['retry.limit', 'name']);
+    expect(error.message).toMatch(/^Invalid options: retry\.limit: .+; name: .+/);
   });
 });

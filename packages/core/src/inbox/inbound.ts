@@ -1,7 +1,7 @@
 import type { MessageEvent, PostbackEvent } from '../events.js';
 import { frozenCopy, hashId } from '../ids.js';
 import type { Attachment, Customer, Message } from '../model.js';
-import { compact, EMPTY } from './objects.js';
+import { compact, EMPTY, freezeOwn } from './objects.js';
 import { type Context, ensureCustomer, putConversation, settle } from './runtime.js';
 import { continues, newConversation, withMessage } from './threading.js';
 
@@ -37,6 +37,13 @@ async function addInbound(
   await putConversation(ctx, withMessage(conversation, stored, true, ctx.rt.now()), created);
 }
 
+// Most customers have no name stored (profiles are fetched later, if at all): they share one author.
+const NAMELESS_CUSTOMER: Message['author'] = Object.freeze({ kind: 'customer' as const });
+
+function customerAuthor(customer: Customer): Message['author'] {
+  return customer.name === undefined ? NAMELESS_CUSTOMER : { kind: 'customer', name: customer.name };
+}
+
 const referralOf = (referral: MessageEvent['referral']) =>
   referral && compact({ source: referral.source, ref: referral.ref, adId: referral.adId });
 
@@ -56,25 +63,29 @@ export async function onMessage(ctx: Context, e: MessageEvent): Promise<void> {
   }
   const replyTo = e.replyTo?.mid ? await replyTarget(ctx, e.replyTo.mid) : undefined;
   // Built once its conversation is known: one object per message, no copy to add the conversation.
-  await addInbound(ctx, customer, (conversationId) =>
-    compact({
+  // The hot path of every customer message: one literal plus the optional fields present (compact()
+  // would build it key by key).
+  await addInbound(ctx, customer, (conversationId) => {
+    const message: Message = {
       id: hashId('m', ctx.channelId, e.mid),
       conversationId,
       channelId: ctx.channelId,
-      direction: 'inbound' as const,
+      direction: 'inbound',
       mid: e.mid,
-      text: e.text,
       attachments,
-      replyTo,
-      quickReplyPayload: e.quickReply?.payload,
-      referral: referralOf(e.referral),
       reactions: EMPTY,
-      delivery: 'delivered' as const,
-      author: compact({ kind: 'customer' as const, name: customer.name }),
+      delivery: 'delivered',
+      author: customerAuthor(customer),
       createdAt: e.timestamp,
       updatedAt: now(),
-    }),
-  );
+    };
+    if (e.text !== undefined) message.text = e.text;
+    if (replyTo !== undefined) message.replyTo = replyTo;
+    if (e.quickReply) message.quickReplyPayload = e.quickReply.payload;
+    const referral = referralOf(e.referral);
+    if (referral !== undefined) message.referral = referral;
+    return freezeOwn(message);
+  });
 }
 
 export async function onPostback(ctx: Context, e: PostbackEvent): Promise<void> {
@@ -82,20 +93,22 @@ export async function onPostback(ctx: Context, e: PostbackEvent): Promise<void> 
   if (e.mid && (await store.messages.getByMid(ctx.channelId, e.mid))) return;
   const customer = await ensureCustomer(ctx, e.customerId!);
   await addInbound(ctx, customer, (conversationId) =>
-    compact({
-      id: hashId('m', ctx.channelId, e.mid ?? e.id),
-      conversationId,
-      channelId: ctx.channelId,
-      direction: 'inbound' as const,
-      mid: e.mid,
-      attachments: EMPTY,
-      postback: compact({ title: e.title, payload: e.payload }),
-      referral: referralOf(e.referral),
-      reactions: EMPTY,
-      delivery: 'delivered' as const,
-      author: compact({ kind: 'customer' as const, name: customer.name }),
-      createdAt: e.timestamp,
-      updatedAt: now(),
-    }),
+    freezeOwn(
+      compact({
+        id: hashId('m', ctx.channelId, e.mid ?? e.id),
+        conversationId,
+        channelId: ctx.channelId,
+        direction: 'inbound' as const,
+        mid: e.mid,
+        attachments: EMPTY,
+        postback: compact({ title: e.title, payload: e.payload }),
+        referral: referralOf(e.referral),
+        reactions: EMPTY,
+        delivery: 'delivered' as const,
+        author: customerAuthor(customer),
+        createdAt: e.timestamp,
+        updatedAt: now(),
+      }),
+    ),
   );
 }

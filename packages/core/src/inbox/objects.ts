@@ -18,3 +18,17 @@ export function without<T extends object, K extends keyof T>(value: T, ...keys: 
   for (const key of keys) delete out[key];
   return out;
 }
+
+/**
+ * Deep-freezes, in place, an object the inbox built itself (children already frozen are kept as they
+ * are): the memory store then keeps it as it is instead of storing a frozen copy. Only for objects no
+ * caller holds, since freezing theirs would change them.
+ */
+export function freezeOwn<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  for (const key in value) {
+    const child = value[key];
+    if (typeof child === 'object' && child !== null && !Object.isFrozen(child)) freezeOwn(child);
+  }
+  return Object.freeze(value);
+}

@@ -4,7 +4,7 @@ import type { ChannelSettings, Conversation, Customer, Message } from '../model.
 import type { Store } from '../store.js';
 import type { Changes } from './changes.js';
 import { applyEffect } from './effects.js';
-import { compact, without } from './objects.js';
+import { compact, freezeOwn, without } from './objects.js';
 import type { Pending } from './pending.js';
 import { previewOf } from './threading.js';
 
@@ -105,16 +105,18 @@ export async function ensureCustomer(
     }
     return existing;
   }
-  const customer: Customer = compact({
-    id,
-    channelId: ctx.channelId,
-    platform: ctx.event.platform,
-    psid,
-    name: profile.name,
-    username: profile.username,
-    profileStatus: 'unknown' as const,
-    createdAt: ctx.event.timestamp,
-  });
+  const customer: Customer = freezeOwn(
+    compact({
+      id,
+      channelId: ctx.channelId,
+      platform: ctx.event.platform,
+      psid,
+      name: profile.name,
+      username: profile.username,
+      profileStatus: 'unknown' as const,
+      createdAt: ctx.event.timestamp,
+    }),
+  );
   await store.customers.put(customer);
   ctx.changes.add({ type: 'customer:created', customer });
   return customer;

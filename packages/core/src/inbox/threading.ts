@@ -1,6 +1,6 @@
 import { hashId } from '../ids.js';
 import type { ChannelSettings, Conversation, Customer, Message } from '../model.js';
-import { compact } from './objects.js';
+import { compact, freezeOwn } from './objects.js';
 import type { Context } from './runtime.js';
 
 /** The conversation list's one-line preview of a message. */
@@ -32,24 +32,26 @@ export function newConversation(
   comment?: Conversation['comment'],
 ): Conversation {
   const at = ctx.event.timestamp;
-  return compact({
-    // Derived from the opening event: two processes applying the same event make one conversation.
-    id: hashId('c', ctx.channelId, ctx.event.id),
-    channelId: ctx.channelId,
-    platform: ctx.event.platform,
-    customerId: customer.id,
-    source,
-    status: 'open' as const,
-    assigneeId: null,
-    unreadCount: 0,
-    lastInboundAt: null,
-    lastOutboundAt: null,
-    lastMessageAt: at,
-    comment,
-    createdAt: at,
-    updatedAt: ctx.rt.now(),
-    resolvedAt: null,
-  });
+  return freezeOwn(
+    compact({
+      // Derived from the opening event: two processes applying the same event make one conversation.
+      id: hashId('c', ctx.channelId, ctx.event.id),
+      channelId: ctx.channelId,
+      platform: ctx.event.platform,
+      customerId: customer.id,
+      source,
+      status: 'open' as const,
+      assigneeId: null,
+      unreadCount: 0,
+      lastInboundAt: null,
+      lastOutboundAt: null,
+      lastMessageAt: at,
+      comment,
+      createdAt: at,
+      updatedAt: ctx.rt.now(),
+      resolvedAt: null,
+    }),
+  );
 }
 
 /** When the customer reacted to a message, where that counts for the window (Messenger, §3.3). */
@@ -86,5 +88,7 @@ export function withMessage(
     reactedAt(conversation, message),
   );
   if (inboundAt > (conversation.lastInboundAt ?? -Infinity)) next.lastInboundAt = inboundAt;
-  return next;
+  // Frozen here, so the memory store keeps this object instead of a copy: its parts come frozen from
+  // the stored conversation. Only the surface: nested objects another store handed out stay theirs.
+  return Object.freeze(next);
 }

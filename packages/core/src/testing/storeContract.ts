@@ -19,7 +19,9 @@ function tamper(apply: () => void): void {
  * replace `memoryStore()`. `makeStore` is called before every test and must return an empty store.
  * Covers every method: upserts, copies (a caller cannot change stored state through an object it
  * passed or got back), latest-conversation lookup, list filters, ordering and cursor paging,
- * message paging, `listBehind`, `listPending` and processed event ids.
+ * message paging, `listBehind`, `listPending` and processed event ids. When the store has `atomic`,
+ * also its units: rollback, nesting, and no lost update between concurrent units (of `options.sibling`
+ * too, when given); the `atomic` cases are skipped for a store without it.
  *
  * @example
  * // postgresStore.test.ts
@@ -29,7 +31,17 @@ function tamper(apply: () => void): void {
  *   return postgresStore(db);
  * });
  */
-export function describeStoreContract(name: string, makeStore: () => Store | Promise<Store>): void {
+export function describeStoreContract(
+  name: string,
+  makeStore: () => Store | Promise<Store>,
+  options: {
+    /**
+     * Another instance over the same data (as a second server would open it), for the `atomic`
+     * section: its units and the first store's must never interleave. Called after `makeStore`.
+     */
+    sibling?: () => Store | Promise<Store>;
+  } = {},
+): void {
   describe(`Store contract: ${name}`, () => {
     let store: Store;
     beforeEach(async () => {
@@ -389,6 +401,90 @@ export function describeStoreContract(name: string, makeStore: () => Store | Pro
         await store.events.add('e1');
         expect(await store.events.has('e1')).toBe(true);
         expect(await store.events.has('e2')).toBe(false);
+      });
+    });
+
+    describe('atomic (stores that have it)', () => {
+      it('rolls back every write of a unit that throws and rethrows the same error', async (ctx) => {
+        if (!store.atomic) return ctx.skip();
+        await store.channels.put(channel({ id: 'KEEP' }));
+        const failure = new Error('unit failed');
+        let sawOwnWrite = false;
+        const attempt = store.atomic(async () => {
+          await store.channels.put(channel({ id: 'A' }));
+          await store.channels.put(channel({ id: 'KEEP', name: 'Changed in the unit' }));
+          await store.customers.put(customer());
+          await store.conversations.put(conversation());
+          await store.messages.put(message({ id: 'm1', mid: 'mid.1' }));
+          await store.credentials.put('A', { accessToken: 'token' });
+          await store.events.add('e1');
+          // A unit reads its own writes.
+          sawOwnWrite = (await store.channels.get('A'))?.id === 'A';
+          throw failure;
+        });
+        await expect(attempt).rejects.toBe(failure);
+        expect(sawOwnWrite).toBe(true);
+        expect(await store.channels.get('A')).toBeUndefined();
+        expect((await store.channels.get('KEEP'))?.name).toBe('Acme Support');
+        expect(await store.customers.get('PAGE_1:PSID_1')).toBeUndefined();
+        expect(await store.conversations.get('conv_1')).toBeUndefined();
+        expect(await store.messages.get('m1')).toBeUndefined();
+        expect(await store.messages.getByMid('PAGE_1', 'mid.1')).toBeUndefined();
+        expect(await store.credentials.get('A')).toBeUndefined();
+        expect(await store.events.has('e1')).toBe(false);
+      });
+
+      it('commits a unit that returns and resolves with its result', async (ctx) => {
+        if (!store.atomic) return ctx.skip();
+        const result = await store.atomic(async () => {
+          await store.channels.put(channel({ id: 'A' }));
+          await store.events.add('e1');
+          return 42;
+        });
+        expect(result).toBe(42);
+        expect((await store.channels.get('A'))?.id).toBe('A');
+        expect(await store.events.has('e1')).toBe(true);
+      });
+
+      it('runs a nested unit inside the outer one: they commit or roll back together', async (ctx) => {
+        const atomic = store.atomic?.bind(store);
+        if (!atomic) return ctx.skip();
+        const failure = new Error('outer failed');
+        const attempt = atomic(async () => {
+          const inner = await atomic(async () => {
+            await store.channels.put(channel({ id: 'INNER' }));
+            return 'inner';
+          });
+          expect(inner).toBe('inner');
+          await store.channels.put(channel({ id: 'OUTER' }));
+          throw failure;
+        });
+        await expect(attempt).rejects.toBe(failure);
+        expect(await store.channels.get('INNER')).toBeUndefined();
+        expect(await store.channels.get('OUTER')).toBeUndefined();
+
+        await atomic(async () => {
+          await atomic(async () => store.channels.put(channel({ id: 'INNER' })));
+          await store.channels.put(channel({ id: 'OUTER' }));
+        });
+        expect((await store.channels.list()).map((c) => c.id).sort()).toEqual(['INNER', 'OUTER']);
+      });
+
+      it('never interleaves units: 20 concurrent read-modify-writes lose no update', async (ctx) => {
+        if (!store.atomic) return ctx.skip();
+        const other = options.sibling ? await options.sibling() : store;
+        expect(typeof other.atomic).toBe('function');
+        await store.conversations.put(conversation({ id: 'counter', unreadCount: 0 }));
+        const bump = (target: Store) =>
+          target.atomic!(async () => {
+            const current = await target.conversations.get('counter');
+            // Widen the window a lost update needs: another unit running now would read the same count.
+            await new Promise((resolve) => setTimeout(resolve, 2));
+            await target.conversations.put({ ...current!, unreadCount: current!.unreadCount + 1 });
+          });
+        await Promise.all(Array.from({ length: 20 }, (_, i) => bump(i % 2 === 0 ? store : other)));
+        expect((await store.conversations.get('counter'))?.unreadCount).toBe(20);
+        expect((await other.conversations.get('counter'))?.unreadCount).toBe(20);
       });
     });
   });

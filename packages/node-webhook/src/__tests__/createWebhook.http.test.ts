@@ -334,7 +334,11 @@ describe('dedupe', () => {
     const released: string[][] = [];
     const store: DedupeStore = {
       // Claims like SET NX: the first caller for an id gets false, everyone after gets true.
-      seen: (id) => claimed.has(id) || (claimed.add(id), false),
+      seen: (id) => {
+        if (claimed.has(id)) return true;
+        claimed.add(id);
+        return false;
+      },
       mark: () => {},
       release: (ids) => {
         released.push([...ids]);

@@ -33,10 +33,7 @@ export function parseWith<TSchema extends z.ZodMiniType>(
 ): z.infer<TSchema> {
   const result = z.safeParse(schema, value, { error: en.localeError });
   if (result.success) return result.data;
-  throw new ValidationError(
-    what,
-    result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
-  );
+  throw ValidationError.fromZod(what, result.error);
 }
 
 /** The status a Pagedesk error answers with; see INBOX-API.md "Errors". */

@@ -2,11 +2,15 @@ import type { InboxTransport } from '@pagedesk/core';
 import { QueryClient } from '@tanstack/react-query';
 import { cleanup, configure, render } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 import { PagedeskProvider, type PagedeskProviderProps } from '../PagedeskProvider.js';
 
-// Vitest runs without globals, so testing-library cannot register its own cleanup.
-afterEach(() => cleanup());
+// Vitest runs without globals, so testing-library cannot register its own cleanup. A test that fakes
+// timers must not leave them faked: react-query schedules its notifications with setTimeout.
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
 // The machine running the suite may be busy: give asynchronous queries room before failing.
 configure({ asyncUtilTimeout: 5000 });
 

@@ -256,7 +256,8 @@ describe('channels and typing', () => {
     await act(async () => {
       await result.current.action.mutateAsync({ channelId: 'page-1', action: { action: 'deactivate' } });
     });
-    expect(result.current.channels.data?.[0]?.status).toBe('deactivated');
+    // react-query notifies observers on its own schedule, after the mutation's promise settles.
+    await waitFor(() => expect(result.current.channels.data?.[0]?.status).toBe('deactivated'));
     const channel = transport.data.channels[1];
     act(() =>
       transport.emit({

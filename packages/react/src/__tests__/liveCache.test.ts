@@ -2,7 +2,7 @@ import './helpers.js';
 import type { ConversationWithCustomer, Message } from '@pagedesk/core';
 import { describe, expect, it } from 'vitest';
 import { createFakeTransport } from '../fakeTransport.js';
-import { upsertConversationPages, upsertMessagePages } from '../liveCache.js';
+import { sharePagesById, upsertConversationPages, upsertMessagePages } from '../liveCache.js';
 import { compareConversations } from '../queryKeys.js';
 import { NOW } from './helpers.js';
 
@@ -82,5 +82,52 @@ describe('upsertMessagePages', () => {
     expect(next.pages[0]?.items[0]?.id).toBe('fresh');
     expect(next.pages[1]).toBe(data.pages[1]);
     expect(data.pages[0]?.items).toHaveLength(15);
+  });
+});
+
+describe('sharePagesById', () => {
+  it('keeps the identity of unchanged items that moved, where index-based sharing made new ones', () => {
+    const data = conversationPages(30, 10);
+    const moved = data.sorted[15] as ConversationWithCustomer;
+    // What a refetch returns: equal copies, one conversation moved to the top and changed.
+    const copies = structuredClone(data.sorted);
+    const changed = { ...(copies[15] as ConversationWithCustomer), lastMessageAt: NOW + 1, preview: 'new' };
+    const reordered = [changed, ...copies.filter((c) => c.id !== moved.id)];
+    const next = {
+      pages: [0, 10, 20].map((i, p) => ({
+        items: reordered.slice(i, i + 10),
+        nextCursor: data.pages[p]?.nextCursor ?? null,
+      })),
+      pageParams: data.pageParams,
+    };
+    const shared = sharePagesById(data, next) as typeof data;
+    const byId = new Map(data.sorted.map((c) => [c.id, c] as const));
+    for (const item of shared.pages.flatMap((p) => p.items)) {
+      if (item.id === moved.id) {
+        expect(item).not.toBe(moved);
+        expect(item.preview).toBe('new');
+        // Its unchanged parts are still shared.
+        expect(item.customer).toBe(moved.customer);
+      } else expect(item).toBe(byId.get(item.id));
+    }
+  });
+
+  it('returns the previous data when nothing changed, and reuses unchanged pages', () => {
+    const data = conversationPages(30, 10);
+    expect(sharePagesById(data, structuredClone(data))).toBe(data);
+    const next = structuredClone(data);
+    (next.pages[2]?.items[0] as ConversationWithCustomer).preview = 'changed';
+    const shared = sharePagesById(data, next) as typeof data;
+    expect(shared).not.toBe(data);
+    expect(shared.pages[0]).toBe(data.pages[0]);
+    expect(shared.pages[1]).toBe(data.pages[1]);
+    expect(shared.pages[2]).not.toBe(data.pages[2]);
+  });
+
+  it('falls back to deep sharing for data that is not a page list', () => {
+    const before = { a: [1, 2], b: { c: 1 } };
+    const after = sharePagesById(before, { a: [1, 2], b: { c: 2 } }) as typeof before;
+    expect(after.a).toBe(before.a);
+    expect(after.b).toEqual({ c: 2 });
   });
 });

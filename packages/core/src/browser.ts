@@ -1,0 +1,14 @@
+// @pagedesk/core for browsers (the `browser` export condition): everything in the main entry except
+// the inbox engine and its memory store (createInbox, memoryStore), which run where webhooks arrive.
+// A page reaches the inbox through a transport, so bundling the engine would only add weight.
+export * from './attachments.js';
+export * from './errors.js';
+export * from './events.js';
+export { defaultChannelSettings, PAGE_INBOX_APP_ID } from './inbox.js';
+export type * from './inbox.types.js';
+export * from './model.js';
+export * from './rules.js';
+export type * from './store.js';
+export * from './text.js';
+export * from './transport.js';
+export * from './window.js';

@@ -1,0 +1,378 @@
+import { randomUUID } from 'node:crypto';
+import { type PagedeskError, ValidationError } from '@pagedesk/core';
+import { createInboxApi, type InboxApi, type LiveEventDraft, type LiveFanout } from '@pagedesk/node-webhook';
+import { Redis, type RedisOptions } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import {
+  eventsOf,
+  readFrames,
+  seededInbox,
+  serve,
+} from '../../../node-webhook/src/inboxApi/__tests__/helpers.js';
+import { type RedisFanout, type RedisFanoutOptions, redisFanout } from '../redisFanout.js';
+
+// Several inbox API instances, each with its own ioredis client and redisFanout, over a real Redis
+// and real HTTP on 127.0.0.1. Every test has a stream of its own.
+
+const redisUrl = inject('redisUrl');
+let admin: Redis;
+
+interface Instance {
+  name: string;
+  redis: Redis;
+  fanout: RedisFanout;
+  api: InboxApi;
+  base: string;
+  errors: PagedeskError[];
+  /** The last number its API instance received from the fanout. */
+  last(): number;
+  close(): Promise<void>;
+}
+
+const open: Instance[] = [];
+
+async function instance(
+  stream: string,
+  options: RedisFanoutOptions = {},
+  client: RedisOptions = {},
+): Promise<Instance> {
+  const name = `pdtest_${randomUUID().slice(0, 8)}`;
+  const redis = new Redis(redisUrl, { connectionName: name, ...client });
+  const errors: PagedeskError[] = [];
+  const fanout = await redisFanout(redis, {
+    stream,
+    blockMs: 1000,
+    onError: (error) => errors.push(error),
+    ...options,
+  });
+  let last = 0;
+  // The API's own subscription, watched so a test knows what this instance has received.
+  const watched: LiveFanout = {
+    sequence: fanout.sequence,
+    publish: (event) => fanout.publish(event),
+    subscribe: (listener) =>
+      fanout.subscribe((event, n) => {
+        if (n !== undefined) last = n;
+        listener(event, n);
+      }),
+  };
+  const api = createInboxApi({ inbox: await seededInbox(1), heartbeatMs: 0, fanout: watched });
+  const http = await serve(api);
+  let closed = false;
+  const result: Instance = {
+    name,
+    redis,
+    fanout,
+    api,
+    base: http.base,
+    errors,
+    last: () => last,
+    async close() {
+      if (closed) return;
+      closed = true;
+      api.close();
+      await fanout.close();
+      await http.close();
+      await redis.quit();
+    },
+  };
+  open.push(result);
+  return result;
+}
+
+const streams: string[] = [];
+const freshStream = () => {
+  const stream = `pd-test:live:${randomUUID()}`;
+  streams.push(stream);
+  return stream;
+};
+const typing = (i: number): LiveEventDraft => ({ type: 'typing', conversationId: `conv-${i}`, on: true });
+const isEvent = (frame: string) => frame.includes('\ndata: ');
+const eventCount = (n: number) => (frames: string[]) => frames.filter(isEvent).length >= n;
+
+async function events(base: string, lastEventId?: string): Promise<ReadableStream<Uint8Array>> {
+  const response = await fetch(`${base}/events`, {
+    headers: lastEventId === undefined ? {} : { 'last-event-id': lastEventId },
+  });
+  expect(response.status).toBe(200);
+  return response.body as ReadableStream<Uint8Array>;
+}
+
+/** The ids and ioredis connection names of the clients Redis sees under `name`. */
+async function clientsNamed(name: string): Promise<Array<{ id: string; cmd: string }>> {
+  const list = (await admin.client('LIST')) as string;
+  return list
+    .split('\n')
+    .map((line) => Object.fromEntries(line.split(' ').map((pair) => pair.split('=') as [string, string])))
+    .filter((fields) => fields['name'] === name)
+    .map((fields) => ({ id: fields['id'] ?? '', cmd: fields['cmd'] ?? '' }));
+}
+
+beforeAll(() => {
+  admin = new Redis(redisUrl);
+});
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((i) => i.close()));
+});
+afterAll(async () => {
+  // Streams have no TTL: leave nothing behind in a Redis that later runs reuse.
+  const keys = streams.flatMap((stream) => [stream, `${stream}:seq`, `${stream}:sequence`]);
+  if (keys.length > 0) await admin.del(...keys);
+  await admin.quit();
+});
+
+describe('redisFanout', () => {
+  it('delivers events published by either instance to SSE clients of both, in one order with one set of ids', async () => {
+    const stream = freshStream();
+    const [a, b] = await Promise.all([instance(stream), instance(stream)]);
+    expect(a.fanout.sequence).toBe(b.fanout.sequence);
+    const [bodyA, bodyB] = await Promise.all([events(a.base), events(b.base)]);
+    const reading = [bodyA, bodyB].map((body) => readFrames(body, eventCount(8), 5000));
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? a : b).fanout.publish(typing(i + 1))),
+    );
+    const [onA, onB] = (await Promise.all(reading)).map(eventsOf);
+    const ids = Array.from({ length: 8 }, (_, i) => `${a.fanout.sequence}-${i + 1}`);
+    expect(onA?.map((e) => e.id)).toEqual(ids);
+    expect(onB).toEqual(onA);
+    expect(new Set(onA?.map((e) => e.data['conversationId']))).toEqual(
+      new Set(Array.from({ length: 8 }, (_, i) => `conv-${i + 1}`)),
+    );
+    expect(onA?.map((e) => e.data['seq'])).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect([...a.errors, ...b.errors]).toEqual([]);
+  });
+
+  it('lets a browser resume on the other instance with Last-Event-ID and get exactly what it missed', async () => {
+    const stream = freshStream();
+    const [a, b] = await Promise.all([instance(stream), instance(stream)]);
+    const seq = a.fanout.sequence;
+    const first = readFrames(await events(a.base), eventCount(3), 5000);
+    for (let i = 1; i <= 3; i++) await a.fanout.publish(typing(i));
+    expect(eventsOf(await first).map((e) => e.id)).toEqual([`${seq}-1`, `${seq}-2`, `${seq}-3`]);
+    // Missed while reconnecting; B has them in its replay buffer.
+    for (let i = 4; i <= 5; i++) await a.fanout.publish(typing(i));
+    await vi.waitFor(() => expect(b.last()).toBe(5), { timeout: 5000, interval: 10 });
+    const resumed = readFrames(await events(b.base, `${seq}-3`), eventCount(3), 5000);
+    await b.fanout.publish(typing(6));
+    const got = eventsOf(await resumed);
+    expect(got.map((e) => e.id)).toEqual([`${seq}-4`, `${seq}-5`, `${seq}-6`]);
+    expect(got.map((e) => e.data['conversationId'])).toEqual(['conv-4', 'conv-5', 'conv-6']);
+  });
+
+  it('serves a resume from its backlog on an instance started later', async () => {
+    const stream = freshStream();
+    const a = await instance(stream);
+    const seq = a.fanout.sequence;
+    for (let i = 1; i <= 5; i++) await a.fanout.publish(typing(i));
+    const late = await instance(stream, { backlog: 3 });
+    await vi.waitFor(() => expect(late.last()).toBe(5), { timeout: 5000, interval: 10 });
+    const resumed = eventsOf(await readFrames(await events(late.base, `${seq}-2`), eventCount(3), 5000));
+    expect(resumed.map((e) => e.id)).toEqual([`${seq}-3`, `${seq}-4`, `${seq}-5`]);
+    expect(resumed.map((e) => e.data['conversationId'])).toEqual(['conv-3', 'conv-4', 'conv-5']);
+    // Older than its backlog of 3: a reset, not a replay with a hole.
+    const tooOld = eventsOf(await readFrames(await events(late.base, `${seq}-1`), eventCount(1), 5000));
+    expect(tooOld[0]?.event).toBe('reset');
+  });
+
+  it('loses nothing when its subscriber connection is killed mid-stream', async () => {
+    const stream = freshStream();
+    const [a, b] = await Promise.all([instance(stream), instance(stream)]);
+    const seq = a.fanout.sequence;
+    const reading = readFrames(await events(b.base), eventCount(6), 10_000);
+    for (let i = 1; i <= 3; i++) await a.fanout.publish(typing(i));
+    await vi.waitFor(() => expect(b.last()).toBe(3), { timeout: 5000, interval: 10 });
+    let killed = '';
+    await vi.waitFor(
+      async () => {
+        const reader = (await clientsNamed(b.name)).find((c) => c.cmd === 'xread');
+        expect(reader).toBeDefined();
+        killed = reader?.id ?? '';
+      },
+      { timeout: 5000, interval: 20 },
+    );
+    expect(await admin.call('CLIENT', 'KILL', 'ID', killed)).toBe(1);
+    for (let i = 4; i <= 6; i++) await a.fanout.publish(typing(i));
+    const got = eventsOf(await reading);
+    expect(got.map((e) => e.id)).toEqual([1, 2, 3, 4, 5, 6].map((n) => `${seq}-${n}`));
+    // It reads again on a new connection.
+    await vi.waitFor(
+      async () => {
+        const reader = (await clientsNamed(b.name)).find((c) => c.cmd === 'xread');
+        expect(reader?.id).toBeDefined();
+        expect(reader?.id).not.toBe(killed);
+      },
+      { timeout: 5000, interval: 20 },
+    );
+  });
+
+  it('reads on from the last entry when the client gives up reconnecting (retryStrategy null)', async () => {
+    const stream = freshStream();
+    const a = await instance(stream);
+    const b = await instance(stream, {}, { retryStrategy: () => null });
+    const seq = a.fanout.sequence;
+    const reading = readFrames(await events(b.base), eventCount(5), 10_000);
+    for (let i = 1; i <= 2; i++) await a.fanout.publish(typing(i));
+    await vi.waitFor(() => expect(b.last()).toBe(2), { timeout: 5000, interval: 10 });
+    const reader = (await clientsNamed(b.name)).find((c) => c.cmd === 'xread');
+    expect(reader).toBeDefined();
+    await admin.call('CLIENT', 'KILL', 'ID', reader?.id ?? '');
+    for (let i = 3; i <= 5; i++) await a.fanout.publish(typing(i));
+    expect(eventsOf(await reading).map((e) => e.id)).toEqual([1, 2, 3, 4, 5].map((n) => `${seq}-${n}`));
+    // The lost connection is reported once, as a retryable PagedeskError.
+    expect(b.errors.map((e) => [e.code, e.retryable])).toEqual([['live_connection_failed', true]]);
+    expect(b.errors[0]?.message).toContain(stream);
+  });
+
+  it('reports entries that are not live events and skips them', async () => {
+    const stream = freshStream();
+    const a = await instance(stream);
+    const seq = a.fanout.sequence;
+    const reading = readFrames(await events(a.base), eventCount(2), 5000);
+    const bad = [
+      await admin.xadd(stream, '*', 'n', 'x', 'event', JSON.stringify(typing(0))),
+      await admin.xadd(stream, '*', 'n', '7', 'event', '{"type":"typing"}'),
+      await admin.xadd(stream, '*', 'n', '8', 'event', 'not json'),
+      await admin.xadd(stream, '*', 'n', '9', 'event', '{"type":"reset"}'),
+      await admin.xadd(stream, '*', 'event', '[1]'),
+    ];
+    await a.fanout.publish(typing(1));
+    await a.fanout.publish(typing(2));
+    const got = eventsOf(await reading);
+    expect(got.map((e) => e.id)).toEqual([`${seq}-1`, `${seq}-2`]);
+    expect(a.errors).toHaveLength(5);
+    for (const [i, error] of a.errors.entries()) {
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error.message).toContain(`${stream} ${bad[i]}`);
+    }
+    expect(a.errors.map((e) => (e as ValidationError).issues[0]?.path)).toEqual([
+      'n',
+      'event.conversationId',
+      'event',
+      'event.type',
+      'n',
+    ]);
+  });
+
+  it('reports through console.error with a [pagedesk] prefix by default', async () => {
+    const stream = freshStream();
+    const redis = new Redis(redisUrl);
+    const printed = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const fanout = await redisFanout(redis, { stream });
+    try {
+      const received: number[] = [];
+      fanout.subscribe((_event, n) => received.push(n ?? -1));
+      await admin.xadd(stream, '*', 'n', '1', 'event', '{}');
+      await fanout.publish(typing(1));
+      await vi.waitFor(() => expect(received).toEqual([1]), { timeout: 5000, interval: 10 });
+      expect(printed).toHaveBeenCalledTimes(1);
+      expect(String(printed.mock.calls[0]?.[0])).toMatch(
+        /^\[pagedesk\] redisFanout: invalid_input: Invalid live event/,
+      );
+    } finally {
+      await fanout.close();
+      await redis.quit();
+    }
+  });
+
+  it('keeps numbering above what it has seen when the counter is lost (FLUSHALL)', async () => {
+    const stream = freshStream();
+    const a = await instance(stream);
+    const seq = a.fanout.sequence;
+    const reading = readFrames(await events(a.base), eventCount(3), 5000);
+    await a.fanout.publish(typing(1));
+    await a.fanout.publish(typing(2));
+    await admin.del(`${stream}:seq`);
+    await a.fanout.publish(typing(3));
+    expect(eventsOf(await reading).map((e) => e.id)).toEqual([`${seq}-1`, `${seq}-2`, `${seq}-3`]);
+    expect(await admin.get(`${stream}:seq`)).toBe('3');
+  });
+
+  it('shares one numbering name per stream, and a new stream gets a new one', async () => {
+    const stream = freshStream();
+    const [a, b, other] = await Promise.all([instance(stream), instance(stream), instance(freshStream())]);
+    expect(a.fanout.sequence).toMatch(/^[A-Za-z0-9_]{1,64}$/);
+    expect(b.fanout.sequence).toBe(a.fanout.sequence);
+    expect(other.fanout.sequence).not.toBe(a.fanout.sequence);
+    expect(await admin.get(`${stream}:sequence`)).toBe(a.fanout.sequence);
+  });
+
+  it('stops reading and closes its connections on unsubscribe and close, leaving the host client open', async () => {
+    const stream = freshStream();
+    const name = `pdtest_${randomUUID().slice(0, 8)}`;
+    const redis = new Redis(redisUrl, { connectionName: name });
+    const fanout = await redisFanout(redis, { stream, onError: () => {} }); // default blockMs: 5 s
+    try {
+      const received: number[] = [];
+      const stop = fanout.subscribe((_event, n) => received.push(n ?? -1));
+      fanout.subscribe(() => {});
+      await vi.waitFor(
+        async () => expect((await clientsNamed(name)).filter((c) => c.cmd === 'xread')).toHaveLength(2),
+        { timeout: 5000, interval: 20 },
+      );
+      stop();
+      await vi.waitFor(async () => expect(await clientsNamed(name)).toHaveLength(2), {
+        timeout: 5000,
+        interval: 20,
+      });
+      await fanout.publish(typing(1));
+      const started = Date.now();
+      await fanout.close();
+      // Well under blockMs: close does not wait for the blocking read to time out.
+      expect(Date.now() - started).toBeLessThan(1000);
+      await vi.waitFor(async () => expect(await clientsNamed(name)).toHaveLength(1), {
+        timeout: 5000,
+        interval: 20,
+      });
+      expect(received).toEqual([]);
+      expect(await redis.ping()).toBe('PONG');
+      await expect(fanout.publish(typing(2))).rejects.toMatchObject({ code: 'fanout_closed' });
+      expect(() => fanout.subscribe(() => {})).toThrow(/after close/);
+    } finally {
+      await redis.quit();
+    }
+  });
+
+  it('closes at once while its subscriber connection is waiting to reconnect', async () => {
+    const stream = freshStream();
+    const name = `pdtest_${randomUUID().slice(0, 8)}`;
+    // Reconnects only after 2 s: close() lands in ioredis's 'reconnecting' state.
+    const redis = new Redis(redisUrl, { connectionName: name, retryStrategy: () => 2000 });
+    const fanout = await redisFanout(redis, { stream, onError: () => {} });
+    try {
+      fanout.subscribe(() => {});
+      let reader: { id: string } | undefined;
+      await vi.waitFor(
+        async () => {
+          reader = (await clientsNamed(name)).find((c) => c.cmd === 'xread');
+          expect(reader).toBeDefined();
+        },
+        { timeout: 5000, interval: 20 },
+      );
+      await admin.call('CLIENT', 'KILL', 'ID', reader?.id ?? '');
+      await vi.waitFor(async () => expect(await clientsNamed(name)).toHaveLength(1), {
+        timeout: 5000,
+        interval: 20,
+      });
+      const started = Date.now();
+      await fanout.close();
+      expect(Date.now() - started).toBeLessThan(500);
+      // Nothing reconnects after close.
+      await new Promise((resolve) => setTimeout(resolve, 2200));
+      expect(await clientsNamed(name)).toHaveLength(1);
+    } finally {
+      await redis.quit();
+    }
+  });
+
+  it('names a wrong option, client or stored numbering', async () => {
+    await expect(redisFanout(admin, { maxLen: 0 })).rejects.toThrow(/maxLen/);
+    await expect(redisFanout(admin, { backlog: -1 })).rejects.toThrow(ValidationError);
+    await expect(redisFanout(admin, { onError: 'log' } as never)).rejects.toThrow(
+      /onError: expected a function/,
+    );
+    await expect(redisFanout({} as never)).rejects.toThrow(/expected an ioredis client/);
+    const stream = freshStream();
+    await admin.set(`${stream}:sequence`, 'not-a-name!');
+    await expect(redisFanout(admin, { stream })).rejects.toThrow(/expected 1 to 64 letters/);
+  });
+});

@@ -1,0 +1,317 @@
+import { randomBytes } from 'node:crypto';
+import { liveEventSchema, PagedeskError, toPagedeskError, ValidationError } from '@pagedesk/core';
+import type { LiveEventDraft, LiveFanout } from '@pagedesk/node-webhook';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { luaScript } from './luaScript.js';
+import { parseOptions, positiveInt, redisClientSchema } from './options.js';
+
+/** Options of {@link redisFanout}. */
+export interface RedisFanoutOptions {
+  /** The stream's key; its counter and numbering name live beside it. Default `'pagedesk:live'`. */
+  stream?: string;
+  /** About how many entries the stream keeps (`XADD MAXLEN ~`). Default 10 000. */
+  maxLen?: number;
+  /** Entries a new subscriber reads first, so its API instance can serve resumes at once. Default 1 000. */
+  backlog?: number;
+  /** How long one blocking read waits for new entries, in ms. Default 5 000. */
+  blockMs?: number;
+  /**
+   * Told about entries that are not valid live events (skipped) and about lost connections (once per
+   * outage; reading resumes where it stopped). Default: `console.error` with a `[pagedesk]` prefix.
+   */
+  onError?: (error: PagedeskError) => void;
+}
+
+/** A {@link LiveFanout} over a Redis Stream, with a shared numbering and a `close()`. */
+export interface RedisFanout extends LiveFanout {
+  /** The numbering shared by every server on this stream (SSE ids are `<sequence>-<n>`). */
+  readonly sequence: string;
+  /** Appends the event to the stream under the next number; rejects with a `PagedeskError`. */
+  publish(event: LiveEventDraft): Promise<void>;
+  /** Stops every subscription and closes their connections; the client you passed stays open. */
+  close(): Promise<void>;
+}
+
+const optionsSchema = z.strictObject({
+  stream: z.string().min(1, 'expected a non-empty key').optional(),
+  maxLen: positiveInt.optional(),
+  backlog: z.number().int('expected an integer').min(0, 'expected 0 or more').optional(),
+  blockMs: positiveInt.optional(),
+  onError: z
+    .custom<(error: PagedeskError) => void>((v) => typeof v === 'function', 'expected a function')
+    .optional(),
+});
+
+const sequenceSchema = z.string().regex(/^[A-Za-z0-9_]{1,64}$/, 'expected 1 to 64 letters, digits or _');
+const numberSchema = z.coerce.number().int().positive();
+
+// INCR and XADD in one script, so the numbers and the stream's order agree for every reader. `floor`
+// is the highest number this server has seen: after a FLUSHALL the counter restarts, and running
+// servers would drop the low numbers as repeats, so it never goes below what they know.
+const PUBLISH = luaScript(`
+local n = redis.call('INCR', KEYS[1])
+local floor = tonumber(ARGV[3])
+if n <= floor then
+  n = floor + 1
+  redis.call('SET', KEYS[1], n)
+end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '*', 'n', n, 'event', ARGV[2])
+return n`);
+
+// Entries per blocking read: bounds the memory of one reply after a long outage.
+const READ_COUNT = 500;
+const MAX_RETRY_DELAY_MS = 2000;
+const HALTED = Symbol('halted');
+
+type Entry = [id: string, fields: string[]];
+
+/** A stream entry as a draft and its number, or the reason it is not a live event. */
+function parseEntry(
+  stream: string,
+  [id, fields]: Entry,
+): { draft: LiveEventDraft; n: number } | PagedeskError {
+  const what = `live event ${stream} ${id}`;
+  const values = new Map<string, string>();
+  for (let i = 0; i + 1 < fields.length; i += 2) values.set(fields[i] as string, fields[i + 1] as string);
+  const n = numberSchema.safeParse(values.get('n'));
+  if (!n.success) return new ValidationError(what, [{ path: 'n', message: 'expected a positive integer' }]);
+  let json: unknown;
+  try {
+    json = JSON.parse(values.get('event') ?? '');
+  } catch {
+    return new ValidationError(what, [{ path: 'event', message: 'expected a JSON live event' }]);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    return new ValidationError(what, [{ path: 'event', message: 'expected a JSON object' }]);
+  }
+  const event = liveEventSchema.safeParse({ ...json, seq: n.data });
+  if (!event.success || event.data.type === 'reset') {
+    const issues = event.success
+      ? [{ path: 'event.type', message: 'a reset is not published' }]
+      : event.error.issues.map((issue) => ({
+          path: ['event', ...issue.path.map(String)].join('.'),
+          message: issue.message,
+        }));
+    return new ValidationError(what, issues);
+  }
+  const { seq: _seq, ...draft } = event.data;
+  return { draft: draft as LiveEventDraft, n: n.data };
+}
+
+interface Subscription {
+  stop(): void;
+  /** Settles when the read loop has ended and its connection is closed. */
+  done: Promise<void>;
+}
+
+/**
+ * A {@link LiveFanout} that carries live events between servers over a Redis Stream, numbered once
+ * for all of them: SSE ids mean the same on every API instance, so a browser resumes on whichever
+ * server the load balancer picks, with exactly the events it missed.
+ *
+ * `publish` appends `{ n, event }` to the stream (`n` from `<stream>:seq`, in one script). Each
+ * subscription reads on a connection of its own (a `duplicate()` of your client, because blocking
+ * reads would hold it): first the last `backlog` entries, then every new one, in stream order. Entries
+ * that are not valid live events are reported and skipped; after a lost connection, reading resumes
+ * from the last entry read.
+ *
+ * @param redis - An ioredis client; it stays yours (close() leaves it open).
+ * @param options - Stream key, bounds and the error reporter.
+ * @returns The fanout for `createInboxApi({ fanout })`, once its shared numbering is known.
+ * @throws ValidationError naming the wrong option, or a `<stream>:sequence` that is not a valid name.
+ * @example
+ * const redis = new Redis(process.env.REDIS_URL!);
+ * const fanout = await redisFanout(redis);
+ * const api = createInboxApi({ inbox, channels, fanout });
+ * process.on('SIGTERM', async () => { api.close(); await fanout.close(); await redis.quit(); });
+ */
+export async function redisFanout(redis: Redis, options: RedisFanoutOptions = {}): Promise<RedisFanout> {
+  parseOptions(redisClientSchema, redis, 'redisFanout redis');
+  const parsed = parseOptions(optionsSchema, options, 'redisFanout options');
+  const stream = parsed.stream ?? 'pagedesk:live';
+  const maxLen = parsed.maxLen ?? 10_000;
+  const backlog = parsed.backlog ?? 1000;
+  const blockMs = parsed.blockMs ?? 5000;
+  const onError =
+    parsed.onError ??
+    ((error: PagedeskError) => console.error(`[pagedesk] redisFanout: ${error.code}: ${error.message}`));
+  const report = (error: PagedeskError) => {
+    try {
+      onError(error);
+    } catch {
+      // A failing reporter must not stop the read loop.
+    }
+  };
+
+  const sequenceKey = `${stream}:sequence`;
+  const counterKey = `${stream}:seq`;
+  // The first server names the numbering; a new stream (or a FLUSHALL) gets a new name, so browser ids
+  // from the old one are answered with a reset instead of a wrong replay.
+  await redis.set(sequenceKey, `pd${randomBytes(8).toString('hex')}`, 'NX');
+  const stored = await redis.get(sequenceKey);
+  const sequence = sequenceSchema.safeParse(stored);
+  if (!sequence.success) {
+    throw new ValidationError(`redisFanout numbering in ${sequenceKey}`, [
+      { path: sequenceKey, message: `expected 1 to 64 letters, digits or _, got ${JSON.stringify(stored)}` },
+    ]);
+  }
+
+  const subscriptions = new Set<Subscription>();
+  let highest = 0;
+  let closed = false;
+  const notClosed = (what: string) => {
+    if (closed) throw new PagedeskError('fanout_closed', `redisFanout.${what} after close()`);
+  };
+
+  function subscribe(listener: (event: LiveEventDraft, seq?: number) => void): () => void {
+    notClosed('subscribe');
+    // Blocking reads must not hold the host's client. Commands wait for a reconnect instead of failing,
+    // and the read in flight is sent again after one (without that, ioredis drops it unanswered).
+    const connection = redis.duplicate({
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+      autoResendUnfulfilledCommands: true,
+    });
+    let stopped = false;
+    let down = false;
+    let halt!: () => void;
+    const halted = new Promise<typeof HALTED>((resolve) => {
+      halt = () => resolve(HALTED);
+    });
+    // Every wait of the loop ends when the subscription stops, whatever ioredis does with the command
+    // in flight (a disconnect while reconnecting leaves it pending for ever).
+    const untilStopped = <TValue>(work: Promise<TValue>): Promise<TValue | typeof HALTED> => {
+      work.catch(() => {});
+      return Promise.race([work, halted]);
+    };
+
+    const outage = (error: unknown) => {
+      if (down || stopped) return;
+      down = true;
+      const message = error instanceof Error ? error.message : String(error);
+      report(
+        new PagedeskError('live_connection_failed', `redisFanout lost ${stream}: ${message}`, {
+          cause: error,
+          retryable: true,
+        }),
+      );
+    };
+    // ioredis prints unhandled 'error' events itself: take them, and report each outage once.
+    connection.on('error', outage);
+    connection.on('ready', () => {
+      down = false;
+    });
+
+    const deliver = (entry: Entry) => {
+      if (stopped) return;
+      const parsedEntry = parseEntry(stream, entry);
+      if (parsedEntry instanceof PagedeskError) {
+        report(parsedEntry);
+        return;
+      }
+      if (parsedEntry.n > highest) highest = parsedEntry.n;
+      try {
+        listener(parsedEntry.draft, parsedEntry.n);
+      } catch (error) {
+        report(toPagedeskError(error, 'live_listener_failed'));
+      }
+    };
+
+    const loop = async () => {
+      let lastId: string | undefined;
+      let delay = 0;
+      while (!stopped) {
+        try {
+          if (lastId === undefined) {
+            // At least one entry even with no backlog: its id is where live reading starts.
+            const recent = await untilStopped(
+              connection.xrevrange(stream, '+', '-', 'COUNT', Math.max(backlog, 1)),
+            );
+            if (recent === HALTED || stopped) return;
+            recent.reverse();
+            lastId = recent.at(-1)?.[0] ?? '0-0';
+            for (const entry of recent.slice(Math.max(0, recent.length - backlog))) deliver(entry);
+          } else {
+            const reply = await untilStopped(
+              connection.xread('COUNT', READ_COUNT, 'BLOCK', blockMs, 'STREAMS', stream, lastId),
+            );
+            if (reply === HALTED || stopped) return;
+            for (const [, entries] of reply ?? []) {
+              for (const entry of entries) {
+                lastId = entry[0];
+                deliver(entry);
+              }
+            }
+          }
+          delay = 0;
+        } catch (error) {
+          if (stopped) return;
+          outage(error);
+          delay = Math.min(delay === 0 ? 100 : delay * 2, MAX_RETRY_DELAY_MS);
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          await untilStopped(new Promise<void>((resolve) => (timer = setTimeout(resolve, delay))));
+          clearTimeout(timer);
+          // The client's retryStrategy gave up: connect again, and read on from `lastId`.
+          if (!stopped && connection.status === 'end') connection.connect().catch(() => {});
+        }
+      }
+    };
+
+    // Resolves once no socket is left: 'end', or a reconnect that disconnect() cancelled.
+    const released = () =>
+      new Promise<void>((resolve) => {
+        if (['end', 'wait', 'reconnecting'].includes(connection.status)) resolve();
+        else connection.once('end', () => resolve());
+      });
+    let stoppedAt!: () => void;
+    const stopping = new Promise<void>((resolve) => {
+      stoppedAt = resolve;
+    });
+    const done = Promise.all([
+      loop().catch((error: unknown) => report(toPagedeskError(error, 'live_connection_failed'))),
+      stopping.then(released),
+    ]).then(() => undefined);
+
+    const subscription: Subscription = {
+      stop() {
+        if (stopped) return;
+        stopped = true;
+        halt();
+        // disconnect, not quit: QUIT would wait behind the blocking read for up to blockMs.
+        connection.disconnect();
+        subscriptions.delete(subscription);
+        stoppedAt();
+      },
+      done,
+    };
+    subscriptions.add(subscription);
+    return subscription.stop;
+  }
+
+  return {
+    sequence: sequence.data,
+    async publish(event) {
+      notClosed('publish');
+      let reply: unknown;
+      try {
+        reply = await PUBLISH.run(redis, [counterKey, stream], [maxLen, JSON.stringify(event), highest]);
+      } catch (error) {
+        throw new PagedeskError(
+          'live_publish_failed',
+          `redisFanout could not publish a ${event.type} event to ${stream}: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error, retryable: true },
+        );
+      }
+      const n = numberSchema.safeParse(reply);
+      if (n.success && n.data > highest) highest = n.data;
+    },
+    subscribe,
+    async close() {
+      closed = true;
+      const all = [...subscriptions];
+      for (const subscription of all) subscription.stop();
+      await Promise.all(all.map((subscription) => subscription.done));
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { isPagedeskErrorCode } from '@pagedesk/core';
+import { testEntities } from '@pagedesk/core/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { postgresStore } from '../index.js';
+import { dropSchema, freshSchema, testPool, truncateAll } from './database.js';
+
+// What the contract cannot see from outside: which connection a call uses, and what the lock covers.
+
+const admin = testPool(2);
+const schema = freshSchema('atomic');
+const { channel, message } = testEntities;
+
+beforeAll(() => postgresStore({ pool: admin, schema }).migrate());
+beforeEach(() => truncateAll(admin, schema));
+afterAll(async () => {
+  await dropSchema(admin, schema);
+  await admin.end();
+});
+
+describe('atomic on PostgreSQL', () => {
+  it('sends a call that outlives its unit to the pool, not to the released client', async () => {
+    // One connection: the next unit gets the very client the first one released.
+    const pool = testPool(1);
+    const store = postgresStore({ pool, schema });
+    try {
+      let late: Promise<void> | undefined;
+      await store.atomic(async () => {
+        setTimeout(() => {
+          late = store.channels.put(channel({ id: 'LATE' }));
+        }, 30);
+      });
+      const failure = new Error('second unit rolls back');
+      const second = store.atomic(async () => {
+        await store.channels.put(channel({ id: 'SECOND' }));
+        await new Promise((resolve) => setTimeout(resolve, 80));
+        throw failure;
+      });
+      await expect(second).rejects.toBe(failure);
+      expect(late).toBeDefined();
+      await late;
+      // Had the late call joined the second unit's transaction, its row would be gone with it.
+      expect((await store.channels.get('LATE'))?.id).toBe('LATE');
+      expect(await store.channels.get('SECOND')).toBeUndefined();
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('rolls back on a database error and leaves the connection fit for the next unit', async () => {
+    const pool = testPool(1);
+    const store = postgresStore({ pool, schema });
+    try {
+      await store.messages.put(message({ id: 'first', mid: 'mid.1' }));
+      const failure = await store
+        .atomic(async () => {
+          await store.channels.put(channel({ id: 'A' }));
+          await store.messages.put(message({ id: 'second', mid: 'mid.1' }));
+        })
+        .catch((e: unknown) => e);
+      expect(isPagedeskErrorCode(failure, 'store_failed')).toBe(true);
+      expect(await store.channels.get('A')).toBeUndefined();
+      await store.atomic(() => store.channels.put(channel({ id: 'B' })));
+      expect((await store.channels.get('B'))?.id).toBe('B');
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('locks per schema: a unit of another schema runs while this one is held', async () => {
+    const otherSchema = freshSchema('atomic_other');
+    const pool = testPool(4);
+    const store = postgresStore({ pool, schema });
+    const other = postgresStore({ pool, schema: otherSchema });
+    try {
+      await other.migrate();
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let entered!: () => void;
+      const inside = new Promise<void>((resolve) => {
+        entered = resolve;
+      });
+      const holding = store.atomic(async () => {
+        entered();
+        await held;
+      });
+      await inside;
+      const order: string[] = [];
+      const sameSchema = postgresStore({ pool, schema }).atomic(async () => {
+        order.push('same schema');
+      });
+      await other.atomic(async () => {
+        order.push('other schema');
+      });
+      // The same schema's unit is still waiting for the lock.
+      expect(order).toEqual(['other schema']);
+      release();
+      await holding;
+      await sameSchema;
+      expect(order).toEqual(['other schema', 'same schema']);
+    } finally {
+      await dropSchema(pool, otherSchema);
+      await pool.end();
+    }
+  });
+});

@@ -1,0 +1,111 @@
+import type { ConversationQuery } from '@pagedesk/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresStore } from '../index.js';
+import { conversationListSql, messageListSql } from '../queries.js';
+import { dropSchema, freshSchema, testPool } from './database.js';
+import { seed } from './seed.js';
+
+// The inbox's queries on a seeded table, as the planner runs them: each must be an index scan on the
+// index made for it, never a sequential scan of conversations or messages.
+
+const pool = testPool(2);
+const schema = freshSchema('plans');
+const store = postgresStore({ pool, schema });
+
+beforeAll(async () => {
+  await store.migrate();
+  await seed(pool, schema, { conversations: 20_000, messages: 100_000 });
+}, 60_000);
+afterAll(async () => {
+  await dropSchema(pool, schema);
+  await pool.end();
+});
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+}
+
+function nodes(plan: PlanNode): PlanNode[] {
+  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+}
+
+async function planOf(text: string, values: unknown[]): Promise<PlanNode[]> {
+  const { rows } = await pool.query(`EXPLAIN (FORMAT JSON) ${text}`, values);
+  return nodes((rows[0]['QUERY PLAN'] as Array<{ Plan: PlanNode }>)[0]!.Plan);
+}
+
+function expectIndex(plan: PlanNode[], index: string): void {
+  const scans = plan.filter((n) => n['Relation Name'] !== undefined);
+  expect(scans.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name'])).toEqual([]);
+  expect(plan.map((n) => n['Index Name']).filter(Boolean)).toContain(index);
+}
+
+describe('query plans on 20,000 conversations and 100,000 messages', () => {
+  const cases: Array<[string, ConversationQuery, string]> = [
+    ['no filter', {}, 'conversations_activity'],
+    ['by channel', { channelId: 'PAGE_3' }, 'conversations_channel_activity'],
+    [
+      'by status and assignee',
+      { status: 'open', assigneeId: 'agent-5' },
+      'conversations_status_assignee_activity',
+    ],
+    ['open and unassigned', { status: 'open', assigneeId: null }, 'conversations_status_unassigned_activity'],
+    ['unassigned', { assigneeId: null }, 'conversations_unassigned_activity'],
+    ['by assignee', { assigneeId: 'agent-5' }, 'conversations_assignee_activity'],
+    ['unread', { unread: true }, 'conversations_unread_activity'],
+    ['next page', { cursor: `${1_767_225_600_000 + 10_000_000}:conv_00010000` }, 'conversations_activity'],
+  ];
+  for (const [label, query, index] of cases) {
+    it(`conversations.list ${label} uses ${index}`, async () => {
+      const { text, values } = conversationListSql(schema, query);
+      expectIndex(await planOf(text, values), index);
+    });
+  }
+
+  it('the plans return what they should: an unassigned open page, newest first', async () => {
+    const page = await store.conversations.list({ status: 'open', assigneeId: null, limit: 5 });
+    expect(page.items).toHaveLength(5);
+    for (const c of page.items) expect(c).toMatchObject({ status: 'open', assigneeId: null });
+    const times = page.items.map((c) => c.lastMessageAt);
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+  });
+
+  it('messages.list (newest page and before a cursor) uses messages_conversation_order', async () => {
+    const newest = messageListSql(schema, 'conv_00000042', {});
+    expectIndex(await planOf(newest.text, newest.values), 'messages_conversation_order');
+    const page = await store.messages.list('conv_00000042', { limit: 3 });
+    expect(page.nextCursor).not.toBeNull();
+    const before = messageListSql(schema, 'conv_00000042', { before: page.nextCursor! });
+    expectIndex(await planOf(before.text, before.values), 'messages_conversation_order');
+  });
+
+  it('getByMid, listPending and findLatest use their indexes', async () => {
+    const s = `"${schema}"`;
+    expectIndex(
+      await planOf(`SELECT id, data FROM ${s}.messages WHERE channel_id = $1 AND mid = $2`, [
+        'PAGE_3',
+        'mid.77',
+      ]),
+      'messages_channel_mid',
+    );
+    expectIndex(
+      await planOf(
+        `SELECT id, data FROM ${s}.messages WHERE delivery = 'pending' ORDER BY created_at, id LIMIT $1`,
+        [100],
+      ),
+      'messages_pending',
+    );
+    expectIndex(
+      await planOf(
+        `SELECT id, data FROM ${s}.conversations WHERE channel_id = $1 AND customer_id = $2 AND source = $3 ORDER BY created_at DESC, id DESC LIMIT 1`,
+        ['PAGE_3', 'PAGE_3:PSID_3', 'message'],
+      ),
+      'conversations_latest',
+    );
+    expect((await store.messages.listPending(1000)).length).toBe(200);
+    expect((await store.messages.getByMid('PAGE_3', 'mid.2'))?.id).toBe('msg_000000002');
+  });
+});

@@ -1,0 +1,95 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { toStoreError } from './errors.js';
+import { unitLockKey } from './sql.js';
+
+// Where a store's queries run. Inside `atomic(work)` an AsyncLocalStorage holds the unit's client, so
+// every store call `work` makes (however deep) joins the unit's transaction; elsewhere, and from a
+// continuation that outlives its unit, queries go to the pool.
+
+interface Unit {
+  client: PoolClient;
+  /** False from the moment the unit commits or rolls back: later calls must not use the client. */
+  open: boolean;
+}
+
+export interface Executor {
+  query<TRow extends QueryResultRow>(text: string, values?: unknown[]): Promise<TRow[]>;
+  atomic<T>(work: () => Promise<T>): Promise<T>;
+}
+
+const names = new Map<string, string>();
+/** A prepared-statement name per query text: each connection parses and plans a text once. */
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `pagedesk_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    names.set(text, name);
+  }
+  return name;
+}
+
+export function createExecutor(pool: Pool, schema: string): Executor {
+  const units = new AsyncLocalStorage<Unit>();
+  // The key is built from the validated schema name ([a-z0-9_]); quoted as a literal all the same.
+  const begin = `BEGIN; SELECT pg_advisory_xact_lock(hashtextextended('${unitLockKey(schema).replaceAll("'", "''")}', 0))`;
+
+  async function query<TRow extends QueryResultRow>(text: string, values: unknown[] = []): Promise<TRow[]> {
+    const unit = units.getStore();
+    const target = unit?.open ? unit.client : pool;
+    try {
+      return (await target.query<TRow>({ name: statementName(text), text, values })).rows;
+    } catch (error) {
+      throw toStoreError(error, schema);
+    }
+  }
+
+  async function atomic<T>(work: () => Promise<T>): Promise<T> {
+    const current = units.getStore();
+    // Nested: the outer unit's transaction is the unit.
+    if (current?.open) return work();
+    let client: PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw toStoreError(error, schema);
+    }
+    const unit: Unit = { client, open: true };
+    try {
+      // One lock per store schema, released by COMMIT/ROLLBACK: units of every server sharing the
+      // schema run one at a time, which makes the inbox's read-modify-write safe across servers. Sent
+      // with BEGIN as one simple-protocol string: one round trip instead of two.
+      await client.query(begin);
+    } catch (error) {
+      unit.open = false;
+      client.release(error instanceof Error ? error : true);
+      throw toStoreError(error, schema);
+    }
+    let result: T;
+    try {
+      result = await units.run(unit, work);
+    } catch (error) {
+      unit.open = false;
+      try {
+        await client.query('ROLLBACK');
+        client.release();
+      } catch (rollbackError) {
+        // The connection is unusable: destroy it; the unit's error is the one worth reporting.
+        client.release(rollbackError instanceof Error ? rollbackError : true);
+      }
+      throw error;
+    }
+    unit.open = false;
+    try {
+      await client.query('COMMIT');
+    } catch (error) {
+      client.release(error instanceof Error ? error : true);
+      throw toStoreError(error, schema);
+    }
+    client.release();
+    return result;
+  }
+
+  return { query, atomic };
+}

@@ -1,0 +1,64 @@
+import { ValidationError } from '@pagedesk/core';
+import type { Pool } from 'pg';
+import { z } from 'zod';
+
+// Options arrive from host code, often from configuration: validated here, once, with every wrong field
+// named. A pool is recognised by its methods, not `instanceof`, so a second copy of `pg` still works.
+
+const identifier = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lowercase identifier: a-z, 0-9 and _, at most 63 characters');
+
+const poolSchema = z.custom<Pool>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Pool).query === 'function' &&
+    typeof (value as Pool).connect === 'function',
+  'expected a pg.Pool',
+);
+
+const sharedPoolSchema = z.strictObject({ pool: poolSchema, schema: identifier.optional() });
+const ownPoolSchema = z.strictObject({
+  connectionString: z.string().min(1),
+  max: z.number().int().min(1).max(1000).optional(),
+  schema: identifier.optional(),
+});
+
+const optionsSchema = z.union([sharedPoolSchema, ownPoolSchema]);
+
+/** Options of `postgresStore`: the host's pool, or a connection string for a pool the store owns. */
+export type PostgresStoreOptions =
+  | {
+      /** The host's pool; the store borrows clients from it and never ends it. */
+      pool: Pool;
+      /** The PostgreSQL schema holding the tables; `pagedesk` by default. */
+      schema?: string;
+    }
+  | {
+      /** `postgres://user@host:5432/db`: the store creates its own pool and ends it on `close()`. */
+      connectionString: string;
+      /** The size of that pool; pg's default (10) when omitted. */
+      max?: number;
+      /** The PostgreSQL schema holding the tables; `pagedesk` by default. */
+      schema?: string;
+    };
+
+export type ParsedOptions = z.infer<typeof optionsSchema>;
+
+/** Validates the options or throws a ValidationError naming each wrong field. */
+export function parseOptions(options: unknown): ParsedOptions {
+  if (typeof options === 'object' && options !== null) {
+    // Pick the branch by its key so the error names the fields of the shape the host meant.
+    const branch =
+      'pool' in options ? sharedPoolSchema : 'connectionString' in options ? ownPoolSchema : null;
+    if (branch) {
+      const result = branch.safeParse(options);
+      if (result.success) return result.data;
+      throw ValidationError.fromZod('postgresStore options', result.error);
+    }
+  }
+  throw new ValidationError('postgresStore options', [
+    { path: '', message: 'expected { pool } or { connectionString }' },
+  ]);
+}

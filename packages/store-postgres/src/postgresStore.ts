@@ -1,0 +1,284 @@
+import {
+  type ChannelCredentials,
+  type Conversation,
+  channelSchema,
+  conversationSchema,
+  customerSchema,
+  type DeliveryState,
+  type Message,
+  messageSchema,
+  type Page,
+  type Store,
+  ValidationError,
+} from '@pagedesk/core';
+import { Pool } from 'pg';
+import { z } from 'zod';
+import { encodeCursor } from './cursor.js';
+import { createExecutor } from './executor.js';
+import { type MigrateResult, migrateSchema } from './migrate.js';
+import { type PostgresStoreOptions, parseOptions } from './options.js';
+import { conversationListSql, messageListSql } from './queries.js';
+import { type Parser, parseInput, parseRow } from './rows.js';
+import { quoteIdent } from './sql.js';
+
+/** A `Store` on PostgreSQL, with units (`atomic`), migrations and its pool's lifetime. */
+export interface PostgresStore extends Store {
+  /**
+   * Runs `work` in one transaction holding the schema's advisory lock: its writes commit together or
+   * not at all (the error is rethrown as it was), and no unit of any server sharing the schema runs
+   * meanwhile. Store calls inside `work` join it; a nested `atomic` joins the outer unit.
+   */
+  atomic<T>(work: () => Promise<T>): Promise<T>;
+  /** Creates or upgrades the tables; safe to call from several servers at once, a no-op when up to date. */
+  migrate(): Promise<MigrateResult>;
+  /** Ends the pool when the store created it (`connectionString`); a host's pool is left open. */
+  close(): Promise<void>;
+  /** The PostgreSQL schema the tables live in. */
+  readonly schema: string;
+  /** The pool queries run on (the host's, or the one the store created). */
+  readonly pool: Pool;
+}
+
+const credentialsSchema = z.object({
+  accessToken: z.string(),
+  connectedByUserId: z.string().optional(),
+  pageId: z.string().optional(),
+});
+const nonEmpty = z.string().min(1, 'expected a non-empty string');
+const pendingLimitSchema = z.number().refine(Number.isFinite, 'expected a finite number');
+
+interface Row {
+  id: string;
+  data: unknown;
+}
+
+const rank: Record<DeliveryState, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: -1 };
+const unsettled: DeliveryState[] = ['pending', 'sent', 'delivered'];
+
+/**
+ * A `Store` on PostgreSQL, so several servers can share one inbox. Entities are kept as JSONB beside
+ * the typed columns the inbox queries need (indexed for each list filter and keyset-paged); every
+ * write is an upsert by id, every row read back is validated. Call `await store.migrate()` once at
+ * start-up: the store never changes the schema by itself, and a read before it throws
+ * `StoreNotMigratedError`. Passes the store contract suite of `@pagedesk/core/testing`.
+ *
+ * @param options `{ pool }` to use the host's `pg.Pool` (never ended by the store), or
+ *   `{ connectionString, max? }` for a pool the store owns; `schema` names the PostgreSQL schema
+ *   (`pagedesk` by default).
+ * @returns The store, with `atomic`, `migrate` and `close`.
+ * @example
+ * import { createInbox } from '@pagedesk/core';
+ * import { postgresStore } from '@pagedesk/store-postgres';
+ *
+ * const store = postgresStore({ connectionString: process.env.DATABASE_URL! });
+ * await store.migrate();
+ * const inbox = createInbox({ store });
+ * // on shutdown
+ * await store.close();
+ */
+export function postgresStore(options: PostgresStoreOptions): PostgresStore {
+  const parsed = parseOptions(options);
+  const schema = parsed.schema ?? 'pagedesk';
+  const owned = 'connectionString' in parsed;
+  const pool: Pool = owned
+    ? new Pool({
+        connectionString: parsed.connectionString,
+        ...(parsed.max === undefined ? {} : { max: parsed.max }),
+      })
+    : parsed.pool;
+  if (owned) {
+    // An idle client's connection dropping emits 'error' on the pool, which would crash the process
+    // unhandled; the next query on it fails with a typed, retryable error instead.
+    pool.on('error', () => {});
+  }
+  const { query, atomic } = createExecutor(pool, schema);
+  const s = quoteIdent(schema);
+  let closed = false;
+
+  const sql = {
+    channelGet: `SELECT id, data FROM ${s}.channels WHERE id = $1`,
+    channelList: `SELECT id, data FROM ${s}.channels ORDER BY id`,
+    channelPut: `INSERT INTO ${s}.channels (id, data) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data`,
+    credentialsGet: `SELECT channel_id AS id, data FROM ${s}.credentials WHERE channel_id = $1`,
+    credentialsPut: `INSERT INTO ${s}.credentials (channel_id, data) VALUES ($1, $2) ON CONFLICT (channel_id) DO UPDATE SET data = EXCLUDED.data`,
+    credentialsDelete: `DELETE FROM ${s}.credentials WHERE channel_id = $1`,
+    customerGet: `SELECT id, data FROM ${s}.customers WHERE id = $1`,
+    customerPut:
+      `INSERT INTO ${s}.customers (id, channel_id, name, username, data) VALUES ($1, $2, $3, $4, $5)` +
+      ' ON CONFLICT (id) DO UPDATE SET channel_id = EXCLUDED.channel_id, name = EXCLUDED.name,' +
+      ' username = EXCLUDED.username, data = EXCLUDED.data',
+    conversationGet: `SELECT id, data FROM ${s}.conversations WHERE id = $1`,
+    conversationLatest:
+      `SELECT id, data FROM ${s}.conversations WHERE channel_id = $1 AND customer_id = $2 AND source = $3` +
+      ' ORDER BY created_at DESC, id DESC LIMIT 1',
+    conversationLatestOfPost:
+      `SELECT id, data FROM ${s}.conversations WHERE channel_id = $1 AND customer_id = $2 AND source = $3` +
+      ' AND post_id = $4 ORDER BY created_at DESC, id DESC LIMIT 1',
+    conversationPut:
+      `INSERT INTO ${s}.conversations (id, channel_id, platform, customer_id, source, post_id, status,` +
+      ' assignee_id, unread_count, preview, last_message_at, created_at, data)' +
+      ' VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)' +
+      ' ON CONFLICT (id) DO UPDATE SET channel_id = EXCLUDED.channel_id, platform = EXCLUDED.platform,' +
+      ' customer_id = EXCLUDED.customer_id, source = EXCLUDED.source, post_id = EXCLUDED.post_id,' +
+      ' status = EXCLUDED.status, assignee_id = EXCLUDED.assignee_id, unread_count = EXCLUDED.unread_count,' +
+      ' preview = EXCLUDED.preview, last_message_at = EXCLUDED.last_message_at,' +
+      ' created_at = EXCLUDED.created_at, data = EXCLUDED.data',
+    messageGet: `SELECT id, data FROM ${s}.messages WHERE id = $1`,
+    messageByMid: `SELECT id, data FROM ${s}.messages WHERE channel_id = $1 AND mid = $2`,
+    messageBehind:
+      `SELECT id, data FROM ${s}.messages WHERE conversation_id = $1 AND created_at <= $2` +
+      ` AND direction <> 'inbound' AND delivery IN ('pending', 'sent', 'delivered') AND delivery = ANY($3::text[])` +
+      ' ORDER BY created_at, id',
+    messagePending: `SELECT id, data FROM ${s}.messages WHERE delivery = 'pending' ORDER BY created_at, id LIMIT $1`,
+    messagePut:
+      `INSERT INTO ${s}.messages (id, conversation_id, channel_id, mid, direction, delivery, created_at, data)` +
+      ' VALUES ($1, $2, $3, $4, $5, $6, $7, $8)' +
+      ' ON CONFLICT (id) DO UPDATE SET conversation_id = EXCLUDED.conversation_id,' +
+      ' channel_id = EXCLUDED.channel_id, mid = EXCLUDED.mid, direction = EXCLUDED.direction,' +
+      ' delivery = EXCLUDED.delivery, created_at = EXCLUDED.created_at, data = EXCLUDED.data',
+    eventHas: `SELECT 1 AS found FROM ${s}.processed_events WHERE id = $1`,
+    eventAdd: `INSERT INTO ${s}.processed_events (id) VALUES ($1) ON CONFLICT DO NOTHING`,
+  };
+
+  async function one<T>(text: string, values: unknown[], parse: Parser<T>, table: string) {
+    const row = (await query<Row>(text, values))[0];
+    return row === undefined ? undefined : parseRow(parse, table, row);
+  }
+  async function many<T>(text: string, values: unknown[], parse: Parser<T>, table: string) {
+    const rows = await query<Row>(text, values);
+    return rows.map((row) => parseRow(parse, table, row));
+  }
+  const json = (value: unknown) => JSON.stringify(value);
+
+  return {
+    schema,
+    pool,
+    atomic,
+    async migrate() {
+      return migrateSchema(pool, schema);
+    },
+    async close() {
+      if (!owned || closed) return;
+      closed = true;
+      await pool.end();
+    },
+    channels: {
+      get: (id) => one(sql.channelGet, [id], channelSchema, 'channels'),
+      list: () => many(sql.channelList, [], channelSchema, 'channels'),
+      async put(channel) {
+        const value = parseInput(channelSchema, channel, 'channel');
+        await query(sql.channelPut, [value.id, json(value)]);
+      },
+    },
+    credentials: {
+      get: (channelId) =>
+        one(sql.credentialsGet, [channelId], credentialsSchema, 'credentials') as Promise<
+          ChannelCredentials | undefined
+        >,
+      async put(channelId, credentials) {
+        parseInput(nonEmpty, channelId, 'credentials channelId');
+        const value = parseInput(credentialsSchema, credentials, 'credentials');
+        await query(sql.credentialsPut, [channelId, json(value)]);
+      },
+      async delete(channelId) {
+        await query(sql.credentialsDelete, [channelId]);
+      },
+    },
+    customers: {
+      get: (id) => one(sql.customerGet, [id], customerSchema, 'customers'),
+      async put(customer) {
+        const c = parseInput(customerSchema, customer, 'customer');
+        await query(sql.customerPut, [c.id, c.channelId, c.name ?? null, c.username ?? null, json(c)]);
+      },
+    },
+    conversations: {
+      get: (id) => one(sql.conversationGet, [id], conversationSchema, 'conversations'),
+      findLatest({ channelId, customerId, source, postId }) {
+        return postId === undefined
+          ? one(sql.conversationLatest, [channelId, customerId, source], conversationSchema, 'conversations')
+          : one(
+              sql.conversationLatestOfPost,
+              [channelId, customerId, source, postId],
+              conversationSchema,
+              'conversations',
+            );
+      },
+      async list(q): Promise<Page<Conversation>> {
+        const { text, values, limit } = conversationListSql(schema, q);
+        const rows = await many(text, values, conversationSchema, 'conversations');
+        const items = rows.slice(0, limit);
+        const last = items[items.length - 1];
+        return {
+          items,
+          nextCursor: rows.length > limit && last ? encodeCursor(last.lastMessageAt, last.id) : null,
+        };
+      },
+      async put(conversation) {
+        const c = parseInput(conversationSchema, conversation, 'conversation');
+        await query(sql.conversationPut, [
+          c.id,
+          c.channelId,
+          c.platform,
+          c.customerId,
+          c.source,
+          c.comment?.postId ?? null,
+          c.status,
+          c.assigneeId,
+          c.unreadCount,
+          c.preview ?? null,
+          c.lastMessageAt,
+          c.createdAt,
+          json(c),
+        ]);
+      },
+    },
+    messages: {
+      get: (id) => one(sql.messageGet, [id], messageSchema, 'messages'),
+      getByMid: (channelId, mid) => one(sql.messageByMid, [channelId, mid], messageSchema, 'messages'),
+      async list(conversationId, q = {}): Promise<Page<Message>> {
+        const { text, values, limit } = messageListSql(schema, conversationId, q);
+        const rows = await many(text, values, messageSchema, 'messages');
+        const items = rows.slice(0, limit);
+        const last = items[items.length - 1];
+        return {
+          items,
+          nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
+        };
+      },
+      async listBehind(conversationId, upTo, state) {
+        const states = unsettled.filter((d) => rank[d] < rank[state]);
+        if (states.length === 0) return [];
+        return many(sql.messageBehind, [conversationId, upTo, states], messageSchema, 'messages');
+      },
+      async listPending(limit = 100) {
+        const n = Math.max(0, Math.floor(parseInput(pendingLimitSchema, limit, 'listPending limit')));
+        if (n === 0) return [];
+        return many(sql.messagePending, [n], messageSchema, 'messages');
+      },
+      async put(message) {
+        const m = parseInput(messageSchema, message, 'message');
+        await query(sql.messagePut, [
+          m.id,
+          m.conversationId,
+          m.channelId,
+          m.mid ?? null,
+          m.direction,
+          m.delivery,
+          m.createdAt,
+          json(m),
+        ]);
+      },
+    },
+    events: {
+      async has(id) {
+        return (await query(sql.eventHas, [id])).length > 0;
+      },
+      async add(id) {
+        if (typeof id !== 'string' || id === '') {
+          throw new ValidationError('event id', [{ path: 'id', message: 'expected a non-empty string' }]);
+        }
+        await query(sql.eventAdd, [id]);
+      },
+    },
+  };
+}
