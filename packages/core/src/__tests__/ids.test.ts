@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frozenCopy } from '../ids.js';
+import { frozenCopy, hashId } from '../ids.js';
 
 describe('frozenCopy', () => {
   it('deep-freezes a copy and leaves the original alone, dropping undefined keys', () => {
@@ -28,5 +28,17 @@ describe('frozenCopy', () => {
   it('keeps class instances as they are', () => {
     const when = new Date(0);
     expect(frozenCopy({ when }).when).toBe(when);
+  });
+});
+
+describe('hashId', () => {
+  it('keeps the ids it always made: stores hold them, so a change would duplicate rows on redelivery', () => {
+    expect(hashId('m', 'PAGE_1', 'mid_1')).toBe('m_0e5j70n0wkahad');
+    expect(hashId('c', 'PAGE_1', 'message:mid_1')).toBe('c_12hqlat16h8k28');
+    expect(hashId('c', '104857600012345', 'import', 't_1')).toBe('c_027pt3f1gog47b');
+    expect(hashId('m', 'a', 'b')).toBe('m_0r2cxz11lm0c19');
+    expect(hashId('m', 'ab')).toBe('m_0m1bnh312fly6q');
+    expect(hashId('m', 'é ü 日本')).toBe('m_0b00fet0h6czzs');
+    expect(hashId('x')).toBe('x_0k4n83c07h0j2b');
   });
 });
