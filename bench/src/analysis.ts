@@ -1,35 +1,38 @@
 // Why a target is missed, from CPU profiles of the Pagedesk code as measured (node --cpu-prof on the
-// bench bundle). Printed under "Targets" only while the target is missed; refresh after changing the code.
+// bench bundle, Chromium traces for the React pages). Printed under "Targets" only while the target is
+// missed; refresh after changing the code.
 
 /** Profile findings per section id, dated. */
 export const ANALYSIS: Record<string, string> = {
   'webhook-inprocess':
-    'Profile (2026-11-22, 100-event batch): JSON.parse and the HMAC are the same work the minimal handler does; the ' +
-    "rest is zod's validation of every event (its compiled object parsers), building the normalised events with " +
-    'their deterministic ids, and the garbage collection those allocations cause: about 0.68x the limit on the batch, ' +
-    'just under 0.7x. @warriorteam/messenger-sdk is level with the limit on the batch because it only verifies, parses ' +
-    'and lists the messaging items (TypeScript types, no runtime check of any field); Pagedesk is ahead of every peer ' +
-    'on the one-event body.',
+    'Profile (2026-12-06, 100-event batch): HMAC and JSON.parse are the work the minimal handler does too; the rest ' +
+    'is checking each messaging item against its schema (a hand-written check per shape, zod only to name what is ' +
+    'wrong) and building the normalised events with their deterministic ids. That keeps Pagedesk near 0.9x the ' +
+    'limit on the batch, about level with @warriorteam/messenger-sdk, which verifies, parses and lists the items ' +
+    'with TypeScript types only (no field is checked at run time): the two swap places from run to run.',
   'webhook-http':
-    'Profile (2026-11-22, createWebhook().node under autocannon): the server process was idle about 45% of the time ' +
-    'while serving a quarter to a fifth of the baseline requests/s, so requests wait rather than compute. Visible costs: converting ' +
-    'each node:http request into a web Request (undici Request, AbortSignal, ReadableStream of the body, ' +
-    'makeTransferable) and writing the web Response back (writev was 14% of the profile), where the baseline reads ' +
-    'the body and calls res.end() once.',
+    'Paired runs (the Pagedesk server and the bare node:http server take turns, same body, same autocannon ' +
+    'settings): createWebhook().node reads the body once, verifies and parses it, and answers with a ' +
+    'Content-Length; what remains is the schema checks of the events.',
   'end-to-end':
     'The p99 follows the machine load: the same loopback path measured 9–25 ms in quiet moments and over 100 ms while ' +
     'other test suites ran on the 2 cores; the p50 stays within a few ms of the baseline.',
   inbox:
-    'Profile (2026-11-22, 100,000 events): about 28,000 events/s in a quiet moment, linear in the number of events. ' +
-    'Time goes to garbage collection (~20%), memoryStore.put storing a frozen copy of every record it writes (~14%), ' +
-    'several awaited store calls per event (events.has, getByMid, findLatest, get, put), and hashing ids (~4%). ' +
-    'Reaching 100,000 events/s needs fewer copies and fewer awaits per event in the memory store path.',
+    'Profile (2026-12-06, 100,000 events; 63,000–92,000 events/s on a quiet machine): garbage collection ~18% ' +
+    '(scavenges of the stored records), messages.put 13%, messages.getByMid 10%, events.has 8%, copying the ' +
+    'conversation 5%, customers.get 4%, findLatest 4%, hashId 2.5%, validation 1.4%: about a dozen lookups and ' +
+    'inserts in maps of 10,000–100,000 entries per event, each behind an awaited Store call. Those promises and ' +
+    'async frames are most of the 6.7 KB allocated per event. A synchronous twin of the message path for the ' +
+    'memory store measured 104,000–113,000 events/s but was not kept: it doubled the inbox code every store ' +
+    'change must keep in step, for the in-memory store only.',
   react:
-    'Timed in headless Chromium without a GPU on a loaded 2-core machine: frame times of 67–133 ms appear for both ' +
-    'libraries while other processes run, and first render includes loading the first page of conversations through ' +
-    'the transport. The DOM-size targets do not depend on load.',
+    'Chromium traces (2026-12-06): no scroll frame used more than ~14 ms of main-thread CPU (ConversationList ' +
+    'median 5.5–6 ms, MessageList ~3 ms); the long frames are gaps in which the page is not scheduled at all while ' +
+    'other processes load the 2 cores (load average 2–6). First render of 10,000 conversations is ~75 ms of CPU: ' +
+    'first React mount and the fake transport 22–30 ms, the first Intl.DateTimeFormat of a fresh page 12–35 ms, ' +
+    'two layouts ~40 ms; in quiet moments it measures 99–125 ms.',
   bundles:
-    "esbuild metafile (2026-11-22, minified, before gzip): of the 78 KB core browser bundle, 48 KB is core's own code " +
-    '(inbox, memory store, rules, window, transport schemas) and 29 KB zod/mini; of the 176 KB React bundle, 72 KB is ' +
-    "the kit's components and hooks, 33 KB @tanstack/virtual-core, 29 KB zod, 20 KB core and 19 KB linkifyjs.",
+    'esbuild metafile (2026-12-06): the core browser entry leaves out createInbox and memoryStore (server-side), ' +
+    'and its largest part is zod/mini for the transport schemas; the React kit brings its own small virtualiser ' +
+    '(useVirtualRows) and link finder (findLinks) instead of @tanstack/react-virtual and linkifyjs.',
 };

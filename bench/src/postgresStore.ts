@@ -22,6 +22,8 @@ const FULL = { conversations: 50_000, messages: 1_000_000, events: 5_000, sample
 const QUICK = { conversations: 2_500, messages: 50_000, events: 250, samples: 40 };
 const SCHEMA = 'pagedesk_bench';
 const BATCH = 100;
+/** Inboxes applying at once in the scale-out row, each with a pool of its own, as servers would. */
+const SERVERS = 4;
 const MESSAGE_PAGE = 10;
 
 type Size = typeof FULL;
@@ -105,6 +107,27 @@ async function applyRate(store: Store, events: MessengerEvent[]): Promise<number
   return events.length / seconds;
 }
 
+/**
+ * `SERVERS` inboxes, each on a store with a pool of its own (as separate servers would be), apply the
+ * events at once, each those of its own channels (as a load balancer sharding pages would hand them
+ * out): units of different channels run at once. Events/s over all of them.
+ */
+async function scaledApplyRate(url: string, events: MessengerEvent[]): Promise<number> {
+  const stores = Array.from({ length: SERVERS }, () =>
+    postgresStore({ connectionString: url, schema: SCHEMA, max: 2 }),
+  );
+  try {
+    const shares = stores.map((_, k) =>
+      events.filter((e) => Number(e.pageId.slice('PAGE_'.length)) % SERVERS === k),
+    );
+    const t0 = performance.now();
+    await Promise.all(stores.map((store, k) => applyRate(store, shares[k]!)));
+    return events.length / ((performance.now() - t0) / 1000);
+  } finally {
+    await Promise.all(stores.map((store) => store.close()));
+  }
+}
+
 /** Both stores must answer every query the same way, or the comparison means nothing. */
 async function checkSameAnswers(pg: Store, memory: Store, specs: QuerySpec[]): Promise<void> {
   for (const spec of specs) {
@@ -165,6 +188,7 @@ export async function postgresStoreBench(options: BenchOptions): Promise<Section
     );
 
     const applyPg: number[] = [];
+    const applyScaled: number[] = [];
     const applyMemory: number[] = [];
     const lat = new Map<string, { pg: number[][]; memory: number[][] }>(
       specs.map((s) => [s.name, { pg: [], memory: [] }]),
@@ -173,6 +197,8 @@ export async function postgresStoreBench(options: BenchOptions): Promise<Section
       const events = eventsFor(run, size);
       applyMemory.push(await applyRate(memory, events));
       applyPg.push(await applyRate(pg, events));
+      // Events of their own (other mids, other new customers): the same ones would be redeliveries.
+      applyScaled.push(await scaledApplyRate(postgresUrl, eventsFor(runs + run, size)));
       for (const spec of specs) {
         const entry = lat.get(spec.name)!;
         entry.memory.push(await latencies(memory, spec, size.samples));
@@ -183,6 +209,13 @@ export async function postgresStoreBench(options: BenchOptions): Promise<Section
       pairedRow('inbox.apply() on postgresStore (one unit per event)', 'events/s', applyPg, applyMemory, {
         higherIsBetter: true,
       }),
+      pairedRow(
+        `inbox.apply() on postgresStore, ${SERVERS} inboxes at once, each on its own channels`,
+        'events/s',
+        applyScaled,
+        applyPg,
+        { higherIsBetter: true, note: 'baseline: one inbox (the row above), so the ratio is the scale-out' },
+      ),
     );
     for (const spec of specs) {
       const entry = lat.get(spec.name)!;
@@ -204,7 +237,8 @@ export async function postgresStoreBench(options: BenchOptions): Promise<Section
         `and ${memorySeedS.toFixed(1)} s into memoryStore() (one put per entity).`,
       'Before measuring, every query is run on both stores with the same arguments and must return identical pages (items and cursors): the PostgreSQL store answers exactly as memoryStore() does on this data set.',
       'Ratios: for events/s, postgresStore / memoryStore (below 1 means slower); for latencies, memoryStore ms / postgresStore ms (above 1 means PostgreSQL is faster). memoryStore scans and sorts every conversation per list call; PostgreSQL reads limit + 1 rows from the index made for the filter.',
-      'apply() on PostgreSQL pays per event a transaction, an advisory lock (the price of sharing the database between servers) and about ten round trips on 127.0.0.1; memoryStore does the same work in the heap.',
+      'apply() on PostgreSQL pays per event a transaction, advisory locks (the price of sharing the database between servers) and about ten round trips on 127.0.0.1; memoryStore does the same work in the heap. ' +
+        `Each unit locks its channel only: ${SERVERS} inboxes with pools of their own (servers, in one process here) applying the events of different pages at once scale the rate; units of one page run one at a time wherever they run.`,
       'The PostgreSQL server runs with fsync and synchronous_commit off (scripts/services.ts): commit latency on durable storage would lower the apply rate.',
     );
   } catch (error) {

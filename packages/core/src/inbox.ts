@@ -114,17 +114,34 @@ export function createInbox(options: InboxOptions): Inbox {
     return run;
   }
   /**
-   * Runs `task` in the queue, as one store unit, with a fresh change list; then tells listeners what it
-   * changed (after the unit committed, so nobody hears of a write that was rolled back).
+   * Runs `task` in the queue, as one store unit scoped to the channel it changes, with a fresh change
+   * list; then tells listeners what it changed (after the unit committed, so nobody hears of a write
+   * that was rolled back). `channel` is read before the unit starts: it names the unit's lock, and the
+   * channel of a conversation, message or customer never changes.
    */
-  function operation<T>(task: (op: Op) => Promise<T>): Promise<T> {
+  function operation<T>(
+    channel: () => Promise<string | undefined> | string | undefined,
+    task: (op: Op) => Promise<T>,
+  ): Promise<T> {
     return serial(async () => {
       const op: Op = { rt, changes: new Changes() };
-      const result = await atomically(store, () => task(op));
+      const scope = store.atomic ? await channel() : undefined;
+      const result = await atomically(store, () => task(op), scope);
       await emitChanges(rt, op.changes);
       return result;
     });
   }
+  // An id that names nothing leaves the unit unscoped (it then excludes every other unit); the task
+  // fails on it with the same error as without a store that has units.
+  const channelOfConversation = (id: string) => async () =>
+    typeof id === 'string' && id !== '' ? (await store.conversations.get(id))?.channelId : undefined;
+  const channelOfMessage = (id: string) => async () =>
+    typeof id === 'string' && id !== '' ? (await store.messages.get(id))?.channelId : undefined;
+  const stringField = (value: unknown, key: string): string | undefined => {
+    const field =
+      typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+    return typeof field === 'string' ? field : undefined;
+  };
 
   async function requireConversation(id: string): Promise<Conversation> {
     if (typeof id !== 'string' || id === '') {
@@ -157,7 +174,7 @@ export function createInbox(options: InboxOptions): Inbox {
     id: string,
     change: (conversation: Conversation) => Conversation | undefined,
   ): Promise<Conversation> {
-    return operation(async (op) => {
+    return operation(channelOfConversation(id), async (op) => {
       const conversation = await requireConversation(id);
       const next = change(conversation);
       if (!next) return conversation;
@@ -171,7 +188,7 @@ export function createInbox(options: InboxOptions): Inbox {
     id: string,
     change: (message: Message, op: Op) => Message | Promise<Message>,
   ): Promise<Message> {
-    return operation(async (op) => change(await requireOutbound(id), op));
+    return operation(channelOfMessage(id), async (op) => change(await requireOutbound(id), op));
   }
 
   return {
@@ -185,7 +202,7 @@ export function createInbox(options: InboxOptions): Inbox {
       return serial(() => applyAll(rt, events, fallbackSettings));
     },
     recordOutbound(conversationId, draft: OutboundDraft) {
-      return operation(async (op) => {
+      return operation(channelOfConversation(conversationId), async (op) => {
         const input = parseOrThrow(draftSchema, draft, 'outbound draft', 'draft');
         const conversation = await requireConversation(conversationId);
         if (input.id) {
@@ -223,13 +240,13 @@ export function createInbox(options: InboxOptions): Inbox {
       });
     },
     markSent(messageId, sent) {
-      return operation(async (op) => {
+      return operation(channelOfMessage(messageId), async (op) => {
         const { mid, at } = parseOrThrow(sentSchema, sent, 'sent', 'sent');
         return markSentWith(op, await requireOutbound(messageId), mid, at);
       });
     },
     markFailed(messageId, failure: Failure) {
-      return operation(async (op) => {
+      return operation(channelOfMessage(messageId), async (op) => {
         const reason = compact(parseOrThrow(failureSchema, failure, 'failure', 'failure'));
         const message = await requireOutbound(messageId);
         // Only a message still in flight fails: an echo or receipt already proved it went out.
@@ -296,21 +313,27 @@ export function createInbox(options: InboxOptions): Inbox {
       });
     },
     updateCustomer(customer) {
-      return operation(async (op) => {
-        const next = compact(parseOrThrow(customerSchema, customer, 'customer', 'customer')) as Customer;
-        const existing = await store.customers.get(next.id);
-        await store.customers.put(next);
-        op.changes.add({ type: existing ? 'customer:updated' : 'customer:created', customer: next });
-        return next;
-      });
+      return operation(
+        () => stringField(customer, 'channelId'),
+        async (op) => {
+          const next = compact(parseOrThrow(customerSchema, customer, 'customer', 'customer')) as Customer;
+          const existing = await store.customers.get(next.id);
+          await store.customers.put(next);
+          op.changes.add({ type: existing ? 'customer:updated' : 'customer:created', customer: next });
+          return next;
+        },
+      );
     },
     updateChannel(channel) {
-      return operation(async (op) => {
-        const next = compact(parseOrThrow(channelSchema, channel, 'channel', 'channel')) as Channel;
-        await store.channels.put(next);
-        op.changes.add({ type: 'channel:updated', channel: next });
-        return next;
-      });
+      return operation(
+        () => stringField(channel, 'id'),
+        async (op) => {
+          const next = compact(parseOrThrow(channelSchema, channel, 'channel', 'channel')) as Channel;
+          await store.channels.put(next);
+          op.changes.add({ type: 'channel:updated', channel: next });
+          return next;
+        },
+      );
     },
     on<TEvent extends keyof InboxEvents>(event: TEvent, listener: InboxEvents[TEvent]) {
       return emitter.on(event, listener as (payload: never) => void);

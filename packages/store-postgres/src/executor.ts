@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
+import { ValidationError } from '@pagedesk/core';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { toStoreError } from './errors.js';
 import { unitLockKey } from './sql.js';
@@ -16,7 +17,7 @@ interface Unit {
 
 export interface Executor {
   query<TRow extends QueryResultRow>(text: string, values?: unknown[]): Promise<TRow[]>;
-  atomic<T>(work: () => Promise<T>): Promise<T>;
+  atomic<T>(work: () => Promise<T>, scope?: string): Promise<T>;
 }
 
 const names = new Map<string, string>();
@@ -30,10 +31,25 @@ function statementName(text: string): string {
   return name;
 }
 
+/** A 32-bit advisory-lock key for `text` (PostgreSQL's two-key locks take two int4s). */
+function int4Key(text: string): number {
+  return createHash('sha1').update(text).digest().readInt32BE(0);
+}
+
 export function createExecutor(pool: Pool, schema: string): Executor {
   const units = new AsyncLocalStorage<Unit>();
   // The key is built from the validated schema name ([a-z0-9_]); quoted as a literal all the same.
-  const begin = `BEGIN; SELECT pg_advisory_xact_lock(hashtextextended('${unitLockKey(schema).replaceAll("'", "''")}', 0))`;
+  const schemaLock = `hashtextextended('${unitLockKey(schema).replaceAll("'", "''")}', 0)`;
+  const schemaKey = int4Key(unitLockKey(schema));
+  // A unit without a scope holds the schema's lock alone. A scoped unit shares it with the other
+  // scoped units and holds its scope's lock alone (a two-key lock: a space of its own), so units of
+  // different scopes run at once and an unscoped unit still waits for all of them. Every unit takes
+  // at most these two, in this order, so no two units wait on each other. Sent with BEGIN as one
+  // simple-protocol string: one round trip. The keys are numbers, so no text is spliced in.
+  const beginFor = (scope: string | undefined) =>
+    scope === undefined
+      ? `BEGIN; SELECT pg_advisory_xact_lock(${schemaLock})`
+      : `BEGIN; SELECT pg_advisory_xact_lock_shared(${schemaLock}); SELECT pg_advisory_xact_lock(${schemaKey}, ${int4Key(scope)})`;
 
   async function query<TRow extends QueryResultRow>(text: string, values: unknown[] = []): Promise<TRow[]> {
     const unit = units.getStore();
@@ -45,9 +61,12 @@ export function createExecutor(pool: Pool, schema: string): Executor {
     }
   }
 
-  async function atomic<T>(work: () => Promise<T>): Promise<T> {
+  async function atomic<T>(work: () => Promise<T>, scope?: string): Promise<T> {
+    if (scope !== undefined && typeof scope !== 'string') {
+      throw new ValidationError('atomic', [{ path: 'scope', message: 'expected a string or undefined' }]);
+    }
     const current = units.getStore();
-    // Nested: the outer unit's transaction is the unit.
+    // Nested: the outer unit's transaction (and its lock) is the unit.
     if (current?.open) return work();
     let client: PoolClient;
     try {
@@ -57,10 +76,9 @@ export function createExecutor(pool: Pool, schema: string): Executor {
     }
     const unit: Unit = { client, open: true };
     try {
-      // One lock per store schema, released by COMMIT/ROLLBACK: units of every server sharing the
-      // schema run one at a time, which makes the inbox's read-modify-write safe across servers. Sent
-      // with BEGIN as one simple-protocol string: one round trip instead of two.
-      await client.query(begin);
+      // Released by COMMIT/ROLLBACK: units of one scope (the inbox's: a channel) run one at a time on
+      // every server sharing the schema, which makes the inbox's read-modify-write safe across servers.
+      await client.query(beginFor(scope));
     } catch (error) {
       unit.open = false;
       client.release(error instanceof Error ? error : true);

@@ -24,11 +24,12 @@ import { quoteIdent } from './sql.js';
 /** A `Store` on PostgreSQL, with units (`atomic`), migrations and its pool's lifetime. */
 export interface PostgresStore extends Store {
   /**
-   * Runs `work` in one transaction holding the schema's advisory lock: its writes commit together or
-   * not at all (the error is rethrown as it was), and no unit of any server sharing the schema runs
-   * meanwhile. Store calls inside `work` join it; a nested `atomic` joins the outer unit.
+   * Runs `work` in one transaction under advisory locks: its writes commit together or not at all (the
+   * error is rethrown as it was). No other unit of the same `scope` runs meanwhile on any server
+   * sharing the schema; a unit without a scope excludes every other unit. Store calls inside `work`
+   * join it; a nested `atomic` joins the outer unit.
    */
-  atomic<T>(work: () => Promise<T>): Promise<T>;
+  atomic<T>(work: () => Promise<T>, scope?: string): Promise<T>;
   /** Creates or upgrades the tables; safe to call from several servers at once, a no-op when up to date. */
   migrate(): Promise<MigrateResult>;
   /** Ends the pool when the store created it (`connectionString`); a host's pool is left open. */

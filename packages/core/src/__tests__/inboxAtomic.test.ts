@@ -26,6 +26,7 @@ function transactionalStore() {
   let unit: Write[] | undefined;
   let units = 0;
   const timeline: string[] = [];
+  const scopes: Array<string | undefined> = [];
   const control = { failNextCommit: false };
 
   async function rebuild(): Promise<void> {
@@ -64,11 +65,12 @@ function transactionalStore() {
     conversations: wrap('conversations'),
     messages: wrap('messages'),
     events: wrap('events'),
-    async atomic<T>(work: () => Promise<T>): Promise<T> {
+    async atomic<T>(work: () => Promise<T>, scope?: string): Promise<T> {
       // The inbox never nests units or runs two at once (its queue is serial): fail loudly if it did.
       if (unit) throw new Error('units overlap');
       unit = [];
       units++;
+      scopes.push(scope);
       const n = units;
       timeline.push(`unit ${n} begin`);
       try {
@@ -90,7 +92,7 @@ function transactionalStore() {
     },
   } as unknown as Store;
 
-  return { store, timeline, control, units: () => units };
+  return { store, timeline, scopes, control, units: () => units };
 }
 
 function setup() {
@@ -228,5 +230,25 @@ describe('Inbox over a store with atomic units', () => {
     await inbox.assign(conversation.id, 'agent-1');
     expect((await store.conversations.get(conversation.id))?.assigneeId).toBe('agent-1');
     expect(timeline.at(-1)).toBe('heard conversation:updated');
+  });
+
+  it('scopes every unit to the channel it changes, so servers can work on different pages at once', async () => {
+    const { inbox, store, scopes } = setup();
+    await inbox.apply([
+      ev.message({ mid: 'a1', text: 'Hi' }),
+      ev.message({ mid: 'b1', text: 'Hello', pageId: 'PAGE_2', customerId: 'PSID_2' }),
+    ]);
+    expect(scopes).toEqual(['PAGE_1', 'PAGE_2']);
+    const onPage2 = (await store.conversations.list({ channelId: 'PAGE_2' })).items[0]!;
+    scopes.length = 0;
+    await inbox.assign(onPage2.id, 'agent-1');
+    const sent = await inbox.recordOutbound(onPage2.id, { text: 'On it', author: { kind: 'agent' } });
+    await inbox.markSent(sent.id, { mid: 'out.1', at: 1_780_000_000_500 });
+    await inbox.updateCustomer({ ...(await store.customers.get(onPage2.customerId))!, name: 'Ann' });
+    expect(scopes).toEqual(['PAGE_2', 'PAGE_2', 'PAGE_2', 'PAGE_2']);
+    // An id that names nothing: an unscoped unit, and the same NotFoundError as ever.
+    scopes.length = 0;
+    await expect(inbox.resolve('missing')).rejects.toMatchObject({ code: 'not_found' });
+    expect(scopes).toEqual([undefined]);
   });
 });

@@ -118,7 +118,7 @@ export async function applyAll(
         settings: channels.get(event.pageId)?.settings ?? fallbackSettings,
         changes: new Changes(),
       };
-      const applied = await atomically(store, () => applyUnit(ctx));
+      const applied = await atomically(store, () => applyUnit(ctx), ctx.channelId);
       if (!applied) continue;
       if (event.kind === 'policy_enforcement') channels.delete(event.pageId);
       const emitting = emitChanges(rt, ctx.changes);

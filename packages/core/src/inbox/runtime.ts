@@ -31,9 +31,9 @@ export interface Context extends Op {
   settings: ChannelSettings;
 }
 
-/** Runs `work` as one store unit when the store has them (see `Store.atomic`). */
-export function atomically<T>(store: Store, work: () => Promise<T>): Promise<T> {
-  return store.atomic ? store.atomic(work) : work();
+/** Runs `work` as one store unit of `scope` (a channel id) when the store has them (see `Store.atomic`). */
+export function atomically<T>(store: Store, work: () => Promise<T>, scope?: string): Promise<T> {
+  return store.atomic ? store.atomic(work, scope) : work();
 }
 
 // The change is recorded before the write settles: when a write fails, the operation fails and its

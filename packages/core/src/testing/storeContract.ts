@@ -486,6 +486,24 @@ export function describeStoreContract(
         expect((await store.conversations.get('counter'))?.unreadCount).toBe(20);
         expect((await other.conversations.get('counter'))?.unreadCount).toBe(20);
       });
+
+      it('never interleaves units of one scope, nor a scoped unit with an unscoped one', async (ctx) => {
+        if (!store.atomic) return ctx.skip();
+        const other = options.sibling ? await options.sibling() : store;
+        await store.conversations.put(conversation({ id: 'counter', unreadCount: 0 }));
+        const bump = (target: Store, scope: string | undefined) =>
+          target.atomic!(async () => {
+            const current = await target.conversations.get('counter');
+            await new Promise((resolve) => setTimeout(resolve, 2));
+            await target.conversations.put({ ...current!, unreadCount: current!.unreadCount + 1 });
+          }, scope);
+        await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            bump(i % 2 === 0 ? store : other, i % 3 === 0 ? undefined : 'PAGE_1'),
+          ),
+        );
+        expect((await store.conversations.get('counter'))?.unreadCount).toBe(20);
+      });
     });
   });
 }

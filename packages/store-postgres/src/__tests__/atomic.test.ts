@@ -1,7 +1,7 @@
 import { isPagedeskErrorCode } from '@pagedesk/core';
 import { testEntities } from '@pagedesk/core/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { postgresStore } from '../index.js';
+import { type PostgresStore, postgresStore } from '../index.js';
 import { dropSchema, freshSchema, testPool, truncateAll } from './database.js';
 
 // What the contract cannot see from outside: which connection a call uses, and what the lock covers.
@@ -16,6 +16,24 @@ afterAll(async () => {
   await dropSchema(admin, schema);
   await admin.end();
 });
+
+/** Starts a unit that holds its locks until `release()`; resolves once the unit is running. */
+async function holdUnit(store: PostgresStore, scope?: string) {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let entered!: () => void;
+  const inside = new Promise<void>((resolve) => {
+    entered = resolve;
+  });
+  const holding = store.atomic(async () => {
+    entered();
+    await held;
+  }, scope);
+  await inside;
+  return { holding, release };
+}
 
 describe('atomic on PostgreSQL', () => {
   it('sends a call that outlives its unit to the pool, not to the released client', async () => {
@@ -73,19 +91,7 @@ describe('atomic on PostgreSQL', () => {
     const other = postgresStore({ pool, schema: otherSchema });
     try {
       await other.migrate();
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      let entered!: () => void;
-      const inside = new Promise<void>((resolve) => {
-        entered = resolve;
-      });
-      const holding = store.atomic(async () => {
-        entered();
-        await held;
-      });
-      await inside;
+      const { holding, release } = await holdUnit(store);
       const order: string[] = [];
       const sameSchema = postgresStore({ pool, schema }).atomic(async () => {
         order.push('same schema');
@@ -103,5 +109,41 @@ describe('atomic on PostgreSQL', () => {
       await dropSchema(pool, otherSchema);
       await pool.end();
     }
+  });
+
+  it('locks per scope: units of different scopes run at once, an unscoped unit waits for them all', async () => {
+    const pool = testPool(6);
+    const store = postgresStore({ pool, schema });
+    const sibling = postgresStore({ pool, schema }); // as a second server would open it
+    try {
+      const { holding, release } = await holdUnit(store, 'PAGE_1');
+      const order: string[] = [];
+      const sameScope = sibling.atomic(async () => {
+        order.push('same scope');
+      }, 'PAGE_1');
+      await sibling.atomic(async () => {
+        order.push('other scope');
+      }, 'PAGE_2');
+      // Started after: PostgreSQL queues later requests behind a waiting exclusive lock, so an
+      // unscoped unit is not starved by a stream of scoped ones (and holds them up while it waits).
+      const unscoped = sibling.atomic(async () => {
+        order.push('unscoped');
+      });
+      // Give the waiting units time to run, were they not waiting for the locks.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(order).toEqual(['other scope']);
+      release();
+      await Promise.all([holding, sameScope, unscoped]);
+      expect(order.slice(1).sort()).toEqual(['same scope', 'unscoped']);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('refuses a scope that is not a string, naming it', async () => {
+    const store = postgresStore({ pool: admin, schema });
+    const failure = await store.atomic(async () => 1, 42 as unknown as string).catch((e: unknown) => e);
+    expect(isPagedeskErrorCode(failure, 'invalid_input')).toBe(true);
+    expect((failure as Error).message).toContain('scope');
   });
 });
