@@ -11,11 +11,32 @@ export interface OpenBackends {
   close(): Promise<void>;
 }
 
+/** `url` with its password masked: URLs go into messages and logs. */
+export function safeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(an unparseable URL)';
+  }
+}
+
+/** Names the server that could not be reached, and why, without the password. */
+function unreachable(what: string, url: string, error: unknown): Error {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new Error(`Cannot use ${what} at ${safeUrl(url)}: ${reason}`, { cause: error });
+}
+
 /**
  * Opens what `backends` names. The PostgreSQL and Redis adapters are loaded only when asked for, so the
- * default demo starts without them.
+ * default demo starts without them. A server that cannot be reached at start fails the start with an
+ * error naming it; later connection errors go to `log` while the clients reconnect.
  */
-export async function openBackends(backends: Backends | undefined): Promise<OpenBackends> {
+export async function openBackends(
+  backends: Backends | undefined,
+  log: (line: string) => void = () => {},
+): Promise<OpenBackends> {
   const closers: Array<() => Promise<unknown>> = [];
   const close = async () => {
     for (const closer of closers.reverse()) await closer();
@@ -23,11 +44,14 @@ export async function openBackends(backends: Backends | undefined): Promise<Open
   try {
     let store: Store = memoryStore();
     if (backends?.store.kind === 'postgres') {
+      const { url } = backends.store;
       const { postgresStore } = await import('@pagedesk/store-postgres');
-      const postgres = postgresStore({ connectionString: backends.store.url });
+      const postgres = postgresStore({ connectionString: url });
       closers.push(() => postgres.close());
       // Every server migrates at start; the migrations take a lock, so servers starting together wait.
-      await postgres.migrate();
+      await postgres.migrate().catch((error: unknown) => {
+        throw unreachable('PostgreSQL', url, error);
+      });
       store = postgres;
     }
     if (!backends?.redisUrl) return { store, close };
@@ -35,9 +59,24 @@ export async function openBackends(backends: Backends | undefined): Promise<Open
       import('ioredis'),
       import('@pagedesk/redis'),
     ]);
-    const redis = new Redis(backends.redisUrl, { lazyConnect: true });
+    const redisUrl = backends.redisUrl;
+    // No retries for the first connection: a wrong URL should fail the start, not wait forever.
+    const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    let connected = false;
+    let firstError: Error | undefined;
+    redis.on('error', (error: Error) => {
+      if (connected) log(`Redis ${safeUrl(redisUrl)}: ${error.message}`);
+      else firstError ??= error;
+    });
+    try {
+      await redis.connect();
+      connected = true;
+    } catch (error) {
+      redis.disconnect();
+      // ioredis rejects with "Connection is closed"; its error event said why.
+      throw unreachable('Redis', redisUrl, firstError ?? error);
+    }
     closers.push(() => redis.quit());
-    await redis.connect();
     const fanout = await redisFanout(redis);
     closers.push(() => fanout.close());
     return { store, dedupe: redisDedupe(redis), fanout, close };

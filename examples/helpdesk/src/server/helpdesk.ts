@@ -50,7 +50,7 @@ const EMULATOR_VERIFY_TOKEN = 'demo-verify-token';
 export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHelpdesk> {
   const { config } = options;
   const log = options.log ?? (() => {});
-  const backends = await openBackends(config.backends);
+  const backends = await openBackends(config.backends, log);
   const emulator =
     config.mode === 'emulator'
       ? await startEmulator({
