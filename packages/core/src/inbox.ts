@@ -65,7 +65,7 @@ export interface InboxOptions {
  * the send path's outbound messages, and emits what changed. Idempotent (an event id applied twice
  * changes nothing; messages are also deduplicated by Meta's mid), tolerant of order (events of one call
  * are applied by timestamp; receipts, reactions, edits and unsends that arrive before their message are
- * held in memory and applied when it arrives), and serial: every method waits for the previous one.
+ * held, in memory or in a store's `waiting`, and applied when it arrives), and serial: every method waits for the previous one.
  * Treat the entities it returns and emits as read-only (messages without attachments or reactions
  * share one frozen empty list): spread one to change it.
  *
@@ -84,6 +84,12 @@ export function createInbox(options: InboxOptions): Inbox {
     throw new ValidationError('inbox options', [{ path: 'store', message: 'expected a Store' }]);
   }
   const { store } = options;
+  if (store.waiting && !store.atomic) {
+    // A take outside a unit could not be undone when the message's write then fails.
+    throw new ValidationError('inbox options', [
+      { path: 'store.waiting', message: 'needs store.atomic: what waits is taken inside a unit' },
+    ]);
+  }
   const now = options.now ?? Date.now;
   if (options.threading) parseOrThrow(threadingSchema, options.threading, 'inbox options', 'threading');
   const fallbackSettings: ChannelSettings = options.threading
@@ -95,6 +101,7 @@ export function createInbox(options: InboxOptions): Inbox {
     store,
     now,
     pending: new Pending(options.pendingLimit ?? 10_000),
+    shared: store.waiting,
     emit(event, payload) {
       for (const error of emitter.emit(event, payload)) {
         // A throwing listener must not break the queue or hide the change from other listeners.

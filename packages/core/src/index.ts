@@ -2,5 +2,6 @@
 // the server side is '@pagedesk/core/server'. Bundlers that honour the `browser` export condition get
 // './browser.ts' instead: the same exports without the inbox engine and its memory store.
 export * from './browser.js';
+export { messageEffectSchema } from './inbox/effects.js';
 export { createInbox, type InboxOptions } from './inbox.js';
 export * from './memoryStore.js';

@@ -1,4 +1,7 @@
+import type { MessageEffect } from './inbox/effects.js';
 import type { Channel, Conversation, Customer, DeliveryState, Message, Platform } from './model.js';
+
+export type { MessageEffect };
 
 // The persistence seam. `memoryStore()` is the embedded default; PostgreSQL or anything else plugs in
 // by implementing this interface and passing the contract suite in `@pagedesk/core/testing`.
@@ -102,4 +105,20 @@ export interface Store {
    * `atomic` the inbox's in-process queue is the only guard: enough for a single process.
    */
   atomic?<T>(work: () => Promise<T>, scope?: string): Promise<T>;
+  /**
+   * Optional, for a store several servers share (it needs `atomic` too): what arrived before the
+   * message it is about, so whichever server stores the message applies it. Without it the inbox
+   * keeps these in its own memory, which is enough for one process. `take` removes what it returns;
+   * inside a unit that rolls back, that removal is undone with the rest.
+   */
+  waiting?: {
+    /** Holds an effect (edit, unsend, reaction, receipt) for message `mid` of `channelId`. */
+    add(channelId: string, mid: string, effect: MessageEffect): Promise<void>;
+    /** Removes and returns the effects held for that message, in the order they were added. */
+    take(channelId: string, mid: string): Promise<MessageEffect[]>;
+    /** Raises a customer's receipt watermarks (epoch ms); a read raises `delivered` too. */
+    raise(channelId: string, psid: string, state: 'delivered' | 'read', watermark: number): Promise<void>;
+    /** The customer's highest receipt watermarks (-Infinity where none came), or undefined. */
+    watermarks(channelId: string, psid: string): Promise<{ delivered: number; read: number } | undefined>;
+  };
 }

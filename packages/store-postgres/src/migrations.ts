@@ -92,4 +92,27 @@ CREATE TABLE processed_events (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'what waits for a message',
+    sql: `
+CREATE TABLE waiting_effects (
+  channel_id text COLLATE "C" NOT NULL,
+  mid text COLLATE "C" NOT NULL,
+  seq bigint GENERATED ALWAYS AS IDENTITY,
+  data jsonb NOT NULL,
+  added_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (channel_id, mid, seq)
+);
+CREATE INDEX waiting_effects_age ON waiting_effects (added_at);
+
+CREATE TABLE receipt_watermarks (
+  channel_id text COLLATE "C" NOT NULL,
+  psid text COLLATE "C" NOT NULL,
+  delivered double precision NOT NULL,
+  read double precision NOT NULL,
+  PRIMARY KEY (channel_id, psid)
+);
+`,
+  },
 ];

@@ -6,6 +6,7 @@ import {
   customerSchema,
   type DeliveryState,
   type Message,
+  messageEffectSchema,
   messageSchema,
   type Page,
   type Store,
@@ -30,6 +31,8 @@ export interface PostgresStore extends Store {
    * join it; a nested `atomic` joins the outer unit.
    */
   atomic<T>(work: () => Promise<T>, scope?: string): Promise<T>;
+  /** What waits for a message, in the database: whichever server stores the message applies it. */
+  waiting: NonNullable<Store['waiting']>;
   /** Creates or upgrades the tables; safe to call from several servers at once, a no-op when up to date. */
   migrate(): Promise<MigrateResult>;
   /** Ends the pool when the store created it (`connectionString`); a host's pool is left open. */
@@ -139,6 +142,17 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       ' delivery = EXCLUDED.delivery, created_at = EXCLUDED.created_at, data = EXCLUDED.data',
     eventHas: `SELECT 1 AS found FROM ${s}.processed_events WHERE id = $1`,
     eventAdd: `INSERT INTO ${s}.processed_events (id) VALUES ($1) ON CONFLICT DO NOTHING`,
+    // An effect whose message never comes (a reaction to a message from before Pagedesk) must not stay
+    // forever: each add drops what has waited a week, in the same statement.
+    waitingAdd:
+      `WITH expired AS (DELETE FROM ${s}.waiting_effects WHERE added_at < now() - interval '7 days')` +
+      ` INSERT INTO ${s}.waiting_effects (channel_id, mid, data) VALUES ($1, $2, $3)`,
+    waitingTake: `DELETE FROM ${s}.waiting_effects WHERE channel_id = $1 AND mid = $2 RETURNING seq::text AS id, data`,
+    waitingRaise:
+      `INSERT INTO ${s}.receipt_watermarks AS w (channel_id, psid, delivered, read) VALUES ($1, $2, $3, $4)` +
+      ' ON CONFLICT (channel_id, psid) DO UPDATE SET delivered = GREATEST(w.delivered, EXCLUDED.delivered),' +
+      ' read = GREATEST(w.read, EXCLUDED.read)',
+    waitingMarks: `SELECT delivered, read FROM ${s}.receipt_watermarks WHERE channel_id = $1 AND psid = $2`,
   };
 
   async function one<T>(text: string, values: unknown[], parse: Parser<T>, table: string) {
@@ -281,5 +295,43 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
         await query(sql.eventAdd, [id]);
       },
     },
+    waiting: {
+      async add(channelId, mid, effect) {
+        requireKey('message effect', { channelId, mid });
+        const value = parseInput(messageEffectSchema, effect, 'message effect');
+        await query(sql.waitingAdd, [channelId, mid, json(value)]);
+      },
+      async take(channelId, mid) {
+        requireKey('message effect', { channelId, mid });
+        const rows = await query<Row>(sql.waitingTake, [channelId, mid]);
+        // RETURNING has no order: the identity column holds the order they were added in.
+        rows.sort((a, b) => Number(a.id) - Number(b.id));
+        return rows.map((row) => parseRow(messageEffectSchema, 'waiting_effects', row));
+      },
+      async raise(channelId, psid, state, watermark) {
+        requireKey('receipt watermark', { channelId, psid });
+        if ((state !== 'delivered' && state !== 'read') || !Number.isFinite(watermark)) {
+          throw new ValidationError('receipt watermark', [
+            { path: 'state, watermark', message: "expected 'delivered' or 'read' and a finite number" },
+          ]);
+        }
+        await query(sql.waitingRaise, [channelId, psid, watermark, state === 'read' ? watermark : -Infinity]);
+      },
+      async watermarks(channelId, psid) {
+        requireKey('receipt watermark', { channelId, psid });
+        const row = (
+          await query<{ delivered: number; read: number }>(sql.waitingMarks, [channelId, psid])
+        )[0];
+        return row && { delivered: row.delivered, read: row.read };
+      },
+    },
   };
+}
+
+/** Throws a ValidationError naming each of `keys` that is not a non-empty string. */
+function requireKey(what: string, keys: Record<string, unknown>): void {
+  const issues = Object.entries(keys)
+    .filter(([, value]) => typeof value !== 'string' || value === '')
+    .map(([path]) => ({ path, message: 'expected a non-empty string' }));
+  if (issues.length > 0) throw new ValidationError(what, issues);
 }

@@ -251,4 +251,15 @@ describe('Inbox over a store with atomic units', () => {
     await expect(inbox.resolve('missing')).rejects.toMatchObject({ code: 'not_found' });
     expect(scopes).toEqual([undefined]);
   });
+
+  it('refuses a store that shares what waits for a message but has no units to take it in', () => {
+    const waiting: Store['waiting'] = {
+      add: async () => {},
+      take: async () => [],
+      raise: async () => {},
+      watermarks: async () => undefined,
+    };
+    const store: Store = { ...memoryStore(), waiting };
+    expect(() => createInbox({ store })).toThrow(/store\.waiting: needs store\.atomic/);
+  });
 });

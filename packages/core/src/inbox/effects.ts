@@ -1,21 +1,26 @@
+import * as z from 'zod/mini';
 import type { DeliveryState, Message } from '../model.js';
 import { compact, EMPTY, without } from './objects.js';
 
 // Message-level effects, pure, shared by live events and by replays of effects that arrived before
 // their message. Each returns the same object when it changes nothing.
 
-/** An edit, unsend, reaction or receipt for one message. */
-export type Effect =
-  | { type: 'edit'; text: string; editCount: number }
-  | { type: 'unsend' }
-  | {
-      type: 'reaction';
-      action: 'react' | 'unreact';
-      emoji?: string | undefined;
-      name?: string | undefined;
-      at: number;
-    }
-  | { type: 'delivery'; state: 'delivered' | 'read'; at: number };
+/** An edit, unsend, reaction or receipt for one message; a shared store keeps those that wait. */
+export const messageEffectSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('edit'), text: z.string(), editCount: z.number() }),
+  z.object({ type: z.literal('unsend') }),
+  z.object({
+    type: z.literal('reaction'),
+    action: z.enum(['react', 'unreact']),
+    emoji: z.optional(z.string()),
+    name: z.optional(z.string()),
+    at: z.number(),
+  }),
+  z.object({ type: z.literal('delivery'), state: z.enum(['delivered', 'read']), at: z.number() }),
+]);
+export type MessageEffect = z.infer<typeof messageEffectSchema>;
+/** The inbox's name for it. */
+export type Effect = MessageEffect;
 
 /** Delivery states in the order they move; `failed` is off the line. */
 export const rank: Record<DeliveryState, number> = {

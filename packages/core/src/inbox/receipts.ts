@@ -15,7 +15,9 @@ export async function onMessageEffect(
 ): Promise<Message | undefined> {
   const message = await ctx.rt.store.messages.getByMid(ctx.channelId, mid);
   if (!message) {
-    ctx.rt.pending.wait(ctx.channelId, mid, effect);
+    const { shared, pending } = ctx.rt;
+    if (shared) await shared.add(ctx.channelId, mid, effect);
+    else pending.wait(ctx.channelId, mid, effect);
     return undefined;
   }
   const next = applyEffect(message, effect, ctx.rt.now());
@@ -54,13 +56,14 @@ export async function onReaction(ctx: Context, e: ReactionEvent): Promise<void> 
 }
 
 export async function onReceipt(ctx: Context, e: ReadEvent | DeliveryEvent): Promise<void> {
-  const { store, now, pending } = ctx.rt;
+  const { store, now, pending, shared } = ctx.rt;
   const state = e.kind === 'read' ? 'read' : 'delivered';
   const mids = e.kind === 'read' ? (e.mid ? [e.mid] : []) : e.mids;
   for (const mid of mids) await onMessageEffect(ctx, mid, { type: 'delivery', state, at: e.timestamp });
   if (e.watermark === undefined) return;
   // Remembered per customer for echoes delivered after the receipt that covers them.
-  pending.raise(ctx.channelId, e.customerId!, state, e.watermark);
+  if (shared) await shared.raise(ctx.channelId, e.customerId!, state, e.watermark);
+  else pending.raise(ctx.channelId, e.customerId!, state, e.watermark);
   const conversation = await store.conversations.findLatest({
     channelId: ctx.channelId,
     customerId: `${ctx.channelId}:${e.customerId}`,

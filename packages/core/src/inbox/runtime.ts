@@ -13,6 +13,8 @@ export interface Runtime {
   store: Store;
   now: () => number;
   pending: Pending;
+  /** The store's `waiting` when it shares what waits for a message between servers: used instead of `pending`. */
+  shared: Store['waiting'];
   /** Emits to listeners; a throwing listener is reported as an `error`, never thrown. */
   emit<TEvent extends keyof InboxEvents>(event: TEvent, payload: Parameters<InboxEvents[TEvent]>[0]): void;
   listens(event: keyof InboxEvents): boolean;
@@ -63,12 +65,23 @@ export async function touchPreview(op: Op, message: Message): Promise<void> {
  * mid and, for an echo, the customer's receipt watermarks that already cover it.
  */
 export async function settle(op: Op, message: Message, created: boolean, psid?: string): Promise<Message> {
-  const { pending, now } = op.rt;
+  const { pending, shared, now } = op.rt;
+  const { channelId, mid } = message;
   let next = message;
-  const effects = message.mid === undefined ? undefined : pending.effectsFor(message.channelId, message.mid);
+  const effects =
+    mid === undefined
+      ? undefined
+      : shared
+        ? await shared.take(channelId, mid)
+        : pending.effectsFor(channelId, mid);
   if (effects) for (const effect of effects) next = applyEffect(next, effect, now());
-  const marks = psid === undefined ? undefined : pending.watermarks(message.channelId, psid);
-  if (marks && message.direction !== 'inbound') {
+  const marks =
+    psid === undefined || message.direction === 'inbound'
+      ? undefined
+      : shared
+        ? await shared.watermarks(channelId, psid)
+        : pending.watermarks(channelId, psid);
+  if (marks) {
     if (marks.read >= message.createdAt) {
       next = applyEffect(next, { type: 'delivery', state: 'read', at: marks.read }, now());
     } else if (marks.delivered >= message.createdAt) {
@@ -76,8 +89,9 @@ export async function settle(op: Op, message: Message, created: boolean, psid?: 
     }
   }
   await putMessage(op, next, created);
-  // Dropped only once stored: if the write fails, the retry of this event finds them again.
-  if (effects) pending.settled(message.channelId, message.mid!);
+  // Dropped only once stored: if the write fails, the retry of this event finds them again (a shared
+  // store's take is undone with the unit).
+  if (effects && !shared) pending.settled(channelId, mid!);
   return next;
 }
 

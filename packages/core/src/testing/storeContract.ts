@@ -21,7 +21,8 @@ function tamper(apply: () => void): void {
  * passed or got back), latest-conversation lookup, list filters, ordering and cursor paging,
  * message paging, `listBehind`, `listPending` and processed event ids. When the store has `atomic`,
  * also its units: rollback, nesting, and no lost update between concurrent units (of `options.sibling`
- * too, when given); the `atomic` cases are skipped for a store without it.
+ * too, when given); the `atomic` cases are skipped for a store without it. Likewise `waiting`: order,
+ * removal on take, watermarks that only rise, and a take undone by a unit that rolls back.
  *
  * @example
  * // postgresStore.test.ts
@@ -503,6 +504,59 @@ export function describeStoreContract(
           ),
         );
         expect((await store.conversations.get('counter'))?.unreadCount).toBe(20);
+      });
+    });
+
+    describe('waiting (stores that have it)', () => {
+      const reaction = (at: number) => ({
+        type: 'reaction' as const,
+        action: 'react' as const,
+        emoji: '👍',
+        at,
+      });
+
+      it('holds effects per channel and mid, hands them over in order once, then has none', async (ctx) => {
+        const waiting = store.waiting;
+        if (!waiting) return ctx.skip();
+        expect(await waiting.take('PAGE_1', 'mid.1')).toEqual([]);
+        await waiting.add('PAGE_1', 'mid.1', reaction(1));
+        await waiting.add('PAGE_1', 'mid.1', { type: 'edit', text: 'Edited', editCount: 1 });
+        await waiting.add('PAGE_1', 'mid.1', { type: 'delivery', state: 'read', at: 3 });
+        await waiting.add('PAGE_2', 'mid.1', { type: 'unsend' });
+        expect(await waiting.take('PAGE_1', 'mid.1')).toEqual([
+          reaction(1),
+          { type: 'edit', text: 'Edited', editCount: 1 },
+          { type: 'delivery', state: 'read', at: 3 },
+        ]);
+        expect(await waiting.take('PAGE_1', 'mid.1')).toEqual([]);
+        expect(await waiting.take('PAGE_2', 'mid.1')).toEqual([{ type: 'unsend' }]);
+      });
+
+      it('keeps the highest watermarks per customer; a read raises delivered too', async (ctx) => {
+        const waiting = store.waiting;
+        if (!waiting) return ctx.skip();
+        expect(await waiting.watermarks('PAGE_1', 'PSID_1')).toBeUndefined();
+        await waiting.raise('PAGE_1', 'PSID_1', 'delivered', 100);
+        expect(await waiting.watermarks('PAGE_1', 'PSID_1')).toEqual({ delivered: 100, read: -Infinity });
+        await waiting.raise('PAGE_1', 'PSID_1', 'read', 80);
+        expect(await waiting.watermarks('PAGE_1', 'PSID_1')).toEqual({ delivered: 100, read: 80 });
+        await waiting.raise('PAGE_1', 'PSID_1', 'read', 200);
+        await waiting.raise('PAGE_1', 'PSID_1', 'delivered', 150);
+        expect(await waiting.watermarks('PAGE_1', 'PSID_1')).toEqual({ delivered: 200, read: 200 });
+        expect(await waiting.watermarks('PAGE_2', 'PSID_1')).toBeUndefined();
+      });
+
+      it('undoes a take when its unit rolls back', async (ctx) => {
+        const { waiting, atomic } = store;
+        if (!waiting || !atomic) return ctx.skip();
+        await waiting.add('PAGE_1', 'mid.1', reaction(1));
+        const failure = new Error('the message write failed');
+        const attempt = atomic.call(store, async () => {
+          expect(await waiting.take('PAGE_1', 'mid.1')).toEqual([reaction(1)]);
+          throw failure;
+        });
+        await expect(attempt).rejects.toBe(failure);
+        expect(await waiting.take('PAGE_1', 'mid.1')).toEqual([reaction(1)]);
       });
     });
   });

@@ -12,6 +12,8 @@ export const TABLES = [
   'conversations',
   'messages',
   'processed_events',
+  'waiting_effects',
+  'receipt_watermarks',
 ];
 
 export function postgresUrl(): string {
