@@ -6,6 +6,7 @@ export * from './errors.js';
 export * from './events.js';
 export { defaultChannelSettings, PAGE_INBOX_APP_ID } from './inbox.js';
 export type * from './inbox.types.js';
+export { zodIssues } from './issues.js';
 export * from './model.js';
 export * from './rules.js';
 export type * from './store.js';

@@ -2,6 +2,8 @@
 // original `cause`; guards use a global brand instead of `instanceof` so they work across bundles,
 // realms and duplicated installs. Messages never contain access tokens or secrets.
 
+import { zodIssues } from './issues.js';
+
 const brand = Symbol.for('@pagedesk/error');
 
 export interface PagedeskErrorOptions {
@@ -39,19 +41,13 @@ export class ValidationError extends PagedeskError {
     this.issues = issues;
   }
 
-  /** From a failed zod parse (typed by shape, so core's browser entry does not pull zod in). */
+  /** From a failed zod parse, each issue named by its path (`a.b[0].c`). */
   static fromZod(
     what: string,
-    error: {
-      readonly issues: ReadonlyArray<{ readonly path: ReadonlyArray<PropertyKey>; readonly message: string }>;
-    },
+    error: Parameters<typeof zodIssues>[0],
     options?: PagedeskErrorOptions,
   ): ValidationError {
-    const issues = error.issues.map((issue) => ({
-      path: issue.path.map(String).join('.'),
-      message: issue.message,
-    }));
-    return new ValidationError(what, issues, options);
+    return new ValidationError(what, zodIssues(error), options);
   }
 }
 

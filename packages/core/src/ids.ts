@@ -1,5 +1,6 @@
 import type * as z from 'zod/mini';
 import { ValidationError } from './errors.js';
+import { formatPath } from './issues.js';
 
 // Internal helpers shared by the core modules (not exported from the package entry): id generation,
 // frozen copies, and the one place where a zod failure becomes a ValidationError that names each wrong field.
@@ -129,16 +130,6 @@ function describe(issue: Issue): string {
     default:
       return issue.message && issue.message !== 'Invalid input' ? issue.message : 'invalid value';
   }
-}
-
-/** Formats a zod path as `a.b[0].c`. */
-export function formatPath(path: ReadonlyArray<PropertyKey>, root = ''): string {
-  let out = root;
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out ? `.${String(key)}` : String(key);
-  }
-  return out;
 }
 
 /** Parses `value` with `schema` or throws a ValidationError naming every wrong field under `root`. */

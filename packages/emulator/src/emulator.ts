@@ -234,7 +234,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   for (const [i, p] of opts.pages.entries()) {
     if (ids.has(p.id))
       throw new ValidationError('emulator options', [
-        { path: `pages.${i}.id`, message: `duplicate page id ${p.id}` },
+        { path: `pages[${i}].id`, message: `duplicate page id ${p.id}` },
       ]);
     ids.add(p.id);
   }

@@ -365,7 +365,7 @@ export class World {
     for (const [i, a] of attachments.entries()) {
       if (a.type === 'story_mention' && customer.platform !== 'instagram') {
         throw new ValidationError('customer message', [
-          { path: `attachments.${i}.type`, message: 'story_mention is Instagram only' },
+          { path: `attachments[${i}].type`, message: 'story_mention is Instagram only' },
         ]);
       }
     }

@@ -19,12 +19,17 @@ const GENERIC =
   'com net org edu gov mil int info biz name pro mobi asia app dev page blog shop store online site tech cloud link live news xyz top club design email agency studio media digital world global travel';
 const TLDS = new Set([...(CC.match(/../g) ?? []), ...GENERIC.split(' ')]);
 
+// Every repetition that can fail is bounded (labels ≤ 63 characters, at most 10 of them; a local part
+// ≤ 64), and a host's path is read only once the host is accepted, so a rejected attempt costs a
+// bounded number of steps and hostile text (a long run of letters, or of "a.a.a.") is scanned in
+// linear time rather than quadratic.
 const LABEL = '[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?';
-const HOST = `(?:${LABEL}\\.)+\\p{L}{2,63}`;
-const TAIL = `(?::\\d{1,5})?(?:[/?#][^\\s<>"]*)?`;
+const HOST = `(?:${LABEL}\\.){1,10}\\p{L}{2,63}`;
+/** The port and path after an accepted host (sticky: read from where the host ends). */
+const TAIL = /(?::\d{1,5})?(?:[/?#][^\s<>"]*)?/y;
 // Alternatives in priority order: a URL with a scheme, an e-mail address, then a host without scheme.
 const PATTERN = new RegExp(
-  `((?:https?:\\/\\/|mailto:|tel:)[^\\s<>"]+)|([\\p{L}\\p{N}._%+-]+@${HOST})|(${HOST}${TAIL})`,
+  `((?:https?:\\/\\/|mailto:|tel:)[^\\s<>"]+)|([\\p{L}\\p{N}._%+-]{1,64}@${HOST})|(${HOST})`,
   'giu',
 );
 const WORD = /[\p{L}\p{N}_@.%+-]/u;
@@ -59,20 +64,24 @@ export function findLinks(text: string): FoundLink[] {
   for (let match = PATTERN.exec(text); match; match = PATTERN.exec(text)) {
     const start = match.index;
     const [, scheme, email, host] = match;
+    // No link starts inside a rejected host either (its characters are word characters), so a
+    // rejection skips past it: a failed attempt is never rescanned character by character.
+    const skip = host ? host.length : 1;
     // Inside a longer word (e.g. "x.example.com" after "user@" or "a_b.com"): not a link start.
     if (start > 0 && !scheme && WORD.test(text[start - 1] as string)) {
-      PATTERN.lastIndex = start + 1;
+      PATTERN.lastIndex = start + skip;
       continue;
     }
-    const raw = trimEnd(match[0]);
-    if (host) {
-      const name = raw.split(/[:/?#]/, 1)[0] as string;
-      const tld = name.slice(name.lastIndexOf('.') + 1).toLowerCase();
-      if (!TLDS.has(tld)) {
-        PATTERN.lastIndex = start + 1;
-        continue;
-      }
+    if (host && !TLDS.has(host.slice(host.lastIndexOf('.') + 1).toLowerCase())) {
+      PATTERN.lastIndex = start + skip;
+      continue;
     }
+    let whole = match[0];
+    if (host) {
+      TAIL.lastIndex = start + host.length;
+      whole += TAIL.exec(text)?.[0] ?? '';
+    }
+    const raw = trimEnd(whole);
     if (scheme && /^[a-z]+:(?:\/\/)?$/i.test(raw)) continue;
     PATTERN.lastIndex = start + raw.length;
     links.push({

@@ -221,12 +221,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       async list(q): Promise<Page<Conversation>> {
         const { text, values, limit } = conversationListSql(schema, q);
         const rows = await many(text, values, conversationSchema, 'conversations');
-        const items = rows.slice(0, limit);
-        const last = items[items.length - 1];
-        return {
-          items,
-          nextCursor: rows.length > limit && last ? encodeCursor(last.lastMessageAt, last.id) : null,
-        };
+        return pageOf(rows, limit, (c) => c.lastMessageAt);
       },
       async put(conversation) {
         const c = parseInput(conversationSchema, conversation, 'conversation');
@@ -253,12 +248,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       async list(conversationId, q = {}): Promise<Page<Message>> {
         const { text, values, limit } = messageListSql(schema, conversationId, q);
         const rows = await many(text, values, messageSchema, 'messages');
-        const items = rows.slice(0, limit);
-        const last = items[items.length - 1];
-        return {
-          items,
-          nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
-        };
+        return pageOf(rows, limit, (m) => m.createdAt);
       },
       async listBehind(conversationId, upTo, state) {
         const states = unsettled.filter((d) => rank[d] < rank[state]);
@@ -326,6 +316,16 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       },
     },
   };
+}
+
+/**
+ * A page from `limit + 1` rows (the queries read one more to know whether a page follows); the cursor
+ * is the time and id of the page's last item.
+ */
+function pageOf<T extends { id: string }>(rows: T[], limit: number, timeOf: (item: T) => number): Page<T> {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(timeOf(last), last.id) : null };
 }
 
 /** Throws a ValidationError naming each of `keys` that is not a non-empty string. */

@@ -1,4 +1,4 @@
-import { ValidationError } from '@pagedesk/core';
+import { ValidationError, zodIssues } from '@pagedesk/core';
 import { CorruptRowError } from './errors.js';
 
 // Every entity crosses two boundaries here: what a caller puts (validated with core's schemas, so a
@@ -13,25 +13,16 @@ export interface Parser<T> {
   safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: Issue[] } };
 }
 
-function formatIssues(issues: Issue[]): Array<{ path: string; message: string }> {
-  return issues.map((issue) => {
-    let path = '';
-    for (const key of issue.path)
-      path += typeof key === 'number' ? `[${key}]` : path ? `.${String(key)}` : String(key);
-    return { path, message: issue.message };
-  });
-}
-
 /** Parses what a caller gave a write, or throws a ValidationError naming each wrong field. */
 export function parseInput<T>(schema: Parser<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new ValidationError(what, formatIssues(result.error.issues));
+  throw new ValidationError(what, zodIssues(result.error));
 }
 
 /** Parses a row's `data` column, or throws a CorruptRowError naming the table and the row id. */
 export function parseRow<T>(schema: Parser<T>, table: string, row: { id?: unknown; data?: unknown }): T {
   const result = schema.safeParse(row.data);
   if (result.success) return result.data;
-  throw new CorruptRowError(table, String(row.id), formatIssues(result.error.issues));
+  throw new CorruptRowError(table, String(row.id), zodIssues(result.error));
 }

@@ -72,15 +72,19 @@ describe('validateEvent (the inbox boundary)', () => {
 });
 
 describe('ValidationError.fromZod', () => {
-  it('names each failed field of a zod parse by its dotted path, and the whole input', () => {
+  it('names each failed field of a zod parse by its path (a.b[0].c), and the whole input', () => {
     const result = z
-      .object({ retry: z.object({ limit: z.number().int() }), name: z.string() })
-      .safeParse({ retry: { limit: 1.5 }, name: 3 });
+      .object({
+        retry: z.object({ limit: z.number().int() }),
+        name: z.string(),
+        pages: z.array(z.object({ id: z.string() })),
+      })
+      .safeParse({ retry: { limit: 1.5 }, name: 3, pages: [{ id: 'P' }, { id: 7 }] });
     if (result.success) throw new Error('expected the parse to fail');
     const error = ValidationError.fromZod('options', result.error);
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.code).toBe('invalid_input');
-    expect(error.issues.map((i) => i.path)).toEqual(['retry.limit', 'name']);
+    expect(error.issues.map((i) => i.path)).toEqual(['retry.limit', 'name', 'pages[1].id']);
     expect(error.message).toMatch(/^Invalid options: retry\.limit: .+; name: .+/);
   });
 });

@@ -645,8 +645,8 @@ describe('options', () => {
       (e: unknown) => e,
     );
     expect(isPagedeskError(error)).toBe(true);
-    expect((error as Error).message).toContain('pages.0.accessToken');
+    expect((error as Error).message).toContain('pages[0].accessToken');
     const dup = await startEmulator({ pages: [PAGE, PAGE] }).catch((e: unknown) => e);
-    expect((dup as Error).message).toContain('pages.1.id');
+    expect((dup as Error).message).toContain('pages[1].id');
   });
 });

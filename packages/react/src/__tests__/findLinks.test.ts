@@ -82,3 +82,22 @@ describe('findLinks', () => {
     );
   });
 });
+
+describe('findLinks on hostile text', () => {
+  // Long runs that make a naive pattern backtrack (quadratic: several seconds at this size, over the
+  // test timeout); bounded repetitions and skipping past a rejected host keep the scan linear.
+  it('scans 100,000 characters of near-links without stalling, finding only real links', () => {
+    const n = 100_000;
+    for (const text of [
+      'a'.repeat(n),
+      'a.'.repeat(n / 2),
+      'ab-c.'.repeat(n / 5),
+      '_a.co/'.repeat(n / 6),
+      `${'a.'.repeat(n / 2)}@`,
+    ]) {
+      expect(findLinks(text)).toEqual([]);
+    }
+    const real = `${'x'.repeat(n)} see pagedesk.dev`;
+    expect(findLinks(real)).toEqual([{ start: n + 5, end: n + 17, href: 'http://pagedesk.dev' }]);
+  });
+});

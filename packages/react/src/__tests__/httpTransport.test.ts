@@ -69,7 +69,7 @@ describe('httpTransport REST', () => {
     const transport = httpTransport({ baseUrl: '/pd', fetch });
     const error = await transport.listConversations({}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).issues[0]?.path).toBe('items.0.unreadCount');
+    expect((error as ValidationError).issues[0]?.path).toBe('items[0].unreadCount');
   });
 
   it('turns the server error JSON back into the typed error', async () => {

@@ -244,7 +244,7 @@ describe('messages', () => {
     expect(response.status).toBe(400);
     const paths = (await errorOf(response)).issues?.map((i) => i.path);
     expect(paths).toContain('text');
-    expect(paths?.some((p) => p.startsWith('attachments.0'))).toBe(true);
+    expect(paths?.some((p) => p.startsWith('attachments[0]'))).toBe(true);
     expect(channels.send).not.toHaveBeenCalled();
   });
 
