@@ -216,8 +216,11 @@ export function memoryStore(): Store {
       async get(id) {
         return channels.get(id);
       },
-      async list() {
-        return [...channels.values()];
+      async list(filter = {}) {
+        const all = [...channels.values()];
+        const { organizationId } = filter;
+        if (organizationId === undefined) return all;
+        return all.filter((c) => (c.organizationId ?? null) === organizationId);
       },
       async put(channel) {
         requireId('channel', channel);
@@ -264,8 +267,13 @@ export function memoryStore(): Store {
         const limit = readLimit(query.limit);
         const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 'cursor');
         const search = query.search?.trim().toLowerCase();
+        const { organizationId } = query;
+        const channelIds = query.channelIds === undefined ? undefined : new Set(query.channelIds);
         const matches: Conversation[] = [];
+        if (channelIds?.size === 0) return { items: matches, nextCursor: null };
         for (const c of conversations.values()) {
+          if (organizationId !== undefined && (c.organizationId ?? null) !== organizationId) continue;
+          if (channelIds && !channelIds.has(c.channelId)) continue;
           if (query.channelId !== undefined && c.channelId !== query.channelId) continue;
           if (query.platform !== undefined && c.platform !== query.platform) continue;
           if (query.source !== undefined && c.source !== query.source) continue;

@@ -79,6 +79,8 @@ export const customerSchema = z.object({
   /** Pagedesk's id: `${channelId}:${psid}`. */
   id: z.string(),
   channelId: z.string(),
+  /** Copied from the channel when the customer is first seen; absent on a channel without one. */
+  organizationId: z.optional(z.string()),
   platform: platformSchema,
   /** The page-scoped id (PSID / IGSID). */
   psid: z.string(),
@@ -205,6 +207,11 @@ export type MessageDirection = Message['direction'];
 export const conversationSchema = z.object({
   id: z.string(),
   channelId: z.string(),
+  /**
+   * The organisation of its channel, copied when the conversation is created so the inbox list can
+   * filter by it; absent on a channel without one (and on rows stored before organisations).
+   */
+  organizationId: z.optional(z.string()),
   platform: platformSchema,
   customerId: z.string(),
   /** `message` for direct messages; `comment` for a comment thread under a post. */

@@ -102,6 +102,8 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const sql = {
     channelGet: `SELECT id, data FROM ${s}.channels WHERE id = $1`,
     channelList: `SELECT id, data FROM ${s}.channels ORDER BY id`,
+    channelListOrg: `SELECT id, data FROM ${s}.channels WHERE data->>'organizationId' = $1 ORDER BY id`,
+    channelListNoOrg: `SELECT id, data FROM ${s}.channels WHERE data->>'organizationId' IS NULL ORDER BY id`,
     channelPut: `INSERT INTO ${s}.channels (id, data) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data`,
     credentialsGet: `SELECT channel_id AS id, data FROM ${s}.credentials WHERE channel_id = $1`,
     credentialsPut: `INSERT INTO ${s}.credentials (channel_id, data) VALUES ($1, $2) ON CONFLICT (channel_id) DO UPDATE SET data = EXCLUDED.data`,
@@ -179,7 +181,12 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     },
     channels: {
       get: (id) => one(sql.channelGet, [id], channelSchema, 'channels'),
-      list: () => many(sql.channelList, [], channelSchema, 'channels'),
+      list: (filter = {}) =>
+        filter.organizationId === undefined
+          ? many(sql.channelList, [], channelSchema, 'channels')
+          : filter.organizationId === null
+            ? many(sql.channelListNoOrg, [], channelSchema, 'channels')
+            : many(sql.channelListOrg, [filter.organizationId], channelSchema, 'channels'),
       async put(channel) {
         const value = parseInput(channelSchema, channel, 'channel');
         await query(sql.channelPut, [value.id, json(value)]);

@@ -17,7 +17,9 @@ const limitSchema = z
   .min(1, 'expected an integer of at least 1');
 
 const conversationQuerySchema = z.object({
+  organizationId: z.string().nullable().optional(),
   channelId: z.string().optional(),
+  channelIds: z.array(z.string()).readonly().optional(),
   platform: z.enum(['messenger', 'instagram']).optional(),
   source: z.enum(['message', 'comment']).optional(),
   status: z.enum(['open', 'resolved']).optional(),
@@ -48,7 +50,11 @@ export function conversationListSql(schema: string, query: ConversationQuery): L
     values.push(value);
     return `$${values.length}`;
   };
+  if (q.organizationId === null) where.push(`c.data->>'organizationId' IS NULL`);
+  else if (q.organizationId !== undefined)
+    where.push(`c.data->>'organizationId' = ${param(q.organizationId)}`);
   if (q.channelId !== undefined) where.push(`c.channel_id = ${param(q.channelId)}`);
+  if (q.channelIds !== undefined) where.push(`c.channel_id = ANY(${param(q.channelIds)}::text[])`);
   if (q.platform !== undefined) where.push(`c.platform = ${param(q.platform)}`);
   if (q.source !== undefined) where.push(`c.source = ${param(q.source)}`);
   if (q.status !== undefined) where.push(`c.status = ${param(q.status)}`);

@@ -111,11 +111,13 @@ export async function applyAll(
   for (const event of valid) {
     try {
       if (!channels.has(event.pageId)) channels.set(event.pageId, await store.channels.get(event.pageId));
+      const channel = channels.get(event.pageId);
       const ctx: Context = {
         rt,
         event,
         channelId: event.pageId,
-        settings: channels.get(event.pageId)?.settings ?? fallbackSettings,
+        organizationId: channel?.organizationId,
+        settings: channel?.settings ?? fallbackSettings,
         changes: new Changes(),
       };
       const applied = await atomically(store, () => applyUnit(ctx), ctx.channelId);

@@ -30,6 +30,8 @@ export interface Op {
 export interface Context extends Op {
   event: MessengerEvent;
   channelId: string;
+  /** The channel's organisation, copied onto the customers and conversations the event creates. */
+  organizationId: string | undefined;
   settings: ChannelSettings;
 }
 
@@ -123,6 +125,7 @@ export async function ensureCustomer(
     compact({
       id,
       channelId: ctx.channelId,
+      organizationId: ctx.organizationId,
       platform: ctx.event.platform,
       psid,
       name: profile.name,
