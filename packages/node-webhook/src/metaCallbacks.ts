@@ -1,6 +1,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type AppEvent, PagedeskError, toPagedeskError, ValidationError } from '@pagedesk/core';
+import {
+  type AppEvent,
+  type Channel,
+  type ChannelPurgeReport,
+  isPagedeskErrorCode,
+  PagedeskError,
+  toPagedeskError,
+  ValidationError,
+} from '@pagedesk/core';
 import { z } from 'zod/mini';
 import { appOptionsSchema, appSecretsOf, type MetaApp } from './apps.js';
 import { SignatureError, WebhookPayloadError } from './errors.js';
@@ -125,8 +133,8 @@ export interface MetaCallbacksOptions {
   onDeauthorize?: (event: DeauthorizeEvent) => unknown;
   /**
    * A person asked to delete their data: start the deletion (durably), answer fast. Throw → 500.
-   * When the request names a Page (`event.profileId`) the host connected, `channels.purge(pageId)`
-   * deletes everything Pagedesk holds for it (see the example of {@link createMetaCallbacks}).
+   * When the request names a Page (`event.profileId`) the host connected, {@link purgeOnDataDeletion}
+   * answers it with `channels.purge`.
    */
   onDataDeletion?: (event: DataDeletionEvent) => unknown;
   /**
@@ -189,12 +197,7 @@ const optionsSchema = z.object({
  * createMetaCallbacks({
  *   apps: [{ appId: A_ID, appSecret: A_SECRET }, { appId: B_ID, appSecret: B_SECRET }],
  *   statusUrl: 'https://helpdesk.example/data-deletion',
- *   onDataDeletion: async (event) => {
- *     const channel = event.profileId && (await store.channels.get(event.profileId));
- *     // Only the app the page is connected through may erase it.
- *     if (channel && channel.appId === event.appId) await channels.purge(channel.id);
- *     else await jobs.enqueue('delete-user', event);
- *   },
+ *   onDataDeletion: purgeOnDataDeletion(channels, (event) => jobs.enqueue('delete-user', event)),
  * });
  * app.post('/meta/deauthorize', callbacks.deauthorize.node);
  * app.post('/meta/data-deletion', callbacks.dataDeletion.node);
@@ -346,6 +349,48 @@ export function createMetaCallbacks(options: MetaCallbacksOptions): MetaCallback
       options.onDataDeletion !== undefined,
     ),
   };
+}
+
+/** What {@link purgeOnDataDeletion} needs of `createChannels()` (`@pagedesk/core/server`). */
+export interface PurgeableChannels {
+  get(channelId: string): Promise<Channel>;
+  purge(channelId: string): Promise<ChannelPurgeReport>;
+}
+
+/**
+ * An `onDataDeletion` handler that answers a request naming a Page by purging it: when
+ * `event.profileId` is a channel connected through the app that signed the request (any channel in the
+ * single `appSecret` form), `channels.purge` deletes everything Pagedesk holds for it. Any other request
+ * (a person's own data, a page of another app or not connected) goes to `otherwise`.
+ *
+ * @example
+ * createMetaCallbacks({
+ *   apps,
+ *   statusUrl: 'https://helpdesk.example/data-deletion',
+ *   onDataDeletion: purgeOnDataDeletion(channels, (event) => jobs.enqueue('delete-user-data', event)),
+ * });
+ */
+export function purgeOnDataDeletion(
+  channels: PurgeableChannels,
+  otherwise?: (event: DataDeletionEvent) => unknown,
+): (event: DataDeletionEvent) => Promise<unknown> {
+  return async (event) => {
+    const channel =
+      event.profileId === undefined ? undefined : await channelOrNothing(channels, event.profileId);
+    if (channel && (event.appId === undefined || channel.appId === event.appId)) {
+      return channels.purge(channel.id);
+    }
+    return otherwise?.(event);
+  };
+}
+
+async function channelOrNothing(channels: PurgeableChannels, id: string): Promise<Channel | undefined> {
+  try {
+    return await channels.get(id);
+  } catch (error) {
+    if (isPagedeskErrorCode(error, 'not_found')) return undefined;
+    throw error;
+  }
 }
 
 /**

@@ -5,12 +5,19 @@ import {
   type InboxEvents,
   type MessengerEvent,
   memoryStore,
+  NotFoundError,
   type Store,
 } from '@pagedesk/core';
+import type { ServerChannels } from '@pagedesk/core/server';
 import { testEntities } from '@pagedesk/core/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { createWebhook } from '../createWebhook.js';
-import { createMetaCallbacks, signRequest } from '../metaCallbacks.js';
+import {
+  createMetaCallbacks,
+  type PurgeableChannels,
+  purgeOnDataDeletion,
+  signRequest,
+} from '../metaCallbacks.js';
 import { signBody } from '../signature.js';
 import { serve } from './helpers.js';
 
@@ -125,7 +132,7 @@ describe('apps options', () => {
 });
 
 describe('createMetaCallbacks({ apps }) over HTTP', () => {
-  it('verifies each app with its own secret, names the app, and purges a page only for its own app', async () => {
+  it('verifies each app with its own secret, names the app, and purges a page only for its own app (purgeOnDataDeletion)', async () => {
     const store = memoryStore();
     await store.channels.put(testEntities.channel({ id: 'PAGE_B', appId: 'APP_B', organizationId: 'org_b' }));
     const inbox = createInbox({ store });
@@ -133,24 +140,40 @@ describe('createMetaCallbacks({ apps }) over HTTP', () => {
       { ...(await import('@pagedesk/core/testing')).testEvents.message({ pageId: 'PAGE_B' }) },
     ]);
     const seen: AppEvent[] = [];
+    const purged: string[] = [];
+    const otherwise: AppEvent[] = [];
+    // What purgeOnDataDeletion needs of createChannels(): get (NotFoundError when unknown) and purge.
+    const channels = {
+      async get(id: string) {
+        const channel = await store.channels.get(id);
+        if (!channel) throw new NotFoundError('Channel', id);
+        return channel;
+      },
+      async purge(id: string) {
+        purged.push(id);
+        return inbox.purgeChannel(id);
+      },
+    };
+    // createChannels() fits where this stand-in does.
+    expectTypeOf<ServerChannels>().toExtend<PurgeableChannels>();
+    const handler = purgeOnDataDeletion(channels, (event) => otherwise.push(event));
     const callbacks = createMetaCallbacks({
       apps,
       statusUrl: 'https://helpdesk.example/deletion',
       onDataDeletion: async (event) => {
         seen.push(event);
-        const channel = event.profileId ? await store.channels.get(event.profileId) : undefined;
-        if (channel && channel.appId === event.appId) await inbox.purgeChannel(channel.id);
+        await handler(event);
       },
     });
     const server = await serve(callbacks.dataDeletion.node);
     try {
-      const ask = (secret: string) =>
+      const ask = (secret: string, profileId = 'PAGE_B') =>
         fetch(server.url, {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
           body: new URLSearchParams({
             signed_request: signRequest(
-              { algorithm: 'HMAC-SHA256', user_id: '42', issued_at: 1_767_225_600, profile_id: 'PAGE_B' },
+              { algorithm: 'HMAC-SHA256', user_id: '42', issued_at: 1_767_225_600, profile_id: profileId },
               secret,
             ),
           }),
@@ -160,6 +183,8 @@ describe('createMetaCallbacks({ apps }) over HTTP', () => {
       expect(fromA.status).toBe(200);
       expect(seen.at(-1)).toMatchObject({ kind: 'data_deletion', appId: 'APP_A', profileId: 'PAGE_B' });
       expect(await store.channels.get('PAGE_B')).toBeDefined();
+      expect(purged).toEqual([]);
+      expect(otherwise).toHaveLength(1);
       // App B (new secret) asking: purged. Each app's confirmation codes are its own.
       const fromB = await ask('secret-of-app-b-new');
       expect(fromB.status).toBe(200);
@@ -167,7 +192,11 @@ describe('createMetaCallbacks({ apps }) over HTTP', () => {
       expect(seen[0]!.kind === 'data_deletion' && seen[1]!.kind === 'data_deletion').toBe(true);
       const codes = seen.map((e) => (e.kind === 'data_deletion' ? e.confirmationCode : ''));
       expect(codes[0]).not.toBe(codes[1]);
+      expect(purged).toEqual(['PAGE_B']);
       expect(await store.channels.get('PAGE_B')).toBeUndefined();
+      // A page nobody connected goes to `otherwise`.
+      expect((await ask('secret-of-app-b-new', 'PAGE_UNKNOWN')).status).toBe(200);
+      expect(otherwise).toHaveLength(2);
       expect((await store.conversations.list({ organizationId: 'org_b' })).items).toEqual([]);
       expect((await ask('secret-of-nobody')).status).toBe(401);
     } finally {
