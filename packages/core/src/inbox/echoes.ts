@@ -6,8 +6,8 @@ import { compact, EMPTY, without } from './objects.js';
 import {
   type Context,
   ensureCustomer,
-  latestConversation,
   type Op,
+  ownConversation,
   putConversation,
   settle,
 } from './runtime.js';
@@ -61,7 +61,14 @@ export async function onEcho(ctx: Context, e: EchoEvent): Promise<void> {
   }
   if (await store.messages.getByMid(ctx.channelId, e.mid)) return;
   const customer = await ensureCustomer(ctx, e.customerId!);
-  const latest = await latestConversation(ctx, customer.id);
+  const latest = ownConversation(
+    ctx,
+    await ctx.rt.store.conversations.findLatest({
+      channelId: ctx.channelId,
+      customerId: customer.id,
+      source: 'message',
+    }),
+  );
   const conversation = latest ?? newConversation(ctx, customer, 'message');
   const stored = await settle(
     ctx,

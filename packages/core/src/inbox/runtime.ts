@@ -109,20 +109,6 @@ export function ownConversation(
   return conversation && conversation.organizationId === ctx.organizationId ? conversation : undefined;
 }
 
-/** The customer's latest conversation of `source` on the event's channel, when it is the organisation's. */
-export async function latestConversation(
-  ctx: Context,
-  customerId: string,
-  source: Conversation['source'] = 'message',
-): Promise<Conversation | undefined> {
-  const latest = await ctx.rt.store.conversations.findLatest({
-    channelId: ctx.channelId,
-    customerId,
-    source,
-  });
-  return ownConversation(ctx, latest);
-}
-
 /** The customer of an event, created on first sight; first seen is the earliest event, whatever the order. */
 export async function ensureCustomer(
   ctx: Context,
