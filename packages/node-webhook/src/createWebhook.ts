@@ -234,7 +234,7 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
   // With several apps an id is only unique per app: a delivery forged with one app's secret must not
   // make the genuine delivery of the same id (from the page's own app) look like a duplicate.
   const keyOf = several
-    ? (event: MessengerEvent) => `${event.appId}\u0000${event.id}`
+    ? (event: MessengerEvent) => `${event.appId}/${event.id}`
     : (event: MessengerEvent) => event.id;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const dedupe = options.dedupe === false ? undefined : (options.dedupe ?? lruDedupe());
