@@ -63,7 +63,7 @@ export async function onEcho(ctx: Context, e: EchoEvent): Promise<void> {
   const customer = await ensureCustomer(ctx, e.customerId!);
   const latest = ownConversation(
     ctx,
-    await ctx.rt.store.conversations.findLatest({
+    await store.conversations.findLatest({
       channelId: ctx.channelId,
       customerId: customer.id,
       source: 'message',

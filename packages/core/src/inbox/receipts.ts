@@ -48,7 +48,7 @@ export async function onReaction(ctx: Context, e: ReactionEvent): Promise<void> 
     ? ownConversation(ctx, await store.conversations.get(message.conversationId))
     : ownConversation(
         ctx,
-        await ctx.rt.store.conversations.findLatest({
+        await store.conversations.findLatest({
           channelId: ctx.channelId,
           customerId: `${ctx.channelId}:${e.customerId}`,
           source: 'message',
@@ -69,7 +69,7 @@ export async function onReceipt(ctx: Context, e: ReadEvent | DeliveryEvent): Pro
   else pending.raise(ctx.channelId, e.customerId!, state, e.watermark);
   const conversation = ownConversation(
     ctx,
-    await ctx.rt.store.conversations.findLatest({
+    await store.conversations.findLatest({
       channelId: ctx.channelId,
       customerId: `${ctx.channelId}:${e.customerId}`,
       source: 'message',
