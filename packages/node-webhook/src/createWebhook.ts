@@ -9,7 +9,7 @@ import {
 } from '@pagedesk/core';
 import { z } from 'zod/mini';
 import { type DedupeStore, lruDedupe } from './dedupe.js';
-import { SignatureError, WebhookPayloadError } from './errors.js';
+import { SignatureError, type WebhookContentError, WebhookPayloadError } from './errors.js';
 import { issuesOf } from './issues.js';
 import { type NodeErrorContext, nodeHandler, rawBodyOf } from './nodeAdapter.js';
 import {
@@ -28,11 +28,13 @@ import { assertSignature } from './signature.js';
 export interface WebhookErrorContext {
   /**
    * `signature`: rejected 401. `payload`: malformed body (400), or one event with a wrong field, kept
-   * as an `unknown` event (the batch is still accepted). `handler`: `onEvents` threw, 500.
+   * as an `unknown` event (the batch is still accepted). `lenient`: an event landed although part of
+   * its content had an unknown or legacy shape ({@link WebhookContentError}, once per event; still 200).
+   * `handler`: `onEvents` threw, 500.
    * `dedupe`: the dedupe store failed (events are still handed over). `request` / `response`: the
    * body could not be read or the answer not written (Node adapter).
    */
-  phase: 'signature' | 'payload' | 'handler' | 'dedupe' | 'request' | 'response';
+  phase: 'signature' | 'payload' | 'lenient' | 'handler' | 'dedupe' | 'request' | 'response';
   method: string;
   url: string;
 }
@@ -286,7 +288,10 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
     try {
       // A known event with an unexpected field (a new enum value...) is kept as `unknown` and reported:
       // answering 400 would make Meta retry the whole batch for an hour and then unsubscribe the page.
-      events = parseWebhook(body, { onInvalidEvent: (error) => report(error, context('payload')) });
+      events = parseWebhook(body, {
+        onInvalidEvent: (error) => report(error, context('payload')),
+        onContentIssue: (error) => report(error, context('lenient')),
+      });
     } catch (error) {
       const e = toPagedeskError(error);
       report(e, context('payload'));

@@ -34,20 +34,27 @@ export const messagingItemSchema = z.object({
   timestamp: z.optional(z.number()),
 });
 
-/** `messaging[].message` attachments (image, sticker, video, audio, file, fallback, reels, posts...). */
+/**
+ * One `messaging[].message` attachment (image, sticker, video, audio, file, fallback, reels, posts...).
+ * `payload` is an object, null, or (Meta's legacy `fallback`) an opaque string; legacy fallbacks also
+ * spell the link `URL`. An item this schema refuses becomes a generic `unknown` attachment.
+ */
 export const attachmentPayloadSchema = z.object({
   type: z.string(),
   title: z.optional(z.nullable(z.string())),
   url: z.optional(z.nullable(z.string())),
+  URL: z.optional(z.nullable(z.string())),
   payload: z.optional(
-    z.nullable(
+    z.union([
+      z.null(),
+      z.string(),
       z.looseObject({
         url: z.optional(z.nullable(z.string())),
         title: z.optional(z.nullable(z.string())),
         sticker_id: z.optional(metaIdSchema),
         coordinates: z.optional(z.object({ lat: z.number(), long: z.number() })),
       }),
-    ),
+    ]),
   ),
 });
 
@@ -79,7 +86,8 @@ export const messageSchema = z.object({
       story: z.optional(z.object({ id: metaIdSchema, url: z.optional(z.string()) })),
     }),
   ),
-  attachments: z.optional(z.nullable(z.array(attachmentPayloadSchema))),
+  /** Read item by item (`attachmentsOf`): one unreadable attachment never refuses the message. */
+  attachments: z.optional(z.unknown()),
   referral: z.optional(referralSchema),
 });
 
@@ -225,12 +233,14 @@ const PAYLOAD_FREE_TYPES = new Set([
   'story_mention',
 ]);
 
-function isSimpleAttachment(v: unknown): boolean {
+/** True when `v` is an attachment {@link attachmentPayloadSchema} accepts whose input can be read as is. */
+export function isSimpleAttachment(v: unknown): boolean {
   if (!isObject(v) || typeof v.type !== 'string' || !PAYLOAD_FREE_TYPES.has(v.type)) return false;
   const p = v.payload;
   return (
     optNullableString(v.title) &&
     optNullableString(v.url) &&
+    v.URL === undefined &&
     (p === undefined ||
       p === null ||
       (isObject(p) &&

@@ -1,0 +1,130 @@
+import type { MessengerEvent } from '@pagedesk/core';
+import { WebhookPayloadError } from './errors.js';
+import { messagingEvent } from './parseMessaging.js';
+import { base, type Ctx, check, hashOf, isObject, lenient, str, toMs } from './parseShared.js';
+import { changeSchema, feedCommentSchema, feedValueSchema, instagramCommentSchema } from './schemas.js';
+
+// One `changes[]` item → one MessengerEvent: Page feed comments, Instagram comments, and messaging
+// events some apps receive as changes. Strict about what identifies a comment (its id, post or media,
+// verb, time, author); lenient about the rest.
+
+// Instagram and the App Dashboard's "Test" button can deliver messaging events as `changes[]` with one
+// of these fields and the usual messaging item as `value`.
+const MESSAGING_FIELDS = new Set([
+  'messages',
+  'message_echoes',
+  'message_edits',
+  'message_reactions',
+  'message_reads',
+  'message_deliveries',
+  'messaging_seen',
+  'messaging_postbacks',
+  'messaging_referral',
+  'messaging_referrals',
+  'messaging_optins',
+  'messaging_handovers',
+  'messaging_policy_enforcement',
+  'standby',
+]);
+
+const FEED_IDENTITY = new Set(['comment_id', 'post_id', 'verb', 'created_time', 'from']);
+const INSTAGRAM_IDENTITY = new Set(['id', 'verb', 'created_time', 'from', 'media']);
+
+/**
+ * Feed payloads of Graph API v2.x name the commenter `sender_id` / `sender_name` instead of
+ * `from: { id, name }`: read them as `from` (a copy; the raw value is kept as it came).
+ */
+function withFeedAuthor(value: unknown): unknown {
+  if (!isObject(value) || value.from !== undefined || value.sender_id === undefined) return value;
+  const from: Record<string, unknown> = { id: value.sender_id };
+  if (typeof value.sender_name === 'string') from.name = value.sender_name;
+  return { ...value, from };
+}
+
+const COMMENT_VERBS: Record<string, 'add' | 'edit' | 'remove'> = {
+  add: 'add',
+  edit: 'edit',
+  edited: 'edit',
+  remove: 'remove',
+  delete: 'remove',
+};
+
+/** One `changes[]` item → its event; throws WebhookPayloadError when what identifies it is wrong. */
+export function changeEvent(raw: unknown, ctx: Ctx): MessengerEvent {
+  const change = check(changeSchema, raw, ctx.path);
+  const value = change.value;
+  const at = `${ctx.path}.value`;
+  const entryTs = ctx.entryTime === undefined ? 0 : toMs(ctx.entryTime);
+  const unknown = (): MessengerEvent => ({
+    ...base(ctx, `unknown:${ctx.pageId}:${entryTs}:${hashOf(value)}`, null, entryTs, value),
+    kind: 'unknown',
+    field: change.field,
+  });
+  if (change.field === 'feed') {
+    const f = check(feedValueSchema, value, at);
+    const action = f.verb === undefined ? undefined : COMMENT_VERBS[f.verb];
+    if (f.item !== 'comment' || action === undefined) return unknown();
+    const c = lenient(feedCommentSchema, withFeedAuthor(value), at, ctx.notes, FEED_IDENTITY);
+    const commentId = str(c.comment_id);
+    const timestamp = c.created_time === undefined ? entryTs : toMs(c.created_time);
+    const fromId = c.from === undefined ? undefined : str(c.from.id);
+    if (!fromId)
+      throw new WebhookPayloadError([{ path: `${at}.from.id`, message: 'required: the commenter' }]);
+    const fromPage = fromId === ctx.pageId;
+    const event: MessengerEvent = {
+      ...base(
+        ctx,
+        `comment:${commentId}:${c.verb}:${c.created_time ?? entryTs}`,
+        fromPage ? null : fromId,
+        timestamp,
+        value,
+      ),
+      kind: 'comment',
+      action,
+      commentId,
+      postId: str(c.post_id),
+      from: { id: fromId },
+      fromPage,
+    };
+    if (c.from?.name !== undefined) event.from.name = c.from.name;
+    if (c.parent_id !== undefined) event.parentId = str(c.parent_id);
+    if (c.message !== undefined) event.text = c.message;
+    if (c.permalink_url !== undefined) event.permalink = c.permalink_url;
+    return event;
+  }
+  if (change.field === 'comments' || change.field === 'live_comments') {
+    const c = lenient(instagramCommentSchema, value, at, ctx.notes, INSTAGRAM_IDENTITY);
+    const verb = c.verb ?? 'add';
+    const action = COMMENT_VERBS[verb];
+    if (action === undefined) return unknown();
+    const commentId = str(c.id);
+    const fromId = str(c.from.id);
+    if (!fromId)
+      throw new WebhookPayloadError([{ path: `${at}.from.id`, message: 'required: the commenter' }]);
+    const fromPage = fromId === ctx.pageId;
+    const timestamp = c.created_time === undefined ? entryTs : toMs(c.created_time);
+    const event: MessengerEvent = {
+      ...base(
+        ctx,
+        `comment:${commentId}:${verb}:${c.created_time ?? entryTs}`,
+        fromPage ? null : fromId,
+        timestamp,
+        value,
+      ),
+      kind: 'comment',
+      action,
+      commentId,
+      postId: str(c.media.id),
+      from: { id: fromId },
+      fromPage,
+    };
+    if (c.from.username !== undefined) event.from.username = c.from.username;
+    if (c.parent_id !== undefined) event.parentId = str(c.parent_id);
+    if (c.text !== undefined) event.text = c.text;
+    return event;
+  }
+  if (MESSAGING_FIELDS.has(change.field) && value !== null && typeof value === 'object') {
+    return messagingEvent(value, { ...ctx, path: at, standby: ctx.standby || change.field === 'standby' });
+  }
+  return unknown();
+}
