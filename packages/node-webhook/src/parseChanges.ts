@@ -90,6 +90,12 @@ export function changeEvent(raw: unknown, ctx: Ctx): MessengerEvent {
     if (c.parent_id !== undefined) event.parentId = str(c.parent_id);
     if (c.message !== undefined) event.text = c.message;
     if (c.permalink_url !== undefined) event.permalink = c.permalink_url;
+    // A photo or video comment may have no text at all: keep what it shows.
+    if (c.photo !== undefined || c.video !== undefined) {
+      event.attachments = [];
+      if (c.photo !== undefined) event.attachments.push({ kind: 'image', url: c.photo });
+      if (c.video !== undefined) event.attachments.push({ kind: 'video', url: c.video });
+    }
     return event;
   }
   if (change.field === 'comments' || change.field === 'live_comments') {

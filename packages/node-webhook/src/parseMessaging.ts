@@ -11,7 +11,18 @@ import type {
 } from '@pagedesk/core';
 import { WebhookPayloadError } from './errors.js';
 import { attachmentsOf } from './parseAttachments.js';
-import { base, type Ctx, check, hashOf, type Infer, lenient, numberKey, str, toMs } from './parseShared.js';
+import {
+  base,
+  type Ctx,
+  check,
+  hashOf,
+  type Infer,
+  lenient,
+  numberKey,
+  str,
+  timeOf,
+  toMs,
+} from './parseShared.js';
 import {
   appRolesSchema,
   deliverySchema,
@@ -55,17 +66,15 @@ export function referralOf(r: Infer<typeof referralSchema>): Referral {
   return out;
 }
 
-/** A timestamp: epoch ms as a number, or (some legacy payloads) a string of digits; false when wrong. */
-function timestampOf(t: unknown): number | undefined | false {
-  if (t === undefined || t === null) return undefined;
-  if (typeof t === 'number') return Number.isFinite(t) ? t : false;
-  if (typeof t === 'string' && /^\d{1,16}$/.test(t)) return Number(t);
-  return false;
-}
+/**
+ * An event key that is present: some serialisers write every key of every event, the absent ones as
+ * null, so a null key is no event (`{"message": null, "postback": {...}}` is a postback).
+ */
+const has = (v: unknown) => v !== undefined && v !== null;
 
-/** The event key of an item: its first key that is not sender, recipient or timestamp. */
+/** The event key of an item: its first present key that is not sender, recipient or timestamp. */
 export function fieldOf(item: Record<string, unknown>): string {
-  for (const key in item) if (!MESSAGING_KEYS.has(key)) return key;
+  for (const key in item) if (!MESSAGING_KEYS.has(key) && has(item[key])) return key;
   return 'empty';
 }
 
@@ -117,13 +126,23 @@ const pathIn = (ctx: Ctx, key: string) => `${ctx.path}.${key}`;
 function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) invalidMessagingItem(raw, ctx);
   const obj = raw as Record<string, unknown>;
-  const sender = partyId(obj.sender);
+  const from = partyId(obj.sender);
   const recipient = partyId(obj.recipient);
-  const itemTimestamp = timestampOf(obj.timestamp);
-  if (sender === false || recipient === false || itemTimestamp === false) invalidMessagingItem(raw, ctx);
+  const itemTimestamp = timeOf(obj.timestamp);
+  if (from === false || recipient === false) invalidMessagingItem(raw, ctx);
+  // The customer is the party that is not the Page: some payloads swap sender and recipient.
+  const sender = from === ctx.pageId && recipient && recipient !== ctx.pageId ? recipient : from;
+  if (itemTimestamp === false) {
+    throw new WebhookPayloadError([
+      {
+        path: pathIn(ctx, 'timestamp'),
+        message: 'expected epoch milliseconds, a digit string or an ISO 8601 date',
+      },
+    ]);
+  }
   const ts = itemTimestamp ?? (ctx.entryTime === undefined ? undefined : toMs(ctx.entryTime));
 
-  if (obj.message !== undefined) {
+  if (has(obj.message)) {
     const simple = isSimpleMessage(obj.message);
     const m = simple
       ? (obj.message as Infer<typeof messageSchema>)
@@ -136,7 +155,8 @@ function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
         id: `echo:${m.mid}`,
         platform: ctx.platform,
         pageId: ctx.pageId,
-        customerId: recipient,
+        // The customer is the recipient; some payloads swap the two, so never the Page itself.
+        customerId: recipient === ctx.pageId && from ? from : recipient,
         timestamp,
         raw,
         kind: 'echo',
@@ -197,7 +217,7 @@ function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
     if (m.is_unsupported) message.isUnsupported = true;
     return message;
   }
-  if (obj.message_edit !== undefined) {
+  if (has(obj.message_edit)) {
     const e = check(messageEditSchema, obj.message_edit, pathIn(ctx, 'message_edit'));
     const editCount = Number(e.num_edit);
     if (!Number.isInteger(editCount)) {
@@ -213,7 +233,7 @@ function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
       editCount,
     };
   }
-  if (obj.reaction !== undefined) {
+  if (has(obj.reaction)) {
     const r = lenient(reactionSchema, obj.reaction, pathIn(ctx, 'reaction'), ctx.notes, REACTION_IDENTITY);
     const timestamp = ts ?? 0;
     const id = `reaction:${r.mid}:${sender ?? ''}:${r.action}:${r.emoji ?? r.reaction ?? ''}:${timestamp}`;
@@ -233,7 +253,7 @@ function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
     if (r.reaction !== undefined) event.reaction = r.reaction;
     return event;
   }
-  if (obj.postback !== undefined) {
+  if (has(obj.postback)) {
     const p = lenient(postbackSchema, obj.postback, pathIn(ctx, 'postback'), ctx.notes, MID);
     const timestamp = ts ?? 0;
     const id = p.mid
@@ -246,7 +266,7 @@ function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
     if (p.referral) event.referral = referralOf(p.referral);
     return event;
   }
-  if (obj.read !== undefined) {
+  if (has(obj.read)) {
     const r = isSimpleRead(obj.read)
       ? obj.read
       : lenient(readSchema, obj.read, pathIn(ctx, 'read'), ctx.notes, READ_IDENTITY);
@@ -274,7 +294,7 @@ function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
     if (r.mid !== undefined) event.mid = r.mid;
     return event;
   }
-  if (obj.delivery !== undefined) {
+  if (has(obj.delivery)) {
     const d = isSimpleDelivery(obj.delivery)
       ? obj.delivery
       : lenient(deliverySchema, obj.delivery, pathIn(ctx, 'delivery'), ctx.notes, WATERMARK);
@@ -297,7 +317,7 @@ function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
   }
   const timestamp = ts ?? 0;
   const hashed = (kind: string) => `${kind}:${ctx.pageId}:${timestamp}:${hashOf(raw)}`;
-  if (obj.referral !== undefined) {
+  if (has(obj.referral)) {
     const r = lenient(referralSchema, obj.referral, pathIn(ctx, 'referral'), ctx.notes);
     return {
       ...base(ctx, hashed('referral'), sender, timestamp, raw),
@@ -305,7 +325,7 @@ function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
       referral: referralOf(r),
     };
   }
-  if (obj.optin !== undefined) {
+  if (has(obj.optin)) {
     const o = lenient(optinSchema, obj.optin, pathIn(ctx, 'optin'), ctx.notes);
     const event: OptinEvent = { ...base(ctx, hashed('optin'), sender, timestamp, raw), kind: 'optin' };
     if (o.type !== undefined) event.type = o.type;
@@ -327,8 +347,8 @@ function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
     if (status !== undefined) event.status = status;
     return event;
   }
-  if (obj.pass_thread_control !== undefined || obj.take_thread_control !== undefined) {
-    const pass = obj.pass_thread_control !== undefined;
+  if (has(obj.pass_thread_control) || has(obj.take_thread_control)) {
+    const pass = has(obj.pass_thread_control);
     const key = pass ? 'pass_thread_control' : 'take_thread_control';
     const t = lenient(threadControlSchema, obj[key], pathIn(ctx, key), ctx.notes);
     const event: HandoverEvent = {
@@ -343,7 +363,7 @@ function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
     if (t.metadata !== undefined) event.metadata = t.metadata;
     return event;
   }
-  if (obj.request_thread_control !== undefined) {
+  if (has(obj.request_thread_control)) {
     const r = lenient(
       requestThreadControlSchema,
       obj.request_thread_control,
@@ -359,7 +379,7 @@ function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
     if (r.metadata !== undefined) event.metadata = r.metadata;
     return event;
   }
-  if (obj.app_roles !== undefined) {
+  if (has(obj.app_roles)) {
     const roles = lenient(appRolesSchema, obj.app_roles, pathIn(ctx, 'app_roles'), ctx.notes);
     return {
       ...base(ctx, hashed('handover'), null, timestamp, raw),
@@ -368,13 +388,10 @@ function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
       appRoles: roles,
     };
   }
-  if (obj.policy_enforcement !== undefined) {
-    const p = lenient(
-      policyEnforcementSchema,
-      obj.policy_enforcement,
-      pathIn(ctx, 'policy_enforcement'),
-      ctx.notes,
-    );
+  // Older payloads (and Meta's older reference) spell the key `policy-enforcement`.
+  const policyKey = has(obj.policy_enforcement) ? 'policy_enforcement' : 'policy-enforcement';
+  if (has(obj[policyKey])) {
+    const p = lenient(policyEnforcementSchema, obj[policyKey], pathIn(ctx, policyKey), ctx.notes);
     const event: MessengerEvent = {
       ...base(ctx, hashed('policy_enforcement'), null, timestamp, raw),
       kind: 'policy_enforcement',

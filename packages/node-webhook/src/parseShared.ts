@@ -85,6 +85,23 @@ export function numberKey(n: number): string {
 /** Meta mixes seconds (feed `created_time`, some `entry.time`) and milliseconds; below 1e12 is seconds. */
 export const toMs = (t: number) => (t < 1e12 ? t * 1000 : t);
 
+const DIGITS = /^\d{1,16}$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
+/**
+ * A point in time as Meta and the tools around it spell it: a number (kept as is), a string of
+ * digits (its number), or an ISO 8601 date (`2021-09-08T06:34:04+0000`, in epoch ms). Undefined when
+ * absent or null, false when it is none of these.
+ */
+export function timeOf(t: unknown): number | undefined | false {
+  if (t === undefined || t === null) return undefined;
+  if (typeof t === 'number') return Number.isFinite(t) ? t : false;
+  if (typeof t !== 'string') return false;
+  if (DIGITS.test(t)) return Number(t);
+  const ms = ISO_DATE.test(t) ? Date.parse(t) : Number.NaN;
+  return Number.isFinite(ms) ? ms : false;
+}
+
 export function base(
   ctx: Ctx,
   id: string,

@@ -2,7 +2,7 @@ import type { MessengerEvent, Platform } from '@pagedesk/core';
 import { WebhookContentError, WebhookPayloadError } from './errors.js';
 import { changeEvent } from './parseChanges.js';
 import { fieldOf, messagingEvent } from './parseMessaging.js';
-import { base, type Ctx, check, EntryCtx, hashOf, str, toMs } from './parseShared.js';
+import { base, type Ctx, check, EntryCtx, hashOf, str, timeOf, toMs } from './parseShared.js';
 import { isSimpleEntry, isSimpleEnvelope, webhookEntrySchema, webhookEnvelopeSchema } from './schemas.js';
 
 // parseWebhook: Meta's raw body → MessengerEvent[] (core's union), sorted by timestamp. The items are
@@ -75,7 +75,9 @@ function fieldOfRaw(raw: unknown, changes: boolean): string {
 }
 
 function timestampOfRaw(raw: unknown, ctx: Ctx): number {
-  const t = raw !== null && typeof raw === 'object' ? (raw as { timestamp?: unknown }).timestamp : undefined;
+  const t = timeOf(
+    raw !== null && typeof raw === 'object' ? (raw as { timestamp?: unknown }).timestamp : undefined,
+  );
   if (typeof t === 'number') return t;
   return ctx.entryTime === undefined ? 0 : toMs(ctx.entryTime);
 }
@@ -146,7 +148,9 @@ export function parseWebhook(
     const raw = envelope.entry[e];
     const entry = isSimpleEntry(raw) ? raw : check(webhookEntrySchema, raw, `entry[${e}]`);
     ctx.pageId = str(entry.id);
-    ctx.entryTime = entry.time;
+    // The entry time only stands in for items without a time of their own: an unreadable one is none.
+    const time = timeOf(entry.time);
+    ctx.entryTime = time === false ? undefined : time;
     ctx.entry = e;
     ctx.container = 'messaging';
     if (entry.messaging) {

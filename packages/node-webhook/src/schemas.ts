@@ -19,7 +19,8 @@ export const webhookEnvelopeSchema = z.object({
 /** One `entry[]`: the Page or Instagram account (`id`) and its containers. */
 export const webhookEntrySchema = z.object({
   id: metaIdSchema,
-  time: z.optional(z.number()),
+  /** Epoch seconds or ms; some tools send a digit string or an ISO 8601 date (read by the parser). */
+  time: z.optional(z.unknown()),
   messaging: z.optional(z.array(z.unknown())),
   standby: z.optional(z.array(z.unknown())),
   changes: z.optional(z.array(z.unknown())),
@@ -31,7 +32,8 @@ const party = z.object({ id: z.optional(metaIdSchema), user_ref: z.optional(meta
 export const messagingItemSchema = z.object({
   sender: z.optional(party),
   recipient: z.optional(party),
-  timestamp: z.optional(z.number()),
+  /** Epoch ms; a digit string or an ISO 8601 date is read too. */
+  timestamp: z.optional(z.union([z.number(), z.string()])),
 });
 
 /**
@@ -175,6 +177,9 @@ export const feedCommentSchema = z.object({
   created_time: z.optional(z.number()),
   message: z.optional(z.string()),
   permalink_url: z.optional(z.string()),
+  /** The URL of a photo or video attached to the comment. */
+  photo: z.optional(z.string()),
+  video: z.optional(z.string()),
   from: z.optional(z.object({ id: metaIdSchema, name: z.optional(z.string()) })),
 });
 
@@ -212,7 +217,6 @@ export function isSimpleEntry(v: unknown): v is z.infer<typeof webhookEntrySchem
   return (
     isObject(v) &&
     (typeof v.id === 'string' || isNumber(v.id)) &&
-    (v.time === undefined || isNumber(v.time)) &&
     (v.messaging === undefined || Array.isArray(v.messaging)) &&
     (v.standby === undefined || Array.isArray(v.standby)) &&
     (v.changes === undefined || Array.isArray(v.changes))
