@@ -1,4 +1,4 @@
-import type { MessengerEvent } from '@pagedesk/core';
+import type { CommentEvent, MessengerEvent } from '@pagedesk/core';
 import { WebhookPayloadError } from './errors.js';
 import { messagingEvent } from './parseMessaging.js';
 import { base, type Ctx, check, hashOf, isObject, lenient, str, toMs } from './parseShared.js';
@@ -49,6 +49,41 @@ const COMMENT_VERBS: Record<string, 'add' | 'edit' | 'remove'> = {
   delete: 'remove',
 };
 
+interface CommentIdentity {
+  action: CommentEvent['action'];
+  verb: string;
+  commentId: string | number;
+  postId: string | number;
+  fromId: string | number | undefined;
+  createdTime: number | undefined;
+  /** The entry time in ms: the comment's time when it has none. */
+  entryTs: number;
+}
+
+/** What every comment event has: its id, author (never the Page as customer), post and time. */
+function commentEvent(ctx: Ctx, value: unknown, at: string, c: CommentIdentity): CommentEvent {
+  const fromId = c.fromId === undefined ? '' : str(c.fromId);
+  if (!fromId) throw new WebhookPayloadError([{ path: `${at}.from.id`, message: 'required: the commenter' }]);
+  const commentId = str(c.commentId);
+  const fromPage = fromId === ctx.pageId;
+  const timestamp = c.createdTime === undefined ? c.entryTs : toMs(c.createdTime);
+  return {
+    ...base(
+      ctx,
+      `comment:${commentId}:${c.verb}:${c.createdTime ?? c.entryTs}`,
+      fromPage ? null : fromId,
+      timestamp,
+      value,
+    ),
+    kind: 'comment',
+    action: c.action,
+    commentId,
+    postId: str(c.postId),
+    from: { id: fromId },
+    fromPage,
+  };
+}
+
 /** One `changes[]` item → its event; throws WebhookPayloadError when what identifies it is wrong. */
 export function changeEvent(raw: unknown, ctx: Ctx): MessengerEvent {
   const change = check(changeSchema, raw, ctx.path);
@@ -65,27 +100,15 @@ export function changeEvent(raw: unknown, ctx: Ctx): MessengerEvent {
     const action = f.verb === undefined ? undefined : COMMENT_VERBS[f.verb];
     if (f.item !== 'comment' || action === undefined) return unknown();
     const c = lenient(feedCommentSchema, withFeedAuthor(value), at, ctx.notes, FEED_IDENTITY);
-    const commentId = str(c.comment_id);
-    const timestamp = c.created_time === undefined ? entryTs : toMs(c.created_time);
-    const fromId = c.from === undefined ? undefined : str(c.from.id);
-    if (!fromId)
-      throw new WebhookPayloadError([{ path: `${at}.from.id`, message: 'required: the commenter' }]);
-    const fromPage = fromId === ctx.pageId;
-    const event: MessengerEvent = {
-      ...base(
-        ctx,
-        `comment:${commentId}:${c.verb}:${c.created_time ?? entryTs}`,
-        fromPage ? null : fromId,
-        timestamp,
-        value,
-      ),
-      kind: 'comment',
+    const event = commentEvent(ctx, value, at, {
       action,
-      commentId,
-      postId: str(c.post_id),
-      from: { id: fromId },
-      fromPage,
-    };
+      verb: c.verb,
+      commentId: c.comment_id,
+      postId: c.post_id,
+      fromId: c.from?.id,
+      createdTime: c.created_time,
+      entryTs,
+    });
     if (c.from?.name !== undefined) event.from.name = c.from.name;
     if (c.parent_id !== undefined) event.parentId = str(c.parent_id);
     if (c.message !== undefined) event.text = c.message;
@@ -103,27 +126,15 @@ export function changeEvent(raw: unknown, ctx: Ctx): MessengerEvent {
     const verb = c.verb ?? 'add';
     const action = COMMENT_VERBS[verb];
     if (action === undefined) return unknown();
-    const commentId = str(c.id);
-    const fromId = str(c.from.id);
-    if (!fromId)
-      throw new WebhookPayloadError([{ path: `${at}.from.id`, message: 'required: the commenter' }]);
-    const fromPage = fromId === ctx.pageId;
-    const timestamp = c.created_time === undefined ? entryTs : toMs(c.created_time);
-    const event: MessengerEvent = {
-      ...base(
-        ctx,
-        `comment:${commentId}:${verb}:${c.created_time ?? entryTs}`,
-        fromPage ? null : fromId,
-        timestamp,
-        value,
-      ),
-      kind: 'comment',
+    const event = commentEvent(ctx, value, at, {
       action,
-      commentId,
-      postId: str(c.media.id),
-      from: { id: fromId },
-      fromPage,
-    };
+      verb,
+      commentId: c.id,
+      postId: c.media.id,
+      fromId: c.from.id,
+      createdTime: c.created_time,
+      entryTs,
+    });
     if (c.from.username !== undefined) event.from.username = c.from.username;
     if (c.parent_id !== undefined) event.parentId = str(c.parent_id);
     if (c.text !== undefined) event.text = c.text;

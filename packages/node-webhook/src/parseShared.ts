@@ -1,7 +1,7 @@
 import type { EventBase, Platform } from '@pagedesk/core';
 import type { z } from 'zod';
 import { WebhookPayloadError } from './errors.js';
-import { issuesOf } from './issues.js';
+import { issuesOf, valueAt } from './issues.js';
 
 // What every part of the parser shares: the item's context, ids and hashes, and the two ways of
 // reading Meta's objects: `check` (strict: what identifies an event) and `lenient` (content: a wrong
@@ -121,15 +121,6 @@ export const isObject = (v: unknown): v is Loose => typeof v === 'object' && v !
 // ---- lenient reading ------------------------------------------------------------------------------
 
 type Key = PropertyKey;
-
-function valueAt(input: unknown, path: ReadonlyArray<Key>): unknown {
-  let current = input;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<Key, unknown>)[key];
-  }
-  return current;
-}
 
 /** A copy of `input` without the value at `path` (copy on write: Meta's item, kept as `raw`, is untouched). */
 function without(input: unknown, path: ReadonlyArray<Key>): unknown {
