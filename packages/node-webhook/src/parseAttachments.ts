@@ -1,6 +1,6 @@
 import type { Attachment } from '@pagedesk/core';
 import { issuesOf } from './issues.js';
-import { type ContentIssue, type Infer, isObject, type Loose, str } from './parseShared.js';
+import { type Ctx, type Infer, isObject, type Loose, str } from './parseShared.js';
 import { attachmentPayloadSchema, isSimpleAttachment } from './schemas.js';
 
 // Message attachments → core's Attachment. Lenient by design: an attachment Pagedesk cannot read (not an
@@ -84,18 +84,18 @@ function genericAttachment(item: unknown): Attachment {
 /**
  * The attachments of a message or echo. `list` is Meta's `attachments` as it came; `trusted` when the
  * caller's fast check already accepted every item. Items that cannot be read become `unknown`
- * attachments and are noted (path `<at>[i]...`).
+ * attachments and are noted in `ctx.notes` (path `<item>.message.attachments[i]...`, built only then).
  */
 export function attachmentsOf(
   list: unknown,
   legacyStickerId: string | undefined,
-  at: string,
-  notes: ContentIssue[],
+  ctx: Ctx,
   trusted = false,
 ): Attachment[] {
   if (list === undefined || list === null) return [];
+  const at = () => `${ctx.path}.message.attachments`;
   if (!Array.isArray(list)) {
-    notes.push({ path: at, message: `expected an array, got ${typeof list}` });
+    ctx.notes.push({ path: at(), message: `expected an array, got ${typeof list}` });
     return [genericAttachment(list)];
   }
   if (list.length === 0) return [];
@@ -111,7 +111,7 @@ export function attachmentsOf(
       return attachmentOf(parsed.data, legacyStickerId);
     }
     types.push(undefined);
-    notes.push(...issuesOf(parsed.error.issues, item, `${at}[${i}]`).slice(0, 1));
+    ctx.notes.push(...issuesOf(parsed.error.issues, item, `${at()}[${i}]`).slice(0, 1));
     return genericAttachment(item);
   });
   // Sticker transition (Meta's messages webhook reference): Meta sends a `sticker` AND an `image`

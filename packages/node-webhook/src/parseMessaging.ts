@@ -148,7 +148,6 @@ function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
       ? (obj.message as Infer<typeof messageSchema>)
       : lenient(messageSchema, obj.message, pathIn(ctx, 'message'), ctx.notes, MESSAGE_IDENTITY);
     const legacySticker = m.sticker_id === undefined ? undefined : str(m.sticker_id);
-    const attachmentsAt = pathIn(ctx, 'message.attachments');
     const timestamp = ts ?? 0;
     if (m.is_echo) {
       const echo: EchoEvent = {
@@ -161,7 +160,7 @@ function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
         raw,
         kind: 'echo',
         mid: m.mid,
-        attachments: attachmentsOf(m.attachments, legacySticker, attachmentsAt, ctx.notes, simple),
+        attachments: attachmentsOf(m.attachments, legacySticker, ctx, simple),
       };
       if (ctx.standby) echo.standby = true;
       if (m.text !== undefined) echo.text = m.text;
@@ -175,7 +174,7 @@ function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
     // A literal rather than a spread of base(): this is the hot path of every batch. The text, there
     // nearly always, is part of the literal: a field added afterwards costs an allocation per event.
     const id = `message:${m.mid}`;
-    const attachments = attachmentsOf(m.attachments, legacySticker, attachmentsAt, ctx.notes, simple);
+    const attachments = attachmentsOf(m.attachments, legacySticker, ctx, simple);
     const message: MessageEvent =
       m.text === undefined
         ? {
