@@ -138,7 +138,8 @@ function without(input: unknown, path: ReadonlyArray<Key>): unknown {
   return copy;
 }
 
-const MAX_REPAIRS = 32;
+// Each repair drops one part and parses again: enough for any real item, bounded for a hostile one.
+const MAX_REPAIRS = 256;
 
 /**
  * Parses content leniently: where `schema` refuses an optional field (a wrong type, an unknown enum

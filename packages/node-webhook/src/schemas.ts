@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { timeOf } from './parseShared.js';
 
 // Zod schemas for Meta's raw webhook payloads (platform.md §2). They are deliberately small: each one
 // checks the envelope or ONE event's discriminating object, and only the fields Pagedesk reads. The
@@ -9,6 +10,21 @@ import { z } from 'zod';
 
 /** A Meta id: a string, or a number in some payloads. */
 export const metaIdSchema = z.union([z.string(), z.number()]);
+
+/**
+ * A point in time: a number as Meta sends it, or (older payloads, other tools' fixtures) a string of
+ * digits or an ISO 8601 date, read as a number (an ISO date in epoch ms).
+ */
+export const timeLikeSchema = z.union([z.number(), z.string()]).transform((t, ctx) => {
+  const n = timeOf(t);
+  if (typeof n === 'number') return n;
+  ctx.issues.push({
+    code: 'custom',
+    input: t,
+    message: 'expected a number, a digit string or an ISO 8601 date',
+  });
+  return z.NEVER;
+});
 
 /** The top level of every webhook body. */
 export const webhookEnvelopeSchema = z.object({
@@ -117,10 +133,10 @@ export const postbackSchema = z.object({
 });
 
 /** `read`: Messenger `watermark`, or Instagram `messaging_seen` with one `mid`. */
-export const readSchema = z.object({ watermark: z.optional(z.number()), mid: z.optional(z.string()) });
+export const readSchema = z.object({ watermark: z.optional(timeLikeSchema), mid: z.optional(z.string()) });
 
 /** `delivery` (Messenger only); `mids` may be absent, `watermark` is always there. */
-export const deliverySchema = z.object({ watermark: z.number(), mids: z.optional(z.array(z.string())) });
+export const deliverySchema = z.object({ watermark: timeLikeSchema, mids: z.optional(z.array(z.string())) });
 
 const timestampLike = z.union([z.number(), z.string()]);
 
@@ -174,7 +190,7 @@ export const feedCommentSchema = z.object({
   post_id: metaIdSchema,
   parent_id: z.optional(metaIdSchema),
   verb: z.string(),
-  created_time: z.optional(z.number()),
+  created_time: z.optional(timeLikeSchema),
   message: z.optional(z.string()),
   permalink_url: z.optional(z.string()),
   /** The URL of a photo or video attached to the comment. */
@@ -189,7 +205,7 @@ export const instagramCommentSchema = z.object({
   text: z.optional(z.string()),
   parent_id: z.optional(metaIdSchema),
   verb: z.optional(z.string()),
-  created_time: z.optional(z.number()),
+  created_time: z.optional(timeLikeSchema),
   from: z.object({ id: metaIdSchema, username: z.optional(z.string()) }),
   media: z.object({ id: metaIdSchema }),
 });

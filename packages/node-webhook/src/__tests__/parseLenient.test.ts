@@ -201,6 +201,40 @@ describe('lenient events other than messages', () => {
     expect(events[1]).toMatchObject({ mids: ['a', 'b'] });
   });
 
+  it('watermarks and comment times spelled as digit strings or ISO dates are read as numbers', () => {
+    const { events, invalid } = parse([
+      inbound({ read: { watermark: String(T) } }),
+      { sender: { id: PSID }, recipient: { id: PAGE_ID }, delivery: { watermark: String(T) } },
+      inbound({ read: { watermark: 'soon' } }),
+    ]);
+    expect(events.map((e) => e.kind)).toEqual(['read', 'delivery', 'unknown']);
+    expect(events[0]).toMatchObject({ id: `read:${PAGE_ID}:${PSID}:${T}`, watermark: T });
+    expect(events[1]).toMatchObject({ timestamp: T, watermark: T });
+    expect(invalid[0]?.issues[0]?.path).toBe('entry[0].messaging[2].read.watermark');
+    const [comment] = parseWebhook({
+      object: 'instagram',
+      entry: [
+        {
+          id: 'IG1',
+          time: 1,
+          changes: [
+            {
+              field: 'comments',
+              value: {
+                id: 'c1',
+                text: 'hi',
+                from: { id: 'u1' },
+                media: { id: 'm1' },
+                created_time: '2021-09-08T06:34:04+0000',
+              },
+            },
+          ],
+        },
+      ],
+    });
+    expect(comment).toMatchObject({ kind: 'comment', timestamp: Date.parse('2021-09-08T06:34:04Z') });
+  });
+
   it('referrals, opt-ins and handovers read past odd optional fields', () => {
     const { events, content } = parse([
       inbound({
