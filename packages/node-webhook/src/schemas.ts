@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { timeOf } from './parseShared.js';
 
-// Zod schemas for Meta's raw webhook payloads (platform.md §2). They are deliberately small: each one
+// Zod schemas for Meta's raw webhook payloads (docs/meta-platform.md). They are deliberately small: each one
 // checks the envelope or ONE event's discriminating object, and only the fields Pagedesk reads. The
 // parser keeps the original item as `raw`, so unknown fields survive without being copied here.
 // Classic `zod` (not zod/mini) because its objects compile a JIT fast path: the parser runs them per event.
