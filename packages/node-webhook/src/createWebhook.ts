@@ -29,7 +29,8 @@ export interface WebhookErrorContext {
   /**
    * `signature`: rejected 401. `payload`: malformed body (400), or one event with a wrong field, kept
    * as an `unknown` event (the batch is still accepted). `lenient`: an event landed although part of
-   * its content had an unknown or legacy shape ({@link WebhookContentError}, once per event; still 200).
+   * its content had an unknown or legacy shape ({@link WebhookContentError}; once per event, after it was
+   * handed over, so a retried or duplicate delivery does not report it again; still 200).
    * `handler`: `onEvents` threw, 500.
    * `dedupe`: the dedupe store failed (events are still handed over). `request` / `response`: the
    * body could not be read or the answer not written (Node adapter).
@@ -285,12 +286,14 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
       return errorResult(401, e);
     }
     let events: MessengerEvent[];
+    // Reported once an event is handed over, so Meta's retries and duplicates do not report it again.
+    const lenient: WebhookContentError[] = [];
     try {
       // A known event with an unexpected field (a new enum value...) is kept as `unknown` and reported:
       // answering 400 would make Meta retry the whole batch for an hour and then unsubscribe the page.
       events = parseWebhook(body, {
         onInvalidEvent: (error) => report(error, context('payload')),
-        onContentIssue: (error) => report(error, context('lenient')),
+        onContentIssue: (error) => lenient.push(error),
       });
     } catch (error) {
       const e = toPagedeskError(error);
@@ -329,6 +332,11 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
     }
     for (const event of fresh) if (inflight.get(event.id) === outcome) inflight.delete(event.id);
     settle(ok);
+    if (ok && lenient.length > 0) {
+      const handed = new Set(fresh.map((e) => e.id));
+      // `delete`: an event repeated inside the batch is reported once too.
+      for (const error of lenient) if (handed.delete(error.eventId)) report(error, context('lenient'));
+    }
     if (!ok) {
       return errorResult(
         500,

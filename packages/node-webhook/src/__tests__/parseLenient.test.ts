@@ -339,6 +339,46 @@ describe('createWebhook reports content oddities once, with phase lenient, and a
       expect(errors[0]?.context.phase).toBe('lenient');
       expect(errors[0]?.error).toBeInstanceOf(WebhookContentError);
       expect((errors[0]?.error as WebhookContentError | undefined)?.issues).toHaveLength(2);
+      // Meta's retry of the same delivery is a duplicate: neither handed over nor reported again.
+      const again = await fetch(`${server.url}/webhook`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, 's3cret') },
+      });
+      expect(again.status).toBe(200);
+      expect(handed).toHaveLength(1);
+      expect(errors).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
+  it('reports after a successful hand-off: not on a 500, then once on the retry that succeeds', async () => {
+    let fail = true;
+    const errors: WebhookErrorContext['phase'][] = [];
+    const webhook = createWebhook({
+      appSecret: 's3cret',
+      verifyToken: 'v',
+      onEvents: () => {
+        if (fail) throw new Error('queue down');
+      },
+      onError: (_error, context) => errors.push(context.phase),
+    });
+    const server = await listen(createServer(webhook.node));
+    try {
+      const body = JSON.stringify(
+        envelope('page', [inbound({ message: { mid: 'mid.retry', attachments: [7] } })]),
+      );
+      const post = () =>
+        fetch(`${server.url}/webhook`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, 's3cret') },
+        });
+      expect((await post()).status).toBe(500);
+      expect(errors).toEqual(['handler']);
+      fail = false;
+      expect((await post()).status).toBe(200);
+      expect(errors).toEqual(['handler', 'lenient']);
     } finally {
       await server.close();
     }
