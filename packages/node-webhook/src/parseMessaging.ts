@@ -128,7 +128,10 @@ function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
   const obj = raw as Record<string, unknown>;
   const from = partyId(obj.sender);
   const recipient = partyId(obj.recipient);
-  const itemTimestamp = timeOf(obj.timestamp);
+  // Epoch ms as a number. Spelled as a string it may be seconds: Meta's postback reference prints
+  // "1527459824", and a string below 1e12 cannot be milliseconds of any real message.
+  const time = timeOf(obj.timestamp);
+  const itemTimestamp = typeof time === 'number' && typeof obj.timestamp === 'string' ? toMs(time) : time;
   if (from === false || recipient === false) invalidMessagingItem(raw, ctx);
   // The customer is the party that is not the Page: some payloads swap sender and recipient.
   const sender = from === ctx.pageId && recipient && recipient !== ctx.pageId ? recipient : from;

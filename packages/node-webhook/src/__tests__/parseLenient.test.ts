@@ -137,6 +137,9 @@ describe('lenient message content', () => {
     expect(m).toMatchObject({ customerId: '1234', timestamp: T });
     expect(m.text).toBeUndefined();
     expect(content).toEqual([]);
+    // Spelled as a string, a timestamp below 1e12 is seconds (Meta's postback reference prints one).
+    const seconds = parse([inbound({ timestamp: '1527459824', postback: { payload: 'P' } })]);
+    expect(only(seconds.events, 'postback').timestamp).toBe(1_527_459_824_000);
   });
 
   it('stays strict about what identifies a message', () => {
