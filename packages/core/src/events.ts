@@ -157,6 +157,8 @@ export interface CommentEvent extends EventBase {
   /** True when the page itself wrote it (answers of ours): never opens a conversation. */
   fromPage: boolean;
   permalink?: string;
+  /** A photo or video the comment carries (Page feed `photo` / `video`). */
+  attachments?: Attachment[];
 }
 
 /** Anything Pagedesk does not model yet: kept, never an error. */

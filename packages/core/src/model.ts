@@ -111,6 +111,9 @@ export const attachmentKindSchema = z.enum([
   'template',
   'share',
   'story_mention',
+  // An attachment Meta sent in a shape Pagedesk could not read: `payload` holds Meta's item as it came,
+  // `url` and `title` are set when it had them. The message it came with is kept all the same.
+  'unknown',
 ]);
 export type AttachmentKind = z.infer<typeof attachmentKindSchema>;
 
@@ -127,7 +130,7 @@ export const attachmentSchema = z.object({
   coordinates: z.optional(z.object({ lat: z.number(), long: z.number() })),
   /** For `share`: what was shared (`reel`, `ig_reel`, `post`, `ig_post`, `story`...). */
   shareType: z.optional(z.string()),
-  /** Template or product payload as Meta sent it. */
+  /** Template or product payload as Meta sent it; for `unknown`, Meta's whole attachment item. */
   payload: z.optional(z.unknown()),
   /** A reusable upload id (outbound). */
   attachmentId: z.optional(z.string()),

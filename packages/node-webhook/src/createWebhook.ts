@@ -10,7 +10,7 @@ import {
 import { z } from 'zod/mini';
 import { appOptionsSchema, appSecretsOf, type MetaApp } from './apps.js';
 import { type DedupeStore, lruDedupe } from './dedupe.js';
-import { SignatureError, WebhookPayloadError } from './errors.js';
+import { SignatureError, type WebhookContentError, WebhookPayloadError } from './errors.js';
 import { issuesOf } from './issues.js';
 import { type NodeErrorContext, nodeHandler, rawBodyOf } from './nodeAdapter.js';
 import {
@@ -29,11 +29,14 @@ import { signingSecretIndex } from './signature.js';
 export interface WebhookErrorContext {
   /**
    * `signature`: rejected 401. `payload`: malformed body (400), or one event with a wrong field, kept
-   * as an `unknown` event (the batch is still accepted). `handler`: `onEvents` threw, 500.
+   * as an `unknown` event (the batch is still accepted). `lenient`: an event landed although part of
+   * its content had an unknown or legacy shape ({@link WebhookContentError}; once per event, after it was
+   * handed over, so a retried or duplicate delivery does not report it again; still 200).
+   * `handler`: `onEvents` threw, 500.
    * `dedupe`: the dedupe store failed (events are still handed over). `request` / `response`: the
    * body could not be read or the answer not written (Node adapter).
    */
-  phase: 'signature' | 'payload' | 'handler' | 'dedupe' | 'request' | 'response';
+  phase: 'signature' | 'payload' | 'lenient' | 'handler' | 'dedupe' | 'request' | 'response';
   method: string;
   url: string;
 }
@@ -304,10 +307,15 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
       return errorResult(401, e);
     }
     let events: MessengerEvent[];
+    // Reported once an event is handed over, so Meta's retries and duplicates do not report it again.
+    const lenient: WebhookContentError[] = [];
     try {
       // A known event with an unexpected field (a new enum value...) is kept as `unknown` and reported:
       // answering 400 would make Meta retry the whole batch for an hour and then unsubscribe the page.
-      events = parseWebhook(body, { onInvalidEvent: (error) => report(error, context('payload')) });
+      events = parseWebhook(body, {
+        onInvalidEvent: (error) => report(error, context('payload')),
+        onContentIssue: (error) => lenient.push(error),
+      });
       if (appId !== undefined) for (const event of events) event.appId = appId;
     } catch (error) {
       const e = toPagedeskError(error);
@@ -349,6 +357,11 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
       if (inflight.get(key) === outcome) inflight.delete(key);
     }
     settle(ok);
+    if (ok && lenient.length > 0) {
+      const handed = new Set(fresh.map((e) => e.id));
+      // `delete`: an event repeated inside the batch is reported once too.
+      for (const error of lenient) if (handed.delete(error.eventId)) report(error, context('lenient'));
+    }
     if (!ok) {
       return errorResult(
         500,

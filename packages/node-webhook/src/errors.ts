@@ -30,3 +30,24 @@ export class SignatureError extends PagedeskError {
     this.detail = detail;
   }
 }
+
+/**
+ * An event that was handed over although part of its content had an unknown or legacy shape: an
+ * attachment kept as a generic `unknown` attachment, an optional field of another type dropped. Not a
+ * failure of the delivery (the webhook still answers 200): `createWebhook` reports it to `onError`
+ * with phase `lenient`, once per event. `issues[].path` names each field, e.g.
+ * `entry[0].messaging[0].message.attachments[0].payload`.
+ */
+export class WebhookContentError extends PagedeskError {
+  /** Each field read past, by its path in the body. */
+  readonly issues: ReadonlyArray<{ path: string; message: string }>;
+  /** The id of the event that still landed. */
+  readonly eventId: string;
+  constructor(issues: ReadonlyArray<{ path: string; message: string }>, eventId: string) {
+    const detail = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+    super('unexpected_content', `Webhook content read leniently (event ${eventId}): ${detail}`);
+    this.name = 'WebhookContentError';
+    this.issues = issues;
+    this.eventId = eventId;
+  }
+}

@@ -33,7 +33,8 @@ function typeName(value: unknown): string {
   return typeof value;
 }
 
-function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+/** The value at `path` inside `input`, or undefined when the path leaves the objects. */
+export function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   let current = input;
   for (const key of path) {
     if (current === null || typeof current !== 'object') return undefined;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { timeOf } from './parseShared.js';
 
-// Zod schemas for Meta's raw webhook payloads (platform.md §2). They are deliberately small: each one
+// Zod schemas for Meta's raw webhook payloads (docs/meta-platform.md). They are deliberately small: each one
 // checks the envelope or ONE event's discriminating object, and only the fields Pagedesk reads. The
 // parser keeps the original item as `raw`, so unknown fields survive without being copied here.
 // Classic `zod` (not zod/mini) because its objects compile a JIT fast path: the parser runs them per event.
@@ -9,6 +10,21 @@ import { z } from 'zod';
 
 /** A Meta id: a string, or a number in some payloads. */
 export const metaIdSchema = z.union([z.string(), z.number()]);
+
+/**
+ * A point in time: a number as Meta sends it, or (older payloads, other tools' fixtures) a string of
+ * digits or an ISO 8601 date, read as a number (an ISO date in epoch ms).
+ */
+export const timeLikeSchema = z.union([z.number(), z.string()]).transform((t, ctx) => {
+  const n = timeOf(t);
+  if (typeof n === 'number') return n;
+  ctx.issues.push({
+    code: 'custom',
+    input: t,
+    message: 'expected a number, a digit string or an ISO 8601 date',
+  });
+  return z.NEVER;
+});
 
 /** The top level of every webhook body. */
 export const webhookEnvelopeSchema = z.object({
@@ -19,7 +35,8 @@ export const webhookEnvelopeSchema = z.object({
 /** One `entry[]`: the Page or Instagram account (`id`) and its containers. */
 export const webhookEntrySchema = z.object({
   id: metaIdSchema,
-  time: z.optional(z.number()),
+  /** Epoch seconds or ms; some tools send a digit string or an ISO 8601 date (read by the parser). */
+  time: z.optional(z.unknown()),
   messaging: z.optional(z.array(z.unknown())),
   standby: z.optional(z.array(z.unknown())),
   changes: z.optional(z.array(z.unknown())),
@@ -31,23 +48,31 @@ const party = z.object({ id: z.optional(metaIdSchema), user_ref: z.optional(meta
 export const messagingItemSchema = z.object({
   sender: z.optional(party),
   recipient: z.optional(party),
-  timestamp: z.optional(z.number()),
+  /** Epoch ms; a digit string or an ISO 8601 date is read too. */
+  timestamp: z.optional(z.union([z.number(), z.string()])),
 });
 
-/** `messaging[].message` attachments (image, sticker, video, audio, file, fallback, reels, posts...). */
+/**
+ * One `messaging[].message` attachment (image, sticker, video, audio, file, fallback, reels, posts...).
+ * `payload` is an object, null, or (Meta's legacy `fallback`) an opaque string; legacy fallbacks also
+ * spell the link `URL`. An item this schema refuses becomes a generic `unknown` attachment.
+ */
 export const attachmentPayloadSchema = z.object({
   type: z.string(),
   title: z.optional(z.nullable(z.string())),
   url: z.optional(z.nullable(z.string())),
+  URL: z.optional(z.nullable(z.string())),
   payload: z.optional(
-    z.nullable(
+    z.union([
+      z.null(),
+      z.string(),
       z.looseObject({
         url: z.optional(z.nullable(z.string())),
         title: z.optional(z.nullable(z.string())),
         sticker_id: z.optional(metaIdSchema),
         coordinates: z.optional(z.object({ lat: z.number(), long: z.number() })),
       }),
-    ),
+    ]),
   ),
 });
 
@@ -79,7 +104,8 @@ export const messageSchema = z.object({
       story: z.optional(z.object({ id: metaIdSchema, url: z.optional(z.string()) })),
     }),
   ),
-  attachments: z.optional(z.nullable(z.array(attachmentPayloadSchema))),
+  /** Read item by item (`attachmentsOf`): one unreadable attachment never refuses the message. */
+  attachments: z.optional(z.unknown()),
   referral: z.optional(referralSchema),
 });
 
@@ -107,10 +133,10 @@ export const postbackSchema = z.object({
 });
 
 /** `read`: Messenger `watermark`, or Instagram `messaging_seen` with one `mid`. */
-export const readSchema = z.object({ watermark: z.optional(z.number()), mid: z.optional(z.string()) });
+export const readSchema = z.object({ watermark: z.optional(timeLikeSchema), mid: z.optional(z.string()) });
 
 /** `delivery` (Messenger only); `mids` may be absent, `watermark` is always there. */
-export const deliverySchema = z.object({ watermark: z.number(), mids: z.optional(z.array(z.string())) });
+export const deliverySchema = z.object({ watermark: timeLikeSchema, mids: z.optional(z.array(z.string())) });
 
 const timestampLike = z.union([z.number(), z.string()]);
 
@@ -164,9 +190,12 @@ export const feedCommentSchema = z.object({
   post_id: metaIdSchema,
   parent_id: z.optional(metaIdSchema),
   verb: z.string(),
-  created_time: z.optional(z.number()),
+  created_time: z.optional(timeLikeSchema),
   message: z.optional(z.string()),
   permalink_url: z.optional(z.string()),
+  /** The URL of a photo or video attached to the comment. */
+  photo: z.optional(z.string()),
+  video: z.optional(z.string()),
   from: z.optional(z.object({ id: metaIdSchema, name: z.optional(z.string()) })),
 });
 
@@ -176,7 +205,7 @@ export const instagramCommentSchema = z.object({
   text: z.optional(z.string()),
   parent_id: z.optional(metaIdSchema),
   verb: z.optional(z.string()),
-  created_time: z.optional(z.number()),
+  created_time: z.optional(timeLikeSchema),
   from: z.object({ id: metaIdSchema, username: z.optional(z.string()) }),
   media: z.object({ id: metaIdSchema }),
 });
@@ -204,7 +233,6 @@ export function isSimpleEntry(v: unknown): v is z.infer<typeof webhookEntrySchem
   return (
     isObject(v) &&
     (typeof v.id === 'string' || isNumber(v.id)) &&
-    (v.time === undefined || isNumber(v.time)) &&
     (v.messaging === undefined || Array.isArray(v.messaging)) &&
     (v.standby === undefined || Array.isArray(v.standby)) &&
     (v.changes === undefined || Array.isArray(v.changes))
@@ -225,12 +253,14 @@ const PAYLOAD_FREE_TYPES = new Set([
   'story_mention',
 ]);
 
-function isSimpleAttachment(v: unknown): boolean {
+/** True when `v` is an attachment {@link attachmentPayloadSchema} accepts whose input can be read as is. */
+export function isSimpleAttachment(v: unknown): boolean {
   if (!isObject(v) || typeof v.type !== 'string' || !PAYLOAD_FREE_TYPES.has(v.type)) return false;
   const p = v.payload;
   return (
     optNullableString(v.title) &&
     optNullableString(v.url) &&
+    v.URL === undefined &&
     (p === undefined ||
       p === null ||
       (isObject(p) &&

@@ -40,7 +40,8 @@ function templateTexts(payload: unknown): string[] {
 
 /**
  * Renders one attachment of any kind: image and GIF previews that open a lightbox, video and audio
- * players, file cards, stickers, locations, templates, shares, story mentions and fallbacks. Only
+ * players, file cards, stickers, locations, templates, shares, story mentions, fallbacks and (a shape
+ * Pagedesk could not read) a generic card with its link. Only
  * https URLs (and local http when the provider's `urlPolicy` allows it) are ever rendered.
  *
  * @example
@@ -174,6 +175,7 @@ export function AttachmentView({ attachment }: AttachmentProps): ReactNode {
     case 'share':
     case 'story_mention':
     case 'fallback':
+    case 'unknown':
       return (
         <div className={`pd-attachment pd-attachment-card pd-attachment-${attachment.kind}`}>
           <span className="pd-muted">{t.attachments[attachment.kind]}</span>

@@ -130,6 +130,7 @@ export const defaultMessages = {
     share: 'Shared post',
     story_mention: 'Mentioned you in their story',
     fallback: 'Link',
+    unknown: 'Attachment',
     unavailable: 'Attachment unavailable',
     download: (name: string) => `Download ${name}`,
     openImage: (name: string) => `Open ${name}`,

@@ -32,7 +32,7 @@ export async function onComment(ctx: Context, e: CommentEvent): Promise<void> {
     channelId: ctx.channelId,
     mid: e.commentId,
     text: e.text,
-    attachments: EMPTY,
+    attachments: e.attachments ?? EMPTY,
     reactions: EMPTY,
     createdAt: e.timestamp,
     updatedAt: now(),
