@@ -85,6 +85,9 @@ function LiveSubscription({ value }: { value: PagedeskContextValue }) {
                 : channels && [...channels, event.channel],
           );
           return;
+        case 'history:imported':
+          void client.invalidateQueries({ queryKey: pagedeskKeys.conversationLists() });
+          return;
         case 'typing':
           setTyping(event.conversationId, event.on);
           return;

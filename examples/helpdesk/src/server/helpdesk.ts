@@ -115,7 +115,7 @@ export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHe
     ...(backends.fanout ? { fanout: backends.fanout } : {}),
     agents: () => agents,
     // A real helpdesk checks its session here; the demo has one signed-in agent.
-    authorize: () => ({ agentId: agents[0]!.id }),
+    authorize: () => ({ agentId: agents[0]!.id, role: 'admin' }),
     ...(config.mode === 'meta' && config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     onError: (error, context) => {
       // Telling Meta "seen" is best effort (Meta refuses it once the window is closed); the rest is a bug.

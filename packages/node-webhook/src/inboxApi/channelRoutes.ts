@@ -1,0 +1,123 @@
+import {
+  agentSchema,
+  type Channel,
+  type ConnectablePage,
+  channelActionSchema,
+  channelSettingsSchema,
+  PagedeskError,
+} from '@pagedesk/core';
+import * as z from 'zod/mini';
+import { parseWith, readJson } from './http.js';
+import { requireAdmin } from './principal.js';
+import { definedOnly, type Handlers, idOf, json, type RouteDeps, requireChannels } from './routes.js';
+
+// Channels, connecting pages and the agent directory. Changing a channel or connecting a page needs an
+// admin; the visibility check comes first, so another organisation's channel answers 404, not 403.
+
+const settingsPatchSchema = z.partial(channelSettingsSchema);
+const userTokenSchema = z.string().check(z.minLength(1));
+const connectablePagesSchema = z.object({ userAccessToken: userTokenSchema });
+const connectSchema = z.object({
+  userAccessToken: userTokenSchema,
+  pageIds: z.array(z.string().check(z.minLength(1))).check(z.minLength(1), z.maxLength(100)),
+});
+const agentsSchema = z.array(agentSchema);
+
+/** The organisation a page is connected for (`Channels.connect` and `listConnectablePages` take it). */
+interface OrganizationOption {
+  organizationId?: string;
+}
+type ConnectFn = (token: string, pageIds: string[], options: OrganizationOption) => Promise<Channel[]>;
+type ConnectableFn = (token: string, options: OrganizationOption) => Promise<ConnectablePage[]>;
+
+type ChannelRoute =
+  | 'listChannels'
+  | 'updateChannelSettings'
+  | 'channelAction'
+  | 'listConnectablePages'
+  | 'connectPages'
+  | 'listAgents';
+
+/** The routes of channels, connecting and agents. */
+export function channelRoutes(deps: RouteDeps): Handlers<ChannelRoute> {
+  const { maxBodyBytes } = deps;
+  const organizationOf = ({ organizationId }: { organizationId?: string }): OrganizationOption =>
+    organizationId === undefined ? {} : { organizationId };
+  return {
+    listChannels: {
+      access: 'read',
+      run: async ({ access }) => json(await access.visibleChannels()),
+    },
+    updateChannelSettings: {
+      access: 'write',
+      async run({ request, params, access }) {
+        const channelId = idOf({ params });
+        await access.channel(channelId);
+        requireAdmin(access.principal, 'Changing channel settings');
+        const manage = requireChannels(deps, 'Channel settings');
+        const settings = parseWith(
+          settingsPatchSchema,
+          await readJson(request, maxBodyBytes),
+          'channel settings',
+        );
+        return json(await manage.updateSettings(channelId, definedOnly(settings)));
+      },
+    },
+    channelAction: {
+      access: 'write',
+      async run({ request, params, access }) {
+        const channelId = idOf({ params });
+        await access.channel(channelId);
+        requireAdmin(access.principal, 'Channel actions');
+        const manage = requireChannels(deps, 'Channel actions');
+        const action = parseWith(
+          channelActionSchema,
+          await readJson(request, maxBodyBytes),
+          'channel action',
+        );
+        return json(await manage.action(channelId, action));
+      },
+    },
+    listConnectablePages: {
+      access: 'write',
+      async run({ request, access }) {
+        requireAdmin(access.principal, 'Connecting pages');
+        const manage = requireChannels(deps, 'Connecting pages');
+        const { userAccessToken } = parseWith(
+          connectablePagesSchema,
+          await readJson(request, maxBodyBytes),
+          'connect request',
+        );
+        const list = manage.listConnectablePages as ConnectableFn;
+        return json(await list.call(manage, userAccessToken, organizationOf(access.principal)));
+      },
+    },
+    connectPages: {
+      access: 'write',
+      async run({ request, access }) {
+        requireAdmin(access.principal, 'Connecting pages');
+        const manage = requireChannels(deps, 'Connecting pages');
+        const { userAccessToken, pageIds } = parseWith(
+          connectSchema,
+          await readJson(request, maxBodyBytes),
+          'connect request',
+        );
+        const connect = manage.connect as ConnectFn;
+        return json(await connect.call(manage, userAccessToken, pageIds, organizationOf(access.principal)));
+      },
+    },
+    listAgents: {
+      access: 'read',
+      async run({ access }) {
+        if (!deps.options.agents) return json([]);
+        const agents = await deps.options.agents(access.principal);
+        try {
+          return json(parseWith(agentsSchema, agents, 'agents() result'));
+        } catch (error) {
+          // The host's directory returned something else: that is a server bug, not the browser's.
+          throw new PagedeskError('internal', (error as Error).message, { cause: error });
+        }
+      },
+    },
+  };
+}
