@@ -72,7 +72,12 @@ export async function seedPage(
     }),
   );
   await store.messages.put(
-    message(1, ids.conversationId, { id: ids.messageId, channelId: pageId, text: `Text of ${pageId}` }),
+    message(1, ids.conversationId, {
+      id: ids.messageId,
+      mid: `mid-${pageId}`,
+      channelId: pageId,
+      text: `Text of ${pageId}`,
+    }),
   );
 }
 
