@@ -43,6 +43,20 @@ export interface ChannelFilter {
   organizationId?: string | null;
 }
 
+/** What purging a channel removed from the store. */
+export interface ChannelPurgeReport {
+  channelId: string;
+  /** Whether the channel row existed. */
+  channel: boolean;
+  conversations: number;
+  messages: number;
+  customers: number;
+  /** Whether a stored access token was deleted. */
+  credentials: boolean;
+  /** Effects and receipt watermarks that waited for the channel's messages (`Store.waiting`). */
+  waiting: number;
+}
+
 /** Messages of one conversation, newest first; `before` is the cursor of the previous page. */
 export interface MessageQuery {
   before?: string;
@@ -68,6 +82,13 @@ export interface Store {
      */
     list(filter?: ChannelFilter): Promise<Channel[]>;
     put(channel: Channel): Promise<void>;
+    /**
+     * Deletes a channel and everything reached through it, as one unit when the store has units: its
+     * conversations, their messages, its customers, its credentials, what waits for its messages
+     * (`waiting`) and the channel row. Processed event ids stay (a redelivery must still change
+     * nothing). Purging an unknown channel removes nothing and says so.
+     */
+    purge(channelId: string): Promise<ChannelPurgeReport>;
   };
   credentials: {
     get(channelId: string): Promise<ChannelCredentials | undefined>;

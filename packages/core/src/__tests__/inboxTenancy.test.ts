@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { AppMismatchError } from '../errors.js';
 import { createInbox } from '../inbox.js';
+import type { InboxEvents } from '../inbox.types.js';
 import { memoryStore } from '../memoryStore.js';
 import { testEvents as ev, testEntities } from '../testing.js';
 
@@ -33,5 +35,48 @@ describe('inbox: organisations', () => {
       ['PAGE_B', 'b'],
     ]);
     expect(await list(null)).toEqual([['PAGE_N', 'n']]);
+  });
+
+  it('refuses an event verified by another app than its channel, stores nothing and reports it', async () => {
+    const store = memoryStore();
+    await store.channels.put(testEntities.channel({ id: 'PAGE_A', appId: 'APP_A', organizationId: 'org_a' }));
+    await store.channels.put(testEntities.channel({ id: 'PAGE_B', appId: 'APP_B', organizationId: 'org_b' }));
+    const inbox = createInbox({ store });
+    const errors: Parameters<InboxEvents['error']>[0][] = [];
+    inbox.on('error', (payload) => errors.push(payload));
+    const forged = ev.message({ pageId: 'PAGE_B', customerId: 'PSID_SAME', text: 'forged', appId: 'APP_A' });
+    const genuine = ev.message({ pageId: 'PAGE_A', customerId: 'PSID_SAME', text: 'hello', appId: 'APP_A' });
+    const changes = await inbox.apply([forged, genuine]);
+    expect(changes.every((c) => !('message' in c) || c.message.channelId === 'PAGE_A')).toBe(true);
+    expect(errors).toHaveLength(1);
+    const error = errors[0]!.error as AppMismatchError;
+    expect(error).toBeInstanceOf(AppMismatchError);
+    expect(error).toMatchObject({
+      code: 'app_mismatch',
+      eventId: forged.id,
+      pageId: 'PAGE_B',
+      eventAppId: 'APP_A',
+      channelAppId: 'APP_B',
+    });
+    expect(errors[0]!.event).toBe(forged);
+    expect(await store.customers.get('PAGE_B:PSID_SAME')).toBeUndefined();
+    expect((await store.conversations.list({ organizationId: 'org_b' })).items).toEqual([]);
+    // Not marked processed: the genuine delivery of that id, verified by B's app, still applies.
+    expect(await store.events.has(forged.id)).toBe(false);
+    await inbox.apply([{ ...forged, appId: 'APP_B' }]);
+    expect((await store.conversations.list({ organizationId: 'org_b' })).items).toHaveLength(1);
+    // Without an appId (the single-secret webhook form) nothing is checked.
+    const plain = ev.message({ pageId: 'PAGE_B', customerId: 'PSID_2', text: 'no app named' });
+    await inbox.apply([plain]);
+    expect(await store.events.has(plain.id)).toBe(true);
+  });
+
+  it('rejects apply when nobody listens for errors, with the same typed error', async () => {
+    const store = memoryStore();
+    await store.channels.put(testEntities.channel({ id: 'PAGE_B', appId: 'APP_B' }));
+    const inbox = createInbox({ store });
+    await expect(inbox.apply([ev.message({ pageId: 'PAGE_B', appId: 'APP_A' })])).rejects.toBeInstanceOf(
+      AppMismatchError,
+    );
   });
 });

@@ -1,4 +1,10 @@
-import { NotFoundError, PagedeskError, toPagedeskError, ValidationError } from '../errors.js';
+import {
+  AppMismatchError,
+  NotFoundError,
+  PagedeskError,
+  toPagedeskError,
+  ValidationError,
+} from '../errors.js';
 import type { EditEvent, MessengerEvent, PolicyEnforcementEvent } from '../events.js';
 import type { InboxChange } from '../inbox.types.js';
 import type { Channel, ChannelSettings } from '../model.js';
@@ -112,6 +118,10 @@ export async function applyAll(
     try {
       if (!channels.has(event.pageId)) channels.set(event.pageId, await store.channels.get(event.pageId));
       const channel = channels.get(event.pageId);
+      // An event verified by another app than its page's: refused before anything is read or written,
+      // and not marked processed (the genuine delivery of the same id must still apply).
+      if (event.appId !== undefined && channel && channel.appId !== event.appId)
+        throw new AppMismatchError(event.id, event.pageId, event.appId, channel.appId);
       const ctx: Context = {
         rt,
         event,

@@ -74,8 +74,8 @@ export async function onEcho(ctx: Context, e: EchoEvent): Promise<void> {
       reactions: EMPTY,
       delivery: 'sent' as const,
       author: compact({
-        kind: !e.appId || e.appId === PAGE_INBOX_APP_ID ? ('page' as const) : ('app' as const),
-        appId: e.appId,
+        kind: !e.senderAppId || e.senderAppId === PAGE_INBOX_APP_ID ? ('page' as const) : ('app' as const),
+        appId: e.senderAppId,
       }),
       createdAt: e.timestamp,
       sentAt: e.timestamp,
