@@ -1,11 +1,5 @@
-import {
-  agentSchema,
-  type Channel,
-  type ConnectablePage,
-  channelActionSchema,
-  channelSettingsSchema,
-  PagedeskError,
-} from '@pagedesk/core';
+import { agentSchema, channelActionSchema, channelSettingsSchema, PagedeskError } from '@pagedesk/core';
+import type { ConnectOptions } from '@pagedesk/core/server';
 import * as z from 'zod/mini';
 import { parseWith, readJson } from './http.js';
 import { requireAdmin } from './principal.js';
@@ -23,13 +17,6 @@ const connectSchema = z.object({
 });
 const agentsSchema = z.array(agentSchema);
 
-/** The organisation a page is connected for (`Channels.connect` and `listConnectablePages` take it). */
-interface OrganizationOption {
-  organizationId?: string;
-}
-type ConnectFn = (token: string, pageIds: string[], options: OrganizationOption) => Promise<Channel[]>;
-type ConnectableFn = (token: string, options: OrganizationOption) => Promise<ConnectablePage[]>;
-
 type ChannelRoute =
   | 'listChannels'
   | 'updateChannelSettings'
@@ -41,7 +28,8 @@ type ChannelRoute =
 /** The routes of channels, connecting and agents. */
 export function channelRoutes(deps: RouteDeps): Handlers<ChannelRoute> {
   const { maxBodyBytes } = deps;
-  const organizationOf = ({ organizationId }: { organizationId?: string }): OrganizationOption =>
+  // Pages are listed and connected for the principal's organisation, never one the browser names.
+  const organizationOf = ({ organizationId }: { organizationId?: string }): ConnectOptions =>
     organizationId === undefined ? {} : { organizationId };
   return {
     listChannels: {
@@ -88,8 +76,7 @@ export function channelRoutes(deps: RouteDeps): Handlers<ChannelRoute> {
           await readJson(request, maxBodyBytes),
           'connect request',
         );
-        const list = manage.listConnectablePages as ConnectableFn;
-        return json(await list.call(manage, userAccessToken, organizationOf(access.principal)));
+        return json(await manage.listConnectablePages(userAccessToken, organizationOf(access.principal)));
       },
     },
     connectPages: {
@@ -102,8 +89,7 @@ export function channelRoutes(deps: RouteDeps): Handlers<ChannelRoute> {
           await readJson(request, maxBodyBytes),
           'connect request',
         );
-        const connect = manage.connect as ConnectFn;
-        return json(await connect.call(manage, userAccessToken, pageIds, organizationOf(access.principal)));
+        return json(await manage.connect(userAccessToken, pageIds, organizationOf(access.principal)));
       },
     },
     listAgents: {

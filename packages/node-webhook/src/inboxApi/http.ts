@@ -52,6 +52,8 @@ export function statusOf(error: PagedeskError): number {
     // admin action (reauthorize, take thread control, wait for the customer) changes the answer.
     case 'window_closed':
     case 'channel_unavailable':
+    // A page another organisation holds: its admin purges it first (the answer names no organisation).
+    case 'channel_conflict':
     case 'recipient_unavailable':
     case 'thread_control':
     case 'permission_denied':
