@@ -166,16 +166,17 @@ export function conversationRoutes(deps: RouteDeps): Handlers<ConversationRoute>
       async run({ request, url, params, access }) {
         const conversationId = idOf({ params });
         await access.conversation(conversationId);
-        const sender = requireChannels(deps, 'Sending');
         const { agentId: _claimed, ...draft } = parseWith(
           sendDraftSchema,
           await readJson(request, maxBodyBytes),
           'message draft',
         );
-        // The signed-in agent is the author, whatever the browser claims; files only the principal's own.
+        // The signed-in agent is the author, whatever the browser claims; files only the principal's
+        // own (an upload of another organisation answers 404 like a missing one, before any 501).
         const { agentId } = access.principal;
         const attachments =
           draft.attachments && (await ownUploads(deps, draft.attachments, access.principal, url));
+        const sender = requireChannels(deps, 'Sending');
         const messages = await sender.send(conversationId, {
           ...draft,
           ...(attachments ? { attachments } : {}),
