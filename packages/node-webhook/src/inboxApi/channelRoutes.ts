@@ -1,9 +1,23 @@
-import { agentSchema, channelActionSchema, channelSettingsSchema, PagedeskError } from '@pagedesk/core';
-import type { ConnectOptions } from '@pagedesk/core/server';
+import {
+  agentSchema,
+  type Channel,
+  channelActionSchema,
+  channelSettingsSchema,
+  PagedeskError,
+} from '@pagedesk/core';
+import type { Channels, ConnectOptions } from '@pagedesk/core/server';
 import * as z from 'zod/mini';
 import { parseWith, readJson } from './http.js';
 import { requireAdmin } from './principal.js';
-import { definedOnly, type Handlers, idOf, json, type RouteDeps, requireChannels } from './routes.js';
+import {
+  definedOnly,
+  type Handler,
+  type Handlers,
+  idOf,
+  json,
+  type RouteDeps,
+  requireChannels,
+} from './routes.js';
 
 // Channels, connecting pages and the agent directory. Changing a channel or connecting a page needs an
 // admin; the visibility check comes first, so another organisation's channel answers 404, not 403.
@@ -17,55 +31,37 @@ const connectSchema = z.object({
 });
 const agentsSchema = z.array(agentSchema);
 
-type ChannelRoute =
-  | 'listChannels'
-  | 'updateChannelSettings'
-  | 'channelAction'
-  | 'listConnectablePages'
-  | 'connectPages'
-  | 'listAgents';
-
 /** The routes of channels, connecting and agents. */
-export function channelRoutes(deps: RouteDeps): Handlers<ChannelRoute> {
+export function channelRoutes(deps: RouteDeps) {
   const { maxBodyBytes } = deps;
   // Pages are listed and connected for the principal's organisation, never one the browser names.
   const organizationOf = ({ organizationId }: { organizationId?: string }): ConnectOptions =>
     organizationId === undefined ? {} : { organizationId };
+  /** A change to one channel: visible (404), then admin (403), then channels (501), then the body (400). */
+  const adminChannelRoute = (
+    what: string,
+    change: (channelId: string, body: unknown, manage: Channels) => Promise<Channel>,
+  ): Handler => ({
+    access: 'write',
+    async run({ request, params, access }) {
+      const channelId = idOf({ params });
+      await access.channel(channelId);
+      requireAdmin(access.principal, what);
+      const manage = requireChannels(deps, what);
+      return json(await change(channelId, await readJson(request, maxBodyBytes), manage));
+    },
+  });
   return {
     listChannels: {
       access: 'read',
       run: async ({ access }) => json(await access.visibleChannels()),
     },
-    updateChannelSettings: {
-      access: 'write',
-      async run({ request, params, access }) {
-        const channelId = idOf({ params });
-        await access.channel(channelId);
-        requireAdmin(access.principal, 'Changing channel settings');
-        const manage = requireChannels(deps, 'Channel settings');
-        const settings = parseWith(
-          settingsPatchSchema,
-          await readJson(request, maxBodyBytes),
-          'channel settings',
-        );
-        return json(await manage.updateSettings(channelId, definedOnly(settings)));
-      },
-    },
-    channelAction: {
-      access: 'write',
-      async run({ request, params, access }) {
-        const channelId = idOf({ params });
-        await access.channel(channelId);
-        requireAdmin(access.principal, 'Channel actions');
-        const manage = requireChannels(deps, 'Channel actions');
-        const action = parseWith(
-          channelActionSchema,
-          await readJson(request, maxBodyBytes),
-          'channel action',
-        );
-        return json(await manage.action(channelId, action));
-      },
-    },
+    updateChannelSettings: adminChannelRoute('Changing channel settings', async (channelId, body, manage) =>
+      manage.updateSettings(channelId, definedOnly(parseWith(settingsPatchSchema, body, 'channel settings'))),
+    ),
+    channelAction: adminChannelRoute('Channel actions', async (channelId, body, manage) =>
+      manage.action(channelId, parseWith(channelActionSchema, body, 'channel action')),
+    ),
     listConnectablePages: {
       access: 'write',
       async run({ request, access }) {
@@ -105,5 +101,5 @@ export function channelRoutes(deps: RouteDeps): Handlers<ChannelRoute> {
         }
       },
     },
-  };
+  } satisfies Partial<Handlers>;
 }

@@ -40,17 +40,8 @@ const messageListQuerySchema = z.object({
 
 const typingSchema = z.object({ on: z.boolean() });
 
-type ConversationRoute =
-  | 'listConversations'
-  | 'getConversation'
-  | 'updateConversation'
-  | 'listMessages'
-  | 'sendMessage'
-  | 'retryMessage'
-  | 'setTyping';
-
 /** The routes of conversations and messages. */
-export function conversationRoutes(deps: RouteDeps): Handlers<ConversationRoute> {
+export function conversationRoutes(deps: RouteDeps) {
   const { store, inbox, maxBodyBytes } = deps;
 
   const withCustomer = async (
@@ -210,5 +201,5 @@ export function conversationRoutes(deps: RouteDeps): Handlers<ConversationRoute>
         return new Response(null, { status: 204 });
       },
     },
-  };
+  } satisfies Partial<Handlers>;
 }

@@ -15,7 +15,7 @@ import {
 } from './options.js';
 import { toPrincipal } from './principal.js';
 import { createRouter, MethodNotAllowedError, type RouteDefinition } from './router.js';
-import type { Handler, RouteDeps } from './routes.js';
+import type { Handler, Handlers, RouteDeps } from './routes.js';
 import { uploadRoutes } from './uploadRoutes.js';
 import { memoryUploadStore } from './uploads.js';
 
@@ -108,7 +108,7 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
     publicUrl: parsed.publicUrl?.replace(/\/+$/, ''),
     publish: live.publish,
   };
-  const handlers: Record<InboxApiRoute, Handler> = {
+  const handlers: Handlers = {
     ...conversationRoutes(deps),
     ...uploadRoutes(deps),
     ...channelRoutes(deps),

@@ -118,7 +118,7 @@ export function createLiveLink(deps: LiveDeps, fanout: LiveFanout, broadcaster: 
 }
 
 /** `GET /events`: the principal's stream, resumed from Last-Event-ID with only what it sees. */
-export function liveRoutes(broadcaster: Broadcaster): Handlers<'subscribe'> {
+export function liveRoutes(broadcaster: Broadcaster) {
   return {
     subscribe: {
       access: 'read',
@@ -132,5 +132,5 @@ export function liveRoutes(broadcaster: Broadcaster): Handlers<'subscribe'> {
         });
       },
     },
-  };
+  } satisfies Partial<Handlers>;
 }

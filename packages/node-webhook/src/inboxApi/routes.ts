@@ -38,7 +38,8 @@ export interface RouteDeps {
   publish(event: LiveEventDraft): void;
 }
 
-export type Handlers<TRoute extends InboxApiRoute> = Record<TRoute, Handler>;
+/** Every route's handler; each route module gives a part of it. */
+export type Handlers = Record<InboxApiRoute, Handler>;
 
 export const json = (data: unknown, status = 200) => Response.json(data, { status });
 

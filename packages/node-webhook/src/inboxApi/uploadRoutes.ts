@@ -43,7 +43,7 @@ export async function ownUploads(
 }
 
 /** `POST /uploads` and the public `GET /uploads/:id`. */
-export function uploadRoutes(deps: RouteDeps): Handlers<'uploadFile' | 'getUpload'> {
+export function uploadRoutes(deps: RouteDeps) {
   const { uploads, maxUploadBytes } = deps;
   return {
     uploadFile: {
@@ -87,5 +87,5 @@ export function uploadRoutes(deps: RouteDeps): Handlers<'uploadFile' | 'getUploa
         });
       },
     },
-  };
+  } satisfies Partial<Handlers>;
 }

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createInbox, type Inbox, memoryStore } from '@pagedesk/core';
+import type { Inbox } from '@pagedesk/core';
 import { testEvents } from '@pagedesk/core/testing';
 import { createInboxApi, type InboxApi } from '@pagedesk/node-webhook';
 import { renderHook, screen, waitFor } from '@testing-library/react';
@@ -8,10 +8,11 @@ import type { ReactNode } from 'react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ACME_OPEN,
+  authorizeByHeader,
   forbiddenWords,
   GLOBEX_OPEN,
   principals,
-  seedTenants,
+  tenantInbox,
 } from '../../../node-webhook/src/inboxApi/__tests__/tenants.js';
 import { ConversationList } from '../ConversationList.js';
 import { httpTransport } from '../httpTransport.js';
@@ -33,13 +34,11 @@ let baseUrl: string;
 stubLayout();
 
 beforeAll(async () => {
-  const store = memoryStore();
-  await seedTenants(store);
-  inbox = createInbox({ store });
+  inbox = await tenantInbox();
   api = createInboxApi({
     inbox,
     heartbeatMs: 0,
-    authorize: (request) => principals[request.headers.get('x-principal') as Who] ?? null,
+    authorize: authorizeByHeader,
   });
   server = createServer(api.node);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

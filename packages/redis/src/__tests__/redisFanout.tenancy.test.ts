@@ -7,6 +7,7 @@ import { eventsOf, readFrames, serve } from '../../../node-webhook/src/inboxApi/
 import {
   ACME_HIDDEN,
   ACME_OPEN,
+  authorizeByHeader,
   forbiddenWords,
   GLOBEX_OPEN,
   onPage,
@@ -43,7 +44,7 @@ async function server(store: ReturnType<typeof memoryStore>): Promise<Server> {
     inbox,
     fanout,
     heartbeatMs: 0,
-    authorize: (request) => principals[request.headers.get('x-principal') as Who] ?? null,
+    authorize: authorizeByHeader,
     // Only typing is used: the rest of the send path is not what this test is about.
     channels: { send: async () => [], setTyping: async () => {}, on: () => () => {} } as never,
   });

@@ -1,11 +1,4 @@
-import {
-  type Channel,
-  type ConversationWithCustomer,
-  createInbox,
-  type Inbox,
-  memoryStore,
-  type Page,
-} from '@pagedesk/core';
+import type { Channel, ConversationWithCustomer, Inbox, Page } from '@pagedesk/core';
 import type { Channels } from '@pagedesk/core/server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createInboxApi, type InboxApi, type InboxApiRoute } from '../index.js';
@@ -14,12 +7,13 @@ import {
   ACME,
   ACME_HIDDEN,
   ACME_OPEN,
+  authorizeByHeader,
   directory,
   forbiddenWords,
   GLOBEX_OPEN,
   onPage,
   principals,
-  seedTenants,
+  tenantInbox,
 } from './tenants.js';
 
 // Organisations over real HTTP on 127.0.0.1: every route × (own, other organisation's, hidden
@@ -72,14 +66,12 @@ function storeChannels(target: Inbox): Channels {
 const asPrincipal = (name: keyof typeof principals) => ({ 'x-principal': name });
 
 beforeAll(async () => {
-  const store = memoryStore();
-  await seedTenants(store);
-  inbox = createInbox({ store });
+  inbox = await tenantInbox();
   api = createInboxApi({
     inbox,
     channels: storeChannels(inbox),
     heartbeatMs: 0,
-    authorize: (request) => principals[request.headers.get('x-principal') as keyof typeof principals] ?? null,
+    authorize: authorizeByHeader,
     agents: (principal) => directory[principal.organizationId ?? ''] ?? [],
   });
   server = await serve(api);

@@ -1,4 +1,4 @@
-import type { Agent, Store } from '@pagedesk/core';
+import { type Agent, createInbox, type Inbox, memoryStore, type Store } from '@pagedesk/core';
 import type { InboxPrincipal } from '../index.js';
 import { channel, conversation, customer, message } from './helpers.js';
 
@@ -21,6 +21,10 @@ export const principals = {
   globexAdmin: { organizationId: GLOBEX, agentId: 'agent-globex-admin', role: 'admin' },
   globexAgent: { organizationId: GLOBEX, agentId: 'agent-globex-1', role: 'agent' },
 } satisfies Record<string, InboxPrincipal>;
+
+/** The test's `authorize`: the principal named by the request's `x-principal` header, or null (401). */
+export const authorizeByHeader = (request: Request): InboxPrincipal | null =>
+  principals[request.headers.get('x-principal') as keyof typeof principals] ?? null;
 
 /** The ids of what lives on a page: one customer, one conversation, one message. */
 export const onPage = (pageId: string) => ({
@@ -93,4 +97,11 @@ export function forbiddenWords(principal: InboxPrincipal): RegExp {
   const words = [principal.organizationId === GLOBEX ? 'acme' : 'globex'];
   if (principal.organizationId === ACME && principal.role === 'agent') words.push('hidden');
   return new RegExp(words.join('|'), 'i');
+}
+
+/** A real inbox over a memory store seeded with {@link seedTenants}. */
+export async function tenantInbox(): Promise<Inbox> {
+  const store = memoryStore();
+  await seedTenants(store);
+  return createInbox({ store });
 }
