@@ -99,6 +99,8 @@ interface Buffered {
   frame: Uint8Array;
   /** Undefined when the event came without a valid scope: nobody receives it. */
   scope: LiveScope | undefined;
+  /** Kept for a channel change only: a client connecting after it may need it (see `connect`'s `since`). */
+  draft?: LiveEventDraft;
 }
 
 interface Client {
@@ -225,7 +227,13 @@ export function createBroadcaster(options: BroadcasterOptions) {
       const scope = scopeOf(draft);
       const event = { ...payload, seq } as LiveEvent;
       const frame = frameOf(event);
-      if (options.replayBuffer > 0) ring[seq % options.replayBuffer] = { seq, frame, scope };
+      if (options.replayBuffer > 0)
+        ring[seq % options.replayBuffer] = {
+          seq,
+          frame,
+          scope,
+          ...(draft.type === 'channel:updated' ? { draft } : {}),
+        };
       for (const client of clients) {
         if (client.viewer.changedBy(draft)) send(client, resetFrame(), seq);
         else if (scope && client.viewer.sees(scope)) send(client, frame, seq);
@@ -237,8 +245,16 @@ export function createBroadcaster(options: BroadcasterOptions) {
      * Opens an SSE stream. Missed events (after `lastEventId`) are queued before any new one, in the
      * same turn, so nothing falls between replay and live delivery. The stream ends on `signal` abort,
      * on cancel by the consumer, or on {@link close}.
+     *
+     * `since` is the {@link position} when the viewer's channels were read: channel changes broadcast
+     * after it are applied to the viewer first, and one that changed what it sees answers a reset.
      */
-    connect(lastEventId: string | null, signal: AbortSignal, viewer: LiveViewer): ReadableStream<Uint8Array> {
+    connect(
+      lastEventId: string | null,
+      signal: AbortSignal,
+      viewer: LiveViewer,
+      since = seq,
+    ): ReadableStream<Uint8Array> {
       let client: Client | undefined;
       const cleanup = () => {
         if (!client) return;
@@ -259,7 +275,12 @@ export function createBroadcaster(options: BroadcasterOptions) {
             controller.close();
             return;
           }
-          const resume = resumeFrames(lastEventId, viewer);
+          let changed = false;
+          for (let n = Math.max(since + 1, seq - options.replayBuffer + 1); n <= seq; n++) {
+            const buffered = ring[n % options.replayBuffer];
+            if (buffered?.seq === n && buffered.draft && viewer.changedBy(buffered.draft)) changed = true;
+          }
+          const resume = changed ? { frames: [resetFrame()] } : resumeFrames(lastEventId, viewer);
           client = { controller, viewer, close: cleanup };
           if (resume.ahead !== undefined) client.skipThrough = resume.ahead;
           controller.enqueue(hello);
@@ -270,6 +291,11 @@ export function createBroadcaster(options: BroadcasterOptions) {
         },
         cancel: cleanup,
       });
+    },
+
+    /** The number of the last event broadcast (mark it before reading what a new client may see). */
+    get position(): number {
+      return seq;
     },
 
     /** Open SSE streams. */

@@ -126,8 +126,10 @@ export function liveRoutes(broadcaster: Broadcaster) {
         // EventSource sends Last-Event-ID itself when it reconnects; a fresh EventSource cannot set
         // headers, so the client passes it in the query instead.
         const lastEventId = request.headers.get('last-event-id') ?? url.searchParams.get('lastEventId');
+        // Channel changes broadcast while the visible channels are read are applied on connect.
+        const since = broadcaster.position;
         const viewer = createLiveViewer(access.principal, await access.visibleChannels());
-        return new Response(broadcaster.connect(lastEventId, request.signal, viewer), {
+        return new Response(broadcaster.connect(lastEventId, request.signal, viewer, since), {
           headers: SSE_HEADERS,
         });
       },

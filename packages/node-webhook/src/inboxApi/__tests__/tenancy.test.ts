@@ -350,3 +350,45 @@ describe('live stream', () => {
     await inbox.updateChannel(hidden);
   });
 });
+
+describe('live stream while it connects', () => {
+  it('applies a channel change made while the visible channels are read (reset, then nothing of it)', async () => {
+    const target = await tenantInbox();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slowStore = {
+      ...target.store,
+      channels: {
+        ...target.store.channels,
+        // The stream's read of the visible channels waits until the admin's change is broadcast.
+        list: async (filter?: { organizationId?: string | null }) => {
+          const channels = await target.store.channels.list(filter);
+          await gate;
+          return channels;
+        },
+      },
+    };
+    const local = createInboxApi({
+      inbox: { ...target, store: slowStore } as Inbox,
+      heartbeatMs: 0,
+      authorize: () => principals.acmeAgent,
+    });
+    const opening = local.fetch(new Request('http://h.test/events'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The admin limits the open page to someone else while the agent's stream is being opened.
+    const open = (await target.store.channels.get(ACME_OPEN))!;
+    await target.updateChannel({ ...open, settings: { ...open.settings, agentIds: ['agent-acme-2'] } });
+    release();
+    const response = await opening;
+    const reading = readFrames(response.body!, (frames) => frames.some((f) => f.includes('"done"')));
+    await target.assign(onPage(ACME_OPEN).conversationId, 'not for agent-acme-1');
+    const hidden = (await target.store.channels.get(ACME_HIDDEN))!;
+    await target.updateChannel({ ...hidden, settings: { ...hidden.settings, agentIds: ['agent-acme-1'] } });
+    await target.assign(onPage(ACME_HIDDEN).conversationId, 'done');
+    const events = eventsOf(await reading).map((e) => e.event);
+    expect(events).toEqual(['reset', 'reset', 'conversation:updated']);
+    local.close();
+  });
+});
