@@ -392,3 +392,61 @@ describe('live stream while it connects', () => {
     local.close();
   });
 });
+
+describe('history imports and channel changes on the live stream', () => {
+  it('reach the browsers that see the channel, and only those', async () => {
+    const target = await tenantInbox();
+    const historyListeners: Array<
+      (payload: { channel: Channel; conversations: number; messages: number }) => void
+    > = [];
+    const channels = {
+      ...storeChannels(target),
+      on: (event: string, listener: never) => {
+        if (event === 'history:imported') historyListeners.push(listener);
+        return () => {};
+      },
+    } as Channels;
+    const local = createInboxApi({ inbox: target, channels, heartbeatMs: 0, authorize: authorizeByHeader });
+    const streams = await Promise.all(
+      (['acmeAdmin', 'acmeAgent', 'globexAgent'] as const).map(async (who) => {
+        const response = await local.fetch(
+          new Request('http://h.test/events', { headers: asPrincipal(who) }),
+        );
+        return [who, readFrames(response.body!, (f) => f.some((x) => x.includes('"last"')))] as const;
+      }),
+    );
+    const globex = (await target.store.channels.get(GLOBEX_OPEN))!;
+    const hidden = (await target.store.channels.get(ACME_HIDDEN))!;
+    for (const listener of historyListeners) {
+      listener({ channel: globex, conversations: 4, messages: 12 });
+      listener({ channel: hidden, conversations: 2, messages: 5 });
+    }
+    // A channel change (status, name) travels as channel:updated, scoped the same way.
+    await target.updateChannel({ ...globex, name: 'Globex renamed' });
+    // The end marker every stream sees: an Acme-wide open page for Acme, Globex's for Globex.
+    await target.assign(onPage(ACME_OPEN).conversationId, 'last');
+    await target.assign(onPage(GLOBEX_OPEN).conversationId, 'last');
+    const seen = Object.fromEntries(
+      await Promise.all(
+        streams.map(async ([who, reading]) => [
+          who,
+          eventsOf(await reading).map(
+            (e) =>
+              `${e.event} ${String(e.data['channelId'] ?? (e.data['channel'] as Channel | undefined)?.id ?? (e.data['conversation'] as { channelId: string }).channelId)}`,
+          ),
+        ]),
+      ),
+    );
+    expect(seen['acmeAdmin']).toEqual([
+      `history:imported ${ACME_HIDDEN}`,
+      `conversation:updated ${ACME_OPEN}`,
+    ]);
+    expect(seen['acmeAgent']).toEqual([`conversation:updated ${ACME_OPEN}`]);
+    expect(seen['globexAgent']).toEqual([
+      `history:imported ${GLOBEX_OPEN}`,
+      `channel:updated ${GLOBEX_OPEN}`,
+      `conversation:updated ${GLOBEX_OPEN}`,
+    ]);
+    local.close();
+  });
+});
