@@ -73,6 +73,7 @@ export function createLiveViewer(principal: InboxPrincipal, channels: readonly C
       return visible.has(scope.channelId);
     },
     changedBy(event: LiveEventDraft) {
+      if (event.type === 'channel:purged') return visible.delete(event.channelId);
       if (event.type !== 'channel:updated') return false;
       const { channel } = event;
       const now = canSee(principal, channel);

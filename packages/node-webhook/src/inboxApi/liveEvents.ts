@@ -232,7 +232,7 @@ export function createBroadcaster(options: BroadcasterOptions) {
           seq,
           frame,
           scope,
-          ...(draft.type === 'channel:updated' ? { draft } : {}),
+          ...(draft.type === 'channel:updated' || draft.type === 'channel:purged' ? { draft } : {}),
         };
       for (const client of clients) {
         if (client.viewer.changedBy(draft)) send(client, resetFrame(), seq);

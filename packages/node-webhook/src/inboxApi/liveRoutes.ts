@@ -98,6 +98,14 @@ export function createLiveLink(deps: LiveDeps, fanout: LiveFanout, broadcaster: 
   // History arrives without per-message events; browsers that see the channel refetch their lists.
   if (deps.channels)
     stops.push(
+      // A purged channel leaves every inbox that showed it (those browsers get a reset and refetch).
+      deps.channels.on('channel:purged', ({ channel }) =>
+        publish({
+          type: 'channel:purged',
+          channelId: channel.id,
+          scope: scopeFor({ ...channel, channelId: channel.id }),
+        }),
+      ),
       deps.channels.on('history:imported', ({ channel, conversations, messages }) =>
         publish({
           type: 'history:imported',

@@ -399,10 +399,12 @@ describe('history imports and channel changes on the live stream', () => {
     const historyListeners: Array<
       (payload: { channel: Channel; conversations: number; messages: number }) => void
     > = [];
+    const purgeListeners: Array<(payload: { channel: Channel }) => void> = [];
     const channels = {
       ...storeChannels(target),
       on: (event: string, listener: never) => {
         if (event === 'history:imported') historyListeners.push(listener);
+        if (event === 'channel:purged') purgeListeners.push(listener);
         return () => {};
       },
     } as Channels;
@@ -421,6 +423,8 @@ describe('history imports and channel changes on the live stream', () => {
       listener({ channel: globex, conversations: 4, messages: 12 });
       listener({ channel: hidden, conversations: 2, messages: 5 });
     }
+    // Purging Acme's hidden page: the browsers that showed it reset (refetch); nobody else hears of it.
+    for (const listener of purgeListeners) listener({ channel: hidden });
     // A channel change (status, name) travels as channel:updated, scoped the same way.
     await target.updateChannel({ ...globex, name: 'Globex renamed' });
     // The end marker every stream sees: an Acme-wide open page for Acme, Globex's for Globex.
@@ -430,15 +434,17 @@ describe('history imports and channel changes on the live stream', () => {
       await Promise.all(
         streams.map(async ([who, reading]) => [
           who,
-          eventsOf(await reading).map(
-            (e) =>
-              `${e.event} ${String(e.data['channelId'] ?? (e.data['channel'] as Channel | undefined)?.id ?? (e.data['conversation'] as { channelId: string }).channelId)}`,
+          eventsOf(await reading).map((e) =>
+            e.event === 'reset'
+              ? 'reset'
+              : `${e.event} ${String(e.data['channelId'] ?? (e.data['channel'] as Channel | undefined)?.id ?? (e.data['conversation'] as { channelId: string }).channelId)}`,
           ),
         ]),
       ),
     );
     expect(seen['acmeAdmin']).toEqual([
       `history:imported ${ACME_HIDDEN}`,
+      'reset',
       `conversation:updated ${ACME_OPEN}`,
     ]);
     expect(seen['acmeAgent']).toEqual([`conversation:updated ${ACME_OPEN}`]);
