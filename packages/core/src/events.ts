@@ -186,11 +186,25 @@ export type MessengerEventKind = MessengerEvent['kind'];
 
 /** Meta's signed_request callbacks, about the app rather than a conversation. */
 export type AppEvent =
-  | { kind: 'deauthorize'; id: string; userId: string; profileId?: string; issuedAt: number; raw: unknown }
+  | {
+      kind: 'deauthorize';
+      id: string;
+      userId: string;
+      /** The Page, when a Page removed the app. */
+      profileId?: string;
+      /** The app whose secret signed the request (`createMetaCallbacks({ apps })`). */
+      appId?: string;
+      issuedAt: number;
+      raw: unknown;
+    }
   | {
       kind: 'data_deletion';
       id: string;
       userId: string;
+      /** The Page, when the request is about a Page. */
+      profileId?: string;
+      /** The app whose secret signed the request (`createMetaCallbacks({ apps })`). */
+      appId?: string;
       confirmationCode: string;
       statusUrl: string;
       issuedAt: number;

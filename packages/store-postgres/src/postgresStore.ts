@@ -164,11 +164,13 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       ' ON CONFLICT (channel_id, psid) DO UPDATE SET delivered = GREATEST(w.delivered, EXCLUDED.delivered),' +
       ' read = GREATEST(w.read, EXCLUDED.read)',
     waitingMarks: `SELECT delivered, read FROM ${s}.receipt_watermarks WHERE channel_id = $1 AND psid = $2`,
-    // Purge: messages through their conversations (messages_conversation_order), then any left by mid
+    // Purge: messages through their conversations (messages_conversation_order; the ids as an array so
+    // the planner probes the index rather than hashing the whole table), then any left by mid
     // (messages_channel_mid); every other table by its channel_id index or key.
     purgeMessages:
-      `WITH gone AS (DELETE FROM ${s}.messages m USING ${s}.conversations c` +
-      ' WHERE c.channel_id = $1 AND m.conversation_id = c.id RETURNING 1) SELECT count(*)::int AS n FROM gone',
+      `WITH gone AS (DELETE FROM ${s}.messages WHERE conversation_id =` +
+      ` ANY(ARRAY(SELECT id FROM ${s}.conversations WHERE channel_id = $1)) RETURNING 1)` +
+      ' SELECT count(*)::int AS n FROM gone',
     purgeMessagesByMid:
       `WITH gone AS (DELETE FROM ${s}.messages WHERE channel_id = $1 AND mid IS NOT NULL RETURNING 1)` +
       ' SELECT count(*)::int AS n FROM gone',

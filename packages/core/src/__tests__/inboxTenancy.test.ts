@@ -79,4 +79,51 @@ describe('inbox: organisations', () => {
       AppMismatchError,
     );
   });
+
+  it("never continues another organisation's rows left on a channel that changed hands", async () => {
+    const store = memoryStore();
+    // PAGE_X now belongs to org_b, but rows of org_a are still there (an event that raced a purge).
+    await store.channels.put(testEntities.channel({ id: 'PAGE_X', organizationId: 'org_b' }));
+    await store.customers.put(
+      testEntities.customer({
+        channelId: 'PAGE_X',
+        psid: 'PSID_1',
+        organizationId: 'org_a',
+        name: 'Known to A',
+      }),
+    );
+    await store.conversations.put(
+      testEntities.conversation({
+        id: 'conv_of_a',
+        channelId: 'PAGE_X',
+        customerId: 'PAGE_X:PSID_1',
+        organizationId: 'org_a',
+        lastInboundAt: null,
+      }),
+    );
+    await store.messages.put(
+      testEntities.message({
+        id: 'msg_of_a',
+        channelId: 'PAGE_X',
+        conversationId: 'conv_of_a',
+        mid: 'mid.a',
+      }),
+    );
+    const inbox = createInbox({ store });
+    await inbox.apply([
+      ev.message({ pageId: 'PAGE_X', customerId: 'PSID_1', text: 'to B' }),
+      ev.echo({ pageId: 'PAGE_X', customerId: 'PSID_1', text: 'B answers' }),
+      ev.reaction({ pageId: 'PAGE_X', customerId: 'PSID_1', mid: 'mid.a', emoji: '❤️' }),
+    ]);
+    const customer = await store.customers.get('PAGE_X:PSID_1');
+    expect(customer).toMatchObject({ organizationId: 'org_b' });
+    expect(customer?.name).toBeUndefined();
+    const ofB = (await store.conversations.list({ organizationId: 'org_b' })).items;
+    expect(ofB).toHaveLength(1);
+    expect(ofB[0]).toMatchObject({ preview: 'B answers', organizationId: 'org_b' });
+    const ofA = await store.conversations.get('conv_of_a');
+    expect(ofA).toMatchObject({ organizationId: 'org_a', lastInboundAt: null });
+    expect(ofA?.preview).toBeUndefined();
+    expect((await store.messages.list('conv_of_a')).items.map((m) => m.id)).toEqual(['msg_of_a']);
+  });
 });

@@ -114,6 +114,26 @@ describe('query plans on 20,000 conversations and 100,000 messages', () => {
     expect(none.items.every((c) => c.organizationId === undefined && c.channelId === 'PAGE_49')).toBe(true);
   });
 
+  it("purge finds a channel's rows through indexes (EXPLAIN only: nothing is deleted)", async () => {
+    const s = `"${schema}"`;
+    const plan = (text: string) => planOf(text, ['PAGE_3']);
+    expectIndex(await plan(`DELETE FROM ${s}.customers WHERE channel_id = $1`), 'customers_channel');
+    expectIndex(
+      await plan(`DELETE FROM ${s}.conversations WHERE channel_id = $1`),
+      'conversations_channel_activity',
+    );
+    expectIndex(
+      await plan(
+        `DELETE FROM ${s}.messages WHERE conversation_id = ANY(ARRAY(SELECT id FROM ${s}.conversations WHERE channel_id = $1))`,
+      ),
+      'messages_conversation_order',
+    );
+    expectIndex(
+      await plan(`DELETE FROM ${s}.messages WHERE channel_id = $1 AND mid IS NOT NULL`),
+      'messages_channel_mid',
+    );
+  });
+
   it('the plans return what they should: an unassigned open page, newest first', async () => {
     const page = await store.conversations.list({ status: 'open', assigneeId: null, limit: 5 });
     expect(page.items).toHaveLength(5);

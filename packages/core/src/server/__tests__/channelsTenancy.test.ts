@@ -40,6 +40,18 @@ describe('channels: organisations', () => {
     ).rejects.toMatchObject({ name: 'ValidationError' });
   });
 
+  it('connects through the app given per call (an organisation with its own Meta app)', async () => {
+    const h = await setup();
+    const [channel] = await h.channels.connect(TOKEN, ['PAGE_2'], {
+      organizationId: 'org_a',
+      appId: 'APP_OF_A',
+    });
+    expect(channel).toMatchObject({ organizationId: 'org_a', appId: 'APP_OF_A' });
+    await expect(h.channels.connect(TOKEN, ['PAGE_3'], { appId: '' })).rejects.toMatchObject({
+      name: 'ValidationError',
+    });
+  });
+
   it('refuses a page another organisation holds, in the picker and on connect', async () => {
     const h = await setup();
     await h.channels.connect(TOKEN, ['PAGE_2'], { organizationId: 'org_a' });
