@@ -47,7 +47,7 @@ export class ForbiddenError extends PagedeskError {
 
 const EXPECTED = "{ organizationId?: string, agentId?: string, role: 'agent' | 'admin' }, false or null";
 
-function describe(value: unknown): string {
+function shown(value: unknown): string {
   if (value === undefined) return 'undefined';
   try {
     return JSON.stringify(value)?.slice(0, 120) ?? typeof value;
@@ -67,7 +67,7 @@ export function toPrincipal(verdict: unknown): InboxPrincipal {
   if (!parsed.success)
     throw new PagedeskError(
       'internal',
-      `authorize() must return ${EXPECTED}; it returned ${describe(verdict)}`,
+      `authorize() must return ${EXPECTED}; it returned ${shown(verdict)}`,
     );
   const { organizationId, agentId, role } = parsed.data;
   return {
