@@ -65,10 +65,7 @@ export function toPrincipal(verdict: unknown): InboxPrincipal {
   if (verdict === false || verdict === null) throw new UnauthorizedError();
   const parsed = z.safeParse(principalSchema, verdict);
   if (!parsed.success)
-    throw new PagedeskError(
-      'internal',
-      `authorize() must return ${EXPECTED}; it returned ${shown(verdict)}`,
-    );
+    throw new PagedeskError('internal', `authorize() must return ${EXPECTED}; it returned ${shown(verdict)}`);
   const { organizationId, agentId, role } = parsed.data;
   return {
     role,
