@@ -174,7 +174,7 @@ export async function endToEnd(options: BenchOptions): Promise<Section> {
     baselineName: 'minimal relay',
     rows,
     notes: [
-      'Pagedesk: createWebhook({ onEvents: (events) => inbox.apply(events) }) + createInbox({ store: memoryStore() }) + createInboxApi({ inbox }) on one node:http server, default dedupe on.',
+      'Pagedesk: createWebhook({ onEvents: (events) => inbox.apply(events) }) + createInbox({ store: memoryStore() }) + createInboxApi({ inbox, authorize }) on one node:http server, default dedupe on.',
       'Baseline: node:http that checks the HMAC, parses, and writes each messaging item to every open event stream: no store, no model.',
     ],
   };

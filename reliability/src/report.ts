@@ -18,6 +18,7 @@ export const AREAS = [
   '4-load',
   '5-browser',
   '6-secrets',
+  '7-tenancy',
 ] as const;
 
 const rootReport = fileURLToPath(new URL('../../RELIABILITY.md', import.meta.url));
@@ -78,8 +79,11 @@ export function writeReport(): { complete: boolean; parts: AreaResult[] } {
     ...parts.map(renderArea),
     '## Covered inside the packages (not repeated here)',
     '',
-    '- Inbox API refuses every route the `authorize` hook denies: `packages/node-webhook/src/inboxApi/__tests__/createInboxApi.test.ts`,',
-    '  "authorize › %s answers 403 when denied and calls nothing" and "covers every route but the public upload download".',
+    '- Inbox API refuses every route when `authorize` signs nobody in: `packages/node-webhook/src/inboxApi/__tests__/createInboxApi.test.ts`,',
+    '  "authorize › %s answers 401 when nobody is signed in and calls nothing" and "covers every route but the public upload download".',
+    '- Every route × own/other organisation/hidden page × admin/agent: `packages/node-webhook/src/inboxApi/__tests__/tenancy.test.ts`;',
+    '  random organisations against a brute-force filter (fast-check): `tenancy.property.test.ts`; across two servers over Redis:',
+    '  `packages/redis/src/__tests__/redisFanout.tenancy.test.ts`.',
     '- SSE clients connecting and disconnecting: `packages/node-webhook/src/inboxApi/__tests__/liveEvents.test.ts`,',
     '  "leaks nothing over 200 connect/disconnect cycles".',
     '- Inbox idempotence and order (fast-check): `packages/core/src/__tests__/inbox.property.test.ts`, "is idempotent and',

@@ -62,7 +62,8 @@ async function pagedeskRelay(): Promise<(req: IncomingMessage, res: ServerRespon
     verifyToken: VERIFY_TOKEN,
     onEvents: (events: unknown[]) => inbox.apply(events),
   });
-  const api = pagedesk.createInboxApi({ inbox, heartbeatMs: 0 });
+  // One single-tenant admin: the benchmark measures the stream, not the host's sessions.
+  const api = pagedesk.createInboxApi({ inbox, heartbeatMs: 0, authorize: () => ({ role: 'admin' }) });
   return (req, res) => (req.url?.startsWith(WEBHOOK_PATH) ? webhook.node(req, res) : api.node(req, res));
 }
 

@@ -77,4 +77,25 @@ describe('the demo helpdesk', () => {
     await agent.getByRole('option', { name: /Ben Okafor/ }).click();
     await expect.poll(() => agent.getByText(/no promotional content/i).count()).toBeGreaterThan(0);
   });
+
+  it('shows each organisation only its own conversations when the signed-in agent changes', async () => {
+    const conversation = (name: RegExp) => agent.getByRole('option', { name }).count();
+    const switcher = agent.getByLabel('Signed in as');
+    // Gus, Globex's admin: Globex's customers only.
+    await switcher.selectOption('agent-gus');
+    await expect.poll(() => conversation(/Gwen Park/), { timeout: 10_000 }).toBe(1);
+    expect(await conversation(/Omar Reyes/)).toBe(1);
+    expect(await conversation(/Ana Lima/)).toBe(0);
+    expect(await conversation(/Farah Haddad/)).toBe(0);
+    // Lee, an Acme agent who works only the Instagram account: Farah, not the Messenger page's Ana.
+    await switcher.selectOption('agent-lee');
+    await expect.poll(() => conversation(/Farah Haddad/), { timeout: 10_000 }).toBe(1);
+    expect(await conversation(/Ana Lima/)).toBe(0);
+    expect(await conversation(/Gwen Park/)).toBe(0);
+    // Back to Sam, Acme's admin: both Acme pages, still nothing of Globex.
+    await switcher.selectOption('agent-sam');
+    await expect.poll(() => conversation(/Ana Lima/), { timeout: 10_000 }).toBe(1);
+    expect(await conversation(/Farah Haddad/)).toBe(1);
+    expect(await conversation(/Gwen Park/)).toBe(0);
+  });
 });

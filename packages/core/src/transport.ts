@@ -125,6 +125,16 @@ export const liveEventSchema = z.discriminatedUnion('type', [
   z.object({ seq: z.number(), type: z.literal('message:created'), message: messageSchema }),
   z.object({ seq: z.number(), type: z.literal('message:updated'), message: messageSchema }),
   z.object({ seq: z.number(), type: z.literal('channel:updated'), channel: channelSchema }),
+  /** A channel and everything reached through it were deleted (`channels.purge`): drop it, refetch lists. */
+  z.object({ seq: z.number(), type: z.literal('channel:purged'), channelId: z.string() }),
+  /** History imported on connect, stored without per-message events: refetch conversation lists. */
+  z.object({
+    seq: z.number(),
+    type: z.literal('history:imported'),
+    channelId: z.string(),
+    conversations: z.number(),
+    messages: z.number(),
+  }),
   z.object({
     seq: z.number(),
     type: z.literal('typing'),

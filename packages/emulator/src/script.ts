@@ -115,7 +115,8 @@ export const demoScript: readonly ScriptStep[] = Object.freeze([
 ] satisfies ScriptStep[]);
 
 /**
- * A Messenger page and an Instagram account for demos and the CLI (fake ids and tokens).
+ * A Messenger page and an Instagram account of one business, and a Messenger page of a second one
+ * (for multi-organisation demos), for demos and the CLI (fake ids and tokens).
  */
 export const demoPages = Object.freeze([
   {
@@ -132,5 +133,12 @@ export const demoPages = Object.freeze([
     accessToken: 'EAAGemulatorPageTokenAcmeInstagram01',
     humanAgent: true,
     facebookPageId: '104857600000001',
+  },
+  {
+    id: '104857600000002',
+    name: 'Globex Support',
+    platform: 'messenger' as const,
+    accessToken: 'EAAGemulatorPageTokenGlobexSupport01',
+    humanAgent: true,
   },
 ]);

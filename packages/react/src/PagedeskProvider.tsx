@@ -85,6 +85,17 @@ function LiveSubscription({ value }: { value: PagedeskContextValue }) {
                 : channels && [...channels, event.channel],
           );
           return;
+        case 'channel:purged':
+          client.setQueryData(
+            pagedeskKeys.channels(),
+            (channels: ReadonlyArray<{ id: string }> | undefined) =>
+              channels?.filter((c) => c.id !== event.channelId),
+          );
+          void client.invalidateQueries({ queryKey: pagedeskKeys.conversationLists() });
+          return;
+        case 'history:imported':
+          void client.invalidateQueries({ queryKey: pagedeskKeys.conversationLists() });
+          return;
         case 'typing':
           setTyping(event.conversationId, event.on);
           return;

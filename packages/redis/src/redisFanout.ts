@@ -43,6 +43,10 @@ const optionsSchema = z.strictObject({
     .optional(),
 });
 
+const scopeSchema = z.strictObject({
+  channelId: z.string().min(1),
+  organizationId: z.string().min(1).optional(),
+});
 const sequenceSchema = z.string().regex(/^[A-Za-z0-9_]{1,64}$/, 'expected 1 to 64 letters, digits or _');
 const numberSchema = z.coerce.number().int().positive();
 
@@ -85,7 +89,14 @@ function parseEntry(
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return new ValidationError(what, [{ path: 'event', message: 'expected a JSON object' }]);
   }
-  const event = liveEventSchema.safeParse({ ...json, seq: n.data });
+  const { scope: rawScope, ...payload } = json as Record<string, unknown>;
+  // The scope decides which browsers may see the event: without a valid one, nobody does.
+  const scope = scopeSchema.safeParse(rawScope);
+  if (!scope.success)
+    return new ValidationError(what, [
+      { path: 'event.scope', message: 'expected { channelId, organizationId? } (who may see it)' },
+    ]);
+  const event = liveEventSchema.safeParse({ ...payload, seq: n.data });
   if (!event.success || event.data.type === 'reset') {
     const issues = event.success
       ? [{ path: 'event.type', message: 'a reset is not published' }]
@@ -96,7 +107,7 @@ function parseEntry(
     return new ValidationError(what, issues);
   }
   const { seq: _seq, ...draft } = event.data;
-  return { draft: draft as LiveEventDraft, n: n.data };
+  return { draft: { ...draft, scope: scope.data } as LiveEventDraft, n: n.data };
 }
 
 interface Subscription {
@@ -110,7 +121,9 @@ interface Subscription {
  * for all of them: SSE ids mean the same on every API instance, so a browser resumes on whichever
  * server the load balancer picks, with exactly the events it missed.
  *
- * `publish` appends `{ n, event }` to the stream (`n` from `<stream>:seq`, in one script). Each
+ * `publish` appends `{ n, event }` to the stream (`n` from `<stream>:seq`, in one script); the event
+ * keeps its `scope` (channel and organisation), so every server shows it, and replays it after a
+ * reconnect, only to browsers of that organisation that see that channel. Each
  * subscription reads on a connection of its own (a `duplicate()` of your client, because blocking
  * reads would hold it): first the last `backlog` entries, then every new one, in stream order. Entries
  * that are not valid live events are reported and skipped; after a lost connection, reading resumes

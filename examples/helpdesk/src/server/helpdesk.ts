@@ -18,10 +18,78 @@ import { serveStatic } from './static.js';
 // The demo helpdesk's server, built only from Pagedesk's public API: Meta (or the emulator) posts to
 // /webhook, the agent app speaks to /api (REST + SSE), and the built React app is served from /.
 
-/** The agents of this demo helpdesk; the signed-in agent is the first. */
-export const agents: Agent[] = [
-  { id: 'agent-sam', name: 'Sam Rivera' },
-  { id: 'agent-lee', name: 'Lee Chen' },
+/** The organisations (tenants) of this demo helpdesk and the pages each one connects. */
+export const organisations = [
+  { id: 'org-acme', name: 'Acme Outdoor', pageIds: [demoPages[0]!.id, demoPages[1]!.id] },
+  { id: 'org-globex', name: 'Globex', pageIds: [demoPages[2]!.id] },
+] as const;
+
+/** A demo agent: who they are, their organisation and their role there. */
+export interface DemoAgent extends Agent {
+  organizationId: (typeof organisations)[number]['id'];
+  role: 'admin' | 'agent';
+}
+
+/**
+ * The agents of this demo helpdesk; the signed-in one is the first until the header's switcher picks
+ * another. Lee works only Acme's Instagram account (the Messenger page lists Sam alone).
+ */
+export const agents: DemoAgent[] = [
+  { id: 'agent-sam', name: 'Sam Rivera', organizationId: 'org-acme', role: 'admin' },
+  { id: 'agent-lee', name: 'Lee Chen', organizationId: 'org-acme', role: 'agent' },
+  { id: 'agent-gus', name: 'Gus Grant', organizationId: 'org-globex', role: 'admin' },
+];
+
+/** The cookie the agent app's switcher sets; a real helpdesk reads its session cookie instead. */
+export const AGENT_COOKIE = 'pd_demo_agent';
+
+/** The signed-in demo agent of a request (the cookie, or the first agent). */
+export function agentOf(cookieHeader: string | null | undefined): DemoAgent | undefined {
+  const match = new RegExp(`(?:^|;\\s*)${AGENT_COOKIE}=([^;]+)`).exec(cookieHeader ?? '');
+  if (!match) return agents[0];
+  return agents.find((agent) => agent.id === decodeURIComponent(match[1] as string));
+}
+
+/** The switcher's sign-in: `{ agentId }` of a demo agent → the session cookie. */
+function signIn(req: IncomingMessage, res: ServerResponse): void {
+  let body = '';
+  req.setEncoding('utf8');
+  req.on('data', (chunk: string) => {
+    body += chunk;
+    if (body.length > 1024) req.destroy();
+  });
+  req.on('end', () => {
+    let agentId: unknown;
+    try {
+      agentId = (JSON.parse(body) as { agentId?: unknown }).agentId;
+    } catch {
+      // Answered below as an unknown agent.
+    }
+    const agent = agents.find((a) => a.id === agentId);
+    if (!agent) return void res.writeHead(400).end();
+    res.writeHead(204, {
+      'set-cookie': `${AGENT_COOKIE}=${encodeURIComponent(agent.id)}; Path=/; HttpOnly; SameSite=Lax`,
+    });
+    res.end();
+  });
+}
+
+/** Customers of Globex's page, so switching organisation shows other conversations. */
+const globexScript = [
+  {
+    customer: 'gwen',
+    name: 'Gwen Park',
+    page: demoPages[2]!.id,
+    at: '-40m',
+    say: 'My Globex invoice shows the wrong address.',
+  },
+  {
+    customer: 'omar',
+    name: 'Omar Reyes',
+    page: demoPages[2]!.id,
+    at: '-6m',
+    say: 'Can I upgrade my Globex plan today?',
+  },
 ];
 
 export interface RunningHelpdesk {
@@ -113,9 +181,16 @@ export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHe
     channels,
     basePath: '/api',
     ...(backends.fanout ? { fanout: backends.fanout } : {}),
-    agents: () => agents,
-    // A real helpdesk checks its session here; the demo has one signed-in agent.
-    authorize: () => ({ agentId: agents[0]!.id }),
+    // Each organisation's own directory for the assignee picker.
+    agents: (principal) =>
+      agents
+        .filter((a) => a.organizationId === principal.organizationId)
+        .map(({ id, name }) => ({ id, name })),
+    // A real helpdesk checks its session here; the demo trusts the switcher's cookie.
+    authorize: (request) => {
+      const agent = agentOf(request.headers.get('cookie'));
+      return agent ? { organizationId: agent.organizationId, agentId: agent.id, role: agent.role } : null;
+    },
     ...(config.mode === 'meta' && config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     onError: (error, context) => {
       // Telling Meta "seen" is best effort (Meta refuses it once the window is closed); the rest is a bug.
@@ -128,6 +203,20 @@ export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHe
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/webhook') return webhook.node(req, res);
     if (path === '/api' || path.startsWith('/api/')) return api.node(req, res);
+    if (path === '/demo/session' && req.method === 'POST') return signIn(req, res);
+    if (path === '/demo/session') {
+      // What the header's switcher offers: every demo agent with its organisation, and who is signed in.
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      return res.end(
+        JSON.stringify({
+          current: agentOf(req.headers.cookie)?.id ?? null,
+          agents: agents.map((a) => ({
+            ...a,
+            organization: organisations.find((o) => o.id === a.organizationId)?.name,
+          })),
+        }),
+      );
+    }
     if (path === '/demo/login' && emulator) {
       // Stands in for Facebook Login: the emulator's admin user token, as the JS SDK would hand it over.
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -144,13 +233,20 @@ export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHe
   if (emulator) {
     emulator.webhooks.configure({ url: webhookUrl, verifyToken });
     await emulator.subscribe();
-    await channels.connect(emulator.userToken, [...demoPages.map((page) => page.id)]);
+    for (const organisation of organisations)
+      await channels.connect(emulator.userToken, [...organisation.pageIds], {
+        organizationId: organisation.id,
+      });
+    // Acme's Messenger page is Sam's alone: Lee, an agent, sees only the Instagram account.
+    await channels.updateSettings(demoPages[0]!.id, { agentIds: ['agent-sam'] });
     if (options.seed !== false) {
       await emulator.runScript(demoScript);
+      await emulator.runScript(globexScript);
       await emulator.webhooks.idle();
     }
   } else if (config.mode === 'meta') {
-    for (const page of config.pages) await addPage(store, inbox, appId, page);
+    // Real pages belong to the first organisation; connect more through <ChannelSettings/>.
+    for (const page of config.pages) await addPage(store, inbox, appId, page, organisations[0].id);
   }
   const monitor = createTokenMonitor({ channels });
   monitor.start();
@@ -172,7 +268,13 @@ export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHe
 }
 
 /** Real mode: a page connected by its page access token; the token monitor checks it right away. */
-async function addPage(store: Store, inbox: Inbox, appId: string, page: PageToken): Promise<void> {
+async function addPage(
+  store: Store,
+  inbox: Inbox,
+  appId: string,
+  page: PageToken,
+  organizationId: string,
+): Promise<void> {
   await store.credentials.put(page.id, { accessToken: page.accessToken });
   const at = Date.now();
   const channel: Channel = {
@@ -180,6 +282,7 @@ async function addPage(store: Store, inbox: Inbox, appId: string, page: PageToke
     platform: page.platform,
     name: page.id,
     appId,
+    organizationId,
     status: 'active',
     tokenExpiresAt: null,
     dataAccessExpiresAt: null,

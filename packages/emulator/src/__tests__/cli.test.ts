@@ -62,7 +62,7 @@ describe('pagedesk-emulator CLI', () => {
         customers: unknown[];
         pages: unknown[];
       };
-      expect(state.pages).toHaveLength(2);
+      expect(state.pages).toHaveLength(3); // demoPages: two of one business, one of another
       expect(state.customers).toHaveLength(6);
       expect(receiver.received.length).toBeGreaterThan(0);
       expect(receiver.received.every((r) => r.sha256Valid)).toBe(true);

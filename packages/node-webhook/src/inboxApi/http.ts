@@ -5,14 +5,6 @@ import { BodyTooLargeError, errorResponse } from '../nodeAdapter.js';
 // HTTP plumbing of the inbox API: error → status, body reading with a cap, validation with messages
 // that name the field. Internal to the package.
 
-/** The host denied the request in its `authorize` hook. */
-export class ForbiddenError extends PagedeskError {
-  constructor() {
-    super('forbidden', 'Not allowed');
-    this.name = 'ForbiddenError';
-  }
-}
-
 /** The API was created without `channels`, so it cannot send or manage channels. */
 export class NotImplementedError extends PagedeskError {
   constructor(what: string) {
@@ -44,6 +36,8 @@ export function statusOf(error: PagedeskError): number {
     case 'invalid_input':
     case 'body_already_parsed':
       return 400;
+    case 'unauthorized':
+      return 401;
     case 'forbidden':
       return 403;
     case 'not_found':
@@ -58,6 +52,8 @@ export function statusOf(error: PagedeskError): number {
     // admin action (reauthorize, take thread control, wait for the customer) changes the answer.
     case 'window_closed':
     case 'channel_unavailable':
+    // A page another organisation holds: its admin purges it first (the answer names no organisation).
+    case 'channel_conflict':
     case 'recipient_unavailable':
     case 'thread_control':
     case 'permission_denied':

@@ -1,14 +1,14 @@
 // The agent-facing REST + SSE API that `httpTransport()` of `@pagedesk/react` speaks.
-export {
-  type AuthorizeContext,
-  type AuthorizeResult,
-  createInboxApi,
-  type InboxApi,
-  type InboxApiErrorContext,
-  type InboxApiOptions,
-  type InboxApiRoute,
-} from './createInboxApi.js';
-export { inProcessFanout, type LiveEventDraft, type LiveFanout } from './liveEvents.js';
+export { createInboxApi } from './createInboxApi.js';
+export { inProcessFanout, type LiveEventDraft, type LiveFanout, type LiveScope } from './liveEvents.js';
+export type {
+  AuthorizeContext,
+  InboxApi,
+  InboxApiErrorContext,
+  InboxApiOptions,
+  InboxApiRoute,
+} from './options.js';
+export type { AuthorizeResult, InboxPrincipal } from './principal.js';
 export {
   type MemoryUploadStoreOptions,
   memoryUploadStore,

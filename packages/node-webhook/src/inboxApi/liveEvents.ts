@@ -1,13 +1,55 @@
 import type { LiveEvent } from '@pagedesk/core';
 
-/** A live event before the API numbers it: what travels through a {@link LiveFanout}. */
+/**
+ * Who may receive a live event: the channel it happened on and, when known, that channel's
+ * organisation. Every API instance filters by it before a frame reaches a browser; it never reaches
+ * the browser itself.
+ */
+export interface LiveScope {
+  channelId: string;
+  organizationId?: string;
+}
+
+/**
+ * A live event before the API numbers it, with its {@link LiveScope}: what travels through a
+ * {@link LiveFanout}. A fanout must carry `scope` unchanged; an event that arrives without a valid one
+ * is delivered to nobody.
+ */
 export type LiveEventDraft = LiveEvent extends infer TEvent
   ? TEvent extends { type: 'reset' }
     ? never
     : TEvent extends unknown
-      ? Omit<TEvent, 'seq'>
+      ? Omit<TEvent, 'seq'> & { scope: LiveScope }
       : never
   : never;
+
+/**
+ * One browser's view of the stream: which scopes it may see, and whether an event (a channel whose
+ * `agentIds` or organisation changed) changes that. Internal; built from the request's principal.
+ */
+export interface LiveViewer {
+  sees(scope: LiveScope): boolean;
+  /** Called with every live (not replayed) event in order, before `sees`; true when visibility changed. */
+  changedBy(event: LiveEventDraft): boolean;
+}
+
+/** The scope of an event about a conversation, customer or message: its channel and organisation. */
+export function scopeFor(entity: { channelId: string; organizationId?: string | undefined }): LiveScope {
+  return entity.organizationId === undefined
+    ? { channelId: entity.channelId }
+    : { channelId: entity.channelId, organizationId: entity.organizationId };
+}
+
+/** The scope of a draft, or undefined when it has none a filter can trust. */
+export function scopeOf(draft: { scope?: unknown }): LiveScope | undefined {
+  const scope = draft.scope as Partial<LiveScope> | undefined;
+  if (typeof scope !== 'object' || scope === null) return undefined;
+  if (typeof scope.channelId !== 'string' || scope.channelId === '') return undefined;
+  if (scope.organizationId !== undefined && typeof scope.organizationId !== 'string') return undefined;
+  return scope.organizationId === undefined
+    ? { channelId: scope.channelId }
+    : { channelId: scope.channelId, organizationId: scope.organizationId };
+}
 
 /**
  * Carries live events from where they happen to every API instance that serves browsers. The default
@@ -55,10 +97,15 @@ export function inProcessFanout(): LiveFanout {
 interface Buffered {
   seq: number;
   frame: Uint8Array;
+  /** Undefined when the event came without a valid scope: nobody receives it. */
+  scope: LiveScope | undefined;
+  /** Kept for a channel change only: a client connecting after it may need it (see `connect`'s `since`). */
+  draft?: LiveEventDraft;
 }
 
 interface Client {
   controller: ReadableStreamDefaultController<Uint8Array>;
+  viewer: LiveViewer;
   close(): void;
   /** Shared numbering: the client saw events up to here on another server, which is ahead of this one. */
   skipThrough?: number | undefined;
@@ -102,6 +149,7 @@ export function createBroadcaster(options: BroadcasterOptions) {
   const idOf = (n: number) => `${epoch}-${n}`;
   const frameOf = (event: LiveEvent) =>
     encoder.encode(`id: ${idOf(event.seq)}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+  const resetFrame = () => frameOf({ seq, type: 'reset' });
 
   const send = (client: Client, frame: Uint8Array, n?: number) => {
     if (client.skipThrough !== undefined && n !== undefined) {
@@ -137,9 +185,12 @@ export function createBroadcaster(options: BroadcasterOptions) {
   };
 
   /** What a client resuming after `lastEventId` must receive first (`ahead`: it saw more than we did). */
-  const resumeFrames = (lastEventId: string | null): { frames: Uint8Array[]; ahead?: number } => {
+  const resumeFrames = (
+    lastEventId: string | null,
+    viewer: LiveViewer,
+  ): { frames: Uint8Array[]; ahead?: number } => {
     if (lastEventId === null || lastEventId.trim() === '') return { frames: [] };
-    const reset = () => ({ frames: [frameOf({ seq, type: 'reset' })] });
+    const reset = () => ({ frames: [resetFrame()] });
     const match = /^(?:([A-Za-z0-9_]+)-)?(\d{1,15})$/.exec(lastEventId.trim());
     if (!match) return reset();
     // A bare number is taken as ours: a client that resumes from `event.seq` rather than the SSE id.
@@ -150,14 +201,19 @@ export function createBroadcaster(options: BroadcasterOptions) {
     const oldest = Math.max(first, seq - Math.min(seq, options.replayBuffer) + 1);
     if (last + 1 < oldest) return reset();
     const frames: Uint8Array[] = [];
-    for (let n = last + 1; n <= seq; n++) frames.push((ring[n % options.replayBuffer] as Buffered).frame);
+    // Replay holds only what this client may see now; visibility is not replayed (it is current).
+    for (let n = last + 1; n <= seq; n++) {
+      const buffered = ring[n % options.replayBuffer] as Buffered;
+      if (buffered.scope && viewer.sees(buffered.scope)) frames.push(buffered.frame);
+    }
     return { frames };
   };
 
   return {
     /**
      * Numbers the event (or takes the shared number `n`), remembers it for resume, and writes it to
-     * every client. A shared number at or below the last one is a repeat and is dropped.
+     * every client that may see it (a client whose visibility it changes gets a reset instead, and
+     * refetches). A shared number at or below the last one is a repeat and is dropped.
      */
     broadcast(draft: LiveEventDraft, n?: number): LiveEvent | undefined {
       if (shared && n !== undefined) {
@@ -167,10 +223,21 @@ export function createBroadcaster(options: BroadcasterOptions) {
       } else {
         seq += 1;
       }
-      const event = { ...draft, seq } as LiveEvent;
+      const { scope: _scope, ...payload } = draft;
+      const scope = scopeOf(draft);
+      const event = { ...payload, seq } as LiveEvent;
       const frame = frameOf(event);
-      if (options.replayBuffer > 0) ring[seq % options.replayBuffer] = { seq, frame };
-      for (const client of clients) send(client, frame, seq);
+      if (options.replayBuffer > 0)
+        ring[seq % options.replayBuffer] = {
+          seq,
+          frame,
+          scope,
+          ...(draft.type === 'channel:updated' || draft.type === 'channel:purged' ? { draft } : {}),
+        };
+      for (const client of clients) {
+        if (client.viewer.changedBy(draft)) send(client, resetFrame(), seq);
+        else if (scope && client.viewer.sees(scope)) send(client, frame, seq);
+      }
       return event;
     },
 
@@ -178,8 +245,16 @@ export function createBroadcaster(options: BroadcasterOptions) {
      * Opens an SSE stream. Missed events (after `lastEventId`) are queued before any new one, in the
      * same turn, so nothing falls between replay and live delivery. The stream ends on `signal` abort,
      * on cancel by the consumer, or on {@link close}.
+     *
+     * `since` is the {@link position} when the viewer's channels were read: channel changes broadcast
+     * after it are applied to the viewer first, and one that changed what it sees answers a reset.
      */
-    connect(lastEventId: string | null, signal: AbortSignal): ReadableStream<Uint8Array> {
+    connect(
+      lastEventId: string | null,
+      signal: AbortSignal,
+      viewer: LiveViewer,
+      since = seq,
+    ): ReadableStream<Uint8Array> {
       let client: Client | undefined;
       const cleanup = () => {
         if (!client) return;
@@ -200,8 +275,13 @@ export function createBroadcaster(options: BroadcasterOptions) {
             controller.close();
             return;
           }
-          const resume = resumeFrames(lastEventId);
-          client = { controller, close: cleanup };
+          let changed = false;
+          for (let n = Math.max(since + 1, seq - options.replayBuffer + 1); n <= seq; n++) {
+            const buffered = ring[n % options.replayBuffer];
+            if (buffered?.seq === n && buffered.draft && viewer.changedBy(buffered.draft)) changed = true;
+          }
+          const resume = changed ? { frames: [resetFrame()] } : resumeFrames(lastEventId, viewer);
+          client = { controller, viewer, close: cleanup };
           if (resume.ahead !== undefined) client.skipThrough = resume.ahead;
           controller.enqueue(hello);
           for (const frame of resume.frames) controller.enqueue(frame);
@@ -211,6 +291,11 @@ export function createBroadcaster(options: BroadcasterOptions) {
         },
         cancel: cleanup,
       });
+    },
+
+    /** The number of the last event broadcast (mark it before reading what a new client may see). */
+    get position(): number {
+      return seq;
     },
 
     /** Open SSE streams. */

@@ -16,6 +16,11 @@ export interface UploadInput {
   body: ReadableStream<Uint8Array>;
   /** The declared Content-Length, when the client sent one. */
   size?: number;
+  /**
+   * The organisation of the principal who uploaded it. Keep it and return it from `get`: a send may
+   * attach only its own organisation's uploads, so a store that drops it refuses every multi-tenant send.
+   */
+  organizationId?: string;
 }
 
 /** A stored file as {@link UploadStore.get} returns it. */
@@ -23,6 +28,8 @@ export interface StoredUpload {
   name: string;
   type: string;
   size: number;
+  /** The organisation that uploaded it ({@link UploadInput.organizationId}). */
+  organizationId?: string;
   body: Uint8Array | ReadableStream<Uint8Array>;
 }
 
@@ -32,13 +39,13 @@ export interface StoredUpload {
  *
  * @example
  * const s3Uploads: UploadStore = {
- *   async put({ id, name, type, body }) {
- *     const size = await putObject(`uploads/${id}`, body, { contentType: type });
+ *   async put({ id, name, type, body, organizationId }) {
+ *     const size = await putObject(`uploads/${id}`, body, { contentType: type, metadata: { name, organizationId } });
  *     return { size };
  *   },
  *   async get(id) {
  *     const object = await getObject(`uploads/${id}`);
- *     return object && { name: object.metadata.name, type: object.contentType, size: object.size, body: object.body };
+ *     return object && { ...object.metadata, type: object.contentType, size: object.size, body: object.body };
  *   },
  * };
  */
@@ -71,6 +78,7 @@ interface MemoryEntry {
   name: string;
   type: string;
   bytes: Uint8Array;
+  organizationId: string | undefined;
 }
 
 /**
@@ -97,19 +105,25 @@ export function memoryUploadStore(options: MemoryUploadStoreOptions = {}): Uploa
     ttl: parsed.ttlMs ?? 24 * 60 * 60 * 1000,
   });
   return {
-    async put({ id, name, type, body, size }) {
+    async put({ id, name, type, body, size, organizationId }) {
       if (size !== undefined && size > maxFileBytes) {
         await body.cancel().catch(() => {});
         throw new BodyTooLargeError(maxFileBytes);
       }
       const bytes = await collect(capStream(body, maxFileBytes));
-      cache.set(id, { name, type, bytes });
+      cache.set(id, { name, type, bytes, organizationId });
       return { size: bytes.byteLength };
     },
     async get(id) {
       const entry = cache.get(id);
       if (!entry) return undefined;
-      return { name: entry.name, type: entry.type, size: entry.bytes.byteLength, body: entry.bytes };
+      return {
+        name: entry.name,
+        type: entry.type,
+        size: entry.bytes.byteLength,
+        body: entry.bytes,
+        ...(entry.organizationId === undefined ? {} : { organizationId: entry.organizationId }),
+      };
     },
   };
 }

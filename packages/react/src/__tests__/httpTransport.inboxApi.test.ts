@@ -61,7 +61,8 @@ beforeAll(async () => {
     channels: fakeChannels(inbox),
     basePath: '/pagedesk',
     heartbeatMs: 0,
-    authorize: (request) => request.headers.get('authorization') === 'Bearer agent',
+    authorize: (request) =>
+      request.headers.get('authorization') === 'Bearer agent' ? { agentId: 'agent-1', role: 'agent' } : null,
   });
   server = createServer(api.node);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -107,7 +108,7 @@ describe('httpTransport ↔ createInboxApi', () => {
     const denied = httpTransport({ baseUrl, headers: { authorization: 'Bearer nobody' } });
     const refusal = (await denied.listChannels().catch((e: unknown) => e)) as PagedeskError;
     expect(isPagedeskError(refusal)).toBe(true);
-    expect(refusal.code).toBe('forbidden');
+    expect(refusal.code).toBe('unauthorized');
     expect(refusal.retryable).toBe(false);
     const transport = httpTransport({ baseUrl, headers: { authorization: 'Bearer agent' } });
     await expect(transport.getConversation('nope')).rejects.toBeInstanceOf(NotFoundError);

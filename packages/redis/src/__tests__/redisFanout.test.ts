@@ -56,7 +56,13 @@ async function instance(
         listener(event, n);
       }),
   };
-  const api = createInboxApi({ inbox: await seededInbox(1), heartbeatMs: 0, fanout: watched });
+  const api = createInboxApi({
+    inbox: await seededInbox(1),
+    heartbeatMs: 0,
+    fanout: watched,
+    // Single tenant: sees the seeded page-1, which has no organisation.
+    authorize: () => ({ role: 'admin' }),
+  });
   const http = await serve(api);
   let closed = false;
   const result: Instance = {
@@ -86,7 +92,12 @@ const freshStream = () => {
   streams.push(stream);
   return stream;
 };
-const typing = (i: number): LiveEventDraft => ({ type: 'typing', conversationId: `conv-${i}`, on: true });
+const typing = (i: number): LiveEventDraft => ({
+  type: 'typing',
+  conversationId: `conv-${i}`,
+  on: true,
+  scope: { channelId: 'page-1' },
+});
 const isEvent = (frame: string) => frame.includes('\ndata: ');
 const eventCount = (n: number) => (frames: string[]) => frames.filter(isEvent).length >= n;
 
@@ -230,16 +241,18 @@ describe('redisFanout', () => {
     const reading = readFrames(await events(a.base), eventCount(2), 5000);
     const bad = [
       await admin.xadd(stream, '*', 'n', 'x', 'event', JSON.stringify(typing(0))),
-      await admin.xadd(stream, '*', 'n', '7', 'event', '{"type":"typing"}'),
+      await admin.xadd(stream, '*', 'n', '7', 'event', '{"type":"typing","scope":{"channelId":"page-1"}}'),
       await admin.xadd(stream, '*', 'n', '8', 'event', 'not json'),
-      await admin.xadd(stream, '*', 'n', '9', 'event', '{"type":"reset"}'),
+      await admin.xadd(stream, '*', 'n', '9', 'event', '{"type":"reset","scope":{"channelId":"page-1"}}'),
       await admin.xadd(stream, '*', 'event', '[1]'),
+      // A valid event without its scope would reach every organisation: refused.
+      await admin.xadd(stream, '*', 'n', '10', 'event', JSON.stringify({ ...typing(0), scope: undefined })),
     ];
     await a.fanout.publish(typing(1));
     await a.fanout.publish(typing(2));
     const got = eventsOf(await reading);
     expect(got.map((e) => e.id)).toEqual([`${seq}-1`, `${seq}-2`]);
-    expect(a.errors).toHaveLength(5);
+    expect(a.errors).toHaveLength(6);
     for (const [i, error] of a.errors.entries()) {
       expect(error).toBeInstanceOf(ValidationError);
       expect(error.message).toContain(`${stream} ${bad[i]}`);
@@ -250,6 +263,7 @@ describe('redisFanout', () => {
       'event',
       'event.type',
       'n',
+      'event.scope',
     ]);
   });
 

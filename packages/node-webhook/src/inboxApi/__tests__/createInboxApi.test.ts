@@ -15,6 +15,7 @@ import {
 } from '@pagedesk/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  type AuthorizeResult,
   createInboxApi,
   type InboxApi,
   type InboxApiOptions,
@@ -24,6 +25,8 @@ import {
 import { conversation, customer, fakeChannels, message, seededInbox } from './helpers.js';
 
 const ORIGIN = 'http://helpdesk.test';
+/** A single-tenant admin: sees every channel without an organisation (the seeded page-1). */
+const admin = () => ({ role: 'admin' as const });
 
 let api: InboxApi | undefined;
 afterEach(() => api?.close());
@@ -32,7 +35,7 @@ async function setup(options: Partial<InboxApiOptions> = {}, count = 3) {
   const inbox = await seededInbox(count);
   const channels = fakeChannels();
   const onError = vi.fn();
-  api = createInboxApi({ inbox, channels, onError, ...options });
+  api = createInboxApi({ inbox, channels, onError, authorize: admin, ...options });
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
     api!.fetch(
       new Request(`${ORIGIN}${path}`, {
@@ -53,11 +56,15 @@ describe('createInboxApi options', () => {
   it('refuses bad options with a ValidationError naming the field', async () => {
     const inbox = await seededInbox(0);
     expect(() => createInboxApi({} as InboxApiOptions)).toThrow(/inbox/);
-    expect(() => createInboxApi({ inbox, basePath: 'pagedesk/' })).toThrow(ValidationError);
-    expect(() => createInboxApi({ inbox, basePath: '/pagedesk/' })).toThrow(/basePath/);
-    expect(() => createInboxApi({ inbox, replayBuffer: -1 })).toThrow(/replayBuffer/);
-    expect(() => createInboxApi({ inbox, publicUrl: 'not a url' })).toThrow(/publicUrl/);
+    const authorize = admin;
+    expect(() => createInboxApi({ inbox, authorize, basePath: 'pagedesk/' })).toThrow(ValidationError);
+    expect(() => createInboxApi({ inbox, authorize, basePath: '/pagedesk/' })).toThrow(/basePath/);
+    expect(() => createInboxApi({ inbox, authorize, replayBuffer: -1 })).toThrow(/replayBuffer/);
+    expect(() => createInboxApi({ inbox, authorize, publicUrl: 'not a url' })).toThrow(/publicUrl/);
     expect(() => createInboxApi({ inbox, authorize: 'yes' as never })).toThrow(/authorize/);
+    // authorize is required: no API that lets everyone in by default.
+    expect(() => createInboxApi({ inbox } as InboxApiOptions)).toThrow(ValidationError);
+    expect(() => createInboxApi({ inbox } as InboxApiOptions)).toThrow(/authorize: required/);
   });
 });
 
@@ -218,7 +225,7 @@ describe('messages', () => {
   });
 
   it('sends the validated draft through channels.send, the signed-in agent as author', async () => {
-    const { call, channels } = await setup({ authorize: () => ({ agentId: 'agent-9' }) });
+    const { call, channels } = await setup({ authorize: () => ({ agentId: 'agent-9', role: 'agent' }) });
     const response = await call('POST', '/conversations/conv-1/messages', {
       text: 'Hi there',
       clientId: 'tmp-1',
@@ -249,7 +256,8 @@ describe('messages', () => {
   });
 
   it('retries through channels.retry and sets typing through channels.setTyping', async () => {
-    const { call, channels } = await setup();
+    const { call, channels, inbox } = await setup();
+    await inbox.store.messages.put(message(7));
     const retried = await call('POST', '/messages/msg-7/retry');
     expect(retried.status).toBe(200);
     expect(((await retried.json()) as Message).id).toBe('msg-7');
@@ -262,13 +270,14 @@ describe('messages', () => {
 
   it('answers 501 for sending and channel changes without channels, but still lists channels', async () => {
     const inbox = await seededInbox(1);
-    api = createInboxApi({ inbox });
+    await inbox.store.messages.put(message(1));
+    api = createInboxApi({ inbox, authorize: admin });
     const post = (path: string, body: unknown) =>
       api!.fetch(new Request(`${ORIGIN}${path}`, { method: 'POST', body: JSON.stringify(body) }));
     const response = await post('/conversations/conv-1/messages', { text: 'hi' });
     expect(response.status).toBe(501);
     expect((await errorOf(response)).message).toMatch(/channels/);
-    expect((await post('/messages/m/retry', {})).status).toBe(501);
+    expect((await post('/messages/msg-1/retry', {})).status).toBe(501);
     expect((await post('/conversations/conv-1/typing', { on: true })).status).toBe(501);
     expect((await post('/channels/page-1/actions', { action: 'check' })).status).toBe(501);
     const list = await api.fetch(new Request(`${ORIGIN}/channels`));
@@ -320,8 +329,11 @@ describe('error mapping', () => {
     const inbox = await seededInbox(1);
     const channels = fakeChannels();
     channels.retry.mockRejectedValueOnce(new Error('boom'));
-    api = createInboxApi({ inbox, channels });
-    expect((await api.fetch(new Request(`${ORIGIN}/messages/m/retry`, { method: 'POST' }))).status).toBe(500);
+    api = createInboxApi({ inbox, channels, authorize: admin });
+    await inbox.store.messages.put(message(1));
+    expect((await api.fetch(new Request(`${ORIGIN}/messages/msg-1/retry`, { method: 'POST' }))).status).toBe(
+      500,
+    );
     expect(spy).toHaveBeenCalledWith(expect.stringContaining('boom'));
   });
 
@@ -350,7 +362,6 @@ describe('channels, connect and agents', () => {
   it('lists channels and changes settings and status through channels', async () => {
     const { call, channels } = await setup();
     expect(((await (await call('GET', '/channels')).json()) as unknown[]).length).toBe(1);
-    expect(channels.list).toHaveBeenCalled();
     const settings = await call('PATCH', '/channels/page-1/settings', {
       textMaxLength: 1600,
       humanAgent: false,
@@ -375,10 +386,10 @@ describe('channels, connect and agents', () => {
     const { call, channels } = await setup();
     const pages = await call('POST', '/connect/pages', { userAccessToken: 'EAAtoken' });
     expect(((await pages.json()) as Array<{ id: string }>)[0]?.id).toBe('page-2');
-    expect(channels.listConnectablePages).toHaveBeenCalledWith('EAAtoken');
+    expect(channels.listConnectablePages).toHaveBeenCalledWith('EAAtoken', {});
     const connected = await call('POST', '/connect', { userAccessToken: 'EAAtoken', pageIds: ['page-2'] });
     expect(connected.status).toBe(200);
-    expect(channels.connect).toHaveBeenCalledWith('EAAtoken', ['page-2']);
+    expect(channels.connect).toHaveBeenCalledWith('EAAtoken', ['page-2'], {});
     const refused = await call('POST', '/connect', { userAccessToken: 'EAAsecretvalue', pageIds: [] });
     expect(refused.status).toBe(400);
     const text = await refused.text();
@@ -427,26 +438,31 @@ describe('authorize', () => {
     ['subscribe', 'GET', '/events'],
   ];
 
-  it.each(routes)('%s answers 403 when denied and calls nothing', async (route, method, path, body) => {
-    const uploads = memoryUploadStore();
-    const put = vi.spyOn(uploads, 'put');
-    const agents = vi.fn(() => []);
-    const authorize = vi.fn(() => false);
-    const { call, channels, inbox, api: created } = await setup({ authorize, agents, uploads });
-    const response = await call(method, path, body);
-    expect(response.status).toBe(403);
-    expect((await errorOf(response)).code).toBe('forbidden');
-    expect(authorize).toHaveBeenCalledWith(expect.any(Request), {
-      route,
-      action: method === 'GET' ? 'read' : 'write',
-      params: expect.any(Object),
-    });
-    for (const spy of Object.values(channels)) expect(spy).not.toHaveBeenCalled();
-    expect(agents).not.toHaveBeenCalled();
-    expect(put).not.toHaveBeenCalled();
-    expect(created.liveConnections).toBe(0);
-    expect(await inbox.store.conversations.get('conv-1')).toEqual(conversation(1));
-  });
+  it.each(routes)(
+    '%s answers 401 when nobody is signed in and calls nothing',
+    async (route, method, path, body) => {
+      const uploads = memoryUploadStore();
+      const put = vi.spyOn(uploads, 'put');
+      const agents = vi.fn(() => []);
+      const authorize = vi.fn((): AuthorizeResult => (route.length % 2 === 0 ? false : null));
+      const { call, channels, inbox, api: created } = await setup({ authorize, agents, uploads });
+      const response = await call(method, path, body);
+      expect(response.status).toBe(401);
+      expect((await errorOf(response)).code).toBe('unauthorized');
+      expect(authorize).toHaveBeenCalledWith(expect.any(Request), {
+        route,
+        action: method === 'GET' ? 'read' : 'write',
+        params: expect.any(Object),
+      });
+      // Only the API's own subscription to history imports, made at construction.
+      for (const [name, spy] of Object.entries(channels))
+        if (name !== 'on') expect(spy).not.toHaveBeenCalled();
+      expect(agents).not.toHaveBeenCalled();
+      expect(put).not.toHaveBeenCalled();
+      expect(created.liveConnections).toBe(0);
+      expect(await inbox.store.conversations.get('conv-1')).toEqual(conversation(1));
+    },
+  );
 
   it('covers every route but the public upload download', () => {
     const all: InboxApiRoute[] = [
@@ -485,12 +501,12 @@ describe('authorize', () => {
     const { call, onError } = await setup({
       authorize: async (request) => {
         if (request.headers.get('x-boom')) throw new Error('session store down');
-        return allow;
+        return allow && { role: 'agent' };
       },
     });
     expect((await call('GET', '/conversations')).status).toBe(200);
     allow = false;
-    expect((await call('GET', '/conversations')).status).toBe(403);
+    expect((await call('GET', '/conversations')).status).toBe(401);
     expect((await call('GET', '/conversations', undefined, { 'x-boom': '1' })).status).toBe(500);
     expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'session store down' }), {
       during: 'request',
@@ -500,11 +516,26 @@ describe('authorize', () => {
 
   it('passes path params to the hook', async () => {
     const authorize = vi.fn(
-      (_: Request, context: { params: Readonly<Record<string, string>> }) =>
-        context.params['id'] === 'conv-2',
+      (_: Request, context: { params: Readonly<Record<string, string>> }): AuthorizeResult =>
+        context.params['id'] === 'conv-2' && { role: 'agent' },
     );
     const { call } = await setup({ authorize });
-    expect((await call('GET', '/conversations/conv-1')).status).toBe(403);
+    expect((await call('GET', '/conversations/conv-1')).status).toBe(401);
     expect((await call('GET', '/conversations/conv-2')).status).toBe(200);
+  });
+
+  it('answers 500 naming the expected shape when the hook returns something else', async () => {
+    for (const verdict of [true, undefined, { agentId: 'a' }, { role: 'owner' }, 'yes']) {
+      const { call, onError } = await setup({ authorize: () => verdict as never });
+      const response = await call('GET', '/conversations');
+      expect(response.status).toBe(500);
+      expect(await response.text()).not.toContain('authorize');
+      expect(onError).toHaveBeenCalledWith(
+        expect.objectContaining({
+          message: expect.stringMatching(/authorize\(\) must return \{ organizationId/),
+        }),
+        { during: 'request', route: 'listConversations' },
+      );
+    }
   });
 });

@@ -12,6 +12,9 @@ import { eventsOf, fakeChannels, readFrames, seededInbox, serve, T0 } from './he
 // The event stream over real HTTP (node:http + api.node + fetch as the browser), plus the `.fetch`
 // path for cancellation.
 
+/** A single-tenant admin: sees the seeded page-1, which has no organisation. */
+const admin = () => ({ role: 'admin' as const });
+
 let api: InboxApi;
 let inbox: Inbox;
 let server: Awaited<ReturnType<typeof serve>>;
@@ -40,7 +43,7 @@ async function start(options: Partial<InboxApiOptions> = {}) {
   api?.close();
   await server?.close();
   inbox = counted(await seededInbox(3));
-  api = createInboxApi({ inbox, heartbeatMs: 0, ...options });
+  api = createInboxApi({ inbox, heartbeatMs: 0, authorize: admin, ...options });
   server = await serve(api);
 }
 
@@ -259,7 +262,7 @@ describe('GET /events', () => {
 
 describe('GET /events through .fetch', () => {
   it('cleans up when the consumer cancels the body or the request is aborted', async () => {
-    const local = createInboxApi({ inbox: await seededInbox(1), heartbeatMs: 0 });
+    const local = createInboxApi({ inbox: await seededInbox(1), heartbeatMs: 0, authorize: admin });
     const cancelled = await local.fetch(new Request('http://h.test/events'));
     expect(local.liveConnections).toBe(1);
     await cancelled.body!.cancel();
@@ -274,7 +277,7 @@ describe('GET /events through .fetch', () => {
 
   it('cuts off a client that stops reading, so it cannot hold memory without end', async () => {
     const inbox = await seededInbox(1);
-    const local = createInboxApi({ inbox, heartbeatMs: 0 });
+    const local = createInboxApi({ inbox, heartbeatMs: 0, authorize: admin });
     const fast = await local.fetch(new Request('http://h.test/events'));
     const fastReading = readFrames(fast.body!, eventCount(1100), 10_000);
     await local.fetch(new Request('http://h.test/events'));
@@ -293,6 +296,7 @@ describe('GET /events through .fetch', () => {
     const local = createInboxApi({
       inbox: await seededInbox(1),
       heartbeatMs: 0,
+      authorize: admin,
       onError,
       fanout: {
         subscribe: fanout.subscribe,
@@ -306,7 +310,7 @@ describe('GET /events through .fetch', () => {
     const response = await local.fetch(new Request('http://h.test/events'));
     const reading = readFrames(response.body!, eventCount(1));
     // Another server's event arrives through the fanout only.
-    fanout.publish({ type: 'typing', conversationId: 'conv-9', on: false });
+    fanout.publish({ type: 'typing', conversationId: 'conv-9', on: false, scope: { channelId: 'page-1' } });
     expect(eventsOf(await reading)[0]?.data).toEqual({
       type: 'typing',
       conversationId: 'conv-9',
@@ -350,9 +354,24 @@ describe('GET /events through .fetch', () => {
         return () => set.delete(listener);
       },
     });
-    const a = createInboxApi({ inbox: await seededInbox(1), heartbeatMs: 0, fanout: shared(false) });
-    const b = createInboxApi({ inbox: await seededInbox(1), heartbeatMs: 0, fanout: shared(true) });
-    const typing = (i: number) => ({ type: 'typing' as const, conversationId: `conv-${i}`, on: true });
+    const a = createInboxApi({
+      inbox: await seededInbox(1),
+      heartbeatMs: 0,
+      authorize: admin,
+      fanout: shared(false),
+    });
+    const b = createInboxApi({
+      inbox: await seededInbox(1),
+      heartbeatMs: 0,
+      authorize: admin,
+      fanout: shared(true),
+    });
+    const typing = (i: number) => ({
+      type: 'typing' as const,
+      conversationId: `conv-${i}`,
+      on: true,
+      scope: { channelId: 'page-1' },
+    });
     const fanout = shared(false);
 
     const onA = await a.fetch(new Request('http://a.test/events'));

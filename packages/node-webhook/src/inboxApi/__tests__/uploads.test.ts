@@ -15,7 +15,7 @@ afterEach(async () => {
 
 async function setup(options: Partial<InboxApiOptions> = {}) {
   const inbox = await seededInbox(1);
-  api = createInboxApi({ inbox, channels: fakeChannels(), ...options });
+  api = createInboxApi({ inbox, channels: fakeChannels(), authorize: () => ({ role: 'agent' }), ...options });
   return api;
 }
 
@@ -107,7 +107,7 @@ describe('uploads', () => {
 
   it('serves uploads to Meta without asking authorize, which still guards the upload itself', async () => {
     let allow = true;
-    const target = await setup({ authorize: () => allow });
+    const target = await setup({ authorize: () => allow && { role: 'agent' } });
     const file = (await (
       await target.fetch(
         new Request('http://h.test/uploads', {
@@ -122,7 +122,7 @@ describe('uploads', () => {
     expect(await served.text()).toBe('hello');
     expect(
       (await target.fetch(new Request('http://h.test/uploads', { method: 'POST', body: 'x' }))).status,
-    ).toBe(403);
+    ).toBe(401);
   });
 
   it('round-trips over node:http, with the upload cap on uploads and the JSON cap elsewhere', async () => {

@@ -1,0 +1,205 @@
+import {
+  type Conversation,
+  type ConversationQuery,
+  type ConversationWithCustomer,
+  type Customer,
+  conversationPatchSchema,
+  NotFoundError,
+  platformSchema,
+  sendDraftSchema,
+} from '@pagedesk/core';
+import * as z from 'zod/mini';
+import { organizationFilter } from './access.js';
+import { parseWith, readJson } from './http.js';
+import { scopeFor } from './liveEvents.js';
+import { definedOnly, type Handlers, idOf, json, type RouteDeps, requireChannels } from './routes.js';
+import { ownUploads } from './uploadRoutes.js';
+
+// Conversations and messages: lists scoped to the principal's visible channels, reads and writes of
+// one conversation or message after the visibility check.
+
+const limitSchema = z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)));
+
+const conversationListQuerySchema = z.object({
+  channelId: z.optional(z.string().check(z.minLength(1))),
+  platform: z.optional(platformSchema),
+  source: z.optional(z.enum(['message', 'comment'])),
+  status: z.optional(z.enum(['open', 'resolved'])),
+  /** `null` (or empty) lists unassigned conversations. */
+  assigneeId: z.optional(z.string()),
+  unread: z.optional(z.stringbool()),
+  search: z.optional(z.string().check(z.maxLength(200))),
+  cursor: z.optional(z.string().check(z.minLength(1))),
+  limit: limitSchema,
+});
+
+const messageListQuerySchema = z.object({
+  before: z.optional(z.string().check(z.minLength(1))),
+  limit: limitSchema,
+});
+
+const typingSchema = z.object({ on: z.boolean() });
+
+/** The routes of conversations and messages. */
+export function conversationRoutes(deps: RouteDeps) {
+  const { store, inbox, maxBodyBytes } = deps;
+
+  const withCustomer = async (
+    conversation: Conversation,
+    cache?: Map<string, Promise<Customer | undefined>>,
+  ): Promise<ConversationWithCustomer> => {
+    let pending = cache?.get(conversation.customerId);
+    if (!pending) {
+      pending = store.customers.get(conversation.customerId);
+      cache?.set(conversation.customerId, pending);
+    }
+    const customer = await pending;
+    if (customer) return { ...conversation, customer };
+    // A conversation whose customer row is missing (a store out of step) still belongs in the list;
+    // the host hears about it instead of the inbox failing for every agent.
+    deps.report(new NotFoundError('Customer', conversation.customerId), { during: 'join' });
+    const prefix = `${conversation.channelId}:`;
+    return {
+      ...conversation,
+      customer: {
+        id: conversation.customerId,
+        channelId: conversation.channelId,
+        platform: conversation.platform,
+        psid: conversation.customerId.startsWith(prefix)
+          ? conversation.customerId.slice(prefix.length)
+          : conversation.customerId,
+        profileStatus: 'unknown',
+        createdAt: conversation.createdAt,
+      },
+    };
+  };
+
+  return {
+    listConversations: {
+      access: 'read',
+      async run({ url, access }) {
+        const query = parseWith(
+          conversationListQuerySchema,
+          Object.fromEntries(url.searchParams),
+          'conversation query',
+        );
+        const assigneeId =
+          query.assigneeId === undefined
+            ? undefined
+            : query.assigneeId === '' || query.assigneeId === 'null'
+              ? null
+              : query.assigneeId;
+        // The store narrows to the organisation and the visible channels; a `channelId` filter on a
+        // channel outside them simply matches nothing, like one that does not exist.
+        const channelIds = (await access.visibleChannels()).map((channel) => channel.id);
+        const page = await store.conversations.list(
+          definedOnly<ConversationQuery>({
+            ...query,
+            assigneeId,
+            organizationId: organizationFilter(access.principal),
+            channelIds,
+          }),
+        );
+        const cache = new Map<string, Promise<Customer | undefined>>();
+        const items = await Promise.all(page.items.map((conversation) => withCustomer(conversation, cache)));
+        return json({ items, nextCursor: page.nextCursor });
+      },
+    },
+    getConversation: {
+      access: 'read',
+      run: async ({ params, access }) =>
+        json(await withCustomer(await access.conversation(idOf({ params })))),
+    },
+    updateConversation: {
+      access: 'write',
+      async run({ request, params, access }) {
+        const conversationId = idOf({ params });
+        let conversation = await access.conversation(conversationId);
+        const patch = parseWith(
+          conversationPatchSchema,
+          await readJson(request, maxBodyBytes),
+          'conversation patch',
+        );
+        if (patch.status === 'resolved' && conversation.status !== 'resolved')
+          conversation = await inbox.resolve(conversationId);
+        if (patch.status === 'open' && conversation.status !== 'open')
+          conversation = await inbox.reopen(conversationId);
+        if (patch.assigneeId !== undefined && patch.assigneeId !== conversation.assigneeId)
+          conversation = await inbox.assign(conversationId, patch.assigneeId);
+        if (patch.read) {
+          conversation = await inbox.markRead(conversationId);
+          // Telling Meta is a courtesy to the customer ("Seen"); the agent's inbox must not wait for it
+          // or fail because of it.
+          deps.channels
+            ?.markSeen(conversationId)
+            .catch((error: unknown) =>
+              deps.report(error, { during: 'mark_seen', route: 'updateConversation' }),
+            );
+        }
+        return json(await withCustomer(conversation));
+      },
+    },
+    listMessages: {
+      access: 'read',
+      async run({ url, params, access }) {
+        const conversationId = idOf({ params });
+        await access.conversation(conversationId);
+        const query = parseWith(
+          messageListQuerySchema,
+          Object.fromEntries(url.searchParams),
+          'message query',
+        );
+        return json(await store.messages.list(conversationId, definedOnly(query)));
+      },
+    },
+    sendMessage: {
+      access: 'write',
+      async run({ request, url, params, access }) {
+        const conversationId = idOf({ params });
+        await access.conversation(conversationId);
+        const { agentId: _claimed, ...draft } = parseWith(
+          sendDraftSchema,
+          await readJson(request, maxBodyBytes),
+          'message draft',
+        );
+        // The signed-in agent is the author, whatever the browser claims; files only the principal's
+        // own (an upload of another organisation answers 404 like a missing one, before any 501).
+        const { agentId } = access.principal;
+        const attachments =
+          draft.attachments && (await ownUploads(deps, draft.attachments, access.principal, url));
+        const sender = requireChannels(deps, 'Sending');
+        const messages = await sender.send(conversationId, {
+          ...draft,
+          ...(attachments ? { attachments } : {}),
+          ...(agentId === undefined ? {} : { agentId }),
+        });
+        return json({ messages }, 201);
+      },
+    },
+    retryMessage: {
+      access: 'write',
+      async run({ params, access }) {
+        const messageId = idOf({ params });
+        await access.message(messageId);
+        return json(await requireChannels(deps, 'Retrying').retry(messageId));
+      },
+    },
+    setTyping: {
+      access: 'write',
+      async run({ request, params, access }) {
+        const conversationId = idOf({ params });
+        const conversation = await access.conversation(conversationId);
+        const typing = requireChannels(deps, 'Typing indicators');
+        const { on } = parseWith(typingSchema, await readJson(request, maxBodyBytes), 'typing');
+        await typing.setTyping(conversationId, on);
+        deps.publish({
+          type: 'typing',
+          conversationId,
+          on,
+          scope: scopeFor(conversation),
+        });
+        return new Response(null, { status: 204 });
+      },
+    },
+  } satisfies Partial<Handlers>;
+}
