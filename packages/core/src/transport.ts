@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import {
   ChannelUnavailableError,
   GraphError,
+  HumanAgentUnavailableError,
   NotFoundError,
   PagedeskError,
   PermissionError,
@@ -59,7 +60,22 @@ export const uploadedFileSchema = z.object({
 });
 export type UploadedFile = z.infer<typeof uploadedFileSchema>;
 
-/** An agent's reply as the composer builds it. */
+/**
+ * Who sends a reply through the send path. `agent` is a person (HUMAN_AGENT allowed after 24 h when
+ * the channel has the feature); `automation` is the host's bot or auto-reply: only inside the 24-hour
+ * window, with RESPONSE, never a tag. `createInboxApi()` always sends as the signed-in agent.
+ */
+export const sendAuthorSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('agent'), agentId: z.optional(z.string().check(z.minLength(1))) }),
+  z.object({
+    kind: z.literal('automation'),
+    /** Shown in the inbox ("Order bot"); Meta's customer sees the page. */
+    name: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+  }),
+]);
+export type SendAuthor = z.infer<typeof sendAuthorSchema>;
+
+/** An agent's reply as the composer builds it (or a host's automation, with `author`). */
 export const sendDraftSchema = z.object({
   text: z.optional(z.string()),
   /** Uploaded files, sent in this order. */
@@ -75,6 +91,8 @@ export const sendDraftSchema = z.object({
   clientId: z.optional(z.string()),
   /** The agent who writes (Persona name and avatar shown to the customer when the channel allows). */
   agentId: z.optional(z.string()),
+  /** Who sends: an agent (default; `agentId` is its shorthand) or `{ kind: 'automation' }`. */
+  author: z.optional(sendAuthorSchema),
 });
 export type SendDraft = z.infer<typeof sendDraftSchema>;
 
@@ -226,6 +244,8 @@ export function deserializeError(json: SerializedError): PagedeskError {
       return new TokenError(json.message, (json.reason ?? 'invalid') as TokenErrorReason, details);
     case 'PermissionError':
       return new PermissionError(json.message, details);
+    case 'HumanAgentUnavailableError':
+      return new HumanAgentUnavailableError(json.message, details);
     case 'RateLimitError':
       return new RateLimitError(json.message, {
         ...details,

@@ -4,6 +4,16 @@ import type { ChannelAction, ConnectablePage, SendDraft } from '../transport.js'
 /** Channel lifecycle notices a host can turn into an email to the admin. */
 export interface ChannelsEvents {
   'channel:status': (payload: { channel: Channel; previous: Channel['status'] }) => void;
+  /**
+   * Meta refused a capability the channel claimed: today `humanAgent` (the app lacks Meta's Human
+   * Agent feature). The channel's setting is already turned off; `reason` is fit to show an admin.
+   */
+  'channel:capability': (payload: {
+    channel: Channel;
+    capability: 'humanAgent';
+    enabled: boolean;
+    reason: string;
+  }) => void;
   /** History imported on connect, written to the store without per-message events: refetch lists. */
   'history:imported': (payload: { channel: Channel; conversations: number; messages: number }) => void;
   error: (payload: { error: Error; channelId?: string }) => void;

@@ -465,8 +465,16 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
           await readJson(context.request, maxBodyBytes),
           'message draft',
         );
-        // The signed-in agent is the author, whatever the browser claims.
-        if (context.agentId !== undefined) draft = { ...draft, agentId: context.agentId };
+        // The signed-in agent is the author, whatever the browser claims: a browser never sends as automation.
+        const agentId =
+          context.agentId ??
+          draft.agentId ??
+          (draft.author?.kind === 'agent' ? draft.author.agentId : undefined);
+        draft = {
+          ...draft,
+          ...(agentId ? { agentId } : {}),
+          author: { kind: 'agent', ...(agentId ? { agentId } : {}) },
+        };
         const messages = await sender.send(id(context), draft);
         return json({ messages }, 201);
       },

@@ -223,6 +223,7 @@ describe('messages', () => {
       text: 'Hi there',
       clientId: 'tmp-1',
       agentId: 'someone-else',
+      author: { kind: 'automation' },
       extra: 'dropped',
     });
     expect(response.status).toBe(201);
@@ -232,6 +233,7 @@ describe('messages', () => {
       text: 'Hi there',
       clientId: 'tmp-1',
       agentId: 'agent-9',
+      author: { kind: 'agent', agentId: 'agent-9' },
     });
   });
 
