@@ -305,7 +305,7 @@ export function planReply(
       problems.push({
         code: 'text_too_long',
         limit: check.limit,
-        message: `The text is ${check.length} characters; one message can hold ${check.limit}.`,
+        message: `The text is ${check.length} ${check.unit}; one message can hold ${check.limit} ${check.unit}.`,
       });
     }
   }
