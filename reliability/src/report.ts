@@ -18,6 +18,7 @@ export const AREAS = [
   '4-load',
   '5-browser',
   '6-secrets',
+  '8-unknown-outcomes',
 ] as const;
 
 const rootReport = fileURLToPath(new URL('../../RELIABILITY.md', import.meta.url));

@@ -6,6 +6,7 @@ import type { Store } from '../store.js';
 import type { SendDraft } from '../transport.js';
 import type { AttachmentCache } from './attachmentCache.js';
 import type { GraphClient } from './graphClient.js';
+import type { ReconcileOptions } from './reconcile.js';
 import type { Channels } from './types.js';
 
 // The public shapes of `createChannels`: its options and the lifecycle operations it adds to the
@@ -50,6 +51,15 @@ export interface ChannelsOptions {
   warnBefore?: number;
   /** `check` re-subscribes a page Meta dropped and returns it to `active`; default true. */
   repairSubscriptions?: boolean;
+  /** The check a retry of an unknown outcome makes with Meta before sending again (reconcile.ts). */
+  reconcile?: ReconcileOptions;
+  /**
+   * Marks `pending` messages older than 2 minutes (longer than any send takes, so another live
+   * server's sends are left alone) as failed `interrupted` when the channels start, and once more 2
+   * minutes later: what a crash between recording and sending leaves. A retry of an interrupted
+   * message checks with Meta first. Default true; `false` when the host calls `recoverPending()` itself.
+   */
+  recoverPendingOnStart?: boolean;
   /** Timer for profile retries; returns a cancel function. */
   setTimer?: (callback: () => void, ms: number) => () => void;
 }
@@ -67,7 +77,7 @@ export interface ChannelHandle {
   /** The stored channel now. */
   get(): Promise<Channel>;
   send(conversationId: string, draft: SendDraft): Promise<Message[]>;
-  retry(messageId: string): Promise<Message>;
+  retry(messageId: string, options?: { force?: boolean }): Promise<Message>;
 }
 
 /** `Channels` plus the lifecycle operations the host and the token monitor drive. */

@@ -9,12 +9,14 @@ import {
 import { parseOrThrow } from '../ids.js';
 import type { OutboundDraft } from '../inbox.types.js';
 import type { Attachment, Channel, Conversation, Customer, Failure, Message } from '../model.js';
+import { isUnknownOutcome } from '../outcome.js';
 import { type SendDraft, sendDraftSchema } from '../transport.js';
 import { windowForConversation } from '../window.js';
 import type { ChannelContext } from './channelContext.js';
 import { createDeliver, type Delivery } from './delivery.js';
 import type { PageGraph } from './pageGraph.js';
 import type { Personas } from './personas.js';
+import { createReconciler } from './reconcile.js';
 import type { SendMessageRequest } from './sendBody.js';
 import { onTagRefused, type Sender, senderOf, senderOfMessage, windowError } from './sendPolicy.js';
 
@@ -63,6 +65,7 @@ function attachmentsOfPart(part: ReplyPart): Attachment[] {
 export function createSendPath(ctx: ChannelContext, personas: Personas) {
   const { store, inbox, now, options, inFlight } = ctx;
   const deliver = createDeliver(ctx, personas);
+  const { reconcile } = createReconciler(ctx);
 
   /**
    * Sends one recorded message: `sent` with the mid the call returns, or `failed` with the typed
@@ -273,7 +276,11 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
     });
   }
 
-  async function retry(messageId: string): Promise<Message> {
+  /**
+   * Re-sends a failed message. One whose outcome is unknown (a timeout, a restart) is first checked
+   * with Meta (reconcile.ts) and re-sent only if Meta shows it was not sent; `force` skips the check.
+   */
+  async function retry(messageId: string, retryOptions: { force?: boolean } = {}): Promise<Message> {
     const first = await store.messages.get(messageId);
     if (!first) throw new NotFoundError('Message', messageId);
     if (first.direction !== 'outbound')
@@ -287,11 +294,26 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
       const { conversation, channel, customer } = await ctx.loadConversation(message.conversationId);
       ctx.assertSendable(channel);
       const publicAnswer = conversation.source === 'comment' && message.messagingType === undefined;
+      let current = message;
+      if (!retryOptions.force && conversation.source === 'message' && isUnknownOutcome(message)) {
+        inFlight.add(message.id);
+        try {
+          const checked = await reconcile(channel, customer, message);
+          if (checked.outcome === 'sent') return checked.message;
+          if (checked.outcome === 'unknown') throw checked.error;
+          current = checked.message;
+        } finally {
+          inFlight.delete(message.id);
+        }
+      }
       const sender = senderOfMessage(message);
       const at = now();
       if (!publicAnswer) {
         const closed = windowError(channel, conversation, at, sender.kind);
-        if (closed) throw closed;
+        if (closed) {
+          if (current.delivery === 'pending') await inbox.markFailed(current.id, failureOf(closed));
+          throw closed;
+        }
       }
       // Everything that can refuse (no stored token, a revoked persona) runs before the message goes
       // back to `pending`: a refusal then leaves it `failed`, never stuck in `pending`.
@@ -300,8 +322,15 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
         const pending = await inbox.markPending(message.id);
         return sendPublic(channel, page, conversation.comment!.commentId, pending);
       }
-      const d = await deliveryFor(channel, conversation, customer, at, sender);
-      const pending = await inbox.markPending(message.id);
+      let d: Delivery;
+      try {
+        d = await deliveryFor(channel, conversation, customer, at, sender);
+      } catch (error) {
+        // Checked and not sent, then refused here: failed with the refusal, never left `checking`.
+        if (current.delivery === 'pending') await inbox.markFailed(current.id, failureOf(error));
+        throw error;
+      }
+      const pending = await inbox.markPending(current.id);
       const [sent] = await sendRecorded(d, conversation, [pending]);
       return sent!;
     });

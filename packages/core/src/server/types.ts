@@ -28,8 +28,13 @@ export interface Channels {
   get(channelId: string): Promise<Channel>;
   /** Policy first (window, rules), then Meta; resolves with the stored messages, rejects with the typed error. */
   send(conversationId: string, draft: SendDraft): Promise<Message[]>;
-  /** Re-sends a failed outbound message (after reconciling an unknown outcome). */
-  retry(messageId: string): Promise<Message>;
+  /**
+   * Re-sends a failed outbound message. One whose outcome is unknown (`outcome_unknown`,
+   * `interrupted`) is first checked with Meta (echo, then the Conversations API) and re-sent only if
+   * Meta shows it was not sent; meanwhile it is `pending` with `failure.code: 'checking'`.
+   * `force: true` re-sends without checking (the customer may get it twice).
+   */
+  retry(messageId: string, options?: { force?: boolean }): Promise<Message>;
   setTyping(conversationId: string, on: boolean): Promise<void>;
   /** Tells Meta the agent saw the conversation (mark_seen). */
   markSeen(conversationId: string): Promise<void>;

@@ -33,6 +33,8 @@ export interface MetaState {
   accounts: unknown[];
   personaAnswers: StandinAnswer[];
   history: { conversations: unknown[]; messages: Record<string, unknown[]> };
+  /** Scripted answers for the next Conversations API list calls; default the `history` above. */
+  conversationsAnswers: StandinAnswer[];
   midCounter: number;
 }
 
@@ -57,6 +59,7 @@ export function fakeMeta(standin: GraphStandin): MetaState {
     accounts: [],
     personaAnswers: [],
     history: { conversations: [], messages: {} },
+    conversationsAnswers: [],
     midCounter: 0,
   };
   standin.handle((r) => {
@@ -92,7 +95,8 @@ export function fakeMeta(standin: GraphStandin): MetaState {
     if (r.path === 'me/accounts') return { json: { data: state.accounts } };
     if (r.path === 'oauth/access_token')
       return { json: { access_token: `long-${r.query['fb_exchange_token']}`, expires_in: 5_184_000 } };
-    if (r.path.endsWith('/conversations')) return { json: { data: state.history.conversations } };
+    if (r.path.endsWith('/conversations'))
+      return state.conversationsAnswers.shift() ?? { json: { data: state.history.conversations } };
     const thread = /^(.+)\/messages$/.exec(r.path);
     if (thread && r.method === 'GET') return { json: { data: state.history.messages[thread[1]!] ?? [] } };
     if (r.method === 'GET' && !r.path.includes('/')) return state.profile(r.path);
@@ -138,6 +142,8 @@ export async function harness(
         }),
       now: () => clock.now,
       historyImport: false,
+      // Start-up recovery has its own tests (reconcile.test.ts); here it would add a timer.
+      recoverPendingOnStart: false,
       defaultAppId: APP_ID,
       setTimer: (callback, ms) => {
         const timer = { callback, ms, cancelled: false };
