@@ -38,7 +38,9 @@ import {
   contentDisposition,
   memoryUploadStore,
   newUploadId,
+  receiveUpload,
   type UploadStore,
+  withStoredUploads,
 } from './uploads.js';
 
 /**
@@ -275,6 +277,8 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
   const publicUrl = parsed.publicUrl?.replace(/\/+$/, '');
   const maxBodyBytes = parsed.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxUploadBytes = parsed.maxUploadBytes ?? 25 * MiB;
+  const uploadUrl = (url: URL, uploadId: string) =>
+    `${publicUrl ?? url.origin}${basePath}/uploads/${uploadId}`;
   const uploads =
     options.uploads ??
     memoryUploadStore({ maxFileBytes: maxUploadBytes, maxTotalBytes: Math.max(256 * MiB, maxUploadBytes) });
@@ -475,6 +479,8 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
           ...(agentId ? { agentId } : {}),
           author: { kind: 'agent', ...(agentId ? { agentId } : {}) },
         };
+        // The stored upload's real size and sniffed type, never the browser's.
+        draft = await withStoredUploads(draft, uploads, (uploadId) => uploadUrl(context.url, uploadId));
         const messages = await sender.send(id(context), draft);
         return json({ messages }, 201);
       },
@@ -506,14 +512,16 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
           name: cleanFileName(request.headers.get('x-file-name')),
           type: cleanMediaType(request.headers.get('content-type')),
         };
-        const { size } = await uploads.put({
-          ...file,
+        const { type, size } = await receiveUpload(uploads, {
+          id: file.id,
+          name: file.name,
+          declaredType: file.type,
           body: capStream(request.body, maxUploadBytes),
           ...(length === undefined ? {} : { size: length }),
         });
         if (size === 0) throw new ValidationError('upload', [{ path: '', message: 'the file is empty' }]);
-        const fileUrl = `${publicUrl ?? url.origin}${basePath}/uploads/${file.id}`;
-        return json({ ...file, size, url: fileUrl }, 201);
+        const fileUrl = uploadUrl(url, file.id);
+        return json({ ...file, type, size, url: fileUrl }, 201);
       },
     },
     getUpload: {
