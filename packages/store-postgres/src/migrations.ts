@@ -115,4 +115,17 @@ CREATE TABLE receipt_watermarks (
 );
 `,
   },
+  // Version 3 is the organisations migration (tenancy); personas were numbered after it.
+  {
+    version: 4,
+    name: 'personas per page and agent',
+    sql: `
+CREATE TABLE personas (
+  channel_id text COLLATE "C" NOT NULL,
+  agent_id text COLLATE "C" NOT NULL,
+  data jsonb NOT NULL,
+  PRIMARY KEY (channel_id, agent_id)
+);
+`,
+  },
 ];
