@@ -87,7 +87,9 @@ describe('upload facts', () => {
     expect(fake.type).toBe('application/octet-stream');
     const refused = await send([fake]);
     expect(refused.status).toBe(422);
-    expect((await errorOf(refused)).message).toMatch(/^invoice\.png does not contain what its name says \(image\/png\)/);
+    expect((await errorOf(refused)).message).toMatch(
+      /^invoice\.png does not contain what its name says \(image\/png\)/,
+    );
     const notes = await upload(Buffer.from('order,total\n1,20\n'), 'text/csv', 'orders.csv');
     expect(notes.type).toBe('text/csv');
     expect((await send([notes])).status).toBe(201);
