@@ -1,6 +1,6 @@
 import type { OutboundFile } from '../attachments.js';
 import type { Inbox } from '../inbox.types.js';
-import type { Channel, ChannelStatus, Customer, Message } from '../model.js';
+import type { Channel, ChannelStatus, Customer, Message, Platform } from '../model.js';
 import type { Rules } from '../rules.js';
 import type { Store } from '../store.js';
 import type { SendDraft } from '../transport.js';
@@ -49,7 +49,12 @@ export interface ChannelsOptions {
   exchangeUserTokens?: boolean;
   /** `expiring` starts this long before the token or data access ends; default 7 days. */
   warnBefore?: number;
-  /** `check` re-subscribes a page Meta dropped and returns it to `active`; default true. */
+  /**
+   * Webhook fields per platform the host needs (subscribed on `resubscribe` and repairs, compared by
+   * `check`); default `MESSENGER_FIELDS` and `INSTAGRAM_FIELDS`.
+   */
+  webhookFields?: Partial<Record<Platform, readonly string[]>>;
+  /** `check` re-subscribes a page Meta dropped (or that lacks a needed field) and returns it to `active`; default true. */
   repairSubscriptions?: boolean;
   /** The check a retry of an unknown outcome makes with Meta before sending again (reconcile.ts). */
   reconcile?: ReconcileOptions;
@@ -69,6 +74,12 @@ export interface ChannelCheck {
   channel: Channel;
   previous: ChannelStatus;
   resubscribed: boolean;
+  /**
+   * Webhook fields the host needs that the page's subscription lacked when checked (all of them when
+   * the app was not subscribed); re-subscribed when `resubscribed`. Empty when nothing was missing
+   * or the check stopped before reading the subscription.
+   */
+  missingFields: string[];
 }
 
 /** A channel handle, as DESIGN.md's `createChannel` returns it. */

@@ -6,6 +6,7 @@ import { testEntities } from '../../testing/entities.js';
 import { createChannels } from '../channels.js';
 import type { ChannelsOptions } from '../channels.types.js';
 import { createGraphClient } from '../graphClient.js';
+import { MESSENGER_FIELDS } from '../pageRequirements.js';
 import {
   type GraphStandin,
   metaError,
@@ -28,6 +29,8 @@ export interface MetaState {
   sent: RecordedRequest[];
   actions: RecordedRequest[];
   subscribed: boolean;
+  /** What the page's subscription lists; every field Pagedesk needs until a test says otherwise. */
+  subscribedFields: string[];
   profile: (id: string) => StandinAnswer;
   tokenInfo: Record<string, unknown>;
   accounts: unknown[];
@@ -44,6 +47,7 @@ export function fakeMeta(standin: GraphStandin): MetaState {
     sent: [],
     actions: [],
     subscribed: true,
+    subscribedFields: [...MESSENGER_FIELDS],
     profile: (id) => ({
       json: { id, first_name: 'Ana', last_name: 'Lima', profile_pic: 'https://cdn.example/ana.jpg' },
     }),
@@ -77,13 +81,16 @@ export function fakeMeta(standin: GraphStandin): MetaState {
       );
     }
     if (r.path.endsWith('/subscribed_apps')) {
-      if (r.method === 'POST') state.subscribed = true;
+      if (r.method === 'POST') {
+        state.subscribed = true;
+        state.subscribedFields = String(r.query['subscribed_fields'] ?? '').split(',');
+      }
       if (r.method === 'DELETE') state.subscribed = false;
       if (r.method !== 'GET') return { json: { success: true } };
       return {
         json: {
           data: state.subscribed
-            ? [{ id: APP_ID, name: 'Pagedesk', subscribed_fields: ['messages', 'message_echoes'] }]
+            ? [{ id: APP_ID, name: 'Pagedesk', subscribed_fields: state.subscribedFields }]
             : [],
         },
       };
