@@ -225,32 +225,27 @@ export function evaluateWindow(input: WindowInput): WindowEvaluation {
       },
     };
   }
-  if (sender === 'automation' && channelHumanAgent && now < last + HUMAN_AGENT_WINDOW_MS) {
-    // A person could still answer with HUMAN_AGENT: say so, so a host can hand the thread over.
-    return {
-      ...base,
-      state: 'closed',
-      canReply: false,
-      messagingType: null,
-      promotionalAllowed: false,
-      reason: {
-        code: 'closed_automation',
-        text: `Automation cannot reply outside the 24-hour window; an agent can reply for ${formatRemaining(last + HUMAN_AGENT_WINDOW_MS - now)}`,
-        remainingMs: null,
-      },
-    };
-  }
+  // Automation is told why in its own words; with the Human Agent feature, a person could still answer.
+  const agentEndsAt = last + HUMAN_AGENT_WINDOW_MS;
+  const reason: WindowReason =
+    sender === 'automation'
+      ? {
+          code: 'closed_automation',
+          text: `Automation cannot reply outside the 24-hour window; ${channelHumanAgent && now < agentEndsAt ? `an agent can reply for ${formatRemaining(agentEndsAt - now)}` : 'the customer must write first'}`,
+          remainingMs: null,
+        }
+      : {
+          code: 'closed_expired',
+          text: `Window closed ${formatRemaining(now - closesAt)} ago; the customer must write first`,
+          remainingMs: null,
+        };
   return {
     ...base,
     state: 'closed',
     canReply: false,
     messagingType: null,
     promotionalAllowed: false,
-    reason: {
-      code: 'closed_expired',
-      text: `Window closed ${formatRemaining(now - closesAt)} ago; the customer must write first`,
-      remainingMs: null,
-    },
+    reason,
   };
 }
 

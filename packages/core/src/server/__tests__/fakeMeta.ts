@@ -3,6 +3,7 @@ import { createInbox } from '../../inbox.js';
 import { memoryStore } from '../../memoryStore.js';
 import type { Channel } from '../../model.js';
 import { testEntities } from '../../testing/entities.js';
+import { testEvents } from '../../testing/events.js';
 import { createChannels } from '../channels.js';
 import type { ChannelsOptions } from '../channels.types.js';
 import { createGraphClient } from '../graphClient.js';
@@ -181,4 +182,17 @@ export function useFakeMeta(): { readonly standin: GraphStandin; readonly meta: 
     env.meta = fakeMeta(env.standin);
   });
   return env;
+}
+
+/** `PSID_1` writes to `PAGE_1` at `at`; returns the conversation id. */
+export async function customerWrote(h: Harness, at: number): Promise<string> {
+  await h.inbox.apply([
+    testEvents.message({ pageId: 'PAGE_1', customerId: 'PSID_1', text: 'Hi', timestamp: at }),
+  ]);
+  const conversation = await h.store.conversations.findLatest({
+    channelId: 'PAGE_1',
+    customerId: 'PAGE_1:PSID_1',
+    source: 'message',
+  });
+  return conversation!.id;
 }

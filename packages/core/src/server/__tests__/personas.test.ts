@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { testEvents } from '../../testing/events.js';
 import type { AgentProfile } from '../channels.types.js';
-import { type Harness, harness, T0, useFakeMeta } from './fakeMeta.js';
+import { customerWrote, harness, T0, useFakeMeta } from './fakeMeta.js';
 
 // Persona ids live in the store per page and agent: a restart (or another server) reuses them, and
 // a changed name or avatar makes a new persona.
@@ -9,17 +8,6 @@ import { type Harness, harness, T0, useFakeMeta } from './fakeMeta.js';
 const env = useFakeMeta();
 const personaCalls = () => env.standin.requests.filter((r) => r.path === 'PAGE_1/personas');
 const personaOf = () => env.meta.sent.map((r) => (r.body as { persona_id?: string }).persona_id);
-
-async function conversation(h: Harness) {
-  await h.inbox.apply([
-    testEvents.message({ pageId: 'PAGE_1', customerId: 'PSID_1', text: 'Hi', timestamp: T0 - 1000 }),
-  ]);
-  return (await h.store.conversations.findLatest({
-    channelId: 'PAGE_1',
-    customerId: 'PAGE_1:PSID_1',
-    source: 'message',
-  }))!.id;
-}
 
 describe('stored personas', () => {
   it('a new process reuses the stored persona; a new avatar or name makes a new one and deletes the old', async () => {
@@ -30,7 +18,7 @@ describe('stored personas', () => {
       { json: { id: 'persona_a3' } },
     );
     const h = await harness(env.standin, { channels: { agents: () => profile } });
-    const id = await conversation(h);
+    const id = await customerWrote(h, T0 - 1000);
     await h.channels.send(id, { text: 'one', agentId: 'ana' });
     expect(await h.store.personas!.get('PAGE_1', 'ana')).toMatchObject({
       personaId: 'persona_a1',
@@ -68,7 +56,7 @@ describe('stored personas', () => {
         agents: (agentId) => ({ name: agentId, avatarUrl: `https://host.example/${agentId}.png` }),
       },
     });
-    const id = await conversation(h);
+    const id = await customerWrote(h, T0 - 1000);
     await h.channels.send(id, { text: 'a', agentId: 'ana' });
     await h.channels.send(id, { text: 'b', agentId: 'ben' });
     await h.channels.send(id, { text: 'c', agentId: 'ana' });

@@ -3,7 +3,7 @@ import type { Message } from '../../model.js';
 import { isChecking } from '../../outcome.js';
 import { testEvents } from '../../testing/events.js';
 import { unrefTimer } from '../unrefTimer.js';
-import { type Harness, harness, T0, useFakeMeta } from './fakeMeta.js';
+import { customerWrote, type Harness, harness, T0, useFakeMeta } from './fakeMeta.js';
 import { metaError } from './graphStandin.js';
 
 // Retrying a message whose outcome is unknown asks Meta first: the echo, then the Conversations
@@ -13,19 +13,12 @@ const HOUR = 60 * 60 * 1000;
 const env = useFakeMeta();
 
 async function timedOut(h: Harness, clientId: string, text: string) {
-  await h.inbox.apply([
-    testEvents.message({ pageId: 'PAGE_1', customerId: 'PSID_1', text: 'Hi', timestamp: T0 - HOUR }),
-  ]);
-  const conversation = await h.store.conversations.findLatest({
-    channelId: 'PAGE_1',
-    customerId: 'PAGE_1:PSID_1',
-    source: 'message',
-  });
+  const conversationId = await customerWrote(h, T0 - HOUR);
   env.meta.sendAnswers.push({ delayMs: 3000, json: { recipient_id: 'PSID_1', message_id: 'm_late' } });
-  await expect(h.channels.send(conversation!.id, { text, clientId })).rejects.toMatchObject({
+  await expect(h.channels.send(conversationId, { text, clientId })).rejects.toMatchObject({
     code: 'outcome_unknown',
   });
-  return conversation!.id;
+  return conversationId;
 }
 
 /** Channels with real timers, so the echo wait really waits. */
@@ -138,16 +131,9 @@ describe('retry of an unknown outcome', () => {
 describe('recovery at start', () => {
   it('createChannels marks old pending messages interrupted by default, and not when opted out', async () => {
     const h = await harness(env.standin);
-    await h.inbox.apply([
-      testEvents.message({ pageId: 'PAGE_1', customerId: 'PSID_1', text: 'Hi', timestamp: T0 - HOUR }),
-    ]);
-    const conversation = await h.store.conversations.findLatest({
-      channelId: 'PAGE_1',
-      customerId: 'PAGE_1:PSID_1',
-      source: 'message',
-    });
+    const conversationId = await customerWrote(h, T0 - HOUR);
     const record = (id: string) =>
-      h.inbox.recordOutbound(conversation!.id, {
+      h.inbox.recordOutbound(conversationId, {
         id,
         text: id,
         attachments: [],

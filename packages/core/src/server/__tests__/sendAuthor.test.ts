@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { HumanAgentUnavailableError, ValidationError, WindowClosedError } from '../../errors.js';
-import { testEvents } from '../../testing/events.js';
 import { deserializeError, serializeError } from '../../transport.js';
 import { evaluateWindow } from '../../window.js';
-import { type Harness, harness, T0, useFakeMeta } from './fakeMeta.js';
+import { customerWrote, harness, T0, useFakeMeta } from './fakeMeta.js';
 import { metaError } from './graphStandin.js';
 
 // Who is sending: an agent may use HUMAN_AGENT after 24 h, automation never; a refused tag turns the
@@ -11,18 +10,6 @@ import { metaError } from './graphStandin.js';
 
 const HOUR = 60 * 60 * 1000;
 const env = useFakeMeta();
-
-async function customerWrote(h: Harness, at: number): Promise<string> {
-  await h.inbox.apply([
-    testEvents.message({ pageId: 'PAGE_1', customerId: 'PSID_1', text: 'Hi', timestamp: at }),
-  ]);
-  const conversation = await h.store.conversations.findLatest({
-    channelId: 'PAGE_1',
-    customerId: 'PAGE_1:PSID_1',
-    source: 'message',
-  });
-  return conversation!.id;
-}
 
 describe('automation', () => {
   it('replies inside 24 h with RESPONSE, recorded as automation, without a persona', async () => {
@@ -82,7 +69,21 @@ describe('automation', () => {
       platform: 'messenger',
       sender: 'automation',
     });
-    expect(late.reason.code).toBe('closed_expired');
+    expect(late.reason).toMatchObject({
+      code: 'closed_automation',
+      text: 'Automation cannot reply outside the 24-hour window; the customer must write first',
+    });
+    const noFeature = evaluateWindow({
+      lastInboundAt: 0,
+      now: 30 * HOUR,
+      platform: 'messenger',
+      sender: 'automation',
+      humanAgent: false,
+    });
+    expect(noFeature.reason.text).toMatch(/^Automation cannot reply outside the 24-hour window/);
+    expect(evaluateWindow({ lastInboundAt: 0, now: 30 * HOUR, platform: 'messenger' }).reason.code).toBe(
+      'human_agent',
+    );
   });
 
   it('a retry of an automation message after 24 h is refused, never tagged', async () => {
