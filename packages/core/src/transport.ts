@@ -30,7 +30,7 @@ import type { ConversationQuery, Page } from './store.js';
 //   GET    /conversations/:id/messages?before&limit → Page<Message> (newest first)
 //   POST   /conversations/:id/messages  SendDraft   → { messages: Message[] }
 //   POST   /conversations/:id/typing  { on }        → 204
-//   POST   /messages/:id/retry                      → Message
+//   POST   /messages/:id/retry  { force? } (optional) → Message
 //   POST   /uploads   (raw bytes; Content-Type, X-File-Name) → UploadedFile
 //   GET    /uploads/:id                             → the bytes (Meta fetches outbound attachments here)
 //   GET    /channels                                → Channel[]
@@ -170,7 +170,11 @@ export interface InboxTransport {
     query?: { before?: string; limit?: number },
   ): Promise<Page<z.infer<typeof messageSchema>>>;
   sendMessage(conversationId: string, draft: SendDraft): Promise<Array<z.infer<typeof messageSchema>>>;
-  retryMessage(messageId: string): Promise<z.infer<typeof messageSchema>>;
+  /**
+   * Re-sends a failed message; one whose outcome is unknown is checked with Meta first. `force: true`
+   * sends without checking (the customer may get it twice): offer it only when the check itself failed.
+   */
+  retryMessage(messageId: string, options?: { force?: boolean }): Promise<z.infer<typeof messageSchema>>;
   setTyping(conversationId: string, on: boolean): Promise<void>;
   uploadFile(file: Blob, name: string): Promise<UploadedFile>;
   listChannels(): Promise<Array<z.infer<typeof channelSchema>>>;

@@ -212,6 +212,7 @@ const messageListQuerySchema = z.object({
   limit: limitSchema,
 });
 
+const retrySchema = z.object({ force: z.optional(z.boolean()) });
 const typingSchema = z.object({ on: z.boolean() });
 const settingsPatchSchema = z.partial(channelSettingsSchema);
 const userTokenSchema = z.string().check(z.minLength(1));
@@ -487,7 +488,13 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
     },
     retryMessage: {
       access: 'write',
-      run: async (context) => json(await requireChannels('Retrying').retry(id(context))),
+      async run(context) {
+        // An optional `{ force: true }` sends again without first asking Meta about an unknown outcome.
+        const { force } = context.request.body
+          ? parseWith(retrySchema, await readJson(context.request, maxBodyBytes), 'retry')
+          : {};
+        return json(await requireChannels('Retrying').retry(id(context), force ? { force } : {}));
+      },
     },
     setTyping: {
       access: 'write',
