@@ -95,11 +95,19 @@ export function createReconciler(ctx: ChannelContext) {
    */
   async function reconcile(channel: Channel, customer: Customer, failed: Message): Promise<ReconcileResult> {
     const unknownSince = failed.updatedAt;
-    const checking = await inbox.markPending(failed.id, {
-      code: CHECKING_CODE,
-      message: 'Checking with Meta whether this message reached the customer',
-      retryable: false,
-    });
+    let checking: Message;
+    try {
+      checking = await inbox.markPending(failed.id, {
+        code: CHECKING_CODE,
+        message: 'Checking with Meta whether this message reached the customer',
+        retryable: false,
+      });
+    } catch (error) {
+      // The echo landed between the caller's read and now: the message is sent, nothing to check.
+      const current = await store.messages.get(failed.id);
+      if (current && SETTLED.has(current.delivery)) return { outcome: 'sent', message: current };
+      throw error;
+    }
     const echoed = await waitForEcho(failed.id, unknownSince);
     if (echoed) return { outcome: 'sent', message: echoed };
     try {
