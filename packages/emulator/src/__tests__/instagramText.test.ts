@@ -1,11 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createInbox, GraphError, memoryStore, RuleViolationError, utf8Length } from '@pagedesk/core';
-import { createChannels, createGraphClient, type ServerChannels } from '@pagedesk/core/server';
+import { GraphError, type memoryStore, RuleViolationError, utf8Length } from '@pagedesk/core';
+import { createGraphClient, type ServerChannels } from '@pagedesk/core/server';
 import { testEntities } from '@pagedesk/core/testing';
-import { createWebhook } from '@pagedesk/node-webhook';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../index.js';
+import type { Emulator } from '../index.js';
+import { startCoreStack } from './coreStack.js';
 
 // One table of limits, read by the send path and the emulator alike: a reply over Instagram's 1000
 // bytes is refused before Meta by the send path, split into parts the emulator takes, and refused by
@@ -20,45 +18,20 @@ const IG = {
 };
 
 let emu: Emulator;
-let server: Server;
 let store: ReturnType<typeof memoryStore>;
 let channels: ServerChannels;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  store = memoryStore();
-  let clock = () => Date.now();
-  const inbox = createInbox({ store, now: () => clock() });
-  const webhook = createWebhook({
+  ({ emu, store, channels, close } = await startCoreStack({
     appSecret: APP_SECRET,
-    verifyToken: 'v',
-    onEvents: (events) => inbox.apply(events),
-  });
-  server = createServer((req, res) => webhook.node(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  emu = await startEmulator({
-    appSecret: APP_SECRET,
-    pages: [IG],
-    webhookUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`,
-    customerBehaviour: { deliverAfterMs: null },
-  });
-  clock = () => emu.clock.now();
+    emulator: { pages: [IG], customerBehaviour: { deliverAfterMs: null } },
+    channels: { recoverPendingOnStart: false },
+  }));
   await store.channels.put(testEntities.channel({ id: IG.id, platform: 'instagram', appId: emu.appId }));
   await store.credentials.put(IG.id, { accessToken: IG.accessToken });
-  channels = createChannels({
-    store,
-    inbox,
-    graph: (appId) => createGraphClient({ appId, appSecret: APP_SECRET, baseUrl: emu.graphUrl }),
-    defaultAppId: emu.appId,
-    now: () => emu.clock.now(),
-    historyImport: false,
-    recoverPendingOnStart: false,
-  });
 });
-afterAll(async () => {
-  channels.close();
-  await emu.close();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => close());
 
 describe('Instagram text through the send path and the emulator', () => {
   it('refuses 1,500 bytes before Meta, splits it on request into parts the emulator takes, and the emulator refuses it raw', async () => {
