@@ -19,6 +19,7 @@ export const AREAS = [
   '5-browser',
   '6-secrets',
   '7-tenancy',
+  '8-unknown-outcomes',
 ] as const;
 
 const rootReport = fileURLToPath(new URL('../../RELIABILITY.md', import.meta.url));

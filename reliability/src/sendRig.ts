@@ -1,5 +1,10 @@
 import { createInbox, type Inbox, type Message, memoryStore, type Store } from '@pagedesk/core';
-import { createChannels, createGraphClient, type ServerChannels } from '@pagedesk/core/server';
+import {
+  type ChannelsOptions,
+  createChannels,
+  createGraphClient,
+  type ServerChannels,
+} from '@pagedesk/core/server';
 import { type Emulator, startEmulator } from '@pagedesk/emulator';
 import { createWebhook } from '@pagedesk/node-webhook';
 import { listen } from './harness.js';
@@ -15,6 +20,8 @@ export interface RigOptions {
   /** Graph client per-attempt timeout; short, so timeouts cost little test time. */
   timeoutMs?: number;
   log?: (line: string) => void;
+  /** More `createChannels` options (e.g. `reconcile`). */
+  channels?: Partial<ChannelsOptions>;
 }
 
 export const RIG_PAGE_ID = '3001';
@@ -75,6 +82,7 @@ export async function startRig(options: RigOptions) {
       defaultAppId: emulator.appId,
       now: () => emulator.clock.now(),
       historyImport: false,
+      ...options.channels,
     });
     channels.on('error', ({ error }) => {
       errors.push(`channels: ${error.message}`);

@@ -136,6 +136,17 @@ function extensionOf(name: string): string | undefined {
   return name.slice(dot + 1).toLowerCase();
 }
 
+/**
+ * The MIME type a file name's extension stands for, or null when the extension is unknown.
+ *
+ * @example
+ * mediaTypeOfName('Invoice.PDF'); // 'application/pdf'
+ */
+export function mediaTypeOfName(name: string): string | null {
+  const extension = extensionOf(name);
+  return extension ? typeOfExtension(extension) : null;
+}
+
 function typeMatches(type: string, pattern: string): boolean {
   if (pattern === '*/*') return true;
   const p = pattern.toLowerCase();
@@ -305,7 +316,7 @@ export function planReply(
       problems.push({
         code: 'text_too_long',
         limit: check.limit,
-        message: `The text is ${check.length} characters; one message can hold ${check.limit}.`,
+        message: `The text is ${check.length} ${check.unit}; one message can hold ${check.limit} ${check.unit}.`,
       });
     }
   }

@@ -195,6 +195,19 @@ export class PermissionError extends GraphError {
   }
 }
 
+/**
+ * Meta refused the `HUMAN_AGENT` tag because the app lacks Meta's Human Agent feature (a permission
+ * error, code 10 or 200, on a tagged send). The send path turns the channel's `settings.humanAgent`
+ * off when it sees one, so later replies follow the 24-hour window; an admin turns it back on once
+ * App Review grants the feature.
+ */
+export class HumanAgentUnavailableError extends GraphError {
+  constructor(message: string, details: GraphErrorDetails = {}, options: PagedeskErrorOptions = {}) {
+    super(message, details, { ...options, code: 'human_agent_unavailable', retryable: false });
+    this.name = 'HumanAgentUnavailableError';
+  }
+}
+
 /** Meta throttled the call (4, 17, 32, 613, 800xx); `retryAfterMs` honours the usage headers. */
 export class RateLimitError extends GraphError {
   readonly retryAfterMs: number | undefined;

@@ -263,15 +263,21 @@ export function createInbox(options: InboxOptions): Inbox {
         return next;
       });
     },
-    markPending(messageId) {
+    markPending(messageId, note?: Failure) {
       return updateOutbound(messageId, async (message, op) => {
-        if (message.delivery === 'pending') return message;
-        if (message.delivery !== 'failed') {
+        const reason = note && compact(parseOrThrow(failureSchema, note, 'note', 'note'));
+        if (message.delivery === 'pending' && !reason && !message.failure) return message;
+        if (message.delivery !== 'failed' && message.delivery !== 'pending') {
           throw new ValidationError('message', [
             { path: 'delivery', message: `is ${message.delivery}; only a failed message can be retried` },
           ]);
         }
-        const next: Message = { ...without(message, 'failure'), delivery: 'pending', updatedAt: now() };
+        const next: Message = {
+          ...without(message, 'failure'),
+          ...(reason ? { failure: reason } : {}),
+          delivery: 'pending',
+          updatedAt: now(),
+        };
         await putMessage(op, next, false);
         return next;
       });

@@ -54,8 +54,12 @@ export interface Inbox {
   markSent(messageId: string, sent: { mid: string; at: number }): Promise<Message>;
   /** Marks an outbound message `failed` with a typed reason (a later echo can still prove it went out). */
   markFailed(messageId: string, failure: Failure): Promise<Message>;
-  /** Puts a failed message back to `pending` for a retry. */
-  markPending(messageId: string): Promise<Message>;
+  /**
+   * Puts a failed message back to `pending` for a retry. With `note` the message carries it as its
+   * `failure` while pending: `{ code: 'checking' }` while the send path asks Meta whether an unknown
+   * outcome went out (see `isChecking`).
+   */
+  markPending(messageId: string, note?: Failure): Promise<Message>;
   /** The next customer message opens a new conversation. */
   resolve(conversationId: string): Promise<Conversation>;
   reopen(conversationId: string): Promise<Conversation>;

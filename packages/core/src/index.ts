@@ -5,3 +5,18 @@ export * from './browser.js';
 export { messageEffectSchema } from './inbox/effects.js';
 export { createInbox, type InboxOptions } from './inbox.js';
 export * from './memoryStore.js';
+export {
+  memoryPersonas,
+  type PersonaRecord,
+  type PersonaStore,
+  personaRecordSchema,
+} from './personaRecord.js';
+// Server side only (the upload store sniffs what agents upload): not in the browser entry.
+export {
+  checkUploadedFile,
+  isSignedType,
+  SNIFF_BYTES,
+  sniffMediaType,
+  storedMediaType,
+  type UploadFacts,
+} from './sniff.js';

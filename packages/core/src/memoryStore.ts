@@ -1,6 +1,7 @@
 import { ValidationError } from './errors.js';
 import { frozenCopy } from './ids.js';
 import type { Channel, Conversation, Customer, DeliveryState, Message } from './model.js';
+import { memoryPersonas } from './personaRecord.js';
 import type { ChannelCredentials, ChannelPurgeReport, ConversationQuery, Page, Store } from './store.js';
 
 // The embedded store: Maps plus the few indexes the inbox's hot path needs (message by mid, latest
@@ -470,6 +471,7 @@ export function memoryStore(): Store {
         else if (previous?.delivery === 'pending') pending.delete(stored.id);
       },
     },
+    personas: memoryPersonas(),
     events: {
       async has(id) {
         return events.has(id);

@@ -150,9 +150,12 @@ export const reactionSchema = z.object({
 });
 export type Reaction = z.infer<typeof reactionSchema>;
 
-/** Who wrote a message, so an inbox can say "Ana (agent)", "Sent from Meta Business Suite". */
+/**
+ * Who wrote a message, so an inbox can say "Ana (agent)", "Sent from Meta Business Suite".
+ * `automation` is the host's bot or auto-reply sent through Pagedesk (never with HUMAN_AGENT).
+ */
 export const authorSchema = z.object({
-  kind: z.enum(['customer', 'agent', 'page', 'app']),
+  kind: z.enum(['customer', 'agent', 'automation', 'page', 'app']),
   agentId: z.optional(z.string()),
   name: z.optional(z.string()),
   /** For echoes: the app that sent it (263902037430900 is Meta's Page Inbox). */

@@ -4,8 +4,9 @@ import { parseOrThrow } from './ids.js';
 import type { Channel, Platform } from './model.js';
 
 // Rules are data: Meta's limits are the default profile, and a host narrows (or, where it knows
-// better, widens) any of them per direction and media kind. Sources are in /work/shared/platform.md
-// (§3.6 content limits, §3.10 attachments) and cited on each profile below.
+// better, widens) any of them per direction and media kind. Each platform has its profile
+// (`rulesFor(platform)`), the one table the server, the composer and the emulator all read.
+// Sources (Meta's pages) are cited on each profile below; docs/meta-platform-limits.md sums them up.
 
 /** The four kinds of file the Send API takes as an attachment. */
 export type MediaKind = 'image' | 'video' | 'audio' | 'file';
@@ -31,6 +32,11 @@ export interface Rules {
   readonly text: {
     /** Longest text of one message, inclusive, counted in UTF-16 code units (see `checkText`). */
     readonly maxLength: number;
+    /**
+     * Largest text of one message in UTF-8 bytes, inclusive, when the platform counts bytes
+     * (Instagram: 1000). Absent: no byte limit.
+     */
+    readonly maxBytes?: number;
   };
   /** How many images one message may carry (Messenger's `attachments` array). */
   readonly imagesPerMessage: number;
@@ -44,7 +50,7 @@ export interface Rules {
 
 /** Any part of a profile, deep: what `defineRules` merges over its base. */
 export type RulesOverrides = {
-  text?: { maxLength?: number };
+  text?: { maxLength?: number; maxBytes?: number };
   imagesPerMessage?: number;
   attachments?: {
     [D in 'inbound' | 'outbound']?: {
@@ -67,7 +73,10 @@ const directionSchema = z.strictObject({
 });
 /** The zod schema every profile passes; `defineRules` validates with it. */
 export const rulesSchema = z.strictObject({
-  text: z.strictObject({ maxLength: z.number().check(z.int(), z.minimum(1)) }),
+  text: z.strictObject({
+    maxLength: z.number().check(z.int(), z.minimum(1)),
+    maxBytes: z.optional(z.number().check(z.int(), z.minimum(4))),
+  }),
   imagesPerMessage: z.number().check(z.int(), z.minimum(1)),
   attachments: z.strictObject({ inbound: directionSchema, outbound: directionSchema }),
 });
@@ -82,7 +91,7 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-// Messenger publishes no MIME allow-list (platform.md §3.10, UNCONFIRMED), so the outbound defaults
+// Messenger publishes no MIME allow-list, so the outbound defaults
 // are the formats every Meta client renders and peers document (jpeg/png/gif images, mp4/mov video,
 // common audio, office documents and PDF). Inbound takes what Meta delivers, by family.
 const inboundAny: DirectionRules = {
@@ -95,11 +104,13 @@ const inboundAny: DirectionRules = {
 /**
  * Meta's limits for Messenger, the default profile.
  *
- * - text: 2000 characters (`message.text` "UTF-8, < 2000 characters", [MP-SENDAPI]; the issue and the
- *   channel settings treat 2000 as the inclusive cap).
- * - attachments: 25 MB each; images Meta fetches by URL at most 8 MB ([MP-ASSETS], platform.md §3.10).
+ * - text: 2000 characters (`message.text` "UTF-8, < 2000 characters" in the Send API reference,
+ *   https://developers.facebook.com/docs/messenger-platform/reference/send-api/; the channel settings
+ *   treat 2000 as the inclusive cap). No byte limit.
+ * - attachments: 25 MB each; images Meta fetches by URL at most 8 MB
+ *   (https://developers.facebook.com/docs/messenger-platform/send-messages/saving-assets).
  *   Pagedesk sends outbound files by URL, so outbound images are capped at 8 MB.
- * - up to 30 images in one message (Mar 19 2025 changelog, platform.md §3.6); other kinds one per message.
+ * - up to 30 images in one message (Messenger changelog, Mar 19 2025); other kinds one per message.
  *
  * @example
  * metaRules.text.maxLength; // 2000
@@ -156,13 +167,22 @@ export const metaRules: Rules = deepFreeze({
 });
 
 /**
- * Meta's limits for Instagram Direct (platform.md §3.10, Instagram messaging send docs): images
- * png/jpeg/gif up to 8 MB; audio aac/m4a/wav/mp4 and video mp4/ogg/avi/mov/webm up to 25 MB; files are
- * PDF only (since Dec 2025), 25 MB. Several images in one message are documented for Messenger only,
- * so Instagram sends one image per message.
+ * Meta's limits for Instagram Direct ("Send a Message",
+ * https://developers.facebook.com/docs/messenger-platform/instagram/features/send-message):
+ *
+ * - text: "UTF-8 and 1000 bytes or less" (the same page's list of limitations says "less than 1000
+ *   characters"; bytes are the stricter rule, so both are enforced: 1000 bytes, 1000 characters).
+ * - images png/jpeg/gif up to 8 MB; audio aac/m4a/wav/mp4 and video mp4/ogg/avi/mov/webm up to 25 MB;
+ *   files are PDF only (since Dec 2025), 25 MB.
+ * - several images in one message are documented for Messenger only, so Instagram sends one image
+ *   per message.
+ *
+ * @example
+ * instagramRules.text.maxBytes; // 1000
+ * measureText('é'.repeat(600), instagramRules); // { used: 1200, limit: 1000, unit: 'bytes', ... }
  */
 export const instagramRules: Rules = deepFreeze({
-  text: { maxLength: 2000 },
+  text: { maxLength: 1000, maxBytes: 1000 },
   imagesPerMessage: 1,
   attachments: {
     inbound: inboundAny,
@@ -220,14 +240,33 @@ export function defineRules(overrides: RulesOverrides, base: Rules = metaRules):
 }
 
 /**
- * Meta's profile for a platform (`metaRules` or `instagramRules`), with optional overrides.
+ * Meta's profile for a platform (`metaRules` or `instagramRules`), with optional overrides merged
+ * over it (`defineRules`). A channel's platform picks its profile this way.
  *
  * @example
  * rulesFor('instagram').attachments.outbound.file.types; // ['application/pdf']
+ * rulesFor('instagram').text; // { maxLength: 1000, maxBytes: 1000 }
+ * rulesFor('messenger', { text: { maxLength: 1600 } }).text.maxLength; // 1600
  */
 export function rulesFor(platform: Platform, overrides?: RulesOverrides): Rules {
   const base = platform === 'instagram' ? instagramRules : metaRules;
   return overrides === undefined ? base : defineRules(overrides, base);
+}
+
+/**
+ * `rules` with its platform's byte limit on text kept: Meta refuses a longer Instagram text whatever a
+ * host's profile says, so a profile built for Messenger (no `maxBytes`) or a wider one gets
+ * Instagram's `text.maxBytes` back on an Instagram channel. Other limits are left as given.
+ *
+ * @example
+ * withPlatformLimits(defineRules({ text: { maxLength: 1600 } }), 'instagram').text; // { maxLength: 1600, maxBytes: 1000 }
+ */
+export function withPlatformLimits(rules: Rules, platform: Platform): Rules {
+  const platformBytes = rulesFor(platform).text.maxBytes;
+  if (platformBytes === undefined) return rules;
+  const bytes = rules.text.maxBytes;
+  if (bytes !== undefined && bytes <= platformBytes) return rules;
+  return defineRules({ text: { maxBytes: platformBytes } }, rules);
 }
 
 /**

@@ -44,6 +44,7 @@ export type {
   UserProfile,
 } from './server/pageGraph.js';
 export { INSTAGRAM_FIELDS, MESSENGER_FIELDS, REQUIRED_SCOPES } from './server/pageRequirements.js';
+export type { ReconcileOptions, ReconcileResult } from './server/reconcile.js';
 export {
   buildSendBody,
   type OutboundAttachment,
@@ -51,6 +52,7 @@ export {
   type SendMessageRequest,
   type SendRecipient,
 } from './server/sendBody.js';
+export { HUMAN_AGENT_REFUSED_TEXT } from './server/sendPolicy.js';
 export {
   createTokenMonitor,
   type TokenMonitor,

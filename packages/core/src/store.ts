@@ -1,5 +1,6 @@
 import type { MessageEffect } from './inbox/effects.js';
 import type { Channel, Conversation, Customer, DeliveryState, Message, Platform } from './model.js';
+import type { PersonaStore } from './personaRecord.js';
 
 export type { MessageEffect };
 
@@ -133,6 +134,12 @@ export interface Store {
     has(id: string): Promise<boolean>;
     add(id: string): Promise<void>;
   };
+  /**
+   * Optional: Meta persona ids per page and agent, so every server and restart reuses one persona and
+   * a new one is made only when the agent's name or avatar changes. Without it, personas are kept in
+   * process memory (a new persona per process).
+   */
+  personas?: PersonaStore;
   /**
    * Optional: runs `work` as one unit. Its writes commit together or not at all. Units of the same
    * `scope` never interleave, in this process or in another sharing the store, and a unit without a

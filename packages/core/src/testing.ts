@@ -3,5 +3,6 @@
 // optional peer dependency needed by `describeStoreContract` alone.
 export { testEntities } from './testing/entities.js';
 export { testEvents } from './testing/events.js';
+export { describePersonaStoreContract } from './testing/personaContract.js';
 export { signWebhookBody } from './testing/sign.js';
 export { describeStoreContract } from './testing/storeContract.js';

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import {
   ChannelUnavailableError,
   GraphError,
+  HumanAgentUnavailableError,
   NotFoundError,
   PagedeskError,
   PermissionError,
@@ -29,7 +30,7 @@ import type { ConversationQuery, Page } from './store.js';
 //   GET    /conversations/:id/messages?before&limit → Page<Message> (newest first)
 //   POST   /conversations/:id/messages  SendDraft   → { messages: Message[] }
 //   POST   /conversations/:id/typing  { on }        → 204
-//   POST   /messages/:id/retry                      → Message
+//   POST   /messages/:id/retry  { force? } (optional) → Message
 //   POST   /uploads   (raw bytes; Content-Type, X-File-Name) → UploadedFile
 //   GET    /uploads/:id                             → the bytes (Meta fetches outbound attachments here)
 //   GET    /channels                                → Channel[]
@@ -59,7 +60,22 @@ export const uploadedFileSchema = z.object({
 });
 export type UploadedFile = z.infer<typeof uploadedFileSchema>;
 
-/** An agent's reply as the composer builds it. */
+/**
+ * Who sends a reply through the send path. `agent` is a person (HUMAN_AGENT allowed after 24 h when
+ * the channel has the feature); `automation` is the host's bot or auto-reply: only inside the 24-hour
+ * window, with RESPONSE, never a tag. `createInboxApi()` always sends as the signed-in agent.
+ */
+export const sendAuthorSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('agent'), agentId: z.optional(z.string().check(z.minLength(1))) }),
+  z.object({
+    kind: z.literal('automation'),
+    /** Shown in the inbox ("Order bot"); Meta's customer sees the page. */
+    name: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+  }),
+]);
+export type SendAuthor = z.infer<typeof sendAuthorSchema>;
+
+/** An agent's reply as the composer builds it (or a host's automation, with `author`). */
 export const sendDraftSchema = z.object({
   text: z.optional(z.string()),
   /** Uploaded files, sent in this order. */
@@ -75,6 +91,8 @@ export const sendDraftSchema = z.object({
   clientId: z.optional(z.string()),
   /** The agent who writes (Persona name and avatar shown to the customer when the channel allows). */
   agentId: z.optional(z.string()),
+  /** Who sends: an agent (default; `agentId` is its shorthand) or `{ kind: 'automation' }`. */
+  author: z.optional(sendAuthorSchema),
 });
 export type SendDraft = z.infer<typeof sendDraftSchema>;
 
@@ -168,7 +186,11 @@ export interface InboxTransport {
     query?: { before?: string; limit?: number },
   ): Promise<Page<z.infer<typeof messageSchema>>>;
   sendMessage(conversationId: string, draft: SendDraft): Promise<Array<z.infer<typeof messageSchema>>>;
-  retryMessage(messageId: string): Promise<z.infer<typeof messageSchema>>;
+  /**
+   * Re-sends a failed message; one whose outcome is unknown is checked with Meta first. `force: true`
+   * sends without checking (the customer may get it twice): offer it only when the check itself failed.
+   */
+  retryMessage(messageId: string, options?: { force?: boolean }): Promise<z.infer<typeof messageSchema>>;
   setTyping(conversationId: string, on: boolean): Promise<void>;
   uploadFile(file: Blob, name: string): Promise<UploadedFile>;
   listChannels(): Promise<Array<z.infer<typeof channelSchema>>>;
@@ -242,6 +264,8 @@ export function deserializeError(json: SerializedError): PagedeskError {
       return new TokenError(json.message, (json.reason ?? 'invalid') as TokenErrorReason, details);
     case 'PermissionError':
       return new PermissionError(json.message, details);
+    case 'HumanAgentUnavailableError':
+      return new HumanAgentUnavailableError(json.message, details);
     case 'RateLimitError':
       return new RateLimitError(json.message, {
         ...details,

@@ -3,13 +3,17 @@ import { ValidationError } from './errors.js';
 import { parseOrThrow, toEpoch } from './ids.js';
 import type { Channel, Conversation, Platform } from './model.js';
 
-// The messaging window (platform.md §3.3, §3.4): a pure function of the customer's last inbound
+// The messaging window: a pure function of the customer's last inbound
 // action, the clock, the platform and the channel's Human Agent capability.
 // - < 24 h after the last inbound action: standard messaging, RESPONSE, promotional content allowed.
 // - 24 h to < 7 d: only with the Human Agent permission, MESSAGE_TAG + HUMAN_AGENT, no promotion.
 // - otherwise closed until the customer writes again. ACCOUNT_UPDATE, CONFIRMED_EVENT_UPDATE and
 //   POST_PURCHASE_UPDATE answer error 100 since Apr 27 2026 and are never offered.
 // - comments: one private reply within 7 d of the comment ([MP-PR]); public replies are not windowed.
+// - automation (a host's bot, an auto-reply) never uses HUMAN_AGENT: Meta's policy keeps the tag for
+//   people, so automation only answers inside the 24 h standard window, with RESPONSE.
+// Meta's pages: https://developers.facebook.com/docs/messenger-platform/send-messages#messaging_types
+// and https://developers.facebook.com/docs/messenger-platform/send-messages/message-tags
 
 /** The standard messaging window: 24 hours. */
 export const STANDARD_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -23,6 +27,7 @@ export interface WindowReason {
     | 'human_agent'
     | 'closed_expired'
     | 'closed_never_wrote'
+    | 'closed_automation'
     | 'private_reply_available'
     | 'private_reply_used'
     | 'private_reply_expired';
@@ -67,7 +72,15 @@ export interface WindowInput {
   privateReplySent?: boolean;
   /** Comments: when the comment was written; `lastInboundAt` when omitted. */
   commentCreatedAt?: Date | number | null;
+  /**
+   * Who replies: `agent` (a person; default) or `automation` (a bot or auto-reply). Automation only
+   * answers inside the 24-hour standard window, never with the HUMAN_AGENT tag.
+   */
+  sender?: SenderKind;
 }
+
+/** Who sends a reply: a person at the helpdesk, or the host's automation (bot, auto-reply). */
+export type SenderKind = 'agent' | 'automation';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -96,6 +109,7 @@ const inputSchema = z.object({
   source: z.optional(z.enum(['message', 'comment'])),
   humanAgent: z.optional(z.boolean()),
   privateReplySent: z.optional(z.boolean()),
+  sender: z.optional(z.enum(['agent', 'automation'])),
 });
 
 /**
@@ -118,9 +132,12 @@ export function evaluateWindow(input: WindowInput): WindowEvaluation {
   // platform is validated so a future difference has its input already.
   const {
     source = 'message',
-    humanAgent = true,
+    humanAgent: channelHumanAgent = true,
     privateReplySent = false,
+    sender = 'agent',
   } = parseOrThrow(inputSchema, input, 'window input');
+  // The tag is for people: for automation the window is the standard one whatever the channel allows.
+  const humanAgent = channelHumanAgent && sender === 'agent';
   const now = toEpoch(input.now, 'now', 'window input');
   const last =
     input.lastInboundAt === null ? null : toEpoch(input.lastInboundAt, 'lastInboundAt', 'window input');
@@ -208,17 +225,27 @@ export function evaluateWindow(input: WindowInput): WindowEvaluation {
       },
     };
   }
+  // Automation is told why in its own words; with the Human Agent feature, a person could still answer.
+  const agentEndsAt = last + HUMAN_AGENT_WINDOW_MS;
+  const reason: WindowReason =
+    sender === 'automation'
+      ? {
+          code: 'closed_automation',
+          text: `Automation cannot reply outside the 24-hour window; ${channelHumanAgent && now < agentEndsAt ? `an agent can reply for ${formatRemaining(agentEndsAt - now)}` : 'the customer must write first'}`,
+          remainingMs: null,
+        }
+      : {
+          code: 'closed_expired',
+          text: `Window closed ${formatRemaining(now - closesAt)} ago; the customer must write first`,
+          remainingMs: null,
+        };
   return {
     ...base,
     state: 'closed',
     canReply: false,
     messagingType: null,
     promotionalAllowed: false,
-    reason: {
-      code: 'closed_expired',
-      text: `Window closed ${formatRemaining(now - closesAt)} ago; the customer must write first`,
-      remainingMs: null,
-    },
+    reason,
   };
 }
 
@@ -226,13 +253,17 @@ export function evaluateWindow(input: WindowInput): WindowEvaluation {
  * The window of a stored conversation: its platform, source, last inbound action and private-reply
  * use, with the Human Agent capability of its channel (or `{ humanAgent }`).
  *
+ * @param options - `sender`: `automation` for a bot's reply (24-hour window only); `agent` by default.
+ *
  * @example
  * windowForConversation(conversation, channel, Date.now()).canReply;
+ * windowForConversation(conversation, channel, Date.now(), { sender: 'automation' }).messagingType; // 'RESPONSE' or null
  */
 export function windowForConversation(
   conversation: Pick<Conversation, 'platform' | 'source' | 'lastInboundAt' | 'createdAt' | 'comment'>,
   channel: Pick<Channel, 'settings'> | { humanAgent: boolean },
   now: Date | number,
+  options: { sender?: SenderKind } = {},
 ): WindowEvaluation {
   const humanAgent = 'settings' in channel ? channel.settings.humanAgent : channel.humanAgent;
   return evaluateWindow({
@@ -244,5 +275,6 @@ export function windowForConversation(
     privateReplySent: conversation.comment?.privateReplySentAt != null,
     // A comment conversation opens with its comment: the private reply goes to that one.
     commentCreatedAt: conversation.source === 'comment' ? conversation.createdAt : null,
+    ...(options.sender ? { sender: options.sender } : {}),
   });
 }

@@ -8,6 +8,7 @@ import {
   windowClosed,
 } from './metaError.js';
 import { sampleImage } from './samples.js';
+import { attachmentLimit, checkSendText } from './sendLimits.js';
 import type { EmulatorAttachment, EmulatorMessage, SentMessage } from './types.js';
 import { defaultSubscribedFields, newMid, type PageState, type World } from './world.js';
 
@@ -16,7 +17,6 @@ import { defaultSubscribedFields, newMid, type PageState, type World } from './w
 
 const DAY = 86_400_000;
 const MB = 1024 * 1024;
-const TEXT_MAX = 2000; // "Must be UTF-8 and has a 2000 character limit" (platform.md §3.6): counted in code points
 const METADATA_MAX = 1000;
 const REMOVED_TAGS = new Set(['ACCOUNT_UPDATE', 'CONFIRMED_EVENT_UPDATE', 'POST_PURCHASE_UPDATE']);
 const ATTACHMENT_TYPES = new Set(['image', 'audio', 'video', 'file']);
@@ -698,8 +698,7 @@ export class GraphApi {
     if (text !== undefined) {
       if (typeof text !== 'string' || text.length === 0)
         throw invalidParam('param message[text] must be a non-empty UTF-8 string.');
-      if ([...text].length > TEXT_MAX)
-        throw invalidParam(`Length of param message[text] must be less than or equal to ${TEXT_MAX}`);
+      checkSendText(p.platform, text);
     }
     const metadata = message['metadata'];
     if (metadata !== undefined && (typeof metadata !== 'string' || metadata.length > METADATA_MAX)) {
@@ -850,8 +849,8 @@ export class GraphApi {
     }
     if (!url) throw invalidParam(`param ${name}[payload] must have url or attachment_id.`);
     const size = await this.fetchSize(type, url);
-    const limit = type === 'image' ? 8 * MB : 25 * MB;
-    if (size !== null && size > limit) throw invalidParam('Attachment size exceeds allowable limit', 2018109);
+    if (size !== null && size > attachmentLimit(p.platform, type, 'url'))
+      throw invalidParam('Attachment size exceeds allowable limit', 2018109);
     let reusableId: string | undefined;
     if (payload['is_reusable'] === true || payload['is_reusable'] === 'true') {
       reusableId = this.world.newId(16);
@@ -920,8 +919,8 @@ export class GraphApi {
   }
 
   private storeUpload(p: PageState, type: string, file: UploadedFile) {
-    const limit = type === 'image' && p.platform === 'instagram' ? 8 * MB : 25 * MB;
-    if (file.bytes.length > limit) throw invalidParam('Attachment size exceeds allowable limit', 2018109);
+    if (file.bytes.length > attachmentLimit(p.platform, type, 'upload'))
+      throw invalidParam('Attachment size exceeds allowable limit', 2018109);
     if (file.bytes.length === 0) throw invalidParam('Upload attachment failure: empty file', 2018047);
     const id = this.world.newId(16);
     const upload = {
@@ -952,7 +951,7 @@ export class GraphApi {
     const url = payload ? str(payload['url']) : undefined;
     if (!url) throw invalidParam('param message[attachment][payload][url] or a filedata part is required.');
     const size = await this.fetchSize(type, url);
-    if (size !== null && size > (type === 'image' ? 8 : 25) * MB)
+    if (size !== null && size > attachmentLimit(p.platform, type, 'url'))
       throw invalidParam('Attachment size exceeds allowable limit', 2018109);
     const id = this.world.newId(16);
     this.world.uploads.set(id, {

@@ -163,4 +163,17 @@ CREATE INDEX conversations_org_unread_activity
   ON conversations (organization_id, last_message_at DESC, id) WHERE unread_count > 0;
 `,
   },
+  // Version 3 is the organisations migration (tenancy); personas were numbered after it.
+  {
+    version: 4,
+    name: 'personas per page and agent',
+    sql: `
+CREATE TABLE personas (
+  channel_id text COLLATE "C" NOT NULL,
+  agent_id text COLLATE "C" NOT NULL,
+  data jsonb NOT NULL,
+  PRIMARY KEY (channel_id, agent_id)
+);
+`,
+  },
 ];

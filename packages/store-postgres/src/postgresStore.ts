@@ -19,6 +19,7 @@ import { encodeCursor } from './cursor.js';
 import { createExecutor } from './executor.js';
 import { type MigrateResult, migrateSchema } from './migrate.js';
 import { type PostgresStoreOptions, parseOptions } from './options.js';
+import { postgresPersonas } from './personas.js';
 import { conversationListSql, messageListSql } from './queries.js';
 import { type Parser, parseInput, parseRow } from './rows.js';
 import { quoteIdent } from './sql.js';
@@ -34,6 +35,8 @@ export interface PostgresStore extends Store {
   atomic<T>(work: () => Promise<T>, scope?: string): Promise<T>;
   /** What waits for a message, in the database: whichever server stores the message applies it. */
   waiting: NonNullable<Store['waiting']>;
+  /** Persona ids per page and agent, shared by every server. */
+  personas: NonNullable<Store['personas']>;
   /** Creates or upgrades the tables; safe to call from several servers at once, a no-op when up to date. */
   migrate(): Promise<MigrateResult>;
   /** Ends the pool when the store created it (`connectionString`); a host's pool is left open. */
@@ -348,6 +351,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
         await query(sql.eventAdd, [id]);
       },
     },
+    personas: postgresPersonas(query, s),
     waiting: {
       async add(channelId, mid, effect) {
         requireKey('message effect', { channelId, mid });

@@ -166,7 +166,7 @@ describe('planReply', () => {
         {
           code: 'text_too_long',
           limit: 2000,
-          message: 'The text is 2200 characters; one message can hold 2000.',
+          message: 'The text is 2200 characters; one message can hold 2000 characters.',
         },
       ],
     });

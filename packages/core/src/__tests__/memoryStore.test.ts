@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { memoryStore } from '../memoryStore.js';
-import { describeStoreContract, testEntities } from '../testing.js';
+import { describePersonaStoreContract, describeStoreContract, testEntities } from '../testing.js';
 
 describeStoreContract('memoryStore', () => memoryStore());
+describePersonaStoreContract('memoryStore', () => memoryStore());
 
 describe('memoryStore specifics', () => {
   it('hands out frozen objects, so stored state cannot be changed by accident', async () => {

@@ -23,11 +23,12 @@ const cuts = (parts: string[]) => {
 
 describe('checkText', () => {
   it('is inclusive at the limit and counts UTF-16 code units', () => {
-    expect(checkText('x'.repeat(2000))).toEqual({ ok: true, length: 2000, limit: 2000 });
+    expect(checkText('x'.repeat(2000))).toEqual({ ok: true, length: 2000, limit: 2000, unit: 'characters' });
     expect(checkText('x'.repeat(2001))).toEqual({
       ok: false,
       length: 2001,
       limit: 2000,
+      unit: 'characters',
       code: 'text_too_long',
     });
     expect(checkText('😀')).toMatchObject({ length: 2 });

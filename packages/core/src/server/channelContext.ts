@@ -9,7 +9,7 @@ import {
 } from '../errors.js';
 import type { Inbox } from '../inbox.types.js';
 import type { Channel, ChannelStatus, Conversation, Customer } from '../model.js';
-import { type Rules, rulesFromSettings } from '../rules.js';
+import { type Rules, rulesFromSettings, withPlatformLimits } from '../rules.js';
 import type { Store } from '../store.js';
 import type { ChannelsOptions } from './channels.types.js';
 import { createGraphClient, type GraphClient } from './graphClient.js';
@@ -196,8 +196,11 @@ export function createChannelContext(options: ChannelsOptions): ChannelContext {
     },
     graphFor,
     rulesOf(channel) {
-      if (typeof options.rules === 'function') return options.rules(channel);
-      return options.rules ?? rulesFromSettings(channel);
+      const rules =
+        typeof options.rules === 'function'
+          ? options.rules(channel)
+          : (options.rules ?? rulesFromSettings(channel));
+      return withPlatformLimits(rules, channel.platform);
     },
     serial,
     track,

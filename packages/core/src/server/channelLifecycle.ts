@@ -8,7 +8,7 @@ import { type ChannelContext, type StatusPatch, TOKEN_REASON_TEXT } from './chan
 import type { ChannelCheck } from './channels.types.js';
 import { tokenReason } from './graphErrors.js';
 import { candidateGraph, candidatesOf, missingTask, storeToken, userPages } from './pageAccounts.js';
-import { missingScopes, webhookFieldsFor } from './pageRequirements.js';
+import { missingScopes, missingWebhookFields, webhookFieldsFor } from './pageRequirements.js';
 
 // A connected channel's life: `check` reads the token (debug_token) and the webhook subscription and
 // moves the status (`active`, `expiring`, `expired`, `revoked`, `missing_permissions`, `unsubscribed`);
@@ -36,10 +36,11 @@ export function createChannelLifecycle(ctx: ChannelContext) {
       channel: await ctx.setStatus(channel.id, patch),
       previous,
       resubscribed: false,
+      missingFields: [],
     });
     // An admin's pause, a disconnection and Meta's block are not the token's business.
     if (channel.status === 'deactivated' || channel.status === 'disconnected' || channel.status === 'blocked')
-      return { channel, previous, resubscribed: false };
+      return { channel, previous, resubscribed: false, missingFields: [] };
     const credentials = await store.credentials.get(channel.id);
     if (!credentials) {
       return settle({ status: 'revoked', statusReason: 'No access token is stored: reconnect the page' });
@@ -90,19 +91,22 @@ export function createChannelLifecycle(ctx: ChannelContext) {
     let resubscribed = false;
     const apps = await ctx.guarded(channel, () => page.subscribedApps());
     const ours = apps.find((a) => a.id === channel.appId);
-    const subscribed =
-      ours !== undefined &&
-      (ours.subscribedFields.length === 0 || ours.subscribedFields.includes('messages'));
-    if (!subscribed) {
+    const needed = webhookFieldsFor(channel.platform, ctx.options.webhookFields);
+    // Every field the host needs, not only `messages`: without `message_echoes` replies sent from
+    // other tools never appear, without `messaging_postbacks` button taps are lost.
+    const missingFields = missingWebhookFields(needed, ours?.subscribedFields);
+    if (missingFields.length > 0) {
       await ctx.setStatus(channel.id, {
         ...base,
         missingPermissions: [],
         status: 'unsubscribed',
-        statusReason: 'Meta stopped sending this page’s webhooks',
+        statusReason: ours
+          ? `Webhook fields missing: ${missingFields.join(', ')}`
+          : 'Meta stopped sending this page’s webhooks',
       });
       if (ctx.options.repairSubscriptions === false)
-        return { channel: await ctx.getChannel(channel.id), previous, resubscribed };
-      await ctx.guarded(channel, () => page.subscribe(webhookFieldsFor(channel.platform)));
+        return { channel: await ctx.getChannel(channel.id), previous, resubscribed, missingFields };
+      await ctx.guarded(channel, () => page.subscribe(needed));
       resubscribed = true;
     }
     const warn = checkOptions.warnBefore ?? ctx.options.warnBefore ?? 7 * DAY;
@@ -120,7 +124,7 @@ export function createChannelLifecycle(ctx: ChannelContext) {
           }
         : { statusReason: undefined }),
     });
-    return { channel: saved, previous, resubscribed };
+    return { channel: saved, previous, resubscribed, missingFields };
   }
 
   async function reauthorize(channelId: string, userAccessToken: string): Promise<Channel> {
@@ -135,7 +139,9 @@ export function createChannelLifecycle(ctx: ChannelContext) {
     if (reason) throw new PermissionError(`${candidate.name}: ${reason}`);
     const previousCredentials = await store.credentials.get(channel.id);
     await storeToken(ctx, channel, candidate, previousCredentials?.connectedByUserId);
-    await candidateGraph(ctx, channel, candidate).subscribe(webhookFieldsFor(channel.platform));
+    await candidateGraph(ctx, channel, candidate).subscribe(
+      webhookFieldsFor(channel.platform, ctx.options.webhookFields),
+    );
     // A deactivated channel stays paused: reauthorizing fixes the token, not the admin's choice.
     if (channel.status === 'deactivated') return channel;
     await ctx.setStatus(channel.id, { status: 'active', statusReason: undefined, missingPermissions: [] });
@@ -146,7 +152,9 @@ export function createChannelLifecycle(ctx: ChannelContext) {
     const channel = await ctx.getChannel(channelId);
     ctx.assertSendable(channel);
     const page = await ctx.pageGraph(channel);
-    await ctx.guarded(channel, () => page.subscribe(webhookFieldsFor(channel.platform)));
+    await ctx.guarded(channel, () =>
+      page.subscribe(webhookFieldsFor(channel.platform, ctx.options.webhookFields)),
+    );
     if (channel.status === 'unsubscribed')
       return ctx.setStatus(channel.id, { status: 'active', statusReason: undefined });
     return channel;

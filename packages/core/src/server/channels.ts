@@ -8,6 +8,9 @@ import { createPersonas } from './personas.js';
 import { createProfiles } from './profiles.js';
 import { createSendPath } from './sendPath.js';
 
+/** How long a message may stay `pending` before start-up recovery calls it interrupted. */
+const RECOVER_AFTER_MS = 2 * 60 * 1000;
+
 // `createChannels` puts the parts together: the send path (sendPath.ts), the channel lifecycle
 // (channelLifecycle.ts), connecting (connect.ts), profiles (profiles.ts) and history (history.ts),
 // all over one shared context (channelContext.ts).
@@ -48,6 +51,14 @@ export function createChannels(options: ChannelsOptions): ServerChannels {
   const unsubscribeInbox = inbox.on('customer:created', ({ customer }) => {
     if (customer.profileStatus !== 'fetched') ctx.track(refreshProfile(customer.id));
   });
+  // Every host and every server recovers what a crash left `pending`, without having to remember to.
+  // Only messages pending for longer than any send takes: another live server may be sending the
+  // newer ones. A second pass once that age has passed catches what was pending at the crash.
+  if (options.recoverPendingOnStart !== false) {
+    const recover = () => ctx.track(sendPath.recoverPending({ olderThanMs: RECOVER_AFTER_MS }));
+    recover();
+    ctx.timers.add(ctx.setTimer(recover, RECOVER_AFTER_MS));
+  }
 
   const channels: ServerChannels = {
     async list(filter) {
@@ -83,10 +94,10 @@ export function createChannels(options: ChannelsOptions): ServerChannels {
             throw new NotFoundError('Conversation', conversationId);
           return send(conversationId, draft);
         },
-        async retry(messageId) {
+        async retry(messageId, retryOptions) {
           const message = await store.messages.get(messageId);
           if (!message || message.channelId !== channelId) throw new NotFoundError('Message', messageId);
-          return retry(messageId);
+          return retry(messageId, retryOptions);
         },
       };
     },

@@ -1,11 +1,12 @@
 import type { OutboundFile } from '../attachments.js';
 import type { Inbox } from '../inbox.types.js';
-import type { Channel, ChannelStatus, Customer, Message } from '../model.js';
+import type { Channel, ChannelStatus, Customer, Message, Platform } from '../model.js';
 import type { Rules } from '../rules.js';
 import type { ChannelPurgeReport, Store } from '../store.js';
 import type { SendDraft } from '../transport.js';
 import type { AttachmentCache } from './attachmentCache.js';
 import type { GraphClient } from './graphClient.js';
+import type { ReconcileOptions } from './reconcile.js';
 import type { Channels } from './types.js';
 
 // The public shapes of `createChannels`: its options and the lifecycle operations it adds to the
@@ -52,8 +53,22 @@ export interface ChannelsOptions {
   exchangeUserTokens?: boolean;
   /** `expiring` starts this long before the token or data access ends; default 7 days. */
   warnBefore?: number;
-  /** `check` re-subscribes a page Meta dropped and returns it to `active`; default true. */
+  /**
+   * Webhook fields per platform the host needs (subscribed on `resubscribe` and repairs, compared by
+   * `check`); default `MESSENGER_FIELDS` and `INSTAGRAM_FIELDS`.
+   */
+  webhookFields?: Partial<Record<Platform, readonly string[]>>;
+  /** `check` re-subscribes a page Meta dropped (or that lacks a needed field) and returns it to `active`; default true. */
   repairSubscriptions?: boolean;
+  /** The check a retry of an unknown outcome makes with Meta before sending again (reconcile.ts). */
+  reconcile?: ReconcileOptions;
+  /**
+   * Marks `pending` messages older than 2 minutes (longer than any send takes, so another live
+   * server's sends are left alone) as failed `interrupted` when the channels start, and once more 2
+   * minutes later: what a crash between recording and sending leaves. A retry of an interrupted
+   * message checks with Meta first. Default true; `false` when the host calls `recoverPending()` itself.
+   */
+  recoverPendingOnStart?: boolean;
   /** Timer for profile retries; returns a cancel function. */
   setTimer?: (callback: () => void, ms: number) => () => void;
 }
@@ -63,6 +78,12 @@ export interface ChannelCheck {
   channel: Channel;
   previous: ChannelStatus;
   resubscribed: boolean;
+  /**
+   * Webhook fields the host needs that the page's subscription lacked when checked (all of them when
+   * the app was not subscribed); re-subscribed when `resubscribed`. Empty when nothing was missing
+   * or the check stopped before reading the subscription.
+   */
+  missingFields: string[];
 }
 
 /** A channel handle, as DESIGN.md's `createChannel` returns it. */
@@ -71,7 +92,7 @@ export interface ChannelHandle {
   /** The stored channel now. */
   get(): Promise<Channel>;
   send(conversationId: string, draft: SendDraft): Promise<Message[]>;
-  retry(messageId: string): Promise<Message>;
+  retry(messageId: string, options?: { force?: boolean }): Promise<Message>;
 }
 
 /** `Channels` plus the lifecycle operations the host and the token monitor drive. */

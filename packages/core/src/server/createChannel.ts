@@ -130,9 +130,9 @@ export function createChannel(options: CreateChannelOptions): SingleChannel {
       await ensure();
       return handle.send(conversationId, draft);
     },
-    async retry(messageId) {
+    async retry(messageId, options) {
       await ensure();
-      return handle.retry(messageId);
+      return handle.retry(messageId, options);
     },
     async setTyping(conversationId, on) {
       await ensure();

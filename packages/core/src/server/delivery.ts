@@ -7,7 +7,7 @@ import type { Personas } from './personas.js';
 import type { OutboundAttachment, SendMessageRequest } from './sendBody.js';
 
 // One stored message → one Send API call. Attachments go by URL with `is_reusable` and come back as
-// ids cached per page and content (platform.md §3.10); a cached id Meta rejects is dropped and the
+// ids cached per page and content (https://developers.facebook.com/docs/messenger-platform/send-messages/saving-assets); a cached id Meta rejects is dropped and the
 // file sent by URL again, and a rejected persona is dropped for the page. Both retries are safe
 // because Meta answered with an error, so it did not accept the message.
 
@@ -79,9 +79,14 @@ export function createDeliver(
     };
     let useCache = true;
     let personaId = d.personaId;
+    // A permission error on a tagged send may be the tag's (no Human Agent feature), not the persona's:
+    // the persona is blamed only when the same message then goes through without it.
+    let personaDropped = false;
     for (let i = 0; i < 3; i++) {
       try {
-        return (await attempt(useCache, personaId)).result;
+        const { result } = await attempt(useCache, personaId);
+        if (personaDropped) personas.reject(d.channel.id);
+        return result;
       } catch (error) {
         // Meta answered with an error, so it did not accept the message: sending again is safe.
         if (useCache && error instanceof GraphError && error.subcode === 2018074) {
@@ -97,7 +102,8 @@ export function createDeliver(
           (error?.constructor === PermissionError ||
             (error?.constructor === GraphError && (error as GraphError).graphCode === 100));
         if (personaRejected) {
-          personas.reject(d.channel.id);
+          if (d.tag === undefined) personas.reject(d.channel.id);
+          else personaDropped = true;
           personaId = undefined;
           continue;
         }

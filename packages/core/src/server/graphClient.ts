@@ -52,7 +52,7 @@ export interface GraphClientOptions {
   onRequest?: (info: GraphRequestInfo) => void;
 }
 
-/** `debug_token`'s answer (platform.md §5.2); times in epoch ms, `null` for never. */
+/** `debug_token`'s answer (https://developers.facebook.com/docs/graph-api/reference/debug_token); times in epoch ms, `null` for never. */
 export interface TokenInfo {
   isValid: boolean;
   appId?: string;
@@ -79,7 +79,7 @@ export interface GraphClient {
   debugToken(inputToken: string): Promise<TokenInfo>;
   /** Short-lived user token → long-lived (60 days), so Page tokens derived from it do not expire. */
   exchangeUserToken(userAccessToken: string): Promise<{ accessToken: string; expiresAt: number | null }>;
-  /** hex HMAC-SHA256(app secret, token) (platform.md §5.4). */
+  /** hex HMAC-SHA256(app secret, token) (https://developers.facebook.com/docs/facebook-login/security). */
   appsecretProof(accessToken: string): string;
   request<T>(request: GraphRequest<T>): Promise<T>;
 }

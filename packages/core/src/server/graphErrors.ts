@@ -11,7 +11,7 @@ import {
   WindowClosedError,
 } from '../errors.js';
 
-// Meta's error JSON → Pagedesk's typed errors, by code + subcode only (platform.md §4.1: never by HTTP
+// Meta's error JSON → Pagedesk's typed errors, by code + subcode only (https://developers.facebook.com/docs/graph-api/guides/error-handling/: never by HTTP
 // status or message text, which Meta rewords). One table so every mapping is tested in one place.
 
 const metaErrorSchema = z.object({
@@ -32,7 +32,7 @@ export interface GraphResponseInfo {
   headers?: Headers | { get(name: string): string | null };
 }
 
-/** Parsed rate-limit usage headers (platform.md §6); percentages of quota. */
+/** Parsed rate-limit usage headers (https://developers.facebook.com/docs/graph-api/overview/rate-limiting); percentages of quota. */
 export interface GraphUsage {
   /** `X-App-Usage`: app-level call count / time percentages. */
   app?: { callCount?: number; totalTime?: number; totalCputime?: number };
@@ -167,7 +167,7 @@ export function redact(text: string, secrets: ReadonlyArray<string | undefined> 
   return out;
 }
 
-/** Code 190 / 102 subcodes → why the token stopped working (platform.md §4.3); debug_token's too. */
+/** Code 190 / 102 subcodes → why the token stopped working (Graph API error handling guide); debug_token's too. */
 export function tokenReason(subcode: number | undefined): TokenErrorReason {
   switch (subcode) {
     case 458:
@@ -178,7 +178,7 @@ export function tokenReason(subcode: number | undefined): TokenErrorReason {
       return 'password_changed';
     case 463:
       return 'expired';
-    // 492: the person behind the Page token lost their role on the Page (platform.md §4.3, §10.9).
+    // 492: the person behind the Page token lost their role on the Page (the subcode Meta answers then; its docs do not name one).
     case 492:
     case 462:
       return 'session_invalid';
@@ -191,7 +191,7 @@ const RATE_LIMIT_CODES = new Set([4, 17, 32, 341, 613]);
 const TRANSIENT_CODES = new Set([1, 2, 1200]);
 const RECIPIENT_SUBCODES = new Set([2018001, 2018108, 1545041]);
 
-/** True for Meta's rate-limit codes (platform.md §6, §4.4), including the business use case 800xx family. */
+/** True for Meta's rate-limit codes (Graph API rate limiting guide), including the business use case 800xx family. */
 export function isRateLimitCode(code: number | undefined, subcode?: number): boolean {
   if (code === undefined) return false;
   if (code === 613 && subcode === 2018338) return false;
@@ -199,7 +199,8 @@ export function isRateLimitCode(code: number | undefined, subcode?: number): boo
 }
 
 /**
- * Maps a Graph API error body to the typed Pagedesk error (platform.md §4), by `code` and
+ * Maps a Graph API error body to the typed Pagedesk error (Messenger Platform error codes,
+ * https://developers.facebook.com/docs/messenger-platform/error-codes), by `code` and
  * `error_subcode`. `response` supplies the HTTP status and the usage headers that decide
  * `RateLimitError.retryAfterMs`. A body that is not Meta's error JSON becomes a `GraphError`
  * (retryable for HTTP 5xx). Messages never carry tokens: pass them as `secrets` to be sure.

@@ -80,7 +80,7 @@ export interface GraphRequestSettings {
   onRequest?: ((info: GraphRequestInfo) => void) | undefined;
 }
 
-/** hex HMAC-SHA256(app secret, token) (platform.md §5.4). */
+/** hex HMAC-SHA256(app secret, token) (https://developers.facebook.com/docs/facebook-login/security). */
 export function appsecretProofOf(appSecret: string, token: string): string {
   return createHmac('sha256', appSecret).update(token).digest('hex');
 }

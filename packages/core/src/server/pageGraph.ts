@@ -102,6 +102,8 @@ export interface PageGraph {
     platform: Platform;
     limit?: number;
     after?: string;
+    /** Only the conversation with this person (PSID/IGSID). */
+    userId?: string;
   }): Promise<GraphPage<HistoryConversation>>;
   conversationMessages(
     conversationId: string,
@@ -270,12 +272,12 @@ export function createPageGraph(
         idempotent: true,
       });
     },
-    async conversations({ platform, limit: pageSize = 25, after }) {
+    async conversations({ platform, limit: pageSize = 25, after, userId }) {
       const result = await request({
         method: 'GET',
         path: `${node}/conversations`,
         accessToken: token,
-        query: { platform, fields: 'id,updated_time,participants', limit: pageSize, after },
+        query: { platform, fields: 'id,updated_time,participants', limit: pageSize, after, user_id: userId },
         schema: conversationsSchema,
       });
       return {

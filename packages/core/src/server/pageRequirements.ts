@@ -3,7 +3,10 @@ import type { Platform } from '../model.js';
 // What Meta must grant and deliver for a page to work as a channel: the webhook fields the app
 // subscribes to, and the permissions `check` looks for in debug_token.
 
-/** Webhook fields Pagedesk subscribes a Messenger page to (platform.md §1.1). */
+/**
+ * Webhook fields Pagedesk subscribes a Messenger page to
+ * (https://developers.facebook.com/docs/messenger-platform/webhooks, "List of Webhook Events").
+ */
 export const MESSENGER_FIELDS = [
   'messages',
   'message_echoes',
@@ -32,14 +35,39 @@ export const INSTAGRAM_FIELDS = [
   'comments',
 ] as const;
 
-/** Permissions a channel needs to send and receive (platform.md §5.3). */
+/** Permissions a channel needs to send and receive (Meta's permissions reference for Messenger and Instagram). */
 export const REQUIRED_SCOPES: Record<Platform, readonly string[]> = {
   messenger: ['pages_messaging', 'pages_manage_metadata'],
   instagram: ['pages_manage_metadata', 'instagram_basic', 'instagram_manage_messages'],
 };
 
-export function webhookFieldsFor(platform: Platform): readonly string[] {
-  return platform === 'instagram' ? INSTAGRAM_FIELDS : MESSENGER_FIELDS;
+/**
+ * The webhook fields a channel of `platform` needs: the host's list for the platform when it gave one
+ * (`createChannels({ webhookFields })`), else Pagedesk's.
+ */
+export function webhookFieldsFor(
+  platform: Platform,
+  hostFields?: Partial<Record<Platform, readonly string[]>>,
+): readonly string[] {
+  return hostFields?.[platform] ?? (platform === 'instagram' ? INSTAGRAM_FIELDS : MESSENGER_FIELDS);
+}
+
+/**
+ * The needed webhook fields an app's subscription on a page lacks (all of them when the app is not
+ * subscribed at all). An app listed with no fields is taken as subscribed to what it asked for: Meta
+ * leaves the list out in some answers.
+ *
+ * @example
+ * missingWebhookFields(['messages', 'message_echoes'], ['messages']); // ['message_echoes']
+ */
+export function missingWebhookFields(
+  needed: readonly string[],
+  subscribed: readonly string[] | undefined,
+): string[] {
+  if (subscribed === undefined) return [...needed];
+  if (subscribed.length === 0) return [];
+  const have = new Set(subscribed);
+  return needed.filter((field) => !have.has(field));
 }
 
 /** The required permissions a token lacks for this channel, from debug_token's scopes. */

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { parseOrThrow } from '../ids.js';
 
-// The Send API request: Pagedesk's typed message → Meta's body (platform.md §3.2), validated first so a
+// The Send API request: Pagedesk's typed message → Meta's body (https://developers.facebook.com/docs/messenger-platform/reference/send-api/), validated first so a
 // malformed message is a ValidationError naming the field instead of a round trip to Meta.
 
 /** Who receives a Send API message: a person (PSID/IGSID), or a comment/post for a private reply. */
@@ -21,7 +21,7 @@ export type QuickReply =
   | { title: string; payload: string; imageUrl?: string }
   | { contentType: 'user_phone_number' | 'user_email' };
 
-/** One Send API message (platform.md §3.2). Exactly one of `text`, `attachment`, `attachments`. */
+/** One Send API message (Meta's Send API reference). Exactly one of `text`, `attachment`, `attachments`. */
 export interface SendMessageRequest {
   recipient: SendRecipient;
   messagingType: 'RESPONSE' | 'UPDATE' | 'MESSAGE_TAG';
@@ -62,7 +62,7 @@ const sendRequestSchema = z
     ]),
     messagingType: z.enum(['RESPONSE', 'UPDATE', 'MESSAGE_TAG']),
     tag: z.optional(z.string().check(z.minLength(1))),
-    // Meta: "UTF-8, < 2000 characters" (platform.md §3.6). The rules profile (`metaRules`, 2000
+    // Meta: "UTF-8, < 2000 characters" (Send API reference). The rules profile (`metaRules`, 2000
     // inclusive, UTF-16 units) decides what the send path splits; this guard only stops the absurd.
     text: z.optional(z.string().check(z.minLength(1), z.maxLength(2000))),
     attachment: z.optional(attachmentRefSchema),

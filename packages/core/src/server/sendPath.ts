@@ -5,18 +5,20 @@ import {
   RuleViolationError,
   toPagedeskError,
   ValidationError,
-  WindowClosedError,
 } from '../errors.js';
 import { parseOrThrow } from '../ids.js';
 import type { OutboundDraft } from '../inbox.types.js';
 import type { Attachment, Channel, Conversation, Customer, Failure, Message } from '../model.js';
+import { isUnknownOutcome } from '../outcome.js';
 import { type SendDraft, sendDraftSchema } from '../transport.js';
 import { windowForConversation } from '../window.js';
 import type { ChannelContext } from './channelContext.js';
 import { createDeliver, type Delivery } from './delivery.js';
 import type { PageGraph } from './pageGraph.js';
 import type { Personas } from './personas.js';
+import { createReconciler } from './reconcile.js';
 import type { SendMessageRequest } from './sendBody.js';
+import { onTagRefused, type Sender, senderOf, senderOfMessage, windowError } from './sendPolicy.js';
 
 // The send path. Policy first (channel status, window, rules), then the store (every outbound part
 // recorded `pending` before Meta is called), then Meta, then the outcome: `sent` with Meta's mid, or
@@ -59,26 +61,11 @@ function attachmentsOfPart(part: ReplyPart): Attachment[] {
   return [];
 }
 
-/** Why the window refuses this reply now, or undefined when it is open. */
-function windowError(
-  channel: Channel,
-  conversation: Conversation,
-  at: number,
-): WindowClosedError | undefined {
-  const window = windowForConversation(conversation, channel, at);
-  if (window.messagingType !== null && (conversation.source === 'message' || window.privateReply))
-    return undefined;
-  const hint =
-    conversation.source === 'message' ? ' The customer has to write again before you can reply.' : '';
-  return new WindowClosedError(`${window.reason.text}.${hint}`, {
-    ...(window.closesAt === null ? {} : { closedAt: window.closesAt }),
-  });
-}
-
 /** The send path of `createChannels`: send, retry, sender actions and crash recovery. */
 export function createSendPath(ctx: ChannelContext, personas: Personas) {
   const { store, inbox, now, options, inFlight } = ctx;
   const deliver = createDeliver(ctx, personas);
+  const { reconcile } = createReconciler(ctx);
 
   /**
    * Sends one recorded message: `sent` with the mid the call returns, or `failed` with the typed
@@ -109,7 +96,9 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
       try {
         out.push(
           await sendOne(d.channel, message, async () => {
-            const result = await deliver(d, message);
+            const result = await deliver(d, message).catch(async (error: unknown) => {
+              throw await onTagRefused(ctx, d.channel, d.tag, error);
+            });
             if ('commentId' in d.recipient) await inbox.markPrivateReplySent(conversation.id, now());
             return result.messageId;
           }),
@@ -132,15 +121,19 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
     conversation: Conversation,
     customer: Customer,
     at: number,
-    agentId?: string,
+    sender: Sender,
   ) {
-    const window = windowForConversation(conversation, channel, at);
+    const window = windowForConversation(conversation, channel, at, { sender: sender.kind });
     const page = await ctx.pageGraph(channel);
     const comment = conversation.source === 'comment' ? conversation.comment : undefined;
     const recipient: SendMessageRequest['recipient'] = comment
       ? { commentId: comment.commentId }
       : { id: customer.psid };
-    const personaId = comment ? undefined : await personas.personaFor(channel, page, agentId);
+    // Automation speaks as the page: a persona is a person's name and face.
+    const personaId =
+      comment || sender.kind === 'automation'
+        ? undefined
+        : await personas.personaFor(channel, page, sender.agentId);
     const d: Delivery = {
       channel,
       page,
@@ -150,6 +143,20 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
       ...(personaId ? { personaId } : {}),
     };
     return d;
+  }
+
+  /** The author stored on the message: the agent (with the name the host knows) or the automation. */
+  async function authorOf(sender: Sender, draft: SendDraft): Promise<Message['author']> {
+    if (sender.kind === 'automation') {
+      const name = draft.author?.kind === 'automation' ? draft.author.name : undefined;
+      return { kind: 'automation', ...(name ? { name } : {}) };
+    }
+    const agent = sender.agentId && options.agents ? await options.agents(sender.agentId) : undefined;
+    return {
+      kind: 'agent',
+      ...(sender.agentId ? { agentId: sender.agentId } : {}),
+      ...(agent?.name ? { name: agent.name } : {}),
+    };
   }
 
   async function publicReply(
@@ -208,16 +215,12 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
         }
       }
       ctx.assertSendable(channel);
-      const agent = draft.agentId && options.agents ? await options.agents(draft.agentId) : undefined;
-      const author: Message['author'] = {
-        kind: 'agent',
-        ...(draft.agentId ? { agentId: draft.agentId } : {}),
-        ...(agent?.name ? { name: agent.name } : {}),
-      };
+      const sender = senderOf(draft);
+      const author = await authorOf(sender, draft);
       // publicReply() refuses it on a message thread, naming the field, rather than sending a DM.
       if (draft.publicReply) return publicReply(conversation, channel, draft, author);
       const at = now();
-      const closed = windowError(channel, conversation, at);
+      const closed = windowError(channel, conversation, at, sender.kind);
       if (closed) throw closed;
       const plan = planReply(
         {
@@ -251,7 +254,7 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
           ]);
         replyTo = { mid: quoted.mid, messageId: quoted.id };
       }
-      const d = await deliveryFor(channel, conversation, customer, at, draft.agentId);
+      const d = await deliveryFor(channel, conversation, customer, at, sender);
       const recorded: Message[] = [];
       for (let i = 0; i < plan.parts.length; i++) {
         const part = plan.parts[i]!;
@@ -273,7 +276,11 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
     });
   }
 
-  async function retry(messageId: string): Promise<Message> {
+  /**
+   * Re-sends a failed message. One whose outcome is unknown (a timeout, a restart) is first checked
+   * with Meta (reconcile.ts) and re-sent only if Meta shows it was not sent; `force` skips the check.
+   */
+  async function retry(messageId: string, retryOptions: { force?: boolean } = {}): Promise<Message> {
     const first = await store.messages.get(messageId);
     if (!first) throw new NotFoundError('Message', messageId);
     if (first.direction !== 'outbound')
@@ -287,10 +294,26 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
       const { conversation, channel, customer } = await ctx.loadConversation(message.conversationId);
       ctx.assertSendable(channel);
       const publicAnswer = conversation.source === 'comment' && message.messagingType === undefined;
+      let current = message;
+      if (!retryOptions.force && conversation.source === 'message' && isUnknownOutcome(message)) {
+        inFlight.add(message.id);
+        try {
+          const checked = await reconcile(channel, customer, message);
+          if (checked.outcome === 'sent') return checked.message;
+          if (checked.outcome === 'unknown') throw checked.error;
+          current = checked.message;
+        } finally {
+          inFlight.delete(message.id);
+        }
+      }
+      const sender = senderOfMessage(message);
       const at = now();
       if (!publicAnswer) {
-        const closed = windowError(channel, conversation, at);
-        if (closed) throw closed;
+        const closed = windowError(channel, conversation, at, sender.kind);
+        if (closed) {
+          if (current.delivery === 'pending') await inbox.markFailed(current.id, failureOf(closed));
+          throw closed;
+        }
       }
       // Everything that can refuse (no stored token, a revoked persona) runs before the message goes
       // back to `pending`: a refusal then leaves it `failed`, never stuck in `pending`.
@@ -299,8 +322,15 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
         const pending = await inbox.markPending(message.id);
         return sendPublic(channel, page, conversation.comment!.commentId, pending);
       }
-      const d = await deliveryFor(channel, conversation, customer, at, message.author.agentId);
-      const pending = await inbox.markPending(message.id);
+      let d: Delivery;
+      try {
+        d = await deliveryFor(channel, conversation, customer, at, sender);
+      } catch (error) {
+        // Checked and not sent, then refused here: failed with the refusal, never left `checking`.
+        if (current.delivery === 'pending') await inbox.markFailed(current.id, failureOf(error));
+        throw error;
+      }
+      const pending = await inbox.markPending(current.id);
       const [sent] = await sendRecorded(d, conversation, [pending]);
       return sent!;
     });

@@ -1,16 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import {
-  ChannelUnavailableError,
-  createInbox,
-  memoryStore,
-  TokenError,
-  WindowClosedError,
-} from '@pagedesk/core';
-import { createChannels, createGraphClient, type ServerChannels } from '@pagedesk/core/server';
-import { createWebhook } from '@pagedesk/node-webhook';
+import { ChannelUnavailableError, type memoryStore, TokenError, WindowClosedError } from '@pagedesk/core';
+import type { ServerChannels } from '@pagedesk/core/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../index.js';
+import type { Emulator } from '../index.js';
+import { startCoreStack } from './coreStack.js';
 
 // `@pagedesk/core/server`'s send path and channel lifecycle end to end against the emulator: the
 // webhook receiver feeds the inbox, the Graph client talks to the emulator's Graph API.
@@ -25,51 +17,17 @@ const PAGE = {
 const HOUR = 60 * 60 * 1000;
 
 let emu: Emulator;
-let server: Server;
 let store: ReturnType<typeof memoryStore>;
-let inbox: ReturnType<typeof createInbox>;
 let channels: ServerChannels;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  store = memoryStore();
-  // The inbox runs on the emulator's clock, so windows agree on both sides.
-  let clock = () => Date.now();
-  inbox = createInbox({ store, now: () => clock() });
-  const webhook = createWebhook({
+  ({ emu, store, channels, close } = await startCoreStack({
     appSecret: APP_SECRET,
-    verifyToken: 'v',
-    onEvents: (events) => inbox.apply(events),
-  });
-  server = createServer((req, res) => webhook.node(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  emu = await startEmulator({
-    appSecret: APP_SECRET,
-    pages: [PAGE],
-    webhookUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`,
-    customerBehaviour: { deliverAfterMs: 0 },
-  });
-  clock = () => emu.clock.now();
-  channels = createChannels({
-    store,
-    inbox,
-    graph: (appId) =>
-      createGraphClient({
-        appId,
-        appSecret: APP_SECRET,
-        baseUrl: emu.graphUrl,
-        retry: { limit: 3, baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 120_000 },
-        sleep: async () => {},
-      }),
-    defaultAppId: emu.appId,
-    now: () => emu.clock.now(),
-    historyImport: false,
-  });
+    emulator: { pages: [PAGE], customerBehaviour: { deliverAfterMs: 0 } },
+  }));
 });
-afterAll(async () => {
-  channels.close();
-  await emu.close();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => close());
 
 async function conversationOf(customerId: string) {
   await emu.webhooks.idle();

@@ -39,6 +39,7 @@ const messageListQuerySchema = z.object({
 });
 
 const typingSchema = z.object({ on: z.boolean() });
+const retrySchema = z.object({ force: z.optional(z.boolean()) });
 
 /** The routes of conversations and messages. */
 export function conversationRoutes(deps: RouteDeps) {
@@ -157,13 +158,14 @@ export function conversationRoutes(deps: RouteDeps) {
       async run({ request, url, params, access }) {
         const conversationId = idOf({ params });
         await access.conversation(conversationId);
-        const { agentId: _claimed, ...draft } = parseWith(
-          sendDraftSchema,
-          await readJson(request, maxBodyBytes),
-          'message draft',
-        );
-        // The signed-in agent is the author, whatever the browser claims; files only the principal's
-        // own (an upload of another organisation answers 404 like a missing one, before any 501).
+        const {
+          agentId: _claimed,
+          author: _author,
+          ...draft
+        } = parseWith(sendDraftSchema, await readJson(request, maxBodyBytes), 'message draft');
+        // The signed-in agent is the author, whatever the browser claims (a browser never sends as
+        // automation); files only the principal's own (an upload of another organisation answers 404
+        // like a missing one, before any 501).
         const { agentId } = access.principal;
         const attachments =
           draft.attachments && (await ownUploads(deps, draft.attachments, access.principal, url));
@@ -172,16 +174,23 @@ export function conversationRoutes(deps: RouteDeps) {
           ...draft,
           ...(attachments ? { attachments } : {}),
           ...(agentId === undefined ? {} : { agentId }),
+          author: agentId === undefined ? { kind: 'agent' } : { kind: 'agent', agentId },
         });
         return json({ messages }, 201);
       },
     },
     retryMessage: {
       access: 'write',
-      async run({ params, access }) {
+      async run({ request, params, access }) {
         const messageId = idOf({ params });
         await access.message(messageId);
-        return json(await requireChannels(deps, 'Retrying').retry(messageId));
+        // An optional `{ force: true }` sends again without first asking Meta about an unknown outcome.
+        const { force } = parseWith(
+          retrySchema,
+          await readJson(request, maxBodyBytes, { optional: true }),
+          'retry',
+        );
+        return json(await requireChannels(deps, 'Retrying').retry(messageId, force ? { force } : {}));
       },
     },
     setTyping: {

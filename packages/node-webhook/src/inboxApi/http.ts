@@ -151,10 +151,16 @@ export async function readCapped(request: Request, limit: number): Promise<Uint8
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** Reads a JSON body with a byte cap; an empty or malformed body is a ValidationError. */
-export async function readJson(request: Request, limit: number): Promise<unknown> {
+export async function readJson(
+  request: Request,
+  limit: number,
+  options: { optional?: boolean } = {},
+): Promise<unknown> {
   const bytes = await readCapped(request, limit);
-  if (bytes.byteLength === 0)
+  if (bytes.byteLength === 0) {
+    if (options.optional) return {};
     throw new ValidationError('request body', [{ path: '', message: 'a JSON body is required' }]);
+  }
   try {
     return JSON.parse(decoder.decode(bytes));
   } catch {

@@ -1,9 +1,9 @@
-import { NotFoundError, type UploadedFile, ValidationError } from '@pagedesk/core';
+import { checkUploadedFile, NotFoundError, type UploadedFile, ValidationError } from '@pagedesk/core';
 import { BodyTooLargeError } from '../nodeAdapter.js';
 import { capStream, declaredLength } from './http.js';
 import type { InboxPrincipal } from './principal.js';
 import { type Handlers, idOf, json, type RouteDeps } from './routes.js';
-import { cleanFileName, cleanMediaType, contentDisposition, newUploadId } from './uploads.js';
+import { cleanFileName, cleanMediaType, contentDisposition, newUploadId, receiveUpload } from './uploads.js';
 
 // Uploads: an agent's file is kept under an unguessable id with the organisation that uploaded it;
 // Meta fetches it by URL without credentials, and a send may attach only the principal's own files.
@@ -16,7 +16,9 @@ const uploadUrl = (deps: RouteDeps, requestUrl: URL, id: string) =>
 
 /**
  * The draft's attachments, each checked to be an upload of the principal's organisation (404 like a
- * missing one otherwise) and rebuilt from what was stored: the URL is ours, never the browser's.
+ * missing one otherwise) and rebuilt from what was stored: the URL is ours, and the size and type are
+ * what the server counted and sniffed, never the browser's (a draft claiming otherwise is refused with
+ * `RuleViolationError` `upload_mismatch` naming the file).
  */
 export async function ownUploads(
   deps: RouteDeps,
@@ -31,11 +33,12 @@ export async function ownUploads(
         await (stored.body as ReadableStream).cancel().catch(() => {});
       if (!stored || (stored.organizationId ?? undefined) !== principal.organizationId)
         throw new NotFoundError('Upload', attachment.id);
+      const facts = checkUploadedFile(attachment, stored);
       return {
         id: attachment.id,
-        name: stored.name,
-        type: stored.type,
-        size: stored.size,
+        name: facts.name,
+        type: facts.type,
+        size: facts.size,
         url: uploadUrl(deps, requestUrl, attachment.id),
       };
     }),
@@ -53,19 +56,17 @@ export function uploadRoutes(deps: RouteDeps) {
         if (length !== undefined && length > maxUploadBytes) throw new BodyTooLargeError(maxUploadBytes);
         if (!request.body || length === 0) throw emptyFile();
         const { organizationId } = access.principal;
-        const file = {
-          id: newUploadId(),
-          name: cleanFileName(request.headers.get('x-file-name')),
-          type: cleanMediaType(request.headers.get('content-type')),
-        };
-        const { size } = await uploads.put({
+        const file = { id: newUploadId(), name: cleanFileName(request.headers.get('x-file-name')) };
+        // The stored type is sniffed from the bytes and the size counted here, never the browser's.
+        const { type, size } = await receiveUpload(uploads, {
           ...file,
+          declaredType: cleanMediaType(request.headers.get('content-type')),
           body: capStream(request.body, maxUploadBytes),
           ...(length === undefined ? {} : { size: length }),
           ...(organizationId === undefined ? {} : { organizationId }),
         });
         if (size === 0) throw emptyFile();
-        return json({ ...file, size, url: uploadUrl(deps, url, file.id) }, 201);
+        return json({ ...file, type, size, url: uploadUrl(deps, url, file.id) }, 201);
       },
     },
     getUpload: {

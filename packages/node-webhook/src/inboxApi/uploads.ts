@@ -1,16 +1,22 @@
-import { ValidationError } from '@pagedesk/core';
+import { SNIFF_BYTES, storedMediaType, ValidationError } from '@pagedesk/core';
 import { LRUCache } from 'lru-cache';
 import * as z from 'zod/mini';
 import { BodyTooLargeError } from '../nodeAdapter.js';
 import { capStream, parseWith } from './http.js';
 
-/** What {@link UploadStore.put} receives: the bytes as a stream, with the name and type the agent gave. */
+/**
+ * What {@link UploadStore.put} receives: the bytes as a stream, with the name the agent gave and the
+ * type the bytes show (the browser's declared type only when the bytes confirm it or have no signature).
+ */
 export interface UploadInput {
   /** An unguessable id chosen by the API; the store keeps the file under it. */
   id: string;
   /** The file name, already cleaned of path separators and control characters. */
   name: string;
-  /** The MIME type, e.g. `image/png`; `application/octet-stream` when the browser sent none. */
+  /**
+   * The MIME type, e.g. `image/png`, sniffed from the first bytes (`storedMediaType`): a file declared
+   * `image/png` whose bytes are an executable arrives here as `application/x-msdownload`.
+   */
   type: string;
   /** The bytes; already capped at the API's `maxUploadBytes` (the stream errors past it). */
   body: ReadableStream<Uint8Array>;
@@ -193,4 +199,70 @@ export function contentDisposition(name: string): string {
 export function newUploadId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Buffer.from(bytes).toString('base64url');
+}
+
+/** Reads up to `count` bytes from the front of a stream; returns them and a stream of every byte. */
+async function peek(
+  body: ReadableStream<Uint8Array>,
+  count: number,
+): Promise<{ head: Uint8Array; body: ReadableStream<Uint8Array> }> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let done = false;
+  while (size < count) {
+    const next = await reader.read();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    chunks.push(next.value);
+    size += next.value.byteLength;
+  }
+  const head = new Uint8Array(Math.min(size, count));
+  let offset = 0;
+  for (const chunk of chunks) {
+    if (offset >= head.length) break;
+    head.set(chunk.subarray(0, head.length - offset), offset);
+    offset += Math.min(chunk.byteLength, head.length - offset);
+  }
+  const rest = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk);
+      if (done) controller.close();
+    },
+    async pull(controller) {
+      const next = await reader.read();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  return { head, body: rest };
+}
+
+/**
+ * Stores an agent's upload with the facts the server can vouch for: the type the first bytes show
+ * (`storedMediaType`) and the byte count it streamed itself, never the browser's Content-Type or
+ * Content-Length.
+ */
+export async function receiveUpload(
+  uploads: UploadStore,
+  input: Omit<UploadInput, 'type'> & { declaredType: string },
+): Promise<{ type: string; size: number }> {
+  const { declaredType, body: raw, ...rest } = input;
+  const { head, body } = await peek(raw, SNIFF_BYTES);
+  const type = storedMediaType(declaredType, head);
+  let counted = 0;
+  const counting = body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        counted += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+  const { size } = await uploads.put({ ...rest, type, body: counting });
+  // A store that returned before reading everything (or lied) does not decide the size.
+  return { type, size: counted === 0 ? size : counted };
 }

@@ -14,6 +14,7 @@ export const TABLES = [
   'processed_events',
   'waiting_effects',
   'receipt_watermarks',
+  'personas',
 ];
 
 export function postgresUrl(): string {

@@ -1,4 +1,4 @@
-import { describeStoreContract } from '@pagedesk/core/testing';
+import { describePersonaStoreContract, describeStoreContract } from '@pagedesk/core/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { type PostgresStore, postgresStore } from '../index.js';
 import { dropSchema, freshSchema, testPool, truncateAll } from './database.js';
@@ -35,3 +35,8 @@ describeStoreContract(
   },
   { sibling: () => sibling },
 );
+
+describePersonaStoreContract('postgresStore', async () => {
+  await truncateAll(pool, schema);
+  return store;
+});

@@ -3,9 +3,11 @@ import { createInbox } from '../../inbox.js';
 import { memoryStore } from '../../memoryStore.js';
 import type { Channel } from '../../model.js';
 import { testEntities } from '../../testing/entities.js';
+import { testEvents } from '../../testing/events.js';
 import { createChannels } from '../channels.js';
 import type { ChannelsOptions } from '../channels.types.js';
 import { createGraphClient } from '../graphClient.js';
+import { MESSENGER_FIELDS } from '../pageRequirements.js';
 import {
   type GraphStandin,
   metaError,
@@ -28,11 +30,15 @@ export interface MetaState {
   sent: RecordedRequest[];
   actions: RecordedRequest[];
   subscribed: boolean;
+  /** What the page's subscription lists; every field Pagedesk needs until a test says otherwise. */
+  subscribedFields: string[];
   profile: (id: string) => StandinAnswer;
   tokenInfo: Record<string, unknown>;
   accounts: unknown[];
   personaAnswers: StandinAnswer[];
   history: { conversations: unknown[]; messages: Record<string, unknown[]> };
+  /** Scripted answers for the next Conversations API list calls; default the `history` above. */
+  conversationsAnswers: StandinAnswer[];
   midCounter: number;
 }
 
@@ -42,6 +48,7 @@ export function fakeMeta(standin: GraphStandin): MetaState {
     sent: [],
     actions: [],
     subscribed: true,
+    subscribedFields: [...MESSENGER_FIELDS],
     profile: (id) => ({
       json: { id, first_name: 'Ana', last_name: 'Lima', profile_pic: 'https://cdn.example/ana.jpg' },
     }),
@@ -57,6 +64,7 @@ export function fakeMeta(standin: GraphStandin): MetaState {
     accounts: [],
     personaAnswers: [],
     history: { conversations: [], messages: {} },
+    conversationsAnswers: [],
     midCounter: 0,
   };
   standin.handle((r) => {
@@ -74,13 +82,16 @@ export function fakeMeta(standin: GraphStandin): MetaState {
       );
     }
     if (r.path.endsWith('/subscribed_apps')) {
-      if (r.method === 'POST') state.subscribed = true;
+      if (r.method === 'POST') {
+        state.subscribed = true;
+        state.subscribedFields = String(r.query['subscribed_fields'] ?? '').split(',');
+      }
       if (r.method === 'DELETE') state.subscribed = false;
       if (r.method !== 'GET') return { json: { success: true } };
       return {
         json: {
           data: state.subscribed
-            ? [{ id: APP_ID, name: 'Pagedesk', subscribed_fields: ['messages', 'message_echoes'] }]
+            ? [{ id: APP_ID, name: 'Pagedesk', subscribed_fields: state.subscribedFields }]
             : [],
         },
       };
@@ -92,7 +103,8 @@ export function fakeMeta(standin: GraphStandin): MetaState {
     if (r.path === 'me/accounts') return { json: { data: state.accounts } };
     if (r.path === 'oauth/access_token')
       return { json: { access_token: `long-${r.query['fb_exchange_token']}`, expires_in: 5_184_000 } };
-    if (r.path.endsWith('/conversations')) return { json: { data: state.history.conversations } };
+    if (r.path.endsWith('/conversations'))
+      return state.conversationsAnswers.shift() ?? { json: { data: state.history.conversations } };
     const thread = /^(.+)\/messages$/.exec(r.path);
     if (thread && r.method === 'GET') return { json: { data: state.history.messages[thread[1]!] ?? [] } };
     if (r.method === 'GET' && !r.path.includes('/')) return state.profile(r.path);
@@ -138,6 +150,8 @@ export async function harness(
         }),
       now: () => clock.now,
       historyImport: false,
+      // Start-up recovery has its own tests (reconcile.test.ts); here it would add a timer.
+      recoverPendingOnStart: false,
       defaultAppId: APP_ID,
       setTimer: (callback, ms) => {
         const timer = { callback, ms, cancelled: false };
@@ -168,4 +182,17 @@ export function useFakeMeta(): { readonly standin: GraphStandin; readonly meta: 
     env.meta = fakeMeta(env.standin);
   });
   return env;
+}
+
+/** `PSID_1` writes to `PAGE_1` at `at`; returns the conversation id. */
+export async function customerWrote(h: Harness, at: number): Promise<string> {
+  await h.inbox.apply([
+    testEvents.message({ pageId: 'PAGE_1', customerId: 'PSID_1', text: 'Hi', timestamp: at }),
+  ]);
+  const conversation = await h.store.conversations.findLatest({
+    channelId: 'PAGE_1',
+    customerId: 'PAGE_1:PSID_1',
+    source: 'message',
+  });
+  return conversation!.id;
 }

@@ -230,6 +230,7 @@ describe('messages', () => {
       text: 'Hi there',
       clientId: 'tmp-1',
       agentId: 'someone-else',
+      author: { kind: 'automation' },
       extra: 'dropped',
     });
     expect(response.status).toBe(201);
@@ -239,6 +240,7 @@ describe('messages', () => {
       text: 'Hi there',
       clientId: 'tmp-1',
       agentId: 'agent-9',
+      author: { kind: 'agent', agentId: 'agent-9' },
     });
   });
 
@@ -261,7 +263,10 @@ describe('messages', () => {
     const retried = await call('POST', '/messages/msg-7/retry');
     expect(retried.status).toBe(200);
     expect(((await retried.json()) as Message).id).toBe('msg-7');
-    expect(channels.retry).toHaveBeenCalledWith('msg-7');
+    expect(channels.retry).toHaveBeenCalledWith('msg-7', {});
+    expect((await call('POST', '/messages/msg-7/retry', { force: true })).status).toBe(200);
+    expect(channels.retry).toHaveBeenLastCalledWith('msg-7', { force: true });
+    expect((await call('POST', '/messages/msg-7/retry', { force: 'yes' })).status).toBe(400);
     const typing = await call('POST', '/conversations/conv-1/typing', { on: true });
     expect(typing.status).toBe(204);
     expect(channels.setTyping).toHaveBeenCalledWith('conv-1', true);

@@ -5,6 +5,7 @@ import { createInboxApi, type InboxApi, type InboxApiOptions, memoryUploadStore 
 import { cleanFileName, cleanMediaType, contentDisposition, newUploadId } from '../uploads.js';
 import { fakeChannels, seededInbox, serve } from './helpers.js';
 
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 let api: InboxApi | undefined;
 let closeServer: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -38,7 +39,8 @@ function upload(
 describe('uploads', () => {
   it('round-trips the exact bytes with type, safe name and nosniff, at an absolute public URL', async () => {
     const target = await setup({ basePath: '/pagedesk', publicUrl: 'https://help.example.com/' });
-    const bytes = randomBytes(200_000);
+    // A real PNG signature: the stored type comes from the bytes, not the Content-Type.
+    const bytes = Buffer.concat([PNG_SIGNATURE, randomBytes(200_000)]);
     const response = await upload(target, bytes, {
       'content-type': 'image/png; charset=binary',
       'x-file-name': encodeURIComponent('../Résumé "final".png'),
@@ -129,7 +131,7 @@ describe('uploads', () => {
     const target = await setup({ maxUploadBytes: 64 * 1024, maxBodyBytes: 1024 });
     const server = await serve(target);
     closeServer = server.close;
-    const bytes = randomBytes(50_000);
+    const bytes = Buffer.concat([Buffer.from('ID3\x04\x00', 'latin1'), randomBytes(50_000)]);
     const response = await fetch(`${server.base}/uploads`, {
       method: 'POST',
       body: bytes,
