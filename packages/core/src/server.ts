@@ -19,6 +19,12 @@ export type {
 export { ChannelConflictError } from './server/connect.js';
 export { type CreateChannelOptions, createChannel, type SingleChannel } from './server/createChannel.js';
 export {
+  createFacebookLogin,
+  type FacebookLogin,
+  type FacebookLoginOptions,
+  type GrantedPermissions,
+} from './server/facebookLogin.js';
+export {
   createGraphClient,
   DEFAULT_GRAPH_VERSION,
   type GraphClient,
@@ -34,6 +40,35 @@ export {
   redact,
 } from './server/graphErrors.js';
 export type { GraphRequest, GraphRequestInfo } from './server/graphRequest.js';
+export {
+  createInstagramLogin,
+  type InstagramLogin,
+  type InstagramLoginOptions,
+  type InstagramToken,
+} from './server/instagramLogin.js';
+export {
+  AuthorizationCodeError,
+  type AuthorizationCodeFailure,
+  LoginDeclinedError,
+  LoginStateError,
+  type LoginStateFailure,
+  type MissingPermission,
+  MissingPermissionsError,
+  RefreshTooEarlyError,
+} from './server/loginErrors.js';
+export {
+  FACEBOOK_LOGIN_PERMISSIONS,
+  type FacebookCapability,
+  INSTAGRAM_LOGIN_PERMISSIONS,
+  type InstagramCapability,
+} from './server/loginPermissions.js';
+export { type LoginRedirect, type LoginRedirectInput, parseLoginRedirect } from './server/loginRedirect.js';
+export {
+  createLoginState,
+  type LoginStateOptions,
+  type VerifyLoginStateOptions,
+  verifyLoginState,
+} from './server/loginState.js';
 export type {
   GraphPage,
   HistoryConversation,
