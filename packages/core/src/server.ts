@@ -19,6 +19,15 @@ export type {
 export { ChannelConflictError } from './server/connect.js';
 export { type CreateChannelOptions, createChannel, type SingleChannel } from './server/createChannel.js';
 export {
+  CredentialsDecryptionError,
+  type CredentialsDecryptionFailure,
+  type CredentialsKey,
+  type EncryptCredentialsOptions,
+  type EncryptedCredentialsStore,
+  encryptCredentials,
+  ReencryptIncompleteError,
+} from './server/encryptCredentials.js';
+export {
   createFacebookLogin,
   type FacebookLogin,
   type FacebookLoginOptions,
