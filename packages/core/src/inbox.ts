@@ -1,6 +1,7 @@
 import { NotFoundError, toPagedeskError, ValidationError } from './errors.js';
 import { parseOrThrow, randomId } from './ids.js';
 import { applyAll } from './inbox/apply.js';
+import { recordArchive } from './inbox/archive.js';
 import { Changes } from './inbox/changes.js';
 import { markSentWith } from './inbox/echoes.js';
 import { Emitter } from './inbox/emitter.js';
@@ -318,6 +319,9 @@ export function createInbox(options: InboxOptions): Inbox {
         if (c.comment.privateReplySentAt !== null) return undefined;
         return { ...c, comment: { ...c.comment, privateReplySentAt: at } };
       });
+    },
+    recordAttachmentArchive(messageId, index, archive) {
+      return operation(channelOfMessage(messageId), (op) => recordArchive(op, messageId, index, archive));
     },
     updateCustomer(customer) {
       return operation(

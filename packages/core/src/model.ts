@@ -126,6 +126,13 @@ export const attachmentSchema = z.object({
   payload: z.optional(z.unknown()),
   /** A reusable upload id (outbound). */
   attachmentId: z.optional(z.string()),
+  /** Inbound: the host's own copy (a `MediaStore` URL); Meta's `url` stops working after a while. */
+  archivedUrl: z.optional(z.string()),
+  /**
+   * Inbound, when no copy could be made: Meta's URL was already gone (`expired`: show "media
+   * expired"), the file breaks the size rules (`too_large`) or every download failed (`failed`).
+   */
+  archiveStatus: z.optional(z.enum(['expired', 'too_large', 'failed'])),
 });
 export type Attachment = z.infer<typeof attachmentSchema>;
 

@@ -78,6 +78,12 @@ export {
   type VerifyLoginStateOptions,
   verifyLoginState,
 } from './server/loginState.js';
+export {
+  createMediaArchiver,
+  type MediaArchiver,
+  type MediaArchiverOptions,
+} from './server/mediaArchiver.js';
+export { type FileMediaStoreOptions, fileMediaStore, type MediaStore } from './server/mediaStore.js';
 export type {
   GraphPage,
   HistoryConversation,
