@@ -71,7 +71,12 @@ export {
   INSTAGRAM_LOGIN_PERMISSIONS,
   type InstagramCapability,
 } from './server/loginPermissions.js';
-export { type LoginRedirect, type LoginRedirectInput, parseLoginRedirect } from './server/loginRedirect.js';
+export {
+  type LoginAppOptions,
+  type LoginRedirect,
+  type LoginRedirectInput,
+  parseLoginRedirect,
+} from './server/loginRedirect.js';
 export {
   createLoginState,
   type LoginStateOptions,

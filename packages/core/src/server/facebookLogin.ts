@@ -8,7 +8,12 @@ import {
   permissionsFor,
   requireGranted,
 } from './loginPermissions.js';
-import { type LoginRedirect, type LoginRedirectInput, parseLoginRedirect } from './loginRedirect.js';
+import {
+  type LoginAppOptions,
+  type LoginRedirect,
+  type LoginRedirectInput,
+  parseLoginRedirect,
+} from './loginRedirect.js';
 
 // Server-side Facebook Login for Business (the manual flow): the dialog URL, the redirect, the code →
 // short-lived → long-lived user token exchange and the check of what the person granted.
@@ -16,14 +21,11 @@ import { type LoginRedirect, type LoginRedirectInput, parseLoginRedirect } from 
 // https://developers.facebook.com/docs/facebook-login/facebook-login-for-business
 // https://developers.facebook.com/docs/facebook-login/guides/access-tokens/get-long-lived
 
-/** Options of {@link createFacebookLogin}. */
-export interface FacebookLoginOptions {
-  appId: string;
-  appSecret: string;
-  /** Exactly the URL registered under "Valid OAuth Redirect URIs"; the exchange repeats it. */
-  redirectUri: string;
-  /** Permissions to ask for; default: those the `capabilities` need. Not with `configId`. */
-  scopes?: readonly string[];
+/**
+ * Options of {@link createFacebookLogin}: the Meta app id and secret, the redirect URI registered
+ * under "Valid OAuth Redirect URIs", and `scopes` or `configId` (not both).
+ */
+export interface FacebookLoginOptions extends LoginAppOptions {
   /** A Facebook Login for Business configuration id (its permissions are set in the App Dashboard). */
   configId?: string;
   /** What the host uses; `exchangeCode` checks the grant against them. Default `['messenger']`. */
@@ -34,9 +36,6 @@ export interface FacebookLoginOptions {
   baseUrl?: string;
   /** Login dialog base; default `https://www.facebook.com` (the emulator's `url` in tests). */
   dialogBaseUrl?: string;
-  fetch?: typeof globalThis.fetch;
-  /** Clock for `expiresAt`; default `Date.now`. */
-  now?: () => number;
 }
 
 /** What the person granted and declined (`GET /me/permissions`). */

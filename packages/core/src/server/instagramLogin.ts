@@ -9,7 +9,12 @@ import {
   permissionsFor,
   requireGranted,
 } from './loginPermissions.js';
-import { type LoginRedirect, type LoginRedirectInput, parseLoginRedirect } from './loginRedirect.js';
+import {
+  type LoginAppOptions,
+  type LoginRedirect,
+  type LoginRedirectInput,
+  parseLoginRedirect,
+} from './loginRedirect.js';
 
 // Instagram API with Instagram Login: an Instagram professional account logs in with Instagram
 // itself, no Facebook Page. Authorize on instagram.com, code → short-lived token (1 h) on
@@ -20,15 +25,12 @@ import { type LoginRedirect, type LoginRedirectInput, parseLoginRedirect } from 
 
 const DAY = 86_400_000;
 
-/** Options of {@link createInstagramLogin}. */
-export interface InstagramLoginOptions {
-  /** The Instagram app id (App Dashboard › Instagram › API setup with Instagram login), not the Meta app id. */
-  appId: string;
-  /** The Instagram app secret shown next to it; it also signs this route's webhooks. */
-  appSecret: string;
-  redirectUri: string;
-  /** Scopes to ask for; default: those the `capabilities` need. */
-  scopes?: readonly string[];
+/**
+ * Options of {@link createInstagramLogin}: the **Instagram** app id and secret (App Dashboard ›
+ * Instagram › API setup with Instagram login, not the Meta app's; the secret also signs this route's
+ * webhooks) and the redirect URI registered there.
+ */
+export interface InstagramLoginOptions extends LoginAppOptions {
   /** What the host uses; `exchangeCode` checks the grant against them. Default `['messages']`. */
   capabilities?: readonly InstagramCapability[];
   /** Default `https://www.instagram.com` (the login window). */
@@ -37,8 +39,6 @@ export interface InstagramLoginOptions {
   apiBaseUrl?: string;
   /** Default `https://graph.instagram.com` (long-lived exchange, refresh, the API). */
   graphBaseUrl?: string;
-  fetch?: typeof globalThis.fetch;
-  now?: () => number;
 }
 
 /** A long-lived Instagram user token. */

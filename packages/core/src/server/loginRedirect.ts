@@ -5,6 +5,19 @@ import { LoginDeclinedError } from './loginErrors.js';
 // (Facebook: https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow ;
 // Instagram: https://developers.facebook.com/docs/instagram-platform/instagram-api-with-instagram-login/business-login).
 
+/** What both login helpers are configured with: the app, the redirect URI and the injectable seams. */
+export interface LoginAppOptions {
+  appId: string;
+  appSecret: string;
+  /** Exactly the URL registered in the App Dashboard; the code exchange repeats it. */
+  redirectUri: string;
+  /** Permissions to ask for; default: those the `capabilities` need. */
+  scopes?: readonly string[];
+  fetch?: typeof globalThis.fetch;
+  /** Clock for `expiresAt`, epoch ms; default `Date.now`. */
+  now?: () => number;
+}
+
 /** What the login redirect carried. */
 export interface LoginRedirect {
   code: string;

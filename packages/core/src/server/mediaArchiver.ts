@@ -94,13 +94,7 @@ async function readCapped(response: Response, cap: number): Promise<Uint8Array |
     }
     chunks.push(value);
   }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.length;
-  }
-  return bytes;
+  return Buffer.concat(chunks, size);
 }
 
 function capOf(rules: Rules, kind: Attachment['kind']): number {
