@@ -85,6 +85,31 @@ export class ChannelUnavailableError extends PagedeskError {
   }
 }
 
+/**
+ * A webhook event verified with one Meta app's secret for a page connected through another app: a
+ * forged cross-organisation delivery (or a page still subscribed to an old app). The inbox stores
+ * nothing of it and reports it; the message names ids only, never a secret.
+ */
+export class AppMismatchError extends PagedeskError {
+  readonly eventId: string;
+  readonly pageId: string;
+  /** The app whose secret verified the event. */
+  readonly eventAppId: string;
+  /** The app the page's channel is connected through. */
+  readonly channelAppId: string;
+  constructor(eventId: string, pageId: string, eventAppId: string, channelAppId: string) {
+    super(
+      'app_mismatch',
+      `Event ${eventId} for page ${pageId} was verified by app ${eventAppId}, but the page is connected through app ${channelAppId}: refused`,
+    );
+    this.name = 'AppMismatchError';
+    this.eventId = eventId;
+    this.pageId = pageId;
+    this.eventAppId = eventAppId;
+    this.channelAppId = channelAppId;
+  }
+}
+
 export interface GraphErrorDetails {
   /** Meta's `error.code`. */
   graphCode?: number;

@@ -18,6 +18,12 @@ export interface EventBase {
   customerId: string | null;
   /** Epoch milliseconds (comment `created_time` seconds are converted). */
   timestamp: number;
+  /**
+   * The Meta app whose secret verified the delivery (`createWebhook({ apps })`). The inbox refuses an
+   * event whose channel is connected through another app; absent when the webhook was not told which
+   * app it serves (the single `appSecret` form).
+   */
+  appId?: string;
   /** True when it came through `standby` (another app owns the thread). */
   standby?: boolean;
   /** The raw `messaging` item or `changes` value, unknown fields included. */
@@ -52,8 +58,8 @@ export interface EchoEvent extends EventBase {
   mid: string;
   text?: string;
   attachments: Attachment[];
-  /** The app that sent it. */
-  appId?: string;
+  /** The app that sent it (`message.app_id`): the Page Inbox, another tool, or Pagedesk's own app. */
+  senderAppId?: string;
   /** Send API `metadata`: Pagedesk puts its own message id there. */
   metadata?: string;
   replyTo?: { mid?: string };
@@ -180,11 +186,25 @@ export type MessengerEventKind = MessengerEvent['kind'];
 
 /** Meta's signed_request callbacks, about the app rather than a conversation. */
 export type AppEvent =
-  | { kind: 'deauthorize'; id: string; userId: string; profileId?: string; issuedAt: number; raw: unknown }
+  | {
+      kind: 'deauthorize';
+      id: string;
+      userId: string;
+      /** The Page, when a Page removed the app. */
+      profileId?: string;
+      /** The app whose secret signed the request (`createMetaCallbacks({ apps })`). */
+      appId?: string;
+      issuedAt: number;
+      raw: unknown;
+    }
   | {
       kind: 'data_deletion';
       id: string;
       userId: string;
+      /** The Page, when the request is about a Page. */
+      profileId?: string;
+      /** The app whose secret signed the request (`createMetaCallbacks({ apps })`). */
+      appId?: string;
       confirmationCode: string;
       statusUrl: string;
       issuedAt: number;

@@ -346,6 +346,22 @@ export function createInbox(options: InboxOptions): Inbox {
         },
       );
     },
+    purgeChannel(channelId) {
+      if (typeof channelId !== 'string' || channelId === '') {
+        return Promise.reject(
+          new ValidationError('purge', [{ path: 'channelId', message: 'expected a non-empty string' }]),
+        );
+      }
+      return operation(
+        () => channelId,
+        async () => {
+          const report = await store.channels.purge(channelId);
+          // What waits in this process's memory for the channel's messages goes too.
+          const forgotten = rt.shared ? 0 : rt.pending.forget(channelId);
+          return { ...report, waiting: report.waiting + forgotten };
+        },
+      );
+    },
     on<TEvent extends keyof InboxEvents>(event: TEvent, listener: InboxEvents[TEvent]) {
       return emitter.on(event, listener as (payload: never) => void);
     },

@@ -4,7 +4,7 @@ export type { AttachmentArchive };
 
 import type { AppEvent, MessengerEvent } from './events.js';
 import type { Channel, Conversation, Customer, Failure, Message } from './model.js';
-import type { Store } from './store.js';
+import type { ChannelPurgeReport, Store } from './store.js';
 
 /** How inbound messages are grouped into conversations. */
 export type Threading = { mode: 'until-resolved' } | { mode: 'intermission'; minutes: number };
@@ -73,5 +73,11 @@ export interface Inbox {
   updateCustomer(customer: Customer): Promise<Customer>;
   /** Saves a channel (status, settings) and tells listeners. */
   updateChannel(channel: Channel): Promise<Channel>;
+  /**
+   * Deletes a channel and everything reached through it (`Store.channels.purge`), in the queue, plus
+   * what waits in this process for its messages. Hosts call `channels.purge` (core/server), which
+   * also disconnects the page from Meta first.
+   */
+  purgeChannel(channelId: string): Promise<ChannelPurgeReport>;
   on<TEvent extends keyof InboxEvents>(event: TEvent, listener: InboxEvents[TEvent]): () => void;
 }

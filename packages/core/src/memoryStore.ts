@@ -1,7 +1,7 @@
 import { ValidationError } from './errors.js';
 import { frozenCopy } from './ids.js';
 import type { Channel, Conversation, Customer, DeliveryState, Message } from './model.js';
-import type { ChannelCredentials, ConversationQuery, Page, Store } from './store.js';
+import type { ChannelCredentials, ChannelPurgeReport, ConversationQuery, Page, Store } from './store.js';
 
 // The embedded store: Maps plus the few indexes the inbox's hot path needs (message by mid, latest
 // conversation per customer, messages per conversation in order, outbound messages still moving,
@@ -211,17 +211,77 @@ export function memoryStore(): Store {
     return list[lo]?.id === message.id ? lo : -1;
   }
 
+  function dropMessage(id: string): boolean {
+    const message = messages.get(id);
+    if (!message) return false;
+    messages.delete(id);
+    if (message.mid !== undefined) {
+      const mids = byMid.get(message.channelId);
+      if (mids?.get(message.mid)?.id === id) mids.delete(message.mid);
+    }
+    unsettled.get(message.conversationId)?.delete(id);
+    pending.delete(id);
+    return true;
+  }
+
+  function purge(channelId: string): ChannelPurgeReport {
+    let messageCount = 0;
+    let conversationCount = 0;
+    let customerCount = 0;
+    for (const conversation of [...conversations.values()]) {
+      if (conversation.channelId !== channelId) continue;
+      for (const message of ordered.get(conversation.id) ?? []) if (dropMessage(message.id)) messageCount++;
+      ordered.delete(conversation.id);
+      unsettled.delete(conversation.id);
+      conversations.delete(conversation.id);
+      conversationCount++;
+    }
+    // Messages filed under a conversation of another channel (never written by the inbox) still go.
+    for (const message of [...(byMid.get(channelId)?.values() ?? [])])
+      if (dropMessage(message.id)) messageCount++;
+    byMid.delete(channelId);
+    for (const customer of [...customers.values()]) {
+      if (customer.channelId !== channelId) continue;
+      customers.delete(customer.id);
+      customerCount++;
+    }
+    for (const [customerId, slots] of latest) {
+      const kept = slots.filter((slot) => slot.channelId !== channelId);
+      if (kept.length === 0) latest.delete(customerId);
+      else if (kept.length < slots.length) latest.set(customerId, kept);
+    }
+    const hadCredentials = credentials.delete(channelId);
+    return {
+      channelId,
+      channel: channels.delete(channelId),
+      conversations: conversationCount,
+      messages: messageCount,
+      customers: customerCount,
+      credentials: hadCredentials,
+      waiting: 0,
+    };
+  }
+
   return {
     channels: {
       async get(id) {
         return channels.get(id);
       },
-      async list() {
-        return [...channels.values()];
+      async list(filter = {}) {
+        const all = [...channels.values()];
+        const { organizationId } = filter;
+        if (organizationId === undefined) return all;
+        return all.filter((c) => (c.organizationId ?? null) === organizationId);
       },
       async put(channel) {
         requireId('channel', channel);
         channels.set(channel.id, frozenCopy(channel));
+      },
+      async purge(channelId) {
+        if (typeof channelId !== 'string' || channelId === '') {
+          throw new ValidationError('purge', [{ path: 'channelId', message: 'expected a non-empty string' }]);
+        }
+        return purge(channelId);
       },
     },
     credentials: {
@@ -264,8 +324,13 @@ export function memoryStore(): Store {
         const limit = readLimit(query.limit);
         const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 'cursor');
         const search = query.search?.trim().toLowerCase();
+        const { organizationId } = query;
+        const channelIds = query.channelIds === undefined ? undefined : new Set(query.channelIds);
         const matches: Conversation[] = [];
+        if (channelIds?.size === 0) return { items: matches, nextCursor: null };
         for (const c of conversations.values()) {
+          if (organizationId !== undefined && (c.organizationId ?? null) !== organizationId) continue;
+          if (channelIds && !channelIds.has(c.channelId)) continue;
           if (query.channelId !== undefined && c.channelId !== query.channelId) continue;
           if (query.platform !== undefined && c.platform !== query.platform) continue;
           if (query.source !== undefined && c.source !== query.source) continue;

@@ -27,6 +27,9 @@ export const channelStatusSchema = z.enum([
 ]);
 export type ChannelStatus = z.infer<typeof channelStatusSchema>;
 
+/** A host's organisation (tenant) id: any non-empty string the host chooses. */
+export const organizationIdSchema = z.string().check(z.minLength(1));
+
 /** Per-channel preferences an admin sets in `<ChannelSettings>`. */
 export const channelSettingsSchema = z.object({
   /** `until-resolved` appends to the open conversation; `intermission` opens a new one after silence. */
@@ -60,8 +63,8 @@ export const channelSchema = z.object({
   pictureUrl: z.optional(z.string()),
   /** The Meta app this channel is connected through; one host may serve several apps (tenants). */
   appId: z.string(),
-  /** The host's organisation (tenant) that owns this channel. */
-  organizationId: z.optional(z.string()),
+  /** The host's organisation (tenant) that owns this channel; absent on a single-tenant host. */
+  organizationId: z.optional(organizationIdSchema),
   status: channelStatusSchema,
   /** Why the status is what it is, fit to show an admin ("Password changed", "Permission removed: pages_messaging"). */
   statusReason: z.optional(z.string()),
@@ -79,6 +82,8 @@ export const customerSchema = z.object({
   /** Pagedesk's id: `${channelId}:${psid}`. */
   id: z.string(),
   channelId: z.string(),
+  /** Copied from the channel when the customer is first seen; absent on a channel without one. */
+  organizationId: z.optional(organizationIdSchema),
   platform: platformSchema,
   /** The page-scoped id (PSID / IGSID). */
   psid: z.string(),
@@ -212,6 +217,11 @@ export type MessageDirection = Message['direction'];
 export const conversationSchema = z.object({
   id: z.string(),
   channelId: z.string(),
+  /**
+   * The organisation of its channel, copied when the conversation is created so the inbox list can
+   * filter by it; absent on a channel without one (and on rows stored before organisations).
+   */
+  organizationId: z.optional(organizationIdSchema),
   platform: platformSchema,
   customerId: z.string(),
   /** `message` for direct messages; `comment` for a comment thread under a post. */

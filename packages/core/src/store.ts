@@ -15,7 +15,14 @@ export interface Page<T> {
 
 /** Filters of the conversation list; results are ordered by `lastMessageAt` descending, then id. */
 export interface ConversationQuery {
+  /**
+   * Only conversations of this organisation; `null` only those without one (a single-tenant host);
+   * omitted, no filter.
+   */
+  organizationId?: string | null;
   channelId?: string;
+  /** Only conversations of these channels; an empty list matches nothing. */
+  channelIds?: readonly string[];
   platform?: Platform;
   source?: Conversation['source'];
   status?: Conversation['status'];
@@ -28,6 +35,26 @@ export interface ConversationQuery {
   cursor?: string;
   /** At most 100; 25 when omitted. */
   limit?: number;
+}
+
+/** Which channels `Store.channels.list` returns. */
+export interface ChannelFilter {
+  /** Only this organisation's channels; `null` only those without one; omitted, every channel. */
+  organizationId?: string | null;
+}
+
+/** What purging a channel removed from the store. */
+export interface ChannelPurgeReport {
+  channelId: string;
+  /** Whether the channel row existed. */
+  channel: boolean;
+  conversations: number;
+  messages: number;
+  customers: number;
+  /** Whether a stored access token was deleted. */
+  credentials: boolean;
+  /** Effects and receipt watermarks that waited for the channel's messages (`Store.waiting`). */
+  waiting: number;
 }
 
 /** Messages of one conversation, newest first; `before` is the cursor of the previous page. */
@@ -49,8 +76,19 @@ export interface ChannelCredentials {
 export interface Store {
   channels: {
     get(id: string): Promise<Channel | undefined>;
-    list(): Promise<Channel[]>;
+    /**
+     * Every channel, or with `organizationId` only that organisation's (`null`: only channels without
+     * one; omitted: no filter).
+     */
+    list(filter?: ChannelFilter): Promise<Channel[]>;
     put(channel: Channel): Promise<void>;
+    /**
+     * Deletes a channel and everything reached through it, as one unit when the store has units: its
+     * conversations, their messages, its customers, its credentials, what waits for its messages
+     * (`waiting`) and the channel row. Processed event ids stay (a redelivery must still change
+     * nothing). Purging an unknown channel removes nothing and says so.
+     */
+    purge(channelId: string): Promise<ChannelPurgeReport>;
   };
   credentials: {
     get(channelId: string): Promise<ChannelCredentials | undefined>;

@@ -142,9 +142,15 @@ export type LiveEvent = z.infer<typeof liveEventSchema>;
 /** Connection state of the live-update stream, for a "Reconnecting..." banner. */
 export type LiveStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
+/**
+ * The conversation filters a browser may send. The organisation and the channels a principal may see
+ * are decided on the server (the inbox API adds them to the store query), never taken from the page.
+ */
+export type ConversationListQuery = Omit<ConversationQuery, 'organizationId' | 'channelIds'>;
+
 /** What `@pagedesk/react` needs from a backend. Every method rejects with a `PagedeskError`. */
 export interface InboxTransport {
-  listConversations(query: ConversationQuery): Promise<Page<ConversationWithCustomer>>;
+  listConversations(query: ConversationListQuery): Promise<Page<ConversationWithCustomer>>;
   getConversation(id: string): Promise<ConversationWithCustomer>;
   updateConversation(id: string, patch: ConversationPatch): Promise<ConversationWithCustomer>;
   listMessages(

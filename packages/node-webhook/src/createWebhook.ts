@@ -8,6 +8,7 @@ import {
   ValidationError,
 } from '@pagedesk/core';
 import { z } from 'zod/mini';
+import { appOptionsSchema, appSecretsOf, type MetaApp } from './apps.js';
 import { type DedupeStore, lruDedupe } from './dedupe.js';
 import { SignatureError, WebhookPayloadError } from './errors.js';
 import { issuesOf } from './issues.js';
@@ -22,7 +23,7 @@ import {
   requestUrl,
 } from './nodeBody.js';
 import { parseWebhook } from './parseWebhook.js';
-import { assertSignature } from './signature.js';
+import { signingSecretIndex } from './signature.js';
 
 /** Where a webhook failure happened, passed to {@link CreateWebhookOptions.onError}. */
 export interface WebhookErrorContext {
@@ -39,8 +40,18 @@ export interface WebhookErrorContext {
 
 /** Options of {@link createWebhook}. */
 export interface CreateWebhookOptions {
-  /** The app secret, or several during a rotation (new first): a signature matching any is accepted. */
-  appSecret: string | readonly string[];
+  /**
+   * The app secret, or several during a rotation (new first): a signature matching any is accepted.
+   * Events then carry no `appId`. Give this or `apps`.
+   */
+  appSecret?: string | readonly string[];
+  /**
+   * The Meta apps this endpoint serves (one per organisation that brings its own, for instance), each
+   * with its secret or a rotation of secrets. Every event carries the `appId` whose secret verified
+   * it, and the inbox refuses an event for a page connected through another app. Give this or
+   * `appSecret`.
+   */
+  apps?: readonly MetaApp[];
   /** The verify token typed in Meta's dashboard, answered on the GET handshake. */
   verifyToken: string;
   /**
@@ -70,7 +81,7 @@ export interface Webhook {
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'expected a function');
 const nonEmpty = z.string().check(z.minLength(1, 'expected a non-empty string'));
 const optionsSchema = z.object({
-  appSecret: z.union([nonEmpty, z.array(nonEmpty).check(z.minLength(1, 'expected at least one secret'))]),
+  ...appOptionsSchema,
   verifyToken: nonEmpty,
   onEvents: fn,
   dedupe: z.optional(
@@ -209,14 +220,22 @@ async function readCapped(request: Request, limit: number): Promise<Buffer> {
  *   onError: (error, { phase }) => logger.error({ phase, code: error.code }, error.message),
  * });
  * app.all('/webhook', webhook.node);          // Express (mount before express.json())
+ *
+ * // Several Meta apps (an organisation with its own): events carry the app that verified them.
+ * createWebhook({ apps: [{ appId: A_ID, appSecret: A_SECRET }, { appId: B_ID, appSecret: B_SECRET }], ... });
  * @throws ValidationError naming the wrong option.
  */
 export function createWebhook(options: CreateWebhookOptions): Webhook {
   const parsed = optionsSchema.safeParse(options);
   if (!parsed.success)
     throw new ValidationError('createWebhook options', issuesOf(parsed.error.issues, options));
-  const { appSecret, verifyToken, onEvents, legacySha1 = false, onError } = options;
-  const secrets: readonly string[] = typeof appSecret === 'string' ? [appSecret] : [...appSecret];
+  const { verifyToken, onEvents, legacySha1 = false, onError } = options;
+  const { secrets, appIdOf, several } = appSecretsOf(options, 'createWebhook options');
+  // With several apps an id is only unique per app: a delivery forged with one app's secret must not
+  // make the genuine delivery of the same id (from the page's own app) look like a duplicate.
+  const keyOf = several
+    ? (event: MessengerEvent) => `${event.appId}\u0000${event.id}`
+    : (event: MessengerEvent) => event.id;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const dedupe = options.dedupe === false ? undefined : (options.dedupe ?? lruDedupe());
   // Ids being handed over right now: a concurrent retry of the same delivery waits for the outcome
@@ -241,13 +260,14 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
     const unique = new Set<string>();
     const fresh: MessengerEvent[] = [];
     for (const event of events) {
-      if (unique.has(event.id)) continue;
-      unique.add(event.id);
+      const key = keyOf(event);
+      if (unique.has(key)) continue;
+      unique.add(key);
       let seen = false;
       if (dedupe) {
         try {
           // Only a promise is awaited: a synchronous store (the default LRU) costs no microtask per event.
-          const result = dedupe.seen(event.id);
+          const result = dedupe.seen(key);
           seen = typeof result === 'boolean' ? result : await result;
         } catch (error) {
           // A shared store that is down must not lose events: hand them over (at least once) and say so.
@@ -255,13 +275,13 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
         }
       }
       if (seen) continue;
-      let pending = inflight.get(event.id);
+      let pending = inflight.get(key);
       while (pending) {
         if (await pending) break;
-        pending = inflight.get(event.id);
+        pending = inflight.get(key);
       }
       if (pending) continue; // handed over by a concurrent delivery meanwhile
-      inflight.set(event.id, outcome);
+      inflight.set(key, outcome);
       fresh.push(event);
     }
     return fresh;
@@ -275,8 +295,9 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
     const body = raw instanceof Promise ? await raw : raw;
     const header =
       request.header('x-hub-signature-256') ?? (legacySha1 ? request.header('x-hub-signature') : null);
+    let appId: string | undefined;
     try {
-      assertSignature(body, header, secrets, { legacySha1 });
+      appId = appIdOf[signingSecretIndex(body, header, secrets, { legacySha1 })];
     } catch (error) {
       const e = error as SignatureError;
       report(new SignatureError(e.header, e.reason, `${e.detail}. ${SIGNATURE_HINT}`), context('signature'));
@@ -287,6 +308,7 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
       // A known event with an unexpected field (a new enum value...) is kept as `unknown` and reported:
       // answering 400 would make Meta retry the whole batch for an hour and then unsubscribe the page.
       events = parseWebhook(body, { onInvalidEvent: (error) => report(error, context('payload')) });
+      if (appId !== undefined) for (const event of events) event.appId = appId;
     } catch (error) {
       const e = toPagedeskError(error);
       report(e, context('payload'));
@@ -315,14 +337,17 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
       report(toPagedeskError(error, 'handler_failed'), context('handler'));
     }
     if (dedupe && (ok || dedupe.release)) {
-      const ids = fresh.map((e) => e.id);
+      const ids = fresh.map(keyOf);
       try {
         await (ok ? dedupe.mark(ids) : dedupe.release?.(ids));
       } catch (error) {
         report(toPagedeskError(error, 'dedupe_failed'), context('dedupe'));
       }
     }
-    for (const event of fresh) if (inflight.get(event.id) === outcome) inflight.delete(event.id);
+    for (const event of fresh) {
+      const key = keyOf(event);
+      if (inflight.get(key) === outcome) inflight.delete(key);
+    }
     settle(ok);
     if (!ok) {
       return errorResult(

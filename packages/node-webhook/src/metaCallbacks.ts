@@ -1,7 +1,16 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type AppEvent, PagedeskError, toPagedeskError, ValidationError } from '@pagedesk/core';
+import {
+  type AppEvent,
+  type Channel,
+  type ChannelPurgeReport,
+  isPagedeskErrorCode,
+  PagedeskError,
+  toPagedeskError,
+  ValidationError,
+} from '@pagedesk/core';
 import { z } from 'zod/mini';
+import { appOptionsSchema, appSecretsOf, type MetaApp } from './apps.js';
 import { SignatureError, WebhookPayloadError } from './errors.js';
 import { issuesOf } from './issues.js';
 import { BodyTooLargeError, errorResponse, nodeHandler, rawBodyOf } from './nodeAdapter.js';
@@ -44,6 +53,14 @@ export function parseSignedRequest(
   signedRequest: string,
   appSecret: string | readonly string[],
 ): SignedRequestPayload {
+  return verifySignedRequest(signedRequest, typeof appSecret === 'string' ? [appSecret] : appSecret).payload;
+}
+
+/** {@link parseSignedRequest}, also saying which of `secrets` signed (its index). */
+function verifySignedRequest(
+  signedRequest: string,
+  secrets: readonly string[],
+): { payload: SignedRequestPayload; secretIndex: number } {
   const dot = signedRequest.indexOf('.');
   const sigPart = dot === -1 ? '' : signedRequest.slice(0, dot);
   const payloadPart = dot === -1 ? '' : signedRequest.slice(dot + 1);
@@ -58,11 +75,10 @@ export function parseSignedRequest(
   if (signature.length !== 32) {
     throw new SignatureError('signed_request', 'malformed', 'the signature is not a 32-byte HMAC-SHA256');
   }
-  const secrets = typeof appSecret === 'string' ? [appSecret] : appSecret;
-  const ok = secrets.some((secret) =>
+  const secretIndex = secrets.findIndex((secret) =>
     timingSafeEqual(createHmac('sha256', secret).update(payloadPart).digest(), signature),
   );
-  if (!ok) {
+  if (secretIndex === -1) {
     throw new SignatureError(
       'signed_request',
       'mismatch',
@@ -91,7 +107,7 @@ export function parseSignedRequest(
   const { profile_id, ...rest } = data;
   const out: SignedRequestPayload = { ...rest, user_id: String(data.user_id) };
   if (profile_id !== undefined) out.profile_id = String(profile_id);
-  return out;
+  return { payload: out, secretIndex };
 }
 
 type DeauthorizeEvent = Extract<AppEvent, { kind: 'deauthorize' }>;
@@ -105,11 +121,21 @@ export interface MetaCallbackErrorContext {
 
 /** Options of {@link createMetaCallbacks}. */
 export interface MetaCallbacksOptions {
-  /** The app secret, or several during a rotation. */
-  appSecret: string | readonly string[];
+  /** The app secret, or several during a rotation. Give this or `apps`. */
+  appSecret?: string | readonly string[];
+  /**
+   * Every Meta app whose dashboard points at these endpoints: the signed_request is verified with
+   * each app's secrets and the event names the app that signed it (`event.appId`). Give this or
+   * `appSecret`.
+   */
+  apps?: readonly MetaApp[];
   /** A person or Page removed the app: mark their connection revoked. Resolve → 200; throw → 500. */
   onDeauthorize?: (event: DeauthorizeEvent) => unknown;
-  /** A person asked to delete their data: start the deletion (durably), answer fast. Throw → 500. */
+  /**
+   * A person asked to delete their data: start the deletion (durably), answer fast. Throw → 500.
+   * When the request names a Page (`event.profileId`) the host connected, {@link purgeOnDataDeletion}
+   * answers it with `channels.purge`.
+   */
   onDataDeletion?: (event: DataDeletionEvent) => unknown;
   /**
    * Where the person can follow the deletion: a URL (`?code=<confirmation code>` is appended) or a
@@ -144,9 +170,8 @@ export interface MetaCallbacks {
 }
 
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'expected a function');
-const nonEmpty = z.string().check(z.minLength(1, 'expected a non-empty string'));
 const optionsSchema = z.object({
-  appSecret: z.union([nonEmpty, z.array(nonEmpty).check(z.minLength(1, 'expected at least one secret'))]),
+  ...appOptionsSchema,
   onDeauthorize: z.optional(fn),
   onDataDeletion: z.optional(fn),
   statusUrl: z.optional(z.union([z.url(), fn])),
@@ -167,6 +192,13 @@ const optionsSchema = z.object({
  *   onDeauthorize: (event) => channels.markRevoked(event.profileId ?? event.userId),
  *   onDataDeletion: (event) => jobs.enqueue('delete-user', event),
  * });
+ *
+ * // Several apps (organisations with their own); a deletion naming a connected Page purges it.
+ * createMetaCallbacks({
+ *   apps: [{ appId: A_ID, appSecret: A_SECRET }, { appId: B_ID, appSecret: B_SECRET }],
+ *   statusUrl: 'https://helpdesk.example/data-deletion',
+ *   onDataDeletion: purgeOnDataDeletion(channels, (event) => jobs.enqueue('delete-user', event)),
+ * });
  * app.post('/meta/deauthorize', callbacks.deauthorize.node);
  * app.post('/meta/data-deletion', callbacks.dataDeletion.node);
  * @throws ValidationError naming the wrong option (a data deletion handler without `statusUrl`, too).
@@ -183,8 +215,7 @@ export function createMetaCallbacks(options: MetaCallbacksOptions): MetaCallback
       },
     ]);
   }
-  const secrets: readonly string[] =
-    typeof options.appSecret === 'string' ? [options.appSecret] : [...options.appSecret];
+  const { secrets, appIdOf } = appSecretsOf(options, 'createMetaCallbacks options');
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
   const report = (error: PagedeskError, context: MetaCallbackErrorContext) => {
     try {
@@ -193,10 +224,11 @@ export function createMetaCallbacks(options: MetaCallbacksOptions): MetaCallback
       // A failing reporter must not change the answer.
     }
   };
-  const codeFor = async (payload: SignedRequestPayload) =>
+  // Keyed with the first secret of the app that signed, so each app's codes are its own.
+  const codeFor = async (payload: SignedRequestPayload, secretIndex: number) =>
     options.confirmationCode
       ? options.confirmationCode(payload)
-      : createHmac('sha256', secrets[0] as string)
+      : createHmac('sha256', secrets[appIdOf.indexOf(appIdOf[secretIndex])] as string)
           .update(`data_deletion:${payload.user_id}:${payload.issued_at}`)
           .digest('base64url')
           .slice(0, 20);
@@ -210,7 +242,11 @@ export function createMetaCallbacks(options: MetaCallbacksOptions): MetaCallback
 
   const endpoint = (
     callback: MetaCallbackErrorContext['callback'],
-    handle: (payload: SignedRequestPayload) => Promise<Response>,
+    handle: (
+      payload: SignedRequestPayload,
+      appId: string | undefined,
+      secretIndex: number,
+    ) => Promise<Response>,
     configured: boolean,
   ): MetaCallbackHandler => {
     const fetch = async (request: Request): Promise<Response> => {
@@ -229,7 +265,7 @@ export function createMetaCallbacks(options: MetaCallbacksOptions): MetaCallback
           new PagedeskError('not_configured', `No handler is configured for the ${callback} callback`),
         );
       }
-      let payload: SignedRequestPayload;
+      let verified: { payload: SignedRequestPayload; secretIndex: number };
       try {
         const raw = rawBodyOf(request) ?? Buffer.from(await request.arrayBuffer());
         if (raw.byteLength > maxBodyBytes) throw new BodyTooLargeError(maxBodyBytes);
@@ -241,7 +277,7 @@ export function createMetaCallbacks(options: MetaCallbacksOptions): MetaCallback
         if (typeof signed !== 'string' || signed === '') {
           throw new WebhookPayloadError([{ path: 'signed_request', message: 'missing from the form body' }]);
         }
-        payload = parseSignedRequest(signed, secrets);
+        verified = verifySignedRequest(signed, secrets);
       } catch (error) {
         const e =
           error instanceof SyntaxError
@@ -256,7 +292,7 @@ export function createMetaCallbacks(options: MetaCallbacksOptions): MetaCallback
         return errorResponse(400, e);
       }
       try {
-        return await handle(payload);
+        return await handle(verified.payload, appIdOf[verified.secretIndex], verified.secretIndex);
       } catch (error) {
         report(toPagedeskError(error, 'handler_failed'), { callback, phase: 'handler' });
         return errorResponse(
@@ -276,7 +312,7 @@ export function createMetaCallbacks(options: MetaCallbacksOptions): MetaCallback
   return {
     deauthorize: endpoint(
       'deauthorize',
-      async (payload) => {
+      async (payload, appId) => {
         const event: DeauthorizeEvent = {
           kind: 'deauthorize',
           id: `deauthorize:${payload.user_id}:${payload.issued_at}`,
@@ -285,6 +321,7 @@ export function createMetaCallbacks(options: MetaCallbacksOptions): MetaCallback
           raw: payload,
         };
         if (payload.profile_id !== undefined) event.profileId = payload.profile_id;
+        if (appId !== undefined) event.appId = appId;
         await options.onDeauthorize?.(event);
         return new Response('OK', { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' } });
       },
@@ -292,10 +329,10 @@ export function createMetaCallbacks(options: MetaCallbacksOptions): MetaCallback
     ),
     dataDeletion: endpoint(
       'data_deletion',
-      async (payload) => {
-        const confirmationCode = await codeFor(payload);
+      async (payload, appId, secretIndex) => {
+        const confirmationCode = await codeFor(payload, secretIndex);
         const statusUrl = urlFor(confirmationCode);
-        await options.onDataDeletion?.({
+        const event: DataDeletionEvent = {
           kind: 'data_deletion',
           id: `data_deletion:${payload.user_id}:${payload.issued_at}`,
           userId: payload.user_id,
@@ -303,12 +340,57 @@ export function createMetaCallbacks(options: MetaCallbacksOptions): MetaCallback
           statusUrl,
           issuedAt: payload.issued_at * 1000,
           raw: payload,
-        });
+        };
+        if (payload.profile_id !== undefined) event.profileId = payload.profile_id;
+        if (appId !== undefined) event.appId = appId;
+        await options.onDataDeletion?.(event);
         return Response.json({ url: statusUrl, confirmation_code: confirmationCode });
       },
       options.onDataDeletion !== undefined,
     ),
   };
+}
+
+/** What {@link purgeOnDataDeletion} needs of `createChannels()` (`@pagedesk/core/server`). */
+export interface PurgeableChannels {
+  get(channelId: string): Promise<Channel>;
+  purge(channelId: string): Promise<ChannelPurgeReport>;
+}
+
+/**
+ * An `onDataDeletion` handler that answers a request naming a Page by purging it: when
+ * `event.profileId` is a channel connected through the app that signed the request (any channel in the
+ * single `appSecret` form), `channels.purge` deletes everything Pagedesk holds for it. Any other request
+ * (a person's own data, a page of another app or not connected) goes to `otherwise`.
+ *
+ * @example
+ * createMetaCallbacks({
+ *   apps,
+ *   statusUrl: 'https://helpdesk.example/data-deletion',
+ *   onDataDeletion: purgeOnDataDeletion(channels, (event) => jobs.enqueue('delete-user-data', event)),
+ * });
+ */
+export function purgeOnDataDeletion(
+  channels: PurgeableChannels,
+  otherwise?: (event: DataDeletionEvent) => unknown,
+): (event: DataDeletionEvent) => Promise<unknown> {
+  return async (event) => {
+    const channel =
+      event.profileId === undefined ? undefined : await channelOrNothing(channels, event.profileId);
+    if (channel && (event.appId === undefined || channel.appId === event.appId)) {
+      return channels.purge(channel.id);
+    }
+    return otherwise?.(event);
+  };
+}
+
+async function channelOrNothing(channels: PurgeableChannels, id: string): Promise<Channel | undefined> {
+  try {
+    return await channels.get(id);
+  } catch (error) {
+    if (isPagedeskErrorCode(error, 'not_found')) return undefined;
+    throw error;
+  }
 }
 
 /**

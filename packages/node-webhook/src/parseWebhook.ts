@@ -307,7 +307,7 @@ function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
       };
       if (ctx.standby) echo.standby = true;
       if (m.text !== undefined) echo.text = m.text;
-      if (m.app_id !== undefined) echo.appId = str(m.app_id);
+      if (m.app_id !== undefined) echo.senderAppId = str(m.app_id);
       if (m.metadata !== undefined) echo.metadata = m.metadata;
       if (m.reply_to?.mid !== undefined) echo.replyTo = { mid: m.reply_to.mid };
       return echo;

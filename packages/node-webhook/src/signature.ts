@@ -36,6 +36,21 @@ export function assertSignature(
   appSecret: string | readonly string[],
   options: VerifySignatureOptions = {},
 ): void {
+  signingSecretIndex(rawBody, header, secretsOf(appSecret), options);
+}
+
+/**
+ * {@link assertSignature} that also says which secret signed: its index in `secrets`, so a webhook
+ * serving several Meta apps knows the app a delivery came from.
+ *
+ * @throws SignatureError
+ */
+export function signingSecretIndex(
+  rawBody: RawBody,
+  header: string | null | undefined,
+  secrets: readonly string[],
+  options: VerifySignatureOptions = {},
+): number {
   if (header === undefined || header === null || header === '') {
     throw new SignatureError('X-Hub-Signature-256', 'missing', 'the signature header is missing');
   }
@@ -71,10 +86,11 @@ export function assertSignature(
     );
   }
   const expected = Buffer.from(hex, 'hex');
-  const secrets = secretsOf(appSecret);
-  for (const secret of secrets) {
-    const actual = createHmac(algorithm, secret).update(rawBody).digest();
-    if (timingSafeEqual(actual, expected)) return;
+  for (let i = 0; i < secrets.length; i++) {
+    const actual = createHmac(algorithm, secrets[i] as string)
+      .update(rawBody)
+      .digest();
+    if (timingSafeEqual(actual, expected)) return i;
   }
   throw new SignatureError(
     name,

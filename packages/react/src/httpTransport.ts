@@ -7,8 +7,8 @@ import {
   type ChannelAction,
   type ChannelSettings,
   type ConnectablePage,
+  type ConversationListQuery,
   type ConversationPatch,
-  type ConversationQuery,
   type ConversationWithCustomer,
   channelSchema,
   connectablePageSchema,
@@ -207,7 +207,7 @@ export function httpTransport(options: HttpTransportOptions): InboxTransport {
   const id = (value: string) => encodeURIComponent(value);
 
   return {
-    listConversations(query: ConversationQuery): Promise<Page<ConversationWithCustomer>> {
+    listConversations(query: ConversationListQuery): Promise<Page<ConversationWithCustomer>> {
       return request(
         'GET',
         `/conversations${queryString({ ...query })}`,

@@ -1,5 +1,6 @@
 import {
   type ChannelCredentials,
+  type ChannelPurgeReport,
   type Conversation,
   channelSchema,
   conversationSchema,
@@ -49,6 +50,12 @@ const credentialsSchema = z.object({
   pageId: z.string().optional(),
 });
 const nonEmpty = z.string().min(1, 'expected a non-empty string');
+const channelFilterSchema = z.object({ organizationId: z.string().min(1).nullable().optional() });
+
+/** The `organization_id` column's value: '' for none, so a single-tenant query is an equality too. */
+function organizationKey(organizationId: string | null | undefined): string {
+  return organizationId ?? '';
+}
 const pendingLimitSchema = z.number().refine(Number.isFinite, 'expected a finite number');
 
 interface Row {
@@ -102,15 +109,18 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const sql = {
     channelGet: `SELECT id, data FROM ${s}.channels WHERE id = $1`,
     channelList: `SELECT id, data FROM ${s}.channels ORDER BY id`,
-    channelPut: `INSERT INTO ${s}.channels (id, data) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data`,
+    channelListOrg: `SELECT id, data FROM ${s}.channels WHERE organization_id = $1 ORDER BY organization_id, id`,
+    channelPut:
+      `INSERT INTO ${s}.channels (id, organization_id, data) VALUES ($1, $2, $3)` +
+      ' ON CONFLICT (id) DO UPDATE SET organization_id = EXCLUDED.organization_id, data = EXCLUDED.data',
     credentialsGet: `SELECT channel_id AS id, data FROM ${s}.credentials WHERE channel_id = $1`,
     credentialsPut: `INSERT INTO ${s}.credentials (channel_id, data) VALUES ($1, $2) ON CONFLICT (channel_id) DO UPDATE SET data = EXCLUDED.data`,
     credentialsDelete: `DELETE FROM ${s}.credentials WHERE channel_id = $1`,
     customerGet: `SELECT id, data FROM ${s}.customers WHERE id = $1`,
     customerPut:
-      `INSERT INTO ${s}.customers (id, channel_id, name, username, data) VALUES ($1, $2, $3, $4, $5)` +
-      ' ON CONFLICT (id) DO UPDATE SET channel_id = EXCLUDED.channel_id, name = EXCLUDED.name,' +
-      ' username = EXCLUDED.username, data = EXCLUDED.data',
+      `INSERT INTO ${s}.customers (id, channel_id, organization_id, name, username, data) VALUES ($1, $2, $3, $4, $5, $6)` +
+      ' ON CONFLICT (id) DO UPDATE SET channel_id = EXCLUDED.channel_id, organization_id = EXCLUDED.organization_id,' +
+      ' name = EXCLUDED.name, username = EXCLUDED.username, data = EXCLUDED.data',
     conversationGet: `SELECT id, data FROM ${s}.conversations WHERE id = $1`,
     conversationLatest:
       `SELECT id, data FROM ${s}.conversations WHERE channel_id = $1 AND customer_id = $2 AND source = $3` +
@@ -120,9 +130,10 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       ' AND post_id = $4 ORDER BY created_at DESC, id DESC LIMIT 1',
     conversationPut:
       `INSERT INTO ${s}.conversations (id, channel_id, platform, customer_id, source, post_id, status,` +
-      ' assignee_id, unread_count, preview, last_message_at, created_at, data)' +
-      ' VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)' +
+      ' assignee_id, unread_count, preview, last_message_at, created_at, data, organization_id)' +
+      ' VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)' +
       ' ON CONFLICT (id) DO UPDATE SET channel_id = EXCLUDED.channel_id, platform = EXCLUDED.platform,' +
+      ' organization_id = EXCLUDED.organization_id,' +
       ' customer_id = EXCLUDED.customer_id, source = EXCLUDED.source, post_id = EXCLUDED.post_id,' +
       ' status = EXCLUDED.status, assignee_id = EXCLUDED.assignee_id, unread_count = EXCLUDED.unread_count,' +
       ' preview = EXCLUDED.preview, last_message_at = EXCLUDED.last_message_at,' +
@@ -153,7 +164,42 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       ' ON CONFLICT (channel_id, psid) DO UPDATE SET delivered = GREATEST(w.delivered, EXCLUDED.delivered),' +
       ' read = GREATEST(w.read, EXCLUDED.read)',
     waitingMarks: `SELECT delivered, read FROM ${s}.receipt_watermarks WHERE channel_id = $1 AND psid = $2`,
+    // Purge: messages through their conversations (messages_conversation_order; the ids as an array so
+    // the planner probes the index rather than hashing the whole table), then any left by mid
+    // (messages_channel_mid); every other table by its channel_id index or key.
+    purgeMessages:
+      `WITH gone AS (DELETE FROM ${s}.messages WHERE conversation_id =` +
+      ` ANY(ARRAY(SELECT id FROM ${s}.conversations WHERE channel_id = $1)) RETURNING 1)` +
+      ' SELECT count(*)::int AS n FROM gone',
+    purgeMessagesByMid:
+      `WITH gone AS (DELETE FROM ${s}.messages WHERE channel_id = $1 AND mid IS NOT NULL RETURNING 1)` +
+      ' SELECT count(*)::int AS n FROM gone',
+    purgeConversations: `WITH gone AS (DELETE FROM ${s}.conversations WHERE channel_id = $1 RETURNING 1) SELECT count(*)::int AS n FROM gone`,
+    purgeCustomers: `WITH gone AS (DELETE FROM ${s}.customers WHERE channel_id = $1 RETURNING 1) SELECT count(*)::int AS n FROM gone`,
+    purgeWaiting:
+      `WITH effects AS (DELETE FROM ${s}.waiting_effects WHERE channel_id = $1 RETURNING 1),` +
+      ` marks AS (DELETE FROM ${s}.receipt_watermarks WHERE channel_id = $1 RETURNING 1)` +
+      ' SELECT (SELECT count(*) FROM effects)::int + (SELECT count(*) FROM marks)::int AS n',
+    purgeCredentials: `WITH gone AS (DELETE FROM ${s}.credentials WHERE channel_id = $1 RETURNING 1) SELECT count(*)::int AS n FROM gone`,
+    purgeChannel: `WITH gone AS (DELETE FROM ${s}.channels WHERE id = $1 RETURNING 1) SELECT count(*)::int AS n FROM gone`,
   };
+
+  const count = async (text: string, channelId: string) =>
+    (await query<{ n: number }>(text, [channelId]))[0]?.n ?? 0;
+
+  async function purgeChannel(channelId: string): Promise<ChannelPurgeReport> {
+    const messages =
+      (await count(sql.purgeMessages, channelId)) + (await count(sql.purgeMessagesByMid, channelId));
+    return {
+      channelId,
+      conversations: await count(sql.purgeConversations, channelId),
+      messages,
+      customers: await count(sql.purgeCustomers, channelId),
+      credentials: (await count(sql.purgeCredentials, channelId)) > 0,
+      waiting: await count(sql.purgeWaiting, channelId),
+      channel: (await count(sql.purgeChannel, channelId)) > 0,
+    };
+  }
 
   async function one<T>(text: string, values: unknown[], parse: Parser<T>, table: string) {
     const row = (await query<Row>(text, values))[0];
@@ -179,10 +225,19 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     },
     channels: {
       get: (id) => one(sql.channelGet, [id], channelSchema, 'channels'),
-      list: () => many(sql.channelList, [], channelSchema, 'channels'),
+      list(filter = {}) {
+        const { organizationId } = parseInput(channelFilterSchema, filter ?? {}, 'channel filter');
+        return organizationId === undefined
+          ? many(sql.channelList, [], channelSchema, 'channels')
+          : many(sql.channelListOrg, [organizationKey(organizationId)], channelSchema, 'channels');
+      },
       async put(channel) {
         const value = parseInput(channelSchema, channel, 'channel');
-        await query(sql.channelPut, [value.id, json(value)]);
+        await query(sql.channelPut, [value.id, organizationKey(value.organizationId), json(value)]);
+      },
+      purge(channelId) {
+        parseInput(nonEmpty, channelId, 'purge channelId');
+        return atomic(() => purgeChannel(channelId), channelId);
       },
     },
     credentials: {
@@ -203,7 +258,14 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       get: (id) => one(sql.customerGet, [id], customerSchema, 'customers'),
       async put(customer) {
         const c = parseInput(customerSchema, customer, 'customer');
-        await query(sql.customerPut, [c.id, c.channelId, c.name ?? null, c.username ?? null, json(c)]);
+        await query(sql.customerPut, [
+          c.id,
+          c.channelId,
+          organizationKey(c.organizationId),
+          c.name ?? null,
+          c.username ?? null,
+          json(c),
+        ]);
       },
     },
     conversations: {
@@ -239,6 +301,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
           c.lastMessageAt,
           c.createdAt,
           json(c),
+          organizationKey(c.organizationId),
         ]);
       },
     },

@@ -17,7 +17,9 @@ const limitSchema = z
   .min(1, 'expected an integer of at least 1');
 
 const conversationQuerySchema = z.object({
+  organizationId: z.string().min(1, 'expected a non-empty string').nullable().optional(),
   channelId: z.string().optional(),
+  channelIds: z.array(z.string()).readonly().optional(),
   platform: z.enum(['messenger', 'instagram']).optional(),
   source: z.enum(['message', 'comment']).optional(),
   status: z.enum(['open', 'resolved']).optional(),
@@ -48,6 +50,8 @@ export function conversationListSql(schema: string, query: ConversationQuery): L
     values.push(value);
     return `$${values.length}`;
   };
+  // '' is the column's "no organisation" (see migration 3): an equality either way, so the index holds.
+  if (q.organizationId !== undefined) where.push(`c.organization_id = ${param(q.organizationId ?? '')}`);
   if (q.channelId !== undefined) where.push(`c.channel_id = ${param(q.channelId)}`);
   if (q.platform !== undefined) where.push(`c.platform = ${param(q.platform)}`);
   if (q.source !== undefined) where.push(`c.source = ${param(q.source)}`);
@@ -69,14 +73,31 @@ export function conversationListSql(schema: string, query: ConversationQuery): L
   const search = q.search?.trim().toLowerCase();
   if (search) {
     const p = param(likePattern(search));
+    // Within one organisation the customers' side reads only that organisation's customers.
+    const ofOrg =
+      q.organizationId === undefined ? '' : ` AND cu.organization_id = ${param(q.organizationId ?? '')}`;
     where.push(
-      `(c.preview ILIKE ${p} OR EXISTS (SELECT 1 FROM ${s}.customers cu WHERE cu.id = c.customer_id AND (cu.name ILIKE ${p} OR cu.username ILIKE ${p})))`,
+      `(c.preview ILIKE ${p} OR EXISTS (SELECT 1 FROM ${s}.customers cu WHERE cu.id = c.customer_id${ofOrg} AND (cu.name ILIKE ${p} OR cu.username ILIKE ${p})))`,
     );
+  }
+  const order = 'ORDER BY c.last_message_at DESC, c.id ASC';
+  if (q.channelIds !== undefined) {
+    // A set of channels: each channel's first page on its own ordered index range (a lateral scan of
+    // conversations_channel_activity per channel), then the best of those few pages. ANY(...) over
+    // one index would read every row of the chosen channels and sort them; an empty set reads nothing.
+    const channels = param([...new Set(q.channelIds)]);
+    const n = param(limit + 1);
+    where.unshift('c.channel_id = ch.id');
+    const text =
+      `SELECT x.id, x.data FROM unnest(${channels}::text[]) AS ch(id) CROSS JOIN LATERAL` +
+      ` (SELECT c.id, c.data, c.last_message_at FROM ${s}.conversations c WHERE ${where.join(' AND ')} ${order} LIMIT ${n}) x` +
+      ` ORDER BY x.last_message_at DESC, x.id ASC LIMIT ${n}`;
+    return { text, values, limit };
   }
   const text =
     `SELECT c.id, c.data FROM ${s}.conversations c` +
     (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
-    ` ORDER BY c.last_message_at DESC, c.id ASC LIMIT ${param(limit + 1)}`;
+    ` ${order} LIMIT ${param(limit + 1)}`;
   return { text, values, limit };
 }
 

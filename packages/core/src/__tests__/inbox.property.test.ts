@@ -70,7 +70,7 @@ function toEvents(actions: Action[]): MessengerEvent[] {
           a.type === 'message'
             ? ev.message({ ...base, text: a.text })
             : a.type === 'echo'
-              ? ev.echo({ ...base, text: a.text, appId: i % 2 ? '263902037430900' : '42' })
+              ? ev.echo({ ...base, text: a.text, senderAppId: i % 2 ? '263902037430900' : '42' })
               : ev.postback({ ...base, title: a.text }),
         );
         break;
@@ -214,7 +214,7 @@ describe('Inbox.apply properties', () => {
 
   it('ends in the same state when effects and receipts arrive before their message, in any order', async () => {
     const m = ev.message({ mid: 'm', text: 'hello', timestamp: T });
-    const e = ev.echo({ mid: 'e', text: 'hi there', appId: '42', timestamp: T + 1000 });
+    const e = ev.echo({ mid: 'e', text: 'hi there', senderAppId: '42', timestamp: T + 1000 });
     const effects = [
       ev.edit({ mid: 'm', text: 'hello!', editCount: 1, timestamp: T + 2000 }),
       ev.reaction({ mid: 'm', emoji: '😮', reaction: 'wow', timestamp: T + 3000 }),

@@ -252,7 +252,7 @@ describe('Inbox: the send path and echoes', () => {
     clock.now = T + 5;
     const draft = await inbox.recordOutbound(conversation.id, { text: 'Hello', author: { kind: 'agent' } });
     await inbox.apply([
-      ev.echo({ mid: 'out1', metadata: draft.id, appId: 'APP_1', text: 'Hello', timestamp: T + 10 }),
+      ev.echo({ mid: 'out1', metadata: draft.id, senderAppId: 'APP_1', text: 'Hello', timestamp: T + 10 }),
     ]);
     expect(await store.messages.get(draft.id)).toMatchObject({ delivery: 'sent', mid: 'out1' });
     await inbox.apply([ev.read({ watermark: T + 20, timestamp: T + 20 })]);
@@ -291,8 +291,8 @@ describe('Inbox: the send path and echoes', () => {
   it('shows echoes sent from other tools as outbound messages that never touch the window', async () => {
     const { inbox, store, conversation } = await withConversation();
     await inbox.apply([
-      ev.echo({ mid: 'e1', appId: PAGE_INBOX_APP_ID, text: 'From Business Suite', timestamp: T + 100 }),
-      ev.echo({ mid: 'e2', appId: '999', text: 'From another app', timestamp: T + 200 }),
+      ev.echo({ mid: 'e1', senderAppId: PAGE_INBOX_APP_ID, text: 'From Business Suite', timestamp: T + 100 }),
+      ev.echo({ mid: 'e2', senderAppId: '999', text: 'From another app', timestamp: T + 200 }),
     ]);
     expect(await store.messages.getByMid('PAGE_1', 'e1')).toMatchObject({
       direction: 'echo',

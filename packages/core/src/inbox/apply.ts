@@ -1,4 +1,10 @@
-import { NotFoundError, PagedeskError, toPagedeskError, ValidationError } from '../errors.js';
+import {
+  AppMismatchError,
+  NotFoundError,
+  PagedeskError,
+  toPagedeskError,
+  ValidationError,
+} from '../errors.js';
 import type { EditEvent, MessengerEvent, PolicyEnforcementEvent } from '../events.js';
 import type { InboxChange } from '../inbox.types.js';
 import type { Channel, ChannelSettings } from '../model.js';
@@ -111,11 +117,17 @@ export async function applyAll(
   for (const event of valid) {
     try {
       if (!channels.has(event.pageId)) channels.set(event.pageId, await store.channels.get(event.pageId));
+      const channel = channels.get(event.pageId);
+      // An event verified by another app than its page's: refused before anything is read or written,
+      // and not marked processed (the genuine delivery of the same id must still apply).
+      if (event.appId !== undefined && channel && channel.appId !== event.appId)
+        throw new AppMismatchError(event.id, event.pageId, event.appId, channel.appId);
       const ctx: Context = {
         rt,
         event,
         channelId: event.pageId,
-        settings: channels.get(event.pageId)?.settings ?? fallbackSettings,
+        organizationId: channel?.organizationId,
+        settings: channel?.settings ?? fallbackSettings,
         changes: new Changes(),
       };
       const applied = await atomically(store, () => applyUnit(ctx), ctx.channelId);

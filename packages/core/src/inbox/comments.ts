@@ -3,7 +3,7 @@ import { hashId } from '../ids.js';
 import type { Conversation } from '../model.js';
 import { compact, EMPTY } from './objects.js';
 import { onMessageEffect } from './receipts.js';
-import { type Context, ensureCustomer, putConversation, settle } from './runtime.js';
+import { type Context, ensureCustomer, ownConversation, putConversation, settle } from './runtime.js';
 import { continues, newConversation, withMessage } from './threading.js';
 
 // Facebook and Instagram comments: each top-level comment opens a comment conversation; replies in
@@ -24,7 +24,9 @@ export async function onComment(ctx: Context, e: CommentEvent): Promise<void> {
   if (await store.messages.getByMid(ctx.channelId, e.commentId)) return;
   const isReply = e.parentId !== undefined && e.parentId !== e.postId;
   const parent = isReply ? await store.messages.getByMid(ctx.channelId, e.parentId!) : undefined;
-  const thread = parent ? await store.conversations.get(parent.conversationId) : undefined;
+  const thread = parent
+    ? ownConversation(ctx, await store.conversations.get(parent.conversationId))
+    : undefined;
   const base = {
     id: hashId('m', ctx.channelId, e.commentId),
     channelId: ctx.channelId,

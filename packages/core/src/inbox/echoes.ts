@@ -3,7 +3,14 @@ import { hashId } from '../ids.js';
 import type { Message } from '../model.js';
 import { ownAttachments, replyTarget } from './inbound.js';
 import { compact, EMPTY, without } from './objects.js';
-import { type Context, ensureCustomer, type Op, putConversation, settle } from './runtime.js';
+import {
+  type Context,
+  ensureCustomer,
+  type Op,
+  ownConversation,
+  putConversation,
+  settle,
+} from './runtime.js';
 import { newConversation, withMessage } from './threading.js';
 
 // Echo reconciliation: the page's own messages, sent by us (matched by metadata or mid), by the
@@ -54,11 +61,14 @@ export async function onEcho(ctx: Context, e: EchoEvent): Promise<void> {
   }
   if (await store.messages.getByMid(ctx.channelId, e.mid)) return;
   const customer = await ensureCustomer(ctx, e.customerId!);
-  const latest = await store.conversations.findLatest({
-    channelId: ctx.channelId,
-    customerId: customer.id,
-    source: 'message',
-  });
+  const latest = ownConversation(
+    ctx,
+    await ctx.rt.store.conversations.findLatest({
+      channelId: ctx.channelId,
+      customerId: customer.id,
+      source: 'message',
+    }),
+  );
   const conversation = latest ?? newConversation(ctx, customer, 'message');
   const stored = await settle(
     ctx,
@@ -74,8 +84,8 @@ export async function onEcho(ctx: Context, e: EchoEvent): Promise<void> {
       reactions: EMPTY,
       delivery: 'sent' as const,
       author: compact({
-        kind: !e.appId || e.appId === PAGE_INBOX_APP_ID ? ('page' as const) : ('app' as const),
-        appId: e.appId,
+        kind: !e.senderAppId || e.senderAppId === PAGE_INBOX_APP_ID ? ('page' as const) : ('app' as const),
+        appId: e.senderAppId,
       }),
       createdAt: e.timestamp,
       sentAt: e.timestamp,

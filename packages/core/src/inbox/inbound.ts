@@ -2,7 +2,7 @@ import type { MessageEvent, PostbackEvent } from '../events.js';
 import { frozenCopy, hashId } from '../ids.js';
 import type { Attachment, Customer, Message } from '../model.js';
 import { compact, EMPTY, freezeOwn } from './objects.js';
-import { type Context, ensureCustomer, putConversation, settle } from './runtime.js';
+import { type Context, ensureCustomer, ownConversation, putConversation, settle } from './runtime.js';
 import { continues, newConversation, withMessage } from './threading.js';
 
 // Customer messages and postbacks: threading into the customer's latest conversation or a new one.
@@ -26,11 +26,14 @@ async function addInbound(
   customer: Customer,
   build: (conversationId: string) => Message,
 ): Promise<void> {
-  const latest = await ctx.rt.store.conversations.findLatest({
-    channelId: ctx.channelId,
-    customerId: customer.id,
-    source: 'message',
-  });
+  const latest = ownConversation(
+    ctx,
+    await ctx.rt.store.conversations.findLatest({
+      channelId: ctx.channelId,
+      customerId: customer.id,
+      source: 'message',
+    }),
+  );
   const created = !latest || !continues(latest, ctx.event.timestamp, ctx.settings);
   const conversation = created ? newConversation(ctx, customer, 'message') : latest;
   const stored = await settle(ctx, build(conversation.id), true);

@@ -35,6 +35,20 @@ export class Pending {
     if (this.effects.size > 0) this.effects.delete(key(channelId, mid));
   }
 
+  /** Forgets everything held for a channel (it was purged); returns how many entries went. */
+  forget(channelId: string): number {
+    const prefix = key(channelId, '');
+    let count = 0;
+    for (const map of [this.effects, this.marks] as Map<string, unknown>[]) {
+      for (const k of [...map.keys()]) {
+        if (!k.startsWith(prefix)) continue;
+        map.delete(k);
+        count++;
+      }
+    }
+    return count;
+  }
+
   /** The receipt watermarks of a customer, if any receipt came. */
   watermarks(channelId: string, psid: string): { delivered: number; read: number } | undefined {
     return this.marks.size === 0 ? undefined : this.marks.get(key(channelId, psid));

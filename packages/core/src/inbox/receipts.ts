@@ -2,7 +2,7 @@ import type { DeliveryEvent, ReactionEvent, ReadEvent } from '../events.js';
 import type { Message } from '../model.js';
 import { applyEffect, type Effect } from './effects.js';
 import { compact } from './objects.js';
-import { type Context, putConversation, putMessage, touchPreview } from './runtime.js';
+import { type Context, ownConversation, putConversation, putMessage, touchPreview } from './runtime.js';
 
 // Effects on stored messages (edits, unsends, reactions) and delivery/read receipts with their
 // watermarks; what arrives before its message waits in `Pending`.
@@ -45,12 +45,15 @@ export async function onReaction(ctx: Context, e: ReactionEvent): Promise<void> 
   // there it does not count.
   if (e.action !== 'react' || e.platform !== 'messenger' || !e.customerId) return;
   const conversation = message
-    ? await store.conversations.get(message.conversationId)
-    : await store.conversations.findLatest({
-        channelId: ctx.channelId,
-        customerId: `${ctx.channelId}:${e.customerId}`,
-        source: 'message',
-      });
+    ? ownConversation(ctx, await store.conversations.get(message.conversationId))
+    : ownConversation(
+        ctx,
+        await ctx.rt.store.conversations.findLatest({
+          channelId: ctx.channelId,
+          customerId: `${ctx.channelId}:${e.customerId}`,
+          source: 'message',
+        }),
+      );
   if (!conversation || (conversation.lastInboundAt ?? -Infinity) >= e.timestamp) return;
   await putConversation(ctx, { ...conversation, lastInboundAt: e.timestamp, updatedAt: now() }, false);
 }
@@ -64,11 +67,14 @@ export async function onReceipt(ctx: Context, e: ReadEvent | DeliveryEvent): Pro
   // Remembered per customer for echoes delivered after the receipt that covers them.
   if (shared) await shared.raise(ctx.channelId, e.customerId!, state, e.watermark);
   else pending.raise(ctx.channelId, e.customerId!, state, e.watermark);
-  const conversation = await store.conversations.findLatest({
-    channelId: ctx.channelId,
-    customerId: `${ctx.channelId}:${e.customerId}`,
-    source: 'message',
-  });
+  const conversation = ownConversation(
+    ctx,
+    await ctx.rt.store.conversations.findLatest({
+      channelId: ctx.channelId,
+      customerId: `${ctx.channelId}:${e.customerId}`,
+      source: 'message',
+    }),
+  );
   if (!conversation) return;
   for (const message of await store.messages.listBehind(conversation.id, e.watermark, state)) {
     const next = applyEffect(message, { type: 'delivery', state, at: e.watermark }, now());

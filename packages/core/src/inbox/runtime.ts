@@ -30,6 +30,8 @@ export interface Op {
 export interface Context extends Op {
   event: MessengerEvent;
   channelId: string;
+  /** The channel's organisation, copied onto the customers and conversations the event creates. */
+  organizationId: string | undefined;
   settings: ChannelSettings;
 }
 
@@ -95,6 +97,18 @@ export async function settle(op: Op, message: Message, created: boolean, psid?: 
   return next;
 }
 
+/**
+ * `conversation` when it belongs to the event's organisation. A row of another organisation on this
+ * channel (left by an event that raced a purge, written before the page changed hands) is never
+ * continued, so one organisation's messages never land in another's conversation.
+ */
+export function ownConversation(
+  ctx: Context,
+  conversation: Conversation | undefined,
+): Conversation | undefined {
+  return conversation && conversation.organizationId === ctx.organizationId ? conversation : undefined;
+}
+
 /** The customer of an event, created on first sight; first seen is the earliest event, whatever the order. */
 export async function ensureCustomer(
   ctx: Context,
@@ -103,7 +117,9 @@ export async function ensureCustomer(
 ): Promise<Customer> {
   const { store } = ctx.rt;
   const id = `${ctx.channelId}:${psid}`;
-  const existing = await store.customers.get(id);
+  const stored = await store.customers.get(id);
+  // A customer row of another organisation (see `ownConversation`) is replaced, not reused.
+  const existing = stored && stored.organizationId === ctx.organizationId ? stored : undefined;
   if (existing) {
     const earlier = ctx.event.timestamp < existing.createdAt;
     if (earlier || (profile.name && !existing.name) || (profile.username && !existing.username)) {
@@ -123,6 +139,7 @@ export async function ensureCustomer(
     compact({
       id,
       channelId: ctx.channelId,
+      organizationId: ctx.organizationId,
       platform: ctx.event.platform,
       psid,
       name: profile.name,
@@ -132,7 +149,7 @@ export async function ensureCustomer(
     }),
   );
   await store.customers.put(customer);
-  ctx.changes.add({ type: 'customer:created', customer });
+  ctx.changes.add({ type: stored ? 'customer:updated' : 'customer:created', customer });
   return customer;
 }
 

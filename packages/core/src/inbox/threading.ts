@@ -37,6 +37,7 @@ export function newConversation(
       // Derived from the opening event: two processes applying the same event make one conversation.
       id: hashId('c', ctx.channelId, ctx.event.id),
       channelId: ctx.channelId,
+      organizationId: ctx.organizationId,
       platform: ctx.event.platform,
       customerId: customer.id,
       source,

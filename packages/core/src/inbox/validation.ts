@@ -56,6 +56,7 @@ const base: Record<string, Rule> = {
     if (v !== null) string(v, path, issues);
   },
   timestamp: number,
+  appId: optional(id),
 };
 const withCustomer = { ...base, customerId: id };
 // Attachments are checked one by one with the model's schema after these rules pass.

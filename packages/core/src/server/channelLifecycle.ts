@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { ChannelUnavailableError, NotFoundError, PermissionError } from '../errors.js';
 import { parseOrThrow } from '../ids.js';
 import { type Channel, type ChannelSettings, channelSettingsSchema } from '../model.js';
+import type { ChannelPurgeReport } from '../store.js';
 import type { ChannelAction } from '../transport.js';
 import { type ChannelContext, type StatusPatch, TOKEN_REASON_TEXT } from './channelContext.js';
 import type { ChannelCheck } from './channels.types.js';
@@ -201,6 +202,18 @@ export function createChannelLifecycle(ctx: ChannelContext) {
     }
   }
 
+  async function purge(channelId: string): Promise<ChannelPurgeReport> {
+    const channel = await ctx.getChannel(channelId);
+    const hadCredentials = (await store.credentials.get(channel.id)) !== undefined;
+    // Disconnected first, so Meta stops sending the page's webhooks (that would refill it); that
+    // deletes the token, which the report still counts as purged.
+    if (channel.status !== 'disconnected') await action(channel.id, { action: 'disconnect' });
+    const purged = await inbox.purgeChannel(channel.id);
+    const report = { ...purged, credentials: purged.credentials || hadCredentials };
+    ctx.emitter.emit('channel:purged', { channel, report });
+    return report;
+  }
+
   async function updateSettings(channelId: string, patch: Partial<ChannelSettings>): Promise<Channel> {
     const parsed = parseOrThrow(settingsPatchSchema, patch, 'channel settings');
     const channel = await ctx.getChannel(channelId);
@@ -209,5 +222,5 @@ export function createChannelLifecycle(ctx: ChannelContext) {
     return inbox.updateChannel({ ...channel, settings: settings as ChannelSettings, updatedAt: now() });
   }
 
-  return { check, checked, reauthorize, resubscribe, action, updateSettings };
+  return { check, checked, reauthorize, resubscribe, action, updateSettings, purge };
 }

@@ -17,8 +17,14 @@ import { createSendPath } from './sendPath.js';
  * recorded `pending`, then Meta, then `sent` or `failed` with a typed reason. Also connects pages,
  * checks tokens and subscriptions, looks up customer profiles and imports history.
  *
+ * One `createChannels()` serves every organisation of a host: `connect(token, pageIds, {
+ * organizationId })` records the organisation on each channel, and a page belongs to one organisation
+ * at a time (`ChannelConflictError` otherwise, until `purge`). `createChannels({ organizationId })`
+ * sets the default for a host with one organisation.
+ *
  * @example
  * const channels = createChannels({ store, inbox, apps: { [appId]: { appSecret } } });
+ * await channels.connect(userAccessToken, ['PAGE_ID'], { organizationId: 'org_a' });
  * const [message] = await channels.send(conversationId, { text: 'Hello!' });
  */
 export function createChannels(options: ChannelsOptions): ServerChannels {
@@ -44,7 +50,8 @@ export function createChannels(options: ChannelsOptions): ServerChannels {
   });
 
   const channels: ServerChannels = {
-    async list() {
+    async list(filter) {
+      if (filter?.organizationId !== undefined) return store.channels.list(filter);
       const all = await store.channels.list();
       return options.organizationId
         ? all.filter((c) => c.organizationId === undefined || c.organizationId === options.organizationId)
@@ -59,6 +66,7 @@ export function createChannels(options: ChannelsOptions): ServerChannels {
     action: lifecycle.action,
     listConnectablePages,
     connect,
+    purge: lifecycle.purge,
     on(event, listener) {
       emitter.on(event, listener as never);
       return () => {

@@ -2,7 +2,7 @@ import type { OutboundFile } from '../attachments.js';
 import type { Inbox } from '../inbox.types.js';
 import type { Channel, ChannelStatus, Customer, Message } from '../model.js';
 import type { Rules } from '../rules.js';
-import type { Store } from '../store.js';
+import type { ChannelPurgeReport, Store } from '../store.js';
 import type { SendDraft } from '../transport.js';
 import type { AttachmentCache } from './attachmentCache.js';
 import type { GraphClient } from './graphClient.js';
@@ -27,7 +27,11 @@ export interface ChannelsOptions {
   graph?: (appId: string) => GraphClient;
   /** The app new channels connect through; the first of `apps` when omitted. */
   defaultAppId?: string;
-  /** The host's organisation: only its channels are listed, and pages owned by another one are refused. */
+  /**
+   * For a host with a single organisation: the default of `connect` and `listConnectablePages`, and
+   * `list()`/`get()` then show only its channels and those without one. A multi-tenant host leaves it
+   * out and passes `{ organizationId }` to each call instead.
+   */
   organizationId?: string;
   /** A rules profile, or one per channel; default `rulesFromSettings(channel)`. */
   rules?: Rules | ((channel: Channel) => Rules);
@@ -74,6 +78,13 @@ export interface ChannelHandle {
 export interface ServerChannels extends Channels {
   /** A handle bound to one channel. */
   channel(channelId: string): ChannelHandle;
+  /**
+   * Deletes a channel and everything reached through it: disconnects the page from Meta when still
+   * connected, then deletes its conversations, messages, customers, credentials, waiting effects and
+   * the channel itself, and emits `channel:purged` with the report. The page can then be connected
+   * again, by any organisation.
+   */
+  purge(channelId: string): Promise<ChannelPurgeReport>;
   /** debug_token + subscribed_apps: updates the channel's status and emits `channel:status` on change. */
   check(channelId: string, options?: { warnBefore?: number }): Promise<ChannelCheck>;
   /** A fresh user token → a new Page token, re-subscribed, back to `active`. */

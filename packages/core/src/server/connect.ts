@@ -1,6 +1,8 @@
+import * as z from 'zod/mini';
 import { PagedeskError, PermissionError, ValidationError } from '../errors.js';
+import { parseOrThrow } from '../ids.js';
 import { defaultChannelSettings } from '../inbox.js';
-import type { Channel } from '../model.js';
+import { type Channel, organizationIdSchema } from '../model.js';
 import type { ConnectablePage } from '../transport.js';
 import type { ChannelContext } from './channelContext.js';
 import {
@@ -12,20 +14,39 @@ import {
   userPages,
 } from './pageAccounts.js';
 import { webhookFieldsFor } from './pageRequirements.js';
+import type { ConnectOptions } from './types.js';
 
 // Connecting pages from an admin's user token: the picker (`listConnectablePages`) and `connect`,
-// which refuses a page another organisation of the host owns, subscribes the app, stores the Page
-// token, checks it and imports recent history.
+// which refuses a page another organisation of the host holds (or whose history it keeps), subscribes
+// the app, stores the Page token, checks it and imports recent history.
 
-/** A page is already connected to another organisation of the host. */
+/**
+ * A page belongs to one organisation of the host at a time: it is connected to another one, or another
+ * one still keeps its history (a disconnected channel with conversations). `channels.purge(channelId)`
+ * by the organisation that holds it frees the page.
+ */
 export class ChannelConflictError extends PagedeskError {
   readonly channelId: string;
-  constructor(channelId: string) {
-    super('channel_conflict', `Page ${channelId} is already connected to another organisation`);
+  /** Whether the other organisation holds only the page's history (the channel is disconnected). */
+  readonly historyOnly: boolean;
+  constructor(channelId: string, historyOnly = false) {
+    super(
+      'channel_conflict',
+      historyOnly
+        ? `Page ${channelId} still has history kept by another organisation: it must be purged before the page can be connected here`
+        : `Page ${channelId} is already connected to another organisation`,
+    );
     this.name = 'ChannelConflictError';
     this.channelId = channelId;
+    this.historyOnly = historyOnly;
   }
 }
+
+/** For whom `listConnectablePages` and `connect` work (see `ConnectOptions`). */
+const connectOptionsSchema = z.object({
+  organizationId: z.optional(organizationIdSchema),
+  appId: z.optional(z.string().check(z.minLength(1))),
+});
 
 /** `listConnectablePages` and `connect` of `createChannels`. */
 export function createConnect(
@@ -38,34 +59,52 @@ export function createConnect(
 ) {
   const { store, inbox, now, options } = ctx;
 
-  function requireDefaultAppId(): string {
-    if (!ctx.defaultAppId)
+  /** The organisation and app of a call: its options, else the `createChannels` defaults. */
+  function scopeOf(input: ConnectOptions | undefined): { organizationId: string | undefined; appId: string } {
+    const given = parseOrThrow(connectOptionsSchema, input ?? {}, 'connect options');
+    const appId = given.appId ?? ctx.defaultAppId;
+    if (!appId)
       throw new ValidationError('channels options', [{ path: 'apps', message: 'no Meta app configured' }]);
-    return ctx.defaultAppId;
+    return { organizationId: given.organizationId ?? options.organizationId, appId };
   }
 
-  async function availability(candidate: Candidate) {
-    const existing = await store.channels.get(candidate.id);
-    const otherOrg =
-      existing !== undefined &&
-      existing.status !== 'disconnected' &&
-      existing.organizationId !== undefined &&
-      existing.organizationId !== options.organizationId;
-    const unavailableReason = otherOrg
-      ? 'Already connected to another organisation'
-      : !candidate.accessToken
-        ? 'Meta returned no access token for this page'
-        : missingTask(candidate.tasks);
-    const connected = existing !== undefined && !otherOrg && existing.status !== 'disconnected';
-    return { existing, otherOrg, unavailableReason, connected };
+  /**
+   * Who holds a page: nobody, this organisation, or another one. Another organisation holds it while
+   * its channel is live, and while a disconnected channel still has conversations (its history);
+   * a disconnected channel without any is free to take.
+   */
+  async function availability(candidate: Candidate, organizationId: string | undefined) {
+    const stored = await store.channels.get(candidate.id);
+    const foreign = stored !== undefined && (stored.organizationId ?? null) !== (organizationId ?? null);
+    let conflict: 'live' | 'history' | undefined;
+    if (foreign && stored.status !== 'disconnected') conflict = 'live';
+    else if (foreign) {
+      const history = await store.conversations.list({ channelId: stored.id, limit: 1 });
+      if (history.items.length > 0) conflict = 'history';
+    }
+    // A foreign leftover without history is not carried over (settings, agents): the page starts afresh.
+    const existing = foreign ? undefined : stored;
+    const unavailableReason =
+      conflict === 'live'
+        ? 'Already connected to another organisation'
+        : conflict === 'history'
+          ? 'Another organisation still keeps this page’s history'
+          : !candidate.accessToken
+            ? 'Meta returned no access token for this page'
+            : missingTask(candidate.tasks);
+    const connected = existing !== undefined && existing.status !== 'disconnected';
+    return { existing, leftover: foreign && !conflict, conflict, unavailableReason, connected };
   }
 
-  async function listConnectablePages(userAccessToken: string): Promise<ConnectablePage[]> {
-    const appId = requireDefaultAppId();
+  async function listConnectablePages(
+    userAccessToken: string,
+    input?: ConnectOptions,
+  ): Promise<ConnectablePage[]> {
+    const { organizationId, appId } = scopeOf(input);
     const { pages } = await userPages(ctx, userAccessToken, appId);
     const out: ConnectablePage[] = [];
     for (const candidate of candidatesOf(pages)) {
-      const { unavailableReason, connected } = await availability(candidate);
+      const { unavailableReason, connected } = await availability(candidate, organizationId);
       out.push({
         id: candidate.id,
         name: candidate.name,
@@ -79,26 +118,35 @@ export function createConnect(
     return out;
   }
 
-  async function connect(userAccessToken: string, pageIds: string[]): Promise<Channel[]> {
-    const appId = requireDefaultAppId();
+  async function connect(
+    userAccessToken: string,
+    pageIds: string[],
+    input?: ConnectOptions,
+  ): Promise<Channel[]> {
+    const { organizationId, appId } = scopeOf(input);
     if (pageIds.length === 0)
       throw new ValidationError('connect', [{ path: 'pageIds', message: 'choose at least one page' }]);
     const { pages } = await userPages(ctx, userAccessToken, appId);
     const candidates = candidatesOf(pages);
-    const chosen: Array<{ candidate: Candidate; existing: Channel | undefined }> = [];
+    const chosen: Array<{ candidate: Candidate; existing: Channel | undefined; leftover: boolean }> = [];
     for (const [index, pageId] of pageIds.entries()) {
       const candidate = candidates.find((c) => c.id === pageId);
       if (!candidate)
         throw new ValidationError('connect', [
           { path: `pageIds[${index}]`, message: `${pageId} is not among the pages this user administers` },
         ]);
-      const { existing, otherOrg, unavailableReason } = await availability(candidate);
-      if (otherOrg) throw new ChannelConflictError(candidate.id);
+      const { existing, leftover, conflict, unavailableReason } = await availability(
+        candidate,
+        organizationId,
+      );
+      if (conflict) throw new ChannelConflictError(candidate.id, conflict === 'history');
       if (unavailableReason) throw new PermissionError(`${candidate.name}: ${unavailableReason}`);
-      chosen.push({ candidate, existing });
+      chosen.push({ candidate, existing, leftover });
     }
     const connected: Channel[] = [];
-    for (const { candidate, existing } of chosen) {
+    for (const { candidate, existing, leftover } of chosen) {
+      // Another organisation's disconnected channel without history: nothing of it may carry over.
+      if (leftover) await inbox.purgeChannel(candidate.id);
       const at = now();
       const channel: Channel = {
         id: candidate.id,
@@ -106,7 +154,7 @@ export function createConnect(
         name: candidate.name,
         ...(candidate.pictureUrl ? { pictureUrl: candidate.pictureUrl } : {}),
         appId,
-        ...(options.organizationId ? { organizationId: options.organizationId } : {}),
+        ...(organizationId === undefined ? {} : { organizationId }),
         status: 'active',
         tokenExpiresAt: null,
         dataAccessExpiresAt: null,

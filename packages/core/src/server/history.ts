@@ -54,6 +54,7 @@ export function createHistoryImport(
         customer = {
           id: customerId,
           channelId: channel.id,
+          ...(channel.organizationId === undefined ? {} : { organizationId: channel.organizationId }),
           platform: channel.platform,
           psid: person.id,
           ...(person.name ? { name: person.name } : {}),
@@ -70,6 +71,7 @@ export function createHistoryImport(
         ({
           id: hashId('c', channel.id, 'import', thread.id),
           channelId: channel.id,
+          ...(channel.organizationId === undefined ? {} : { organizationId: channel.organizationId }),
           platform: channel.platform,
           customerId,
           source: 'message',

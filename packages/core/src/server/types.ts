@@ -1,4 +1,5 @@
 import type { Channel, ChannelSettings, Message } from '../model.js';
+import type { ChannelFilter, ChannelPurgeReport } from '../store.js';
 import type { ChannelAction, ConnectablePage, SendDraft } from '../transport.js';
 
 /** Channel lifecycle notices a host can turn into an email to the admin. */
@@ -6,7 +7,24 @@ export interface ChannelsEvents {
   'channel:status': (payload: { channel: Channel; previous: Channel['status'] }) => void;
   /** History imported on connect, written to the store without per-message events: refetch lists. */
   'history:imported': (payload: { channel: Channel; conversations: number; messages: number }) => void;
+  /**
+   * A channel and everything reached through it were deleted (`channels.purge`). What lives outside
+   * the store goes here: the inbox API drops the channel's uploads, a host its own copies.
+   */
+  'channel:purged': (payload: { channel: Channel; report: ChannelPurgeReport }) => void;
   error: (payload: { error: Error; channelId?: string }) => void;
+}
+
+/**
+ * For whom `listConnectablePages` and `connect` work. One `createChannels()` serves every
+ * organisation of a host: pass the organisation of the admin connecting; `createChannels({
+ * organizationId })` is the default for a host with a single organisation.
+ */
+export interface ConnectOptions {
+  /** The organisation the pages are connected for, recorded on each channel. */
+  organizationId?: string;
+  /** The Meta app to connect through (an organisation with an app of its own); default `defaultAppId`. */
+  appId?: string;
 }
 
 /**
@@ -14,7 +32,11 @@ export interface ChannelsEvents {
  * `@pagedesk/node-webhook` serves this to the browser; a host may call it directly.
  */
 export interface Channels {
-  list(): Promise<Channel[]>;
+  /**
+   * The channels of `filter.organizationId` (`null`: those without one). Without a filter: every
+   * channel, or with `createChannels({ organizationId })` that organisation's and those without one.
+   */
+  list(filter?: ChannelFilter): Promise<Channel[]>;
   get(channelId: string): Promise<Channel>;
   /** Policy first (window, rules), then Meta; resolves with the stored messages, rejects with the typed error. */
   send(conversationId: string, draft: SendDraft): Promise<Message[]>;
@@ -25,7 +47,12 @@ export interface Channels {
   markSeen(conversationId: string): Promise<void>;
   updateSettings(channelId: string, settings: Partial<ChannelSettings>): Promise<Channel>;
   action(channelId: string, action: ChannelAction): Promise<Channel>;
-  listConnectablePages(userAccessToken: string): Promise<ConnectablePage[]>;
-  connect(userAccessToken: string, pageIds: string[]): Promise<Channel[]>;
+  /** The pages an admin's token can connect; pages another organisation holds are marked unavailable. */
+  listConnectablePages(userAccessToken: string, options?: ConnectOptions): Promise<ConnectablePage[]>;
+  /**
+   * Connects pages for an organisation. A page another organisation holds, or whose history it still
+   * keeps, is refused with `ChannelConflictError` until that organisation purges it.
+   */
+  connect(userAccessToken: string, pageIds: string[], options?: ConnectOptions): Promise<Channel[]>;
   on<TEvent extends keyof ChannelsEvents>(event: TEvent, listener: ChannelsEvents[TEvent]): () => void;
 }

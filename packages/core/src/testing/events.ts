@@ -85,7 +85,7 @@ export const testEvents = {
       message: {
         is_echo: true,
         mid,
-        ...(event.appId === undefined ? {} : { app_id: Number(event.appId) }),
+        ...(event.senderAppId === undefined ? {} : { app_id: Number(event.senderAppId) }),
         ...(event.metadata === undefined ? {} : { metadata: event.metadata }),
         ...(event.text === undefined ? {} : { text: event.text }),
       },

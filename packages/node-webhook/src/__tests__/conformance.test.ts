@@ -231,7 +231,7 @@ describe('Messenger echoes, edits, reactions', () => {
       timestamp: 1457764197627,
       text: 'hello, world!',
       attachments: [],
-      appId: '1517776481860111',
+      senderAppId: '1517776481860111',
       metadata: 'pagedesk:msg_42',
       raw: messenger.echo,
     });
@@ -239,7 +239,11 @@ describe('Messenger echoes, edits, reactions', () => {
 
   it('echo from the Page Inbox with a template and reply_to', () => {
     const e = one('page', messenger.echoPageInbox);
-    expect(e).toMatchObject({ kind: 'echo', appId: '263902037430900', replyTo: { mid: 'mid.$original' } });
+    expect(e).toMatchObject({
+      kind: 'echo',
+      senderAppId: '263902037430900',
+      replyTo: { mid: 'mid.$original' },
+    });
     expect(e.kind === 'echo' && e.attachments[0]?.kind).toBe('template');
   });
 

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { isPagedeskErrorCode } from '@pagedesk/core';
 import { describe, expect, it } from 'vitest';
 import { SignatureError } from '../errors.js';
-import { assertSignature, signBody, verifySignature } from '../signature.js';
+import { assertSignature, signBody, signingSecretIndex, verifySignature } from '../signature.js';
 
 const secret = 'app-secret-0123456789abcdef';
 const body = Buffer.from('{"object":"page","entry":[{"id":"1","time":1,"messaging":[]}]}');
@@ -92,5 +92,15 @@ describe('verifySignature', () => {
     const e = rejection(`sha256=${'0'.repeat(64)}`);
     expect(e.message).not.toContain(expected);
     expect(e.message).not.toContain(secret);
+  });
+});
+
+describe('signingSecretIndex', () => {
+  it('names the secret that signed, and throws the same errors as assertSignature', () => {
+    const secrets = ['app-a-secret', 'app-b-new', 'app-b-old'];
+    expect(signingSecretIndex(body, sha256(body, 'app-a-secret'), secrets)).toBe(0);
+    expect(signingSecretIndex(body, sha256(body, 'app-b-old'), secrets)).toBe(2);
+    expect(() => signingSecretIndex(body, sha256(body, 'nobody'), secrets)).toThrow(/none of the 3/);
+    expect(() => signingSecretIndex(body, 'sha256=zz', secrets)).toThrow(SignatureError);
   });
 });

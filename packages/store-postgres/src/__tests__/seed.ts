@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 // Set-based seeding for the plan tests and the benchmark (bench/src/postgresSeed.ts builds the same
 // entities in JavaScript for the memory store): generate_series builds valid entities (the same JSON the
 // store writes) and their typed columns in a few statements, then ANALYZE gives the planner real
-// statistics. 50 channels, 23 agents; one conversation in 20 open (most are resolved), one in 7
+// statistics. 50 channels: 49 in an organisation of their own (PAGE_7 in org_7) and PAGE_49 without one; 23 agents; one conversation in 20 open (most are resolved), one in 7
 // unassigned, one in 10 unread; messages spread evenly over the conversations, one in 500 an outbound one still pending.
 
 const T0 = 1_767_225_600_000;
@@ -15,25 +15,30 @@ export async function seed(
 ): Promise<void> {
   const s = `"${schema}"`;
   const n = size.conversations;
+  // The organisation of page p: org_p, but none for PAGE_49 ('' in the column, no key in the JSON).
+  const org = (page: string) => `CASE WHEN ${page} < 49 THEN 'org_' || ${page} ELSE '' END`;
+  const orgKey = (column: string) =>
+    `CASE WHEN ${column} = '' THEN '{}'::jsonb ELSE jsonb_build_object('organizationId', ${column}) END`;
   await pool.query(
-    `INSERT INTO ${s}.customers (id, channel_id, name, username, data)
-     SELECT cid, ch, 'Customer ' || g, 'user' || g, jsonb_build_object(
+    `INSERT INTO ${s}.customers (id, channel_id, organization_id, name, username, data)
+     SELECT cid, ch, org, 'Customer ' || g, 'user' || g, jsonb_build_object(
        'id', cid, 'channelId', ch, 'platform', 'messenger', 'psid', 'PSID_' || g, 'name', 'Customer ' || g,
-       'username', 'user' || g, 'profileStatus', 'unknown', 'createdAt', ${T0})
-     FROM (SELECT g, 'PAGE_' || (g % 50) AS ch, 'PAGE_' || (g % 50) || ':PSID_' || g AS cid
+       'username', 'user' || g, 'profileStatus', 'unknown', 'createdAt', ${T0}) || ${orgKey('org')}
+     FROM (SELECT g, 'PAGE_' || (g % 50) AS ch, 'PAGE_' || (g % 50) || ':PSID_' || g AS cid,
+             ${org('(g % 50)')} AS org
            FROM generate_series(1, $1::int) g) x`,
     [n],
   );
   await pool.query(
-    `INSERT INTO ${s}.conversations (id, channel_id, platform, customer_id, source, post_id, status,
-       assignee_id, unread_count, preview, last_message_at, created_at, data)
-     SELECT id, ch, 'messenger', cid, 'message', NULL, status, assignee, unread, preview, lma, created,
+    `INSERT INTO ${s}.conversations (id, channel_id, organization_id, platform, customer_id, source, post_id,
+       status, assignee_id, unread_count, preview, last_message_at, created_at, data)
+     SELECT id, ch, org, 'messenger', cid, 'message', NULL, status, assignee, unread, preview, lma, created,
        jsonb_build_object('id', id, 'channelId', ch, 'platform', 'messenger', 'customerId', cid,
          'source', 'message', 'status', status, 'assigneeId', assignee, 'unreadCount', unread,
          'lastInboundAt', lma, 'lastOutboundAt', NULL, 'lastMessageAt', lma, 'preview', preview,
          'createdAt', created, 'updatedAt', lma,
-         'resolvedAt', CASE WHEN status = 'resolved' THEN lma END)
-     FROM (SELECT 'conv_' || lpad(g::text, 8, '0') AS id, 'PAGE_' || (g % 50) AS ch,
+         'resolvedAt', CASE WHEN status = 'resolved' THEN lma END) || ${orgKey('org')}
+     FROM (SELECT 'conv_' || lpad(g::text, 8, '0') AS id, 'PAGE_' || (g % 50) AS ch, ${org('(g % 50)')} AS org,
              'PAGE_' || (g % 50) || ':PSID_' || g AS cid,
              CASE WHEN g % 20 = 0 THEN 'open' ELSE 'resolved' END AS status,
              CASE WHEN g % 7 = 0 THEN NULL ELSE 'agent-' || (g % 23) END AS assignee,
