@@ -53,8 +53,8 @@ export {
   createInstagramLogin,
   type InstagramLogin,
   type InstagramLoginOptions,
-  type InstagramToken,
 } from './server/instagramLogin.js';
+export { type InstagramToken } from './server/instagramTokens.js';
 export {
   AuthorizationCodeError,
   type AuthorizationCodeFailure,

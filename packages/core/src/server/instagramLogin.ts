@@ -1,7 +1,11 @@
-import ky from 'ky';
 import * as z from 'zod/mini';
 import { GraphError, ValidationError } from '../errors.js';
-import { createGraphRequest, type GraphRequester } from './graphRequest.js';
+import {
+  exchangeInstagramToken,
+  type InstagramToken,
+  instagramRequester,
+  refreshInstagramToken,
+} from './instagramTokens.js';
 import { AuthorizationCodeError, RefreshTooEarlyError } from './loginErrors.js';
 import {
   INSTAGRAM_LOGIN_PERMISSIONS,
@@ -41,13 +45,6 @@ export interface InstagramLoginOptions extends LoginAppOptions {
   graphBaseUrl?: string;
 }
 
-/** A long-lived Instagram user token. */
-export interface InstagramToken {
-  accessToken: string;
-  /** Epoch ms; the token works until then unless refreshed. */
-  expiresAt: number;
-}
-
 /** The server side of Instagram Login. */
 export interface InstagramLogin {
   authorizeUrl(options: { state: string }): string;
@@ -83,7 +80,6 @@ const grantSchema = z.object({
 });
 // Meta's docs show the grant both bare and wrapped in `data: [...]`; accept either.
 const shortTokenSchema = z.union([grantSchema, z.object({ data: z.tuple([grantSchema]) })]);
-const longTokenSchema = z.object({ access_token: z.string(), expires_in: z.number() });
 
 const trim = (url: string) => url.replace(/\/+$/, '');
 
@@ -109,27 +105,11 @@ export function createInstagramLogin(options: InstagramLoginOptions): InstagramL
   const scopes = opts.scopes ?? permissionsFor(INSTAGRAM_LOGIN_PERMISSIONS, capabilities);
   const now = options.now ?? Date.now;
   const authorizeBase = trim(opts.authorizeBaseUrl ?? 'https://www.instagram.com');
-  const requester = (prefixUrl: string): GraphRequester =>
-    createGraphRequest({
-      http: ky.create({
-        prefixUrl,
-        timeout: 20_000,
-        retry: 0,
-        throwHttpErrors: false,
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-      }),
-      appSecret: opts.appSecret,
-      limit: 2,
-      baseDelayMs: 500,
-      maxDelayMs: 5_000,
-      maxRetryAfterMs: 30_000,
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-      random: Math.random,
-    });
-  const api = requester(trim(opts.apiBaseUrl ?? 'https://api.instagram.com'));
+  const requester = (prefixUrl: string) => instagramRequester(prefixUrl, opts.appSecret, options.fetch);
+  const api = requester(opts.apiBaseUrl ?? 'https://api.instagram.com');
   // Token calls on graph.instagram.com are unversioned; `access_token` goes in the query, not as a
   // Graph `accessToken` (no appsecret_proof is documented for this host).
-  const graph = requester(trim(opts.graphBaseUrl ?? 'https://graph.instagram.com'));
+  const graph = requester(opts.graphBaseUrl ?? 'https://graph.instagram.com');
 
   async function shortLived(code: string) {
     const form = new FormData();
@@ -153,11 +133,6 @@ export function createInstagramLogin(options: InstagramLoginOptions): InstagramL
         throw new AuthorizationCodeError('invalid', { status: 400 }, { cause: error });
       throw error;
     }
-  }
-
-  async function longLived(query: Record<string, string>, path: string): Promise<InstagramToken> {
-    const result = await graph({ method: 'GET', path, query, schema: longTokenSchema });
-    return { accessToken: result.access_token, expiresAt: now() + result.expires_in * 1000 };
   }
 
   return {
@@ -185,17 +160,14 @@ export function createInstagramLogin(options: InstagramLoginOptions): InstagramL
           ? grant.permissions.split(',').filter(Boolean)
           : (grant.permissions ?? []);
       if (checkPermissions) requireGranted(INSTAGRAM_LOGIN_PERMISSIONS, capabilities, permissions);
-      const token = await longLived(
-        { grant_type: 'ig_exchange_token', client_secret: opts.appSecret, access_token: grant.access_token },
-        'access_token',
-      );
+      const token = await exchangeInstagramToken(graph, grant.access_token, opts.appSecret, now());
       return { ...token, instagramUserId: String(grant.user_id), permissions };
     },
     async refresh(accessToken, { issuedAt } = {}) {
       if (typeof accessToken !== 'string' || accessToken.length === 0)
         throw new ValidationError('refresh', [{ path: 'accessToken', message: 'required' }]);
       if (issuedAt !== undefined && now() - issuedAt < DAY) throw new RefreshTooEarlyError(issuedAt + DAY);
-      return longLived({ grant_type: 'ig_refresh_token', access_token: accessToken }, 'refresh_access_token');
+      return refreshInstagramToken(graph, accessToken, now());
     },
   };
 }
