@@ -63,6 +63,12 @@ export const channelSchema = z.object({
   pictureUrl: z.optional(z.string()),
   /** The Meta app this channel is connected through; one host may serve several apps (tenants). */
   appId: z.string(),
+  /**
+   * How it was connected: `instagram` for an Instagram account on Instagram Login (graph.instagram.com,
+   * an Instagram user token the token monitor refreshes; `appId` is then the Instagram app's id);
+   * absent or `facebook` for a Page (or an Instagram account through its Page) on Facebook Login.
+   */
+  login: z.optional(z.enum(['facebook', 'instagram'])),
   /** The host's organisation (tenant) that owns this channel; absent on a single-tenant host. */
   organizationId: z.optional(organizationIdSchema),
   status: channelStatusSchema,

@@ -14,6 +14,7 @@ export type {
   ChannelCheck,
   ChannelHandle,
   ChannelsOptions,
+  ConnectInstagramInput,
   ServerChannels,
 } from './server/channels.types.js';
 export { ChannelConflictError } from './server/connect.js';
@@ -49,12 +50,13 @@ export {
   redact,
 } from './server/graphErrors.js';
 export type { GraphRequest, GraphRequestInfo } from './server/graphRequest.js';
+export { INSTAGRAM_LOGIN_FIELDS } from './server/instagramChannels.js';
 export {
   createInstagramLogin,
   type InstagramLogin,
   type InstagramLoginOptions,
 } from './server/instagramLogin.js';
-export { type InstagramToken } from './server/instagramTokens.js';
+export type { InstagramToken } from './server/instagramTokens.js';
 export {
   AuthorizationCodeError,
   type AuthorizationCodeFailure,

@@ -46,15 +46,22 @@ beforeAll(async () => {
     customerBehaviour: { deliverAfterMs: null },
     webhooks: { attempts: 1 },
   });
-  // Accepts the Meta app secret and the Instagram app secret (Instagram-Login webhooks).
+  // Serves the Meta app and the Instagram app (Instagram-Login webhooks are signed with its secret).
   const both = createWebhook({
-    appSecret: [APP_SECRET, emu.logins.instagramApp.appSecret],
+    apps: [
+      { appId: emu.appId, appSecret: APP_SECRET },
+      { appId: emu.logins.instagramApp.appId, appSecret: emu.logins.instagramApp.appSecret },
+    ],
     verifyToken: 'v',
     onEvents: () => undefined,
   });
   webhookServer = createServer((req, res) => both.node(req, res));
   webhookUrl = await listen(webhookServer);
-  const metaOnly = createWebhook({ appSecret: APP_SECRET, verifyToken: 'v', onEvents: () => undefined });
+  const metaOnly = createWebhook({
+    apps: [{ appId: emu.appId, appSecret: APP_SECRET }],
+    verifyToken: 'v',
+    onEvents: () => undefined,
+  });
   strictServer = createServer((req, res) => metaOnly.node(req, res));
   strictUrl = await listen(strictServer);
 });
