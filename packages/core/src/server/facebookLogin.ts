@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { GraphError, ValidationError } from '../errors.js';
 import { createGraphClient, DEFAULT_GRAPH_VERSION } from './graphClient.js';
+import type { GraphRequestInfo } from './graphRequest.js';
 import { AuthorizationCodeError, type AuthorizationCodeFailure } from './loginErrors.js';
 import {
   FACEBOOK_LOGIN_PERMISSIONS,
@@ -36,6 +37,8 @@ export interface FacebookLoginOptions extends LoginAppOptions {
   baseUrl?: string;
   /** Login dialog base; default `https://www.facebook.com` (the emulator's `url` in tests). */
   dialogBaseUrl?: string;
+  /** Log hook of the Graph calls; codes, tokens and the app secret are redacted. */
+  onRequest?: (info: GraphRequestInfo) => void;
 }
 
 /** What the person granted and declined (`GET /me/permissions`). */
@@ -131,6 +134,7 @@ export function createFacebookLogin(options: FacebookLoginOptions): FacebookLogi
     ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.onRequest ? { onRequest: options.onRequest } : {}),
   });
 
   async function permissions(userAccessToken: string): Promise<GrantedPermissions> {

@@ -41,6 +41,12 @@ export interface MediaArchiverOptions {
   timeoutMs?: number;
   /** Size caps by attachment kind; default Meta's inbound rules of the conversation's platform. */
   rules?: Rules;
+  /**
+   * Which attachment URLs may be fetched; default any http(s) URL. Webhooks are signed by Meta, but
+   * production hosts can narrow this to Meta's CDN hosts (`*.fbcdn.net`, `*.fbsbx.com`,
+   * `*.cdninstagram.com`) so a download can never reach an internal address.
+   */
+  allowUrl?: (url: URL) => boolean;
   fetch?: typeof globalThis.fetch;
   sleep?: (ms: number) => Promise<void>;
   /** A copy that could not be made or recorded (never thrown: the message keeps Meta's URL). */
@@ -137,6 +143,8 @@ export function createMediaArchiver(options: MediaArchiverOptions): MediaArchive
   const timeoutMs = options.timeoutMs ?? 30_000;
   const doFetch = options.fetch ?? globalThis.fetch;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => unrefTimer(resolve, ms)));
+  const allowUrl = options.allowUrl ?? ((url: URL) => url.protocol === 'https:' || url.protocol === 'http:');
+  const allowed = (text: string) => URL.canParse(text) && allowUrl(new URL(text));
   const queue: Job[] = [];
   let running = 0;
   let closed = false;
@@ -216,7 +224,7 @@ export function createMediaArchiver(options: MediaArchiverOptions): MediaArchive
     if (closed || message.direction !== 'inbound' || message.imported) return;
     message.attachments.forEach((attachment, index) => {
       if (!attachment.url || attachment.archivedUrl || !ARCHIVED_KINDS.has(attachment.kind)) return;
-      if (!/^https?:\/\//i.test(attachment.url)) return;
+      if (!allowed(attachment.url)) return;
       queue.push({ message, index, url: attachment.url, platform });
     });
     pump();

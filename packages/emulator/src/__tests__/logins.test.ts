@@ -106,7 +106,16 @@ describe('Facebook Login', () => {
   });
 
   it('goes from the dialog to a long-lived user token that lists the pages', async () => {
-    const fb = facebook();
+    const logged: string[] = [];
+    const fb = createFacebookLogin({
+      appId: emu.appId,
+      appSecret: APP_SECRET,
+      redirectUri: REDIRECT,
+      baseUrl: emu.graphUrl,
+      dialogBaseUrl: emu.url,
+      now: () => emu.clock.now(),
+      onRequest: (info) => logged.push(info.url),
+    });
     const location = await dialog(fb.authorizeUrl({ state: state() }), 'allow');
     const { code, state: returned } = fb.handleRedirect(location);
     expect(
@@ -116,6 +125,13 @@ describe('Facebook Login', () => {
     const { userAccessToken, expiresAt, permissions } = await fb.exchangeCode(code);
     expect(expiresAt).toBe(emu.clock.now() + 5_183_944_000);
     expect(permissions.granted).toEqual(expect.arrayContaining(['pages_messaging', 'pages_manage_metadata']));
+    // The log names each call but never the code, a token or the app secret.
+    expect(logged.map((url) => url.split('?')[0])).toEqual([
+      'oauth/access_token',
+      'oauth/access_token',
+      'me/permissions',
+    ]);
+    for (const secret of [code, userAccessToken, APP_SECRET]) expect(logged.join('\n')).not.toContain(secret);
     const pages = await createGraphClient({ appSecret: APP_SECRET, baseUrl: emu.graphUrl })
       .forUser(userAccessToken)
       .accounts();

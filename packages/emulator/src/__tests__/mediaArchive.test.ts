@@ -153,6 +153,13 @@ describe('createMediaArchiver', () => {
     failures = 0;
   });
 
+  it('fetches only the URLs allowUrl admits', async () => {
+    start({ allowUrl: (url) => url.hostname.endsWith('.fbcdn.net') });
+    const [attachment] = (await receive(`${emu.url}/samples/${sampleImageNames[0]}.png`)).attachments;
+    expect(attachment?.archivedUrl).toBeUndefined();
+    expect(attachment?.archiveStatus).toBeUndefined();
+  });
+
   it('refuses a file over the inbound size cap of the rules', async () => {
     start({ rules: defineRules({ attachments: { inbound: { image: { maxBytes: png.length - 1 } } } }) });
     const [attachment] = (await receive(`${emu.url}/samples/${sampleImageNames[0]}.png`)).attachments;
