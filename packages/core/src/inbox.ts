@@ -18,6 +18,8 @@ import {
 import { withMessage } from './inbox/threading.js';
 import { draftSchema, sentSchema, threadingSchema } from './inbox/validation.js';
 import type { Inbox, InboxEvents, OutboundDraft, Threading } from './inbox.types.js';
+import { createMediaArchiver, type MediaArchiverOptions } from './mediaArchiver.js';
+import type { MediaStore } from './mediaStore.js';
 import {
   type Channel,
   type ChannelSettings,
@@ -59,6 +61,11 @@ export interface InboxOptions {
    * until their message arrives (a webhook delivered out of order). Default 10,000; the oldest go first.
    */
   pendingLimit?: number;
+  /**
+   * Copies each inbound attachment to this `MediaStore` as it arrives, because Meta's URLs expire: a
+   * store, or `createMediaArchiver`'s options with `media` (concurrency, retries, `allowUrl`...).
+   */
+  media?: MediaStore | Omit<MediaArchiverOptions, 'inbox'>;
 }
 
 /**
@@ -199,7 +206,7 @@ export function createInbox(options: InboxOptions): Inbox {
     return operation(channelOfMessage(id), async (op) => change(await requireOutbound(id), op));
   }
 
-  return {
+  const inbox: Inbox = {
     store,
     apply(events) {
       if (!Array.isArray(events)) {
@@ -366,4 +373,13 @@ export function createInbox(options: InboxOptions): Inbox {
       return emitter.on(event, listener as (payload: never) => void);
     },
   };
+  const media = options.media;
+  if (media)
+    createMediaArchiver({
+      ...(typeof (media as MediaStore).put === 'function'
+        ? { media: media as MediaStore }
+        : (media as Omit<MediaArchiverOptions, 'inbox'>)),
+      inbox,
+    });
+  return inbox;
 }

@@ -34,6 +34,7 @@ export {
   type FacebookLoginOptions,
   type GrantedPermissions,
 } from './server/facebookLogin.js';
+export { type FileMediaStoreOptions, fileMediaStore } from './server/fileMediaStore.js';
 export {
   createGraphClient,
   DEFAULT_GRAPH_VERSION,
@@ -85,21 +86,6 @@ export {
   type VerifyLoginStateOptions,
   verifyLoginState,
 } from './server/loginState.js';
-export {
-  createMediaArchiver,
-  type MediaArchiver,
-  type MediaArchiverOptions,
-} from './server/mediaArchiver.js';
-export { type FileMediaStoreOptions, fileMediaStore, type MediaStore } from './server/mediaStore.js';
-export type {
-  GraphPage,
-  HistoryConversation,
-  HistoryMessage,
-  PageGraph,
-  SendResult,
-  SubscribedApp,
-  UserProfile,
-} from './server/pageGraph.js';
 export { INSTAGRAM_FIELDS, MESSENGER_FIELDS, REQUIRED_SCOPES } from './server/pageRequirements.js';
 export {
   buildSendBody,

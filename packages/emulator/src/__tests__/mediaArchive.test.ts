@@ -3,8 +3,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInbox, defineRules, type Message, memoryStore } from '@pagedesk/core';
-import { createMediaArchiver, fileMediaStore, type MediaArchiver } from '@pagedesk/core/server';
+import { createInbox, createMediaArchiver, defineRules, type Message, memoryStore } from '@pagedesk/core';
+import { fileMediaStore } from '@pagedesk/core/server';
+import { testEvents } from '@pagedesk/core/testing';
 import { createWebhook } from '@pagedesk/node-webhook';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, sampleImageNames, startEmulator } from '../index.js';
@@ -28,7 +29,7 @@ let cdnUrl: string;
 let dir: string;
 let store: ReturnType<typeof memoryStore>;
 let inbox: ReturnType<typeof createInbox>;
-let archiver: MediaArchiver | undefined;
+let archiver: ReturnType<typeof createMediaArchiver> | undefined;
 const errors: Error[] = [];
 // The flaky CDN: answers 503 `failures` times, then the PNG; `gate` holds the first answer.
 let failures = 0;
@@ -164,5 +165,23 @@ describe('createMediaArchiver', () => {
     start({ rules: defineRules({ attachments: { inbound: { image: { maxBytes: png.length - 1 } } } }) });
     const [attachment] = (await receive(`${emu.url}/samples/${sampleImageNames[0]}.png`)).attachments;
     expect(attachment?.archiveStatus).toBe('too_large');
+  });
+
+  it('runs inside the inbox with createInbox({ media })', async () => {
+    const own = memoryStore();
+    const archiving = createInbox({
+      store: own,
+      media: { media: fileMediaStore(dir, { publicPath: '/copies' }), baseDelayMs: 1 },
+    });
+    const url = `${emu.url}/samples/${sampleImageNames[0]}.png`;
+    const updated = new Promise<Message>((resolve) =>
+      archiving.on('message:updated', ({ message }) => resolve(message)),
+    );
+    await archiving.apply([testEvents.message({ attachments: [{ kind: 'image', url }] })]);
+    const message = await updated;
+    expect(message.attachments[0]).toMatchObject({
+      url,
+      archivedUrl: expect.stringMatching(/^\/copies\/.+\/0\.png$/),
+    });
   });
 });

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInbox } from '../../inbox.js';
 import { memoryStore } from '../../memoryStore.js';
+import { extensionFor, sniffContentType } from '../../sniffMedia.js';
 import { testEntities } from '../../testing/entities.js';
-import { fileMediaStore } from '../mediaStore.js';
-import { extensionFor, sniffContentType } from '../sniffMedia.js';
+import { fileMediaStore } from '../fileMediaStore.js';
 
 let dir: string;
 beforeAll(async () => {

@@ -1,12 +1,12 @@
 import * as z from 'zod/mini';
-import { isPagedeskError, toPagedeskError, ValidationError } from '../errors.js';
-import type { AttachmentArchive } from '../inbox/archive.js';
-import type { Inbox } from '../inbox.types.js';
-import type { Attachment, Message, Platform } from '../model.js';
-import { type Rules, rulesFor } from '../rules.js';
+import { isPagedeskError, toPagedeskError, ValidationError } from './errors.js';
+import type { AttachmentArchive } from './inbox/archive.js';
+import type { Inbox } from './inbox.types.js';
 import type { MediaStore } from './mediaStore.js';
+import type { Attachment, Message, Platform } from './model.js';
+import { type Rules, rulesFor } from './rules.js';
+import { unrefTimer } from './server/unrefTimer.js';
 import { extensionFor, sniffContentType } from './sniffMedia.js';
-import { unrefTimer } from './unrefTimer.js';
 
 // Meta's attachment URLs are signed CDN links that expire (Instagram's as soon as the story or post
 // is gone: https://developers.facebook.com/docs/messenger-platform/instagram/features/webhook), so
@@ -100,7 +100,14 @@ async function readCapped(response: Response, cap: number): Promise<Uint8Array |
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks, size);
+  // No Buffer here: this module is isomorphic (Node, Deno, workers).
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return bytes;
 }
 
 function capOf(rules: Rules, kind: Attachment['kind']): number {
