@@ -1,15 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Channel, createInbox, memoryStore } from '@pagedesk/core';
-import {
-  createChannels,
-  createInstagramLogin,
-  createTokenMonitor,
-  type ServerChannels,
-} from '@pagedesk/core/server';
+import { createChannels, createTokenMonitor, type ServerChannels } from '@pagedesk/core/server';
 import { createWebhook } from '@pagedesk/node-webhook';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../index.js';
+import { instagramLoginOn } from './helpers.js';
 
 // An Instagram account on Instagram Login as a channel, end to end: the login, connectInstagram,
 // webhooks verified with the Instagram app secret and routed by entry.id, replies and profiles on the
@@ -72,15 +68,7 @@ afterAll(async () => {
 });
 
 async function logIn(): Promise<{ accessToken: string; expiresAt: number }> {
-  const ig = createInstagramLogin({
-    appId: emu.logins.instagramApp.appId,
-    appSecret: emu.logins.instagramApp.appSecret,
-    redirectUri: REDIRECT,
-    authorizeBaseUrl: emu.logins.instagramUrl,
-    apiBaseUrl: emu.logins.instagramUrl,
-    graphBaseUrl: emu.logins.instagramUrl,
-    now: () => emu.clock.now(),
-  });
+  const ig = instagramLoginOn(emu, REDIRECT);
   const dialog = new URL(ig.authorizeUrl({ state: 'state-checked-elsewhere' }));
   dialog.searchParams.set('decision', 'allow');
   const location = (await fetch(dialog, { redirect: 'manual' })).headers.get('location')!;

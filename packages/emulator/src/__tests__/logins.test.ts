@@ -5,7 +5,6 @@ import {
   AuthorizationCodeError,
   createFacebookLogin,
   createGraphClient,
-  createInstagramLogin,
   createLoginState,
   LoginDeclinedError,
   LoginStateError,
@@ -16,6 +15,7 @@ import {
 import { createWebhook } from '@pagedesk/node-webhook';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../index.js';
+import { instagramLoginOn } from './helpers.js';
 
 // Both login flows end to end over HTTP: the core's login helpers against the emulator's dialogs,
 // token endpoints and graph.instagram.com routes, on the emulator's clock.
@@ -214,16 +214,7 @@ describe('Facebook Login', () => {
 });
 
 describe('Instagram Login', () => {
-  const instagram = () =>
-    createInstagramLogin({
-      appId: emu.logins.instagramApp.appId,
-      appSecret: emu.logins.instagramApp.appSecret,
-      redirectUri: REDIRECT,
-      authorizeBaseUrl: emu.logins.instagramUrl,
-      apiBaseUrl: emu.logins.instagramUrl,
-      graphBaseUrl: emu.logins.instagramUrl,
-      now: () => emu.clock.now(),
-    });
+  const instagram = () => instagramLoginOn(emu, REDIRECT);
 
   async function login() {
     const ig = instagram();
