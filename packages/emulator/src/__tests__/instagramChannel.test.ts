@@ -20,6 +20,7 @@ let server: Server;
 let store: ReturnType<typeof memoryStore>;
 let inbox: ReturnType<typeof createInbox>;
 let channels: ServerChannels;
+const errorsSeen: string[] = [];
 const statusEvents: Array<{ id: string; status: Channel['status'] }> = [];
 
 beforeAll(async () => {
@@ -54,8 +55,8 @@ beforeAll(async () => {
     baseUrl: emu.graphUrl,
     instagramBaseUrl: emu.logins.instagramUrl,
     now: () => emu.clock.now(),
-    historyImport: false,
   });
+  channels.on('error', ({ error }) => errorsSeen.push(error.message));
   channels.on('channel:status', ({ channel }) =>
     statusEvents.push({ id: channel.id, status: channel.status }),
   );
@@ -76,8 +77,11 @@ async function logIn(): Promise<{ accessToken: string; expiresAt: number }> {
 }
 
 describe('Instagram Login channel', () => {
-  it('connects, receives by entry.id, replies and reads profiles through graph.instagram.com', async () => {
+  it('connects, imports history, receives by entry.id, replies and reads profiles through graph.instagram.com', async () => {
     const { accessToken, expiresAt } = await logIn();
+    // Written before the account was connected: no webhook, so it arrives through the history import.
+    const earlier = emu.customers.create({ pageId: '17841400000000777', name: 'Dora Reis' });
+    expect((await emu.customer(earlier.id).send({ text: 'hello from last week' })).delivered).toBe(false);
     const channel = await channels.connectInstagram({ accessToken, expiresAt, organizationId: 'org_a' });
     expect(channel).toMatchObject({
       id: '17841400000000777',
@@ -92,15 +96,20 @@ describe('Instagram Login channel', () => {
     expect(emu.subscriptions.fields(channel.id)).toEqual(expect.arrayContaining(['messages', 'comments']));
     expect((await store.credentials.get(channel.id))?.accessToken).toBe(accessToken);
 
+    const [imported] = (await store.conversations.list({ channelId: channel.id })).items;
+    expect(imported?.preview).toBe('hello from last week');
+
     const customer = emu.customers.create({ pageId: channel.id, name: 'Carla Dias' });
     expect((await emu.customer(customer.id).send({ text: 'is the studio open?' })).delivered).toBe(true);
     const [conversation] = (await store.conversations.list({ channelId: channel.id })).items;
+    expect(conversation?.preview).toBe('is the studio open?');
     expect(conversation?.organizationId).toBe('org_a');
     await channels.send(conversation!.id, { text: 'Yes, until 6 pm' });
     expect(emu.sent(channel.id).map((m) => m.text)).toEqual(['Yes, until 6 pm']);
     await channels.idle();
     const stored = await store.customers.get(conversation!.customerId);
     expect(stored).toMatchObject({ profileStatus: 'fetched', name: 'Carla Dias' });
+    expect(errorsSeen).toEqual([]);
   });
 
   it('the token monitor refreshes the token at day 59 on the emulated clock', async () => {
