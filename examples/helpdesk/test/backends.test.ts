@@ -12,6 +12,17 @@ describe('openBackends', () => {
     await backends.close();
   });
 
+  it('encrypts page tokens at rest when PAGEDESK_CREDENTIALS_KEY is set', async () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const backends = await openBackends({ store: { kind: 'memory' }, credentialsKey: `k1:${key}` });
+    await backends.store.credentials.put('P', { accessToken: 'EAAG-demo-token' });
+    expect(await backends.store.credentials.get('P')).toEqual({ accessToken: 'EAAG-demo-token' });
+    await expect(
+      openBackends({ store: { kind: 'memory' }, credentialsKey: 'k1:dG9vLXNob3J0' }),
+    ).rejects.toThrow(/keys\[0\]\.key: expected 32 bytes/);
+    await backends.close();
+  });
+
   it('fails the start naming an unreachable PostgreSQL, its password masked', async () => {
     const failure = openBackends({
       store: { kind: 'postgres', url: 'postgres://demo:s3cret@127.0.0.1:1/helpdesk' },

@@ -1,6 +1,7 @@
 import { NotFoundError, toPagedeskError, ValidationError } from './errors.js';
 import { parseOrThrow, randomId } from './ids.js';
 import { applyAll } from './inbox/apply.js';
+import { recordArchive } from './inbox/archive.js';
 import { Changes } from './inbox/changes.js';
 import { markSentWith } from './inbox/echoes.js';
 import { Emitter } from './inbox/emitter.js';
@@ -17,6 +18,8 @@ import {
 import { withMessage } from './inbox/threading.js';
 import { draftSchema, sentSchema, threadingSchema } from './inbox/validation.js';
 import type { Inbox, InboxEvents, OutboundDraft, Threading } from './inbox.types.js';
+import { createMediaArchiver, type MediaArchiverOptions } from './mediaArchiver.js';
+import type { MediaStore } from './mediaStore.js';
 import {
   type Channel,
   type ChannelSettings,
@@ -58,6 +61,11 @@ export interface InboxOptions {
    * until their message arrives (a webhook delivered out of order). Default 10,000; the oldest go first.
    */
   pendingLimit?: number;
+  /**
+   * Copies each inbound attachment to this `MediaStore` as it arrives, because Meta's URLs expire: a
+   * store, or `createMediaArchiver`'s options with `media` (concurrency, retries, `allowUrl`...).
+   */
+  media?: MediaStore | Omit<MediaArchiverOptions, 'inbox'>;
 }
 
 /**
@@ -198,7 +206,7 @@ export function createInbox(options: InboxOptions): Inbox {
     return operation(channelOfMessage(id), async (op) => change(await requireOutbound(id), op));
   }
 
-  return {
+  const inbox: Inbox = {
     store,
     apply(events) {
       if (!Array.isArray(events)) {
@@ -325,6 +333,9 @@ export function createInbox(options: InboxOptions): Inbox {
         return { ...c, comment: { ...c.comment, privateReplySentAt: at } };
       });
     },
+    recordAttachmentArchive(messageId, index, archive) {
+      return operation(channelOfMessage(messageId), (op) => recordArchive(op, messageId, index, archive));
+    },
     updateCustomer(customer) {
       return operation(
         () => stringField(customer, 'channelId'),
@@ -368,4 +379,13 @@ export function createInbox(options: InboxOptions): Inbox {
       return emitter.on(event, listener as (payload: never) => void);
     },
   };
+  const media = options.media;
+  if (media)
+    createMediaArchiver({
+      ...(typeof (media as MediaStore).put === 'function'
+        ? { media: media as MediaStore }
+        : (media as Omit<MediaArchiverOptions, 'inbox'>)),
+      inbox,
+    });
+  return inbox;
 }

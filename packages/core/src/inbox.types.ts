@@ -1,3 +1,7 @@
+import type { AttachmentArchive } from './inbox/archive.js';
+
+export type { AttachmentArchive };
+
 import type { AppEvent, MessengerEvent } from './events.js';
 import type { Channel, Conversation, Customer, Failure, Message } from './model.js';
 import type { ChannelPurgeReport, Store } from './store.js';
@@ -68,6 +72,8 @@ export interface Inbox {
   /** Records that the one private reply to a comment was used. */
   markPrivateReplySent(conversationId: string, at: number): Promise<Conversation>;
   /** Saves profile data looked up later (name, avatar) and tells listeners. */
+  /** Records the host's copy of inbound attachment `index` (its URL, or why none): see `createMediaArchiver`. */
+  recordAttachmentArchive(messageId: string, index: number, archive: AttachmentArchive): Promise<Message>;
   updateCustomer(customer: Customer): Promise<Customer>;
   /** Saves a channel (status, settings) and tells listeners. */
   updateChannel(channel: Channel): Promise<Channel>;

@@ -4,6 +4,8 @@
 export * from './browser.js';
 export { messageEffectSchema } from './inbox/effects.js';
 export { createInbox, type InboxOptions } from './inbox.js';
+export { createMediaArchiver, type MediaArchiver, type MediaArchiverOptions } from './mediaArchiver.js';
+export type { MediaStore } from './mediaStore.js';
 export * from './memoryStore.js';
 export {
   memoryPersonas,

@@ -63,6 +63,12 @@ export const channelSchema = z.object({
   pictureUrl: z.optional(z.string()),
   /** The Meta app this channel is connected through; one host may serve several apps (tenants). */
   appId: z.string(),
+  /**
+   * How it was connected: `instagram` for an Instagram account on Instagram Login (graph.instagram.com,
+   * an Instagram user token the token monitor refreshes; `appId` is then the Instagram app's id);
+   * absent or `facebook` for a Page (or an Instagram account through its Page) on Facebook Login.
+   */
+  login: z.optional(z.enum(['facebook', 'instagram'])),
   /** The host's organisation (tenant) that owns this channel; absent on a single-tenant host. */
   organizationId: z.optional(organizationIdSchema),
   status: channelStatusSchema,
@@ -134,6 +140,13 @@ export const attachmentSchema = z.object({
   payload: z.optional(z.unknown()),
   /** A reusable upload id (outbound). */
   attachmentId: z.optional(z.string()),
+  /** Inbound: the host's own copy (a `MediaStore` URL); Meta's `url` stops working after a while. */
+  archivedUrl: z.optional(z.string()),
+  /**
+   * Inbound, when no copy could be made: Meta's URL was already gone (`expired`: show "media
+   * expired"), the file breaks the size rules (`too_large`) or every download failed (`failed`).
+   */
+  archiveStatus: z.optional(z.enum(['expired', 'too_large', 'failed'])),
 });
 export type Attachment = z.infer<typeof attachmentSchema>;
 

@@ -14,10 +14,27 @@ export type {
   ChannelCheck,
   ChannelHandle,
   ChannelsOptions,
+  ConnectInstagramInput,
   ServerChannels,
 } from './server/channels.types.js';
 export { ChannelConflictError } from './server/connect.js';
 export { type CreateChannelOptions, createChannel, type SingleChannel } from './server/createChannel.js';
+export {
+  CredentialsDecryptionError,
+  type CredentialsDecryptionFailure,
+  type CredentialsKey,
+  type EncryptCredentialsOptions,
+  type EncryptedCredentialsStore,
+  encryptCredentials,
+  ReencryptIncompleteError,
+} from './server/encryptCredentials.js';
+export {
+  createFacebookLogin,
+  type FacebookLogin,
+  type FacebookLoginOptions,
+  type GrantedPermissions,
+} from './server/facebookLogin.js';
+export { type FileMediaStoreOptions, fileMediaStore } from './server/fileMediaStore.js';
 export {
   createGraphClient,
   DEFAULT_GRAPH_VERSION,
@@ -34,15 +51,41 @@ export {
   redact,
 } from './server/graphErrors.js';
 export type { GraphRequest, GraphRequestInfo } from './server/graphRequest.js';
-export type {
-  GraphPage,
-  HistoryConversation,
-  HistoryMessage,
-  PageGraph,
-  SendResult,
-  SubscribedApp,
-  UserProfile,
-} from './server/pageGraph.js';
+export { INSTAGRAM_LOGIN_FIELDS } from './server/instagramChannels.js';
+export {
+  createInstagramLogin,
+  type InstagramLogin,
+  type InstagramLoginOptions,
+} from './server/instagramLogin.js';
+export type { InstagramToken } from './server/instagramTokens.js';
+export {
+  AuthorizationCodeError,
+  type AuthorizationCodeFailure,
+  LoginDeclinedError,
+  LoginStateError,
+  type LoginStateFailure,
+  type MissingPermission,
+  MissingPermissionsError,
+  RefreshTooEarlyError,
+} from './server/loginErrors.js';
+export {
+  FACEBOOK_LOGIN_PERMISSIONS,
+  type FacebookCapability,
+  INSTAGRAM_LOGIN_PERMISSIONS,
+  type InstagramCapability,
+} from './server/loginPermissions.js';
+export {
+  type LoginAppOptions,
+  type LoginRedirect,
+  type LoginRedirectInput,
+  parseLoginRedirect,
+} from './server/loginRedirect.js';
+export {
+  createLoginState,
+  type LoginStateOptions,
+  type VerifyLoginStateOptions,
+  verifyLoginState,
+} from './server/loginState.js';
 export { INSTAGRAM_FIELDS, MESSENGER_FIELDS, REQUIRED_SCOPES } from './server/pageRequirements.js';
 export type { ReconcileOptions, ReconcileResult } from './server/reconcile.js';
 export {

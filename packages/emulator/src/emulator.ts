@@ -6,6 +6,7 @@ import { createClock, type EmulatorClock } from './clock.js';
 import { handleControl } from './control.js';
 import { Faults, type FaultsSnapshot } from './faults.js';
 import { GraphApi, type UploadedFile } from './graph.js';
+import { type EmulatorLogins, Logins, sendLogin } from './logins.js';
 import { MetaError } from './metaError.js';
 import {
   type CreateCustomerInput,
@@ -206,6 +207,8 @@ export interface Emulator {
   ): Promise<SentMessage>;
   /** Runs a declarative seeding script (see `demoScript`). */
   runScript(steps: readonly ScriptStep[]): Promise<ScriptResult>;
+  /** Facebook Login and Instagram Login (dialogs, codes, tokens on the emulated clock). */
+  readonly logins: EmulatorLogins;
   /** Stops the server, the timers and pending deliveries. */
   close(): Promise<void>;
 }
@@ -249,10 +252,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     opts.webhooks,
     (pageId) => (world.pages.get(pageId)?.subscribedFields.length ?? 0) > 0,
     () => undefined,
+    (pageId) => logins.secretFor(pageId),
   );
   world = new World(opts, clock, (event) => dispatcher.enqueue(event));
   let verifyToken = opts.verifyToken;
   const graph = new GraphApi(world);
+  const logins = new Logins(world, graph, opts.instagramLogin);
   const faults = new Faults();
   const hanging = new Set<ServerResponse>();
 
@@ -337,6 +342,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         return sendControlError(res, error);
       }
     }
+    const login = await logins.handle(req, url, method, () => readBody(req));
+    if (login) return sendLogin(res, login);
     return handleGraph(req, res, url, method);
   }
 
@@ -652,6 +659,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return emulator.waitFor(() => world.sentLog.find(match), waitOptions).then((m) => structuredClone(m));
     },
     runScript: (steps) => runScript(steps),
+    logins: logins.controls(),
     async close() {
       clearInterval(heartbeat);
       for (const timer of world.timers) clearTimeout(timer);

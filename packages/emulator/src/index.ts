@@ -10,6 +10,7 @@ export type {
 } from './emulator.js';
 export { startEmulator } from './emulator.js';
 export type { FaultsSnapshot } from './faults.js';
+export type { EmulatorLogins } from './logins.js';
 export type { MetaErrorBody } from './metaError.js';
 export type {
   CreateCustomerInput,

@@ -95,6 +95,19 @@ export const emulatorOptionsSchema = z.object({
       readAfterMs: z.number().int().min(0).nullable().default(null),
     })
     .prefault({}),
+  /** The Instagram app of Instagram Login (its own id and secret) and the accounts that can log in. */
+  instagramLogin: z
+    .object({
+      appId: z
+        .string()
+        .regex(/^\d{1,20}$/, 'must be a numeric app id')
+        .default('9876543210987654'),
+      appSecret: z.string().min(8, 'must be at least 8 characters').default('emulator-instagram-app-secret'),
+      accounts: z
+        .array(z.object({ id, username: z.string().min(1).max(30), name: z.string().optional() }))
+        .default([{ id: '17841400000000101', username: 'pagedesk.demo', name: 'Pagedesk Demo' }]),
+    })
+    .prefault({}),
 });
 /** Options of `startEmulator()`; every field has a default. */
 export type EmulatorOptions = z.input<typeof emulatorOptionsSchema>;

@@ -101,6 +101,8 @@ export class WebhookDispatcher {
     private readonly settings: WebhookSettings,
     private readonly isSubscribed: (pageId: string) => boolean,
     private readonly onDelivery: (delivery: WebhookDelivery) => void,
+    /** A page whose webhooks another app secret signs (an Instagram-Login account: the Instagram app's). */
+    private readonly secretFor: (pageId: string) => string | undefined = () => undefined,
   ) {
     this.url = url;
   }
@@ -189,6 +191,7 @@ export class WebhookDispatcher {
     const rawBody = metaJson(body);
     const deliveryId = this.nextId++;
     const pageIds = [...new Set(events.map((e) => e.pageId))];
+    const secret = this.secretFor(first.pageId) ?? this.appSecret;
     const base = { deliveryId, object: first.object, pageIds, body, rawBody };
     const url = this.url;
     const skip = !url
@@ -211,9 +214,9 @@ export class WebhookDispatcher {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'user-agent': 'facebookexternalua',
-      'x-hub-signature-256': signatureFor(rawBody, this.appSecret),
+      'x-hub-signature-256': signatureFor(rawBody, secret),
     };
-    if (this.settings.sha1) headers['x-hub-signature'] = signatureFor(rawBody, this.appSecret, 'sha1');
+    if (this.settings.sha1) headers['x-hub-signature'] = signatureFor(rawBody, secret, 'sha1');
     let status: number | null = null;
     for (let attempt = 1; attempt <= this.settings.attempts; attempt++) {
       if (this.closing.signal.aborted) break;

@@ -1,4 +1,5 @@
 import { memoryStore, type Store } from '@pagedesk/core';
+import { encryptCredentials } from '@pagedesk/core/server';
 import type { DedupeStore, LiveFanout } from '@pagedesk/node-webhook';
 import type { Backends } from './config.js';
 
@@ -53,6 +54,13 @@ export async function openBackends(
         throw unreachable('PostgreSQL', url, error);
       });
       store = postgres;
+    }
+    if (backends?.credentialsKey) {
+      // `[id:]base64`: the id is stored with each ciphertext, so a later key can take over (reencrypt).
+      const [id, key] = backends.credentialsKey.includes(':')
+        ? backends.credentialsKey.split(':', 2)
+        : ['default', backends.credentialsKey];
+      store = encryptCredentials(store, { keys: [{ id: id!, key: key! }] });
     }
     if (!backends?.redisUrl) return { store, close };
     const [{ Redis }, { redisDedupe, redisFanout }] = await Promise.all([

@@ -17,6 +17,11 @@ export interface Backends {
   store: { kind: 'memory' } | { kind: 'postgres'; url: string };
   /** Redis for webhook dedupe and live updates shared between servers (`--redis <url>`). */
   redisUrl?: string;
+  /**
+   * `PAGEDESK_CREDENTIALS_KEY`: `[key-id:]` then 32 bytes in base64. When set, page tokens are stored
+   * encrypted (AES-256-GCM, `encryptCredentials`).
+   */
+  credentialsKey?: string;
 }
 
 export type HelpdeskConfig =
@@ -76,10 +81,12 @@ export function backendsFromArgs(
     }
   }
   const redisUrl = values.redis ?? env['REDIS_URL'];
+  const credentialsKey = env['PAGEDESK_CREDENTIALS_KEY'];
   return {
     backends: {
       store: kind === 'postgres' ? { kind, url: url! } : { kind: 'memory' },
       ...(redisUrl ? { redisUrl } : {}),
+      ...(credentialsKey ? { credentialsKey } : {}),
     },
     seed: !values['no-seed'],
   };

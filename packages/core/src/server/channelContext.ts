@@ -104,12 +104,17 @@ export function createChannelContext(options: ChannelsOptions): ChannelContext {
         throw new ValidationError('channels options', [
           { path: `apps.${channel.appId}`, message: 'unknown app' },
         ]);
+      // An Instagram Login app talks to graph.instagram.com with the same request loop.
+      const baseUrl =
+        app.login === 'instagram'
+          ? (options.instagramBaseUrl ?? 'https://graph.instagram.com')
+          : options.baseUrl;
       client = createGraphClient({
         appId: channel.appId,
         appSecret: app.appSecret,
         now,
         ...(options.graphVersion ? { version: options.graphVersion } : {}),
-        ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+        ...(baseUrl ? { baseUrl } : {}),
         ...(options.fetch ? { fetch: options.fetch } : {}),
       });
     }
@@ -187,7 +192,10 @@ export function createChannelContext(options: ChannelsOptions): ChannelContext {
     inbox,
     now,
     emitter,
-    defaultAppId: options.defaultAppId ?? Object.keys(options.apps ?? {})[0],
+    // Pages connect through a Facebook Login app, never through an Instagram Login one.
+    defaultAppId:
+      options.defaultAppId ??
+      Object.entries(options.apps ?? {}).find(([, app]) => app.login !== 'instagram')?.[0],
     setTimer: options.setTimer ?? unrefTimer,
     inFlight,
     timers,

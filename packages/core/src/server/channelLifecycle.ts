@@ -7,6 +7,7 @@ import type { ChannelAction } from '../transport.js';
 import { type ChannelContext, type StatusPatch, TOKEN_REASON_TEXT } from './channelContext.js';
 import type { ChannelCheck } from './channels.types.js';
 import { tokenReason } from './graphErrors.js';
+import { checkInstagramChannel } from './instagramChannels.js';
 import { candidateGraph, candidatesOf, missingTask, storeToken, userPages } from './pageAccounts.js';
 import { missingScopes, missingWebhookFields, webhookFieldsFor } from './pageRequirements.js';
 
@@ -41,6 +42,12 @@ export function createChannelLifecycle(ctx: ChannelContext) {
     // An admin's pause, a disconnection and Meta's block are not the token's business.
     if (channel.status === 'deactivated' || channel.status === 'disconnected' || channel.status === 'blocked')
       return { channel, previous, resubscribed: false, missingFields: [] };
+    if (channel.login === 'instagram')
+      return checkInstagramChannel(
+        ctx,
+        channel,
+        checkOptions.warnBefore ?? ctx.options.warnBefore ?? 7 * DAY,
+      );
     const credentials = await store.credentials.get(channel.id);
     if (!credentials) {
       return settle({ status: 'revoked', statusReason: 'No access token is stored: reconnect the page' });

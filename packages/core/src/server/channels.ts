@@ -4,6 +4,7 @@ import { createChannelLifecycle } from './channelLifecycle.js';
 import type { ChannelsOptions, ServerChannels } from './channels.types.js';
 import { createConnect } from './connect.js';
 import { createHistoryImport } from './history.js';
+import { createInstagramConnect } from './instagramChannels.js';
 import { createPersonas } from './personas.js';
 import { createProfiles } from './profiles.js';
 import { createSendPath } from './sendPath.js';
@@ -45,6 +46,7 @@ export function createChannels(options: ChannelsOptions): ServerChannels {
   const importHistory = createHistoryImport(ctx, refreshProfile);
   const lifecycle = createChannelLifecycle(ctx);
   const { listConnectablePages, connect } = createConnect(ctx, lifecycle, importHistory);
+  const connectInstagram = createInstagramConnect(ctx, importHistory);
   const { getChannel, emitter } = ctx;
   const { send, retry, senderAction } = sendPath;
 
@@ -77,6 +79,7 @@ export function createChannels(options: ChannelsOptions): ServerChannels {
     action: lifecycle.action,
     listConnectablePages,
     connect,
+    connectInstagram,
     purge: lifecycle.purge,
     on(event, listener) {
       emitter.on(event, listener as never);

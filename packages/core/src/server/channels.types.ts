@@ -22,8 +22,18 @@ export interface AgentProfile {
 export interface ChannelsOptions {
   store: Store;
   inbox: Inbox;
-  /** Meta apps by id with their secrets; Graph clients are created from them. */
-  apps?: Record<string, { appSecret: string }>;
+  /**
+   * Meta apps by id with their secrets; Graph clients are created from them. An Instagram app of
+   * Instagram Login is listed by its Instagram app id with `login: 'instagram'`.
+   */
+  apps?: Record<string, { appSecret: string; login?: 'facebook' | 'instagram' }>;
+  /** Base of Instagram Login's Graph API; default `https://graph.instagram.com` (the emulator's in tests). */
+  instagramBaseUrl?: string;
+  /**
+   * An Instagram Login token is refreshed by `check` once this little of its 60 days is left (and it
+   * is at least a day old); default 10 days, so a daily monitor gets several tries.
+   */
+  refreshInstagramWithin?: number;
   /** Or bring your own Graph clients (tests, the emulator, custom retry settings). */
   graph?: (appId: string) => GraphClient;
   /** The app new channels connect through; the first of `apps` when omitted. */
@@ -73,6 +83,16 @@ export interface ChannelsOptions {
   setTimer?: (callback: () => void, ms: number) => () => void;
 }
 
+/** What `connectInstagram` takes: the long-lived token `createInstagramLogin().exchangeCode` returned. */
+export interface ConnectInstagramInput {
+  accessToken: string;
+  /** When the token expires (epoch ms); default 60 days from now. */
+  expiresAt?: number;
+  organizationId?: string;
+  /** The Instagram app (its id in `apps`, with `login: 'instagram'`); default the first such app. */
+  appId?: string;
+}
+
 /** What `check` found about a channel. */
 export interface ChannelCheck {
   channel: Channel;
@@ -99,6 +119,12 @@ export interface ChannelHandle {
 export interface ServerChannels extends Channels {
   /** A handle bound to one channel. */
   channel(channelId: string): ChannelHandle;
+  /**
+   * Connects an Instagram professional account logged in with Instagram Login (no Facebook Page):
+   * reads the account with the token, subscribes its webhooks and stores the token. The channel
+   * talks to graph.instagram.com and the token monitor refreshes the token before its 60 days run out.
+   */
+  connectInstagram(input: ConnectInstagramInput): Promise<Channel>;
   /**
    * Deletes a channel and everything reached through it: disconnects the page from Meta when still
    * connected, then deletes its conversations, messages, customers, credentials, waiting effects and

@@ -42,6 +42,28 @@ export class ChannelConflictError extends PagedeskError {
   }
 }
 
+/**
+ * Who holds a page or account: nobody, this organisation, or another one. Another organisation holds
+ * it while its channel is live, and while a disconnected channel still has conversations (its
+ * history); a disconnected channel without any is a `leftover`, free to take once purged (its settings
+ * and agents do not carry over).
+ */
+export async function holderOf(
+  ctx: ChannelContext,
+  channelId: string,
+  organizationId: string | undefined,
+): Promise<{ existing: Channel | undefined; leftover: boolean; conflict: 'live' | 'history' | undefined }> {
+  const stored = await ctx.store.channels.get(channelId);
+  const foreign = stored !== undefined && (stored.organizationId ?? null) !== (organizationId ?? null);
+  let conflict: 'live' | 'history' | undefined;
+  if (foreign && stored.status !== 'disconnected') conflict = 'live';
+  else if (foreign) {
+    const history = await ctx.store.conversations.list({ channelId: stored.id, limit: 1 });
+    if (history.items.length > 0) conflict = 'history';
+  }
+  return { existing: foreign ? undefined : stored, leftover: foreign && !conflict, conflict };
+}
+
 /** For whom `listConnectablePages` and `connect` work (see `ConnectOptions`). */
 const connectOptionsSchema = z.object({
   organizationId: z.optional(organizationIdSchema),
@@ -57,7 +79,7 @@ export function createConnect(
     options?: { conversations?: number; messagesPerConversation?: number },
   ) => Promise<unknown>,
 ) {
-  const { store, inbox, now, options } = ctx;
+  const { inbox, now, options } = ctx;
 
   /** The organisation and app of a call: its options, else the `createChannels` defaults. */
   function scopeOf(input: ConnectOptions | undefined): { organizationId: string | undefined; appId: string } {
@@ -68,22 +90,9 @@ export function createConnect(
     return { organizationId: given.organizationId ?? options.organizationId, appId };
   }
 
-  /**
-   * Who holds a page: nobody, this organisation, or another one. Another organisation holds it while
-   * its channel is live, and while a disconnected channel still has conversations (its history);
-   * a disconnected channel without any is free to take.
-   */
+  /** Who holds a page (see {@link holderOf}), and whether this candidate can be connected. */
   async function availability(candidate: Candidate, organizationId: string | undefined) {
-    const stored = await store.channels.get(candidate.id);
-    const foreign = stored !== undefined && (stored.organizationId ?? null) !== (organizationId ?? null);
-    let conflict: 'live' | 'history' | undefined;
-    if (foreign && stored.status !== 'disconnected') conflict = 'live';
-    else if (foreign) {
-      const history = await store.conversations.list({ channelId: stored.id, limit: 1 });
-      if (history.items.length > 0) conflict = 'history';
-    }
-    // A foreign leftover without history is not carried over (settings, agents): the page starts afresh.
-    const existing = foreign ? undefined : stored;
+    const { existing, leftover, conflict } = await holderOf(ctx, candidate.id, organizationId);
     const unavailableReason =
       conflict === 'live'
         ? 'Already connected to another organisation'
@@ -93,7 +102,7 @@ export function createConnect(
             ? 'Meta returned no access token for this page'
             : missingTask(candidate.tasks);
     const connected = existing !== undefined && existing.status !== 'disconnected';
-    return { existing, leftover: foreign && !conflict, conflict, unavailableReason, connected };
+    return { existing, leftover, conflict, unavailableReason, connected };
   }
 
   async function listConnectablePages(

@@ -60,9 +60,9 @@ function networkCode(error: unknown): string | undefined {
   return undefined;
 }
 
-// Query parameters that carry a credential besides `access_token`: their values are secrets too, so
-// they are redacted from Meta's error text (which may quote a malformed token) as well as from URLs.
-const SECRET_QUERY_PARAMS = ['input_token', 'fb_exchange_token', 'client_secret'];
+// Query parameters that carry a credential (a token given in the query rather than as `accessToken`,
+// an OAuth `code`): their values are redacted from Meta's error text as well as from URLs.
+const SECRET_QUERY_PARAMS = ['input_token', 'fb_exchange_token', 'client_secret', 'access_token', 'code'];
 
 /** Runs one {@link GraphRequest}; what a client's `request` is. */
 export type GraphRequester = <T>(request: GraphRequest<T>) => Promise<T>;

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createInstagramLogin } from '@pagedesk/core/server';
 import type { Emulator, WebhookPayload } from '../index.js';
 
 // Test helpers: a tiny webhook receiver that checks Meta's signatures with node:crypto on the raw
@@ -137,3 +138,16 @@ export function sendText(
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
+
+/** `createInstagramLogin` pointed at the emulator's Instagram app and routes, on its clock. */
+export function instagramLoginOn(emulator: Emulator, redirectUri: string) {
+  return createInstagramLogin({
+    appId: emulator.logins.instagramApp.appId,
+    appSecret: emulator.logins.instagramApp.appSecret,
+    redirectUri,
+    authorizeBaseUrl: emulator.logins.instagramUrl,
+    apiBaseUrl: emulator.logins.instagramUrl,
+    graphBaseUrl: emulator.logins.instagramUrl,
+    now: () => emulator.clock.now(),
+  });
+}

@@ -1,0 +1,259 @@
+import * as z from 'zod/mini';
+import { isPagedeskError, toPagedeskError, ValidationError } from './errors.js';
+import type { AttachmentArchive } from './inbox/archive.js';
+import type { Inbox } from './inbox.types.js';
+import type { MediaStore } from './mediaStore.js';
+import type { Attachment, Message, Platform } from './model.js';
+import { type Rules, rulesFor } from './rules.js';
+import { unrefTimer } from './server/unrefTimer.js';
+import { extensionFor, sniffContentType } from './sniffMedia.js';
+
+// Meta's attachment URLs are signed CDN links that expire (Instagram's as soon as the story or post
+// is gone: https://developers.facebook.com/docs/messenger-platform/instagram/features/webhook), so
+// the archiver copies each inbound attachment as it arrives. It listens to `message:created` and only
+// queues there, so the webhook answer never waits for a download; a bounded pool of workers fetches,
+// retries transient failures with backoff, caps the size by the platform's inbound rules, sniffs the
+// type from the bytes, stores the copy and records its URL on the message (Meta's `url` is kept).
+
+const ARCHIVED_KINDS = new Set<Attachment['kind']>([
+  'image',
+  'gif',
+  'sticker',
+  'story_mention',
+  'video',
+  'audio',
+  'file',
+]);
+// A signed CDN URL past its expiry answers 403; a removed object 404 or 410.
+const GONE = new Set([403, 404, 410]);
+
+/** Options of {@link createMediaArchiver}. */
+export interface MediaArchiverOptions {
+  inbox: Inbox;
+  media: MediaStore;
+  /** Downloads at once; default 4. */
+  concurrency?: number;
+  /** Retries after the first try for network errors, timeouts, 429 and 5xx; default 3. */
+  retries?: number;
+  /** First backoff delay, doubled each retry; default 1 s. */
+  baseDelayMs?: number;
+  /** Per download; default 30 s. */
+  timeoutMs?: number;
+  /** Size caps by attachment kind; default Meta's inbound rules of the conversation's platform. */
+  rules?: Rules;
+  /**
+   * Which attachment URLs may be fetched; default any http(s) URL. Webhooks are signed by Meta, but
+   * production hosts can narrow this to Meta's CDN hosts (`*.fbcdn.net`, `*.fbsbx.com`,
+   * `*.cdninstagram.com`) so a download can never reach an internal address.
+   */
+  allowUrl?: (url: URL) => boolean;
+  fetch?: typeof globalThis.fetch;
+  sleep?: (ms: number) => Promise<void>;
+  /** A copy that could not be made or recorded (never thrown: the message keeps Meta's URL). */
+  onError?: (error: Error, context: { messageId: string; index: number }) => void;
+}
+
+/** The running archiver. */
+export interface MediaArchiver {
+  /** Queues every archivable attachment of a message (done for `message:created` already). */
+  archive(message: Message, platform?: Platform): void;
+  /** Resolves when nothing is queued or downloading. */
+  idle(): Promise<void>;
+  /** Stops listening; queued jobs are dropped, running ones finish. */
+  close(): void;
+}
+
+interface Job {
+  message: Message;
+  index: number;
+  url: string;
+  platform: Platform;
+}
+
+const optionsSchema = z.object({
+  concurrency: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(64))),
+  retries: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(10))),
+  baseDelayMs: z.optional(z.number().check(z.minimum(0))),
+  timeoutMs: z.optional(z.number().check(z.minimum(1))),
+});
+
+class Transient extends Error {}
+
+/** Reads a body up to `cap` bytes; undefined when it is longer. */
+async function readCapped(response: Response, cap: number): Promise<Uint8Array | undefined> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > cap) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  if (!response.body) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > cap) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  // No Buffer here: this module is isomorphic (Node, Deno, workers).
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return bytes;
+}
+
+function capOf(rules: Rules, kind: Attachment['kind']): number {
+  const inbound = rules.attachments.inbound;
+  if (kind === 'video') return inbound.video.maxBytes;
+  if (kind === 'audio') return inbound.audio.maxBytes;
+  if (kind === 'file') return inbound.file.maxBytes;
+  return inbound.image.maxBytes;
+}
+
+const safe = (text: string) => text.replace(/[^A-Za-z0-9_-]/g, '_');
+
+/**
+ * Copies each inbound attachment to a `MediaStore` as it arrives and records the copy's URL on the
+ * message (`attachment.archivedUrl`), or why there is none (`archiveStatus`: `expired` when Meta's
+ * URL is already gone, `too_large`, `failed`), with a `message:updated` the inbox UI follows. It is a
+ * separate server-side object rather than an inbox option so the isomorphic inbox stays free of
+ * downloads and file systems.
+ *
+ * @example
+ * const inbox = createInbox({ store });
+ * const archiver = createMediaArchiver({ inbox, media: fileMediaStore('./media', { publicPath: '/media' }) });
+ * // on shutdown:
+ * archiver.close();
+ * @param options - the inbox, where copies go, and the download policy
+ * @returns the archiver
+ */
+export function createMediaArchiver(options: MediaArchiverOptions): MediaArchiver {
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) throw ValidationError.fromZod('media archiver options', parsed.error);
+  const { inbox, media } = options;
+  const inboxOk = typeof (inbox as Partial<Inbox> | undefined)?.on === 'function';
+  if (!inboxOk || typeof (media as Partial<MediaStore> | undefined)?.put !== 'function')
+    throw new ValidationError('media archiver options', [
+      { path: inboxOk ? 'media' : 'inbox', message: 'required' },
+    ]);
+  const concurrency = options.concurrency ?? 4;
+  const retries = options.retries ?? 3;
+  const baseDelayMs = options.baseDelayMs ?? 1000;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => unrefTimer(resolve, ms)));
+  const allowUrl = options.allowUrl ?? ((url: URL) => url.protocol === 'https:' || url.protocol === 'http:');
+  const allowed = (text: string) => URL.canParse(text) && allowUrl(new URL(text));
+  const queue: Job[] = [];
+  let running = 0;
+  let closed = false;
+  let waiters: Array<() => void> = [];
+
+  const report = (error: unknown, job: Job) => {
+    try {
+      options.onError?.(toPagedeskError(error), { messageId: job.message.id, index: job.index });
+    } catch {
+      // A failing log hook must not stop the archiver.
+    }
+  };
+
+  async function download(job: Job): Promise<AttachmentArchive> {
+    const cap = capOf(options.rules ?? rulesFor(job.platform), job.message.attachments[job.index]!.kind);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const response = await doFetch(job.url, {
+          signal: AbortSignal.timeout(timeoutMs),
+          redirect: 'follow',
+        });
+        if (GONE.has(response.status)) {
+          await response.body?.cancel();
+          return { archiveStatus: 'expired' };
+        }
+        if (response.status === 429 || response.status >= 500) {
+          await response.body?.cancel();
+          throw new Transient(`HTTP ${response.status}`);
+        }
+        if (!response.ok) {
+          await response.body?.cancel();
+          return { archiveStatus: 'failed' };
+        }
+        const bytes = await readCapped(response, cap);
+        if (!bytes) return { archiveStatus: 'too_large' };
+        const contentType = sniffContentType(bytes);
+        const key = `${safe(job.message.channelId)}/${safe(job.message.id)}/${job.index}.${extensionFor(contentType)}`;
+        return { archivedUrl: await media.put(key, bytes, contentType) };
+      } catch (error) {
+        // The store's own failures (disk full, bad key) are not the download's: report, do not retry.
+        if (isPagedeskError(error)) throw error;
+        if (attempt >= retries) {
+          report(error, job);
+          return { archiveStatus: 'failed' };
+        }
+        await sleep(baseDelayMs * 2 ** attempt);
+      }
+    }
+  }
+
+  async function run(job: Job): Promise<void> {
+    try {
+      const outcome = await download(job);
+      await inbox.recordAttachmentArchive(job.message.id, job.index, outcome);
+    } catch (error) {
+      report(error, job);
+    }
+  }
+
+  function pump(): void {
+    while (!closed && running < concurrency && queue.length > 0) {
+      const job = queue.shift()!;
+      running++;
+      void run(job).finally(() => {
+        running--;
+        pump();
+      });
+    }
+    if (running === 0 && (queue.length === 0 || closed)) {
+      const done = waiters;
+      waiters = [];
+      for (const resolve of done) resolve();
+    }
+  }
+
+  function archive(message: Message, platform: Platform = 'messenger'): void {
+    if (closed || message.direction !== 'inbound' || message.imported) return;
+    message.attachments.forEach((attachment, index) => {
+      if (!attachment.url || attachment.archivedUrl || !ARCHIVED_KINDS.has(attachment.kind)) return;
+      if (!allowed(attachment.url)) return;
+      queue.push({ message, index, url: attachment.url, platform });
+    });
+    pump();
+  }
+
+  const unsubscribe = inbox.on('message:created', ({ message, conversation }) =>
+    archive(message, conversation.platform),
+  );
+
+  return {
+    archive,
+    idle: () =>
+      running === 0 && queue.length === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            waiters.push(resolve);
+          }),
+    close() {
+      closed = true;
+      unsubscribe();
+      queue.length = 0;
+      pump();
+    },
+  };
+}
