@@ -41,8 +41,13 @@ describe('encryptCredentials over postgresStore', () => {
       accessToken: 'EAAG-secret-page-token',
       pageId: 'F1',
     });
+    // Flip one character inside the sealed body (not the last one, whose low bits base64 may ignore).
     await pool.query(
-      `UPDATE "${schema}".credentials SET data = jsonb_set(data, '{accessToken}', to_jsonb(regexp_replace(data->>'accessToken', '.$', CASE WHEN right(data->>'accessToken', 1) = 'A' THEN 'B' ELSE 'A' END))) WHERE channel_id = 'P1'`,
+      `UPDATE "${schema}".credentials
+         SET data = jsonb_set(data, '{accessToken}', to_jsonb(overlay(data->>'accessToken' PLACING
+           CASE WHEN substr(data->>'accessToken', length(data->>'accessToken') - 8, 1) = 'A' THEN 'B' ELSE 'A' END
+           FROM length(data->>'accessToken') - 8 FOR 1)))
+       WHERE channel_id = 'P1'`,
     );
     await expect(encrypted.credentials.get('P1')).rejects.toBeInstanceOf(CredentialsDecryptionError);
   });

@@ -83,7 +83,9 @@ describe('migration 3 (organisations) on data written at version 2', () => {
   const store = postgresStore({ pool, schema });
 
   it('applies on top of version 2 and backfills every row from its channel', async () => {
-    expect(await store.migrate()).toEqual({ applied: [3], version: 3 });
+    const { applied } = await store.migrate();
+    // Version 3 is this migration; later ones (4 onwards) apply with it.
+    expect(applied[0]).toBe(3);
     const { rows } = await pool.query(
       `SELECT 'channels' AS t, id, organization_id FROM ${s}.channels
        UNION ALL SELECT 'customers', id, organization_id FROM ${s}.customers
