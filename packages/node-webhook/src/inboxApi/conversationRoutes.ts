@@ -7,11 +7,13 @@ import {
   NotFoundError,
   platformSchema,
   sendDraftSchema,
+  ValidationError,
 } from '@pagedesk/core';
 import * as z from 'zod/mini';
 import { organizationFilter } from './access.js';
 import { parseWith, readJson } from './http.js';
 import { scopeFor } from './liveEvents.js';
+import type { InboxPrincipal } from './principal.js';
 import { definedOnly, type Handlers, idOf, json, type RouteDeps, requireChannels } from './routes.js';
 import { ownUploads } from './uploadRoutes.js';
 
@@ -40,6 +42,29 @@ const messageListQuerySchema = z.object({
 
 const typingSchema = z.object({ on: z.boolean() });
 const retrySchema = z.object({ force: z.optional(z.boolean()) });
+
+/**
+ * An assignee must be one of the principal's agents (when the host lists them) and able to see the
+ * conversation's channel: another organisation's agent, or one kept off this page, is refused.
+ */
+async function checkAssignee(
+  deps: RouteDeps,
+  conversation: Conversation,
+  assigneeId: string,
+  principal: InboxPrincipal,
+): Promise<void> {
+  const refuse = (message: string) =>
+    new ValidationError('conversation patch', [{ path: 'assigneeId', message }]);
+  if (deps.options.agents) {
+    const agents = await deps.options.agents(principal);
+    if (!agents.some((agent) => agent.id === assigneeId))
+      throw refuse(`${assigneeId} is not an agent of this organisation`);
+  }
+  const channel = await deps.store.channels.get(conversation.channelId);
+  const allowed = channel?.settings.agentIds ?? [];
+  if (allowed.length > 0 && !allowed.includes(assigneeId))
+    throw refuse(`${assigneeId} does not work this channel`);
+}
 
 /** The routes of conversations and messages. */
 export function conversationRoutes(deps: RouteDeps) {
@@ -125,8 +150,11 @@ export function conversationRoutes(deps: RouteDeps) {
           conversation = await inbox.resolve(conversationId);
         if (patch.status === 'open' && conversation.status !== 'open')
           conversation = await inbox.reopen(conversationId);
-        if (patch.assigneeId !== undefined && patch.assigneeId !== conversation.assigneeId)
+        if (patch.assigneeId !== undefined && patch.assigneeId !== conversation.assigneeId) {
+          if (patch.assigneeId !== null)
+            await checkAssignee(deps, conversation, patch.assigneeId, access.principal);
           conversation = await inbox.assign(conversationId, patch.assigneeId);
+        }
         if (patch.read) {
           conversation = await inbox.markRead(conversationId);
           // Telling Meta is a courtesy to the customer ("Seen"); the agent's inbox must not wait for it

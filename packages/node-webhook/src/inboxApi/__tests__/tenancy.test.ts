@@ -250,6 +250,20 @@ describe('lists, search, agents and connecting are scoped', () => {
     expect(connected).toEqual([['t', ['p'], { organizationId: ACME }]]);
   });
 
+  it('assigns only agents of the organisation who work the conversation’s page', async () => {
+    const open = `/conversations/${onPage(ACME_OPEN).conversationId}`;
+    const hidden = `/conversations/${onPage(ACME_HIDDEN).conversationId}`;
+    const foreign = await call('acmeAdmin', 'PATCH', open, { assigneeId: 'agent-globex-1' });
+    expect(foreign.status).toBe(400);
+    expect(foreign.text).toContain('agent-globex-1 is not an agent of this organisation');
+    const offPage = await call('acmeAdmin', 'PATCH', hidden, { assigneeId: 'agent-acme-1' });
+    expect(offPage.status).toBe(400);
+    expect(offPage.text).toContain('agent-acme-1 does not work this channel');
+    const ok = await call('acmeAdmin', 'PATCH', hidden, { assigneeId: 'agent-acme-2' });
+    expect(JSON.parse(ok.text).assigneeId).toBe('agent-acme-2');
+    expect((await call('acmeAdmin', 'PATCH', hidden, { assigneeId: null })).status).toBe(200);
+  });
+
   it('signs sent messages with the principal agent, whatever the browser claims', async () => {
     const answer = await call(
       'acmeAgent',
