@@ -1,10 +1,10 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type AppEvent, PagedeskError, toPagedeskError, ValidationError } from '@pagedesk/core';
 import { z } from 'zod/mini';
 import { SignatureError, WebhookPayloadError } from './errors.js';
 import { issuesOf } from './issues.js';
 import { BodyTooLargeError, errorResponse, nodeHandler, rawBodyOf } from './nodeAdapter.js';
+import { requireNodeCrypto } from './runtimeCrypto.js';
 
 // Meta's signed_request callbacks (platform.md §5.5): Deauthorize and Data Deletion. Meta POSTs
 // `signed_request=<base64url sig>.<base64url JSON>` form-encoded; the signature is HMAC-SHA256 of the
@@ -59,8 +59,9 @@ export function parseSignedRequest(
     throw new SignatureError('signed_request', 'malformed', 'the signature is not a 32-byte HMAC-SHA256');
   }
   const secrets = typeof appSecret === 'string' ? [appSecret] : appSecret;
+  const crypto = requireNodeCrypto('parseSignedRequest', 'serve Meta callbacks from a Node server');
   const ok = secrets.some((secret) =>
-    timingSafeEqual(createHmac('sha256', secret).update(payloadPart).digest(), signature),
+    crypto.timingSafeEqual(crypto.createHmac('sha256', secret).update(payloadPart).digest(), signature),
   );
   if (!ok) {
     throw new SignatureError(
@@ -196,7 +197,8 @@ export function createMetaCallbacks(options: MetaCallbacksOptions): MetaCallback
   const codeFor = async (payload: SignedRequestPayload) =>
     options.confirmationCode
       ? options.confirmationCode(payload)
-      : createHmac('sha256', secrets[0] as string)
+      : requireNodeCrypto('confirmationCode', 'pass options.confirmationCode')
+          .createHmac('sha256', secrets[0] as string)
           .update(`data_deletion:${payload.user_id}:${payload.issued_at}`)
           .digest('base64url')
           .slice(0, 20);
@@ -319,5 +321,6 @@ export function createMetaCallbacks(options: MetaCallbacksOptions): MetaCallback
  */
 export function signRequest(payload: Record<string, unknown>, appSecret: string): string {
   const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url');
-  return `${createHmac('sha256', appSecret).update(encoded).digest('base64url')}.${encoded}`;
+  const crypto = requireNodeCrypto('signRequest', 'sign on a Node server');
+  return `${crypto.createHmac('sha256', appSecret).update(encoded).digest('base64url')}.${encoded}`;
 }
