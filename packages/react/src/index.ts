@@ -17,6 +17,7 @@ export {
   httpTransport,
   parseSseChunk,
   type ReconnectOptions,
+  type SseParserState,
 } from './httpTransport.js';
 export { ChannelKindIcon, CommentIcon, InstagramIcon, MessengerIcon } from './Icons.js';
 export { ConversationView, type ConversationViewProps, Inbox, type InboxProps } from './Inbox.js';
