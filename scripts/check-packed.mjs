@@ -9,11 +9,14 @@
 // 3. scripts/packed/smoke.mjs imports (ESM) and requires (CJS) every entry, verifies a signed webhook
 //    and renders the inbox with react-dom/server; scripts/packed/rsc.mjs loads @pagedesk/react as a React
 //    Server Components bundler would (the `react-server` condition, 'use client' modules as client
-//    references) and expects real values from the server-safe helpers.
+//    references) and expects real values from the server-safe helpers;
+// 4. examples/nextjs is built with `next build` on the tarballs and run end to end in Chromium
+//    (scripts/packed/nextjs-e2e.mjs).
 // `--keep` leaves the temporary project in place and prints where it is.
 import { execFileSync } from 'node:child_process';
 import {
   copyFileSync,
+  cpSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -92,6 +95,8 @@ writeFileSync(
   `${JSON.stringify({ name: 'pagedesk-packed-smoke', private: true, type: 'module' }, null, 2)}\n`,
 );
 const devRange = (dependency) => rootManifest.devDependencies[dependency];
+const nextExample = join(root, 'examples', 'nextjs');
+const nextManifest = JSON.parse(readFileSync(join(nextExample, 'package.json'), 'utf8'));
 // pnpm sets npm_config_* variables for its own scripts; the consumer's npm must not inherit them.
 const env = Object.fromEntries(
   Object.entries(process.env).filter(
@@ -112,6 +117,11 @@ execFileSync(
     `@tanstack/react-query@${devRange('@tanstack/react-query')}`,
     // The optional peer of @pagedesk/core/testing (its store contract suite).
     `vitest@${devRange('vitest')}`,
+    // examples/nextjs, built from the tarballs below.
+    ...['next', 'server-only'].map((name) => `${name}@${nextManifest.dependencies[name]}`),
+    ...['typescript', '@types/react', '@types/react-dom', '@types/node'].map(
+      (name) => `${name}@${devRange(name)}`,
+    ),
   ],
   { cwd: app, stdio: 'inherit', env },
 );
@@ -129,6 +139,51 @@ run([
   pathToFileURL(join(root, 'scripts', 'packed', 'rsc-register.mjs')).href,
   join(app, 'rsc.mjs'),
 ]);
+
+step('examples/nextjs: next build on the tarballs, then end to end in Chromium');
+cpSync(join(nextExample, 'src'), join(app, 'src'), { recursive: true });
+copyFileSync(join(nextExample, 'next.config.mjs'), join(app, 'next.config.mjs'));
+// The example's tsconfig extends the repository's; the copy gets a standalone one with the same rules.
+writeFileSync(
+  join(app, 'tsconfig.json'),
+  `${JSON.stringify(
+    {
+      compilerOptions: {
+        target: 'ES2022',
+        lib: ['ES2023', 'DOM', 'DOM.Iterable'],
+        module: 'ESNext',
+        moduleResolution: 'Bundler',
+        jsx: 'preserve',
+        strict: true,
+        noUncheckedIndexedAccess: true,
+        exactOptionalPropertyTypes: true,
+        verbatimModuleSyntax: true,
+        isolatedModules: true,
+        skipLibCheck: true,
+        allowJs: true,
+        noEmit: true,
+        incremental: true,
+        plugins: [{ name: 'next' }],
+      },
+      include: ['next-env.d.ts', 'src', '.next/types/**/*.ts'],
+      exclude: ['node_modules'],
+    },
+    null,
+    2,
+  )}\n`,
+);
+const nextEnv = { ...env, NEXT_TELEMETRY_DISABLED: '1' };
+try {
+  execFileSync(process.execPath, [join(app, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], {
+    cwd: app,
+    stdio: 'inherit',
+    env: nextEnv,
+  });
+} catch {
+  problems.push('next build of examples/nextjs on the tarballs failed (output above)');
+  fail();
+}
+run([join(root, 'scripts', 'packed', 'nextjs-e2e.mjs'), app]);
 
 if (keep) console.info(`\nkept ${work}`);
 else rmSync(work, { recursive: true, force: true });
