@@ -9,6 +9,7 @@ import {
 import { z } from 'zod/mini';
 import { type DedupeStore, lruDedupe } from './dedupe.js';
 import { SignatureError, WebhookPayloadError } from './errors.js';
+import { readCapped } from './inboxApi/http.js';
 import { issuesOf } from './issues.js';
 import { type NodeErrorContext, nodeHandler, rawBodyOf } from './nodeAdapter.js';
 import {
@@ -166,36 +167,11 @@ function tokenMatches(given: string | null, expected: string): boolean {
 }
 
 // Web streams only (no Buffer), so the fetch entry runs where Node's globals are absent.
-async function readCapped(request: Request, limit: number): Promise<Uint8Array> {
+function readWebBody(request: Request, limit: number): Uint8Array | Promise<Uint8Array> {
   const known = rawBodyOf(request);
-  if (known) {
-    if (known.byteLength > limit) throw new BodyTooLargeError(limit);
-    return known;
-  }
-  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
-  if (declared > limit) throw new BodyTooLargeError(limit);
-  if (!request.body) return EMPTY;
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      throw new BodyTooLargeError(limit);
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
+  if (!known) return readCapped(request, limit);
+  if (known.byteLength > limit) throw new BodyTooLargeError(limit);
+  return known;
 }
 
 /**
@@ -405,7 +381,7 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
           url ??= new URL(request.url);
           return url;
         },
-        body: () => readCapped(request, maxBodyBytes),
+        body: () => readWebBody(request, maxBodyBytes),
       }),
     );
   }
