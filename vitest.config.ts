@@ -1,4 +1,17 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+// The react18 project runs the React kit's jsdom suite on React 18.3: React, React DOM and the libraries
+// that import them resolve to the private workspace package compat/react18, where pnpm links them to
+// React 18 (so no second React sneaks in through a dependency).
+const react18 = ['react', 'react-dom', '@testing-library/react', '@tanstack/react-query'].flatMap((name) => {
+  const dir = fileURLToPath(new URL(`./compat/react18/node_modules/${name}`, import.meta.url));
+  const escaped = name.replace(/[/.]/g, '\\$&');
+  return [
+    { find: new RegExp(`^${escaped}$`), replacement: dir },
+    { find: new RegExp(`^${escaped}/(.*)$`), replacement: `${dir}/$1` },
+  ];
+});
 
 // One run covers every package: `vitest run` from the root. Tests import packages through the
 // `@pagedesk/source` export condition, so nothing needs building first.
@@ -28,7 +41,22 @@ export default defineConfig({
       { extends: true, test: { name: 'emulator', include: ['packages/emulator/src/**/*.test.ts'] } },
       {
         extends: true,
-        test: { name: 'react', include: ['packages/react/src/**/*.test.{ts,tsx}'], environment: 'jsdom' },
+        test: {
+          name: 'react',
+          include: ['packages/react/src/**/*.test.{ts,tsx}'],
+          environment: 'jsdom',
+          env: { PAGEDESK_REACT_MAJOR: '19' },
+        },
+      },
+      {
+        extends: true,
+        resolve: { alias: react18 },
+        test: {
+          name: 'react18',
+          include: ['packages/react/src/**/*.test.{ts,tsx}'],
+          environment: 'jsdom',
+          env: { PAGEDESK_REACT_MAJOR: '18' },
+        },
       },
       {
         extends: true,

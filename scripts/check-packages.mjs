@@ -12,10 +12,15 @@ for (const dir of readdirSync(join(root, 'packages'))) {
   const pkg = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8'));
   if (pkg.private) continue;
   console.info(`\n--- ${pkg.name}`);
+  // Entries without a `require` condition are ESM-only on purpose (@pagedesk/core/testing imports
+  // vitest, which cannot be required); scripts/check-packed.mjs checks that require refuses them.
+  const esmOnly = Object.entries(pkg.exports)
+    .filter(([, target]) => typeof target === 'object' && !('require' in target))
+    .map(([subpath]) => subpath);
   for (const [cmd, args] of [
     [bin('publint'), ['--strict', '--pack', 'npm']],
     // Node 10 resolution is out of scope (every package needs Node >= 20.19); a stylesheet has no types.
-    [bin('attw'), ['--pack', '.', '--profile', 'node16', '--exclude-entrypoints', 'styles.css']],
+    [bin('attw'), ['--pack', '.', '--profile', 'node16', '--exclude-entrypoints', 'styles.css', ...esmOnly]],
   ]) {
     try {
       execFileSync(cmd, args, { cwd, stdio: 'inherit' });

@@ -4,12 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 
 // Figures of one reliability run. Vitest runs each test file in its own worker, so every file writes
-// its own part (results/parts/<area>.json); the global teardown merges the parts into latest.json and
-// renders RELIABILITY.md from it (report.ts).
+// its own part (results/run/parts/<area>.json); the global teardown merges the parts into
+// results/run/latest.json and renders results/run/RELIABILITY.md from it (report.ts). results/run/ is
+// ignored by git: a test run never changes a tracked file. `pnpm reliability:report` publishes a complete run.
 
-/** Where the run's figures are written. */
+/** Where the published figures are kept (tracked): latest.json. */
 export const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
-export const partsDir = join(resultsDir, 'parts');
+/** Where a run writes (ignored by git). */
+export const runDir = join(resultsDir, 'run');
+export const partsDir = join(runDir, 'parts');
 
 /** One figure: a count or a measurement with its unit. */
 export interface Figure {

@@ -10,6 +10,16 @@ export { zodIssues } from './issues.js';
 export * from './model.js';
 export { CHECKING_CODE, isChecking, isUnknownOutcome, UNKNOWN_OUTCOME_CODES } from './outcome.js';
 export * from './rules.js';
+// The upload store's sniffing is pure and runs wherever the inbox API does (edge runtimes resolve the
+// `browser` condition too); a page that does not use it tree-shakes it away.
+export {
+  checkUploadedFile,
+  isSignedType,
+  SNIFF_BYTES,
+  sniffMediaType,
+  storedMediaType,
+  type UploadFacts,
+} from './sniff.js';
 export type * from './store.js';
 export * from './text.js';
 export * from './transport.js';

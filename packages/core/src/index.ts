@@ -13,12 +13,3 @@ export {
   type PersonaStore,
   personaRecordSchema,
 } from './personaRecord.js';
-// Server side only (the upload store sniffs what agents upload): not in the browser entry.
-export {
-  checkUploadedFile,
-  isSignedType,
-  SNIFF_BYTES,
-  sniffMediaType,
-  storedMediaType,
-  type UploadFacts,
-} from './sniff.js';

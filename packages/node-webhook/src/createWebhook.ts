@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   type MessengerEvent,
@@ -11,6 +10,7 @@ import { z } from 'zod/mini';
 import { appOptionsSchema, appSecretsOf, type MetaApp } from './apps.js';
 import { type DedupeStore, lruDedupe } from './dedupe.js';
 import { SignatureError, type WebhookContentError, WebhookPayloadError } from './errors.js';
+import { readCapped } from './inboxApi/http.js';
 import { issuesOf } from './issues.js';
 import { type NodeErrorContext, nodeHandler, rawBodyOf } from './nodeAdapter.js';
 import {
@@ -23,20 +23,22 @@ import {
   requestUrl,
 } from './nodeBody.js';
 import { parseWebhook } from './parseWebhook.js';
-import { signingSecretIndex } from './signature.js';
+import { bytesEqual, utf8 } from './runtimeCrypto.js';
+import { signatureCheck } from './signature.js';
 
 /** Where a webhook failure happened, passed to {@link CreateWebhookOptions.onError}. */
 export interface WebhookErrorContext {
   /**
-   * `signature`: rejected 401. `payload`: malformed body (400), or one event with a wrong field, kept
-   * as an `unknown` event (the batch is still accepted). `lenient`: an event landed although part of
-   * its content had an unknown or legacy shape ({@link WebhookContentError}; once per event, after it was
-   * handed over, so a retried or duplicate delivery does not report it again; still 200).
-   * `handler`: `onEvents` threw, 500.
-   * `dedupe`: the dedupe store failed (events are still handed over). `request` / `response`: the
-   * body could not be read or the answer not written (Node adapter).
+   * `signature`: a missing, malformed or wrong signature, rejected 401 (nothing else answers 401).
+   * `payload`: malformed body (400), or one event with a wrong field, kept as an `unknown` event (the
+   * batch is still accepted). `lenient`: an event landed although part of its content had an unknown
+   * or legacy shape ({@link WebhookContentError}; once per event, after it was handed over, so a
+   * retried or duplicate delivery does not report it again; still 200). `handler`: `onEvents` threw,
+   * 500. `dedupe`: the dedupe store failed (events are still handed over). `request` / `response`: the
+   * body could not be read or the answer not written. `internal`: anything else that failed (say, the
+   * runtime's crypto), 500 so Meta retries.
    */
-  phase: 'signature' | 'payload' | 'lenient' | 'handler' | 'dedupe' | 'request' | 'response';
+  phase: 'signature' | 'payload' | 'lenient' | 'handler' | 'dedupe' | 'request' | 'response' | 'internal';
   method: string;
   url: string;
 }
@@ -120,7 +122,7 @@ interface HookRequest {
   /** The parsed URL, built only when needed (handshake query, error context path). */
   url(): URL;
   /** The raw body bytes, capped at `maxBodyBytes`. */
-  body(): Buffer | Promise<Buffer>;
+  body(): Uint8Array | Promise<Uint8Array>;
 }
 
 interface HookResponse {
@@ -155,13 +157,13 @@ function nodeHeader(req: IncomingMessage, name: string): string | null {
   return typeof value === 'string' ? value : value.join(', ');
 }
 
-const EMPTY = Buffer.alloc(0);
+const EMPTY = new Uint8Array(0);
 
 // With its length declared, a body goes out in one plain write instead of chunked framing (smaller,
 // and less for Meta's side to parse); the common answer's headers are built once.
 const RECEIVED_NODE_HEADERS = Object.freeze({
   ...RECEIVED.headers,
-  'content-length': String(Buffer.byteLength(RECEIVED.body)),
+  'content-length': String(utf8(RECEIVED.body).byteLength),
 });
 
 function nodeHeaders(result: HookResponse): Record<string, string> {
@@ -175,35 +177,15 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   typeof (value as { then?: unknown }).then === 'function';
 
 function tokenMatches(given: string | null, expected: string): boolean {
-  if (given === null) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return given !== null && bytesEqual(utf8(given), utf8(expected));
 }
 
-async function readCapped(request: Request, limit: number): Promise<Buffer> {
+// Web streams only (no Buffer), so the fetch entry runs where Node's globals are absent.
+function readWebBody(request: Request, limit: number): Uint8Array | Promise<Uint8Array> {
   const known = rawBodyOf(request);
-  if (known) {
-    if (known.byteLength > limit) throw new BodyTooLargeError(limit);
-    return known;
-  }
-  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
-  if (declared > limit) throw new BodyTooLargeError(limit);
-  if (!request.body) return Buffer.alloc(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      throw new BodyTooLargeError(limit);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, size);
+  if (!known) return readCapped(request, limit);
+  if (known.byteLength > limit) throw new BodyTooLargeError(limit);
+  return known;
 }
 
 /**
@@ -212,8 +194,12 @@ async function readCapped(request: Request, limit: number): Promise<Buffer> {
  * normalises the events, drops duplicates and hands each new batch to `onEvents`.
  *
  * Answers: 200 once `onEvents` accepted the batch (or every event was a duplicate); 401 bad or missing
- * signature; 400 malformed body; 403 wrong verify token; 413 over `maxBodyBytes`; 405 other methods;
- * 500 when `onEvents` throws (ids are marked as seen only after success, so Meta's retry is handed over).
+ * signature (a {@link SignatureError}, and only that); 400 malformed body; 403 wrong verify token; 413
+ * over `maxBodyBytes`; 405 other methods; 500 when `onEvents` throws (ids are marked as seen only after
+ * success, so Meta's retry is handed over) or anything else fails (reported in phase `internal`).
+ *
+ * `fetch` runs on any runtime with web `Request`/`Response` and Web Crypto (Next's edge runtime,
+ * Cloudflare Workers, Deno, Bun); on Node the signature is checked synchronously with node:crypto.
  *
  * @example
  * const webhook = createWebhook({
@@ -241,6 +227,7 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
     : (event: MessengerEvent) => event.id;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const dedupe = options.dedupe === false ? undefined : (options.dedupe ?? lruDedupe());
+  const checkSignature = signatureCheck(secrets, { legacySha1 });
   // Ids being handed over right now: a concurrent retry of the same delivery waits for the outcome
   // instead of handing the events over a second time.
   const inflight = new Map<string, Promise<boolean>>();
@@ -300,11 +287,17 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
       request.header('x-hub-signature-256') ?? (legacySha1 ? request.header('x-hub-signature') : null);
     let appId: string | undefined;
     try {
-      appId = appIdOf[signingSecretIndex(body, header, secrets, { legacySha1 })];
+      // Only a promise is awaited: on node:crypto the check is synchronous.
+      const checking = checkSignature(body, header);
+      appId = appIdOf[typeof checking === 'number' ? checking : await checking];
     } catch (error) {
-      const e = error as SignatureError;
-      report(new SignatureError(e.header, e.reason, `${e.detail}. ${SIGNATURE_HINT}`), context('signature'));
-      return errorResult(401, e);
+      // Anything but a wrong signature (a runtime without HMAC, a bug) is ours: 500 below, and Meta retries.
+      if (!(error instanceof SignatureError)) throw error;
+      report(
+        new SignatureError(error.header, error.reason, `${error.detail}. ${SIGNATURE_HINT}`),
+        context('signature'),
+      );
+      return errorResult(401, error);
     }
     let events: MessengerEvent[];
     // Reported once an event is handed over, so Meta's retries and duplicates do not report it again.
@@ -411,7 +404,7 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
     } catch (error) {
       const e = toPagedeskError(error);
       if (e instanceof BodyTooLargeError) return errorResult(413, e, { connection: 'close' });
-      report(e, context('handler'));
+      report(e, context('internal'));
       return errorResult(500, new PagedeskError('internal', 'Internal error', { retryable: true }));
     }
   }
@@ -426,7 +419,7 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
           url ??= new URL(request.url);
           return url;
         },
-        body: () => readCapped(request, maxBodyBytes),
+        body: () => readWebBody(request, maxBodyBytes),
       }),
     );
   }
@@ -461,7 +454,7 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
       res.writeHead(result.status, nodeHeaders(result)).end(result.body);
     };
     const run = async () => {
-      let body: Buffer = EMPTY;
+      let body: Uint8Array = EMPTY;
       if (method === 'POST') {
         try {
           body = await readBody(req as MaybeParsedRequest, maxBodyBytes);
@@ -490,7 +483,7 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
           body: () => body,
         });
       } catch (error) {
-        reportNode(error, context('handler'));
+        report(toPagedeskError(error), { ...context('handler'), phase: 'internal' });
         result = errorResult(500, new PagedeskError('internal', 'Internal error'));
       }
       try {

@@ -1,4 +1,3 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   type AppEvent,
@@ -14,6 +13,7 @@ import { appOptionsSchema, appSecretsOf, type MetaApp } from './apps.js';
 import { SignatureError, WebhookPayloadError } from './errors.js';
 import { issuesOf } from './issues.js';
 import { BodyTooLargeError, errorResponse, nodeHandler, rawBodyOf } from './nodeAdapter.js';
+import { requireNodeCrypto } from './runtimeCrypto.js';
 
 // Meta's signed_request callbacks (platform.md §5.5): Deauthorize and Data Deletion. Meta POSTs
 // `signed_request=<base64url sig>.<base64url JSON>` form-encoded; the signature is HMAC-SHA256 of the
@@ -75,8 +75,9 @@ function verifySignedRequest(
   if (signature.length !== 32) {
     throw new SignatureError('signed_request', 'malformed', 'the signature is not a 32-byte HMAC-SHA256');
   }
+  const crypto = requireNodeCrypto('parseSignedRequest', 'serve Meta callbacks from a Node server');
   const secretIndex = secrets.findIndex((secret) =>
-    timingSafeEqual(createHmac('sha256', secret).update(payloadPart).digest(), signature),
+    crypto.timingSafeEqual(crypto.createHmac('sha256', secret).update(payloadPart).digest(), signature),
   );
   if (secretIndex === -1) {
     throw new SignatureError(
@@ -228,7 +229,8 @@ export function createMetaCallbacks(options: MetaCallbacksOptions): MetaCallback
   const codeFor = async (payload: SignedRequestPayload, secretIndex: number) =>
     options.confirmationCode
       ? options.confirmationCode(payload)
-      : createHmac('sha256', secrets[appIdOf.indexOf(appIdOf[secretIndex])] as string)
+      : requireNodeCrypto('confirmationCode', 'pass options.confirmationCode')
+          .createHmac('sha256', secrets[appIdOf.indexOf(appIdOf[secretIndex])] as string)
           .update(`data_deletion:${payload.user_id}:${payload.issued_at}`)
           .digest('base64url')
           .slice(0, 20);
@@ -401,5 +403,6 @@ async function channelOrNothing(channels: PurgeableChannels, id: string): Promis
  */
 export function signRequest(payload: Record<string, unknown>, appSecret: string): string {
   const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url');
-  return `${createHmac('sha256', appSecret).update(encoded).digest('base64url')}.${encoded}`;
+  const crypto = requireNodeCrypto('signRequest', 'sign on a Node server');
+  return `${crypto.createHmac('sha256', appSecret).update(encoded).digest('base64url')}.${encoded}`;
 }

@@ -26,14 +26,13 @@ import { isSimpleEntry, isSimpleEnvelope, webhookEntrySchema, webhookEnvelopeSch
 
 const PLATFORMS: Record<string, Platform> = { page: 'messenger', instagram: 'instagram' };
 
+const utf8Decoder = new TextDecoder();
+
 function parseJson(body: string | Uint8Array): unknown {
   try {
     return JSON.parse(
-      typeof body === 'string'
-        ? body
-        : Buffer.isBuffer(body)
-          ? body.toString('utf8')
-          : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'),
+      // TextDecoder rather than Buffer, so bodies parse where Node's globals are absent (edge runtimes).
+      typeof body === 'string' ? body : utf8Decoder.decode(body),
     );
   } catch (error) {
     throw new WebhookPayloadError([{ path: '', message: 'the body is not valid JSON' }], { cause: error });

@@ -22,6 +22,10 @@ const TYPES: Record<string, string> = {
   '.css': 'text/css',
   '.png': 'image/png',
   '.gif': 'image/gif',
+  '.jpg': 'image/jpeg',
+  '.webm': 'video/webm',
+  '.wav': 'audio/wav',
+  '.pdf': 'application/pdf',
 };
 
 let outDir: string;
@@ -48,7 +52,7 @@ beforeAll(async () => {
       const file =
         path === '/axe.min.js'
           ? axePath
-          : path.startsWith('/assets/') && !path.includes('..') && /\.(png|gif)$/.test(path)
+          : path.startsWith('/assets/') && !path.includes('..') && /\.(png|gif|jpg|webm|wav|pdf)$/.test(path)
             ? join(assets, path.slice('/assets/'.length))
             : join(outDir, path === '/' ? 'index.html' : path.replace(/\.\.+/g, ''));
       const body = await readFile(file);

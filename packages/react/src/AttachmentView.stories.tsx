@@ -40,10 +40,10 @@ export const Gif: Story = {
   args: { attachment: { kind: 'gif', url: `${base}dance.gif`, name: 'dance.gif' } },
 };
 export const Video: Story = {
-  args: { attachment: { kind: 'video', url: `${base}clip.mp4`, name: 'clip.mp4' } },
+  args: { attachment: { kind: 'video', url: `${base}clip.webm`, name: 'clip.webm' } },
 };
 export const Audio: Story = {
-  args: { attachment: { kind: 'audio', url: `${base}voice.mp4`, name: 'Voice message' } },
+  args: { attachment: { kind: 'audio', url: `${base}voice.wav`, name: 'Voice message' } },
 };
 export const File: Story = {
   args: { attachment: { kind: 'file', url: `${base}invoice.pdf`, name: 'invoice.pdf', size: 182_044 } },

@@ -272,7 +272,8 @@ export function Composer(props: ComposerProps): ReactNode {
         ) : null}
         {dragging ? <div className="pd-drop-hint">{t.composer.dropHere}</div> : null}
         <textarea
-          ref={inputRef}
+          // @types/react 18 compares RefObject<T | null> and the RefObject<T> a ref takes by variance.
+          ref={inputRef as RefObject<HTMLTextAreaElement>}
           className="pd-textarea"
           aria-label={t.composer.label}
           aria-describedby={[window ? ids.window : '', ids.counter, ids.hint].filter(Boolean).join(' ')}

@@ -42,7 +42,12 @@ export interface FakeTransportOptions {
   now?: () => number;
   /** Delay of every answer in ms (0 answers on the next microtask). Default 0. */
   latencyMs?: number;
-  /** Where generated attachment URLs point (e.g. a Storybook static folder). Default https://example.com/pagedesk/. */
+  /**
+   * Where the sample media point: a folder serving `photo.png`, `dance.gif`, `clip.webm`, `voice.wav`,
+   * `invoice.pdf`, `sticker.png` and `story.jpg` (the repository's Storybook serves them from
+   * `.storybook/public/pagedesk/`, so stories and screenshots need no network). Default
+   * https://example.com/pagedesk/ (placeholders that do not load).
+   */
   assetBaseUrl?: string;
   /** Channels to start with instead of the generated Messenger page and Instagram account. */
   channels?: Channel[];
@@ -319,8 +324,8 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
       const kinds: Attachment[] = [
         { kind: 'image', url: `${asset}photo.png`, name: 'photo.png', mimeType: 'image/png', size: 48_213 },
         { kind: 'gif', url: `${asset}dance.gif`, name: 'dance.gif', mimeType: 'image/gif' },
-        { kind: 'video', url: `${asset}clip.mp4`, name: 'clip.mp4', mimeType: 'video/mp4' },
-        { kind: 'audio', url: `${asset}voice.mp4`, name: 'voice.mp4', mimeType: 'audio/mp4' },
+        { kind: 'video', url: `${asset}clip.webm`, name: 'clip.webm', mimeType: 'video/webm' },
+        { kind: 'audio', url: `${asset}voice.wav`, name: 'voice.wav', mimeType: 'audio/wav' },
         {
           kind: 'file',
           url: `${asset}invoice.pdf`,

@@ -1,5 +1,3 @@
-'use client';
-
 // Link detection for message text, in ~1 KB instead of linkifyjs' ~10 KB gzip (a full TLD table and
 // a state machine). It finds what agents see in chats: http(s)/mailto/tel URLs, e-mail addresses,
 // www. hosts and bare domains. A bare domain needs a country TLD or a common generic one, so file

@@ -95,19 +95,33 @@ async function errorFromResponse(response: Response): Promise<PagedeskError> {
   );
 }
 
+/** What {@link parseSseChunk} keeps between chunks of one stream (start each stream with `{ buffer: '' }`). */
+export interface SseParserState {
+  /** The unfinished tail of the stream, line endings already normalised to `\n`. */
+  buffer: string;
+  /** The last chunk ended with `\r`: a `\n` opening the next chunk is the rest of that `\r\n`. */
+  pendingCr?: boolean;
+}
+
 /**
- * Parses a `text/event-stream` body incrementally. Returns the events of complete blocks and keeps
- * the unfinished tail in `state.buffer`.
+ * Parses a `text/event-stream` body incrementally, as the SSE spec says
+ * (https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation): returns
+ * the events of complete blocks and keeps the unfinished tail in `state`. Any chunking of the same
+ * stream gives the same events, including a chunk that ends between the `\r` and `\n` of a line end.
  */
 export function parseSseChunk(
-  state: { buffer: string },
+  state: SseParserState,
   chunk: string,
 ): Array<{ id?: string; event?: string; data: string }> {
-  state.buffer += chunk;
+  if (chunk === '') return [];
+  let text = chunk;
+  if (state.pendingCr && text.charCodeAt(0) === 10) text = text.slice(1);
+  // A trailing \r ends its line now (CR alone is a line end), so a CR-only server is not held back.
+  state.pendingCr = chunk.charCodeAt(chunk.length - 1) === 13;
+  state.buffer += text.replace(/\r\n?/g, '\n');
   const out: Array<{ id?: string; event?: string; data: string }> = [];
-  // Blocks end with a blank line; CRLF and CR line endings are allowed by the SSE spec.
-  const normalised = state.buffer.replace(/\r\n?/g, '\n');
-  const blocks = normalised.split('\n\n');
+  // Blocks end with a blank line.
+  const blocks = state.buffer.split('\n\n');
   state.buffer = blocks.pop() ?? '';
   for (const block of blocks) {
     const event: { id?: string; event?: string; data: string } = { data: '' };
@@ -119,7 +133,8 @@ export function parseSseChunk(
       let value = colon === -1 ? '' : line.slice(colon + 1);
       if (value.startsWith(' ')) value = value.slice(1);
       if (field === 'data') data.push(value);
-      else if (field === 'id') event.id = value;
+      // The spec ignores an id holding U+0000.
+      else if (field === 'id' && !value.includes('\0')) event.id = value;
       else if (field === 'event') event.event = value;
     }
     if (data.length === 0) continue;
@@ -350,7 +365,7 @@ function subscribeStream(options: StreamOptions): () => void {
       attempt = 0;
       setStatus('open');
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-      const state = { buffer: '' };
+      const state: SseParserState = { buffer: '' };
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;

@@ -1,6 +1,7 @@
-'use client';
-
 // @pagedesk/react: the provider, headless hooks, styled components and transports.
+// No 'use client' here: components and hooks carry it in their own modules, so a server component that
+// imports this entry gets the pure helpers (defaultMessages, mergeMessages, pagedeskKeys, URL rules)
+// as real values and the components as client references.
 // Styles: import '@pagedesk/react/styles.css' once. The fake transport is '@pagedesk/react/testing'.
 export { AttachmentView } from './AttachmentView.js';
 export { ChannelSettings, type ChannelSettingsProps } from './ChannelSettings.js';
@@ -17,6 +18,7 @@ export {
   httpTransport,
   parseSseChunk,
   type ReconnectOptions,
+  type SseParserState,
 } from './httpTransport.js';
 export { ChannelKindIcon, CommentIcon, InstagramIcon, MessengerIcon } from './Icons.js';
 export { ConversationView, type ConversationViewProps, Inbox, type InboxProps } from './Inbox.js';

@@ -1,5 +1,3 @@
-'use client';
-
 import type { LiveEvent } from '@pagedesk/core';
 
 /**

@@ -1,5 +1,3 @@
-'use client';
-
 // Every string the kit shows. Hosts pass a partial object to <PagedeskProvider messages>; it is
 // deep-merged over these English defaults, so a translation can be completed one key at a time.
 

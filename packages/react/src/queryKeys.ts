@@ -1,5 +1,3 @@
-'use client';
-
 import type { ConversationQuery, ConversationWithCustomer } from '@pagedesk/core';
 
 /** The filters of a conversation list: a `ConversationQuery` without paging. */

@@ -1,5 +1,3 @@
-'use client';
-
 import type { Attachment, Channel, ConversationWithCustomer, Message } from '@pagedesk/core';
 import type { ComponentType, ReactNode } from 'react';
 

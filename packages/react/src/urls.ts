@@ -1,5 +1,3 @@
-'use client';
-
 /** Which attachment and link URLs the kit renders. */
 export interface UrlPolicy {
   /**

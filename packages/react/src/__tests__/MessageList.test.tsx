@@ -22,7 +22,7 @@ describe('<MessageList>', () => {
       'https://example.com/pagedesk/photo.png',
     );
     expect(within(list).getByText('GIF')).toBeTruthy();
-    expect(list.querySelector('video')?.getAttribute('src')).toBe('https://example.com/pagedesk/clip.mp4');
+    expect(list.querySelector('video')?.getAttribute('src')).toBe('https://example.com/pagedesk/clip.webm');
     expect(list.querySelector('audio')).toBeTruthy();
     expect(within(list).getByRole('link', { name: 'Download invoice.pdf' })).toBeTruthy();
     expect(within(list).getByRole('img', { name: 'Sticker' })).toBeTruthy();

@@ -10,7 +10,7 @@ import {
 } from '@pagedesk/core';
 import { describe, expect, it, vi } from 'vitest';
 import { createFakeTransport } from '../fakeTransport.js';
-import { httpTransport, parseSseChunk } from '../httpTransport.js';
+import { httpTransport } from '../httpTransport.js';
 
 const NOW = Date.UTC(2026, 2, 2, 12);
 const sample = createFakeTransport({ now: () => NOW, conversations: 2 });
@@ -137,18 +137,6 @@ describe('httpTransport REST', () => {
 
   it('refuses options without a baseUrl', () => {
     expect(() => httpTransport({} as never)).toThrow(ValidationError);
-  });
-});
-
-describe('parseSseChunk', () => {
-  it('assembles events across chunks, ignores comments and handles CRLF', () => {
-    const state = { buffer: '' };
-    expect(parseSseChunk(state, ': ping\n\nid: 1\nevent: typing\nda')).toEqual([]);
-    expect(parseSseChunk(state, 'ta: {"a":1}\r\n\r\nid: 2\ndata: x\ndata: y\n\n')).toEqual([
-      { id: '1', event: 'typing', data: '{"a":1}' },
-      { id: '2', data: 'x\ny' },
-    ]);
-    expect(state.buffer).toBe('');
   });
 });
 

@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+// API reports: API Extractor writes the public surface of every entry of every public package to
+// `packages/<name>/api/<entry>.api.md` from the built declarations (run after `pnpm build`). The reports
+// are checked in, so every change of public surface shows in review:
+//   node scripts/api-report.mjs           compare with the checked-in reports; fails on any difference (CI)
+//   node scripts/api-report.mjs --update  rewrite the reports (commit them with the change)
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Extractor, ExtractorConfig } from '@microsoft/api-extractor';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const update = process.argv.includes('--update');
+let failed = 0;
+let changed = 0;
+
+for (const dir of readdirSync(join(root, 'packages')).sort()) {
+  const packageFolder = join(root, 'packages', dir);
+  const packageJsonFullPath = join(packageFolder, 'package.json');
+  const manifest = JSON.parse(readFileSync(packageJsonFullPath, 'utf8'));
+  if (manifest.private) continue;
+  const reportFolder = join(packageFolder, 'api');
+  mkdirSync(reportFolder, { recursive: true });
+  for (const [subpath, target] of Object.entries(manifest.exports)) {
+    const types = typeof target === 'object' ? target.import?.types : undefined;
+    if (!types) continue; // ./package.json, ./styles.css
+    const entry = subpath === '.' ? 'index' : subpath.slice(2).replaceAll('/', '-');
+    const mainEntryPointFilePath = join(packageFolder, types);
+    if (!existsSync(mainEntryPointFilePath)) {
+      console.error(`${manifest.name}${subpath.slice(1)}: ${types} is missing; run \`pnpm build\` first`);
+      failed++;
+      continue;
+    }
+    const config = ExtractorConfig.prepare({
+      configObjectFullPath: join(packageFolder, 'api-extractor.json'), // virtual: the config is this object
+      packageJsonFullPath,
+      configObject: {
+        projectFolder: packageFolder,
+        mainEntryPointFilePath,
+        compiler: { tsconfigFilePath: join(packageFolder, 'tsconfig.json') },
+        apiReport: {
+          enabled: true,
+          reportFileName: `${entry}.api.md`,
+          reportFolder,
+          reportTempFolder: join(root, 'node_modules', '.cache', 'api-report', dir),
+        },
+        docModel: { enabled: false },
+        dtsRollup: { enabled: false },
+        tsdocMetadata: { enabled: false },
+        newlineKind: 'lf',
+        messages: {
+          compilerMessageReporting: { default: { logLevel: 'warning' } },
+          extractorMessageReporting: {
+            default: { logLevel: 'warning', addToApiReportFile: true },
+            // Release tags (@public, @beta) are not used: everything exported is public.
+            'ae-missing-release-tag': { logLevel: 'none' },
+          },
+          tsdocMessageReporting: { default: { logLevel: 'none' } },
+        },
+      },
+    });
+    const result = Extractor.invoke(config, {
+      localBuild: update,
+      showVerboseMessages: false,
+      messageCallback: (message) => {
+        // A type a public export uses but the entry does not export is listed in the report itself.
+        if (message.messageId === 'ae-forgotten-export') message.handled = true;
+      },
+    });
+    const name = `${manifest.name}${subpath.slice(1)}`;
+    if (result.apiReportChanged) changed++;
+    if (!result.succeeded || (!update && result.apiReportChanged)) {
+      failed++;
+      console.error(
+        `${name}: ${result.apiReportChanged ? `the public API differs from packages/${dir}/api/${entry}.api.md` : 'API Extractor failed'}`,
+      );
+    } else
+      console.info(
+        `${name}: packages/${dir}/api/${entry}.api.md ${result.apiReportChanged ? 'updated' : 'unchanged'}`,
+      );
+  }
+}
+if (failed > 0) {
+  console.error(
+    `\n${failed} API report(s) out of date or failing. If the change of public API is intended, run ` +
+      '`node scripts/pnpm.mjs api:update` and commit the reports (with a changeset).',
+  );
+  process.exit(1);
+}
+console.info(`\nAPI reports ${update ? `written (${changed} changed)` : 'match the build'}`);

@@ -1,0 +1,205 @@
+#!/usr/bin/env node
+// What a consumer of the published packages receives, checked before it is published (run after
+// `pnpm build`; CI runs it, and so does `pnpm release`):
+// 1. every public package is packed the way `changeset publish` publishes it (`pnpm pack`, which turns
+//    `workspace:` ranges into versions), and a packed manifest with a `workspace:`, `catalog:`, `link:`,
+//    `file:` or other unresolved range fails the check;
+// 2. the tarballs are installed into a fresh npm project with plain `npm install` (the registry npm is
+//    configured with fetches zod, ky, react...);
+// 3. scripts/packed/smoke.mjs imports (ESM) and requires (CJS) every entry, verifies a signed webhook
+//    and renders the inbox with react-dom/server; scripts/packed/rsc.mjs loads @pagedesk/react as a React
+//    Server Components bundler would (the `react-server` condition, 'use client' modules as client
+//    references) and expects real values from the server-safe helpers;
+// 4. examples/nextjs is built with `next build` on the tarballs and run end to end in Chromium
+//    (scripts/packed/nextjs-e2e.mjs).
+// `--keep` leaves the temporary project in place and prints where it is.
+import { execFileSync } from 'node:child_process';
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const keep = process.argv.includes('--keep');
+const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const work = mkdtempSync(join(tmpdir(), 'pagedesk-packed-'));
+const tarballDir = join(work, 'tarballs');
+const app = join(work, 'app');
+mkdirSync(tarballDir);
+mkdirSync(app);
+
+const step = (text) => console.info(`\n--- ${text}`);
+const problems = [];
+
+// Anything npm cannot resolve on a consumer's machine: a workspace or catalog protocol, a local path.
+const UNRESOLVED = /^(workspace|catalog|link|file|portal|patch|git\+file):|^\.{0,2}\//;
+const DEPENDENCY_FIELDS = ['dependencies', 'peerDependencies', 'optionalDependencies', 'devDependencies'];
+
+step('pnpm pack every public package');
+const packages = [];
+for (const dir of readdirSync(join(root, 'packages')).sort()) {
+  const cwd = join(root, 'packages', dir);
+  const manifest = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8'));
+  if (manifest.private) continue;
+  const before = new Set(readdirSync(tarballDir));
+  execFileSync(
+    process.execPath,
+    [join(root, 'scripts', 'pnpm.mjs'), 'pack', '--pack-destination', tarballDir],
+    {
+      cwd,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const tarball = readdirSync(tarballDir).find((name) => !before.has(name));
+  if (!tarball) throw new Error(`pnpm pack wrote no tarball for ${manifest.name}`);
+  const path = join(tarballDir, tarball);
+  const packed = JSON.parse(
+    execFileSync('tar', ['-xzOf', path, 'package/package.json'], { encoding: 'utf8' }),
+  );
+  packages.push({ name: manifest.name, version: packed.version, path, packed });
+  console.info(`${manifest.name}@${packed.version}: ${tarball}`);
+}
+
+step('packed manifests resolve on a consumer machine');
+const versions = new Map(packages.map((p) => [p.name, p.version]));
+for (const { name, packed } of packages) {
+  for (const field of DEPENDENCY_FIELDS) {
+    for (const [dependency, range] of Object.entries(packed[field] ?? {})) {
+      if (typeof range !== 'string' || range.trim() === '' || UNRESOLVED.test(range)) {
+        problems.push(`${name}: ${field}.${dependency} is "${range}", which npm cannot resolve`);
+        continue;
+      }
+      // A sibling must be pinned to the version released with it (the packages share one version).
+      const sibling = versions.get(dependency);
+      if (sibling !== undefined && field !== 'devDependencies' && range.replace(/^[\^~]/, '') !== sibling) {
+        problems.push(`${name}: ${field}.${dependency} is "${range}", not the released ${sibling}`);
+      }
+    }
+  }
+}
+if (problems.length > 0) fail();
+console.info(`${packages.length} manifests: no workspace:, catalog: or local ranges`);
+
+step('npm install the tarballs into a fresh project');
+writeFileSync(
+  join(app, 'package.json'),
+  `${JSON.stringify({ name: 'pagedesk-packed-smoke', private: true, type: 'module' }, null, 2)}\n`,
+);
+const devRange = (dependency) => rootManifest.devDependencies[dependency];
+const nextExample = join(root, 'examples', 'nextjs');
+const nextManifest = JSON.parse(readFileSync(join(nextExample, 'package.json'), 'utf8'));
+// pnpm sets npm_config_* variables for its own scripts; the consumer's npm must not inherit them.
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(
+    ([key]) =>
+      !/^(npm_|pnpm_)/i.test(key) || /^npm_config_(registry|cache|userconfig|update_notifier)$/i.test(key),
+  ),
+);
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+execFileSync(
+  npm,
+  [
+    'install',
+    '--no-audit',
+    '--no-fund',
+    ...packages.map((p) => p.path),
+    `react@${devRange('react')}`,
+    `react-dom@${devRange('react-dom')}`,
+    `@tanstack/react-query@${devRange('@tanstack/react-query')}`,
+    // The optional peer of @pagedesk/core/testing (its store contract suite).
+    `vitest@${devRange('vitest')}`,
+    // examples/nextjs, built from the tarballs below.
+    ...['next', 'server-only'].map((name) => `${name}@${nextManifest.dependencies[name]}`),
+    ...['typescript', '@types/react', '@types/react-dom', '@types/node'].map(
+      (name) => `${name}@${devRange(name)}`,
+    ),
+  ],
+  { cwd: app, stdio: 'inherit', env },
+);
+
+step('smoke tests: every entry as ESM and CJS, a signed webhook, server rendering');
+for (const file of ['smoke.mjs', 'rsc.mjs'])
+  copyFileSync(join(root, 'scripts', 'packed', file), join(app, file));
+const names = JSON.stringify(packages.map((p) => p.name));
+run([join(app, 'smoke.mjs'), names]);
+
+step('React Server Components: the react-server condition, client modules as client references');
+run([
+  '--conditions=react-server',
+  '--import',
+  pathToFileURL(join(root, 'scripts', 'packed', 'rsc-register.mjs')).href,
+  join(app, 'rsc.mjs'),
+]);
+
+step('examples/nextjs: next build on the tarballs, then end to end in Chromium');
+cpSync(join(nextExample, 'src'), join(app, 'src'), { recursive: true });
+copyFileSync(join(nextExample, 'next.config.mjs'), join(app, 'next.config.mjs'));
+// The example's tsconfig extends the repository's; the copy gets a standalone one with the same rules.
+writeFileSync(
+  join(app, 'tsconfig.json'),
+  `${JSON.stringify(
+    {
+      compilerOptions: {
+        target: 'ES2022',
+        lib: ['ES2023', 'DOM', 'DOM.Iterable'],
+        module: 'ESNext',
+        moduleResolution: 'Bundler',
+        jsx: 'preserve',
+        strict: true,
+        noUncheckedIndexedAccess: true,
+        exactOptionalPropertyTypes: true,
+        verbatimModuleSyntax: true,
+        isolatedModules: true,
+        skipLibCheck: true,
+        allowJs: true,
+        noEmit: true,
+        incremental: true,
+        plugins: [{ name: 'next' }],
+      },
+      include: ['next-env.d.ts', 'src', '.next/types/**/*.ts'],
+      exclude: ['node_modules'],
+    },
+    null,
+    2,
+  )}\n`,
+);
+const nextEnv = { ...env, NEXT_TELEMETRY_DISABLED: '1' };
+try {
+  execFileSync(process.execPath, [join(app, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], {
+    cwd: app,
+    stdio: 'inherit',
+    env: nextEnv,
+  });
+} catch {
+  problems.push('next build of examples/nextjs on the tarballs failed (output above)');
+  fail();
+}
+run([join(root, 'scripts', 'packed', 'nextjs-e2e.mjs'), app]);
+
+if (keep) console.info(`\nkept ${work}`);
+else rmSync(work, { recursive: true, force: true });
+console.info('\npacked packages install and work');
+
+function run(args) {
+  try {
+    execFileSync(process.execPath, args, { cwd: app, stdio: 'inherit', env });
+  } catch {
+    problems.push(`node ${args.join(' ')} failed (output above)`);
+    fail();
+  }
+}
+
+function fail() {
+  console.error(`\n${problems.join('\n')}`);
+  console.error(`\nthe temporary project is kept in ${work}`);
+  process.exit(1);
+}
