@@ -42,6 +42,20 @@ export const ClosedWithoutHumanAgentPermission: Story = {
 
 export const CommentPrivateReply: Story = { args: { conversationId: 'conv-7' } };
 
+/** The private reply is spent: nothing is selected, and Enter sends nothing until "Public reply" is picked. */
+export const CommentPrivateReplySpent: Story = {
+  args: { conversationId: 'conv-7' },
+  parameters: {
+    fake: {
+      conversations: 8,
+      prepare: (t) => {
+        const comment = t.data.conversations.find((c) => c.id === 'conv-7');
+        if (comment?.comment) comment.comment = { ...comment.comment, privateReplySentAt: comment.createdAt };
+      },
+    } satisfies FakeParameters,
+  },
+};
+
 export const WithTemplates: Story = {
   args: {
     templates: [

@@ -26,6 +26,7 @@ import {
 } from 'react';
 import { usePagedeskContext } from './context.js';
 import { CloseIcon, PaperclipIcon, SendIcon } from './Icons.js';
+import { effectiveReplyMode, type ReplyMode, ReplyModeChoice } from './ReplyModeChoice.js';
 import { PagedeskRoot } from './Root.js';
 import { useChannels } from './useChannels.js';
 import { useConversation } from './useConversation.js';
@@ -100,7 +101,7 @@ export function Composer(props: ComposerProps): ReactNode {
   const [files, setFiles] = useState<PendingFile[]>([]);
   const [quickReplies, setQuickReplies] = useState<string[]>([]);
   const [quickReplyDraft, setQuickReplyDraft] = useState('');
-  const [publicReplyChoice, setPublicReply] = useState(false);
+  const [chosenMode, setChosenMode] = useState<ReplyMode | null>(null);
   const [dragging, setDragging] = useState(false);
   const [problems, setProblems] = useState<string[]>([]);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -110,8 +111,8 @@ export function Composer(props: ComposerProps): ReactNode {
   const ids = { hint: useId(), counter: useId(), window: useId(), problems: useId() };
 
   const isComment = conversation?.source === 'comment';
-  const publicReply =
-    isComment && (publicReplyChoice || (window ? !window.privateReply && window.publicReply : false));
+  const replyMode = isComment ? effectiveReplyMode(chosenMode, Boolean(window?.privateReply)) : null;
+  const publicReply = replyMode === 'public';
   const closed = !window?.canReply || channel?.status === 'disconnected' || channel?.status === 'deactivated';
   const focusedFor = useRef<string | null>(null);
   useEffect(() => {
@@ -129,7 +130,12 @@ export function Composer(props: ComposerProps): ReactNode {
     .map((f) => f.uploaded as UploadedFile);
   const blockedFiles = files.some((f) => f.status === 'invalid' || f.status === 'error');
   const canSend =
-    !closed && !uploading && !blockedFiles && (text.trim() !== '' || ready.length > 0) && (!tooLong || split);
+    !closed &&
+    (!isComment || replyMode !== null) &&
+    !uploading &&
+    !blockedFiles &&
+    (text.trim() !== '' || ready.length > 0) &&
+    (!tooLong || split);
 
   const addFiles = (list: FileList | File[] | null | undefined) => {
     if (!list) return;
@@ -253,6 +259,14 @@ export function Composer(props: ComposerProps): ReactNode {
               <p className="pd-window-notice">{t.window.humanAgentNotice}</p>
             ) : null}
           </div>
+        ) : null}
+        {isComment && window ? (
+          <ReplyModeChoice
+            mode={replyMode}
+            privateAvailable={window.privateReply}
+            onChange={setChosenMode}
+            disabled={closed}
+          />
         ) : null}
         {props.quoted ? (
           <div className="pd-composer-quote">
@@ -420,16 +434,6 @@ export function Composer(props: ComposerProps): ReactNode {
                 </option>
               ))}
             </select>
-          ) : null}
-          {isComment && window?.publicReply && window.privateReply ? (
-            <label className="pd-check">
-              <input
-                type="checkbox"
-                checked={publicReplyChoice}
-                onChange={(e) => setPublicReply(e.target.checked)}
-              />
-              {t.composer.publicReply}
-            </label>
           ) : null}
           {tooLong ? (
             <label className="pd-check">

@@ -56,3 +56,17 @@ export const ErrorState: Story = {
     } satisfies FakeParameters,
   },
 };
+
+/** A comment thread: the public answer under the comment is marked "Public reply" and drawn apart. */
+export const CommentPublicAndPrivateReplies: Story = {
+  args: { conversationId: 'conv-7' },
+  parameters: {
+    fake: {
+      conversations: 8,
+      prepare: (t) => {
+        void t.sendMessage('conv-7', { text: 'We sent you the details privately.' });
+        void t.sendMessage('conv-7', { text: 'Thanks for asking! It ships on Monday.', publicReply: true });
+      },
+    } satisfies FakeParameters,
+  },
+};

@@ -15,6 +15,7 @@ import {
 import { customerName } from './ConversationList.js';
 import { usePagedeskContext } from './context.js';
 import { MessageBubble, useSharedFormat } from './MessageBubble.js';
+import { isPublicReply } from './ReplyModeChoice.js';
 import { DefaultEmptyState, PagedeskRoot, useSlot } from './Root.js';
 import type { MessageBubbleProps } from './slots.js';
 import { useConversation } from './useConversation.js';
@@ -51,6 +52,7 @@ interface MessageRowProps {
   retry: (id: string) => void;
   reply: ((message: Message) => void) | undefined;
   Bubble: ComponentType<MessageBubbleProps>;
+  publicReply: boolean;
 }
 
 // The row's content, memoised apart from its position: when a row above is measured or older rows
@@ -62,6 +64,7 @@ const MessageRowContent = memo(function MessageRowContent({
   retry,
   reply,
   Bubble,
+  publicReply,
 }: Omit<MessageRowProps, 'index' | 'start' | 'measure'>): ReactNode {
   const onRetry = useCallback(() => {
     if (message) retry(message.id);
@@ -75,6 +78,7 @@ const MessageRowContent = memo(function MessageRowContent({
       quoted={quoted}
       onRetry={message.delivery === 'failed' ? onRetry : undefined}
       onReply={reply ? onReply : undefined}
+      publicReply={publicReply}
     />
   ) : (
     <div className="pd-day">
@@ -278,6 +282,7 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
                 retry={retryMessage}
                 reply={canReply ? replyTo : undefined}
                 Bubble={Bubble}
+                publicReply={row.type === 'message' && isPublicReply(row.message, conversation?.source)}
               />
             );
           })}

@@ -127,6 +127,8 @@ export function useSendMessage(conversationId: string): UseSendMessageResult {
         updatedAt: at,
         ...(input.text ? { text: input.text } : {}),
         ...(input.quickReplies ? { quickReplies: input.quickReplies } : {}),
+        // Only a public answer under a comment goes out without a messaging type (isPublicReply).
+        ...(input.publicReply ? {} : { messagingType: 'RESPONSE' as const }),
         ...(input.replyToMessageId
           ? {
               replyTo: {
