@@ -130,6 +130,9 @@ export const liveEventSchema = z.discriminatedUnion('type', [
     type: z.literal('typing'),
     conversationId: z.string(),
     on: z.boolean(),
+    /** Who types: an agent of the helpdesk (with `agentId` when the API knows it), else the customer. */
+    by: z.optional(z.enum(['customer', 'agent'])),
+    agentId: z.optional(z.string()),
   }),
   /**
    * The stream could not resume from the client's Last-Event-ID (older than the server's replay buffer,

@@ -188,12 +188,13 @@ const script = `
     const wanted = new URL(location.href).searchParams.get('customer') || new URLSearchParams(location.hash.slice(1)).get('customer');
     await select(wanted && state.customers.has(wanted) ? wanted : null);
     const events = new EventSource('/_emulator/events');
-    events.addEventListener('message', (e) => upsert(JSON.parse(e.data).message));
+    let typingTimer = 0;
+    // Messenger ends the page's typing indicator when the page's message arrives.
+    events.addEventListener('message', (e) => { const m = JSON.parse(e.data).message; if (m.direction === 'outbound' && m.customerId === state.current) { clearTimeout(typingTimer); $('typing').textContent = ''; } upsert(m); });
     events.addEventListener('message_updated', (e) => upsert(JSON.parse(e.data).message));
     events.addEventListener('customer', (e) => { const c = JSON.parse(e.data).customer; const isNew = !state.customers.has(c.id); state.customers.set(c.id, c); if (isNew) renderCustomers(); if (c.id === state.current) renderHead(); });
     events.addEventListener('comment', async () => { if (state.current) { state.comments = await api('GET', '/comments'); renderComments(); } });
     events.addEventListener('clock', (e) => { state.offset = JSON.parse(e.data).now - Date.now(); renderClock(); });
-    let typingTimer = 0;
     events.addEventListener('typing', (e) => {
       const t = JSON.parse(e.data);
       if (t.customerId !== state.current) return;

@@ -32,6 +32,7 @@ import { useChannels } from './useChannels.js';
 import { useConversation } from './useConversation.js';
 import { useFormat } from './useFormat.js';
 import { useSendMessage } from './useSendMessage.js';
+import { useTypingNotice } from './useTypingNotice.js';
 import { useWindow } from './useWindow.js';
 
 /** A canned reply offered in the composer's template menu. */
@@ -63,8 +64,6 @@ export interface ComposerProps {
 /** Meta's quick-reply limits (platform.md §3.6): 13 replies, 20-character titles. */
 const QUICK_REPLY_LIMIT = 13;
 const QUICK_REPLY_TITLE_MAX = 20;
-/** Typing notices are sent at most this often; Meta clears them after 20 s. */
-const TYPING_THROTTLE_MS = 5_000;
 
 interface PendingFile {
   key: string;
@@ -85,7 +84,7 @@ interface PendingFile {
  */
 export function Composer(props: ComposerProps): ReactNode {
   const { conversationId } = props;
-  const { messages: t, transport, now } = usePagedeskContext('Composer');
+  const { messages: t, transport } = usePagedeskContext('Composer');
   const format = useFormat();
   const { data: conversation } = useConversation(conversationId);
   const { data: channels } = useChannels();
@@ -107,7 +106,7 @@ export function Composer(props: ComposerProps): ReactNode {
   const fileInput = useRef<HTMLInputElement>(null);
   const ownInput = useRef<HTMLTextAreaElement>(null);
   const inputRef = props.inputRef ?? ownInput;
-  const lastTyping = useRef(0);
+  const typingNotice = useTypingNotice(conversationId);
   const ids = { hint: useId(), counter: useId(), window: useId(), problems: useId() };
 
   const isComment = conversation?.source === 'comment';
@@ -165,14 +164,6 @@ export function Composer(props: ComposerProps): ReactNode {
     }
   };
 
-  const notifyTyping = () => {
-    const at = now();
-    if (at - lastTyping.current < TYPING_THROTTLE_MS) return;
-    lastTyping.current = at;
-    // Best effort: a lost typing notice must never disturb the agent.
-    transport.setTyping(conversationId, true).catch(() => {});
-  };
-
   const submit = () => {
     if (!canSend) return;
     const plan = planReply(
@@ -206,7 +197,7 @@ export function Composer(props: ComposerProps): ReactNode {
     setQuickReplies([]);
     setSplit(false);
     props.onCancelQuote?.();
-    lastTyping.current = 0;
+    typingNotice.sent();
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -297,7 +288,7 @@ export function Composer(props: ComposerProps): ReactNode {
           value={text}
           onChange={(e) => {
             setText(e.target.value);
-            if (e.target.value) notifyTyping();
+            if (e.target.value) typingNotice.typed();
           }}
           onKeyDown={onKeyDown}
           onPaste={onPaste}

@@ -37,6 +37,13 @@ export const Typing: Story = {
   parameters: { fake: { conversations: 8, live: (t) => t.typing('conv-2', true) } satisfies FakeParameters },
 };
 
+/** Another agent (Kim Lee) types here; the signed-in agent's own notices are never shown. */
+export const AnotherAgentTyping: Story = {
+  parameters: {
+    fake: { conversations: 8, live: (t) => t.typing('conv-2', true, 'agent-2') } satisfies FakeParameters,
+  },
+};
+
 export const Empty: Story = {
   parameters: { fake: { conversations: 8, messagesPerConversation: 0 } satisfies FakeParameters },
 };

@@ -18,6 +18,7 @@ import { MessageBubble, useSharedFormat } from './MessageBubble.js';
 import { isPublicReply } from './ReplyModeChoice.js';
 import { DefaultEmptyState, PagedeskRoot, useSlot } from './Root.js';
 import type { MessageBubbleProps } from './slots.js';
+import { useAgents } from './useChannels.js';
 import { useConversation } from './useConversation.js';
 import { useTyping } from './useLive.js';
 import { useMessages } from './useMessages.js';
@@ -127,7 +128,8 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
   const list = useMessages(conversationId, pageSize === undefined ? {} : { pageSize });
   const { data: conversation } = useConversation(conversationId);
   const { retry } = useSendMessage(conversationId);
-  const typing = useTyping(conversationId);
+  const typist = useTyping(conversationId);
+  const { data: agents } = useAgents();
   const Bubble = useSlot('MessageBubble', MessageBubble);
   const Empty = useSlot('EmptyState', DefaultEmptyState);
   const name = conversation ? customerName(conversation, t.list.unknownCustomer) : t.messages.customer;
@@ -288,14 +290,18 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
           })}
         </div>
       </section>
-      {typing ? (
+      {typist ? (
         <div className="pd-typing">
           <span className="pd-typing-dots" aria-hidden="true">
             <span />
             <span />
             <span />
           </span>
-          {t.messages.typing(name)}
+          {t.messages.typing(
+            typist.by === 'customer'
+              ? name
+              : (agents?.find((a) => a.id === typist.agentId)?.name ?? t.messages.anotherAgent),
+          )}
         </div>
       ) : null}
       <div className="pd-sr-only" role="log" aria-live="polite" aria-label={t.messages.label}>

@@ -30,6 +30,14 @@ export function createExternalStore<T>(initial: T): ExternalStore<T> {
   };
 }
 
+/** Who is typing in a conversation: the customer, or another agent of the helpdesk. */
+export interface Typist {
+  by: 'customer' | 'agent';
+  agentId?: string;
+  /** When the indicator goes out unless renewed (epoch ms). */
+  until: number;
+}
+
 /** Color scheme of the styled components. `system` follows `prefers-color-scheme`. */
 export type PagedeskTheme = 'light' | 'dark' | 'system';
 
@@ -43,8 +51,8 @@ export interface PagedeskContextValue {
   theme: PagedeskTheme;
   agentId: string | undefined;
   liveStatus: ExternalStore<LiveStatus>;
-  /** Conversation id → when its typing indicator expires (epoch ms). */
-  typing: ExternalStore<ReadonlyMap<string, number>>;
+  /** Conversation id → who is typing there, until when (epoch ms). */
+  typing: ExternalStore<ReadonlyMap<string, Typist>>;
 }
 
 export const PagedeskContext = createContext<PagedeskContextValue | null>(null);

@@ -64,8 +64,8 @@ type Method = Exclude<keyof InboxTransport, 'subscribe'>;
 export interface FakeTransport extends InboxTransport {
   /** A customer writes: stores an inbound message and pushes it live. */
   receive(conversationId: string, message: { text?: string; attachments?: Attachment[] }): Message;
-  /** Pushes a typing notice live. */
-  typing(conversationId: string, on: boolean): void;
+  /** Pushes a typing notice live: the customer's, or the agent's named by `agentId`. */
+  typing(conversationId: string, on: boolean, agentId?: string): void;
   /** Pushes any live event (seq is filled in). */
   emit(event: DistributiveOmit<LiveEvent, 'seq'> | { type: 'reset' }): void;
   /** Sets the live status reported to subscribers (e.g. `reconnecting`). */
@@ -555,8 +555,8 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
       } as ConversationWithCustomer);
       return message;
     },
-    typing(conversationId, on) {
-      emit({ type: 'typing', conversationId, on });
+    typing(conversationId, on, agentId) {
+      emit({ type: 'typing', conversationId, on, ...(agentId ? { by: 'agent' as const, agentId } : {}) });
     },
     emit,
     setStatus(next) {

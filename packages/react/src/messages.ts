@@ -111,6 +111,7 @@ export const defaultMessages = {
     quoted: 'Replying to',
     quotedUnavailable: 'Original message unavailable',
     typing: (name: string) => `${name} is typing…`,
+    anotherAgent: 'Another agent',
     reactions: (list: string) => `Reactions: ${list}`,
     newMessage: (name: string, text: string) => `New message from ${name}: ${text}`,
     humanAgentTag: 'Human agent tag',

@@ -482,7 +482,14 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
         const { on } = parseWith(typingSchema, await readJson(context.request, maxBodyBytes), 'typing');
         const conversationId = id(context);
         await typing.setTyping(conversationId, on);
-        publish({ type: 'typing', conversationId, on });
+        // Marked as the agent's, so no inbox shows it as the customer typing.
+        publish({
+          type: 'typing',
+          conversationId,
+          on,
+          by: 'agent',
+          ...(context.agentId === undefined ? {} : { agentId: context.agentId }),
+        });
         return new Response(null, { status: 204 });
       },
     },

@@ -61,7 +61,7 @@ beforeAll(async () => {
     channels: fakeChannels(inbox),
     basePath: '/pagedesk',
     heartbeatMs: 0,
-    authorize: (request) => request.headers.get('authorization') === 'Bearer agent',
+    authorize: (request) => request.headers.get('authorization') === 'Bearer agent' && { agentId: 'agent-1' },
   });
   server = createServer(api.node);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -138,6 +138,34 @@ describe('httpTransport ↔ createInboxApi', () => {
       );
       expect(events.some((e) => e.type === 'conversation:updated' || e.type === 'conversation:created')).toBe(
         true,
+      );
+    } finally {
+      stop();
+    }
+  });
+
+  it("streams the agent's typing marked as the agent's, never as the customer's", async () => {
+    const transport = httpTransport({
+      baseUrl,
+      headers: { authorization: 'Bearer agent' },
+      reconnect: { maxAttempts: 1 },
+    });
+    const [conversation] = (await transport.listConversations({})).items;
+    const events: LiveEvent[] = [];
+    const stop = transport.subscribe((event) => events.push(event));
+    try {
+      await vi.waitFor(
+        async () => {
+          if (!events.some((e) => e.type === 'typing'))
+            await transport.setTyping(conversation?.id as string, true);
+          expect(events.find((e) => e.type === 'typing')).toMatchObject({
+            conversationId: conversation?.id,
+            on: true,
+            by: 'agent',
+            agentId: 'agent-1',
+          });
+        },
+        { timeout: 5000, interval: 100 },
       );
     } finally {
       stop();
