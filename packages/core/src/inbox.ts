@@ -200,6 +200,7 @@ export function createInbox(options: InboxOptions): Inbox {
 
   return {
     store,
+    now,
     apply(events) {
       if (!Array.isArray(events)) {
         return Promise.reject(

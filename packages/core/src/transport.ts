@@ -38,7 +38,9 @@ import type { ConversationQuery, Page } from './store.js';
 //   POST   /connect/pages  { userAccessToken }      → ConnectablePage[]
 //   POST   /connect  { userAccessToken, pageIds }   → Channel[]
 //   GET    /agents                                  → Agent[]
-//   GET    /events   (text/event-stream; Last-Event-ID resumes) → LiveEvent per `data:` line
+//   GET    /events   (text/event-stream; Last-Event-ID resumes) → LiveEvent per `data:` line, and
+//                     `event: clock` frames `{ now }` (no id) on connect, with each event and heartbeat
+// Every answer carries `x-pagedesk-now`: the server's clock, epoch ms.
 // Errors answer `{ error: SerializedError }` with a 4xx/5xx status.
 
 export const conversationWithCustomerSchema = z.extend(conversationSchema, { customer: customerSchema });
@@ -145,6 +147,17 @@ export type LiveEvent = z.infer<typeof liveEventSchema>;
 /** Connection state of the live-update stream, for a "Reconnecting..." banner. */
 export type LiveStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
+/**
+ * The server's clock as a transport learns it (the inbox API sends it with every answer and on the
+ * live stream): windows and dates then follow the server, not a browser whose clock may be wrong.
+ */
+export interface ServerClock {
+  /** Milliseconds to add to this machine's `Date.now()` to get the server's time. */
+  offset(): number;
+  /** Called when the offset moves (by more than a second). Returns a function that unsubscribes. */
+  subscribe(listener: () => void): () => void;
+}
+
 /** What `@pagedesk/react` needs from a backend. Every method rejects with a `PagedeskError`. */
 export interface InboxTransport {
   listConversations(query: ConversationQuery): Promise<Page<ConversationWithCustomer>>;
@@ -169,6 +182,8 @@ export interface InboxTransport {
   listAgents(): Promise<Agent[]>;
   /** Starts live updates; returns a function that stops them. */
   subscribe(onEvent: (event: LiveEvent) => void, onStatus?: (status: LiveStatus) => void): () => void;
+  /** The server's clock, when the transport learns it. */
+  readonly serverClock?: ServerClock;
 }
 
 /** The JSON shape of an error crossing the transport. Never holds a token or secret. */

@@ -120,6 +120,8 @@ export function Composer(props: ComposerProps): ReactNode {
     focusedFor.current = conversationId;
     inputRef.current?.focus();
   }, [props.autoFocus, closed, conversationId, inputRef]);
+  // A closed window is said once, by the window line (and the failed bubble): never again as an error.
+  const sendError = error && error.code !== 'window_closed' ? error : null;
   const textCheck = text.trim() === '' ? null : checkText(text, rules);
   const tooLong = textCheck?.code === 'text_too_long';
   const parts = tooLong && split ? splitText(text, rules).filter((p) => p.trim() !== '').length : 1;
@@ -375,12 +377,12 @@ export function Composer(props: ComposerProps): ReactNode {
             )}
           </div>
         )}
-        {problems.length > 0 || error ? (
+        {problems.length > 0 || sendError ? (
           <div className="pd-problems" id={ids.problems} role="alert">
             {problems.map((p) => (
               <p key={p}>{p}</p>
             ))}
-            {error && problems.length === 0 ? <p>{t.composer.sendFailed}</p> : null}
+            {sendError && problems.length === 0 ? <p>{t.composer.sendFailed}</p> : null}
           </div>
         ) : null}
         <div className="pd-composer-bar">

@@ -28,6 +28,7 @@ import type { ConversationItemProps } from './slots.js';
 import { useAgents, useChannels } from './useChannels.js';
 import { useConversations } from './useConversations.js';
 import { useVirtualRows } from './useVirtualRows.js';
+import { useClockTick } from './useWindow.js';
 
 /** The name to show for a conversation's customer. */
 export function customerName(conversation: ConversationWithCustomer, fallback: string): string {
@@ -42,7 +43,10 @@ export function customerName(conversation: ConversationWithCustomer, fallback: s
 
 function useMinuteClock(): number {
   const { now } = usePagedeskContext('ConversationList');
+  const tick = useClockTick('ConversationList');
   const [value, setValue] = useState(now);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a jump of the server clock re-reads it
+  useEffect(() => setValue(now()), [now, tick]);
   useEffect(() => {
     // Re-render on each minute boundary so list times and window badges stay current.
     let timer: ReturnType<typeof setTimeout>;

@@ -147,7 +147,7 @@ export function MessageBubble({
         {statusLabel ? <span className="pd-delivery">{statusLabel}</span> : null}
         {message.delivery === 'failed' && message.failure ? (
           <span className="pd-failure" role="alert">
-            {message.failure.message}
+            {t.messages.failures[message.failure.code] ?? message.failure.message}
           </span>
         ) : null}
         {message.delivery === 'failed' && onRetry ? (

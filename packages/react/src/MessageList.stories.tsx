@@ -77,3 +77,24 @@ export const CommentPublicAndPrivateReplies: Story = {
     } satisfies FakeParameters,
   },
 };
+
+/** A reply refused because the window had closed: said once, in the kit's words, with a retry. */
+export const FailedWindowClosed: Story = {
+  parameters: {
+    fake: {
+      conversations: 8,
+      prepare: (t) => {
+        const outbound = t.data.messages('conv-2').findLast((m) => m.direction === 'outbound');
+        if (outbound)
+          Object.assign(outbound, {
+            delivery: 'failed',
+            failure: {
+              code: 'window_closed',
+              message: 'Window closed 3 d ago; the customer must write first.',
+              retryable: false,
+            },
+          });
+      },
+    } satisfies FakeParameters,
+  },
+};

@@ -24,6 +24,7 @@ import { useTyping } from './useLive.js';
 import { useMessages } from './useMessages.js';
 import { useSendMessage } from './useSendMessage.js';
 import { useVirtualRows } from './useVirtualRows.js';
+import { useClockTick } from './useWindow.js';
 
 /** Props of {@link MessageList}. */
 export interface MessageListProps {
@@ -235,6 +236,7 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
   const canReply = Boolean(onReply);
 
   const items = virtual.rows;
+  useClockTick('MessageList');
   const today = now();
   return (
     <PagedeskRoot className={`pd-message-list${className ? ` ${className}` : ''}`}>

@@ -41,7 +41,7 @@ export interface PagedeskProviderProps {
   urlPolicy?: UrlPolicy;
   /** The signed-in agent: their messages read "You" and replies carry their id. */
   agentId?: string;
-  /** Clock for window countdowns (tests, stories). Default `Date.now`. */
+  /** Clock for windows and dates (tests, stories). Default: the server's, from the transport's `serverClock`. */
   now?: () => number;
 }
 
@@ -147,7 +147,14 @@ export function PagedeskProvider(props: PagedeskProviderProps): ReactNode {
   const client = props.queryClient ?? ownClient;
   const [liveStatus] = useState(() => createExternalStore<LiveStatus>('connecting'));
   const [typing] = useState(() => createExternalStore<ReadonlyMap<string, Typist>>(new Map()));
-  const now = props.now ?? Date.now;
+  const [clockTick] = useState(() => createExternalStore(0));
+  const serverClock = props.transport.serverClock;
+  // Windows and dates follow the server's clock, not this machine's (which may be wrong).
+  const now = useMemo(
+    () => props.now ?? (serverClock ? () => Date.now() + serverClock.offset() : Date.now),
+    [props.now, serverClock],
+  );
+  useEffect(() => serverClock?.subscribe(() => clockTick.set(clockTick.get() + 1)), [serverClock, clockTick]);
   const value = useMemo<PagedeskContextValue>(
     () => ({
       transport: props.transport,
@@ -155,6 +162,7 @@ export function PagedeskProvider(props: PagedeskProviderProps): ReactNode {
       locale: props.locale,
       components: props.components ?? {},
       now,
+      clockTick,
       urlPolicy: props.urlPolicy ?? {},
       theme: props.theme ?? 'light',
       agentId: props.agentId,
@@ -167,6 +175,7 @@ export function PagedeskProvider(props: PagedeskProviderProps): ReactNode {
       props.locale,
       props.components,
       now,
+      clockTick,
       props.urlPolicy,
       props.theme,
       props.agentId,

@@ -46,7 +46,10 @@ export interface PagedeskContextValue {
   messages: PagedeskMessages;
   locale: string | undefined;
   components: Partial<PagedeskComponents>;
+  /** The server's time (the transport's `serverClock`), or the provider's `now` prop. */
   now: () => number;
+  /** Moves when the clock jumps (a wrong local clock found out, a server clock moved): re-read `now`. */
+  clockTick: ExternalStore<number>;
   urlPolicy: UrlPolicy;
   theme: PagedeskTheme;
   agentId: string | undefined;

@@ -268,6 +268,8 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
   };
 
   const transport: FakeTransport = {
+    // The fake's `now` is its server clock.
+    serverClock: { offset: () => now() - Date.now(), subscribe: () => () => {} },
     listConversations(query: ConversationQuery) {
       return answer('listConversations', [query], (): Page<ConversationWithCustomer> => {
         const { cursor, limit = 25, ...filter } = query;

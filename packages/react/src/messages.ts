@@ -107,6 +107,10 @@ export const defaultMessages = {
     read: 'Seen',
     failed: 'Not sent',
     retrySend: 'Retry',
+    /** Texts for a failed message's `failure.code`; a code missing here shows the server's text. */
+    failures: {
+      window_closed: 'The messaging window had closed: the customer must write again first.',
+    } as Record<string, string>,
     replyTo: 'Reply',
     quoted: 'Replying to',
     quotedUnavailable: 'Original message unavailable',

@@ -293,7 +293,15 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
     }
   };
 
+  // The inbox's clock travels with every answer and on the live stream: browsers show windows and
+  // dates by it, not by their own clock (which may be wrong, or behind an emulator's jump).
+  const clock = typeof inbox.now === 'function' ? inbox.now : Date.now;
+  const stamp = (response: Response) => {
+    response.headers.set('x-pagedesk-now', String(clock()));
+    return response;
+  };
   const broadcaster = createBroadcaster({
+    now: clock,
     replayBuffer: parsed.replayBuffer ?? 1000,
     heartbeatMs: parsed.heartbeatMs ?? 15000,
     ...(fanout.sequence === undefined ? {} : { sequence: fanout.sequence }),
@@ -661,16 +669,16 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
       const response = await handler.run({ request, url, params: match.params, agentId });
       if (request.method === 'HEAD') {
         await response.body?.cancel();
-        return new Response(null, { status: response.status, headers: response.headers });
+        return stamp(new Response(null, { status: response.status, headers: response.headers }));
       }
-      return response;
+      return stamp(response);
     } catch (error) {
       const answer = toErrorResponse(error);
       if (answer.status === 500 || answer.status === 502)
         report(answer.error, route ? { during: 'request', route } : { during: 'request' });
       if (error instanceof MethodNotAllowedError)
         answer.response.headers.set('allow', error.allow.join(', '));
-      return answer.response;
+      return stamp(answer.response);
     }
   };
 
