@@ -27,6 +27,14 @@ export const channelStatusSchema = z.enum([
 ]);
 export type ChannelStatus = z.infer<typeof channelStatusSchema>;
 
+/** Statuses in which a channel may still send; in the others the composer is blocked with the reason. */
+export const SENDABLE_STATUSES: ReadonlySet<ChannelStatus> = new Set([
+  'active',
+  'expiring',
+  'unsubscribed',
+  'missing_permissions',
+]);
+
 /** Per-channel preferences an admin sets in `<ChannelSettings>`. */
 export const channelSettingsSchema = z.object({
   /** `until-resolved` appends to the open conversation; `intermission` opens a new one after silence. */

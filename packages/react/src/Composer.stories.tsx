@@ -77,3 +77,15 @@ export const ShortTextLimit: Story = {
     } satisfies FakeParameters,
   },
 };
+
+/** The page's access was revoked: replies are blocked with the reason, and no countdown is shown. */
+export const ChannelRevoked: Story = {
+  parameters: {
+    fake: {
+      conversations: 8,
+      prepare: (t) => {
+        Object.assign(t.data.channels[0] as Channel, { status: 'revoked', statusReason: 'Password changed' });
+      },
+    } satisfies FakeParameters,
+  },
+};

@@ -24,6 +24,7 @@ import {
   useRef,
   useState,
 } from 'react';
+import { ComposerWindow, channelDown } from './ComposerWindow.js';
 import { usePagedeskContext } from './context.js';
 import { CloseIcon, PaperclipIcon, SendIcon } from './Icons.js';
 import { effectiveReplyMode, type ReplyMode, ReplyModeChoice } from './ReplyModeChoice.js';
@@ -112,7 +113,7 @@ export function Composer(props: ComposerProps): ReactNode {
   const isComment = conversation?.source === 'comment';
   const replyMode = isComment ? effectiveReplyMode(chosenMode, Boolean(window?.privateReply)) : null;
   const publicReply = replyMode === 'public';
-  const closed = !window?.canReply || channel?.status === 'disconnected' || channel?.status === 'deactivated';
+  const closed = !window?.canReply || channelDown(channel);
   const focusedFor = useRef<string | null>(null);
   useEffect(() => {
     // The textarea is disabled until the window is known, so focus waits for it to open.
@@ -219,16 +220,6 @@ export function Composer(props: ComposerProps): ReactNode {
     if (!closed) addFiles(event.dataTransfer.files);
   };
 
-  const windowText = (() => {
-    if (!window) return null;
-    const reason = t.window.reasons[window.reason.code];
-    if (window.state === 'closed' || (isComment && !window.messagingType && !publicReply))
-      return reason ?? window.reason.text;
-    if (remainingMs === null) return reason ?? null;
-    const remaining = format.duration(remainingMs);
-    return window.state === 'standard' ? t.window.standardEndsIn(remaining) : t.window.closesIn(remaining);
-  })();
-
   return (
     <PagedeskRoot className={`pd-composer${props.className ? ` ${props.className}` : ''}`}>
       {/* biome-ignore lint/a11y/noStaticElementInteractions: drop target; the picker button is the keyboard path */}
@@ -244,15 +235,13 @@ export function Composer(props: ComposerProps): ReactNode {
         onDragLeave={() => setDragging(false)}
         onDrop={onDrop}
       >
-        {window ? (
-          <div className={`pd-window pd-window-${window.state}`} id={ids.window}>
-            <span className="pd-badge pd-badge-window">{t.window[window.state]}</span>
-            {windowText ? <span className="pd-window-text">{windowText}</span> : null}
-            {window.state === 'human_agent' ? (
-              <p className="pd-window-notice">{t.window.humanAgentNotice}</p>
-            ) : null}
-          </div>
-        ) : null}
+        <ComposerWindow
+          id={ids.window}
+          window={window}
+          remainingMs={remainingMs}
+          channel={channel}
+          isComment={isComment}
+        />
         {isComment && window ? (
           <ReplyModeChoice
             mode={replyMode}

@@ -19,6 +19,7 @@ import {
   useRef,
   useState,
 } from 'react';
+import { channelDown } from './ComposerWindow.js';
 import { usePagedeskContext } from './context.js';
 import { ChannelKindIcon } from './Icons.js';
 import { useSharedFormat } from './MessageBubble.js';
@@ -106,7 +107,12 @@ export function DefaultConversationItem({
         </span>
         <span className="pd-conv-meta">
           <span className="pd-sr-only">{kindLabel}</span>
-          {window.state !== 'standard' ? (
+          {channel && channelDown(channel) ? (
+            // A channel that cannot send says so; a window countdown would suggest a reply is possible.
+            <span className="pd-badge pd-badge-window pd-window-closed" data-channel-status={channel.status}>
+              {t.channels.status[channel.status]}
+            </span>
+          ) : window.state !== 'standard' ? (
             <span className={`pd-badge pd-badge-window pd-window-${window.state}`}>
               {t.window[window.state]}
             </span>

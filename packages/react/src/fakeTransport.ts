@@ -20,6 +20,7 @@ import {
   type PagedeskError,
   RuleViolationError,
   rulesFromSettings,
+  SENDABLE_STATUSES,
   type SendDraft,
   splitText,
   type UploadedFile,
@@ -313,7 +314,7 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
       return answer('sendMessage', [conversationId, draft], () => {
         const conversation = conversationById(conversationId);
         const channel = channelById(conversation.channelId);
-        if (['disconnected', 'deactivated', 'revoked', 'expired', 'blocked'].includes(channel.status))
+        if (!SENDABLE_STATUSES.has(channel.status))
           throw new ChannelUnavailableError(channel.id, channel.status);
         const at = now();
         const window = windowForConversation(conversation, channel, at);

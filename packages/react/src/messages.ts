@@ -170,6 +170,15 @@ export const defaultMessages = {
     replyAs: 'Reply as',
     privateReply: 'Private message',
     publicReply: 'Public reply',
+    /** Why replies are blocked while the channel cannot send, per channel status. */
+    channelDown: {
+      expired: 'The connection to Meta expired: an admin must reauthorize this channel.',
+      revoked: 'Access to the page was revoked: an admin must reauthorize this channel.',
+      blocked: 'Meta has blocked this channel from sending.',
+      deactivated: 'This channel is deactivated: an admin can re-activate it in the channel settings.',
+      disconnected:
+        'This channel is disconnected: its conversations stay readable, but no reply can be sent.',
+    } as Partial<ChannelStatusLabels>,
     chooseReplyMode: 'The private reply is used: choose Public reply to answer under the comment.',
     attachmentProblem: (name: string, problem: string) => `${name}: ${problem}`,
     tooManyQuickReplies: (limit: number) => `At most ${limit} quick replies.`,
