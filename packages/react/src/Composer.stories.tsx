@@ -89,3 +89,13 @@ export const ChannelRevoked: Story = {
     } satisfies FakeParameters,
   },
 };
+
+/** A draft left in this conversation earlier (kept per conversation in localStorage) is back. */
+export const DraftKept: Story = {
+  parameters: {
+    fake: {
+      conversations: 8,
+      prepare: () => localStorage.setItem('pagedesk:draft:agent-1:conv-2', 'Thanks for waiting! Your parcel'),
+    } satisfies FakeParameters,
+  },
+};

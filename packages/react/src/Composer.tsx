@@ -31,6 +31,7 @@ import { effectiveReplyMode, type ReplyMode, ReplyModeChoice } from './ReplyMode
 import { PagedeskRoot } from './Root.js';
 import { useChannels } from './useChannels.js';
 import { useConversation } from './useConversation.js';
+import { useDraft } from './useDraft.js';
 import { useFormat } from './useFormat.js';
 import { useSendMessage } from './useSendMessage.js';
 import { useTypingNotice } from './useTypingNotice.js';
@@ -96,7 +97,7 @@ export function Composer(props: ComposerProps): ReactNode {
   );
   const { window, remainingMs } = useWindow(conversation, channel);
   const { send, error } = useSendMessage(conversationId);
-  const [text, setText] = useState('');
+  const [text, setText] = useDraft(conversationId);
   const [split, setSplit] = useState(false);
   const [files, setFiles] = useState<PendingFile[]>([]);
   const [quickReplies, setQuickReplies] = useState<string[]>([]);
