@@ -101,8 +101,8 @@ function LiveSubscription({ value }: { value: PagedeskContextValue }) {
         case 'typing': {
           const by = event.by ?? 'customer';
           // The agent's own typing comes back from the API too: it is never shown, least of all as
-          // the customer's. Another agent's is shown only when the API names them.
-          if (by === 'agent' && (event.agentId === undefined || event.agentId === agentId)) return;
+          // the customer's. Another agent's is shown only when both sides name their agent.
+          if (by === 'agent' && (!agentId || !event.agentId || event.agentId === agentId)) return;
           if (!event.on) stopTyping(event.conversationId, by, event.agentId);
           else setTyping(event.conversationId, { by, ...(event.agentId ? { agentId: event.agentId } : {}) });
           return;

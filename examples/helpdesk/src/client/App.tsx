@@ -19,7 +19,14 @@ export function App() {
   const [view, setView] = useState<'inbox' | 'channels'>('inbox');
   const [dark, setDark] = useState(false);
   return (
-    <PagedeskProvider transport={transport} theme={dark ? 'dark' : 'light'} urlPolicy={urlPolicy}>
+    <PagedeskProvider
+      transport={transport}
+      theme={dark ? 'dark' : 'light'}
+      urlPolicy={urlPolicy}
+      // The signed-in agent, as the demo server's authorize() names them: their replies read "You" and
+      // their own typing is never shown back to them.
+      agentId="agent-sam"
+    >
       <div className="app" data-theme={dark ? 'dark' : 'light'}>
         <header className="app-header">
           <strong className="app-brand">Acme Helpdesk</strong>
