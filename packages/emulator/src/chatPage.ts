@@ -39,6 +39,7 @@ li[data-direction="outbound"] .bubble { background: var(--grey); }
 .meta { font-size: 11px; color: var(--muted); margin: 2px 6px 6px; display: flex; gap: 6px; align-items: center; }
 .meta button { padding: 0 6px; background: none; font-size: 13px; }
 .reaction { font-size: 13px; }
+.quick-replies { display: flex; flex-wrap: wrap; gap: 6px; justify-content: flex-end; padding: 4px 16px; }
 .empty { color: var(--muted); text-align: center; margin: auto; padding: 40px; }
 .typing { height: 20px; padding: 0 16px; font-size: 12px; color: var(--muted); }
 form.composer { display: flex; gap: 8px; padding: 10px 16px; border-top: 1px solid var(--border); align-items: center; flex-wrap: wrap; }
@@ -144,6 +145,10 @@ const script = `
     if (!state.current) { list.replaceChildren(el('li', { class: 'empty', text: 'Pick a customer, or create one, to start chatting as them.' })); return; }
     if (state.messages.length === 0) { list.replaceChildren(el('li', { class: 'empty', text: 'No messages yet. Say hi!' })); return; }
     list.replaceChildren(...state.messages.map(renderMessage));
+    // Messenger offers the quick replies of the latest message only, as buttons that answer with them.
+    const last = state.messages[state.messages.length - 1];
+    if (last && last.direction === 'outbound' && last.quickReplies && last.quickReplies.length)
+      list.append(el('li', { class: 'quick-replies', 'data-testid': 'quick-replies' }, last.quickReplies.map((q) => el('button', { type: 'button', 'data-testid': 'quick-reply', text: q.title, on: { click: () => api('POST', '/customers/' + encodeURIComponent(state.current) + '/send', { text: q.title, quickReplyPayload: q.payload }).catch(() => {}) } }))));
     list.scrollTop = list.scrollHeight;
   }
   function renderComments() {

@@ -24,9 +24,11 @@ import {
   useRef,
   useState,
 } from 'react';
+import { displayName } from './bidi.js';
 import { ComposerWindow, channelDown } from './ComposerWindow.js';
 import { usePagedeskContext } from './context.js';
 import { CloseIcon, PaperclipIcon, SendIcon } from './Icons.js';
+import { QuickReplyEditor } from './QuickReplyEditor.js';
 import { effectiveReplyMode, type ReplyMode, ReplyModeChoice } from './ReplyModeChoice.js';
 import { PagedeskRoot } from './Root.js';
 import { useChannels } from './useChannels.js';
@@ -63,10 +65,6 @@ export interface ComposerProps {
   className?: string;
 }
 
-/** Meta's quick-reply limits (platform.md §3.6): 13 replies, 20-character titles. */
-const QUICK_REPLY_LIMIT = 13;
-const QUICK_REPLY_TITLE_MAX = 20;
-
 interface PendingFile {
   key: string;
   file: File;
@@ -101,7 +99,6 @@ export function Composer(props: ComposerProps): ReactNode {
   const [split, setSplit] = useState(false);
   const [files, setFiles] = useState<PendingFile[]>([]);
   const [quickReplies, setQuickReplies] = useState<string[]>([]);
-  const [quickReplyDraft, setQuickReplyDraft] = useState('');
   const [chosenMode, setChosenMode] = useState<ReplyMode | null>(null);
   const [dragging, setDragging] = useState(false);
   const [problems, setProblems] = useState<string[]>([]);
@@ -254,7 +251,7 @@ export function Composer(props: ComposerProps): ReactNode {
         {props.quoted ? (
           <div className="pd-composer-quote">
             <span className="pd-muted">{t.composer.replyingTo}</span>
-            <span className="pd-composer-quote-text">
+            <span className="pd-composer-quote-text" dir="auto">
               {props.quoted.text ?? props.quoted.attachments[0]?.name ?? ''}
             </span>
             <button
@@ -271,6 +268,7 @@ export function Composer(props: ComposerProps): ReactNode {
         <textarea
           ref={inputRef}
           className="pd-textarea"
+          dir="auto"
           aria-label={t.composer.label}
           aria-describedby={[window ? ids.window : '', ids.counter, ids.hint].filter(Boolean).join(' ')}
           aria-invalid={tooLong && !split ? true : undefined}
@@ -289,7 +287,7 @@ export function Composer(props: ComposerProps): ReactNode {
           <ul className="pd-composer-files" aria-label={t.composer.attach}>
             {files.map((f) => (
               <li key={f.key} className="pd-file-chip" data-status={f.status}>
-                <span className="pd-file-name">{f.file.name}</span>
+                <bdi className="pd-file-name">{displayName(f.file.name)}</bdi>
                 {f.status === 'uploading' ? <span className="pd-muted">{t.composer.uploading}</span> : null}
                 {f.status === 'invalid' && !f.check.ok ? (
                   <span className="pd-problem" role="alert">
@@ -314,58 +312,7 @@ export function Composer(props: ComposerProps): ReactNode {
           </ul>
         ) : null}
         {props.allowQuickReplies === false || closed ? null : (
-          <div className="pd-quick-reply-editor">
-            {quickReplies.length > 0 ? (
-              <ul className="pd-quick-replies" aria-label={t.composer.quickReplies}>
-                {quickReplies.map((title) => (
-                  <li key={title} className="pd-chip">
-                    {title}
-                    <button
-                      type="button"
-                      className="pd-icon-button"
-                      aria-label={t.composer.removeQuickReply(title)}
-                      onClick={() => setQuickReplies((current) => current.filter((x) => x !== title))}
-                    >
-                      <CloseIcon />
-                    </button>
-                  </li>
-                ))}
-              </ul>
-            ) : null}
-            {quickReplies.length < QUICK_REPLY_LIMIT ? (
-              <span className="pd-quick-reply-add">
-                <input
-                  className="pd-input pd-input-small"
-                  aria-label={t.composer.quickReplyTitle}
-                  placeholder={t.composer.quickReplyTitle}
-                  maxLength={QUICK_REPLY_TITLE_MAX}
-                  value={quickReplyDraft}
-                  onChange={(e) => setQuickReplyDraft(e.target.value)}
-                  onKeyDown={(e) => {
-                    if (e.key !== 'Enter') return;
-                    e.preventDefault();
-                    const title = quickReplyDraft.trim();
-                    if (title && !quickReplies.includes(title)) setQuickReplies((c) => [...c, title]);
-                    setQuickReplyDraft('');
-                  }}
-                />
-                <button
-                  type="button"
-                  className="pd-button pd-button-small"
-                  disabled={!quickReplyDraft.trim()}
-                  onClick={() => {
-                    const title = quickReplyDraft.trim();
-                    if (title && !quickReplies.includes(title)) setQuickReplies((c) => [...c, title]);
-                    setQuickReplyDraft('');
-                  }}
-                >
-                  {t.composer.addQuickReply}
-                </button>
-              </span>
-            ) : (
-              <span className="pd-muted">{t.composer.tooManyQuickReplies(QUICK_REPLY_LIMIT)}</span>
-            )}
-          </div>
+          <QuickReplyEditor value={quickReplies} onChange={setQuickReplies} />
         )}
         {problems.length > 0 || sendError ? (
           <div className="pd-problems" id={ids.problems} role="alert">

@@ -91,13 +91,15 @@ export function DefaultConversationItem({
       </span>
       <span className="pd-conv-main">
         <span className="pd-conv-top">
-          <span className="pd-conv-name">{name}</span>
+          <bdi className="pd-conv-name">{name}</bdi>
           <time className="pd-conv-time" dateTime={new Date(conversation.lastMessageAt).toISOString()}>
             {format.listTime(conversation.lastMessageAt, now)}
           </time>
         </span>
         <span className="pd-conv-bottom">
-          <span className="pd-conv-preview">{conversation.preview || t.list.noPreview}</span>
+          <span className="pd-conv-preview" dir="auto">
+            {conversation.preview || t.list.noPreview}
+          </span>
           {conversation.unreadCount > 0 ? (
             <span className="pd-badge pd-badge-unread">
               <span aria-hidden="true">{format.number(conversation.unreadCount)}</span>
@@ -113,11 +115,14 @@ export function DefaultConversationItem({
               {t.channels.status[channel.status]}
             </span>
           ) : window.state !== 'standard' ? (
+            // "Window closed", never a bare "Closed" that reads like the conversation's status.
             <span className={`pd-badge pd-badge-window pd-window-${window.state}`}>
-              {t.window[window.state]}
+              {window.state === 'closed' ? t.list.windowClosed : t.window[window.state]}
             </span>
           ) : null}
-          {conversation.status === 'resolved' ? <span className="pd-badge">{t.list.resolved}</span> : null}
+          {conversation.status === 'resolved' ? (
+            <span className="pd-badge pd-badge-resolved">✓ {t.list.resolved}</span>
+          ) : null}
         </span>
       </span>
     </>

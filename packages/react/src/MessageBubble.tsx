@@ -94,7 +94,7 @@ export function MessageBubble({
       ) : null}
       <div className="pd-bubble">
         {message.replyTo ? (
-          <blockquote className="pd-quote">
+          <blockquote className="pd-quote" dir="auto">
             <span className="pd-sr-only">{t.messages.quoted}: </span>
             {quoted ? snippet(quoted, t.messages.quotedUnavailable) : t.messages.quotedUnavailable}
           </blockquote>
@@ -104,7 +104,7 @@ export function MessageBubble({
         ) : (
           <>
             {message.text ? (
-              <p className="pd-message-text">
+              <p className="pd-message-text" dir="auto">
                 <Linkify text={message.text} />
               </p>
             ) : null}

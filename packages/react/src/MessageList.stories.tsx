@@ -98,3 +98,19 @@ export const FailedWindowClosed: Story = {
     } satisfies FakeParameters,
   },
 };
+
+/** Arabic finds its own direction; a right-to-left override cannot disguise a file name ("gnp.exe"). */
+export const RightToLeftAndHostileNames: Story = {
+  parameters: {
+    fake: {
+      conversations: 8,
+      live: (t) => {
+        t.receive('conv-2', { text: 'مرحبا، أين طلبي؟ رقم الطلب 1234' });
+        t.receive('conv-2', {
+          attachments: [{ kind: 'file', url: 'https://example.com/x', name: '\u202Egnp.exe', size: 19 }],
+        });
+        t.receive('conv-2', { text: `Z${'\u0301\u0308\u0323'.repeat(60)}algo` });
+      },
+    } satisfies FakeParameters,
+  },
+};
