@@ -231,6 +231,11 @@ export const defaultMessages = {
     allAgents: 'Empty means every agent',
     save: 'Save preferences',
     saved: 'Preferences saved',
+    savedChanged: 'Saved, but the server changed some values: check them below.',
+    wholeNumber: 'Enter a whole number.',
+    atLeast: (min: string) => `Enter at least ${min}.`,
+    atMost: (max: string) => `Enter at most ${max}.`,
+    positiveSize: 'Enter a size above 0 MB, or leave it empty for the platform limit.',
     actionFailed: 'The action failed.',
   },
   errors: {
