@@ -191,6 +191,49 @@ describe('@pagedesk/react in Chromium', () => {
     await page.close();
   });
 
+  it('brings sends into view, and offers "new messages" instead of jumping when the agent reads above', async () => {
+    const page = await open('view=inbox&conversations=4&messages=120');
+    const scroller = page.getByRole('region', { name: 'Messages' });
+    await scroller.locator('[data-message-id]').first().waitFor();
+    await page.waitForFunction(() => !(document.querySelector('textarea') as HTMLTextAreaElement).disabled);
+    const inView = (text: string) =>
+      scroller.evaluate((el, wanted) => {
+        const box = el.getBoundingClientRect();
+        const row = Array.from(el.querySelectorAll<HTMLElement>('[data-message-id]')).find((r) =>
+          r.textContent?.includes(wanted),
+        );
+        if (!row) return false;
+        const r = row.getBoundingClientRect();
+        return r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
+      }, text);
+    const box = page.getByRole('textbox', { name: 'Reply', exact: true });
+    for (const text of ['First of three', 'Second of three', 'A longer third reply. '.repeat(12)]) {
+      await box.fill(text);
+      await box.press('Enter');
+    }
+    await expect.poll(() => inView('A longer third reply.'), { timeout: 3000 }).toBe(true);
+
+    // Reading older messages: an arrival does not move them, and a button says it is there.
+    await scroller.evaluate((el) => {
+      el.scrollTop = el.scrollHeight / 2;
+    });
+    await page.waitForTimeout(200);
+    const top = await scroller.evaluate((el) => el.scrollTop);
+    await page.evaluate(() =>
+      (window as unknown as { pd: { receive(id: string, m: { text: string }): void } }).pd.receive('conv-1', {
+        text: 'Arrived while reading above',
+      }),
+    );
+    const button = page.getByRole('button', { name: /1 new message/ });
+    await button.waitFor();
+    expect(Math.abs((await scroller.evaluate((el) => el.scrollTop)) - top)).toBeLessThanOrEqual(4);
+    await button.click();
+    await expect.poll(() => inView('Arrived while reading above'), { timeout: 3000 }).toBe(true);
+    expect(await button.count()).toBe(0);
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  });
+
   it('attaches files pasted into the composer or dropped on it', async () => {
     const page = await open('view=composer&conversations=4');
     const box = page.getByRole('textbox', { name: 'Reply', exact: true });

@@ -30,7 +30,7 @@ export function ComposerWindow(props: {
       <div className="pd-window pd-window-closed" id={props.id} data-channel-status={channel.status}>
         <span className="pd-badge pd-badge-window">{t.channels.status[channel.status]}</span>
         <span className="pd-window-text">
-          {t.composer.channelDown[channel.status] ?? t.composer.channelDown['disconnected']}
+          {t.composer.channelDown(t.channels.status[channel.status])}
           {channel.statusReason ? ` (${channel.statusReason})` : ''}
         </span>
       </div>

@@ -114,3 +114,23 @@ export const RightToLeftAndHostileNames: Story = {
     } satisfies FakeParameters,
   },
 };
+
+/** Two customer messages arrived while the agent read older ones: a button offers them. */
+export const NewMessagesBelow: Story = {
+  parameters: {
+    fake: {
+      conversations: 8,
+      messagesPerConversation: 40,
+      live: (t) => {
+        setTimeout(() => {
+          const scroller = document.querySelector('.pd-messages-scroll');
+          if (scroller) scroller.scrollTop = 0;
+          setTimeout(() => {
+            t.receive('conv-2', { text: 'Hello? Anyone there?' });
+            t.receive('conv-2', { text: 'I still need help with my order.' });
+          }, 300);
+        }, 500);
+      },
+    } satisfies FakeParameters,
+  },
+};

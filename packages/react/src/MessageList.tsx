@@ -200,9 +200,24 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
   }, [rows.length, conversationId, virtual.scrollToIndex]);
 
   const { hasOlder, isLoadingOlder, loadOlder } = list;
+  // Whether the agent reads the newest messages; new customer messages below are counted otherwise.
+  const atEnd = useRef(true);
+  const [below, setBelow] = useState(0);
   const onScroll = () => {
     const element = scrollRef.current;
-    if (element && element.scrollTop < LOAD_OLDER_THRESHOLD && hasOlder && !isLoadingOlder) loadOlder();
+    if (!element) return;
+    if (element.scrollTop < LOAD_OLDER_THRESHOLD && hasOlder && !isLoadingOlder) loadOlder();
+    atEnd.current = element.scrollHeight - element.scrollTop - element.clientHeight <= 48;
+    if (atEnd.current) setBelow(0);
+  };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: another conversation starts with nothing below
+  useEffect(() => {
+    atEnd.current = true;
+    setBelow(0);
+  }, [conversationId]);
+  const toEnd = () => {
+    virtual.scrollToIndex(rows.length - 1, 'end');
+    setBelow(0);
   };
 
   // Announce new customer messages (not the history loaded on open or when scrolling up).
@@ -214,7 +229,12 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
     lastSeen.current = { conversationId, id: newest?.id };
     if (!newest || !previous || previous.conversationId !== conversationId || previous.id === undefined)
       return;
-    if (previous.id !== newest.id && newest.direction === 'inbound') {
+    if (previous.id === newest.id) return;
+    // Our own reply, or anything while the agent is at the end: bring it into view (rows are
+    // re-measured as they render, which scrollToIndex follows); else offer "New messages ↓".
+    if (newest.direction !== 'inbound' || atEnd.current) virtual.scrollToIndex(rows.length - 1, 'end');
+    else setBelow((n) => n + 1);
+    if (newest.direction === 'inbound') {
       setAnnouncement(
         t.messages.newMessage(
           name,
@@ -222,7 +242,7 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
         ),
       );
     }
-  }, [newest, conversationId, name, t]);
+  }, [newest, conversationId, name, t, rows.length, virtual.scrollToIndex]);
 
   // Stable callbacks keep memoised rows from re-rendering when only the list re-renders.
   const retryRef = useRef(retry);
@@ -292,6 +312,11 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
           })}
         </div>
       </section>
+      {below > 0 ? (
+        <button type="button" className="pd-button pd-new-below" onClick={toEnd}>
+          {t.messages.newBelow(below)} ↓
+        </button>
+      ) : null}
       {typist ? (
         <div className="pd-typing">
           <span className="pd-typing-dots" aria-hidden="true">

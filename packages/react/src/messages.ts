@@ -117,6 +117,7 @@ export const defaultMessages = {
     quotedUnavailable: 'Original message unavailable',
     typing: (name: string) => `${name} is typing…`,
     anotherAgent: 'Another agent',
+    newBelow: (count: number) => (count === 1 ? '1 new message' : `${count} new messages`),
     reactions: (list: string) => `Reactions: ${list}`,
     newMessage: (name: string, text: string) => `New message from ${name}: ${text}`,
     humanAgentTag: 'Human agent tag',
@@ -171,15 +172,8 @@ export const defaultMessages = {
     replyAs: 'Reply as',
     privateReply: 'Private message',
     publicReply: 'Public reply',
-    /** Why replies are blocked while the channel cannot send, per channel status. */
-    channelDown: {
-      expired: 'The connection to Meta expired: an admin must reauthorize this channel.',
-      revoked: 'Access to the page was revoked: an admin must reauthorize this channel.',
-      blocked: 'Meta has blocked this channel from sending.',
-      deactivated: 'This channel is deactivated: an admin can re-activate it in the channel settings.',
-      disconnected:
-        'This channel is disconnected: its conversations stay readable, but no reply can be sent.',
-    } as Partial<ChannelStatusLabels>,
+    /** Why replies are blocked while the channel cannot send (`status`: its label, e.g. "Deactivated"). */
+    channelDown: (status: string) => `${status}: no reply can be sent until an admin fixes this channel.`,
     chooseReplyMode: 'The private reply is used: choose Public reply to answer under the comment.',
     attachmentProblem: (name: string, problem: string) => `${name}: ${problem}`,
     tooManyQuickReplies: (limit: number) => `At most ${limit} quick replies.`,
@@ -231,11 +225,11 @@ export const defaultMessages = {
     allAgents: 'Empty means every agent',
     save: 'Save preferences',
     saved: 'Preferences saved',
-    savedChanged: 'Saved, but the server changed some values: check them below.',
+    savedChanged: 'Saved with changes by the server: check the values.',
     wholeNumber: 'Enter a whole number.',
     atLeast: (min: string) => `Enter at least ${min}.`,
     atMost: (max: string) => `Enter at most ${max}.`,
-    positiveSize: 'Enter a size above 0 MB, or leave it empty for the platform limit.',
+    positiveSize: 'Enter a size above 0, or nothing.',
     actionFailed: 'The action failed.',
   },
   errors: {

@@ -17,11 +17,11 @@ function withPageStatus(status: ChannelStatus, statusReason?: string) {
 
 describe('a channel that cannot send', () => {
   it.each([
-    ['deactivated', /deactivated: an admin can re-activate it/],
-    ['disconnected', /disconnected: its conversations stay readable/],
-    ['expired', /expired: an admin must reauthorize/],
-    ['revoked', /revoked: an admin must reauthorize/],
-    ['blocked', /blocked this channel/],
+    ['deactivated', /^Deactivated: no reply can be sent/],
+    ['disconnected', /^Disconnected: no reply can be sent/],
+    ['expired', /^Connection expired: no reply can be sent/],
+    ['revoked', /^Connection expired: no reply can be sent/],
+    ['blocked', /^Blocked by Meta: no reply can be sent/],
   ] as const)('%s: blocks the composer with the reason and no countdown', async (status, reason) => {
     renderWith(withPageStatus(status), <Composer conversationId="conv-2" />);
     expect(await screen.findByText(reason)).toBeTruthy();
