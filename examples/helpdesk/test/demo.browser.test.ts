@@ -85,6 +85,7 @@ describe('the demo helpdesk', () => {
       .first()
       .click();
     await customer.goto(`${helpdesk.customerUrl}/?customer=${ana.id}`);
+    await expect.poll(() => customer.locator('#live').textContent(), { timeout: 10_000 }).toBe('Live');
     const reply = agent.getByRole('textbox', { name: 'Reply', exact: true });
     await reply.pressSequentially('Let me check', { delay: 20 });
     await expect
@@ -133,19 +134,45 @@ describe('the demo helpdesk', () => {
     expect(await mine.textContent()).toContain('Public reply');
   });
 
-  it("follows the server's clock: windows after a reload and after a live jump", async () => {
-    await customer.getByLabel('Message').fill('One more question');
-    await customer.getByRole('button', { name: 'Send', exact: true }).click();
-    helpdesk.emulator!.clock.advance(25 * 3600_000);
+  it('remembers the theme, follows the system one, and counts unread messages in the tab title', async () => {
+    await agent.emulateMedia({ colorScheme: 'dark' });
     await agent.reload();
     await agent
       .getByRole('option', { name: /Ana Lima/ })
       .first()
+      .waitFor();
+    expect(await agent.locator('.app').getAttribute('data-theme')).toBe('dark');
+    await agent.locator('.app-theme select').selectOption('light');
+    await agent.reload();
+    await agent
+      .getByRole('option', { name: /Ana Lima/ })
+      .first()
+      .waitFor();
+    expect(await agent.locator('.app-theme select').inputValue()).toBe('light');
+    expect(await agent.locator('.app').getAttribute('data-theme')).toBe('light');
+    await agent.locator('.app-theme select').selectOption('system');
+    // Ben's conversation is not open, so his new message stays unread.
+    const ben = helpdesk.emulator!.customers.list().find((c) => c.name === 'Ben Okafor')!;
+    await customer.goto(`${helpdesk.customerUrl}/?customer=${ben.id}`);
+    await customer.getByLabel('Message').fill('Hello again');
+    await customer.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect.poll(() => agent.title(), { timeout: 10_000 }).toMatch(/^\(\d+\+?\) Acme Helpdesk$/);
+  });
+
+  it("follows the server's clock: windows after a reload and after a live jump", async () => {
+    const ana = helpdesk.emulator!.customers.list().find((c) => c.name === 'Ana Lima')!;
+    await customer.goto(`${helpdesk.customerUrl}/?customer=${ana.id}`);
+    await customer.getByLabel('Message').fill('One more question');
+    await customer.getByRole('button', { name: 'Send', exact: true }).click();
+    helpdesk.emulator!.clock.advance(25 * 3600_000);
+    await agent.reload();
+    // Ana's direct-message conversation (her comment has a conversation of its own).
+    await agent
+      .getByRole('option', { name: /Ana Lima/ })
+      .filter({ hasNotText: 'Comments' })
       .click();
-    await expect
-      .poll(() => agent.getByText('Human agent only').count(), { timeout: 10_000 })
-      .toBeGreaterThan(0);
-    expect(await agent.getByText(/Standard window ends in/).count()).toBe(0);
+    const window = agent.locator('.pd-composer .pd-window');
+    await expect.poll(() => window.textContent(), { timeout: 10_000 }).toMatch(/^Human agent only/);
     // Without a reload: the live stream's heartbeat brings the jump.
     helpdesk.emulator!.clock.advance(8 * 24 * 3600_000);
     const reply = agent.getByRole('textbox', { name: 'Reply', exact: true });

@@ -19,7 +19,8 @@ function formatBytes(size: number, locale: string | undefined): string {
   return new Intl.NumberFormat(locale, {
     style: 'unit',
     unit: units[unit],
-    unitDisplay: 'short',
+    // "19 bytes" (the short form of byte is "byte"), "1.2 kB".
+    unitDisplay: unit === 0 ? 'long' : 'short',
     maximumFractionDigits: unit === 0 ? 0 : 1,
   }).format(value);
 }

@@ -26,6 +26,7 @@ import { useSharedFormat } from './MessageBubble.js';
 import type { ConversationFilter } from './queryKeys.js';
 import { DefaultEmptyState, PagedeskRoot, useSlot } from './Root.js';
 import type { ConversationItemProps } from './slots.js';
+import { safeAttachmentUrl } from './urls.js';
 import { useAgents, useChannels } from './useChannels.js';
 import { useConversations } from './useConversations.js';
 import { useVirtualRows } from './useVirtualRows.js';
@@ -71,10 +72,12 @@ export function DefaultConversationItem({
   conversation,
   channel,
 }: ConversationItemProps & { now?: number }): ReactNode {
-  const { messages: t, now: clock } = usePagedeskContext('ConversationItem');
+  const { messages: t, now: clock, urlPolicy } = usePagedeskContext('ConversationItem');
   const format = useSharedFormat('ConversationItem');
   const now = clock();
   const name = customerName(conversation, t.list.unknownCustomer);
+  // The profile picture Meta gave, when the URL policy allows it; the initial otherwise.
+  const picture = safeAttachmentUrl(conversation.customer.avatarUrl, urlPolicy);
   const window = windowForConversation(
     conversation,
     { humanAgent: channel?.settings.humanAgent ?? true },
@@ -84,7 +87,11 @@ export function DefaultConversationItem({
   return (
     <>
       <span className="pd-avatar" aria-hidden="true">
-        {name.replace('@', '').slice(0, 1).toUpperCase()}
+        {picture ? (
+          <img className="pd-avatar-img" src={picture} alt="" loading="lazy" />
+        ) : (
+          name.replace('@', '').slice(0, 1).toUpperCase()
+        )}
         <span className="pd-avatar-channel">
           <ChannelKindIcon platform={conversation.platform} source={conversation.source} />
         </span>

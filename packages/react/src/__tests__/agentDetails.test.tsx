@@ -36,6 +36,19 @@ describe('window and status', () => {
     expect(document.querySelector('.pd-badge-resolved')?.textContent).toBe('✓ Resolved');
     expect(screen.getByRole('option', { name: 'Not resolved' })).toBeTruthy();
   });
+
+  it('shows the profile picture the API has instead of the initial', async () => {
+    const transport = createFakeTransport({ now: () => NOW, conversations: 1 });
+    const first = transport.data.conversations[0];
+    if (first) first.customer = { ...first.customer, avatarUrl: 'https://cdn.example.com/ana.jpg' };
+    renderWith(transport, <ConversationList />);
+    await screen.findAllByRole('option');
+    await waitFor(() =>
+      expect(document.querySelector('.pd-avatar img')?.getAttribute('src')).toBe(
+        'https://cdn.example.com/ana.jpg',
+      ),
+    );
+  });
 });
 
 describe('text direction', () => {
@@ -49,6 +62,7 @@ describe('text direction', () => {
     const arabic = await screen.findByText('مرحبا، أين طلبي؟');
     expect(arabic.closest('p')?.getAttribute('dir')).toBe('auto');
     const file = await screen.findByText('gnp.exe');
+    expect(screen.getByText(/^19 bytes$/)).toBeTruthy();
     expect(file.tagName).toBe('BDI');
     expect(displayName('\u202Egnp.exe')).toBe('gnp.exe');
     expect((transport.data.messages('conv-2').at(-1) as Message).attachments[0]?.name).toBe('\u202Egnp.exe');
