@@ -99,3 +99,6 @@ export const DraftKept: Story = {
     } satisfies FakeParameters,
   },
 };
+
+/** Instagram counts UTF-8 bytes against 1000: accented text reaches the limit at half the characters. */
+export const InstagramBytes: Story = { args: { conversationId: 'conv-5' } };

@@ -3,7 +3,6 @@
 import {
   type AttachmentCheck,
   checkAttachment,
-  checkText,
   type Message,
   planReply,
   type Rules,
@@ -31,6 +30,7 @@ import { CloseIcon, PaperclipIcon, SendIcon } from './Icons.js';
 import { QuickReplyEditor } from './QuickReplyEditor.js';
 import { effectiveReplyMode, type ReplyMode, ReplyModeChoice } from './ReplyModeChoice.js';
 import { PagedeskRoot } from './Root.js';
+import { replyLength } from './replyLength.js';
 import { useChannels } from './useChannels.js';
 import { useConversation } from './useConversation.js';
 import { useDraft } from './useDraft.js';
@@ -121,8 +121,8 @@ export function Composer(props: ComposerProps): ReactNode {
   }, [props.autoFocus, closed, conversationId, inputRef]);
   // A closed window is said once, by the window line (and the failed bubble): never again as an error.
   const sendError = error && error.code !== 'window_closed' ? error : null;
-  const textCheck = text.trim() === '' ? null : checkText(text, rules);
-  const tooLong = textCheck?.code === 'text_too_long';
+  const measured = replyLength(text, rules, conversation?.platform);
+  const tooLong = text.trim() !== '' && measured.tooLong;
   const parts = tooLong && split ? splitText(text, rules).filter((p) => p.trim() !== '').length : 1;
   const uploading = files.some((f) => f.status === 'uploading');
   const ready = files
@@ -378,12 +378,13 @@ export function Composer(props: ComposerProps): ReactNode {
             data-over={tooLong || undefined}
             aria-live={tooLong ? 'polite' : 'off'}
           >
-            {t.composer.counter(
-              format.number(textCheck?.length ?? text.length),
-              format.number(rules.text.maxLength),
-            )}
+            {t.composer.counter(format.number(measured.length), format.number(measured.limit))}
+            {measured.unit === 'bytes' ? ` ${t.composer.bytes}` : null}
             {tooLong && !split ? (
-              <span className="pd-sr-only"> {t.composer.tooLong(format.number(rules.text.maxLength))}</span>
+              <span className="pd-sr-only">
+                {' '}
+                {t.composer.tooLong(format.number(measured.limit), measured.unit === 'bytes')}
+              </span>
             ) : null}
             {tooLong && split ? <span> · {t.composer.splitInto(parts)}</span> : null}
           </span>

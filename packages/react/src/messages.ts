@@ -154,7 +154,10 @@ export const defaultMessages = {
     removeAttachment: (name: string) => `Remove ${name}`,
     dropHere: 'Drop files to attach',
     counter: (length: string, limit: string) => `${length} / ${limit}`,
-    tooLong: (limit: string) => `The reply is longer than ${limit} characters.`,
+    tooLong: (limit: string, bytes?: boolean) =>
+      `The reply is longer than ${limit} ${bytes ? 'bytes' : 'characters'}.`,
+    /** After the counter on Instagram, which limits UTF-8 bytes (an emoji is 4). */
+    bytes: 'bytes',
     split: 'Send as several messages',
     splitInto: (count: number) => `Will be sent as ${count} messages`,
     quickReplies: 'Quick replies',

@@ -1,5 +1,5 @@
 import type { Message } from '@pagedesk/core';
-import { screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { displayName } from '../bidi.js';
@@ -22,6 +22,24 @@ describe('quick replies', () => {
     await userEvent.setup().type(title, 'Track my parcel please now');
     expect(title.value).toBe('Track my parcel plea');
     expect(screen.getByText('20 / 20')).toBeTruthy();
+  });
+});
+
+describe('the Instagram counter', () => {
+  it('counts UTF-8 bytes against 1000 (an accented letter is 2), Messenger characters', async () => {
+    const transport = createFakeTransport({ now: () => NOW, conversations: 8 });
+    // conv-5 is on the Instagram account of the generated data.
+    expect(transport.data.conversations[4]?.platform).toBe('instagram');
+    renderWith(transport, <Composer conversationId="conv-5" />);
+    const box = (await screen.findByRole('textbox', { name: 'Reply' })) as HTMLTextAreaElement;
+    await waitFor(() => expect(box.disabled).toBe(false));
+    fireEvent.change(box, { target: { value: 'é'.repeat(501) } });
+    const counter = document.querySelector('.pd-composer-bar .pd-counter') as HTMLElement;
+    expect(counter.textContent).toMatch(/^1,002 \/ 1,000 bytes/);
+    expect(box.getAttribute('aria-invalid')).toBe('true');
+    fireEvent.change(box, { target: { value: 'é'.repeat(500) } });
+    expect(counter.textContent).toBe('1,000 / 1,000 bytes');
+    expect(box.getAttribute('aria-invalid')).toBeNull();
   });
 });
 
