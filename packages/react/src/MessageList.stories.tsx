@@ -1,7 +1,14 @@
-import { PagedeskError } from '@pagedesk/core';
+import { type Message, PagedeskError } from '@pagedesk/core';
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import type { FakeParameters } from '../.storybook/fixtures.js';
 import { MessageList } from './MessageList.js';
+import type { FakeTransport } from './testing.js';
+
+/** Marks the last reply of conv-2 failed with `failure`. */
+function failLastReply(t: FakeTransport, failure: NonNullable<Message['failure']>) {
+  const outbound = t.data.messages('conv-2').findLast((m) => m.direction === 'outbound');
+  if (outbound) Object.assign(outbound, { delivery: 'failed', failure });
+}
 
 const meta = {
   title: 'Inbox/MessageList',
@@ -21,14 +28,8 @@ export const FailedWithRetry: Story = {
   parameters: {
     fake: {
       conversations: 8,
-      prepare: (t) => {
-        const outbound = t.data.messages('conv-2').findLast((m) => m.direction === 'outbound');
-        if (outbound)
-          Object.assign(outbound, {
-            delivery: 'failed',
-            failure: { code: 'rate_limited', message: 'Meta asked us to slow down.', retryable: true },
-          });
-      },
+      prepare: (t) =>
+        failLastReply(t, { code: 'rate_limited', message: 'Meta asked us to slow down.', retryable: true }),
     } satisfies FakeParameters,
   },
 };
@@ -83,18 +84,12 @@ export const FailedWindowClosed: Story = {
   parameters: {
     fake: {
       conversations: 8,
-      prepare: (t) => {
-        const outbound = t.data.messages('conv-2').findLast((m) => m.direction === 'outbound');
-        if (outbound)
-          Object.assign(outbound, {
-            delivery: 'failed',
-            failure: {
-              code: 'window_closed',
-              message: 'Window closed 3 d ago; the customer must write first.',
-              retryable: false,
-            },
-          });
-      },
+      prepare: (t) =>
+        failLastReply(t, {
+          code: 'window_closed',
+          message: 'Window closed 3 d ago; the customer must write first.',
+          retryable: false,
+        }),
     } satisfies FakeParameters,
   },
 };
