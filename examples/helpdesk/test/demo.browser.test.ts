@@ -78,6 +78,107 @@ describe('the demo helpdesk', () => {
     await expect.poll(() => agent.getByText(/no promotional content/i).count()).toBeGreaterThan(0);
   });
 
+  it("shows the agent's typing to the customer only, and ends it with the reply", async () => {
+    const ana = helpdesk.emulator!.customers.list().find((c) => c.name === 'Ana Lima')!;
+    await agent
+      .getByRole('option', { name: /Ana Lima/ })
+      .first()
+      .click();
+    await customer.goto(`${helpdesk.customerUrl}/?customer=${ana.id}`);
+    await expect.poll(() => customer.locator('#live').textContent(), { timeout: 10_000 }).toBe('Live');
+    const reply = agent.getByRole('textbox', { name: 'Reply', exact: true });
+    await reply.pressSequentially('Let me check', { delay: 20 });
+    await expect
+      .poll(() => customer.getByTestId('typing').textContent(), { timeout: 10_000 })
+      .toMatch(/typing/);
+    // The API streams the agent's own notice back: the inbox must not show it as the customer typing.
+    await agent.waitForTimeout(500);
+    expect(await agent.getByText(/is typing…/).count()).toBe(0);
+    await reply.press('Enter');
+    await expect.poll(() => customer.getByTestId('typing').textContent(), { timeout: 3_000 }).toBe('');
+  });
+
+  it('turns the receipt to "Seen" live once the customer has read the reply', async () => {
+    const bubble = agent.locator('.pd-message').filter({ hasText: 'Let me check' }).last();
+    await expect.poll(() => bubble.locator('.pd-delivery').textContent(), { timeout: 10_000 }).toBe('Seen');
+  });
+
+  it('keeps a private reply private: the choice is explicit, and a public reply is marked', async () => {
+    const ana = helpdesk.emulator!.customers.list().find((c) => c.name === 'Ana Lima')!;
+    await customer.goto(`${helpdesk.customerUrl}/?customer=${ana.id}`);
+    await customer.getByLabel('Message').fill('Does this come in blue?');
+    await customer.getByTestId('send-comment').click();
+    const row = agent.getByRole('option', { name: /Ana Lima[\s\S]*Comments/ });
+    await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
+    await row.click();
+    const privately = agent.getByRole('radio', { name: 'Private message' });
+    await expect.poll(() => privately.isChecked(), { timeout: 10_000 }).toBe(true);
+    const reply = agent.getByRole('textbox', { name: 'Reply', exact: true });
+    await reply.fill('Yes! Sent you the link privately.');
+    await reply.press('Enter');
+    await expect.poll(() => privately.isDisabled(), { timeout: 10_000 }).toBe(true);
+    expect(await agent.getByRole('radio', { name: 'Public reply' }).isChecked()).toBe(false);
+    await reply.fill('It does, in three shades.');
+    await reply.press('Enter');
+    await agent.waitForTimeout(500);
+    expect(await reply.inputValue()).toBe('It does, in three shades.');
+    await agent.getByRole('radio', { name: 'Public reply' }).check();
+    await reply.press('Enter');
+    await expect
+      .poll(() => customer.getByTestId('comment-reply').filter({ hasText: 'three shades' }).count(), {
+        timeout: 10_000,
+      })
+      .toBe(1);
+    const mine = agent.locator('.pd-message[data-public]').filter({ hasText: 'three shades' });
+    await expect.poll(() => mine.count()).toBe(1);
+    expect(await mine.textContent()).toContain('Public reply');
+  });
+
+  it('remembers the theme, follows the system one, and counts unread messages in the tab title', async () => {
+    await agent.emulateMedia({ colorScheme: 'dark' });
+    await agent.reload();
+    await agent
+      .getByRole('option', { name: /Ana Lima/ })
+      .first()
+      .waitFor();
+    expect(await agent.locator('.app').getAttribute('data-theme')).toBe('dark');
+    await agent.locator('.app-theme select').selectOption('light');
+    await agent.reload();
+    await agent
+      .getByRole('option', { name: /Ana Lima/ })
+      .first()
+      .waitFor();
+    expect(await agent.locator('.app-theme select').inputValue()).toBe('light');
+    expect(await agent.locator('.app').getAttribute('data-theme')).toBe('light');
+    await agent.locator('.app-theme select').selectOption('system');
+    // Ben's conversation is not open, so his new message stays unread.
+    const ben = helpdesk.emulator!.customers.list().find((c) => c.name === 'Ben Okafor')!;
+    await customer.goto(`${helpdesk.customerUrl}/?customer=${ben.id}`);
+    await customer.getByLabel('Message').fill('Hello again');
+    await customer.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect.poll(() => agent.title(), { timeout: 10_000 }).toMatch(/^\(\d+\+?\) Acme Outdoor$/);
+  });
+
+  it("follows the server's clock: windows after a reload and after a live jump", async () => {
+    const ana = helpdesk.emulator!.customers.list().find((c) => c.name === 'Ana Lima')!;
+    await customer.goto(`${helpdesk.customerUrl}/?customer=${ana.id}`);
+    await customer.getByLabel('Message').fill('One more question');
+    await customer.getByRole('button', { name: 'Send', exact: true }).click();
+    helpdesk.emulator!.clock.advance(25 * 3600_000);
+    await agent.reload();
+    // Ana's direct-message conversation (her comment has a conversation of its own).
+    await agent
+      .getByRole('option', { name: /Ana Lima/ })
+      .filter({ hasNotText: 'Comments' })
+      .click();
+    const window = agent.locator('.pd-composer .pd-window');
+    await expect.poll(() => window.textContent(), { timeout: 10_000 }).toMatch(/^Human agent only/);
+    // Without a reload: the live stream's heartbeat brings the jump.
+    helpdesk.emulator!.clock.advance(8 * 24 * 3600_000);
+    const reply = agent.getByRole('textbox', { name: 'Reply', exact: true });
+    await expect.poll(() => reply.isDisabled(), { timeout: 25_000 }).toBe(true);
+  }, 40_000);
+
   it('shows each organisation only its own conversations when the signed-in agent changes', async () => {
     const conversation = (name: RegExp) => agent.getByRole('option', { name }).count();
     const switcher = agent.getByLabel('Signed in as');

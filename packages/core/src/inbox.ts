@@ -208,6 +208,7 @@ export function createInbox(options: InboxOptions): Inbox {
 
   const inbox: Inbox = {
     store,
+    now,
     apply(events) {
       if (!Array.isArray(events)) {
         return Promise.reject(

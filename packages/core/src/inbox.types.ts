@@ -50,6 +50,8 @@ export interface OutboundDraft {
  */
 export interface Inbox {
   readonly store: Store;
+  /** The inbox's clock (`createInbox({ now })`), which the inbox API tells browsers so windows follow it. */
+  readonly now?: () => number;
   /** Applies webhook events (any order, any number of times) and returns the changes made. */
   apply(events: ReadonlyArray<MessengerEvent>): Promise<InboxChange[]>;
   /** Records an outbound message as `pending` before it is sent. */

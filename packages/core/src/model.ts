@@ -30,6 +30,14 @@ export type ChannelStatus = z.infer<typeof channelStatusSchema>;
 /** A host's organisation (tenant) id: any non-empty string the host chooses. */
 export const organizationIdSchema = z.string().check(z.minLength(1));
 
+/** Statuses in which a channel may still send; in the others the composer is blocked with the reason. */
+export const SENDABLE_STATUSES: ReadonlySet<ChannelStatus> = new Set([
+  'active',
+  'expiring',
+  'unsubscribed',
+  'missing_permissions',
+]);
+
 /** Per-channel preferences an admin sets in `<ChannelSettings>`. */
 export const channelSettingsSchema = z.object({
   /** `until-resolved` appends to the open conversation; `intermission` opens a new one after silence. */

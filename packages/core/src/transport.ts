@@ -39,7 +39,9 @@ import type { ConversationQuery, Page } from './store.js';
 //   POST   /connect/pages  { userAccessToken }      → ConnectablePage[]
 //   POST   /connect  { userAccessToken, pageIds }   → Channel[]
 //   GET    /agents                                  → Agent[]
-//   GET    /events   (text/event-stream; Last-Event-ID resumes) → LiveEvent per `data:` line
+//   GET    /events   (text/event-stream; Last-Event-ID resumes) → LiveEvent per `data:` line, and
+//                     `event: clock` frames `{ now }` (no id) on connect, with each event and heartbeat
+// Every answer carries `x-pagedesk-now`: the server's clock, epoch ms.
 // Errors answer `{ error: SerializedError }` with a 4xx/5xx status.
 
 export const conversationWithCustomerSchema = z.extend(conversationSchema, { customer: customerSchema });
@@ -158,6 +160,9 @@ export const liveEventSchema = z.discriminatedUnion('type', [
     type: z.literal('typing'),
     conversationId: z.string(),
     on: z.boolean(),
+    /** Who types: an agent of the helpdesk (with `agentId` when the API knows it), else the customer. */
+    by: z.optional(z.enum(['customer', 'agent'])),
+    agentId: z.optional(z.string()),
   }),
   /**
    * The stream could not resume from the client's Last-Event-ID (older than the server's replay buffer,
@@ -175,6 +180,17 @@ export type LiveStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
  * are decided on the server (the inbox API adds them to the store query), never taken from the page.
  */
 export type ConversationListQuery = Omit<ConversationQuery, 'organizationId' | 'channelIds'>;
+
+/**
+ * The server's clock as a transport learns it (the inbox API sends it with every answer and on the
+ * live stream): windows and dates then follow the server, not a browser whose clock may be wrong.
+ */
+export interface ServerClock {
+  /** Milliseconds to add to this machine's `Date.now()` to get the server's time. */
+  offset(): number;
+  /** Called when the offset moves (by more than a second). Returns a function that unsubscribes. */
+  subscribe(listener: () => void): () => void;
+}
 
 /** What `@pagedesk/react` needs from a backend. Every method rejects with a `PagedeskError`. */
 export interface InboxTransport {
@@ -204,6 +220,8 @@ export interface InboxTransport {
   listAgents(): Promise<Agent[]>;
   /** Starts live updates; returns a function that stops them. */
   subscribe(onEvent: (event: LiveEvent) => void, onStatus?: (status: LiveStatus) => void): () => void;
+  /** The server's clock, when the transport learns it. */
+  readonly serverClock?: ServerClock;
 }
 
 /** The JSON shape of an error crossing the transport. Never holds a token or secret. */

@@ -39,6 +39,7 @@ li[data-direction="outbound"] .bubble { background: var(--grey); }
 .meta { font-size: 11px; color: var(--muted); margin: 2px 6px 6px; display: flex; gap: 6px; align-items: center; }
 .meta button { padding: 0 6px; background: none; font-size: 13px; }
 .reaction { font-size: 13px; }
+.quick-replies { display: flex; flex-wrap: wrap; gap: 6px; justify-content: flex-end; padding: 4px 16px; }
 .empty { color: var(--muted); text-align: center; margin: auto; padding: 40px; }
 .typing { height: 20px; padding: 0 16px; font-size: 12px; color: var(--muted); }
 form.composer { display: flex; gap: 8px; padding: 10px 16px; border-top: 1px solid var(--border); align-items: center; flex-wrap: wrap; }
@@ -144,6 +145,10 @@ const script = `
     if (!state.current) { list.replaceChildren(el('li', { class: 'empty', text: 'Pick a customer, or create one, to start chatting as them.' })); return; }
     if (state.messages.length === 0) { list.replaceChildren(el('li', { class: 'empty', text: 'No messages yet. Say hi!' })); return; }
     list.replaceChildren(...state.messages.map(renderMessage));
+    // Messenger offers the quick replies of the latest message only, as buttons that answer with them.
+    const last = state.messages[state.messages.length - 1];
+    if (last && last.direction === 'outbound' && last.quickReplies && last.quickReplies.length)
+      list.append(el('li', { class: 'quick-replies', 'data-testid': 'quick-replies' }, last.quickReplies.map((q) => el('button', { type: 'button', 'data-testid': 'quick-reply', text: q.title, on: { click: () => api('POST', '/customers/' + encodeURIComponent(state.current) + '/send', { text: q.title, quickReplyPayload: q.payload }).catch(() => {}) } }))));
     list.scrollTop = list.scrollHeight;
   }
   function renderComments() {
@@ -188,12 +193,13 @@ const script = `
     const wanted = new URL(location.href).searchParams.get('customer') || new URLSearchParams(location.hash.slice(1)).get('customer');
     await select(wanted && state.customers.has(wanted) ? wanted : null);
     const events = new EventSource('/_emulator/events');
-    events.addEventListener('message', (e) => upsert(JSON.parse(e.data).message));
+    let typingTimer = 0;
+    // Messenger ends the page's typing indicator when the page's message arrives.
+    events.addEventListener('message', (e) => { const m = JSON.parse(e.data).message; if (m.direction === 'outbound' && m.customerId === state.current) { clearTimeout(typingTimer); $('typing').textContent = ''; } upsert(m); });
     events.addEventListener('message_updated', (e) => upsert(JSON.parse(e.data).message));
     events.addEventListener('customer', (e) => { const c = JSON.parse(e.data).customer; const isNew = !state.customers.has(c.id); state.customers.set(c.id, c); if (isNew) renderCustomers(); if (c.id === state.current) renderHead(); });
     events.addEventListener('comment', async () => { if (state.current) { state.comments = await api('GET', '/comments'); renderComments(); } });
     events.addEventListener('clock', (e) => { state.offset = JSON.parse(e.data).now - Date.now(); renderClock(); });
-    let typingTimer = 0;
     events.addEventListener('typing', (e) => {
       const t = JSON.parse(e.data);
       if (t.customerId !== state.current) return;

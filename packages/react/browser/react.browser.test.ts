@@ -76,8 +76,8 @@ afterAll(async () => {
   if (outDir) await rm(outDir, { recursive: true, force: true });
 });
 
-async function open(query: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+async function open(query: string, viewport = { width: 1100, height: 760 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('console', (message) => {
@@ -191,6 +191,119 @@ describe('@pagedesk/react in Chromium', () => {
     await page.getByText('Brand new message', { exact: true }).first().waitFor();
     await page.waitForTimeout(300);
     expect(await atBottom()).toBe(true);
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('brings sends into view, and offers "new messages" instead of jumping when the agent reads above', async () => {
+    const page = await open('view=inbox&conversations=4&messages=120');
+    const scroller = page.getByRole('region', { name: 'Messages' });
+    await scroller.locator('[data-message-id]').first().waitFor();
+    await page.waitForFunction(() => !(document.querySelector('textarea') as HTMLTextAreaElement).disabled);
+    const inView = (text: string) =>
+      scroller.evaluate((el, wanted) => {
+        const box = el.getBoundingClientRect();
+        const row = Array.from(el.querySelectorAll<HTMLElement>('[data-message-id]')).find((r) =>
+          r.textContent?.includes(wanted),
+        );
+        if (!row) return false;
+        const r = row.getBoundingClientRect();
+        return r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
+      }, text);
+    const box = page.getByRole('textbox', { name: 'Reply', exact: true });
+    for (const text of ['First of three', 'Second of three', 'A longer third reply. '.repeat(12)]) {
+      await box.fill(text);
+      await box.press('Enter');
+    }
+    await expect.poll(() => inView('A longer third reply.'), { timeout: 3000 }).toBe(true);
+
+    // Reading older messages: an arrival does not move them, and a button says it is there.
+    await scroller.evaluate((el) => {
+      el.scrollTop = el.scrollHeight / 2;
+    });
+    await page.waitForTimeout(200);
+    const top = await scroller.evaluate((el) => el.scrollTop);
+    await page.evaluate(() =>
+      (window as unknown as { pd: { receive(id: string, m: { text: string }): void } }).pd.receive('conv-1', {
+        text: 'Arrived while reading above',
+      }),
+    );
+    const button = page.getByRole('button', { name: /1 new message/ });
+    await button.waitFor();
+    expect(Math.abs((await scroller.evaluate((el) => el.scrollTop)) - top)).toBeLessThanOrEqual(4);
+    await button.click();
+    await expect.poll(() => inView('Arrived while reading above'), { timeout: 3000 }).toBe(true);
+    expect(await button.count()).toBe(0);
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('fits phone to desktop widths: one pane at a time, the name and Resolve in view', async () => {
+    for (const width of [320, 390, 768, 1440]) {
+      const page = await open('view=inbox&conversations=8', { width, height: 720 });
+      await page.getByRole('heading', { level: 2 }).first().waitFor();
+      const layout = await page.evaluate(() => {
+        const rect = (selector: string) => document.querySelector(selector)?.getBoundingClientRect();
+        const resolve = Array.from(document.querySelectorAll('button')).find(
+          (b) => b.textContent === 'Resolve',
+        );
+        return {
+          inbox: rect('.pd-inbox'),
+          view: rect('.pd-inbox-view'),
+          list: rect('.pd-inbox-list'),
+          title: rect('.pd-conversation-title'),
+          resolve: resolve?.getBoundingClientRect(),
+          scrollWidth: document.documentElement.scrollWidth,
+        };
+      });
+      const inbox = layout.inbox as DOMRect;
+      const view = layout.view as DOMRect;
+      expect(layout.scrollWidth, `no sideways scroll at ${width}px`).toBeLessThanOrEqual(width);
+      if (width <= 720) {
+        // The open conversation takes the whole width: no dead strip beside it.
+        expect(view.width, `view width at ${width}px`).toBeGreaterThanOrEqual(inbox.width - 2);
+        expect(layout.list?.width ?? 0).toBe(0);
+      } else {
+        expect(layout.list?.width ?? 0).toBeGreaterThan(200);
+      }
+      expect(layout.title?.width ?? 0, `name width at ${width}px`).toBeGreaterThan(60);
+      expect((layout.resolve as DOMRect).right, `Resolve at ${width}px`).toBeLessThanOrEqual(width);
+      expect(errorsOf(page)).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it('opens an image in a full-size viewer above everything, not clipped to its row', async () => {
+    const page = await open('view=messages&conversation=conv-1&conversations=2&messages=4');
+    const thumbnail = page.getByRole('button', { name: 'Open photo.png' });
+    await thumbnail.waitFor();
+    const row = await thumbnail.evaluate(
+      (el) => (el.closest('[data-message-id]') as HTMLElement).getBoundingClientRect().height,
+    );
+    await thumbnail.click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    const shown = await dialog.evaluate((el) => {
+      const image = el.querySelector('img') as HTMLImageElement;
+      const box = el.getBoundingClientRect();
+      const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+      return {
+        height: box.height,
+        onTop: el.contains(hit),
+        natural: image.naturalWidth,
+        width: image.getBoundingClientRect().width,
+        inBody: el.closest('.pd-messages-scroll') === null,
+      };
+    });
+    expect(shown.inBody).toBe(true);
+    expect(shown.onTop).toBe(true);
+    // Not the row's clipped box: the whole viewer is on screen, above the list.
+    expect(shown.height).toBeGreaterThan(100);
+    expect(row).toBeGreaterThan(0);
+    // Natural size (or the viewport's limit), not the thumbnail's box.
+    expect(shown.width).toBeGreaterThanOrEqual(Math.min(shown.natural, 1100 * 0.92 - 16) - 1);
+    await page.keyboard.press('Escape');
+    expect(await dialog.count()).toBe(0);
     expect(errorsOf(page)).toEqual([]);
     await page.close();
   });

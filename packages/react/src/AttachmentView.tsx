@@ -1,6 +1,7 @@
 'use client';
 
 import { type ReactNode, useState } from 'react';
+import { displayName } from './bidi.js';
 import { usePagedeskContext } from './context.js';
 import { FileIcon, PinIcon } from './Icons.js';
 import { Lightbox } from './Lightbox.js';
@@ -18,7 +19,8 @@ function formatBytes(size: number, locale: string | undefined): string {
   return new Intl.NumberFormat(locale, {
     style: 'unit',
     unit: units[unit],
-    unitDisplay: 'short',
+    // "19 bytes" (the short form of byte is "byte"), "1.2 kB".
+    unitDisplay: unit === 0 ? 'long' : 'short',
     maximumFractionDigits: unit === 0 ? 0 : 1,
   }).format(value);
 }
@@ -51,7 +53,7 @@ export function AttachmentView({ attachment }: AttachmentProps): ReactNode {
   const { messages: t, urlPolicy, locale } = usePagedeskContext('AttachmentView');
   const [open, setOpen] = useState(false);
   const url = safeAttachmentUrl(attachment.url, urlPolicy);
-  const label = attachment.name || attachment.title || t.attachments[attachment.kind];
+  const label = displayName(attachment.name || attachment.title || t.attachments[attachment.kind]);
   const blocked = attachment.url !== undefined && url === undefined;
   const unavailable = (
     <div className="pd-attachment pd-attachment-card pd-attachment-unavailable">
@@ -111,7 +113,7 @@ export function AttachmentView({ attachment }: AttachmentProps): ReactNode {
       return (
         <div className="pd-attachment pd-attachment-card pd-attachment-file">
           <FileIcon />
-          <span className="pd-file-name">{label}</span>
+          <bdi className="pd-file-name">{label}</bdi>
           {attachment.size !== undefined ? (
             <span className="pd-file-size">{formatBytes(attachment.size, locale)}</span>
           ) : null}

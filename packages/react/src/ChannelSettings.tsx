@@ -1,6 +1,10 @@
 'use client';
 
-import type { Channel, ChannelSettings as ChannelPreferences } from '@pagedesk/core';
+import {
+  type Channel,
+  type ChannelSettings as ChannelPreferences,
+  channelSettingsSchema,
+} from '@pagedesk/core';
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { usePagedeskContext } from './context.js';
 import { ChannelKindIcon } from './Icons.js';
@@ -36,21 +40,100 @@ const NEEDS_REAUTH: ReadonlySet<Channel['status']> = new Set([
 const MB = 1024 * 1024;
 const KINDS = ['image', 'video', 'audio', 'file'] as const;
 
+type NumberField = 'minutes' | 'textMaxLength' | (typeof KINDS)[number];
+
+/** The numbers of the settings as the agent typed them: validated on save, never clamped. */
+function numbersOf(settings: ChannelPreferences): Record<NumberField, string> {
+  const mb = (bytes: number | undefined) =>
+    bytes === undefined ? '' : String(Math.round((bytes / MB) * 10) / 10);
+  return {
+    minutes: settings.threading.mode === 'intermission' ? String(settings.threading.minutes) : '60',
+    textMaxLength: settings.textMaxLength === null ? '' : String(settings.textMaxLength),
+    image: mb(settings.attachmentMaxBytes.image),
+    video: mb(settings.attachmentMaxBytes.video),
+    audio: mb(settings.attachmentMaxBytes.audio),
+    file: mb(settings.attachmentMaxBytes.file),
+  };
+}
+
 function Preferences({ channel }: { channel: Channel }): ReactNode {
   const { messages: t } = usePagedeskContext('ChannelSettings');
+  const format = useFormat();
   const { data: agents } = useAgents();
   const update = useUpdateChannelSettings();
   const [draft, setDraft] = useState<ChannelPreferences>(channel.settings);
-  const [saved, setSaved] = useState(false);
+  const [numbers, setNumbers] = useState(() => numbersOf(channel.settings));
+  const [errors, setErrors] = useState<Partial<Record<NumberField, string>>>({});
+  const [outcome, setOutcome] = useState<'saved' | 'changed' | null>(null);
   const id = useId();
-  useEffect(() => setDraft(channel.settings), [channel.settings]);
+  useEffect(() => {
+    setDraft(channel.settings);
+    setNumbers(numbersOf(channel.settings));
+  }, [channel.settings]);
   const disabled = channel.status === 'disconnected';
+  const t2 = t.channels;
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    setSaved(false);
-    update.mutate({ channelId: channel.id, settings: draft }, { onSuccess: () => setSaved(true) });
+    setOutcome(null);
+    const number = (raw: string) => (raw.trim() === '' ? Number.NaN : Number(raw));
+    const attachmentMaxBytes: ChannelPreferences['attachmentMaxBytes'] = {};
+    for (const kind of KINDS)
+      if (numbers[kind].trim() !== '') attachmentMaxBytes[kind] = Math.round(number(numbers[kind]) * MB);
+    const candidate: ChannelPreferences = {
+      ...draft,
+      threading:
+        draft.threading.mode === 'intermission'
+          ? { mode: 'intermission', minutes: number(numbers.minutes) }
+          : draft.threading,
+      textMaxLength: numbers.textMaxLength.trim() === '' ? null : number(numbers.textMaxLength),
+      attachmentMaxBytes,
+    };
+    // Core's schema holds the bounds: a wrong value is named, never silently clamped.
+    const parsed = channelSettingsSchema.safeParse(candidate);
+    const found: Partial<Record<NumberField, string>> = {};
+    for (const issue of parsed.success ? [] : parsed.error.issues) {
+      const field = (issue.path.at(-1) === 'minutes' ? 'minutes' : issue.path.at(-1)) as NumberField;
+      const bound = issue as { code: string; minimum?: unknown; maximum?: unknown };
+      found[field] = KINDS.includes(field as (typeof KINDS)[number])
+        ? t2.positiveSize
+        : bound.code === 'too_small' && typeof bound.minimum === 'number'
+          ? t2.atLeast(format.number(bound.minimum))
+          : bound.code === 'too_big' && typeof bound.maximum === 'number'
+            ? t2.atMost(format.number(bound.maximum))
+            : t2.wholeNumber;
+    }
+    setErrors(found);
+    if (!parsed.success) return;
+    update.mutate(
+      { channelId: channel.id, settings: candidate },
+      {
+        // "Saved" only for what was asked: a server that stored something else says so.
+        onSuccess: (saved) =>
+          setOutcome(JSON.stringify(saved.settings) === JSON.stringify(parsed.data) ? 'saved' : 'changed'),
+      },
+    );
   };
-  const t2 = t.channels;
+  const numberInput = (field: NumberField, label: ReactNode, extra?: ReactNode) => (
+    <label className="pd-field">
+      {label}
+      <input
+        className="pd-input pd-input-small"
+        type="number"
+        step="any"
+        placeholder={field === 'minutes' ? undefined : t2.textLimitDefault}
+        value={numbers[field]}
+        aria-invalid={errors[field] ? true : undefined}
+        aria-describedby={errors[field] ? `${id}-${field}` : undefined}
+        onChange={(e) => setNumbers({ ...numbers, [field]: e.target.value })}
+      />
+      {extra}
+      {errors[field] ? (
+        <span className="pd-problem" id={`${id}-${field}`}>
+          {errors[field]}
+        </span>
+      ) : null}
+    </label>
+  );
   return (
     <form className="pd-preferences" onSubmit={onSubmit} aria-label={`${t2.preferences}: ${channel.name}`}>
       <fieldset disabled={disabled}>
@@ -73,27 +156,7 @@ function Preferences({ channel }: { channel: Channel }): ReactNode {
           />
           {t2.intermission}
         </label>
-        {draft.threading.mode === 'intermission' ? (
-          <label className="pd-field">
-            <input
-              className="pd-input pd-input-small"
-              type="number"
-              min={1}
-              max={1440}
-              value={draft.threading.minutes}
-              onChange={(e) =>
-                setDraft({
-                  ...draft,
-                  threading: {
-                    mode: 'intermission',
-                    minutes: Math.min(1440, Math.max(1, Number(e.target.value) || 1)),
-                  },
-                })
-              }
-            />{' '}
-            {t2.minutes}
-          </label>
-        ) : null}
+        {draft.threading.mode === 'intermission' ? numberInput('minutes', null, ` ${t2.minutes}`) : null}
       </fieldset>
       <fieldset disabled={disabled}>
         <legend className="pd-sr-only">{t2.preferences}</legend>
@@ -105,53 +168,9 @@ function Preferences({ channel }: { channel: Channel }): ReactNode {
           />
           {t2.humanAgent}
         </label>
-        <label className="pd-field">
-          <span>{t2.textLimit}</span>
-          <input
-            className="pd-input pd-input-small"
-            type="number"
-            min={1}
-            max={2000}
-            placeholder={t2.textLimitDefault}
-            value={draft.textMaxLength ?? ''}
-            onChange={(e) =>
-              setDraft({
-                ...draft,
-                textMaxLength:
-                  e.target.value === ''
-                    ? null
-                    : Math.min(2000, Math.max(1, Math.round(Number(e.target.value)) || 1)),
-              })
-            }
-          />
-        </label>
+        {numberInput('textMaxLength', <span>{t2.textLimit}</span>)}
         {KINDS.map((kind) => (
-          <label key={kind} className="pd-field">
-            <span>{t2.attachmentLimit(t.attachments[kind])}</span>
-            <input
-              className="pd-input pd-input-small"
-              type="number"
-              min={0.1}
-              step={0.1}
-              placeholder={t2.textLimitDefault}
-              value={
-                draft.attachmentMaxBytes[kind] === undefined
-                  ? ''
-                  : Math.round(((draft.attachmentMaxBytes[kind] as number) / MB) * 10) / 10
-              }
-              onChange={(e) => {
-                const { [kind]: _old, ...rest } = draft.attachmentMaxBytes;
-                const value = Number(e.target.value);
-                setDraft({
-                  ...draft,
-                  attachmentMaxBytes:
-                    e.target.value === '' || !(value > 0)
-                      ? rest
-                      : { ...rest, [kind]: Math.round(value * MB) },
-                });
-              }}
-            />
-          </label>
+          <span key={kind}>{numberInput(kind, <span>{t2.attachmentLimit(t.attachments[kind])}</span>)}</span>
         ))}
       </fieldset>
       {agents?.length ? (
@@ -182,7 +201,13 @@ function Preferences({ channel }: { channel: Channel }): ReactNode {
           {t2.save}
         </button>
         <span role="status" className="pd-muted">
-          {saved ? t2.saved : update.isError ? `${t2.actionFailed} ${update.error.message}` : ''}
+          {outcome === 'saved'
+            ? t2.saved
+            : outcome === 'changed'
+              ? t2.savedChanged
+              : update.isError
+                ? `${t2.actionFailed} ${update.error.message}`
+                : ''}
         </span>
       </div>
     </form>

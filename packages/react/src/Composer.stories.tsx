@@ -42,6 +42,20 @@ export const ClosedWithoutHumanAgentPermission: Story = {
 
 export const CommentPrivateReply: Story = { args: { conversationId: 'conv-7' } };
 
+/** The private reply is spent: nothing is selected, and Enter sends nothing until "Public reply" is picked. */
+export const CommentPrivateReplySpent: Story = {
+  args: { conversationId: 'conv-7' },
+  parameters: {
+    fake: {
+      conversations: 8,
+      prepare: (t) => {
+        const comment = t.data.conversations.find((c) => c.id === 'conv-7');
+        if (comment?.comment) comment.comment = { ...comment.comment, privateReplySentAt: comment.createdAt };
+      },
+    } satisfies FakeParameters,
+  },
+};
+
 export const WithTemplates: Story = {
   args: {
     templates: [
@@ -63,3 +77,28 @@ export const ShortTextLimit: Story = {
     } satisfies FakeParameters,
   },
 };
+
+/** The page's access was revoked: replies are blocked with the reason, and no countdown is shown. */
+export const ChannelRevoked: Story = {
+  parameters: {
+    fake: {
+      conversations: 8,
+      prepare: (t) => {
+        Object.assign(t.data.channels[0] as Channel, { status: 'revoked', statusReason: 'Password changed' });
+      },
+    } satisfies FakeParameters,
+  },
+};
+
+/** A draft left in this conversation earlier (kept per conversation in localStorage) is back. */
+export const DraftKept: Story = {
+  parameters: {
+    fake: {
+      conversations: 8,
+      prepare: () => localStorage.setItem('pagedesk:draft:agent-1:conv-2', 'Thanks for waiting! Your parcel'),
+    } satisfies FakeParameters,
+  },
+};
+
+/** Instagram counts UTF-8 bytes against 1000: accented text reaches the limit at half the characters. */
+export const InstagramBytes: Story = { args: { conversationId: 'conv-5' } };

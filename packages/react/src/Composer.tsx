@@ -3,7 +3,6 @@
 import {
   type AttachmentCheck,
   checkAttachment,
-  checkText,
   type Message,
   planReply,
   type Rules,
@@ -24,13 +23,20 @@ import {
   useRef,
   useState,
 } from 'react';
+import { displayName } from './bidi.js';
+import { ComposerWindow, channelDown } from './ComposerWindow.js';
 import { usePagedeskContext } from './context.js';
 import { CloseIcon, PaperclipIcon, SendIcon } from './Icons.js';
+import { QuickReplyEditor } from './QuickReplyEditor.js';
+import { effectiveReplyMode, type ReplyMode, ReplyModeChoice } from './ReplyModeChoice.js';
 import { PagedeskRoot } from './Root.js';
+import { replyLength } from './replyLength.js';
 import { useChannels } from './useChannels.js';
 import { useConversation } from './useConversation.js';
+import { useDraft } from './useDraft.js';
 import { useFormat } from './useFormat.js';
 import { useSendMessage } from './useSendMessage.js';
+import { useTypingNotice } from './useTypingNotice.js';
 import { useWindow } from './useWindow.js';
 
 /** A canned reply offered in the composer's template menu. */
@@ -59,12 +65,6 @@ export interface ComposerProps {
   className?: string;
 }
 
-/** Meta's quick-reply limits (platform.md §3.6): 13 replies, 20-character titles. */
-const QUICK_REPLY_LIMIT = 13;
-const QUICK_REPLY_TITLE_MAX = 20;
-/** Typing notices are sent at most this often; Meta clears them after 20 s. */
-const TYPING_THROTTLE_MS = 5_000;
-
 interface PendingFile {
   key: string;
   file: File;
@@ -84,7 +84,7 @@ interface PendingFile {
  */
 export function Composer(props: ComposerProps): ReactNode {
   const { conversationId } = props;
-  const { messages: t, transport, now } = usePagedeskContext('Composer');
+  const { messages: t, transport } = usePagedeskContext('Composer');
   const format = useFormat();
   const { data: conversation } = useConversation(conversationId);
   const { data: channels } = useChannels();
@@ -95,24 +95,23 @@ export function Composer(props: ComposerProps): ReactNode {
   );
   const { window, remainingMs } = useWindow(conversation, channel);
   const { send, error } = useSendMessage(conversationId);
-  const [text, setText] = useState('');
+  const [text, setText] = useDraft(conversationId);
   const [split, setSplit] = useState(false);
   const [files, setFiles] = useState<PendingFile[]>([]);
   const [quickReplies, setQuickReplies] = useState<string[]>([]);
-  const [quickReplyDraft, setQuickReplyDraft] = useState('');
-  const [publicReplyChoice, setPublicReply] = useState(false);
+  const [chosenMode, setChosenMode] = useState<ReplyMode | null>(null);
   const [dragging, setDragging] = useState(false);
   const [problems, setProblems] = useState<string[]>([]);
   const fileInput = useRef<HTMLInputElement>(null);
   const ownInput = useRef<HTMLTextAreaElement>(null);
   const inputRef = props.inputRef ?? ownInput;
-  const lastTyping = useRef(0);
+  const typingNotice = useTypingNotice(conversationId);
   const ids = { hint: useId(), counter: useId(), window: useId(), problems: useId() };
 
   const isComment = conversation?.source === 'comment';
-  const publicReply =
-    isComment && (publicReplyChoice || (window ? !window.privateReply && window.publicReply : false));
-  const closed = !window?.canReply || channel?.status === 'disconnected' || channel?.status === 'deactivated';
+  const replyMode = isComment ? effectiveReplyMode(chosenMode, Boolean(window?.privateReply)) : null;
+  const publicReply = replyMode === 'public';
+  const closed = !window?.canReply || channelDown(channel);
   const focusedFor = useRef<string | null>(null);
   useEffect(() => {
     // The textarea is disabled until the window is known, so focus waits for it to open.
@@ -120,8 +119,10 @@ export function Composer(props: ComposerProps): ReactNode {
     focusedFor.current = conversationId;
     inputRef.current?.focus();
   }, [props.autoFocus, closed, conversationId, inputRef]);
-  const textCheck = text.trim() === '' ? null : checkText(text, rules);
-  const tooLong = textCheck?.code === 'text_too_long';
+  // A closed window is said once, by the window line (and the failed bubble): never again as an error.
+  const sendError = error && error.code !== 'window_closed' ? error : null;
+  const measured = replyLength(text, rules, conversation?.platform);
+  const tooLong = text.trim() !== '' && measured.tooLong;
   const parts = tooLong && split ? splitText(text, rules).filter((p) => p.trim() !== '').length : 1;
   const uploading = files.some((f) => f.status === 'uploading');
   const ready = files
@@ -129,7 +130,12 @@ export function Composer(props: ComposerProps): ReactNode {
     .map((f) => f.uploaded as UploadedFile);
   const blockedFiles = files.some((f) => f.status === 'invalid' || f.status === 'error');
   const canSend =
-    !closed && !uploading && !blockedFiles && (text.trim() !== '' || ready.length > 0) && (!tooLong || split);
+    !closed &&
+    (!isComment || replyMode !== null) &&
+    !uploading &&
+    !blockedFiles &&
+    (text.trim() !== '' || ready.length > 0) &&
+    (!tooLong || split);
 
   const addFiles = (list: FileList | File[] | null | undefined) => {
     if (!list) return;
@@ -157,14 +163,6 @@ export function Composer(props: ComposerProps): ReactNode {
           setFiles((current) => current.map((f) => (f.key === entry.key ? { ...f, status: 'error' } : f))),
       );
     }
-  };
-
-  const notifyTyping = () => {
-    const at = now();
-    if (at - lastTyping.current < TYPING_THROTTLE_MS) return;
-    lastTyping.current = at;
-    // Best effort: a lost typing notice must never disturb the agent.
-    transport.setTyping(conversationId, true).catch(() => {});
   };
 
   const submit = () => {
@@ -200,7 +198,7 @@ export function Composer(props: ComposerProps): ReactNode {
     setQuickReplies([]);
     setSplit(false);
     props.onCancelQuote?.();
-    lastTyping.current = 0;
+    typingNotice.sent();
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -220,16 +218,6 @@ export function Composer(props: ComposerProps): ReactNode {
     if (!closed) addFiles(event.dataTransfer.files);
   };
 
-  const windowText = (() => {
-    if (!window) return null;
-    const reason = t.window.reasons[window.reason.code];
-    if (window.state === 'closed' || (isComment && !window.messagingType && !publicReply))
-      return reason ?? window.reason.text;
-    if (remainingMs === null) return reason ?? null;
-    const remaining = format.duration(remainingMs);
-    return window.state === 'standard' ? t.window.standardEndsIn(remaining) : t.window.closesIn(remaining);
-  })();
-
   return (
     <PagedeskRoot className={`pd-composer${props.className ? ` ${props.className}` : ''}`}>
       {/* biome-ignore lint/a11y/noStaticElementInteractions: drop target; the picker button is the keyboard path */}
@@ -245,19 +233,25 @@ export function Composer(props: ComposerProps): ReactNode {
         onDragLeave={() => setDragging(false)}
         onDrop={onDrop}
       >
-        {window ? (
-          <div className={`pd-window pd-window-${window.state}`} id={ids.window}>
-            <span className="pd-badge pd-badge-window">{t.window[window.state]}</span>
-            {windowText ? <span className="pd-window-text">{windowText}</span> : null}
-            {window.state === 'human_agent' ? (
-              <p className="pd-window-notice">{t.window.humanAgentNotice}</p>
-            ) : null}
-          </div>
+        <ComposerWindow
+          id={ids.window}
+          window={window}
+          remainingMs={remainingMs}
+          channel={channel}
+          isComment={isComment}
+        />
+        {isComment && window ? (
+          <ReplyModeChoice
+            mode={replyMode}
+            privateAvailable={window.privateReply}
+            onChange={setChosenMode}
+            disabled={closed}
+          />
         ) : null}
         {props.quoted ? (
           <div className="pd-composer-quote">
             <span className="pd-muted">{t.composer.replyingTo}</span>
-            <span className="pd-composer-quote-text">
+            <span className="pd-composer-quote-text" dir="auto">
               {props.quoted.text ?? props.quoted.attachments[0]?.name ?? ''}
             </span>
             <button
@@ -275,6 +269,7 @@ export function Composer(props: ComposerProps): ReactNode {
           // @types/react 18 compares RefObject<T | null> and the RefObject<T> a ref takes by variance.
           ref={inputRef as RefObject<HTMLTextAreaElement>}
           className="pd-textarea"
+          dir="auto"
           aria-label={t.composer.label}
           aria-describedby={[window ? ids.window : '', ids.counter, ids.hint].filter(Boolean).join(' ')}
           aria-invalid={tooLong && !split ? true : undefined}
@@ -284,7 +279,7 @@ export function Composer(props: ComposerProps): ReactNode {
           value={text}
           onChange={(e) => {
             setText(e.target.value);
-            if (e.target.value) notifyTyping();
+            if (e.target.value) typingNotice.typed();
           }}
           onKeyDown={onKeyDown}
           onPaste={onPaste}
@@ -293,7 +288,7 @@ export function Composer(props: ComposerProps): ReactNode {
           <ul className="pd-composer-files" aria-label={t.composer.attach}>
             {files.map((f) => (
               <li key={f.key} className="pd-file-chip" data-status={f.status}>
-                <span className="pd-file-name">{f.file.name}</span>
+                <bdi className="pd-file-name">{displayName(f.file.name)}</bdi>
                 {f.status === 'uploading' ? <span className="pd-muted">{t.composer.uploading}</span> : null}
                 {f.status === 'invalid' && !f.check.ok ? (
                   <span className="pd-problem" role="alert">
@@ -318,65 +313,14 @@ export function Composer(props: ComposerProps): ReactNode {
           </ul>
         ) : null}
         {props.allowQuickReplies === false || closed ? null : (
-          <div className="pd-quick-reply-editor">
-            {quickReplies.length > 0 ? (
-              <ul className="pd-quick-replies" aria-label={t.composer.quickReplies}>
-                {quickReplies.map((title) => (
-                  <li key={title} className="pd-chip">
-                    {title}
-                    <button
-                      type="button"
-                      className="pd-icon-button"
-                      aria-label={t.composer.removeQuickReply(title)}
-                      onClick={() => setQuickReplies((current) => current.filter((x) => x !== title))}
-                    >
-                      <CloseIcon />
-                    </button>
-                  </li>
-                ))}
-              </ul>
-            ) : null}
-            {quickReplies.length < QUICK_REPLY_LIMIT ? (
-              <span className="pd-quick-reply-add">
-                <input
-                  className="pd-input pd-input-small"
-                  aria-label={t.composer.quickReplyTitle}
-                  placeholder={t.composer.quickReplyTitle}
-                  maxLength={QUICK_REPLY_TITLE_MAX}
-                  value={quickReplyDraft}
-                  onChange={(e) => setQuickReplyDraft(e.target.value)}
-                  onKeyDown={(e) => {
-                    if (e.key !== 'Enter') return;
-                    e.preventDefault();
-                    const title = quickReplyDraft.trim();
-                    if (title && !quickReplies.includes(title)) setQuickReplies((c) => [...c, title]);
-                    setQuickReplyDraft('');
-                  }}
-                />
-                <button
-                  type="button"
-                  className="pd-button pd-button-small"
-                  disabled={!quickReplyDraft.trim()}
-                  onClick={() => {
-                    const title = quickReplyDraft.trim();
-                    if (title && !quickReplies.includes(title)) setQuickReplies((c) => [...c, title]);
-                    setQuickReplyDraft('');
-                  }}
-                >
-                  {t.composer.addQuickReply}
-                </button>
-              </span>
-            ) : (
-              <span className="pd-muted">{t.composer.tooManyQuickReplies(QUICK_REPLY_LIMIT)}</span>
-            )}
-          </div>
+          <QuickReplyEditor value={quickReplies} onChange={setQuickReplies} />
         )}
-        {problems.length > 0 || error ? (
+        {problems.length > 0 || sendError ? (
           <div className="pd-problems" id={ids.problems} role="alert">
             {problems.map((p) => (
               <p key={p}>{p}</p>
             ))}
-            {error && problems.length === 0 ? <p>{t.composer.sendFailed}</p> : null}
+            {sendError && problems.length === 0 ? <p>{t.composer.sendFailed}</p> : null}
           </div>
         ) : null}
         <div className="pd-composer-bar">
@@ -422,16 +366,6 @@ export function Composer(props: ComposerProps): ReactNode {
               ))}
             </select>
           ) : null}
-          {isComment && window?.publicReply && window.privateReply ? (
-            <label className="pd-check">
-              <input
-                type="checkbox"
-                checked={publicReplyChoice}
-                onChange={(e) => setPublicReply(e.target.checked)}
-              />
-              {t.composer.publicReply}
-            </label>
-          ) : null}
           {tooLong ? (
             <label className="pd-check">
               <input type="checkbox" checked={split} onChange={(e) => setSplit(e.target.checked)} />
@@ -445,12 +379,13 @@ export function Composer(props: ComposerProps): ReactNode {
             data-over={tooLong || undefined}
             aria-live={tooLong ? 'polite' : 'off'}
           >
-            {t.composer.counter(
-              format.number(textCheck?.length ?? text.length),
-              format.number(rules.text.maxLength),
-            )}
+            {t.composer.counter(format.number(measured.length), format.number(measured.limit))}
+            {measured.unit === 'bytes' ? ` ${t.composer.bytes}` : null}
             {tooLong && !split ? (
-              <span className="pd-sr-only"> {t.composer.tooLong(format.number(rules.text.maxLength))}</span>
+              <span className="pd-sr-only">
+                {' '}
+                {t.composer.tooLong(format.number(measured.limit), measured.unit === 'bytes')}
+              </span>
             ) : null}
             {tooLong && split ? <span> · {t.composer.splitInto(parts)}</span> : null}
           </span>

@@ -1,3 +1,4 @@
+import type { Channel } from '@pagedesk/core';
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import type { FakeParameters } from '../.storybook/fixtures.js';
 import { ConversationList } from './ConversationList.js';
@@ -22,4 +23,14 @@ export const Loading: Story = {
 export const Virtualised10000: Story = {
   name: '10,000 conversations',
   parameters: { fake: { conversations: 10_000 } satisfies FakeParameters },
+};
+/** The Messenger page is disconnected: its rows say so instead of showing a window badge. */
+export const ChannelDisconnected: Story = {
+  parameters: {
+    fake: {
+      prepare: (t) => {
+        (t.data.channels[0] as Channel).status = 'disconnected';
+      },
+    } satisfies FakeParameters,
+  },
 };

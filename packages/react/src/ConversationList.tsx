@@ -19,15 +19,18 @@ import {
   useRef,
   useState,
 } from 'react';
+import { channelDown } from './ComposerWindow.js';
 import { usePagedeskContext } from './context.js';
 import { ChannelKindIcon } from './Icons.js';
 import { useSharedFormat } from './MessageBubble.js';
 import type { ConversationFilter } from './queryKeys.js';
 import { DefaultEmptyState, PagedeskRoot, useSlot } from './Root.js';
 import type { ConversationItemProps } from './slots.js';
+import { safeAttachmentUrl } from './urls.js';
 import { useAgents, useChannels } from './useChannels.js';
 import { useConversations } from './useConversations.js';
 import { useVirtualRows } from './useVirtualRows.js';
+import { useClockTick } from './useWindow.js';
 
 /** The name to show for a conversation's customer. */
 export function customerName(conversation: ConversationWithCustomer, fallback: string): string {
@@ -42,7 +45,10 @@ export function customerName(conversation: ConversationWithCustomer, fallback: s
 
 function useMinuteClock(): number {
   const { now } = usePagedeskContext('ConversationList');
+  const tick = useClockTick('ConversationList');
   const [value, setValue] = useState(now);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a jump of the server clock re-reads it
+  useEffect(() => setValue(now()), [now, tick]);
   useEffect(() => {
     // Re-render on each minute boundary so list times and window badges stay current.
     let timer: ReturnType<typeof setTimeout>;
@@ -66,10 +72,12 @@ export function DefaultConversationItem({
   conversation,
   channel,
 }: ConversationItemProps & { now?: number }): ReactNode {
-  const { messages: t, now: clock } = usePagedeskContext('ConversationItem');
+  const { messages: t, now: clock, urlPolicy } = usePagedeskContext('ConversationItem');
   const format = useSharedFormat('ConversationItem');
   const now = clock();
   const name = customerName(conversation, t.list.unknownCustomer);
+  // The profile picture Meta gave, when the URL policy allows it; the initial otherwise.
+  const picture = safeAttachmentUrl(conversation.customer.avatarUrl, urlPolicy);
   const window = windowForConversation(
     conversation,
     { humanAgent: channel?.settings.humanAgent ?? true },
@@ -79,20 +87,26 @@ export function DefaultConversationItem({
   return (
     <>
       <span className="pd-avatar" aria-hidden="true">
-        {name.replace('@', '').slice(0, 1).toUpperCase()}
+        {picture ? (
+          <img className="pd-avatar-img" src={picture} alt="" loading="lazy" />
+        ) : (
+          name.replace('@', '').slice(0, 1).toUpperCase()
+        )}
         <span className="pd-avatar-channel">
           <ChannelKindIcon platform={conversation.platform} source={conversation.source} />
         </span>
       </span>
       <span className="pd-conv-main">
         <span className="pd-conv-top">
-          <span className="pd-conv-name">{name}</span>
+          <bdi className="pd-conv-name">{name}</bdi>
           <time className="pd-conv-time" dateTime={new Date(conversation.lastMessageAt).toISOString()}>
             {format.listTime(conversation.lastMessageAt, now)}
           </time>
         </span>
         <span className="pd-conv-bottom">
-          <span className="pd-conv-preview">{conversation.preview || t.list.noPreview}</span>
+          <span className="pd-conv-preview" dir="auto">
+            {conversation.preview || t.list.noPreview}
+          </span>
           {conversation.unreadCount > 0 ? (
             <span className="pd-badge pd-badge-unread">
               <span aria-hidden="true">{format.number(conversation.unreadCount)}</span>
@@ -102,12 +116,20 @@ export function DefaultConversationItem({
         </span>
         <span className="pd-conv-meta">
           <span className="pd-sr-only">{kindLabel}</span>
-          {window.state !== 'standard' ? (
+          {channel && channelDown(channel) ? (
+            // A channel that cannot send says so; a window countdown would suggest a reply is possible.
+            <span className="pd-badge pd-badge-window pd-window-closed" data-channel-status={channel.status}>
+              {t.channels.status[channel.status]}
+            </span>
+          ) : window.state !== 'standard' ? (
+            // "Window closed", never a bare "Closed" that reads like the conversation's status.
             <span className={`pd-badge pd-badge-window pd-window-${window.state}`}>
-              {t.window[window.state]}
+              {window.state === 'closed' ? t.list.windowClosed : t.window[window.state]}
             </span>
           ) : null}
-          {conversation.status === 'resolved' ? <span className="pd-badge">{t.list.resolved}</span> : null}
+          {conversation.status === 'resolved' ? (
+            <span className="pd-badge pd-badge-resolved">✓ {t.list.resolved}</span>
+          ) : null}
         </span>
       </span>
     </>

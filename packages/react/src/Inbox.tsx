@@ -59,7 +59,9 @@ export function ConversationView(props: ConversationViewProps): ReactNode {
         {conversation ? (
           <>
             <ChannelKindIcon platform={conversation.platform} source={conversation.source} />
-            <h2 className="pd-conversation-title">{customerName(conversation, t.list.unknownCustomer)}</h2>
+            <h2 className="pd-conversation-title" dir="auto">
+              {customerName(conversation, t.list.unknownCustomer)}
+            </h2>
             <span className="pd-spacer" />
             <select
               className="pd-select"

@@ -1,6 +1,7 @@
 'use client';
 
 import { type KeyboardEvent, type ReactNode, useEffect, useId, useRef } from 'react';
+import { createPortal } from 'react-dom';
 import { usePagedeskContext } from './context.js';
 import { CloseIcon } from './Icons.js';
 
@@ -16,7 +17,7 @@ export interface LightboxProps {
  * focus back to what opened it.
  */
 export function Lightbox({ src, alt, onClose }: LightboxProps): ReactNode {
-  const { messages: t } = usePagedeskContext('Lightbox');
+  const { messages: t, theme } = usePagedeskContext('Lightbox');
   const dialogRef = useRef<HTMLDivElement>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
   const titleId = useId();
@@ -46,33 +47,38 @@ export function Lightbox({ src, alt, onClose }: LightboxProps): ReactNode {
       first.focus();
     }
   };
-  return (
-    // biome-ignore lint/a11y/noStaticElementInteractions: the backdrop closes on click; Escape closes for keyboard users
-    // biome-ignore lint/a11y/useKeyWithClickEvents: Escape is handled on the dialog
-    <div className="pd-lightbox-backdrop" onClick={onClose}>
-      <div
-        ref={dialogRef}
-        className="pd-lightbox"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        onKeyDown={onKeyDown}
-        onClick={(e) => e.stopPropagation()}
-      >
-        <h2 id={titleId} className="pd-sr-only">
-          {t.attachments.lightbox}: {alt}
-        </h2>
-        <button
-          ref={closeRef}
-          type="button"
-          className="pd-icon-button pd-lightbox-close"
-          aria-label={t.attachments.close}
-          onClick={onClose}
+  // On the page's body: inside a message row (moved with a transform, clipped by the scroller) a
+  // fixed-position viewer was cut to the row and sized like the thumbnail.
+  return createPortal(
+    <div className="pd-root" data-theme={theme}>
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: the backdrop closes on click; Escape closes for keyboard users */}
+      {/* biome-ignore lint/a11y/useKeyWithClickEvents: Escape is handled on the dialog */}
+      <div className="pd-lightbox-backdrop" onClick={onClose}>
+        <div
+          ref={dialogRef}
+          className="pd-lightbox"
+          role="dialog"
+          aria-modal="true"
+          aria-labelledby={titleId}
+          onKeyDown={onKeyDown}
+          onClick={(e) => e.stopPropagation()}
         >
-          <CloseIcon />
-        </button>
-        <img className="pd-lightbox-image" src={src} alt={alt} />
+          <h2 id={titleId} className="pd-sr-only">
+            {t.attachments.lightbox}: {alt}
+          </h2>
+          <button
+            ref={closeRef}
+            type="button"
+            className="pd-icon-button pd-lightbox-close"
+            aria-label={t.attachments.close}
+            onClick={onClose}
+          >
+            <CloseIcon />
+          </button>
+          <img className="pd-lightbox-image" src={src} alt={alt} />
+        </div>
       </div>
-    </div>
+    </div>,
+    document.body,
   );
 }

@@ -54,7 +54,13 @@ function snippet(message: Message, fallback: string): string {
  * The default message bubble: author line for echoes and agents, quoted reply, text with safe links,
  * attachments, reactions, edited/unsent markers, delivery state, and retry for failed messages.
  */
-export function MessageBubble({ message, quoted, onRetry, onReply }: MessageBubbleProps): ReactNode {
+export function MessageBubble({
+  message,
+  quoted,
+  onRetry,
+  onReply,
+  publicReply,
+}: MessageBubbleProps): ReactNode {
   const { messages: t, agentId } = usePagedeskContext('MessageBubble');
   const format = useSharedFormat('MessageBubble');
   const Attachment = useSlot('Attachment', AttachmentView);
@@ -78,11 +84,17 @@ export function MessageBubble({ message, quoted, onRetry, onReply }: MessageBubb
       data-direction={message.direction}
       data-delivery={message.delivery}
       data-unsent={message.unsent || undefined}
+      data-public={publicReply || undefined}
     >
-      {author ? <div className="pd-message-author">{author}</div> : null}
+      {author || publicReply ? (
+        <div className="pd-message-author">
+          {author}
+          {publicReply ? <span className="pd-badge pd-badge-public">{t.messages.publicReply}</span> : null}
+        </div>
+      ) : null}
       <div className="pd-bubble">
         {message.replyTo ? (
-          <blockquote className="pd-quote">
+          <blockquote className="pd-quote" dir="auto">
             <span className="pd-sr-only">{t.messages.quoted}: </span>
             {quoted ? snippet(quoted, t.messages.quotedUnavailable) : t.messages.quotedUnavailable}
           </blockquote>
@@ -92,7 +104,7 @@ export function MessageBubble({ message, quoted, onRetry, onReply }: MessageBubb
         ) : (
           <>
             {message.text ? (
-              <p className="pd-message-text">
+              <p className="pd-message-text" dir="auto">
                 <Linkify text={message.text} />
               </p>
             ) : null}
@@ -135,7 +147,7 @@ export function MessageBubble({ message, quoted, onRetry, onReply }: MessageBubb
         {statusLabel ? <span className="pd-delivery">{statusLabel}</span> : null}
         {message.delivery === 'failed' && message.failure ? (
           <span className="pd-failure" role="alert">
-            {message.failure.message}
+            {t.messages.failures[message.failure.code] ?? message.failure.message}
           </span>
         ) : null}
         {message.delivery === 'failed' && onRetry ? (

@@ -1,7 +1,14 @@
-import { PagedeskError } from '@pagedesk/core';
+import { type Message, PagedeskError } from '@pagedesk/core';
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import type { FakeParameters } from '../.storybook/fixtures.js';
 import { MessageList } from './MessageList.js';
+import type { FakeTransport } from './testing.js';
+
+/** Marks the last reply of conv-2 failed with `failure`. */
+function failLastReply(t: FakeTransport, failure: NonNullable<Message['failure']>) {
+  const outbound = t.data.messages('conv-2').findLast((m) => m.direction === 'outbound');
+  if (outbound) Object.assign(outbound, { delivery: 'failed', failure });
+}
 
 const meta = {
   title: 'Inbox/MessageList',
@@ -21,20 +28,21 @@ export const FailedWithRetry: Story = {
   parameters: {
     fake: {
       conversations: 8,
-      prepare: (t) => {
-        const outbound = t.data.messages('conv-2').findLast((m) => m.direction === 'outbound');
-        if (outbound)
-          Object.assign(outbound, {
-            delivery: 'failed',
-            failure: { code: 'rate_limited', message: 'Meta asked us to slow down.', retryable: true },
-          });
-      },
+      prepare: (t) =>
+        failLastReply(t, { code: 'rate_limited', message: 'Meta asked us to slow down.', retryable: true }),
     } satisfies FakeParameters,
   },
 };
 
 export const Typing: Story = {
   parameters: { fake: { conversations: 8, live: (t) => t.typing('conv-2', true) } satisfies FakeParameters },
+};
+
+/** Another agent (Kim Lee) types here; the signed-in agent's own notices are never shown. */
+export const AnotherAgentTyping: Story = {
+  parameters: {
+    fake: { conversations: 8, live: (t) => t.typing('conv-2', true, 'agent-2') } satisfies FakeParameters,
+  },
 };
 
 export const Empty: Story = {
@@ -53,6 +61,71 @@ export const ErrorState: Story = {
     fake: {
       conversations: 8,
       prepare: (t) => t.failNext('listMessages', new PagedeskError('network', 'down')),
+    } satisfies FakeParameters,
+  },
+};
+
+/** A comment thread: the public answer under the comment is marked "Public reply" and drawn apart. */
+export const CommentPublicAndPrivateReplies: Story = {
+  args: { conversationId: 'conv-7' },
+  parameters: {
+    fake: {
+      conversations: 8,
+      prepare: (t) => {
+        void t.sendMessage('conv-7', { text: 'We sent you the details privately.' });
+        void t.sendMessage('conv-7', { text: 'Thanks for asking! It ships on Monday.', publicReply: true });
+      },
+    } satisfies FakeParameters,
+  },
+};
+
+/** A reply refused because the window had closed: said once, in the kit's words, with a retry. */
+export const FailedWindowClosed: Story = {
+  parameters: {
+    fake: {
+      conversations: 8,
+      prepare: (t) =>
+        failLastReply(t, {
+          code: 'window_closed',
+          message: 'Window closed 3 d ago; the customer must write first.',
+          retryable: false,
+        }),
+    } satisfies FakeParameters,
+  },
+};
+
+/** Arabic finds its own direction; a right-to-left override cannot disguise a file name ("gnp.exe"). */
+export const RightToLeftAndHostileNames: Story = {
+  parameters: {
+    fake: {
+      conversations: 8,
+      live: (t) => {
+        t.receive('conv-2', { text: 'مرحبا، أين طلبي؟ رقم الطلب 1234' });
+        t.receive('conv-2', {
+          attachments: [{ kind: 'file', url: 'https://example.com/x', name: '\u202Egnp.exe', size: 19 }],
+        });
+        t.receive('conv-2', { text: `Z${'\u0301\u0308\u0323'.repeat(60)}algo` });
+      },
+    } satisfies FakeParameters,
+  },
+};
+
+/** Two customer messages arrived while the agent read older ones: a button offers them. */
+export const NewMessagesBelow: Story = {
+  parameters: {
+    fake: {
+      conversations: 8,
+      messagesPerConversation: 40,
+      live: (t) => {
+        setTimeout(() => {
+          const scroller = document.querySelector('.pd-messages-scroll');
+          if (scroller) scroller.scrollTop = 0;
+          setTimeout(() => {
+            t.receive('conv-2', { text: 'Hello? Anyone there?' });
+            t.receive('conv-2', { text: 'I still need help with my order.' });
+          }, 300);
+        }, 500);
+      },
     } satisfies FakeParameters,
   },
 };

@@ -15,13 +15,16 @@ import {
 import { customerName } from './ConversationList.js';
 import { usePagedeskContext } from './context.js';
 import { MessageBubble, useSharedFormat } from './MessageBubble.js';
+import { isPublicReply } from './ReplyModeChoice.js';
 import { DefaultEmptyState, PagedeskRoot, useSlot } from './Root.js';
 import type { MessageBubbleProps } from './slots.js';
+import { useAgents } from './useChannels.js';
 import { useConversation } from './useConversation.js';
 import { useTyping } from './useLive.js';
 import { useMessages } from './useMessages.js';
 import { useSendMessage } from './useSendMessage.js';
 import { useVirtualRows } from './useVirtualRows.js';
+import { useClockTick } from './useWindow.js';
 
 /** Props of {@link MessageList}. */
 export interface MessageListProps {
@@ -51,6 +54,7 @@ interface MessageRowProps {
   retry: (id: string) => void;
   reply: ((message: Message) => void) | undefined;
   Bubble: ComponentType<MessageBubbleProps>;
+  publicReply: boolean;
 }
 
 // The row's content, memoised apart from its position: when a row above is measured or older rows
@@ -62,6 +66,7 @@ const MessageRowContent = memo(function MessageRowContent({
   retry,
   reply,
   Bubble,
+  publicReply,
 }: Omit<MessageRowProps, 'index' | 'start' | 'measure'>): ReactNode {
   const onRetry = useCallback(() => {
     if (message) retry(message.id);
@@ -75,6 +80,7 @@ const MessageRowContent = memo(function MessageRowContent({
       quoted={quoted}
       onRetry={message.delivery === 'failed' ? onRetry : undefined}
       onReply={reply ? onReply : undefined}
+      publicReply={publicReply}
     />
   ) : (
     <div className="pd-day">
@@ -123,7 +129,8 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
   const list = useMessages(conversationId, pageSize === undefined ? {} : { pageSize });
   const { data: conversation } = useConversation(conversationId);
   const { retry } = useSendMessage(conversationId);
-  const typing = useTyping(conversationId);
+  const typist = useTyping(conversationId);
+  const { data: agents } = useAgents();
   const Bubble = useSlot('MessageBubble', MessageBubble);
   const Empty = useSlot('EmptyState', DefaultEmptyState);
   const name = conversation ? customerName(conversation, t.list.unknownCustomer) : t.messages.customer;
@@ -193,9 +200,24 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
   }, [rows.length, conversationId, virtual.scrollToIndex]);
 
   const { hasOlder, isLoadingOlder, loadOlder } = list;
+  // Whether the agent reads the newest messages; new customer messages below are counted otherwise.
+  const atEnd = useRef(true);
+  const [below, setBelow] = useState(0);
   const onScroll = () => {
     const element = scrollRef.current;
-    if (element && element.scrollTop < LOAD_OLDER_THRESHOLD && hasOlder && !isLoadingOlder) loadOlder();
+    if (!element) return;
+    if (element.scrollTop < LOAD_OLDER_THRESHOLD && hasOlder && !isLoadingOlder) loadOlder();
+    atEnd.current = element.scrollHeight - element.scrollTop - element.clientHeight <= 48;
+    if (atEnd.current) setBelow(0);
+  };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: another conversation starts with nothing below
+  useEffect(() => {
+    atEnd.current = true;
+    setBelow(0);
+  }, [conversationId]);
+  const toEnd = () => {
+    virtual.scrollToIndex(rows.length - 1, 'end');
+    setBelow(0);
   };
 
   // Announce new customer messages (not the history loaded on open or when scrolling up).
@@ -207,7 +229,12 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
     lastSeen.current = { conversationId, id: newest?.id };
     if (!newest || !previous || previous.conversationId !== conversationId || previous.id === undefined)
       return;
-    if (previous.id !== newest.id && newest.direction === 'inbound') {
+    if (previous.id === newest.id) return;
+    // Our own reply, or anything while the agent is at the end: bring it into view (rows are
+    // re-measured as they render, which scrollToIndex follows); else offer "New messages ↓".
+    if (newest.direction !== 'inbound' || atEnd.current) virtual.scrollToIndex(rows.length - 1, 'end');
+    else setBelow((n) => n + 1);
+    if (newest.direction === 'inbound') {
       setAnnouncement(
         t.messages.newMessage(
           name,
@@ -215,7 +242,7 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
         ),
       );
     }
-  }, [newest, conversationId, name, t]);
+  }, [newest, conversationId, name, t, rows.length, virtual.scrollToIndex]);
 
   // Stable callbacks keep memoised rows from re-rendering when only the list re-renders.
   const retryRef = useRef(retry);
@@ -229,6 +256,7 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
   const canReply = Boolean(onReply);
 
   const items = virtual.rows;
+  useClockTick('MessageList');
   const today = now();
   return (
     <PagedeskRoot className={`pd-message-list${className ? ` ${className}` : ''}`}>
@@ -278,19 +306,29 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
                 retry={retryMessage}
                 reply={canReply ? replyTo : undefined}
                 Bubble={Bubble}
+                publicReply={row.type === 'message' && isPublicReply(row.message, conversation?.source)}
               />
             );
           })}
         </div>
       </section>
-      {typing ? (
+      {below > 0 ? (
+        <button type="button" className="pd-button pd-new-below" onClick={toEnd}>
+          {t.messages.newBelow(below)} ↓
+        </button>
+      ) : null}
+      {typist ? (
         <div className="pd-typing">
           <span className="pd-typing-dots" aria-hidden="true">
             <span />
             <span />
             <span />
           </span>
-          {t.messages.typing(name)}
+          {t.messages.typing(
+            typist.by === 'customer'
+              ? name
+              : (agents?.find((a) => a.id === typist.agentId)?.name ?? t.messages.anotherAgent),
+          )}
         </div>
       ) : null}
       <div className="pd-sr-only" role="log" aria-live="polite" aria-label={t.messages.label}>

@@ -8,6 +8,7 @@ import {
   PagedeskContext,
   type PagedeskContextValue,
   type PagedeskTheme,
+  type Typist,
 } from './context.js';
 import { patchConversation, patchMessage } from './liveCache.js';
 import { isResetEvent, type TransportLiveEvent } from './liveEvents.js';
@@ -18,6 +19,8 @@ import type { UrlPolicy } from './urls.js';
 
 /** Meta turns a typing indicator off after 20 s (platform.md §3.8); the kit does the same. */
 export const TYPING_TIMEOUT_MS = 20_000;
+/** Another agent's composer renews its notice every few seconds while they type, and ends it when idle. */
+const AGENT_TYPING_TIMEOUT_MS = 8_000;
 
 /** Props of {@link PagedeskProvider}. */
 export interface PagedeskProviderProps {
@@ -38,27 +41,34 @@ export interface PagedeskProviderProps {
   urlPolicy?: UrlPolicy;
   /** The signed-in agent: their messages read "You" and replies carry their id. */
   agentId?: string;
-  /** Clock for window countdowns (tests, stories). Default `Date.now`. */
+  /** Clock for windows and dates (tests, stories). Default: the server's, from the transport's `serverClock`. */
   now?: () => number;
 }
 
 function LiveSubscription({ value }: { value: PagedeskContextValue }) {
   const client = useQueryClient();
-  const { transport, liveStatus, typing, now } = value;
+  const { transport, liveStatus, typing, now, agentId } = value;
   useEffect(() => {
     const timers = new Map<string, ReturnType<typeof setTimeout>>();
-    const setTyping = (conversationId: string, on: boolean) => {
+    const setTyping = (conversationId: string, typist: Omit<Typist, 'until'> | null) => {
       const next = new Map(typing.get());
       clearTimeout(timers.get(conversationId));
       timers.delete(conversationId);
-      if (on) {
-        next.set(conversationId, now() + TYPING_TIMEOUT_MS);
+      if (typist) {
+        const ms = typist.by === 'agent' ? AGENT_TYPING_TIMEOUT_MS : TYPING_TIMEOUT_MS;
+        next.set(conversationId, { ...typist, until: now() + ms });
         timers.set(
           conversationId,
-          setTimeout(() => setTyping(conversationId, false), TYPING_TIMEOUT_MS),
+          setTimeout(() => setTyping(conversationId, null), ms),
         );
       } else next.delete(conversationId);
       typing.set(next);
+    };
+    // Ends the indicator of whoever just wrote (the customer, or the agent who was typing).
+    const stopTyping = (conversationId: string, by: Typist['by'], who?: string) => {
+      const current = typing.get().get(conversationId);
+      if (current?.by === by && (by === 'customer' || who === undefined || current.agentId === who))
+        setTyping(conversationId, null);
     };
     const onEvent = (event: TransportLiveEvent) => {
       if (isResetEvent(event)) {
@@ -73,8 +83,11 @@ function LiveSubscription({ value }: { value: PagedeskContextValue }) {
         case 'message:created':
         case 'message:updated':
           patchMessage(client, event.message);
-          // A message from the customer ends their typing.
-          if (event.message.direction === 'inbound') setTyping(event.message.conversationId, false);
+          if (event.type === 'message:created') {
+            const { message } = event;
+            if (message.direction === 'inbound') stopTyping(message.conversationId, 'customer');
+            else stopTyping(message.conversationId, 'agent', message.author.agentId);
+          }
           return;
         case 'channel:updated':
           client.setQueryData(
@@ -96,9 +109,15 @@ function LiveSubscription({ value }: { value: PagedeskContextValue }) {
         case 'history:imported':
           void client.invalidateQueries({ queryKey: pagedeskKeys.conversationLists() });
           return;
-        case 'typing':
-          setTyping(event.conversationId, event.on);
+        case 'typing': {
+          const by = event.by ?? 'customer';
+          // The agent's own typing comes back from the API too: it is never shown, least of all as
+          // the customer's. Another agent's is shown only when both sides name their agent.
+          if (by === 'agent' && (!agentId || !event.agentId || event.agentId === agentId)) return;
+          if (!event.on) stopTyping(event.conversationId, by, event.agentId);
+          else setTyping(event.conversationId, { by, ...(event.agentId ? { agentId: event.agentId } : {}) });
           return;
+        }
         default: {
           const unknown: never = event;
           return unknown;
@@ -113,7 +132,7 @@ function LiveSubscription({ value }: { value: PagedeskContextValue }) {
       stop();
       for (const timer of timers.values()) clearTimeout(timer);
     };
-  }, [client, transport, liveStatus, typing, now]);
+  }, [client, transport, liveStatus, typing, now, agentId]);
   return null;
 }
 
@@ -138,8 +157,15 @@ export function PagedeskProvider(props: PagedeskProviderProps): ReactNode {
   );
   const client = props.queryClient ?? ownClient;
   const [liveStatus] = useState(() => createExternalStore<LiveStatus>('connecting'));
-  const [typing] = useState(() => createExternalStore<ReadonlyMap<string, number>>(new Map()));
-  const now = props.now ?? Date.now;
+  const [typing] = useState(() => createExternalStore<ReadonlyMap<string, Typist>>(new Map()));
+  const [clockTick] = useState(() => createExternalStore(0));
+  const serverClock = props.transport.serverClock;
+  // Windows and dates follow the server's clock, not this machine's (which may be wrong).
+  const now = useMemo(
+    () => props.now ?? (serverClock ? () => Date.now() + serverClock.offset() : Date.now),
+    [props.now, serverClock],
+  );
+  useEffect(() => serverClock?.subscribe(() => clockTick.set(clockTick.get() + 1)), [serverClock, clockTick]);
   const value = useMemo<PagedeskContextValue>(
     () => ({
       transport: props.transport,
@@ -147,6 +173,7 @@ export function PagedeskProvider(props: PagedeskProviderProps): ReactNode {
       locale: props.locale,
       components: props.components ?? {},
       now,
+      clockTick,
       urlPolicy: props.urlPolicy ?? {},
       theme: props.theme ?? 'light',
       agentId: props.agentId,
@@ -159,6 +186,7 @@ export function PagedeskProvider(props: PagedeskProviderProps): ReactNode {
       props.locale,
       props.components,
       now,
+      clockTick,
       props.urlPolicy,
       props.theme,
       props.agentId,

@@ -30,6 +30,14 @@ export function createExternalStore<T>(initial: T): ExternalStore<T> {
   };
 }
 
+/** Who is typing in a conversation: the customer, or another agent of the helpdesk. */
+export interface Typist {
+  by: 'customer' | 'agent';
+  agentId?: string;
+  /** When the indicator goes out unless renewed (epoch ms). */
+  until: number;
+}
+
 /** Color scheme of the styled components. `system` follows `prefers-color-scheme`. */
 export type PagedeskTheme = 'light' | 'dark' | 'system';
 
@@ -38,13 +46,16 @@ export interface PagedeskContextValue {
   messages: PagedeskMessages;
   locale: string | undefined;
   components: Partial<PagedeskComponents>;
+  /** The server's time (the transport's `serverClock`), or the provider's `now` prop. */
   now: () => number;
+  /** Moves when the clock jumps (a wrong local clock found out, a server clock moved): re-read `now`. */
+  clockTick: ExternalStore<number>;
   urlPolicy: UrlPolicy;
   theme: PagedeskTheme;
   agentId: string | undefined;
   liveStatus: ExternalStore<LiveStatus>;
-  /** Conversation id → when its typing indicator expires (epoch ms). */
-  typing: ExternalStore<ReadonlyMap<string, number>>;
+  /** Conversation id → who is typing there, until when (epoch ms). */
+  typing: ExternalStore<ReadonlyMap<string, Typist>>;
 }
 
 export const PagedeskContext = createContext<PagedeskContextValue | null>(null);

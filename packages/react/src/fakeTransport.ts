@@ -5,7 +5,6 @@ import {
   type Attachment,
   type Channel,
   type ChannelAction,
-  type ChannelSettings,
   ChannelUnavailableError,
   type ConnectablePage,
   type ConversationQuery,
@@ -21,6 +20,7 @@ import {
   type PagedeskError,
   RuleViolationError,
   rulesFromSettings,
+  SENDABLE_STATUSES,
   type SendDraft,
   splitText,
   type UploadedFile,
@@ -28,7 +28,18 @@ import {
   WindowClosedError,
   windowForConversation,
 } from '@pagedesk/core';
-import { compareConversations, matchesFilter } from './queryKeys.js';
+import {
+  DAY,
+  defaultSettings,
+  FIRST,
+  firstSorted,
+  generateMessages,
+  HOUR,
+  LAST,
+  LINES,
+  mulberry32,
+} from './fakeData.js';
+import { matchesFilter } from './queryKeys.js';
 
 /** Options of {@link createFakeTransport}. */
 export interface FakeTransportOptions {
@@ -59,8 +70,8 @@ type Method = Exclude<keyof InboxTransport, 'subscribe'>;
 export interface FakeTransport extends InboxTransport {
   /** A customer writes: stores an inbound message and pushes it live. */
   receive(conversationId: string, message: { text?: string; attachments?: Attachment[] }): Message;
-  /** Pushes a typing notice live. */
-  typing(conversationId: string, on: boolean): void;
+  /** Pushes a typing notice live: the customer's, or the agent's named by `agentId`. */
+  typing(conversationId: string, on: boolean, agentId?: string): void;
   /** Pushes any live event (seq is filled in). */
   emit(event: DistributiveOmit<LiveEvent, 'seq'> | { type: 'reset' }): void;
   /** Sets the live status reported to subscribers (e.g. `reconnecting`). */
@@ -82,107 +93,6 @@ export interface FakeTransport extends InboxTransport {
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const FIRST = [
-  'Ana',
-  'Ben',
-  'Chloé',
-  'Dmitri',
-  'Emeka',
-  'Fatima',
-  'Giulia',
-  'Hiro',
-  'Ines',
-  'Jonas',
-  'Kemal',
-  'Lea',
-  'Mateo',
-  'Nora',
-  'Omar',
-  'Priya',
-];
-const LAST = [
-  'Silva',
-  'Okafor',
-  'Martin',
-  'Ivanova',
-  'Tanaka',
-  'Haddad',
-  'Rossi',
-  'Berg',
-  'Costa',
-  'Novak',
-  'Yilmaz',
-  'Schmidt',
-];
-const LINES = [
-  'Hi! My order has not arrived yet.',
-  'Can I change the delivery address?',
-  'Thanks, that worked 🙏',
-  'Is the blue one still in stock?',
-  'Here is the receipt: https://example.com/receipt/123',
-  'When do you open on Sunday?',
-  'The app crashes when I pay.',
-  'Perfect, see you tomorrow!',
-];
-const REPLIES = [
-  'Hello! Let me check that for you.',
-  'Sure, could you send me the order number?',
-  'Done: you will get an email shortly.',
-  'Sorry about that, we are on it.',
-];
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/**
- * The first `count` matching conversations in list order, and how many match. The fake serves pages of
- * 10,000 generated rows: a full sort per page request was most of its answer time, so the early pages
- * keep a small sorted head instead (records stay live: nothing is cached between requests).
- */
-export function firstSorted(
-  list: readonly ConversationWithCustomer[],
-  count: number,
-  keep: (conversation: ConversationWithCustomer) => boolean,
-): { head: ConversationWithCustomer[]; total: number } {
-  const matching = list.filter(keep);
-  if (count * 8 >= matching.length)
-    return { head: matching.sort(compareConversations), total: matching.length };
-  const head: ConversationWithCustomer[] = [];
-  for (const conversation of matching) {
-    const last = head[head.length - 1];
-    if (head.length === count && last && compareConversations(conversation, last) >= 0) continue;
-    // Binary insertion into the sorted head; the element pushed past `count` falls off.
-    let low = 0;
-    let high = head.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (compareConversations(head[mid] as ConversationWithCustomer, conversation) <= 0) low = mid + 1;
-      else high = mid;
-    }
-    head.splice(low, 0, conversation);
-    if (head.length > count) head.pop();
-  }
-  return { head, total: matching.length };
-}
-
-const defaultSettings: ChannelSettings = {
-  threading: { mode: 'until-resolved' },
-  humanAgent: true,
-  textMaxLength: null,
-  attachmentMaxBytes: {},
-  agentIds: [],
-};
 
 /**
  * An in-memory {@link InboxTransport} with generated, deterministic data and live events: for
@@ -284,88 +194,8 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
   let nextId = 1;
   const id = (prefix: string) => `${prefix}-${nextId++}`;
 
-  const generate = (conversation: ConversationWithCustomer): Message[] => {
-    const list: Message[] = [];
-    const index = Number(conversation.id.split('-')[1]);
-    const end = conversation.lastMessageAt;
-    for (let k = 0; k < perConversation; k++) {
-      const at = end - k * (37 * 60_000) - (k > perConversation / 2 ? DAY : 0);
-      const inbound = k % 2 === 0;
-      const message: Message = {
-        id: `${conversation.id}-m${k}`,
-        conversationId: conversation.id,
-        channelId: conversation.channelId,
-        direction: inbound ? 'inbound' : k % 6 === 5 ? 'echo' : 'outbound',
-        mid: `mid.${conversation.id}.${k}`,
-        text:
-          k === 0
-            ? conversation.preview
-            : inbound
-              ? LINES[(index + k) % LINES.length]
-              : REPLIES[(index + k) % REPLIES.length],
-        attachments: [],
-        reactions: k === 2 ? [{ emoji: '❤️', name: 'love', by: 'customer', at }] : [],
-        delivery: inbound ? 'delivered' : k < 4 ? 'delivered' : 'read',
-        author: inbound
-          ? { kind: 'customer' }
-          : k % 6 === 5
-            ? { kind: 'app', appId: '263902037430900' }
-            : { kind: 'agent', agentId: 'agent-1', name: 'Sam Rivera' },
-        createdAt: at,
-        updatedAt: at,
-        ...(k === 4 ? { editCount: 1 } : {}),
-        ...(k === 8 ? { unsent: true, text: '' } : {}),
-      };
-      if (k === 6) message.replyTo = { mid: `mid.${conversation.id}.8`, messageId: `${conversation.id}-m8` };
-      list.push(message);
-    }
-    if (index === 1) {
-      // The first conversation shows every attachment kind.
-      const kinds: Attachment[] = [
-        { kind: 'image', url: `${asset}photo.png`, name: 'photo.png', mimeType: 'image/png', size: 48_213 },
-        { kind: 'gif', url: `${asset}dance.gif`, name: 'dance.gif', mimeType: 'image/gif' },
-        { kind: 'video', url: `${asset}clip.webm`, name: 'clip.webm', mimeType: 'video/webm' },
-        { kind: 'audio', url: `${asset}voice.wav`, name: 'voice.wav', mimeType: 'audio/wav' },
-        {
-          kind: 'file',
-          url: `${asset}invoice.pdf`,
-          name: 'invoice.pdf',
-          mimeType: 'application/pdf',
-          size: 182_044,
-        },
-        { kind: 'sticker', url: `${asset}sticker.png`, stickerId: '369239263222822' },
-        { kind: 'location', title: 'Pickup point', coordinates: { lat: 48.8584, long: 2.2945 } },
-        {
-          kind: 'template',
-          payload: {
-            text: 'Your order #1234 has shipped',
-            elements: [{ title: 'Blue sneakers', subtitle: 'Size 42' }],
-          },
-        },
-        { kind: 'share', url: `${asset}post`, title: 'Summer collection', shareType: 'ig_post' },
-        { kind: 'story_mention', url: `${asset}story.jpg` },
-        { kind: 'fallback', url: 'https://example.com/article', title: 'An article' },
-      ];
-      kinds.forEach((attachment, k) => {
-        const at = end - (k + 1) * 60_000 + 30_000;
-        list.push({
-          id: `${conversation.id}-a${k}`,
-          conversationId: conversation.id,
-          channelId: conversation.channelId,
-          direction: 'inbound',
-          mid: `mid.${conversation.id}.a${k}`,
-          attachments: [attachment],
-          reactions: [],
-          delivery: 'delivered',
-          author: { kind: 'customer' },
-          createdAt: at,
-          updatedAt: at,
-        });
-      });
-      list.sort((a, b) => b.createdAt - a.createdAt);
-    }
-    return list;
-  };
+  const generate = (conversation: ConversationWithCustomer): Message[] =>
+    generateMessages(conversation, perConversation, asset);
   const messagesOf = (conversationId: string): Message[] => {
     let list = messages.get(conversationId);
     if (!list) {
@@ -444,6 +274,8 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
   };
 
   const transport: FakeTransport = {
+    // The fake's `now` is its server clock.
+    serverClock: { offset: () => now() - Date.now(), subscribe: () => () => {} },
     listConversations(query: ConversationQuery) {
       return answer('listConversations', [query], (): Page<ConversationWithCustomer> => {
         const { cursor, limit = 25, ...filter } = query;
@@ -487,11 +319,18 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
       return answer('sendMessage', [conversationId, draft], () => {
         const conversation = conversationById(conversationId);
         const channel = channelById(conversation.channelId);
-        if (['disconnected', 'deactivated', 'revoked', 'expired', 'blocked'].includes(channel.status))
+        if (!SENDABLE_STATUSES.has(channel.status))
           throw new ChannelUnavailableError(channel.id, channel.status);
         const at = now();
         const window = windowForConversation(conversation, channel, at);
-        if (!window.canReply) throw new WindowClosedError('The messaging window is closed.');
+        const isComment = conversation.source === 'comment';
+        if (draft.publicReply && (!isComment || draft.attachments?.length))
+          throw new ValidationError('reply', [
+            { path: 'publicReply', message: 'only a text reply to a comment can be public' },
+          ]);
+        // Like core: one private reply per comment; a public answer is always possible.
+        if (!window.canReply || (isComment && !draft.publicReply && !window.privateReply))
+          throw new WindowClosedError('The messaging window is closed.');
         const rules = rulesFromSettings(channel);
         const text = draft.text ?? '';
         if (!text.trim() && !draft.attachments?.length)
@@ -516,9 +355,11 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
           createdAt: at,
           sentAt: at,
           updatedAt: at,
-          ...(window.tag
-            ? { messagingType: 'MESSAGE_TAG' as const, tag: window.tag }
-            : { messagingType: 'RESPONSE' as const }),
+          ...(draft.publicReply
+            ? {}
+            : window.tag
+              ? { messagingType: 'MESSAGE_TAG' as const, tag: window.tag }
+              : { messagingType: 'RESPONSE' as const }),
         };
         const sent: Message[] = [];
         texts.forEach((part, k) => {
@@ -557,6 +398,9 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
           lastMessageAt: at,
           preview: last?.text ?? last?.attachments[0]?.name ?? conversation.preview,
           updatedAt: at,
+          ...(conversation.comment && !draft.publicReply
+            ? { comment: { ...conversation.comment, privateReplySentAt: at } }
+            : {}),
         } as ConversationWithCustomer);
         return sent;
       });
@@ -719,8 +563,8 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
       } as ConversationWithCustomer);
       return message;
     },
-    typing(conversationId, on) {
-      emit({ type: 'typing', conversationId, on });
+    typing(conversationId, on, agentId) {
+      emit({ type: 'typing', conversationId, on, ...(agentId ? { by: 'agent' as const, agentId } : {}) });
     },
     emit,
     setStatus(next) {

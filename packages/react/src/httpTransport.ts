@@ -24,6 +24,7 @@ import {
   PagedeskError,
   pageSchema,
   type SendDraft,
+  type ServerClock,
   serializedErrorSchema,
   type UploadedFile,
   uploadedFileSchema,
@@ -61,6 +62,32 @@ const channelsSchema = z.array(channelSchema);
 const connectablePagesSchema = z.array(connectablePageSchema);
 const agentsSchema = z.array(agentSchema);
 const sendResultSchema = z.object({ messages: z.array(messageSchema) });
+
+/** The header in which the inbox API sends its clock (epoch ms) with every answer. */
+const NOW_HEADER = 'x-pagedesk-now';
+
+/** The server's clock learnt from answers and `clock` frames; listeners hear of moves over a second. */
+function serverClockOf(): ServerClock & { learn(serverNow: unknown, localAt: number): void } {
+  let offset = 0;
+  let known = false;
+  const listeners = new Set<() => void>();
+  return {
+    offset: () => offset,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    learn(serverNow, localAt) {
+      const at = typeof serverNow === 'string' ? Number(serverNow) : serverNow;
+      if (typeof at !== 'number' || !Number.isFinite(at) || at <= 0) return;
+      const next = at - localAt;
+      const moved = !known || Math.abs(next - offset) > 1000;
+      offset = next;
+      known = true;
+      if (moved) for (const listener of listeners) listener();
+    },
+  };
+}
 
 function joinUrl(baseUrl: string, path: string): string {
   return `${baseUrl.replace(/\/+$/, '')}${path}`;
@@ -163,6 +190,7 @@ export function httpTransport(options: HttpTransportOptions): InboxTransport {
   }
   const baseUrl = options.baseUrl;
   const doFetch: typeof globalThis.fetch = (input, init) => (options.fetch ?? globalThis.fetch)(input, init);
+  const clock = serverClockOf();
   const reconnect = {
     initialDelayMs: options.reconnect?.initialDelayMs ?? 500,
     maxDelayMs: options.reconnect?.maxDelayMs ?? 30_000,
@@ -183,6 +211,7 @@ export function httpTransport(options: HttpTransportOptions): InboxTransport {
     const extra: Record<string, string> = { accept: 'application/json', ...init.headers };
     if (init.json !== undefined) extra['content-type'] = 'application/json';
     let response: Response;
+    const sentAt = Date.now();
     try {
       response = await doFetch(joinUrl(baseUrl, path), {
         method,
@@ -199,6 +228,8 @@ export function httpTransport(options: HttpTransportOptions): InboxTransport {
         retryable: true,
       });
     }
+    // The server's clock is taken as of the middle of the round trip.
+    clock.learn(response.headers?.get(NOW_HEADER), (sentAt + Date.now()) / 2);
     if (!response.ok) throw await errorFromResponse(response);
     if (schema === null) return undefined as T;
     let body: unknown;
@@ -222,6 +253,7 @@ export function httpTransport(options: HttpTransportOptions): InboxTransport {
   const id = (value: string) => encodeURIComponent(value);
 
   return {
+    serverClock: { offset: clock.offset, subscribe: clock.subscribe },
     listConversations(query: ConversationListQuery): Promise<Page<ConversationWithCustomer>> {
       return request(
         'GET',
@@ -291,6 +323,7 @@ export function httpTransport(options: HttpTransportOptions): InboxTransport {
         headers,
         reconnect,
         onEvent: onEvent as (event: TransportLiveEvent) => void,
+        onClock: clock.learn,
         ...(onStatus ? { onStatus } : {}),
         ...(options.onReconnect ? { onReconnect: options.onReconnect } : {}),
       });
@@ -304,6 +337,7 @@ interface StreamOptions {
   headers: (extra?: Record<string, string>) => Promise<Record<string, string>>;
   reconnect: Required<ReconnectOptions>;
   onEvent: (event: TransportLiveEvent) => void;
+  onClock: (serverNow: unknown, localAt: number) => void;
   onStatus?: (status: LiveStatus) => void;
   onReconnect?: (attempt: number) => void;
 }
@@ -327,6 +361,10 @@ function subscribeStream(options: StreamOptions): () => void {
       json = JSON.parse(block.data);
     } catch {
       return; // a corrupt frame cannot be trusted; the next event or a reset resyncs
+    }
+    if (block.event === 'clock') {
+      options.onClock((json as { now?: unknown } | null)?.now, Date.now());
+      return;
     }
     if (isResetEvent(json)) {
       options.onEvent(json);
@@ -361,6 +399,7 @@ function subscribeStream(options: StreamOptions): () => void {
         }
         throw new Error(`events answered ${response.status}`);
       }
+      options.onClock(response.headers?.get(NOW_HEADER), Date.now());
       if (attempt > 0) options.onReconnect?.(attempt);
       attempt = 0;
       setStatus('open');

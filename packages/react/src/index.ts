@@ -12,7 +12,7 @@ export {
   customerName,
   DefaultConversationItem,
 } from './ConversationList.js';
-export type { PagedeskTheme } from './context.js';
+export type { PagedeskTheme, Typist } from './context.js';
 export {
   type HttpTransportOptions,
   httpTransport,

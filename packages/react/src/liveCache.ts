@@ -50,6 +50,24 @@ export function patchConversation(client: QueryClient, conversation: Conversatio
   if (client.getQueryData(detailKey) !== undefined) client.setQueryData(detailKey, conversation);
 }
 
+const RECEIPT_RANK: Partial<Record<Message['delivery'], number>> = { sent: 1, delivered: 2, read: 3 };
+
+/**
+ * A receipt never goes backwards: the send's answer can arrive after the live "read" of the same
+ * message (the customer read it while the answer travelled), and must not turn "Seen" into "Sent".
+ */
+function receiptKept(current: Message, next: Message): Message {
+  const was = RECEIPT_RANK[current.delivery];
+  const now = RECEIPT_RANK[next.delivery];
+  if (was === undefined || now === undefined || now >= was) return next;
+  return {
+    ...next,
+    delivery: current.delivery,
+    ...(current.deliveredAt === undefined ? {} : { deliveredAt: current.deliveredAt }),
+    ...(current.readAt === undefined ? {} : { readAt: current.readAt }),
+  };
+}
+
 /** Replaces a message in place, or inserts a new one by time into the newest page. */
 export function upsertMessagePages(
   data: MessagePages,
@@ -64,7 +82,7 @@ export function upsertMessagePages(
     for (const m of page.items) {
       if (!isTarget(m)) items.push(m);
       else if (!found) {
-        items.push(message);
+        items.push(m.id === message.id ? receiptKept(m, message) : message);
         found = true;
       }
     }

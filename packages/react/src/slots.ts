@@ -20,6 +20,8 @@ export interface MessageBubbleProps {
   onRetry: (() => void) | undefined;
   /** Starts a quoted reply to this message in the composer. */
   onReply: (() => void) | undefined;
+  /** Our answer published under a comment, visible to everyone (not a private message). */
+  publicReply?: boolean;
 }
 
 /** Props of one attachment; replace it through `components.Attachment`. */

@@ -2,7 +2,7 @@
 
 import type { LiveStatus } from '@pagedesk/core';
 import { useSyncExternalStore } from 'react';
-import { usePagedeskContext } from './context.js';
+import { type Typist, usePagedeskContext } from './context.js';
 
 /**
  * The live-update stream's state, for a "Reconnecting…" banner.
@@ -16,11 +16,15 @@ export function useLiveStatus(): LiveStatus {
 }
 
 /**
- * Whether the customer is typing in a conversation (from live `typing` events; expires after 20 s
- * like Meta's indicator).
+ * Who is typing in a conversation: the customer, or another agent (never the signed-in agent), from
+ * live `typing` events. The customer's indicator expires after 20 s like Meta's, an agent's after a
+ * few seconds without a renewal; a message from whoever typed ends it at once.
+ *
+ * @example
+ * const typist = useTyping(conversationId); // { by: 'customer' } | { by: 'agent', agentId } | null
  */
-export function useTyping(conversationId: string | undefined): boolean {
+export function useTyping(conversationId: string | undefined): Typist | null {
   const { typing } = usePagedeskContext('useTyping');
   const map = useSyncExternalStore(typing.subscribe, typing.get, typing.get);
-  return conversationId !== undefined && map.has(conversationId);
+  return (conversationId === undefined ? undefined : map.get(conversationId)) ?? null;
 }

@@ -5,6 +5,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { usePagedeskContext } from './context.js';
 import { sharePagesById } from './liveCache.js';
+import { loadFailed } from './persist.js';
 import { pagedeskKeys } from './queryKeys.js';
 
 /** What {@link useMessages} returns. */
@@ -31,7 +32,7 @@ export function useMessages(
   conversationId: string | undefined,
   options: { pageSize?: number } = {},
 ): UseMessagesResult {
-  const { transport } = usePagedeskContext('useMessages');
+  const { transport, agentId } = usePagedeskContext('useMessages');
   const pageSize = options.pageSize ?? 50;
   const query = useInfiniteQuery({
     queryKey: pagedeskKeys.messages(conversationId ?? ''),
@@ -54,8 +55,12 @@ export function useMessages(
         seen.add(item.id);
         out.push(item);
       }
-    return out.reverse();
-  }, [query.data]);
+    out.reverse();
+    // Replies that failed before the server stored them come back after a reload, with their retry.
+    const kept = query.data && conversationId ? loadFailed(agentId, conversationId) : [];
+    const missing = kept.filter((f) => !seen.has(f.message.id)).map((f) => f.message);
+    return missing.length ? [...out, ...missing].sort((a, b) => a.createdAt - b.createdAt) : out;
+  }, [query.data, agentId, conversationId]);
   const { hasNextPage, isFetchingNextPage, fetchNextPage, refetch } = query;
   return {
     messages,

@@ -12,6 +12,7 @@ import { type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import { usePagedeskContext } from './context.js';
 import { findMessage, patchMessage, removeMessage } from './liveCache.js';
+import { loadFailed, saveFailed } from './persist.js';
 import { pagedeskKeys } from './queryKeys.js';
 
 /** A reply as the composer hands it over: the draft without the ids the hook fills in. */
@@ -85,25 +86,29 @@ export function useSendMessage(conversationId: string): UseSendMessageResult {
       try {
         const sent = await transport.sendMessage(conversationId, draft);
         draftsOf(client).delete(clientId);
+        saveFailed(agentId, conversationId, clientId, null);
         if (!sent.some((m) => m.id === clientId)) removeMessage(client, conversationId, clientId);
         for (const message of sent) patchMessage(client, message);
         return sent;
       } catch (thrown) {
         const failure = toPagedeskError(thrown);
         draftsOf(client).set(clientId, { conversationId, draft });
-        patchMessage(client, {
+        const failed: Message = {
           ...optimistic,
           delivery: 'failed',
           failure: failureOf(failure),
           updatedAt: now(),
-        });
+        };
+        patchMessage(client, failed);
+        // Kept across reloads with its draft; the server keeps only what it recorded before failing.
+        saveFailed(agentId, conversationId, clientId, { message: failed, draft });
         setError(failure);
         throw failure;
       } finally {
         setPending((n) => n - 1);
       }
     },
-    [client, transport, conversationId, now],
+    [client, transport, conversationId, now, agentId],
   );
 
   const send = useCallback(
@@ -127,6 +132,8 @@ export function useSendMessage(conversationId: string): UseSendMessageResult {
         updatedAt: at,
         ...(input.text ? { text: input.text } : {}),
         ...(input.quickReplies ? { quickReplies: input.quickReplies } : {}),
+        // Only a public answer under a comment goes out without a messaging type (isPublicReply).
+        ...(input.publicReply ? {} : { messagingType: 'RESPONSE' as const }),
         ...(input.replyToMessageId
           ? {
               replyTo: {
@@ -143,13 +150,18 @@ export function useSendMessage(conversationId: string): UseSendMessageResult {
 
   const retry = useCallback(
     async (messageId: string) => {
-      const message = findMessage(client, conversationId, messageId);
-      const local = draftsOf(client).get(messageId);
+      const kept = loadFailed(agentId, conversationId).find((f) => f.message.id === messageId);
+      const message = findMessage(client, conversationId, messageId) ?? kept?.message;
+      const local = draftsOf(client).get(messageId) ?? kept;
       if (local && message) {
-        await deliver(messageId, local.draft, { ...message, delivery: 'pending', updatedAt: now() }).catch(
-          () => {},
-        );
-        return;
+        const sent = await deliver(messageId, local.draft, {
+          ...message,
+          delivery: 'pending',
+          updatedAt: now(),
+        }).catch(() => []);
+        // The server had recorded this one failing (it answers a known id with the stored message):
+        // it is retried there.
+        if (!sent.some((m) => m.id === messageId && m.delivery === 'failed')) return;
       }
       if (message) patchMessage(client, { ...message, delivery: 'pending', updatedAt: now() });
       setPending((n) => n + 1);
@@ -170,7 +182,7 @@ export function useSendMessage(conversationId: string): UseSendMessageResult {
         setPending((n) => n - 1);
       }
     },
-    [client, conversationId, deliver, now, transport],
+    [client, conversationId, deliver, now, transport, agentId],
   );
 
   return { send, retry, isSending: pending > 0, error };

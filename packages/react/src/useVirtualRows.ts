@@ -310,7 +310,16 @@ export function useVirtualRows(options: VirtualRowsOptions): VirtualRows {
       const start = state.starts[index];
       const end = state.starts[index + 1];
       if (!element || start === undefined || end === undefined) return false;
-      const target = Math.max(0, edge === 'start' ? start : end - element.clientHeight);
+      // Rows start below the scroller's top padding, and an end edge shows its bottom padding too:
+      // without them the newest message stopped a few pixels short of the view.
+      const style = getComputedStyle(element);
+      const top = Number.parseFloat(style.paddingTop) || 0;
+      const target = Math.max(
+        0,
+        edge === 'start'
+          ? top + start
+          : top + end + (Number.parseFloat(style.paddingBottom) || 0) - element.clientHeight,
+      );
       if (Math.abs(element.scrollTop - target) <= 1) return false;
       element.scrollTop = target;
       // Read back: the browser clamps a position past the end.

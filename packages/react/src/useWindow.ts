@@ -6,7 +6,7 @@ import {
   type WindowEvaluation,
   windowForConversation,
 } from '@pagedesk/core';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { usePagedeskContext } from './context.js';
 
 /** What {@link useWindow} returns: the window, plus the milliseconds left in its current tier. */
@@ -25,10 +25,17 @@ export function nextTickDelay(remainingMs: number): number {
   return remainingMs % step || step;
 }
 
+/** Re-renders when the server clock jumps; returns a counter to list in effect dependencies. */
+export function useClockTick(hook: string): number {
+  const { clockTick } = usePagedeskContext(hook);
+  return useSyncExternalStore(clockTick.subscribe, clockTick.get, clockTick.get);
+}
+
 /**
- * The messaging window of a conversation, re-evaluated exactly when its countdown changes (each
- * minute, each second in the last minute) and at each tier boundary, so the composer never offers a
- * reply Meta would refuse.
+ * The messaging window of a conversation by the server's clock, re-evaluated exactly when its
+ * countdown changes (each minute, each second in the last minute), at each tier boundary, on live
+ * changes of the conversation and when the server clock jumps, so the composer never offers a reply
+ * Meta would refuse.
  *
  * @example
  * const { window, remainingMs } = useWindow(conversation, channel);
@@ -39,6 +46,7 @@ export function useWindow(
   channel?: Pick<Channel, 'settings'> | { humanAgent: boolean },
 ): UseWindowResult {
   const { now: clock } = usePagedeskContext('useWindow');
+  const tick = useClockTick('useWindow');
   const [now, setNow] = useState(clock);
   const humanAgent = channel
     ? 'settings' in channel
@@ -52,9 +60,10 @@ export function useWindow(
   const remainingMs = window ? window.reason.remainingMs : null;
   // biome-ignore lint/correctness/useExhaustiveDependencies: the clock is re-read when another conversation is shown
   useEffect(() => {
-    // Re-read the clock when the conversation changes, then tick only while something counts down.
+    // Re-read the (server's) clock when the conversation changes or the clock jumps, then tick only
+    // while something counts down.
     setNow(clock());
-  }, [clock, conversation]);
+  }, [clock, conversation, tick]);
   useEffect(() => {
     if (remainingMs === null) return;
     const timer = setTimeout(() => setNow(clock()), nextTickDelay(remainingMs));

@@ -1,4 +1,11 @@
-import { ChannelSettings, httpTransport, Inbox, PagedeskProvider } from '@pagedesk/react';
+import {
+  ChannelSettings,
+  httpTransport,
+  Inbox,
+  PagedeskProvider,
+  type PagedeskTheme,
+  useConversations,
+} from '@pagedesk/react';
 import { useEffect, useState } from 'react';
 
 // The whole agent app: Pagedesk's inbox and channel settings under the host's own header. The host
@@ -6,6 +13,8 @@ import { useEffect, useState } from 'react';
 const transport = httpTransport({ baseUrl: '/api' });
 // The local emulator serves attachments over http://127.0.0.1; production attachments are always https.
 const urlPolicy = { allowLocalHttp: ['localhost', '127.0.0.1', '[::1]'].includes(window.location.hostname) };
+const THEMES: PagedeskTheme[] = ['system', 'light', 'dark'];
+const THEME_KEY = 'acme-helpdesk:theme';
 
 /** Stands in for Facebook Login: a real helpdesk runs the JS SDK's FB.login and returns its token. */
 async function facebookLogin(): Promise<string | null> {
@@ -42,9 +51,39 @@ function useDemoSession() {
   return { session, signInAs };
 }
 
+/** The agent's theme choice, remembered in this browser; "system" follows the operating system. */
+function useTheme(): [PagedeskTheme, (theme: PagedeskTheme) => void, 'light' | 'dark'] {
+  const [theme, setTheme] = useState<PagedeskTheme>(() => {
+    const saved = localStorage.getItem(THEME_KEY);
+    return THEMES.includes(saved as PagedeskTheme) ? (saved as PagedeskTheme) : 'system';
+  });
+  const [query] = useState(() => window.matchMedia('(prefers-color-scheme: dark)'));
+  const [systemDark, setSystemDark] = useState(query.matches);
+  useEffect(() => {
+    const onChange = (event: MediaQueryListEvent) => setSystemDark(event.matches);
+    query.addEventListener('change', onChange);
+    return () => query.removeEventListener('change', onChange);
+  }, [query]);
+  const choose = (next: PagedeskTheme) => {
+    localStorage.setItem(THEME_KEY, next);
+    setTheme(next);
+  };
+  return [theme, choose, theme === 'system' ? (systemDark ? 'dark' : 'light') : theme];
+}
+
+/** "(3) Acme Outdoor": unread messages in the tab title, so a background tab shows new work. */
+function UnreadTitle({ name }: { name: string }) {
+  const { conversations, hasMore } = useConversations({ unread: true });
+  const unread = conversations.reduce((sum, c) => sum + c.unreadCount, 0);
+  useEffect(() => {
+    document.title = unread > 0 ? `(${unread}${hasMore ? '+' : ''}) ${name}` : name;
+  }, [unread, hasMore, name]);
+  return null;
+}
+
 export function App() {
   const [view, setView] = useState<'inbox' | 'channels'>('inbox');
-  const [dark, setDark] = useState(false);
+  const [theme, setTheme, shown] = useTheme();
   const { session, signInAs } = useDemoSession();
   if (!session) return null;
   const current = session.agents.find((a) => a.id === session.current);
@@ -53,11 +92,12 @@ export function App() {
     <PagedeskProvider
       key={current?.id ?? 'nobody'}
       transport={transport}
-      theme={dark ? 'dark' : 'light'}
+      theme={theme}
       urlPolicy={urlPolicy}
       {...(current ? { agentId: current.id } : {})}
     >
-      <div className="app" data-theme={dark ? 'dark' : 'light'}>
+      <UnreadTitle name={current?.organization ?? 'Helpdesk'} />
+      <div className="app" data-theme={shown}>
         <header className="app-header">
           <strong className="app-brand">{current?.organization ?? 'Helpdesk'}</strong>
           <nav aria-label="Sections" className="app-nav">
@@ -78,9 +118,14 @@ export function App() {
               ))}
             </select>
           </label>
-          <button type="button" className="app-theme" onClick={() => setDark((d) => !d)}>
-            {dark ? 'Light theme' : 'Dark theme'}
-          </button>
+          <label className="app-theme">
+            Theme{' '}
+            <select value={theme} onChange={(e) => setTheme(e.target.value as PagedeskTheme)}>
+              <option value="system">System</option>
+              <option value="light">Light</option>
+              <option value="dark">Dark</option>
+            </select>
+          </label>
         </header>
         <main className="app-main">
           {view === 'inbox' ? (

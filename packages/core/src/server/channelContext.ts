@@ -8,7 +8,13 @@ import {
   ValidationError,
 } from '../errors.js';
 import type { Inbox } from '../inbox.types.js';
-import type { Channel, ChannelStatus, Conversation, Customer } from '../model.js';
+import {
+  type Channel,
+  type ChannelStatus,
+  type Conversation,
+  type Customer,
+  SENDABLE_STATUSES,
+} from '../model.js';
 import { type Rules, rulesFromSettings, withPlatformLimits } from '../rules.js';
 import type { Store } from '../store.js';
 import type { ChannelsOptions } from './channels.types.js';
@@ -21,13 +27,8 @@ import { unrefTimer } from './unrefTimer.js';
 // emitter, background work and the few rules every part applies the same way (which statuses may
 // send, how a token error flips a channel). One context per `createChannels` call.
 
-/** Statuses in which a channel may still send. */
-export const SENDABLE: ReadonlySet<ChannelStatus> = new Set([
-  'active',
-  'expiring',
-  'unsubscribed',
-  'missing_permissions',
-]);
+/** Statuses in which a channel may still send (the rule lives in the model, which browsers share). */
+export const SENDABLE: ReadonlySet<ChannelStatus> = SENDABLE_STATUSES;
 
 export const TOKEN_REASON_TEXT: Record<TokenErrorReason, string> = {
   expired: 'The access token expired',

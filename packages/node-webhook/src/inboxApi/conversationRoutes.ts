@@ -229,10 +229,14 @@ export function conversationRoutes(deps: RouteDeps) {
         const typing = requireChannels(deps, 'Typing indicators');
         const { on } = parseWith(typingSchema, await readJson(request, maxBodyBytes), 'typing');
         await typing.setTyping(conversationId, on);
+        // Marked as the agent's, so no browser shows it as the customer typing (and its own agent not at all).
+        const { agentId } = access.principal;
         deps.publish({
           type: 'typing',
           conversationId,
           on,
+          by: 'agent',
+          ...(agentId === undefined ? {} : { agentId }),
           scope: scopeFor(conversation),
         });
         return new Response(null, { status: 204 });

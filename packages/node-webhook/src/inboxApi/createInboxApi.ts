@@ -84,7 +84,15 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
     }
   };
 
+  // The server's clock (the inbox's, which a host or the emulator may set) rides on every answer and
+  // on the live stream, so browsers show windows and dates by it rather than by their own clock.
+  const clock = typeof options.inbox.now === 'function' ? options.inbox.now : Date.now;
+  const stamp = (response: Response): Response => {
+    response.headers.set('x-pagedesk-now', String(clock()));
+    return response;
+  };
   const broadcaster = createBroadcaster({
+    now: clock,
     replayBuffer: parsed.replayBuffer ?? 1000,
     heartbeatMs: parsed.heartbeatMs ?? 15000,
     ...(fanout.sequence === undefined ? {} : { sequence: fanout.sequence }),
@@ -148,16 +156,16 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
       }
       if (request.method === 'HEAD') {
         await response.body?.cancel();
-        return new Response(null, { status: response.status, headers: response.headers });
+        return stamp(new Response(null, { status: response.status, headers: response.headers }));
       }
-      return response;
+      return stamp(response);
     } catch (error) {
       const answer = toErrorResponse(error);
       if (answer.status === 500 || answer.status === 502)
         report(answer.error, route ? { during: 'request', route } : { during: 'request' });
       if (error instanceof MethodNotAllowedError)
         answer.response.headers.set('allow', error.allow.join(', '));
-      return answer.response;
+      return stamp(answer.response);
     }
   };
 

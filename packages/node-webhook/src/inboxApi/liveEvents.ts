@@ -125,6 +125,8 @@ export interface BroadcasterOptions {
   retryMs?: number;
   /** The fanout's shared numbering ({@link LiveFanout.sequence}); numbers are then given to `broadcast`. */
   sequence?: string;
+  /** The inbox's clock, sent after each heartbeat as an `event: clock` frame without an id. */
+  now?: () => number;
 }
 
 /**
@@ -146,6 +148,9 @@ export function createBroadcaster(options: BroadcasterOptions) {
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   const hello = encoder.encode(`retry: ${options.retryMs ?? 2000}\n: connected\n\n`);
 
+  // Without an id, a clock frame never moves a client's Last-Event-ID; older clients skip it.
+  const clockFrame = () =>
+    options.now ? encoder.encode(`event: clock\ndata: {"now":${options.now()}}\n\n`) : undefined;
   const idOf = (n: number) => `${epoch}-${n}`;
   const frameOf = (event: LiveEvent) =>
     encoder.encode(`id: ${idOf(event.seq)}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
@@ -171,7 +176,12 @@ export function createBroadcaster(options: BroadcasterOptions) {
   const startHeartbeat = () => {
     if (heartbeat !== undefined || options.heartbeatMs <= 0) return;
     heartbeat = setInterval(() => {
-      for (const client of clients) send(client, PING);
+      // The stream's answer carried the clock when it opened; each heartbeat brings it again.
+      const clock = clockFrame();
+      for (const client of clients) {
+        send(client, PING);
+        if (clock) send(client, clock);
+      }
     }, options.heartbeatMs);
     // A heartbeat alone must not keep a host's process alive (tests, graceful shutdown).
     (heartbeat as { unref?: () => void }).unref?.();

@@ -84,6 +84,26 @@ describe('<ChannelSettings>', () => {
     expect(transport.calls.find((c) => c.method === 'connectPages')?.args[1]).toEqual(['page-new']);
   });
 
+  it('names a wrong preference instead of clamping it, and never says "saved" for it', async () => {
+    const transport = withStatuses();
+    renderWith(transport, <ChannelSettings />);
+    const form = await screen.findByRole('form', { name: 'Preferences: Acme Support' });
+    const user = userEvent.setup();
+    const limit = within(form).getByRole('spinbutton', { name: /Text limit \(characters\)/ });
+    await user.type(limit, '5000');
+    await user.click(within(form).getByRole('radio', { name: 'After a silence of' }));
+    const minutes = within(form).getByRole('spinbutton', { name: /minutes/ });
+    await user.clear(minutes);
+    await user.type(minutes, '-5');
+    await user.click(within(form).getByRole('button', { name: 'Save preferences' }));
+    expect(await within(form).findByText('Enter at most 2,000.')).toBeTruthy();
+    expect(within(form).getByText('Enter at least 1.')).toBeTruthy();
+    expect(limit.getAttribute('aria-invalid')).toBe('true');
+    expect((limit as HTMLInputElement).value).toBe('5000');
+    expect(within(form).queryByText('Preferences saved')).toBeNull();
+    expect(transport.calls.some((c) => c.method === 'updateChannelSettings')).toBe(false);
+  });
+
   it('saves preferences', async () => {
     const transport = withStatuses();
     renderWith(transport, <ChannelSettings />);

@@ -71,7 +71,9 @@ describe('<Composer> text', () => {
     const transport = transportWith({ textMaxLength: 20 });
     renderWith(transport, <Composer conversationId="conv-2" />);
     const box = await textbox();
-    await waitFor(() => expect(screen.getByText('0 / 20')).toBeTruthy());
+    await waitFor(() =>
+      expect(document.querySelector('.pd-composer-bar .pd-counter')?.textContent).toBe('0 / 20'),
+    );
     const user = userEvent.setup();
     await user.type(box, 'one two three four five six seven');
     expect(screen.getByText(/^33 \/ 20/)).toBeTruthy();

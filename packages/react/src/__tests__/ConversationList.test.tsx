@@ -55,7 +55,7 @@ describe('<ConversationList>', () => {
     expect(within(listbox).getAllByText(/\d unread/).length).toBeGreaterThan(0);
     // Conversation 4 is 30 h old (human agent tier), conversation 6 is 9 days old (closed).
     expect(within(listbox).getAllByText('Human agent only').length).toBeGreaterThan(0);
-    expect(within(listbox).getAllByText('Closed').length).toBeGreaterThan(0);
+    expect(within(listbox).getAllByText('Window closed').length).toBeGreaterThan(0);
     expect(within(listbox).getAllByText('Instagram').length).toBeGreaterThan(0);
     expect(within(listbox).getAllByText('Comments').length).toBeGreaterThan(0);
   });

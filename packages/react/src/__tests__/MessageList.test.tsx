@@ -131,6 +131,19 @@ describe('<MessageList>', () => {
     renderWith(transport, <MessageList conversationId="conv-2" />);
     await screen.findByRole('region', { name: 'Messages' });
     act(() => transport.typing('conv-2', true));
-    expect(await screen.findByText(/is typing…$/)).toBeTruthy();
+    const customer = transport.data.conversations[1]?.customer.name as string;
+    expect(await screen.findByText(`${customer} is typing…`)).toBeTruthy();
+  });
+
+  it('names another agent who types, and never shows the signed-in agent as the customer typing', async () => {
+    const transport = createFakeTransport({ now: () => NOW, conversations: 2, messagesPerConversation: 2 });
+    renderWith(transport, <MessageList conversationId="conv-2" />, { agentId: 'agent-1' });
+    await screen.findByRole('region', { name: 'Messages' });
+    act(() => transport.typing('conv-2', true, 'agent-1'));
+    expect(screen.queryByText(/is typing…$/)).toBeNull();
+    act(() => transport.typing('conv-2', true, 'agent-2'));
+    expect(await screen.findByText('Kim Lee is typing…')).toBeTruthy();
+    act(() => transport.typing('conv-2', false, 'agent-2'));
+    expect(screen.queryByText(/is typing…$/)).toBeNull();
   });
 });

@@ -1,7 +1,8 @@
 import type { ConversationWithCustomer } from '@pagedesk/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createFakeTransport, firstSorted } from '../fakeTransport.js';
+import { firstSorted } from '../fakeData.js';
+import { createFakeTransport } from '../fakeTransport.js';
 import { compareConversations } from '../queryKeys.js';
 import { NOW } from './helpers.js';
 

@@ -10,6 +10,8 @@ import { PagedeskProvider, type PagedeskProviderProps } from '../PagedeskProvide
 afterEach(() => {
   cleanup();
   vi.useRealTimers();
+  // Drafts and failed replies are kept in localStorage: no test may inherit another's.
+  globalThis.localStorage?.clear();
 });
 // The machine running the suite may be busy: give asynchronous queries room before failing.
 configure({ asyncUtilTimeout: 5000 });

@@ -275,15 +275,37 @@ describe('channels and typing', () => {
     const { transport, wrapper } = setup();
     const { result } = renderHook(() => useTyping('conv-3'), { wrapper });
     act(() => transport.typing('conv-3', true));
-    expect(result.current).toBe(true);
+    expect(result.current).toMatchObject({ by: 'customer' });
     act(() => vi.advanceTimersByTime(20_000));
-    expect(result.current).toBe(false);
+    expect(result.current).toBeNull();
     act(() => transport.typing('conv-3', true));
-    expect(result.current).toBe(true);
+    expect(result.current).toMatchObject({ by: 'customer' });
     act(() => {
       transport.receive('conv-3', { text: 'hi' });
     });
-    expect(result.current).toBe(false);
+    expect(result.current).toBeNull();
+  });
+
+  it("never shows the agent's own typing; another agent's goes out after a few seconds or their message", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const transport = createFakeTransport({ now: () => NOW, conversations: 12 });
+    const queryClient = testClient();
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <PagedeskProvider transport={transport} queryClient={queryClient} now={() => NOW} agentId="agent-1">
+        {children}
+      </PagedeskProvider>
+    );
+    const { result } = renderHook(() => useTyping('conv-3'), { wrapper });
+    // The API echoes the agent's own notice back: it is not the customer typing.
+    act(() => transport.typing('conv-3', true, 'agent-1'));
+    expect(result.current).toBeNull();
+    act(() => transport.typing('conv-3', true, 'agent-2'));
+    expect(result.current).toMatchObject({ by: 'agent', agentId: 'agent-2' });
+    act(() => vi.advanceTimersByTime(8_000));
+    expect(result.current).toBeNull();
+    act(() => transport.typing('conv-3', true, 'agent-2'));
+    await act(() => transport.sendMessage('conv-3', { text: 'On it', agentId: 'agent-2' }));
+    expect(result.current).toBeNull();
   });
 
   it('useConversation follows live updates', async () => {

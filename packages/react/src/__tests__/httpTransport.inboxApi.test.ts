@@ -144,4 +144,77 @@ describe('httpTransport ↔ createInboxApi', () => {
       stop();
     }
   });
+
+  it("streams the agent's typing marked as the agent's, never as the customer's", async () => {
+    const transport = httpTransport({
+      baseUrl,
+      headers: { authorization: 'Bearer agent' },
+      reconnect: { maxAttempts: 1 },
+    });
+    const [conversation] = (await transport.listConversations({})).items;
+    const events: LiveEvent[] = [];
+    const stop = transport.subscribe((event) => events.push(event));
+    try {
+      await vi.waitFor(
+        async () => {
+          if (!events.some((e) => e.type === 'typing'))
+            await transport.setTyping(conversation?.id as string, true);
+          expect(events.find((e) => e.type === 'typing')).toMatchObject({
+            conversationId: conversation?.id,
+            on: true,
+            by: 'agent',
+            agentId: 'agent-1',
+          });
+        },
+        { timeout: 5000, interval: 100 },
+      );
+    } finally {
+      stop();
+    }
+  });
+
+  it("tells the client the inbox's clock on every answer and on the live stream", async () => {
+    const ahead = 25 * 3_600_000;
+    const shifted = createInbox({ store: inbox.store, now: () => Date.now() + ahead });
+    const clockApi = createInboxApi({
+      inbox: shifted,
+      heartbeatMs: 30,
+      authorize: () => ({ role: 'admin' }),
+    });
+    try {
+      const near = (value: string | null | undefined) =>
+        Math.abs(Number(value) - (Date.now() + ahead)) < 5_000;
+      const ok = await clockApi.fetch(new Request('http://api.test/conversations'));
+      expect(near(ok.headers.get('x-pagedesk-now'))).toBe(true);
+      const missing = await clockApi.fetch(new Request('http://api.test/conversations/nope'));
+      expect(missing.status).toBe(404);
+      expect(near(missing.headers.get('x-pagedesk-now'))).toBe(true);
+      // The stream brings the clock with each heartbeat, as a frame without an id.
+      const stream = await clockApi.fetch(new Request('http://api.test/events'));
+      const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      while (!text.includes('event: clock')) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value, { stream: true });
+      }
+      await reader.cancel();
+      const frame = /event: clock\ndata: (\{.*\})\n\n/.exec(text);
+      expect(near(String((JSON.parse(frame?.[1] ?? '{}') as { now?: number }).now))).toBe(true);
+      // Through httpTransport: the offset from the stream's answer.
+      const transport = httpTransport({
+        baseUrl: 'http://api.test',
+        fetch: (input, init) => clockApi.fetch(new Request(input, init)),
+      });
+      const stop = transport.subscribe(() => {});
+      const moved = vi.fn();
+      transport.serverClock?.subscribe(moved);
+      await vi.waitFor(() => expect(moved).toHaveBeenCalled(), { timeout: 3000 });
+      expect(Math.abs((transport.serverClock?.offset() ?? 0) - ahead)).toBeLessThan(5_000);
+      stop();
+    } finally {
+      clockApi.close();
+    }
+  });
 });

@@ -83,6 +83,22 @@ describe('upsertMessagePages', () => {
     expect(next.pages[1]).toBe(data.pages[1]);
     expect(data.pages[0]?.items).toHaveLength(15);
   });
+
+  it('never moves a receipt backwards when the send answer arrives after the live "read"', () => {
+    const base = {
+      ...(createFakeTransport({ now: () => NOW, conversations: 1 }).data.messages('conv-1')[0] as Message),
+    };
+    const read: Message = { ...base, id: 'out', direction: 'outbound', delivery: 'read', readAt: NOW + 2 };
+    const data = { pages: [{ items: [read], nextCursor: null }], pageParams: [null] };
+    const late: Message = { ...read, delivery: 'sent', sentAt: NOW + 1 };
+    delete late.readAt;
+    const next = upsertMessagePages(data, late).pages[0]?.items[0];
+    expect(next).toMatchObject({ delivery: 'read', readAt: NOW + 2, sentAt: NOW + 1 });
+    // A failed or pending state (a retry) still replaces it.
+    expect(upsertMessagePages(data, { ...read, delivery: 'pending' }).pages[0]?.items[0]?.delivery).toBe(
+      'pending',
+    );
+  });
 });
 
 describe('sharePagesById', () => {

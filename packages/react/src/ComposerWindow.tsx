@@ -1,0 +1,59 @@
+'use client';
+
+import { type Channel, SENDABLE_STATUSES, type WindowEvaluation } from '@pagedesk/core';
+import type { ReactNode } from 'react';
+import { usePagedeskContext } from './context.js';
+import { useFormat } from './useFormat.js';
+
+/** A channel that cannot send now (expired, revoked, blocked, deactivated, disconnected). */
+export function channelDown(channel: Pick<Channel, 'status'> | undefined): boolean {
+  return channel !== undefined && !SENDABLE_STATUSES.has(channel.status);
+}
+
+/**
+ * The composer's status line: why replying is blocked when the channel is down (no countdown then),
+ * else the window's tier with its countdown or reason.
+ */
+export function ComposerWindow(props: {
+  id: string;
+  window: WindowEvaluation | undefined;
+  remainingMs: number | null;
+  channel: Channel | undefined;
+  /** A comment conversation: its line says what the one private reply allows. */
+  isComment: boolean;
+}): ReactNode {
+  const { messages: t } = usePagedeskContext('Composer');
+  const format = useFormat();
+  const { window, channel } = props;
+  if (channel && channelDown(channel)) {
+    return (
+      <div className="pd-window pd-window-closed" id={props.id} data-channel-status={channel.status}>
+        <span className="pd-badge pd-badge-window">{t.channels.status[channel.status]}</span>
+        <span className="pd-window-text">
+          {t.composer.channelDown(t.channels.status[channel.status])}
+          {channel.statusReason ? ` (${channel.statusReason})` : ''}
+        </span>
+      </div>
+    );
+  }
+  if (!window) return null;
+  const reason = t.window.reasons[window.reason.code];
+  const remaining = props.remainingMs === null ? null : format.duration(props.remainingMs);
+  const text =
+    window.state === 'closed' || props.isComment
+      ? (reason ?? window.reason.text)
+      : remaining === null
+        ? (reason ?? null)
+        : window.state === 'standard'
+          ? t.window.standardEndsIn(remaining)
+          : t.window.closesIn(remaining);
+  return (
+    <div className={`pd-window pd-window-${window.state}`} id={props.id}>
+      <span className="pd-badge pd-badge-window">{t.window[window.state]}</span>
+      {text ? <span className="pd-window-text">{text}</span> : null}
+      {window.state === 'human_agent' ? (
+        <p className="pd-window-notice">{t.window.humanAgentNotice}</p>
+      ) : null}
+    </div>
+  );
+}
