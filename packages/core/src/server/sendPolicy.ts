@@ -60,12 +60,10 @@ export function windowError(
   const window = windowForConversation(conversation, channel, at, { sender });
   if (window.messagingType !== null && (conversation.source === 'message' || window.privateReply))
     return undefined;
+  // The reason already says what would reopen the window; automation is also told who still can reply.
+  const agentCanReply = window.reason.code === 'closed_automation' && channel.settings.humanAgent;
   const hint =
-    window.reason.code === 'closed_automation'
-      ? ' Hand the conversation to an agent.'
-      : conversation.source === 'message'
-        ? ' The customer has to write again before you can reply.'
-        : '';
+    agentCanReply && conversation.source === 'message' ? ' Hand the conversation to an agent.' : '';
   return new WindowClosedError(`${window.reason.text}.${hint}`, {
     ...(window.closesAt === null ? {} : { closedAt: window.closesAt }),
   });

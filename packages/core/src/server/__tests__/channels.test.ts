@@ -77,6 +77,10 @@ describe('send', () => {
     const error = await h.channels.send(conversationId, { text: 'Hello?' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WindowClosedError);
     expect((error as WindowClosedError).closedAt).toBe(T0 - 8 * 24 * HOUR + 7 * 24 * HOUR);
+    // Said once: the reason names what reopens the window, with no second sentence repeating it.
+    expect((error as WindowClosedError).message).toBe(
+      'Window closed 1 d ago; the customer must write first.',
+    );
     expect(env.standin.requests).toHaveLength(0);
     const page = await h.store.messages.list(conversationId);
     expect(page.items.filter((m) => m.direction === 'outbound')).toHaveLength(0);
