@@ -6,7 +6,7 @@ import type { Channel, Platform } from './model.js';
 // Rules are data: Meta's limits are the default profile, and a host narrows (or, where it knows
 // better, widens) any of them per direction and media kind. Each platform has its profile
 // (`rulesFor(platform)`), the one table the server, the composer and the emulator all read.
-// Sources (Meta's pages) are cited on each profile below; docs/meta-platform-limits.md sums them up.
+// Sources (Meta's pages) are cited on each profile below; docs/meta-platform.md ("Sending") sums them up.
 
 /** The four kinds of file the Send API takes as an attachment. */
 export type MediaKind = 'image' | 'video' | 'audio' | 'file';
