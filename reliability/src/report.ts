@@ -21,6 +21,7 @@ export const AREAS = [
   '6-secrets',
   '7-tenancy',
   '8-unknown-outcomes',
+  '9-corpus',
 ] as const;
 
 const rootReport = fileURLToPath(new URL('../../RELIABILITY.md', import.meta.url));

@@ -583,20 +583,36 @@ describe('Inbox: channels, notices and failures', () => {
     for (const event of events) expect(await store.events.has(event.id)).toBe(true);
   });
 
-  it('reports a failing event, leaves it unmarked for a redelivery, and applies the others', async () => {
+  it('notices a policy enforcement for a page it does not hold, instead of failing the delivery', async () => {
     const { inbox, store, emitted } = setup();
     const policy = ev.policyEnforcement({ action: 'block', timestamp: T });
+    expect(await inbox.apply([policy])).toEqual([]);
+    expect(emitted.map(([name]) => name)).toEqual(['event:noticed']);
+    expect(await store.events.has(policy.id)).toBe(true);
+  });
+
+  it('reports a failing event, leaves it unmarked for a redelivery, and applies the others', async () => {
+    const base = memoryStore();
+    let failures = 1;
+    const store: Store = {
+      ...base,
+      messages: {
+        ...base.messages,
+        put: async (message) => {
+          if (message.mid === 'm0' && failures-- > 0) throw new Error('disk full');
+          return base.messages.put(message);
+        },
+      },
+    };
+    const { inbox, emitted } = setup({ store });
+    const failing = ev.message({ mid: 'm0', timestamp: T });
     const message = ev.message({ mid: 'm1', timestamp: T + 1 });
-    await inbox.apply([policy, message]);
-    expect(emitted.find(([name]) => name === 'error')?.[1]).toMatchObject({
-      error: { code: 'not_found' },
-      event: { id: policy.id },
-    });
-    expect(await store.events.has(policy.id)).toBe(false);
+    await inbox.apply([failing, message]);
+    expect(emitted.find(([name]) => name === 'error')?.[1]).toMatchObject({ event: { id: failing.id } });
+    expect(await store.events.has(failing.id)).toBe(false);
     expect(await store.events.has(message.id)).toBe(true);
-    await store.channels.put(testEntities.channel());
-    await inbox.apply([policy, message]);
-    expect((await store.channels.get('PAGE_1'))?.status).toBe('blocked');
+    await inbox.apply([failing, message]);
+    expect(await store.messages.getByMid('PAGE_1', 'm0')).toBeDefined();
   });
 
   it('retries after a store failure: nothing is marked until it succeeds', async () => {
@@ -620,10 +636,16 @@ describe('Inbox: channels, notices and failures', () => {
   });
 
   it('rejects with the error when nobody listens for errors', async () => {
-    const inbox = createInbox({ store: memoryStore() });
-    await expect(inbox.apply([ev.policyEnforcement({ timestamp: T })])).rejects.toMatchObject({
-      code: 'not_found',
-    });
+    const base = memoryStore();
+    const store: Store = {
+      ...base,
+      messages: {
+        ...base.messages,
+        put: () => Promise.reject(new Error('disk full')),
+      },
+    };
+    const inbox = createInbox({ store });
+    await expect(inbox.apply([ev.message({ timestamp: T })])).rejects.toThrow('disk full');
   });
 
   it('reports a malformed event as a ValidationError naming the field', async () => {

@@ -1,10 +1,4 @@
-import {
-  AppMismatchError,
-  NotFoundError,
-  PagedeskError,
-  toPagedeskError,
-  ValidationError,
-} from '../errors.js';
+import { AppMismatchError, PagedeskError, toPagedeskError, ValidationError } from '../errors.js';
 import type { EditEvent, MessengerEvent, PolicyEnforcementEvent } from '../events.js';
 import type { InboxChange } from '../inbox.types.js';
 import type { Channel, ChannelSettings } from '../model.js';
@@ -19,7 +13,12 @@ import { validateEvent } from './validation.js';
 
 async function onPolicy(ctx: Context, e: PolicyEnforcementEvent): Promise<void> {
   const channel = await ctx.rt.store.channels.get(e.pageId);
-  if (!channel) throw new NotFoundError('Channel', e.pageId);
+  // A page this host does not (or no longer) hold: nothing to block, and failing would make Meta
+  // retry the delivery for hours. The host still hears of it.
+  if (!channel) {
+    ctx.rt.emit('event:noticed', { event: e });
+    return;
+  }
   let next: Channel;
   if (e.action === 'block') {
     next = {
