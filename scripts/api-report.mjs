@@ -37,7 +37,18 @@ for (const dir of readdirSync(join(root, 'packages')).sort()) {
       configObject: {
         projectFolder: packageFolder,
         mainEntryPointFilePath,
-        compiler: { tsconfigFilePath: join(packageFolder, 'tsconfig.json') },
+        // The built declarations only: without the `@pagedesk/source` condition a workspace dependency
+        // resolves to its dist/*.d.ts as a consumer's would (with it, to src/*.ts, which API Extractor
+        // refuses with messages naming this machine's absolute paths).
+        compiler: {
+          overrideTsconfig: {
+            extends: join(packageFolder, 'tsconfig.json'),
+            compilerOptions: { customConditions: [] },
+            files: [mainEntryPointFilePath],
+            include: [],
+            exclude: [],
+          },
+        },
         apiReport: {
           enabled: true,
           reportFileName: `${entry}.api.md`,
