@@ -38,6 +38,10 @@ export const SENDABLE_STATUSES: ReadonlySet<ChannelStatus> = new Set([
   'missing_permissions',
 ]);
 
+// Whole numbers are checked with `multipleOf(1)` rather than `z.int()`: the same rule for these
+// settings, without the number-format machinery in every browser bundle.
+const maxBytesSchema = z.optional(z.number().check(z.multipleOf(1), z.minimum(1)));
+
 /** Per-channel preferences an admin sets in `<ChannelSettings>`. */
 export const channelSettingsSchema = z.object({
   /** `until-resolved` appends to the open conversation; `intermission` opens a new one after silence. */
@@ -48,12 +52,14 @@ export const channelSettingsSchema = z.object({
   /** The app has Meta's Human Agent permission: replies allowed for 7 days instead of 24 h. */
   humanAgent: z.boolean(),
   /** A stricter outbound text limit than Meta's (e.g. 1600); null keeps the rules profile's limit. */
-  textMaxLength: z.nullable(z.number().check(z.int(), z.minimum(1), z.maximum(2000))),
+  textMaxLength: z.nullable(z.number().check(z.multipleOf(1), z.minimum(1), z.maximum(2000))),
   /** Outbound attachment size caps in bytes by kind; a missing kind keeps the profile's limit. */
-  attachmentMaxBytes: z.partialRecord(
-    z.enum(['image', 'video', 'audio', 'file']),
-    z.number().check(z.int(), z.minimum(1)),
-  ),
+  attachmentMaxBytes: z.object({
+    image: maxBytesSchema,
+    video: maxBytesSchema,
+    audio: maxBytesSchema,
+    file: maxBytesSchema,
+  }),
   /** Agents who work this channel; empty means every agent. */
   agentIds: z.array(z.string()),
 });

@@ -44,7 +44,13 @@ import type { ConversationQuery, Page } from './store.js';
 // Every answer carries `x-pagedesk-now`: the server's clock, epoch ms.
 // Errors answer `{ error: SerializedError }` with a 4xx/5xx status.
 
-export const conversationWithCustomerSchema = z.extend(conversationSchema, { customer: customerSchema });
+// Schemas below that reach the browser use plain `z.object` spreads and `z.union` (each member's
+// literal tag rejects the others at once) rather than `z.extend` and `z.discriminatedUnion`: the same
+// checks, with less of zod in the React kit's bundle.
+export const conversationWithCustomerSchema = z.object({
+  ...conversationSchema.shape,
+  customer: customerSchema,
+});
 /** A conversation with its customer, as the inbox list shows it. */
 export type ConversationWithCustomer = z.infer<typeof conversationWithCustomerSchema>;
 
@@ -67,7 +73,7 @@ export type UploadedFile = z.infer<typeof uploadedFileSchema>;
  * the channel has the feature); `automation` is the host's bot or auto-reply: only inside the 24-hour
  * window, with RESPONSE, never a tag. `createInboxApi()` always sends as the signed-in agent.
  */
-export const sendAuthorSchema = z.discriminatedUnion('kind', [
+export const sendAuthorSchema = z.union([
   z.object({ kind: z.literal('agent'), agentId: z.optional(z.string().check(z.minLength(1))) }),
   z.object({
     kind: z.literal('automation'),
@@ -131,7 +137,7 @@ export const agentSchema = z.object({ id: z.string(), name: z.string(), avatarUr
 export type Agent = z.infer<typeof agentSchema>;
 
 /** A change pushed to connected browsers, in order; `seq` is the SSE event id used to resume. */
-export const liveEventSchema = z.discriminatedUnion('type', [
+export const liveEventSchema = z.union([
   z.object({
     seq: z.number(),
     type: z.literal('conversation:created'),

@@ -106,6 +106,13 @@ export const defaultMessages = {
     read: 'Seen',
     failed: 'Not sent',
     retrySend: 'Retry',
+    /** A send whose outcome is unknown while the server asks Meta whether it went out. */
+    checking: 'Checking…',
+    /** A send that timed out or was interrupted: Retry checks with Meta before sending again. */
+    unknownOutcome: 'May not have been sent',
+    /** Shown when checking with Meta failed: only then can the agent send without checking. */
+    checkFailed: 'Could not check whether it was sent: sending anyway may deliver it twice.',
+    sendAnyway: 'Send anyway',
     /** Texts for a failed message's `failure.code`; a code missing here shows the server's text. */
     failures: {
       window_closed: 'The messaging window had closed: the customer must write again first.',
@@ -138,6 +145,8 @@ export const defaultMessages = {
     fallback: 'Link',
     unknown: 'Attachment',
     unavailable: 'Attachment unavailable',
+    /** Meta's URL for the media is gone and the host kept no copy. */
+    expired: 'Media expired',
     download: (name: string) => `Download ${name}`,
     openImage: (name: string) => `Open ${name}`,
     lightbox: 'Image viewer',
