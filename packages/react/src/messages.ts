@@ -127,7 +127,6 @@ export const defaultMessages = {
     newMessage: (name: string, text: string) => `New message from ${name}: ${text}`,
     humanAgentTag: 'Human agent tag',
     postback: (title: string) => `Tapped “${title}”`,
-    quickReply: 'Quick reply',
     publicReply: 'Public reply',
   },
   attachments: {
@@ -173,7 +172,6 @@ export const defaultMessages = {
     quickReplyTitle: 'Quick reply text',
     removeQuickReply: (title: string) => `Remove quick reply ${title}`,
     templates: 'Reply templates',
-    insertTemplate: (name: string) => `Insert template ${name}`,
     replyingTo: 'Replying to',
     cancelReply: 'Cancel quoted reply',
     uploading: 'Uploading…',
@@ -186,7 +184,6 @@ export const defaultMessages = {
     /** Why replies are blocked while the channel cannot send (`status`: its label, e.g. "Deactivated"). */
     channelDown: (status: string) => `${status}: no reply can be sent until an admin fixes this channel.`,
     chooseReplyMode: 'The private reply is used: choose Public reply to answer under the comment.',
-    attachmentProblem: (name: string, problem: string) => `${name}: ${problem}`,
     tooManyQuickReplies: (limit: number) => `At most ${limit} quick replies.`,
   },
   channels: {
@@ -242,10 +239,6 @@ export const defaultMessages = {
     atMost: (max: string) => `Enter at most ${max}.`,
     positiveSize: 'Enter a size above 0, or nothing.',
     actionFailed: 'The action failed.',
-  },
-  errors: {
-    generic: 'Something went wrong.',
-    network: 'The server could not be reached.',
   },
 };
 
