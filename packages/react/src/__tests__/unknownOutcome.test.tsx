@@ -16,14 +16,20 @@ function setLast(transport: FakeTransport, state: Pick<Message, 'delivery' | 'fa
   return stored;
 }
 
+/** conv-2's message list on a fake transport, once it has loaded. */
+async function mount(): Promise<FakeTransport> {
+  const transport = createFakeTransport({ now: () => NOW, conversations: 2, messagesPerConversation: 3 });
+  renderWith(transport, <MessageList conversationId="conv-2" />);
+  await screen.findByRole('region', { name: 'Messages' });
+  return transport;
+}
+
 const region = () => screen.getByRole('region', { name: 'Messages' });
 const retryCalls = (transport: FakeTransport) => transport.calls.filter((c) => c.method === 'retryMessage');
 
 describe('messages whose outcome is unknown', () => {
   it('show "Checking…" without a Retry button while the server checks with Meta', async () => {
-    const transport = createFakeTransport({ now: () => NOW, conversations: 2, messagesPerConversation: 3 });
-    renderWith(transport, <MessageList conversationId="conv-2" />);
-    await screen.findByRole('region', { name: 'Messages' });
+    const transport = await mount();
     setLast(transport, {
       delivery: 'pending',
       failure: { code: 'checking', message: 'Checking with Meta', retryable: false },
@@ -34,9 +40,7 @@ describe('messages whose outcome is unknown', () => {
   });
 
   it('say it may not have been sent, retry with a check, and offer "Send anyway" only when the check failed', async () => {
-    const transport = createFakeTransport({ now: () => NOW, conversations: 2, messagesPerConversation: 3 });
-    renderWith(transport, <MessageList conversationId="conv-2" />);
-    await screen.findByRole('region', { name: 'Messages' });
+    const transport = await mount();
     const unknown = { code: 'outcome_unknown', message: 'Meta did not answer in time', retryable: true };
     const message = setLast(transport, { delivery: 'failed', failure: unknown });
     expect(await within(region()).findByText('May not have been sent')).toBeTruthy();
@@ -62,9 +66,7 @@ describe('messages whose outcome is unknown', () => {
   });
 
   it('a retry whose check succeeds never offers "Send anyway"', async () => {
-    const transport = createFakeTransport({ now: () => NOW, conversations: 2, messagesPerConversation: 3 });
-    renderWith(transport, <MessageList conversationId="conv-2" />);
-    await screen.findByRole('region', { name: 'Messages' });
+    const transport = await mount();
     setLast(transport, {
       delivery: 'failed',
       failure: { code: 'interrupted', message: 'The server restarted', retryable: true },
@@ -76,9 +78,7 @@ describe('messages whose outcome is unknown', () => {
   });
 
   it('show the reason a Human Agent tag was refused', async () => {
-    const transport = createFakeTransport({ now: () => NOW, conversations: 2, messagesPerConversation: 3 });
-    renderWith(transport, <MessageList conversationId="conv-2" />);
-    await screen.findByRole('region', { name: 'Messages' });
+    const transport = await mount();
     setLast(transport, {
       delivery: 'failed',
       failure: {
