@@ -35,7 +35,7 @@ export type AttachmentCheck = { ok: true; kind: MediaKind; type: string } | Atta
 const inputSchema = z.object({
   name: z.string(),
   type: z.string(),
-  size: z.number().check(z.int(), z.minimum(0)),
+  size: z.number().check(z.multipleOf(1), z.minimum(0)),
 });
 
 /**
@@ -276,7 +276,7 @@ export type ReplyPlan = { ok: true; parts: ReplyPart[] } | { ok: false; problems
 const fileSchema = z.object({
   name: z.string(),
   type: z.string(),
-  size: z.number().check(z.int(), z.minimum(0)),
+  size: z.number().check(z.multipleOf(1), z.minimum(0)),
   url: z.optional(z.string()),
   attachmentId: z.optional(z.string()),
 });

@@ -125,6 +125,11 @@ function describe(issue: Issue): string {
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'invalid_format':
       return `invalid ${issue.format}`;
+    case 'not_multiple_of':
+      // Whole numbers are checked as multiples of 1 (model.ts).
+      return issue.divisor === 1
+        ? 'expected a whole number'
+        : `must be a multiple of ${String(issue.divisor)}`;
     case 'invalid_union':
       return 'matches none of the allowed shapes';
     default:

@@ -38,22 +38,29 @@ export const SENDABLE_STATUSES: ReadonlySet<ChannelStatus> = new Set([
   'missing_permissions',
 ]);
 
+// Browser weight: these schemas ship in the React kit, so they use the fewest zod kinds that express
+// the same rules. Whole numbers are checked with `multipleOf(1)` rather than `z.int()` (no
+// number-format machinery), and a single tag is a one-value `z.enum` rather than `z.literal`.
+const maxBytesSchema = z.optional(z.number().check(z.multipleOf(1), z.minimum(1)));
+
 /** Per-channel preferences an admin sets in `<ChannelSettings>`. */
 export const channelSettingsSchema = z.object({
   /** `until-resolved` appends to the open conversation; `intermission` opens a new one after silence. */
   threading: z.union([
-    z.object({ mode: z.literal('until-resolved') }),
-    z.object({ mode: z.literal('intermission'), minutes: z.number().check(z.minimum(1), z.maximum(1440)) }),
+    z.object({ mode: z.enum(['until-resolved']) }),
+    z.object({ mode: z.enum(['intermission']), minutes: z.number().check(z.minimum(1), z.maximum(1440)) }),
   ]),
   /** The app has Meta's Human Agent permission: replies allowed for 7 days instead of 24 h. */
   humanAgent: z.boolean(),
   /** A stricter outbound text limit than Meta's (e.g. 1600); null keeps the rules profile's limit. */
-  textMaxLength: z.nullable(z.number().check(z.int(), z.minimum(1), z.maximum(2000))),
+  textMaxLength: z.nullable(z.number().check(z.multipleOf(1), z.minimum(1), z.maximum(2000))),
   /** Outbound attachment size caps in bytes by kind; a missing kind keeps the profile's limit. */
-  attachmentMaxBytes: z.partialRecord(
-    z.enum(['image', 'video', 'audio', 'file']),
-    z.number().check(z.int(), z.minimum(1)),
-  ),
+  attachmentMaxBytes: z.object({
+    image: maxBytesSchema,
+    video: maxBytesSchema,
+    audio: maxBytesSchema,
+    file: maxBytesSchema,
+  }),
   /** Agents who work this channel; empty means every agent. */
   agentIds: z.array(z.string()),
 });

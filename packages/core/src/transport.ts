@@ -44,7 +44,13 @@ import type { ConversationQuery, Page } from './store.js';
 // Every answer carries `x-pagedesk-now`: the server's clock, epoch ms.
 // Errors answer `{ error: SerializedError }` with a 4xx/5xx status.
 
-export const conversationWithCustomerSchema = z.extend(conversationSchema, { customer: customerSchema });
+// Schemas below that reach the browser use plain `z.object` spreads, `z.union` (each member's tag
+// rejects the others at once) and one-value `z.enum` tags rather than `z.extend`,
+// `z.discriminatedUnion` and `z.literal`: the same checks, with less of zod in the React kit's bundle.
+export const conversationWithCustomerSchema = z.object({
+  ...conversationSchema.shape,
+  customer: customerSchema,
+});
 /** A conversation with its customer, as the inbox list shows it. */
 export type ConversationWithCustomer = z.infer<typeof conversationWithCustomerSchema>;
 
@@ -67,10 +73,10 @@ export type UploadedFile = z.infer<typeof uploadedFileSchema>;
  * the channel has the feature); `automation` is the host's bot or auto-reply: only inside the 24-hour
  * window, with RESPONSE, never a tag. `createInboxApi()` always sends as the signed-in agent.
  */
-export const sendAuthorSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('agent'), agentId: z.optional(z.string().check(z.minLength(1))) }),
+export const sendAuthorSchema = z.union([
+  z.object({ kind: z.enum(['agent']), agentId: z.optional(z.string().check(z.minLength(1))) }),
   z.object({
-    kind: z.literal('automation'),
+    kind: z.enum(['automation']),
     /** Shown in the inbox ("Order bot"); Meta's customer sees the page. */
     name: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
   }),
@@ -98,17 +104,25 @@ export const sendDraftSchema = z.object({
 });
 export type SendDraft = z.infer<typeof sendDraftSchema>;
 
-export const conversationPatchSchema = z.object({
-  status: z.optional(z.enum(['open', 'resolved'])),
-  assigneeId: z.optional(z.nullable(z.string())),
+// Every call below is marked pure so a bundle that never validates patches or actions (the React kit
+// only sends them) drops these schemas: esbuild does not follow zod's own annotations through its
+// re-exports.
+export const conversationPatchSchema = /* @__PURE__ */ z.object({
+  status: /* @__PURE__ */ z.optional(/* @__PURE__ */ z.enum(['open', 'resolved'])),
+  assigneeId: /* @__PURE__ */ z.optional(/* @__PURE__ */ z.nullable(/* @__PURE__ */ z.string())),
   /** Marks every message read (unread count to 0) and tells Meta (mark_seen). */
-  read: z.optional(z.literal(true)),
+  read: /* @__PURE__ */ z.optional(/* @__PURE__ */ z.literal(true)),
 });
 export type ConversationPatch = z.infer<typeof conversationPatchSchema>;
 
-export const channelActionSchema = z.union([
-  z.object({ action: z.enum(['deactivate', 'activate', 'disconnect', 'resubscribe', 'check']) }),
-  z.object({ action: z.literal('reauthorize'), userAccessToken: z.string().check(z.minLength(1)) }),
+export const channelActionSchema = /* @__PURE__ */ z.union([
+  /* @__PURE__ */ z.object({
+    action: /* @__PURE__ */ z.enum(['deactivate', 'activate', 'disconnect', 'resubscribe', 'check']),
+  }),
+  /* @__PURE__ */ z.object({
+    action: /* @__PURE__ */ z.enum(['reauthorize']),
+    userAccessToken: /* @__PURE__ */ z.string().check(/* @__PURE__ */ z.minLength(1)),
+  }),
 ]);
 export type ChannelAction = z.infer<typeof channelActionSchema>;
 
@@ -131,33 +145,33 @@ export const agentSchema = z.object({ id: z.string(), name: z.string(), avatarUr
 export type Agent = z.infer<typeof agentSchema>;
 
 /** A change pushed to connected browsers, in order; `seq` is the SSE event id used to resume. */
-export const liveEventSchema = z.discriminatedUnion('type', [
+export const liveEventSchema = z.union([
   z.object({
     seq: z.number(),
-    type: z.literal('conversation:created'),
+    type: z.enum(['conversation:created']),
     conversation: conversationWithCustomerSchema,
   }),
   z.object({
     seq: z.number(),
-    type: z.literal('conversation:updated'),
+    type: z.enum(['conversation:updated']),
     conversation: conversationWithCustomerSchema,
   }),
-  z.object({ seq: z.number(), type: z.literal('message:created'), message: messageSchema }),
-  z.object({ seq: z.number(), type: z.literal('message:updated'), message: messageSchema }),
-  z.object({ seq: z.number(), type: z.literal('channel:updated'), channel: channelSchema }),
+  z.object({ seq: z.number(), type: z.enum(['message:created']), message: messageSchema }),
+  z.object({ seq: z.number(), type: z.enum(['message:updated']), message: messageSchema }),
+  z.object({ seq: z.number(), type: z.enum(['channel:updated']), channel: channelSchema }),
   /** A channel and everything reached through it were deleted (`channels.purge`): drop it, refetch lists. */
-  z.object({ seq: z.number(), type: z.literal('channel:purged'), channelId: z.string() }),
+  z.object({ seq: z.number(), type: z.enum(['channel:purged']), channelId: z.string() }),
   /** History imported on connect, stored without per-message events: refetch conversation lists. */
   z.object({
     seq: z.number(),
-    type: z.literal('history:imported'),
+    type: z.enum(['history:imported']),
     channelId: z.string(),
     conversations: z.number(),
     messages: z.number(),
   }),
   z.object({
     seq: z.number(),
-    type: z.literal('typing'),
+    type: z.enum(['typing']),
     conversationId: z.string(),
     on: z.boolean(),
     /** Who types: an agent of the helpdesk (with `agentId` when the API knows it), else the customer. */
@@ -168,7 +182,7 @@ export const liveEventSchema = z.discriminatedUnion('type', [
    * The stream could not resume from the client's Last-Event-ID (older than the server's replay buffer,
    * or from another server process): refetch what is shown, then carry on from this `seq`.
    */
-  z.object({ seq: z.number(), type: z.literal('reset') }),
+  z.object({ seq: z.number(), type: z.enum(['reset']) }),
 ]);
 export type LiveEvent = z.infer<typeof liveEventSchema>;
 

@@ -82,3 +82,27 @@ export const BlockedUrl: Story = {
   name: 'Unsafe URL (blocked)',
   args: { attachment: { kind: 'image', url: 'javascript:alert(1)', name: 'evil.png' } },
 };
+
+/** Meta's URL has expired; the host's media archive kept a copy, shown instead. */
+export const Archived: Story = {
+  args: {
+    attachment: {
+      kind: 'image',
+      url: 'https://scontent.invalid/expired.png',
+      archivedUrl: `${base}photo.png`,
+      name: 'photo.png',
+    },
+  },
+};
+
+/** Meta's URL was gone before a copy could be made. */
+export const MediaExpired: Story = {
+  args: {
+    attachment: {
+      kind: 'image',
+      url: 'https://scontent.invalid/gone.png',
+      name: 'gone.png',
+      archiveStatus: 'expired',
+    },
+  },
+};

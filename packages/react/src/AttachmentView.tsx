@@ -43,7 +43,8 @@ function templateTexts(payload: unknown): string[] {
 /**
  * Renders one attachment of any kind: image and GIF previews that open a lightbox, video and audio
  * players, file cards, stickers, locations, templates, shares, story mentions, fallbacks and (a shape
- * Pagedesk could not read) a generic card with its link. Only
+ * Pagedesk could not read) a generic card with its link. Media show the host's archived copy
+ * (`archivedUrl`) when there is one, and "Media expired" once Meta's URL is gone without a copy. Only
  * https URLs (and local http when the provider's `urlPolicy` allows it) are ever rendered.
  *
  * @example
@@ -52,19 +53,27 @@ function templateTexts(payload: unknown): string[] {
 export function AttachmentView({ attachment }: AttachmentProps): ReactNode {
   const { messages: t, urlPolicy, locale } = usePagedeskContext('AttachmentView');
   const [open, setOpen] = useState(false);
-  const url = safeAttachmentUrl(attachment.url, urlPolicy);
+  const [failed, setFailed] = useState(false);
+  // The host's archived copy outlives Meta's URL; both pass the same URL policy.
+  const archived = safeAttachmentUrl(attachment.archivedUrl, urlPolicy);
+  const url = archived ?? safeAttachmentUrl(attachment.url, urlPolicy);
   const label = displayName(attachment.name || attachment.title || t.attachments[attachment.kind]);
-  const blocked = attachment.url !== undefined && url === undefined;
+  const blocked = url === undefined && (attachment.url ?? attachment.archivedUrl) !== undefined;
+  // Meta's URL is gone (the archiver found it so, or it no longer loads) and there is no copy.
+  const expired = !archived && (attachment.archiveStatus === 'expired' || failed);
+  const onError = archived ? undefined : () => setFailed(true);
   const unavailable = (
     <div className="pd-attachment pd-attachment-card pd-attachment-unavailable">
       <FileIcon />
-      <span>{blocked ? t.attachments.blockedUrl : t.attachments.unavailable}</span>
+      <span>
+        {expired ? t.attachments.expired : blocked ? t.attachments.blockedUrl : t.attachments.unavailable}
+      </span>
     </div>
   );
   switch (attachment.kind) {
     case 'image':
     case 'gif': {
-      if (!url) return unavailable;
+      if (!url || expired) return unavailable;
       return (
         <>
           <button
@@ -73,7 +82,7 @@ export function AttachmentView({ attachment }: AttachmentProps): ReactNode {
             aria-label={t.attachments.openImage(label)}
             onClick={() => setOpen(true)}
           >
-            <img src={url} alt={label} loading="lazy" decoding="async" />
+            <img src={url} alt={label} loading="lazy" decoding="async" onError={onError} />
             {attachment.kind === 'gif' ? (
               <span className="pd-gif-badge" aria-hidden="true">
                 {t.attachments.gif}
@@ -85,7 +94,7 @@ export function AttachmentView({ attachment }: AttachmentProps): ReactNode {
       );
     }
     case 'video':
-      if (!url) return unavailable;
+      if (!url || expired) return unavailable;
       return (
         // Customers' videos carry no caption tracks; the label names the attachment.
         // biome-ignore lint/a11y/useMediaCaption: inbound media has no captions to offer
@@ -95,10 +104,11 @@ export function AttachmentView({ attachment }: AttachmentProps): ReactNode {
           controls
           preload="metadata"
           aria-label={label}
+          onError={onError}
         />
       );
     case 'audio':
-      if (!url) return unavailable;
+      if (!url || expired) return unavailable;
       return (
         // biome-ignore lint/a11y/useMediaCaption: inbound voice messages have no captions to offer
         <audio
@@ -107,6 +117,7 @@ export function AttachmentView({ attachment }: AttachmentProps): ReactNode {
           controls
           preload="metadata"
           aria-label={label}
+          onError={onError}
         />
       );
     case 'file':
@@ -117,7 +128,9 @@ export function AttachmentView({ attachment }: AttachmentProps): ReactNode {
           {attachment.size !== undefined ? (
             <span className="pd-file-size">{formatBytes(attachment.size, locale)}</span>
           ) : null}
-          {url ? (
+          {expired ? (
+            <span className="pd-muted">{t.attachments.expired}</span>
+          ) : url ? (
             <a
               className="pd-link"
               href={url}
@@ -133,13 +146,15 @@ export function AttachmentView({ attachment }: AttachmentProps): ReactNode {
         </div>
       );
     case 'sticker':
-      if (!url) return <span className="pd-attachment pd-attachment-sticker">{t.attachments.sticker}</span>;
+      if (!url || expired)
+        return <span className="pd-attachment pd-attachment-sticker">{t.attachments.sticker}</span>;
       return (
         <img
           className="pd-attachment pd-attachment-sticker"
           src={url}
           alt={t.attachments.sticker}
           loading="lazy"
+          onError={onError}
         />
       );
     case 'location': {

@@ -1,6 +1,6 @@
 'use client';
 
-import type { Message } from '@pagedesk/core';
+import { isChecking, isUnknownOutcome, type Message } from '@pagedesk/core';
 import type { ReactNode } from 'react';
 import { AttachmentView } from './AttachmentView.js';
 import { type PagedeskContextValue, usePagedeskContext } from './context.js';
@@ -41,6 +41,14 @@ export function useSharedFormat(hook: string): Formatters {
   return format;
 }
 
+function smallButton(label: string, onClick: () => void): ReactNode {
+  return (
+    <button type="button" className="pd-button pd-button-small" onClick={onClick}>
+      {label}
+    </button>
+  );
+}
+
 /** Meta's Page Inbox / Business Suite app id: echoes from it read "Sent from Meta Business Suite". */
 export const META_PAGE_INBOX_APP_ID = '263902037430900';
 
@@ -58,6 +66,7 @@ export function MessageBubble({
   message,
   quoted,
   onRetry,
+  onSendAnyway,
   onReply,
   publicReply,
 }: MessageBubbleProps): ReactNode {
@@ -77,7 +86,17 @@ export function MessageBubble({
         : message.author.name
           ? t.messages.agent(message.author.name)
           : null;
-  const statusLabel = outgoing ? t.messages[message.delivery] : null;
+  const failed = message.delivery === 'failed';
+  // A retried unknown outcome is checked with Meta first: "Checking…" until the server answers.
+  const unknown = isUnknownOutcome(message);
+  const checking = isChecking(message) || (unknown && message.delivery === 'pending');
+  const statusLabel = outgoing
+    ? checking
+      ? t.messages.checking
+      : unknown
+        ? t.messages.unknownOutcome
+        : t.messages[message.delivery]
+    : null;
   return (
     <div
       className="pd-message"
@@ -145,17 +164,16 @@ export function MessageBubble({
         {message.editCount ? <span className="pd-edited">{t.messages.edited}</span> : null}
         {message.tag === 'HUMAN_AGENT' ? <span className="pd-tag">{t.messages.humanAgentTag}</span> : null}
         {statusLabel ? <span className="pd-delivery">{statusLabel}</span> : null}
-        {message.delivery === 'failed' && message.failure ? (
+        {failed && message.failure && (!unknown || onSendAnyway) ? (
           <span className="pd-failure" role="alert">
-            {t.messages.failures[message.failure.code] ?? message.failure.message}
+            {unknown
+              ? t.messages.checkFailed
+              : (t.messages.failures[message.failure.code] ?? message.failure.message)}
           </span>
         ) : null}
-        {message.delivery === 'failed' && onRetry ? (
-          <button type="button" className="pd-button pd-button-small" onClick={onRetry}>
-            {t.messages.retrySend}
-          </button>
-        ) : null}
-        {onReply && !message.unsent && message.delivery !== 'failed' && message.delivery !== 'pending' ? (
+        {failed && onRetry ? smallButton(t.messages.retrySend, onRetry) : null}
+        {failed && unknown && onSendAnyway ? smallButton(t.messages.sendAnyway, onSendAnyway) : null}
+        {onReply && !message.unsent && !failed && message.delivery !== 'pending' ? (
           <button
             type="button"
             className="pd-icon-button pd-reply-button"

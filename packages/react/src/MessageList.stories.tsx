@@ -34,6 +34,73 @@ export const FailedWithRetry: Story = {
   },
 };
 
+/** The server is asking Meta whether a reply whose outcome was unknown went out: no Retry meanwhile. */
+export const Checking: Story = {
+  parameters: {
+    fake: {
+      conversations: 8,
+      prepare: (t) => {
+        const outbound = t.data.messages('conv-2').findLast((m) => m.direction === 'outbound');
+        if (outbound)
+          Object.assign(outbound, {
+            delivery: 'pending',
+            failure: { code: 'checking', message: 'Checking with Meta', retryable: false },
+          });
+      },
+    } satisfies FakeParameters,
+  },
+};
+
+/** A send timed out: "May not have been sent", and Retry checks with Meta before sending again. */
+export const UnknownOutcome: Story = {
+  parameters: {
+    fake: {
+      conversations: 8,
+      prepare: (t) =>
+        failLastReply(t, {
+          code: 'outcome_unknown',
+          message: 'Meta did not answer in time',
+          retryable: true,
+        }),
+    } satisfies FakeParameters,
+  },
+};
+
+/** The check itself fails (Retry here): "Send anyway" appears, which sends without checking. */
+export const CheckFailed: Story = {
+  parameters: {
+    fake: {
+      conversations: 8,
+      prepare: (t) => {
+        failLastReply(t, {
+          code: 'outcome_unknown',
+          message: 'Meta did not answer in time',
+          retryable: true,
+        });
+        t.failNext(
+          'retryMessage',
+          new PagedeskError('graph_error', 'Meta is unavailable', { retryable: true }),
+        );
+      },
+    } satisfies FakeParameters,
+  },
+};
+
+/** Meta refused the Human Agent tag: its reason is shown. */
+export const HumanAgentRefused: Story = {
+  parameters: {
+    fake: {
+      conversations: 8,
+      prepare: (t) =>
+        failLastReply(t, {
+          code: 'human_agent_unavailable',
+          message: 'This page may not use the Human Agent tag yet.',
+          retryable: false,
+        }),
+    } satisfies FakeParameters,
+  },
+};
+
 export const Typing: Story = {
   parameters: { fake: { conversations: 8, live: (t) => t.typing('conv-2', true) } satisfies FakeParameters },
 };

@@ -51,7 +51,9 @@ interface MessageRowProps {
   /** "Today"/"Yesterday" for a day separator, computed by the list. */
   dayLabel: string | undefined;
   measure: (node: HTMLDivElement | null) => void;
-  retry: (id: string) => void;
+  retry: (id: string, options?: { force: true }) => void;
+  /** The check with Meta of this row's unknown-outcome message failed: offer "Send anyway". */
+  checkFailed: boolean;
   reply: ((message: Message) => void) | undefined;
   Bubble: ComponentType<MessageBubbleProps>;
   publicReply: boolean;
@@ -64,12 +66,16 @@ const MessageRowContent = memo(function MessageRowContent({
   quoted,
   dayLabel,
   retry,
+  checkFailed,
   reply,
   Bubble,
   publicReply,
 }: Omit<MessageRowProps, 'index' | 'start' | 'measure'>): ReactNode {
   const onRetry = useCallback(() => {
     if (message) retry(message.id);
+  }, [message, retry]);
+  const onSendAnyway = useCallback(() => {
+    if (message) retry(message.id, { force: true });
   }, [message, retry]);
   const onReply = useCallback(() => {
     if (message) reply?.(message);
@@ -79,6 +85,7 @@ const MessageRowContent = memo(function MessageRowContent({
       message={message}
       quoted={quoted}
       onRetry={message.delivery === 'failed' ? onRetry : undefined}
+      onSendAnyway={checkFailed && message.delivery === 'failed' ? onSendAnyway : undefined}
       onReply={reply ? onReply : undefined}
       publicReply={publicReply}
     />
@@ -128,7 +135,7 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
   const format = useSharedFormat('MessageList');
   const list = useMessages(conversationId, pageSize === undefined ? {} : { pageSize });
   const { data: conversation } = useConversation(conversationId);
-  const { retry } = useSendMessage(conversationId);
+  const { retry, checkFailedIds } = useSendMessage(conversationId);
   const typist = useTyping(conversationId);
   const { data: agents } = useAgents();
   const Bubble = useSlot('MessageBubble', MessageBubble);
@@ -251,7 +258,10 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
     retryRef.current = retry;
     replyRef.current = onReply;
   });
-  const retryMessage = useCallback((id: string) => void retryRef.current(id), []);
+  const retryMessage = useCallback(
+    (id: string, options?: { force: true }) => void retryRef.current(id, options),
+    [],
+  );
   const replyTo = useCallback((message: Message) => replyRef.current?.(message), []);
   const canReply = Boolean(onReply);
 
@@ -304,6 +314,7 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
                 dayLabel={row.type === 'day' ? format.dayLabel(row.at, today) : undefined}
                 measure={virtual.measure}
                 retry={retryMessage}
+                checkFailed={row.type === 'message' && checkFailedIds.has(row.message.id)}
                 reply={canReply ? replyTo : undefined}
                 Bubble={Bubble}
                 publicReply={row.type === 'message' && isPublicReply(row.message, conversation?.source)}

@@ -405,8 +405,8 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
         return sent;
       });
     },
-    retryMessage(messageId) {
-      return answer('retryMessage', [messageId], () => {
+    retryMessage(messageId, retryOptions) {
+      return answer('retryMessage', retryOptions ? [messageId, retryOptions] : [messageId], () => {
         for (const list of messages.values()) {
           const message = list.find((m) => m.id === messageId);
           if (!message) continue;

@@ -282,8 +282,13 @@ export function httpTransport(options: HttpTransportOptions): InboxTransport {
       });
       return body.messages;
     },
-    retryMessage(messageId) {
-      return request('POST', `/messages/${id(messageId)}/retry`, messageSchema);
+    retryMessage(messageId, retryOptions) {
+      return request(
+        'POST',
+        `/messages/${id(messageId)}/retry`,
+        messageSchema,
+        retryOptions?.force ? { json: { force: true } } : {},
+      );
     },
     setTyping(conversationId, on) {
       return request('POST', `/conversations/${id(conversationId)}/typing`, null, { json: { on } });

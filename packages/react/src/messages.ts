@@ -106,6 +106,13 @@ export const defaultMessages = {
     read: 'Seen',
     failed: 'Not sent',
     retrySend: 'Retry',
+    /** A send whose outcome is unknown while the server asks Meta whether it went out. */
+    checking: 'Checking…',
+    /** A send that timed out or was interrupted: Retry checks with Meta before sending again. */
+    unknownOutcome: 'May not have been sent',
+    /** Shown when checking with Meta failed: only then can the agent send without checking. */
+    checkFailed: 'Could not check whether it was sent: sending anyway may deliver it twice.',
+    sendAnyway: 'Send anyway',
     /** Texts for a failed message's `failure.code`; a code missing here shows the server's text. */
     failures: {
       window_closed: 'The messaging window had closed: the customer must write again first.',
@@ -120,7 +127,6 @@ export const defaultMessages = {
     newMessage: (name: string, text: string) => `New message from ${name}: ${text}`,
     humanAgentTag: 'Human agent tag',
     postback: (title: string) => `Tapped “${title}”`,
-    quickReply: 'Quick reply',
     publicReply: 'Public reply',
   },
   attachments: {
@@ -138,6 +144,8 @@ export const defaultMessages = {
     fallback: 'Link',
     unknown: 'Attachment',
     unavailable: 'Attachment unavailable',
+    /** Meta's URL for the media is gone and the host kept no copy. */
+    expired: 'Media expired',
     download: (name: string) => `Download ${name}`,
     openImage: (name: string) => `Open ${name}`,
     lightbox: 'Image viewer',
@@ -164,7 +172,6 @@ export const defaultMessages = {
     quickReplyTitle: 'Quick reply text',
     removeQuickReply: (title: string) => `Remove quick reply ${title}`,
     templates: 'Reply templates',
-    insertTemplate: (name: string) => `Insert template ${name}`,
     replyingTo: 'Replying to',
     cancelReply: 'Cancel quoted reply',
     uploading: 'Uploading…',
@@ -177,7 +184,6 @@ export const defaultMessages = {
     /** Why replies are blocked while the channel cannot send (`status`: its label, e.g. "Deactivated"). */
     channelDown: (status: string) => `${status}: no reply can be sent until an admin fixes this channel.`,
     chooseReplyMode: 'The private reply is used: choose Public reply to answer under the comment.',
-    attachmentProblem: (name: string, problem: string) => `${name}: ${problem}`,
     tooManyQuickReplies: (limit: number) => `At most ${limit} quick replies.`,
   },
   channels: {
@@ -233,10 +239,6 @@ export const defaultMessages = {
     atMost: (max: string) => `Enter at most ${max}.`,
     positiveSize: 'Enter a size above 0, or nothing.',
     actionFailed: 'The action failed.',
-  },
-  errors: {
-    generic: 'Something went wrong.',
-    network: 'The server could not be reached.',
   },
 };
 

@@ -1,13 +1,8 @@
-import { checkText, type Platform, type Rules } from '@pagedesk/core';
+import { checkText, measureText, type Platform, type Rules, withPlatformLimits } from '@pagedesk/core';
 
-// How long a reply is against its platform's limit, in one place: when core's rules measure bytes
-// themselves, this function becomes a call to that measure. Pure; no 'use client'.
-
-/**
- * Instagram accepts "UTF-8 and 1000 bytes or less"
- * (https://developers.facebook.com/docs/messenger-platform/instagram/features/send-message).
- */
-const INSTAGRAM_TEXT_MAX_BYTES = 1000;
+// How long a reply is against its platform's limit. The rule (characters, or UTF-8 bytes where the
+// profile counts them, as on Instagram) lives in core's `measureText`; this only shapes it for the
+// composer's counter. Pure; no 'use client'.
 
 /** A reply's length in the unit its platform counts, against the limit. */
 export interface ReplyLength {
@@ -17,25 +12,15 @@ export interface ReplyLength {
   tooLong: boolean;
 }
 
-const encoder = new TextEncoder();
-
 /**
- * Measures a reply: characters against the rules' limit (core's `checkText`), and on Instagram UTF-8
- * bytes against the stricter of 1000 bytes and that limit.
+ * Measures a reply with core's `measureText`, keeping the platform's byte limit even when `rules` were
+ * built without it (`withPlatformLimits`), so an Instagram reply always counts UTF-8 bytes.
  *
  * @example
  * replyLength('é'.repeat(600), rulesFor('instagram'), 'instagram'); // { length: 1200, limit: 1000, unit: 'bytes', tooLong: true }
  */
 export function replyLength(text: string, rules: Rules, platform: Platform | undefined): ReplyLength {
-  const check = checkText(text, rules);
-  if (platform !== 'instagram')
-    return {
-      length: check.length,
-      limit: check.limit,
-      unit: 'characters',
-      tooLong: check.code === 'text_too_long',
-    };
-  const length = encoder.encode(text).byteLength;
-  const limit = Math.min(INSTAGRAM_TEXT_MAX_BYTES, check.limit);
-  return { length, limit, unit: 'bytes', tooLong: length > limit };
+  const profile = platform ? withPlatformLimits(rules, platform) : rules;
+  const { used, limit, unit } = measureText(text, profile);
+  return { length: used, limit, unit, tooLong: checkText(text, profile).code === 'text_too_long' };
 }

@@ -16,8 +16,13 @@ export interface MessageBubbleProps {
   message: Message;
   /** The quoted message, when it is loaded. */
   quoted: Message | undefined;
-  /** Resends a failed message. */
+  /** Resends a failed message (one whose outcome is unknown is checked with Meta first). */
   onRetry: (() => void) | undefined;
+  /**
+   * Sends an unknown-outcome message again without checking (the customer may get it twice). Given only
+   * after checking with Meta failed.
+   */
+  onSendAnyway?: (() => void) | undefined;
   /** Starts a quoted reply to this message in the composer. */
   onReply: (() => void) | undefined;
   /** Our answer published under a comment, visible to everyone (not a private message). */

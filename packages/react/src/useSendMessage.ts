@@ -2,6 +2,7 @@
 
 import {
   type Attachment,
+  isUnknownOutcome,
   type Message,
   type PagedeskError,
   type SendDraft,
@@ -22,8 +23,14 @@ export type SendInput = Omit<SendDraft, 'clientId' | 'agentId'>;
 export interface UseSendMessageResult {
   /** Shows the reply at once as `pending`, sends it, then shows the server's messages or `failed`. */
   send: (input: SendInput) => Promise<Message[]>;
-  /** Sends a failed message again (a local draft or a message the server marked failed). */
-  retry: (messageId: string) => Promise<void>;
+  /**
+   * Sends a failed message again (a local draft or a message the server marked failed). One whose
+   * outcome is unknown is checked with Meta first; `force: true` sends without checking (the customer
+   * may get it twice): offer it only for a message in `checkFailedIds`.
+   */
+  retry: (messageId: string, options?: { force?: boolean }) => Promise<void>;
+  /** Unknown-outcome messages whose check with Meta failed on the last retry from this hook. */
+  checkFailedIds: ReadonlySet<string>;
   isSending: boolean;
   /** The last send or retry error. */
   error: PagedeskError | null;
@@ -148,8 +155,19 @@ export function useSendMessage(conversationId: string): UseSendMessageResult {
     [agentId, client, conversationId, deliver, now],
   );
 
+  const [checkFailedIds, setCheckFailedIds] = useState<ReadonlySet<string>>(() => new Set());
+  const markCheckFailed = useCallback((messageId: string, failedCheck: boolean) => {
+    setCheckFailedIds((current) => {
+      if (current.has(messageId) === failedCheck) return current;
+      const next = new Set(current);
+      if (failedCheck) next.add(messageId);
+      else next.delete(messageId);
+      return next;
+    });
+  }, []);
+
   const retry = useCallback(
-    async (messageId: string) => {
+    async (messageId: string, options: { force?: boolean } = {}) => {
       const kept = loadFailed(agentId, conversationId).find((f) => f.message.id === messageId);
       const message = findMessage(client, conversationId, messageId) ?? kept?.message;
       const local = draftsOf(client).get(messageId) ?? kept;
@@ -166,24 +184,38 @@ export function useSendMessage(conversationId: string): UseSendMessageResult {
       if (message) patchMessage(client, { ...message, delivery: 'pending', updatedAt: now() });
       setPending((n) => n + 1);
       setError(null);
+      // Without `force` the server checks an unknown outcome with Meta before sending again.
+      const checks = !options.force && message !== undefined && isUnknownOutcome(message);
       try {
-        patchMessage(client, await transport.retryMessage(messageId));
+        patchMessage(
+          client,
+          await (options.force
+            ? transport.retryMessage(messageId, { force: true })
+            : transport.retryMessage(messageId)),
+        );
+        markCheckFailed(messageId, false);
       } catch (thrown) {
         const failure = toPagedeskError(thrown);
         if (message)
           patchMessage(client, {
             ...message,
             delivery: 'failed',
-            failure: failureOf(failure),
+            // The check failed, or it found the message unsent and the re-send was refused: the
+            // server's record says which, so it is fetched rather than guessed from the error.
+            ...(checks ? {} : { failure: failureOf(failure) }),
             updatedAt: now(),
           });
+        if (checks) {
+          markCheckFailed(messageId, true);
+          void client.invalidateQueries({ queryKey: pagedeskKeys.messages(conversationId) });
+        }
         setError(failure);
       } finally {
         setPending((n) => n - 1);
       }
     },
-    [client, conversationId, deliver, now, transport, agentId],
+    [client, conversationId, deliver, now, transport, agentId, markCheckFailed],
   );
 
-  return { send, retry, isSending: pending > 0, error };
+  return { send, retry, checkFailedIds, isSending: pending > 0, error };
 }

@@ -1,4 +1,4 @@
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { createFakeTransport } from '../fakeTransport.js';
 import { MessageList } from '../MessageList.js';
@@ -28,5 +28,77 @@ describe('<AttachmentView> for an attachment Pagedesk could not read', () => {
       within(region).getByText('This attachment link was blocked because its address is not safe.'),
     ).toBeTruthy();
     expect(region.querySelector('b')).toBeNull();
+  });
+});
+
+describe('<AttachmentView> for archived media', () => {
+  const setup = async (
+    attachments: Parameters<ReturnType<typeof createFakeTransport>['receive']>[1]['attachments'],
+  ) => {
+    const transport = createFakeTransport({ now: () => NOW, conversations: 1, messagesPerConversation: 1 });
+    renderWith(transport, <MessageList conversationId="conv-1" />);
+    const region = await screen.findByRole('region', { name: 'Messages' });
+    let id = '';
+    act(() => {
+      id = transport.receive('conv-1', { text: 'media', ...(attachments ? { attachments } : {}) }).id;
+    });
+    await waitFor(() => expect(within(region).getByText('media')).toBeTruthy());
+    // Only the received message: the generated history has images of its own.
+    return region.querySelector(`[data-message-id="${id}"]`) as HTMLElement;
+  };
+
+  it('shows the archived copy instead of Meta’s URL, through the same URL policy', async () => {
+    const region = await setup([
+      {
+        kind: 'image',
+        name: 'photo.jpg',
+        url: 'https://scontent.example/expired.jpg',
+        archivedUrl: 'https://media.helpdesk.example/a/photo.jpg',
+      },
+      {
+        kind: 'image',
+        name: 'unsafe.jpg',
+        url: 'https://scontent.example/live.jpg',
+        archivedUrl: 'javascript:alert(1)',
+      },
+    ]);
+    const images = within(region).getAllByRole('img') as HTMLImageElement[];
+    expect(images.map((img) => img.getAttribute('src'))).toEqual([
+      'https://media.helpdesk.example/a/photo.jpg',
+      'https://scontent.example/live.jpg',
+    ]);
+  });
+
+  it('says "Media expired" when Meta’s URL is gone and there is no copy', async () => {
+    const region = await setup([
+      { kind: 'image', name: 'gone.jpg', url: 'https://scontent.example/gone.jpg', archiveStatus: 'expired' },
+      { kind: 'file', name: 'gone.pdf', url: 'https://scontent.example/gone.pdf', archiveStatus: 'expired' },
+      // A copy that could not be made for another reason keeps Meta's URL on screen.
+      { kind: 'video', name: 'big.mp4', url: 'https://scontent.example/big.mp4', archiveStatus: 'too_large' },
+    ]);
+    expect(within(region).getAllByText('Media expired')).toHaveLength(2);
+    expect(within(region).queryByRole('img')).toBeNull();
+    expect(within(region).queryByRole('link', { name: /Download/ })).toBeNull();
+    expect(region.querySelector('video')?.getAttribute('src')).toBe('https://scontent.example/big.mp4');
+  });
+
+  it('says "Media expired" when the image no longer loads and there is no archive, not when the copy fails', async () => {
+    const region = await setup([
+      { kind: 'image', name: 'old.jpg', url: 'https://scontent.example/old.jpg' },
+      {
+        kind: 'image',
+        name: 'kept.jpg',
+        url: 'https://scontent.example/kept.jpg',
+        archivedUrl: 'https://media.helpdesk.example/kept.jpg',
+      },
+    ]);
+    const [meta, copy] = within(region).getAllByRole('img') as HTMLImageElement[];
+    expect(within(region).queryByText('Media expired')).toBeNull();
+    fireEvent.error(meta as HTMLImageElement);
+    fireEvent.error(copy as HTMLImageElement);
+    await waitFor(() => expect(within(region).getAllByText('Media expired')).toHaveLength(1));
+    expect(within(region).getByRole('img').getAttribute('src')).toBe(
+      'https://media.helpdesk.example/kept.jpg',
+    );
   });
 });
