@@ -1,17 +1,10 @@
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { react18Aliases } from './compat/react18/aliases.js';
 
-// The react18 project runs the React kit's jsdom suite on React 18.3: React, React DOM and the libraries
-// that import them resolve to the private workspace package compat/react18, where pnpm links them to
-// React 18 (so no second React sneaks in through a dependency).
-const react18 = ['react', 'react-dom', '@testing-library/react', '@tanstack/react-query'].flatMap((name) => {
-  const dir = fileURLToPath(new URL(`./compat/react18/node_modules/${name}`, import.meta.url));
-  const escaped = name.replace(/[/.]/g, '\\$&');
-  return [
-    { find: new RegExp(`^${escaped}$`), replacement: dir },
-    { find: new RegExp(`^${escaped}/(.*)$`), replacement: `${dir}/$1` },
-  ];
-});
+// The react18 and browser-react18 projects run the React kit's jsdom and Chromium suites on React 18.3:
+// React, React DOM and the libraries that import them resolve to the private workspace package
+// compat/react18, where pnpm links them to React 18 (so no second React sneaks in through a dependency).
+const react18 = react18Aliases();
 
 // One run covers every package: `vitest run` from the root. Tests import packages through the
 // `@pagedesk/source` export condition, so nothing needs building first.
@@ -66,6 +59,20 @@ export default defineConfig({
           globalSetup: ['./scripts/ensure-chromium.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          env: { PAGEDESK_REACT_MAJOR: '19' },
+        },
+      },
+      // The React kit's Chromium suite again, its page bundled with React 18.3 (the test reads the major
+      // from the environment and aliases the page's React the same way as the react18 project).
+      {
+        extends: true,
+        test: {
+          name: 'browser-react18',
+          include: ['packages/react/browser/**/*.browser.test.ts'],
+          globalSetup: ['./scripts/ensure-chromium.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          env: { PAGEDESK_REACT_MAJOR: '18' },
         },
       },
       // The adapters for running on several servers, against real PostgreSQL and Redis on 127.0.0.1.

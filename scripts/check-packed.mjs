@@ -10,7 +10,10 @@
 //    and renders the inbox with react-dom/server; scripts/packed/rsc.mjs loads @pagedesk/react as a React
 //    Server Components bundler would (the `react-server` condition, 'use client' modules as client
 //    references) and expects real values from the server-safe helpers;
-// 4. examples/nextjs is built with `next build` on the tarballs and run end to end in Chromium
+// 4. @pagedesk/core is bundled as edge runtimes and browsers bundle it (esbuild with wrangler's and
+//    Next.js's edge conditions, then with a browser's): edge runtimes get the full entry with the inbox,
+//    browsers the light one, and neither pulls a Node built-in;
+// 5. examples/nextjs is built with `next build` on the tarballs and run end to end in Chromium
 //    (scripts/packed/nextjs-e2e.mjs).
 // `--keep` leaves the temporary project in place and prints where it is.
 import { execFileSync } from 'node:child_process';
@@ -24,6 +27,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -139,6 +143,50 @@ run([
   pathToFileURL(join(root, 'scripts', 'packed', 'rsc-register.mjs')).href,
   join(app, 'rsc.mjs'),
 ]);
+
+step('edge runtimes and browsers: which @pagedesk/core entry each bundler gets');
+{
+  // esbuild is core's own dev dependency (pnpm does not hoist it to the root).
+  const esbuild = createRequire(join(root, 'packages', 'core', 'package.json'))('esbuild');
+  const bundlers = [
+    { name: 'Cloudflare wrangler', conditions: ['workerd', 'worker', 'browser'], entry: 'index.js' },
+    { name: 'Next.js edge runtime', conditions: ['edge-light', 'worker', 'browser'], entry: 'index.js' },
+    { name: 'a browser page', conditions: [], entry: 'browser.js' },
+  ];
+  for (const { name, conditions, entry } of bundlers) {
+    const contents =
+      entry === 'index.js'
+        ? "export { createInbox, memoryStore, evaluateWindow } from '@pagedesk/core';"
+        : "export { evaluateWindow } from '@pagedesk/core';";
+    try {
+      const { metafile } = await esbuild.build({
+        stdin: { contents, resolveDir: app, loader: 'js' },
+        bundle: true,
+        write: false,
+        metafile: true,
+        format: 'esm',
+        platform: 'browser',
+        conditions,
+        logLevel: 'silent',
+      });
+      const inputs = Object.keys(metafile.inputs);
+      const core = inputs.filter((input) => input.includes('node_modules/@pagedesk/core/dist/'));
+      const builtins = Object.values(metafile.inputs)
+        .flatMap((input) => input.imports)
+        .filter((imported) => imported.path.startsWith('node:'));
+      if (!core.some((input) => input.endsWith(`/dist/${entry}`)))
+        problems.push(
+          `${name} (${conditions.join(', ') || 'browser'}): not dist/${entry} but ${core.join(', ')}`,
+        );
+      else if (builtins.length > 0)
+        problems.push(`${name}: Node built-ins in the bundle: ${builtins.map((b) => b.path).join(', ')}`);
+      else console.info(`${name}: dist/${entry}, no Node built-ins`);
+    } catch (error) {
+      problems.push(`${name} (${conditions.join(', ')}): ${error.message}`);
+    }
+  }
+  if (problems.length > 0) fail();
+}
 
 step('examples/nextjs: next build on the tarballs, then end to end in Chromium');
 cpSync(join(nextExample, 'src'), join(app, 'src'), { recursive: true });

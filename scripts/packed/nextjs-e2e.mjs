@@ -1,7 +1,8 @@
 // The packed Next.js example end to end, in headless Chromium (run by scripts/check-packed.mjs in the
 // temporary project after `next build`): `node nextjs-e2e.mjs <app dir>`. A customer writes from the
-// emulator's chat page, the message arrives live in the agent's inbox, the agent replies, and the
-// customer sees the reply.
+// emulator's chat page (opened through the app's "Customer chat" route), the message arrives live in the
+// agent's inbox, the agent replies, and the customer sees the reply; then the agent opens the channel
+// settings and sees both demo channels active.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
@@ -48,7 +49,13 @@ try {
   await agent.goto(url);
   // The demo conversations arrive through the webhook as the emulator's script runs.
   await agent.getByRole('option', { name: /Ana Lima/ }).click({ timeout: 30_000 });
-  await customer.goto(`${demo.url}/?customer=${encodeURIComponent(ana.id)}`);
+  // The header's "Customer chat" link redirects to the emulator's chat page.
+  const chat = agent.getByRole('link', { name: 'Customer chat' });
+  if ((await chat.getAttribute('href')) !== '/demo/chat')
+    throw new Error('no "Customer chat" link in the header');
+  await customer.goto(`${url}/demo/chat?customer=${encodeURIComponent(ana.id)}`);
+  if (!customer.url().startsWith(demo.url))
+    throw new Error(`/demo/chat led to ${customer.url()}, not ${demo.url}`);
 
   const question = `Is my order shipped? (${Date.now()})`;
   await customer.getByLabel('Message').fill(question);
@@ -62,6 +69,16 @@ try {
   await reply.press('Enter');
   await customer.getByTestId('bubble').filter({ hasText: answer }).waitFor({ timeout: 15_000 });
   console.info('the agent reply reached the customer');
+
+  // The channel settings, on a client-side navigation (same provider): each demo channel and its status.
+  await agent.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Channels' }).click();
+  for (const name of ['Acme Outdoor', 'acme.outdoor']) {
+    const channel = agent.getByRole('listitem', { name, exact: true });
+    await channel.getByText('Active', { exact: true }).waitFor({ timeout: 15_000 });
+  }
+  if (new URL(agent.url()).pathname !== '/channels')
+    throw new Error(`the Channels link led to ${agent.url()}`);
+  console.info('the channel settings show both demo channels active');
 } finally {
   await browser.close();
   server.kill('SIGTERM');

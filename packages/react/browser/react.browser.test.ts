@@ -9,11 +9,14 @@ import react from '@vitejs/plugin-react';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { react18Aliases } from '../../../compat/react18/aliases.js';
 
 // Real-browser checks of what jsdom cannot show: virtualisation with real layout, scroll anchoring,
 // paste and drag-and-drop of files, and axe-core on the main views. One bundle, one server and one
-// Chromium for the whole file.
+// Chromium for the whole file. The `browser` project bundles the page with the workspace's React 19, the
+// `browser-react18` project (PAGEDESK_REACT_MAJOR=18) with React 18.3 from compat/react18.
 
+const reactMajor = process.env.PAGEDESK_REACT_MAJOR ?? '19';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const require = createRequire(import.meta.url);
 const TYPES: Record<string, string> = {
@@ -41,7 +44,10 @@ beforeAll(async () => {
     root: join(here, 'fixtures'),
     base: './',
     plugins: [react()],
-    resolve: { conditions: ['@pagedesk/source', 'module', 'browser', 'development|production'] },
+    resolve: {
+      conditions: ['@pagedesk/source', 'module', 'browser', 'development|production'],
+      alias: reactMajor === '18' ? react18Aliases() : [],
+    },
     build: { outDir, emptyOutDir: true, minify: false, sourcemap: false },
   });
   const axePath = require.resolve('axe-core/axe.min.js');
@@ -92,7 +98,17 @@ function errorsOf(page: Page): string[] {
   return (page as Page & { errors: string[] }).errors.filter((e) => !/Failed to load resource/.test(e));
 }
 
-describe('@pagedesk/react in Chromium', () => {
+describe(`@pagedesk/react in Chromium (React ${reactMajor})`, () => {
+  it(`renders with React ${reactMajor}`, async () => {
+    const page = await open('view=list&conversations=3');
+    await page.getByRole('listbox', { name: 'Conversations' }).locator('[role="option"]').first().waitFor();
+    expect((await page.evaluate(() => document.documentElement.dataset.react))?.split('.')[0]).toBe(
+      reactMajor,
+    );
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  });
+
   it('keeps the DOM small while scrolling through thousands of conversations', async () => {
     const page = await open('view=list&conversations=10000');
     const listbox = page.getByRole('listbox', { name: 'Conversations' });

@@ -1,19 +1,9 @@
-import { defaultMessages } from '@pagedesk/react';
-import { PagedeskClient } from './PagedeskClient';
+import { Inbox } from '@pagedesk/react';
 
-// A server component: the kit's pure helpers (strings, query keys, URL rules) are real values here; the
-// inbox itself is the client wrapper.
+// The inbox. `<Inbox>` takes no function props, so this server component renders it directly; the
+// provider above it is the layout's client wrapper.
 export const dynamic = 'force-dynamic';
 
-export default function Page() {
-  return (
-    <main style={{ display: 'flex', flexDirection: 'column', height: '100%' }}>
-      <header style={{ padding: '8px 16px', borderBottom: '1px solid #ddd' }}>
-        <strong>Acme Helpdesk</strong> · {defaultMessages.inbox.label}
-      </header>
-      <div style={{ flex: 1, minHeight: 0 }}>
-        <PagedeskClient />
-      </div>
-    </main>
-  );
+export default function InboxPage() {
+  return <Inbox />;
 }

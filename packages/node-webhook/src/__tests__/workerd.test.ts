@@ -7,16 +7,23 @@ import { envelope, messenger } from './fixtures/payloads.js';
 
 // The package on workerd (Cloudflare's runtime, through Miniflare) without nodejs_compat: no node:crypto,
 // no Buffer, no process. The whole entry is bundled as a host's worker would bundle it, so a stray
-// Node import anywhere in the entry's module graph fails here at load.
+// Node import anywhere in the entry's module graph fails here at load. The worker also runs the inbox from
+// `@pagedesk/core`, resolved with wrangler's conditions (workerd, worker, browser): core's exports map must
+// give an edge runtime the full entry (createInbox, memoryStore), not the browser one without them.
 
 const appSecret = 'workerd-app-secret';
 const worker = `
+import { createInbox, memoryStore } from '@pagedesk/core';
 import * as pagedesk from './index.ts';
 
 const { createWebhook, verifySignatureAsync } = pagedesk;
 
 const received = [];
 const errors = [];
+const created = [];
+const inbox = createInbox({ store: memoryStore() });
+inbox.on('message:created', ({ message }) => { created.push(message.id); });
+inbox.on('error', ({ error }) => { errors.push('inbox: ' + error.message); });
 let webhook;
 
 export default {
@@ -24,12 +31,19 @@ export default {
     webhook ??= createWebhook({
       appSecret: env.APP_SECRET,
       verifyToken: env.VERIFY_TOKEN,
-      onEvents: (events) => { received.push(...events.map((e) => e.kind)); },
+      onEvents: async (events) => {
+        received.push(...events.map((e) => e.kind));
+        await inbox.apply(events);
+      },
       onError: (error, { phase }) => { errors.push(phase + ': ' + error.message); },
     });
     const { pathname } = new URL(request.url);
     if (pathname === '/received') {
       return Response.json({ received, errors, node: typeof process + ' ' + typeof Buffer, exports: Object.keys(pagedesk).length });
+    }
+    if (pathname === '/inbox') {
+      const stored = await Promise.all(created.map((id) => inbox.store.messages.get(id)));
+      return Response.json(stored.map((m) => m && { text: m.text, direction: m.direction, reactions: m.reactions }));
     }
     if (pathname === '/verify') {
       const body = new Uint8Array(await request.arrayBuffer());
@@ -73,7 +87,7 @@ describe('@pagedesk/node-webhook on workerd (no nodejs_compat)', () => {
       headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
     });
 
-  it('answers 200 to a correctly signed delivery and hands the events over', async () => {
+  it('answers 200 to a correctly signed delivery, hands the events over and the inbox stores the message', async () => {
     const res = await post('/webhook', signBody(body, appSecret));
     expect([res.status, await res.text()]).toEqual([200, 'EVENT_RECEIVED']);
     const state = (await (await mf.dispatchFetch('http://worker.test/received')).json()) as {
@@ -88,6 +102,9 @@ describe('@pagedesk/node-webhook on workerd (no nodejs_compat)', () => {
       node: 'undefined undefined',
       exports: Object.keys(await import('../index.js')).length, // the whole entry loaded, none tree-shaken
     });
+    // The inbox from @pagedesk/core (createInbox, memoryStore) stored the message on workerd.
+    const stored = await (await mf.dispatchFetch('http://worker.test/inbox')).json();
+    expect(stored).toEqual([expect.objectContaining({ text: 'hello, world!', direction: 'inbound' })]);
   });
 
   it('answers 401 to a wrong signature, and reports it as one', async () => {
