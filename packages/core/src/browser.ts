@@ -11,6 +11,25 @@ export * from './model.js';
 export { CHECKING_CODE, isChecking, isUnknownOutcome, UNKNOWN_OUTCOME_CODES } from './outcome.js';
 export * from './rules.js';
 export type * from './store.js';
+export type { TemplateQuery, TemplateStore } from './templateStore.js';
+export {
+  checkTemplate,
+  QUICK_REPLY_LIMITS,
+  type ReplyTemplate,
+  type ReplyTemplateInput,
+  renderTemplate,
+  replyTemplateInputSchema,
+  replyTemplateSchema,
+  TEMPLATE_MAX_PARTS,
+  TEMPLATE_VARIABLES,
+  type TemplateContext,
+  type TemplatePart,
+  type TemplateVariable,
+  TemplateVariableError,
+  templateDrafts,
+  templatePartSchema,
+  templateVariables,
+} from './templates.js';
 export * from './text.js';
 export * from './transport.js';
 export * from './window.js';

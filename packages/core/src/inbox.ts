@@ -25,7 +25,9 @@ import {
   type ChannelSettings,
   type Conversation,
   type Customer,
+  type CustomerDetailsPatch,
   channelSchema,
+  customerDetailsPatchSchema,
   customerSchema,
   type Failure,
   failureSchema,
@@ -336,12 +338,44 @@ export function createInbox(options: InboxOptions): Inbox {
     recordAttachmentArchive(messageId, index, archive) {
       return operation(channelOfMessage(messageId), (op) => recordArchive(op, messageId, index, archive));
     },
+    updateCustomerDetails(customerId, patch, by) {
+      let changes: CustomerDetailsPatch;
+      try {
+        changes = parseOrThrow(customerDetailsPatchSchema, patch, 'customer details');
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return operation(
+        async () => (await store.customers.get(customerId))?.channelId,
+        async (op) => {
+          const existing = await store.customers.get(customerId);
+          if (!existing) throw new NotFoundError('Customer', customerId);
+          const details: Record<string, unknown> = { ...existing.details };
+          for (const [key, value] of Object.entries(changes)) {
+            if (value === null) delete details[key];
+            else if (value !== undefined) details[key] = value;
+          }
+          details['updatedAt'] = now();
+          if (by === undefined) delete details['updatedBy'];
+          else details['updatedBy'] = by;
+          const next = compact(
+            parseOrThrow(customerSchema, { ...existing, details }, 'customer', 'customer'),
+          ) as Customer;
+          await store.customers.put(next);
+          op.changes.add({ type: 'customer:updated', customer: next });
+          return next;
+        },
+      );
+    },
     updateCustomer(customer) {
       return operation(
         () => stringField(customer, 'channelId'),
         async (op) => {
-          const next = compact(parseOrThrow(customerSchema, customer, 'customer', 'customer')) as Customer;
-          const existing = await store.customers.get(next.id);
+          const given = compact(parseOrThrow(customerSchema, customer, 'customer', 'customer')) as Customer;
+          const existing = await store.customers.get(given.id);
+          // Details belong to updateCustomerDetails: a profile save built from an older read keeps them.
+          const { details: _given, ...profile } = given;
+          const next = existing?.details ? { ...profile, details: existing.details } : profile;
           await store.customers.put(next);
           op.changes.add({ type: existing ? 'customer:updated' : 'customer:created', customer: next });
           return next;

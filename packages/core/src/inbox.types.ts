@@ -3,7 +3,7 @@ import type { AttachmentArchive } from './inbox/archive.js';
 export type { AttachmentArchive };
 
 import type { AppEvent, MessengerEvent } from './events.js';
-import type { Channel, Conversation, Customer, Failure, Message } from './model.js';
+import type { Channel, Conversation, Customer, CustomerDetailsPatch, Failure, Message } from './model.js';
 import type { ChannelPurgeReport, Store } from './store.js';
 
 /** How inbound messages are grouped into conversations. */
@@ -74,7 +74,14 @@ export interface Inbox {
   /** Saves profile data looked up later (name, avatar) and tells listeners. */
   /** Records the host's copy of inbound attachment `index` (its URL, or why none): see `createMediaArchiver`. */
   recordAttachmentArchive(messageId: string, index: number, archive: AttachmentArchive): Promise<Message>;
+  /** Saves profile data looked up later (name, avatar); `details` stay as stored (see `updateCustomerDetails`). */
   updateCustomer(customer: Customer): Promise<Customer>;
+  /**
+   * Changes what agents recorded about a customer (name override, email, phone, notes), read and
+   * written in one step so a profile lookup at the same moment loses nothing; emits `customer:updated`.
+   * `null` clears a field. Rejects with NotFoundError for an unknown customer, ValidationError for bad input.
+   */
+  updateCustomerDetails(customerId: string, patch: CustomerDetailsPatch, by?: string): Promise<Customer>;
   /** Saves a channel (status, settings) and tells listeners. */
   updateChannel(channel: Channel): Promise<Channel>;
   /**

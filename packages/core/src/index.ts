@@ -22,3 +22,4 @@ export {
   storedMediaType,
   type UploadFacts,
 } from './sniff.js';
+export { memoryTemplates } from './templateStore.js';

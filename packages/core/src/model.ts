@@ -83,6 +83,39 @@ export const channelSchema = z.object({
 });
 export type Channel = z.infer<typeof channelSchema>;
 
+/**
+ * What the host's agents record about a customer in the customer panel. Meta's profile fields
+ * (`name`, `firstName`, `avatarUrl`...) stay as Meta gave them; `name` here overrides the display name.
+ */
+const detailFields = {
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  email: z.email().check(z.maxLength(320)),
+  phone: z.string().check(z.trim(), z.regex(/^\+?[0-9 ().-]{3,40}$/, 'expected a phone number')),
+  notes: z.string().check(z.maxLength(10_000)),
+};
+export const customerDetailsSchema = z.object({
+  /** The name agents call the customer by, over Meta's. */
+  name: z.optional(detailFields.name),
+  email: z.optional(detailFields.email),
+  /** Digits, spaces and `+ ( ) - .`, as agents type it. */
+  phone: z.optional(detailFields.phone),
+  /** Free text for the host's agents; never sent to Meta. */
+  notes: z.optional(detailFields.notes),
+  updatedAt: z.number(),
+  /** The agent who last changed them. */
+  updatedBy: z.optional(z.string()),
+});
+export type CustomerDetails = z.infer<typeof customerDetailsSchema>;
+
+/** A change to a customer's details: each field set, `null` to clear it, or left out to keep it. */
+export const customerDetailsPatchSchema = z.strictObject({
+  name: z.optional(z.nullable(detailFields.name)),
+  email: z.optional(z.nullable(detailFields.email)),
+  phone: z.optional(z.nullable(detailFields.phone)),
+  notes: z.optional(z.nullable(detailFields.notes)),
+});
+export type CustomerDetailsPatch = z.infer<typeof customerDetailsPatchSchema>;
+
 /** A person who wrote to a channel: PSID on Messenger, IGSID on Instagram. */
 export const customerSchema = z.object({
   /** Pagedesk's id: `${channelId}:${psid}`. */
@@ -101,6 +134,8 @@ export const customerSchema = z.object({
   /** `unknown` until looked up; `unavailable` when Meta refused (phone-only, no consent): retried later. */
   profileStatus: z.enum(['unknown', 'fetched', 'unavailable']),
   profileFetchedAt: z.optional(z.number()),
+  /** What agents recorded in the customer panel (`Inbox.updateCustomerDetails`). */
+  details: z.optional(customerDetailsSchema),
   createdAt: z.number(),
 });
 export type Customer = z.infer<typeof customerSchema>;
@@ -261,3 +296,21 @@ export const conversationSchema = z.object({
   resolvedAt: z.nullable(z.number()),
 });
 export type Conversation = z.infer<typeof conversationSchema>;
+
+/**
+ * The name to show for a customer: the name agents gave it in the customer panel, else Meta's name,
+ * first and last name, or `@username`; undefined when none is known (show "Unknown customer").
+ *
+ * @example
+ * customerDisplayName({ name: 'Ana Maria', details: { name: 'Ana', updatedAt: 0 } }); // 'Ana'
+ */
+export function customerDisplayName(
+  customer: Pick<Customer, 'name' | 'firstName' | 'lastName' | 'username' | 'details'>,
+): string | undefined {
+  return (
+    customer.details?.name ||
+    customer.name ||
+    [customer.firstName, customer.lastName].filter(Boolean).join(' ') ||
+    (customer.username ? `@${customer.username}` : undefined)
+  );
+}

@@ -15,8 +15,16 @@ import {
   ValidationError,
   WindowClosedError,
 } from './errors.js';
-import { channelSchema, conversationSchema, customerSchema, messageSchema, platformSchema } from './model.js';
+import {
+  type CustomerDetailsPatch,
+  channelSchema,
+  conversationSchema,
+  customerSchema,
+  messageSchema,
+  platformSchema,
+} from './model.js';
 import type { ConversationQuery, Page } from './store.js';
+import type { ReplyTemplate, ReplyTemplateInput } from './templates.js';
 
 // The seam between the agent's browser and the host's backend. `@pagedesk/react` talks to an
 // `InboxTransport`; `httpTransport()` implements it over the REST + SSE API that
@@ -39,6 +47,13 @@ import type { ConversationQuery, Page } from './store.js';
 //   POST   /connect/pages  { userAccessToken }      → ConnectablePage[]
 //   POST   /connect  { userAccessToken, pageIds }   → Channel[]
 //   GET    /agents                                  → Agent[]
+//   GET    /customers/:id                           → Customer
+//   PATCH  /customers/:id  CustomerDetailsPatch     → Customer
+//   GET    /templates?channelId                     → ReplyTemplate[]
+//   POST   /templates  ReplyTemplateInput           → ReplyTemplate (admin)
+//   PATCH  /templates/:id  Partial<ReplyTemplateInput> → ReplyTemplate (admin)
+//   DELETE /templates/:id                           → 204 (admin)
+//   POST   /conversations/:id/templates  { templateId } → { messages: Message[] }
 //   GET    /events   (text/event-stream; Last-Event-ID resumes) → LiveEvent per `data:` line
 // Errors answer `{ error: SerializedError }` with a 4xx/5xx status.
 
@@ -143,6 +158,8 @@ export const liveEventSchema = z.discriminatedUnion('type', [
   z.object({ seq: z.number(), type: z.literal('message:created'), message: messageSchema }),
   z.object({ seq: z.number(), type: z.literal('message:updated'), message: messageSchema }),
   z.object({ seq: z.number(), type: z.literal('channel:updated'), channel: channelSchema }),
+  /** A customer's profile or details changed (the customer panel): replace it wherever it is shown. */
+  z.object({ seq: z.number(), type: z.literal('customer:updated'), customer: customerSchema }),
   /** A channel and everything reached through it were deleted (`channels.purge`): drop it, refetch lists. */
   z.object({ seq: z.number(), type: z.literal('channel:purged'), channelId: z.string() }),
   /** History imported on connect, stored without per-message events: refetch conversation lists. */
@@ -202,6 +219,20 @@ export interface InboxTransport {
   listConnectablePages(userAccessToken: string): Promise<ConnectablePage[]>;
   connectPages(userAccessToken: string, pageIds: string[]): Promise<Array<z.infer<typeof channelSchema>>>;
   listAgents(): Promise<Agent[]>;
+  /** One customer (the customer panel). Optional: a transport without it has no customer panel. */
+  getCustomer?(customerId: string): Promise<z.infer<typeof customerSchema>>;
+  /** Changes what agents recorded about a customer; `null` clears a field. */
+  updateCustomer?(customerId: string, patch: CustomerDetailsPatch): Promise<z.infer<typeof customerSchema>>;
+  /** The reply templates the principal may send (on `channelId` only, when given). Optional, like the rest below. */
+  listTemplates?(query?: { channelId?: string }): Promise<ReplyTemplate[]>;
+  /** Saves a new template (admin). */
+  createTemplate?(input: ReplyTemplateInput): Promise<ReplyTemplate>;
+  /** Changes a template (admin). */
+  updateTemplate?(templateId: string, patch: Partial<ReplyTemplateInput>): Promise<ReplyTemplate>;
+  /** Deletes a template (admin). */
+  deleteTemplate?(templateId: string): Promise<void>;
+  /** Sends a template's parts in order through the send path; resolves with every message sent. */
+  sendTemplate?(conversationId: string, templateId: string): Promise<Array<z.infer<typeof messageSchema>>>;
   /** Starts live updates; returns a function that stops them. */
   subscribe(onEvent: (event: LiveEvent) => void, onStatus?: (status: LiveStatus) => void): () => void;
 }

@@ -19,6 +19,7 @@ import {
   NotFoundError,
   type Page,
   type PagedeskError,
+  type ReplyTemplate,
   RuleViolationError,
   rulesFromSettings,
   type SendDraft,
@@ -28,6 +29,7 @@ import {
   WindowClosedError,
   windowForConversation,
 } from '@pagedesk/core';
+import { fakeToolkit } from './fakeToolkit.js';
 import { compareConversations, matchesFilter } from './queryKeys.js';
 
 /** Options of {@link createFakeTransport}. */
@@ -46,6 +48,8 @@ export interface FakeTransportOptions {
   assetBaseUrl?: string;
   /** Channels to start with instead of the generated Messenger page and Instagram account. */
   channels?: Channel[];
+  /** Reply templates to start with. */
+  templates?: ReplyTemplate[];
 }
 
 type Method = Exclude<keyof InboxTransport, 'subscribe'>;
@@ -750,5 +754,19 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
     },
     calls,
   };
+  // Customer panel and reply templates live in their own module (fakeToolkit.ts).
+  const sendMessage = transport.sendMessage.bind(transport);
+  Object.assign(
+    transport,
+    fakeToolkit({
+      answer,
+      conversations,
+      channels,
+      emit,
+      now,
+      sendMessage,
+      ...(options.templates ? { templates: options.templates } : {}),
+    }),
+  );
   return transport;
 }

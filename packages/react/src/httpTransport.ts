@@ -10,9 +10,11 @@ import {
   type ConversationListQuery,
   type ConversationPatch,
   type ConversationWithCustomer,
+  type CustomerDetailsPatch,
   channelSchema,
   connectablePageSchema,
   conversationWithCustomerSchema,
+  customerSchema,
   deserializeError,
   type InboxTransport,
   type LiveEvent,
@@ -23,6 +25,7 @@ import {
   type Page,
   PagedeskError,
   pageSchema,
+  replyTemplateSchema,
   type SendDraft,
   serializedErrorSchema,
   type UploadedFile,
@@ -58,6 +61,7 @@ export interface HttpTransportOptions {
 type Schema<T> = z.ZodMiniType<T>;
 
 const channelsSchema = z.array(channelSchema);
+const templatesSchema = z.array(replyTemplateSchema);
 const connectablePagesSchema = z.array(connectablePageSchema);
 const agentsSchema = z.array(agentSchema);
 const sendResultSchema = z.object({ messages: z.array(messageSchema) });
@@ -268,6 +272,28 @@ export function httpTransport(options: HttpTransportOptions): InboxTransport {
     },
     listAgents(): Promise<Agent[]> {
       return request('GET', '/agents', agentsSchema);
+    },
+    getCustomer(customerId) {
+      return request('GET', `/customers/${id(customerId)}`, customerSchema);
+    },
+    updateCustomer(customerId, patch: CustomerDetailsPatch) {
+      return request('PATCH', `/customers/${id(customerId)}`, customerSchema, { json: patch });
+    },
+    listTemplates(query = {}) {
+      return request('GET', `/templates${queryString({ ...query })}`, templatesSchema);
+    },
+    createTemplate(input) {
+      return request('POST', '/templates', replyTemplateSchema, { json: input });
+    },
+    updateTemplate(templateId, patch) {
+      return request('PATCH', `/templates/${id(templateId)}`, replyTemplateSchema, { json: patch });
+    },
+    deleteTemplate(templateId) {
+      return request('DELETE', `/templates/${id(templateId)}`, null);
+    },
+    async sendTemplate(conversationId, templateId): Promise<Message[]> {
+      const path = `/conversations/${id(conversationId)}/templates`;
+      return (await request('POST', path, sendResultSchema, { json: { templateId } })).messages;
     },
     subscribe(onEvent: (event: LiveEvent) => void, onStatus?: (status: LiveStatus) => void) {
       return subscribeStream({

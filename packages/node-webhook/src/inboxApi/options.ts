@@ -28,6 +28,13 @@ export type InboxApiRoute =
   | 'listConnectablePages'
   | 'connectPages'
   | 'listAgents'
+  | 'getCustomer'
+  | 'updateCustomer'
+  | 'listTemplates'
+  | 'createTemplate'
+  | 'updateTemplate'
+  | 'deleteTemplate'
+  | 'sendTemplate'
   | 'subscribe';
 
 /** What `authorize` is asked about. */

@@ -138,6 +138,14 @@ const resourceRoutes: Array<{
     ok: 204,
   },
   { route: 'retryMessage', method: 'POST', path: (p) => `/messages/${onPage(p).messageId}/retry`, ok: 200 },
+  { route: 'getCustomer', method: 'GET', path: (p) => `/customers/${onPage(p).customerId}`, ok: 200 },
+  {
+    route: 'updateCustomer',
+    method: 'PATCH',
+    path: (p) => `/customers/${onPage(p).customerId}`,
+    body: { notes: 'Prefers email' },
+    ok: 200,
+  },
   {
     route: 'updateChannelSettings',
     method: 'PATCH',
