@@ -8,6 +8,7 @@ export { defaultChannelSettings, PAGE_INBOX_APP_ID } from './inbox.js';
 export type * from './inbox.types.js';
 export { zodIssues } from './issues.js';
 export * from './model.js';
+export { assertModeratable, moderationAfter } from './moderation.js';
 export { CHECKING_CODE, isChecking, isUnknownOutcome, UNKNOWN_OUTCOME_CODES } from './outcome.js';
 export * from './rules.js';
 export type * from './store.js';

@@ -33,6 +33,7 @@ import {
   failureSchema,
   type Message,
 } from './model.js';
+import { moderationAfter } from './moderation.js';
 import type { Store } from './store.js';
 
 /** Meta's Page Inbox (Meta Business Suite): echoes from it are the page's own replies. */
@@ -337,6 +338,17 @@ export function createInbox(options: InboxOptions): Inbox {
     },
     recordAttachmentArchive(messageId, index, archive) {
       return operation(channelOfMessage(messageId), (op) => recordArchive(op, messageId, index, archive));
+    },
+    recordModeration(messageId, action, by) {
+      return operation(channelOfMessage(messageId), async (op) => {
+        const message = await store.messages.get(messageId);
+        if (!message) throw new NotFoundError('Message', messageId);
+        const at = now();
+        const moderation = moderationAfter(message.moderation, action, at, by);
+        const next: Message = { ...message, moderation, updatedAt: at };
+        await putMessage(op, next, false);
+        return next;
+      });
     },
     updateCustomerDetails(customerId, patch, by) {
       let changes: CustomerDetailsPatch;

@@ -3,7 +3,15 @@ import type { AttachmentArchive } from './inbox/archive.js';
 export type { AttachmentArchive };
 
 import type { AppEvent, MessengerEvent } from './events.js';
-import type { Channel, Conversation, Customer, CustomerDetailsPatch, Failure, Message } from './model.js';
+import type {
+  Channel,
+  CommentAction,
+  Conversation,
+  Customer,
+  CustomerDetailsPatch,
+  Failure,
+  Message,
+} from './model.js';
 import type { ChannelPurgeReport, Store } from './store.js';
 
 /** How inbound messages are grouped into conversations. */
@@ -82,6 +90,11 @@ export interface Inbox {
    * `null` clears a field. Rejects with NotFoundError for an unknown customer, ValidationError for bad input.
    */
   updateCustomerDetails(customerId: string, patch: CustomerDetailsPatch, by?: string): Promise<Customer>;
+  /**
+   * Records a moderation action Meta carried out on a comment message (`channels.moderateComment`
+   * calls it after Meta's answer): its state and who did it; emits `message:updated`.
+   */
+  recordModeration(messageId: string, action: CommentAction, by?: string): Promise<Message>;
   /** Saves a channel (status, settings) and tells listeners. */
   updateChannel(channel: Channel): Promise<Channel>;
   /**

@@ -221,6 +221,21 @@ export const failureSchema = z.object({
 });
 export type Failure = z.infer<typeof failureSchema>;
 
+/** What an agent can do to a comment on Meta. Instagram comments cannot be liked through the API. */
+export const commentActionSchema = z.enum(['hide', 'unhide', 'delete', 'like', 'unlike']);
+export type CommentAction = z.infer<typeof commentActionSchema>;
+
+/** A comment's moderation state on Meta, and who did what, oldest first. */
+export const moderationSchema = z.object({
+  hidden: z.boolean(),
+  deleted: z.boolean(),
+  liked: z.boolean(),
+  actions: z.array(
+    z.object({ action: commentActionSchema, at: z.number(), agentId: z.optional(z.string()) }),
+  ),
+});
+export type Moderation = z.infer<typeof moderationSchema>;
+
 export const messageSchema = z.object({
   /** Pagedesk's id; for outbound messages it travels in Send API `metadata` and returns in the echo. */
   id: z.string(),
@@ -249,6 +264,8 @@ export const messageSchema = z.object({
   /** What the Send API was told (outbound): RESPONSE or MESSAGE_TAG + HUMAN_AGENT. */
   messagingType: z.optional(z.enum(['RESPONSE', 'UPDATE', 'MESSAGE_TAG'])),
   tag: z.optional(z.string()),
+  /** Comments: what agents did to the comment on Meta (hidden, deleted, liked) and by whom. */
+  moderation: z.optional(moderationSchema),
   /** Imported from history on connect: never notifies anyone. */
   imported: z.optional(z.boolean()),
   /** When the customer (inbound) or the agent (outbound) created it. */

@@ -16,6 +16,7 @@ import {
   WindowClosedError,
 } from './errors.js';
 import {
+  type CommentAction,
   type CustomerDetailsPatch,
   channelSchema,
   conversationSchema,
@@ -39,6 +40,7 @@ import type { ReplyTemplate, ReplyTemplateInput } from './templates.js';
 //   POST   /conversations/:id/messages  SendDraft   → { messages: Message[] }
 //   POST   /conversations/:id/typing  { on }        → 204
 //   POST   /messages/:id/retry  { force? } (optional) → Message
+//   POST   /messages/:id/moderation  { action: hide|unhide|delete|like|unlike } → Message
 //   POST   /uploads   (raw bytes; Content-Type, X-File-Name) → UploadedFile
 //   GET    /uploads/:id                             → the bytes (Meta fetches outbound attachments here)
 //   GET    /channels                                → Channel[]
@@ -209,6 +211,8 @@ export interface InboxTransport {
    */
   retryMessage(messageId: string, options?: { force?: boolean }): Promise<z.infer<typeof messageSchema>>;
   setTyping(conversationId: string, on: boolean): Promise<void>;
+  /** Hides, unhides, deletes, likes or unlikes a comment on Meta; resolves with the message, its `moderation` updated. */
+  moderateComment?(messageId: string, action: CommentAction): Promise<z.infer<typeof messageSchema>>;
   uploadFile(file: Blob, name: string): Promise<UploadedFile>;
   listChannels(): Promise<Array<z.infer<typeof channelSchema>>>;
   updateChannelSettings(

@@ -7,6 +7,7 @@ import {
   unsupportedRequest,
   windowClosed,
 } from './metaError.js';
+import { moderationRoute } from './moderation.js';
 import { sampleImage } from './samples.js';
 import { attachmentLimit, checkSendText } from './sendLimits.js';
 import type { EmulatorAttachment, EmulatorMessage, SentMessage } from './types.js';
@@ -163,6 +164,8 @@ export class GraphApi {
     if (method === 'GET' && first === 'oauth' && second === 'access_token') return this.oauth(params);
     if (!first) throw unsupportedRequest(method, '');
     const caller = this.authenticate(req);
+    const moderated = moderationRoute(this.world, req, caller.kind === 'page' ? caller.pages : []);
+    if (moderated) return moderated;
     if (method === 'GET' && first === 'debug_token' && !second) return this.debugToken(caller, params);
     if (third !== undefined) throw unsupportedRequest(method, segments.join('/'));
 

@@ -1,5 +1,7 @@
 import {
+  assertModeratable,
   type Channel,
+  type CommentAction,
   type ConversationWithCustomer,
   type Customer,
   type CustomerDetailsPatch,
@@ -9,6 +11,7 @@ import {
   type InboxTransport,
   type LiveEvent,
   type Message,
+  moderationAfter,
   NotFoundError,
   type ReplyTemplate,
   type ReplyTemplateInput,
@@ -35,6 +38,10 @@ export interface FakeToolkitDeps {
   emit(event: DistributiveOmit<LiveEvent, 'seq'>): void;
   now(): number;
   sendMessage: InboxTransport['sendMessage'];
+  /** The fake's messages of a conversation, newest first (its own array: changes stick). */
+  messagesOf(conversationId: string): Message[];
+  /** Stores a changed message and pushes it live. */
+  storeMessage(message: Message): void;
   /** The templates to start with. */
   templates?: ReplyTemplate[];
 }
@@ -67,6 +74,21 @@ export function fakeToolkit(deps: FakeToolkitDeps) {
     a.name.toLowerCase() < b.name.toLowerCase() ? -1 : a.name.toLowerCase() > b.name.toLowerCase() ? 1 : 0;
 
   return {
+    moderateComment: (messageId: string, action: CommentAction) =>
+      answer('moderateComment', [messageId, action], () => {
+        const conversation = conversations.find((c) => deps.messagesOf(c.id).some((m) => m.id === messageId));
+        const message = conversation && deps.messagesOf(conversation.id).find((m) => m.id === messageId);
+        if (!conversation || !message) throw new NotFoundError('Message', messageId);
+        assertModeratable(conversation, message, action);
+        const at = now();
+        const next: Message = {
+          ...message,
+          moderation: moderationAfter(message.moderation, action, at),
+          updatedAt: at,
+        };
+        deps.storeMessage(next);
+        return next;
+      }),
     getCustomer: (customerId: string) => answer('getCustomer', [customerId], () => customerById(customerId)),
     updateCustomer: (customerId: string, patch: CustomerDetailsPatch) =>
       answer('updateCustomer', [customerId, patch], () => {

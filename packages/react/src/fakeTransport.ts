@@ -754,7 +754,7 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
     },
     calls,
   };
-  // Customer panel and reply templates live in their own module (fakeToolkit.ts).
+  // Customer panel, templates and moderation live in their own module (fakeToolkit.ts).
   const sendMessage = transport.sendMessage.bind(transport);
   Object.assign(
     transport,
@@ -765,6 +765,8 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
       emit,
       now,
       sendMessage,
+      messagesOf,
+      storeMessage,
       ...(options.templates ? { templates: options.templates } : {}),
     }),
   );

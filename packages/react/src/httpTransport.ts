@@ -273,6 +273,9 @@ export function httpTransport(options: HttpTransportOptions): InboxTransport {
     listAgents(): Promise<Agent[]> {
       return request('GET', '/agents', agentsSchema);
     },
+    moderateComment(messageId, action) {
+      return request('POST', `/messages/${id(messageId)}/moderation`, messageSchema, { json: { action } });
+    },
     getCustomer(customerId) {
       return request('GET', `/customers/${id(customerId)}`, customerSchema);
     },

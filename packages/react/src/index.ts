@@ -57,6 +57,7 @@ export { useCustomer, useUpdateCustomer } from './useCustomer.js';
 export { createFormatters, type Formatters, useFormat } from './useFormat.js';
 export { useLiveStatus, useTyping } from './useLive.js';
 export { type UseMessagesResult, useMessages } from './useMessages.js';
+export { useModerateComment } from './useModerateComment.js';
 export { type SendInput, type UseSendMessageResult, useSendMessage } from './useSendMessage.js';
 export {
   templateMatches,

@@ -5,6 +5,7 @@ import type { ChannelsOptions, ServerChannels } from './channels.types.js';
 import { createConnect } from './connect.js';
 import { createHistoryImport } from './history.js';
 import { createInstagramConnect } from './instagramChannels.js';
+import { createModeration } from './moderation.js';
 import { createPersonas } from './personas.js';
 import { createProfiles } from './profiles.js';
 import { createSendPath } from './sendPath.js';
@@ -73,6 +74,7 @@ export function createChannels(options: ChannelsOptions): ServerChannels {
     get: getChannel,
     send,
     retry,
+    moderateComment: createModeration(ctx),
     setTyping: (conversationId, on) => senderAction(conversationId, on ? 'typing_on' : 'typing_off'),
     markSeen: (conversationId) => senderAction(conversationId, 'mark_seen'),
     updateSettings: lifecycle.updateSettings,

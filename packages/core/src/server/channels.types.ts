@@ -117,6 +117,7 @@ export interface ChannelHandle {
 
 /** `Channels` plus the lifecycle operations the host and the token monitor drive. */
 export interface ServerChannels extends Channels {
+  moderateComment: NonNullable<Channels['moderateComment']>;
   /** A handle bound to one channel. */
   channel(channelId: string): ChannelHandle;
   /**

@@ -1,5 +1,5 @@
 import { GraphError, ValidationError } from '../errors.js';
-import type { Platform } from '../model.js';
+import type { CommentAction, Platform } from '../model.js';
 import type { GraphRequester } from './graphRequest.js';
 import {
   attachmentUploadSchema,
@@ -94,6 +94,12 @@ export interface PageGraph {
   ): Promise<SendResult>;
   /** A public answer under a comment (`/{comment}/comments` on Facebook, `/{comment}/replies` on Instagram). */
   replyToComment(commentId: string, text: string, platform: Platform): Promise<{ id: string }>;
+  /**
+   * Hides, unhides or deletes a comment; likes or unlikes a Page comment (Instagram has no likes edge).
+   * https://developers.facebook.com/documentation/pages-api/comments-mentions,
+   * https://developers.facebook.com/docs/instagram-api/guides/comment-moderation
+   */
+  moderateComment(commentId: string, action: CommentAction, platform: Platform): Promise<void>;
   profile(userId: string, platform: Platform): Promise<UserProfile>;
   subscribedApps(): Promise<SubscribedApp[]>;
   subscribe(fields: ReadonlyArray<string>): Promise<void>;
@@ -215,6 +221,33 @@ export function createPageGraph(
         schema: createdIdSchema,
         idempotent: false,
       });
+    },
+    async moderateComment(commentId, action, platform) {
+      if (!commentId)
+        throw new ValidationError('comment moderation', [{ path: 'commentId', message: 'required' }]);
+      const node = encodeURIComponent(commentId);
+      const call = (method: 'POST' | 'DELETE', path: string, query?: Record<string, string>) =>
+        request({
+          method,
+          path,
+          accessToken: token,
+          ...(query ? { query } : {}),
+          schema: successSchema,
+          idempotent: true,
+        });
+      if (action === 'delete') await call('DELETE', node);
+      else if (action === 'like' || action === 'unlike') {
+        if (platform === 'instagram')
+          throw new ValidationError('comment moderation', [
+            { path: 'action', message: 'Instagram comments cannot be liked through the API' },
+          ]);
+        await call(action === 'like' ? 'POST' : 'DELETE', `${node}/likes`);
+      } else {
+        // Pages take `is_hidden`, Instagram `hide`.
+        await call('POST', node, {
+          [platform === 'instagram' ? 'hide' : 'is_hidden']: String(action === 'hide'),
+        });
+      }
     },
     async profile(userId, platform) {
       const fields =

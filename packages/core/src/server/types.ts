@@ -1,4 +1,4 @@
-import type { Channel, ChannelSettings, Message } from '../model.js';
+import type { Channel, ChannelSettings, CommentAction, Message } from '../model.js';
 import type { ChannelFilter, ChannelPurgeReport } from '../store.js';
 import type { ChannelAction, ConnectablePage, SendDraft } from '../transport.js';
 
@@ -58,6 +58,17 @@ export interface Channels {
    */
   retry(messageId: string, options?: { force?: boolean }): Promise<Message>;
   setTyping(conversationId: string, on: boolean): Promise<void>;
+  /**
+   * Hides, unhides, deletes, likes or unlikes the comment a message holds, on Meta, then records on
+   * the message what was done and by whom. Optional so a host's own `Channels` may leave it out (the
+   * inbox API answers 501 then). Rejects with RuleViolationError (not a comment, deleted, like on
+   * Instagram), ChannelUnavailableError, PermissionError (the page lacks the moderation permission).
+   */
+  moderateComment?(
+    messageId: string,
+    action: CommentAction,
+    options?: { agentId?: string },
+  ): Promise<Message>;
   /** Tells Meta the agent saw the conversation (mark_seen). */
   markSeen(conversationId: string): Promise<void>;
   updateSettings(channelId: string, settings: Partial<ChannelSettings>): Promise<Channel>;

@@ -3,6 +3,7 @@ import {
   type ConversationQuery,
   type ConversationWithCustomer,
   type Customer,
+  commentActionSchema,
   conversationPatchSchema,
   NotFoundError,
   platformSchema,
@@ -10,7 +11,7 @@ import {
 } from '@pagedesk/core';
 import * as z from 'zod/mini';
 import { organizationFilter } from './access.js';
-import { parseWith, readJson } from './http.js';
+import { NotImplementedError, parseWith, readJson } from './http.js';
 import { scopeFor } from './liveEvents.js';
 import { definedOnly, type Handlers, idOf, json, type RouteDeps, requireChannels } from './routes.js';
 import { ownUploads } from './uploadRoutes.js';
@@ -40,6 +41,7 @@ const messageListQuerySchema = z.object({
 
 const typingSchema = z.object({ on: z.boolean() });
 const retrySchema = z.object({ force: z.optional(z.boolean()) });
+const moderationSchema = z.object({ action: commentActionSchema });
 
 /** The routes of conversations and messages. */
 export function conversationRoutes(deps: RouteDeps) {
@@ -191,6 +193,18 @@ export function conversationRoutes(deps: RouteDeps) {
           'retry',
         );
         return json(await requireChannels(deps, 'Retrying').retry(messageId, force ? { force } : {}));
+      },
+    },
+    moderateComment: {
+      access: 'write',
+      async run({ request, params, access }) {
+        const messageId = idOf({ params });
+        await access.message(messageId);
+        const { action } = parseWith(moderationSchema, await readJson(request, maxBodyBytes), 'moderation');
+        const moderate = requireChannels(deps, 'Comment moderation').moderateComment;
+        if (!moderate) throw new NotImplementedError('Comment moderation');
+        const { agentId } = access.principal;
+        return json(await moderate(messageId, action, agentId === undefined ? {} : { agentId }));
       },
     },
     setTyping: {

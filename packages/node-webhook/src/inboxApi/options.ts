@@ -19,6 +19,7 @@ export type InboxApiRoute =
   | 'listMessages'
   | 'sendMessage'
   | 'retryMessage'
+  | 'moderateComment'
   | 'setTyping'
   | 'uploadFile'
   | 'getUpload'

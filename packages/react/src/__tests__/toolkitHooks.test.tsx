@@ -8,6 +8,7 @@ import { PagedeskProvider } from '../PagedeskProvider.js';
 import { pagedeskKeys } from '../queryKeys.js';
 import { useCustomer, useUpdateCustomer } from '../useCustomer.js';
 import { useMessages } from '../useMessages.js';
+import { useModerateComment } from '../useModerateComment.js';
 import { templateMatches, useSaveTemplate, useSendTemplate, useTemplates } from '../useTemplates.js';
 import { NOW, testClient } from './helpers.js';
 
@@ -150,5 +151,32 @@ describe('useCustomer', () => {
       await result.current.mutateAsync({ email: 'nope' }).catch(() => {});
     });
     await waitFor(() => expect(result.current.error?.message).toContain('email'));
+  });
+});
+
+describe('useModerateComment', () => {
+  it('hides a comment, updates the cached message, and refuses a direct message', async () => {
+    const { wrapper, transport } = setup();
+    const fake = transport as ReturnType<typeof createFakeTransport>;
+    const comments = fake.data.conversations.find(
+      (c) => c.source === 'comment' && c.platform === 'messenger',
+    )!;
+    const direct = fake.data.conversations.find((c) => c.source === 'message')!;
+    const { result } = renderHook(
+      () => ({ messages: useMessages(comments.id), moderate: useModerateComment() }),
+      { wrapper },
+    );
+    await waitFor(() => expect(result.current.messages.messages.length).toBeGreaterThan(0));
+    const target = result.current.messages.messages.find((m) => m.direction === 'inbound')!;
+    await act(() => result.current.moderate.mutateAsync({ messageId: target.id, action: 'hide' }));
+    expect(result.current.messages.messages.find((m) => m.id === target.id)?.moderation).toMatchObject({
+      hidden: true,
+      actions: [{ action: 'hide' }],
+    });
+    const dm = fake.data.messages(direct.id)[0]!;
+    await act(async () => {
+      await result.current.moderate.mutateAsync({ messageId: dm.id, action: 'hide' }).catch(() => {});
+    });
+    await waitFor(() => expect(result.current.moderate.error).toMatchObject({ rule: 'not_a_comment' }));
   });
 });

@@ -45,6 +45,7 @@ function storeChannels(target: Inbox): Channels {
       ];
     },
     retry: async (id) => (await store.messages.get(id))!,
+    moderateComment: (id, action, options) => target.recordModeration(id, action, options?.agentId),
     setTyping: async () => {},
     markSeen: async () => {},
     updateSettings: async (id, settings) => {
@@ -138,6 +139,13 @@ const resourceRoutes: Array<{
     ok: 204,
   },
   { route: 'retryMessage', method: 'POST', path: (p) => `/messages/${onPage(p).messageId}/retry`, ok: 200 },
+  {
+    route: 'moderateComment',
+    method: 'POST',
+    path: (p) => `/messages/${onPage(p).messageId}/moderation`,
+    body: { action: 'hide' },
+    ok: 200,
+  },
   { route: 'getCustomer', method: 'GET', path: (p) => `/customers/${onPage(p).customerId}`, ok: 200 },
   {
     route: 'updateCustomer',
