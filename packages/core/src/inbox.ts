@@ -320,6 +320,9 @@ export function createInbox(options: InboxOptions): Inbox {
         c.unreadCount === 0 ? undefined : { ...c, unreadCount: 0 },
       );
     },
+    recordThreadOwner(conversationId, owner) {
+      return updateConversation(conversationId, (c) => ({ ...c, threadOwner: owner }));
+    },
     markPrivateReplySent(conversationId, at) {
       if (typeof at !== 'number' || !Number.isFinite(at)) {
         return Promise.reject(

@@ -77,6 +77,11 @@ export interface Inbox {
   reopen(conversationId: string): Promise<Conversation>;
   assign(conversationId: string, agentId: string | null): Promise<Conversation>;
   markRead(conversationId: string): Promise<Conversation>;
+  /** Records who holds the thread now (`channels.threadControl` after Meta answered); emits `conversation:updated`. */
+  recordThreadOwner(
+    conversationId: string,
+    owner: NonNullable<Conversation['threadOwner']>,
+  ): Promise<Conversation>;
   /** Records that the one private reply to a comment was used. */
   markPrivateReplySent(conversationId: string, at: number): Promise<Conversation>;
   /** Saves profile data looked up later (name, avatar) and tells listeners. */

@@ -266,6 +266,8 @@ export const messageSchema = z.object({
   tag: z.optional(z.string()),
   /** Comments: what agents did to the comment on Meta (hidden, deleted, liked) and by whom. */
   moderation: z.optional(moderationSchema),
+  /** Arrived on the `standby` channel: another app held the thread (a bot answered it, not this inbox). */
+  standby: z.optional(z.boolean()),
   /** Imported from history on connect: never notifies anyone. */
   imported: z.optional(z.boolean()),
   /** When the customer (inbound) or the agent (outbound) created it. */
@@ -306,6 +308,21 @@ export const conversationSchema = z.object({
       postId: z.string(),
       permalink: z.optional(z.string()),
       privateReplySentAt: z.nullable(z.number()),
+    }),
+  ),
+  /**
+   * Messenger handover protocol (https://developers.facebook.com/docs/messenger-platform/handover-protocol):
+   * the app that holds the thread, from `messaging_handovers` webhooks and `channels.threadControl`.
+   * `appId: null` is idle; absent, nothing was heard (the page has no other app). While another app
+   * holds it the send path refuses with `ThreadControlError`.
+   */
+  threadOwner: z.optional(
+    z.object({
+      appId: z.nullable(z.string()),
+      since: z.number(),
+      /** An app that asked this one for the thread (`request_thread_control`), until the thread moves. */
+      requestedByAppId: z.optional(z.string()),
+      metadata: z.optional(z.string()),
     }),
   ),
   createdAt: z.number(),

@@ -39,6 +39,7 @@ import type { ReplyTemplate, ReplyTemplateInput } from './templates.js';
 //   GET    /conversations/:id/messages?before&limit → Page<Message> (newest first)
 //   POST   /conversations/:id/messages  SendDraft   → { messages: Message[] }
 //   POST   /conversations/:id/typing  { on }        → 204
+//   POST   /conversations/:id/thread  { action: take|pass|request|check, targetAppId?, metadata? } → ConversationWithCustomer
 //   POST   /messages/:id/retry  { force? } (optional) → Message
 //   POST   /messages/:id/moderation  { action: hide|unhide|delete|like|unlike } → Message
 //   POST   /uploads   (raw bytes; Content-Type, X-File-Name) → UploadedFile
@@ -211,6 +212,12 @@ export interface InboxTransport {
    */
   retryMessage(messageId: string, options?: { force?: boolean }): Promise<z.infer<typeof messageSchema>>;
   setTyping(conversationId: string, on: boolean): Promise<void>;
+  /** Takes, passes or requests the customer's thread (Messenger handover), or checks who holds it. */
+  threadControl?(
+    conversationId: string,
+    action: 'take' | 'pass' | 'request' | 'check',
+    options?: { targetAppId?: string; metadata?: string },
+  ): Promise<ConversationWithCustomer>;
   /** Hides, unhides, deletes, likes or unlikes a comment on Meta; resolves with the message, its `moderation` updated. */
   moderateComment?(messageId: string, action: CommentAction): Promise<z.infer<typeof messageSchema>>;
   uploadFile(file: Blob, name: string): Promise<UploadedFile>;

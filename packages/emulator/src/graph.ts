@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { assertHoldsThread, HANDOVER_EDGES, handoverRoute } from './handover.js';
 import {
   invalidParam,
   MetaError,
@@ -166,6 +167,14 @@ export class GraphApi {
     const caller = this.authenticate(req);
     const moderated = moderationRoute(this.world, req, caller.kind === 'page' ? caller.pages : []);
     if (moderated) return moderated;
+    if (second !== undefined && HANDOVER_EDGES.has(second)) {
+      const handover = handoverRoute(
+        this.world,
+        req,
+        this.pageFor(first, caller, second, params) ?? undefined,
+      );
+      if (handover) return handover;
+    }
     if (method === 'GET' && first === 'debug_token' && !second) return this.debugToken(caller, params);
     if (third !== undefined) throw unsupportedRequest(method, segments.join('/'));
 
@@ -285,6 +294,7 @@ export class GraphApi {
       'subscribed_apps',
       'personas',
       'conversations',
+      ...HANDOVER_EDGES,
     ]);
     if (!pageEdges.has(edge)) return null;
     const known =
@@ -573,6 +583,7 @@ export class GraphApi {
   // ---- Send API
 
   private async send(p: PageState, _caller: Caller, req: GraphRequest): Promise<GraphResult> {
+    assertHoldsThread(this.world, p.id, req.params);
     const params = req.params;
     const recipient = obj(params['recipient'], 'recipient');
     if (!recipient || Object.keys(recipient).length === 0)

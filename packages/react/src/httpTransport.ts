@@ -273,6 +273,11 @@ export function httpTransport(options: HttpTransportOptions): InboxTransport {
     listAgents(): Promise<Agent[]> {
       return request('GET', '/agents', agentsSchema);
     },
+    threadControl(conversationId, action, options = {}) {
+      return request('POST', `/conversations/${id(conversationId)}/thread`, conversationWithCustomerSchema, {
+        json: { action, ...options },
+      });
+    },
     moderateComment(messageId, action) {
       return request('POST', `/messages/${id(messageId)}/moderation`, messageSchema, { json: { action } });
     },

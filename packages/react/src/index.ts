@@ -67,4 +67,5 @@ export {
   useSendTemplate,
   useTemplates,
 } from './useTemplates.js';
+export { useThreadControl } from './useThreadControl.js';
 export { nextTickDelay, type UseWindowResult, useWindow } from './useWindow.js';

@@ -9,6 +9,7 @@ import { createModeration } from './moderation.js';
 import { createPersonas } from './personas.js';
 import { createProfiles } from './profiles.js';
 import { createSendPath } from './sendPath.js';
+import { createThreadControl } from './threadControl.js';
 
 /** How long a message may stay `pending` before start-up recovery calls it interrupted. */
 const RECOVER_AFTER_MS = 2 * 60 * 1000;
@@ -75,6 +76,7 @@ export function createChannels(options: ChannelsOptions): ServerChannels {
     send,
     retry,
     moderateComment: createModeration(ctx),
+    threadControl: createThreadControl(ctx),
     setTyping: (conversationId, on) => senderAction(conversationId, on ? 'typing_on' : 'typing_off'),
     markSeen: (conversationId) => senderAction(conversationId, 'mark_seen'),
     updateSettings: lifecycle.updateSettings,

@@ -14,6 +14,7 @@ import {
   sendResultSchema,
   subscribedAppsSchema,
   successSchema,
+  threadOwnerSchema,
 } from './graphSchemas.js';
 import { buildSendBody, type OutboundAttachment, type SendMessageRequest } from './sendBody.js';
 
@@ -100,6 +101,17 @@ export interface PageGraph {
    * https://developers.facebook.com/docs/instagram-api/guides/comment-moderation
    */
   moderateComment(commentId: string, action: CommentAction, platform: Platform): Promise<void>;
+  /**
+   * Messenger handover protocol: take, pass (to `targetAppId`) or request the thread of a customer.
+   * https://developers.facebook.com/docs/messenger-platform/handover-protocol/conversation-control
+   */
+  threadControl(
+    action: 'take' | 'pass' | 'request',
+    psid: string,
+    options?: { targetAppId?: string; metadata?: string },
+  ): Promise<void>;
+  /** The app that holds a customer's thread (`/{page}/thread_owner`); null when idle. */
+  threadOwner(psid: string): Promise<string | null>;
   profile(userId: string, platform: Platform): Promise<UserProfile>;
   subscribedApps(): Promise<SubscribedApp[]>;
   subscribe(fields: ReadonlyArray<string>): Promise<void>;
@@ -221,6 +233,34 @@ export function createPageGraph(
         schema: createdIdSchema,
         idempotent: false,
       });
+    },
+    async threadControl(action, psid, controlOptions = {}) {
+      if (!psid) throw new ValidationError('thread control', [{ path: 'psid', message: 'required' }]);
+      if (action === 'pass' && !controlOptions.targetAppId)
+        throw new ValidationError('thread control', [{ path: 'targetAppId', message: 'required to pass' }]);
+      await request({
+        method: 'POST',
+        path: `${node}/${action}_thread_control`,
+        accessToken: token,
+        json: {
+          recipient: { id: psid },
+          ...(action === 'pass' ? { target_app_id: controlOptions.targetAppId } : {}),
+          ...(controlOptions.metadata ? { metadata: controlOptions.metadata } : {}),
+        },
+        schema: successSchema,
+        // Taking or requesting twice changes nothing; passing twice fails harmlessly (not ours any more).
+        idempotent: true,
+      });
+    },
+    async threadOwner(psid) {
+      const result = await request({
+        method: 'GET',
+        path: `${node}/thread_owner`,
+        accessToken: token,
+        query: { recipient: psid },
+        schema: threadOwnerSchema,
+      });
+      return result.data[0]?.thread_owner?.app_id ?? null;
     },
     async moderateComment(commentId, action, platform) {
       if (!commentId)

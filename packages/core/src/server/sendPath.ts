@@ -19,6 +19,7 @@ import type { Personas } from './personas.js';
 import { createReconciler } from './reconcile.js';
 import type { SendMessageRequest } from './sendBody.js';
 import { onTagRefused, type Sender, senderOf, senderOfMessage, windowError } from './sendPolicy.js';
+import { threadControlRefusal } from './threadControl.js';
 
 // The send path. Policy first (channel status, window, rules), then the store (every outbound part
 // recorded `pending` before Meta is called), then Meta, then the outcome: `sent` with Meta's mid, or
@@ -215,6 +216,9 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
         }
       }
       ctx.assertSendable(channel);
+      // A bot (or Meta's Page Inbox) holds the thread: refused before anything is recorded.
+      const refusal = threadControlRefusal(conversation, channel);
+      if (refusal) throw refusal;
       const sender = senderOf(draft);
       const author = await authorOf(sender, draft);
       // publicReply() refuses it on a message thread, naming the field, rather than sending a DM.

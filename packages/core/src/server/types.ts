@@ -1,4 +1,4 @@
-import type { Channel, ChannelSettings, CommentAction, Message } from '../model.js';
+import type { Channel, ChannelSettings, CommentAction, Conversation, Message } from '../model.js';
 import type { ChannelFilter, ChannelPurgeReport } from '../store.js';
 import type { ChannelAction, ConnectablePage, SendDraft } from '../transport.js';
 
@@ -64,6 +64,16 @@ export interface Channels {
    * inbox API answers 501 then). Rejects with RuleViolationError (not a comment, deleted, like on
    * Instagram), ChannelUnavailableError, PermissionError (the page lacks the moderation permission).
    */
+  /**
+   * Messenger handover protocol: `take`, `pass` (to `targetAppId`) or `request` the customer's
+   * thread, or `check` who holds it; resolves with the conversation, its `threadOwner` updated.
+   * Optional like `moderateComment`.
+   */
+  threadControl?(
+    conversationId: string,
+    action: 'take' | 'pass' | 'request' | 'check',
+    options?: { targetAppId?: string; metadata?: string },
+  ): Promise<Conversation>;
   moderateComment?(
     messageId: string,
     action: CommentAction,

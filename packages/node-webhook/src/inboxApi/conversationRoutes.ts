@@ -42,6 +42,11 @@ const messageListQuerySchema = z.object({
 const typingSchema = z.object({ on: z.boolean() });
 const retrySchema = z.object({ force: z.optional(z.boolean()) });
 const moderationSchema = z.object({ action: commentActionSchema });
+const threadSchema = z.object({
+  action: z.enum(['take', 'pass', 'request', 'check']),
+  targetAppId: z.optional(z.string().check(z.regex(/^\d{1,30}$/, 'expected a Meta app id'))),
+  metadata: z.optional(z.string().check(z.maxLength(1000))),
+});
 
 /** The routes of conversations and messages. */
 export function conversationRoutes(deps: RouteDeps) {
@@ -193,6 +198,21 @@ export function conversationRoutes(deps: RouteDeps) {
           'retry',
         );
         return json(await requireChannels(deps, 'Retrying').retry(messageId, force ? { force } : {}));
+      },
+    },
+    threadControl: {
+      access: 'write',
+      async run({ request, params, access }) {
+        const conversationId = idOf({ params });
+        await access.conversation(conversationId);
+        const { action, ...options } = parseWith(
+          threadSchema,
+          await readJson(request, maxBodyBytes),
+          'thread control',
+        );
+        const control = requireChannels(deps, 'Thread control').threadControl;
+        if (!control) throw new NotImplementedError('Thread control');
+        return json(await withCustomer(await control(conversationId, action, definedOnly(options))));
       },
     },
     moderateComment: {

@@ -21,6 +21,7 @@ export type InboxApiRoute =
   | 'retryMessage'
   | 'moderateComment'
   | 'setTyping'
+  | 'threadControl'
   | 'uploadFile'
   | 'getUpload'
   | 'listChannels'

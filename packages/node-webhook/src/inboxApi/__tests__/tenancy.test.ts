@@ -45,6 +45,7 @@ function storeChannels(target: Inbox): Channels {
       ];
     },
     retry: async (id) => (await store.messages.get(id))!,
+    threadControl: (id) => target.recordThreadOwner(id, { appId: null, since: 1 }),
     moderateComment: (id, action, options) => target.recordModeration(id, action, options?.agentId),
     setTyping: async () => {},
     markSeen: async () => {},
@@ -139,6 +140,13 @@ const resourceRoutes: Array<{
     ok: 204,
   },
   { route: 'retryMessage', method: 'POST', path: (p) => `/messages/${onPage(p).messageId}/retry`, ok: 200 },
+  {
+    route: 'threadControl',
+    method: 'POST',
+    path: (p) => `/conversations/${onPage(p).conversationId}/thread`,
+    body: { action: 'check' },
+    ok: 200,
+  },
   {
     route: 'moderateComment',
     method: 'POST',
