@@ -353,6 +353,22 @@ export function createInbox(options: InboxOptions): Inbox {
         return next;
       });
     },
+    recordBlocked(customerId, blocked) {
+      return operation(
+        async () => (await store.customers.get(customerId))?.channelId,
+        async (op) => {
+          const existing = await store.customers.get(customerId);
+          if (!existing) throw new NotFoundError('Customer', customerId);
+          const { blocked: _was, ...rest } = existing;
+          const next = compact(
+            parseOrThrow(customerSchema, blocked ? { ...rest, blocked } : rest, 'customer', 'customer'),
+          ) as Customer;
+          await store.customers.put(next);
+          op.changes.add({ type: 'customer:updated', customer: next });
+          return next;
+        },
+      );
+    },
     updateCustomerDetails(customerId, patch, by) {
       let changes: CustomerDetailsPatch;
       try {
@@ -389,8 +405,12 @@ export function createInbox(options: InboxOptions): Inbox {
           const given = compact(parseOrThrow(customerSchema, customer, 'customer', 'customer')) as Customer;
           const existing = await store.customers.get(given.id);
           // Details belong to updateCustomerDetails: a profile save built from an older read keeps them.
-          const { details: _given, ...profile } = given;
-          const next = existing?.details ? { ...profile, details: existing.details } : profile;
+          const { details: _given, blocked: _blocked, ...profile } = given;
+          const next = {
+            ...profile,
+            ...(existing?.details ? { details: existing.details } : {}),
+            ...(existing?.blocked ? { blocked: existing.blocked } : {}),
+          };
           await store.customers.put(next);
           op.changes.add({ type: existing ? 'customer:updated' : 'customer:created', customer: next });
           return next;

@@ -94,6 +94,8 @@ export interface Inbox {
    * written in one step so a profile lookup at the same moment loses nothing; emits `customer:updated`.
    * `null` clears a field. Rejects with NotFoundError for an unknown customer, ValidationError for bad input.
    */
+  /** Records that the page blocked (`{ at, by }`) or unblocked (`null`) a customer; emits `customer:updated`. */
+  recordBlocked(customerId: string, blocked: Customer['blocked'] | null): Promise<Customer>;
   updateCustomerDetails(customerId: string, patch: CustomerDetailsPatch, by?: string): Promise<Customer>;
   /**
    * Records a moderation action Meta carried out on a comment message (`channels.moderateComment`

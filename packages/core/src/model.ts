@@ -134,6 +134,11 @@ export const customerSchema = z.object({
   /** `unknown` until looked up; `unavailable` when Meta refused (phone-only, no consent): retried later. */
   profileStatus: z.enum(['unknown', 'fetched', 'unavailable']),
   profileFetchedAt: z.optional(z.number()),
+  /**
+   * Blocked from the Page by an agent (`channels.setBlocked`, Graph `/{page}/blocked`): the send path
+   * refuses replies with the reason until it is unblocked.
+   */
+  blocked: z.optional(z.object({ at: z.number(), by: z.optional(z.string()) })),
   /** What agents recorded in the customer panel (`Inbox.updateCustomerDetails`). */
   details: z.optional(customerDetailsSchema),
   createdAt: z.number(),

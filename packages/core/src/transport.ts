@@ -52,6 +52,7 @@ import type { ReplyTemplate, ReplyTemplateInput } from './templates.js';
 //   GET    /agents                                  → Agent[]
 //   GET    /customers/:id                           → Customer
 //   PATCH  /customers/:id  CustomerDetailsPatch     → Customer
+//   POST   /customers/:id/block  { blocked }        → Customer
 //   GET    /templates?channelId                     → ReplyTemplate[]
 //   POST   /templates  ReplyTemplateInput           → ReplyTemplate (admin)
 //   PATCH  /templates/:id  Partial<ReplyTemplateInput> → ReplyTemplate (admin)
@@ -234,6 +235,8 @@ export interface InboxTransport {
   getCustomer?(customerId: string): Promise<z.infer<typeof customerSchema>>;
   /** Changes what agents recorded about a customer; `null` clears a field. */
   updateCustomer?(customerId: string, patch: CustomerDetailsPatch): Promise<z.infer<typeof customerSchema>>;
+  /** Blocks or unblocks a customer from the page (Messenger); replies are refused while blocked. */
+  blockCustomer?(customerId: string, blocked: boolean): Promise<z.infer<typeof customerSchema>>;
   /** The reply templates the principal may send (on `channelId` only, when given). Optional, like the rest below. */
   listTemplates?(query?: { channelId?: string }): Promise<ReplyTemplate[]>;
   /** Saves a new template (admin). */

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { blockedRoute } from './blocking.js';
 import { assertHoldsThread, HANDOVER_EDGES, handoverRoute } from './handover.js';
 import {
   invalidParam,
@@ -168,12 +169,9 @@ export class GraphApi {
     const moderated = moderationRoute(this.world, req, caller.kind === 'page' ? caller.pages : []);
     if (moderated) return moderated;
     if (second !== undefined && HANDOVER_EDGES.has(second)) {
-      const handover = handoverRoute(
-        this.world,
-        req,
-        this.pageFor(first, caller, second, params) ?? undefined,
-      );
-      if (handover) return handover;
+      const page = this.pageFor(first, caller, second, params) ?? undefined;
+      const answer = handoverRoute(this.world, req, page) ?? blockedRoute(this.world, req, page);
+      if (answer) return answer;
     }
     if (method === 'GET' && first === 'debug_token' && !second) return this.debugToken(caller, params);
     if (third !== undefined) throw unsupportedRequest(method, segments.join('/'));

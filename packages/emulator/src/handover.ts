@@ -1,3 +1,4 @@
+import { blockedRecipient, isBlocked } from './blocking.js';
 import type { GraphRequest, GraphResult } from './graph.js';
 import { invalidParam, MetaError, unsupportedRequest } from './metaError.js';
 import type { PageState, World } from './world.js';
@@ -9,12 +10,13 @@ import type { PageState, World } from './world.js';
 // since 2025-10-23), so its calls are unsupported.
 // https://developers.facebook.com/docs/messenger-platform/handover-protocol/conversation-control
 
-/** The page edges of the handover protocol. */
+/** The page edges of the handover protocol (and `blocked`, blocking.ts), routed from graph.ts. */
 export const HANDOVER_EDGES: ReadonlySet<string> = new Set([
   'take_thread_control',
   'pass_thread_control',
   'request_thread_control',
   'thread_owner',
+  'blocked',
 ]);
 
 const owners = new WeakMap<World, Map<string, string | null>>();
@@ -95,7 +97,7 @@ export function handoverRoute(
   return ok({ success: true });
 }
 
-/** Throws Meta's 2018300 when another app holds the customer's thread (a send from this app). */
+/** Throws Meta's 551 for a blocked person, 2018300 when another app holds the thread (a send from this app). */
 export function assertHoldsThread(world: World, pageId: string, params: Record<string, unknown>): void {
   let psid: string;
   try {
@@ -103,6 +105,7 @@ export function assertHoldsThread(world: World, pageId: string, params: Record<s
   } catch {
     return; // A private reply (comment_id) or a malformed recipient: the send route answers those.
   }
+  if (isBlocked(world, pageId, psid)) throw blockedRecipient();
   const owner = threadOwnerOf(world, pageId, psid);
   if (owner !== null && owner !== world.options.appId) throw notOwner();
 }

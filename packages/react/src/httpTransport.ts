@@ -287,6 +287,9 @@ export function httpTransport(options: HttpTransportOptions): InboxTransport {
     updateCustomer(customerId, patch: CustomerDetailsPatch) {
       return request('PATCH', `/customers/${id(customerId)}`, customerSchema, { json: patch });
     },
+    blockCustomer(customerId, blocked) {
+      return request('POST', `/customers/${id(customerId)}/block`, customerSchema, { json: { blocked } });
+    },
     listTemplates(query = {}) {
       return request('GET', `/templates${queryString({ ...query })}`, templatesSchema);
     },

@@ -53,7 +53,7 @@ export {
 } from './useChannels.js';
 export { useConversation, useUpdateConversation } from './useConversation.js';
 export { type UseConversationsResult, useConversations } from './useConversations.js';
-export { useCustomer, useUpdateCustomer } from './useCustomer.js';
+export { useBlockCustomer, useCustomer, useUpdateCustomer } from './useCustomer.js';
 export { createFormatters, type Formatters, useFormat } from './useFormat.js';
 export { useLiveStatus, useTyping } from './useLive.js';
 export { type UseMessagesResult, useMessages } from './useMessages.js';

@@ -41,3 +41,20 @@ export function useUpdateCustomer(customerId: string) {
     onSuccess: (customer) => client.setQueryData(pagedeskKeys.customer(customer.id), customer),
   });
 }
+
+/**
+ * Blocks or unblocks the customer from the page (Messenger). While blocked, replies are refused with
+ * the reason; the composer can read `customer.blocked`.
+ *
+ * @example
+ * useBlockCustomer(customerId).mutate(true);
+ */
+export function useBlockCustomer(customerId: string) {
+  const { transport } = usePagedeskContext('useBlockCustomer');
+  const client = useQueryClient();
+  return useMutation<Customer, PagedeskError, boolean>({
+    mutationFn: (blocked) =>
+      transportMethod(transport, 'blockCustomer', 'useBlockCustomer')(customerId, blocked),
+    onSuccess: (customer) => client.setQueryData(pagedeskKeys.customer(customer.id), customer),
+  });
+}

@@ -57,6 +57,20 @@ describe('inbox.updateCustomerDetails', () => {
   });
 });
 
+describe('inbox.recordBlocked', () => {
+  it('records and clears the block; a later profile save keeps it', async () => {
+    const { inbox, store } = await setup();
+    const id = testEntities.customer().id;
+    const readBefore = (await store.customers.get(id))!;
+    await inbox.recordBlocked(id, { at: 5, by: 'ana' });
+    await inbox.updateCustomer({ ...readBefore, avatarUrl: 'https://cdn.example/b.png' });
+    expect((await store.customers.get(id))?.blocked).toEqual({ at: 5, by: 'ana' });
+    const cleared = await inbox.recordBlocked(id, null);
+    expect(cleared).not.toHaveProperty('blocked');
+    expect(cleared.avatarUrl).toBe('https://cdn.example/b.png');
+  });
+});
+
 describe('customerDisplayName', () => {
   it("prefers the agents' name, then Meta's name, full name, @username", () => {
     expect(customerDisplayName({ name: 'Ana Maria', details: { name: 'Ana', updatedAt: 0 } })).toBe('Ana');

@@ -1,4 +1,5 @@
 import { NotFoundError, ValidationError } from '../errors.js';
+import { createBlocking } from './blocking.js';
 import { createChannelContext } from './channelContext.js';
 import { createChannelLifecycle } from './channelLifecycle.js';
 import type { ChannelsOptions, ServerChannels } from './channels.types.js';
@@ -77,6 +78,7 @@ export function createChannels(options: ChannelsOptions): ServerChannels {
     retry,
     moderateComment: createModeration(ctx),
     threadControl: createThreadControl(ctx),
+    setBlocked: createBlocking(ctx),
     setTyping: (conversationId, on) => senderAction(conversationId, on ? 'typing_on' : 'typing_off'),
     markSeen: (conversationId) => senderAction(conversationId, 'mark_seen'),
     updateSettings: lifecycle.updateSettings,

@@ -119,6 +119,7 @@ export interface ChannelHandle {
 export interface ServerChannels extends Channels {
   moderateComment: NonNullable<Channels['moderateComment']>;
   threadControl: NonNullable<Channels['threadControl']>;
+  setBlocked: NonNullable<Channels['setBlocked']>;
   /** A handle bound to one channel. */
   channel(channelId: string): ChannelHandle;
   /**

@@ -3,6 +3,7 @@ import type { CommentAction, Platform } from '../model.js';
 import type { GraphRequester } from './graphRequest.js';
 import {
   attachmentUploadSchema,
+  blockedSchema,
   conversationsSchema,
   createdIdSchema,
   historyMessagesSchema,
@@ -110,6 +111,11 @@ export interface PageGraph {
     psid: string,
     options?: { targetAppId?: string; metadata?: string },
   ): Promise<void>;
+  /**
+   * Blocks or unblocks a person from the Page by PSID (Messenger): `POST`/`DELETE /{page}/blocked`.
+   * https://developers.facebook.com/docs/graph-api/reference/page/blocked/
+   */
+  setBlocked(psid: string, blocked: boolean): Promise<void>;
   /** The app that holds a customer's thread (`/{page}/thread_owner`); null when idle. */
   threadOwner(psid: string): Promise<string | null>;
   profile(userId: string, platform: Platform): Promise<UserProfile>;
@@ -251,6 +257,27 @@ export function createPageGraph(
         // Taking or requesting twice changes nothing; passing twice fails harmlessly (not ours any more).
         idempotent: true,
       });
+    },
+    async setBlocked(psid, blocked) {
+      if (!psid) throw new ValidationError('block', [{ path: 'psid', message: 'required' }]);
+      if (blocked)
+        await request({
+          method: 'POST',
+          path: `${node}/blocked`,
+          accessToken: token,
+          json: { psid: [psid] },
+          schema: blockedSchema,
+          idempotent: true,
+        });
+      else
+        await request({
+          method: 'DELETE',
+          path: `${node}/blocked`,
+          accessToken: token,
+          query: { psid },
+          schema: successSchema,
+          idempotent: true,
+        });
     },
     async threadOwner(psid) {
       const result = await request({

@@ -12,6 +12,7 @@ import type { Attachment, Channel, Conversation, Customer, Failure, Message } fr
 import { isUnknownOutcome } from '../outcome.js';
 import { type SendDraft, sendDraftSchema } from '../transport.js';
 import { windowForConversation } from '../window.js';
+import { blockedRefusal } from './blocking.js';
 import type { ChannelContext } from './channelContext.js';
 import { createDeliver, type Delivery } from './delivery.js';
 import type { PageGraph } from './pageGraph.js';
@@ -216,8 +217,8 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
         }
       }
       ctx.assertSendable(channel);
-      // A bot (or Meta's Page Inbox) holds the thread: refused before anything is recorded.
-      const refusal = threadControlRefusal(conversation, channel);
+      // A blocked customer, or a bot (or Meta's Page Inbox) holding the thread: refused before anything is recorded.
+      const refusal = blockedRefusal(customer) ?? threadControlRefusal(conversation, channel);
       if (refusal) throw refusal;
       const sender = senderOf(draft);
       const author = await authorOf(sender, draft);

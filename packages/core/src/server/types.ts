@@ -1,4 +1,4 @@
-import type { Channel, ChannelSettings, CommentAction, Conversation, Message } from '../model.js';
+import type { Channel, ChannelSettings, CommentAction, Conversation, Customer, Message } from '../model.js';
 import type { ChannelFilter, ChannelPurgeReport } from '../store.js';
 import type { ChannelAction, ConnectablePage, SendDraft } from '../transport.js';
 
@@ -74,6 +74,11 @@ export interface Channels {
     action: 'take' | 'pass' | 'request' | 'check',
     options?: { targetAppId?: string; metadata?: string },
   ): Promise<Conversation>;
+  /**
+   * Blocks or unblocks a customer from the Page (Messenger), then records it on the customer; the
+   * send path refuses replies to a blocked customer. Optional like `moderateComment`.
+   */
+  setBlocked?(customerId: string, blocked: boolean, options?: { agentId?: string }): Promise<Customer>;
   moderateComment?(
     messageId: string,
     action: CommentAction,

@@ -32,6 +32,7 @@ export type InboxApiRoute =
   | 'listAgents'
   | 'getCustomer'
   | 'updateCustomer'
+  | 'blockCustomer'
   | 'listTemplates'
   | 'createTemplate'
   | 'updateTemplate'

@@ -45,6 +45,7 @@ function storeChannels(target: Inbox): Channels {
       ];
     },
     retry: async (id) => (await store.messages.get(id))!,
+    setBlocked: (id, blocked) => target.recordBlocked(id, blocked ? { at: 1 } : null),
     threadControl: (id) => target.recordThreadOwner(id, { appId: null, since: 1 }),
     moderateComment: (id, action, options) => target.recordModeration(id, action, options?.agentId),
     setTyping: async () => {},
@@ -152,6 +153,13 @@ const resourceRoutes: Array<{
     method: 'POST',
     path: (p) => `/messages/${onPage(p).messageId}/moderation`,
     body: { action: 'hide' },
+    ok: 200,
+  },
+  {
+    route: 'blockCustomer',
+    method: 'POST',
+    path: (p) => `/customers/${onPage(p).customerId}/block`,
+    body: { blocked: false },
     ok: 200,
   },
   { route: 'getCustomer', method: 'GET', path: (p) => `/customers/${onPage(p).customerId}`, ok: 200 },
