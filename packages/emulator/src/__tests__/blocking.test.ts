@@ -1,9 +1,8 @@
-import { type memoryStore, RecipientUnavailableError } from '@pagedesk/core';
+import { RecipientUnavailableError } from '@pagedesk/core';
 import { createGraphClient, type ServerChannels } from '@pagedesk/core/server';
-import { testEntities } from '@pagedesk/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../index.js';
-import { startCoreStack } from './coreStack.js';
+import { directConversation, startPagesStack } from './coreStack.js';
 
 // Blocking a customer end to end: `channels.setBlocked` through the emulator acting as Meta (the Page
 // `blocked` edge), the customer recording it, sends refused before Meta with the reason while blocked,
@@ -18,37 +17,17 @@ const IG = {
   accessToken: 'tok-ig-500',
 };
 
+let stack: Awaited<ReturnType<typeof startPagesStack>>;
 let emu: Emulator;
-let store: ReturnType<typeof memoryStore>;
 let channels: ServerChannels;
-let close: () => Promise<void>;
 
 beforeAll(async () => {
-  ({ emu, store, channels, close } = await startCoreStack({
-    appSecret: APP_SECRET,
-    emulator: { pages: [FB, IG], customerBehaviour: { deliverAfterMs: null } },
-    channels: { recoverPendingOnStart: false },
-  }));
-  for (const page of [FB, IG]) {
-    await store.channels.put(
-      testEntities.channel({ id: page.id, name: page.name, platform: page.platform, appId: emu.appId }),
-    );
-    await store.credentials.put(page.id, { accessToken: page.accessToken });
-  }
+  stack = await startPagesStack(APP_SECRET, [FB, IG]);
+  ({ emu, channels } = stack);
 });
-afterAll(() => close());
+afterAll(() => stack.close());
 
-async function conversationWith(pageId: string, name: string) {
-  const customer = emu.customers.create({ pageId, name });
-  await emu.customer(customer.id).send({ text: 'Buy cheap followers!!!' });
-  await emu.webhooks.idle();
-  const conversation = await store.conversations.findLatest({
-    channelId: pageId,
-    customerId: `${pageId}:${customer.id}`,
-    source: 'message',
-  });
-  return { psid: customer.id, conversation: conversation! };
-}
+const conversationWith = (pageId: string, name: string) => directConversation(stack, pageId, name);
 
 describe('blocking a customer through the emulator', () => {
   it('blocks (sends refused with the reason, before Meta), then unblocks (sends go through)', async () => {

@@ -1,9 +1,8 @@
-import { type memoryStore, PAGE_INBOX_APP_ID, ThreadControlError } from '@pagedesk/core';
+import { PAGE_INBOX_APP_ID, ThreadControlError } from '@pagedesk/core';
 import type { ServerChannels } from '@pagedesk/core/server';
-import { testEntities } from '@pagedesk/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../index.js';
-import { startCoreStack } from './coreStack.js';
+import { directConversation, startPagesStack } from './coreStack.js';
 
 // Routing with bots end to end: the send path refuses while another app holds the thread (before Meta,
 // from what the conversation knows; and Meta's 2018300 when it did not know), take / pass / request /
@@ -19,37 +18,17 @@ const IG = {
 };
 const BOT_APP = '555000111';
 
+let stack: Awaited<ReturnType<typeof startPagesStack>>;
 let emu: Emulator;
-let store: ReturnType<typeof memoryStore>;
 let channels: ServerChannels;
-let close: () => Promise<void>;
 
 beforeAll(async () => {
-  ({ emu, store, channels, close } = await startCoreStack({
-    appSecret: APP_SECRET,
-    emulator: { pages: [FB, IG], customerBehaviour: { deliverAfterMs: null } },
-    channels: { recoverPendingOnStart: false },
-  }));
-  for (const page of [FB, IG]) {
-    await store.channels.put(
-      testEntities.channel({ id: page.id, name: page.name, platform: page.platform, appId: emu.appId }),
-    );
-    await store.credentials.put(page.id, { accessToken: page.accessToken });
-  }
+  stack = await startPagesStack(APP_SECRET, [FB, IG]);
+  ({ emu, channels } = stack);
 });
-afterAll(() => close());
+afterAll(() => stack.close());
 
-async function conversationWith(pageId: string, name: string) {
-  const customer = emu.customers.create({ pageId, name });
-  await emu.customer(customer.id).send({ text: 'Hello?' });
-  await emu.webhooks.idle();
-  const conversation = await store.conversations.findLatest({
-    channelId: pageId,
-    customerId: `${pageId}:${customer.id}`,
-    source: 'message',
-  });
-  return { psid: customer.id, conversation: conversation! };
-}
+const conversationWith = (pageId: string, name: string) => directConversation(stack, pageId, name);
 
 describe('thread control through the emulator', () => {
   it('checks, takes from a bot, passes to Page Inbox and refuses sends while another app holds it', async () => {

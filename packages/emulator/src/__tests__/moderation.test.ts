@@ -1,9 +1,8 @@
 import { type memoryStore, PermissionError, RuleViolationError } from '@pagedesk/core';
 import { createGraphClient, type ServerChannels } from '@pagedesk/core/server';
-import { testEntities } from '@pagedesk/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../index.js';
-import { startCoreStack } from './coreStack.js';
+import { directConversation, startPagesStack } from './coreStack.js';
 
 // Comment moderation end to end: `channels.moderateComment` through the emulator acting as Meta (hide,
 // unhide, like, delete on a Page; hide and delete on Instagram), what the message records, and Meta's
@@ -25,25 +24,16 @@ const NO_PERMISSION = {
   scopes: ['pages_show_list', 'pages_messaging', 'pages_manage_metadata', 'pages_read_engagement'],
 };
 
+let stack: Awaited<ReturnType<typeof startPagesStack>>;
 let emu: Emulator;
 let store: ReturnType<typeof memoryStore>;
 let channels: ServerChannels;
-let close: () => Promise<void>;
 
 beforeAll(async () => {
-  ({ emu, store, channels, close } = await startCoreStack({
-    appSecret: APP_SECRET,
-    emulator: { pages: [FB, IG, NO_PERMISSION], customerBehaviour: { deliverAfterMs: null } },
-    channels: { recoverPendingOnStart: false },
-  }));
-  for (const page of [FB, IG, NO_PERMISSION]) {
-    await store.channels.put(
-      testEntities.channel({ id: page.id, name: page.name, platform: page.platform, appId: emu.appId }),
-    );
-    await store.credentials.put(page.id, { accessToken: page.accessToken });
-  }
+  stack = await startPagesStack(APP_SECRET, [FB, IG, NO_PERMISSION]);
+  ({ emu, store, channels } = stack);
 });
-afterAll(() => close());
+afterAll(() => stack.close());
 
 const commentNow = (id: string) => emu.comments().find((c) => c.id === id);
 
@@ -103,15 +93,8 @@ describe('moderating comments through the emulator', () => {
   });
 
   it('refuses a message that is not a comment', async () => {
-    const dan = emu.customers.create({ pageId: FB.id, name: 'Dan' });
-    await emu.customer(dan.id).send({ text: 'Hi' });
-    await emu.webhooks.idle();
-    const conversation = await store.conversations.findLatest({
-      channelId: FB.id,
-      customerId: `${FB.id}:${dan.id}`,
-      source: 'message',
-    });
-    const [dm] = (await store.messages.list(conversation!.id)).items;
+    const { conversation } = await directConversation(stack, FB.id, 'Dan', 'Hi');
+    const [dm] = (await store.messages.list(conversation.id)).items;
     await expect(channels.moderateComment(dm!.id, 'hide')).rejects.toMatchObject({ rule: 'not_a_comment' });
   });
 

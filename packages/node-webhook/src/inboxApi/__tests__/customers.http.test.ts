@@ -6,6 +6,7 @@ import {
   ACME,
   ACME_OPEN,
   authorizeByHeader,
+  callAs,
   GLOBEX_OPEN,
   onPage,
   type principals,
@@ -21,14 +22,8 @@ let api: InboxApi;
 let server: Awaited<ReturnType<typeof serve>>;
 
 type Who = keyof typeof principals;
-async function call(who: Who, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${server.base}${path}`, {
-    method,
-    headers: { 'x-principal': who, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: await response.json() };
-}
+const call = (who: Who, method: string, path: string, body?: unknown) =>
+  callAs(server.base, who, method, path, body);
 
 beforeAll(async () => {
   inbox = await tenantInbox();

@@ -8,6 +8,7 @@ import {
   ACME_HIDDEN,
   ACME_OPEN,
   authorizeByHeader,
+  callAs,
   directory,
   GLOBEX_OPEN,
   onPage,
@@ -44,15 +45,8 @@ function recordingChannels(): Channels {
 }
 
 type Who = keyof typeof principals;
-async function call(who: Who, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${server.base}${path}`, {
-    method,
-    headers: { 'x-principal': who, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
-}
+const call = (who: Who, method: string, path: string, body?: unknown) =>
+  callAs(server.base, who, method, path, body);
 
 const greeting = {
   name: 'Greeting',

@@ -106,3 +106,20 @@ export async function tenantInbox(): Promise<Inbox> {
   await seedTenants(store);
   return createInbox({ store });
 }
+
+/** A JSON request to the API at `base` as one of {@link principals}; the body parsed (undefined when empty). */
+export async function callAs(
+  base: string,
+  who: keyof typeof principals,
+  method: string,
+  path: string,
+  body?: unknown,
+) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'x-principal': who, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
+}
