@@ -8,6 +8,7 @@ export { defaultChannelSettings, PAGE_INBOX_APP_ID } from './inbox.js';
 export type * from './inbox.types.js';
 export { zodIssues } from './issues.js';
 export * from './model.js';
+export { assertModeratable, moderationAfter } from './moderation.js';
 export { CHECKING_CODE, isChecking, isUnknownOutcome, UNKNOWN_OUTCOME_CODES } from './outcome.js';
 export * from './rules.js';
 // The upload store's sniffing is pure and runs wherever the inbox API does (edge runtimes resolve the
@@ -21,6 +22,25 @@ export {
   type UploadFacts,
 } from './sniff.js';
 export type * from './store.js';
+export type { TemplateQuery, TemplateStore } from './templateStore.js';
+export {
+  checkTemplate,
+  QUICK_REPLY_LIMITS,
+  type ReplyTemplate,
+  type ReplyTemplateInput,
+  renderTemplate,
+  replyTemplateInputSchema,
+  replyTemplateSchema,
+  TEMPLATE_MAX_PARTS,
+  TEMPLATE_VARIABLES,
+  type TemplateContext,
+  type TemplatePart,
+  type TemplateVariable,
+  TemplateVariableError,
+  templateDrafts,
+  templatePartSchema,
+  templateVariables,
+} from './templates.js';
 export * from './text.js';
 export * from './transport.js';
 export * from './window.js';

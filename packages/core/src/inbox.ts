@@ -25,12 +25,15 @@ import {
   type ChannelSettings,
   type Conversation,
   type Customer,
+  type CustomerDetailsPatch,
   channelSchema,
+  customerDetailsPatchSchema,
   customerSchema,
   type Failure,
   failureSchema,
   type Message,
 } from './model.js';
+import { moderationAfter } from './moderation.js';
 import type { Store } from './store.js';
 
 /** Meta's Page Inbox (Meta Business Suite): echoes from it are the page's own replies. */
@@ -318,6 +321,9 @@ export function createInbox(options: InboxOptions): Inbox {
         c.unreadCount === 0 ? undefined : { ...c, unreadCount: 0 },
       );
     },
+    recordThreadOwner(conversationId, owner) {
+      return updateConversation(conversationId, (c) => ({ ...c, threadOwner: owner }));
+    },
     markPrivateReplySent(conversationId, at) {
       if (typeof at !== 'number' || !Number.isFinite(at)) {
         return Promise.reject(
@@ -337,12 +343,75 @@ export function createInbox(options: InboxOptions): Inbox {
     recordAttachmentArchive(messageId, index, archive) {
       return operation(channelOfMessage(messageId), (op) => recordArchive(op, messageId, index, archive));
     },
+    recordModeration(messageId, action, by) {
+      return operation(channelOfMessage(messageId), async (op) => {
+        const message = await store.messages.get(messageId);
+        if (!message) throw new NotFoundError('Message', messageId);
+        const at = now();
+        const moderation = moderationAfter(message.moderation, action, at, by);
+        const next: Message = { ...message, moderation, updatedAt: at };
+        await putMessage(op, next, false);
+        return next;
+      });
+    },
+    recordBlocked(customerId, blocked) {
+      return operation(
+        async () => (await store.customers.get(customerId))?.channelId,
+        async (op) => {
+          const existing = await store.customers.get(customerId);
+          if (!existing) throw new NotFoundError('Customer', customerId);
+          const { blocked: _was, ...rest } = existing;
+          const next = compact(
+            parseOrThrow(customerSchema, blocked ? { ...rest, blocked } : rest, 'customer', 'customer'),
+          ) as Customer;
+          await store.customers.put(next);
+          op.changes.add({ type: 'customer:updated', customer: next });
+          return next;
+        },
+      );
+    },
+    updateCustomerDetails(customerId, patch, by) {
+      let changes: CustomerDetailsPatch;
+      try {
+        changes = parseOrThrow(customerDetailsPatchSchema, patch, 'customer details');
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return operation(
+        async () => (await store.customers.get(customerId))?.channelId,
+        async (op) => {
+          const existing = await store.customers.get(customerId);
+          if (!existing) throw new NotFoundError('Customer', customerId);
+          const details: Record<string, unknown> = { ...existing.details };
+          for (const [key, value] of Object.entries(changes)) {
+            if (value === null) delete details[key];
+            else if (value !== undefined) details[key] = value;
+          }
+          details['updatedAt'] = now();
+          if (by === undefined) delete details['updatedBy'];
+          else details['updatedBy'] = by;
+          const next = compact(
+            parseOrThrow(customerSchema, { ...existing, details }, 'customer', 'customer'),
+          ) as Customer;
+          await store.customers.put(next);
+          op.changes.add({ type: 'customer:updated', customer: next });
+          return next;
+        },
+      );
+    },
     updateCustomer(customer) {
       return operation(
         () => stringField(customer, 'channelId'),
         async (op) => {
-          const next = compact(parseOrThrow(customerSchema, customer, 'customer', 'customer')) as Customer;
-          const existing = await store.customers.get(next.id);
+          const given = compact(parseOrThrow(customerSchema, customer, 'customer', 'customer')) as Customer;
+          const existing = await store.customers.get(given.id);
+          // Details belong to updateCustomerDetails: a profile save built from an older read keeps them.
+          const { details: _given, blocked: _blocked, ...profile } = given;
+          const next = {
+            ...profile,
+            ...(existing?.details ? { details: existing.details } : {}),
+            ...(existing?.blocked ? { blocked: existing.blocked } : {}),
+          };
           await store.customers.put(next);
           op.changes.add({ type: existing ? 'customer:updated' : 'customer:created', customer: next });
           return next;

@@ -3,7 +3,15 @@ import type { AttachmentArchive } from './inbox/archive.js';
 export type { AttachmentArchive };
 
 import type { AppEvent, MessengerEvent } from './events.js';
-import type { Channel, Conversation, Customer, Failure, Message } from './model.js';
+import type {
+  Channel,
+  CommentAction,
+  Conversation,
+  Customer,
+  CustomerDetailsPatch,
+  Failure,
+  Message,
+} from './model.js';
 import type { ChannelPurgeReport, Store } from './store.js';
 
 /** How inbound messages are grouped into conversations. */
@@ -71,12 +79,31 @@ export interface Inbox {
   reopen(conversationId: string): Promise<Conversation>;
   assign(conversationId: string, agentId: string | null): Promise<Conversation>;
   markRead(conversationId: string): Promise<Conversation>;
+  /** Records who holds the thread now (`channels.threadControl` after Meta answered); emits `conversation:updated`. */
+  recordThreadOwner(
+    conversationId: string,
+    owner: NonNullable<Conversation['threadOwner']>,
+  ): Promise<Conversation>;
   /** Records that the one private reply to a comment was used. */
   markPrivateReplySent(conversationId: string, at: number): Promise<Conversation>;
   /** Saves profile data looked up later (name, avatar) and tells listeners. */
   /** Records the host's copy of inbound attachment `index` (its URL, or why none): see `createMediaArchiver`. */
   recordAttachmentArchive(messageId: string, index: number, archive: AttachmentArchive): Promise<Message>;
+  /** Saves profile data looked up later (name, avatar); `details` stay as stored (see `updateCustomerDetails`). */
   updateCustomer(customer: Customer): Promise<Customer>;
+  /**
+   * Changes what agents recorded about a customer (name override, email, phone, notes), read and
+   * written in one step so a profile lookup at the same moment loses nothing; emits `customer:updated`.
+   * `null` clears a field. Rejects with NotFoundError for an unknown customer, ValidationError for bad input.
+   */
+  /** Records that the page blocked (`{ at, by }`) or unblocked (`null`) a customer; emits `customer:updated`. */
+  recordBlocked(customerId: string, blocked: Customer['blocked'] | null): Promise<Customer>;
+  updateCustomerDetails(customerId: string, patch: CustomerDetailsPatch, by?: string): Promise<Customer>;
+  /**
+   * Records a moderation action Meta carried out on a comment message (`channels.moderateComment`
+   * calls it after Meta's answer): its state and who did it; emits `message:updated`.
+   */
+  recordModeration(messageId: string, action: CommentAction, by?: string): Promise<Message>;
   /** Saves a channel (status, settings) and tells listeners. */
   updateChannel(channel: Channel): Promise<Channel>;
   /**

@@ -13,3 +13,4 @@ export {
   type PersonaStore,
   personaRecordSchema,
 } from './personaRecord.js';
+export { memoryTemplates } from './templateStore.js';

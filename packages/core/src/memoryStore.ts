@@ -3,6 +3,7 @@ import { frozenCopy } from './ids.js';
 import type { Channel, Conversation, Customer, DeliveryState, Message } from './model.js';
 import { memoryPersonas } from './personaRecord.js';
 import type { ChannelCredentials, ChannelPurgeReport, ConversationQuery, Page, Store } from './store.js';
+import { memoryTemplates } from './templateStore.js';
 
 // The embedded store: Maps plus the few indexes the inbox's hot path needs (message by mid, latest
 // conversation per customer, messages per conversation in order, outbound messages still moving,
@@ -472,6 +473,7 @@ export function memoryStore(): Store {
       },
     },
     personas: memoryPersonas(),
+    templates: memoryTemplates(),
     events: {
       async has(id) {
         return events.has(id);

@@ -98,6 +98,39 @@ export const channelSchema = z.object({
 });
 export type Channel = z.infer<typeof channelSchema>;
 
+/**
+ * What the host's agents record about a customer in the customer panel. Meta's profile fields
+ * (`name`, `firstName`, `avatarUrl`...) stay as Meta gave them; `name` here overrides the display name.
+ */
+const detailFields = {
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  email: z.email().check(z.maxLength(320)),
+  phone: z.string().check(z.trim(), z.regex(/^\+?[0-9 ().-]{3,40}$/, 'expected a phone number')),
+  notes: z.string().check(z.maxLength(10_000)),
+};
+export const customerDetailsSchema = z.object({
+  /** The name agents call the customer by, over Meta's. */
+  name: z.optional(detailFields.name),
+  email: z.optional(detailFields.email),
+  /** Digits, spaces and `+ ( ) - .`, as agents type it. */
+  phone: z.optional(detailFields.phone),
+  /** Free text for the host's agents; never sent to Meta. */
+  notes: z.optional(detailFields.notes),
+  updatedAt: z.number(),
+  /** The agent who last changed them. */
+  updatedBy: z.optional(z.string()),
+});
+export type CustomerDetails = z.infer<typeof customerDetailsSchema>;
+
+/** A change to a customer's details: each field set, `null` to clear it, or left out to keep it. */
+export const customerDetailsPatchSchema = z.strictObject({
+  name: z.optional(z.nullable(detailFields.name)),
+  email: z.optional(z.nullable(detailFields.email)),
+  phone: z.optional(z.nullable(detailFields.phone)),
+  notes: z.optional(z.nullable(detailFields.notes)),
+});
+export type CustomerDetailsPatch = z.infer<typeof customerDetailsPatchSchema>;
+
 /** A person who wrote to a channel: PSID on Messenger, IGSID on Instagram. */
 export const customerSchema = z.object({
   /** Pagedesk's id: `${channelId}:${psid}`. */
@@ -116,6 +149,13 @@ export const customerSchema = z.object({
   /** `unknown` until looked up; `unavailable` when Meta refused (phone-only, no consent): retried later. */
   profileStatus: z.enum(['unknown', 'fetched', 'unavailable']),
   profileFetchedAt: z.optional(z.number()),
+  /**
+   * Blocked from the Page by an agent (`channels.setBlocked`, Graph `/{page}/blocked`): the send path
+   * refuses replies with the reason until it is unblocked.
+   */
+  blocked: z.optional(z.object({ at: z.number(), by: z.optional(z.string()) })),
+  /** What agents recorded in the customer panel (`Inbox.updateCustomerDetails`). */
+  details: z.optional(customerDetailsSchema),
   createdAt: z.number(),
 });
 export type Customer = z.infer<typeof customerSchema>;
@@ -201,6 +241,21 @@ export const failureSchema = z.object({
 });
 export type Failure = z.infer<typeof failureSchema>;
 
+/** What an agent can do to a comment on Meta. Instagram comments cannot be liked through the API. */
+export const commentActionSchema = z.enum(['hide', 'unhide', 'delete', 'like', 'unlike']);
+export type CommentAction = z.infer<typeof commentActionSchema>;
+
+/** A comment's moderation state on Meta, and who did what, oldest first. */
+export const moderationSchema = z.object({
+  hidden: z.boolean(),
+  deleted: z.boolean(),
+  liked: z.boolean(),
+  actions: z.array(
+    z.object({ action: commentActionSchema, at: z.number(), agentId: z.optional(z.string()) }),
+  ),
+});
+export type Moderation = z.infer<typeof moderationSchema>;
+
 export const messageSchema = z.object({
   /** Pagedesk's id; for outbound messages it travels in Send API `metadata` and returns in the echo. */
   id: z.string(),
@@ -229,6 +284,10 @@ export const messageSchema = z.object({
   /** What the Send API was told (outbound): RESPONSE or MESSAGE_TAG + HUMAN_AGENT. */
   messagingType: z.optional(z.enum(['RESPONSE', 'UPDATE', 'MESSAGE_TAG'])),
   tag: z.optional(z.string()),
+  /** Comments: what agents did to the comment on Meta (hidden, deleted, liked) and by whom. */
+  moderation: z.optional(moderationSchema),
+  /** Arrived on the `standby` channel: another app held the thread (a bot answered it, not this inbox). */
+  standby: z.optional(z.boolean()),
   /** Imported from history on connect: never notifies anyone. */
   imported: z.optional(z.boolean()),
   /** When the customer (inbound) or the agent (outbound) created it. */
@@ -271,8 +330,41 @@ export const conversationSchema = z.object({
       privateReplySentAt: z.nullable(z.number()),
     }),
   ),
+  /**
+   * Messenger handover protocol (https://developers.facebook.com/docs/messenger-platform/handover-protocol):
+   * the app that holds the thread, from `messaging_handovers` webhooks and `channels.threadControl`.
+   * `appId: null` is idle; absent, nothing was heard (the page has no other app). While another app
+   * holds it the send path refuses with `ThreadControlError`.
+   */
+  threadOwner: z.optional(
+    z.object({
+      appId: z.nullable(z.string()),
+      since: z.number(),
+      /** An app that asked this one for the thread (`request_thread_control`), until the thread moves. */
+      requestedByAppId: z.optional(z.string()),
+      metadata: z.optional(z.string()),
+    }),
+  ),
   createdAt: z.number(),
   updatedAt: z.number(),
   resolvedAt: z.nullable(z.number()),
 });
 export type Conversation = z.infer<typeof conversationSchema>;
+
+/**
+ * The name to show for a customer: the name agents gave it in the customer panel, else Meta's name,
+ * first and last name, or `@username`; undefined when none is known (show "Unknown customer").
+ *
+ * @example
+ * customerDisplayName({ name: 'Ana Maria', details: { name: 'Ana', updatedAt: 0 } }); // 'Ana'
+ */
+export function customerDisplayName(
+  customer: Pick<Customer, 'name' | 'firstName' | 'lastName' | 'username' | 'details'>,
+): string | undefined {
+  return (
+    customer.details?.name ||
+    customer.name ||
+    [customer.firstName, customer.lastName].filter(Boolean).join(' ') ||
+    (customer.username ? `@${customer.username}` : undefined)
+  );
+}

@@ -86,6 +86,7 @@ export {
   type VerifyLoginStateOptions,
   verifyLoginState,
 } from './server/loginState.js';
+export type { ModerateOptions } from './server/moderation.js';
 export { INSTAGRAM_FIELDS, MESSENGER_FIELDS, REQUIRED_SCOPES } from './server/pageRequirements.js';
 export type { ReconcileOptions, ReconcileResult } from './server/reconcile.js';
 export {
@@ -96,6 +97,11 @@ export {
   type SendRecipient,
 } from './server/sendBody.js';
 export { HUMAN_AGENT_REFUSED_TEXT } from './server/sendPolicy.js';
+export {
+  type ThreadControlAction,
+  type ThreadControlOptions,
+  threadControlRefusal,
+} from './server/threadControl.js';
 export {
   createTokenMonitor,
   type TokenMonitor,

@@ -1,6 +1,7 @@
 import type { MessageEffect } from './inbox/effects.js';
 import type { Channel, Conversation, Customer, DeliveryState, Message, Platform } from './model.js';
 import type { PersonaStore } from './personaRecord.js';
+import type { TemplateStore } from './templateStore.js';
 
 export type { MessageEffect };
 
@@ -140,6 +141,8 @@ export interface Store {
    * process memory (a new persona per process).
    */
   personas?: PersonaStore;
+  /** Optional: reply templates per organisation. Without it the inbox API's template routes answer 501. */
+  templates?: TemplateStore;
   /**
    * Optional: runs `work` as one unit. Its writes commit together or not at all. Units of the same
    * `scope` never interleave, in this process or in another sharing the store, and a unit without a

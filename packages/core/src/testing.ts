@@ -6,3 +6,4 @@ export { testEvents } from './testing/events.js';
 export { describePersonaStoreContract } from './testing/personaContract.js';
 export { signWebhookBody } from './testing/sign.js';
 export { describeStoreContract } from './testing/storeContract.js';
+export { describeTemplateStoreContract } from './testing/templateContract.js';

@@ -15,8 +15,17 @@ import {
   ValidationError,
   WindowClosedError,
 } from './errors.js';
-import { channelSchema, conversationSchema, customerSchema, messageSchema, platformSchema } from './model.js';
+import {
+  type CommentAction,
+  type CustomerDetailsPatch,
+  channelSchema,
+  conversationSchema,
+  customerSchema,
+  messageSchema,
+  platformSchema,
+} from './model.js';
 import type { ConversationQuery, Page } from './store.js';
+import type { ReplyTemplate, ReplyTemplateInput } from './templates.js';
 
 // The seam between the agent's browser and the host's backend. `@pagedesk/react` talks to an
 // `InboxTransport`; `httpTransport()` implements it over the REST + SSE API that
@@ -30,7 +39,9 @@ import type { ConversationQuery, Page } from './store.js';
 //   GET    /conversations/:id/messages?before&limit → Page<Message> (newest first)
 //   POST   /conversations/:id/messages  SendDraft   → { messages: Message[] }
 //   POST   /conversations/:id/typing  { on }        → 204
+//   POST   /conversations/:id/thread  { action: take|pass|request|check, targetAppId?, metadata? } → ConversationWithCustomer
 //   POST   /messages/:id/retry  { force? } (optional) → Message
+//   POST   /messages/:id/moderation  { action: hide|unhide|delete|like|unlike } → Message
 //   POST   /uploads   (raw bytes; Content-Type, X-File-Name) → UploadedFile
 //   GET    /uploads/:id                             → the bytes (Meta fetches outbound attachments here)
 //   GET    /channels                                → Channel[]
@@ -39,6 +50,14 @@ import type { ConversationQuery, Page } from './store.js';
 //   POST   /connect/pages  { userAccessToken }      → ConnectablePage[]
 //   POST   /connect  { userAccessToken, pageIds }   → Channel[]
 //   GET    /agents                                  → Agent[]
+//   GET    /customers/:id                           → Customer
+//   PATCH  /customers/:id  CustomerDetailsPatch     → Customer
+//   POST   /customers/:id/block  { blocked }        → Customer
+//   GET    /templates?channelId                     → ReplyTemplate[]
+//   POST   /templates  ReplyTemplateInput           → ReplyTemplate (admin)
+//   PATCH  /templates/:id  Partial<ReplyTemplateInput> → ReplyTemplate (admin)
+//   DELETE /templates/:id                           → 204 (admin)
+//   POST   /conversations/:id/templates  { templateId } → { messages: Message[] }
 //   GET    /events   (text/event-stream; Last-Event-ID resumes) → LiveEvent per `data:` line, and
 //                     `event: clock` frames `{ now }` (no id) on connect, with each event and heartbeat
 // Every answer carries `x-pagedesk-now`: the server's clock, epoch ms.
@@ -159,6 +178,8 @@ export const liveEventSchema = z.union([
   z.object({ seq: z.number(), type: z.enum(['message:created']), message: messageSchema }),
   z.object({ seq: z.number(), type: z.enum(['message:updated']), message: messageSchema }),
   z.object({ seq: z.number(), type: z.enum(['channel:updated']), channel: channelSchema }),
+  /** A customer's profile or details changed (the customer panel): replace it wherever it is shown. */
+  z.object({ seq: z.number(), type: z.enum(['customer:updated']), customer: customerSchema }),
   /** A channel and everything reached through it were deleted (`channels.purge`): drop it, refetch lists. */
   z.object({ seq: z.number(), type: z.enum(['channel:purged']), channelId: z.string() }),
   /** History imported on connect, stored without per-message events: refetch conversation lists. */
@@ -222,6 +243,14 @@ export interface InboxTransport {
    */
   retryMessage(messageId: string, options?: { force?: boolean }): Promise<z.infer<typeof messageSchema>>;
   setTyping(conversationId: string, on: boolean): Promise<void>;
+  /** Takes, passes or requests the customer's thread (Messenger handover), or checks who holds it. */
+  threadControl?(
+    conversationId: string,
+    action: 'take' | 'pass' | 'request' | 'check',
+    options?: { targetAppId?: string; metadata?: string },
+  ): Promise<ConversationWithCustomer>;
+  /** Hides, unhides, deletes, likes or unlikes a comment on Meta; resolves with the message, its `moderation` updated. */
+  moderateComment?(messageId: string, action: CommentAction): Promise<z.infer<typeof messageSchema>>;
   uploadFile(file: Blob, name: string): Promise<UploadedFile>;
   listChannels(): Promise<Array<z.infer<typeof channelSchema>>>;
   updateChannelSettings(
@@ -232,6 +261,22 @@ export interface InboxTransport {
   listConnectablePages(userAccessToken: string): Promise<ConnectablePage[]>;
   connectPages(userAccessToken: string, pageIds: string[]): Promise<Array<z.infer<typeof channelSchema>>>;
   listAgents(): Promise<Agent[]>;
+  /** One customer (the customer panel). Optional: a transport without it has no customer panel. */
+  getCustomer?(customerId: string): Promise<z.infer<typeof customerSchema>>;
+  /** Changes what agents recorded about a customer; `null` clears a field. */
+  updateCustomer?(customerId: string, patch: CustomerDetailsPatch): Promise<z.infer<typeof customerSchema>>;
+  /** Blocks or unblocks a customer from the page (Messenger); replies are refused while blocked. */
+  blockCustomer?(customerId: string, blocked: boolean): Promise<z.infer<typeof customerSchema>>;
+  /** The reply templates the principal may send (on `channelId` only, when given). Optional, like the rest below. */
+  listTemplates?(query?: { channelId?: string }): Promise<ReplyTemplate[]>;
+  /** Saves a new template (admin). */
+  createTemplate?(input: ReplyTemplateInput): Promise<ReplyTemplate>;
+  /** Changes a template (admin). */
+  updateTemplate?(templateId: string, patch: Partial<ReplyTemplateInput>): Promise<ReplyTemplate>;
+  /** Deletes a template (admin). */
+  deleteTemplate?(templateId: string): Promise<void>;
+  /** Sends a template's parts in order through the send path; resolves with every message sent. */
+  sendTemplate?(conversationId: string, templateId: string): Promise<Array<z.infer<typeof messageSchema>>>;
   /** Starts live updates; returns a function that stops them. */
   subscribe(onEvent: (event: LiveEvent) => void, onStatus?: (status: LiveStatus) => void): () => void;
   /** The server's clock, when the transport learns it. */

@@ -6,6 +6,7 @@ import { createClock, type EmulatorClock } from './clock.js';
 import { handleControl } from './control.js';
 import { Faults, type FaultsSnapshot } from './faults.js';
 import { GraphApi, type UploadedFile } from './graph.js';
+import { type HandoverControls, handoverControls } from './handover.js';
 import { type EmulatorLogins, Logins, sendLogin } from './logins.js';
 import { MetaError } from './metaError.js';
 import {
@@ -136,6 +137,8 @@ export interface Emulator {
   /** Base URL to give `createGraphClient({ baseUrl })` (the emulator answers any `/vX.Y/` prefix). */
   readonly graphUrl: string;
   readonly graphVersion: string;
+  /** The handover protocol's thread owners: play a bot taking a thread (handover.ts). */
+  readonly handover: HandoverControls;
   readonly appId: string;
   readonly appSecret: string;
   /** The app token (`{app-id}|{app-secret}`) for `debug_token`. */
@@ -536,6 +539,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     graphUrl: baseUrl,
     graphVersion: opts.graphVersion,
     appId: opts.appId,
+    handover: handoverControls(world),
     appSecret: opts.appSecret,
     appToken: `${opts.appId}|${opts.appSecret}`,
     userToken: world.user.accessToken,

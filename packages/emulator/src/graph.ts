@@ -1,4 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { blockedRoute } from './blocking.js';
+import { assertHoldsThread, HANDOVER_EDGES, handoverRoute } from './handover.js';
 import {
   invalidParam,
   MetaError,
@@ -7,6 +9,7 @@ import {
   unsupportedRequest,
   windowClosed,
 } from './metaError.js';
+import { moderationRoute } from './moderation.js';
 import { sampleImage } from './samples.js';
 import { attachmentLimit, checkSendText } from './sendLimits.js';
 import type { EmulatorAttachment, EmulatorMessage, SentMessage } from './types.js';
@@ -163,6 +166,13 @@ export class GraphApi {
     if (method === 'GET' && first === 'oauth' && second === 'access_token') return this.oauth(params);
     if (!first) throw unsupportedRequest(method, '');
     const caller = this.authenticate(req);
+    const moderated = moderationRoute(this.world, req, caller.kind === 'page' ? caller.pages : []);
+    if (moderated) return moderated;
+    if (second !== undefined && HANDOVER_EDGES.has(second)) {
+      const page = this.pageFor(first, caller, second, params) ?? undefined;
+      const answer = handoverRoute(this.world, req, page) ?? blockedRoute(this.world, req, page);
+      if (answer) return answer;
+    }
     if (method === 'GET' && first === 'debug_token' && !second) return this.debugToken(caller, params);
     if (third !== undefined) throw unsupportedRequest(method, segments.join('/'));
 
@@ -282,6 +292,7 @@ export class GraphApi {
       'subscribed_apps',
       'personas',
       'conversations',
+      ...HANDOVER_EDGES,
     ]);
     if (!pageEdges.has(edge)) return null;
     const known =
@@ -570,6 +581,7 @@ export class GraphApi {
   // ---- Send API
 
   private async send(p: PageState, _caller: Caller, req: GraphRequest): Promise<GraphResult> {
+    assertHoldsThread(this.world, p.id, req.params);
     const params = req.params;
     const recipient = obj(params['recipient'], 'recipient');
     if (!recipient || Object.keys(recipient).length === 0)

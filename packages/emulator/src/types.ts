@@ -97,6 +97,10 @@ export interface EmulatorComment {
   replies: Array<{ id: string; text: string; createdAt: number }>;
   /** A visitor post on the page rather than a comment (private replies use `recipient.post_id`). */
   isPost: boolean;
+  /** Moderation by the page (moderation.ts): hidden from everyone but its author, deleted, liked. */
+  hidden?: boolean;
+  deleted?: boolean;
+  likedByPage?: boolean;
 }
 
 /** A live update of the emulator, streamed to the chat page over SSE and to `on()` listeners. */

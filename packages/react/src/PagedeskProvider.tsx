@@ -106,6 +106,9 @@ function LiveSubscription({ value }: { value: PagedeskContextValue }) {
           );
           void client.invalidateQueries({ queryKey: pagedeskKeys.conversationLists() });
           return;
+        case 'customer:updated':
+          client.setQueryData(pagedeskKeys.customer(event.customer.id), event.customer);
+          return;
         case 'history:imported':
           void client.invalidateQueries({ queryKey: pagedeskKeys.conversationLists() });
           return;

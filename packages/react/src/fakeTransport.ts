@@ -18,6 +18,7 @@ import {
   NotFoundError,
   type Page,
   type PagedeskError,
+  type ReplyTemplate,
   RuleViolationError,
   rulesFromSettings,
   SENDABLE_STATUSES,
@@ -39,6 +40,7 @@ import {
   LINES,
   mulberry32,
 } from './fakeData.js';
+import { fakeToolkit } from './fakeToolkit.js';
 import { matchesFilter } from './queryKeys.js';
 
 /** Options of {@link createFakeTransport}. */
@@ -62,6 +64,8 @@ export interface FakeTransportOptions {
   assetBaseUrl?: string;
   /** Channels to start with instead of the generated Messenger page and Instagram account. */
   channels?: Channel[];
+  /** Reply templates to start with. */
+  templates?: ReplyTemplate[];
 }
 
 type Method = Exclude<keyof InboxTransport, 'subscribe'>;
@@ -599,5 +603,21 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
     },
     calls,
   };
+  // Customer panel, templates and moderation live in their own module (fakeToolkit.ts).
+  const sendMessage = transport.sendMessage.bind(transport);
+  Object.assign(
+    transport,
+    fakeToolkit({
+      answer,
+      conversations,
+      channels,
+      emit,
+      now,
+      sendMessage,
+      messagesOf,
+      storeMessage,
+      ...(options.templates ? { templates: options.templates } : {}),
+    }),
+  );
   return transport;
 }

@@ -10,9 +10,11 @@ import {
   type ConversationListQuery,
   type ConversationPatch,
   type ConversationWithCustomer,
+  type CustomerDetailsPatch,
   channelSchema,
   connectablePageSchema,
   conversationWithCustomerSchema,
+  customerSchema,
   deserializeError,
   type InboxTransport,
   type LiveEvent,
@@ -23,6 +25,7 @@ import {
   type Page,
   PagedeskError,
   pageSchema,
+  replyTemplateSchema,
   type SendDraft,
   type ServerClock,
   serializedErrorSchema,
@@ -59,6 +62,7 @@ export interface HttpTransportOptions {
 type Schema<T> = z.ZodMiniType<T>;
 
 const channelsSchema = z.array(channelSchema);
+const templatesSchema = z.array(replyTemplateSchema);
 const connectablePagesSchema = z.array(connectablePageSchema);
 const agentsSchema = z.array(agentSchema);
 const sendResultSchema = z.object({ messages: z.array(messageSchema) });
@@ -320,6 +324,39 @@ export function httpTransport(options: HttpTransportOptions): InboxTransport {
     },
     listAgents(): Promise<Agent[]> {
       return request('GET', '/agents', agentsSchema);
+    },
+    threadControl(conversationId, action, options = {}) {
+      return request('POST', `/conversations/${id(conversationId)}/thread`, conversationWithCustomerSchema, {
+        json: { action, ...options },
+      });
+    },
+    moderateComment(messageId, action) {
+      return request('POST', `/messages/${id(messageId)}/moderation`, messageSchema, { json: { action } });
+    },
+    getCustomer(customerId) {
+      return request('GET', `/customers/${id(customerId)}`, customerSchema);
+    },
+    updateCustomer(customerId, patch: CustomerDetailsPatch) {
+      return request('PATCH', `/customers/${id(customerId)}`, customerSchema, { json: patch });
+    },
+    blockCustomer(customerId, blocked) {
+      return request('POST', `/customers/${id(customerId)}/block`, customerSchema, { json: { blocked } });
+    },
+    listTemplates(query = {}) {
+      return request('GET', `/templates${queryString({ ...query })}`, templatesSchema);
+    },
+    createTemplate(input) {
+      return request('POST', '/templates', replyTemplateSchema, { json: input });
+    },
+    updateTemplate(templateId, patch) {
+      return request('PATCH', `/templates/${id(templateId)}`, replyTemplateSchema, { json: patch });
+    },
+    deleteTemplate(templateId) {
+      return request('DELETE', `/templates/${id(templateId)}`, null);
+    },
+    async sendTemplate(conversationId, templateId): Promise<Message[]> {
+      const path = `/conversations/${id(conversationId)}/templates`;
+      return (await request('POST', path, sendResultSchema, { json: { templateId } })).messages;
     },
     subscribe(onEvent: (event: LiveEvent) => void, onStatus?: (status: LiveStatus) => void) {
       return subscribeStream({

@@ -55,8 +55,19 @@ export {
 } from './useChannels.js';
 export { useConversation, useUpdateConversation } from './useConversation.js';
 export { type UseConversationsResult, useConversations } from './useConversations.js';
+export { useBlockCustomer, useCustomer, useUpdateCustomer } from './useCustomer.js';
 export { createFormatters, type Formatters, useFormat } from './useFormat.js';
 export { useLiveStatus, useTyping } from './useLive.js';
 export { type UseMessagesResult, useMessages } from './useMessages.js';
+export { useModerateComment } from './useModerateComment.js';
 export { type SendInput, type UseSendMessageResult, useSendMessage } from './useSendMessage.js';
+export {
+  templateMatches,
+  type UseTemplatesOptions,
+  useDeleteTemplate,
+  useSaveTemplate,
+  useSendTemplate,
+  useTemplates,
+} from './useTemplates.js';
+export { useThreadControl } from './useThreadControl.js';
 export { nextTickDelay, type UseWindowResult, useWindow } from './useWindow.js';

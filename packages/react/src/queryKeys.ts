@@ -16,6 +16,10 @@ export const pagedeskKeys = {
   messages: (conversationId: string) => ['pagedesk', 'messages', conversationId] as const,
   channels: () => ['pagedesk', 'channels'] as const,
   agents: () => ['pagedesk', 'agents'] as const,
+  customer: (id: string) => ['pagedesk', 'customer', id] as const,
+  /** Every template list; `templates(channelId)` one channel's (or, without it, all the principal's). */
+  templateLists: () => ['pagedesk', 'templates'] as const,
+  templates: (channelId?: string) => ['pagedesk', 'templates', channelId ?? null] as const,
 };
 
 /** Drops undefined and empty-string fields so equal filters share one cache entry. */

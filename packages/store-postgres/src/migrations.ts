@@ -176,4 +176,19 @@ CREATE TABLE personas (
 );
 `,
   },
+  {
+    version: 5,
+    name: 'reply templates',
+    sql: `
+-- Reply templates per organisation ('' for none, as in version 3); an organisation's list is read
+-- whole, by name.
+CREATE TABLE reply_templates (
+  id text COLLATE "C" PRIMARY KEY,
+  organization_id text COLLATE "C" NOT NULL,
+  name text NOT NULL,
+  data jsonb NOT NULL
+);
+CREATE INDEX reply_templates_organization ON reply_templates (organization_id, (lower(name)) COLLATE "C", id);
+`,
+  },
 ];

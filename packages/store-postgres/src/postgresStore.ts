@@ -23,6 +23,7 @@ import { postgresPersonas } from './personas.js';
 import { conversationListSql, messageListSql } from './queries.js';
 import { type Parser, parseInput, parseRow } from './rows.js';
 import { quoteIdent } from './sql.js';
+import { postgresTemplates } from './templates.js';
 
 /** A `Store` on PostgreSQL, with units (`atomic`), migrations and its pool's lifetime. */
 export interface PostgresStore extends Store {
@@ -37,6 +38,8 @@ export interface PostgresStore extends Store {
   waiting: NonNullable<Store['waiting']>;
   /** Persona ids per page and agent, shared by every server. */
   personas: NonNullable<Store['personas']>;
+  /** Reply templates per organisation, shared by every server. */
+  templates: NonNullable<Store['templates']>;
   /** Creates or upgrades the tables; safe to call from several servers at once, a no-op when up to date. */
   migrate(): Promise<MigrateResult>;
   /** Ends the pool when the store created it (`connectionString`); a host's pool is left open. */
@@ -352,6 +355,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       },
     },
     personas: postgresPersonas(query, s),
+    templates: postgresTemplates(query, s),
     waiting: {
       async add(channelId, mid, effect) {
         requireKey('message effect', { channelId, mid });

@@ -5,6 +5,7 @@ import type { Channel, ChannelSettings } from '../model.js';
 import { Changes } from './changes.js';
 import { onComment } from './comments.js';
 import { onEcho } from './echoes.js';
+import { onHandover } from './handover.js';
 import { onMessage, onPostback } from './inbound.js';
 import { without } from './objects.js';
 import { onMessageEffect, onReaction, onReceipt } from './receipts.js';
@@ -59,9 +60,10 @@ function applyOne(ctx: Context): Promise<unknown> | undefined {
       return onComment(ctx, e);
     case 'policy_enforcement':
       return onPolicy(ctx, e);
+    case 'handover':
+      return onHandover(ctx, e);
     case 'referral':
     case 'optin':
-    case 'handover':
     case 'unknown':
       ctx.rt.emit('event:noticed', { event: e });
       return undefined;

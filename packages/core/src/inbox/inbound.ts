@@ -85,6 +85,7 @@ export async function onMessage(ctx: Context, e: MessageEvent): Promise<void> {
     if (e.text !== undefined) message.text = e.text;
     if (replyTo !== undefined) message.replyTo = replyTo;
     if (e.quickReply) message.quickReplyPayload = e.quickReply.payload;
+    if (e.standby) message.standby = true;
     const referral = referralOf(e.referral);
     if (referral !== undefined) message.referral = referral;
     return freezeOwn(message);
@@ -109,6 +110,7 @@ export async function onPostback(ctx: Context, e: PostbackEvent): Promise<void> 
         reactions: EMPTY,
         delivery: 'delivered' as const,
         author: customerAuthor(customer),
+        standby: e.standby || undefined,
         createdAt: e.timestamp,
         updatedAt: now(),
       }),

@@ -1,13 +1,16 @@
 import { NotFoundError, ValidationError } from '../errors.js';
+import { createBlocking } from './blocking.js';
 import { createChannelContext } from './channelContext.js';
 import { createChannelLifecycle } from './channelLifecycle.js';
 import type { ChannelsOptions, ServerChannels } from './channels.types.js';
 import { createConnect } from './connect.js';
 import { createHistoryImport } from './history.js';
 import { createInstagramConnect } from './instagramChannels.js';
+import { createModeration } from './moderation.js';
 import { createPersonas } from './personas.js';
 import { createProfiles } from './profiles.js';
 import { createSendPath } from './sendPath.js';
+import { createThreadControl } from './threadControl.js';
 
 /** How long a message may stay `pending` before start-up recovery calls it interrupted. */
 const RECOVER_AFTER_MS = 2 * 60 * 1000;
@@ -73,6 +76,9 @@ export function createChannels(options: ChannelsOptions): ServerChannels {
     get: getChannel,
     send,
     retry,
+    moderateComment: createModeration(ctx),
+    threadControl: createThreadControl(ctx),
+    setBlocked: createBlocking(ctx),
     setTyping: (conversationId, on) => senderAction(conversationId, on ? 'typing_on' : 'typing_off'),
     markSeen: (conversationId) => senderAction(conversationId, 'mark_seen'),
     updateSettings: lifecycle.updateSettings,

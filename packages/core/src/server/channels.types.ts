@@ -117,6 +117,9 @@ export interface ChannelHandle {
 
 /** `Channels` plus the lifecycle operations the host and the token monitor drive. */
 export interface ServerChannels extends Channels {
+  moderateComment: NonNullable<Channels['moderateComment']>;
+  threadControl: NonNullable<Channels['threadControl']>;
+  setBlocked: NonNullable<Channels['setBlocked']>;
   /** A handle bound to one channel. */
   channel(channelId: string): ChannelHandle;
   /**

@@ -23,6 +23,23 @@ export const senderActionResultSchema = z.object({ recipient_id: z.optional(z.st
 export const attachmentUploadSchema = z.object({ attachment_id: z.string() });
 export const createdIdSchema = z.object({ id: z.string() });
 export const successSchema = z.object({ success: flexibleBoolean });
+/** `POST /{page}/blocked`: `{ "<psid>": true }` per person blocked. */
+export const blockedSchema = z.record(z.string(), flexibleBoolean);
+/** `GET /{page}/thread_owner`: `{ data: [{ thread_owner: { app_id } }] }`, app ids as strings or numbers. */
+export const threadOwnerSchema = z.object({
+  data: z.array(
+    z.object({
+      thread_owner: z.optional(
+        z.object({
+          app_id: z.pipe(
+            z.union([z.string(), z.number()]),
+            z.transform((id) => String(id)),
+          ),
+        }),
+      ),
+    }),
+  ),
+});
 export const longLivedTokenSchema = z.object({
   access_token: z.string(),
   expires_in: z.optional(z.number()),

@@ -1,8 +1,9 @@
 import { GraphError, ValidationError } from '../errors.js';
-import type { Platform } from '../model.js';
+import type { CommentAction, Platform } from '../model.js';
 import type { GraphRequester } from './graphRequest.js';
 import {
   attachmentUploadSchema,
+  blockedSchema,
   conversationsSchema,
   createdIdSchema,
   historyMessagesSchema,
@@ -14,6 +15,7 @@ import {
   sendResultSchema,
   subscribedAppsSchema,
   successSchema,
+  threadOwnerSchema,
 } from './graphSchemas.js';
 import { buildSendBody, type OutboundAttachment, type SendMessageRequest } from './sendBody.js';
 
@@ -94,6 +96,28 @@ export interface PageGraph {
   ): Promise<SendResult>;
   /** A public answer under a comment (`/{comment}/comments` on Facebook, `/{comment}/replies` on Instagram). */
   replyToComment(commentId: string, text: string, platform: Platform): Promise<{ id: string }>;
+  /**
+   * Hides, unhides or deletes a comment; likes or unlikes a Page comment (Instagram has no likes edge).
+   * https://developers.facebook.com/documentation/pages-api/comments-mentions,
+   * https://developers.facebook.com/docs/instagram-api/guides/comment-moderation
+   */
+  moderateComment(commentId: string, action: CommentAction, platform: Platform): Promise<void>;
+  /**
+   * Messenger handover protocol: take, pass (to `targetAppId`) or request the thread of a customer.
+   * https://developers.facebook.com/docs/messenger-platform/handover-protocol/conversation-control
+   */
+  threadControl(
+    action: 'take' | 'pass' | 'request',
+    psid: string,
+    options?: { targetAppId?: string; metadata?: string },
+  ): Promise<void>;
+  /**
+   * Blocks or unblocks a person from the Page by PSID (Messenger): `POST`/`DELETE /{page}/blocked`.
+   * https://developers.facebook.com/docs/graph-api/reference/page/blocked/
+   */
+  setBlocked(psid: string, blocked: boolean): Promise<void>;
+  /** The app that holds a customer's thread (`/{page}/thread_owner`); null when idle. */
+  threadOwner(psid: string): Promise<string | null>;
   profile(userId: string, platform: Platform): Promise<UserProfile>;
   subscribedApps(): Promise<SubscribedApp[]>;
   subscribe(fields: ReadonlyArray<string>): Promise<void>;
@@ -215,6 +239,82 @@ export function createPageGraph(
         schema: createdIdSchema,
         idempotent: false,
       });
+    },
+    async threadControl(action, psid, controlOptions = {}) {
+      if (!psid) throw new ValidationError('thread control', [{ path: 'psid', message: 'required' }]);
+      if (action === 'pass' && !controlOptions.targetAppId)
+        throw new ValidationError('thread control', [{ path: 'targetAppId', message: 'required to pass' }]);
+      await request({
+        method: 'POST',
+        path: `${node}/${action}_thread_control`,
+        accessToken: token,
+        json: {
+          recipient: { id: psid },
+          ...(action === 'pass' ? { target_app_id: controlOptions.targetAppId } : {}),
+          ...(controlOptions.metadata ? { metadata: controlOptions.metadata } : {}),
+        },
+        schema: successSchema,
+        // Taking or requesting twice changes nothing; passing twice fails harmlessly (not ours any more).
+        idempotent: true,
+      });
+    },
+    async setBlocked(psid, blocked) {
+      if (!psid) throw new ValidationError('block', [{ path: 'psid', message: 'required' }]);
+      if (blocked)
+        await request({
+          method: 'POST',
+          path: `${node}/blocked`,
+          accessToken: token,
+          json: { psid: [psid] },
+          schema: blockedSchema,
+          idempotent: true,
+        });
+      else
+        await request({
+          method: 'DELETE',
+          path: `${node}/blocked`,
+          accessToken: token,
+          query: { psid },
+          schema: successSchema,
+          idempotent: true,
+        });
+    },
+    async threadOwner(psid) {
+      const result = await request({
+        method: 'GET',
+        path: `${node}/thread_owner`,
+        accessToken: token,
+        query: { recipient: psid },
+        schema: threadOwnerSchema,
+      });
+      return result.data[0]?.thread_owner?.app_id ?? null;
+    },
+    async moderateComment(commentId, action, platform) {
+      if (!commentId)
+        throw new ValidationError('comment moderation', [{ path: 'commentId', message: 'required' }]);
+      const node = encodeURIComponent(commentId);
+      const call = (method: 'POST' | 'DELETE', path: string, query?: Record<string, string>) =>
+        request({
+          method,
+          path,
+          accessToken: token,
+          ...(query ? { query } : {}),
+          schema: successSchema,
+          idempotent: true,
+        });
+      if (action === 'delete') await call('DELETE', node);
+      else if (action === 'like' || action === 'unlike') {
+        if (platform === 'instagram')
+          throw new ValidationError('comment moderation', [
+            { path: 'action', message: 'Instagram comments cannot be liked through the API' },
+          ]);
+        await call(action === 'like' ? 'POST' : 'DELETE', `${node}/likes`);
+      } else {
+        // Pages take `is_hidden`, Instagram `hide`.
+        await call('POST', node, {
+          [platform === 'instagram' ? 'hide' : 'is_hidden']: String(action === 'hide'),
+        });
+      }
     },
     async profile(userId, platform) {
       const fields =

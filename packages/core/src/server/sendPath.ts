@@ -12,6 +12,7 @@ import type { Attachment, Channel, Conversation, Customer, Failure, Message } fr
 import { isUnknownOutcome } from '../outcome.js';
 import { type SendDraft, sendDraftSchema } from '../transport.js';
 import { windowForConversation } from '../window.js';
+import { blockedRefusal } from './blocking.js';
 import type { ChannelContext } from './channelContext.js';
 import { createDeliver, type Delivery } from './delivery.js';
 import type { PageGraph } from './pageGraph.js';
@@ -19,6 +20,7 @@ import type { Personas } from './personas.js';
 import { createReconciler } from './reconcile.js';
 import type { SendMessageRequest } from './sendBody.js';
 import { onTagRefused, type Sender, senderOf, senderOfMessage, windowError } from './sendPolicy.js';
+import { threadControlRefusal } from './threadControl.js';
 
 // The send path. Policy first (channel status, window, rules), then the store (every outbound part
 // recorded `pending` before Meta is called), then Meta, then the outcome: `sent` with Meta's mid, or
@@ -215,6 +217,9 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
         }
       }
       ctx.assertSendable(channel);
+      // A blocked customer, or a bot (or Meta's Page Inbox) holding the thread: refused before anything is recorded.
+      const refusal = blockedRefusal(customer) ?? threadControlRefusal(conversation, channel);
+      if (refusal) throw refusal;
       const sender = senderOf(draft);
       const author = await authorOf(sender, draft);
       // publicReply() refuses it on a message thread, naming the field, rather than sending a DM.

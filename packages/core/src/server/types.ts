@@ -1,4 +1,4 @@
-import type { Channel, ChannelSettings, Message } from '../model.js';
+import type { Channel, ChannelSettings, CommentAction, Conversation, Customer, Message } from '../model.js';
 import type { ChannelFilter, ChannelPurgeReport } from '../store.js';
 import type { ChannelAction, ConnectablePage, SendDraft } from '../transport.js';
 
@@ -58,6 +58,32 @@ export interface Channels {
    */
   retry(messageId: string, options?: { force?: boolean }): Promise<Message>;
   setTyping(conversationId: string, on: boolean): Promise<void>;
+  /**
+   * Hides, unhides, deletes, likes or unlikes the comment a message holds, on Meta, then records on
+   * the message what was done and by whom. Optional so a host's own `Channels` may leave it out (the
+   * inbox API answers 501 then). Rejects with RuleViolationError (not a comment, deleted, like on
+   * Instagram), ChannelUnavailableError, PermissionError (the page lacks the moderation permission).
+   */
+  /**
+   * Messenger handover protocol: `take`, `pass` (to `targetAppId`) or `request` the customer's
+   * thread, or `check` who holds it; resolves with the conversation, its `threadOwner` updated.
+   * Optional like `moderateComment`.
+   */
+  threadControl?(
+    conversationId: string,
+    action: 'take' | 'pass' | 'request' | 'check',
+    options?: { targetAppId?: string; metadata?: string },
+  ): Promise<Conversation>;
+  /**
+   * Blocks or unblocks a customer from the Page (Messenger), then records it on the customer; the
+   * send path refuses replies to a blocked customer. Optional like `moderateComment`.
+   */
+  setBlocked?(customerId: string, blocked: boolean, options?: { agentId?: string }): Promise<Customer>;
+  moderateComment?(
+    messageId: string,
+    action: CommentAction,
+    options?: { agentId?: string },
+  ): Promise<Message>;
   /** Tells Meta the agent saw the conversation (mark_seen). */
   markSeen(conversationId: string): Promise<void>;
   updateSettings(channelId: string, settings: Partial<ChannelSettings>): Promise<Channel>;

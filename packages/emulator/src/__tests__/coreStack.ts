@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInbox, memoryStore } from '@pagedesk/core';
 import { type ChannelsOptions, createChannels, createGraphClient } from '@pagedesk/core/server';
+import { testEntities } from '@pagedesk/core/testing';
 import { createWebhook } from '@pagedesk/node-webhook';
 import { type EmulatorOptions, startEmulator } from '../index.js';
 
@@ -58,4 +59,50 @@ export async function startCoreStack(options: {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A page of the emulator as the stack's tests declare it. */
+export interface StackPage {
+  id: string;
+  name: string;
+  platform: 'messenger' | 'instagram';
+  accessToken: string;
+  scopes?: string[];
+}
+
+/**
+ * {@link startCoreStack} with these pages already connected in the store (channel and token), no
+ * automatic delivery receipts and no start-up recovery: the setup of the toolkit tests.
+ */
+export async function startPagesStack(appSecret: string, pages: StackPage[]) {
+  const stack = await startCoreStack({
+    appSecret,
+    emulator: { pages, customerBehaviour: { deliverAfterMs: null } },
+    channels: { recoverPendingOnStart: false },
+  });
+  for (const page of pages) {
+    await stack.store.channels.put(
+      testEntities.channel({ id: page.id, name: page.name, platform: page.platform, appId: stack.emu.appId }),
+    );
+    await stack.store.credentials.put(page.id, { accessToken: page.accessToken });
+  }
+  return stack;
+}
+
+/** A new customer of the page writes; their direct conversation once the webhook was applied. */
+export async function directConversation(
+  stack: Awaited<ReturnType<typeof startCoreStack>>,
+  pageId: string,
+  name: string,
+  text = 'Hello?',
+) {
+  const customer = stack.emu.customers.create({ pageId, name });
+  await stack.emu.customer(customer.id).send({ text });
+  await stack.emu.webhooks.idle();
+  const conversation = await stack.store.conversations.findLatest({
+    channelId: pageId,
+    customerId: `${pageId}:${customer.id}`,
+    source: 'message',
+  });
+  return { psid: customer.id, conversation: conversation! };
 }

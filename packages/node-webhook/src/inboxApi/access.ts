@@ -1,4 +1,11 @@
-import { type Channel, type Conversation, type Message, NotFoundError, type Store } from '@pagedesk/core';
+import {
+  type Channel,
+  type Conversation,
+  type Customer,
+  type Message,
+  NotFoundError,
+  type Store,
+} from '@pagedesk/core';
 import type { LiveEventDraft, LiveScope, LiveViewer } from './liveEvents.js';
 import { canSee, type InboxPrincipal } from './principal.js';
 
@@ -17,6 +24,8 @@ export interface Access {
   conversation(id: string): Promise<Conversation>;
   /** The message, or NotFoundError when it is missing or on a channel the principal does not see. */
   message(id: string): Promise<Message>;
+  /** The customer, or NotFoundError when it is missing or on a channel the principal does not see. */
+  customer(id: string): Promise<Customer>;
 }
 
 /** The store filter for the principal's organisation: `null` means "channels without one". */
@@ -55,6 +64,11 @@ export function createAccess(store: Store, principal: InboxPrincipal): Access {
       const message = await store.messages.get(id);
       if (!message || !(await seesChannel(message.channelId))) throw new NotFoundError('Message', id);
       return message;
+    },
+    async customer(id) {
+      const customer = await store.customers.get(id);
+      if (!customer || !(await seesChannel(customer.channelId))) throw new NotFoundError('Customer', id);
+      return customer;
     },
   };
 }

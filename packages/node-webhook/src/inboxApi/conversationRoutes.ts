@@ -3,6 +3,7 @@ import {
   type ConversationQuery,
   type ConversationWithCustomer,
   type Customer,
+  commentActionSchema,
   conversationPatchSchema,
   NotFoundError,
   platformSchema,
@@ -11,7 +12,7 @@ import {
 } from '@pagedesk/core';
 import * as z from 'zod/mini';
 import { organizationFilter } from './access.js';
-import { parseWith, readJson } from './http.js';
+import { NotImplementedError, parseWith, readJson } from './http.js';
 import { scopeFor } from './liveEvents.js';
 import type { InboxPrincipal } from './principal.js';
 import { definedOnly, type Handlers, idOf, json, type RouteDeps, requireChannels } from './routes.js';
@@ -42,6 +43,12 @@ const messageListQuerySchema = z.object({
 
 const typingSchema = z.object({ on: z.boolean() });
 const retrySchema = z.object({ force: z.optional(z.boolean()) });
+const moderationSchema = z.object({ action: commentActionSchema });
+const threadSchema = z.object({
+  action: z.enum(['take', 'pass', 'request', 'check']),
+  targetAppId: z.optional(z.string().check(z.regex(/^\d{1,30}$/, 'expected a Meta app id'))),
+  metadata: z.optional(z.string().check(z.maxLength(1000))),
+});
 
 /**
  * An assignee must be one of the principal's agents (when the host lists them) and able to see the
@@ -219,6 +226,33 @@ export function conversationRoutes(deps: RouteDeps) {
           'retry',
         );
         return json(await requireChannels(deps, 'Retrying').retry(messageId, force ? { force } : {}));
+      },
+    },
+    threadControl: {
+      access: 'write',
+      async run({ request, params, access }) {
+        const conversationId = idOf({ params });
+        await access.conversation(conversationId);
+        const { action, ...options } = parseWith(
+          threadSchema,
+          await readJson(request, maxBodyBytes),
+          'thread control',
+        );
+        const control = requireChannels(deps, 'Thread control').threadControl;
+        if (!control) throw new NotImplementedError('Thread control');
+        return json(await withCustomer(await control(conversationId, action, definedOnly(options))));
+      },
+    },
+    moderateComment: {
+      access: 'write',
+      async run({ request, params, access }) {
+        const messageId = idOf({ params });
+        await access.message(messageId);
+        const { action } = parseWith(moderationSchema, await readJson(request, maxBodyBytes), 'moderation');
+        const moderate = requireChannels(deps, 'Comment moderation').moderateComment;
+        if (!moderate) throw new NotImplementedError('Comment moderation');
+        const { agentId } = access.principal;
+        return json(await moderate(messageId, action, agentId === undefined ? {} : { agentId }));
       },
     },
     setTyping: {

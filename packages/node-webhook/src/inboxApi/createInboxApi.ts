@@ -3,6 +3,7 @@ import { DEFAULT_MAX_BODY_BYTES, nodeHandler } from '../nodeAdapter.js';
 import { createAccess } from './access.js';
 import { channelRoutes } from './channelRoutes.js';
 import { conversationRoutes } from './conversationRoutes.js';
+import { customerRoutes } from './customerRoutes.js';
 import { parseWith, toErrorResponse } from './http.js';
 import { createBroadcaster, inProcessFanout } from './liveEvents.js';
 import { createLiveLink, liveRoutes } from './liveRoutes.js';
@@ -16,6 +17,7 @@ import {
 import { toPrincipal } from './principal.js';
 import { createRouter, MethodNotAllowedError, type RouteDefinition } from './router.js';
 import type { Handler, Handlers, RouteDeps } from './routes.js';
+import { templateRoutes } from './templateRoutes.js';
 import { uploadRoutes } from './uploadRoutes.js';
 import { memoryUploadStore } from './uploads.js';
 
@@ -28,7 +30,9 @@ const ROUTES: ReadonlyArray<[RouteDefinition<InboxApiRoute, Handler>['method'], 
   ['GET', '/conversations/:id/messages', 'listMessages'],
   ['POST', '/conversations/:id/messages', 'sendMessage'],
   ['POST', '/conversations/:id/typing', 'setTyping'],
+  ['POST', '/conversations/:id/thread', 'threadControl'],
   ['POST', '/messages/:id/retry', 'retryMessage'],
+  ['POST', '/messages/:id/moderation', 'moderateComment'],
   ['POST', '/uploads', 'uploadFile'],
   ['GET', '/uploads/:id', 'getUpload'],
   ['GET', '/channels', 'listChannels'],
@@ -37,6 +41,14 @@ const ROUTES: ReadonlyArray<[RouteDefinition<InboxApiRoute, Handler>['method'], 
   ['POST', '/connect/pages', 'listConnectablePages'],
   ['POST', '/connect', 'connectPages'],
   ['GET', '/agents', 'listAgents'],
+  ['GET', '/customers/:id', 'getCustomer'],
+  ['PATCH', '/customers/:id', 'updateCustomer'],
+  ['POST', '/customers/:id/block', 'blockCustomer'],
+  ['GET', '/templates', 'listTemplates'],
+  ['POST', '/templates', 'createTemplate'],
+  ['PATCH', '/templates/:id', 'updateTemplate'],
+  ['DELETE', '/templates/:id', 'deleteTemplate'],
+  ['POST', '/conversations/:id/templates', 'sendTemplate'],
   ['GET', '/events', 'subscribe'],
 ];
 
@@ -120,6 +132,8 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
     ...conversationRoutes(deps),
     ...uploadRoutes(deps),
     ...channelRoutes(deps),
+    ...templateRoutes(deps),
+    ...customerRoutes(deps),
     ...liveRoutes(broadcaster),
   };
   const router = createRouter(

@@ -47,6 +47,7 @@ export function statusOf(error: PagedeskError): number {
     case 'body_too_large':
       return 413;
     case 'rule_violation':
+    case 'template_variable':
       return 422;
     // The request is fine but the channel or conversation is in a state that refuses it: an agent or
     // admin action (reauthorize, take thread control, wait for the customer) changes the answer.

@@ -76,6 +76,9 @@ export function createLiveLink(deps: LiveDeps, fanout: LiveFanout, broadcaster: 
     // A profile looked up after the first message (name, avatar) must replace "Unknown customer" in open
     // inboxes: republish the customer's current conversations with the new customer attached.
     inbox.on('customer:updated', ({ customer }) => {
+      // The customer itself, for customer panels (details agents edited, a new avatar)...
+      publish({ type: 'customer:updated', customer, scope: scopeFor(customer) });
+      // ...and the conversations that show it, for lists and headers.
       const sources = ['message', 'comment'] as const;
       Promise.all(
         sources.map((source) =>

@@ -19,7 +19,9 @@ export type InboxApiRoute =
   | 'listMessages'
   | 'sendMessage'
   | 'retryMessage'
+  | 'moderateComment'
   | 'setTyping'
+  | 'threadControl'
   | 'uploadFile'
   | 'getUpload'
   | 'listChannels'
@@ -28,6 +30,14 @@ export type InboxApiRoute =
   | 'listConnectablePages'
   | 'connectPages'
   | 'listAgents'
+  | 'getCustomer'
+  | 'updateCustomer'
+  | 'blockCustomer'
+  | 'listTemplates'
+  | 'createTemplate'
+  | 'updateTemplate'
+  | 'deleteTemplate'
+  | 'sendTemplate'
   | 'subscribe';
 
 /** What `authorize` is asked about. */

@@ -14,7 +14,7 @@ export class MethodNotAllowedError extends PagedeskError {
 }
 
 export interface RouteDefinition<TName extends string, THandler> {
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
   name: TName;
   handler: THandler;

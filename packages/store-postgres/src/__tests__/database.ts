@@ -15,6 +15,7 @@ export const TABLES = [
   'waiting_effects',
   'receipt_watermarks',
   'personas',
+  'reply_templates',
 ];
 
 export function postgresUrl(): string {

@@ -140,14 +140,19 @@ describe('GET /events', () => {
     });
   });
 
-  it('republishes the conversation when the customer profile arrives later', async () => {
+  it('publishes the customer and republishes its conversation when the profile arrives later', async () => {
     await start();
     const response = await open();
-    const reading = readFrames(response.body!, eventCount(1));
+    const reading = readFrames(response.body!, eventCount(2));
     await vi.waitFor(() => expect(api.liveConnections).toBe(1));
     const before = await inbox.store.customers.get('page-1:psid-1');
     await inbox.updateCustomer({ ...before!, name: 'Ana Lima', avatarUrl: 'https://example.test/ana.png' });
-    expect(eventsOf(await reading)[0]).toMatchObject({
+    const [customer, conversation] = eventsOf(await reading);
+    expect(customer).toMatchObject({
+      event: 'customer:updated',
+      data: { customer: { id: 'page-1:psid-1', name: 'Ana Lima' } },
+    });
+    expect(conversation).toMatchObject({
       event: 'conversation:updated',
       data: { conversation: { id: 'conv-1', customer: { name: 'Ana Lima' } } },
     });

@@ -45,6 +45,9 @@ function storeChannels(target: Inbox): Channels {
       ];
     },
     retry: async (id) => (await store.messages.get(id))!,
+    setBlocked: (id, blocked) => target.recordBlocked(id, blocked ? { at: 1 } : null),
+    threadControl: (id) => target.recordThreadOwner(id, { appId: null, since: 1 }),
+    moderateComment: (id, action, options) => target.recordModeration(id, action, options?.agentId),
     setTyping: async () => {},
     markSeen: async () => {},
     updateSettings: async (id, settings) => {
@@ -138,6 +141,35 @@ const resourceRoutes: Array<{
     ok: 204,
   },
   { route: 'retryMessage', method: 'POST', path: (p) => `/messages/${onPage(p).messageId}/retry`, ok: 200 },
+  {
+    route: 'threadControl',
+    method: 'POST',
+    path: (p) => `/conversations/${onPage(p).conversationId}/thread`,
+    body: { action: 'check' },
+    ok: 200,
+  },
+  {
+    route: 'moderateComment',
+    method: 'POST',
+    path: (p) => `/messages/${onPage(p).messageId}/moderation`,
+    body: { action: 'hide' },
+    ok: 200,
+  },
+  {
+    route: 'blockCustomer',
+    method: 'POST',
+    path: (p) => `/customers/${onPage(p).customerId}/block`,
+    body: { blocked: false },
+    ok: 200,
+  },
+  { route: 'getCustomer', method: 'GET', path: (p) => `/customers/${onPage(p).customerId}`, ok: 200 },
+  {
+    route: 'updateCustomer',
+    method: 'PATCH',
+    path: (p) => `/customers/${onPage(p).customerId}`,
+    body: { notes: 'Prefers email' },
+    ok: 200,
+  },
   {
     route: 'updateChannelSettings',
     method: 'PATCH',

@@ -4,7 +4,8 @@ import { channel, conversation, customer, message } from './helpers.js';
 
 // Two organisations on one store, for the isolation tests: Acme with an open page and a page limited
 // to another agent, Globex with one page. Every id and name of Globex contains "globex" and every one
-// of Acme's limited page "hidden", so a test finds a leak by searching a response body for the word.
+// of Acme's limited page "acme-hidden", so a test finds a leak by searching a response body for the
+// word (not "hidden" alone: a comment's `moderation.hidden` is no leak).
 
 export const ACME = 'org-acme';
 export const GLOBEX = 'org-globex';
@@ -95,7 +96,7 @@ export async function seedTenants(store: Store): Promise<void> {
 /** Words that must never appear in anything this principal receives. */
 export function forbiddenWords(principal: InboxPrincipal): RegExp {
   const words = [principal.organizationId === GLOBEX ? 'acme' : 'globex'];
-  if (principal.organizationId === ACME && principal.role === 'agent') words.push('hidden');
+  if (principal.organizationId === ACME && principal.role === 'agent') words.push('acme-hidden');
   return new RegExp(words.join('|'), 'i');
 }
 
@@ -104,4 +105,21 @@ export async function tenantInbox(): Promise<Inbox> {
   const store = memoryStore();
   await seedTenants(store);
   return createInbox({ store });
+}
+
+/** A JSON request to the API at `base` as one of {@link principals}; the body parsed (undefined when empty). */
+export async function callAs(
+  base: string,
+  who: keyof typeof principals,
+  method: string,
+  path: string,
+  body?: unknown,
+) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'x-principal': who, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
 }

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { ownerAfter } from '../inbox/handover.js';
+import { createInbox } from '../inbox.js';
+import { memoryStore } from '../memoryStore.js';
+import { threadControlRefusal } from '../server/threadControl.js';
+import { testEntities, testEvents } from '../testing.js';
+
+async function inboxWithConversation() {
+  const store = memoryStore();
+  await store.channels.put(testEntities.channel({ appId: 'OUR_APP' }));
+  const inbox = createInbox({ store });
+  await inbox.apply([testEvents.message({ text: 'hi', timestamp: 1000 })]);
+  const conversation = (await store.conversations.findLatest({
+    channelId: 'PAGE_1',
+    customerId: 'PAGE_1:PSID_1',
+    source: 'message',
+  }))!;
+  return { store, inbox, conversation };
+}
+
+describe('handover events on the inbox', () => {
+  it('records the owner from pass and take, a request until the thread moves, and ignores older events', async () => {
+    const { store, inbox, conversation } = await inboxWithConversation();
+    const owner = async () => (await store.conversations.get(conversation.id))?.threadOwner;
+    await inbox.apply([testEvents.handover({ action: 'pass', newOwnerAppId: 'BOT', timestamp: 2000 })]);
+    expect(await owner()).toEqual({ appId: 'BOT', since: 2000 });
+    await inbox.apply([testEvents.handover({ action: 'take', newOwnerAppId: 'OUR_APP', timestamp: 1500 })]);
+    expect((await owner())?.appId).toBe('BOT');
+    await inbox.apply([
+      testEvents.handover({ action: 'request', requestedOwnerAppId: 'INBOX2', timestamp: 3000 }),
+    ]);
+    expect(await owner()).toEqual({ appId: 'BOT', since: 2000, requestedByAppId: 'INBOX2' });
+    await inbox.apply([
+      testEvents.handover({ action: 'take', newOwnerAppId: 'OUR_APP', timestamp: 4000, metadata: 'm' }),
+    ]);
+    expect(await owner()).toEqual({ appId: 'OUR_APP', since: 4000, metadata: 'm' });
+  });
+
+  it('marks messages that came through standby', async () => {
+    const { store, inbox, conversation } = await inboxWithConversation();
+    await inbox.apply([testEvents.message({ text: 'to the bot', standby: true, timestamp: 5000 })]);
+    const [latest] = (await store.messages.list(conversation.id)).items;
+    expect(latest).toMatchObject({ text: 'to the bot', standby: true });
+  });
+
+  it('ownerAfter: roles change nothing; a pass with no new owner is idle', () => {
+    expect(ownerAfter(undefined, { action: 'roles', timestamp: 1 })).toBeUndefined();
+    expect(ownerAfter(undefined, { action: 'pass', timestamp: 1 })).toEqual({ appId: null, since: 1 });
+  });
+});
+
+describe('threadControlRefusal', () => {
+  it('refuses only while another app holds the thread', () => {
+    const channel = { appId: 'OUR_APP' };
+    expect(threadControlRefusal({}, channel)).toBeUndefined();
+    expect(threadControlRefusal({ threadOwner: { appId: null, since: 1 } }, channel)).toBeUndefined();
+    expect(threadControlRefusal({ threadOwner: { appId: 'OUR_APP', since: 1 } }, channel)).toBeUndefined();
+    expect(threadControlRefusal({ threadOwner: { appId: 'BOT', since: 1 } }, channel)).toMatchObject({
+      code: 'thread_control',
+      message: expect.stringContaining('BOT'),
+    });
+  });
+});
