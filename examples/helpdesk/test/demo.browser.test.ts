@@ -220,9 +220,12 @@ describe('connecting accounts through the login dialogs', () => {
     await expect.poll(() => agent.getByRole('heading', { name: 'pagedesk.demo' }).count()).toBe(1);
     expect(new URL(agent.url()).search).toBe('');
 
+    // As docs/going-live.md says: a new customer of the account, made on the emulator's chat page.
     const account = helpdesk.emulator!.logins.instagramAccounts()[0]!;
-    const iris = helpdesk.emulator!.customers.create({ pageId: account.id, name: 'Iris Novak' });
-    await customer.goto(`${helpdesk.customerUrl}/?customer=${iris.id}`);
+    await customer.goto(helpdesk.customerUrl!);
+    await customer.getByLabel('Page', { exact: true }).selectOption(account.id);
+    await customer.getByLabel('Customer name').fill('Iris Novak');
+    await customer.getByRole('button', { name: 'Create customer' }).click();
     await customer.getByLabel('Message').fill('Do you ship to Lisbon?');
     await customer.getByRole('button', { name: 'Send', exact: true }).click();
     await agent.getByRole('button', { name: 'Inbox', exact: true }).click();
