@@ -43,14 +43,17 @@ function facebookLogin(onError: (text: string) => void): Promise<string | null> 
     };
     const onMessage = (event: MessageEvent) => {
       const data = event.data as { source?: unknown; grant?: unknown; error?: unknown } | null;
-      if (event.origin !== window.location.origin || data?.source !== LOGIN_MESSAGE) return;
+      if (event.origin !== window.location.origin || event.source !== popup) return;
+      if (data?.source !== LOGIN_MESSAGE) return;
       if (typeof data.error === 'string') onError(data.error);
       settle(typeof data.grant === 'string' ? data.grant : null);
     };
     window.addEventListener('message', onMessage);
     // Closed without an answer: the admin shut the window. A moment's grace lets a posted answer land.
     const watch = window.setInterval(() => {
-      if (popup.closed) window.setTimeout(() => settle(null), 500);
+      if (!popup.closed) return;
+      window.clearInterval(watch);
+      window.setTimeout(() => settle(null), 500);
     }, 500);
   });
 }
@@ -160,7 +163,8 @@ function Channels({
           </a>
         </p>
       ) : null}
-      <ChannelSettings onConnect={login} onReauthorize={login} />
+      {/* Only an admin may connect: an agent sees the channels without the connect buttons. */}
+      <ChannelSettings {...(admin ? { onConnect: login, onReauthorize: login } : {})} />
     </>
   );
 }
