@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backendsFromArgs } from '../src/server/config.js';
+import { backendsFromArgs, configFromEnv } from '../src/server/config.js';
 
 describe('backendsFromArgs', () => {
   it('defaults to the embedded store, no Redis, seeded', () => {
@@ -44,5 +44,37 @@ describe('backendsFromArgs', () => {
       /--database-url must be a postgres:/,
     );
     expect(() => backendsFromArgs(['--shards', '3'], {})).toThrow(/Unknown option '--shards'[\s\S]*usage:/);
+  });
+});
+
+describe('configFromEnv', () => {
+  const meta = { META_APP_ID: '123', META_APP_SECRET: 'app-secret', META_VERIFY_TOKEN: 'v' };
+
+  it('runs on the emulator without META_APP_SECRET', () => {
+    expect(configFromEnv({})).toMatchObject({ mode: 'emulator', port: 3000, emulatorPort: 3001 });
+  });
+
+  it('needs no page tokens in real mode (pages connect through Facebook Login) and reads the Instagram app', () => {
+    expect(configFromEnv(meta)).toMatchObject({ mode: 'meta', appId: '123', pages: [] });
+    const config = configFromEnv({
+      ...meta,
+      PUBLIC_URL: 'https://desk.example.com',
+      PAGEDESK_INSTAGRAM_APP_ID: '456',
+      PAGEDESK_INSTAGRAM_APP_SECRET: 'ig-secret',
+      PAGEDESK_LOGIN_STATE_SECRET: 'state-secret',
+      META_PAGE_TOKENS: '111=EAAx',
+    });
+    expect(config).toMatchObject({
+      publicUrl: 'https://desk.example.com',
+      instagram: { appId: '456', appSecret: 'ig-secret' },
+      loginStateSecret: 'state-secret',
+      pages: [{ id: '111', accessToken: 'EAAx', platform: 'messenger' }],
+    });
+  });
+
+  it('names the Instagram variable that is missing', () => {
+    expect(() => configFromEnv({ ...meta, PAGEDESK_INSTAGRAM_APP_ID: '456' })).toThrow(
+      /PAGEDESK_INSTAGRAM_APP_SECRET must be set/,
+    );
   });
 });

@@ -3,7 +3,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath } from '../../../scripts/ensure-chromium.js';
-import { type RunningHelpdesk, startHelpdesk } from '../src/server/helpdesk.js';
+import { outletPage, type RunningHelpdesk, startHelpdesk } from '../src/server/helpdesk.js';
 
 // The README's main command, end to end in headless Chromium: the demo helpdesk on the emulator, a
 // customer writing from the emulator's chat page, an agent answering in Pagedesk's inbox.
@@ -195,8 +195,104 @@ describe('the demo helpdesk', () => {
     expect(await conversation(/Gwen Park/)).toBe(0);
     // Back to Sam, Acme's admin: both Acme pages, still nothing of Globex.
     await switcher.selectOption('agent-sam');
-    await expect.poll(() => conversation(/Ana Lima/), { timeout: 10_000 }).toBe(1);
+    // Ana's direct messages and her comment on a post (an earlier test) are two conversations.
+    await expect.poll(() => conversation(/Ana Lima/), { timeout: 10_000 }).toBe(2);
     expect(await conversation(/Farah Haddad/)).toBe(1);
     expect(await conversation(/Gwen Park/)).toBe(0);
+  });
+});
+
+describe('connecting accounts through the login dialogs', () => {
+  const toChannels = async () => {
+    await agent.goto(helpdesk.url);
+    await agent.getByRole('button', { name: 'Channels', exact: true }).click();
+  };
+  const alert = () => agent.locator('.app-notice[role="alert"]');
+
+  it('connects an Instagram account with Instagram Login and exchanges a message with it', async () => {
+    await toChannels();
+    await agent.getByRole('link', { name: 'Connect an Instagram account' }).click();
+    // The emulator's Instagram Login dialog, in the app's own tab.
+    await agent.getByRole('button', { name: 'Allow' }).click();
+    await expect
+      .poll(() => agent.locator('.app-notice[role="status"]').textContent(), { timeout: 10_000 })
+      .toBe('Connected pagedesk.demo.');
+    await expect.poll(() => agent.getByRole('heading', { name: 'pagedesk.demo' }).count()).toBe(1);
+    expect(new URL(agent.url()).search).toBe('');
+
+    // As docs/going-live.md says: a new customer of the account, made on the emulator's chat page.
+    const account = helpdesk.emulator!.logins.instagramAccounts()[0]!;
+    await customer.goto(helpdesk.customerUrl!);
+    await customer.getByLabel('Page', { exact: true }).selectOption(account.id);
+    await customer.getByLabel('Customer name').fill('Iris Novak');
+    await customer.getByRole('button', { name: 'Create customer' }).click();
+    await customer.getByLabel('Message').fill('Do you ship to Lisbon?');
+    await customer.getByRole('button', { name: 'Send', exact: true }).click();
+    await agent.getByRole('button', { name: 'Inbox', exact: true }).click();
+    await agent.getByRole('option', { name: /Iris Novak/ }).click();
+    await expect
+      .poll(() => agent.locator('.pd-message').filter({ hasText: 'Do you ship to Lisbon?' }).count(), {
+        timeout: 10_000,
+      })
+      .toBe(1);
+    const reply = agent.getByRole('textbox', { name: 'Reply', exact: true });
+    await reply.fill('We do, in three days.');
+    await reply.press('Enter');
+    await expect
+      .poll(() => customer.getByTestId('bubble').filter({ hasText: 'We do, in three days.' }).count(), {
+        timeout: 10_000,
+      })
+      .toBe(1);
+    expect(helpdesk.emulator!.sent(account.id).map((m) => m.text)).toContain('We do, in three days.');
+  });
+
+  it('connects a Facebook page through the Facebook Login popup; the user token stays on the server', async () => {
+    await toChannels();
+    const presented: string[] = [];
+    agent.on('request', (request) => {
+      if (request.url().includes('/api/connect'))
+        presented.push((request.postDataJSON() as { userAccessToken: string }).userAccessToken);
+    });
+    const popup = agent.waitForEvent('popup');
+    await agent.getByRole('button', { name: 'Connect a Facebook page' }).click();
+    await (await popup).getByRole('button', { name: 'Allow' }).click();
+    const outlet = agent.getByRole('checkbox', { name: /Acme Outlet/ });
+    await outlet.check({ timeout: 10_000 });
+    await agent.getByRole('button', { name: 'Connect selected' }).click();
+    await expect
+      .poll(() => agent.getByRole('heading', { name: 'Acme Outlet' }).count(), { timeout: 10_000 })
+      .toBe(1);
+    expect(presented.length).toBeGreaterThanOrEqual(2);
+    // What the browser sent is the session's grant: no token the emulator issued.
+    for (const value of presented) expect(helpdesk.emulator!.logins.permissionsOf(value)).toBeUndefined();
+    // Connected for real: the page is subscribed to the app's webhook.
+    expect(helpdesk.emulator!.subscriptions.fields(outletPage.id)).toContain('messages');
+  });
+
+  it('says so when the admin declines either dialog', async () => {
+    await toChannels();
+    const popup = agent.waitForEvent('popup');
+    await agent.getByRole('button', { name: 'Connect a Facebook page' }).click();
+    await (await popup).getByRole('button', { name: 'Decline' }).click();
+    await expect
+      .poll(() => alert().textContent(), { timeout: 10_000 })
+      .toMatch(/^Facebook Login: The login dialog was declined/);
+    expect(await agent.getByRole('heading', { name: 'Choose pages to connect' }).count()).toBe(0);
+
+    await agent.getByRole('link', { name: 'Connect an Instagram account' }).click();
+    await agent.getByRole('button', { name: 'Decline' }).click();
+    await expect
+      .poll(() => alert().textContent(), { timeout: 10_000 })
+      .toMatch(/^Instagram Login: The login dialog was declined/);
+  });
+
+  it('refuses a callback whose state this session did not issue', async () => {
+    const login = new URL('/auth/instagram/callback', helpdesk.url);
+    login.searchParams.set('code', 'AQforged');
+    login.searchParams.set('state', 'v1.forged.state');
+    await agent.goto(login.href);
+    await expect
+      .poll(() => alert().textContent(), { timeout: 10_000 })
+      .toMatch(/^Instagram Login: The login state/);
   });
 });

@@ -4,7 +4,12 @@
 export * from './browser.js';
 export { messageEffectSchema } from './inbox/effects.js';
 export { createInbox, type InboxOptions } from './inbox.js';
-export { createMediaArchiver, type MediaArchiver, type MediaArchiverOptions } from './mediaArchiver.js';
+export {
+  createMediaArchiver,
+  type MediaArchiveErrorContext,
+  type MediaArchiver,
+  type MediaArchiverOptions,
+} from './mediaArchiver.js';
 export type { MediaStore } from './mediaStore.js';
 export * from './memoryStore.js';
 export {

@@ -3,7 +3,7 @@ import { isPagedeskError, toPagedeskError, ValidationError } from './errors.js';
 import type { AttachmentArchive } from './inbox/archive.js';
 import type { Inbox } from './inbox.types.js';
 import type { MediaStore } from './mediaStore.js';
-import type { Attachment, Message, Platform } from './model.js';
+import type { Attachment, Customer, Message, Platform } from './model.js';
 import { type Rules, rulesFor } from './rules.js';
 import { unrefTimer } from './server/unrefTimer.js';
 import { extensionFor, sniffContentType } from './sniffMedia.js';
@@ -14,6 +14,8 @@ import { extensionFor, sniffContentType } from './sniffMedia.js';
 // queues there, so the webhook answer never waits for a download; a bounded pool of workers fetches,
 // retries transient failures with backoff, caps the size by the platform's inbound rules, sniffs the
 // type from the bytes, stores the copy and records its URL on the message (Meta's `url` is kept).
+// Profile pictures expire the same way: a customer whose profile brought an `avatarUrl` gets an
+// `archivedAvatarUrl` beside it.
 
 const ARCHIVED_KINDS = new Set<Attachment['kind']>([
   'image',
@@ -49,14 +51,22 @@ export interface MediaArchiverOptions {
   allowUrl?: (url: URL) => boolean;
   fetch?: typeof globalThis.fetch;
   sleep?: (ms: number) => Promise<void>;
-  /** A copy that could not be made or recorded (never thrown: the message keeps Meta's URL). */
-  onError?: (error: Error, context: { messageId: string; index: number }) => void;
+  /** A copy that could not be made or recorded (never thrown: the message or customer keeps Meta's URL). */
+  onError?: (error: Error, context: MediaArchiveErrorContext) => void;
 }
+
+/** What a failed copy was of: a message's attachment, or a customer's profile picture. */
+export type MediaArchiveErrorContext = { messageId: string; index: number } | { customerId: string };
 
 /** The running archiver. */
 export interface MediaArchiver {
   /** Queues every archivable attachment of a message (done for `message:created` already). */
   archive(message: Message, platform?: Platform): void;
+  /**
+   * Queues a customer's profile picture when it has none archived (done for `customer:created` and
+   * `customer:updated` already, so a fetched profile's picture is copied as it arrives).
+   */
+  archiveAvatar(customer: Customer): void;
   /** Resolves when nothing is queued or downloading. */
   idle(): Promise<void>;
   /** Stops listening; queued jobs are dropped, running ones finish. */
@@ -64,10 +74,15 @@ export interface MediaArchiver {
 }
 
 interface Job {
-  message: Message;
-  index: number;
   url: string;
-  platform: Platform;
+  /** Largest copy in bytes. */
+  cap: number;
+  /** Where the copy goes, without the extension the sniffed type adds. */
+  key: string;
+  context: MediaArchiveErrorContext;
+  record(outcome: AttachmentArchive): Promise<unknown>;
+  /** Called once the job is over, whatever its outcome. */
+  settled?: () => void;
 }
 
 const optionsSchema = z.object({
@@ -120,6 +135,13 @@ function capOf(rules: Rules, kind: Attachment['kind']): number {
 
 const safe = (text: string) => text.replace(/[^A-Za-z0-9_-]/g, '_');
 
+/** FNV-1a of the picture's URL: a new picture gets a new key, so no cache serves the old one. */
+function urlHash(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(36);
+}
+
 /**
  * Copies each inbound attachment to a `MediaStore` as it arrives and records the copy's URL on the
  * message (`attachment.archivedUrl`), or why there is none (`archiveStatus`: `expired` when Meta's
@@ -159,14 +181,14 @@ export function createMediaArchiver(options: MediaArchiverOptions): MediaArchive
 
   const report = (error: unknown, job: Job) => {
     try {
-      options.onError?.(toPagedeskError(error), { messageId: job.message.id, index: job.index });
+      options.onError?.(toPagedeskError(error), job.context);
     } catch {
       // A failing log hook must not stop the archiver.
     }
   };
 
   async function download(job: Job): Promise<AttachmentArchive> {
-    const cap = capOf(options.rules ?? rulesFor(job.platform), job.message.attachments[job.index]!.kind);
+    const { cap } = job;
     for (let attempt = 0; ; attempt++) {
       try {
         const response = await doFetch(job.url, {
@@ -188,7 +210,7 @@ export function createMediaArchiver(options: MediaArchiverOptions): MediaArchive
         const bytes = await readCapped(response, cap);
         if (!bytes) return { archiveStatus: 'too_large' };
         const contentType = sniffContentType(bytes);
-        const key = `${safe(job.message.channelId)}/${safe(job.message.id)}/${job.index}.${extensionFor(contentType)}`;
+        const key = `${job.key}.${extensionFor(contentType)}`;
         return { archivedUrl: await media.put(key, bytes, contentType) };
       } catch (error) {
         // The store's own failures (disk full, bad key) are not the download's: report, do not retry.
@@ -204,10 +226,11 @@ export function createMediaArchiver(options: MediaArchiverOptions): MediaArchive
 
   async function run(job: Job): Promise<void> {
     try {
-      const outcome = await download(job);
-      await inbox.recordAttachmentArchive(job.message.id, job.index, outcome);
+      await job.record(await download(job));
     } catch (error) {
       report(error, job);
+    } finally {
+      job.settled?.();
     }
   }
 
@@ -232,17 +255,54 @@ export function createMediaArchiver(options: MediaArchiverOptions): MediaArchive
     message.attachments.forEach((attachment, index) => {
       if (!attachment.url || attachment.archivedUrl || !ARCHIVED_KINDS.has(attachment.kind)) return;
       if (!allowed(attachment.url)) return;
-      queue.push({ message, index, url: attachment.url, platform });
+      queue.push({
+        url: attachment.url,
+        cap: capOf(options.rules ?? rulesFor(platform), attachment.kind),
+        key: `${safe(message.channelId)}/${safe(message.id)}/${index}`,
+        context: { messageId: message.id, index },
+        record: (outcome) => inbox.recordAttachmentArchive(message.id, index, outcome),
+      });
     });
     pump();
   }
 
-  const unsubscribe = inbox.on('message:created', ({ message, conversation }) =>
-    archive(message, conversation.platform),
-  );
+  /** Customers whose picture is queued or downloading: `customer:updated` must not queue it twice. */
+  const avatarsPending = new Set<string>();
+  function archiveAvatar(customer: Customer): void {
+    const url = customer.avatarUrl;
+    if (closed || !url || customer.archivedAvatarUrl || avatarsPending.has(customer.id)) return;
+    if (!allowed(url)) return;
+    avatarsPending.add(customer.id);
+    queue.push({
+      url,
+      cap: capOf(options.rules ?? rulesFor(customer.platform), 'image'),
+      key: `${safe(customer.channelId)}/avatars/${safe(customer.id)}-${urlHash(url)}`,
+      context: { customerId: customer.id },
+      async record(outcome) {
+        // A gone picture has no copy to show: the customer keeps Meta's URL and the UI its initials.
+        if (!('archivedUrl' in outcome)) return;
+        const { archivedUrl } = outcome;
+        const latest = await inbox.store.customers.get(customer.id);
+        // Deleted meanwhile, or a newer profile brought another picture: that one is queued itself.
+        if (!latest || latest.avatarUrl !== url) return;
+        // Cleared first, so the `customer:updated` this causes sees the copy and queues nothing.
+        avatarsPending.delete(customer.id);
+        await inbox.updateCustomer({ ...latest, archivedAvatarUrl: archivedUrl });
+      },
+      settled: () => avatarsPending.delete(customer.id),
+    });
+    pump();
+  }
+
+  const unsubscribers = [
+    inbox.on('message:created', ({ message, conversation }) => archive(message, conversation.platform)),
+    inbox.on('customer:created', ({ customer }) => archiveAvatar(customer)),
+    inbox.on('customer:updated', ({ customer }) => archiveAvatar(customer)),
+  ];
 
   return {
     archive,
+    archiveAvatar,
     idle: () =>
       running === 0 && queue.length === 0
         ? Promise.resolve()
@@ -251,7 +311,7 @@ export function createMediaArchiver(options: MediaArchiverOptions): MediaArchive
           }),
     close() {
       closed = true;
-      unsubscribe();
+      for (const unsubscribe of unsubscribers) unsubscribe();
       queue.length = 0;
       pump();
     },

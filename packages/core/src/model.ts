@@ -146,6 +146,11 @@ export const customerSchema = z.object({
   lastName: z.optional(z.string()),
   username: z.optional(z.string()),
   avatarUrl: z.optional(z.string()),
+  /**
+   * The host's copy of `avatarUrl` (`createMediaArchiver`): Meta's profile picture URLs expire, so
+   * show this one when set. `avatarUrl` keeps Meta's.
+   */
+  archivedAvatarUrl: z.optional(z.string()),
   /** `unknown` until looked up; `unavailable` when Meta refused (phone-only, no consent): retried later. */
   profileStatus: z.enum(['unknown', 'fetched', 'unavailable']),
   profileFetchedAt: z.optional(z.number()),

@@ -7,6 +7,7 @@ import {
   useConversations,
 } from '@pagedesk/react';
 import { useEffect, useState } from 'react';
+import { LOGIN_MESSAGE } from '../server/loginMessage.js';
 
 // The whole agent app: Pagedesk's inbox and channel settings under the host's own header. The host
 // styles the kit only through its --pd-* theme variables (app.css).
@@ -16,12 +17,61 @@ const urlPolicy = { allowLocalHttp: ['localhost', '127.0.0.1', '[::1]'].includes
 const THEMES: PagedeskTheme[] = ['system', 'light', 'dark'];
 const THEME_KEY = 'acme-helpdesk:theme';
 
-/** Stands in for Facebook Login: a real helpdesk runs the JS SDK's FB.login and returns its token. */
-async function facebookLogin(): Promise<string | null> {
-  const response = await fetch('/demo/login');
-  if (!response.ok) return null;
-  const { userAccessToken } = (await response.json()) as { userAccessToken: string };
-  return userAccessToken;
+/** What the login routes tell the app: a notice to show (src/server/logins.ts). */
+type Notice = { kind: 'error' | 'done'; text: string } | null;
+
+/**
+ * Facebook Login through the server (src/server/logins.ts): a popup walks the login dialog and the
+ * server's callback, which keeps the user token and posts back only an opaque grant. The grant is what
+ * `<ChannelSettings>` hands to the inbox API's connect routes, whose `userToken` hook swaps it back.
+ */
+function facebookLogin(onError: (text: string) => void): Promise<string | null> {
+  // Opened right in the click handler, so the browser allows the popup.
+  const popup = window.open('/auth/facebook/start', 'pagedesk-facebook-login', 'popup,width=640,height=720');
+  if (!popup) {
+    onError('The browser blocked the Facebook Login window: allow pop-ups for this site and try again.');
+    return Promise.resolve(null);
+  }
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (grant: string | null) => {
+      if (settled) return;
+      settled = true;
+      window.removeEventListener('message', onMessage);
+      window.clearInterval(watch);
+      resolve(grant);
+    };
+    const onMessage = (event: MessageEvent) => {
+      const data = event.data as { source?: unknown; grant?: unknown; error?: unknown } | null;
+      if (event.origin !== window.location.origin || event.source !== popup) return;
+      if (data?.source !== LOGIN_MESSAGE) return;
+      if (typeof data.error === 'string') onError(data.error);
+      settle(typeof data.grant === 'string' ? data.grant : null);
+    };
+    window.addEventListener('message', onMessage);
+    // Closed without an answer: the admin shut the window. A moment's grace lets a posted answer land.
+    const watch = window.setInterval(() => {
+      if (!popup.closed) return;
+      window.clearInterval(watch);
+      window.setTimeout(() => settle(null), 500);
+    }, 500);
+  });
+}
+
+/** The notice the Instagram Login callback left in the address (`?connected=` or `?login_error=`). */
+function noticeFromAddress(): { view: 'inbox' | 'channels'; notice: Notice } {
+  const params = new URLSearchParams(window.location.search);
+  const error = params.get('login_error');
+  const connected = params.get('connected');
+  if (params.has('view')) window.history.replaceState(null, '', window.location.pathname);
+  return {
+    view: params.get('view') === 'channels' ? 'channels' : 'inbox',
+    notice: error
+      ? { kind: 'error', text: error }
+      : connected
+        ? { kind: 'done', text: `Connected ${connected}.` }
+        : null,
+  };
 }
 
 interface DemoAgent {
@@ -81,8 +131,51 @@ function UnreadTitle({ name }: { name: string }) {
   return null;
 }
 
+/** The Channels view: the host's "Connect an Instagram account" and notices, then the kit's settings. */
+function Channels({
+  admin,
+  notice,
+  onNotice,
+}: {
+  admin: boolean;
+  notice: Notice;
+  onNotice: (n: Notice) => void;
+}) {
+  const login = () => {
+    onNotice(null);
+    return facebookLogin((text) => onNotice({ kind: 'error', text }));
+  };
+  return (
+    <>
+      {notice ? (
+        <p
+          className={`app-notice app-notice-${notice.kind}`}
+          role={notice.kind === 'error' ? 'alert' : 'status'}
+        >
+          {notice.text}
+        </p>
+      ) : null}
+      {admin ? (
+        <p className="app-connect">
+          {/* A plain link: Instagram Login runs in this tab and its callback brings the admin back. */}
+          <a className="pd-button" href="/auth/instagram/start">
+            Connect an Instagram account
+          </a>
+        </p>
+      ) : null}
+      {/* Only an admin may connect: an agent sees the channels without the connect buttons. */}
+      <ChannelSettings {...(admin ? { onConnect: login, onReauthorize: login } : {})} />
+    </>
+  );
+}
+
+/** "Connect a Facebook page" instead of the kit's generic "Connect a page". */
+const messages = { channels: { connect: 'Connect a Facebook page' } };
+
 export function App() {
-  const [view, setView] = useState<'inbox' | 'channels'>('inbox');
+  const [initial] = useState(noticeFromAddress);
+  const [view, setView] = useState<'inbox' | 'channels'>(initial.view);
+  const [notice, setNotice] = useState<Notice>(initial.notice);
   const [theme, setTheme, shown] = useTheme();
   const { session, signInAs } = useDemoSession();
   if (!session) return null;
@@ -94,6 +187,7 @@ export function App() {
       transport={transport}
       theme={theme}
       urlPolicy={urlPolicy}
+      messages={messages}
       {...(current ? { agentId: current.id } : {})}
     >
       <UnreadTitle name={current?.organization ?? 'Helpdesk'} />
@@ -131,7 +225,7 @@ export function App() {
           {view === 'inbox' ? (
             <Inbox />
           ) : (
-            <ChannelSettings onConnect={facebookLogin} onReauthorize={() => facebookLogin()} />
+            <Channels admin={current?.role === 'admin'} notice={notice} onNotice={setNotice} />
           )}
         </main>
       </div>

@@ -34,8 +34,16 @@ export type HelpdeskConfig =
       appId: string;
       appSecret: string;
       verifyToken: string;
-      /** The public https URL Meta reaches this server at (for the webhook and attachment URLs). */
+      /**
+       * The public https URL Meta reaches this server at: the webhook, attachment URLs and the login
+       * redirect URIs (`<publicUrl>/auth/facebook/callback`, `<publicUrl>/auth/instagram/callback`).
+       */
       publicUrl?: string;
+      /** Instagram Login's own app (Instagram product › API setup with Instagram login). */
+      instagram?: { appId: string; appSecret: string };
+      /** Signs the login `state`; every server behind one URL needs the same. Random per process when unset. */
+      loginStateSecret?: string;
+      /** Pages connected by token at start (optional: connect pages through Facebook Login instead). */
       pages: PageToken[];
     };
 
@@ -113,8 +121,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv): HelpdeskConfig {
     return value;
   };
   // META_PAGE_TOKENS=<page id>=<page access token>[,<instagram account id>=<page access token>:instagram]
-  const pages = required('META_PAGE_TOKENS')
+  const pages = (env['META_PAGE_TOKENS'] ?? '')
     .split(',')
+    .filter((entry) => entry.trim() !== '')
     .map((entry, index): PageToken => {
       const match = /^\s*(\d+)=([^:\s]+)(?::(messenger|instagram))?\s*$/.exec(entry);
       if (!match)
@@ -125,6 +134,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): HelpdeskConfig {
         platform: (match[3] as PageToken['platform']) ?? 'messenger',
       };
     });
+  const instagramAppId = env['PAGEDESK_INSTAGRAM_APP_ID'];
+  const instagramAppSecret = env['PAGEDESK_INSTAGRAM_APP_SECRET'];
   return {
     mode: 'meta',
     port,
@@ -133,6 +144,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv): HelpdeskConfig {
     appSecret,
     verifyToken: required('META_VERIFY_TOKEN'),
     ...(env['PUBLIC_URL'] ? { publicUrl: env['PUBLIC_URL'] } : {}),
+    ...(instagramAppId || instagramAppSecret
+      ? {
+          instagram: {
+            appId: required('PAGEDESK_INSTAGRAM_APP_ID'),
+            appSecret: required('PAGEDESK_INSTAGRAM_APP_SECRET'),
+          },
+        }
+      : {}),
+    ...(env['PAGEDESK_LOGIN_STATE_SECRET'] ? { loginStateSecret: env['PAGEDESK_LOGIN_STATE_SECRET'] } : {}),
     pages,
   };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -8,11 +9,12 @@ import {
   type Inbox,
   type Store,
 } from '@pagedesk/core';
-import { createChannels, createGraphClient, createTokenMonitor } from '@pagedesk/core/server';
+import { createChannels, createTokenMonitor } from '@pagedesk/core/server';
 import { demoPages, demoScript, type Emulator, startEmulator } from '@pagedesk/emulator';
 import { createInboxApi, createWebhook } from '@pagedesk/node-webhook';
 import { openBackends } from './backends.js';
 import type { HelpdeskConfig, PageToken } from './config.js';
+import { createDemoLogins } from './logins.js';
 import { serveStatic } from './static.js';
 
 // The demo helpdesk's server, built only from Pagedesk's public API: Meta (or the emulator) posts to
@@ -113,6 +115,19 @@ export interface HelpdeskOptions {
 
 const EMULATOR_APP_SECRET = 'demo-app-secret-change-me';
 const EMULATOR_VERIFY_TOKEN = 'demo-verify-token';
+/**
+ * A page of Acme's that the demo does not connect at start, so "Connect a Facebook page" has one to
+ * offer (emulator mode).
+ */
+export const outletPage = {
+  id: '104857600000003',
+  name: 'Acme Outlet',
+  platform: 'messenger' as const,
+  accessToken: 'EAAGemulatorPageTokenAcmeOutlet00001',
+  humanAgent: true,
+};
+/** What Facebook Login asks for: Messenger, comments, history and Instagram through a Page. */
+const FACEBOOK_CAPABILITIES = ['messenger', 'comments', 'history', 'instagram', 'instagramComments'] as const;
 
 /** Starts the emulator (in emulator mode), the webhook, the inbox API and the agent app. */
 export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHelpdesk> {
@@ -126,13 +141,17 @@ export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHe
           host: config.host,
           appSecret: EMULATOR_APP_SECRET,
           verifyToken: EMULATOR_VERIFY_TOKEN,
-          pages: [...demoPages],
+          pages: [...demoPages, outletPage],
           user: { accessToken: 'EAAGemulatorUserTokenDemoAdmin0001', name: 'Demo Admin' },
           customerBehaviour: { deliverAfterMs: 300, readAfterMs: null },
         })
       : undefined;
   const appId = emulator ? emulator.appId : (config as Extract<HelpdeskConfig, { mode: 'meta' }>).appId;
   const appSecret = config.mode === 'meta' ? config.appSecret : EMULATOR_APP_SECRET;
+  // Instagram Login has an app of its own (its id and secret sign its webhooks too).
+  const instagramApp = emulator
+    ? emulator.logins.instagramApp
+    : (config as Extract<HelpdeskConfig, { mode: 'meta' }>).instagram;
   const verifyToken = config.mode === 'meta' ? config.verifyToken : EMULATOR_VERIFY_TOKEN;
   // On the emulator everything runs on its clock, so "jump 25 h" in the customer page moves windows.
   const now = emulator ? () => emulator.clock.now() : Date.now;
@@ -143,12 +162,13 @@ export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHe
   const channels = createChannels({
     store,
     inbox,
-    graph: (id) =>
-      createGraphClient({
-        appId: id,
-        appSecret,
-        ...(emulator ? { baseUrl: emulator.graphUrl } : {}),
-      }),
+    apps: {
+      [appId]: { appSecret },
+      ...(instagramApp
+        ? { [instagramApp.appId]: { appSecret: instagramApp.appSecret, login: 'instagram' } }
+        : {}),
+    },
+    ...(emulator ? { baseUrl: emulator.graphUrl, instagramBaseUrl: emulator.logins.instagramUrl } : {}),
     defaultAppId: appId,
     now,
     // Personas show the agent's name and face to the customer; Meta fetches the avatar, so it must be a
@@ -169,7 +189,7 @@ export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHe
   channels.on('error', ({ error }) => console.error('channels:', error.message));
 
   const webhook = createWebhook({
-    appSecret,
+    apps: [{ appId, appSecret }, ...(instagramApp ? [instagramApp] : [])],
     verifyToken,
     // A quick, durable hand-off: the in-memory inbox applies the batch within milliseconds.
     onEvents: (events) => inbox.apply(events),
@@ -186,6 +206,8 @@ export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHe
       agents
         .filter((a) => a.organizationId === principal.organizationId)
         .map(({ id, name }) => ({ id, name })),
+    // Facebook Login ran on this server (logins.ts): the browser holds a grant, never the user token.
+    userToken: (principal, grant) => logins.userToken(principal.agentId, grant),
     // A real helpdesk checks its session here; the demo trusts the switcher's cookie.
     authorize: (request) => {
       const agent = agentOf(request.headers.get('cookie'));
@@ -202,6 +224,7 @@ export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHe
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/webhook') return webhook.node(req, res);
+    if (logins.handle(req, res, path)) return;
     if (path === '/api' || path.startsWith('/api/')) return api.node(req, res);
     if (path === '/demo/session' && req.method === 'POST') return signIn(req, res);
     if (path === '/demo/session') {
@@ -217,17 +240,45 @@ export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHe
         }),
       );
     }
-    if (path === '/demo/login' && emulator) {
-      // Stands in for Facebook Login: the emulator's admin user token, as the JS SDK would hand it over.
-      res.writeHead(200, { 'content-type': 'application/json' });
-      return res.end(JSON.stringify({ userAccessToken: emulator.userToken }));
-    }
     if (options.clientDir) return serveStatic(options.clientDir, path, req, res);
     res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host}:${port}`;
+  // Meta redirects the login dialogs back here: the public URL in real mode (registered in the app as
+  // a valid OAuth redirect URI), this server on the emulator. Created before any request is read: the
+  // rest of this function runs before the event loop hands the server its first connection.
+  const logins = createDemoLogins({
+    origin: config.mode === 'meta' && config.publicUrl ? config.publicUrl.replace(/\/+$/, '') : url,
+    stateSecret:
+      config.mode === 'meta' && config.loginStateSecret
+        ? config.loginStateSecret
+        : randomBytes(32).toString('base64url'),
+    facebook: {
+      appId,
+      appSecret,
+      capabilities: FACEBOOK_CAPABILITIES,
+      ...(emulator ? { baseUrl: emulator.graphUrl, dialogBaseUrl: emulator.url, now } : {}),
+    },
+    instagram: instagramApp && {
+      ...instagramApp,
+      ...(emulator
+        ? {
+            authorizeBaseUrl: emulator.logins.instagramUrl,
+            apiBaseUrl: emulator.logins.instagramUrl,
+            graphBaseUrl: emulator.logins.instagramUrl,
+            now,
+          }
+        : {}),
+    },
+    channels,
+    session: (req) => {
+      const agent = agentOf(req.headers.cookie);
+      return agent && { id: agent.id, organizationId: agent.organizationId, admin: agent.role === 'admin' };
+    },
+    log,
+  });
   const webhookUrl = `${url}/webhook`;
 
   if (emulator) {

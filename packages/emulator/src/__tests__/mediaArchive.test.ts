@@ -3,8 +3,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInbox, createMediaArchiver, defineRules, type Message, memoryStore } from '@pagedesk/core';
-import { fileMediaStore } from '@pagedesk/core/server';
+import {
+  type Customer,
+  createInbox,
+  createMediaArchiver,
+  defineRules,
+  type Message,
+  memoryStore,
+} from '@pagedesk/core';
+import { createChannels, fileMediaStore, type ServerChannels } from '@pagedesk/core/server';
 import { testEvents } from '@pagedesk/core/testing';
 import { createWebhook } from '@pagedesk/node-webhook';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +19,8 @@ import { type Emulator, sampleImageNames, startEmulator } from '../index.js';
 
 // Inbound media archived as it arrives: the emulator sends webhooks whose attachment URLs it serves
 // itself (or a flaky CDN stand-in serves), the inbox stores the message, the archiver copies the file
-// to disk and records the copy's URL on the message.
+// to disk and records the copy's URL on the message. Profile pictures likewise: the channels look a
+// new customer's profile up on the emulator's Graph API and the archiver copies the picture.
 
 const APP_SECRET = 'media-test-app-secret';
 const PAGE = {
@@ -183,5 +191,69 @@ describe('createMediaArchiver', () => {
       url,
       archivedUrl: expect.stringMatching(/^\/copies\/.+\/0\.png$/),
     });
+  });
+});
+
+describe('profile pictures', () => {
+  let channels: ServerChannels;
+  beforeAll(async () => {
+    channels = createChannels({
+      store,
+      inbox,
+      apps: { [emu.appId]: { appSecret: APP_SECRET } },
+      baseUrl: emu.graphUrl,
+      historyImport: false,
+    });
+    await channels.connect(emu.userToken, [PAGE.id]);
+  });
+  afterAll(() => channels.close());
+
+  /** A new customer writes; resolves with the stored customer once the lookup and the copy are done. */
+  async function customerWho(profilePic?: string): Promise<Customer> {
+    const created = emu.customers.create({
+      pageId: PAGE.id,
+      name: 'Rosa Diaz',
+      ...(profilePic ? { profilePic } : {}),
+    });
+    expect((await emu.customer(created.id).send({ text: 'hello' })).delivered).toBe(true);
+    await channels.idle();
+    await archiver!.idle();
+    return (await store.customers.get(`${PAGE.id}:${created.id}`))!;
+  }
+
+  it('copies the picture of a fetched profile and keeps both URLs', async () => {
+    start();
+    const customer = await customerWho();
+    expect(customer.profileStatus).toBe('fetched');
+    expect(customer.avatarUrl).toMatch(new RegExp(`^${emu.url}/samples/avatar\\.png\\?customer=`));
+    expect(customer.archivedAvatarUrl).toMatch(/^\/media\/4001\/avatars\/4001_[0-9]+-[0-9a-z]+\.png$/);
+    const copied = await readFile(join(dir, customer.archivedAvatarUrl!.slice('/media/'.length)));
+    const original = Buffer.from(await (await fetch(customer.avatarUrl!)).arrayBuffer());
+    expect(copied.equals(original)).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  it('leaves a picture Meta no longer serves as it is: no copy, no error', async () => {
+    start();
+    const customer = await customerWho(`${emu.url}/samples/gone-avatar.png`);
+    expect(customer.profileStatus).toBe('fetched');
+    expect(customer.avatarUrl).toBe(`${emu.url}/samples/gone-avatar.png`);
+    expect(customer.archivedAvatarUrl).toBeUndefined();
+    expect(errors).toEqual([]);
+  });
+
+  it('copies a newer picture again when the profile brings another URL', async () => {
+    start();
+    const customer = await customerWho();
+    const first = customer.archivedAvatarUrl;
+    const fresh = `${customer.avatarUrl}&v=2`;
+    // A host that refreshes the profile drops the old copy with the old URL.
+    const { archivedAvatarUrl: _old, ...rest } = customer;
+    await inbox.updateCustomer({ ...rest, avatarUrl: fresh });
+    await archiver!.idle();
+    const updated = (await store.customers.get(customer.id))!;
+    expect(updated.avatarUrl).toBe(fresh);
+    expect(updated.archivedAvatarUrl).toMatch(/\.png$/);
+    expect(updated.archivedAvatarUrl).not.toBe(first);
   });
 });

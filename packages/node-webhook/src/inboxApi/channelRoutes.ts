@@ -4,11 +4,12 @@ import {
   channelActionSchema,
   channelSettingsSchema,
   PagedeskError,
+  ValidationError,
 } from '@pagedesk/core';
 import type { Channels, ConnectOptions } from '@pagedesk/core/server';
 import * as z from 'zod/mini';
 import { parseWith, readJson } from './http.js';
-import { requireAdmin } from './principal.js';
+import { type InboxPrincipal, requireAdmin } from './principal.js';
 import {
   definedOnly,
   type Handler,
@@ -37,10 +38,32 @@ export function channelRoutes(deps: RouteDeps) {
   // Pages are listed and connected for the principal's organisation, never one the browser names.
   const organizationOf = ({ organizationId }: { organizationId?: string }): ConnectOptions =>
     organizationId === undefined ? {} : { organizationId };
+  /**
+   * The user token to connect with: what the browser sent, or, when the host keeps Facebook Login's
+   * token on its server (`userToken`), the token its session grant stands for.
+   */
+  const userTokenOf = async (principal: InboxPrincipal, presented: string): Promise<string> => {
+    const resolve = deps.options.userToken;
+    if (!resolve) return presented;
+    const token = await resolve(principal, presented);
+    if (typeof token === 'string' && token.length > 0) return token;
+    throw new ValidationError('connect request', [
+      {
+        path: 'userAccessToken',
+        message:
+          'is not a Facebook Login grant of this session (it expired or was never issued): log in with Facebook again',
+      },
+    ]);
+  };
   /** A change to one channel: visible (404), then admin (403), then channels (501), then the body (400). */
   const adminChannelRoute = (
     what: string,
-    change: (channelId: string, body: unknown, manage: Channels) => Promise<Channel>,
+    change: (
+      channelId: string,
+      body: unknown,
+      manage: Channels,
+      principal: InboxPrincipal,
+    ) => Promise<Channel>,
   ): Handler => ({
     access: 'write',
     async run({ request, params, access }) {
@@ -48,7 +71,7 @@ export function channelRoutes(deps: RouteDeps) {
       await access.channel(channelId);
       requireAdmin(access.principal, what);
       const manage = requireChannels(deps, what);
-      return json(await change(channelId, await readJson(request, maxBodyBytes), manage));
+      return json(await change(channelId, await readJson(request, maxBodyBytes), manage, access.principal));
     },
   });
   return {
@@ -59,9 +82,15 @@ export function channelRoutes(deps: RouteDeps) {
     updateChannelSettings: adminChannelRoute('Changing channel settings', async (channelId, body, manage) =>
       manage.updateSettings(channelId, definedOnly(parseWith(settingsPatchSchema, body, 'channel settings'))),
     ),
-    channelAction: adminChannelRoute('Channel actions', async (channelId, body, manage) =>
-      manage.action(channelId, parseWith(channelActionSchema, body, 'channel action')),
-    ),
+    channelAction: adminChannelRoute('Channel actions', async (channelId, body, manage, principal) => {
+      const action = parseWith(channelActionSchema, body, 'channel action');
+      return manage.action(
+        channelId,
+        action.action === 'reauthorize'
+          ? { ...action, userAccessToken: await userTokenOf(principal, action.userAccessToken) }
+          : action,
+      );
+    }),
     listConnectablePages: {
       access: 'write',
       async run({ request, access }) {
@@ -72,7 +101,12 @@ export function channelRoutes(deps: RouteDeps) {
           await readJson(request, maxBodyBytes),
           'connect request',
         );
-        return json(await manage.listConnectablePages(userAccessToken, organizationOf(access.principal)));
+        return json(
+          await manage.listConnectablePages(
+            await userTokenOf(access.principal, userAccessToken),
+            organizationOf(access.principal),
+          ),
+        );
       },
     },
     connectPages: {
@@ -85,7 +119,13 @@ export function channelRoutes(deps: RouteDeps) {
           await readJson(request, maxBodyBytes),
           'connect request',
         );
-        return json(await manage.connect(userAccessToken, pageIds, organizationOf(access.principal)));
+        return json(
+          await manage.connect(
+            await userTokenOf(access.principal, userAccessToken),
+            pageIds,
+            organizationOf(access.principal),
+          ),
+        );
       },
     },
     listAgents: {

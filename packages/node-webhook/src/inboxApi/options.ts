@@ -71,6 +71,20 @@ export interface InboxApiOptions {
   authorize: (request: Request, context: AuthorizeContext) => AuthorizeResult | Promise<AuthorizeResult>;
   /** The agents an assignee picker offers the principal (`GET /agents`); an empty list when omitted. */
   agents?: (principal: InboxPrincipal) => Agent[] | Promise<Agent[]>;
+  /**
+   * For a host that runs Facebook Login on its server and keeps the user token there: the connect
+   * routes (`/connect/pages`, `/connect`, the `reauthorize` action) then treat the browser's
+   * `userAccessToken` as an opaque grant the host issued to this session, and this returns the user
+   * token it stands for, or `null` when the grant is unknown, expired or another session's (400, "log
+   * in with Facebook again"). Without it the browser sends the user token itself.
+   *
+   * @example
+   * userToken: (principal, grant) => logins.userTokenFor(principal.agentId, grant)
+   */
+  userToken?: (
+    principal: InboxPrincipal,
+    grant: string,
+  ) => string | null | undefined | Promise<string | null | undefined>;
   /** Where uploads are kept until Meta fetches them. Default {@link memoryUploadStore}. */
   uploads?: UploadStore;
   /**
@@ -133,6 +147,7 @@ export const optionsSchema = z.object({
     error: 'required: a function that returns the principal of the request, or false/null',
   }),
   agents: z.optional(fn<NonNullable<InboxApiOptions['agents']>>()),
+  userToken: z.optional(fn<NonNullable<InboxApiOptions['userToken']>>()),
   uploads: z.optional(
     withMethods<UploadStore>(['put', 'get'], 'expected an UploadStore with put() and get()'),
   ),
