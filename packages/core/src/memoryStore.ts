@@ -263,6 +263,24 @@ export function memoryStore(): Store {
     };
   }
 
+  function putCustomer(customer: Customer): void {
+    requireId('customer', customer);
+    customers.set(customer.id, frozenCopy(customer));
+  }
+  function putConversation(conversation: Conversation): void {
+    requireId('conversation', conversation);
+    const previous = conversations.get(conversation.id);
+    const stored = frozenCopy(conversation);
+    conversations.set(stored.id, stored);
+    indexLatest(stored, previous);
+  }
+  function addEvent(id: string): void {
+    if (typeof id !== 'string' || id === '') {
+      throw new ValidationError('event id', [{ path: 'id', message: 'expected a non-empty string' }]);
+    }
+    events.add(id);
+  }
+
   return {
     channels: {
       async get(id) {
@@ -309,8 +327,18 @@ export function memoryStore(): Store {
         return customers.get(id);
       },
       async put(customer) {
-        requireId('customer', customer);
-        customers.set(customer.id, frozenCopy(customer));
+        putCustomer(customer);
+      },
+      async getMany(ids) {
+        const found = new Map<string, Customer>();
+        for (const id of ids) {
+          const customer = customers.get(id);
+          if (customer) found.set(id, customer);
+        }
+        return found;
+      },
+      async putMany(list) {
+        for (const customer of list) putCustomer(customer);
       },
     },
     conversations: {
@@ -356,11 +384,19 @@ export function memoryStore(): Store {
         };
       },
       async put(conversation) {
-        requireId('conversation', conversation);
-        const previous = conversations.get(conversation.id);
-        const stored = frozenCopy(conversation);
-        conversations.set(stored.id, stored);
-        indexLatest(stored, previous);
+        putConversation(conversation);
+      },
+      async findLatestMany({ channelId, customerIds, source }) {
+        const found = new Map<string, Conversation>();
+        for (const customerId of customerIds) {
+          const id = slotOf({ channelId, customerId, source, postId: undefined })?.id;
+          const conversation = id === undefined ? undefined : conversations.get(id);
+          if (conversation) found.set(customerId, conversation);
+        }
+        return found;
+      },
+      async putMany(list) {
+        for (const conversation of list) putConversation(conversation);
       },
     },
     messages: {
@@ -405,70 +441,21 @@ export function memoryStore(): Store {
         for (const id of pending) out.push(messages.get(id)!);
         return out.sort(compareMessages).slice(0, Math.max(0, limit));
       },
+      async getByMids(channelId, mids) {
+        const found = new Map<string, Message>();
+        const index = byMid.get(channelId);
+        if (!index) return found;
+        for (const mid of mids) {
+          const message = index.get(mid);
+          if (message) found.set(mid, message);
+        }
+        return found;
+      },
+      async putMany(list) {
+        for (const message of list) putMessage(message);
+      },
       async put(message) {
-        requireId('message', message);
-        if (typeof message.conversationId !== 'string' || typeof message.channelId !== 'string') {
-          throw new ValidationError('message', [{ path: 'conversationId', message: 'expected a string' }]);
-        }
-        const previous = messages.get(message.id);
-        const stored = frozenCopy(message);
-        messages.set(stored.id, stored);
-
-        if (
-          previous?.mid !== undefined &&
-          (previous.mid !== stored.mid || previous.channelId !== stored.channelId)
-        ) {
-          const mids = byMid.get(previous.channelId);
-          if (mids?.get(previous.mid)?.id === stored.id) mids.delete(previous.mid);
-        }
-        if (stored.mid !== undefined) {
-          let mids = byMid.get(stored.channelId);
-          if (!mids) {
-            mids = new Map();
-            byMid.set(stored.channelId, mids);
-          }
-          mids.set(stored.mid, stored);
-        }
-
-        if (previous) {
-          const oldList = ordered.get(previous.conversationId);
-          const at = oldList ? indexOf(oldList, previous) : -1;
-          if (oldList && at >= 0) {
-            if (
-              previous.conversationId === stored.conversationId &&
-              previous.createdAt === stored.createdAt
-            ) {
-              oldList[at] = stored;
-            } else {
-              oldList.splice(at, 1);
-              const list = ordered.get(stored.conversationId) ?? [];
-              ordered.set(stored.conversationId, list);
-              insertOrdered(list, stored);
-            }
-          }
-          unsettled.get(previous.conversationId)?.delete(stored.id);
-        } else {
-          let list = ordered.get(stored.conversationId);
-          if (!list) {
-            list = [];
-            ordered.set(stored.conversationId, list);
-          }
-          insertOrdered(list, stored);
-        }
-        if (
-          stored.direction !== 'inbound' &&
-          rank[stored.delivery] >= 0 &&
-          rank[stored.delivery] < rank.read
-        ) {
-          let set = unsettled.get(stored.conversationId);
-          if (!set) {
-            set = new Set();
-            unsettled.set(stored.conversationId, set);
-          }
-          set.add(stored.id);
-        }
-        if (stored.delivery === 'pending') pending.add(stored.id);
-        else if (previous?.delivery === 'pending') pending.delete(stored.id);
+        putMessage(message);
       },
     },
     personas: memoryPersonas(),
@@ -477,11 +464,75 @@ export function memoryStore(): Store {
         return events.has(id);
       },
       async add(id) {
-        if (typeof id !== 'string' || id === '') {
-          throw new ValidationError('event id', [{ path: 'id', message: 'expected a non-empty string' }]);
-        }
-        events.add(id);
+        addEvent(id);
+      },
+      async hasMany(ids) {
+        const seen = new Set<string>();
+        for (const id of ids) if (events.has(id)) seen.add(id);
+        return seen;
+      },
+      async addMany(ids) {
+        for (const id of ids) addEvent(id);
       },
     },
   };
+
+  function putMessage(message: Message): void {
+    requireId('message', message);
+    if (typeof message.conversationId !== 'string' || typeof message.channelId !== 'string') {
+      throw new ValidationError('message', [{ path: 'conversationId', message: 'expected a string' }]);
+    }
+    const previous = messages.get(message.id);
+    const stored = frozenCopy(message);
+    messages.set(stored.id, stored);
+
+    if (
+      previous?.mid !== undefined &&
+      (previous.mid !== stored.mid || previous.channelId !== stored.channelId)
+    ) {
+      const mids = byMid.get(previous.channelId);
+      if (mids?.get(previous.mid)?.id === stored.id) mids.delete(previous.mid);
+    }
+    if (stored.mid !== undefined) {
+      let mids = byMid.get(stored.channelId);
+      if (!mids) {
+        mids = new Map();
+        byMid.set(stored.channelId, mids);
+      }
+      mids.set(stored.mid, stored);
+    }
+
+    if (previous) {
+      const oldList = ordered.get(previous.conversationId);
+      const at = oldList ? indexOf(oldList, previous) : -1;
+      if (oldList && at >= 0) {
+        if (previous.conversationId === stored.conversationId && previous.createdAt === stored.createdAt) {
+          oldList[at] = stored;
+        } else {
+          oldList.splice(at, 1);
+          const list = ordered.get(stored.conversationId) ?? [];
+          ordered.set(stored.conversationId, list);
+          insertOrdered(list, stored);
+        }
+      }
+      unsettled.get(previous.conversationId)?.delete(stored.id);
+    } else {
+      let list = ordered.get(stored.conversationId);
+      if (!list) {
+        list = [];
+        ordered.set(stored.conversationId, list);
+      }
+      insertOrdered(list, stored);
+    }
+    if (stored.direction !== 'inbound' && rank[stored.delivery] >= 0 && rank[stored.delivery] < rank.read) {
+      let set = unsettled.get(stored.conversationId);
+      if (!set) {
+        set = new Set();
+        unsettled.set(stored.conversationId, set);
+      }
+      set.add(stored.id);
+    }
+    if (stored.delivery === 'pending') pending.add(stored.id);
+    else if (previous?.delivery === 'pending') pending.delete(stored.id);
+  }
 }
