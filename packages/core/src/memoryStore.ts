@@ -97,26 +97,6 @@ function isNewer(a: Conversation, b: Conversation): boolean {
   return a.createdAt > b.createdAt || (a.createdAt === b.createdAt && a.id > b.id);
 }
 
-// The methods the inbox calls per event are plain functions answering with settled promises, shared
-// where the value allows: an async function would allocate a promise and a frame per call.
-const NOTHING: Promise<undefined> = Promise.resolve(undefined);
-const TRUE = Promise.resolve(true);
-const FALSE = Promise.resolve(false);
-
-function resolved<T>(value: T | undefined): Promise<T | undefined> {
-  return value === undefined ? NOTHING : Promise.resolve(value);
-}
-
-/** Runs a synchronous write; its error, if any, as a rejected promise (never a synchronous throw). */
-function written<T>(write: (value: T) => void, value: T): Promise<void> {
-  try {
-    write(value);
-    return NOTHING;
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
-
 /**
  * The in-memory `Store`: the embedded default, for one process, tests and demos. Passes the store
  * contract suite of `@pagedesk/core/testing`. Objects it returns are frozen; spread one to change it,
@@ -343,8 +323,12 @@ export function memoryStore(): Store {
       },
     },
     customers: {
-      get: (id) => resolved(customers.get(id)),
-      put: (customer) => written(putCustomer, customer),
+      async get(id) {
+        return customers.get(id);
+      },
+      async put(customer) {
+        putCustomer(customer);
+      },
       async getMany(ids) {
         const found = new Map<string, Customer>();
         for (const id of ids) {
@@ -358,10 +342,12 @@ export function memoryStore(): Store {
       },
     },
     conversations: {
-      get: (id) => resolved(conversations.get(id)),
-      findLatest(key) {
+      async get(id) {
+        return conversations.get(id);
+      },
+      async findLatest(key) {
         const id = slotOf(key)?.id;
-        return resolved(id === undefined ? undefined : conversations.get(id));
+        return id === undefined ? undefined : conversations.get(id);
       },
       async list(query: ConversationQuery): Promise<Page<Conversation>> {
         const limit = readLimit(query.limit);
@@ -397,7 +383,9 @@ export function memoryStore(): Store {
           nextCursor: matches.length > limit && last ? encodeCursor(last.lastMessageAt, last.id) : null,
         };
       },
-      put: (conversation) => written(putConversation, conversation),
+      async put(conversation) {
+        putConversation(conversation);
+      },
       async findLatestMany({ channelId, customerIds, source }) {
         const found = new Map<string, Conversation>();
         for (const customerId of customerIds) {
@@ -412,8 +400,12 @@ export function memoryStore(): Store {
       },
     },
     messages: {
-      get: (id) => resolved(messages.get(id)),
-      getByMid: (channelId, mid) => resolved(byMid.get(channelId)?.get(mid)),
+      async get(id) {
+        return messages.get(id);
+      },
+      async getByMid(channelId, mid) {
+        return byMid.get(channelId)?.get(mid);
+      },
       async list(conversationId, query = {}) {
         const limit = readLimit(query.limit);
         const list = ordered.get(conversationId) ?? [];
@@ -462,12 +454,18 @@ export function memoryStore(): Store {
       async putMany(list) {
         for (const message of list) putMessage(message);
       },
-      put: (message) => written(putMessage, message),
+      async put(message) {
+        putMessage(message);
+      },
     },
     personas: memoryPersonas(),
     events: {
-      has: (id) => (events.has(id) ? TRUE : FALSE),
-      add: (id) => written(addEvent, id),
+      async has(id) {
+        return events.has(id);
+      },
+      async add(id) {
+        addEvent(id);
+      },
       async hasMany(ids) {
         const seen = new Set<string>();
         for (const id of ids) if (events.has(id)) seen.add(id);

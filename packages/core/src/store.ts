@@ -171,8 +171,8 @@ export interface Store {
    * Optional: runs `work` as one unit. Its writes commit together or not at all. Units of the same
    * `scope` never interleave, in this process or in another sharing the store, and a unit without a
    * scope interleaves with no other unit; units of different scopes may run at once. The inbox runs
-   * each webhook event and each change as a unit scoped to its channel id (no write of the inbox spans
-   * two channels), which is what lets several servers share one database (`@pagedesk/store-postgres`)
+   * each delivery's events of one channel (falling back to one unit per event when that unit fails) and
+   * each change as a unit scoped to its channel id (no write of the inbox spans two channels), which is what lets several servers share one database (`@pagedesk/store-postgres`)
    * and still work on different pages at the same time. A nested call joins the outer unit. Without
    * `atomic` the inbox's in-process queue is the only guard: enough for a single process.
    */
