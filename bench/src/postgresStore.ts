@@ -422,8 +422,8 @@ export async function postgresStoreBench(options: BenchOptions): Promise<Section
     method:
       `\`postgresStore()\` from @pagedesk/store-postgres on PostgreSQL (127.0.0.1, scripts/services.ts), schema \`${SCHEMA}\` seeded with ` +
       `${size.messages.toLocaleString('en-US')} messages over ${size.conversations.toLocaleString('en-US')} conversations, beside \`memoryStore()\` holding the same data in the same process. ` +
-      `Throughput: ${size.events.toLocaleString('en-US')} new customer messages (half to open conversations of the seed, half from new customers) through \`createInbox().apply()\` in batches of ${BATCH}, ` +
-      `the same events on each store. Latency: ${size.samples} calls per query per run with varying arguments (channel, agent, conversation), after 5 unmeasured ones; ` +
+      `Throughput: ${size.events.toLocaleString('en-US')} new customer messages (half to open conversations of the seed, half from new customers) through \`createInbox().apply()\` in batches of ${BATCH} ordered by page (as Meta delivers a busy page's events), ` +
+      `the same events on each store and, as the baseline of the PostgreSQL figure, in one bulk \`INSERT … ON CONFLICT DO NOTHING\` per batch. Latency: ${size.samples} calls per query per run with varying arguments (channel, agent, conversation), after 5 unmeasured ones; ` +
       `conversation pages of 25, message pages of ${MESSAGE_PAGE}. ${runs} run(s); each run measures memoryStore then PostgreSQL.` +
       (options.quick ? ' Quick run: 1/20 of the data.' : ''),
     baselineName: 'memoryStore()',

@@ -97,6 +97,17 @@ function isNewer(a: Conversation, b: Conversation): boolean {
   return a.createdAt > b.createdAt || (a.createdAt === b.createdAt && a.id > b.id);
 }
 
+/** The entries of `index` among `keys` (the bulk reads). */
+function pick<T>(index: ReadonlyMap<string, T> | undefined, keys: readonly string[]): Map<string, T> {
+  const found = new Map<string, T>();
+  if (!index) return found;
+  for (const key of keys) {
+    const value = index.get(key);
+    if (value !== undefined) found.set(key, value);
+  }
+  return found;
+}
+
 /**
  * The in-memory `Store`: the embedded default, for one process, tests and demos. Passes the store
  * contract suite of `@pagedesk/core/testing`. Objects it returns are frozen; spread one to change it,
@@ -330,12 +341,7 @@ export function memoryStore(): Store {
         putCustomer(customer);
       },
       async getMany(ids) {
-        const found = new Map<string, Customer>();
-        for (const id of ids) {
-          const customer = customers.get(id);
-          if (customer) found.set(id, customer);
-        }
-        return found;
+        return pick(customers, ids);
       },
       async putMany(list) {
         for (const customer of list) putCustomer(customer);
@@ -442,14 +448,7 @@ export function memoryStore(): Store {
         return out.sort(compareMessages).slice(0, Math.max(0, limit));
       },
       async getByMids(channelId, mids) {
-        const found = new Map<string, Message>();
-        const index = byMid.get(channelId);
-        if (!index) return found;
-        for (const mid of mids) {
-          const message = index.get(mid);
-          if (message) found.set(mid, message);
-        }
-        return found;
+        return pick(byMid.get(channelId), mids);
       },
       async putMany(list) {
         for (const message of list) putMessage(message);

@@ -24,6 +24,19 @@ function latestKeysOf(c: Conversation): string[] {
   return keys;
 }
 
+/** What `cache` holds for `key`, else what `load` finds (remembered, absence included). */
+async function readThrough<T>(
+  cache: Map<string, T | null>,
+  key: string,
+  load: (key: string) => Promise<T | undefined>,
+): Promise<T | undefined> {
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit ?? undefined;
+  const found = await load(key);
+  cache.set(key, found ?? null);
+  return found;
+}
+
 /** The overlay and what ends it. */
 export interface UnitStore {
   store: Store;
@@ -87,13 +100,7 @@ export function unitStore(base: Store, shared: Store['waiting']): UnitStore {
     ...base,
     customers: {
       ...base.customers,
-      async get(id) {
-        const hit = customers.get(id);
-        if (hit !== undefined) return hit ?? undefined;
-        const found = await base.customers.get(id);
-        customers.set(id, found ?? null);
-        return found;
-      },
+      get: (id) => readThrough(customers, id, (key) => base.customers.get(key)),
       async put(customer) {
         customers.set(customer.id, customer);
         dirtyCustomers.set(customer.id, customer);
@@ -101,13 +108,7 @@ export function unitStore(base: Store, shared: Store['waiting']): UnitStore {
     },
     conversations: {
       ...base.conversations,
-      async get(id) {
-        const hit = conversations.get(id);
-        if (hit !== undefined) return hit ?? undefined;
-        const found = await base.conversations.get(id);
-        conversations.set(id, found ?? null);
-        return found;
-      },
+      get: (id) => readThrough(conversations, id, (key) => base.conversations.get(key)),
       async findLatest(query) {
         const key = latestKey(query.channelId, query.customerId, query.source, query.postId);
         const hit = latest.get(key);
