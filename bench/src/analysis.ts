@@ -27,7 +27,9 @@ export const ANALYSIS: Record<string, string> = {
     'change must keep in step, for the in-memory store only. Answering with settled promises instead of async ' +
     'methods in the memory store changed nothing measurable (6 paired runs: 75,900 before, 74,400 after; tried ' +
     'again with batched units, same result). Batched units take one processed-ids lookup and one insert per ' +
-    'delivery instead of two awaited calls per event.',
+    'delivery instead of two awaited calls per event; paired against main by CPU time (4 runs each, 100,000 events) ' +
+    'the two are level (75,000–89,000 events/s of CPU), so the figure follows the load: 100,590 events/s (0.108x) in a ' +
+    'run at load average 7, 41,000–56,000 (0.063–0.084x) in runs at load 6–20 the same morning.',
   postgres:
     'Per-statement timings (2026-12-06, 3,000 events in deliveries of 100 on a 50,000-conversation seed, load average ' +
     '6 on the 2 cores): a delivery of one page is one transaction of 11 statements whatever its size, ~25 ms of the ' +
