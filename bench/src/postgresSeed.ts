@@ -21,6 +21,12 @@ export interface SeedSize {
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 const channelOf = (g: number) => `PAGE_${g % CHANNELS}`;
+/** As the SQL seed: page p in organisation org_p, but PAGE_49 in none (a single-tenant row). */
+export const organizationOfPage = (page: number) => (page < CHANNELS - 1 ? `org_${page}` : null);
+const orgOf = (g: number): { organizationId?: string } => {
+  const organizationId = organizationOfPage(g % CHANNELS);
+  return organizationId === null ? {} : { organizationId };
+};
 const lastMessageAt = (g: number) => T0 + g * 1000 + ((g * 7919) % 100_000);
 
 export function conversationId(g: number): string {
@@ -31,6 +37,7 @@ function customerAt(g: number): Customer {
   return {
     id: `${channelOf(g)}:PSID_${g}`,
     channelId: channelOf(g),
+    ...orgOf(g),
     platform: 'messenger',
     psid: `PSID_${g}`,
     name: `Customer ${g}`,
@@ -46,6 +53,7 @@ function conversationAt(g: number): Conversation {
   return {
     id: conversationId(g),
     channelId: channelOf(g),
+    ...orgOf(g),
     platform: 'messenger',
     customerId: `${channelOf(g)}:PSID_${g}`,
     source: 'message',

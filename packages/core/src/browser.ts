@@ -6,7 +6,7 @@ export * from './errors.js';
 export * from './events.js';
 export { defaultChannelSettings, PAGE_INBOX_APP_ID } from './inbox.js';
 export type * from './inbox.types.js';
-export { zodIssues } from './issues.js';
+export { narrowUnionIssues, type UnionIssueLike, zodIssues } from './issues.js';
 export * from './model.js';
 export { assertModeratable, moderationAfter } from './moderation.js';
 export { CHECKING_CODE, isChecking, isUnknownOutcome, UNKNOWN_OUTCOME_CODES } from './outcome.js';

@@ -98,6 +98,17 @@ function isNewer(a: Conversation, b: Conversation): boolean {
   return a.createdAt > b.createdAt || (a.createdAt === b.createdAt && a.id > b.id);
 }
 
+/** The entries of `index` among `keys` (the bulk reads). */
+function pick<T>(index: ReadonlyMap<string, T> | undefined, keys: readonly string[]): Map<string, T> {
+  const found = new Map<string, T>();
+  if (!index) return found;
+  for (const key of keys) {
+    const value = index.get(key);
+    if (value !== undefined) found.set(key, value);
+  }
+  return found;
+}
+
 /**
  * The in-memory `Store`: the embedded default, for one process, tests and demos. Passes the store
  * contract suite of `@pagedesk/core/testing`. Objects it returns are frozen; spread one to change it,
@@ -264,6 +275,24 @@ export function memoryStore(): Store {
     };
   }
 
+  function putCustomer(customer: Customer): void {
+    requireId('customer', customer);
+    customers.set(customer.id, frozenCopy(customer));
+  }
+  function putConversation(conversation: Conversation): void {
+    requireId('conversation', conversation);
+    const previous = conversations.get(conversation.id);
+    const stored = frozenCopy(conversation);
+    conversations.set(stored.id, stored);
+    indexLatest(stored, previous);
+  }
+  function addEvent(id: string): void {
+    if (typeof id !== 'string' || id === '') {
+      throw new ValidationError('event id', [{ path: 'id', message: 'expected a non-empty string' }]);
+    }
+    events.add(id);
+  }
+
   return {
     channels: {
       async get(id) {
@@ -310,8 +339,13 @@ export function memoryStore(): Store {
         return customers.get(id);
       },
       async put(customer) {
-        requireId('customer', customer);
-        customers.set(customer.id, frozenCopy(customer));
+        putCustomer(customer);
+      },
+      async getMany(ids) {
+        return pick(customers, ids);
+      },
+      async putMany(list) {
+        for (const customer of list) putCustomer(customer);
       },
     },
     conversations: {
@@ -357,11 +391,19 @@ export function memoryStore(): Store {
         };
       },
       async put(conversation) {
-        requireId('conversation', conversation);
-        const previous = conversations.get(conversation.id);
-        const stored = frozenCopy(conversation);
-        conversations.set(stored.id, stored);
-        indexLatest(stored, previous);
+        putConversation(conversation);
+      },
+      async findLatestMany({ channelId, customerIds, source }) {
+        const found = new Map<string, Conversation>();
+        for (const customerId of customerIds) {
+          const id = slotOf({ channelId, customerId, source, postId: undefined })?.id;
+          const conversation = id === undefined ? undefined : conversations.get(id);
+          if (conversation) found.set(customerId, conversation);
+        }
+        return found;
+      },
+      async putMany(list) {
+        for (const conversation of list) putConversation(conversation);
       },
     },
     messages: {
@@ -406,70 +448,14 @@ export function memoryStore(): Store {
         for (const id of pending) out.push(messages.get(id)!);
         return out.sort(compareMessages).slice(0, Math.max(0, limit));
       },
+      async getByMids(channelId, mids) {
+        return pick(byMid.get(channelId), mids);
+      },
+      async putMany(list) {
+        for (const message of list) putMessage(message);
+      },
       async put(message) {
-        requireId('message', message);
-        if (typeof message.conversationId !== 'string' || typeof message.channelId !== 'string') {
-          throw new ValidationError('message', [{ path: 'conversationId', message: 'expected a string' }]);
-        }
-        const previous = messages.get(message.id);
-        const stored = frozenCopy(message);
-        messages.set(stored.id, stored);
-
-        if (
-          previous?.mid !== undefined &&
-          (previous.mid !== stored.mid || previous.channelId !== stored.channelId)
-        ) {
-          const mids = byMid.get(previous.channelId);
-          if (mids?.get(previous.mid)?.id === stored.id) mids.delete(previous.mid);
-        }
-        if (stored.mid !== undefined) {
-          let mids = byMid.get(stored.channelId);
-          if (!mids) {
-            mids = new Map();
-            byMid.set(stored.channelId, mids);
-          }
-          mids.set(stored.mid, stored);
-        }
-
-        if (previous) {
-          const oldList = ordered.get(previous.conversationId);
-          const at = oldList ? indexOf(oldList, previous) : -1;
-          if (oldList && at >= 0) {
-            if (
-              previous.conversationId === stored.conversationId &&
-              previous.createdAt === stored.createdAt
-            ) {
-              oldList[at] = stored;
-            } else {
-              oldList.splice(at, 1);
-              const list = ordered.get(stored.conversationId) ?? [];
-              ordered.set(stored.conversationId, list);
-              insertOrdered(list, stored);
-            }
-          }
-          unsettled.get(previous.conversationId)?.delete(stored.id);
-        } else {
-          let list = ordered.get(stored.conversationId);
-          if (!list) {
-            list = [];
-            ordered.set(stored.conversationId, list);
-          }
-          insertOrdered(list, stored);
-        }
-        if (
-          stored.direction !== 'inbound' &&
-          rank[stored.delivery] >= 0 &&
-          rank[stored.delivery] < rank.read
-        ) {
-          let set = unsettled.get(stored.conversationId);
-          if (!set) {
-            set = new Set();
-            unsettled.set(stored.conversationId, set);
-          }
-          set.add(stored.id);
-        }
-        if (stored.delivery === 'pending') pending.add(stored.id);
-        else if (previous?.delivery === 'pending') pending.delete(stored.id);
+        putMessage(message);
       },
     },
     personas: memoryPersonas(),
@@ -479,11 +465,75 @@ export function memoryStore(): Store {
         return events.has(id);
       },
       async add(id) {
-        if (typeof id !== 'string' || id === '') {
-          throw new ValidationError('event id', [{ path: 'id', message: 'expected a non-empty string' }]);
-        }
-        events.add(id);
+        addEvent(id);
+      },
+      async hasMany(ids) {
+        const seen = new Set<string>();
+        for (const id of ids) if (events.has(id)) seen.add(id);
+        return seen;
+      },
+      async addMany(ids) {
+        for (const id of ids) addEvent(id);
       },
     },
   };
+
+  function putMessage(message: Message): void {
+    requireId('message', message);
+    if (typeof message.conversationId !== 'string' || typeof message.channelId !== 'string') {
+      throw new ValidationError('message', [{ path: 'conversationId', message: 'expected a string' }]);
+    }
+    const previous = messages.get(message.id);
+    const stored = frozenCopy(message);
+    messages.set(stored.id, stored);
+
+    if (
+      previous?.mid !== undefined &&
+      (previous.mid !== stored.mid || previous.channelId !== stored.channelId)
+    ) {
+      const mids = byMid.get(previous.channelId);
+      if (mids?.get(previous.mid)?.id === stored.id) mids.delete(previous.mid);
+    }
+    if (stored.mid !== undefined) {
+      let mids = byMid.get(stored.channelId);
+      if (!mids) {
+        mids = new Map();
+        byMid.set(stored.channelId, mids);
+      }
+      mids.set(stored.mid, stored);
+    }
+
+    if (previous) {
+      const oldList = ordered.get(previous.conversationId);
+      const at = oldList ? indexOf(oldList, previous) : -1;
+      if (oldList && at >= 0) {
+        if (previous.conversationId === stored.conversationId && previous.createdAt === stored.createdAt) {
+          oldList[at] = stored;
+        } else {
+          oldList.splice(at, 1);
+          const list = ordered.get(stored.conversationId) ?? [];
+          ordered.set(stored.conversationId, list);
+          insertOrdered(list, stored);
+        }
+      }
+      unsettled.get(previous.conversationId)?.delete(stored.id);
+    } else {
+      let list = ordered.get(stored.conversationId);
+      if (!list) {
+        list = [];
+        ordered.set(stored.conversationId, list);
+      }
+      insertOrdered(list, stored);
+    }
+    if (stored.direction !== 'inbound' && rank[stored.delivery] >= 0 && rank[stored.delivery] < rank.read) {
+      let set = unsettled.get(stored.conversationId);
+      if (!set) {
+        set = new Set();
+        unsettled.set(stored.conversationId, set);
+      }
+      set.add(stored.id);
+    }
+    if (stored.delivery === 'pending') pending.add(stored.id);
+    else if (previous?.delivery === 'pending') pending.delete(stored.id);
+  }
 }

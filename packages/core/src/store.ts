@@ -100,6 +100,10 @@ export interface Store {
   customers: {
     get(id: string): Promise<Customer | undefined>;
     put(customer: Customer): Promise<void>;
+    /** Optional bulk `get`: the stored customers among `ids`, by id (absent ones are left out). */
+    getMany?(ids: readonly string[]): Promise<ReadonlyMap<string, Customer>>;
+    /** Optional bulk `put`, in one statement where the engine allows: each row as `put` would write it. */
+    putMany?(customers: readonly Customer[]): Promise<void>;
   };
   conversations: {
     get(id: string): Promise<Conversation | undefined>;
@@ -115,6 +119,17 @@ export interface Store {
     }): Promise<Conversation | undefined>;
     list(query: ConversationQuery): Promise<Page<Conversation>>;
     put(conversation: Conversation): Promise<void>;
+    /**
+     * Optional bulk `findLatest` (without a post) for several customers of one channel: each customer's
+     * latest conversation of `source`, by customer id (customers without one are left out).
+     */
+    findLatestMany?(query: {
+      channelId: string;
+      customerIds: readonly string[];
+      source: Conversation['source'];
+    }): Promise<ReadonlyMap<string, Conversation>>;
+    /** Optional bulk `put`: each row as `put` would write it. */
+    putMany?(conversations: readonly Conversation[]): Promise<void>;
   };
   messages: {
     get(id: string): Promise<Message | undefined>;
@@ -129,11 +144,23 @@ export interface Store {
     /** Messages still `pending` (a crash between recording and sending leaves some): oldest first. */
     listPending(limit?: number): Promise<Message[]>;
     put(message: Message): Promise<void>;
+    /** Optional bulk `getByMid`: the stored messages of `channelId` among `mids`, by mid. */
+    getByMids?(channelId: string, mids: readonly string[]): Promise<ReadonlyMap<string, Message>>;
+    /** Optional bulk `put`: each row as `put` would write it. */
+    putMany?(messages: readonly Message[]): Promise<void>;
   };
-  /** Ids of webhook events already applied, so a redelivery changes nothing. */
+  /**
+   * Ids of webhook events already applied, so a redelivery changes nothing. The inbox applies a
+   * delivery's events of one channel as one unit and uses the optional bulk methods when present
+   * (one call per batch instead of one per event).
+   */
   events: {
     has(id: string): Promise<boolean>;
     add(id: string): Promise<void>;
+    /** Optional bulk `has`: those of `ids` applied before. */
+    hasMany?(ids: readonly string[]): Promise<ReadonlySet<string>>;
+    /** Optional bulk `add`. */
+    addMany?(ids: readonly string[]): Promise<void>;
   };
   /**
    * Optional: Meta persona ids per page and agent, so every server and restart reuses one persona and
@@ -147,8 +174,8 @@ export interface Store {
    * Optional: runs `work` as one unit. Its writes commit together or not at all. Units of the same
    * `scope` never interleave, in this process or in another sharing the store, and a unit without a
    * scope interleaves with no other unit; units of different scopes may run at once. The inbox runs
-   * each webhook event and each change as a unit scoped to its channel id (no write of the inbox spans
-   * two channels), which is what lets several servers share one database (`@pagedesk/store-postgres`)
+   * each delivery's events of one channel (falling back to one unit per event when that unit fails) and
+   * each change as a unit scoped to its channel id (no write of the inbox spans two channels), which is what lets several servers share one database (`@pagedesk/store-postgres`)
    * and still work on different pages at the same time. A nested call joins the outer unit. Without
    * `atomic` the inbox's in-process queue is the only guard: enough for a single process.
    */
@@ -164,6 +191,8 @@ export interface Store {
     add(channelId: string, mid: string, effect: MessageEffect): Promise<void>;
     /** Removes and returns the effects held for that message, in the order they were added. */
     take(channelId: string, mid: string): Promise<MessageEffect[]>;
+    /** Optional bulk `take` for several messages of a channel: by mid, only those with effects. */
+    takeMany?(channelId: string, mids: readonly string[]): Promise<ReadonlyMap<string, MessageEffect[]>>;
     /** Raises a customer's receipt watermarks (epoch ms); a read raises `delivered` too. */
     raise(channelId: string, psid: string, state: 'delivered' | 'read', watermark: number): Promise<void>;
     /** The customer's highest receipt watermarks (-Infinity where none came), or undefined. */

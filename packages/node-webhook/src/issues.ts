@@ -1,3 +1,5 @@
+import { narrowUnionIssues } from '@pagedesk/core';
+
 // Turns zod issues into Pagedesk's `{ path, message }` issues: a dotted path with [index] for arrays
 // (`entry[0].messaging[1].message.mid`) and a message saying what was expected and what came.
 
@@ -49,7 +51,7 @@ export function issuesOf(
   input: unknown,
   base = '',
 ): Array<{ path: string; message: string }> {
-  return (issues as IssueLike[]).map((issue) => ({
+  return narrowUnionIssues(issues as IssueLike[]).map((issue) => ({
     path: formatPath(base, issue.path),
     message: describe(issue, valueAt(input, issue.path)),
   }));

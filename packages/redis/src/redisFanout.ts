@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { liveEventSchema, PagedeskError, toPagedeskError, ValidationError } from '@pagedesk/core';
+import {
+  liveEventSchema,
+  narrowUnionIssues,
+  PagedeskError,
+  toPagedeskError,
+  ValidationError,
+} from '@pagedesk/core';
 import type { LiveEventDraft, LiveFanout } from '@pagedesk/node-webhook';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -100,7 +106,7 @@ function parseEntry(
   if (!event.success || event.data.type === 'reset') {
     const issues = event.success
       ? [{ path: 'event.type', message: 'a reset is not published' }]
-      : event.error.issues.map((issue) => ({
+      : narrowUnionIssues(event.error.issues).map((issue) => ({
           path: ['event', ...issue.path.map(String)].join('.'),
           message: issue.message,
         }));

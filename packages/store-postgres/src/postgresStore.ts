@@ -15,6 +15,15 @@ import {
 } from '@pagedesk/core';
 import { Pool } from 'pg';
 import { z } from 'zod';
+import {
+  conversationRow,
+  customerRow,
+  messageRow,
+  organizationKey,
+  postgresBulk,
+  tables,
+  upsertSql,
+} from './bulk.js';
 import { encodeCursor } from './cursor.js';
 import { createExecutor } from './executor.js';
 import { type MigrateResult, migrateSchema } from './migrate.js';
@@ -58,10 +67,6 @@ const credentialsSchema = z.object({
 const nonEmpty = z.string().min(1, 'expected a non-empty string');
 const channelFilterSchema = z.object({ organizationId: z.string().min(1).nullable().optional() });
 
-/** The `organization_id` column's value: '' for none, so a single-tenant query is an equality too. */
-function organizationKey(organizationId: string | null | undefined): string {
-  return organizationId ?? '';
-}
 const pendingLimitSchema = z.number().refine(Number.isFinite, 'expected a finite number');
 
 interface Row {
@@ -110,6 +115,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   }
   const { query, atomic } = createExecutor(pool, schema);
   const s = quoteIdent(schema);
+  const bulk = postgresBulk(query, s);
   let closed = false;
 
   const sql = {
@@ -123,10 +129,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     credentialsPut: `INSERT INTO ${s}.credentials (channel_id, data) VALUES ($1, $2) ON CONFLICT (channel_id) DO UPDATE SET data = EXCLUDED.data`,
     credentialsDelete: `DELETE FROM ${s}.credentials WHERE channel_id = $1`,
     customerGet: `SELECT id, data FROM ${s}.customers WHERE id = $1`,
-    customerPut:
-      `INSERT INTO ${s}.customers (id, channel_id, organization_id, name, username, data) VALUES ($1, $2, $3, $4, $5, $6)` +
-      ' ON CONFLICT (id) DO UPDATE SET channel_id = EXCLUDED.channel_id, organization_id = EXCLUDED.organization_id,' +
-      ' name = EXCLUDED.name, username = EXCLUDED.username, data = EXCLUDED.data',
+    customerPut: upsertSql(s, tables.customers, false),
     conversationGet: `SELECT id, data FROM ${s}.conversations WHERE id = $1`,
     conversationLatest:
       `SELECT id, data FROM ${s}.conversations WHERE channel_id = $1 AND customer_id = $2 AND source = $3` +
@@ -134,16 +137,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     conversationLatestOfPost:
       `SELECT id, data FROM ${s}.conversations WHERE channel_id = $1 AND customer_id = $2 AND source = $3` +
       ' AND post_id = $4 ORDER BY created_at DESC, id DESC LIMIT 1',
-    conversationPut:
-      `INSERT INTO ${s}.conversations (id, channel_id, platform, customer_id, source, post_id, status,` +
-      ' assignee_id, unread_count, preview, last_message_at, created_at, data, organization_id)' +
-      ' VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)' +
-      ' ON CONFLICT (id) DO UPDATE SET channel_id = EXCLUDED.channel_id, platform = EXCLUDED.platform,' +
-      ' organization_id = EXCLUDED.organization_id,' +
-      ' customer_id = EXCLUDED.customer_id, source = EXCLUDED.source, post_id = EXCLUDED.post_id,' +
-      ' status = EXCLUDED.status, assignee_id = EXCLUDED.assignee_id, unread_count = EXCLUDED.unread_count,' +
-      ' preview = EXCLUDED.preview, last_message_at = EXCLUDED.last_message_at,' +
-      ' created_at = EXCLUDED.created_at, data = EXCLUDED.data',
+    conversationPut: upsertSql(s, tables.conversations, false),
     messageGet: `SELECT id, data FROM ${s}.messages WHERE id = $1`,
     messageByMid: `SELECT id, data FROM ${s}.messages WHERE channel_id = $1 AND mid = $2`,
     messageBehind:
@@ -151,12 +145,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       ` AND direction <> 'inbound' AND delivery IN ('pending', 'sent', 'delivered') AND delivery = ANY($3::text[])` +
       ' ORDER BY created_at, id',
     messagePending: `SELECT id, data FROM ${s}.messages WHERE delivery = 'pending' ORDER BY created_at, id LIMIT $1`,
-    messagePut:
-      `INSERT INTO ${s}.messages (id, conversation_id, channel_id, mid, direction, delivery, created_at, data)` +
-      ' VALUES ($1, $2, $3, $4, $5, $6, $7, $8)' +
-      ' ON CONFLICT (id) DO UPDATE SET conversation_id = EXCLUDED.conversation_id,' +
-      ' channel_id = EXCLUDED.channel_id, mid = EXCLUDED.mid, direction = EXCLUDED.direction,' +
-      ' delivery = EXCLUDED.delivery, created_at = EXCLUDED.created_at, data = EXCLUDED.data',
+    messagePut: upsertSql(s, tables.messages, false),
     eventHas: `SELECT 1 AS found FROM ${s}.processed_events WHERE id = $1`,
     eventAdd: `INSERT INTO ${s}.processed_events (id) VALUES ($1) ON CONFLICT DO NOTHING`,
     // An effect whose message never comes (a reaction to a message from before Pagedesk) must not stay
@@ -263,16 +252,9 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     customers: {
       get: (id) => one(sql.customerGet, [id], customerSchema, 'customers'),
       async put(customer) {
-        const c = parseInput(customerSchema, customer, 'customer');
-        await query(sql.customerPut, [
-          c.id,
-          c.channelId,
-          organizationKey(c.organizationId),
-          c.name ?? null,
-          c.username ?? null,
-          json(c),
-        ]);
+        await query(sql.customerPut, customerRow(customer));
       },
+      ...bulk.customers,
     },
     conversations: {
       get: (id) => one(sql.conversationGet, [id], conversationSchema, 'conversations'),
@@ -292,24 +274,9 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
         return pageOf(rows, limit, (c) => c.lastMessageAt);
       },
       async put(conversation) {
-        const c = parseInput(conversationSchema, conversation, 'conversation');
-        await query(sql.conversationPut, [
-          c.id,
-          c.channelId,
-          c.platform,
-          c.customerId,
-          c.source,
-          c.comment?.postId ?? null,
-          c.status,
-          c.assigneeId,
-          c.unreadCount,
-          c.preview ?? null,
-          c.lastMessageAt,
-          c.createdAt,
-          json(c),
-          organizationKey(c.organizationId),
-        ]);
+        await query(sql.conversationPut, conversationRow(conversation));
       },
+      ...bulk.conversations,
     },
     messages: {
       get: (id) => one(sql.messageGet, [id], messageSchema, 'messages'),
@@ -330,18 +297,9 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
         return many(sql.messagePending, [n], messageSchema, 'messages');
       },
       async put(message) {
-        const m = parseInput(messageSchema, message, 'message');
-        await query(sql.messagePut, [
-          m.id,
-          m.conversationId,
-          m.channelId,
-          m.mid ?? null,
-          m.direction,
-          m.delivery,
-          m.createdAt,
-          json(m),
-        ]);
+        await query(sql.messagePut, messageRow(message));
       },
+      ...bulk.messages,
     },
     events: {
       async has(id) {
@@ -353,6 +311,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
         }
         await query(sql.eventAdd, [id]);
       },
+      ...bulk.events,
     },
     personas: postgresPersonas(query, s),
     templates: postgresTemplates(query, s),
@@ -369,6 +328,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
         rows.sort((a, b) => Number(a.id) - Number(b.id));
         return rows.map((row) => parseRow(messageEffectSchema, 'waiting_effects', row));
       },
+      takeMany: bulk.takeWaiting,
       async raise(channelId, psid, state, watermark) {
         requireKey('receipt watermark', { channelId, psid });
         if ((state !== 'delivered' && state !== 'read') || !Number.isFinite(watermark)) {

@@ -18,7 +18,7 @@ interface Write {
   args: unknown[];
 }
 
-const WRITES = new Set(['put', 'add', 'delete']);
+const WRITES = new Set(['put', 'add', 'delete', 'putMany', 'addMany']);
 
 function transactionalStore() {
   let current = memoryStore();
@@ -27,7 +27,8 @@ function transactionalStore() {
   let units = 0;
   const timeline: string[] = [];
   const scopes: Array<string | undefined> = [];
-  const control = { failNextCommit: false };
+  // `failCommits`: how many of the next commits fail.
+  const control = { failNextCommit: false, failCommits: 0 };
 
   async function rebuild(): Promise<void> {
     const fresh = memoryStore();
@@ -75,8 +76,9 @@ function transactionalStore() {
       timeline.push(`unit ${n} begin`);
       try {
         const result = await work();
-        if (control.failNextCommit) {
+        if (control.failNextCommit || control.failCommits > 0) {
           control.failNextCommit = false;
+          control.failCommits = Math.max(0, control.failCommits - 1);
           throw new PagedeskError('store_failed', 'commit failed', { retryable: true });
         }
         committed.push(...unit);
@@ -115,29 +117,32 @@ function setup() {
 }
 
 describe('Inbox over a store with atomic units', () => {
-  it('applies each webhook event as one unit and tells listeners only after it committed', async () => {
-    const { inbox, store, timeline, units } = setup();
+  it("applies a delivery's events of one channel as one unit and tells listeners only after it committed", async () => {
+    const { inbox, store, timeline, units, scopes } = setup();
     await inbox.apply([
       ev.message({ mid: 'a1', text: 'Hi' }),
       ev.message({ mid: 'b1', text: 'Hello', customerId: 'PSID_2' }),
       ev.message({ mid: 'a2', text: 'Still there?' }),
+      ev.message({ mid: 'c1', text: 'Other page', pageId: 'PAGE_2' }),
     ]);
-    expect(units()).toBe(3);
+    expect(units()).toBe(2);
+    expect(scopes).toEqual(['PAGE_1', 'PAGE_2']);
     expect(timeline).toEqual([
       'unit 1 begin',
       'unit 1 commit',
       'heard customer:created',
       'heard message:created',
       'heard conversation:created',
+      'heard customer:created',
+      'heard message:created',
+      'heard conversation:created',
+      'heard message:created',
+      'heard conversation:updated',
       'unit 2 begin',
       'unit 2 commit',
       'heard customer:created',
       'heard message:created',
       'heard conversation:created',
-      'unit 3 begin',
-      'unit 3 commit',
-      'heard message:created',
-      'heard conversation:updated',
     ]);
     expect((await store.messages.getByMid('PAGE_1', 'a2'))?.text).toBe('Still there?');
   });
@@ -146,14 +151,21 @@ describe('Inbox over a store with atomic units', () => {
     const { inbox, store, timeline, control, errors } = setup();
     const first = ev.message({ mid: 'lost-once', text: 'Where is my order?' });
     const second = ev.message({ mid: 'fine', text: 'Thanks', customerId: 'PSID_2' });
-    control.failNextCommit = true;
+    // The batch's unit fails, then the first event's own unit: the second one still applies in its own.
+    control.failCommits = 2;
     const changes = await inbox.apply([first, second]);
     // The batch goes on: the second event is applied and reported; the first one is not.
     expect(
       changes.filter((c) => c.type === 'message:created').map((c) => 'message' in c && c.message.mid),
     ).toEqual(['fine']);
     expect(errors.map((e) => (e as PagedeskError).code)).toEqual(['store_failed']);
-    expect(timeline.slice(0, 3)).toEqual(['unit 1 begin', 'unit 1 rollback', 'heard error']);
+    expect(timeline.slice(0, 5)).toEqual([
+      'unit 1 begin',
+      'unit 1 rollback',
+      'unit 2 begin',
+      'unit 2 rollback',
+      'heard error',
+    ]);
     expect(await store.events.has(first.id)).toBe(false);
     expect(await store.messages.getByMid('PAGE_1', 'lost-once')).toBeUndefined();
     expect(await store.customers.get('PAGE_1:PSID_1')).toBeUndefined();
@@ -167,8 +179,8 @@ describe('Inbox over a store with atomic units', () => {
       'conversation:created',
     ]);
     expect(timeline).toEqual([
-      'unit 3 begin',
-      'unit 3 commit',
+      'unit 4 begin',
+      'unit 4 commit',
       'heard customer:created',
       'heard message:created',
       'heard conversation:created',
@@ -176,7 +188,7 @@ describe('Inbox over a store with atomic units', () => {
     expect((await store.messages.getByMid('PAGE_1', 'lost-once'))?.text).toBe('Where is my order?');
     // Applied once: a further redelivery is a unit that changes nothing and tells nobody.
     expect(await inbox.apply([first])).toEqual([]);
-    expect(timeline.slice(5)).toEqual(['unit 4 begin', 'unit 4 commit']);
+    expect(timeline.slice(5)).toEqual(['unit 5 begin', 'unit 5 commit']);
   });
 
   it('runs assign, resolve and recordOutbound each in a unit, telling listeners after the commit', async () => {

@@ -2,14 +2,17 @@ import { AppMismatchError, PagedeskError, toPagedeskError, ValidationError } fro
 import type { EditEvent, MessengerEvent, PolicyEnforcementEvent } from '../events.js';
 import type { InboxChange } from '../inbox.types.js';
 import type { Channel, ChannelSettings } from '../model.js';
+import type { Store } from '../store.js';
 import { Changes } from './changes.js';
 import { onComment } from './comments.js';
 import { onEcho } from './echoes.js';
 import { onHandover } from './handover.js';
 import { onMessage, onPostback } from './inbound.js';
 import { without } from './objects.js';
+import type { Pending } from './pending.js';
 import { onMessageEffect, onReaction, onReceipt } from './receipts.js';
-import { atomically, type Context, emitChanges, type Runtime } from './runtime.js';
+import { type Context, emitChanges, type Runtime } from './runtime.js';
+import { unitStore } from './unitStore.js';
 import { validateEvent } from './validation.js';
 
 async function onPolicy(ctx: Context, e: PolicyEnforcementEvent): Promise<void> {
@@ -76,20 +79,112 @@ function applyOne(ctx: Context): Promise<unknown> | undefined {
   }
 }
 
-/** One event as one store unit; false when it was applied before. */
-async function applyUnit(ctx: Context): Promise<boolean> {
-  const { store } = ctx.rt;
-  if (await store.events.has(ctx.event.id)) return false;
-  const applying = applyOne(ctx);
-  if (applying) await applying;
-  // Marked only once applied: a failure leaves it for a redelivery to try again.
-  await store.events.add(ctx.event.id);
-  return true;
+/** The ids among `ids` applied before: one call when the store has `hasMany`. */
+async function appliedBefore(store: Store, ids: readonly string[]): Promise<Set<string>> {
+  if (store.events.hasMany) return new Set(await store.events.hasMany(ids));
+  const seen = new Set<string>();
+  for (const id of ids) if (await store.events.has(id)) seen.add(id);
+  return seen;
+}
+
+async function markApplied(store: Store, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  if (store.events.addMany) await store.events.addMany(ids);
+  else for (const id of ids) await store.events.add(id);
+}
+
+/** One channel's events and what they share. */
+interface Group {
+  channelId: string;
+  organizationId: string | undefined;
+  settings: ChannelSettings;
+  events: MessengerEvent[];
+}
+
+/**
+ * Applies `group.events` (in order, skipping those applied before or twice in the batch) against `rt`;
+ * returns the contexts of those applied. Marks nothing. A failing event throws, or with `onError` is
+ * reported there and skipped.
+ */
+async function applyEach(
+  rt: Runtime,
+  group: Group,
+  seen: Set<string>,
+  onError?: (error: unknown, event: MessengerEvent) => void,
+): Promise<Context[]> {
+  const done: Context[] = [];
+  for (const event of group.events) {
+    if (seen.has(event.id)) continue;
+    const ctx: Context = {
+      rt,
+      event,
+      channelId: group.channelId,
+      organizationId: group.organizationId,
+      settings: group.settings,
+      changes: new Changes(),
+    };
+    try {
+      const applying = applyOne(ctx);
+      if (applying) await applying;
+    } catch (error) {
+      if (!onError) throw error;
+      onError(error, event);
+      continue;
+    }
+    seen.add(event.id);
+    done.push(ctx);
+  }
+  return done;
+}
+
+/**
+ * The group as one store unit, through an overlay that reads in bulk and writes once at the end
+ * (`unitStore`). What the unit would tell listeners or drop from memory waits until it committed: a
+ * unit that rolls back is retried event by event, which must not see its effects twice.
+ */
+async function applyUnit(rt: Runtime, group: Group): Promise<Context[]> {
+  const { store } = rt;
+  const emits: Array<() => void> = [];
+  const settled: Array<[string, string]> = [];
+  const done = await store.atomic!(async () => {
+    const unit = unitStore(store, rt.shared);
+    const pending = Object.create(rt.pending, {
+      settled: { value: (channelId: string, mid: string) => settled.push([channelId, mid]) },
+    }) as Pending;
+    const unitRt: Runtime = {
+      ...rt,
+      store: unit.store,
+      shared: unit.waiting,
+      pending,
+      emit: (event, payload) => emits.push(() => rt.emit(event, payload)),
+    };
+    const seen = await appliedBefore(
+      store,
+      group.events.map((e) => e.id),
+    );
+    await unit.prefetch(
+      group.channelId,
+      group.events.filter((e) => !seen.has(e.id)),
+    );
+    const applied = await applyEach(unitRt, group, seen);
+    await unit.flush();
+    // Marked in the same unit as the writes: a failure leaves them for a redelivery to try again.
+    await markApplied(
+      store,
+      applied.map((ctx) => ctx.event.id),
+    );
+    return applied;
+  }, group.channelId);
+  for (const emit of emits) emit();
+  for (const [channelId, mid] of settled) rt.pending.settled(channelId, mid);
+  return done;
 }
 
 /**
  * Applies a batch of webhook events in one serialized section: validated first, then in timestamp
- * order, each marked as applied only once its writes succeeded.
+ * order, each channel's events as one store unit when the store has units (a unit that fails is
+ * retried event by event, so one bad event never holds back the others), each event marked as applied
+ * only once its writes succeeded.
  */
 export async function applyAll(
   rt: Runtime,
@@ -112,34 +207,86 @@ export async function applyAll(
       fail(error, typeof raw === 'object' && raw !== null ? (raw as MessengerEvent) : undefined);
     }
   }
-  // Meta does not guarantee order (platform.md §1.5): apply by timestamp; the sort is stable.
+  // Meta does not guarantee order (platform.md §1.5): apply by timestamp; the sort is stable. No write
+  // spans two channels, so each channel's events form a group of their own.
   valid.sort((a, b) => a.timestamp - b.timestamp);
-  const channels = new Map<string, Channel | undefined>();
+  const byChannel = new Map<string, MessengerEvent[]>();
   for (const event of valid) {
-    try {
-      if (!channels.has(event.pageId)) channels.set(event.pageId, await store.channels.get(event.pageId));
-      const channel = channels.get(event.pageId);
-      // An event verified by another app than its page's: refused before anything is read or written,
-      // and not marked processed (the genuine delivery of the same id must still apply).
-      if (event.appId !== undefined && channel && channel.appId !== event.appId)
-        throw new AppMismatchError(event.id, event.pageId, event.appId, channel.appId);
-      const ctx: Context = {
-        rt,
-        event,
-        channelId: event.pageId,
-        organizationId: channel?.organizationId,
-        settings: channel?.settings ?? fallbackSettings,
-        changes: new Changes(),
-      };
-      const applied = await atomically(store, () => applyUnit(ctx), ctx.channelId);
-      if (!applied) continue;
-      if (event.kind === 'policy_enforcement') channels.delete(event.pageId);
+    const list = byChannel.get(event.pageId);
+    if (list) list.push(event);
+    else byChannel.set(event.pageId, [event]);
+  }
+  const emit = async (done: readonly Context[]) => {
+    for (const ctx of done) {
       const emitting = emitChanges(rt, ctx.changes);
       if (emitting) await emitting;
       for (const change of ctx.changes.list) all.push(change);
-    } catch (error) {
-      fail(error, event);
     }
+  };
+  for (const [channelId, list] of byChannel) {
+    let channel: Channel | undefined;
+    try {
+      channel = await store.channels.get(channelId);
+    } catch (error) {
+      for (const event of list) fail(error, event);
+      continue;
+    }
+    const group: Group = {
+      channelId,
+      organizationId: channel?.organizationId,
+      settings: channel?.settings ?? fallbackSettings,
+      events: [],
+    };
+    for (const event of list) {
+      // An event verified by another app than its page's: refused before anything is read or written,
+      // and not marked processed (the genuine delivery of the same id must still apply).
+      if (event.appId !== undefined && channel && channel.appId !== event.appId)
+        fail(new AppMismatchError(event.id, event.pageId, event.appId, channel.appId), event);
+      else group.events.push(event);
+    }
+    if (group.events.length === 0) continue;
+    if (store.atomic) {
+      try {
+        await emit(await applyUnit(rt, group));
+        continue;
+      } catch (error) {
+        if (group.events.length === 1) {
+          fail(error, group.events[0]);
+          continue;
+        }
+      }
+      // The unit rolled back: each event in a unit of its own, so the good ones still apply.
+      for (const event of group.events) {
+        try {
+          await emit(await applyUnit(rt, { ...group, events: [event] }));
+        } catch (error) {
+          fail(error, event);
+        }
+      }
+      continue;
+    }
+    // No units (one process, the memory store): one event at a time, each marked once it applied.
+    let seen: Set<string>;
+    try {
+      seen = await appliedBefore(
+        store,
+        group.events.map((e) => e.id),
+      );
+    } catch (error) {
+      for (const event of group.events) fail(error, event);
+      continue;
+    }
+    const applied = await applyEach(rt, group, seen, fail);
+    try {
+      await markApplied(
+        store,
+        applied.map((ctx) => ctx.event.id),
+      );
+    } catch (error) {
+      for (const ctx of applied) fail(error, ctx.event);
+      continue;
+    }
+    await emit(applied);
   }
   if (failures.length > 0 && !rt.listens('error')) {
     // Nobody listens for errors: reject rather than lose them (the others were applied).

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Conversation, Message } from '../model.js';
 import type { Store } from '../store.js';
+import { describeBulkContract } from './bulkContract.js';
 import { testEntities } from './entities.js';
 import { describeTenancyContract } from './tenancyContract.js';
 
@@ -20,8 +21,8 @@ function tamper(apply: () => void): void {
  * replace `memoryStore()`. `makeStore` is called before every test and must return an empty store.
  * Covers every method: upserts, copies (a caller cannot change stored state through an object it
  * passed or got back), latest-conversation lookup, list filters, ordering and cursor paging,
- * message paging, `listBehind`, `listPending`, processed event ids, and organisations (filters by
- * `organizationId` and `channelIds`). When the store has `atomic`,
+ * message paging, `listBehind`, `listPending`, processed event ids, organisations (filters by
+ * `organizationId` and `channelIds`), and the optional bulk methods the inbox batches with. When the store has `atomic`,
  * also its units: rollback, nesting, and no lost update between concurrent units (of `options.sibling`
  * too, when given); the `atomic` cases are skipped for a store without it. Likewise `waiting`: order,
  * removal on take, watermarks that only rise, and a take undone by a unit that rolls back.
@@ -563,5 +564,6 @@ export function describeStoreContract(
     });
 
     describeTenancyContract(() => store);
+    describeBulkContract(() => store);
   });
 }
