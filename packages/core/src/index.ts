@@ -7,6 +7,7 @@ export { createInbox, type InboxOptions } from './inbox.js';
 export { createMediaArchiver, type MediaArchiver, type MediaArchiverOptions } from './mediaArchiver.js';
 export type { MediaStore } from './mediaStore.js';
 export * from './memoryStore.js';
+export { pruneCutoff } from './prune.js';
 export {
   memoryPersonas,
   type PersonaRecord,

@@ -2,6 +2,7 @@ import { ValidationError } from './errors.js';
 import { frozenCopy } from './ids.js';
 import type { Channel, Conversation, Customer, DeliveryState, Message } from './model.js';
 import { memoryPersonas } from './personaRecord.js';
+import { pruneCutoff } from './prune.js';
 import type { ChannelCredentials, ChannelPurgeReport, ConversationQuery, Page, Store } from './store.js';
 
 // The embedded store: Maps plus the few indexes the inbox's hot path needs (message by mid, latest
@@ -119,6 +120,8 @@ export function memoryStore(): Store {
   const unsettled = new Map<string, Set<string>>();
   const pending = new Set<string>();
   const events = new Set<string>();
+  // When each id was added, for `prune` (a Set keeps insertion order, so the oldest come first).
+  const eventTimes = new Map<string, number>();
 
   function slotOf(key: LatestKey): LatestSlot | undefined {
     const slots = latest.get(key.customerId);
@@ -481,7 +484,20 @@ export function memoryStore(): Store {
           throw new ValidationError('event id', [{ path: 'id', message: 'expected a non-empty string' }]);
         }
         events.add(id);
+        if (!eventTimes.has(id)) eventTimes.set(id, Date.now());
       },
+    },
+    async prune(options) {
+      const olderThan = pruneCutoff(options);
+      let pruned = 0;
+      for (const [id, at] of eventTimes) {
+        if (at >= olderThan) break;
+        eventTimes.delete(id);
+        events.delete(id);
+        pruned++;
+      }
+      // No `waiting` section: the inbox keeps those effects in its own memory and expires them itself.
+      return { events: pruned, waiting: 0 };
     },
   };
 }

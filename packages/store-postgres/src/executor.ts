@@ -36,7 +36,7 @@ function int4Key(text: string): number {
   return createHash('sha1').update(text).digest().readInt32BE(0);
 }
 
-export function createExecutor(pool: Pool, schema: string): Executor {
+export function createExecutor(pool: Pool, schema: string, statementTimeoutMs = 0): Executor {
   const units = new AsyncLocalStorage<Unit>();
   // The key is built from the validated schema name ([a-z0-9_]); quoted as a literal all the same.
   const schemaLock = `hashtextextended('${unitLockKey(schema).replaceAll("'", "''")}', 0)`;
@@ -46,10 +46,15 @@ export function createExecutor(pool: Pool, schema: string): Executor {
   // different scopes run at once and an unscoped unit still waits for all of them. Every unit takes
   // at most these two, in this order, so no two units wait on each other. Sent with BEGIN as one
   // simple-protocol string: one round trip. The keys are numbers, so no text is spliced in.
+  // The timeout (an integer) is set first, so a lock wait is bounded too, and only for this transaction.
+  const begin =
+    statementTimeoutMs > 0
+      ? `BEGIN; SET LOCAL statement_timeout = ${Math.floor(statementTimeoutMs)}`
+      : 'BEGIN';
   const beginFor = (scope: string | undefined) =>
     scope === undefined
-      ? `BEGIN; SELECT pg_advisory_xact_lock(${schemaLock})`
-      : `BEGIN; SELECT pg_advisory_xact_lock_shared(${schemaLock}); SELECT pg_advisory_xact_lock(${schemaKey}, ${int4Key(scope)})`;
+      ? `${begin}; SELECT pg_advisory_xact_lock(${schemaLock})`
+      : `${begin}; SELECT pg_advisory_xact_lock_shared(${schemaLock}); SELECT pg_advisory_xact_lock(${schemaKey}, ${int4Key(scope)})`;
 
   async function query<TRow extends QueryResultRow>(text: string, values: unknown[] = []): Promise<TRow[]> {
     const unit = units.getStore();

@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { memoryStore } from '../memoryStore.js';
-import { describePersonaStoreContract, describeStoreContract, testEntities } from '../testing.js';
+import {
+  describePersonaStoreContract,
+  describePruneContract,
+  describeStoreContract,
+  testEntities,
+} from '../testing.js';
 
 describeStoreContract('memoryStore', () => memoryStore());
 describePersonaStoreContract('memoryStore', () => memoryStore());
+describePruneContract('memoryStore', () => memoryStore());
 
 describe('memoryStore specifics', () => {
   it('hands out frozen objects, so stored state cannot be changed by accident', async () => {

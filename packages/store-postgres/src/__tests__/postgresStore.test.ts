@@ -1,4 +1,8 @@
-import { describePersonaStoreContract, describeStoreContract } from '@pagedesk/core/testing';
+import {
+  describePersonaStoreContract,
+  describePruneContract,
+  describeStoreContract,
+} from '@pagedesk/core/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { type PostgresStore, postgresStore } from '../index.js';
 import { dropSchema, freshSchema, testPool, truncateAll } from './database.js';
@@ -37,6 +41,11 @@ describeStoreContract(
 );
 
 describePersonaStoreContract('postgresStore', async () => {
+  await truncateAll(pool, schema);
+  return store;
+});
+
+describePruneContract('postgresStore', async () => {
   await truncateAll(pool, schema);
   return store;
 });
