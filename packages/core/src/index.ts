@@ -7,13 +7,13 @@ export { createInbox, type InboxOptions } from './inbox.js';
 export { createMediaArchiver, type MediaArchiver, type MediaArchiverOptions } from './mediaArchiver.js';
 export type { MediaStore } from './mediaStore.js';
 export * from './memoryStore.js';
-export { pruneCutoff } from './prune.js';
 export {
   memoryPersonas,
   type PersonaRecord,
   type PersonaStore,
   personaRecordSchema,
 } from './personaRecord.js';
+export { pruneCutoff } from './prune.js';
 // Server side only (the upload store sniffs what agents upload): not in the browser entry.
 export {
   checkUploadedFile,
