@@ -3,6 +3,7 @@ import { DEFAULT_MAX_BODY_BYTES, nodeHandler } from '../nodeAdapter.js';
 import { createAccess } from './access.js';
 import { channelRoutes } from './channelRoutes.js';
 import { conversationRoutes } from './conversationRoutes.js';
+import { healthRoutes } from './healthRoutes.js';
 import { parseWith, toErrorResponse } from './http.js';
 import { createBroadcaster, inProcessFanout } from './liveEvents.js';
 import { createLiveLink, liveRoutes } from './liveRoutes.js';
@@ -38,6 +39,7 @@ const ROUTES: ReadonlyArray<[RouteDefinition<InboxApiRoute, Handler>['method'], 
   ['POST', '/connect', 'connectPages'],
   ['GET', '/agents', 'listAgents'],
   ['GET', '/events', 'subscribe'],
+  ['GET', '/health', 'health'],
 ];
 
 /**
@@ -113,6 +115,7 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
     ...uploadRoutes(deps),
     ...channelRoutes(deps),
     ...liveRoutes(broadcaster),
+    ...healthRoutes(deps.store, fanout, () => broadcaster.connections),
   };
   const router = createRouter(
     ROUTES.map(([method, path, name]) => ({ method, path, name, handler: handlers[name] })),

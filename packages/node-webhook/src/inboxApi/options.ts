@@ -28,7 +28,8 @@ export type InboxApiRoute =
   | 'listConnectablePages'
   | 'connectPages'
   | 'listAgents'
-  | 'subscribe';
+  | 'subscribe'
+  | 'health';
 
 /** What `authorize` is asked about. */
 export interface AuthorizeContext {
