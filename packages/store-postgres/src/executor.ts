@@ -20,6 +20,11 @@ export interface Executor {
   atomic<T>(work: () => Promise<T>, scope?: string): Promise<T>;
 }
 
+// A checked-out client whose connection drops between two queries emits 'error', and pg's pool
+// listens only on idle clients: without a listener the process would crash (seen with PostgreSQL
+// restarted under load). The unit's next query fails with a typed error instead.
+const ignoreError = () => {};
+
 const names = new Map<string, string>();
 /** A prepared-statement name per query text: each connection parses and plans a text once. */
 function statementName(text: string): string {
@@ -79,6 +84,11 @@ export function createExecutor(pool: Pool, schema: string, statementTimeoutMs = 
     } catch (error) {
       throw toStoreError(error, schema);
     }
+    client.on('error', ignoreError);
+    const release = (error?: Error | boolean) => {
+      client.off('error', ignoreError);
+      client.release(error);
+    };
     const unit: Unit = { client, open: true };
     try {
       // Released by COMMIT/ROLLBACK: units of one scope (the inbox's: a channel) run one at a time on
@@ -86,7 +96,7 @@ export function createExecutor(pool: Pool, schema: string, statementTimeoutMs = 
       await client.query(beginFor(scope));
     } catch (error) {
       unit.open = false;
-      client.release(error instanceof Error ? error : true);
+      release(error instanceof Error ? error : true);
       throw toStoreError(error, schema);
     }
     let result: T;
@@ -96,10 +106,10 @@ export function createExecutor(pool: Pool, schema: string, statementTimeoutMs = 
       unit.open = false;
       try {
         await client.query('ROLLBACK');
-        client.release();
+        release();
       } catch (rollbackError) {
         // The connection is unusable: destroy it; the unit's error is the one worth reporting.
-        client.release(rollbackError instanceof Error ? rollbackError : true);
+        release(rollbackError instanceof Error ? rollbackError : true);
       }
       throw error;
     }
@@ -107,10 +117,10 @@ export function createExecutor(pool: Pool, schema: string, statementTimeoutMs = 
     try {
       await client.query('COMMIT');
     } catch (error) {
-      client.release(error instanceof Error ? error : true);
+      release(error instanceof Error ? error : true);
       throw toStoreError(error, schema);
     }
-    client.release();
+    release();
     return result;
   }
 

@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import { get, type IncomingMessage } from 'node:http';
+import { createInbox, memoryStore } from '@pagedesk/core';
+import { signWebhookBody } from '@pagedesk/core/testing';
+import { createInboxApi, createWebhook } from '@pagedesk/node-webhook';
+import { type RedisFanout, redisFanout } from '@pagedesk/redis';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { channel } from '../../packages/node-webhook/src/inboxApi/__tests__/helpers.js';
+import { listen } from '../src/harness.js';
+import { createRecorder } from '../src/recorder.js';
+
+// Live fan-out under many browsers: two inbox API servers sharing one store and one Redis stream (a
+// stream key of this file's own), PAGEDESK_FANOUT_CLIENTS SSE clients spread over both (CI: 200;
+// `pnpm reliability:long`: 1,000). Webhooks posted to server A; every client must receive every
+// message, and the time from posting the webhook to each browser receiving it is measured.
+// Server and clients share this process, so the memory per client counts both ends of a stream.
+
+const CLIENTS = Number(process.env.PAGEDESK_FANOUT_CLIENTS ?? 200);
+const MESSAGES = 20;
+const APP_SECRET = 'fanout-secret';
+const rec = createRecorder('9-fanout-load', 'Live fan-out: many browsers over two servers');
+const redisUrl = inject('redisUrl');
+const stream = `pd-reliability:fanout:${randomUUID()}`;
+
+interface Server {
+  url: string;
+  close(): Promise<void>;
+  fanout: RedisFanout;
+  redis: Redis;
+  liveConnections(): number;
+}
+const servers: Server[] = [];
+const sockets: IncomingMessage[] = [];
+/** mid → arrival times (performance.now()) over every client. */
+const arrivals = new Map<string, number[]>();
+
+async function startServer(store: ReturnType<typeof memoryStore>, withWebhook: boolean): Promise<Server> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  const fanout = await redisFanout(redis, { stream, backlog: 0 });
+  const inbox = createInbox({ store });
+  const api = createInboxApi({ inbox, fanout, heartbeatMs: 0, authorize: () => ({ role: 'admin' }) });
+  const webhook = withWebhook
+    ? createWebhook({ appSecret: APP_SECRET, verifyToken: 'v', onEvents: (events) => inbox.apply(events) })
+    : undefined;
+  const http = await listen((req, res) =>
+    req.url?.startsWith('/webhook') && webhook ? webhook.node(req, res) : api.node(req, res),
+  );
+  return {
+    url: http.url,
+    fanout,
+    redis,
+    liveConnections: () => api.liveConnections,
+    async close() {
+      api.close();
+      await fanout.close();
+      await http.close();
+      await redis.quit();
+    },
+  };
+}
+
+/** An SSE client that records when each `message:created` arrives; resolves once it is registered. */
+function connect(url: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = get(`${url}/events`, (res) => {
+      sockets.push(res);
+      res.setEncoding('utf8');
+      let buffer = '';
+      let registered = false;
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        if (!registered) {
+          registered = true;
+          resolve();
+        }
+        let end = buffer.indexOf('\n\n');
+        while (end !== -1) {
+          const frame = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          end = buffer.indexOf('\n\n');
+          if (!frame.includes('event: message:created')) continue;
+          const data = frame.split('\n').find((line) => line.startsWith('data: '));
+          const mid = data
+            ? (JSON.parse(data.slice(6)) as { message: { mid?: string } }).message.mid
+            : undefined;
+          if (mid) arrivals.get(mid)?.push(performance.now());
+        }
+      });
+      res.on('error', () => {});
+    });
+    request.on('error', reject);
+  });
+}
+
+beforeAll(async () => {
+  const store = memoryStore();
+  await store.channels.put(channel());
+  servers.push(await startServer(store, true), await startServer(store, false));
+}, 60_000);
+
+afterAll(async () => {
+  for (const socket of sockets) socket.destroy();
+  await Promise.all(servers.map((s) => s.close()));
+  const admin = new Redis(redisUrl);
+  await admin.del(stream, `${stream}:seq`, `${stream}:sequence`);
+  await admin.quit();
+  rec.flush();
+}, 60_000);
+
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+
+describe('live fan-out load', () => {
+  it(`streams every webhook message to ${CLIENTS} browsers over two servers, p99 under 50 ms`, async () => {
+    global.gc?.();
+    const heapBefore = process.memoryUsage().heapUsed;
+    // Connected in batches, so the servers are not flooded with handshakes.
+    for (let i = 0; i < CLIENTS; i += 50) {
+      await Promise.all(
+        Array.from({ length: Math.min(50, CLIENTS - i) }, (_, k) => connect(servers[(i + k) % 2]!.url)),
+      );
+    }
+    expect(servers.map((s) => s.liveConnections()).reduce((x, y) => x + y, 0)).toBe(CLIENTS);
+    global.gc?.();
+    const perClient = (process.memoryUsage().heapUsed - heapBefore) / CLIENTS;
+
+    const latencies: number[] = [];
+    const base = Date.UTC(2026, 10, 22, 9);
+    for (let i = 0; i < MESSAGES; i++) {
+      const mid = `m_fanout_${i}`;
+      arrivals.set(mid, []);
+      const body = JSON.stringify({
+        object: 'page',
+        entry: [
+          {
+            id: 'page-1',
+            time: base + i,
+            messaging: [
+              {
+                sender: { id: `psid-${i % 5}` },
+                recipient: { id: 'page-1' },
+                timestamp: base + i * 1000,
+                message: { mid, text: `hello ${i}` },
+              },
+            ],
+          },
+        ],
+      });
+      const sent = performance.now();
+      const response = await fetch(`${servers[0]!.url}/webhook`, {
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': 'application/json',
+          'x-hub-signature-256': signWebhookBody(body, APP_SECRET),
+        },
+      });
+      expect(response.status).toBe(200);
+      // Bounded wait for every client to receive it.
+      const until = performance.now() + 10_000;
+      while ((arrivals.get(mid)?.length ?? 0) < CLIENTS && performance.now() < until)
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      const got = arrivals.get(mid) ?? [];
+      expect(got).toHaveLength(CLIENTS);
+      for (const at of got) latencies.push(at - sent);
+    }
+    latencies.sort((x, y) => x - y);
+    const p50 = quantile(latencies, 0.5);
+    const p99 = quantile(latencies, 0.99);
+    const line = `${CLIENTS} SSE clients over 2 servers, ${MESSAGES} webhook messages: every client got every message; webhook → browser p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms; heap per client ${(perClient / 1024).toFixed(1)} KiB (server and client ends)`;
+    console.info(line);
+    rec.case(line);
+    rec.set('SSE clients', CLIENTS);
+    rec.set('Webhook → browser p50', Number(p50.toFixed(1)), 'ms');
+    rec.set('Webhook → browser p99', Number(p99.toFixed(1)), 'ms');
+    rec.set('Heap per client (both ends)', Number((perClient / 1024).toFixed(1)), 'KiB');
+    expect(p99).toBeLessThan(50);
+  });
+});
