@@ -7,11 +7,13 @@ import { fileURLToPath } from 'node:url';
 //   PAGEDESK_FUZZ_BODIES       fuzzed webhook bodies (webhook.fuzz.test.ts)          100,000
 //   PAGEDESK_FAULT_MESSAGES    messages per fault scenario (serverFaults.test.ts)          300
 //   PAGEDESK_FANOUT_CLIENTS    SSE clients over two servers (fanoutLoad.test.ts)         1,000
+//   PAGEDESK_FANOUT_P99_MS     webhook → browser p99 bound (fanoutLoad.test.ts)            50
 
 const defaults: Record<string, string> = {
   PAGEDESK_FUZZ_BODIES: '100000',
   PAGEDESK_FAULT_MESSAGES: '300',
   PAGEDESK_FANOUT_CLIENTS: '1000',
+  PAGEDESK_FANOUT_P99_MS: '50',
 };
 const env = { ...process.env };
 for (const [key, value] of Object.entries(defaults)) env[key] ??= value;
