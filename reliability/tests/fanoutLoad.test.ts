@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { get, type IncomingMessage } from 'node:http';
-import { createInbox, memoryStore } from '@pagedesk/core';
-import { signWebhookBody } from '@pagedesk/core/testing';
-import { createInboxApi, createWebhook } from '@pagedesk/node-webhook';
-import { type RedisFanout, redisFanout } from '@pagedesk/redis';
+import { memoryStore } from '@pagedesk/core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { channel } from '../../packages/node-webhook/src/inboxApi/__tests__/helpers.js';
-import { listen } from '../src/harness.js';
+import {
+  type LiveServer,
+  openLiveClient,
+  type SseConnection,
+  startLiveServer,
+  textDelivery,
+} from '../src/liveRig.js';
 import { createRecorder } from '../src/recorder.js';
 
 // Live fan-out under many browsers: two inbox API servers sharing one store and one Redis stream (a
@@ -20,7 +22,6 @@ const CLIENTS = Number(process.env.PAGEDESK_FANOUT_CLIENTS ?? 200);
 const MESSAGES = 20;
 // Not measured: the first messages load scripts and warm both servers' paths.
 const WARMUP = 3;
-const APP_SECRET = 'fanout-secret';
 // The target is 50 ms (what `pnpm reliability:long` checks, on a quiet machine). At CI size on a shared
 // runner the bound only catches a regression of another order (per-client work, buffering).
 const P99_LIMIT_MS = Number(process.env.PAGEDESK_FANOUT_P99_MS ?? 250);
@@ -28,84 +29,25 @@ const rec = createRecorder('9-fanout-load', 'Live fan-out: many browsers over tw
 const redisUrl = inject('redisUrl');
 const stream = `pd-reliability:fanout:${randomUUID()}`;
 
-interface Server {
-  url: string;
-  close(): Promise<void>;
-  fanout: RedisFanout;
-  redis: Redis;
-  liveConnections(): number;
-}
-const servers: Server[] = [];
-const sockets: IncomingMessage[] = [];
+const servers: LiveServer[] = [];
+const sockets: SseConnection[] = [];
 /** mid → arrival times (performance.now()) over every client. */
 const arrivals = new Map<string, number[]>();
-
-async function startServer(store: ReturnType<typeof memoryStore>, withWebhook: boolean): Promise<Server> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  const fanout = await redisFanout(redis, { stream, backlog: 0 });
-  const inbox = createInbox({ store });
-  const api = createInboxApi({ inbox, fanout, heartbeatMs: 0, authorize: () => ({ role: 'admin' }) });
-  const webhook = withWebhook
-    ? createWebhook({ appSecret: APP_SECRET, verifyToken: 'v', onEvents: (events) => inbox.apply(events) })
-    : undefined;
-  const http = await listen((req, res) =>
-    req.url?.startsWith('/webhook') && webhook ? webhook.node(req, res) : api.node(req, res),
-  );
-  return {
-    url: http.url,
-    fanout,
-    redis,
-    liveConnections: () => api.liveConnections,
-    async close() {
-      api.close();
-      await fanout.close();
-      await http.close();
-      await redis.quit();
-    },
-  };
-}
-
-/** An SSE client that records when each `message:created` arrives; resolves once it is registered. */
-function connect(url: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const request = get(`${url}/events`, (res) => {
-      sockets.push(res);
-      res.setEncoding('utf8');
-      let buffer = '';
-      let registered = false;
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        if (!registered) {
-          registered = true;
-          resolve();
-        }
-        let end = buffer.indexOf('\n\n');
-        while (end !== -1) {
-          const frame = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          end = buffer.indexOf('\n\n');
-          if (!frame.includes('event: message:created')) continue;
-          const data = frame.split('\n').find((line) => line.startsWith('data: '));
-          const mid = data
-            ? (JSON.parse(data.slice(6)) as { message: { mid?: string } }).message.mid
-            : undefined;
-          if (mid) arrivals.get(mid)?.push(performance.now());
-        }
-      });
-      res.on('error', () => {});
-    });
-    request.on('error', reject);
-  });
-}
+const connect = async (url: string) => {
+  sockets.push(await openLiveClient(url, (mid) => arrivals.get(mid)?.push(performance.now())));
+};
 
 beforeAll(async () => {
   const store = memoryStore();
   await store.channels.put(channel());
-  servers.push(await startServer(store, true), await startServer(store, false));
+  servers.push(
+    await startLiveServer({ store, redisUrl, stream, webhook: true }),
+    await startLiveServer({ store, redisUrl, stream }),
+  );
 }, 60_000);
 
 afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
+  for (const socket of sockets) socket.close();
   await Promise.all(servers.map((s) => s.close()));
   const admin = new Redis(redisUrl);
   await admin.del(stream, `${stream}:seq`, `${stream}:sequence`);
@@ -135,31 +77,12 @@ describe('live fan-out load', () => {
     for (let i = 0; i < WARMUP + MESSAGES; i++) {
       const mid = `m_fanout_${i}`;
       arrivals.set(mid, []);
-      const body = JSON.stringify({
-        object: 'page',
-        entry: [
-          {
-            id: 'page-1',
-            time: base + i,
-            messaging: [
-              {
-                sender: { id: `psid-${i % 5}` },
-                recipient: { id: 'page-1' },
-                timestamp: base + i * 1000,
-                message: { mid, text: `hello ${i}` },
-              },
-            ],
-          },
-        ],
-      });
+      const { body, headers } = textDelivery('page-1', `psid-${i % 5}`, mid, base + i * 1000);
       const sent = performance.now();
       const response = await fetch(`${servers[0]!.url}/webhook`, {
         method: 'POST',
         body,
-        headers: {
-          'content-type': 'application/json',
-          'x-hub-signature-256': signWebhookBody(body, APP_SECRET),
-        },
+        headers,
       });
       expect(response.status).toBe(200);
       // Bounded wait for every client to receive it.
