@@ -8,12 +8,14 @@ import { fileURLToPath } from 'node:url';
 //   PAGEDESK_FAULT_MESSAGES    messages per fault scenario (serverFaults.test.ts)          300
 //   PAGEDESK_FANOUT_CLIENTS    SSE clients over two servers (fanoutLoad.test.ts)         1,000
 //   PAGEDESK_FANOUT_P99_MS     webhook → browser p99 bound (fanoutLoad.test.ts)            50
+//   PAGEDESK_SOAK_SECONDS      soak duration (soak.test.ts)                             1,800
 
 const defaults: Record<string, string> = {
   PAGEDESK_FUZZ_BODIES: '100000',
   PAGEDESK_FAULT_MESSAGES: '300',
   PAGEDESK_FANOUT_CLIENTS: '1000',
   PAGEDESK_FANOUT_P99_MS: '50',
+  PAGEDESK_SOAK_SECONDS: '1800',
 };
 const env = { ...process.env };
 for (const [key, value] of Object.entries(defaults)) env[key] ??= value;
@@ -32,6 +34,7 @@ const result = spawnSync(
           'reliability/tests/webhook.fuzz.test.ts',
           'reliability/tests/serverFaults.test.ts',
           'reliability/tests/fanoutLoad.test.ts',
+          'reliability/tests/soak.test.ts',
         ]),
   ],
   { cwd: root, env, stdio: 'inherit' },
