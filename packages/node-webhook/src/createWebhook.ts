@@ -73,7 +73,8 @@ export interface CreateWebhookOptions {
    */
   dedupeTimeoutMs?: number;
   /**
-   * How long the answer waits for `onEvents`, in ms. Past it Meta gets a 503 (`handler_timeout`,
+   * How long the answer waits for `onEvents`, in ms (and, within the same budget, for a delivery of the
+   * same events already running on this server). Past it Meta gets a 503 (`handler_timeout`,
    * phase `handler`) and retries later; the handler is not cancelled, so a late success is dropped as a
    * duplicate by the inbox on the retry. Default 4000: Meta asks for an answer within 5 seconds
    * (https://developers.facebook.com/docs/messenger-platform/webhooks).
@@ -120,6 +121,9 @@ const optionsSchema = z.object({
   legacySha1: z.optional(z.boolean()),
   onError: z.optional(fn),
 });
+
+/** The same events are still being handed over by another delivery on this server, past the budget. */
+class HandOffBusy extends Error {}
 
 /** Default of {@link CreateWebhookOptions.dedupeTimeoutMs}. */
 const DEFAULT_DEDUPE_TIMEOUT_MS = 500;
@@ -292,7 +296,8 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
     events: MessengerEvent[],
     outcome: Promise<boolean>,
     context: (phase: WebhookErrorContext['phase']) => WebhookErrorContext,
-  ): Promise<MessengerEvent[]> {
+    handOffBy: number,
+  ): Promise<{ fresh: MessengerEvent[]; busy: boolean }> {
     const unique = new Set<string>();
     const fresh: MessengerEvent[] = [];
     // One budget for every lookup of the delivery; once spent, the store is skipped for the rest.
@@ -323,14 +328,17 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
       if (seen) continue;
       let pending = inflight.get(key);
       while (pending) {
-        if (await pending) break;
+        // Bounded too: a delivery still running here past the budget makes this one answer 503.
+        const settled = await withinBound(pending, Math.max(0, handOffBy - performance.now()));
+        if (settled === TIMED_OUT) return { fresh, busy: true };
+        if (settled) break;
         pending = inflight.get(key);
       }
       if (pending) continue; // handed over by a concurrent delivery meanwhile
       inflight.set(key, outcome);
       fresh.push(event);
     }
-    return fresh;
+    return { fresh, busy: false };
   }
 
   async function handlePost(
@@ -376,7 +384,11 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
     let ok = false;
     let timedOut = false;
     try {
-      fresh = await claimFresh(events, outcome, context);
+      // Waiting for a concurrent delivery of the same events and `onEvents` share one budget.
+      const handOffBy = performance.now() + dedupeTimeoutMs + handlerTimeoutMs;
+      const claimed = await claimFresh(events, outcome, context, handOffBy);
+      fresh = claimed.fresh;
+      if (claimed.busy) throw new HandOffBusy();
       if (fresh.length === 0) {
         settle(true);
         return RECEIVED;
@@ -384,7 +396,11 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
       // Only a promise is awaited: a synchronous hand-off costs no microtask.
       const handing = onEvents(fresh);
       if (isThenable(handing)) {
-        timedOut = (await withinBound(handing, handlerTimeoutMs)) === TIMED_OUT;
+        timedOut =
+          (await withinBound(
+            handing,
+            Math.max(1, Math.min(handlerTimeoutMs, handOffBy - performance.now())),
+          )) === TIMED_OUT;
         if (timedOut) {
           // Not cancelled: it may still land, and the inbox drops Meta's retry of it as a duplicate.
           handing.then(undefined, (error: unknown) =>
@@ -402,7 +418,8 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
       }
       ok = !timedOut;
     } catch (error) {
-      report(toPagedeskError(error, 'handler_failed'), context('handler'));
+      if (error instanceof HandOffBusy) timedOut = true;
+      else report(toPagedeskError(error, 'handler_failed'), context('handler'));
     }
     if (dedupe && (ok || dedupe.release)) {
       const ids = fresh.map(keyOf);

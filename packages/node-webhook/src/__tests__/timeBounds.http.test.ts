@@ -101,6 +101,27 @@ describe('time bounds of a delivery', () => {
     expect(calls).toBe(2);
   });
 
+  it('retries arriving together on one server share the budget: each is answered in time', async () => {
+    let calls = 0;
+    const h = await start({
+      handlerTimeoutMs: 150,
+      dedupeTimeoutMs: 50,
+      onEvents: () => {
+        calls++;
+        return never();
+      },
+    });
+    const answers = await Promise.all([
+      h.post([messenger.text]),
+      h.post([messenger.text]),
+      h.post([messenger.text]),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([503, 503, 503]);
+    for (const answer of answers) expect(answer.ms).toBeLessThan(1000);
+    // The copies waited for the first hand-off instead of starting their own at once.
+    expect(calls).toBeLessThan(3);
+  });
+
   it('a handler that fails after its bound is still reported', async () => {
     let fail!: (error: Error) => void;
     const h = await start({
