@@ -13,6 +13,8 @@ export interface Instance {
   url: string;
   output: () => string;
   stop(): Promise<void>;
+  /** Sends `signal` (SIGKILL: a crash) and resolves once the process is gone. */
+  kill(signal: NodeJS.Signals): Promise<void>;
 }
 
 /** Starts one demo helpdesk process on free ports and waits for its banner. */
@@ -50,7 +52,11 @@ export function startInstance(name: string, args: string[], timeoutMs = 90_000):
       if (!match) return;
       clearTimeout(deadline);
       child.stdout!.off('data', check);
-      resolve({ name, url: match[1]!, output: () => output, stop });
+      const kill = async (signal: NodeJS.Signals) => {
+        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+        await exited;
+      };
+      resolve({ name, url: match[1]!, output: () => output, stop, kill });
     };
     child.stdout!.on('data', check);
     void exited.then((code) => {

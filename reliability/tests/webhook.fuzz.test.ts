@@ -12,6 +12,11 @@ import { createRecorder } from '../src/recorder.js';
 // Every answer must be a 2xx or a clear 4xx with an error code; a 5xx only when the host's handler threw.
 
 const SECRET = 'fuzz-app-secret-7f3a9c';
+// Fuzzed bodies in all, shared out over the properties below: CI runs 800, `pnpm reliability:long`
+// 100,000 or more (PAGEDESK_FUZZ_BODIES). Each property gets time in proportion.
+const BODIES = Number(process.env.PAGEDESK_FUZZ_BODIES ?? 800);
+const runsOf = (share: number) => Math.max(1, Math.round(BODIES * share));
+const timeoutOf = (share: number) => Math.max(120_000, runsOf(share) * 25);
 const MAX_BODY = 256 * 1024;
 const rec = createRecorder('1-webhook-fuzz', 'Bad input: webhook fuzzing and signature bypass');
 const statuses = new Map<number, number>();
@@ -205,115 +210,133 @@ function applyMutation(seed: Json, pathIndex: number, m: Mutation): string {
 const seeds = seedPayloads(Date.UTC(2026, 10, 1)) as Json[];
 
 describe('webhook fuzzing over HTTP', () => {
-  it('answers every mutated, correctly signed payload with a 2xx or a clear 4xx, and nothing pollutes prototypes', async () => {
-    let runs = 0;
-    await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 0, max: seeds.length - 1 }),
-        fc.nat(),
-        fc.array(mutation, { minLength: 1, maxLength: 3 }),
-        async (seedIndex, pathIndex, mutations) => {
-          runs++;
-          let body = JSON.stringify(seeds[seedIndex]);
-          for (const m of mutations) {
-            let parsed: Json;
-            try {
-              parsed = JSON.parse(body) as Json;
-            } catch {
-              break; // a deep-nesting or proto text mutation already made it unusual; send it as is
+  it(
+    'answers every mutated, correctly signed payload with a 2xx or a clear 4xx, and nothing pollutes prototypes',
+    async () => {
+      let runs = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 0, max: seeds.length - 1 }),
+          fc.nat(),
+          fc.array(mutation, { minLength: 1, maxLength: 3 }),
+          async (seedIndex, pathIndex, mutations) => {
+            runs++;
+            let body = JSON.stringify(seeds[seedIndex]);
+            for (const m of mutations) {
+              let parsed: Json;
+              try {
+                parsed = JSON.parse(body) as Json;
+              } catch {
+                break; // a deep-nesting or proto text mutation already made it unusual; send it as is
+              }
+              body = applyMutation(parsed, pathIndex, m);
+              // Text-level mutations come last: walking a 20 000-level tree again would only test the fuzzer.
+              if (m.op === 'nest' || m.op === 'proto') break;
             }
-            body = applyMutation(parsed, pathIndex, m);
-            // Text-level mutations come last: walking a 20 000-level tree again would only test the fuzzer.
-            if (m.op === 'nest' || m.op === 'proto') break;
-          }
-          const threw = handlerThrew;
-          assertClearAnswer(await post(body, signed(body)), threw);
-          assertNoPollution();
-        },
-      ),
-      { numRuns: 400, seed: 9_2026, endOnFailure: true },
-    );
-    rec.add('Mutated valid payloads (signed)', runs);
-    rec.case(
-      'fast-check: 1–3 mutations of 5 seed payloads (delete, retype, hostile strings, numbers, __proto__/constructor/prototype keys, nesting up to 20 000 levels)',
-    );
-  });
-
-  it('answers truncated bodies, wrong content types and oversized bodies clearly', async () => {
-    let runs = 0;
-    await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 0, max: seeds.length - 1 }),
-        fc.double({ min: 0, max: 1, noNaN: true }),
-        fc.constantFrom(
-          'application/json',
-          'text/plain',
-          'application/x-www-form-urlencoded',
-          'multipart/form-data; boundary=x',
-          '',
-          'application/json; charset=utf-16',
+            const threw = handlerThrew;
+            assertClearAnswer(await post(body, signed(body)), threw);
+            assertNoPollution();
+          },
         ),
-        async (seedIndex, cut, contentType) => {
+        { numRuns: runsOf(0.5), seed: 9_2026, endOnFailure: true },
+      );
+      rec.add('Mutated valid payloads (signed)', runs);
+      rec.case(
+        'fast-check: 1–3 mutations of 5 seed payloads (delete, retype, hostile strings, numbers, __proto__/constructor/prototype keys, nesting up to 20 000 levels)',
+      );
+    },
+    timeoutOf(0.5),
+  );
+
+  it(
+    'answers truncated bodies, wrong content types and oversized bodies clearly',
+    async () => {
+      let runs = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 0, max: seeds.length - 1 }),
+          fc.double({ min: 0, max: 1, noNaN: true }),
+          fc.constantFrom(
+            'application/json',
+            'text/plain',
+            'application/x-www-form-urlencoded',
+            'multipart/form-data; boundary=x',
+            '',
+            'application/json; charset=utf-16',
+          ),
+          async (seedIndex, cut, contentType) => {
+            runs++;
+            const full = JSON.stringify(seeds[seedIndex]);
+            const body = full.slice(0, Math.floor(full.length * cut));
+            const headers = signed(body, contentType);
+            if (!contentType) delete headers['content-type'];
+            const threw = handlerThrew;
+            assertClearAnswer(await post(body, headers), threw);
+          },
+        ),
+        { numRuns: runsOf(0.1875), seed: 9_2027 },
+      );
+      const huge = JSON.stringify({ object: 'page', entry: [], pad: 'x'.repeat(MAX_BODY) });
+      const tooBig = await post(huge, signed(huge));
+      expect(tooBig.status).toBe(413);
+      rec.add('Truncated / wrong content type bodies', runs);
+      rec.add('Oversized bodies', 1);
+      rec.case(
+        'fast-check: every seed truncated at a random point, 6 content types; one body over maxBodyBytes → 413',
+      );
+    },
+    timeoutOf(0.1875),
+  );
+
+  it(
+    'answers random bytes (signed and unsigned) without a 5xx',
+    async () => {
+      let runs = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.uint8Array({ maxLength: 4096 }), fc.boolean(), async (bytes, sign) => {
           runs++;
-          const full = JSON.stringify(seeds[seedIndex]);
-          const body = full.slice(0, Math.floor(full.length * cut));
-          const headers = signed(body, contentType);
-          if (!contentType) delete headers['content-type'];
-          const threw = handlerThrew;
-          assertClearAnswer(await post(body, headers), threw);
-        },
-      ),
-      { numRuns: 150, seed: 9_2027 },
-    );
-    const huge = JSON.stringify({ object: 'page', entry: [], pad: 'x'.repeat(MAX_BODY) });
-    const tooBig = await post(huge, signed(huge));
-    expect(tooBig.status).toBe(413);
-    rec.add('Truncated / wrong content type bodies', runs);
-    rec.add('Oversized bodies', 1);
-    rec.case(
-      'fast-check: every seed truncated at a random point, 6 content types; one body over maxBodyBytes → 413',
-    );
-  });
+          const headers: Record<string, string> = sign
+            ? signed(bytes)
+            : { 'content-type': 'application/json' };
+          const answer = await post(bytes, headers);
+          assertClearAnswer(answer, handlerThrew);
+          expect(answer.status).not.toBe(200);
+        }),
+        { numRuns: runsOf(0.1875), seed: 9_2028 },
+      );
+      rec.add('Random byte bodies', runs);
+      rec.case('fast-check: random bytes up to 4 KiB, signed and unsigned');
+    },
+    timeoutOf(0.1875),
+  );
 
-  it('answers random bytes (signed and unsigned) without a 5xx', async () => {
-    let runs = 0;
-    await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 4096 }), fc.boolean(), async (bytes, sign) => {
-        runs++;
-        const headers: Record<string, string> = sign ? signed(bytes) : { 'content-type': 'application/json' };
-        const answer = await post(bytes, headers);
-        assertClearAnswer(answer, handlerThrew);
-        expect(answer.status).not.toBe(200);
-      }),
-      { numRuns: 150, seed: 9_2028 },
-    );
-    rec.add('Random byte bodies', runs);
-    rec.case('fast-check: random bytes up to 4 KiB, signed and unsigned');
-  });
-
-  it('never lets onEvents see a payload that the fuzzer broke the signature of', async () => {
-    // A payload signed with the right secret, then mutated after signing: 401, onEvents never runs.
-    const calls = handlerCalls;
-    let changed = 0;
-    await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 0, max: seeds.length - 1 }),
-        fc.nat(),
-        mutation,
-        async (seedIndex, pathIndex, m) => {
-          const original = JSON.stringify(seeds[seedIndex]);
-          const body = applyMutation(JSON.parse(original) as Json, pathIndex, m);
-          fc.pre(body !== original);
-          changed++;
-          const answer = await post(body, signed(original));
-          expect(answer.status).toBe(401);
-        },
-      ),
-      { numRuns: 100, seed: 9_2029 },
-    );
-    expect(handlerCalls).toBe(calls);
-    rec.add('Bodies changed after signing', changed);
-  });
+  it(
+    'never lets onEvents see a payload that the fuzzer broke the signature of',
+    async () => {
+      // A payload signed with the right secret, then mutated after signing: 401, onEvents never runs.
+      const calls = handlerCalls;
+      let changed = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 0, max: seeds.length - 1 }),
+          fc.nat(),
+          mutation,
+          async (seedIndex, pathIndex, m) => {
+            const original = JSON.stringify(seeds[seedIndex]);
+            const body = applyMutation(JSON.parse(original) as Json, pathIndex, m);
+            fc.pre(body !== original);
+            changed++;
+            const answer = await post(body, signed(original));
+            expect(answer.status).toBe(401);
+          },
+        ),
+        { numRuns: runsOf(0.125), seed: 9_2029 },
+      );
+      expect(handlerCalls).toBe(calls);
+      rec.add('Bodies changed after signing', changed);
+    },
+    timeoutOf(0.125),
+  );
 });
 
 describe('signature bypass attempts over HTTP', () => {

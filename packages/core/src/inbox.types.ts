@@ -28,7 +28,11 @@ export interface InboxEvents {
   'channel:updated': (payload: { channel: Channel }) => void;
   /** A handover, opt-in, referral or unknown event: applied as nothing more than this notice. */
   'event:noticed': (payload: { event: MessengerEvent | AppEvent }) => void;
-  /** An event that could not be applied (it stays unmarked so a redelivery tries again). */
+  /**
+   * An event that could not be applied (it stays unmarked so a redelivery tries again). `apply` still
+   * rejects when a redelivery could succeed (a store failure), so the webhook answers 5xx and Meta
+   * retries; a malformed or forged event (`ValidationError`, `AppMismatchError`) is final and only reported.
+   */
   error: (payload: { error: Error; event?: MessengerEvent }) => void;
 }
 

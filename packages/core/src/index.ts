@@ -18,4 +18,5 @@ export {
   type PersonaStore,
   personaRecordSchema,
 } from './personaRecord.js';
+export { pruneCutoff } from './prune.js';
 export { memoryTemplates } from './templateStore.js';

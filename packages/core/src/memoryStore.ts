@@ -2,6 +2,7 @@ import { ValidationError } from './errors.js';
 import { frozenCopy } from './ids.js';
 import type { Channel, Conversation, Customer, DeliveryState, Message } from './model.js';
 import { memoryPersonas } from './personaRecord.js';
+import { pruneCutoff } from './prune.js';
 import type { ChannelCredentials, ChannelPurgeReport, ConversationQuery, Page, Store } from './store.js';
 import { memoryTemplates } from './templateStore.js';
 
@@ -130,7 +131,9 @@ export function memoryStore(): Store {
   const ordered = new Map<string, Message[]>();
   const unsettled = new Map<string, Set<string>>();
   const pending = new Set<string>();
-  const events = new Set<string>();
+  // When each id was added, for `prune` (a Set keeps insertion order, so the oldest come first).
+  // Processed event ids with when each was added: membership, and the order `prune` walks.
+  const events = new Map<string, number>();
 
   function slotOf(key: LatestKey): LatestSlot | undefined {
     const slots = latest.get(key.customerId);
@@ -290,7 +293,7 @@ export function memoryStore(): Store {
     if (typeof id !== 'string' || id === '') {
       throw new ValidationError('event id', [{ path: 'id', message: 'expected a non-empty string' }]);
     }
-    events.add(id);
+    if (!events.has(id)) events.set(id, Date.now());
   }
 
   return {
@@ -475,6 +478,17 @@ export function memoryStore(): Store {
       async addMany(ids) {
         for (const id of ids) addEvent(id);
       },
+    },
+    async prune(options) {
+      const olderThan = pruneCutoff(options);
+      let pruned = 0;
+      for (const [id, at] of events) {
+        if (at >= olderThan) break;
+        events.delete(id);
+        pruned++;
+      }
+      // No `waiting` section: the inbox keeps those effects in its own memory and expires them itself.
+      return { events: pruned, waiting: 0 };
     },
   };
 

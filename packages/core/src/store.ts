@@ -198,4 +198,39 @@ export interface Store {
     /** The customer's highest receipt watermarks (-Infinity where none came), or undefined. */
     watermarks(channelId: string, psid: string): Promise<{ delivered: number; read: number } | undefined>;
   };
+  /**
+   * Optional: deletes what only grows, recorded before `olderThan` (epoch ms): processed event ids and
+   * effects still waiting for a message that never came. Keep event ids longer than Meta retries a
+   * delivery (hours): a redelivery after its id is pruned would be applied again. The token monitor
+   * runs it on a schedule (`createTokenMonitor({ prune })`).
+   */
+  prune?(options: PruneOptions): Promise<PruneReport>;
+  /**
+   * Optional: a named lease that at most one process sharing the store holds at a time, and that
+   * passes to another when its holder dies. The token monitor takes `lease('token-monitor')` so one
+   * server checks tokens and prunes.
+   */
+  lease?(name: string): Lease;
+}
+
+/** What {@link Store.prune} deletes. */
+export interface PruneOptions {
+  /** Epoch ms: what was recorded before it goes. */
+  olderThan: number;
+}
+
+/** What {@link Store.prune} deleted. */
+export interface PruneReport {
+  /** Processed event ids. */
+  events: number;
+  /** Effects that waited for a message that never came. */
+  waiting: number;
+}
+
+/** A lease held by at most one process at a time ({@link Store.lease}). */
+export interface Lease {
+  /** Takes the lease if nobody holds it, or confirms this process still does: true while it is held. */
+  acquire(): Promise<boolean>;
+  /** Gives the lease up (another process may take it at once); a no-op when not held. */
+  release(): Promise<void>;
 }

@@ -25,6 +25,7 @@ import {
 import { parseWebhook } from './parseWebhook.js';
 import { bytesEqual, utf8 } from './runtimeCrypto.js';
 import { signatureCheck } from './signature.js';
+import { TIMED_OUT, withinBound } from './timeBound.js';
 
 /** Where a webhook failure happened, passed to {@link CreateWebhookOptions.onError}. */
 export interface WebhookErrorContext {
@@ -33,10 +34,11 @@ export interface WebhookErrorContext {
    * `payload`: malformed body (400), or one event with a wrong field, kept as an `unknown` event (the
    * batch is still accepted). `lenient`: an event landed although part of its content had an unknown
    * or legacy shape ({@link WebhookContentError}; once per event, after it was handed over, so a
-   * retried or duplicate delivery does not report it again; still 200). `handler`: `onEvents` threw,
-   * 500. `dedupe`: the dedupe store failed (events are still handed over). `request` / `response`: the
-   * body could not be read or the answer not written. `internal`: anything else that failed (say, the
-   * runtime's crypto), 500 so Meta retries.
+   * retried or duplicate delivery does not report it again; still 200). `handler`: `onEvents` threw
+   * (500) or did not settle within `handlerTimeoutMs` (503). `dedupe`: the dedupe store failed or timed
+   * out (events are still handed over). `request` / `response`: the body could not be read or the
+   * answer not written. `internal`: anything else that failed (say, the runtime's crypto), 500 so Meta
+   * retries.
    */
   phase: 'signature' | 'payload' | 'lenient' | 'handler' | 'dedupe' | 'request' | 'response' | 'internal';
   method: string;
@@ -67,6 +69,20 @@ export interface CreateWebhookOptions {
   onEvents: (events: MessengerEvent[]) => unknown;
   /** Drops Meta's duplicate deliveries. Default: an in-memory {@link lruDedupe}; `false` turns it off. */
   dedupe?: DedupeStore | false;
+  /**
+   * How long one delivery waits on the dedupe store in all, in ms, for its lookups and again for
+   * marking. Past it the store is reported (`dedupe_timeout`, phase `dedupe`) and skipped: the events
+   * are handed over (fail open; the inbox's own idempotency keeps a repeat out). Default 500.
+   */
+  dedupeTimeoutMs?: number;
+  /**
+   * How long the answer waits for `onEvents`, in ms (and, within the same budget, for a delivery of the
+   * same events already running on this server). Past it Meta gets a 503 (`handler_timeout`,
+   * phase `handler`) and retries later; the handler is not cancelled, so a late success is dropped as a
+   * duplicate by the inbox on the retry. Default 4000: Meta asks for an answer within 5 seconds
+   * (https://developers.facebook.com/docs/messenger-platform/webhooks).
+   */
+  handlerTimeoutMs?: number;
   /** Largest accepted body in bytes (413 above). Default 1 MiB. */
   maxBodyBytes?: number;
   /** Accept the legacy `X-Hub-Signature` (sha1) header too. Default false. */
@@ -102,10 +118,28 @@ const optionsSchema = z.object({
       ),
     ]),
   ),
+  dedupeTimeoutMs: z.optional(z.number().check(z.int(), z.positive())),
+  handlerTimeoutMs: z.optional(z.number().check(z.int(), z.positive())),
   maxBodyBytes: z.optional(z.number().check(z.int(), z.positive())),
   legacySha1: z.optional(z.boolean()),
   onError: z.optional(fn),
 });
+
+/** The same events are still being handed over by another delivery on this server, past the budget. */
+class HandOffBusy extends Error {}
+
+/** Default of {@link CreateWebhookOptions.dedupeTimeoutMs}. */
+const DEFAULT_DEDUPE_TIMEOUT_MS = 500;
+/** Default of {@link CreateWebhookOptions.handlerTimeoutMs}. */
+const DEFAULT_HANDLER_TIMEOUT_MS = 4000;
+
+function dedupeTimeout(action: string, count: number): PagedeskError {
+  return new PagedeskError(
+    'dedupe_timeout',
+    `The dedupe store did not ${action} ${count} event id(s) in time (dedupeTimeoutMs); handed over without it`,
+    { retryable: true },
+  );
+}
 
 const SIGNATURE_HINT =
   'Meta stops delivering after an hour of failures: if every delivery fails like this, the app secret is ' +
@@ -196,7 +230,9 @@ function readWebBody(request: Request, limit: number): Uint8Array | Promise<Uint
  * Answers: 200 once `onEvents` accepted the batch (or every event was a duplicate); 401 bad or missing
  * signature (a {@link SignatureError}, and only that); 400 malformed body; 403 wrong verify token; 413
  * over `maxBodyBytes`; 405 other methods; 500 when `onEvents` throws (ids are marked as seen only after
- * success, so Meta's retry is handed over) or anything else fails (reported in phase `internal`).
+ * success, so Meta's retry is handed over) or anything else fails (reported in phase `internal`); 503
+ * when `onEvents` has not settled within `handlerTimeoutMs`. The dedupe store is waited on for at most
+ * `dedupeTimeoutMs`, after which the events are handed over without it (fail open).
  *
  * `fetch` runs on any runtime with web `Request`/`Response` and Web Crypto (Next's edge runtime,
  * Cloudflare Workers, Deno, Bun); on Node the signature is checked synchronously with node:crypto.
@@ -226,6 +262,8 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
     ? (event: MessengerEvent) => `${event.appId}/${event.id}`
     : (event: MessengerEvent) => event.id;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const dedupeTimeoutMs = options.dedupeTimeoutMs ?? DEFAULT_DEDUPE_TIMEOUT_MS;
+  const handlerTimeoutMs = options.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS;
   const dedupe = options.dedupe === false ? undefined : (options.dedupe ?? lruDedupe());
   const checkSignature = signatureCheck(secrets, { legacySha1 });
   // Ids being handed over right now: a concurrent retry of the same delivery waits for the outcome
@@ -246,19 +284,30 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
     events: MessengerEvent[],
     outcome: Promise<boolean>,
     context: (phase: WebhookErrorContext['phase']) => WebhookErrorContext,
-  ): Promise<MessengerEvent[]> {
+    handOffBy: number,
+  ): Promise<{ fresh: MessengerEvent[]; busy: boolean }> {
     const unique = new Set<string>();
     const fresh: MessengerEvent[] = [];
+    // One budget for every lookup of the delivery; once spent, the store is skipped for the rest.
+    const deadline = performance.now() + dedupeTimeoutMs;
+    let skipDedupe = false;
     for (const event of events) {
       const key = keyOf(event);
       if (unique.has(key)) continue;
       unique.add(key);
       let seen = false;
-      if (dedupe) {
+      if (dedupe && !skipDedupe) {
         try {
           // Only a promise is awaited: a synchronous store (the default LRU) costs no microtask per event.
           const result = dedupe.seen(key);
-          seen = typeof result === 'boolean' ? result : await result;
+          if (typeof result === 'boolean') seen = result;
+          else {
+            const bounded = await withinBound(result, Math.max(0, deadline - performance.now()));
+            if (bounded === TIMED_OUT) {
+              skipDedupe = true;
+              report(dedupeTimeout('look up', events.length), context('dedupe'));
+            } else seen = bounded;
+          }
         } catch (error) {
           // A shared store that is down must not lose events: hand them over (at least once) and say so.
           report(toPagedeskError(error, 'dedupe_failed'), context('dedupe'));
@@ -267,14 +316,17 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
       if (seen) continue;
       let pending = inflight.get(key);
       while (pending) {
-        if (await pending) break;
+        // Bounded too: a delivery still running here past the budget makes this one answer 503.
+        const settled = await withinBound(pending, Math.max(0, handOffBy - performance.now()));
+        if (settled === TIMED_OUT) return { fresh, busy: true };
+        if (settled) break;
         pending = inflight.get(key);
       }
       if (pending) continue; // handed over by a concurrent delivery meanwhile
       inflight.set(key, outcome);
       fresh.push(event);
     }
-    return fresh;
+    return { fresh, busy: false };
   }
 
   async function handlePost(
@@ -324,23 +376,51 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
     });
     let fresh: MessengerEvent[] = [];
     let ok = false;
+    let timedOut = false;
     try {
-      fresh = await claimFresh(events, outcome, context);
+      // Waiting for a concurrent delivery of the same events and `onEvents` share one budget.
+      const handOffBy = performance.now() + dedupeTimeoutMs + handlerTimeoutMs;
+      const claimed = await claimFresh(events, outcome, context, handOffBy);
+      fresh = claimed.fresh;
+      if (claimed.busy) throw new HandOffBusy();
       if (fresh.length === 0) {
         settle(true);
         return RECEIVED;
       }
       // Only a promise is awaited: a synchronous hand-off costs no microtask.
       const handing = onEvents(fresh);
-      if (isThenable(handing)) await handing;
-      ok = true;
+      if (isThenable(handing)) {
+        timedOut =
+          (await withinBound(
+            handing,
+            Math.max(1, Math.min(handlerTimeoutMs, handOffBy - performance.now())),
+          )) === TIMED_OUT;
+        if (timedOut) {
+          // Not cancelled: it may still land, and the inbox drops Meta's retry of it as a duplicate.
+          handing.then(undefined, (error: unknown) =>
+            report(toPagedeskError(error, 'handler_failed'), context('handler')),
+          );
+          report(
+            new PagedeskError(
+              'handler_timeout',
+              `onEvents did not settle within ${handlerTimeoutMs} ms (handlerTimeoutMs); answered 503 so Meta retries`,
+              { retryable: true },
+            ),
+            context('handler'),
+          );
+        }
+      }
+      ok = !timedOut;
     } catch (error) {
-      report(toPagedeskError(error, 'handler_failed'), context('handler'));
+      if (error instanceof HandOffBusy) timedOut = true;
+      else report(toPagedeskError(error, 'handler_failed'), context('handler'));
     }
     if (dedupe && (ok || dedupe.release)) {
       const ids = fresh.map(keyOf);
       try {
-        await (ok ? dedupe.mark(ids) : dedupe.release?.(ids));
+        const marking = ok ? dedupe.mark(ids) : dedupe.release?.(ids);
+        if (isThenable(marking) && (await withinBound(marking, dedupeTimeoutMs)) === TIMED_OUT)
+          report(dedupeTimeout(ok ? 'mark' : 'release', ids.length), context('dedupe'));
       } catch (error) {
         report(toPagedeskError(error, 'dedupe_failed'), context('dedupe'));
       }
@@ -354,6 +434,14 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
       const handed = new Set(fresh.map((e) => e.id));
       // `delete`: an event repeated inside the batch is reported once too.
       for (const error of lenient) if (handed.delete(error.eventId)) report(error, context('lenient'));
+    }
+    if (timedOut) {
+      return errorResult(
+        503,
+        new PagedeskError('handler_timeout', 'The event handler took too long; Meta will retry', {
+          retryable: true,
+        }),
+      );
     }
     if (!ok) {
       return errorResult(

@@ -21,7 +21,11 @@ export interface RedisDedupeOptions {
 
 /** A {@link DedupeStore} whose methods all talk to Redis, so each returns a promise. */
 export interface RedisDedupeStore extends DedupeStore {
-  /** Claims `id` for `claimMs`; false when this call took the claim, true when it was claimed or done. */
+  /**
+   * Claims `id` for `claimMs`; true only when it is marked done. A claim still pending (a server
+   * applying it right now, or one that died doing so) answers false: the events are handed over again
+   * and the inbox's idempotency drops what was applied, so a crash never turns a retry into a loss.
+   */
   seen(id: string): Promise<boolean>;
   /** Records the ids as done for `ttlMs`. */
   mark(ids: readonly string[]): Promise<void>;
@@ -34,6 +38,12 @@ const optionsSchema = z.strictObject({
   ttlMs: positiveInt.optional(),
   claimMs: positiveInt.optional(),
 });
+
+// Claims the id unless it has a value; answers 1 only when that value is `done`.
+const CLAIM = luaScript(`
+if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 0 end
+if redis.call('GET', KEYS[1]) == 'done' then return 1 end
+return 0`);
 
 // Deletes each key only while it still holds this store's claim: never a `done` mark, never a claim
 // another server took after ours expired.
@@ -55,8 +65,10 @@ function failed(action: string, error: unknown): PagedeskError {
  * A {@link DedupeStore} shared by every server through Redis, so a delivery Meta sends twice (or to
  * two servers behind a load balancer) is handed to `onEvents` once.
  *
- * `seen(id)` claims the id (`SET <prefix><id> pending:<store> NX PX claimMs`): the first server gets
- * `false` and hands the event over, every other one gets `true`. `mark(ids)` turns the claims into
+ * `seen(id)` claims the id (`SET <prefix><id> pending:<store> NX PX claimMs`) and answers `true` only
+ * once it is marked done. A claim still pending answers `false` too: its server may have died
+ * mid-delivery, and answering Meta's retry 200 without handing it over would lose the event (the
+ * inbox's idempotency drops a copy that was applied meanwhile). `mark(ids)` turns the claims into
  * `done` for `ttlMs`; `release(ids)` drops this store's claims when `onEvents` failed, so Meta's retry is
  * handed over by whichever server receives it. Redis errors reject with a {@link PagedeskError}
  * (`dedupe_failed`); `createWebhook` reports them and still hands the events over.
@@ -81,13 +93,13 @@ export function redisDedupe(redis: Redis, options: RedisDedupeOptions = {}): Red
 
   return {
     async seen(id) {
-      let reply: string | null;
+      let reply: unknown;
       try {
-        reply = await redis.set(prefix + id, claim, 'PX', claimMs, 'NX');
+        reply = await CLAIM.run(redis, [prefix + id], [claim, claimMs]);
       } catch (error) {
         throw failed(`claim event ${JSON.stringify(id)}`, error);
       }
-      return reply !== 'OK';
+      return reply === 1;
     },
     async mark(ids) {
       if (ids.length === 0) return;

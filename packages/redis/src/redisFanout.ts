@@ -37,6 +37,8 @@ export interface RedisFanout extends LiveFanout {
   publish(event: LiveEventDraft): Promise<void>;
   /** Stops every subscription and closes their connections; the client you passed stays open. */
   close(): Promise<void>;
+  /** The client you passed is ready and no subscription has lost its connection (`GET /health`). */
+  readonly connected: boolean;
 }
 
 const optionsSchema = z.strictObject({
@@ -120,6 +122,8 @@ interface Subscription {
   stop(): void;
   /** Settles when the read loop has ended and its connection is closed. */
   done: Promise<void>;
+  /** True from a lost connection until reading works again. */
+  readonly down: boolean;
 }
 
 /**
@@ -264,6 +268,7 @@ export async function redisFanout(redis: Redis, options: RedisFanoutOptions = {}
             }
           }
           delay = 0;
+          down = false;
         } catch (error) {
           if (stopped) return;
           outage(error);
@@ -303,6 +308,9 @@ export async function redisFanout(redis: Redis, options: RedisFanoutOptions = {}
         stoppedAt();
       },
       done,
+      get down() {
+        return down;
+      },
     };
     subscriptions.add(subscription);
     return subscription.stop;
@@ -326,6 +334,11 @@ export async function redisFanout(redis: Redis, options: RedisFanoutOptions = {}
       if (n.success && n.data > highest) highest = n.data;
     },
     subscribe,
+    get connected() {
+      if (closed || redis.status !== 'ready') return false;
+      for (const subscription of subscriptions) if (subscription.down) return false;
+      return true;
+    },
     async close() {
       closed = true;
       const all = [...subscriptions];

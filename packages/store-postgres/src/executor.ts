@@ -20,6 +20,11 @@ export interface Executor {
   atomic<T>(work: () => Promise<T>, scope?: string): Promise<T>;
 }
 
+// A checked-out client whose connection drops between two queries emits 'error', and pg's pool
+// listens only on idle clients: without a listener the process would crash (seen with PostgreSQL
+// restarted under load). The unit's next query fails with a typed error instead.
+const ignoreError = () => {};
+
 const names = new Map<string, string>();
 /** A prepared-statement name per query text: each connection parses and plans a text once. */
 function statementName(text: string): string {
@@ -36,7 +41,7 @@ function int4Key(text: string): number {
   return createHash('sha1').update(text).digest().readInt32BE(0);
 }
 
-export function createExecutor(pool: Pool, schema: string): Executor {
+export function createExecutor(pool: Pool, schema: string, statementTimeoutMs = 0): Executor {
   const units = new AsyncLocalStorage<Unit>();
   // The key is built from the validated schema name ([a-z0-9_]); quoted as a literal all the same.
   const schemaLock = `hashtextextended('${unitLockKey(schema).replaceAll("'", "''")}', 0)`;
@@ -46,10 +51,15 @@ export function createExecutor(pool: Pool, schema: string): Executor {
   // different scopes run at once and an unscoped unit still waits for all of them. Every unit takes
   // at most these two, in this order, so no two units wait on each other. Sent with BEGIN as one
   // simple-protocol string: one round trip. The keys are numbers, so no text is spliced in.
+  // The timeout (an integer) is set first, so a lock wait is bounded too, and only for this transaction.
+  const begin =
+    statementTimeoutMs > 0
+      ? `BEGIN; SET LOCAL statement_timeout = ${Math.floor(statementTimeoutMs)}`
+      : 'BEGIN';
   const beginFor = (scope: string | undefined) =>
     scope === undefined
-      ? `BEGIN; SELECT pg_advisory_xact_lock(${schemaLock})`
-      : `BEGIN; SELECT pg_advisory_xact_lock_shared(${schemaLock}); SELECT pg_advisory_xact_lock(${schemaKey}, ${int4Key(scope)})`;
+      ? `${begin}; SELECT pg_advisory_xact_lock(${schemaLock})`
+      : `${begin}; SELECT pg_advisory_xact_lock_shared(${schemaLock}); SELECT pg_advisory_xact_lock(${schemaKey}, ${int4Key(scope)})`;
 
   async function query<TRow extends QueryResultRow>(text: string, values: unknown[] = []): Promise<TRow[]> {
     const unit = units.getStore();
@@ -74,6 +84,11 @@ export function createExecutor(pool: Pool, schema: string): Executor {
     } catch (error) {
       throw toStoreError(error, schema);
     }
+    client.on('error', ignoreError);
+    const release = (error?: Error | boolean) => {
+      client.off('error', ignoreError);
+      client.release(error);
+    };
     const unit: Unit = { client, open: true };
     try {
       // Released by COMMIT/ROLLBACK: units of one scope (the inbox's: a channel) run one at a time on
@@ -81,7 +96,7 @@ export function createExecutor(pool: Pool, schema: string): Executor {
       await client.query(beginFor(scope));
     } catch (error) {
       unit.open = false;
-      client.release(error instanceof Error ? error : true);
+      release(error instanceof Error ? error : true);
       throw toStoreError(error, schema);
     }
     let result: T;
@@ -91,10 +106,10 @@ export function createExecutor(pool: Pool, schema: string): Executor {
       unit.open = false;
       try {
         await client.query('ROLLBACK');
-        client.release();
+        release();
       } catch (rollbackError) {
         // The connection is unusable: destroy it; the unit's error is the one worth reporting.
-        client.release(rollbackError instanceof Error ? rollbackError : true);
+        release(rollbackError instanceof Error ? rollbackError : true);
       }
       throw error;
     }
@@ -102,10 +117,10 @@ export function createExecutor(pool: Pool, schema: string): Executor {
     try {
       await client.query('COMMIT');
     } catch (error) {
-      client.release(error instanceof Error ? error : true);
+      release(error instanceof Error ? error : true);
       throw toStoreError(error, schema);
     }
-    client.release();
+    release();
     return result;
   }
 

@@ -32,6 +32,9 @@ export async function migrateSchema(
   }
   let broken: Error | undefined;
   try {
+    // Waiting for another server's migrations, or building an index, may take longer than the store's
+    // statement timeout: lifted on this connection, and restored before it goes back to the pool.
+    await client.query('SET statement_timeout = 0');
     await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [migrateLockKey(schema)]);
     try {
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
@@ -84,6 +87,8 @@ export async function migrateSchema(
     broken = error instanceof Error ? error : new Error(String(error));
     throw toStoreError(error, schema);
   } finally {
+    if (!broken)
+      await client.query('RESET statement_timeout').catch((error: unknown) => (broken = error as Error));
     client.release(broken);
   }
 }

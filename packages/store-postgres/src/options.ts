@@ -18,12 +18,25 @@ const poolSchema = z.custom<Pool>(
   'expected a pg.Pool',
 );
 
-const sharedPoolSchema = z.strictObject({ pool: poolSchema, schema: identifier.optional() });
+const statementTimeoutMs = z
+  .number()
+  .int('expected an integer')
+  .min(0, 'expected 0 (off) or more')
+  .optional();
+const sharedPoolSchema = z.strictObject({
+  pool: poolSchema,
+  schema: identifier.optional(),
+  statementTimeoutMs,
+});
 const ownPoolSchema = z.strictObject({
   connectionString: z.string().min(1),
   max: z.number().int().min(1).max(1000).optional(),
   schema: identifier.optional(),
+  statementTimeoutMs,
 });
+
+/** Default of `statementTimeoutMs`: longer than any query of the store takes, short of Meta's patience. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 5000;
 
 const optionsSchema = z.union([sharedPoolSchema, ownPoolSchema]);
 
@@ -34,6 +47,12 @@ export type PostgresStoreOptions =
       pool: Pool;
       /** The PostgreSQL schema holding the tables; `pagedesk` by default. */
       schema?: string;
+      /**
+       * Longest a statement of a unit (`atomic`, so every inbox write) may run, in ms, set with
+       * `SET LOCAL` so the host's other queries keep their own; 0 turns it off. Default 5000. Reads
+       * outside a unit follow the pool's own `statement_timeout`: set one on it too.
+       */
+      statementTimeoutMs?: number;
     }
   | {
       /** `postgres://user@host:5432/db`: the store creates its own pool and ends it on `close()`. */
@@ -42,6 +61,12 @@ export type PostgresStoreOptions =
       max?: number;
       /** The PostgreSQL schema holding the tables; `pagedesk` by default. */
       schema?: string;
+      /**
+       * Longest a statement may run, in ms, and longest a query waits for a connection; 0 turns both
+       * off. Default 5000: a stalled database fails a call in time (the webhook answers 5xx and Meta
+       * retries) instead of holding it. Set on every connection of the pool; `migrate()` lifts it.
+       */
+      statementTimeoutMs?: number;
     };
 
 export type ParsedOptions = z.infer<typeof optionsSchema>;

@@ -26,9 +26,11 @@ import {
 } from './bulk.js';
 import { encodeCursor } from './cursor.js';
 import { createExecutor } from './executor.js';
+import { postgresLease } from './lease.js';
 import { type MigrateResult, migrateSchema } from './migrate.js';
-import { type PostgresStoreOptions, parseOptions } from './options.js';
+import { DEFAULT_STATEMENT_TIMEOUT_MS, type PostgresStoreOptions, parseOptions } from './options.js';
 import { postgresPersonas } from './personas.js';
+import { postgresPrune } from './prune.js';
 import { conversationListSql, messageListSql } from './queries.js';
 import { type Parser, parseInput, parseRow } from './rows.js';
 import { quoteIdent } from './sql.js';
@@ -43,6 +45,10 @@ export interface PostgresStore extends Store {
    * join it; a nested `atomic` joins the outer unit.
    */
   atomic<T>(work: () => Promise<T>, scope?: string): Promise<T>;
+  /** Deletes processed event ids and waiting effects recorded before `olderThan`, in bounded batches. */
+  prune: NonNullable<Store['prune']>;
+  /** A session advisory lock per name, released by PostgreSQL when its holder's connection ends. */
+  lease: NonNullable<Store['lease']>;
   /** What waits for a message, in the database: whichever server stores the message applies it. */
   waiting: NonNullable<Store['waiting']>;
   /** Persona ids per page and agent, shared by every server. */
@@ -102,10 +108,14 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const parsed = parseOptions(options);
   const schema = parsed.schema ?? 'pagedesk';
   const owned = 'connectionString' in parsed;
+  const statementTimeoutMs = parsed.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   const pool: Pool = owned
     ? new Pool({
         connectionString: parsed.connectionString,
         ...(parsed.max === undefined ? {} : { max: parsed.max }),
+        ...(statementTimeoutMs > 0
+          ? { statement_timeout: statementTimeoutMs, connectionTimeoutMillis: statementTimeoutMs }
+          : {}),
       })
     : parsed.pool;
   if (owned) {
@@ -113,7 +123,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     // unhandled; the next query on it fails with a typed, retryable error instead.
     pool.on('error', () => {});
   }
-  const { query, atomic } = createExecutor(pool, schema);
+  const { query, atomic } = createExecutor(pool, schema, statementTimeoutMs);
   const s = quoteIdent(schema);
   const bulk = postgresBulk(query, s);
   let closed = false;
@@ -315,6 +325,9 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     },
     personas: postgresPersonas(query, s),
     templates: postgresTemplates(query, s),
+    prune: postgresPrune(query, s),
+    // Per schema: servers of another Pagedesk sharing the database elect their own leader.
+    lease: (name) => postgresLease(pool, `${schema}:${name}`),
     waiting: {
       async add(channelId, mid, effect) {
         requireKey('message effect', { channelId, mid });

@@ -607,7 +607,8 @@ describe('Inbox: channels, notices and failures', () => {
     const { inbox, emitted } = setup({ store });
     const failing = ev.message({ mid: 'm0', timestamp: T });
     const message = ev.message({ mid: 'm1', timestamp: T + 1 });
-    await inbox.apply([failing, message]);
+    // Rejects although someone listens: a redelivery could fix it, so the webhook must answer 5xx.
+    await expect(inbox.apply([failing, message])).rejects.toThrow('disk full');
     expect(emitted.find(([name]) => name === 'error')?.[1]).toMatchObject({ event: { id: failing.id } });
     expect(await store.events.has(failing.id)).toBe(false);
     expect(await store.events.has(message.id)).toBe(true);
@@ -625,7 +626,7 @@ describe('Inbox: channels, notices and failures', () => {
     });
     const { inbox, emitted, latest } = setup({ store });
     const event = ev.message({ mid: 'm1', timestamp: T });
-    await inbox.apply([event]);
+    await expect(inbox.apply([event])).rejects.toThrow('database unavailable');
     expect(emitted.some(([name]) => name === 'error')).toBe(true);
     expect(await store.events.has(event.id)).toBe(false);
     fail = false;

@@ -153,11 +153,10 @@ describe('Inbox over a store with atomic units', () => {
     const second = ev.message({ mid: 'fine', text: 'Thanks', customerId: 'PSID_2' });
     // The batch's unit fails, then the first event's own unit: the second one still applies in its own.
     control.failCommits = 2;
-    const changes = await inbox.apply([first, second]);
-    // The batch goes on: the second event is applied and reported; the first one is not.
-    expect(
-      changes.filter((c) => c.type === 'message:created').map((c) => 'message' in c && c.message.mid),
-    ).toEqual(['fine']);
+    // The batch goes on: the second event is applied; the first one is reported, and apply rejects so
+    // the webhook answers 5xx and Meta redelivers it.
+    await expect(inbox.apply([first, second])).rejects.toMatchObject({ code: 'store_failed' });
+    expect((await store.messages.getByMid('PAGE_1', 'fine'))?.text).toBe('Thanks');
     expect(errors.map((e) => (e as PagedeskError).code)).toEqual(['store_failed']);
     expect(timeline.slice(0, 5)).toEqual([
       'unit 1 begin',

@@ -185,14 +185,15 @@ describe('Batched units', () => {
     };
     const { inbox, errors } = await inboxOn(store);
     const bad = ev.message({ mid: 'boom', text: 'Bad', timestamp: T + 1, customerId: 'PSID_2' });
-    const changes = await inbox.apply([
-      ev.message({ mid: 'a', text: 'First', timestamp: T }),
-      bad,
-      ev.message({ mid: 'b', text: 'Second', timestamp: T + 2 }),
-    ]);
-    expect(
-      changes.filter((c) => c.type === 'message:created').map((c) => 'message' in c && c.message.mid),
-    ).toEqual(['a', 'b']);
+    await expect(
+      inbox.apply([
+        ev.message({ mid: 'a', text: 'First', timestamp: T }),
+        bad,
+        ev.message({ mid: 'b', text: 'Second', timestamp: T + 2 }),
+      ]),
+    ).rejects.toThrow('the disk is on fire');
+    expect((await store.messages.getByMid('PAGE_1', 'a'))?.text).toBe('First');
+    expect((await store.messages.getByMid('PAGE_1', 'b'))?.text).toBe('Second');
     expect(errors).toEqual([`apply_failed ${bad.id}`]);
     expect(store.units()).toBe(4);
     expect(await store.events.has(bad.id)).toBe(false);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { memoryStore } from '../memoryStore.js';
 import {
   describePersonaStoreContract,
+  describePruneContract,
   describeStoreContract,
   describeTemplateStoreContract,
   testEntities,
@@ -10,6 +11,7 @@ import {
 describeStoreContract('memoryStore', () => memoryStore());
 describePersonaStoreContract('memoryStore', () => memoryStore());
 describeTemplateStoreContract('memoryStore', () => memoryStore());
+describePruneContract('memoryStore', () => memoryStore());
 
 describe('memoryStore specifics', () => {
   it('hands out frozen objects, so stored state cannot be changed by accident', async () => {

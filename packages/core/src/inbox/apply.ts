@@ -288,16 +288,18 @@ export async function applyAll(
     }
     await emit(applied);
   }
-  if (failures.length > 0 && !rt.listens('error')) {
-    // Nobody listens for errors: reject rather than lose them (the others were applied).
-    throw failures.length === 1
-      ? failures[0]!
+  // A failure a redelivery could fix (a store that did not answer, a bug) rejects even when the host
+  // listens for errors: resolving would let the webhook answer 200, and Meta would never send it again.
+  // A malformed or forged event is final: reported, and not worth Meta's retries.
+  const retryable = failures.filter((f) => !(f instanceof ValidationError || f instanceof AppMismatchError));
+  const rejecting = rt.listens('error') ? retryable : failures;
+  if (rejecting.length > 0) {
+    throw rejecting.length === 1
+      ? rejecting[0]!
       : new PagedeskError(
           'apply_failed',
-          `${failures.length} events failed; first: ${failures[0]!.message}`,
-          {
-            cause: failures,
-          },
+          `${rejecting.length} events failed; first: ${rejecting[0]!.message}`,
+          { cause: rejecting },
         );
   }
   return all;

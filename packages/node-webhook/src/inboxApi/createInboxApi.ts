@@ -4,6 +4,7 @@ import { createAccess } from './access.js';
 import { channelRoutes } from './channelRoutes.js';
 import { conversationRoutes } from './conversationRoutes.js';
 import { customerRoutes } from './customerRoutes.js';
+import { healthRoutes } from './healthRoutes.js';
 import { parseWith, toErrorResponse } from './http.js';
 import { createBroadcaster, inProcessFanout } from './liveEvents.js';
 import { createLiveLink, liveRoutes } from './liveRoutes.js';
@@ -50,6 +51,7 @@ const ROUTES: ReadonlyArray<[RouteDefinition<InboxApiRoute, Handler>['method'], 
   ['DELETE', '/templates/:id', 'deleteTemplate'],
   ['POST', '/conversations/:id/templates', 'sendTemplate'],
   ['GET', '/events', 'subscribe'],
+  ['GET', '/health', 'health'],
 ];
 
 /**
@@ -135,6 +137,7 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
     ...templateRoutes(deps),
     ...customerRoutes(deps),
     ...liveRoutes(broadcaster),
+    ...healthRoutes(deps.store, fanout, () => broadcaster.connections),
   };
   const router = createRouter(
     ROUTES.map(([method, path, name]) => ({ method, path, name, handler: handlers[name] })),

@@ -1,5 +1,6 @@
 // The agent-facing REST + SSE API that `httpTransport()` of `@pagedesk/react` speaks.
 export { createInboxApi } from './createInboxApi.js';
+export type { HealthReport } from './healthRoutes.js';
 export { inProcessFanout, type LiveEventDraft, type LiveFanout, type LiveScope } from './liveEvents.js';
 export type {
   AuthorizeContext,

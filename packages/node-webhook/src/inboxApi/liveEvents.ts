@@ -68,6 +68,8 @@ export interface LiveFanout {
   subscribe(listener: (event: LiveEventDraft, seq?: number) => void): () => void;
   /** The name of a numbering shared by every server (only for a fanout that passes `seq`). */
   readonly sequence?: string;
+  /** For a fanout over a shared service: whether it is connected now (`GET /health` reports it). */
+  readonly connected?: boolean;
 }
 
 /**

@@ -38,7 +38,8 @@ export type InboxApiRoute =
   | 'updateTemplate'
   | 'deleteTemplate'
   | 'sendTemplate'
-  | 'subscribe';
+  | 'subscribe'
+  | 'health';
 
 /** What `authorize` is asked about. */
 export interface AuthorizeContext {

@@ -49,6 +49,9 @@ async function instance(
   // The API's own subscription, watched so a test knows what this instance has received.
   const watched: LiveFanout = {
     sequence: fanout.sequence,
+    get connected() {
+      return fanout.connected;
+    },
     publish: (event) => fanout.publish(event),
     subscribe: (listener) =>
       fanout.subscribe((event, n) => {
@@ -376,6 +379,21 @@ describe('redisFanout', () => {
     } finally {
       await redis.quit();
     }
+  });
+
+  it('says whether it is connected (GET /health), and reports it through the inbox API', async () => {
+    const stream = freshStream();
+    const a = await instance(stream);
+    expect(a.fanout.connected).toBe(true);
+    const healthy = await fetch(`${a.base}/health`);
+    expect(await healthy.json()).toMatchObject({ status: 'ok', fanout: 'connected' });
+    a.redis.disconnect();
+    await vi.waitFor(() => expect(a.fanout.connected).toBe(false), { timeout: 5000, interval: 10 });
+    const down = await fetch(`${a.base}/health`);
+    expect(down.status).toBe(503);
+    expect(await down.json()).toMatchObject({ fanout: 'disconnected' });
+    await a.redis.connect();
+    await vi.waitFor(() => expect(a.fanout.connected).toBe(true), { timeout: 5000, interval: 20 });
   });
 
   it('names a wrong option, client or stored numbering', async () => {

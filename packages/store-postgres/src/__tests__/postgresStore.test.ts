@@ -1,5 +1,6 @@
 import {
   describePersonaStoreContract,
+  describePruneContract,
   describeStoreContract,
   describeTemplateStoreContract,
 } from '@pagedesk/core/testing';
@@ -46,6 +47,11 @@ describePersonaStoreContract('postgresStore', async () => {
 });
 
 describeTemplateStoreContract('postgresStore', async () => {
+  await truncateAll(pool, schema);
+  return store;
+});
+
+describePruneContract('postgresStore', async () => {
   await truncateAll(pool, schema);
   return store;
 });

@@ -195,3 +195,112 @@ describe('createTokenMonitor', () => {
 function never(): never {
   throw new Error('not called');
 }
+
+describe('createTokenMonitor with a lease and pruning (several servers)', () => {
+  // A lease shared by the monitors of several "servers", as an advisory lock would be.
+  function sharedLease() {
+    let holder: object | undefined;
+    return (fail = { now: false }) => {
+      const me = {};
+      return {
+        acquire: async () => {
+          if (fail.now) throw new Error('database unreachable');
+          holder ??= me;
+          return holder === me;
+        },
+        release: async () => {
+          if (holder === me) holder = undefined;
+        },
+      };
+    };
+  }
+
+  function server(leaseOf: ReturnType<typeof sharedLease>, fail = { now: false }) {
+    const timers: Array<{ callback: () => void; ms: number; cancelled: boolean }> = [];
+    const checks: string[] = [];
+    const prunes: number[] = [];
+    const monitor = createTokenMonitor({
+      channels: {
+        list: async () => [],
+        check: async () => never(),
+      },
+      interval: 6 * 60 * 60 * 1000,
+      leaseRetry: 60_000,
+      lease: leaseOf(fail),
+      prune: {
+        store: {
+          prune: async ({ olderThan }) => {
+            prunes.push(olderThan);
+            return { events: 2, waiting: 1 };
+          },
+        },
+        keepFor: DAY,
+        now: () => T0,
+      },
+      setTimer: (callback, ms) => {
+        const timer = { callback, ms, cancelled: false };
+        timers.push(timer);
+        return () => {
+          timer.cancelled = true;
+        };
+      },
+    });
+    monitor.on('error', ({ error }) => checks.push(`error: ${error.message}`));
+    return { monitor, timers, prunes, checks };
+  }
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('runs the checks and the pruning on one server only; another takes over when it stops', async () => {
+    const leaseOf = sharedLease();
+    const a = server(leaseOf);
+    const b = server(leaseOf);
+    const pruned: unknown[] = [];
+    a.monitor.on('pruned', (report) => pruned.push(report));
+    a.monitor.start();
+    await settle();
+    b.monitor.start();
+    await settle();
+    expect([a.monitor.leading, b.monitor.leading]).toEqual([true, false]);
+    expect(a.prunes).toEqual([T0 - DAY]);
+    expect(pruned).toEqual([{ events: 2, waiting: 1 }]);
+    expect(b.prunes).toEqual([]);
+    // The leader comes back after an interval, the other tries the lease every leaseRetry.
+    expect(a.timers.map((t) => t.ms)).toEqual([6 * 60 * 60 * 1000]);
+    expect(b.timers.map((t) => t.ms)).toEqual([60_000]);
+    a.monitor.stop();
+    await settle();
+    b.timers[0]!.callback();
+    await settle();
+    expect(b.monitor.leading).toBe(true);
+    expect(b.prunes).toEqual([T0 - DAY]);
+    expect(b.timers.map((t) => t.ms)).toEqual([60_000, 6 * 60 * 60 * 1000]);
+    b.monitor.stop();
+  });
+
+  it('a lease that cannot be reached counts as not held, and is reported', async () => {
+    const fail = { now: true };
+    const a = server(sharedLease(), fail);
+    a.monitor.start();
+    await settle();
+    expect(a.monitor.leading).toBe(false);
+    expect(a.prunes).toEqual([]);
+    expect(a.checks).toEqual(['error: database unreachable']);
+    fail.now = false;
+    a.timers[0]!.callback();
+    await settle();
+    expect(a.monitor.leading).toBe(true);
+    a.monitor.stop();
+  });
+
+  it('validates leaseRetry and prune', () => {
+    const channels = { list: async () => [], check: async () => never() };
+    expect(() => createTokenMonitor({ channels, leaseRetry: 0 })).toThrow(/leaseRetry/);
+    expect(() => createTokenMonitor({ channels, prune: { store: {} } })).toThrow(/prune\.store/);
+    expect(() =>
+      createTokenMonitor({
+        channels,
+        prune: { store: { prune: async () => ({ events: 0, waiting: 0 }) }, keepFor: -1 },
+      }),
+    ).toThrow(/keepFor/);
+  });
+});

@@ -1,0 +1,32 @@
+import { type PruneOptions, type PruneReport, pruneCutoff } from '@pagedesk/core';
+
+// Pruning deletes in batches of a bounded size, each its own statement: every one stays well inside the
+// statement timeout and holds its row locks briefly, however much has piled up.
+
+const BATCH = 5000;
+
+type Query = <TRow extends Record<string, unknown>>(text: string, values?: unknown[]) => Promise<TRow[]>;
+
+/** `Store.prune` for the tables of schema `s` (quoted), running its statements through `query`. */
+export function postgresPrune(query: Query, s: string): (options: PruneOptions) => Promise<PruneReport> {
+  const batchOf = (table: string, column: string) =>
+    `WITH gone AS (DELETE FROM ${s}.${table} WHERE ctid = ANY(ARRAY(` +
+    `SELECT ctid FROM ${s}.${table} WHERE ${column} < $1 LIMIT ${BATCH})) RETURNING 1)` +
+    ' SELECT count(*)::int AS n FROM gone';
+  const sql = {
+    events: batchOf('processed_events', 'processed_at'),
+    waiting: batchOf('waiting_effects', 'added_at'),
+  };
+  async function drain(text: string, cutoff: Date): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = (await query<{ n: number }>(text, [cutoff]))[0]?.n ?? 0;
+      total += n;
+      if (n < BATCH) return total;
+    }
+  }
+  return async (options) => {
+    const cutoff = new Date(pruneCutoff(options));
+    return { events: await drain(sql.events, cutoff), waiting: await drain(sql.waiting, cutoff) };
+  };
+}
