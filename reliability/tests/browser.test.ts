@@ -26,6 +26,10 @@ let srv: Awaited<ReturnType<typeof listen>>;
 let browser: Browser;
 /** Requests the page made to anywhere but our fixture server (an attachment URL it should not load). */
 const foreignRequests: string[] = [];
+const PIXEL_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 beforeAll(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'pagedesk-reliability-browser-'));
@@ -169,8 +173,14 @@ describe('hostile corpus in headless Chromium', () => {
     page.on('request', (request) => {
       if (!request.url().startsWith(srv.url)) foreignRequests.push(request.url());
     });
-    // Nothing leaves the machine, and any foreign request is recorded above.
-    await page.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => route.abort());
+    // Nothing leaves the machine, and any foreign request is recorded above. The allowed control image
+    // is answered here (a 1×1 PNG): an image that fails to load is shown as "Media expired", which
+    // would hide whether the URL filter let it through.
+    await page.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) =>
+      route.request().url() === 'https://cdn.example/allowed.png'
+        ? route.fulfill({ contentType: 'image/png', body: PIXEL_PNG })
+        : route.abort(),
+    );
     await page.goto(srv.url);
     const scroller = page.getByRole('region', { name: 'Messages' });
     await scroller.locator('[data-message-id]').first().waitFor();
