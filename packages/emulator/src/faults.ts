@@ -1,7 +1,7 @@
 import { MetaError } from './metaError.js';
 import { type FaultsInput, faultsSchema, parseInput } from './options.js';
 
-// Fault injection for Graph calls: the failures a helpdesk must survive (platform.md §4.4, §6),
+// Fault injection for Graph calls: the failures a helpdesk must survive (docs/meta-platform.md),
 // on demand. Counted faults apply to the next N matching calls and then stop by themselves.
 
 export type FaultAction = { kind: 'none' } | { kind: 'timeout' } | { kind: 'error'; error: MetaError };

@@ -16,7 +16,7 @@ import type { EmulatorAttachment, EmulatorMessage, SentMessage } from './types.j
 import { defaultSubscribedFields, newMid, type PageState, type World } from './world.js';
 
 // The Graph API routes Pagedesk calls, answering with Meta's response and error shapes and enforcing
-// Meta's rules (platform.md §3–§7) on the emulated clock.
+// Meta's rules (docs/meta-platform.md) on the emulated clock.
 
 const DAY = 86_400_000;
 const MB = 1024 * 1024;
@@ -765,7 +765,7 @@ export class GraphApi {
       }
     }
 
-    // Who can be messaged, then the window (platform.md §3.3, §3.4).
+    // Who can be messaged, then the window (docs/meta-platform.md).
     if (customer.unavailable)
       throw new MetaError(400, 551, "(#551) This person isn't available right now.", { subcode: 1545041 });
     if (comment) {

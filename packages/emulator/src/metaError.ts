@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-// Meta's Graph error JSON (platform.md §4.1). Clients must classify by code + subcode, so the
+// Meta's Graph error JSON (docs/meta-platform.md). Clients must classify by code + subcode, so the
 // messages below are readable approximations of Meta's wording, not contractual text.
 
 /** Meta's error body: `{ error: { message, type, code, error_subcode?, fbtrace_id, is_transient? } }`. */

@@ -1,6 +1,6 @@
 import { createHmac, randomInt } from 'node:crypto';
 
-// Webhook delivery as Meta does it (platform.md §1.3–§1.6): signed POSTs of the raw JSON body, one
+// Webhook delivery as Meta does it (docs/meta-platform.md): signed POSTs of the raw JSON body, one
 // ordered queue per page, a few retries with short backoff on non-2xx or network failure, then the
 // event is dropped and the queue moves on. Every attempt is recorded for assertions.
 

@@ -17,7 +17,7 @@ import type { DeliveryOutcome, QueuedEvent } from './webhooks.js';
 // and controls (emulator.ts) both act through this one object, so the chat page, the library API and
 // the HTTP control API always agree.
 
-/** The Page Inbox / Meta Business Suite app id (platform.md §2.3). */
+/** The Page Inbox / Meta Business Suite app id (docs/meta-platform.md). */
 export const PAGE_INBOX_APP_ID = '263902037430900';
 const STICKER_DUAL_UNTIL = Date.UTC(2026, 7, 30);
 const DAY = 86_400_000;

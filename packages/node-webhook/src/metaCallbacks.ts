@@ -15,7 +15,7 @@ import { issuesOf } from './issues.js';
 import { BodyTooLargeError, errorResponse, nodeHandler, rawBodyOf } from './nodeAdapter.js';
 import { requireNodeCrypto } from './runtimeCrypto.js';
 
-// Meta's signed_request callbacks (platform.md §5.5): Deauthorize and Data Deletion. Meta POSTs
+// Meta's signed_request callbacks (docs/meta-platform.md): Deauthorize and Data Deletion. Meta POSTs
 // `signed_request=<base64url sig>.<base64url JSON>` form-encoded; the signature is HMAC-SHA256 of the
 // still-encoded payload segment, keyed with the app secret.
 

@@ -10,7 +10,7 @@ export interface VerifySignatureOptions {
 /** The raw body as received: Buffer, Uint8Array or the exact string (hashed as UTF-8). */
 export type RawBody = Buffer | Uint8Array | string;
 
-// Meta signs with lowercase hex (platform.md §1.3); anything else did not come from Meta as sent.
+// Meta signs with lowercase hex (docs/meta-platform.md); anything else did not come from Meta as sent.
 const HEX = /^[0-9a-f]+$/;
 
 function secretsOf(appSecret: string | readonly string[]): readonly string[] {

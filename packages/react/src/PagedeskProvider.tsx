@@ -17,7 +17,7 @@ import { pagedeskKeys } from './queryKeys.js';
 import type { PagedeskComponents } from './slots.js';
 import type { UrlPolicy } from './urls.js';
 
-/** Meta turns a typing indicator off after 20 s (platform.md §3.8); the kit does the same. */
+/** Meta turns a typing indicator off after 20 s (docs/meta-platform.md); the kit does the same. */
 export const TYPING_TIMEOUT_MS = 20_000;
 /** Another agent's composer renews its notice every few seconds while they type, and ends it when idle. */
 const AGENT_TYPING_TIMEOUT_MS = 8_000;

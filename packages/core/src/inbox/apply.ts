@@ -207,7 +207,7 @@ export async function applyAll(
       fail(error, typeof raw === 'object' && raw !== null ? (raw as MessengerEvent) : undefined);
     }
   }
-  // Meta does not guarantee order (platform.md §1.5): apply by timestamp; the sort is stable. No write
+  // Meta does not guarantee order (docs/meta-platform.md): apply by timestamp; the sort is stable. No write
   // spans two channels, so each channel's events form a group of their own.
   valid.sort((a, b) => a.timestamp - b.timestamp);
   const byChannel = new Map<string, MessengerEvent[]>();

@@ -41,7 +41,7 @@ export async function onReaction(ctx: Context, e: ReactionEvent): Promise<void> 
       at: e.timestamp,
     }),
   );
-  // Reacting refreshes the Messenger window (platform.md §3.3); Instagram does not document it, so
+  // Reacting refreshes the Messenger window (docs/meta-platform.md); Instagram does not document it, so
   // there it does not count.
   if (e.action !== 'react' || e.platform !== 'messenger' || !e.customerId) return;
   const conversation = message

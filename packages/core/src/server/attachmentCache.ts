@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-// Reusable attachment ids (platform.md §3.10): private to the page that uploaded them and valid 90
+// Reusable attachment ids (docs/meta-platform.md): private to the page that uploaded them and valid 90
 // days. Keyed by page + content hash, so the same file sent to many customers is uploaded once.
 
 /** Attachment ids expire after 90 days (Meta, Apr 2026); re-upload a day early to avoid sending a dying id. */

@@ -106,7 +106,7 @@ export interface ChannelCheck {
   missingFields: string[];
 }
 
-/** A channel handle, as DESIGN.md's `createChannel` returns it. */
+/** A channel handle, as the design's `createChannel` returns it. */
 export interface ChannelHandle {
   readonly id: string;
   /** The stored channel now. */

@@ -7,7 +7,7 @@ import { createChannels } from './channels.js';
 import type { ChannelCheck, ChannelHandle, ChannelsOptions, ServerChannels } from './channels.types.js';
 import type { GraphClient } from './graphClient.js';
 
-// DESIGN.md's one-page form: a host that serves a single page without a channel list gets the same
+// the design's one-page form: a host that serves a single page without a channel list gets the same
 // policy-first send path as `createChannels`, with the page stored on first use.
 
 /** Options of {@link createChannel}: one page, for hosts that serve a single page without a channel list. */
@@ -29,7 +29,7 @@ export interface CreateChannelOptions {
   agents?: ChannelsOptions['agents'];
 }
 
-/** One page's send path and status (DESIGN.md's `createChannel`), built on {@link createChannels}. */
+/** One page's send path and status (the design's `createChannel`), built on {@link createChannels}. */
 export interface SingleChannel extends ChannelHandle {
   /** The last known status; updated by sends, checks and actions. */
   readonly status: ChannelStatus;

@@ -27,7 +27,7 @@ export async function userPages(
   const graph = ctx.graphFor({ appId });
   let userToken = userAccessToken;
   if (ctx.options.exchangeUserTokens !== false && graph.appId) {
-    // Page tokens read with a long-lived user token do not expire (platform.md §5.1).
+    // Page tokens read with a long-lived user token do not expire (docs/meta-platform.md).
     userToken = (await graph.exchangeUserToken(userAccessToken)).accessToken;
   }
   return { pages: await graph.forUser(userToken).accounts(), userToken };

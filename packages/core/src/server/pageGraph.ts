@@ -174,7 +174,7 @@ export function createPageGraph(
         json: {
           recipient: { id: recipientId },
           sender_action: action,
-          // Meta accepts persona_id only with typing indicators (platform.md §3.8).
+          // Meta accepts persona_id only with typing indicators (docs/meta-platform.md).
           ...(actionOptions.personaId && action !== 'mark_seen'
             ? { persona_id: actionOptions.personaId }
             : {}),

@@ -2,7 +2,7 @@ import { TokenError } from '../errors.js';
 import type { Customer } from '../model.js';
 import { type ChannelContext, SENDABLE } from './channelContext.js';
 
-// Customer profiles (platform.md §7): looked up when a customer first appears. Meta often refuses
+// Customer profiles (docs/meta-platform.md): looked up when a customer first appears. Meta often refuses
 // (no permission, phone-only accounts, Instagram commenters who never wrote): the customer then keeps
 // the name the event carried, is marked `unavailable`, and the lookup is retried a bounded number of
 // times on the injectable timer.

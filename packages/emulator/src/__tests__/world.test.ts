@@ -5,7 +5,7 @@ import { emulatorOptionsSchema } from '../options.js';
 import type { EmulatorCustomer } from '../types.js';
 import { World } from '../world.js';
 
-// The window rule as a pure function over the customer's last inbound time (platform.md §3.3):
+// The window rule as a pure function over the customer's last inbound time (docs/meta-platform.md):
 // ≤ 24 h standard, ≤ 7 days human agent, then closed; never open without an inbound event.
 
 const HOUR = 3_600_000;

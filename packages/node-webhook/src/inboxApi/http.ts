@@ -28,7 +28,7 @@ export function parseWith<TSchema extends z.ZodMiniType>(
   throw ValidationError.fromZod(what, result.error);
 }
 
-/** The status a Pagedesk error answers with; see INBOX-API.md "Errors". */
+/** The status a Pagedesk error answers with; see the node-webhook README, "Errors". */
 export function statusOf(error: PagedeskError): number {
   const code = error.code;
   if (code.startsWith('token_')) return 409;

@@ -17,7 +17,7 @@ import {
 } from './graphStandin.js';
 
 // A stateful Meta for the send-path and lifecycle tests, on top of the 127.0.0.1 stand-in: answers
-// each Graph call the way platform.md §3–§7 describes, and lets a test script failures per route.
+// each Graph call the way docs/meta-platform.md describes, and lets a test script failures per route.
 
 export const APP_ID = '111';
 export const APP_SECRET = 'app-secret-for-tests-0123';

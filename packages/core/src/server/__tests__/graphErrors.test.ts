@@ -18,7 +18,7 @@ type Row = [
   retryable: boolean,
 ];
 
-// Every code / subcode of platform.md §4.2–§4.4, with the class and retry classification expected.
+// Every code / subcode of docs/meta-platform.md, with the class and retry classification expected.
 const table: Row[] = [
   [1, undefined, GraphError, true],
   [1, 99, GraphError, true],

@@ -38,7 +38,7 @@ export interface GraphStandin {
   close(): Promise<void>;
 }
 
-/** Meta's error JSON (platform.md §4.1). */
+/** Meta's error JSON (docs/meta-platform.md). */
 export function metaError(
   code: number,
   subcode?: number,
