@@ -4,7 +4,7 @@
 // are checked in, so every change of public surface shows in review:
 //   node scripts/api-report.mjs           compare with the checked-in reports; fails on any difference (CI)
 //   node scripts/api-report.mjs --update  rewrite the reports (commit them with the change)
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Extractor, ExtractorConfig } from '@microsoft/api-extractor';
@@ -26,6 +26,7 @@ for (const dir of readdirSync(join(root, 'packages')).sort()) {
     if (!types) continue; // ./package.json, ./styles.css
     const entry = subpath === '.' ? 'index' : subpath.slice(2).replaceAll('/', '-');
     const mainEntryPointFilePath = join(packageFolder, types);
+    const tempFolder = join(root, 'node_modules', '.cache', 'api-report', dir);
     if (!existsSync(mainEntryPointFilePath)) {
       console.error(`${manifest.name}${subpath.slice(1)}: ${types} is missing; run \`pnpm build\` first`);
       failed++;
@@ -52,8 +53,10 @@ for (const dir of readdirSync(join(root, 'packages')).sort()) {
         apiReport: {
           enabled: true,
           reportFileName: `${entry}.api.md`,
-          reportFolder,
-          reportTempFolder: join(root, 'node_modules', '.cache', 'api-report', dir),
+          // API Extractor writes its report to the temp folder only; this script normalises it (below)
+          // and compares or copies it itself.
+          reportFolder: tempFolder,
+          reportTempFolder: tempFolder,
         },
         docModel: { enabled: false },
         dtsRollup: { enabled: false },
@@ -65,13 +68,16 @@ for (const dir of readdirSync(join(root, 'packages')).sort()) {
             default: { logLevel: 'warning', addToApiReportFile: true },
             // Release tags (@public, @beta) are not used: everything exported is public.
             'ae-missing-release-tag': { logLevel: 'none' },
+            // Undocumented members already show as `// (undocumented)` beside them; the extra footer
+            // lines would only repeat them with positions in the emitted files.
+            'ae-undocumented': { logLevel: 'none' },
           },
           tsdocMessageReporting: { default: { logLevel: 'none' } },
         },
       },
     });
     const result = Extractor.invoke(config, {
-      localBuild: update,
+      localBuild: true,
       showVerboseMessages: false,
       messageCallback: (message) => {
         // A type a public export uses but the entry does not export is listed in the report itself.
@@ -79,17 +85,47 @@ for (const dir of readdirSync(join(root, 'packages')).sort()) {
       },
     });
     const name = `${manifest.name}${subpath.slice(1)}`;
-    if (result.apiReportChanged) changed++;
-    if (!result.succeeded || (!update && result.apiReportChanged)) {
+    const reportPath = join(reportFolder, `${entry}.api.md`);
+    const built = readReport(join(tempFolder, `${entry}.api.md`));
+    const committed = existsSync(reportPath) ? readFileSync(reportPath, 'utf8') : undefined;
+    const differs = built !== committed;
+    if (differs) changed++;
+    if (!result.succeeded || built === undefined) {
       failed++;
-      console.error(
-        `${name}: ${result.apiReportChanged ? `the public API differs from packages/${dir}/api/${entry}.api.md` : 'API Extractor failed'}`,
-      );
-    } else
-      console.info(
-        `${name}: packages/${dir}/api/${entry}.api.md ${result.apiReportChanged ? 'updated' : 'unchanged'}`,
-      );
+      console.error(`${name}: API Extractor failed`);
+    } else if (update) {
+      if (differs) writeFileSync(reportPath, built);
+      console.info(`${name}: packages/${dir}/api/${entry}.api.md ${differs ? 'updated' : 'unchanged'}`);
+    } else if (differs) {
+      failed++;
+      console.error(`${name}: the public API differs from packages/${dir}/api/${entry}.api.md`);
+      printDiff(committed ?? '', built);
+    } else console.info(`${name}: packages/${dir}/api/${entry}.api.md unchanged`);
   }
+}
+
+/**
+ * The report API Extractor wrote, without what depends on how the declarations were emitted rather than
+ * on the API: a message's position in a `dist/*.d.ts` file (`// dist/x.d.ts:12:5 - …` becomes
+ * `// dist/x.d.ts - …`), which moves with any unrelated line of that file.
+ */
+function readReport(path) {
+  if (!existsSync(path)) return undefined;
+  return readFileSync(path, 'utf8').replace(/^(\/\/ dist\/[^\s:]+):\d+:\d+ - /gm, '$1 - ');
+}
+
+/** The changed lines (at most 60), so a CI log shows what differs. */
+function printDiff(before, after) {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  const inA = new Set(a);
+  const inB = new Set(b);
+  const lines = [
+    ...a.filter((l) => !inB.has(l)).map((l) => `- ${l}`),
+    ...b.filter((l) => !inA.has(l)).map((l) => `+ ${l}`),
+  ];
+  for (const line of lines.slice(0, 60)) console.error(`    ${line}`);
+  if (lines.length > 60) console.error(`    … ${lines.length - 60} more`);
 }
 if (failed > 0) {
   console.error(
