@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 
 // The same Meta deliveries for every contender: the exact bytes Meta would POST, signed the way Meta
 // signs them (X-Hub-Signature-256 = HMAC-SHA256 of the raw body; the legacy X-Hub-Signature SHA-1 header
-// is still sent and is the one bottender, Botkit and messenger-bot check). Shapes follow platform.md §2.1–2.7.
+// is still sent and is the one bottender, Botkit and messenger-bot check). Shapes follow docs/meta-platform.md (Webhooks).
 
 /** The app secret every contender is configured with. */
 export const APP_SECRET = 'bench-app-secret-5f1c0c9e2b7a4d6f8e3a1b2c';
@@ -15,7 +15,7 @@ export const WEBHOOK_PATH = '/webhook';
 
 const T0 = 1_763_769_600_000;
 
-// Meta escapes non-ASCII as \uXXXX before signing (platform.md §1.3); JSON.stringify does not, so escape.
+// Meta escapes non-ASCII as \uXXXX before signing (docs/meta-platform.md, "Signatures, batches and order"); JSON.stringify does not, so escape.
 function metaJson(value: unknown): string {
   return JSON.stringify(value).replace(
     /[\u007f-\uffff]/g,
@@ -83,7 +83,7 @@ function mixedMessaging(i: number): Record<string, unknown> {
 }
 
 function envelope(items: Array<Record<string, unknown>>): Record<string, unknown> {
-  // Messenger puts one messaging item per entry (platform.md §1.5): a batch is many entries.
+  // Messenger puts one messaging item per entry (docs/meta-platform.md, "Signatures, batches and order"): a batch is many entries.
   return {
     object: 'page',
     entry: items.map((item, i) => ({ id: PAGE_ID, time: T0 + i * 1000 + 50, messaging: [item] })),
