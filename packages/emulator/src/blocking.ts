@@ -1,4 +1,4 @@
-import type { GraphRequest, GraphResult } from './graph.js';
+import type { GraphRequest, GraphResult } from './graphTypes.js';
 import { invalidParam, MetaError, unsupportedRequest } from './metaError.js';
 import type { PageState, World } from './world.js';
 

@@ -1,5 +1,5 @@
 import { blockedRecipient, isBlocked } from './blocking.js';
-import type { GraphRequest, GraphResult } from './graph.js';
+import type { GraphRequest, GraphResult } from './graphTypes.js';
 import { invalidParam, MetaError, unsupportedRequest } from './metaError.js';
 import type { PageState, World } from './world.js';
 
