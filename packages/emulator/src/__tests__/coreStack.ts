@@ -4,6 +4,7 @@ import { createInbox, memoryStore } from '@pagedesk/core';
 import { type ChannelsOptions, createChannels, createGraphClient } from '@pagedesk/core/server';
 import { testEntities } from '@pagedesk/core/testing';
 import { createWebhook } from '@pagedesk/node-webhook';
+import { afterAll, beforeAll } from 'vitest';
 import { type EmulatorOptions, startEmulator } from '../index.js';
 
 /**
@@ -105,4 +106,29 @@ export async function directConversation(
     source: 'message',
   });
   return { psid: customer.id, conversation: conversation! };
+}
+
+/** A Facebook Page and an Instagram account whose ids and tokens derive from `n` (one `n` per test file). */
+export function pagePair(n: number): { FB: StackPage; IG: StackPage } {
+  return {
+    FB: { id: `${n}001`, name: 'Acme Page', platform: 'messenger', accessToken: `tok-${n}001-abcdef` },
+    IG: { id: `17841400000000${n}00`, name: 'acme.ig', platform: 'instagram', accessToken: `tok-ig-${n}00` },
+  };
+}
+
+type PagesStack = Awaited<ReturnType<typeof startPagesStack>>;
+
+/**
+ * {@link startPagesStack} before the file's tests, closed after them. The returned object is filled
+ * in when the stack has started; `conversationWith` is {@link directConversation} on it.
+ */
+export function usePagesStack(appSecret: string, pages: StackPage[]) {
+  const stack = {
+    conversationWith: (pageId: string, name: string) => directConversation(stack, pageId, name),
+  } as PagesStack & { conversationWith(pageId: string, name: string): ReturnType<typeof directConversation> };
+  beforeAll(async () => {
+    Object.assign(stack, await startPagesStack(appSecret, pages));
+  });
+  afterAll(() => stack.close());
+  return stack;
 }
