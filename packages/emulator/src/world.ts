@@ -281,3 +281,24 @@ export class World {
     return digits(length);
   }
 }
+
+/**
+ * State kept beside the world by a feature module (handover owners, blocked people): one value per
+ * world, created on first use, so the World class does not grow a field per feature.
+ */
+export function perWorld<T>(create: () => T): (world: World) => T {
+  const values = new WeakMap<World, T>();
+  return (world) => {
+    let value = values.get(world);
+    if (value === undefined) {
+      value = create();
+      values.set(world, value);
+    }
+    return value;
+  };
+}
+
+/** The key of a customer's thread with a page. */
+export function threadKey(pageId: string, psid: string): string {
+  return `${pageId}\u0000${psid}`;
+}
