@@ -1,4 +1,4 @@
-import { ValidationError } from '@pagedesk/core';
+import { PAGE_INBOX_APP_ID, ValidationError } from '@pagedesk/core';
 import type { ResolvedAt } from './customerActions.js';
 import type { EmulatorMessage } from './types.js';
 import { echoEvent } from './webhookItems.js';
@@ -7,9 +7,6 @@ import { newMid, type World } from './world.js';
 
 // What the page sends shows up in its webhooks as echoes (`message_echoes`): messages sent through the
 // Send API carry the app's id, messages sent from Meta Business Suite carry the Page Inbox's.
-
-/** The Page Inbox / Meta Business Suite app id (docs/meta-platform.md). */
-export const PAGE_INBOX_APP_ID = '263902037430900';
 
 /** Queues the echo webhook of a message the page sent. */
 export function sendEcho(world: World, message: EmulatorMessage): Promise<DeliveryOutcome> {

@@ -1,6 +1,8 @@
 // @pagedesk/emulator: a local Messenger Platform for tests, demos and a helpdesk engineer's first hour.
+
+/** The Page Inbox / Meta Business Suite app id: core's, re-exported for tests that play Meta. */
+export { PAGE_INBOX_APP_ID } from '@pagedesk/core';
 export type { EmulatorClock } from './clock.js';
-export { PAGE_INBOX_APP_ID } from './echoes.js';
 export { startEmulator } from './emulator.js';
 export type {
   ActionResult,
