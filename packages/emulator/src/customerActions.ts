@@ -2,7 +2,7 @@ import { ValidationError } from '@pagedesk/core';
 import type { EmulatorAttachment, EmulatorComment, EmulatorMessage } from './types.js';
 import { commentChange, customerEvent, inboundMessage, objectOf, reactionName } from './webhookItems.js';
 import type { DeliveryOutcome } from './webhooks.js';
-import { type Customer, digits, newMid, type World } from './world.js';
+import { type Customer, digits, newMessage, newMid, type World } from './world.js';
 
 // What a simulated customer does: each action changes the world and queues the webhook Meta would send.
 // The library (customerHandle.ts), the HTTP controls and the chat page all act through these.
@@ -69,8 +69,7 @@ export function customerSend(
     ]);
   }
   const timestamp = world.time(input.at);
-  const message: EmulatorMessage = {
-    mid: newMid(),
+  const message = newMessage({
     pageId: customer.pageId,
     customerId: customer.id,
     direction: 'inbound',
@@ -78,8 +77,7 @@ export function customerSend(
     attachments: structuredClone(attachments),
     timestamp,
     ...(input.replyToMid === undefined ? {} : { replyToMid: input.replyToMid }),
-    reactions: [],
-  };
+  });
   world.insert(message);
   touchInbound(world, customer, timestamp);
   const delivery = queue(world, customer, timestamp, {
@@ -171,17 +169,27 @@ export function customerPostback(
 /** How many times a message was edited (Meta allows five). */
 const editCounts = new WeakMap<EmulatorMessage, number>();
 
+/** Edits are Messenger's, unsends Instagram's (as webhooks); either only of the customer's own messages. */
+function ownMessage(world: World, customerId: string, mid: string, action: 'edit' | 'unsend') {
+  const customer = world.customer(customerId);
+  const platform = action === 'edit' ? 'messenger' : 'instagram';
+  if (customer.platform !== platform) {
+    const message =
+      action === 'edit' ? 'message edits are Messenger only' : 'unsend webhooks are Instagram only';
+    throw new ValidationError(action, [{ path: 'mid', message }]);
+  }
+  const target = inConversation(world, customer, mid, 'inbound');
+  if (!target)
+    throw new ValidationError(action, [{ path: 'mid', message: 'is not a message this customer sent' }]);
+  return { customer, target };
+}
+
 export function customerEdit(
   world: World,
   customerId: string,
   input: ResolvedAt<{ mid: string; text: string }>,
 ): ActionOutcome {
-  const customer = world.customer(customerId);
-  if (customer.platform !== 'messenger')
-    throw new ValidationError('edit', [{ path: 'mid', message: 'message edits are Messenger only' }]);
-  const target = inConversation(world, customer, input.mid, 'inbound');
-  if (!target)
-    throw new ValidationError('edit', [{ path: 'mid', message: 'is not a message this customer sent' }]);
+  const { customer, target } = ownMessage(world, customerId, input.mid, 'edit');
   const edits = (editCounts.get(target) ?? 0) + 1;
   if (edits > 5)
     throw new ValidationError('edit', [
@@ -200,12 +208,7 @@ export function customerUnsend(
   customerId: string,
   input: ResolvedAt<{ mid: string }>,
 ): ActionOutcome {
-  const customer = world.customer(customerId);
-  if (customer.platform !== 'instagram')
-    throw new ValidationError('unsend', [{ path: 'mid', message: 'unsend webhooks are Instagram only' }]);
-  const target = inConversation(world, customer, input.mid, 'inbound');
-  if (!target)
-    throw new ValidationError('unsend', [{ path: 'mid', message: 'is not a message this customer sent' }]);
+  const { customer, target } = ownMessage(world, customerId, input.mid, 'unsend');
   target.deleted = true;
   delete target.text;
   target.attachments = [];

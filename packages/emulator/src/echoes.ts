@@ -3,7 +3,7 @@ import type { ResolvedAt } from './customerActions.js';
 import type { EmulatorMessage } from './types.js';
 import { echoEvent } from './webhookItems.js';
 import type { DeliveryOutcome } from './webhooks.js';
-import { newMid, type World } from './world.js';
+import { newMessage, type World } from './world.js';
 
 // What the page sends shows up in its webhooks as echoes (`message_echoes`): messages sent through the
 // Send API carry the app's id, messages sent from Meta Business Suite carry the Page Inbox's.
@@ -30,8 +30,7 @@ export function pageEcho(
   if (customer.pageId !== page.id)
     throw new ValidationError('echo', [{ path: 'recipient', message: 'is not a customer of this page' }]);
   const timestamp = world.time(input.at);
-  const message: EmulatorMessage = {
-    mid: newMid(),
+  const message = newMessage({
     pageId: page.id,
     customerId: customer.id,
     direction: 'outbound',
@@ -40,8 +39,7 @@ export function pageEcho(
     timestamp,
     appId: String(input.appId ?? PAGE_INBOX_APP_ID),
     ...(input.metadata === undefined ? {} : { metadata: input.metadata }),
-    reactions: [],
-  };
+  });
   world.insert(message);
   return { mid: message.mid, timestamp, delivery: sendEcho(world, message) };
 }

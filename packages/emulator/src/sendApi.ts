@@ -7,9 +7,9 @@ import { type GraphRequest, type GraphResult, ok } from './graphTypes.js';
 import { assertHoldsThread } from './handover.js';
 import { invalidParam, MetaError, noMatchingUser, permissionError, windowClosed } from './metaError.js';
 import { checkSendText } from './sendLimits.js';
-import type { EmulatorAttachment, EmulatorComment, EmulatorMessage, SentMessage } from './types.js';
+import type { EmulatorAttachment, EmulatorComment, SentMessage } from './types.js';
 import { outboundAttachment } from './uploads.js';
-import { type Customer, newMid, type PageState, type World } from './world.js';
+import { type Customer, newMessage, type PageState, type World } from './world.js';
 
 // The Send API (`POST /{page}/messages`) with Meta's validation, in the order Meta checks: the
 // recipient, sender actions, messaging type and tag, content, attachments, then who may be messaged
@@ -298,9 +298,7 @@ function accept(
   const { content, attachments, personaId, replyToMid, notificationType } = accepted;
   const { text, metadata, quickReplies } = content;
   const timestamp = world.clock.now();
-  const mid = newMid();
-  const stored: EmulatorMessage = {
-    mid,
+  const stored = newMessage({
     pageId: p.id,
     customerId: customer.id,
     direction: 'outbound',
@@ -312,8 +310,8 @@ function accept(
     ...(personaId ? { personaId, personaName: world.personas.get(personaId)!.name } : {}),
     ...(replyToMid ? { replyToMid } : {}),
     ...(comment ? { commentId: comment.id } : {}),
-    reactions: [],
-  };
+  });
+  const mid = stored.mid;
   if (comment) comment.privateReplyMid = mid;
   const sent: SentMessage = {
     mid,

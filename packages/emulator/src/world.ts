@@ -100,6 +100,11 @@ export function newMid(): string {
   return `m_${randomBytes(18).toString('base64url')}`;
 }
 
+/** A new message: a fresh mid, no reactions yet. */
+export function newMessage(fields: Omit<EmulatorMessage, 'mid' | 'reactions'>): EmulatorMessage {
+  return { mid: newMid(), ...fields, reactions: [] };
+}
+
 export class World {
   readonly pages = new Map<string, PageState>();
   readonly customers = new Map<string, Customer>();
