@@ -116,19 +116,30 @@ export function pagePair(n: number): { FB: StackPage; IG: StackPage } {
   };
 }
 
-type PagesStack = Awaited<ReturnType<typeof startPagesStack>>;
+type CoreStack = Awaited<ReturnType<typeof startCoreStack>>;
+type UsedStack = CoreStack & {
+  /** {@link directConversation} on this stack. */
+  conversationWith(pageId: string, name: string): ReturnType<typeof directConversation>;
+};
 
-/**
- * {@link startPagesStack} before the file's tests, closed after them. The returned object is filled
- * in when the stack has started; `conversationWith` is {@link directConversation} on it.
- */
-export function usePagesStack(appSecret: string, pages: StackPage[]) {
+/** Starts a stack before the file's tests and closes it after; the returned object is filled in once started. */
+function useStack(start: () => Promise<CoreStack>): UsedStack {
   const stack = {
     conversationWith: (pageId: string, name: string) => directConversation(stack, pageId, name),
-  } as PagesStack & { conversationWith(pageId: string, name: string): ReturnType<typeof directConversation> };
+  } as UsedStack;
   beforeAll(async () => {
-    Object.assign(stack, await startPagesStack(appSecret, pages));
+    Object.assign(stack, await start());
   });
   afterAll(() => stack.close());
   return stack;
+}
+
+/** {@link startCoreStack} for the file's tests. */
+export function useCoreStack(options: Parameters<typeof startCoreStack>[0]): UsedStack {
+  return useStack(() => startCoreStack(options));
+}
+
+/** {@link startPagesStack} for the file's tests. */
+export function usePagesStack(appSecret: string, pages: StackPage[]): UsedStack {
+  return useStack(() => startPagesStack(appSecret, pages));
 }
