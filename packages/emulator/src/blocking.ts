@@ -1,26 +1,17 @@
-import type { GraphRequest, GraphResult } from './graph.js';
+import { type GraphRequest, type GraphResult, ok } from './graphTypes.js';
 import { invalidParam, MetaError, unsupportedRequest } from './metaError.js';
-import type { PageState, World } from './world.js';
+import { type PageState, perWorld, threadKey, type World } from './world.js';
 
 // People blocked from a Page as Meta answers it: `POST /{page}/blocked` with `psid: [..]` answers
 // `{ "<psid>": true }`, `DELETE /{page}/blocked?psid=` answers `{ success: true }`, and a send to a
 // blocked person is refused with 551. Instagram has no such edge.
 // https://developers.facebook.com/docs/graph-api/reference/page/blocked/
 
-const blockedSets = new WeakMap<World, Set<string>>();
-const setOf = (world: World) => {
-  let set = blockedSets.get(world);
-  if (!set) {
-    set = new Set();
-    blockedSets.set(world, set);
-  }
-  return set;
-};
-const key = (pageId: string, psid: string) => `${pageId}\u0000${psid}`;
+const setOf = perWorld(() => new Set<string>());
 
 /** Whether the page blocked this person. */
 export function isBlocked(world: World, pageId: string, psid: string): boolean {
-  return setOf(world).has(key(pageId, psid));
+  return setOf(world).has(threadKey(pageId, psid));
 }
 
 function psidsOf(value: unknown): string[] {
@@ -57,11 +48,11 @@ export function blockedRoute(
       throw invalidParam(`param psid: ${psid} is not a user of this page.`);
   const set = setOf(world);
   if (req.method === 'DELETE') {
-    for (const psid of psids) set.delete(key(page.id, psid));
-    return { status: 200, body: { success: true } };
+    for (const psid of psids) set.delete(threadKey(page.id, psid));
+    return ok({ success: true });
   }
-  for (const psid of psids) set.add(key(page.id, psid));
-  return { status: 200, body: Object.fromEntries(psids.map((psid) => [psid, true])) };
+  for (const psid of psids) set.add(threadKey(page.id, psid));
+  return ok(Object.fromEntries(psids.map((psid) => [psid, true])));
 }
 
 /** Meta's answer to a send to a person the page blocked. */

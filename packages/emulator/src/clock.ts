@@ -37,7 +37,10 @@ export function createClock(start: number | undefined, frozen: boolean, onChange
   };
 }
 
-const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** One day in milliseconds: the unit of Meta's messaging windows and expiries. */
+export const DAY = 86_400_000;
+
+const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: DAY };
 
 /**
  * Parses a relative time like `-30h`, `-8d`, `-90m`, `+2s` or `1500ms` into milliseconds.

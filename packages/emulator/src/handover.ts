@@ -1,7 +1,7 @@
 import { blockedRecipient, isBlocked } from './blocking.js';
-import type { GraphRequest, GraphResult } from './graph.js';
+import { type GraphRequest, type GraphResult, ok } from './graphTypes.js';
 import { invalidParam, MetaError, unsupportedRequest } from './metaError.js';
-import type { PageState, World } from './world.js';
+import { type PageState, perWorld, threadKey, type World } from './world.js';
 
 // The Messenger handover protocol as Meta answers it: who holds each customer's thread, take, pass and
 // request thread control, `thread_owner`, and the refusal of a send from an app that does not hold
@@ -19,20 +19,11 @@ export const HANDOVER_EDGES: ReadonlySet<string> = new Set([
   'blocked',
 ]);
 
-const owners = new WeakMap<World, Map<string, string | null>>();
-const ownersOf = (world: World) => {
-  let map = owners.get(world);
-  if (!map) {
-    map = new Map();
-    owners.set(world, map);
-  }
-  return map;
-};
-const key = (pageId: string, psid: string) => `${pageId}\u0000${psid}`;
+const ownersOf = perWorld(() => new Map<string, string | null>());
 
 /** Who holds a customer's thread: an app id, or null when idle (never set: idle). */
 export function threadOwnerOf(world: World, pageId: string, psid: string): string | null {
-  return ownersOf(world).get(key(pageId, psid)) ?? null;
+  return ownersOf(world).get(threadKey(pageId, psid)) ?? null;
 }
 
 function recipientOf(params: Record<string, unknown>): string {
@@ -80,14 +71,14 @@ export function handoverRoute(
   switch (control?.[1]) {
     case 'take':
       // The Primary Receiver may take the thread from anyone.
-      map.set(key(page.id, psid), appId);
+      map.set(threadKey(page.id, psid), appId);
       break;
     case 'pass': {
       const target = req.params['target_app_id'];
       if (typeof target !== 'string' && typeof target !== 'number')
         throw invalidParam('param target_app_id is required.');
       if (current !== null && current !== appId) throw notOwner();
-      map.set(key(page.id, psid), String(target));
+      map.set(threadKey(page.id, psid), String(target));
       break;
     }
     default:
@@ -119,11 +110,7 @@ export interface HandoverControls {
 
 export function handoverControls(world: World): HandoverControls {
   return {
-    setOwner: (pageId, psid, appId) => void ownersOf(world).set(key(pageId, psid), appId),
+    setOwner: (pageId, psid, appId) => void ownersOf(world).set(threadKey(pageId, psid), appId),
     owner: (pageId, psid) => threadOwnerOf(world, pageId, psid),
   };
-}
-
-function ok(body: unknown): GraphResult {
-  return { status: 200, body };
 }

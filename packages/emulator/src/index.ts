@@ -1,5 +1,9 @@
 // @pagedesk/emulator: a local Messenger Platform for tests, demos and a helpdesk engineer's first hour.
+
+/** The Page Inbox / Meta Business Suite app id: core's, re-exported for tests that play Meta. */
+export { PAGE_INBOX_APP_ID } from '@pagedesk/core';
 export type { EmulatorClock } from './clock.js';
+export { startEmulator } from './emulator.js';
 export type {
   ActionResult,
   CustomerHandle,
@@ -7,8 +11,7 @@ export type {
   EmulatorPage,
   PageHandle,
   ScriptResult,
-} from './emulator.js';
-export { startEmulator } from './emulator.js';
+} from './emulatorTypes.js';
 export type { FaultsSnapshot } from './faults.js';
 export type { EmulatorLogins } from './logins.js';
 export type { MetaErrorBody } from './metaError.js';
@@ -35,4 +38,3 @@ export type {
 } from './types.js';
 export type { VerificationResult, WebhookDelivery, WebhookPayload } from './webhooks.js';
 export { metaJson, signatureFor } from './webhooks.js';
-export { PAGE_INBOX_APP_ID } from './world.js';

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { GraphApi, GraphResult } from './graph.js';
+import type { GraphApi } from './graph.js';
+import type { GraphResult } from './graphTypes.js';
 import { loginDialogHtml } from './loginDialog.js';
 import { MetaError } from './metaError.js';
 import type { World } from './world.js';

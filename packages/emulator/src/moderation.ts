@@ -1,5 +1,7 @@
-import type { GraphRequest, GraphResult } from './graph.js';
-import { invalidParam, permissionError, unsupportedRequest } from './metaError.js';
+import { requireScope } from './graphAuth.js';
+import { flag } from './graphParams.js';
+import { type GraphRequest, type GraphResult, ok } from './graphTypes.js';
+import { invalidParam, unsupportedRequest } from './metaError.js';
 import type { PageState, World } from './world.js';
 
 // Comment moderation as Meta answers it: hide and unhide (`POST /{comment}` with `is_hidden` on a Page,
@@ -8,9 +10,6 @@ import type { PageState, World } from './world.js';
 // is on may do it, with `pages_manage_engagement` or `instagram_manage_comments`; a deleted comment no
 // longer exists. https://developers.facebook.com/documentation/pages-api/comments-mentions and
 // https://developers.facebook.com/docs/instagram-api/guides/comment-moderation
-
-const flag = (value: unknown): boolean | undefined =>
-  value === true || value === 'true' ? true : value === false || value === 'false' ? false : undefined;
 
 /**
  * Answers a moderation call on a comment the world knows, or undefined when the request is not one
@@ -38,8 +37,7 @@ export function moderationRoute(
   const page = world.page(comment.pageId);
   const instagram = page.platform === 'instagram';
   const scope = instagram ? 'instagram_manage_comments' : 'pages_manage_engagement';
-  if (!page.scopes.includes(scope))
-    throw permissionError(`Requires ${scope} permission to manage the object`);
+  requireScope(page, scope);
   if (isLikes) {
     if (instagram) throw unsupportedRequest(method, path);
     comment.likedByPage = method === 'POST';
@@ -52,5 +50,5 @@ export function moderationRoute(
     comment.hidden = value;
   }
   world.emit({ type: 'comment', comment: structuredClone(comment) });
-  return { status: 200, body: { success: true } };
+  return ok({ success: true });
 }

@@ -1,4 +1,5 @@
 import { createHmac, randomInt } from 'node:crypto';
+import type { ChangeEvent, MessagingEvent } from './wire.js';
 
 // Webhook delivery as Meta does it (docs/meta-platform.md): signed POSTs of the raw JSON body, one
 // ordered queue per page, a few retries with short backoff on non-2xx or network failure, then the
@@ -37,12 +38,13 @@ export interface WebhookDelivery {
   at: number;
 }
 
+/** One webhook item waiting for delivery: a `messaging[]` event or a `changes[]` item of a page. */
 export interface QueuedEvent {
   pageId: string;
   object: 'page' | 'instagram';
   time: number;
-  messaging?: Record<string, unknown>;
-  change?: { field: string; value: Record<string, unknown> };
+  messaging?: MessagingEvent;
+  change?: ChangeEvent;
 }
 
 export interface DeliveryOutcome {

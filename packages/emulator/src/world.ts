@@ -1,9 +1,8 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { NotFoundError, ValidationError } from '@pagedesk/core';
-import { type EmulatorClock, parseDuration } from './clock.js';
+import { DAY, type EmulatorClock, parseDuration } from './clock.js';
 import type { ResolvedOptions, ResolvedPage, RevokeReason } from './options.js';
 import type {
-  EmulatorAttachment,
   EmulatorComment,
   EmulatorCustomer,
   EmulatorMessage,
@@ -13,14 +12,12 @@ import type {
 } from './types.js';
 import type { DeliveryOutcome, QueuedEvent } from './webhooks.js';
 
-// The emulated platform's state and the customer-side actions that change it. Graph routes (graph.ts)
-// and controls (emulator.ts) both act through this one object, so the chat page, the library API and
-// the HTTP control API always agree.
+// The emulated platform's state. Graph routes (graph.ts), customer actions (customerActions.ts) and
+// controls (emulator.ts) all act on this one object, so the chat page, the library API and the HTTP
+// control API always agree.
 
-/** The Page Inbox / Meta Business Suite app id (docs/meta-platform.md). */
-export const PAGE_INBOX_APP_ID = '263902037430900';
-const STICKER_DUAL_UNTIL = Date.UTC(2026, 7, 30);
-const DAY = 86_400_000;
+/** A customer as the world holds it: the public snapshot plus whether they consented to profile reads. */
+export type Customer = EmulatorCustomer & { consent: boolean };
 
 export interface PageState extends ResolvedPage {
   scopes: string[];
@@ -92,7 +89,8 @@ export function defaultSubscribedFields(platform: 'messenger' | 'instagram'): st
   return [...(platform === 'instagram' ? instagramFields : messengerFields)];
 }
 
-function digits(n: number): string {
+/** `n` random digits, the first not zero: Meta's numeric ids. */
+export function digits(n: number): string {
   let out = String(randomInt(1, 10));
   for (let i = 1; i < n; i++) out += String(randomInt(0, 10));
   return out;
@@ -102,33 +100,14 @@ export function newMid(): string {
   return `m_${randomBytes(18).toString('base64url')}`;
 }
 
-function clone<T>(value: T): T {
-  return structuredClone(value);
+/** A new message: a fresh mid, no reactions yet. */
+export function newMessage(fields: Omit<EmulatorMessage, 'mid' | 'reactions'>): EmulatorMessage {
+  return { mid: newMid(), ...fields, reactions: [] };
 }
-
-const reactionNames: Record<string, string> = {
-  '❤️': 'love',
-  '❤': 'love',
-  '😍': 'love',
-  '👍': 'like',
-  '👎': 'dislike',
-  '😆': 'smile',
-  '😄': 'smile',
-  '😀': 'smile',
-  '😂': 'smile',
-  '😮': 'wow',
-  '😯': 'wow',
-  '😢': 'sad',
-  '😭': 'sad',
-  '😠': 'angry',
-  '😡': 'angry',
-};
-
-type Resolved<T> = T & { at?: number | string | undefined };
 
 export class World {
   readonly pages = new Map<string, PageState>();
-  readonly customers = new Map<string, EmulatorCustomer & { consent: boolean }>();
+  readonly customers = new Map<string, Customer>();
   readonly messages = new Map<string, EmulatorMessage[]>();
   readonly comments = new Map<string, EmulatorComment>();
   readonly uploads = new Map<string, Upload>();
@@ -207,7 +186,7 @@ export class World {
     return page;
   }
 
-  customer(id: string): EmulatorCustomer & { consent: boolean } {
+  customer(id: string): Customer {
     const customer = this.customers.get(id);
     if (!customer) throw new NotFoundError('Customer', id);
     return customer;
@@ -240,9 +219,9 @@ export class World {
     return undefined;
   }
 
-  snapshotCustomer(customer: EmulatorCustomer & { consent: boolean }): EmulatorCustomer {
+  snapshotCustomer(customer: Customer): EmulatorCustomer {
     const { consent: _consent, ...rest } = customer;
-    return clone(rest);
+    return structuredClone(rest);
   }
 
   createCustomer(input: {
@@ -285,395 +264,13 @@ export class World {
     return snapshot;
   }
 
-  private touchInbound(customer: EmulatorCustomer & { consent: boolean }, at: number): void {
-    customer.consent = true;
-    if (customer.lastInboundAt === null || at > customer.lastInboundAt) customer.lastInboundAt = at;
-    this.emit({ type: 'customer', customer: this.snapshotCustomer(customer) });
-  }
-
-  private objectOf(page: PageState): 'page' | 'instagram' {
-    return page.platform === 'instagram' ? 'instagram' : 'page';
-  }
-
-  private messagingEvent(
-    customer: EmulatorCustomer,
-    timestamp: number,
-    body: Record<string, unknown>,
-  ): QueuedEvent {
-    const page = this.page(customer.pageId);
-    return {
-      pageId: page.id,
-      object: this.objectOf(page),
-      time: timestamp,
-      messaging: { sender: { id: customer.id }, recipient: { id: page.id }, timestamp, ...body },
-    };
-  }
-
-  resolveAttachment(
-    attachment:
-      | { type: string; url: string; title?: string | undefined; stickerId?: number | undefined }
-      | { sample: string },
-  ): EmulatorAttachment {
-    if ('sample' in attachment) {
-      return { type: 'image', url: `${this.baseUrl}/samples/${attachment.sample}.png` };
-    }
-    return {
-      type: attachment.type,
-      url: attachment.url,
-      ...(attachment.title === undefined ? {} : { title: attachment.title }),
-      ...(attachment.stickerId === undefined ? {} : { stickerId: attachment.stickerId }),
-    };
-  }
-
-  /** Meta's webhook attachment list for a message (sticker/image dual delivery until Aug 30 2026). */
-  webhookAttachments(attachments: EmulatorAttachment[], timestamp: number): Array<Record<string, unknown>> {
-    const out: Array<Record<string, unknown>> = [];
-    for (const a of attachments) {
-      const payload: Record<string, unknown> = {};
-      if (a.url !== undefined) payload['url'] = a.url;
-      if (a.title !== undefined) payload['title'] = a.title;
-      if (a.type === 'sticker') {
-        payload['sticker_id'] = a.stickerId ?? 369239263222822;
-        out.push({ type: 'sticker', payload });
-        if (timestamp < STICKER_DUAL_UNTIL) out.push({ type: 'image', payload: { ...payload } });
-        continue;
-      }
-      if (a.type === 'fallback') {
-        out.push({
-          type: 'fallback',
-          payload: a.url === undefined ? null : payload,
-          ...(a.title ? { title: a.title } : {}),
-        });
-        continue;
-      }
-      out.push({ type: a.type, payload });
-    }
-    return out;
-  }
-
-  customerSend(
-    customerId: string,
-    input: Resolved<{
-      text?: string | undefined;
-      attachments?: Array<EmulatorAttachment> | undefined;
-      quickReplyPayload?: string | undefined;
-      replyToMid?: string | undefined;
-    }>,
-  ): { mid: string; timestamp: number; delivery: Promise<DeliveryOutcome> } {
-    const customer = this.customer(customerId);
-    const attachments = input.attachments ?? [];
-    for (const [i, a] of attachments.entries()) {
-      if (a.type === 'story_mention' && customer.platform !== 'instagram') {
-        throw new ValidationError('customer message', [
-          { path: `attachments[${i}].type`, message: 'story_mention is Instagram only' },
-        ]);
-      }
-    }
-    if (
-      input.replyToMid !== undefined &&
-      !this.conversation(customer.id).some((m) => m.mid === input.replyToMid)
-    ) {
-      throw new ValidationError('customer message', [
-        { path: 'replyToMid', message: 'is not a message of this conversation' },
-      ]);
-    }
-    const timestamp = this.time(input.at);
-    const mid = newMid();
-    const message: EmulatorMessage = {
-      mid,
-      pageId: customer.pageId,
-      customerId: customer.id,
-      direction: 'inbound',
-      ...(input.text === undefined ? {} : { text: input.text }),
-      attachments: clone(attachments),
-      timestamp,
-      ...(input.replyToMid === undefined ? {} : { replyToMid: input.replyToMid }),
-      reactions: [],
-    };
-    this.insert(message);
-    this.touchInbound(customer, timestamp);
-    const body: Record<string, unknown> = { mid };
-    if (input.text !== undefined) body['text'] = input.text;
-    if (attachments.length > 0) body['attachments'] = this.webhookAttachments(attachments, timestamp);
-    if (input.quickReplyPayload !== undefined) body['quick_reply'] = { payload: input.quickReplyPayload };
-    if (input.replyToMid !== undefined) body['reply_to'] = { mid: input.replyToMid, is_self_reply: false };
-    const delivery = this.enqueue(this.messagingEvent(customer, timestamp, { message: body }));
-    return { mid, timestamp, delivery };
-  }
-
   /** Inserts keeping each conversation sorted by timestamp (seeded history may arrive out of order). */
   insert(message: EmulatorMessage): void {
     const list = this.conversation(message.customerId);
     let index = list.length;
     while (index > 0 && list[index - 1]!.timestamp > message.timestamp) index--;
     list.splice(index, 0, message);
-    this.emit({ type: 'message', message: clone(message) });
-  }
-
-  customerReact(
-    customerId: string,
-    input: Resolved<{ mid: string; emoji: string; action: 'react' | 'unreact' }>,
-  ) {
-    const customer = this.customer(customerId);
-    const target = this.conversation(customer.id).find((m) => m.mid === input.mid);
-    if (!target)
-      throw new ValidationError('reaction', [
-        { path: 'mid', message: 'is not a message of this conversation' },
-      ]);
-    const timestamp = this.time(input.at);
-    if (input.action === 'react') {
-      target.reactions = [{ by: 'customer', emoji: input.emoji }];
-      this.touchInbound(customer, timestamp);
-    } else {
-      target.reactions = [];
-    }
-    this.emit({ type: 'message_updated', message: clone(target) });
-    const reaction: Record<string, unknown> =
-      input.action === 'unreact' && customer.platform === 'instagram'
-        ? { mid: input.mid, action: 'unreact' }
-        : {
-            reaction: reactionNames[input.emoji] ?? 'other',
-            emoji: input.emoji,
-            action: input.action,
-            mid: input.mid,
-          };
-    return { timestamp, delivery: this.enqueue(this.messagingEvent(customer, timestamp, { reaction })) };
-  }
-
-  customerRead(
-    customerId: string,
-    at?: number | string,
-  ): { timestamp: number; delivery: Promise<DeliveryOutcome> | null } {
-    const customer = this.customer(customerId);
-    const timestamp = this.time(at);
-    const unread = this.conversation(customer.id).filter(
-      (m) => m.direction === 'outbound' && m.readAt === undefined && m.timestamp <= timestamp,
-    );
-    for (const m of unread) {
-      m.readAt = timestamp;
-      this.emit({ type: 'message_updated', message: clone(m) });
-    }
-    if (customer.platform === 'instagram') {
-      // Instagram's messaging_seen marks one message, the latest one seen.
-      const last = this.conversation(customer.id)
-        .filter((m) => m.direction === 'outbound' && m.timestamp <= timestamp)
-        .at(-1);
-      if (!last) return { timestamp, delivery: null };
-      return {
-        timestamp,
-        delivery: this.enqueue(this.messagingEvent(customer, timestamp, { read: { mid: last.mid } })),
-      };
-    }
-    return {
-      timestamp,
-      delivery: this.enqueue(this.messagingEvent(customer, timestamp, { read: { watermark: timestamp } })),
-    };
-  }
-
-  customerDelivered(customerId: string, mids: string[]): Promise<DeliveryOutcome> | null {
-    const customer = this.customer(customerId);
-    if (customer.platform === 'instagram') return null; // deliveries are Messenger only
-    const timestamp = this.clock.now();
-    for (const m of this.conversation(customer.id)) {
-      if (mids.includes(m.mid) && m.deliveredAt === undefined) {
-        m.deliveredAt = timestamp;
-        this.emit({ type: 'message_updated', message: clone(m) });
-      }
-    }
-    return this.enqueue(
-      this.messagingEvent(customer, timestamp, { delivery: { mids, watermark: timestamp } }),
-    );
-  }
-
-  customerPostback(customerId: string, input: Resolved<{ title: string; payload?: string | undefined }>) {
-    const customer = this.customer(customerId);
-    const timestamp = this.time(input.at);
-    this.touchInbound(customer, timestamp);
-    const mid = newMid();
-    const postback: Record<string, unknown> = { mid, title: input.title };
-    if (input.payload !== undefined) postback['payload'] = input.payload;
-    return { mid, timestamp, delivery: this.enqueue(this.messagingEvent(customer, timestamp, { postback })) };
-  }
-
-  customerEdit(customerId: string, input: Resolved<{ mid: string; text: string }>) {
-    const customer = this.customer(customerId);
-    if (customer.platform !== 'messenger')
-      throw new ValidationError('edit', [{ path: 'mid', message: 'message edits are Messenger only' }]);
-    const target = this.conversation(customer.id).find(
-      (m) => m.mid === input.mid && m.direction === 'inbound',
-    );
-    if (!target)
-      throw new ValidationError('edit', [{ path: 'mid', message: 'is not a message this customer sent' }]);
-    const edits = ((target as EmulatorMessage & { edits?: number }).edits ?? 0) + 1;
-    if (edits > 5)
-      throw new ValidationError('edit', [
-        { path: 'mid', message: 'a message can be edited at most five times' },
-      ]);
-    (target as EmulatorMessage & { edits?: number }).edits = edits;
-    target.text = input.text;
-    this.emit({ type: 'message_updated', message: clone(target) });
-    const timestamp = this.time(input.at);
-    return {
-      timestamp,
-      delivery: this.enqueue(
-        this.messagingEvent(customer, timestamp, {
-          message_edit: { mid: input.mid, text: input.text, num_edit: edits },
-        }),
-      ),
-    };
-  }
-
-  customerUnsend(customerId: string, input: Resolved<{ mid: string }>) {
-    const customer = this.customer(customerId);
-    if (customer.platform !== 'instagram')
-      throw new ValidationError('unsend', [{ path: 'mid', message: 'unsend webhooks are Instagram only' }]);
-    const target = this.conversation(customer.id).find(
-      (m) => m.mid === input.mid && m.direction === 'inbound',
-    );
-    if (!target)
-      throw new ValidationError('unsend', [{ path: 'mid', message: 'is not a message this customer sent' }]);
-    target.deleted = true;
-    delete target.text;
-    target.attachments = [];
-    this.emit({ type: 'message_updated', message: clone(target) });
-    const timestamp = this.time(input.at);
-    return {
-      timestamp,
-      delivery: this.enqueue(
-        this.messagingEvent(customer, timestamp, { message: { mid: input.mid, is_deleted: true } }),
-      ),
-    };
-  }
-
-  customerComment(
-    customerId: string,
-    input: Resolved<{ text: string; postId?: string | undefined; parentId?: string | undefined }>,
-    isPost = false,
-  ) {
-    const customer = this.customer(customerId);
-    const page = this.page(customer.pageId);
-    const timestamp = this.time(input.at);
-    let postId = input.postId ?? page.samplePostId;
-    if (input.parentId !== undefined) {
-      const parent = this.comments.get(input.parentId);
-      if (!parent || parent.pageId !== page.id)
-        throw new ValidationError('comment', [
-          { path: 'parentId', message: 'is not a comment of this page' },
-        ]);
-      postId = parent.postId;
-    }
-    const n = this.nextSeq();
-    const id = isPost
-      ? `${page.id}_${digits(15)}`
-      : page.platform === 'instagram'
-        ? `178${digits(14)}`
-        : `${postId.split('_').at(-1)}_${String(n).padStart(15, '0')}`;
-    const comment: EmulatorComment = {
-      id,
-      pageId: page.id,
-      postId: isPost ? id : postId,
-      parentId: isPost ? null : (input.parentId ?? null),
-      customerId: customer.id,
-      text: input.text,
-      createdAt: timestamp,
-      privateReplyMid: null,
-      replies: [],
-      isPost,
-    };
-    this.comments.set(id, comment);
-    this.emit({ type: 'comment', comment: clone(comment) });
-    let change: { field: string; value: Record<string, unknown> };
-    if (page.platform === 'instagram') {
-      change = {
-        field: 'comments',
-        value: {
-          from: { id: customer.id, username: customer.username },
-          media: { id: postId, media_product_type: 'FEED' },
-          id,
-          ...(input.parentId === undefined ? {} : { parent_id: input.parentId }),
-          text: input.text,
-        },
-      };
-    } else {
-      change = {
-        field: 'feed',
-        value: {
-          from: { id: customer.id, name: customer.name },
-          item: isPost ? 'status' : 'comment',
-          ...(isPost ? {} : { comment_id: id, parent_id: input.parentId ?? postId }),
-          post_id: isPost ? id : postId,
-          verb: 'add',
-          created_time: Math.floor(timestamp / 1000),
-          message: input.text,
-          post: {
-            id: isPost ? id : postId,
-            status_type: 'added_photos',
-            is_published: true,
-            permalink_url: `https://www.facebook.com/${postId}`,
-          },
-        },
-      };
-    }
-    const delivery = this.enqueue({ pageId: page.id, object: this.objectOf(page), time: timestamp, change });
-    return { comment: clone(comment), delivery };
-  }
-
-  /** A message the page sent from another app (Page Inbox by default): an echo with that app id. */
-  pageEcho(
-    pageId: string,
-    input: Resolved<{
-      recipient: string;
-      text: string;
-      appId?: string | number | undefined;
-      metadata?: string | undefined;
-    }>,
-  ) {
-    const page = this.page(pageId);
-    const customer = this.customer(input.recipient);
-    if (customer.pageId !== page.id)
-      throw new ValidationError('echo', [{ path: 'recipient', message: 'is not a customer of this page' }]);
-    const timestamp = this.time(input.at);
-    const appId = String(input.appId ?? PAGE_INBOX_APP_ID);
-    const message: EmulatorMessage = {
-      mid: newMid(),
-      pageId: page.id,
-      customerId: customer.id,
-      direction: 'outbound',
-      text: input.text,
-      attachments: [],
-      timestamp,
-      appId,
-      ...(input.metadata === undefined ? {} : { metadata: input.metadata }),
-      reactions: [],
-    };
-    this.insert(message);
-    const delivery = this.sendEcho(message);
-    return { mid: message.mid, timestamp, delivery };
-  }
-
-  sendEcho(message: EmulatorMessage): Promise<DeliveryOutcome> {
-    const page = this.page(message.pageId);
-    const body: Record<string, unknown> = {
-      is_echo: true,
-      app_id: Number(message.appId ?? this.options.appId),
-      ...(message.metadata === undefined ? {} : { metadata: message.metadata }),
-      mid: message.mid,
-    };
-    if (message.text !== undefined) body['text'] = message.text;
-    if (message.attachments.length > 0)
-      body['attachments'] = this.webhookAttachments(message.attachments, message.timestamp);
-    if (message.replyToMid !== undefined) body['reply_to'] = { mid: message.replyToMid };
-    return this.enqueue({
-      pageId: page.id,
-      object: this.objectOf(page),
-      time: message.timestamp,
-      messaging: {
-        sender: { id: page.id },
-        recipient: { id: message.customerId },
-        timestamp: message.timestamp,
-        message: body,
-      },
-    });
+    this.emit({ type: 'message', message: structuredClone(message) });
   }
 
   /** Whether a Send API message to this customer is inside a window now; returns Meta's rule outcome. */
@@ -685,30 +282,28 @@ export class World {
     return 'closed';
   }
 
-  /** The page's token state: null when valid, else the Meta 190 subcode and reason. */
-  tokenProblem(page: PageState): { reason: RevokeReason; subcode: number } | null {
-    if (page.revoked && page.revoked !== 'permission_revoked')
-      return { reason: page.revoked, subcode: subcodes[page.revoked] };
-    if (page.tokenExpiresAt !== undefined && page.tokenExpiresAt <= this.clock.now())
-      return { reason: 'expired', subcode: 463 };
-    return null;
-  }
-
-  newToken(): string {
-    return `EAAG${randomBytes(30).toString('base64url')}`;
-  }
-
   newId(length = 16): string {
     return digits(length);
   }
 }
 
-export const subcodes: Record<RevokeReason, number> = {
-  expired: 463,
-  password_changed: 460,
-  app_removed: 458,
-  permission_revoked: 0,
-  session_invalid: 492,
-  checkpoint: 459,
-  invalid: 467,
-};
+/**
+ * State kept beside the world by a feature module (handover owners, blocked people): one value per
+ * world, created on first use, so the World class does not grow a field per feature.
+ */
+export function perWorld<T>(create: () => T): (world: World) => T {
+  const values = new WeakMap<World, T>();
+  return (world) => {
+    let value = values.get(world);
+    if (value === undefined) {
+      value = create();
+      values.set(world, value);
+    }
+    return value;
+  };
+}
+
+/** The key of a customer's thread with a page. */
+export function threadKey(pageId: string, psid: string): string {
+  return `${pageId}\u0000${psid}`;
+}

@@ -4,6 +4,7 @@ import { createInbox, memoryStore } from '@pagedesk/core';
 import { type ChannelsOptions, createChannels, createGraphClient } from '@pagedesk/core/server';
 import { testEntities } from '@pagedesk/core/testing';
 import { createWebhook } from '@pagedesk/node-webhook';
+import { afterAll, beforeAll } from 'vitest';
 import { type EmulatorOptions, startEmulator } from '../index.js';
 
 /**
@@ -105,4 +106,40 @@ export async function directConversation(
     source: 'message',
   });
   return { psid: customer.id, conversation: conversation! };
+}
+
+/** A Facebook Page and an Instagram account whose ids and tokens derive from `n` (one `n` per test file). */
+export function pagePair(n: number): { FB: StackPage; IG: StackPage } {
+  return {
+    FB: { id: `${n}001`, name: 'Acme Page', platform: 'messenger', accessToken: `tok-${n}001-abcdef` },
+    IG: { id: `17841400000000${n}00`, name: 'acme.ig', platform: 'instagram', accessToken: `tok-ig-${n}00` },
+  };
+}
+
+type CoreStack = Awaited<ReturnType<typeof startCoreStack>>;
+type UsedStack = CoreStack & {
+  /** {@link directConversation} on this stack. */
+  conversationWith(pageId: string, name: string): ReturnType<typeof directConversation>;
+};
+
+/** Starts a stack before the file's tests and closes it after; the returned object is filled in once started. */
+function useStack(start: () => Promise<CoreStack>): UsedStack {
+  const stack = {
+    conversationWith: (pageId: string, name: string) => directConversation(stack, pageId, name),
+  } as UsedStack;
+  beforeAll(async () => {
+    Object.assign(stack, await start());
+  });
+  afterAll(() => stack.close());
+  return stack;
+}
+
+/** {@link startCoreStack} for the file's tests. */
+export function useCoreStack(options: Parameters<typeof startCoreStack>[0]): UsedStack {
+  return useStack(() => startCoreStack(options));
+}
+
+/** {@link startPagesStack} for the file's tests. */
+export function usePagesStack(appSecret: string, pages: StackPage[]): UsedStack {
+  return useStack(() => startPagesStack(appSecret, pages));
 }

@@ -2,7 +2,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInstagramLogin } from '@pagedesk/core/server';
-import type { Emulator, WebhookPayload } from '../index.js';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { type Emulator, startEmulator, type WebhookPayload } from '../index.js';
 
 // Test helpers: a tiny webhook receiver that checks Meta's signatures with node:crypto on the raw
 // bytes, and a Graph call helper that adds appsecret_proof like a real client.
@@ -150,4 +151,35 @@ export function instagramLoginOn(emulator: Emulator, redirectUri: string) {
     graphBaseUrl: emulator.logins.instagramUrl,
     now: () => emulator.clock.now(),
   });
+}
+
+/** Where the Graph tests' frozen clock starts. */
+export const T0 = Date.UTC(2026, 10, 1, 12);
+
+/**
+ * The Graph tests' emulator (PAGE, IG and a page without the Human Agent feature, a frozen clock at
+ * T0, no automatic receipts), started before the file's tests and closed after them, faults cleared
+ * before each. `customer()` creates a customer of a page (PAGE by default).
+ */
+export function useGraphEmulator() {
+  const env = {
+    emu: undefined as unknown as Emulator,
+    customer: (pageId = PAGE.id, name = 'Ana Lima') => env.emu.customers.create({ pageId, name }),
+  };
+  beforeAll(async () => {
+    env.emu = await startEmulator({
+      appSecret: APP_SECRET,
+      pages: [
+        PAGE,
+        IG,
+        { id: '1003', name: 'No Agent', accessToken: 'page-token-1003-abcdef', humanAgent: false },
+      ],
+      now: T0,
+      freezeClock: true,
+      customerBehaviour: { deliverAfterMs: null },
+    });
+  });
+  afterAll(() => env.emu.close());
+  beforeEach(() => env.emu.faults.clear());
+  return env;
 }

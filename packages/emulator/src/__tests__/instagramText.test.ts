@@ -1,9 +1,7 @@
-import { GraphError, type memoryStore, RuleViolationError, utf8Length } from '@pagedesk/core';
-import { createGraphClient, type ServerChannels } from '@pagedesk/core/server';
-import { testEntities } from '@pagedesk/core/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../index.js';
-import { startCoreStack } from './coreStack.js';
+import { GraphError, RuleViolationError, utf8Length } from '@pagedesk/core';
+import { createGraphClient } from '@pagedesk/core/server';
+import { describe, expect, it } from 'vitest';
+import { usePagesStack } from './coreStack.js';
 
 // One table of limits, read by the send path and the emulator alike: a reply over Instagram's 1000
 // bytes is refused before Meta by the send path, split into parts the emulator takes, and refused by
@@ -17,28 +15,14 @@ const IG = {
   accessToken: 'ig-token-77-abc',
 };
 
-let emu: Emulator;
-let store: ReturnType<typeof memoryStore>;
-let channels: ServerChannels;
-let close: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ emu, store, channels, close } = await startCoreStack({
-    appSecret: APP_SECRET,
-    emulator: { pages: [IG], customerBehaviour: { deliverAfterMs: null } },
-    channels: { recoverPendingOnStart: false },
-  }));
-  await store.channels.put(testEntities.channel({ id: IG.id, platform: 'instagram', appId: emu.appId }));
-  await store.credentials.put(IG.id, { accessToken: IG.accessToken });
-});
-afterAll(() => close());
+const stack = usePagesStack(APP_SECRET, [IG]);
 
 describe('Instagram text through the send path and the emulator', () => {
   it('refuses 1,500 bytes before Meta, splits it on request into parts the emulator takes, and the emulator refuses it raw', async () => {
-    const bia = emu.customers.create({ pageId: IG.id, name: 'Bia' });
-    await emu.customer(bia.id).send({ text: 'Oi! Onde está meu pedido?' });
-    await emu.webhooks.idle();
-    const conversation = await store.conversations.findLatest({
+    const bia = stack.emu.customers.create({ pageId: IG.id, name: 'Bia' });
+    await stack.emu.customer(bia.id).send({ text: 'Oi! Onde está meu pedido?' });
+    await stack.emu.webhooks.idle();
+    const conversation = await stack.store.conversations.findLatest({
       channelId: IG.id,
       customerId: `${IG.id}:${bia.id}`,
       source: 'message',
@@ -46,17 +30,19 @@ describe('Instagram text through the send path and the emulator', () => {
     const reply = 'Seu pedido já saiu e chegará amanhã. '.repeat(40).trim(); // 40 × 39 bytes
     expect(utf8Length(reply)).toBeGreaterThan(1000);
     expect(reply.length).toBeLessThan(2000);
-    const sentBefore = emu.sent(IG.id).length;
-    await expect(channels.send(conversation!.id, { text: reply })).rejects.toBeInstanceOf(RuleViolationError);
-    expect(emu.sent(IG.id)).toHaveLength(sentBefore);
+    const sentBefore = stack.emu.sent(IG.id).length;
+    await expect(stack.channels.send(conversation!.id, { text: reply })).rejects.toBeInstanceOf(
+      RuleViolationError,
+    );
+    expect(stack.emu.sent(IG.id)).toHaveLength(sentBefore);
 
-    const parts = await channels.send(conversation!.id, { text: reply, split: true });
+    const parts = await stack.channels.send(conversation!.id, { text: reply, split: true });
     expect(parts.map((m) => m.delivery)).toEqual(parts.map(() => 'sent'));
-    const accepted = emu.sent(IG.id).slice(sentBefore);
+    const accepted = stack.emu.sent(IG.id).slice(sentBefore);
     expect(accepted.map((s) => s.text).join('')).toBe(reply);
     for (const s of accepted) expect(utf8Length(s.text!)).toBeLessThanOrEqual(1000);
 
-    const page = createGraphClient({ appSecret: APP_SECRET, baseUrl: emu.graphUrl }).forPage({
+    const page = createGraphClient({ appSecret: APP_SECRET, baseUrl: stack.emu.graphUrl }).forPage({
       id: IG.id,
       accessToken: IG.accessToken,
     });

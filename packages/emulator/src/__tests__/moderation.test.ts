@@ -1,21 +1,14 @@
-import { type memoryStore, PermissionError, RuleViolationError } from '@pagedesk/core';
-import { createGraphClient, type ServerChannels } from '@pagedesk/core/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../index.js';
-import { directConversation, startPagesStack } from './coreStack.js';
+import { PermissionError, RuleViolationError } from '@pagedesk/core';
+import { createGraphClient } from '@pagedesk/core/server';
+import { describe, expect, it } from 'vitest';
+import { directConversation, pagePair, usePagesStack } from './coreStack.js';
 
-// Comment moderation end to end: `channels.moderateComment` through the emulator acting as Meta (hide,
+// Comment moderation end to end: `stack.channels.moderateComment` through the emulator acting as Meta (hide,
 // unhide, like, delete on a Page; hide and delete on Instagram), what the message records, and Meta's
 // refusals (missing permission, a deleted comment, another page's comment, likes on Instagram).
 
 const APP_SECRET = 'moderation-secret-7';
-const FB = { id: '3001', name: 'Acme Page', platform: 'messenger' as const, accessToken: 'tok-3001-abcdef' };
-const IG = {
-  id: '17841400000000300',
-  name: 'acme.ig',
-  platform: 'instagram' as const,
-  accessToken: 'tok-ig-300',
-};
+const { FB, IG } = pagePair(3);
 const NO_PERMISSION = {
   id: '3002',
   name: 'Read-only Page',
@@ -24,25 +17,16 @@ const NO_PERMISSION = {
   scopes: ['pages_show_list', 'pages_messaging', 'pages_manage_metadata', 'pages_read_engagement'],
 };
 
-let stack: Awaited<ReturnType<typeof startPagesStack>>;
-let emu: Emulator;
-let store: ReturnType<typeof memoryStore>;
-let channels: ServerChannels;
+const stack = usePagesStack(APP_SECRET, [FB, IG, NO_PERMISSION]);
 
-beforeAll(async () => {
-  stack = await startPagesStack(APP_SECRET, [FB, IG, NO_PERMISSION]);
-  ({ emu, store, channels } = stack);
-});
-afterAll(() => stack.close());
-
-const commentNow = (id: string) => emu.comments().find((c) => c.id === id);
+const commentNow = (id: string) => stack.emu.comments().find((c) => c.id === id);
 
 /** A customer comments on the page's sample post; the comment's message in the inbox. */
 async function commentOn(pageId: string, text: string) {
-  const customer = emu.customers.create({ pageId, name: 'Cleo' });
-  const { comment } = await emu.customer(customer.id).comment({ text });
-  await emu.webhooks.idle();
-  const message = await store.messages.getByMid(pageId, comment.id);
+  const customer = stack.emu.customers.create({ pageId, name: 'Cleo' });
+  const { comment } = await stack.emu.customer(customer.id).comment({ text });
+  await stack.emu.webhooks.idle();
+  const message = await stack.store.messages.getByMid(pageId, comment.id);
   expect(message, 'the comment reached the inbox').toBeDefined();
   return { comment, message: message! };
 }
@@ -50,12 +34,12 @@ async function commentOn(pageId: string, text: string) {
 describe('moderating comments through the emulator', () => {
   it('hides, unhides, likes and deletes a Page comment, recording who did what', async () => {
     const { comment, message } = await commentOn(FB.id, 'Terrible service!!!');
-    await channels.moderateComment(message.id, 'hide', { agentId: 'ana' });
+    await stack.channels.moderateComment(message.id, 'hide', { agentId: 'ana' });
     expect(commentNow(comment.id)).toMatchObject({ hidden: true });
-    await channels.moderateComment(message.id, 'unhide', { agentId: 'ben' });
-    await channels.moderateComment(message.id, 'like');
+    await stack.channels.moderateComment(message.id, 'unhide', { agentId: 'ben' });
+    await stack.channels.moderateComment(message.id, 'like');
     expect(commentNow(comment.id)).toMatchObject({ hidden: false, likedByPage: true });
-    const deleted = await channels.moderateComment(message.id, 'delete', { agentId: 'ana' });
+    const deleted = await stack.channels.moderateComment(message.id, 'delete', { agentId: 'ana' });
     expect(commentNow(comment.id)).toMatchObject({ deleted: true });
     expect(deleted.moderation).toMatchObject({
       hidden: false,
@@ -68,39 +52,47 @@ describe('moderating comments through the emulator', () => {
         { action: 'delete', agentId: 'ana' },
       ],
     });
-    expect((await store.messages.get(message.id))?.moderation).toEqual(deleted.moderation);
+    expect((await stack.store.messages.get(message.id))?.moderation).toEqual(deleted.moderation);
     // Nothing more can be done to a deleted comment, and Pagedesk says so before asking Meta.
-    await expect(channels.moderateComment(message.id, 'hide')).rejects.toMatchObject({
+    await expect(stack.channels.moderateComment(message.id, 'hide')).rejects.toMatchObject({
       rule: 'comment_deleted',
     });
   });
 
   it('hides and deletes an Instagram comment; refuses a like before any call', async () => {
     const { comment, message } = await commentOn(IG.id, 'spam spam');
-    await expect(channels.moderateComment(message.id, 'like')).rejects.toBeInstanceOf(RuleViolationError);
-    await channels.moderateComment(message.id, 'hide');
+    await expect(stack.channels.moderateComment(message.id, 'like')).rejects.toBeInstanceOf(
+      RuleViolationError,
+    );
+    await stack.channels.moderateComment(message.id, 'hide');
     expect(commentNow(comment.id)).toMatchObject({ hidden: true });
-    await channels.moderateComment(message.id, 'delete');
+    await stack.channels.moderateComment(message.id, 'delete');
     expect(commentNow(comment.id)).toMatchObject({ deleted: true });
   });
 
   it("maps Meta's permission refusal to PermissionError and records nothing", async () => {
     const { comment, message } = await commentOn(NO_PERMISSION.id, 'Hello?');
-    const error = await channels.moderateComment(message.id, 'hide').catch((e: unknown) => e);
+    const error = await stack.channels.moderateComment(message.id, 'hide').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermissionError);
     expect(commentNow(comment.id)?.hidden).toBeUndefined();
-    expect((await store.messages.get(message.id))?.moderation).toBeUndefined();
+    expect((await stack.store.messages.get(message.id))?.moderation).toBeUndefined();
   });
 
   it('refuses a message that is not a comment', async () => {
     const { conversation } = await directConversation(stack, FB.id, 'Dan', 'Hi');
-    const [dm] = (await store.messages.list(conversation.id)).items;
-    await expect(channels.moderateComment(dm!.id, 'hide')).rejects.toMatchObject({ rule: 'not_a_comment' });
+    const [dm] = (await stack.store.messages.list(conversation.id)).items;
+    await expect(stack.channels.moderateComment(dm!.id, 'hide')).rejects.toMatchObject({
+      rule: 'not_a_comment',
+    });
   });
 
   it("answers like Meta for another page's comment, a deleted one and a bad flag", async () => {
     const { comment } = await commentOn(FB.id, 'Another one');
-    const graph = createGraphClient({ appSecret: APP_SECRET, baseUrl: emu.graphUrl, retry: { limit: 0 } });
+    const graph = createGraphClient({
+      appSecret: APP_SECRET,
+      baseUrl: stack.emu.graphUrl,
+      retry: { limit: 0 },
+    });
     const other = graph.forPage({ id: NO_PERMISSION.id, accessToken: NO_PERMISSION.accessToken });
     await expect(other.moderateComment(comment.id, 'delete', 'messenger')).rejects.toMatchObject({
       graphCode: 100,
