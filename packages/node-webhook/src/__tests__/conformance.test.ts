@@ -573,7 +573,7 @@ describe('comments', () => {
       fromPage: false,
       customerId: '139560936744123',
       timestamp: 1511951015000,
-      raw: feedComment('add').entry[0]?.changes[0]?.value,
+      raw: feedComment('add').entry[0]?.changes?.[0]?.value,
     });
     const [edited] = parseWebhook(feedComment('edited', { message: 'Better' }));
     expect(edited).toMatchObject({
