@@ -2,15 +2,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseWebhook } from '../parseWebhook.js';
 import {
-  metaDeliverySchema,
   isSimpleDelivery,
   isSimpleEntry,
   isSimpleEnvelope,
   isSimpleMessage,
   isSimpleRead,
+  metaDeliverySchema,
+  metaEntrySchema,
   metaMessageSchema,
   metaReadSchema,
-  metaEntrySchema,
   metaWebhookBodySchema,
 } from '../schemas.js';
 
