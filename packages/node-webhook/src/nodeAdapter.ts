@@ -328,7 +328,9 @@ export function serveNode(
         answer = plainError(500, new PagedeskError('internal', 'Internal error'));
       }
       try {
-        await writeAnswer(res, answer);
+        // Only a web Response is awaited: a plain answer is written at once, without a microtask.
+        const writing = writeAnswer(res, answer);
+        if (writing) await writing;
       } catch (error) {
         report(error, context('response'));
         failResponse(res);
