@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { MetaMessagingItem, MetaWebhookBody } from '@pagedesk/node-webhook/meta';
 
 // Small shared pieces of the suite: a node:http server on 127.0.0.1:0 and Meta-shaped payloads.
 
@@ -24,7 +25,12 @@ export const PAGE_ID = '1000000000001';
 export const IG_ID = '17841400000000001';
 
 /** A Messenger text message from `psid`, as Meta posts it. */
-export function messengerMessage(psid: string, mid: string, text: string, timestamp: number) {
+export function messengerMessage(
+  psid: string,
+  mid: string,
+  text: string,
+  timestamp: number,
+): MetaMessagingItem {
   return {
     sender: { id: psid },
     recipient: { id: PAGE_ID },
@@ -34,7 +40,7 @@ export function messengerMessage(psid: string, mid: string, text: string, timest
 }
 
 /** Valid webhook payloads of several kinds, the seeds that the fuzzer mutates. */
-export function seedPayloads(now: number): unknown[] {
+export function seedPayloads(now: number): MetaWebhookBody[] {
   return [
     {
       object: 'page',

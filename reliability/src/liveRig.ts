@@ -2,6 +2,7 @@ import { get, type IncomingMessage } from 'node:http';
 import { createInbox, type Inbox, type Store } from '@pagedesk/core';
 import { signWebhookBody } from '@pagedesk/core/testing';
 import { createInboxApi, createWebhook } from '@pagedesk/node-webhook';
+import type { MetaWebhookBody } from '@pagedesk/node-webhook/meta';
 import { type RedisFanout, redisFanout } from '@pagedesk/redis';
 import { Redis } from 'ioredis';
 import { listen } from './harness.js';
@@ -72,7 +73,7 @@ export function textDelivery(pageId: string, psid: string, mid: string, timestam
         ],
       },
     ],
-  });
+  } satisfies MetaWebhookBody);
   return {
     body,
     headers: {

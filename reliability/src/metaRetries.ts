@@ -1,4 +1,5 @@
 import { signWebhookBody } from '@pagedesk/core/testing';
+import type { MetaWebhookBody } from '@pagedesk/node-webhook/meta';
 
 // Meta's side of a webhook under faults: every delivery is posted to one of the servers and, until it
 // is answered 200, posted again (to the next server, as a load balancer would route the retry) after a
@@ -42,7 +43,7 @@ export function deliveries(pageId: string, prefix: string, count: number, psids 
           })),
         },
       ],
-    });
+    } satisfies MetaWebhookBody);
     out.push({ body, signature: signWebhookBody(body, DEMO_APP_SECRET), mids: messages.map((m) => m.mid) });
     i += size;
   }

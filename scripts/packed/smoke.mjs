@@ -30,9 +30,8 @@ for (const name of names) {
 
 // A webhook delivery signed as Meta signs it, verified and parsed by the packed @pagedesk/node-webhook.
 {
-  const { createWebhook, signBody, verifySignature, verifySignatureAsync } = await import(
-    '@pagedesk/node-webhook'
-  );
+  const { createWebhook, verifySignature, verifySignatureAsync } = await import('@pagedesk/node-webhook');
+  const { signWebhookBody } = await import('@pagedesk/core/testing');
   const appSecret = 'packed-smoke-secret';
   const body = JSON.stringify({
     object: 'page',
@@ -51,7 +50,7 @@ for (const name of names) {
       },
     ],
   });
-  const signature = signBody(body, appSecret);
+  const signature = signWebhookBody(body, appSecret);
   assert.equal(verifySignature(body, signature, appSecret), true);
   assert.equal(verifySignature(`${body} `, signature, appSecret), false);
   assert.equal(await verifySignatureAsync(new TextEncoder().encode(body), signature, appSecret), true);
@@ -70,7 +69,7 @@ for (const name of names) {
       }),
     );
   assert.equal((await post(signature)).status, 200);
-  assert.equal((await post(signBody(body, 'wrong'))).status, 401);
+  assert.equal((await post(signWebhookBody(body, 'wrong'))).status, 401);
   assert.deepEqual(
     received.map((event) => [event.kind, event.text]),
     [['message', 'Hello from the tarball']],

@@ -1,16 +1,130 @@
 // @pagedesk/core for browsers (the `browser` export condition): everything in the main entry except
 // the inbox engine and its memory store (createInbox, memoryStore), which run where webhooks arrive.
 // A page reaches the inbox through a transport, so bundling the engine would only add weight.
-export * from './attachments.js';
-export * from './errors.js';
-export * from './events.js';
+export {
+  type AttachmentCheck,
+  type AttachmentFailure,
+  type AttachmentFailureCode,
+  type AttachmentInput,
+  checkAttachment,
+  formatBytes,
+  mediaTypeOfName,
+  type OutboundFile,
+  planReply,
+  type ReplyPart,
+  type ReplyPlan,
+  type ReplyProblem,
+} from './attachments.js';
+export {
+  AppMismatchError,
+  ChannelUnavailableError,
+  GraphError,
+  type GraphErrorDetails,
+  HumanAgentUnavailableError,
+  isPagedeskError,
+  isPagedeskErrorCode,
+  NotFoundError,
+  PagedeskError,
+  type PagedeskErrorOptions,
+  PermissionError,
+  RateLimitError,
+  RecipientUnavailableError,
+  RuleViolationError,
+  ThreadControlError,
+  TokenError,
+  type TokenErrorReason,
+  toPagedeskError,
+  ValidationError,
+  WindowClosedError,
+} from './errors.js';
+export type {
+  AppEvent,
+  CommentEvent,
+  DeliveryEvent,
+  EchoEvent,
+  EditEvent,
+  EventBase,
+  HandoverEvent,
+  MessageEvent,
+  MessengerEvent,
+  MessengerEventKind,
+  OptinEvent,
+  PolicyEnforcementEvent,
+  PostbackEvent,
+  ReactionEvent,
+  ReadEvent,
+  Referral,
+  ReferralEvent,
+  UnknownEvent,
+  UnsendEvent,
+} from './events.js';
 export { defaultChannelSettings, PAGE_INBOX_APP_ID } from './inbox.js';
-export type * from './inbox.types.js';
+export type {
+  AttachmentArchive,
+  Inbox,
+  InboxChange,
+  InboxEvents,
+  OutboundDraft,
+  Threading,
+} from './inbox.types.js';
 export { narrowUnionIssues, type UnionIssueLike, zodIssues } from './issues.js';
-export * from './model.js';
+export {
+  type Attachment,
+  type AttachmentKind,
+  type Author,
+  attachmentKindSchema,
+  attachmentSchema,
+  authorSchema,
+  type Channel,
+  type ChannelSettings,
+  type ChannelStatus,
+  type CommentAction,
+  type Conversation,
+  type Customer,
+  type CustomerDetails,
+  type CustomerDetailsPatch,
+  channelSchema,
+  channelSettingsSchema,
+  channelStatusSchema,
+  commentActionSchema,
+  conversationSchema,
+  customerDetailsPatchSchema,
+  customerDetailsSchema,
+  customerDisplayName,
+  customerSchema,
+  type DeliveryState,
+  deliveryStateSchema,
+  type Failure,
+  failureSchema,
+  type Message,
+  type MessageDirection,
+  type Moderation,
+  messageSchema,
+  moderationSchema,
+  organizationIdSchema,
+  type Platform,
+  platformSchema,
+  type Reaction,
+  reactionSchema,
+  SENDABLE_STATUSES,
+} from './model.js';
 export { assertModeratable, moderationAfter } from './moderation.js';
 export { CHECKING_CODE, isChecking, isUnknownOutcome, UNKNOWN_OUTCOME_CODES } from './outcome.js';
-export * from './rules.js';
+export {
+  type DirectionRules,
+  defineRules,
+  instagramRules,
+  type MediaKind,
+  type MediaRule,
+  mediaKinds,
+  metaRules,
+  type Rules,
+  type RulesOverrides,
+  rulesFor,
+  rulesFromSettings,
+  rulesSchema,
+  withPlatformLimits,
+} from './rules.js';
 // The upload store's sniffing is pure and runs wherever the inbox API does (edge runtimes resolve the
 // `browser` condition too); a page that does not use it tree-shakes it away.
 export {
@@ -21,7 +135,19 @@ export {
   storedMediaType,
   type UploadFacts,
 } from './sniff.js';
-export type * from './store.js';
+export type {
+  ChannelCredentials,
+  ChannelFilter,
+  ChannelPurgeReport,
+  ConversationQuery,
+  Lease,
+  MessageEffect,
+  MessageQuery,
+  Page,
+  PruneOptions,
+  PruneReport,
+  Store,
+} from './store.js';
 export type { TemplateQuery, TemplateStore } from './templateStore.js';
 export {
   checkTemplate,
@@ -41,6 +167,51 @@ export {
   templatePartSchema,
   templateVariables,
 } from './templates.js';
-export * from './text.js';
-export * from './transport.js';
-export * from './window.js';
+export {
+  checkText,
+  measureText,
+  splitText,
+  type TextCheck,
+  type TextMeasure,
+  utf8Length,
+} from './text.js';
+export {
+  type Agent,
+  agentSchema,
+  type ChannelAction,
+  type ConnectablePage,
+  type ConversationListQuery,
+  type ConversationPatch,
+  type ConversationWithCustomer,
+  channelActionSchema,
+  connectablePageSchema,
+  conversationPatchSchema,
+  conversationWithCustomerSchema,
+  deserializeError,
+  type InboxTransport,
+  type LiveEvent,
+  type LiveStatus,
+  liveEventSchema,
+  pageSchema,
+  type SendAuthor,
+  type SendDraft,
+  type SerializedError,
+  type ServerClock,
+  sendAuthorSchema,
+  sendDraftSchema,
+  serializedErrorSchema,
+  serializeError,
+  type UploadedFile,
+  uploadedFileSchema,
+} from './transport.js';
+export {
+  evaluateWindow,
+  formatRemaining,
+  HUMAN_AGENT_WINDOW_MS,
+  type SenderKind,
+  STANDARD_WINDOW_MS,
+  type WindowEvaluation,
+  type WindowInput,
+  type WindowReason,
+  windowForConversation,
+} from './window.js';

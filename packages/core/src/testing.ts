@@ -5,6 +5,6 @@ export { testEntities } from './testing/entities.js';
 export { testEvents } from './testing/events.js';
 export { describePersonaStoreContract } from './testing/personaContract.js';
 export { describePruneContract } from './testing/pruneContract.js';
-export { signWebhookBody } from './testing/sign.js';
+export { signSignedRequest, signWebhookBody } from './testing/sign.js';
 export { describeStoreContract } from './testing/storeContract.js';
 export { describeTemplateStoreContract } from './testing/templateContract.js';

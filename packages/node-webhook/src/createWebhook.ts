@@ -1,27 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  type MessengerEvent,
-  PagedeskError,
-  serializeError,
-  toPagedeskError,
-  ValidationError,
-} from '@pagedesk/core';
+import { type MessengerEvent, PagedeskError, toPagedeskError, ValidationError } from '@pagedesk/core';
 import { z } from 'zod/mini';
 import { appOptionsSchema, appSecretsOf, type MetaApp } from './apps.js';
 import { type DedupeStore, lruDedupe } from './dedupe.js';
 import { SignatureError, type WebhookContentError, WebhookPayloadError } from './errors.js';
 import { readCapped } from './inboxApi/http.js';
 import { issuesOf } from './issues.js';
-import { type NodeErrorContext, nodeHandler, rawBodyOf } from './nodeAdapter.js';
 import {
-  BodyAlreadyParsedError,
-  BodyTooLargeError,
-  DEFAULT_MAX_BODY_BYTES,
-  failResponse,
-  type MaybeParsedRequest,
-  readBody,
-  requestUrl,
-} from './nodeBody.js';
+  type NodeRequest,
+  type PlainResponse,
+  plainError,
+  rawBodyOf,
+  serveNode,
+  webResponseOf,
+} from './nodeAdapter.js';
+import { BodyTooLargeError, DEFAULT_MAX_BODY_BYTES } from './nodeBody.js';
 import { parseWebhook } from './parseWebhook.js';
 import { bytesEqual, utf8 } from './runtimeCrypto.js';
 import { signatureCheck } from './signature.js';
@@ -147,68 +140,32 @@ const SIGNATURE_HINT =
   'the page from the webhook.';
 
 // The webhook's logic runs on this minimal request shape and answers a plain status/headers/body
-// triple, so `.fetch` adapts it to web Request/Response while `.node` reads the body straight into a
-// Buffer and writes with writeHead/end: building web objects per delivery cost more than the work.
-interface HookRequest {
-  method: string;
-  /** A header value (several joined with ", ", as web Headers do), or null. */
-  header(name: string): string | null;
-  /** The parsed URL, built only when needed (handshake query, error context path). */
-  url(): URL;
+// triple, so `.fetch` adapts it to web Request/Response while `.node` (nodeAdapter's shared Node path)
+// hands its own request view straight in and writes with writeHead/end: building web objects per
+// delivery cost more than the work.
+type HookRequest = Pick<NodeRequest, 'method' | 'header' | 'url'> & {
   /** The raw body bytes, capped at `maxBodyBytes`. */
   body(): Uint8Array | Promise<Uint8Array>;
-}
+};
 
-interface HookResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-// The same answer as nodeAdapter's errorResponse (Response.json), without the web Response.
-function errorResult(status: number, error: PagedeskError, headers?: Record<string, string>): HookResponse {
-  return {
-    status,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ error: serializeError(error) }),
-  };
-}
-
-// The common answer, built once: writeHead and the web Response only read it.
-const RECEIVED: HookResponse = Object.freeze({
+// The common answer, built once (frozen, so the Node path builds its headers once too).
+const RECEIVED: PlainResponse = Object.freeze({
   status: 200,
   headers: Object.freeze({ 'content-type': 'text/plain; charset=utf-8' }),
   body: 'EVENT_RECEIVED',
 });
 
-function toWebResponse(result: HookResponse): Response {
-  return new Response(result.body, { status: result.status, headers: result.headers });
-}
-
-function nodeHeader(req: IncomingMessage, name: string): string | null {
-  const value = req.headers[name];
-  if (value === undefined) return null;
-  return typeof value === 'string' ? value : value.join(', ');
-}
-
-const EMPTY = new Uint8Array(0);
-
-// With its length declared, a body goes out in one plain write instead of chunked framing (smaller,
-// and less for Meta's side to parse); the common answer's headers are built once.
-const RECEIVED_NODE_HEADERS = Object.freeze({
-  ...RECEIVED.headers,
-  'content-length': String(utf8(RECEIVED.body).byteLength),
-});
-
-function nodeHeaders(result: HookResponse): Record<string, string> {
-  if (result === RECEIVED) return RECEIVED_NODE_HEADERS;
-  return { ...result.headers, 'content-length': String(Buffer.byteLength(result.body)) };
-}
-
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   (typeof value === 'object' || typeof value === 'function') &&
   value !== null &&
   typeof (value as { then?: unknown }).then === 'function';
+
+// A target that starts with one '/': a second '/' or '\' would turn the path into an authority
+// (`//host/...`) for the URL parser.
+function isPlainPath(target: string): boolean {
+  const second = target.charCodeAt(1);
+  return target.charCodeAt(0) === 47 && second !== 47 && second !== 92;
+}
 
 function tokenMatches(given: string | null, expected: string): boolean {
   return given !== null && bytesEqual(utf8(given), utf8(expected));
@@ -332,7 +289,7 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
   async function handlePost(
     request: HookRequest,
     context: (phase: WebhookErrorContext['phase']) => WebhookErrorContext,
-  ): Promise<HookResponse> {
+  ): Promise<PlainResponse> {
     const raw = request.body();
     const body = raw instanceof Promise ? await raw : raw;
     const header =
@@ -349,7 +306,7 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
         new SignatureError(error.header, error.reason, `${error.detail}. ${SIGNATURE_HINT}`),
         context('signature'),
       );
-      return errorResult(401, error);
+      return plainError(401, error);
     }
     let events: MessengerEvent[];
     // Reported once an event is handed over, so Meta's retries and duplicates do not report it again.
@@ -365,7 +322,7 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
     } catch (error) {
       const e = toPagedeskError(error);
       report(e, context('payload'));
-      return errorResult(
+      return plainError(
         400,
         e instanceof WebhookPayloadError ? e : new WebhookPayloadError([{ path: '', message: e.message }]),
       );
@@ -436,7 +393,7 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
       for (const error of lenient) if (handed.delete(error.eventId)) report(error, context('lenient'));
     }
     if (timedOut) {
-      return errorResult(
+      return plainError(
         503,
         new PagedeskError('handler_timeout', 'The event handler took too long; Meta will retry', {
           retryable: true,
@@ -444,7 +401,7 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
       );
     }
     if (!ok) {
-      return errorResult(
+      return plainError(
         500,
         new PagedeskError('handler_failed', 'The event handler failed; Meta will retry', { retryable: true }),
       );
@@ -452,7 +409,7 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
     return RECEIVED;
   }
 
-  async function handle(request: HookRequest): Promise<HookResponse> {
+  async function handle(request: HookRequest): Promise<PlainResponse> {
     const context = (phase: WebhookErrorContext['phase']): WebhookErrorContext => ({
       phase,
       method: request.method,
@@ -473,13 +430,13 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
           body: challenge,
         };
       }
-      return errorResult(
+      return plainError(
         403,
         new PagedeskError('verification_failed', 'Wrong hub.mode, hub.verify_token or missing hub.challenge'),
       );
     }
     if (request.method !== 'POST') {
-      return errorResult(
+      return plainError(
         405,
         new PagedeskError('method_not_allowed', `${request.method} is not allowed; Meta uses GET and POST`),
         {
@@ -491,15 +448,15 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
       return await handlePost(request, context);
     } catch (error) {
       const e = toPagedeskError(error);
-      if (e instanceof BodyTooLargeError) return errorResult(413, e, { connection: 'close' });
+      if (e instanceof BodyTooLargeError) return plainError(413, e, { connection: 'close' });
       report(e, context('internal'));
-      return errorResult(500, new PagedeskError('internal', 'Internal error', { retryable: true }));
+      return plainError(500, new PagedeskError('internal', 'Internal error', { retryable: true }));
     }
   }
 
   async function fetchHandler(request: Request): Promise<Response> {
     let url: URL | undefined;
-    return toWebResponse(
+    return webResponseOf(
       await handle({
         method: request.method,
         header: (name) => request.headers.get(name),
@@ -512,80 +469,22 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
     );
   }
 
-  const reportNode = (error: unknown, ctx: NodeErrorContext) => report(toPagedeskError(error), { ...ctx });
-  // Methods Meta never uses (405 either way) and request targets that are not a plain path keep the web
-  // bridge, so the URL and method checks of web Request construction still decide their answer.
-  const bridged = nodeHandler(fetchHandler, { maxBodyBytes, onError: reportNode });
-
-  function node(req: IncomingMessage, res: ServerResponse): void {
-    const method = req.method;
-    const target = req.url ?? '/';
-    const second = target.charCodeAt(1);
-    // A second '/' or '\' would turn the path into an authority (`//host/...`) for the URL parser.
-    if (
-      (method !== 'POST' && method !== 'GET') ||
-      target.charCodeAt(0) !== 47 ||
-      second === 47 ||
-      second === 92
-    ) {
-      bridged(req, res);
-      return;
-    }
-    const context = (phase: NodeErrorContext['phase']): NodeErrorContext => ({
-      phase,
-      method,
-      // The path only: a query string may hold a verify token or other secrets not meant for logs.
-      url: target.split('?')[0] as string,
-    });
-    const send = (result: HookResponse) => {
-      if (res.destroyed) return; // the client went away: nobody is left to answer
-      res.writeHead(result.status, nodeHeaders(result)).end(result.body);
-    };
-    const run = async () => {
-      let body: Uint8Array = EMPTY;
-      if (method === 'POST') {
-        try {
-          body = await readBody(req as MaybeParsedRequest, maxBodyBytes);
-        } catch (error) {
-          const e = toPagedeskError(error);
-          if (e instanceof BodyTooLargeError) return send(errorResult(413, e, { connection: 'close' }));
-          if (e instanceof BodyAlreadyParsedError) {
-            reportNode(e, context('request'));
-            return send(errorResult(400, e));
-          }
-          if (e.code === 'request_aborted') return;
-          reportNode(e, context('request'));
-          return send(errorResult(500, e));
-        }
-      }
-      let url: URL | undefined;
-      let result: HookResponse;
-      try {
-        result = await handle({
-          method,
-          header: (name) => nodeHeader(req, name),
-          url: () => {
-            url ??= requestUrl(req);
-            return url;
-          },
-          body: () => body,
-        });
-      } catch (error) {
-        report(toPagedeskError(error), { ...context('handler'), phase: 'internal' });
-        result = errorResult(500, new PagedeskError('internal', 'Internal error'));
-      }
-      try {
-        send(result);
-      } catch (error) {
-        reportNode(error, context('response'));
-        failResponse(res);
-      }
-    };
-    run().catch((error: unknown) => {
-      reportNode(error, context('response'));
-      failResponse(res);
-    });
-  }
+  const node = serveNode(
+    (request) => {
+      const method = request.method;
+      // Methods Meta never uses (405 either way) and request targets that are not a plain path go
+      // through a web Request, so the URL and method checks of its construction decide their answer.
+      if ((method !== 'POST' && method !== 'GET') || !isPlainPath(request.target))
+        return fetchHandler(request.toRequest());
+      return handle(request);
+    },
+    {
+      maxBodyBytes,
+      // `handler` in the shared path means this webhook's own code failed, not `onEvents`.
+      onError: (error, context) =>
+        report(error, { ...context, phase: context.phase === 'handler' ? 'internal' : context.phase }),
+    },
+  );
 
   return { fetch: fetchHandler, node };
 }

@@ -394,15 +394,3 @@ async function channelOrNothing(channels: PurgeableChannels, id: string): Promis
     throw error;
   }
 }
-
-/**
- * Builds a `signed_request` as Meta does: for tests and emulators.
- *
- * @example
- * const body = new URLSearchParams({ signed_request: signRequest({ algorithm: 'HMAC-SHA256', user_id: '1', issued_at: 1 }, secret) });
- */
-export function signRequest(payload: Record<string, unknown>, appSecret: string): string {
-  const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url');
-  const crypto = requireNodeCrypto('signRequest', 'sign on a Node server');
-  return `${crypto.createHmac('sha256', appSecret).update(encoded).digest('base64url')}.${encoded}`;
-}

@@ -53,8 +53,21 @@ export async function toWebRequest(
   req: IncomingMessage,
   options: ToWebRequestOptions = {},
 ): Promise<Request> {
-  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const method = req.method ?? 'GET';
+  const body = hasNoBody(method)
+    ? undefined
+    : await readBody(req as MaybeParsedRequest, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+  return webRequestOf(req, method, body, options.signal);
+}
+
+const hasNoBody = (method: string) => method === 'GET' || method === 'HEAD';
+
+function webRequestOf(
+  req: IncomingMessage,
+  method: string,
+  body: Buffer | undefined,
+  signal: AbortSignal | undefined,
+): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     // HTTP/2 pseudo-headers (:path, :method) are not valid web header names.
@@ -62,16 +75,11 @@ export async function toWebRequest(
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
     else headers.set(name, value);
   }
-  const url = requestUrl(req);
   const init: RequestInit = { method, headers };
-  if (options.signal) init.signal = options.signal;
-  let body: Buffer | undefined;
-  if (method !== 'GET' && method !== 'HEAD') {
-    body = await readBody(req as MaybeParsedRequest, limit);
-    // Node Buffers from sockets are backed by ArrayBuffer (never SharedArrayBuffer).
-    init.body = body as Uint8Array<ArrayBuffer>;
-  }
-  const request = new Request(url, init);
+  if (signal) init.signal = signal;
+  // Node Buffers from sockets are backed by ArrayBuffer (never SharedArrayBuffer).
+  if (body) init.body = body as Uint8Array<ArrayBuffer>;
+  const request = new Request(requestUrl(req), init);
   if (body) rawBodies.set(request, body);
   return request;
 }
@@ -140,6 +148,121 @@ export async function writeWebResponse(res: ServerResponse, response: Response):
   if (!closed) res.end();
 }
 
+/**
+ * An answer the Node path writes with one `writeHead` and `end`, without a web `Response`: building
+ * web objects per request cost more than a webhook delivery's own work. Internal.
+ */
+export interface PlainResponse {
+  status: number;
+  headers: Readonly<Record<string, string>>;
+  body: string;
+}
+
+/** A PagedeskError as `{ error }` JSON with its status, for the Node path and {@link errorResponse}. */
+export function plainError(
+  status: number,
+  error: PagedeskError,
+  headers?: Record<string, string>,
+): PlainResponse {
+  return {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ error: serializeError(error) }),
+  };
+}
+
+/** The same plain answer as a web `Response`, for the fetch handlers. */
+export function webResponseOf(answer: PlainResponse): Response {
+  return new Response(answer.body, { status: answer.status, headers: answer.headers });
+}
+
+/** Answers a PagedeskError as `{ error }` JSON with the right status; for adapters and cores. */
+export function errorResponse(
+  status: number,
+  error: PagedeskError,
+  headers?: Record<string, string>,
+): Response {
+  return webResponseOf(plainError(status, error, headers));
+}
+
+/**
+ * A Node request as the shared Node path hands it to a handler: the body is already read with the
+ * cap; the URL and a web `Request` are built only when asked for. Internal.
+ */
+export interface NodeRequest {
+  readonly method: string;
+  /** The request target as received: path and query. */
+  readonly target: string;
+  /** A header value (several joined with ", ", as web Headers do), or null. */
+  header(name: string): string | null;
+  /** The parsed URL (a Host header that is not a valid host still gives the path). */
+  url(): URL;
+  /** The exact body bytes (empty for GET and HEAD). */
+  body(): Buffer;
+  /** A web Request over the same bytes ({@link rawBodyOf} finds them), aborted when the client leaves. */
+  toRequest(): Request;
+}
+
+class NodeRequestView implements NodeRequest {
+  #url: URL | undefined;
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    readonly method: string,
+    private readonly bytes: Buffer | undefined,
+  ) {}
+
+  get target(): string {
+    return this.req.url ?? '/';
+  }
+
+  header(name: string): string | null {
+    const value = this.req.headers[name];
+    if (value === undefined) return null;
+    return typeof value === 'string' ? value : value.join(', ');
+  }
+
+  url(): URL {
+    this.#url ??= requestUrl(this.req);
+    return this.#url;
+  }
+
+  body(): Buffer {
+    // Made here, not at import: the module also loads on runtimes without Buffer (workerd).
+    return this.bytes ?? Buffer.alloc(0);
+  }
+
+  toRequest(): Request {
+    // The signal is made only here: a handler that never builds a Request (the webhook) pays nothing.
+    const controller = new AbortController();
+    const res = this.res;
+    if (res.destroyed && !res.writableFinished) controller.abort();
+    else
+      res.once('close', () => {
+        if (!res.writableFinished) controller.abort();
+      });
+    return webRequestOf(this.req, this.method, this.bytes, controller.signal);
+  }
+}
+
+// Node's headers of a plain answer, with its length declared so it goes out in one write instead of
+// chunked framing; built once for an answer that is frozen (a constant reused for every request).
+const nodeHeadersCache = new WeakMap<PlainResponse, Record<string, string>>();
+
+function nodeHeadersOf(answer: PlainResponse): Record<string, string> {
+  const cached = nodeHeadersCache.get(answer);
+  if (cached) return cached;
+  const headers = { ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)) };
+  if (Object.isFrozen(answer)) nodeHeadersCache.set(answer, headers);
+  return headers;
+}
+
+function writeAnswer(res: ServerResponse, answer: Response | PlainResponse): Promise<void> | undefined {
+  if (answer instanceof Response) return writeWebResponse(res, answer);
+  if (!res.destroyed) res.writeHead(answer.status, nodeHeadersOf(answer)).end(answer.body);
+  return undefined;
+}
+
 /** Where a failure happened, for {@link NodeHandlerOptions.onError}. */
 export interface NodeErrorContext {
   /** `request` while reading the body, `handler` inside the fetch handler, `response` while writing. */
@@ -157,11 +280,67 @@ export interface NodeHandlerOptions {
   onError?: (error: PagedeskError, context: NodeErrorContext) => void;
 }
 
-/** Answers a PagedeskError as `{ error }` JSON with the right status; for adapters and cores. */
-export function errorResponse(status: number, error: PagedeskError, headers?: HeadersInit): Response {
-  const response = Response.json({ error: serializeError(error) }, { status });
-  if (headers) for (const [k, v] of new Headers(headers)) response.headers.set(k, v);
-  return response;
+/**
+ * The one Node path of the webhook, the inbox API and the Meta callbacks: reads the body with the cap
+ * (413 above, 400 when a body parser already consumed it, nothing when the client went away), calls
+ * `handle`, writes its answer, and answers 500 (reported to `onError`) for anything that throws: no
+ * rejection ever escapes into the host's process. Internal: {@link nodeHandler} is the public form.
+ */
+export function serveNode(
+  handle: (request: NodeRequest) => Response | PlainResponse | Promise<Response | PlainResponse>,
+  options: NodeHandlerOptions = {},
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const report = (error: unknown, context: NodeErrorContext) => {
+    try {
+      options.onError?.(toPagedeskError(error), context);
+    } catch {
+      // The host's reporter failing must not take the server down.
+    }
+  };
+  return (req, res) => {
+    const method = req.method ?? 'GET';
+    const context = (phase: NodeErrorContext['phase']): NodeErrorContext => ({
+      phase,
+      method,
+      // The path only: a query string may hold a verify token or other secrets not meant for logs.
+      url: (req.url ?? '/').split('?')[0] as string,
+    });
+    const run = async () => {
+      let body: Buffer | undefined;
+      if (!hasNoBody(method)) {
+        try {
+          body = await readBody(req as MaybeParsedRequest, limit);
+        } catch (error) {
+          const e = toPagedeskError(error);
+          if (e instanceof BodyTooLargeError)
+            return writeAnswer(res, plainError(413, e, { connection: 'close' }));
+          if (e.code === 'request_aborted') return; // nobody is left to answer
+          report(e, context('request'));
+          return writeAnswer(res, plainError(e instanceof BodyAlreadyParsedError ? 400 : 500, e));
+        }
+      }
+      let answer: Response | PlainResponse;
+      try {
+        answer = await handle(new NodeRequestView(req, res, method, body));
+      } catch (error) {
+        report(error, context('handler'));
+        answer = plainError(500, new PagedeskError('internal', 'Internal error'));
+      }
+      try {
+        // Only a web Response is awaited: a plain answer is written at once, without a microtask.
+        const writing = writeAnswer(res, answer);
+        if (writing) await writing;
+      } catch (error) {
+        report(error, context('response'));
+        failResponse(res);
+      }
+    };
+    run().catch((error: unknown) => {
+      report(error, context('response'));
+      failResponse(res);
+    });
+  };
 }
 
 /**
@@ -178,59 +357,5 @@ export function nodeHandler(
   fetchHandler: (request: Request) => Response | Promise<Response>,
   options: NodeHandlerOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  const report = (error: unknown, context: NodeErrorContext) => {
-    try {
-      options.onError?.(toPagedeskError(error), context);
-    } catch {
-      // The host's reporter failing must not take the server down.
-    }
-  };
-  return (req, res) => {
-    const context = (phase: NodeErrorContext['phase']): NodeErrorContext => ({
-      phase,
-      method: req.method ?? 'GET',
-      // The path only: a query string may hold a verify token or other secrets not meant for logs.
-      url: (req.url ?? '/').split('?')[0] as string,
-    });
-    const controller = new AbortController();
-    res.once('close', () => {
-      if (!res.writableFinished) controller.abort();
-    });
-    const run = async () => {
-      let request: Request;
-      try {
-        const readOptions: ToWebRequestOptions = { signal: controller.signal };
-        if (options.maxBodyBytes !== undefined) readOptions.maxBodyBytes = options.maxBodyBytes;
-        request = await toWebRequest(req, readOptions);
-      } catch (error) {
-        const e = toPagedeskError(error);
-        if (e instanceof BodyTooLargeError)
-          return writeWebResponse(res, errorResponse(413, e, { connection: 'close' }));
-        if (e instanceof BodyAlreadyParsedError) {
-          report(e, context('request'));
-          return writeWebResponse(res, errorResponse(400, e));
-        }
-        if (e.code === 'request_aborted') return; // nobody is left to answer
-        report(e, context('request'));
-        return writeWebResponse(res, errorResponse(500, e));
-      }
-      let response: Response;
-      try {
-        response = await fetchHandler(request);
-      } catch (error) {
-        report(error, context('handler'));
-        response = errorResponse(500, new PagedeskError('internal', 'Internal error'));
-      }
-      try {
-        await writeWebResponse(res, response);
-      } catch (error) {
-        report(error, context('response'));
-        failResponse(res);
-      }
-    };
-    run().catch((error: unknown) => {
-      report(error, context('response'));
-      failResponse(res);
-    });
-  };
+  return serveNode((request) => fetchHandler(request.toRequest()), options);
 }

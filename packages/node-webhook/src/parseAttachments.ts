@@ -1,7 +1,7 @@
 import type { Attachment } from '@pagedesk/core';
 import { issuesOf } from './issues.js';
 import { type Ctx, type Infer, isObject, type Loose, str } from './parseShared.js';
-import { attachmentPayloadSchema, isSimpleAttachment } from './schemas.js';
+import { isSimpleAttachment, metaAttachmentSchema } from './schemas.js';
 
 // Message attachments → core's Attachment. Lenient by design: an attachment Pagedesk cannot read (not an
 // object, no type, a payload of another shape) becomes a generic `unknown` attachment holding Meta's
@@ -12,7 +12,7 @@ const HTTP_URL = /^https?:\/\//i;
 const SHARE_TYPES = new Set(['reel', 'ig_reel', 'post', 'ig_post', 'share', 'story']);
 const SIMPLE_KINDS = new Set(['video', 'audio', 'file']);
 
-type AttachmentItem = Infer<typeof attachmentPayloadSchema>;
+type AttachmentItem = Infer<typeof metaAttachmentSchema>;
 
 function attachmentOf(a: AttachmentItem, legacyStickerId: string | undefined): Attachment {
   const raw = a.payload;
@@ -105,7 +105,7 @@ export function attachmentsOf(
       types.push((item as Loose).type as string);
       return attachmentOf(item as AttachmentItem, legacyStickerId);
     }
-    const parsed = attachmentPayloadSchema.safeParse(item);
+    const parsed = metaAttachmentSchema.safeParse(item);
     if (parsed.success) {
       types.push(parsed.data.type);
       return attachmentOf(parsed.data, legacyStickerId);

@@ -2,7 +2,12 @@ import type { CommentEvent, MessengerEvent } from '@pagedesk/core';
 import { WebhookPayloadError } from './errors.js';
 import { messagingEvent } from './parseMessaging.js';
 import { base, type Ctx, check, hashOf, isObject, lenient, str, toMs } from './parseShared.js';
-import { changeSchema, feedCommentSchema, feedValueSchema, instagramCommentSchema } from './schemas.js';
+import {
+  metaChangeSchema,
+  metaFeedCommentSchema,
+  metaFeedValueSchema,
+  metaInstagramCommentSchema,
+} from './schemas.js';
 
 // One `changes[]` item → one MessengerEvent: Page feed comments, Instagram comments, and messaging
 // events some apps receive as changes. Strict about what identifies a comment (its id, post or media,
@@ -86,7 +91,7 @@ function commentEvent(ctx: Ctx, value: unknown, at: string, c: CommentIdentity):
 
 /** One `changes[]` item → its event; throws WebhookPayloadError when what identifies it is wrong. */
 export function changeEvent(raw: unknown, ctx: Ctx): MessengerEvent {
-  const change = check(changeSchema, raw, ctx.path);
+  const change = check(metaChangeSchema, raw, ctx.path);
   const value = change.value;
   const at = `${ctx.path}.value`;
   const entryTs = ctx.entryTime === undefined ? 0 : toMs(ctx.entryTime);
@@ -96,10 +101,10 @@ export function changeEvent(raw: unknown, ctx: Ctx): MessengerEvent {
     field: change.field,
   });
   if (change.field === 'feed') {
-    const f = check(feedValueSchema, value, at);
+    const f = check(metaFeedValueSchema, value, at);
     const action = f.verb === undefined ? undefined : COMMENT_VERBS[f.verb];
     if (f.item !== 'comment' || action === undefined) return unknown();
-    const c = lenient(feedCommentSchema, withFeedAuthor(value), at, ctx.notes, FEED_IDENTITY);
+    const c = lenient(metaFeedCommentSchema, withFeedAuthor(value), at, ctx.notes, FEED_IDENTITY);
     const event = commentEvent(ctx, value, at, {
       action,
       verb: c.verb,
@@ -122,7 +127,7 @@ export function changeEvent(raw: unknown, ctx: Ctx): MessengerEvent {
     return event;
   }
   if (change.field === 'comments' || change.field === 'live_comments') {
-    const c = lenient(instagramCommentSchema, value, at, ctx.notes, INSTAGRAM_IDENTITY);
+    const c = lenient(metaInstagramCommentSchema, value, at, ctx.notes, INSTAGRAM_IDENTITY);
     const verb = c.verb ?? 'add';
     const action = COMMENT_VERBS[verb];
     if (action === undefined) return unknown();

@@ -24,22 +24,22 @@ import {
   toMs,
 } from './parseShared.js';
 import {
-  appRolesSchema,
-  deliverySchema,
   isSimpleDelivery,
   isSimpleMessage,
   isSimpleRead,
-  messageEditSchema,
-  messageSchema,
-  messagingItemSchema,
-  optinSchema,
-  policyEnforcementSchema,
-  postbackSchema,
-  reactionSchema,
-  readSchema,
-  referralSchema,
-  requestThreadControlSchema,
-  threadControlSchema,
+  metaAppRolesSchema,
+  metaDeliverySchema,
+  metaMessageEditSchema,
+  metaMessageSchema,
+  metaMessagingItemSchema,
+  metaOptinSchema,
+  metaPolicyEnforcementSchema,
+  metaPostbackSchema,
+  metaReactionSchema,
+  metaReadSchema,
+  metaReferralSchema,
+  metaRequestThreadControlSchema,
+  metaThreadControlSchema,
 } from './schemas.js';
 
 // One `messaging[]` / `standby[]` item → one MessengerEvent. Strict about what identifies the event
@@ -55,7 +55,7 @@ const REACTION_IDENTITY = new Set(['mid', 'action']);
 const READ_IDENTITY = new Set(['mid', 'watermark']);
 const WATERMARK = new Set(['watermark']);
 
-export function referralOf(r: Infer<typeof referralSchema>): Referral {
+export function referralOf(r: Infer<typeof metaReferralSchema>): Referral {
   const out: Referral = {};
   if (r.source !== undefined) out.source = r.source;
   if (r.type !== undefined) out.type = r.type;
@@ -92,9 +92,9 @@ function partyId(party: unknown): string | null | false {
 
 // The sender / recipient / timestamp every messaging item shares are checked by hand in
 // messagingEventOf, because they are read for every event of every batch; anything unexpected comes
-// here, to `messagingItemSchema`, so the error names the wrong field exactly as zod reports it.
+// here, to `metaMessagingItemSchema`, so the error names the wrong field exactly as zod reports it.
 function invalidMessagingItem(raw: unknown, ctx: Ctx): never {
-  check(messagingItemSchema, raw, ctx.path);
+  check(metaMessagingItemSchema, raw, ctx.path);
   throw new WebhookPayloadError([{ path: ctx.path, message: 'expected a messaging item' }]);
 }
 
@@ -148,8 +148,8 @@ function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
   if (has(obj.message)) {
     const simple = isSimpleMessage(obj.message);
     const m = simple
-      ? (obj.message as Infer<typeof messageSchema>)
-      : lenient(messageSchema, obj.message, pathIn(ctx, 'message'), ctx.notes, MESSAGE_IDENTITY);
+      ? (obj.message as Infer<typeof metaMessageSchema>)
+      : lenient(metaMessageSchema, obj.message, pathIn(ctx, 'message'), ctx.notes, MESSAGE_IDENTITY);
     const legacySticker = m.sticker_id === undefined ? undefined : str(m.sticker_id);
     const timestamp = ts ?? 0;
     if (m.is_echo) {
@@ -220,7 +220,7 @@ function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
     return message;
   }
   if (has(obj.message_edit)) {
-    const e = check(messageEditSchema, obj.message_edit, pathIn(ctx, 'message_edit'));
+    const e = check(metaMessageEditSchema, obj.message_edit, pathIn(ctx, 'message_edit'));
     const editCount = Number(e.num_edit);
     if (!Number.isInteger(editCount)) {
       throw new WebhookPayloadError([
@@ -236,7 +236,13 @@ function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
     };
   }
   if (has(obj.reaction)) {
-    const r = lenient(reactionSchema, obj.reaction, pathIn(ctx, 'reaction'), ctx.notes, REACTION_IDENTITY);
+    const r = lenient(
+      metaReactionSchema,
+      obj.reaction,
+      pathIn(ctx, 'reaction'),
+      ctx.notes,
+      REACTION_IDENTITY,
+    );
     const timestamp = ts ?? 0;
     const id = `reaction:${r.mid}:${sender ?? ''}:${r.action}:${r.emoji ?? r.reaction ?? ''}:${timestamp}`;
     const event: ReactionEvent = {
@@ -256,7 +262,7 @@ function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
     return event;
   }
   if (has(obj.postback)) {
-    const p = lenient(postbackSchema, obj.postback, pathIn(ctx, 'postback'), ctx.notes, MID);
+    const p = lenient(metaPostbackSchema, obj.postback, pathIn(ctx, 'postback'), ctx.notes, MID);
     const timestamp = ts ?? 0;
     const id = p.mid
       ? `postback:${p.mid}`
@@ -271,7 +277,7 @@ function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
   if (has(obj.read)) {
     const r = isSimpleRead(obj.read)
       ? obj.read
-      : lenient(readSchema, obj.read, pathIn(ctx, 'read'), ctx.notes, READ_IDENTITY);
+      : lenient(metaReadSchema, obj.read, pathIn(ctx, 'read'), ctx.notes, READ_IDENTITY);
     if (r.watermark === undefined && r.mid === undefined) {
       throw new WebhookPayloadError([{ path: pathIn(ctx, 'read'), message: 'expected watermark or mid' }]);
     }
@@ -299,7 +305,7 @@ function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
   if (has(obj.delivery)) {
     const d = isSimpleDelivery(obj.delivery)
       ? obj.delivery
-      : lenient(deliverySchema, obj.delivery, pathIn(ctx, 'delivery'), ctx.notes, WATERMARK);
+      : lenient(metaDeliverySchema, obj.delivery, pathIn(ctx, 'delivery'), ctx.notes, WATERMARK);
     // Meta's delivery sample has no timestamp: the watermark is when the last delivered message was sent.
     const timestamp = itemTimestamp ?? d.watermark;
     const event: DeliveryEvent = {
@@ -320,7 +326,7 @@ function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
   const timestamp = ts ?? 0;
   const hashed = (kind: string) => `${kind}:${ctx.pageId}:${timestamp}:${hashOf(raw)}`;
   if (has(obj.referral)) {
-    const r = lenient(referralSchema, obj.referral, pathIn(ctx, 'referral'), ctx.notes);
+    const r = lenient(metaReferralSchema, obj.referral, pathIn(ctx, 'referral'), ctx.notes);
     return {
       ...base(ctx, hashed('referral'), sender, timestamp, raw),
       kind: 'referral',
@@ -328,7 +334,7 @@ function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
     };
   }
   if (has(obj.optin)) {
-    const o = lenient(optinSchema, obj.optin, pathIn(ctx, 'optin'), ctx.notes);
+    const o = lenient(metaOptinSchema, obj.optin, pathIn(ctx, 'optin'), ctx.notes);
     const event: OptinEvent = { ...base(ctx, hashed('optin'), sender, timestamp, raw), kind: 'optin' };
     if (o.type !== undefined) event.type = o.type;
     if (o.payload !== undefined) event.payload = o.payload;
@@ -352,7 +358,7 @@ function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
   if (has(obj.pass_thread_control) || has(obj.take_thread_control)) {
     const pass = has(obj.pass_thread_control);
     const key = pass ? 'pass_thread_control' : 'take_thread_control';
-    const t = lenient(threadControlSchema, obj[key], pathIn(ctx, key), ctx.notes);
+    const t = lenient(metaThreadControlSchema, obj[key], pathIn(ctx, key), ctx.notes);
     const event: HandoverEvent = {
       ...base(ctx, hashed('handover'), sender, timestamp, raw),
       kind: 'handover',
@@ -367,7 +373,7 @@ function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
   }
   if (has(obj.request_thread_control)) {
     const r = lenient(
-      requestThreadControlSchema,
+      metaRequestThreadControlSchema,
       obj.request_thread_control,
       pathIn(ctx, 'request_thread_control'),
       ctx.notes,
@@ -382,7 +388,7 @@ function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
     return event;
   }
   if (has(obj.app_roles)) {
-    const roles = lenient(appRolesSchema, obj.app_roles, pathIn(ctx, 'app_roles'), ctx.notes);
+    const roles = lenient(metaAppRolesSchema, obj.app_roles, pathIn(ctx, 'app_roles'), ctx.notes);
     return {
       ...base(ctx, hashed('handover'), null, timestamp, raw),
       kind: 'handover',
@@ -393,7 +399,7 @@ function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
   // Older payloads (and Meta's older reference) spell the key `policy-enforcement`.
   const policyKey = has(obj.policy_enforcement) ? 'policy_enforcement' : 'policy-enforcement';
   if (has(obj[policyKey])) {
-    const p = lenient(policyEnforcementSchema, obj[policyKey], pathIn(ctx, policyKey), ctx.notes);
+    const p = lenient(metaPolicyEnforcementSchema, obj[policyKey], pathIn(ctx, policyKey), ctx.notes);
     const event: MessengerEvent = {
       ...base(ctx, hashed('policy_enforcement'), null, timestamp, raw),
       kind: 'policy_enforcement',

@@ -3,7 +3,7 @@ import { WebhookContentError, WebhookPayloadError } from './errors.js';
 import { changeEvent } from './parseChanges.js';
 import { fieldOf, messagingEvent } from './parseMessaging.js';
 import { base, type Ctx, check, EntryCtx, hashOf, str, timeOf, toMs } from './parseShared.js';
-import { isSimpleEntry, isSimpleEnvelope, webhookEntrySchema, webhookEnvelopeSchema } from './schemas.js';
+import { isSimpleEntry, isSimpleEnvelope, metaEntrySchema, metaWebhookBodySchema } from './schemas.js';
 
 // parseWebhook: Meta's raw body → MessengerEvent[] (core's union), sorted by timestamp. The items are
 // read by parseMessaging (messaging[] / standby[]) and parseChanges (changes[]).
@@ -104,7 +104,7 @@ export function parseWebhook(
   options: ParseWebhookOptions = {},
 ): MessengerEvent[] {
   const json = typeof body === 'string' || body instanceof Uint8Array ? parseJson(body) : body;
-  const envelope = isSimpleEnvelope(json) ? json : check(webhookEnvelopeSchema, json, '');
+  const envelope = isSimpleEnvelope(json) ? json : check(metaWebhookBodySchema, json, '');
   const platform = PLATFORMS[envelope.object];
   if (platform === undefined) {
     throw new WebhookPayloadError([
@@ -145,7 +145,7 @@ export function parseWebhook(
   const ctx = new EntryCtx(platform);
   for (let e = 0; e < envelope.entry.length; e++) {
     const raw = envelope.entry[e];
-    const entry = isSimpleEntry(raw) ? raw : check(webhookEntrySchema, raw, `entry[${e}]`);
+    const entry = isSimpleEntry(raw) ? raw : check(metaEntrySchema, raw, `entry[${e}]`);
     ctx.pageId = str(entry.id);
     // The entry time only stands in for items without a time of their own: an unreadable one is none.
     const time = timeOf(entry.time);

@@ -15,7 +15,7 @@ export const metaIdSchema = z.union([z.string(), z.number()]);
  * A point in time: a number as Meta sends it, or (older payloads, other tools' fixtures) a string of
  * digits or an ISO 8601 date, read as a number (an ISO date in epoch ms).
  */
-export const timeLikeSchema = z.union([z.number(), z.string()]).transform((t, ctx) => {
+export const metaTimeSchema = z.union([z.number(), z.string()]).transform((t, ctx) => {
   const n = timeOf(t);
   if (typeof n === 'number') return n;
   ctx.issues.push({
@@ -27,13 +27,13 @@ export const timeLikeSchema = z.union([z.number(), z.string()]).transform((t, ct
 });
 
 /** The top level of every webhook body. */
-export const webhookEnvelopeSchema = z.object({
+export const metaWebhookBodySchema = z.object({
   object: z.string(),
   entry: z.array(z.unknown()),
 });
 
 /** One `entry[]`: the Page or Instagram account (`id`) and its containers. */
-export const webhookEntrySchema = z.object({
+export const metaEntrySchema = z.object({
   id: metaIdSchema,
   /** Epoch seconds or ms; some tools send a digit string or an ISO 8601 date (read by the parser). */
   time: z.optional(z.unknown()),
@@ -45,7 +45,7 @@ export const webhookEntrySchema = z.object({
 const party = z.object({ id: z.optional(metaIdSchema), user_ref: z.optional(metaIdSchema) });
 
 /** The part of a `messaging[]` / `standby[]` item shared by every event. */
-export const messagingItemSchema = z.object({
+export const metaMessagingItemSchema = z.object({
   sender: z.optional(party),
   recipient: z.optional(party),
   /** Epoch ms; a digit string or an ISO 8601 date is read too. */
@@ -57,7 +57,7 @@ export const messagingItemSchema = z.object({
  * `payload` is an object, null, or (Meta's legacy `fallback`) an opaque string; legacy fallbacks also
  * spell the link `URL`. An item this schema refuses becomes a generic `unknown` attachment.
  */
-export const attachmentPayloadSchema = z.object({
+export const metaAttachmentSchema = z.object({
   type: z.string(),
   title: z.optional(z.nullable(z.string())),
   url: z.optional(z.nullable(z.string())),
@@ -77,7 +77,7 @@ export const attachmentPayloadSchema = z.object({
 });
 
 /** The `referral` object of messages, postbacks and `messaging_referrals`. */
-export const referralSchema = z.looseObject({
+export const metaReferralSchema = z.looseObject({
   source: z.optional(z.string()),
   type: z.optional(z.string()),
   ref: z.optional(z.string()),
@@ -87,7 +87,7 @@ export const referralSchema = z.looseObject({
 });
 
 /** `messaging[].message`: inbound messages, echoes (`is_echo`) and Instagram unsends (`is_deleted`). */
-export const messageSchema = z.object({
+export const metaMessageSchema = z.object({
   mid: z.string(),
   text: z.optional(z.string()),
   is_echo: z.optional(z.boolean()),
@@ -106,18 +106,18 @@ export const messageSchema = z.object({
   ),
   /** Read item by item (`attachmentsOf`): one unreadable attachment never refuses the message. */
   attachments: z.optional(z.unknown()),
-  referral: z.optional(referralSchema),
+  referral: z.optional(metaReferralSchema),
 });
 
 /** `message_edit` (Messenger only); `num_edit` is documented as an int and sometimes arrives as a string. */
-export const messageEditSchema = z.object({
+export const metaMessageEditSchema = z.object({
   mid: z.string(),
   text: z.string(),
   num_edit: z.union([z.number(), z.string()]),
 });
 
 /** `reaction` (`message_reactions`). */
-export const reactionSchema = z.object({
+export const metaReactionSchema = z.object({
   mid: z.string(),
   action: z.enum(['react', 'unreact']),
   emoji: z.optional(z.string()),
@@ -125,23 +125,29 @@ export const reactionSchema = z.object({
 });
 
 /** `postback` (`messaging_postbacks`); `payload` is absent in standby. */
-export const postbackSchema = z.object({
+export const metaPostbackSchema = z.object({
   mid: z.optional(z.string()),
   title: z.optional(z.string()),
   payload: z.optional(z.string()),
-  referral: z.optional(referralSchema),
+  referral: z.optional(metaReferralSchema),
 });
 
 /** `read`: Messenger `watermark`, or Instagram `messaging_seen` with one `mid`. */
-export const readSchema = z.object({ watermark: z.optional(timeLikeSchema), mid: z.optional(z.string()) });
+export const metaReadSchema = z.object({
+  watermark: z.optional(metaTimeSchema),
+  mid: z.optional(z.string()),
+});
 
 /** `delivery` (Messenger only); `mids` may be absent, `watermark` is always there. */
-export const deliverySchema = z.object({ watermark: timeLikeSchema, mids: z.optional(z.array(z.string())) });
+export const metaDeliverySchema = z.object({
+  watermark: metaTimeSchema,
+  mids: z.optional(z.array(z.string())),
+});
 
 const timestampLike = z.union([z.number(), z.string()]);
 
 /** `optin`: marketing messages, legacy one-time notification and checkbox / send-to-Messenger opt-ins. */
-export const optinSchema = z.object({
+export const metaOptinSchema = z.object({
   type: z.optional(z.string()),
   payload: z.optional(z.string()),
   ref: z.optional(z.string()),
@@ -154,43 +160,43 @@ export const optinSchema = z.object({
 });
 
 /** `pass_thread_control` and `take_thread_control`; `previous_owner_app_id` is null after idle mode. */
-export const threadControlSchema = z.object({
+export const metaThreadControlSchema = z.object({
   previous_owner_app_id: z.optional(z.nullable(metaIdSchema)),
   new_owner_app_id: z.optional(metaIdSchema),
   metadata: z.optional(z.string()),
 });
 
 /** `request_thread_control` (the requested id is a number in Meta's sample). */
-export const requestThreadControlSchema = z.object({
+export const metaRequestThreadControlSchema = z.object({
   requested_owner_app_id: metaIdSchema,
   metadata: z.optional(z.string()),
 });
 
 /** `app_roles`: app id → roles. */
-export const appRolesSchema = z.record(z.string(), z.array(z.string()));
+export const metaAppRolesSchema = z.record(z.string(), z.array(z.string()));
 
 /** `policy_enforcement`: no sender; `reason` is absent on `unblock`. */
-export const policyEnforcementSchema = z.object({
+export const metaPolicyEnforcementSchema = z.object({
   action: z.enum(['warning', 'block', 'unblock']),
   reason: z.optional(z.string()),
 });
 
 /** One `changes[]` item: `{ field, value }`. */
-export const changeSchema = z.object({ field: z.string(), value: z.unknown() });
+export const metaChangeSchema = z.object({ field: z.string(), value: z.unknown() });
 
 /** `changes[].value` of a Page `feed` change. */
-export const feedValueSchema = z.object({
+export const metaFeedValueSchema = z.object({
   item: z.optional(z.string()),
   verb: z.optional(z.string()),
 });
 
 /** A Page `feed` comment (`item: "comment"`): `message` and `from.name` are absent on `remove`. */
-export const feedCommentSchema = z.object({
+export const metaFeedCommentSchema = z.object({
   comment_id: metaIdSchema,
   post_id: metaIdSchema,
   parent_id: z.optional(metaIdSchema),
   verb: z.string(),
-  created_time: z.optional(timeLikeSchema),
+  created_time: z.optional(metaTimeSchema),
   message: z.optional(z.string()),
   permalink_url: z.optional(z.string()),
   /** The URL of a photo or video attached to the comment. */
@@ -200,12 +206,12 @@ export const feedCommentSchema = z.object({
 });
 
 /** An Instagram `comments` / `live_comments` change value. */
-export const instagramCommentSchema = z.object({
+export const metaInstagramCommentSchema = z.object({
   id: metaIdSchema,
   text: z.optional(z.string()),
   parent_id: z.optional(metaIdSchema),
   verb: z.optional(z.string()),
-  created_time: z.optional(timeLikeSchema),
+  created_time: z.optional(metaTimeSchema),
   from: z.object({ id: metaIdSchema, username: z.optional(z.string()) }),
   media: z.object({ id: metaIdSchema }),
 });
@@ -223,13 +229,13 @@ const optString = (v: unknown) => v === undefined || typeof v === 'string';
 const optBoolean = (v: unknown) => v === undefined || typeof v === 'boolean';
 const optId = (v: unknown) => v === undefined || typeof v === 'string' || isNumber(v);
 
-/** True when `v` passes {@link webhookEnvelopeSchema}. */
-export function isSimpleEnvelope(v: unknown): v is z.infer<typeof webhookEnvelopeSchema> {
+/** True when `v` passes {@link metaWebhookBodySchema}. */
+export function isSimpleEnvelope(v: unknown): v is z.infer<typeof metaWebhookBodySchema> {
   return isObject(v) && typeof v.object === 'string' && Array.isArray(v.entry);
 }
 
-/** True when `v` passes {@link webhookEntrySchema}. */
-export function isSimpleEntry(v: unknown): v is z.infer<typeof webhookEntrySchema> {
+/** True when `v` passes {@link metaEntrySchema}. */
+export function isSimpleEntry(v: unknown): v is z.infer<typeof metaEntrySchema> {
   return (
     isObject(v) &&
     (typeof v.id === 'string' || isNumber(v.id)) &&
@@ -253,7 +259,7 @@ const PAYLOAD_FREE_TYPES = new Set([
   'story_mention',
 ]);
 
-/** True when `v` is an attachment {@link attachmentPayloadSchema} accepts whose input can be read as is. */
+/** True when `v` is an attachment {@link metaAttachmentSchema} accepts whose input can be read as is. */
 export function isSimpleAttachment(v: unknown): boolean {
   if (!isObject(v) || typeof v.type !== 'string' || !PAYLOAD_FREE_TYPES.has(v.type)) return false;
   const p = v.payload;
@@ -282,10 +288,10 @@ function isSimpleReplyTo(v: unknown): boolean {
 }
 
 /**
- * True when `v` is a message {@link messageSchema} accepts in its common forms (text, quick reply,
+ * True when `v` is a message {@link metaMessageSchema} accepts in its common forms (text, quick reply,
  * reply, media attachments, echoes, unsends); referrals and template or share attachments take the schema.
  */
-export function isSimpleMessage(v: unknown): v is z.infer<typeof messageSchema> {
+export function isSimpleMessage(v: unknown): v is z.infer<typeof metaMessageSchema> {
   if (!isObject(v) || typeof v.mid !== 'string') return false;
   const quick = v.quick_reply;
   const attachments = v.attachments;
@@ -306,13 +312,13 @@ export function isSimpleMessage(v: unknown): v is z.infer<typeof messageSchema> 
   );
 }
 
-/** True when `v` passes {@link readSchema}. */
-export function isSimpleRead(v: unknown): v is z.infer<typeof readSchema> {
+/** True when `v` passes {@link metaReadSchema}. */
+export function isSimpleRead(v: unknown): v is z.infer<typeof metaReadSchema> {
   return isObject(v) && (v.watermark === undefined || isNumber(v.watermark)) && optString(v.mid);
 }
 
-/** True when `v` passes {@link deliverySchema}. */
-export function isSimpleDelivery(v: unknown): v is z.infer<typeof deliverySchema> {
+/** True when `v` passes {@link metaDeliverySchema}. */
+export function isSimpleDelivery(v: unknown): v is z.infer<typeof metaDeliverySchema> {
   if (!isObject(v) || !isNumber(v.watermark)) return false;
   const mids = v.mids;
   return mids === undefined || (Array.isArray(mids) && mids.every((m) => typeof m === 'string'));

@@ -237,18 +237,3 @@ export async function verifySignatureAsync(
     throw error;
   }
 }
-
-/**
- * Signs a body as Meta does (`sha256=<hex>`): for tests, emulators and replaying stored deliveries.
- *
- * @example
- * fetch(url, { method: 'POST', body, headers: { 'x-hub-signature-256': signBody(body, appSecret) } });
- */
-export function signBody(
-  rawBody: RawBody,
-  appSecret: string,
-  algorithm: 'sha256' | 'sha1' = 'sha256',
-): string {
-  const crypto = requireNodeCrypto('signBody', 'sign on a Node server');
-  return `${algorithm}=${crypto.createHmac(algorithm, appSecret).update(rawBody).digest('hex')}`;
-}

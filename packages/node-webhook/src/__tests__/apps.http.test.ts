@@ -9,16 +9,10 @@ import {
   type Store,
 } from '@pagedesk/core';
 import type { ServerChannels } from '@pagedesk/core/server';
-import { testEntities } from '@pagedesk/core/testing';
+import { signSignedRequest, signWebhookBody, testEntities } from '@pagedesk/core/testing';
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { createWebhook } from '../createWebhook.js';
-import {
-  createMetaCallbacks,
-  type PurgeableChannels,
-  purgeOnDataDeletion,
-  signRequest,
-} from '../metaCallbacks.js';
-import { signBody } from '../signature.js';
+import { createMetaCallbacks, type PurgeableChannels, purgeOnDataDeletion } from '../metaCallbacks.js';
 import { serve } from './helpers.js';
 
 // Per-organisation Meta apps over real HTTP on 127.0.0.1: every event names the app whose secret
@@ -79,7 +73,7 @@ describe('createWebhook({ apps }) with the inbox, over HTTP', () => {
   const post = (body: string, secret: string) =>
     fetch(`${server.url}/webhook`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, secret) },
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhookBody(body, secret) },
       body,
     });
 
@@ -172,7 +166,7 @@ describe('createMetaCallbacks({ apps }) over HTTP', () => {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
           body: new URLSearchParams({
-            signed_request: signRequest(
+            signed_request: signSignedRequest(
               { algorithm: 'HMAC-SHA256', user_id: '42', issued_at: 1_767_225_600, profile_id: profileId },
               secret,
             ),

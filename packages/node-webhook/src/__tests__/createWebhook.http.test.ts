@@ -6,12 +6,12 @@ import {
   type PagedeskError,
   ValidationError,
 } from '@pagedesk/core';
+import { signWebhookBody } from '@pagedesk/core/testing';
 import express from 'express';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createWebhook, type Webhook, type WebhookErrorContext } from '../createWebhook.js';
 import type { DedupeStore } from '../dedupe.js';
-import { signBody } from '../signature.js';
 import { envelope, instagram, messenger } from './fixtures/payloads.js';
 import { listen } from './helpers.js';
 
@@ -86,7 +86,7 @@ const post = (url: string, payload: string, headers: Record<string, string> = {}
     body: payload,
     headers: {
       'content-type': 'application/json',
-      'x-hub-signature-256': signBody(payload, appSecret),
+      'x-hub-signature-256': signWebhookBody(payload, appSecret),
       ...headers,
     },
   });
@@ -135,7 +135,7 @@ describe.each(Object.entries(setups))('webhook over %s', (_name, setup) => {
   });
 
   it('a bad signature answers 401 and is reported loudly', async () => {
-    const res = await post(h.url, body, { 'x-hub-signature-256': signBody(body, 'rotated-secret') });
+    const res = await post(h.url, body, { 'x-hub-signature-256': signWebhookBody(body, 'rotated-secret') });
     expect(res.status).toBe(401);
     const json = (await res.json()) as { error: { code: string; message: string } };
     expect(json.error.code).toBe('invalid_signature');
@@ -218,7 +218,7 @@ describe.each(Object.entries(setups))('webhook over %s', (_name, setup) => {
       body,
       headers: {
         'content-type': 'application/json',
-        'x-hub-signature-256': signBody(body, 'rotated-secret'),
+        'x-hub-signature-256': signWebhookBody(body, 'rotated-secret'),
       },
     });
     expect(res.status).toBe(401);
@@ -284,7 +284,7 @@ describe('dedupe', () => {
         new Request('http://localhost/webhook', {
           method: 'POST',
           body: payload,
-          headers: { 'x-hub-signature-256': signBody(payload, appSecret) },
+          headers: { 'x-hub-signature-256': signWebhookBody(payload, appSecret) },
         }),
       );
     };
@@ -363,7 +363,7 @@ describe('dedupe', () => {
         new Request('http://localhost/', {
           method: 'POST',
           body: payload,
-          headers: { 'x-hub-signature-256': signBody(payload, appSecret) },
+          headers: { 'x-hub-signature-256': signWebhookBody(payload, appSecret) },
         }),
       );
     expect((await post()).status).toBe(500);
@@ -395,7 +395,7 @@ describe('dedupe', () => {
       new Request('http://localhost/', {
         method: 'POST',
         body: payload,
-        headers: { 'x-hub-signature-256': signBody(payload, appSecret) },
+        headers: { 'x-hub-signature-256': signWebhookBody(payload, appSecret) },
       }),
     );
     expect(res.status).toBe(200);
@@ -423,7 +423,7 @@ describe('dedupe', () => {
         new Request('http://localhost/', {
           method: 'POST',
           body: payload,
-          headers: { 'x-hub-signature-256': signBody(payload, appSecret) },
+          headers: { 'x-hub-signature-256': signWebhookBody(payload, appSecret) },
         }),
       );
     const first = make();
@@ -494,9 +494,9 @@ describe('createWebhook options', () => {
     const payload = JSON.stringify(envelope('page', [messenger.text]));
     const send = (headers: Record<string, string>) =>
       webhook.fetch(new Request('http://x/', { method: 'POST', body: payload, headers }));
-    expect((await send({ 'x-hub-signature-256': signBody(payload, 'old') })).status).toBe(200);
-    expect((await send({ 'x-hub-signature': signBody(payload, 'new', 'sha1') })).status).toBe(200);
-    expect((await send({ 'x-hub-signature': signBody(payload, 'other', 'sha1') })).status).toBe(401);
+    expect((await send({ 'x-hub-signature-256': signWebhookBody(payload, 'old') })).status).toBe(200);
+    expect((await send({ 'x-hub-signature': signWebhookBody(payload, 'new', 'sha1') })).status).toBe(200);
+    expect((await send({ 'x-hub-signature': signWebhookBody(payload, 'other', 'sha1') })).status).toBe(401);
     expect(seen).toEqual([1, 1]);
   });
 });

@@ -1,9 +1,10 @@
 import { createServer } from 'node:http';
 import { type AppEvent, isPagedeskErrorCode, type PagedeskError, ValidationError } from '@pagedesk/core';
+import { signSignedRequest } from '@pagedesk/core/testing';
 import express from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SignatureError, WebhookPayloadError } from '../errors.js';
-import { createMetaCallbacks, parseSignedRequest, signRequest } from '../metaCallbacks.js';
+import { createMetaCallbacks, parseSignedRequest } from '../metaCallbacks.js';
 import { listen } from './helpers.js';
 
 const appSecret = 'meta-app-secret';
@@ -17,17 +18,17 @@ const payload = {
 
 describe('parseSignedRequest', () => {
   it('verifies the HMAC over the encoded payload and decodes it', () => {
-    expect(parseSignedRequest(signRequest(payload, appSecret), appSecret)).toEqual(payload);
+    expect(parseSignedRequest(signSignedRequest(payload, appSecret), appSecret)).toEqual(payload);
   });
 
   it('matches Meta’s PHP sample byte for byte (base64url, no padding)', () => {
-    const signed = signRequest({ algorithm: 'HMAC-SHA256', issued_at: 1, user_id: 7 }, appSecret);
+    const signed = signSignedRequest({ algorithm: 'HMAC-SHA256', issued_at: 1, user_id: 7 }, appSecret);
     expect(signed).not.toMatch(/[+/=]/);
     expect(parseSignedRequest(signed, appSecret)).toMatchObject({ user_id: '7' });
   });
 
   it('accepts any secret during a rotation', () => {
-    expect(parseSignedRequest(signRequest(payload, 'old'), ['new', 'old']).user_id).toBe('218471');
+    expect(parseSignedRequest(signSignedRequest(payload, 'old'), ['new', 'old']).user_id).toBe('218471');
   });
 
   it.each([
@@ -38,10 +39,10 @@ describe('parseSignedRequest', () => {
       `${Buffer.from('short').toString('base64url')}.${Buffer.from('{}').toString('base64url')}`,
       'malformed',
     ],
-    ['a wrong secret', signRequest(payload, 'other'), 'mismatch'],
+    ['a wrong secret', signSignedRequest(payload, 'other'), 'mismatch'],
     [
       'another algorithm',
-      signRequest({ ...payload, algorithm: 'HMAC-SHA1' }, appSecret),
+      signSignedRequest({ ...payload, algorithm: 'HMAC-SHA1' }, appSecret),
       'unsupported_algorithm',
     ],
   ])('rejects %s', (_, signed, reason) => {
@@ -57,7 +58,7 @@ describe('parseSignedRequest', () => {
 
   it('rejects a signed payload without user_id, naming it', () => {
     try {
-      parseSignedRequest(signRequest({ algorithm: 'HMAC-SHA256', issued_at: 1 }, appSecret), appSecret);
+      parseSignedRequest(signSignedRequest({ algorithm: 'HMAC-SHA256', issued_at: 1 }, appSecret), appSecret);
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(WebhookPayloadError);
@@ -103,7 +104,7 @@ describe('createMetaCallbacks over HTTP (express)', () => {
     });
 
   it('deauthorize: verified, emitted as an AppEvent, answered 200', async () => {
-    const res = await send('/meta/deauthorize', signRequest(payload, appSecret));
+    const res = await send('/meta/deauthorize', signSignedRequest(payload, appSecret));
     expect(res.status).toBe(200);
     expect(events).toEqual([
       {
@@ -118,7 +119,7 @@ describe('createMetaCallbacks over HTTP (express)', () => {
   });
 
   it('data deletion answers the url and confirmation_code Meta requires, stable across retries', async () => {
-    const signed = signRequest(payload, appSecret);
+    const signed = signSignedRequest(payload, appSecret);
     const res = await send('/meta/data-deletion', signed);
     expect(res.status).toBe(200);
     const json = (await res.json()) as { url: string; confirmation_code: string };
@@ -134,7 +135,7 @@ describe('createMetaCallbacks over HTTP (express)', () => {
     const again = (await (await send('/meta/data-deletion', signed)).json()) as { confirmation_code: string };
     expect(again.confirmation_code).toBe(json.confirmation_code);
     const other = (await (
-      await send('/meta/data-deletion', signRequest({ ...payload, user_id: '9' }, appSecret))
+      await send('/meta/data-deletion', signSignedRequest({ ...payload, user_id: '9' }, appSecret))
     ).json()) as {
       confirmation_code: string;
     };
@@ -142,7 +143,7 @@ describe('createMetaCallbacks over HTTP (express)', () => {
   });
 
   it('a forged signed_request answers 401 and is reported', async () => {
-    const res = await send('/meta/data-deletion', signRequest(payload, 'attacker'));
+    const res = await send('/meta/data-deletion', signSignedRequest(payload, 'attacker'));
     expect(res.status).toBe(401);
     expect(events).toEqual([]);
     expect(errors.map((e) => e.code)).toEqual(['invalid_signature']);
@@ -160,7 +161,7 @@ describe('createMetaCallbacks over HTTP (express)', () => {
 
   it('a failing handler answers 500 so Meta retries', async () => {
     fail = true;
-    const res = await send('/meta/deauthorize', signRequest(payload, appSecret));
+    const res = await send('/meta/deauthorize', signSignedRequest(payload, appSecret));
     expect(res.status).toBe(500);
     expect(errors.map((e) => e.message)).toEqual(['db down']);
   });
@@ -174,7 +175,7 @@ describe('createMetaCallbacks (fetch)', () => {
   it('answers 405 for other methods and 404 for a callback without handler', async () => {
     const callbacks = createMetaCallbacks({ appSecret, onDeauthorize: () => {} });
     expect((await callbacks.deauthorize.fetch(new Request('http://x/', { method: 'GET' }))).status).toBe(405);
-    const form = new URLSearchParams({ signed_request: signRequest(payload, appSecret) });
+    const form = new URLSearchParams({ signed_request: signSignedRequest(payload, appSecret) });
     const res = await callbacks.dataDeletion.fetch(new Request('http://x/', { method: 'POST', body: form }));
     expect(res.status).toBe(404);
   });
@@ -186,7 +187,7 @@ describe('createMetaCallbacks (fetch)', () => {
       confirmationCode: (p) => `del-${p.user_id}`,
       onDataDeletion: () => {},
     });
-    const form = new URLSearchParams({ signed_request: signRequest(payload, appSecret) });
+    const form = new URLSearchParams({ signed_request: signSignedRequest(payload, appSecret) });
     const res = await callbacks.dataDeletion.fetch(new Request('http://x/', { method: 'POST', body: form }));
     expect(await res.json()).toEqual({
       url: 'https://help.example/deletions/del-218471',

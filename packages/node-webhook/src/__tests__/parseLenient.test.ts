@@ -1,10 +1,10 @@
 import { createServer } from 'node:http';
 import type { MessengerEvent, PagedeskError } from '@pagedesk/core';
+import { signWebhookBody } from '@pagedesk/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createWebhook, type WebhookErrorContext } from '../createWebhook.js';
 import { WebhookContentError, type WebhookPayloadError } from '../errors.js';
 import { parseWebhook } from '../parseWebhook.js';
-import { signBody } from '../signature.js';
 import { envelope, PAGE_ID, PSID, T } from './fixtures/payloads.js';
 import { listen } from './helpers.js';
 
@@ -332,7 +332,10 @@ describe('createWebhook reports content oddities once, with phase lenient, and a
       const res = await fetch(`${server.url}/webhook`, {
         method: 'POST',
         body,
-        headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, 's3cret') },
+        headers: {
+          'content-type': 'application/json',
+          'x-hub-signature-256': signWebhookBody(body, 's3cret'),
+        },
       });
       expect(res.status).toBe(200);
       expect(handed.flat().map((e) => [e.kind, e.kind === 'message' ? e.text : null])).toEqual([
@@ -346,7 +349,10 @@ describe('createWebhook reports content oddities once, with phase lenient, and a
       const again = await fetch(`${server.url}/webhook`, {
         method: 'POST',
         body,
-        headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, 's3cret') },
+        headers: {
+          'content-type': 'application/json',
+          'x-hub-signature-256': signWebhookBody(body, 's3cret'),
+        },
       });
       expect(again.status).toBe(200);
       expect(handed).toHaveLength(1);
@@ -375,7 +381,10 @@ describe('createWebhook reports content oddities once, with phase lenient, and a
         fetch(`${server.url}/webhook`, {
           method: 'POST',
           body,
-          headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, 's3cret') },
+          headers: {
+            'content-type': 'application/json',
+            'x-hub-signature-256': signWebhookBody(body, 's3cret'),
+          },
         });
       expect((await post()).status).toBe(500);
       expect(errors).toEqual(['handler']);

@@ -108,7 +108,7 @@ describe('malformed bodies name the first wrong field', () => {
 
   it('a feed comment without its author', () => {
     const body = feedComment('add');
-    const value = body.entry[0]!.changes[0]!.value as Record<string, unknown>;
+    const value = body.entry[0]!.changes?.[0]?.value as Record<string, unknown>;
     delete value['from'];
     expect(payloadError(body).issues[0]?.path).toBe('entry[0].changes[0].value.from.id');
   });

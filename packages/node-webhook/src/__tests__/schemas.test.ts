@@ -2,16 +2,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseWebhook } from '../parseWebhook.js';
 import {
-  deliverySchema,
   isSimpleDelivery,
   isSimpleEntry,
   isSimpleEnvelope,
   isSimpleMessage,
   isSimpleRead,
-  messageSchema,
-  readSchema,
-  webhookEntrySchema,
-  webhookEnvelopeSchema,
+  metaDeliverySchema,
+  metaEntrySchema,
+  metaMessageSchema,
+  metaReadSchema,
+  metaWebhookBodySchema,
 } from '../schemas.js';
 
 // The parser trusts a fast check's "yes" instead of running the schema, so a fast check must never
@@ -68,29 +68,29 @@ function agrees(check: (v: unknown) => boolean, schema: { safeParse(v: unknown):
 }
 
 describe('fast shape checks', () => {
-  it('accept a message only when messageSchema does', () => {
-    fc.assert(fc.property(message, agrees(isSimpleMessage, messageSchema)), { numRuns: 3000 });
+  it('accept a message only when metaMessageSchema does', () => {
+    fc.assert(fc.property(message, agrees(isSimpleMessage, metaMessageSchema)), { numRuns: 3000 });
   });
 
   it('accept read, delivery, entry and envelope only when their schemas do', () => {
     const runs = { numRuns: 1500 };
-    fc.assert(fc.property(shape({ watermark: leaf, mid: leaf }), agrees(isSimpleRead, readSchema)), runs);
+    fc.assert(fc.property(shape({ watermark: leaf, mid: leaf }), agrees(isSimpleRead, metaReadSchema)), runs);
     fc.assert(
       fc.property(
         shape({ watermark: leaf, mids: orLeaf(fc.array(leaf, { maxLength: 3 })) }),
-        agrees(isSimpleDelivery, deliverySchema),
+        agrees(isSimpleDelivery, metaDeliverySchema),
       ),
       runs,
     );
     fc.assert(
       fc.property(
         shape({ id: leaf, time: leaf, messaging: leaf, standby: leaf, changes: leaf }),
-        agrees(isSimpleEntry, webhookEntrySchema),
+        agrees(isSimpleEntry, metaEntrySchema),
       ),
       runs,
     );
     fc.assert(
-      fc.property(shape({ object: leaf, entry: leaf }), agrees(isSimpleEnvelope, webhookEnvelopeSchema)),
+      fc.property(shape({ object: leaf, entry: leaf }), agrees(isSimpleEnvelope, metaWebhookBodySchema)),
       runs,
     );
   });

@@ -1,14 +1,14 @@
 import { createHmac } from 'node:crypto';
 import { isPagedeskErrorCode } from '@pagedesk/core';
+import { signWebhookBody } from '@pagedesk/core/testing';
 import { describe, expect, it } from 'vitest';
 import { SignatureError } from '../errors.js';
-import { assertSignature, signBody, signingSecretIndex, verifySignature } from '../signature.js';
+import { assertSignature, signingSecretIndex, verifySignature } from '../signature.js';
 
 const secret = 'app-secret-0123456789abcdef';
 const body = Buffer.from('{"object":"page","entry":[{"id":"1","time":1,"messaging":[]}]}');
-const sha256 = (b: Buffer | string, key = secret) =>
-  `sha256=${createHmac('sha256', key).update(b).digest('hex')}`;
-const sha1 = (b: Buffer | string, key = secret) => `sha1=${createHmac('sha1', key).update(b).digest('hex')}`;
+const sha256 = (b: Buffer | string, key = secret) => signWebhookBody(b, key);
+const sha1 = (b: Buffer | string, key = secret) => signWebhookBody(b, key, 'sha1');
 
 function rejection(
   header: string | undefined | null,
@@ -32,7 +32,7 @@ describe('verifySignature', () => {
     expect(verifySignature(body, header, secret)).toBe(true);
     expect(verifySignature(new Uint8Array(body), header, secret)).toBe(true);
     expect(verifySignature(body.toString('utf8'), header, secret)).toBe(true);
-    expect(signBody(body, secret)).toBe(header);
+    expect(signWebhookBody(body, secret)).toBe(header);
   });
 
   it('rejects a body that differs by one byte, or re-serialised JSON', () => {

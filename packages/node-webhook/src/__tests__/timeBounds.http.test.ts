@@ -1,9 +1,9 @@
 import { createServer } from 'node:http';
 import type { PagedeskError } from '@pagedesk/core';
+import { signWebhookBody } from '@pagedesk/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CreateWebhookOptions, createWebhook, type WebhookErrorContext } from '../createWebhook.js';
 import type { DedupeStore } from '../dedupe.js';
-import { signBody } from '../signature.js';
 import { envelope, messenger } from './fixtures/payloads.js';
 import { listen } from './helpers.js';
 
@@ -38,7 +38,7 @@ async function start(options: Partial<CreateWebhookOptions>) {
     const res = await fetch(`${server.url}/webhook`, {
       method: 'POST',
       body: payload,
-      headers: { 'x-hub-signature-256': signBody(payload, appSecret) },
+      headers: { 'x-hub-signature-256': signWebhookBody(payload, appSecret) },
     });
     await res.text();
     return { status: res.status, ms: performance.now() - started };

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
+import { signWebhookBody } from '@pagedesk/core/testing';
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signBody } from '../signature.js';
 import { envelope, messenger } from './fixtures/payloads.js';
 
 // The package on workerd (Cloudflare's runtime, through Miniflare) without nodejs_compat: no node:crypto,
@@ -88,7 +88,7 @@ describe('@pagedesk/node-webhook on workerd (no nodejs_compat)', () => {
     });
 
   it('answers 200 to a correctly signed delivery, hands the events over and the inbox stores the message', async () => {
-    const res = await post('/webhook', signBody(body, appSecret));
+    const res = await post('/webhook', signWebhookBody(body, appSecret));
     expect([res.status, await res.text()]).toEqual([200, 'EVENT_RECEIVED']);
     const state = (await (await mf.dispatchFetch('http://worker.test/received')).json()) as {
       received: string[];
@@ -108,7 +108,7 @@ describe('@pagedesk/node-webhook on workerd (no nodejs_compat)', () => {
   });
 
   it('answers 401 to a wrong signature, and reports it as one', async () => {
-    const res = await post('/webhook', signBody(body, 'not-the-secret'));
+    const res = await post('/webhook', signWebhookBody(body, 'not-the-secret'));
     expect(res.status).toBe(401);
     const state = (await (await mf.dispatchFetch('http://worker.test/received')).json()) as {
       errors: string[];
@@ -119,8 +119,8 @@ describe('@pagedesk/node-webhook on workerd (no nodejs_compat)', () => {
   });
 
   it('verifySignatureAsync tells a right signature from a wrong one', async () => {
-    expect(await (await post('/verify', signBody(body, appSecret))).json()).toBe(true);
-    expect(await (await post('/verify', signBody(`${body} `, appSecret))).json()).toBe(false);
+    expect(await (await post('/verify', signWebhookBody(body, appSecret))).json()).toBe(true);
+    expect(await (await post('/verify', signWebhookBody(`${body} `, appSecret))).json()).toBe(false);
   });
 
   it('answers the GET handshake', async () => {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { isPagedeskErrorCode, type MessengerEvent, ValidationError } from '@pagedesk/core';
 import { signWebhookBody } from '@pagedesk/core/testing';
 import { createWebhook } from '@pagedesk/node-webhook';
+import type { MetaWebhookBody } from '@pagedesk/node-webhook/meta';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { redisDedupe } from '../redisDedupe.js';
@@ -162,7 +163,7 @@ describe('createWebhook on two servers sharing redisDedupe', () => {
           ],
         },
       ],
-    });
+    } satisfies MetaWebhookBody);
 
   async function server(client: Redis, prefix: string, handled: MessengerEvent[], fail: { next: number }) {
     const webhook = createWebhook({
