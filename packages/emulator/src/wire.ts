@@ -1,42 +1,36 @@
 import type {
-  attachmentPayloadSchema,
-  deliverySchema,
-  feedCommentSchema,
-  feedValueSchema,
-  instagramCommentSchema,
-  messageEditSchema,
-  messageSchema,
-  messagingItemSchema,
-  postbackSchema,
-  reactionSchema,
-  readSchema,
-} from '@pagedesk/node-webhook';
-import type * as z from 'zod';
+  MetaDelivery,
+  MetaFeedComment,
+  MetaFeedValue,
+  MetaInstagramComment,
+  MetaMessage,
+  MetaMessageEdit,
+  MetaMessagingItem,
+  MetaPostback,
+  MetaReaction,
+  MetaRead,
+} from '@pagedesk/node-webhook/meta';
 
-// Meta's webhook wire format, as node-webhook's parser accepts it: every webhook item the emulator
-// builds is typed from these, so the typechecker proves the emulator sends what the parser reads.
-// The one place the emulator imports wire types (type-only: erased from the built code).
+// Meta's webhook wire format, as node-webhook's parser accepts it (`@pagedesk/node-webhook/meta`): every
+// webhook item the emulator builds is typed from it, so the typechecker proves the emulator sends what
+// the parser reads. The one place the emulator imports wire types (type-only: erased from the built code).
 
-/** The part of a `messaging[]` item every event shares: sender, recipient, timestamp. */
-export type MetaMessagingItem = z.infer<typeof messagingItemSchema>;
-/** `messaging[].message`: a message, an echo or an Instagram unsend. */
-export type MetaMessage = z.infer<typeof messageSchema>;
-/** One item of `message.attachments`. */
-export type MetaAttachment = z.infer<typeof attachmentPayloadSchema>;
-export type MetaMessageEdit = z.infer<typeof messageEditSchema>;
-export type MetaReaction = z.infer<typeof reactionSchema>;
-export type MetaPostback = z.infer<typeof postbackSchema>;
-export type MetaRead = z.infer<typeof readSchema>;
-export type MetaDelivery = z.infer<typeof deliverySchema>;
-/** A Page `feed` change value (`item`, `verb`). */
-export type MetaFeedValue = z.infer<typeof feedValueSchema>;
-/** A Page `feed` comment change value. */
-export type MetaFeedComment = z.infer<typeof feedCommentSchema>;
-/** An Instagram `comments` change value. */
-export type MetaInstagramComment = z.infer<typeof instagramCommentSchema>;
+export type {
+  MetaAttachment,
+  MetaDelivery,
+  MetaFeedComment,
+  MetaFeedValue,
+  MetaInstagramComment,
+  MetaMessage,
+  MetaMessageEdit,
+  MetaMessagingItem,
+  MetaPostback,
+  MetaReaction,
+  MetaRead,
+} from '@pagedesk/node-webhook/meta';
 
 /** One `messaging[]` item with the event object that names its kind. */
-export type MessagingEvent = MetaMessagingItem &
+export type MessagingEvent = Pick<MetaMessagingItem, 'sender' | 'recipient' | 'timestamp'> &
   (
     | { message: MetaMessage }
     | { message_edit: MetaMessageEdit }
