@@ -2,15 +2,51 @@
 // the inbox engine and its memory store (createInbox, memoryStore), which run where webhooks arrive.
 // A page reaches the inbox through a transport, so bundling the engine would only add weight.
 export * from './attachments.js';
+export {
+  type ConversationFilter,
+  compareConversations,
+  matchesConversationFields,
+  matchesConversationQuery,
+  matchesConversationSearch,
+  normaliseSearch,
+  type SearchedCustomer,
+} from './conversationQuery.js';
+export { decodeCursor, encodeCursor } from './cursor.js';
+export { DELIVERY_RANK, isDeliveryAdvance } from './deliveryRank.js';
 export * from './errors.js';
 export * from './events.js';
 export { defaultChannelSettings, PAGE_INBOX_APP_ID } from './inbox.js';
 export type * from './inbox.types.js';
-export { narrowUnionIssues, type UnionIssueLike, zodIssues } from './issues.js';
+export {
+  describeIssue,
+  formatIssuePath,
+  type IssueLike,
+  narrowUnionIssues,
+  type UnionIssueLike,
+  zodIssues,
+} from './issues.js';
 export * from './model.js';
 export { assertModeratable, moderationAfter } from './moderation.js';
 export { CHECKING_CODE, isChecking, isUnknownOutcome, UNKNOWN_OUTCOME_CODES } from './outcome.js';
+export { parseOrThrow, type SafeParser } from './parseOrThrow.js';
+export { messagePreview } from './preview.js';
+export { readCapped } from './readCapped.js';
 export * from './rules.js';
+export {
+  attachmentsOfPart,
+  blockedRefusal,
+  decideReply,
+  quoteOf,
+  type ReplyContext,
+  type ReplyDecision,
+  replyRoute,
+  ruleError,
+  type Sender,
+  senderOf,
+  threadControlRefusal,
+  unsendableRefusal,
+  windowError,
+} from './sendRules.js';
 // The upload store's sniffing is pure and runs wherever the inbox API does (edge runtimes resolve the
 // `browser` condition too); a page that does not use it tree-shakes it away.
 export {

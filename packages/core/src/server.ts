@@ -2,6 +2,7 @@
 // appsecret_proof). The isomorphic rules and error classes stay in '@pagedesk/core'.
 // Names are listed one by one: the modules behind them also export internals the parts share.
 
+export { threadControlRefusal } from './sendRules.js';
 export {
   ATTACHMENT_ID_TTL_MS,
   type AttachmentCache,
@@ -97,11 +98,7 @@ export {
   type SendRecipient,
 } from './server/sendBody.js';
 export { HUMAN_AGENT_REFUSED_TEXT } from './server/sendPolicy.js';
-export {
-  type ThreadControlAction,
-  type ThreadControlOptions,
-  threadControlRefusal,
-} from './server/threadControl.js';
+export type { ThreadControlAction, ThreadControlOptions } from './server/threadControl.js';
 export {
   createTokenMonitor,
   type TokenMonitor,

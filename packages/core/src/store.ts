@@ -9,11 +9,18 @@ export type { MessageEffect };
 // by implementing this interface and passing the contract suite in `@pagedesk/core/testing`.
 // Every method is async so any engine fits; every write is an upsert by id, so replays are harmless.
 
-/** One page of a cursor-paged list; `nextCursor` is null on the last page. */
-export interface Page<T> {
+/** One page of results of a cursor-paged list; `nextCursor` is null on the last page. */
+export interface Paged<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+/**
+ * One page of results of a cursor-paged list.
+ * @deprecated Renamed {@link Paged} (a "page" in this domain is a Facebook Page); this alias goes in
+ * the next major version.
+ */
+export type Page<T> = Paged<T>;
 
 /** Filters of the conversation list; results are ordered by `lastMessageAt` descending, then id. */
 export interface ConversationQuery {
@@ -117,7 +124,7 @@ export interface Store {
       source: Conversation['source'];
       postId?: string;
     }): Promise<Conversation | undefined>;
-    list(query: ConversationQuery): Promise<Page<Conversation>>;
+    list(query: ConversationQuery): Promise<Paged<Conversation>>;
     put(conversation: Conversation): Promise<void>;
     /**
      * Optional bulk `findLatest` (without a post) for several customers of one channel: each customer's
@@ -135,7 +142,7 @@ export interface Store {
     get(id: string): Promise<Message | undefined>;
     /** A message by Meta's id on a channel. */
     getByMid(channelId: string, mid: string): Promise<Message | undefined>;
-    list(conversationId: string, query?: MessageQuery): Promise<Page<Message>>;
+    list(conversationId: string, query?: MessageQuery): Promise<Paged<Message>>;
     /**
      * Outbound and echo messages of a conversation created at or before `upTo` whose delivery state is
      * earlier than `state` in pending → sent → delivered → read (failed ones are never moved).

@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
 import { checkAttachment } from './attachments.js';
 import { PagedeskError, RuleViolationError } from './errors.js';
-import { parseOrThrow } from './ids.js';
 import { type Channel, type Customer, organizationIdSchema } from './model.js';
+import { parseOrThrow } from './parseOrThrow.js';
 import { rulesFromSettings, withPlatformLimits } from './rules.js';
 import { checkText } from './text.js';
 import { type SendDraft, uploadedFileSchema } from './transport.js';

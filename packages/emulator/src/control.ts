@@ -1,7 +1,7 @@
-import { NotFoundError } from '@pagedesk/core';
+import { NotFoundError, parseOrThrow } from '@pagedesk/core';
 import * as z from 'zod';
 import type { Emulator } from './emulator.js';
-import { parseInput, revokeReasonSchema } from './options.js';
+import { revokeReasonSchema } from './options.js';
 import { sampleImageNames } from './samples.js';
 
 // The HTTP control API (`/_emulator/...`): the library controls as JSON routes, for the CLI, the chat
@@ -58,7 +58,7 @@ export async function handleControl(
     case 'GET clock':
       return ok({ now: emulator.clock.now() });
     case 'POST clock': {
-      const input = parseInput(clockSchema, body, 'clock');
+      const input = parseOrThrow(clockSchema, body, 'clock');
       const now =
         'advanceMs' in input ? emulator.clock.advance(input.advanceMs) : emulator.clock.set(input.set);
       return ok({ now });
@@ -80,7 +80,7 @@ export async function handleControl(
     case 'POST customers/:id/send':
       return ok(await emulator.customer(id!).send(body as never));
     case 'POST customers/:id/react': {
-      const input = parseInput(reactSchema, body, 'reaction');
+      const input = parseOrThrow(reactSchema, body, 'reaction');
       return ok(
         await emulator
           .customer(id!)
@@ -98,11 +98,11 @@ export async function handleControl(
     case 'POST customers/:id/story-mention':
       return ok(await emulator.customer(id!).storyMention((body ?? {}) as never));
     case 'POST customers/:id/edit': {
-      const input = parseInput(editSchema, body, 'edit');
+      const input = parseOrThrow(editSchema, body, 'edit');
       return ok(await emulator.customer(id!).edit(input.mid, input.text));
     }
     case 'POST customers/:id/unsend': {
-      const input = parseInput(unsendSchema, body, 'unsend');
+      const input = parseOrThrow(unsendSchema, body, 'unsend');
       return ok(await emulator.customer(id!).unsend(input.mid));
     }
     case 'GET faults':
@@ -113,7 +113,7 @@ export async function handleControl(
       emulator.faults.clear();
       return ok(emulator.faults.get());
     case 'POST tokens/:id/revoke':
-      emulator.tokens.revoke(id!, parseInput(revokeSchema, body, 'revoke').reason);
+      emulator.tokens.revoke(id!, parseOrThrow(revokeSchema, body, 'revoke').reason);
       return ok(emulator.pages.get(id!));
     case 'POST tokens/:id/expire':
       emulator.tokens.expire(id!);
@@ -132,7 +132,7 @@ export async function handleControl(
     case 'GET deliveries':
       return ok(emulator.webhooks.deliveries());
     case 'POST webhooks': {
-      const input = parseInput(webhookSchema, body, 'webhooks');
+      const input = parseOrThrow(webhookSchema, body, 'webhooks');
       emulator.webhooks.configure({
         ...(input.url === undefined ? {} : { url: input.url }),
         ...(input.verifyToken === undefined ? {} : { verifyToken: input.verifyToken }),
@@ -142,7 +142,7 @@ export async function handleControl(
     case 'POST subscribe':
       return ok(await emulator.subscribe());
     case 'POST script': {
-      const input = parseInput(scriptSchema, body, 'script');
+      const input = parseOrThrow(scriptSchema, body, 'script');
       return ok(await emulator.runScript(input.steps as never));
     }
     default:

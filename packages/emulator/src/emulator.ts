@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isPagedeskError, PagedeskError, ValidationError } from '@pagedesk/core';
+import { isPagedeskError, PagedeskError, parseOrThrow, ValidationError } from '@pagedesk/core';
 import { chatPageHtml } from './chatPage.js';
 import { createClock, type EmulatorClock } from './clock.js';
 import { handleControl } from './control.js';
@@ -19,7 +19,6 @@ import {
   type FaultsInput,
   type PageConfig,
   pageConfigSchema,
-  parseInput,
   postbackInputSchema,
   type RevokeReason,
   reactInputSchema,
@@ -235,7 +234,7 @@ export interface Emulator {
  * await emulator.close();
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const opts = parseInput(emulatorOptionsSchema, options, 'emulator options');
+  const opts = parseOrThrow(emulatorOptionsSchema, options, 'emulator options');
   const ids = new Set<string>();
   for (const [i, p] of opts.pages.entries()) {
     if (ids.has(p.id))
@@ -487,7 +486,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       info: () => world.snapshotCustomer(world.customer(id)),
       send: (input) =>
         action(() => {
-          const parsed = parseInput(sendInputSchema, input, 'customer message');
+          const parsed = parseOrThrow(sendInputSchema, input, 'customer message');
           return world.customerSend(id, {
             ...parsed,
             attachments: parsed.attachments?.map((a) => world.resolveAttachment(a)),
@@ -495,22 +494,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         }),
       react: (mid, emoji, more) =>
         action(() =>
-          world.customerReact(id, parseInput(reactInputSchema, { mid, emoji, ...more }, 'reaction')),
+          world.customerReact(id, parseOrThrow(reactInputSchema, { mid, emoji, ...more }, 'reaction')),
         ),
       read: (more) =>
-        action(() => world.customerRead(id, parseInput(readInputSchema, more ?? {}, 'read').at)),
+        action(() => world.customerRead(id, parseOrThrow(readInputSchema, more ?? {}, 'read').at)),
       postback: (input) =>
-        action(() => world.customerPostback(id, parseInput(postbackInputSchema, input, 'postback'))),
+        action(() => world.customerPostback(id, parseOrThrow(postbackInputSchema, input, 'postback'))),
       comment: async (input) => {
         const { comment, delivery } = world.customerComment(
           id,
-          parseInput(commentInputSchema, input, 'comment'),
+          parseOrThrow(commentInputSchema, input, 'comment'),
         );
         const outcome = await delivery;
         return { comment, timestamp: comment.createdAt, delivered: outcome.ok };
       },
       post: async (input) => {
-        const parsed = parseInput(commentInputSchema.pick({ text: true, at: true }), input, 'post');
+        const parsed = parseOrThrow(commentInputSchema.pick({ text: true, at: true }), input, 'post');
         if (world.customer(id).platform !== 'messenger') {
           throw new ValidationError('post', [
             { path: 'customer', message: 'visitor posts exist on Facebook Pages only' },
@@ -522,7 +521,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       },
       storyMention: (input) =>
         action(() => {
-          const parsed = parseInput(storyMentionInputSchema, input ?? {}, 'story mention');
+          const parsed = parseOrThrow(storyMentionInputSchema, input ?? {}, 'story mention');
           return world.customerSend(id, {
             attachments: [{ type: 'story_mention', url: parsed.url ?? `${baseUrl}/samples/sunset.png` }],
             at: parsed.at,
@@ -547,18 +546,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     pages: {
       list: () => [...world.pages.keys()].map(pageSnapshot),
       get: pageSnapshot,
-      add: (config) => pageSnapshot(world.addPage(parseInput(pageConfigSchema, config, 'page')).id),
+      add: (config) => pageSnapshot(world.addPage(parseOrThrow(pageConfigSchema, config, 'page')).id),
     },
     page(id) {
       const p = world.page(id);
       return {
         id,
         samplePostId: p.samplePostId,
-        echo: (input) => action(() => world.pageEcho(id, parseInput(echoInputSchema, input, 'echo'))),
+        echo: (input) => action(() => world.pageEcho(id, parseOrThrow(echoInputSchema, input, 'echo'))),
       };
     },
     customers: {
-      create: (input) => world.createCustomer(parseInput(createCustomerSchema, input, 'customer')),
+      create: (input) => world.createCustomer(parseOrThrow(createCustomerSchema, input, 'customer')),
       list: (pageId) =>
         [...world.customers.values()]
           .filter((c) => pageId === undefined || c.pageId === pageId)
@@ -570,7 +569,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     tokens: {
       revoke(pageId, reason) {
         const p = world.page(pageId);
-        const parsed = parseInput(revokeReasonSchema, reason, 'revoke reason');
+        const parsed = parseOrThrow(revokeReasonSchema, reason, 'revoke reason');
         p.revoked = parsed;
         if (parsed === 'permission_revoked') {
           p.scopes = p.scopes.filter((s) => s !== 'pages_messaging' && s !== 'instagram_manage_messages');
@@ -618,7 +617,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           dispatcher.url =
             input.url === null
               ? null
-              : (parseInput(emulatorOptionsSchema.shape.webhookUrl, input.url, 'webhook url') ?? null);
+              : (parseOrThrow(emulatorOptionsSchema.shape.webhookUrl, input.url, 'webhook url') ?? null);
         if (input.verifyToken !== undefined) verifyToken = input.verifyToken;
       },
       get url() {
@@ -681,7 +680,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
 
   async function runScript(steps: readonly ScriptStep[]): Promise<ScriptResult> {
-    const parsed = steps.map((step, i) => parseInput(scriptStepSchema, step, `script step ${i}`));
+    const parsed = steps.map((step, i) => parseOrThrow(scriptStepSchema, step, `script step ${i}`));
     const aliases = new Map<string, string>();
     const pending: Array<Promise<unknown>> = [];
     for (const [i, step] of parsed.entries()) {

@@ -1,4 +1,7 @@
 // @pagedesk/emulator: a local Messenger Platform for tests, demos and a helpdesk engineer's first hour.
+
+/** The Page Inbox / Meta Business Suite app id (from `@pagedesk/core`). */
+export { PAGE_INBOX_APP_ID } from '@pagedesk/core';
 export type { EmulatorClock } from './clock.js';
 export type {
   ActionResult,
@@ -35,4 +38,3 @@ export type {
 } from './types.js';
 export type { VerificationResult, WebhookDelivery, WebhookPayload } from './webhooks.js';
 export { metaJson, signatureFor } from './webhooks.js';
-export { PAGE_INBOX_APP_ID } from './world.js';

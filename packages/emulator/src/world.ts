@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { NotFoundError, ValidationError } from '@pagedesk/core';
+import { NotFoundError, PAGE_INBOX_APP_ID, ValidationError } from '@pagedesk/core';
 import { type EmulatorClock, parseDuration } from './clock.js';
 import type { ResolvedOptions, ResolvedPage, RevokeReason } from './options.js';
 import type {
@@ -17,8 +17,6 @@ import type { DeliveryOutcome, QueuedEvent } from './webhooks.js';
 // and controls (emulator.ts) both act through this one object, so the chat page, the library API and
 // the HTTP control API always agree.
 
-/** The Page Inbox / Meta Business Suite app id (docs/meta-platform.md). */
-export const PAGE_INBOX_APP_ID = '263902037430900';
 const STICKER_DUAL_UNTIL = Date.UTC(2026, 7, 30);
 const DAY = 86_400_000;
 

@@ -2,8 +2,14 @@
 
 // Generated, deterministic data of the fake transport: names, lines, settings and message histories.
 
-import type { Attachment, ChannelSettings, ConversationWithCustomer, Message } from '@pagedesk/core';
-import { compareConversations } from './queryKeys.js';
+import {
+  type Attachment,
+  type ChannelSettings,
+  type ConversationWithCustomer,
+  compareConversations,
+  type Message,
+  PAGE_INBOX_APP_ID,
+} from '@pagedesk/core';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
@@ -136,7 +142,7 @@ export function generateMessages(
       author: inbound
         ? { kind: 'customer' }
         : k % 6 === 5
-          ? { kind: 'app', appId: '263902037430900' }
+          ? { kind: 'app', appId: PAGE_INBOX_APP_ID }
           : { kind: 'agent', agentId: 'agent-1', name: 'Sam Rivera' },
       createdAt: at,
       updatedAt: at,

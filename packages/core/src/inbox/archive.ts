@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { parseOrThrow } from '../ids.js';
 import type { Message } from '../model.js';
+import { parseOrThrow } from '../parseOrThrow.js';
 import { without } from './objects.js';
 import { type Op, putMessage } from './runtime.js';
 
