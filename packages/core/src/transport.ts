@@ -24,7 +24,7 @@ import {
   messageSchema,
   platformSchema,
 } from './model.js';
-import type { ConversationQuery, Page } from './store.js';
+import type { ConversationQuery, Paged } from './store.js';
 import type { ReplyTemplate, ReplyTemplateInput } from './templates.js';
 
 // The seam between the agent's browser and the host's backend. `@pagedesk/react` talks to an
@@ -33,10 +33,10 @@ import type { ReplyTemplate, ReplyTemplateInput } from './templates.js';
 //
 // HTTP routes (relative to the API's base URL), all JSON unless said otherwise:
 //   GET    /conversations?channelId&platform&source&status&assigneeId&unread&search&cursor&limit
-//                                                  → Page<ConversationWithCustomer>
+//                                                  → Paged<ConversationWithCustomer>
 //   GET    /conversations/:id                       → ConversationWithCustomer
 //   PATCH  /conversations/:id   ConversationPatch   → ConversationWithCustomer
-//   GET    /conversations/:id/messages?before&limit → Page<Message> (newest first)
+//   GET    /conversations/:id/messages?before&limit → Paged<Message> (newest first)
 //   POST   /conversations/:id/messages  SendDraft   → { messages: Message[] }
 //   POST   /conversations/:id/typing  { on }        → 204
 //   POST   /conversations/:id/thread  { action: take|pass|request|check, targetAppId?, metadata? } → ConversationWithCustomer
@@ -73,8 +73,15 @@ export const conversationWithCustomerSchema = z.object({
 /** A conversation with its customer, as the inbox list shows it. */
 export type ConversationWithCustomer = z.infer<typeof conversationWithCustomerSchema>;
 
-export const pageSchema = <T extends z.core.$ZodType>(item: T) =>
+/** The schema of a {@link Paged} list of `item`. */
+export const pagedSchema = <T extends z.core.$ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.nullable(z.string()) });
+
+/**
+ * The schema of a {@link Paged} list of `item`.
+ * @deprecated Renamed {@link pagedSchema}; this alias goes in the next major version.
+ */
+export const pageSchema: typeof pagedSchema = pagedSchema;
 
 /** A file the agent attached, already uploaded to the host's backend. */
 export const uploadedFileSchema = z.object({
@@ -229,13 +236,13 @@ export interface ServerClock {
 
 /** What `@pagedesk/react` needs from a backend. Every method rejects with a `PagedeskError`. */
 export interface InboxTransport {
-  listConversations(query: ConversationListQuery): Promise<Page<ConversationWithCustomer>>;
+  listConversations(query: ConversationListQuery): Promise<Paged<ConversationWithCustomer>>;
   getConversation(id: string): Promise<ConversationWithCustomer>;
   updateConversation(id: string, patch: ConversationPatch): Promise<ConversationWithCustomer>;
   listMessages(
     conversationId: string,
     query?: { before?: string; limit?: number },
-  ): Promise<Page<z.infer<typeof messageSchema>>>;
+  ): Promise<Paged<z.infer<typeof messageSchema>>>;
   sendMessage(conversationId: string, draft: SendDraft): Promise<Array<z.infer<typeof messageSchema>>>;
   /**
    * Re-sends a failed message; one whose outcome is unknown is checked with Meta first. `force: true`
