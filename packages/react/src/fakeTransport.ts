@@ -8,7 +8,6 @@ import {
   type ConnectablePage,
   type ConversationQuery,
   type ConversationWithCustomer,
-  type Customer,
   compareConversations,
   decideReply,
   decodeCursor,
@@ -32,13 +31,11 @@ import {
 } from '@pagedesk/core';
 import {
   DAY,
+  defaultChannels,
   defaultSettings,
-  FIRST,
   firstSorted,
+  generateConversations,
   generateMessages,
-  HOUR,
-  LAST,
-  LINES,
   mulberry32,
 } from './fakeData.js';
 import { fakeToolkit } from './fakeToolkit.js';
@@ -59,90 +56,29 @@ export type { FakeTransport, FakeTransportOptions };
 export function createFakeTransport(options: FakeTransportOptions = {}): FakeTransport {
   const now = options.now ?? Date.now;
   const random = mulberry32(options.seed ?? 1);
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const base = now();
   const asset = options.assetBaseUrl ?? 'https://example.com/pagedesk/';
   const perConversation = options.messagesPerConversation ?? 30;
 
-  const channels: Channel[] = options.channels ?? [
-    {
-      id: 'page-1',
-      platform: 'messenger',
-      name: 'Acme Support',
-      appId: 'app-1',
-      status: 'active',
-      tokenExpiresAt: null,
-      dataAccessExpiresAt: base + 80 * DAY,
-      missingPermissions: [],
-      settings: defaultSettings,
-      connectedAt: base - 90 * DAY,
-      updatedAt: base - DAY,
-    },
-    {
-      id: 'ig-1',
-      platform: 'instagram',
-      name: 'acme.shop',
-      appId: 'app-1',
-      status: 'active',
-      tokenExpiresAt: null,
-      dataAccessExpiresAt: base + 60 * DAY,
-      missingPermissions: [],
-      settings: defaultSettings,
-      connectedAt: base - 30 * DAY,
-      updatedAt: base - DAY,
-    },
-  ];
+  const channels: Channel[] = options.channels ?? defaultChannels(base);
   const agents: Agent[] = [
     { id: 'agent-1', name: 'Sam Rivera' },
     { id: 'agent-2', name: 'Kim Lee' },
   ];
-
-  const conversations: ConversationWithCustomer[] = [];
-  const count = options.conversations ?? 40;
-  for (let i = 0; i < count; i++) {
-    const channel = channels[i % 5 === 4 ? 1 % channels.length : 0] as Channel;
-    const source: 'message' | 'comment' = i % 7 === 6 ? 'comment' : 'message';
-    // A spread of windows: fresh, human-agent tier (> 24 h), closed (> 7 d).
-    const age = i % 9 === 3 ? 30 * HOUR : i % 9 === 5 ? 9 * DAY : Math.floor(random() * 20 * HOUR);
-    const lastInboundAt = base - age;
-    const firstName = pick(FIRST);
-    const lastName = pick(LAST);
-    const psid = `${1000 + i}`;
-    const customer: Customer = {
-      id: `${channel.id}:${psid}`,
-      channelId: channel.id,
-      platform: channel.platform,
-      psid,
-      name: `${firstName} ${lastName}`,
-      firstName,
-      lastName,
-      profileStatus: 'fetched',
-      createdAt: lastInboundAt - 10 * DAY,
-    };
-    conversations.push({
-      id: `conv-${i + 1}`,
-      channelId: channel.id,
-      platform: channel.platform,
-      customerId: customer.id,
-      customer,
-      source,
-      status: i % 11 === 10 ? 'resolved' : 'open',
-      assigneeId: i % 4 === 0 ? (agents[i % 2] as Agent).id : null,
-      unreadCount: i % 3 === 0 ? 1 + (i % 4) : 0,
-      lastInboundAt,
-      lastOutboundAt: lastInboundAt - HOUR,
-      lastMessageAt: lastInboundAt,
-      preview: pick(LINES),
-      ...(source === 'comment'
-        ? { comment: { commentId: `c-${i}`, postId: `p-${i % 3}`, privateReplySentAt: null } }
-        : {}),
-      createdAt: lastInboundAt - 2 * HOUR,
-      updatedAt: lastInboundAt,
-      resolvedAt: null,
-    });
-  }
+  const records = options.records;
+  const conversations: ConversationWithCustomer[] = records
+    ? [...records.conversations]
+    : generateConversations({ count: options.conversations ?? 40, channels, agents, random, base });
 
   const messages = new Map<string, Message[]>(); // newest first
+  if (records) {
+    // Given records start with exactly their messages (none generated).
+    for (const c of conversations) messages.set(c.id, []);
+    const newestFirst = [...(records.messages ?? [])].sort(
+      (a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
+    );
+    for (const m of newestFirst) messages.get(m.conversationId)?.push(m);
+  }
   let nextId = 1;
   const id = (prefix: string) => `${prefix}-${nextId++}`;
 
