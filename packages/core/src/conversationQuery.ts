@@ -1,9 +1,32 @@
-import type { Conversation, Customer } from './model.js';
-import type { ConversationQuery } from './store.js';
+import type { Conversation, Customer, Platform } from './model.js';
 
 // The conversation list's rules, written once: which conversations a query matches and in which order
 // they come. The memory store, the React kit's cache and fake transport call these; the PostgreSQL
 // store's SQL says the same, and the store contract suite checks every store against them.
+
+/** Filters of the conversation list; results are ordered by `lastMessageAt` descending, then id. */
+export interface ConversationQuery {
+  /**
+   * Only conversations of this organisation; `null` only those without one (a single-tenant host);
+   * omitted, no filter.
+   */
+  organizationId?: string | null;
+  channelId?: string;
+  /** Only conversations of these channels; an empty list matches nothing. */
+  channelIds?: readonly string[];
+  platform?: Platform;
+  source?: Conversation['source'];
+  status?: Conversation['status'];
+  /** A user id, or null for unassigned conversations. */
+  assigneeId?: string | null;
+  /** Only conversations with unread messages. */
+  unread?: boolean;
+  /** Case-insensitive match on the customer's name or username, or the preview text. */
+  search?: string;
+  cursor?: string;
+  /** At most 100; 25 when omitted. */
+  limit?: number;
+}
 
 /** The filters of a conversation list: a {@link ConversationQuery} without paging. */
 export type ConversationFilter = Omit<ConversationQuery, 'cursor' | 'limit'>;

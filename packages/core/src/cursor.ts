@@ -33,3 +33,16 @@ export function decodeCursor(cursor: string, field: string): { time: number; id:
     throw new ValidationError('query', [{ path: field, message: 'not a cursor this store returned' }]);
   return { time: Number(match[1]), id: match[2]! };
 }
+
+/** One page of results of a cursor-paged list; `nextCursor` is null on the last page. */
+export interface Paged<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/**
+ * One page of results of a cursor-paged list.
+ * @deprecated Renamed {@link Paged} (a "page" in this domain is a Facebook Page); this alias goes in
+ * the next major version.
+ */
+export type Page<T> = Paged<T>;

@@ -1,7 +1,6 @@
 import * as z from 'zod/mini';
 import { isPagedeskError, toPagedeskError, ValidationError } from './errors.js';
-import type { AttachmentArchive } from './inbox/archive.js';
-import type { Inbox } from './inbox.types.js';
+import type { AttachmentArchive, Inbox } from './inbox.types.js';
 import type { MediaStore } from './mediaStore.js';
 import type { Attachment, Customer, Message, Platform } from './model.js';
 import { parseOrThrow } from './parseOrThrow.js';

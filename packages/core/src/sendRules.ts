@@ -18,7 +18,7 @@ import {
   SENDABLE_STATUSES,
 } from './model.js';
 import type { Rules } from './rules.js';
-import type { SendDraft } from './transport.js';
+import type { SendDraft } from './sendDraft.js';
 import { type SenderKind, windowForConversation } from './window.js';
 
 // The rules a reply must pass before anything is recorded or sent, as pure functions: the server's

@@ -16,6 +16,7 @@ export type {
   ChannelHandle,
   ChannelsOptions,
   ConnectInstagramInput,
+  ReconcileOptions,
   ServerChannels,
 } from './server/channels.types.js';
 export { ChannelConflictError } from './server/connect.js';
@@ -89,7 +90,7 @@ export {
 } from './server/loginState.js';
 export type { ModerateOptions } from './server/moderation.js';
 export { INSTAGRAM_FIELDS, MESSENGER_FIELDS, REQUIRED_SCOPES } from './server/pageRequirements.js';
-export type { ReconcileOptions, ReconcileResult } from './server/reconcile.js';
+export type { ReconcileResult } from './server/reconcile.js';
 export {
   buildSendBody,
   type OutboundAttachment,

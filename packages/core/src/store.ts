@@ -1,50 +1,15 @@
+import type { ConversationQuery } from './conversationQuery.js';
+import type { Page, Paged } from './cursor.js';
 import type { MessageEffect } from './inbox/effects.js';
-import type { Channel, Conversation, Customer, DeliveryState, Message, Platform } from './model.js';
+import type { Channel, Conversation, Customer, DeliveryState, Message } from './model.js';
 import type { PersonaStore } from './personaRecord.js';
 import type { TemplateStore } from './templateStore.js';
 
-export type { MessageEffect };
+export type { ConversationQuery, MessageEffect, Page, Paged };
 
 // The persistence seam. `memoryStore()` is the embedded default; PostgreSQL or anything else plugs in
 // by implementing this interface and passing the contract suite in `@pagedesk/core/testing`.
 // Every method is async so any engine fits; every write is an upsert by id, so replays are harmless.
-
-/** One page of results of a cursor-paged list; `nextCursor` is null on the last page. */
-export interface Paged<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
-/**
- * One page of results of a cursor-paged list.
- * @deprecated Renamed {@link Paged} (a "page" in this domain is a Facebook Page); this alias goes in
- * the next major version.
- */
-export type Page<T> = Paged<T>;
-
-/** Filters of the conversation list; results are ordered by `lastMessageAt` descending, then id. */
-export interface ConversationQuery {
-  /**
-   * Only conversations of this organisation; `null` only those without one (a single-tenant host);
-   * omitted, no filter.
-   */
-  organizationId?: string | null;
-  channelId?: string;
-  /** Only conversations of these channels; an empty list matches nothing. */
-  channelIds?: readonly string[];
-  platform?: Platform;
-  source?: Conversation['source'];
-  status?: Conversation['status'];
-  /** A user id, or null for unassigned conversations. */
-  assigneeId?: string | null;
-  /** Only conversations with unread messages. */
-  unread?: boolean;
-  /** Case-insensitive match on the customer's name or username, or the preview text. */
-  search?: string;
-  cursor?: string;
-  /** At most 100; 25 when omitted. */
-  limit?: number;
-}
 
 /** Which channels `Store.channels.list` returns. */
 export interface ChannelFilter {
