@@ -206,33 +206,38 @@ export function generateMessages(
 /** The fake's default channels: a Messenger page and an Instagram account. */
 export function defaultChannels(base: number): Channel[] {
   return [
-    {
+    fakeChannel({
       id: 'page-1',
-      platform: 'messenger',
       name: 'Acme Support',
-      appId: 'app-1',
-      status: 'active',
-      tokenExpiresAt: null,
       dataAccessExpiresAt: base + 80 * DAY,
-      missingPermissions: [],
-      settings: defaultSettings,
       connectedAt: base - 90 * DAY,
       updatedAt: base - DAY,
-    },
-    {
+    }),
+    fakeChannel({
       id: 'ig-1',
       platform: 'instagram',
       name: 'acme.shop',
-      appId: 'app-1',
-      status: 'active',
-      tokenExpiresAt: null,
       dataAccessExpiresAt: base + 60 * DAY,
-      missingPermissions: [],
-      settings: defaultSettings,
       connectedAt: base - 30 * DAY,
       updatedAt: base - DAY,
-    },
+    }),
   ];
+}
+
+/** An active channel of the fake's app (`app-1`) with the default settings. */
+export function fakeChannel(
+  input: Pick<Channel, 'id' | 'name' | 'dataAccessExpiresAt' | 'connectedAt' | 'updatedAt'> &
+    Partial<Pick<Channel, 'platform'>>,
+): Channel {
+  return {
+    platform: 'messenger',
+    appId: 'app-1',
+    status: 'active',
+    tokenExpiresAt: null,
+    missingPermissions: [],
+    settings: defaultSettings,
+    ...input,
+  };
 }
 
 /**

@@ -32,7 +32,7 @@ import {
 import {
   DAY,
   defaultChannels,
-  defaultSettings,
+  fakeChannel,
   firstSorted,
   generateConversations,
   generateMessages,
@@ -404,19 +404,13 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
         return pageIds.map((pageId) => {
           const existing = channels.find((c) => c.id === pageId);
           if (existing) return replaceChannel({ ...existing, status: 'active', updatedAt: now() });
-          const channel: Channel = {
+          const channel = fakeChannel({
             id: pageId,
-            platform: 'messenger',
             name: pageId === 'page-new' ? 'Acme Outlet' : pageId,
-            appId: 'app-1',
-            status: 'active',
-            tokenExpiresAt: null,
             dataAccessExpiresAt: now() + 90 * DAY,
-            missingPermissions: [],
-            settings: defaultSettings,
             connectedAt: now(),
             updatedAt: now(),
-          };
+          });
           channels.push(channel);
           emit({ type: 'channel:updated', channel });
           return channel;
