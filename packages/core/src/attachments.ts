@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { parseOrThrow } from './ids.js';
 import type { Platform } from './model.js';
+import { parseOrThrow } from './parseOrThrow.js';
 import { type MediaKind, type MediaRule, mediaKinds, type Rules, rulesFor } from './rules.js';
 import { checkText, splitText } from './text.js';
 

@@ -16,6 +16,17 @@ export {
   type ReplyProblem,
 } from './attachments.js';
 export {
+  type ConversationFilter,
+  compareConversations,
+  matchesConversationFields,
+  matchesConversationQuery,
+  matchesConversationSearch,
+  normaliseSearch,
+  type SearchedCustomer,
+} from './conversationQuery.js';
+export { decodeCursor, encodeCursor } from './cursor.js';
+export { DELIVERY_RANK, isDeliveryAdvance } from './deliveryRank.js';
+export {
   AppMismatchError,
   ChannelUnavailableError,
   GraphError,
@@ -67,7 +78,14 @@ export type {
   OutboundDraft,
   Threading,
 } from './inbox.types.js';
-export { narrowUnionIssues, type UnionIssueLike, zodIssues } from './issues.js';
+export {
+  describeIssue,
+  formatIssuePath,
+  type IssueLike,
+  narrowUnionIssues,
+  type UnionIssueLike,
+  zodIssues,
+} from './issues.js';
 export {
   type Attachment,
   type AttachmentKind,
@@ -110,6 +128,9 @@ export {
 } from './model.js';
 export { assertModeratable, moderationAfter } from './moderation.js';
 export { CHECKING_CODE, isChecking, isUnknownOutcome, UNKNOWN_OUTCOME_CODES } from './outcome.js';
+export { parseOrThrow, type SafeParser } from './parseOrThrow.js';
+export { messagePreview } from './preview.js';
+export { readCapped } from './readCapped.js';
 export {
   type DirectionRules,
   defineRules,
@@ -125,6 +146,21 @@ export {
   rulesSchema,
   withPlatformLimits,
 } from './rules.js';
+export {
+  attachmentsOfPart,
+  blockedRefusal,
+  decideReply,
+  quoteOf,
+  type ReplyContext,
+  type ReplyDecision,
+  replyRoute,
+  ruleError,
+  type Sender,
+  senderOf,
+  threadControlRefusal,
+  unsendableRefusal,
+  windowError,
+} from './sendRules.js';
 // The upload store's sniffing is pure and runs wherever the inbox API does (edge runtimes resolve the
 // `browser` condition too); a page that does not use it tree-shakes it away.
 export {
@@ -144,6 +180,7 @@ export type {
   MessageEffect,
   MessageQuery,
   Page,
+  Paged,
   PruneOptions,
   PruneReport,
   Store,
@@ -192,6 +229,7 @@ export {
   type LiveEvent,
   type LiveStatus,
   liveEventSchema,
+  pagedSchema,
   pageSchema,
   type SendAuthor,
   type SendDraft,

@@ -1,5 +1,5 @@
 import { NotFoundError, toPagedeskError, ValidationError } from './errors.js';
-import { parseOrThrow, randomId } from './ids.js';
+import { randomId } from './ids.js';
 import { applyAll } from './inbox/apply.js';
 import { recordArchive } from './inbox/archive.js';
 import { Changes } from './inbox/changes.js';
@@ -34,6 +34,7 @@ import {
   type Message,
 } from './model.js';
 import { moderationAfter } from './moderation.js';
+import { parseOrThrow } from './parseOrThrow.js';
 import type { Store } from './store.js';
 
 /** Meta's Page Inbox (Meta Business Suite): echoes from it are the page's own replies. */

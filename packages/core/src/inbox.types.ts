@@ -1,7 +1,3 @@
-import type { AttachmentArchive } from './inbox/archive.js';
-
-export type { AttachmentArchive };
-
 import type { AppEvent, MessengerEvent } from './events.js';
 import type {
   Channel,
@@ -118,3 +114,8 @@ export interface Inbox {
   purgeChannel(channelId: string): Promise<ChannelPurgeReport>;
   on<TEvent extends keyof InboxEvents>(event: TEvent, listener: InboxEvents[TEvent]): () => void;
 }
+
+/** The copy of an inbound attachment: its URL, or why none exists. */
+export type AttachmentArchive =
+  | { archivedUrl: string }
+  | { archiveStatus: 'expired' | 'too_large' | 'failed' };

@@ -1,9 +1,10 @@
 import * as z from 'zod/mini';
 import { isPagedeskError, toPagedeskError, ValidationError } from './errors.js';
-import type { AttachmentArchive } from './inbox/archive.js';
-import type { Inbox } from './inbox.types.js';
+import type { AttachmentArchive, Inbox } from './inbox.types.js';
 import type { MediaStore } from './mediaStore.js';
 import type { Attachment, Customer, Message, Platform } from './model.js';
+import { parseOrThrow } from './parseOrThrow.js';
+import { readCapped } from './readCapped.js';
 import { type Rules, rulesFor } from './rules.js';
 import { unrefTimer } from './server/unrefTimer.js';
 import { extensionFor, sniffContentType } from './sniffMedia.js';
@@ -94,37 +95,6 @@ const optionsSchema = z.object({
 
 class Transient extends Error {}
 
-/** Reads a body up to `cap` bytes; undefined when it is longer. */
-async function readCapped(response: Response, cap: number): Promise<Uint8Array | undefined> {
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > cap) {
-    await response.body?.cancel();
-    return undefined;
-  }
-  if (!response.body) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > cap) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  // No Buffer here: this module is isomorphic (Node, Deno, workers).
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.length;
-  }
-  return bytes;
-}
-
 function capOf(rules: Rules, kind: Attachment['kind']): number {
   const inbound = rules.attachments.inbound;
   if (kind === 'video') return inbound.video.maxBytes;
@@ -158,8 +128,7 @@ function urlHash(text: string): string {
  * @returns the archiver
  */
 export function createMediaArchiver(options: MediaArchiverOptions): MediaArchiver {
-  const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) throw ValidationError.fromZod('media archiver options', parsed.error);
+  parseOrThrow(optionsSchema, options, 'media archiver options');
   const { inbox, media } = options;
   const inboxOk = typeof (inbox as Partial<Inbox> | undefined)?.on === 'function';
   if (!inboxOk || typeof (media as Partial<MediaStore> | undefined)?.put !== 'function')
@@ -207,7 +176,8 @@ export function createMediaArchiver(options: MediaArchiverOptions): MediaArchive
           await response.body?.cancel();
           return { archiveStatus: 'failed' };
         }
-        const bytes = await readCapped(response, cap);
+        const declared = Number(response.headers.get('content-length') ?? undefined);
+        const bytes = await readCapped(response.body, cap, Number.isFinite(declared) ? declared : undefined);
         if (!bytes) return { archiveStatus: 'too_large' };
         const contentType = sniffContentType(bytes);
         const key = `${job.key}.${extensionFor(contentType)}`;

@@ -1,9 +1,17 @@
+import {
+  compareConversations,
+  matchesConversationFields,
+  matchesConversationSearch,
+  normaliseSearch,
+} from './conversationQuery.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { DELIVERY_RANK } from './deliveryRank.js';
 import { ValidationError } from './errors.js';
-import { frozenCopy } from './ids.js';
-import type { Channel, Conversation, Customer, DeliveryState, Message } from './model.js';
+import { frozenCopy } from './frozenCopy.js';
+import type { Channel, Conversation, Customer, Message } from './model.js';
 import { memoryPersonas } from './personaRecord.js';
 import { pruneCutoff } from './prune.js';
-import type { ChannelCredentials, ChannelPurgeReport, ConversationQuery, Page, Store } from './store.js';
+import type { ChannelCredentials, ChannelPurgeReport, ConversationQuery, Paged, Store } from './store.js';
 import { memoryTemplates } from './templateStore.js';
 
 // The embedded store: Maps plus the few indexes the inbox's hot path needs (message by mid, latest
@@ -16,8 +24,6 @@ import { memoryTemplates } from './templateStore.js';
 
 const DEFAULT_LIMIT = 25;
 const MAX_LIMIT = 100;
-
-const rank: Record<DeliveryState, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: -1 };
 
 function requireId(what: string, value: { id?: unknown } | undefined, field = 'id'): void {
   if (typeof value !== 'object' || value === null || typeof value.id !== 'string' || value.id === '') {
@@ -33,26 +39,9 @@ function readLimit(limit: number | undefined): number {
   return Math.min(limit, MAX_LIMIT);
 }
 
-// Cursors are `<time>:<id>` of the last item returned: keyset paging that stays correct while rows
-// are added or move. Opaque to callers.
-function encodeCursor(time: number, id: string): string {
-  return `${time}:${id}`;
-}
-function decodeCursor(cursor: string, field: string): { time: number; id: string } {
-  const match = typeof cursor === 'string' ? /^(-?\d+(?:\.\d+)?):(.+)$/s.exec(cursor) : null;
-  if (!match)
-    throw new ValidationError('query', [{ path: field, message: 'not a cursor this store returned' }]);
-  return { time: Number(match[1]), id: match[2]! };
-}
-
 /** Message order inside a conversation: by creation time, then id. */
 function compareMessages(a: { createdAt: number; id: string }, b: { createdAt: number; id: string }): number {
   return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
-
-/** Conversation list order: newest activity first, then id. */
-function compareConversations(a: Conversation, b: Conversation): number {
-  return b.lastMessageAt - a.lastMessageAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 /** What `findLatest` looks a conversation up by; a conversation has one, or two with a comment's post. */
@@ -359,30 +348,17 @@ export function memoryStore(): Store {
         const id = slotOf(key)?.id;
         return id === undefined ? undefined : conversations.get(id);
       },
-      async list(query: ConversationQuery): Promise<Page<Conversation>> {
+      async list(query: ConversationQuery): Promise<Paged<Conversation>> {
         const limit = readLimit(query.limit);
         const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 'cursor');
-        const search = query.search?.trim().toLowerCase();
-        const { organizationId } = query;
-        const channelIds = query.channelIds === undefined ? undefined : new Set(query.channelIds);
+        const search = normaliseSearch(query.search);
         const matches: Conversation[] = [];
-        if (channelIds?.size === 0) return { items: matches, nextCursor: null };
+        if (query.channelIds?.length === 0) return { items: matches, nextCursor: null };
         for (const c of conversations.values()) {
-          if (organizationId !== undefined && (c.organizationId ?? null) !== organizationId) continue;
-          if (channelIds && !channelIds.has(c.channelId)) continue;
-          if (query.channelId !== undefined && c.channelId !== query.channelId) continue;
-          if (query.platform !== undefined && c.platform !== query.platform) continue;
-          if (query.source !== undefined && c.source !== query.source) continue;
-          if (query.status !== undefined && c.status !== query.status) continue;
-          if (query.assigneeId !== undefined && c.assigneeId !== query.assigneeId) continue;
-          if (query.unread !== undefined && c.unreadCount > 0 !== query.unread) continue;
           if (after && (c.lastMessageAt > after.time || (c.lastMessageAt === after.time && c.id <= after.id)))
             continue;
-          if (search) {
-            const customer = customers.get(c.customerId);
-            const haystacks = [customer?.name, customer?.username, c.preview];
-            if (!haystacks.some((h) => h?.toLowerCase().includes(search))) continue;
-          }
+          if (!matchesConversationFields(c, query)) continue;
+          if (search && !matchesConversationSearch(search, c, customers.get(c.customerId))) continue;
           matches.push(c);
         }
         matches.sort(compareConversations);
@@ -442,7 +418,7 @@ export function memoryStore(): Store {
         const out: Message[] = [];
         for (const id of ids) {
           const m = messages.get(id)!;
-          if (m.createdAt <= upTo && rank[m.delivery] < rank[state]) out.push(m);
+          if (m.createdAt <= upTo && DELIVERY_RANK[m.delivery] < DELIVERY_RANK[state]) out.push(m);
         }
         return out.sort(compareMessages);
       },
@@ -539,7 +515,11 @@ export function memoryStore(): Store {
       }
       insertOrdered(list, stored);
     }
-    if (stored.direction !== 'inbound' && rank[stored.delivery] >= 0 && rank[stored.delivery] < rank.read) {
+    if (
+      stored.direction !== 'inbound' &&
+      DELIVERY_RANK[stored.delivery] >= 0 &&
+      DELIVERY_RANK[stored.delivery] < DELIVERY_RANK.read
+    ) {
       let set = unsettled.get(stored.conversationId);
       if (!set) {
         set = new Set();

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { ValidationError } from './errors.js';
-import { parseOrThrow } from './ids.js';
+import { parseOrThrow } from './parseOrThrow.js';
 
 // Personas are Meta objects (a name and a picture the customer sees on an agent's replies), created
 // once per page and agent and reused on every reply. Their ids live in the store, so every server

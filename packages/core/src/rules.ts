@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { ValidationError } from './errors.js';
-import { parseOrThrow } from './ids.js';
 import type { Channel, Platform } from './model.js';
+import { parseOrThrow } from './parseOrThrow.js';
 
 // Rules are data: Meta's limits are the default profile, and a host narrows (or, where it knows
 // better, widens) any of them per direction and media kind. Each platform has its profile

@@ -2,6 +2,7 @@
 // appsecret_proof). The isomorphic rules and error classes stay in '@pagedesk/core'.
 // Names are listed one by one: the modules behind them also export internals the parts share.
 
+export { threadControlRefusal } from './sendRules.js';
 export {
   ATTACHMENT_ID_TTL_MS,
   type AttachmentCache,
@@ -15,6 +16,7 @@ export type {
   ChannelHandle,
   ChannelsOptions,
   ConnectInstagramInput,
+  ReconcileOptions,
   ServerChannels,
 } from './server/channels.types.js';
 export { ChannelConflictError } from './server/connect.js';
@@ -88,7 +90,7 @@ export {
 } from './server/loginState.js';
 export type { ModerateOptions } from './server/moderation.js';
 export { INSTAGRAM_FIELDS, MESSENGER_FIELDS, REQUIRED_SCOPES } from './server/pageRequirements.js';
-export type { ReconcileOptions, ReconcileResult } from './server/reconcile.js';
+export type { ReconcileResult } from './server/reconcile.js';
 export {
   buildSendBody,
   type OutboundAttachment,
@@ -97,11 +99,7 @@ export {
   type SendRecipient,
 } from './server/sendBody.js';
 export { HUMAN_AGENT_REFUSED_TEXT } from './server/sendPolicy.js';
-export {
-  type ThreadControlAction,
-  type ThreadControlOptions,
-  threadControlRefusal,
-} from './server/threadControl.js';
+export type { ThreadControlAction, ThreadControlOptions } from './server/threadControl.js';
 export {
   createTokenMonitor,
   type TokenMonitor,

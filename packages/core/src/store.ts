@@ -1,43 +1,15 @@
+import type { ConversationQuery } from './conversationQuery.js';
+import type { Page, Paged } from './cursor.js';
 import type { MessageEffect } from './inbox/effects.js';
-import type { Channel, Conversation, Customer, DeliveryState, Message, Platform } from './model.js';
+import type { Channel, Conversation, Customer, DeliveryState, Message } from './model.js';
 import type { PersonaStore } from './personaRecord.js';
 import type { TemplateStore } from './templateStore.js';
 
-export type { MessageEffect };
+export type { ConversationQuery, MessageEffect, Page, Paged };
 
 // The persistence seam. `memoryStore()` is the embedded default; PostgreSQL or anything else plugs in
 // by implementing this interface and passing the contract suite in `@pagedesk/core/testing`.
 // Every method is async so any engine fits; every write is an upsert by id, so replays are harmless.
-
-/** One page of a cursor-paged list; `nextCursor` is null on the last page. */
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
-/** Filters of the conversation list; results are ordered by `lastMessageAt` descending, then id. */
-export interface ConversationQuery {
-  /**
-   * Only conversations of this organisation; `null` only those without one (a single-tenant host);
-   * omitted, no filter.
-   */
-  organizationId?: string | null;
-  channelId?: string;
-  /** Only conversations of these channels; an empty list matches nothing. */
-  channelIds?: readonly string[];
-  platform?: Platform;
-  source?: Conversation['source'];
-  status?: Conversation['status'];
-  /** A user id, or null for unassigned conversations. */
-  assigneeId?: string | null;
-  /** Only conversations with unread messages. */
-  unread?: boolean;
-  /** Case-insensitive match on the customer's name or username, or the preview text. */
-  search?: string;
-  cursor?: string;
-  /** At most 100; 25 when omitted. */
-  limit?: number;
-}
 
 /** Which channels `Store.channels.list` returns. */
 export interface ChannelFilter {
@@ -117,7 +89,7 @@ export interface Store {
       source: Conversation['source'];
       postId?: string;
     }): Promise<Conversation | undefined>;
-    list(query: ConversationQuery): Promise<Page<Conversation>>;
+    list(query: ConversationQuery): Promise<Paged<Conversation>>;
     put(conversation: Conversation): Promise<void>;
     /**
      * Optional bulk `findLatest` (without a post) for several customers of one channel: each customer's
@@ -135,7 +107,7 @@ export interface Store {
     get(id: string): Promise<Message | undefined>;
     /** A message by Meta's id on a channel. */
     getByMid(channelId: string, mid: string): Promise<Message | undefined>;
-    list(conversationId: string, query?: MessageQuery): Promise<Page<Message>>;
+    list(conversationId: string, query?: MessageQuery): Promise<Paged<Message>>;
     /**
      * Outbound and echo messages of a conversation created at or before `upTo` whose delivery state is
      * earlier than `state` in pending → sent → delivered → read (failed ones are never moved).

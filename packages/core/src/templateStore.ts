@@ -1,5 +1,5 @@
 import { ValidationError } from './errors.js';
-import { parseOrThrow } from './ids.js';
+import { parseOrThrow } from './parseOrThrow.js';
 import { type ReplyTemplate, replyTemplateSchema } from './templates.js';
 
 // The optional `Store.templates` section: reply templates per organisation. Templates are few per

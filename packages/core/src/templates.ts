@@ -1,11 +1,11 @@
 import * as z from 'zod/mini';
 import { checkAttachment } from './attachments.js';
 import { PagedeskError, RuleViolationError } from './errors.js';
-import { parseOrThrow } from './ids.js';
 import { type Channel, type Customer, organizationIdSchema } from './model.js';
+import { parseOrThrow } from './parseOrThrow.js';
 import { rulesFromSettings, withPlatformLimits } from './rules.js';
+import { type SendDraft, uploadedFileSchema } from './sendDraft.js';
 import { checkText } from './text.js';
-import { type SendDraft, uploadedFileSchema } from './transport.js';
 
 // Reply templates: canned replies of up to five bubbles an agent sends in one go. Each part becomes
 // one `channels.send` call, in order, so every rule of the send path (window, text and attachment

@@ -1,4 +1,6 @@
 import * as z from 'zod/mini';
+import type { ConversationQuery } from './conversationQuery.js';
+import type { Paged } from './cursor.js';
 import {
   ChannelUnavailableError,
   GraphError,
@@ -24,7 +26,7 @@ import {
   messageSchema,
   platformSchema,
 } from './model.js';
-import type { ConversationQuery, Page } from './store.js';
+import type { SendDraft, UploadedFile } from './sendDraft.js';
 import type { ReplyTemplate, ReplyTemplateInput } from './templates.js';
 
 // The seam between the agent's browser and the host's backend. `@pagedesk/react` talks to an
@@ -33,10 +35,10 @@ import type { ReplyTemplate, ReplyTemplateInput } from './templates.js';
 //
 // HTTP routes (relative to the API's base URL), all JSON unless said otherwise:
 //   GET    /conversations?channelId&platform&source&status&assigneeId&unread&search&cursor&limit
-//                                                  → Page<ConversationWithCustomer>
+//                                                  → Paged<ConversationWithCustomer>
 //   GET    /conversations/:id                       → ConversationWithCustomer
 //   PATCH  /conversations/:id   ConversationPatch   → ConversationWithCustomer
-//   GET    /conversations/:id/messages?before&limit → Page<Message> (newest first)
+//   GET    /conversations/:id/messages?before&limit → Paged<Message> (newest first)
 //   POST   /conversations/:id/messages  SendDraft   → { messages: Message[] }
 //   POST   /conversations/:id/typing  { on }        → 204
 //   POST   /conversations/:id/thread  { action: take|pass|request|check, targetAppId?, metadata? } → ConversationWithCustomer
@@ -73,55 +75,24 @@ export const conversationWithCustomerSchema = z.object({
 /** A conversation with its customer, as the inbox list shows it. */
 export type ConversationWithCustomer = z.infer<typeof conversationWithCustomerSchema>;
 
-export const pageSchema = <T extends z.core.$ZodType>(item: T) =>
+/** The schema of a {@link Paged} list of `item`. */
+export const pagedSchema = <T extends z.core.$ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.nullable(z.string()) });
 
-/** A file the agent attached, already uploaded to the host's backend. */
-export const uploadedFileSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  type: z.string(),
-  size: z.number(),
-  /** Where the backend serves it (Meta fetches outbound attachments by URL). */
-  url: z.string(),
-});
-export type UploadedFile = z.infer<typeof uploadedFileSchema>;
-
 /**
- * Who sends a reply through the send path. `agent` is a person (HUMAN_AGENT allowed after 24 h when
- * the channel has the feature); `automation` is the host's bot or auto-reply: only inside the 24-hour
- * window, with RESPONSE, never a tag. `createInboxApi()` always sends as the signed-in agent.
+ * The schema of a {@link Paged} list of `item`.
+ * @deprecated Renamed {@link pagedSchema}; this alias goes in the next major version.
  */
-export const sendAuthorSchema = z.union([
-  z.object({ kind: z.enum(['agent']), agentId: z.optional(z.string().check(z.minLength(1))) }),
-  z.object({
-    kind: z.enum(['automation']),
-    /** Shown in the inbox ("Order bot"); Meta's customer sees the page. */
-    name: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
-  }),
-]);
-export type SendAuthor = z.infer<typeof sendAuthorSchema>;
+export const pageSchema: typeof pagedSchema = pagedSchema;
 
-/** An agent's reply as the composer builds it (or a host's automation, with `author`). */
-export const sendDraftSchema = z.object({
-  text: z.optional(z.string()),
-  /** Uploaded files, sent in this order. */
-  attachments: z.optional(z.array(uploadedFileSchema)),
-  /** Quote a message of the conversation (Pagedesk message id). */
-  replyToMessageId: z.optional(z.string()),
-  quickReplies: z.optional(z.array(z.object({ title: z.string(), payload: z.string() }))),
-  /** Split text over the limit into several messages instead of refusing it. */
-  split: z.optional(z.boolean()),
-  /** For comment conversations: answer publicly under the comment instead of privately. */
-  publicReply: z.optional(z.boolean()),
-  /** The composer's id for the optimistic message; the server keeps it as the message id when unused. */
-  clientId: z.optional(z.string()),
-  /** The agent who writes (Persona name and avatar shown to the customer when the channel allows). */
-  agentId: z.optional(z.string()),
-  /** Who sends: an agent (default; `agentId` is its shorthand) or `{ kind: 'automation' }`. */
-  author: z.optional(sendAuthorSchema),
-});
-export type SendDraft = z.infer<typeof sendDraftSchema>;
+export {
+  type SendAuthor,
+  type SendDraft,
+  sendAuthorSchema,
+  sendDraftSchema,
+  type UploadedFile,
+  uploadedFileSchema,
+} from './sendDraft.js';
 
 // Every call below is marked pure so a bundle that never validates patches or actions (the React kit
 // only sends them) drops these schemas: esbuild does not follow zod's own annotations through its
@@ -229,13 +200,13 @@ export interface ServerClock {
 
 /** What `@pagedesk/react` needs from a backend. Every method rejects with a `PagedeskError`. */
 export interface InboxTransport {
-  listConversations(query: ConversationListQuery): Promise<Page<ConversationWithCustomer>>;
+  listConversations(query: ConversationListQuery): Promise<Paged<ConversationWithCustomer>>;
   getConversation(id: string): Promise<ConversationWithCustomer>;
   updateConversation(id: string, patch: ConversationPatch): Promise<ConversationWithCustomer>;
   listMessages(
     conversationId: string,
     query?: { before?: string; limit?: number },
-  ): Promise<Page<z.infer<typeof messageSchema>>>;
+  ): Promise<Paged<z.infer<typeof messageSchema>>>;
   sendMessage(conversationId: string, draft: SendDraft): Promise<Array<z.infer<typeof messageSchema>>>;
   /**
    * Re-sends a failed message; one whose outcome is unknown is checked with Meta first. `force: true`

@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import { ValidationError } from './errors.js';
-import { parseOrThrow, toEpoch } from './ids.js';
 import type { Channel, Conversation, Platform } from './model.js';
+import { parseOrThrow } from './parseOrThrow.js';
+import { toEpoch } from './toEpoch.js';
 
 // The messaging window: a pure function of the customer's last inbound
 // action, the clock, the platform and the channel's Human Agent capability.

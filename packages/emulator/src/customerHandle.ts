@@ -1,4 +1,4 @@
-import { ValidationError } from '@pagedesk/core';
+import { ValidationError, parseOrThrow } from '@pagedesk/core';
 import {
   type ActionOutcome,
   customerComment,
@@ -12,7 +12,6 @@ import {
 import type { ActionResult, CustomerHandle } from './emulatorTypes.js';
 import {
   commentInputSchema,
-  parseInput,
   postbackInputSchema,
   reactInputSchema,
   readInputSchema,
@@ -65,7 +64,7 @@ export function customerHandle(world: World, id: string): CustomerHandle {
     info: () => world.snapshotCustomer(world.customer(id)),
     send: (input) =>
       settle(() => {
-        const parsed = parseInput(sendInputSchema, input, 'customer message');
+        const parsed = parseOrThrow(sendInputSchema, input, 'customer message');
         return customerSend(world, id, {
           ...parsed,
           attachments: parsed.attachments?.map((a) => resolveAttachment(world, a)),
@@ -73,15 +72,15 @@ export function customerHandle(world: World, id: string): CustomerHandle {
       }),
     react: (mid, emoji, more) =>
       settle(() =>
-        customerReact(world, id, parseInput(reactInputSchema, { mid, emoji, ...more }, 'reaction')),
+        customerReact(world, id, parseOrThrow(reactInputSchema, { mid, emoji, ...more }, 'reaction')),
       ),
-    read: (more) => settle(() => customerRead(world, id, parseInput(readInputSchema, more ?? {}, 'read').at)),
+    read: (more) => settle(() => customerRead(world, id, parseOrThrow(readInputSchema, more ?? {}, 'read').at)),
     postback: (input) =>
-      settle(() => customerPostback(world, id, parseInput(postbackInputSchema, input, 'postback'))),
+      settle(() => customerPostback(world, id, parseOrThrow(postbackInputSchema, input, 'postback'))),
     comment: (input) =>
-      commented(() => customerComment(world, id, parseInput(commentInputSchema, input, 'comment'))),
+      commented(() => customerComment(world, id, parseOrThrow(commentInputSchema, input, 'comment'))),
     post: async (input) => {
-      const parsed = parseInput(commentInputSchema.pick({ text: true, at: true }), input, 'post');
+      const parsed = parseOrThrow(commentInputSchema.pick({ text: true, at: true }), input, 'post');
       if (world.customer(id).platform !== 'messenger') {
         throw new ValidationError('post', [
           { path: 'customer', message: 'visitor posts exist on Facebook Pages only' },
@@ -91,7 +90,7 @@ export function customerHandle(world: World, id: string): CustomerHandle {
     },
     storyMention: (input) =>
       settle(() => {
-        const parsed = parseInput(storyMentionInputSchema, input ?? {}, 'story mention');
+        const parsed = parseOrThrow(storyMentionInputSchema, input ?? {}, 'story mention');
         return customerSend(world, id, {
           attachments: [{ type: 'story_mention', url: parsed.url ?? `${world.baseUrl}/samples/sunset.png` }],
           at: parsed.at,

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { PagedeskError, ValidationError } from '@pagedesk/core';
+import { PagedeskError, ValidationError, parseOrThrow } from '@pagedesk/core';
 import { createClock } from './clock.js';
 import { customerHandle, settle } from './customerHandle.js';
 import { pageEcho } from './echoes.js';
@@ -15,7 +15,6 @@ import {
   echoInputSchema,
   emulatorOptionsSchema,
   pageConfigSchema,
-  parseInput,
 } from './options.js';
 import { runScript } from './scriptRunner.js';
 import { createEmulatorServer } from './server.js';
@@ -28,7 +27,7 @@ import { defaultSubscribedFields, World } from './world.js';
 // server, and the public object of controls (emulatorTypes.ts) over them.
 
 function parseOptions(options: EmulatorOptions) {
-  const opts = parseInput(emulatorOptionsSchema, options, 'emulator options');
+  const opts = parseOrThrow(emulatorOptionsSchema, options, 'emulator options');
   const ids = new Set<string>();
   for (const [i, p] of opts.pages.entries()) {
     if (ids.has(p.id))
@@ -122,18 +121,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     pages: {
       list: () => [...world.pages.keys()].map(snapshot),
       get: snapshot,
-      add: (config) => snapshot(world.addPage(parseInput(pageConfigSchema, config, 'page')).id),
+      add: (config) => snapshot(world.addPage(parseOrThrow(pageConfigSchema, config, 'page')).id),
     },
     page(id) {
       const p = world.page(id);
       return {
         id,
         samplePostId: p.samplePostId,
-        echo: (input) => settle(() => pageEcho(world, id, parseInput(echoInputSchema, input, 'echo'))),
+        echo: (input) => settle(() => pageEcho(world, id, parseOrThrow(echoInputSchema, input, 'echo'))),
       };
     },
     customers: {
-      create: (input) => world.createCustomer(parseInput(createCustomerSchema, input, 'customer')),
+      create: (input) => world.createCustomer(parseOrThrow(createCustomerSchema, input, 'customer')),
       list: (pageId) =>
         [...world.customers.values()]
           .filter((c) => pageId === undefined || c.pageId === pageId)
@@ -157,7 +156,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           dispatcher.url =
             input.url === null
               ? null
-              : (parseInput(emulatorOptionsSchema.shape.webhookUrl, input.url, 'webhook url') ?? null);
+              : (parseOrThrow(emulatorOptionsSchema.shape.webhookUrl, input.url, 'webhook url') ?? null);
         if (input.verifyToken !== undefined) verifyToken = input.verifyToken;
       },
       get url() {

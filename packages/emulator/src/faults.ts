@@ -1,5 +1,6 @@
+import { parseOrThrow } from '@pagedesk/core';
 import { MetaError } from './metaError.js';
-import { type FaultsInput, faultsSchema, parseInput } from './options.js';
+import { type FaultsInput, faultsSchema } from './options.js';
 
 // Fault injection for Graph calls: the failures a helpdesk must survive (docs/meta-platform.md),
 // on demand. Counted faults apply to the next N matching calls and then stop by themselves.
@@ -39,7 +40,7 @@ export class Faults {
 
   /** Replaces the fault settings (fields not given are cleared). */
   set(input: FaultsInput): FaultsSnapshot {
-    const parsed = parseInput(faultsSchema, input, 'faults');
+    const parsed = parseOrThrow(faultsSchema, input, 'faults');
     const next = empty();
     next.latencyMs = parsed.latencyMs ?? 0;
     next.status5xx = parsed.status5xx ?? 0;

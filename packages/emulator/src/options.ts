@@ -1,4 +1,3 @@
-import { ValidationError } from '@pagedesk/core';
 import * as z from 'zod';
 
 // Every input that crosses into the emulator (library options, control calls, HTTP control bodies)
@@ -235,14 +234,3 @@ export const faultsSchema = z.object({
 });
 /** Fault injection: counts apply to the next N matching Graph calls; latency to all while set. */
 export type FaultsInput = z.input<typeof faultsSchema>;
-
-/** Parses `value` with `schema`, throwing a ValidationError that names each wrong field. */
-export function parseInput<TSchema extends z.ZodType>(
-  schema: TSchema,
-  value: unknown,
-  what: string,
-): z.output<TSchema> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw ValidationError.fromZod(what, result.error);
-}

@@ -1,9 +1,10 @@
+import { parseOrThrow } from '@pagedesk/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as z from 'zod';
 import { sendChatPage, sendMedia, sendSample } from './assets.js';
 import type { Emulator } from './emulatorTypes.js';
 import type { LiveEvents } from './liveEvents.js';
-import { parseInput, revokeReasonSchema } from './options.js';
+import { revokeReasonSchema } from './options.js';
 import { createRouter, type Route } from './router.js';
 import { sampleImageNames } from './samples.js';
 import type { World } from './world.js';
@@ -84,7 +85,7 @@ const routes: ReadonlyArray<Route<Handler>> = [
   ),
   get('/_emulator/clock', ({ emulator }) => answer({ now: emulator.clock.now() })),
   post('/_emulator/clock', async (ctx) => {
-    const parsed = parseInput(clockSchema, await ctx.json(), 'clock');
+    const parsed = parseOrThrow(clockSchema, await ctx.json(), 'clock');
     const clock = ctx.emulator.clock;
     return answer({ now: 'advanceMs' in parsed ? clock.advance(parsed.advanceMs) : clock.set(parsed.set) });
   }),
@@ -99,7 +100,7 @@ const routes: ReadonlyArray<Route<Handler>> = [
   get('/_emulator/customers/:id/messages', (ctx) => answer(customer(ctx).messages())),
   post('/_emulator/customers/:id/send', async (ctx) => answer(await customer(ctx).send(await input(ctx)))),
   post('/_emulator/customers/:id/react', async (ctx) => {
-    const parsed = parseInput(reactSchema, await ctx.json(), 'reaction');
+    const parsed = parseOrThrow(reactSchema, await ctx.json(), 'reaction');
     const options = parsed.action === undefined ? {} : { action: parsed.action };
     return answer(await customer(ctx).react(parsed.mid, parsed.emoji, options));
   }),
@@ -117,11 +118,11 @@ const routes: ReadonlyArray<Route<Handler>> = [
     answer(await customer(ctx).storyMention(await optionalInput(ctx))),
   ),
   post('/_emulator/customers/:id/edit', async (ctx) => {
-    const parsed = parseInput(editSchema, await ctx.json(), 'edit');
+    const parsed = parseOrThrow(editSchema, await ctx.json(), 'edit');
     return answer(await customer(ctx).edit(parsed.mid, parsed.text));
   }),
   post('/_emulator/customers/:id/unsend', async (ctx) => {
-    const parsed = parseInput(unsendSchema, await ctx.json(), 'unsend');
+    const parsed = parseOrThrow(unsendSchema, await ctx.json(), 'unsend');
     return answer(await customer(ctx).unsend(parsed.mid));
   }),
   get('/_emulator/faults', ({ emulator }) => answer(emulator.faults.get())),
@@ -136,7 +137,7 @@ const routes: ReadonlyArray<Route<Handler>> = [
   },
   post('/_emulator/tokens/:id/revoke', async (ctx) => {
     const id = ctx.params['id']!;
-    ctx.emulator.tokens.revoke(id, parseInput(revokeSchema, await ctx.json(), 'revoke').reason);
+    ctx.emulator.tokens.revoke(id, parseOrThrow(revokeSchema, await ctx.json(), 'revoke').reason);
     return answer(ctx.emulator.pages.get(id));
   }),
   post('/_emulator/tokens/:id/expire', ({ emulator, params }) => {
@@ -155,7 +156,7 @@ const routes: ReadonlyArray<Route<Handler>> = [
   get('/_emulator/comments', (ctx) => answer(ctx.emulator.comments(pageIdOf(ctx)))),
   get('/_emulator/deliveries', ({ emulator }) => answer(emulator.webhooks.deliveries())),
   post('/_emulator/webhooks', async (ctx) => {
-    const parsed = parseInput(webhookSchema, await ctx.json(), 'webhooks');
+    const parsed = parseOrThrow(webhookSchema, await ctx.json(), 'webhooks');
     ctx.emulator.webhooks.configure({
       ...(parsed.url === undefined ? {} : { url: parsed.url }),
       ...(parsed.verifyToken === undefined ? {} : { verifyToken: parsed.verifyToken }),
@@ -164,7 +165,7 @@ const routes: ReadonlyArray<Route<Handler>> = [
   }),
   post('/_emulator/subscribe', async ({ emulator }) => answer(await emulator.subscribe())),
   post('/_emulator/script', async (ctx) => {
-    const parsed = parseInput(scriptSchema, await ctx.json(), 'script');
+    const parsed = parseOrThrow(scriptSchema, await ctx.json(), 'script');
     return answer(await ctx.emulator.runScript(parsed.steps as never));
   }),
 ];

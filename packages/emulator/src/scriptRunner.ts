@@ -1,7 +1,6 @@
-import { ValidationError } from '@pagedesk/core';
+import { ValidationError, parseOrThrow } from '@pagedesk/core';
 import { customerHandle } from './customerHandle.js';
 import type { Emulator, ScriptResult } from './emulatorTypes.js';
-import { parseInput } from './options.js';
 import { type ScriptStep, scriptStepSchema } from './script.js';
 import type { EmulatorCustomer } from './types.js';
 import type { World } from './world.js';
@@ -37,7 +36,7 @@ export async function runScript(
   emulator: Emulator,
   steps: readonly ScriptStep[],
 ): Promise<ScriptResult> {
-  const parsed = steps.map((step, i) => parseInput(scriptStepSchema, step, `script step ${i}`));
+  const parsed = steps.map((step, i) => parseOrThrow(scriptStepSchema, step, `script step ${i}`));
   const aliases = new Map<string, string>();
   const pending: Array<Promise<unknown>> = [];
   for (const [i, step] of parsed.entries()) {

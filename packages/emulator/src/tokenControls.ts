@@ -1,5 +1,6 @@
+import { parseOrThrow } from '@pagedesk/core';
 import type { Emulator } from './emulatorTypes.js';
-import { parseInput, revokeReasonSchema } from './options.js';
+import { revokeReasonSchema } from './options.js';
 import { newToken, tokenProblem } from './tokens.js';
 import type { PageState, World } from './world.js';
 
@@ -14,7 +15,7 @@ export function tokenControls(world: World): Emulator['tokens'] {
   return {
     revoke(pageId, reason) {
       const p = world.page(pageId);
-      const parsed = parseInput(revokeReasonSchema, reason, 'revoke reason');
+      const parsed = parseOrThrow(revokeReasonSchema, reason, 'revoke reason');
       p.revoked = parsed;
       if (parsed === 'permission_revoked') {
         p.scopes = p.scopes.filter((s) => s !== 'pages_messaging' && s !== 'instagram_manage_messages');

@@ -4,7 +4,7 @@ import { z } from 'zod/mini';
 import { appOptionsSchema, appSecretsOf, type MetaApp } from './apps.js';
 import { type DedupeStore, lruDedupe } from './dedupe.js';
 import { SignatureError, type WebhookContentError, WebhookPayloadError } from './errors.js';
-import { readCapped } from './inboxApi/http.js';
+import { readBodyCapped } from './inboxApi/http.js';
 import { issuesOf } from './issues.js';
 import {
   type NodeRequest,
@@ -174,7 +174,7 @@ function tokenMatches(given: string | null, expected: string): boolean {
 // Web streams only (no Buffer), so the fetch entry runs where Node's globals are absent.
 function readWebBody(request: Request, limit: number): Uint8Array | Promise<Uint8Array> {
   const known = rawBodyOf(request);
-  if (!known) return readCapped(request, limit);
+  if (!known) return readBodyCapped(request, limit);
   if (known.byteLength > limit) throw new BodyTooLargeError(limit);
   return known;
 }

@@ -1,13 +1,7 @@
-import { narrowUnionIssues } from '@pagedesk/core';
+import { formatIssuePath, narrowUnionIssues } from '@pagedesk/core';
 
 // Turns zod issues into Pagedesk's `{ path, message }` issues: a dotted path with [index] for arrays
 // (`entry[0].messaging[1].message.mid`) and a message saying what was expected and what came.
-
-function formatPath(base: string, path: ReadonlyArray<PropertyKey>): string {
-  let out = base;
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : out ? `.${String(key)}` : String(key);
-  return out;
-}
 
 interface IssueLike {
   code: string;
@@ -52,7 +46,7 @@ export function issuesOf(
   base = '',
 ): Array<{ path: string; message: string }> {
   return narrowUnionIssues(issues as IssueLike[]).map((issue) => ({
-    path: formatPath(base, issue.path),
+    path: formatIssuePath(issue.path, base),
     message: describe(issue, valueAt(input, issue.path)),
   }));
 }

@@ -1,6 +1,6 @@
 'use client';
 
-import { isChecking, isUnknownOutcome, type Message } from '@pagedesk/core';
+import { isChecking, isUnknownOutcome, type Message, PAGE_INBOX_APP_ID } from '@pagedesk/core';
 import type { ReactNode } from 'react';
 import { AttachmentView } from './AttachmentView.js';
 import { type PagedeskContextValue, usePagedeskContext } from './context.js';
@@ -49,8 +49,11 @@ function smallButton(label: string, onClick: () => void): ReactNode {
   );
 }
 
-/** Meta's Page Inbox / Business Suite app id: echoes from it read "Sent from Meta Business Suite". */
-export const META_PAGE_INBOX_APP_ID = '263902037430900';
+/**
+ * Meta's Page Inbox / Business Suite app id: echoes from it read "Sent from Meta Business Suite".
+ * @deprecated Use `PAGE_INBOX_APP_ID` from `@pagedesk/core`; this alias goes in the next major version.
+ */
+export const META_PAGE_INBOX_APP_ID: string = PAGE_INBOX_APP_ID;
 
 function snippet(message: Message, fallback: string): string {
   if (message.unsent) return fallback;
@@ -77,7 +80,7 @@ export function MessageBubble({
   let author: string | null = null;
   if (message.direction === 'echo')
     author = t.messages.echoFrom(
-      message.author.appId === META_PAGE_INBOX_APP_ID ? t.messages.pageInbox : t.messages.otherTool,
+      message.author.appId === PAGE_INBOX_APP_ID ? t.messages.pageInbox : t.messages.otherTool,
     );
   else if (message.direction === 'outbound' && message.author.kind === 'agent')
     author =

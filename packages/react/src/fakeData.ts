@@ -2,8 +2,17 @@
 
 // Generated, deterministic data of the fake transport: names, lines, settings and message histories.
 
-import type { Attachment, ChannelSettings, ConversationWithCustomer, Message } from '@pagedesk/core';
-import { compareConversations } from './queryKeys.js';
+import {
+  type Agent,
+  type Attachment,
+  type Channel,
+  type ChannelSettings,
+  type ConversationWithCustomer,
+  type Customer,
+  compareConversations,
+  type Message,
+  PAGE_INBOX_APP_ID,
+} from '@pagedesk/core';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
@@ -136,7 +145,7 @@ export function generateMessages(
       author: inbound
         ? { kind: 'customer' }
         : k % 6 === 5
-          ? { kind: 'app', appId: '263902037430900' }
+          ? { kind: 'app', appId: PAGE_INBOX_APP_ID }
           : { kind: 'agent', agentId: 'agent-1', name: 'Sam Rivera' },
       createdAt: at,
       updatedAt: at,
@@ -192,4 +201,100 @@ export function generateMessages(
     list.sort((a, b) => b.createdAt - a.createdAt);
   }
   return list;
+}
+
+/** The fake's default channels: a Messenger page and an Instagram account. */
+export function defaultChannels(base: number): Channel[] {
+  return [
+    fakeChannel({
+      id: 'page-1',
+      name: 'Acme Support',
+      dataAccessExpiresAt: base + 80 * DAY,
+      connectedAt: base - 90 * DAY,
+      updatedAt: base - DAY,
+    }),
+    fakeChannel({
+      id: 'ig-1',
+      platform: 'instagram',
+      name: 'acme.shop',
+      dataAccessExpiresAt: base + 60 * DAY,
+      connectedAt: base - 30 * DAY,
+      updatedAt: base - DAY,
+    }),
+  ];
+}
+
+/** An active channel of the fake's app (`app-1`) with the default settings. */
+export function fakeChannel(
+  input: Pick<Channel, 'id' | 'name' | 'dataAccessExpiresAt' | 'connectedAt' | 'updatedAt'> &
+    Partial<Pick<Channel, 'platform'>>,
+): Channel {
+  return {
+    platform: 'messenger',
+    appId: 'app-1',
+    status: 'active',
+    tokenExpiresAt: null,
+    missingPermissions: [],
+    settings: defaultSettings,
+    ...input,
+  };
+}
+
+/**
+ * Generated conversations: a spread of channels, sources, statuses, assignees, unread counts and
+ * windows (fresh, human-agent tier past 24 h, closed past 7 days), deterministic for a seed.
+ */
+export function generateConversations(input: {
+  count: number;
+  channels: Channel[];
+  agents: Agent[];
+  random: () => number;
+  base: number;
+}): ConversationWithCustomer[] {
+  const { count, channels, agents, random, base } = input;
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+  const conversations: ConversationWithCustomer[] = [];
+  for (let i = 0; i < count; i++) {
+    const channel = channels[i % 5 === 4 ? 1 % channels.length : 0] as Channel;
+    const source: 'message' | 'comment' = i % 7 === 6 ? 'comment' : 'message';
+    // A spread of windows: fresh, human-agent tier (> 24 h), closed (> 7 d).
+    const age = i % 9 === 3 ? 30 * HOUR : i % 9 === 5 ? 9 * DAY : Math.floor(random() * 20 * HOUR);
+    const lastInboundAt = base - age;
+    const firstName = pick(FIRST);
+    const lastName = pick(LAST);
+    const psid = `${1000 + i}`;
+    const customer: Customer = {
+      id: `${channel.id}:${psid}`,
+      channelId: channel.id,
+      platform: channel.platform,
+      psid,
+      name: `${firstName} ${lastName}`,
+      firstName,
+      lastName,
+      profileStatus: 'fetched',
+      createdAt: lastInboundAt - 10 * DAY,
+    };
+    conversations.push({
+      id: `conv-${i + 1}`,
+      channelId: channel.id,
+      platform: channel.platform,
+      customerId: customer.id,
+      customer,
+      source,
+      status: i % 11 === 10 ? 'resolved' : 'open',
+      assigneeId: i % 4 === 0 ? (agents[i % 2] as Agent).id : null,
+      unreadCount: i % 3 === 0 ? 1 + (i % 4) : 0,
+      lastInboundAt,
+      lastOutboundAt: lastInboundAt - HOUR,
+      lastMessageAt: lastInboundAt,
+      preview: pick(LINES),
+      ...(source === 'comment'
+        ? { comment: { commentId: `c-${i}`, postId: `p-${i % 3}`, privateReplySentAt: null } }
+        : {}),
+      createdAt: lastInboundAt - 2 * HOUR,
+      updatedAt: lastInboundAt,
+      resolvedAt: null,
+    });
+  }
+  return conversations;
 }

@@ -13,15 +13,14 @@ import {
   type Message,
   moderationAfter,
   NotFoundError,
+  parseOrThrow,
   type ReplyTemplate,
   type ReplyTemplateInput,
   RuleViolationError,
   renderTemplate,
   replyTemplateInputSchema,
   templateDrafts,
-  ValidationError,
 } from '@pagedesk/core';
-import * as z from 'zod/mini';
 
 // The customer panel and reply templates of `createFakeTransport`, kept beside it so the fake's main
 // module stays about the inbox. Same rules as the server: templates checked against every channel in
@@ -44,12 +43,6 @@ export interface FakeToolkitDeps {
   storeMessage(message: Message): void;
   /** The templates to start with. */
   templates?: ReplyTemplate[];
-}
-
-function parse<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {
-  const result = z.safeParse(schema, value);
-  if (!result.success) throw ValidationError.fromZod(what, result.error);
-  return result.data;
 }
 
 /** The fake's `getCustomer`, `updateCustomer` and template methods. */
@@ -92,14 +85,14 @@ export function fakeToolkit(deps: FakeToolkitDeps) {
     getCustomer: (customerId: string) => answer('getCustomer', [customerId], () => customerById(customerId)),
     updateCustomer: (customerId: string, patch: CustomerDetailsPatch) =>
       answer('updateCustomer', [customerId, patch], () => {
-        const changes = parse(customerDetailsPatchSchema, patch, 'customer details');
+        const changes = parseOrThrow(customerDetailsPatchSchema, patch, 'customer details');
         const current = customerById(customerId);
         const details: Record<string, unknown> = { ...current.details, updatedAt: now() };
         for (const [key, value] of Object.entries(changes)) {
           if (value === null) delete details[key];
           else if (value !== undefined) details[key] = value;
         }
-        const next = parse(customerSchema, { ...current, details }, 'customer');
+        const next = parseOrThrow(customerSchema, { ...current, details }, 'customer');
         conversations.forEach((conversation, index) => {
           if (conversation.customer.id !== customerId) return;
           conversations[index] = { ...conversation, customer: next };
@@ -121,7 +114,7 @@ export function fakeToolkit(deps: FakeToolkitDeps) {
       ),
     createTemplate: (input: ReplyTemplateInput) =>
       answer('createTemplate', [input], () => {
-        const parsed = parse(replyTemplateInputSchema, input, 'reply template');
+        const parsed = parseOrThrow(replyTemplateInputSchema, input, 'reply template');
         const checked = checkTemplate(parsed, inScope(parsed));
         const at = now();
         const template: ReplyTemplate = { ...checked, id: `tpl_${nextId++}`, createdAt: at, updatedAt: at };
@@ -135,7 +128,7 @@ export function fakeToolkit(deps: FakeToolkitDeps) {
         const merged = { ...input, ...patch };
         const checked = checkTemplate(
           merged,
-          inScope(parse(replyTemplateInputSchema, merged, 'reply template')),
+          inScope(parseOrThrow(replyTemplateInputSchema, merged, 'reply template')),
         );
         const next: ReplyTemplate = { ...current, ...checked, updatedAt: now() };
         templates[templates.indexOf(current)] = next;

@@ -2,45 +2,44 @@
 
 import {
   type Agent,
+  attachmentsOfPart,
   type Channel,
   type ChannelAction,
-  ChannelUnavailableError,
   type ConnectablePage,
   type ConversationQuery,
   type ConversationWithCustomer,
-  type Customer,
-  checkText,
+  compareConversations,
+  decideReply,
+  decodeCursor,
+  encodeCursor,
   type InboxTransport,
   type LiveEvent,
   type LiveStatus,
   type Message,
+  matchesConversationQuery,
+  messagePreview,
   NotFoundError,
-  type Page,
+  type Paged,
   type PagedeskError,
-  RuleViolationError,
+  parseOrThrow,
+  quoteOf,
   rulesFromSettings,
-  SENDABLE_STATUSES,
   type SendDraft,
-  splitText,
+  sendDraftSchema,
   type UploadedFile,
   ValidationError,
-  WindowClosedError,
-  windowForConversation,
 } from '@pagedesk/core';
 import {
   DAY,
-  defaultSettings,
-  FIRST,
+  defaultChannels,
+  fakeChannel,
   firstSorted,
+  generateConversations,
   generateMessages,
-  HOUR,
-  LAST,
-  LINES,
   mulberry32,
 } from './fakeData.js';
 import { fakeToolkit } from './fakeToolkit.js';
 import type { DistributiveOmit, FakeTransport, FakeTransportOptions, Method } from './fakeTransport.types.js';
-import { matchesFilter } from './queryKeys.js';
 
 export type { FakeTransport, FakeTransportOptions };
 
@@ -57,90 +56,29 @@ export type { FakeTransport, FakeTransportOptions };
 export function createFakeTransport(options: FakeTransportOptions = {}): FakeTransport {
   const now = options.now ?? Date.now;
   const random = mulberry32(options.seed ?? 1);
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const base = now();
   const asset = options.assetBaseUrl ?? 'https://example.com/pagedesk/';
   const perConversation = options.messagesPerConversation ?? 30;
 
-  const channels: Channel[] = options.channels ?? [
-    {
-      id: 'page-1',
-      platform: 'messenger',
-      name: 'Acme Support',
-      appId: 'app-1',
-      status: 'active',
-      tokenExpiresAt: null,
-      dataAccessExpiresAt: base + 80 * DAY,
-      missingPermissions: [],
-      settings: defaultSettings,
-      connectedAt: base - 90 * DAY,
-      updatedAt: base - DAY,
-    },
-    {
-      id: 'ig-1',
-      platform: 'instagram',
-      name: 'acme.shop',
-      appId: 'app-1',
-      status: 'active',
-      tokenExpiresAt: null,
-      dataAccessExpiresAt: base + 60 * DAY,
-      missingPermissions: [],
-      settings: defaultSettings,
-      connectedAt: base - 30 * DAY,
-      updatedAt: base - DAY,
-    },
-  ];
+  const channels: Channel[] = options.channels ?? defaultChannels(base);
   const agents: Agent[] = [
     { id: 'agent-1', name: 'Sam Rivera' },
     { id: 'agent-2', name: 'Kim Lee' },
   ];
-
-  const conversations: ConversationWithCustomer[] = [];
-  const count = options.conversations ?? 40;
-  for (let i = 0; i < count; i++) {
-    const channel = channels[i % 5 === 4 ? 1 % channels.length : 0] as Channel;
-    const source: 'message' | 'comment' = i % 7 === 6 ? 'comment' : 'message';
-    // A spread of windows: fresh, human-agent tier (> 24 h), closed (> 7 d).
-    const age = i % 9 === 3 ? 30 * HOUR : i % 9 === 5 ? 9 * DAY : Math.floor(random() * 20 * HOUR);
-    const lastInboundAt = base - age;
-    const firstName = pick(FIRST);
-    const lastName = pick(LAST);
-    const psid = `${1000 + i}`;
-    const customer: Customer = {
-      id: `${channel.id}:${psid}`,
-      channelId: channel.id,
-      platform: channel.platform,
-      psid,
-      name: `${firstName} ${lastName}`,
-      firstName,
-      lastName,
-      profileStatus: 'fetched',
-      createdAt: lastInboundAt - 10 * DAY,
-    };
-    conversations.push({
-      id: `conv-${i + 1}`,
-      channelId: channel.id,
-      platform: channel.platform,
-      customerId: customer.id,
-      customer,
-      source,
-      status: i % 11 === 10 ? 'resolved' : 'open',
-      assigneeId: i % 4 === 0 ? (agents[i % 2] as Agent).id : null,
-      unreadCount: i % 3 === 0 ? 1 + (i % 4) : 0,
-      lastInboundAt,
-      lastOutboundAt: lastInboundAt - HOUR,
-      lastMessageAt: lastInboundAt,
-      preview: pick(LINES),
-      ...(source === 'comment'
-        ? { comment: { commentId: `c-${i}`, postId: `p-${i % 3}`, privateReplySentAt: null } }
-        : {}),
-      createdAt: lastInboundAt - 2 * HOUR,
-      updatedAt: lastInboundAt,
-      resolvedAt: null,
-    });
-  }
+  const records = options.records;
+  const conversations: ConversationWithCustomer[] = records
+    ? [...records.conversations]
+    : generateConversations({ count: options.conversations ?? 40, channels, agents, random, base });
 
   const messages = new Map<string, Message[]>(); // newest first
+  if (records) {
+    // Given records start with exactly their messages (none generated).
+    for (const c of conversations) messages.set(c.id, []);
+    const newestFirst = [...(records.messages ?? [])].sort(
+      (a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
+    );
+    for (const m of newestFirst) messages.get(m.conversationId)?.push(m);
+  }
   let nextId = 1;
   const id = (prefix: string) => `${prefix}-${nextId++}`;
 
@@ -211,6 +149,13 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
     emit({ type: 'channel:updated', channel: next });
     return next;
   };
+  const findMessage = (messageId: string): Message | undefined => {
+    for (const list of messages.values()) {
+      const found = list.find((m) => m.id === messageId);
+      if (found) return found;
+    }
+    return undefined;
+  };
   const storeMessage = (message: Message) => {
     const list = messagesOf(message.conversationId);
     const index = list.findIndex((m) => m.id === message.id);
@@ -227,13 +172,24 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
     // The fake's `now` is its server clock.
     serverClock: { offset: () => now() - Date.now(), subscribe: () => () => {} },
     listConversations(query: ConversationQuery) {
-      return answer('listConversations', [query], (): Page<ConversationWithCustomer> => {
+      return answer('listConversations', [query], (): Paged<ConversationWithCustomer> => {
         const { cursor, limit = 25, ...filter } = query;
-        const start = cursor ? Number(cursor) : 0;
+        const after = cursor === undefined ? undefined : decodeCursor(cursor, 'cursor');
         const size = Math.min(100, Math.max(1, limit));
-        const { head, total } = firstSorted(conversations, start + size, (c) => matchesFilter(c, filter));
-        const items = head.slice(start, start + size);
-        return { items, nextCursor: start + size < total ? String(start + size) : null };
+        // Core's filter and order, and its keyset cursor: the fake pages exactly like a store.
+        const { head } = firstSorted(
+          conversations,
+          size + 1,
+          (c) =>
+            matchesConversationQuery(c, filter) &&
+            (after === undefined || compareConversations(c, { lastMessageAt: after.time, id: after.id }) > 0),
+        );
+        const items = head.slice(0, size);
+        const last = items.at(-1);
+        return {
+          items,
+          nextCursor: head.length > size && last ? encodeCursor(last.lastMessageAt, last.id) : null,
+        };
       });
     },
     getConversation(conversationId) {
@@ -255,117 +211,112 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
       });
     },
     listMessages(conversationId, query = {}) {
-      return answer('listMessages', [conversationId, query], (): Page<Message> => {
+      return answer('listMessages', [conversationId, query], (): Paged<Message> => {
         const list = messagesOf(conversationId);
-        const start = query.before ? Number(query.before) : 0;
+        const before = query.before === undefined ? undefined : decodeCursor(query.before, 'before');
+        // The cursor names the last message served; the list is kept newest first.
+        const start = before === undefined ? 0 : list.findIndex((m) => m.id === before.id) + 1;
         const size = Math.min(100, Math.max(1, query.limit ?? 25));
+        const items = start === 0 && before !== undefined ? [] : list.slice(start, start + size);
+        const last = items.at(-1);
         return {
-          items: list.slice(start, start + size),
-          nextCursor: start + size < list.length ? String(start + size) : null,
+          items,
+          nextCursor: start + size < list.length && last ? encodeCursor(last.createdAt, last.id) : null,
         };
       });
     },
-    sendMessage(conversationId, draft: SendDraft) {
-      return answer('sendMessage', [conversationId, draft], () => {
+    sendMessage(conversationId, input: SendDraft) {
+      return answer('sendMessage', [conversationId, input], () => {
+        const draft = parseOrThrow(sendDraftSchema, input, 'reply');
         const conversation = conversationById(conversationId);
-        const channel = channelById(conversation.channelId);
-        if (!SENDABLE_STATUSES.has(channel.status))
-          throw new ChannelUnavailableError(channel.id, channel.status);
-        const at = now();
-        const window = windowForConversation(conversation, channel, at);
-        const isComment = conversation.source === 'comment';
-        if (draft.publicReply && (!isComment || draft.attachments?.length))
-          throw new ValidationError('reply', [
-            { path: 'publicReply', message: 'only a text reply to a comment can be public' },
-          ]);
-        // Like core: one private reply per comment; a public answer is always possible.
-        if (!window.canReply || (isComment && !draft.publicReply && !window.privateReply))
-          throw new WindowClosedError('The messaging window is closed.');
-        const rules = rulesFromSettings(channel);
-        const text = draft.text ?? '';
-        if (!text.trim() && !draft.attachments?.length)
-          throw new ValidationError('reply', [
-            { path: 'text', message: 'a reply needs text or an attachment' },
-          ]);
-        const check = text ? checkText(text, rules) : null;
-        if (check && !check.ok && check.code === 'text_too_long' && !draft.split)
-          throw new RuleViolationError(
-            'text_too_long',
-            `The text is ${check.length} characters; the limit is ${check.limit}.`,
-            check.limit,
-          );
-        const texts = text.trim() ? (check?.ok ? [text] : splitText(text, rules)) : [];
-        const common = {
-          conversationId,
-          channelId: channel.id,
-          direction: 'outbound' as const,
-          reactions: [],
-          delivery: 'sent' as const,
-          author: { kind: 'agent' as const, ...(draft.agentId ? { agentId: draft.agentId } : {}) },
-          createdAt: at,
-          sentAt: at,
-          updatedAt: at,
-          ...(draft.publicReply
-            ? {}
-            : window.tag
-              ? { messagingType: 'MESSAGE_TAG' as const, tag: window.tag }
-              : { messagingType: 'RESPONSE' as const }),
-        };
-        const sent: Message[] = [];
-        texts.forEach((part, k) => {
-          sent.push({
-            ...common,
-            id: k === 0 && draft.clientId ? draft.clientId : id('msg'),
-            mid: id('mid'),
-            text: part,
-            attachments: [],
-            ...(draft.replyToMessageId && k === 0
-              ? { replyTo: { mid: '', messageId: draft.replyToMessageId } }
-              : {}),
-            ...(draft.quickReplies && k === texts.length - 1 ? { quickReplies: draft.quickReplies } : {}),
-          });
-        });
-        for (const file of draft.attachments ?? []) {
-          const kind = file.type.startsWith('image/')
-            ? 'image'
-            : file.type.startsWith('video/')
-              ? 'video'
-              : file.type.startsWith('audio/')
-                ? 'audio'
-                : 'file';
-          sent.push({
-            ...common,
-            id: sent.length === 0 && draft.clientId ? draft.clientId : id('msg'),
-            mid: id('mid'),
-            attachments: [{ kind, url: file.url, name: file.name, mimeType: file.type, size: file.size }],
-          });
+        const existing = draft.clientId ? findMessage(draft.clientId) : undefined;
+        if (existing) {
+          // Like the server: the same composer id twice answers with the stored message.
+          if (existing.conversationId !== conversationId || existing.direction !== 'outbound')
+            throw new ValidationError('reply', [
+              { path: 'clientId', message: 'is already used by another message' },
+            ]);
+          return [existing];
         }
+        const channel = channelById(conversation.channelId);
+        const at = now();
+        // Core decides, as on the server: status, blocking, thread control, window, text and files.
+        const decision = decideReply({
+          channel,
+          conversation,
+          customer: conversation.customer,
+          draft,
+          at,
+          rules: rulesFromSettings(channel),
+        });
+        const replyTo = draft.replyToMessageId
+          ? quoteOf(findMessage(draft.replyToMessageId), conversationId, draft.replyToMessageId)
+          : undefined;
+        const { sender } = decision;
+        const agentName = agents.find((a) => a.id === sender.agentId)?.name;
+        const automationName = draft.author?.kind === 'automation' ? draft.author.name : undefined;
+        const author: Message['author'] =
+          sender.kind === 'automation'
+            ? { kind: 'automation', ...(automationName ? { name: automationName } : {}) }
+            : {
+                kind: 'agent',
+                ...(sender.agentId ? { agentId: sender.agentId } : {}),
+                ...(agentName ? { name: agentName } : {}),
+              };
+        const parts =
+          decision.kind === 'public'
+            ? [{ text: decision.text, attachments: [] }]
+            : decision.parts.map((part) => ({
+                ...(part.type === 'text' ? { text: part.text } : {}),
+                attachments: attachmentsOfPart(part),
+              }));
+        const sent = parts.map(
+          (part, k): Message => ({
+            ...part,
+            id: k === 0 && draft.clientId ? draft.clientId : id('msg'),
+            conversationId,
+            channelId: channel.id,
+            direction: 'outbound',
+            mid: id('mid'),
+            reactions: [],
+            delivery: 'sent',
+            author,
+            ...(decision.kind === 'messages'
+              ? { messagingType: decision.messagingType, ...(decision.tag ? { tag: decision.tag } : {}) }
+              : {}),
+            ...(k === 0 && replyTo ? { replyTo } : {}),
+            ...(k === parts.length - 1 && draft.quickReplies?.length
+              ? { quickReplies: draft.quickReplies }
+              : {}),
+            createdAt: at,
+            sentAt: at,
+            updatedAt: at,
+          }),
+        );
         for (const message of sent) storeMessage(message);
         const last = sent.at(-1);
+        const preview = last && messagePreview(last);
         replaceConversation({
           ...conversation,
           lastOutboundAt: at,
           lastMessageAt: at,
-          preview: last?.text ?? last?.attachments[0]?.name ?? conversation.preview,
+          ...(preview === undefined ? {} : { preview }),
           updatedAt: at,
-          ...(conversation.comment && !draft.publicReply
+          ...(conversation.comment && decision.kind === 'messages'
             ? { comment: { ...conversation.comment, privateReplySentAt: at } }
             : {}),
-        } as ConversationWithCustomer);
+        });
         return sent;
       });
     },
     retryMessage(messageId, retryOptions) {
       return answer('retryMessage', retryOptions ? [messageId, retryOptions] : [messageId], () => {
-        for (const list of messages.values()) {
-          const message = list.find((m) => m.id === messageId);
-          if (!message) continue;
-          const { failure: _f, ...rest } = message;
-          const next: Message = { ...rest, delivery: 'sent', sentAt: now(), updatedAt: now() };
-          storeMessage(next);
-          return next;
-        }
-        throw new NotFoundError('message', messageId);
+        const message = findMessage(messageId);
+        if (!message) throw new NotFoundError('message', messageId);
+        const { failure: _f, ...rest } = message;
+        const next: Message = { ...rest, delivery: 'sent', sentAt: now(), updatedAt: now() };
+        storeMessage(next);
+        return next;
       });
     },
     setTyping(conversationId, on) {
@@ -453,19 +404,13 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
         return pageIds.map((pageId) => {
           const existing = channels.find((c) => c.id === pageId);
           if (existing) return replaceChannel({ ...existing, status: 'active', updatedAt: now() });
-          const channel: Channel = {
+          const channel = fakeChannel({
             id: pageId,
-            platform: 'messenger',
             name: pageId === 'page-new' ? 'Acme Outlet' : pageId,
-            appId: 'app-1',
-            status: 'active',
-            tokenExpiresAt: null,
             dataAccessExpiresAt: now() + 90 * DAY,
-            missingPermissions: [],
-            settings: defaultSettings,
             connectedAt: now(),
             updatedAt: now(),
-          };
+          });
           channels.push(channel);
           emit({ type: 'channel:updated', channel });
           return channel;
@@ -503,14 +448,15 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
         ...(input.text !== undefined ? { text: input.text } : {}),
       };
       storeMessage(message);
+      const preview = messagePreview(message);
       replaceConversation({
         ...conversation,
         lastInboundAt: at,
         lastMessageAt: at,
         unreadCount: conversation.unreadCount + 1,
-        preview: input.text ?? input.attachments?.[0]?.name ?? conversation.preview,
+        ...(preview === undefined ? {} : { preview }),
         updatedAt: at,
-      } as ConversationWithCustomer);
+      });
       return message;
     },
     typing(conversationId, on, agentId) {
@@ -528,19 +474,15 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
       stalled.add(method);
     },
     deliver(messageId, state) {
-      for (const list of messages.values()) {
-        const message = list.find((m) => m.id === messageId);
-        if (!message) continue;
-        const at = now();
-        storeMessage({
-          ...message,
-          delivery: state,
-          ...(state === 'read' ? { readAt: at } : { deliveredAt: at }),
-          updatedAt: at,
-        });
-        return;
-      }
-      throw new NotFoundError('message', messageId);
+      const message = findMessage(messageId);
+      if (!message) throw new NotFoundError('message', messageId);
+      const at = now();
+      storeMessage({
+        ...message,
+        delivery: state,
+        ...(state === 'read' ? { readAt: at } : { deliveredAt: at }),
+        updatedAt: at,
+      });
     },
     data: {
       channels,

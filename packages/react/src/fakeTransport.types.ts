@@ -36,6 +36,11 @@ export interface FakeTransportOptions {
   channels?: Channel[];
   /** Reply templates to start with. */
   templates?: ReplyTemplate[];
+  /**
+   * Records to serve instead of generated ones (`conversations` and `messagesPerConversation` are then
+   * ignored): exactly these conversations, and these messages (any order) and no others.
+   */
+  records?: { conversations: ConversationWithCustomer[]; messages?: Message[] };
 }
 
 export type Method = Exclude<keyof InboxTransport, 'subscribe'>;

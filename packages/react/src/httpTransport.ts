@@ -22,9 +22,9 @@ import {
   liveEventSchema,
   type Message,
   messageSchema,
-  type Page,
+  type Paged,
   PagedeskError,
-  pageSchema,
+  pagedSchema,
   replyTemplateSchema,
   type SendDraft,
   type ServerClock,
@@ -258,11 +258,11 @@ export function httpTransport(options: HttpTransportOptions): InboxTransport {
 
   return {
     serverClock: { offset: clock.offset, subscribe: clock.subscribe },
-    listConversations(query: ConversationListQuery): Promise<Page<ConversationWithCustomer>> {
+    listConversations(query: ConversationListQuery): Promise<Paged<ConversationWithCustomer>> {
       return request(
         'GET',
         `/conversations${queryString({ ...query })}`,
-        pageSchema(conversationWithCustomerSchema),
+        pagedSchema(conversationWithCustomerSchema),
       );
     },
     getConversation(conversationId) {
@@ -273,11 +273,11 @@ export function httpTransport(options: HttpTransportOptions): InboxTransport {
         json: patch,
       });
     },
-    listMessages(conversationId, query = {}): Promise<Page<Message>> {
+    listMessages(conversationId, query = {}): Promise<Paged<Message>> {
       return request(
         'GET',
         `/conversations/${id(conversationId)}/messages${queryString({ ...query })}`,
-        pageSchema(messageSchema),
+        pagedSchema(messageSchema),
       );
     },
     async sendMessage(conversationId, draft: SendDraft): Promise<Message[]> {

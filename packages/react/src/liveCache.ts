@@ -1,11 +1,19 @@
 'use client';
 
-import type { ConversationWithCustomer, Message, Page } from '@pagedesk/core';
+import {
+  type ConversationFilter,
+  type ConversationWithCustomer,
+  compareConversations,
+  DELIVERY_RANK,
+  type Message,
+  matchesConversationQuery,
+  type Paged,
+} from '@pagedesk/core';
 import { type InfiniteData, type QueryClient, replaceEqualDeep } from '@tanstack/react-query';
-import { type ConversationFilter, compareConversations, matchesFilter, pagedeskKeys } from './queryKeys.js';
+import { pagedeskKeys } from './queryKeys.js';
 
-type ConversationPages = InfiniteData<Page<ConversationWithCustomer>, string | null>;
-type MessagePages = InfiniteData<Page<Message>, string | null>;
+type ConversationPages = InfiniteData<Paged<ConversationWithCustomer>, string | null>;
+type MessagePages = InfiniteData<Paged<Message>, string | null>;
 
 /** Puts a conversation at its place in one cached list, or removes it when it no longer matches. */
 export function upsertConversationPages(
@@ -20,7 +28,7 @@ export function upsertConversationPages(
     removed = true;
     return { ...page, items: page.items.filter((c) => c.id !== conversation.id) };
   });
-  if (!matchesFilter(conversation, filter)) return removed ? { ...data, pages } : data;
+  if (!matchesConversationQuery(conversation, filter)) return removed ? { ...data, pages } : data;
   for (const [i, page] of pages.entries()) {
     const index = page.items.findIndex((item) => compareConversations(conversation, item) < 0);
     if (index !== -1) {
@@ -50,16 +58,15 @@ export function patchConversation(client: QueryClient, conversation: Conversatio
   if (client.getQueryData(detailKey) !== undefined) client.setQueryData(detailKey, conversation);
 }
 
-const RECEIPT_RANK: Partial<Record<Message['delivery'], number>> = { sent: 1, delivered: 2, read: 3 };
-
 /**
  * A receipt never goes backwards: the send's answer can arrive after the live "read" of the same
  * message (the customer read it while the answer travelled), and must not turn "Seen" into "Sent".
  */
 function receiptKept(current: Message, next: Message): Message {
-  const was = RECEIPT_RANK[current.delivery];
-  const now = RECEIPT_RANK[next.delivery];
-  if (was === undefined || now === undefined || now >= was) return next;
+  // Only receipts (sent → delivered → read) are guarded: a pending or failed message moves freely.
+  const was = DELIVERY_RANK[current.delivery];
+  const now = DELIVERY_RANK[next.delivery];
+  if (was < DELIVERY_RANK.sent || now < DELIVERY_RANK.sent || now >= was) return next;
   return {
     ...next,
     delivery: current.delivery,
@@ -135,7 +142,7 @@ export function findMessage(
   return undefined;
 }
 
-type Pages<T> = InfiniteData<Page<T>, string | null>;
+type Pages<T> = InfiniteData<Paged<T>, string | null>;
 
 function isPages(value: unknown): value is Pages<{ id: string }> {
   return typeof value === 'object' && value !== null && Array.isArray((value as { pages?: unknown }).pages);

@@ -1,7 +1,6 @@
-import type { ConversationQuery, ConversationWithCustomer } from '@pagedesk/core';
+import type { ConversationFilter } from '@pagedesk/core';
 
-/** The filters of a conversation list: a `ConversationQuery` without paging. */
-export type ConversationFilter = Omit<ConversationQuery, 'cursor' | 'limit'>;
+export type { ConversationFilter };
 
 /**
  * The react-query keys the kit uses, all under `['pagedesk']`, so a host can invalidate or prefill
@@ -30,33 +29,4 @@ export function normaliseFilter(filter: ConversationFilter): ConversationFilter 
     out[key] = key === 'search' && typeof value === 'string' ? value.trim() : value;
   }
   return out as ConversationFilter;
-}
-
-/** Whether a conversation belongs in a list with this filter, mirroring the server's query. */
-export function matchesFilter(conversation: ConversationWithCustomer, filter: ConversationFilter): boolean {
-  if (filter.channelId !== undefined && conversation.channelId !== filter.channelId) return false;
-  if (filter.platform !== undefined && conversation.platform !== filter.platform) return false;
-  if (filter.source !== undefined && conversation.source !== filter.source) return false;
-  if (filter.status !== undefined && conversation.status !== filter.status) return false;
-  if (filter.assigneeId !== undefined && conversation.assigneeId !== filter.assigneeId) return false;
-  if (filter.unread && conversation.unreadCount <= 0) return false;
-  const search = filter.search?.trim().toLowerCase();
-  if (search) {
-    const { customer } = conversation;
-    const haystack = [
-      customer.name,
-      customer.username,
-      customer.firstName,
-      customer.lastName,
-      conversation.preview,
-    ];
-    if (!haystack.some((value) => value?.toLowerCase().includes(search))) return false;
-  }
-  return true;
-}
-
-/** The list order: newest activity first, then id, like the store. */
-export function compareConversations(a: ConversationWithCustomer, b: ConversationWithCustomer): number {
-  if (a.lastMessageAt !== b.lastMessageAt) return b.lastMessageAt - a.lastMessageAt;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }

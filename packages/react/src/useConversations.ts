@@ -1,6 +1,6 @@
 'use client';
 
-import type { ConversationWithCustomer, Page, PagedeskError } from '@pagedesk/core';
+import type { ConversationWithCustomer, Paged, PagedeskError } from '@pagedesk/core';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { usePagedeskContext } from './context.js';
@@ -45,7 +45,7 @@ export function useConversations(
         ...(pageParam ? { cursor: pageParam } : {}),
       }),
     initialPageParam: null as string | null,
-    getNextPageParam: (last: Page<ConversationWithCustomer>) => last.nextCursor,
+    getNextPageParam: (last: Paged<ConversationWithCustomer>) => last.nextCursor,
     structuralSharing: sharePagesById,
   };
   // Ask for the first page while rendering (as react-query's usePrefetchInfiniteQuery does): the

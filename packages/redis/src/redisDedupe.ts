@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { PagedeskError } from '@pagedesk/core';
+import { PagedeskError, parseOrThrow } from '@pagedesk/core';
 import type { DedupeStore } from '@pagedesk/node-webhook';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { luaScript } from './luaScript.js';
-import { parseOptions, positiveInt, redisClientSchema } from './options.js';
+import { positiveInt, redisClientSchema } from './options.js';
 
 /** Options of {@link redisDedupe}. */
 export interface RedisDedupeOptions {
@@ -83,8 +83,8 @@ function failed(action: string, error: unknown): PagedeskError {
  * const webhook = createWebhook({ appSecret, verifyToken, onEvents, dedupe: redisDedupe(redis) });
  */
 export function redisDedupe(redis: Redis, options: RedisDedupeOptions = {}): RedisDedupeStore {
-  parseOptions(redisClientSchema, redis, 'redisDedupe redis');
-  const parsed = parseOptions(optionsSchema, options, 'redisDedupe options');
+  parseOrThrow(redisClientSchema, redis, 'redisDedupe redis');
+  const parsed = parseOrThrow(optionsSchema, options, 'redisDedupe options');
   const prefix = parsed.prefix ?? 'pagedesk:dedupe:';
   const ttlMs = parsed.ttlMs ?? 24 * 60 * 60 * 1000;
   const claimMs = parsed.claimMs ?? 60_000;

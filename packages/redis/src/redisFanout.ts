@@ -1,16 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import {
   liveEventSchema,
-  narrowUnionIssues,
   PagedeskError,
+  parseOrThrow,
   toPagedeskError,
   ValidationError,
+  zodIssues,
 } from '@pagedesk/core';
 import type { LiveEventDraft, LiveFanout } from '@pagedesk/node-webhook';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { luaScript } from './luaScript.js';
-import { parseOptions, positiveInt, redisClientSchema } from './options.js';
+import { positiveInt, redisClientSchema } from './options.js';
 
 /** Options of {@link redisFanout}. */
 export interface RedisFanoutOptions {
@@ -108,10 +109,7 @@ function parseEntry(
   if (!event.success || event.data.type === 'reset') {
     const issues = event.success
       ? [{ path: 'event.type', message: 'a reset is not published' }]
-      : narrowUnionIssues(event.error.issues).map((issue) => ({
-          path: ['event', ...issue.path.map(String)].join('.'),
-          message: issue.message,
-        }));
+      : zodIssues(event.error, 'event');
     return new ValidationError(what, issues);
   }
   const { seq: _seq, ...draft } = event.data;
@@ -150,8 +148,8 @@ interface Subscription {
  * process.on('SIGTERM', async () => { api.close(); await fanout.close(); await redis.quit(); });
  */
 export async function redisFanout(redis: Redis, options: RedisFanoutOptions = {}): Promise<RedisFanout> {
-  parseOptions(redisClientSchema, redis, 'redisFanout redis');
-  const parsed = parseOptions(optionsSchema, options, 'redisFanout options');
+  parseOrThrow(redisClientSchema, redis, 'redisFanout redis');
+  const parsed = parseOrThrow(optionsSchema, options, 'redisFanout options');
   const stream = parsed.stream ?? 'pagedesk:live';
   const maxLen = parsed.maxLen ?? 10_000;
   const backlog = parsed.backlog ?? 1000;

@@ -7,11 +7,13 @@ import {
   type MessageEffect,
   messageEffectSchema,
   messageSchema,
+  parseOrThrow,
+  type SafeParser,
   type Store,
 } from '@pagedesk/core';
 import { z } from 'zod';
 import type { Executor } from './executor.js';
-import { type Parser, parseInput, parseRow } from './rows.js';
+import { parseRow } from './rows.js';
 
 // The rows each entity is written as, and the store's bulk methods: one statement per call whatever the
 // number of items (arrays through unnest, so each text is prepared once per connection). The inbox
@@ -28,12 +30,12 @@ const idList = z.array(z.string().min(1, 'expected a non-empty string'));
 
 /** A customer's column values, in the order of `columns.customers`. */
 export function customerRow(customer: Customer): unknown[] {
-  const c = parseInput(customerSchema, customer, 'customer');
+  const c = parseOrThrow(customerSchema, customer, 'customer');
   return [c.id, c.channelId, organizationKey(c.organizationId), c.name ?? null, c.username ?? null, json(c)];
 }
 
 export function conversationRow(conversation: Conversation): unknown[] {
-  const c = parseInput(conversationSchema, conversation, 'conversation');
+  const c = parseOrThrow(conversationSchema, conversation, 'conversation');
   return [
     c.id,
     c.channelId,
@@ -53,7 +55,7 @@ export function conversationRow(conversation: Conversation): unknown[] {
 }
 
 export function messageRow(message: Message): unknown[] {
-  const m = parseInput(messageSchema, message, 'message');
+  const m = parseOrThrow(messageSchema, message, 'message');
   return [m.id, m.conversationId, m.channelId, m.mid ?? null, m.direction, m.delivery, m.createdAt, json(m)];
 }
 
@@ -163,7 +165,7 @@ export function postgresBulk(query: Executor['query'], s: string) {
   async function keyed<T>(
     text: string,
     values: unknown[],
-    parse: Parser<T>,
+    parse: SafeParser<T>,
     table: string,
   ): Promise<Map<string, T>> {
     const rows = await query<Row & { key: string }>(text, values);
@@ -177,7 +179,7 @@ export function postgresBulk(query: Executor['query'], s: string) {
     if (items.length === 0) return;
     await query(text, columnsOf(items, row));
   }
-  const ids = (list: readonly string[], what: string) => parseInput(idList, list, what);
+  const ids = (list: readonly string[], what: string) => parseOrThrow(idList, list, what);
 
   return {
     customers: {

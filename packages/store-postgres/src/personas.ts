@@ -1,6 +1,12 @@
-import { type PersonaRecord, type PersonaStore, personaRecordSchema, ValidationError } from '@pagedesk/core';
+import {
+  type PersonaRecord,
+  type PersonaStore,
+  parseOrThrow,
+  personaRecordSchema,
+  ValidationError,
+} from '@pagedesk/core';
 import type { QueryResultRow } from 'pg';
-import { parseInput, parseRow } from './rows.js';
+import { parseRow } from './rows.js';
 
 // `Store.personas` on PostgreSQL (migration 4): one row per page and agent, upserted when a changed
 // name or avatar made a new persona.
@@ -21,7 +27,7 @@ export function postgresPersonas(query: Query, s: string): PersonaStore {
       return row === undefined ? undefined : parseRow<PersonaRecord>(personaRecordSchema, 'personas', row);
     },
     async put(persona) {
-      const value = parseInput<PersonaRecord>(personaRecordSchema, persona, 'persona');
+      const value = parseOrThrow<PersonaRecord>(personaRecordSchema, persona, 'persona');
       await query(put, [value.channelId, value.agentId, JSON.stringify(value)]);
     },
   };

@@ -5,11 +5,15 @@ import {
   channelSchema,
   conversationSchema,
   customerSchema,
+  DELIVERY_RANK,
   type DeliveryState,
+  encodeCursor,
   type Message,
   messageEffectSchema,
   messageSchema,
-  type Page,
+  type Paged,
+  parseOrThrow,
+  type SafeParser,
   type Store,
   ValidationError,
 } from '@pagedesk/core';
@@ -24,7 +28,6 @@ import {
   tables,
   upsertSql,
 } from './bulk.js';
-import { encodeCursor } from './cursor.js';
 import { createExecutor } from './executor.js';
 import { postgresLease } from './lease.js';
 import { type MigrateResult, migrateSchema } from './migrate.js';
@@ -32,7 +35,7 @@ import { DEFAULT_STATEMENT_TIMEOUT_MS, type PostgresStoreOptions, parseOptions }
 import { postgresPersonas } from './personas.js';
 import { postgresPrune } from './prune.js';
 import { conversationListSql, messageListSql } from './queries.js';
-import { type Parser, parseInput, parseRow } from './rows.js';
+import { parseRow } from './rows.js';
 import { quoteIdent } from './sql.js';
 import { postgresTemplates } from './templates.js';
 
@@ -80,7 +83,6 @@ interface Row {
   data: unknown;
 }
 
-const rank: Record<DeliveryState, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: -1 };
 const unsettled: DeliveryState[] = ['pending', 'sent', 'delivered'];
 
 /**
@@ -206,11 +208,11 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     };
   }
 
-  async function one<T>(text: string, values: unknown[], parse: Parser<T>, table: string) {
+  async function one<T>(text: string, values: unknown[], parse: SafeParser<T>, table: string) {
     const row = (await query<Row>(text, values))[0];
     return row === undefined ? undefined : parseRow(parse, table, row);
   }
-  async function many<T>(text: string, values: unknown[], parse: Parser<T>, table: string) {
+  async function many<T>(text: string, values: unknown[], parse: SafeParser<T>, table: string) {
     const rows = await query<Row>(text, values);
     return rows.map((row) => parseRow(parse, table, row));
   }
@@ -231,17 +233,17 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     channels: {
       get: (id) => one(sql.channelGet, [id], channelSchema, 'channels'),
       list(filter = {}) {
-        const { organizationId } = parseInput(channelFilterSchema, filter ?? {}, 'channel filter');
+        const { organizationId } = parseOrThrow(channelFilterSchema, filter ?? {}, 'channel filter');
         return organizationId === undefined
           ? many(sql.channelList, [], channelSchema, 'channels')
           : many(sql.channelListOrg, [organizationKey(organizationId)], channelSchema, 'channels');
       },
       async put(channel) {
-        const value = parseInput(channelSchema, channel, 'channel');
+        const value = parseOrThrow(channelSchema, channel, 'channel');
         await query(sql.channelPut, [value.id, organizationKey(value.organizationId), json(value)]);
       },
       purge(channelId) {
-        parseInput(nonEmpty, channelId, 'purge channelId');
+        parseOrThrow(nonEmpty, channelId, 'purge channelId');
         return atomic(() => purgeChannel(channelId), channelId);
       },
     },
@@ -251,8 +253,8 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
           ChannelCredentials | undefined
         >,
       async put(channelId, credentials) {
-        parseInput(nonEmpty, channelId, 'credentials channelId');
-        const value = parseInput(credentialsSchema, credentials, 'credentials');
+        parseOrThrow(nonEmpty, channelId, 'credentials channelId');
+        const value = parseOrThrow(credentialsSchema, credentials, 'credentials');
         await query(sql.credentialsPut, [channelId, json(value)]);
       },
       async delete(channelId) {
@@ -278,7 +280,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
               'conversations',
             );
       },
-      async list(q): Promise<Page<Conversation>> {
+      async list(q): Promise<Paged<Conversation>> {
         const { text, values, limit } = conversationListSql(schema, q);
         const rows = await many(text, values, conversationSchema, 'conversations');
         return pageOf(rows, limit, (c) => c.lastMessageAt);
@@ -291,18 +293,18 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     messages: {
       get: (id) => one(sql.messageGet, [id], messageSchema, 'messages'),
       getByMid: (channelId, mid) => one(sql.messageByMid, [channelId, mid], messageSchema, 'messages'),
-      async list(conversationId, q = {}): Promise<Page<Message>> {
+      async list(conversationId, q = {}): Promise<Paged<Message>> {
         const { text, values, limit } = messageListSql(schema, conversationId, q);
         const rows = await many(text, values, messageSchema, 'messages');
         return pageOf(rows, limit, (m) => m.createdAt);
       },
       async listBehind(conversationId, upTo, state) {
-        const states = unsettled.filter((d) => rank[d] < rank[state]);
+        const states = unsettled.filter((d) => DELIVERY_RANK[d] < DELIVERY_RANK[state]);
         if (states.length === 0) return [];
         return many(sql.messageBehind, [conversationId, upTo, states], messageSchema, 'messages');
       },
       async listPending(limit = 100) {
-        const n = Math.max(0, Math.floor(parseInput(pendingLimitSchema, limit, 'listPending limit')));
+        const n = Math.max(0, Math.floor(parseOrThrow(pendingLimitSchema, limit, 'listPending limit')));
         if (n === 0) return [];
         return many(sql.messagePending, [n], messageSchema, 'messages');
       },
@@ -331,7 +333,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     waiting: {
       async add(channelId, mid, effect) {
         requireKey('message effect', { channelId, mid });
-        const value = parseInput(messageEffectSchema, effect, 'message effect');
+        const value = parseOrThrow(messageEffectSchema, effect, 'message effect');
         await query(sql.waitingAdd, [channelId, mid, json(value)]);
       },
       async take(channelId, mid) {
@@ -366,7 +368,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
  * A page from `limit + 1` rows (the queries read one more to know whether a page follows); the cursor
  * is the time and id of the page's last item.
  */
-function pageOf<T extends { id: string }>(rows: T[], limit: number, timeOf: (item: T) => number): Page<T> {
+function pageOf<T extends { id: string }>(rows: T[], limit: number, timeOf: (item: T) => number): Paged<T> {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(timeOf(last), last.id) : null };

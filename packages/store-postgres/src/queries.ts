@@ -1,7 +1,5 @@
-import type { ConversationQuery, MessageQuery } from '@pagedesk/core';
+import { type ConversationQuery, decodeCursor, type MessageQuery, parseOrThrow } from '@pagedesk/core';
 import { z } from 'zod';
-import { decodeCursor } from './cursor.js';
-import { parseInput } from './rows.js';
 import { likePattern, quoteIdent } from './sql.js';
 
 // The two list queries, built from a validated query object. Placeholders carry every value; only
@@ -41,7 +39,7 @@ export interface ListSql {
 
 /** The SQL of `conversations.list`: filters, keyset cursor, newest activity first then id. */
 export function conversationListSql(schema: string, query: ConversationQuery): ListSql {
-  const q = parseInput(conversationQuerySchema, query ?? {}, 'query');
+  const q = parseOrThrow(conversationQuerySchema, query ?? {}, 'query');
   const s = quoteIdent(schema);
   const limit = Math.min(q.limit ?? DEFAULT_LIMIT, MAX_LIMIT);
   const where: string[] = [];
@@ -103,7 +101,7 @@ export function conversationListSql(schema: string, query: ConversationQuery): L
 
 /** The SQL of `messages.list`: one conversation, newest first, before a cursor. */
 export function messageListSql(schema: string, conversationId: string, query: MessageQuery): ListSql {
-  const q = parseInput(messageQuerySchema, query ?? {}, 'query');
+  const q = parseOrThrow(messageQuerySchema, query ?? {}, 'query');
   const s = quoteIdent(schema);
   const limit = Math.min(q.limit ?? DEFAULT_LIMIT, MAX_LIMIT);
   if (q.before === undefined) {

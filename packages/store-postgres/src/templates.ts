@@ -1,6 +1,12 @@
-import { type ReplyTemplate, replyTemplateSchema, type TemplateStore, ValidationError } from '@pagedesk/core';
+import {
+  parseOrThrow,
+  type ReplyTemplate,
+  replyTemplateSchema,
+  type TemplateStore,
+  ValidationError,
+} from '@pagedesk/core';
 import type { QueryResultRow } from 'pg';
-import { parseInput, parseRow } from './rows.js';
+import { parseRow } from './rows.js';
 
 // `Store.templates` on PostgreSQL (migration 5): one row per template, its organisation in a column
 // ('' for none) so a list reads one organisation's rows only, in the order memoryTemplates keeps.
@@ -30,7 +36,7 @@ export function postgresTemplates(query: Query, s: string): TemplateStore {
       return (await query<{ id: string; data: unknown }>(list, [organizationId ?? ''])).map(read);
     },
     async put(template) {
-      const value = parseInput<ReplyTemplate>(replyTemplateSchema, template, 'reply template');
+      const value = parseOrThrow<ReplyTemplate>(replyTemplateSchema, template, 'reply template');
       await query(put, [value.id, value.organizationId ?? '', value.name, JSON.stringify(value)]);
     },
     async delete(id) {

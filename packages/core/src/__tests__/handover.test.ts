@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ownerAfter } from '../inbox/handover.js';
 import { createInbox } from '../inbox.js';
 import { memoryStore } from '../memoryStore.js';
-import { threadControlRefusal } from '../server/threadControl.js';
+import { threadControlRefusal } from '../sendRules.js';
 import { testEntities, testEvents } from '../testing.js';
 
 async function inboxWithConversation() {

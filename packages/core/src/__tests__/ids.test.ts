@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { frozenCopy, hashId } from '../ids.js';
+import { frozenCopy } from '../frozenCopy.js';
+import { hashId } from '../ids.js';
 
 describe('frozenCopy', () => {
   it('deep-freezes a copy and leaves the original alone, dropping undefined keys', () => {

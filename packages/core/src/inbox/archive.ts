@@ -1,17 +1,13 @@
 import * as z from 'zod/mini';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { parseOrThrow } from '../ids.js';
+import type { AttachmentArchive } from '../inbox.types.js';
 import type { Message } from '../model.js';
+import { parseOrThrow } from '../parseOrThrow.js';
 import { without } from './objects.js';
 import { type Op, putMessage } from './runtime.js';
 
 // What became of the host's copy of an inbound attachment (the media archiver in
 // `@pagedesk/core/server` reports it): the copy's URL, or why there is none. Meta's `url` is kept.
-
-/** The copy of an inbound attachment: its URL, or why none exists. */
-export type AttachmentArchive =
-  | { archivedUrl: string }
-  | { archiveStatus: 'expired' | 'too_large' | 'failed' };
 
 const archiveSchema = z.union([
   z.strictObject({ archivedUrl: z.string().check(z.minLength(1)) }),

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import type { DeliveryState, Message } from '../model.js';
+import { isDeliveryAdvance } from '../deliveryRank.js';
+import type { Message } from '../model.js';
 import { compact, EMPTY, without } from './objects.js';
 
 // Message-level effects, pure, shared by live events and by replays of effects that arrived before
@@ -21,15 +22,6 @@ export const messageEffectSchema = z.discriminatedUnion('type', [
 export type MessageEffect = z.infer<typeof messageEffectSchema>;
 /** The inbox's name for it. */
 export type Effect = MessageEffect;
-
-/** Delivery states in the order they move; `failed` is off the line. */
-export const rank: Record<DeliveryState, number> = {
-  pending: 0,
-  sent: 1,
-  delivered: 2,
-  read: 3,
-  failed: -1,
-};
 
 // Meta names reactions; an unreact or an Instagram reaction may come without the emoji (§2.8).
 const reactionEmoji: Record<string, string> = {
@@ -65,8 +57,8 @@ export function applyEffect(message: Message, effect: Effect, now: number): Mess
       return { ...message, reactions: [...others, reaction], updatedAt: now };
     }
     case 'delivery': {
-      if (message.direction === 'inbound' || rank[message.delivery] < 0) return message;
-      if (rank[message.delivery] >= rank[effect.state]) return message;
+      if (message.direction === 'inbound' || !isDeliveryAdvance(message.delivery, effect.state))
+        return message;
       const next: Message = { ...message, delivery: effect.state, updatedAt: now };
       next.deliveredAt = message.deliveredAt ?? effect.at;
       if (effect.state === 'read') next.readAt = effect.at;

@@ -1,5 +1,6 @@
 import type { MessageEvent, PostbackEvent } from '../events.js';
-import { frozenCopy, hashId } from '../ids.js';
+import { frozenCopy } from '../frozenCopy.js';
+import { hashId } from '../ids.js';
 import type { Attachment, Customer, Message } from '../model.js';
 import { compact, EMPTY, freezeOwn } from './objects.js';
 import { type Context, ensureCustomer, ownConversation, putConversation, settle } from './runtime.js';

@@ -1,12 +1,12 @@
 import type { MessengerEvent } from '../events.js';
 import type { InboxEvents } from '../inbox.types.js';
 import type { ChannelSettings, Conversation, Customer, Message } from '../model.js';
+import { messagePreview } from '../preview.js';
 import type { Store } from '../store.js';
 import type { Changes } from './changes.js';
 import { applyEffect } from './effects.js';
 import { compact, freezeOwn, without } from './objects.js';
 import type { Pending } from './pending.js';
-import { previewOf } from './threading.js';
 
 /** What every part of the inbox shares: the store, the clock, listeners and what waits in memory. */
 export interface Runtime {
@@ -56,7 +56,7 @@ export function putConversation(op: Op, conversation: Conversation, created: boo
 export async function touchPreview(op: Op, message: Message): Promise<void> {
   const conversation = await op.rt.store.conversations.get(message.conversationId);
   if (!conversation || message.createdAt < conversation.lastMessageAt) return;
-  const preview = previewOf(message);
+  const preview = messagePreview(message);
   if (preview === conversation.preview) return;
   const next = preview === undefined ? without(conversation, 'preview') : { ...conversation, preview };
   await putConversation(op, { ...next, updatedAt: op.rt.now() }, false);

@@ -1,18 +1,8 @@
 import { hashId } from '../ids.js';
 import type { ChannelSettings, Conversation, Customer, Message } from '../model.js';
+import { messagePreview } from '../preview.js';
 import { compact, freezeOwn } from './objects.js';
 import type { Context } from './runtime.js';
-
-/** The conversation list's one-line preview of a message. */
-export function previewOf(message: Message): string | undefined {
-  if (message.unsent) return 'Message removed';
-  if (message.text) return message.text.length > 140 ? `${message.text.slice(0, 139)}…` : message.text;
-  if (message.postback?.title) return message.postback.title;
-  const first = message.attachments[0];
-  if (!first) return undefined;
-  const label = first.kind.replace('_', ' ');
-  return message.attachments.length > 1 ? `${message.attachments.length} attachments` : `[${label}]`;
-}
 
 /** Whether an inbound action at `at` continues `conversation` under the threading settings. */
 export function continues(conversation: Conversation, at: number, settings: ChannelSettings): boolean {
@@ -71,7 +61,7 @@ export function withMessage(
   const next: Conversation = { ...conversation, updatedAt: now };
   if (message.createdAt >= conversation.lastMessageAt || conversation.preview === undefined) {
     next.lastMessageAt = Math.max(conversation.lastMessageAt, message.createdAt);
-    const preview = previewOf(message);
+    const preview = messagePreview(message);
     if (preview !== undefined) next.preview = preview;
   }
   // A message delivered late can be older than the event that opened its conversation.

@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
 import { ValidationError } from '../errors.js';
 import type { MessengerEvent } from '../events.js';
-import { parseOrThrow } from '../ids.js';
 import { attachmentSchema, authorSchema } from '../model.js';
+import { parseOrThrow } from '../parseOrThrow.js';
 
 // The inbox's boundary. Events usually come already checked by node-webhook's parser, so they are
 // checked here by hand-written rules (a few typeof tests per field, no zod parse per event) that

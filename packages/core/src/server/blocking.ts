@@ -1,4 +1,4 @@
-import { NotFoundError, RecipientUnavailableError, ValidationError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../errors.js';
 import type { Customer } from '../model.js';
 import type { ChannelContext } from './channelContext.js';
 
@@ -6,13 +6,6 @@ import type { ChannelContext } from './channelContext.js';
 // customer records it (`customer:updated` to every open inbox), and the send path refuses replies
 // with the reason until an agent unblocks. Instagram has no blocking API for a business account.
 // https://developers.facebook.com/docs/graph-api/reference/page/blocked/
-
-/** The error that refuses a reply to a blocked customer, or undefined. */
-export function blockedRefusal(customer: Pick<Customer, 'blocked'>): RecipientUnavailableError | undefined {
-  return customer.blocked
-    ? new RecipientUnavailableError('This customer is blocked from the page; unblock them to reply')
-    : undefined;
-}
 
 /** Creates `setBlocked` over the channels' shared context. */
 export function createBlocking(ctx: ChannelContext) {

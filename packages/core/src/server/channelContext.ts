@@ -8,14 +8,9 @@ import {
   ValidationError,
 } from '../errors.js';
 import type { Inbox } from '../inbox.types.js';
-import {
-  type Channel,
-  type ChannelStatus,
-  type Conversation,
-  type Customer,
-  SENDABLE_STATUSES,
-} from '../model.js';
+import type { Channel, Conversation, Customer } from '../model.js';
 import { type Rules, rulesFromSettings, withPlatformLimits } from '../rules.js';
+import { unsendableRefusal } from '../sendRules.js';
 import type { Store } from '../store.js';
 import type { ChannelsOptions } from './channels.types.js';
 import { createGraphClient, type GraphClient } from './graphClient.js';
@@ -26,9 +21,6 @@ import { unrefTimer } from './unrefTimer.js';
 // What the parts of `createChannels` share: the store, the inbox, the Graph clients, the event
 // emitter, background work and the few rules every part applies the same way (which statuses may
 // send, how a token error flips a channel). One context per `createChannels` call.
-
-/** Statuses in which a channel may still send (the rule lives in the model, which browsers share). */
-export const SENDABLE: ReadonlySet<ChannelStatus> = SENDABLE_STATUSES;
 
 export const TOKEN_REASON_TEXT: Record<TokenErrorReason, string> = {
   expired: 'The access token expired',
@@ -244,8 +236,8 @@ export function createChannelContext(options: ChannelsOptions): ChannelContext {
       }
     },
     assertSendable(channel) {
-      if (!SENDABLE.has(channel.status))
-        throw new ChannelUnavailableError(channel.id, channel.status, channel.statusReason);
+      const refusal = unsendableRefusal(channel);
+      if (refusal) throw refusal;
     },
     async loadConversation(conversationId) {
       const conversation = await store.conversations.get(conversationId);

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { ChannelUnavailableError, NotFoundError, PermissionError } from '../errors.js';
-import { parseOrThrow } from '../ids.js';
 import { type Channel, type ChannelSettings, channelSettingsSchema } from '../model.js';
+import { parseOrThrow } from '../parseOrThrow.js';
 import type { ChannelPurgeReport } from '../store.js';
 import type { ChannelAction } from '../transport.js';
 import { type ChannelContext, type StatusPatch, TOKEN_REASON_TEXT } from './channelContext.js';

@@ -6,7 +6,6 @@ import type { ChannelPurgeReport, Store } from '../store.js';
 import type { SendDraft } from '../transport.js';
 import type { AttachmentCache } from './attachmentCache.js';
 import type { GraphClient } from './graphClient.js';
-import type { ReconcileOptions } from './reconcile.js';
 import type { Channels } from './types.js';
 
 // The public shapes of `createChannels`: its options and the lifecycle operations it adds to the
@@ -155,4 +154,14 @@ export interface ServerChannels extends Channels {
   idle(): Promise<void>;
   /** Stops listening to the inbox and cancels retry timers. */
   close(): void;
+}
+
+/** Options of the unknown-outcome check (`createChannels({ reconcile })`). */
+export interface ReconcileOptions {
+  /** How long after the outcome became unknown to wait for Meta's echo. Default 5000 ms. */
+  echoWaitMs?: number;
+  /** How often to look at the store while waiting. Default 200 ms. */
+  pollMs?: number;
+  /** How many of the thread's newest messages to read. Default 25. */
+  lookupLimit?: number;
 }

@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
 import { PagedeskError, PermissionError, ValidationError } from '../errors.js';
-import { parseOrThrow } from '../ids.js';
 import { defaultChannelSettings } from '../inbox.js';
 import { type Channel, organizationIdSchema } from '../model.js';
+import { parseOrThrow } from '../parseOrThrow.js';
 import type { ConnectablePage } from '../transport.js';
 import type { ChannelContext } from './channelContext.js';
 import {

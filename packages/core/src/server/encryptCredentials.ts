@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import * as z from 'zod/mini';
 import { PagedeskError, ValidationError } from '../errors.js';
+import { parseOrThrow } from '../parseOrThrow.js';
 import type { ChannelCredentials, Store } from '../store.js';
 
 // Access tokens at rest, encrypted with AES-256-GCM (NIST SP 800-38D) by a wrapper around any Store,
@@ -147,10 +148,9 @@ export function encryptCredentials<TStore extends Store>(
   store: TStore,
   options: EncryptCredentialsOptions,
 ): EncryptedCredentialsStore<TStore> {
-  const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) throw ValidationError.fromZod('encryptCredentials options', parsed.error);
-  const keys = new Map(parsed.data.keys.map((k) => [k.id, k.key]));
-  const writer = parsed.data.keys[0]!;
+  const parsed = parseOrThrow(optionsSchema, options, 'encryptCredentials options');
+  const keys = new Map(parsed.keys.map((k) => [k.id, k.key]));
+  const writer = parsed.keys[0]!;
   const inner = store.credentials;
 
   function seal(channelId: string, credentials: ChannelCredentials): ChannelCredentials {
@@ -229,9 +229,8 @@ export function encryptCredentials<TStore extends Store>(
           throw new ValidationError('credentials', [
             { path: 'channelId', message: 'expected a non-empty string' },
           ]);
-        const checked = credentialsSchema.safeParse(credentials);
-        if (!checked.success) throw ValidationError.fromZod('credentials', checked.error);
-        await inner.put(channelId, seal(channelId, checked.data as ChannelCredentials));
+        const checked = parseOrThrow(credentialsSchema, credentials, 'credentials');
+        await inner.put(channelId, seal(channelId, checked as ChannelCredentials));
       },
     },
     async reencrypt() {

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { GraphError, ValidationError } from '../errors.js';
+import { parseOrThrow } from '../parseOrThrow.js';
 import { createGraphClient, DEFAULT_GRAPH_VERSION } from './graphClient.js';
 import type { GraphRequestInfo } from './graphRequest.js';
 import { AuthorizationCodeError, type AuthorizationCodeFailure } from './loginErrors.js';
@@ -113,9 +114,7 @@ const CODE_SUBCODES: Record<number, AuthorizationCodeFailure> = {
  * @returns the login helpers
  */
 export function createFacebookLogin(options: FacebookLoginOptions): FacebookLogin {
-  const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) throw ValidationError.fromZod('Facebook Login options', parsed.error);
-  const opts = parsed.data;
+  const opts = parseOrThrow(optionsSchema, options, 'Facebook Login options');
   if (opts.scopes && opts.configId)
     throw new ValidationError('Facebook Login options', [
       {

@@ -3,6 +3,7 @@ import { extname, resolve, sep } from 'node:path';
 import * as z from 'zod/mini';
 import { ValidationError } from '../errors.js';
 import type { MediaStore } from '../mediaStore.js';
+import { parseOrThrow } from '../parseOrThrow.js';
 import { contentTypeOfExtension } from '../sniffMedia.js';
 
 // `fileMediaStore`: the `MediaStore` of one machine, on its disk.
@@ -39,8 +40,7 @@ export function fileMediaStore(dir: string, options: FileMediaStoreOptions = {})
   const root = resolve(dir);
   const publicPath = (options.publicPath ?? '/media').replace(/\/+$/, '');
   const pathOf = (key: string) => {
-    const parsed = keySchema.safeParse(key);
-    if (!parsed.success) throw ValidationError.fromZod('media key', parsed.error);
+    parseOrThrow(keySchema, key, 'media key');
     const path = resolve(root, key);
     // The schema already refuses `..`; this keeps the guarantee if the schema ever loosens.
     if (!path.startsWith(root + sep))

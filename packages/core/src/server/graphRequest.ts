@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { isTimeoutError, type KyInstance } from 'ky';
 import type * as z from 'zod/mini';
 import { GraphError, isPagedeskError, RateLimitError } from '../errors.js';
+import { zodIssues } from '../issues.js';
 import { type GraphUsage, graphErrorFrom, parseUsageHeaders, redact } from './graphErrors.js';
 
 // One Graph call with Pagedesk's retry policy, which ky's own retry cannot express: Meta answers HTTP
@@ -41,10 +42,6 @@ export interface GraphRequest<T> {
    * errors that prove Meta did not accept them; a timeout becomes an `outcome_unknown` error.
    */
   idempotent?: boolean;
-}
-
-function issuesOf(error: z.core.$ZodError): Array<{ path: string; message: string }> {
-  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
 }
 
 // Errors raised before a connection existed: the request cannot have reached Meta.
@@ -156,7 +153,7 @@ export function createGraphRequest(settings: GraphRequestSettings): GraphRequest
             return parsed.data;
           }
           failure = new GraphError(
-            `Graph API answered ${req.method} ${redact(req.path, secrets)} with an unexpected body: ${issuesOf(
+            `Graph API answered ${req.method} ${redact(req.path, secrets)} with an unexpected body: ${zodIssues(
               parsed.error,
             )
               .map((i) => `${i.path || '(root)'}: ${i.message}`)

@@ -1,5 +1,6 @@
 import { hashId } from '../ids.js';
 import type { Attachment, Conversation, Customer, Message } from '../model.js';
+import { messagePreview } from '../preview.js';
 import type { ChannelContext } from './channelContext.js';
 
 // History import on connect: recent conversations read from the Conversations API, written
@@ -114,7 +115,7 @@ export function createHistoryImport(
         };
         await store.messages.put(message);
         imported++;
-        const preview = item.text ?? (item.attachments.length > 0 ? '[attachment]' : undefined);
+        const preview = messagePreview(message);
         conversation = {
           ...conversation,
           lastMessageAt: Math.max(conversation.lastMessageAt, item.createdAt),

@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
 import { TokenError, ValidationError } from '../errors.js';
-import { parseOrThrow } from '../ids.js';
 import { defaultChannelSettings } from '../inbox.js';
 import { type Channel, organizationIdSchema } from '../model.js';
+import { parseOrThrow } from '../parseOrThrow.js';
 import type { ChannelContext, StatusPatch } from './channelContext.js';
 import type { ChannelCheck, ConnectInstagramInput } from './channels.types.js';
 import { ChannelConflictError, holderOf } from './connect.js';

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { GraphError, ValidationError } from '../errors.js';
+import { parseOrThrow } from '../parseOrThrow.js';
 import {
   exchangeInstagramToken,
   type InstagramToken,
@@ -98,9 +99,7 @@ const trim = (url: string) => url.replace(/\/+$/, '');
  * @returns the login helpers
  */
 export function createInstagramLogin(options: InstagramLoginOptions): InstagramLogin {
-  const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) throw ValidationError.fromZod('Instagram Login options', parsed.error);
-  const opts = parsed.data;
+  const opts = parseOrThrow(optionsSchema, options, 'Instagram Login options');
   const capabilities = opts.capabilities ?? ['messages'];
   const scopes = opts.scopes ?? permissionsFor(INSTAGRAM_LOGIN_PERMISSIONS, capabilities);
   const now = options.now ?? Date.now;

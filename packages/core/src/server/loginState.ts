@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod/mini';
-import { ValidationError } from '../errors.js';
+import { parseOrThrow } from '../parseOrThrow.js';
 import { LoginStateError } from './loginErrors.js';
 
 // The OAuth `state` parameter, stateless: a random nonce, an expiry and a digest of the host's session
@@ -57,12 +57,6 @@ function sessionDigest(secret: string | Uint8Array, session: string): string {
   return mac(secret, `session\0${session}`).subarray(0, 16).toString('base64url');
 }
 
-function parse<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw ValidationError.fromZod(what, parsed.error);
-  return parsed.data;
-}
-
 /**
  * Creates the `state` to put in a login dialog URL: signed, time-limited and bound to the host's
  * session, so the redirect can prove it answers a login this browser started.
@@ -74,7 +68,7 @@ function parse<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {
  * @returns an opaque URL-safe string
  */
 export function createLoginState(options: LoginStateOptions): string {
-  const { secret, session, ttlMs, now } = parse(createSchema, options, 'login state options');
+  const { secret, session, ttlMs, now } = parseOrThrow(createSchema, options, 'login state options');
   const payload = Buffer.from(
     JSON.stringify({
       n: randomBytes(16).toString('base64url'),
@@ -98,7 +92,7 @@ export function createLoginState(options: LoginStateOptions): string {
  * @returns when the state expires (epoch ms)
  */
 export function verifyLoginState(state: string, options: VerifyLoginStateOptions): { expiresAt: number } {
-  const { secret, session, now } = parse(verifySchema, options, 'login state options');
+  const { secret, session, now } = parseOrThrow(verifySchema, options, 'login state options');
   const parts = typeof state === 'string' ? state.split('.') : [];
   if (parts.length !== 3 || parts[0] !== VERSION || !parts[1] || !parts[2])
     throw new LoginStateError('malformed', 'The login state is not one Pagedesk created');
@@ -111,7 +105,7 @@ export function verifyLoginState(state: string, options: VerifyLoginStateOptions
     );
   let payload: z.infer<typeof payloadSchema>;
   try {
-    payload = parse(
+    payload = parseOrThrow(
       payloadSchema,
       JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')),
       'login state',

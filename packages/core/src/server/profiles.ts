@@ -1,6 +1,6 @@
 import { TokenError } from '../errors.js';
-import type { Customer } from '../model.js';
-import { type ChannelContext, SENDABLE } from './channelContext.js';
+import { type Customer, SENDABLE_STATUSES } from '../model.js';
+import type { ChannelContext } from './channelContext.js';
 
 // Customer profiles (docs/meta-platform.md): looked up when a customer first appears. Meta often refuses
 // (no permission, phone-only accounts, Instagram commenters who never wrote): the customer then keeps
@@ -19,7 +19,7 @@ export function createProfiles(ctx: ChannelContext) {
     const customer = await store.customers.get(customerId);
     if (!customer || customer.profileStatus === 'fetched') return customer;
     const channel = await store.channels.get(customer.channelId);
-    if (!channel || !SENDABLE.has(channel.status)) return customer;
+    if (!channel || !SENDABLE_STATUSES.has(channel.status)) return customer;
     try {
       const page = await ctx.pageGraph(channel);
       const profile = await page.profile(customer.psid, customer.platform);

@@ -19,16 +19,6 @@ import type { HistoryMessage } from './pageGraph.js';
 // stays `outcome_unknown` and the caller may retry again, or force a re-send.
 // While this runs the message is `pending` with `failure.code === 'checking'`.
 
-/** Options of the unknown-outcome check (`createChannels({ reconcile })`). */
-export interface ReconcileOptions {
-  /** How long after the outcome became unknown to wait for Meta's echo. Default 5000 ms. */
-  echoWaitMs?: number;
-  /** How often to look at the store while waiting. Default 200 ms. */
-  pollMs?: number;
-  /** How many of the thread's newest messages to read. Default 25. */
-  lookupLimit?: number;
-}
-
 /** What the check found: Meta has the message (`sent`), Meta shows it was not sent, or nobody knows. */
 export type ReconcileResult =
   | { outcome: 'sent'; message: Message }

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { parseOrThrow } from '../ids.js';
+import { parseOrThrow } from '../parseOrThrow.js';
 
 // The Send API request: Pagedesk's typed message → Meta's body (https://developers.facebook.com/docs/messenger-platform/reference/send-api/), validated first so a
 // malformed message is a ValidationError naming the field instead of a round trip to Meta.

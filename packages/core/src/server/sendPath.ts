@@ -1,26 +1,26 @@
-import { type OutboundFile, planReply, type ReplyPart, type ReplyProblem } from '../attachments.js';
-import {
-  GraphError,
-  NotFoundError,
-  RuleViolationError,
-  toPagedeskError,
-  ValidationError,
-} from '../errors.js';
-import { parseOrThrow } from '../ids.js';
+import { GraphError, NotFoundError, toPagedeskError, ValidationError } from '../errors.js';
 import type { OutboundDraft } from '../inbox.types.js';
-import type { Attachment, Channel, Conversation, Customer, Failure, Message } from '../model.js';
+import type { Channel, Conversation, Customer, Failure, Message } from '../model.js';
 import { isUnknownOutcome } from '../outcome.js';
+import { parseOrThrow } from '../parseOrThrow.js';
+import {
+  attachmentsOfPart,
+  decideReply,
+  quoteOf,
+  type ReplyDecision,
+  replyRoute,
+  type Sender,
+  windowError,
+} from '../sendRules.js';
 import { type SendDraft, sendDraftSchema } from '../transport.js';
 import { windowForConversation } from '../window.js';
-import { blockedRefusal } from './blocking.js';
 import type { ChannelContext } from './channelContext.js';
 import { createDeliver, type Delivery } from './delivery.js';
 import type { PageGraph } from './pageGraph.js';
 import type { Personas } from './personas.js';
 import { createReconciler } from './reconcile.js';
 import type { SendMessageRequest } from './sendBody.js';
-import { onTagRefused, type Sender, senderOf, senderOfMessage, windowError } from './sendPolicy.js';
-import { threadControlRefusal } from './threadControl.js';
+import { onTagRefused, senderOfMessage } from './sendPolicy.js';
 
 // The send path. Policy first (channel status, window, rules), then the store (every outbound part
 // recorded `pending` before Meta is called), then Meta, then the outcome: `sent` with Meta's mid, or
@@ -39,28 +39,6 @@ function failureOf(error: unknown): Failure {
     ...(graph?.graphCode === undefined ? {} : { graphCode: graph.graphCode }),
     ...(graph?.subcode === undefined ? {} : { graphSubcode: graph.subcode }),
   };
-}
-
-function ruleError(problems: ReplyProblem[]): RuleViolationError {
-  const first = problems[0]!;
-  const message = problems.map((p) =>
-    p.index === undefined ? p.message : `Attachment ${p.index + 1}: ${p.message}`,
-  );
-  return new RuleViolationError(first.code, message.join(' '), first.limit);
-}
-
-function attachmentsOfPart(part: ReplyPart): Attachment[] {
-  const toAttachment = (kind: Attachment['kind'], file: OutboundFile): Attachment => ({
-    kind,
-    name: file.name,
-    mimeType: file.type,
-    size: file.size,
-    ...(file.url === undefined ? {} : { url: file.url }),
-    ...(file.attachmentId === undefined ? {} : { attachmentId: file.attachmentId }),
-  });
-  if (part.type === 'images') return part.files.map((f) => toAttachment('image', f));
-  if (part.type === 'attachment') return [toAttachment(part.kind, part.file)];
-  return [];
 }
 
 /** The send path of `createChannels`: send, retry, sender actions and crash recovery. */
@@ -122,10 +100,9 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
     channel: Channel,
     conversation: Conversation,
     customer: Customer,
-    at: number,
-    sender: Sender,
+    route: Pick<Extract<ReplyDecision, { kind: 'messages' }>, 'sender' | 'messagingType' | 'tag'>,
   ) {
-    const window = windowForConversation(conversation, channel, at, { sender: sender.kind });
+    const { sender } = route;
     const page = await ctx.pageGraph(channel);
     const comment = conversation.source === 'comment' ? conversation.comment : undefined;
     const recipient: SendMessageRequest['recipient'] = comment
@@ -140,8 +117,8 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
       channel,
       page,
       recipient,
-      messagingType: comment ? 'RESPONSE' : (window.messagingType ?? 'RESPONSE'),
-      ...(!comment && window.tag ? { tag: window.tag } : {}),
+      messagingType: route.messagingType,
+      ...(route.tag ? { tag: route.tag } : {}),
       ...(personaId ? { personaId } : {}),
     };
     return d;
@@ -164,21 +141,11 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
   async function publicReply(
     conversation: Conversation,
     channel: Channel,
+    text: string,
     draft: SendDraft,
     author: Message['author'],
   ) {
-    const comment = conversation.comment;
-    if (!comment)
-      throw new ValidationError('reply', [
-        { path: 'publicReply', message: 'only comment conversations have public replies' },
-      ]);
-    if (draft.attachments?.length)
-      throw new RuleViolationError(
-        'public_reply_text_only',
-        'A public reply under a comment can only be text',
-      );
-    const text = draft.text?.trim();
-    if (!text) throw new RuleViolationError('empty_reply', 'Write a reply first');
+    const comment = conversation.comment!;
     const page = await ctx.pageGraph(channel);
     const recorded = await inbox.recordOutbound(conversation.id, {
       ...(draft.clientId ? { id: draft.clientId } : {}),
@@ -216,59 +183,30 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
           return [existing];
         }
       }
-      ctx.assertSendable(channel);
-      // A blocked customer, or a bot (or Meta's Page Inbox) holding the thread: refused before anything is recorded.
-      const refusal = blockedRefusal(customer) ?? threadControlRefusal(conversation, channel);
-      if (refusal) throw refusal;
-      const sender = senderOf(draft);
-      const author = await authorOf(sender, draft);
-      // publicReply() refuses it on a message thread, naming the field, rather than sending a DM.
-      if (draft.publicReply) return publicReply(conversation, channel, draft, author);
-      const at = now();
-      const closed = windowError(channel, conversation, at, sender.kind);
-      if (closed) throw closed;
-      const plan = planReply(
-        {
-          ...(draft.text === undefined ? {} : { text: draft.text }),
-          attachments: (draft.attachments ?? []).map((f) => ({
-            name: f.name,
-            type: f.type,
-            size: f.size,
-            url: f.url,
-          })),
-        },
-        { rules: ctx.rulesOf(channel), platform: channel.platform, split: draft.split ?? false },
-      );
-      if (!plan.ok) throw ruleError(plan.problems);
-      if (conversation.source === 'comment' && plan.parts.length > 1)
-        throw new RuleViolationError(
-          'private_reply_single',
-          'A private reply to a comment is one message: send the text or one attachment',
-        );
-      let replyTo: Message['replyTo'];
-      if (draft.replyToMessageId) {
-        const quoted = await store.messages.get(draft.replyToMessageId);
-        if (!quoted || quoted.conversationId !== conversationId)
-          throw new NotFoundError('Message', draft.replyToMessageId);
-        if (!quoted.mid)
-          throw new ValidationError('reply', [
-            {
-              path: 'replyToMessageId',
-              message: 'the quoted message was never delivered, so it cannot be quoted',
-            },
-          ]);
-        replyTo = { mid: quoted.mid, messageId: quoted.id };
-      }
-      const d = await deliveryFor(channel, conversation, customer, at, sender);
+      const decision = decideReply({
+        channel,
+        conversation,
+        customer,
+        draft,
+        at: now(),
+        rules: ctx.rulesOf(channel),
+      });
+      const author = await authorOf(decision.sender, draft);
+      if (decision.kind === 'public') return publicReply(conversation, channel, decision.text, draft, author);
+      const replyTo = draft.replyToMessageId
+        ? quoteOf(await store.messages.get(draft.replyToMessageId), conversationId, draft.replyToMessageId)
+        : undefined;
+      const d = await deliveryFor(channel, conversation, customer, decision);
+      const { parts } = decision;
       const recorded: Message[] = [];
-      for (let i = 0; i < plan.parts.length; i++) {
-        const part = plan.parts[i]!;
+      for (let i = 0; i < parts.length; i++) {
+        const part = parts[i]!;
         const outbound: OutboundDraft = {
           ...(i === 0 && draft.clientId ? { id: draft.clientId } : {}),
           ...(part.type === 'text' ? { text: part.text } : {}),
           attachments: attachmentsOfPart(part),
           ...(i === 0 && replyTo ? { replyTo } : {}),
-          ...(i === plan.parts.length - 1 && draft.quickReplies?.length
+          ...(i === parts.length - 1 && draft.quickReplies?.length
             ? { quickReplies: draft.quickReplies }
             : {}),
           author,
@@ -329,7 +267,10 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
       }
       let d: Delivery;
       try {
-        d = await deliveryFor(channel, conversation, customer, at, sender);
+        d = await deliveryFor(channel, conversation, customer, {
+          sender,
+          ...replyRoute(channel, conversation, at, sender),
+        });
       } catch (error) {
         // Checked and not sent, then refused here: failed with the refusal, never left `checking`.
         if (current.delivery === 'pending') await inbox.markFailed(current.id, failureOf(error));

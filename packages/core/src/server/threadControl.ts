@@ -1,6 +1,5 @@
-import { ThreadControlError, ValidationError } from '../errors.js';
-import { PAGE_INBOX_APP_ID } from '../inbox/echoes.js';
-import type { Channel, Conversation } from '../model.js';
+import { ValidationError } from '../errors.js';
+import type { Conversation } from '../model.js';
 import type { ChannelContext } from './channelContext.js';
 
 // Routing with bots (Messenger handover protocol): this inbox takes, passes or requests a customer's
@@ -18,20 +17,6 @@ export interface ThreadControlOptions {
   targetAppId?: string;
   /** Passed to the other app with the handover. */
   metadata?: string;
-}
-
-/**
- * The ThreadControlError that refuses a reply while another app holds the thread, or undefined when
- * this channel's app may send. Idle or never heard of: this app may send.
- */
-export function threadControlRefusal(
-  conversation: Pick<Conversation, 'threadOwner'>,
-  channel: Pick<Channel, 'appId'>,
-): ThreadControlError | undefined {
-  const owner = conversation.threadOwner?.appId;
-  if (owner === null || owner === undefined || owner === channel.appId) return undefined;
-  const who = owner === PAGE_INBOX_APP_ID ? "Meta's Page Inbox" : `another app (${owner})`;
-  return new ThreadControlError(`${who} holds this conversation; take or request the thread to reply`);
 }
 
 /** Creates `threadControl` over the channels' shared context. */

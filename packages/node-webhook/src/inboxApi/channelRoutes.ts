@@ -4,11 +4,12 @@ import {
   channelActionSchema,
   channelSettingsSchema,
   PagedeskError,
+  parseOrThrow,
   ValidationError,
 } from '@pagedesk/core';
 import type { Channels, ConnectOptions } from '@pagedesk/core/server';
 import * as z from 'zod/mini';
-import { parseWith, readJson } from './http.js';
+import { readJson } from './http.js';
 import { type InboxPrincipal, requireAdmin } from './principal.js';
 import {
   definedOnly,
@@ -80,10 +81,13 @@ export function channelRoutes(deps: RouteDeps) {
       run: async ({ access }) => json(await access.visibleChannels()),
     },
     updateChannelSettings: adminChannelRoute('Changing channel settings', async (channelId, body, manage) =>
-      manage.updateSettings(channelId, definedOnly(parseWith(settingsPatchSchema, body, 'channel settings'))),
+      manage.updateSettings(
+        channelId,
+        definedOnly(parseOrThrow(settingsPatchSchema, body, 'channel settings')),
+      ),
     ),
     channelAction: adminChannelRoute('Channel actions', async (channelId, body, manage, principal) => {
-      const action = parseWith(channelActionSchema, body, 'channel action');
+      const action = parseOrThrow(channelActionSchema, body, 'channel action');
       return manage.action(
         channelId,
         action.action === 'reauthorize'
@@ -96,7 +100,7 @@ export function channelRoutes(deps: RouteDeps) {
       async run({ request, access }) {
         requireAdmin(access.principal, 'Connecting pages');
         const manage = requireChannels(deps, 'Connecting pages');
-        const { userAccessToken } = parseWith(
+        const { userAccessToken } = parseOrThrow(
           connectablePagesSchema,
           await readJson(request, maxBodyBytes),
           'connect request',
@@ -114,7 +118,7 @@ export function channelRoutes(deps: RouteDeps) {
       async run({ request, access }) {
         requireAdmin(access.principal, 'Connecting pages');
         const manage = requireChannels(deps, 'Connecting pages');
-        const { userAccessToken, pageIds } = parseWith(
+        const { userAccessToken, pageIds } = parseOrThrow(
           connectSchema,
           await readJson(request, maxBodyBytes),
           'connect request',
@@ -134,7 +138,7 @@ export function channelRoutes(deps: RouteDeps) {
         if (!deps.options.agents) return json([]);
         const agents = await deps.options.agents(access.principal);
         try {
-          return json(parseWith(agentsSchema, agents, 'agents() result'));
+          return json(parseOrThrow(agentsSchema, agents, 'agents() result'));
         } catch (error) {
           // The host's directory returned something else: that is a server bug, not the browser's.
           throw new PagedeskError('internal', (error as Error).message, { cause: error });

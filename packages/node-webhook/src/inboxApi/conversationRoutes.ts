@@ -6,13 +6,14 @@ import {
   commentActionSchema,
   conversationPatchSchema,
   NotFoundError,
+  parseOrThrow,
   platformSchema,
   sendDraftSchema,
   ValidationError,
 } from '@pagedesk/core';
 import * as z from 'zod/mini';
 import { organizationFilter } from './access.js';
-import { NotImplementedError, parseWith, readJson } from './http.js';
+import { NotImplementedError, readJson } from './http.js';
 import { scopeFor } from './liveEvents.js';
 import type { InboxPrincipal } from './principal.js';
 import { definedOnly, type Handlers, idOf, json, type RouteDeps, requireChannels } from './routes.js';
@@ -111,7 +112,7 @@ export function conversationRoutes(deps: RouteDeps) {
     listConversations: {
       access: 'read',
       async run({ url, access }) {
-        const query = parseWith(
+        const query = parseOrThrow(
           conversationListQuerySchema,
           Object.fromEntries(url.searchParams),
           'conversation query',
@@ -148,7 +149,7 @@ export function conversationRoutes(deps: RouteDeps) {
       async run({ request, params, access }) {
         const conversationId = idOf({ params });
         let conversation = await access.conversation(conversationId);
-        const patch = parseWith(
+        const patch = parseOrThrow(
           conversationPatchSchema,
           await readJson(request, maxBodyBytes),
           'conversation patch',
@@ -180,7 +181,7 @@ export function conversationRoutes(deps: RouteDeps) {
       async run({ url, params, access }) {
         const conversationId = idOf({ params });
         await access.conversation(conversationId);
-        const query = parseWith(
+        const query = parseOrThrow(
           messageListQuerySchema,
           Object.fromEntries(url.searchParams),
           'message query',
@@ -197,7 +198,7 @@ export function conversationRoutes(deps: RouteDeps) {
           agentId: _claimed,
           author: _author,
           ...draft
-        } = parseWith(sendDraftSchema, await readJson(request, maxBodyBytes), 'message draft');
+        } = parseOrThrow(sendDraftSchema, await readJson(request, maxBodyBytes), 'message draft');
         // The signed-in agent is the author, whatever the browser claims (a browser never sends as
         // automation); files only the principal's own (an upload of another organisation answers 404
         // like a missing one, before any 501).
@@ -220,7 +221,7 @@ export function conversationRoutes(deps: RouteDeps) {
         const messageId = idOf({ params });
         await access.message(messageId);
         // An optional `{ force: true }` sends again without first asking Meta about an unknown outcome.
-        const { force } = parseWith(
+        const { force } = parseOrThrow(
           retrySchema,
           await readJson(request, maxBodyBytes, { optional: true }),
           'retry',
@@ -233,7 +234,7 @@ export function conversationRoutes(deps: RouteDeps) {
       async run({ request, params, access }) {
         const conversationId = idOf({ params });
         await access.conversation(conversationId);
-        const { action, ...options } = parseWith(
+        const { action, ...options } = parseOrThrow(
           threadSchema,
           await readJson(request, maxBodyBytes),
           'thread control',
@@ -248,7 +249,11 @@ export function conversationRoutes(deps: RouteDeps) {
       async run({ request, params, access }) {
         const messageId = idOf({ params });
         await access.message(messageId);
-        const { action } = parseWith(moderationSchema, await readJson(request, maxBodyBytes), 'moderation');
+        const { action } = parseOrThrow(
+          moderationSchema,
+          await readJson(request, maxBodyBytes),
+          'moderation',
+        );
         const moderate = requireChannels(deps, 'Comment moderation').moderateComment;
         if (!moderate) throw new NotImplementedError('Comment moderation');
         const { agentId } = access.principal;
@@ -261,7 +266,7 @@ export function conversationRoutes(deps: RouteDeps) {
         const conversationId = idOf({ params });
         const conversation = await access.conversation(conversationId);
         const typing = requireChannels(deps, 'Typing indicators');
-        const { on } = parseWith(typingSchema, await readJson(request, maxBodyBytes), 'typing');
+        const { on } = parseOrThrow(typingSchema, await readJson(request, maxBodyBytes), 'typing');
         await typing.setTyping(conversationId, on);
         // Marked as the agent's, so no browser shows it as the customer typing (and its own agent not at all).
         const { agentId } = access.principal;

@@ -1,11 +1,11 @@
-import { NotFoundError, PagedeskError, toPagedeskError } from '@pagedesk/core';
+import { NotFoundError, PagedeskError, parseOrThrow, toPagedeskError } from '@pagedesk/core';
 import { DEFAULT_MAX_BODY_BYTES, nodeHandler } from '../nodeAdapter.js';
 import { createAccess } from './access.js';
 import { channelRoutes } from './channelRoutes.js';
 import { conversationRoutes } from './conversationRoutes.js';
 import { customerRoutes } from './customerRoutes.js';
 import { healthRoutes } from './healthRoutes.js';
-import { parseWith, toErrorResponse } from './http.js';
+import { toErrorResponse } from './http.js';
 import { createBroadcaster, inProcessFanout } from './liveEvents.js';
 import { createLiveLink, liveRoutes } from './liveRoutes.js';
 import {
@@ -80,7 +80,7 @@ const ROUTES: ReadonlyArray<[RouteDefinition<InboxApiRoute, Handler>['method'], 
  * @returns `{ fetch, node, close, liveConnections }`.
  */
 export function createInboxApi(options: InboxApiOptions): InboxApi {
-  const parsed = parseWith(optionsSchema, options, 'createInboxApi options');
+  const parsed = parseOrThrow(optionsSchema, options, 'createInboxApi options');
   const basePath = parsed.basePath ?? '';
   const maxBodyBytes = parsed.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxUploadBytes = parsed.maxUploadBytes ?? 25 * MiB;

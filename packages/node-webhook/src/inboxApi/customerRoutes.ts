@@ -1,6 +1,6 @@
-import { customerDetailsPatchSchema } from '@pagedesk/core';
+import { customerDetailsPatchSchema, parseOrThrow } from '@pagedesk/core';
 import * as z from 'zod/mini';
-import { NotImplementedError, parseWith, readJson } from './http.js';
+import { NotImplementedError, readJson } from './http.js';
 import { type Handlers, idOf, json, type RouteDeps, requireChannels } from './routes.js';
 
 const blockSchema = z.object({ blocked: z.boolean() });
@@ -21,7 +21,7 @@ export function customerRoutes(deps: RouteDeps) {
       access: 'write',
       async run({ request, params, access }) {
         const customer = await access.customer(idOf({ params }));
-        const patch = parseWith(
+        const patch = parseOrThrow(
           customerDetailsPatchSchema,
           await readJson(request, maxBodyBytes),
           'customer details',
@@ -33,7 +33,7 @@ export function customerRoutes(deps: RouteDeps) {
       access: 'write',
       async run({ request, params, access }) {
         const customer = await access.customer(idOf({ params }));
-        const { blocked } = parseWith(blockSchema, await readJson(request, maxBodyBytes), 'block');
+        const { blocked } = parseOrThrow(blockSchema, await readJson(request, maxBodyBytes), 'block');
         const block = requireChannels(deps, 'Blocking').setBlocked;
         if (!block) throw new NotImplementedError('Blocking');
         const { agentId } = access.principal;

@@ -1,5 +1,4 @@
-import { PagedeskError, serializeError, toPagedeskError, ValidationError } from '@pagedesk/core';
-import * as z from 'zod/mini';
+import { PagedeskError, readCapped, serializeError, toPagedeskError, ValidationError } from '@pagedesk/core';
 import { BodyTooLargeError, errorResponse } from '../nodeAdapter.js';
 
 // HTTP plumbing of the inbox API: error → status, body reading with a cap, validation with messages
@@ -11,21 +10,6 @@ export class NotImplementedError extends PagedeskError {
     super('not_implemented', `${what} needs createInboxApi({ channels }); this API was created without it`);
     this.name = 'NotImplementedError';
   }
-}
-
-// zod/mini ships no messages unless a locale is configured globally; a library must not change the
-// host's global zod config, so the English messages are passed per parse.
-const en = z.locales.en();
-
-/** Parses with a zod schema; a failure becomes a ValidationError naming each wrong field. */
-export function parseWith<TSchema extends z.ZodMiniType>(
-  schema: TSchema,
-  value: unknown,
-  what: string,
-): z.infer<TSchema> {
-  const result = z.safeParse(schema, value, { error: en.localeError });
-  if (result.success) return result.data;
-  throw ValidationError.fromZod(what, result.error);
 }
 
 /** The status a Pagedesk error answers with; see the node-webhook README, "Errors". */
@@ -126,27 +110,10 @@ export function declaredLength(request: Request): number | undefined {
 }
 
 /** Reads the whole body, at most `limit` bytes (BodyTooLargeError above). */
-export async function readCapped(request: Request, limit: number): Promise<Uint8Array> {
-  const length = declaredLength(request);
-  if (length !== undefined && length > limit) throw new BodyTooLargeError(limit);
-  if (!request.body) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = capStream(request.body, limit).getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-  }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+export async function readBodyCapped(request: Request, limit: number): Promise<Uint8Array> {
+  const bytes = await readCapped(request.body, limit, declaredLength(request));
+  if (!bytes) throw new BodyTooLargeError(limit);
+  return bytes;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -157,7 +124,7 @@ export async function readJson(
   limit: number,
   options: { optional?: boolean } = {},
 ): Promise<unknown> {
-  const bytes = await readCapped(request, limit);
+  const bytes = await readBodyCapped(request, limit);
   if (bytes.byteLength === 0) {
     if (options.optional) return {};
     throw new ValidationError('request body', [{ path: '', message: 'a JSON body is required' }]);

@@ -5,6 +5,7 @@ import {
   type Message,
   NotFoundError,
   PagedeskError,
+  parseOrThrow,
   type ReplyTemplate,
   type ReplyTemplateInput,
   RuleViolationError,
@@ -18,7 +19,7 @@ import {
 } from '@pagedesk/core';
 import * as z from 'zod/mini';
 import type { Access } from './access.js';
-import { parseWith, readJson } from './http.js';
+import { readJson } from './http.js';
 import { requireAdmin } from './principal.js';
 import { definedOnly, type Handlers, idOf, json, type RouteDeps, requireChannels } from './routes.js';
 import { ownUploads } from './uploadRoutes.js';
@@ -116,7 +117,7 @@ export function templateRoutes(deps: RouteDeps) {
     listTemplates: {
       access: 'read',
       async run({ url, access }) {
-        const { channelId } = parseWith(
+        const { channelId } = parseOrThrow(
           listQuerySchema,
           Object.fromEntries(url.searchParams),
           'template query',
@@ -138,7 +139,7 @@ export function templateRoutes(deps: RouteDeps) {
       async run({ request, url, access }) {
         requireAdmin(access.principal, 'Writing reply templates');
         templatesOf();
-        const input = parseWith(
+        const input = parseOrThrow(
           replyTemplateInputSchema,
           await readJson(request, maxBodyBytes),
           'reply template',
@@ -151,7 +152,11 @@ export function templateRoutes(deps: RouteDeps) {
       async run({ request, url, params, access }) {
         const previous = await templateFor(access, idOf({ params }));
         requireAdmin(access.principal, 'Writing reply templates');
-        const patch = parseWith(patchSchema, await readJson(request, maxBodyBytes), 'reply template patch');
+        const patch = parseOrThrow(
+          patchSchema,
+          await readJson(request, maxBodyBytes),
+          'reply template patch',
+        );
         const {
           id: _id,
           organizationId: _org,
@@ -184,7 +189,11 @@ export function templateRoutes(deps: RouteDeps) {
       async run({ request, url, params, access }) {
         const conversationId = idOf({ params });
         const conversation = await access.conversation(conversationId);
-        const { templateId } = parseWith(sendSchema, await readJson(request, maxBodyBytes), 'template send');
+        const { templateId } = parseOrThrow(
+          sendSchema,
+          await readJson(request, maxBodyBytes),
+          'template send',
+        );
         const template = await templateFor(access, templateId);
         if (!appliesTo(template, conversation.channelId))
           throw new RuleViolationError(

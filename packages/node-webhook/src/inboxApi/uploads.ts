@@ -1,8 +1,7 @@
-import { SNIFF_BYTES, storedMediaType, ValidationError } from '@pagedesk/core';
+import { parseOrThrow, readCapped, SNIFF_BYTES, storedMediaType, ValidationError } from '@pagedesk/core';
 import { LRUCache } from 'lru-cache';
 import * as z from 'zod/mini';
 import { BodyTooLargeError } from '../nodeAdapter.js';
-import { capStream, parseWith } from './http.js';
 
 /**
  * What {@link UploadStore.put} receives: the bytes as a stream, with the name the agent gave and the
@@ -96,7 +95,7 @@ interface MemoryEntry {
  * createInboxApi({ inbox, channels, uploads: memoryUploadStore({ maxTotalBytes: 512 * 1024 * 1024 }) });
  */
 export function memoryUploadStore(options: MemoryUploadStoreOptions = {}): UploadStore {
-  const parsed = parseWith(memoryOptionsSchema, options, 'memoryUploadStore options');
+  const parsed = parseOrThrow(memoryOptionsSchema, options, 'memoryUploadStore options');
   const maxFileBytes = parsed.maxFileBytes ?? 25 * MiB;
   const maxTotalBytes = parsed.maxTotalBytes ?? 256 * MiB;
   if (maxFileBytes > maxTotalBytes) {
@@ -116,7 +115,8 @@ export function memoryUploadStore(options: MemoryUploadStoreOptions = {}): Uploa
         await body.cancel().catch(() => {});
         throw new BodyTooLargeError(maxFileBytes);
       }
-      const bytes = await collect(capStream(body, maxFileBytes));
+      const bytes = await readCapped(body, maxFileBytes);
+      if (!bytes) throw new BodyTooLargeError(maxFileBytes);
       cache.set(id, { name, type, bytes, organizationId });
       return { size: bytes.byteLength };
     },
@@ -132,25 +132,6 @@ export function memoryUploadStore(options: MemoryUploadStoreOptions = {}): Uploa
       };
     },
   };
-}
-
-async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = stream.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-  }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }
 
 // RFC 7231 media type: type "/" subtype, tokens only. Parameters are dropped: Meta and browsers

@@ -1,10 +1,9 @@
-import { PagedeskError } from '@pagedesk/core';
+import { compareConversations, PagedeskError } from '@pagedesk/core';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { ConversationList } from '../ConversationList.js';
 import { createFakeTransport } from '../fakeTransport.js';
-import { compareConversations } from '../queryKeys.js';
 import { NOW, renderWith, stubLayout } from './helpers.js';
 
 stubLayout();

@@ -1,9 +1,9 @@
 import type { ConversationWithCustomer } from '@pagedesk/core';
+import { compareConversations } from '@pagedesk/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { firstSorted } from '../fakeData.js';
 import { createFakeTransport } from '../fakeTransport.js';
-import { compareConversations } from '../queryKeys.js';
 import { NOW } from './helpers.js';
 
 describe('the fake transport pages', () => {

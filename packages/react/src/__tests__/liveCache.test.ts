@@ -1,9 +1,9 @@
+import { compareConversations } from '@pagedesk/core';
 import './helpers.js';
 import type { ConversationWithCustomer, Message } from '@pagedesk/core';
 import { describe, expect, it } from 'vitest';
 import { createFakeTransport } from '../fakeTransport.js';
 import { sharePagesById, upsertConversationPages, upsertMessagePages } from '../liveCache.js';
-import { compareConversations } from '../queryKeys.js';
 import { NOW } from './helpers.js';
 
 function conversationPages(count: number, pageSize: number, lastCursor: string | null = null) {

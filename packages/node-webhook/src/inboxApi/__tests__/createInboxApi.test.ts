@@ -5,7 +5,7 @@ import {
   GraphError,
   type Message,
   NotFoundError,
-  type Page,
+  type Paged,
   PermissionError,
   RateLimitError,
   RuleViolationError,
@@ -73,7 +73,7 @@ describe('conversations', () => {
     const { call } = await setup();
     const response = await call('GET', '/conversations');
     expect(response.status).toBe(200);
-    const page = (await response.json()) as Page<ConversationWithCustomer>;
+    const page = (await response.json()) as Paged<ConversationWithCustomer>;
     expect(page.items.map((c) => c.id)).toEqual(['conv-3', 'conv-2', 'conv-1']);
     expect(page.items[0]?.customer).toEqual(customer(3));
     expect(page.nextCursor).toBeNull();
@@ -87,7 +87,7 @@ describe('conversations', () => {
       const query: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
       const page = (await (
         await call('GET', `/conversations?limit=2${query}`)
-      ).json()) as Page<ConversationWithCustomer>;
+      ).json()) as Paged<ConversationWithCustomer>;
       expect(page.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.items.map((c) => c.id));
       cursor = page.nextCursor;
@@ -102,7 +102,7 @@ describe('conversations', () => {
     await inbox.assign('conv-2', 'agent-7');
     const ids = async (query: string) =>
       (
-        (await (await call('GET', `/conversations?${query}`)).json()) as Page<ConversationWithCustomer>
+        (await (await call('GET', `/conversations?${query}`)).json()) as Paged<ConversationWithCustomer>
       ).items.map((c) => c.id);
     expect(await ids('status=resolved')).toEqual(['conv-1']);
     expect(await ids('assigneeId=agent-7')).toEqual(['conv-2']);
@@ -142,7 +142,7 @@ describe('conversations', () => {
   it('still lists a conversation whose customer is missing, and reports it', async () => {
     const { call, inbox, onError } = await setup({}, 0);
     await inbox.store.conversations.put(conversation(9));
-    const page = (await (await call('GET', '/conversations')).json()) as Page<ConversationWithCustomer>;
+    const page = (await (await call('GET', '/conversations')).json()) as Paged<ConversationWithCustomer>;
     expect(page.items[0]?.customer).toMatchObject({
       id: 'page-1:psid-9',
       psid: 'psid-9',
@@ -210,7 +210,7 @@ describe('messages', () => {
     for (let n = 1; n <= 5; n++) await inbox.store.messages.put(message(n));
     const first = (await (
       await call('GET', '/conversations/conv-1/messages?limit=2')
-    ).json()) as Page<Message>;
+    ).json()) as Paged<Message>;
     expect(first.items.map((m) => m.id)).toEqual(['msg-5', 'msg-4']);
     expect(first.nextCursor).not.toBeNull();
     const second = (await (
@@ -218,7 +218,7 @@ describe('messages', () => {
         'GET',
         `/conversations/conv-1/messages?limit=2&before=${encodeURIComponent(first.nextCursor!)}`,
       )
-    ).json()) as Page<Message>;
+    ).json()) as Paged<Message>;
     expect(second.items.map((m) => m.id)).toEqual(['msg-3', 'msg-2']);
     expect((await call('GET', '/conversations/nope/messages')).status).toBe(404);
     expect((await call('GET', '/conversations/conv-1/messages?limit=0')).status).toBe(400);

@@ -5,7 +5,7 @@ import {
   createInbox,
   type Inbox,
   memoryStore,
-  type Page,
+  type Paged,
 } from '@pagedesk/core';
 import { testEntities, testEvents } from '@pagedesk/core/testing';
 import fc from 'fast-check';
@@ -101,7 +101,7 @@ describe('tenancy property', () => {
         const allChannels = await store.channels.list();
         const allConversations: Conversation[] = [];
         for (let cursor: string | null = null; ; ) {
-          const page: Page<Conversation> = await store.conversations.list({
+          const page: Paged<Conversation> = await store.conversations.list({
             limit: 100,
             ...(cursor ? { cursor } : {}),
           });
@@ -125,7 +125,7 @@ describe('tenancy property', () => {
               const query: string = `?limit=${scenario.limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
               const { status, body } = await get(`/conversations${query}`);
               expect(status).toBe(200);
-              const page = body as Page<ConversationWithCustomer>;
+              const page = body as Paged<ConversationWithCustomer>;
               listed.push(...page.items.map((c) => c.id));
               cursor = page.nextCursor;
               if (cursor === null) break;

@@ -1,4 +1,4 @@
-import type { Channel, ConversationWithCustomer, Inbox, Page } from '@pagedesk/core';
+import type { Channel, ConversationWithCustomer, Inbox, Paged } from '@pagedesk/core';
 import type { Channels } from '@pagedesk/core/server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createInboxApi, type InboxApi, type InboxApiRoute } from '../index.js';
@@ -248,7 +248,7 @@ describe('lists, search, agents and connecting are scoped', () => {
     const answer = await call(who, 'GET', `/conversations${query}`);
     expect(answer.status).toBe(200);
     expect(answer.text).not.toMatch(forbiddenWords(principals[who]));
-    return (JSON.parse(answer.text) as Page<ConversationWithCustomer>).items.map((c) => c.channelId).sort();
+    return (JSON.parse(answer.text) as Paged<ConversationWithCustomer>).items.map((c) => c.channelId).sort();
   };
 
   it('lists only the visible channels and their conversations', async () => {
