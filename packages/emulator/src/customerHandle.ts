@@ -1,4 +1,4 @@
-import { ValidationError, parseOrThrow } from '@pagedesk/core';
+import { parseOrThrow, ValidationError } from '@pagedesk/core';
 import {
   type ActionOutcome,
   customerComment,
@@ -74,7 +74,8 @@ export function customerHandle(world: World, id: string): CustomerHandle {
       settle(() =>
         customerReact(world, id, parseOrThrow(reactInputSchema, { mid, emoji, ...more }, 'reaction')),
       ),
-    read: (more) => settle(() => customerRead(world, id, parseOrThrow(readInputSchema, more ?? {}, 'read').at)),
+    read: (more) =>
+      settle(() => customerRead(world, id, parseOrThrow(readInputSchema, more ?? {}, 'read').at)),
     postback: (input) =>
       settle(() => customerPostback(world, id, parseOrThrow(postbackInputSchema, input, 'postback'))),
     comment: (input) =>

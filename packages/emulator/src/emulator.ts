@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { PagedeskError, ValidationError, parseOrThrow } from '@pagedesk/core';
+import { PagedeskError, parseOrThrow, ValidationError } from '@pagedesk/core';
 import { createClock } from './clock.js';
 import { customerHandle, settle } from './customerHandle.js';
 import { pageEcho } from './echoes.js';

@@ -1,5 +1,5 @@
-import { parseOrThrow } from '@pagedesk/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseOrThrow } from '@pagedesk/core';
 import * as z from 'zod';
 import { sendChatPage, sendMedia, sendSample } from './assets.js';
 import type { Emulator } from './emulatorTypes.js';

@@ -1,4 +1,4 @@
-import { ValidationError, parseOrThrow } from '@pagedesk/core';
+import { parseOrThrow, ValidationError } from '@pagedesk/core';
 import { customerHandle } from './customerHandle.js';
 import type { Emulator, ScriptResult } from './emulatorTypes.js';
 import { type ScriptStep, scriptStepSchema } from './script.js';
