@@ -3,6 +3,7 @@ import { frozenCopy } from './ids.js';
 import type { Channel, Conversation, Customer, DeliveryState, Message } from './model.js';
 import { memoryPersonas } from './personaRecord.js';
 import { pruneCutoff } from './prune.js';
+import { bodiesMatch, searchTerm } from './search.js';
 import type { ChannelCredentials, ChannelPurgeReport, ConversationQuery, Page, Store } from './store.js';
 import { memoryTemplates } from './templateStore.js';
 
@@ -362,7 +363,7 @@ export function memoryStore(): Store {
       async list(query: ConversationQuery): Promise<Page<Conversation>> {
         const limit = readLimit(query.limit);
         const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 'cursor');
-        const search = query.search?.trim().toLowerCase();
+        const search = searchTerm(query.search);
         const { organizationId } = query;
         const channelIds = query.channelIds === undefined ? undefined : new Set(query.channelIds);
         const matches: Conversation[] = [];
@@ -372,6 +373,7 @@ export function memoryStore(): Store {
           if (channelIds && !channelIds.has(c.channelId)) continue;
           if (query.channelId !== undefined && c.channelId !== query.channelId) continue;
           if (query.platform !== undefined && c.platform !== query.platform) continue;
+          if (query.customerId !== undefined && c.customerId !== query.customerId) continue;
           if (query.source !== undefined && c.source !== query.source) continue;
           if (query.status !== undefined && c.status !== query.status) continue;
           if (query.assigneeId !== undefined && c.assigneeId !== query.assigneeId) continue;
@@ -381,7 +383,11 @@ export function memoryStore(): Store {
           if (search) {
             const customer = customers.get(c.customerId);
             const haystacks = [customer?.name, customer?.username, c.preview];
-            if (!haystacks.some((h) => h?.toLowerCase().includes(search))) continue;
+            if (
+              !haystacks.some((h) => h?.toLowerCase().includes(search)) &&
+              !bodiesMatch(ordered.get(c.id) ?? [], search)
+            )
+              continue;
           }
           matches.push(c);
         }

@@ -26,13 +26,18 @@ export interface ConversationQuery {
   /** Only conversations of these channels; an empty list matches nothing. */
   channelIds?: readonly string[];
   platform?: Platform;
+  /** Only this customer's conversations (with `channelId`, one customer's thread on a channel). */
+  customerId?: string;
   source?: Conversation['source'];
   status?: Conversation['status'];
   /** A user id, or null for unassigned conversations. */
   assigneeId?: string | null;
   /** Only conversations with unread messages. */
   unread?: boolean;
-  /** Case-insensitive match on the customer's name or username, or the preview text. */
+  /**
+   * Case-insensitive substring of the customer's name or username, the preview text, or any message
+   * body of the conversation (`searchTerm` and `bodiesMatch` hold the rule).
+   */
   search?: string;
   cursor?: string;
   /** At most 100; 25 when omitted. */

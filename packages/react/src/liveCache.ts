@@ -7,6 +7,18 @@ import { type ConversationFilter, compareConversations, matchesFilter, pagedeskK
 type ConversationPages = InfiniteData<Page<ConversationWithCustomer>, string | null>;
 type MessagePages = InfiniteData<Page<Message>, string | null>;
 
+/**
+ * Whether a conversation belongs in a list after a live change. The server's search also matches
+ * message bodies, which the browser does not hold: a listed conversation stays while the other
+ * filters hold (a reply replacing the preview must not drop it), and a new one waits for a refetch.
+ */
+function stillMatches(conversation: ConversationWithCustomer, filter: ConversationFilter, listed: boolean) {
+  if (matchesFilter(conversation, filter)) return true;
+  if (!listed || !filter.search?.trim()) return false;
+  const { search: _bodies, ...rest } = filter;
+  return matchesFilter(conversation, rest);
+}
+
 /** Puts a conversation at its place in one cached list, or removes it when it no longer matches. */
 export function upsertConversationPages(
   data: ConversationPages,
@@ -20,7 +32,7 @@ export function upsertConversationPages(
     removed = true;
     return { ...page, items: page.items.filter((c) => c.id !== conversation.id) };
   });
-  if (!matchesFilter(conversation, filter)) return removed ? { ...data, pages } : data;
+  if (!stillMatches(conversation, filter, removed)) return removed ? { ...data, pages } : data;
   for (const [i, page] of pages.entries()) {
     const index = page.items.findIndex((item) => compareConversations(conversation, item) < 0);
     if (index !== -1) {

@@ -36,6 +36,7 @@ export function normaliseFilter(filter: ConversationFilter): ConversationFilter 
 export function matchesFilter(conversation: ConversationWithCustomer, filter: ConversationFilter): boolean {
   if (filter.channelId !== undefined && conversation.channelId !== filter.channelId) return false;
   if (filter.platform !== undefined && conversation.platform !== filter.platform) return false;
+  if (filter.customerId !== undefined && conversation.customerId !== filter.customerId) return false;
   if (filter.source !== undefined && conversation.source !== filter.source) return false;
   if (filter.status !== undefined && conversation.status !== filter.status) return false;
   if (filter.assigneeId !== undefined && conversation.assigneeId !== filter.assigneeId) return false;

@@ -4,6 +4,7 @@ import type { Store } from '../store.js';
 import { describeBulkContract } from './bulkContract.js';
 import { testEntities } from './entities.js';
 import { describeTenancyContract } from './tenancyContract.js';
+import { describeThreadContract } from './threadContract.js';
 
 const { channel, customer, conversation, message } = testEntities;
 
@@ -565,5 +566,6 @@ export function describeStoreContract(
 
     describeTenancyContract(() => store);
     describeBulkContract(() => store);
+    describeThreadContract(() => store);
   });
 }
