@@ -132,6 +132,9 @@ export const defaultMessages = {
     earlierConversation: (date: string, resolved: boolean, by?: string) =>
       `Conversation of ${date}${resolved ? (by ? ` · resolved by ${by}` : ' · resolved') : ''}`,
     loadEarlier: 'Show earlier conversations',
+    /** Under a long message shown clipped; `length` is formatted ("20,000"). */
+    showWhole: (length: string) => `Show the whole message (${length} characters)`,
+    showLess: 'Show less',
     loadingEarlier: 'Loading earlier conversations…',
     /** A resolved conversation the customer wrote to again: the thread went on in a new one. */
     continued: 'The customer wrote again after this was resolved.',
