@@ -798,6 +798,8 @@ export class GraphApi {
       ...(personaId ? { personaId, personaName: this.world.personas.get(personaId)!.name } : {}),
       ...(replyToMid ? { replyToMid } : {}),
       ...(comment ? { commentId: comment.id } : {}),
+      // What the customer's Messenger offers under the message (the chat page shows them).
+      ...(quickReplies ? { quickReplies: structuredClone(quickReplies) } : {}),
       reactions: [],
     };
     if (comment) comment.privateReplyMid = mid;
