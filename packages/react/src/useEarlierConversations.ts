@@ -10,8 +10,6 @@ import { pagedeskKeys } from './queryKeys.js';
 export interface EarlierConversation {
   conversation: ConversationWithCustomer;
   messages: Message[];
-  /** Older messages of this conversation exist on the server (loaded by the next `loadEarlier`). */
-  partial: boolean;
 }
 
 /** What {@link useEarlierConversations} returns. */
@@ -96,18 +94,13 @@ export function useEarlierConversations(
   });
   const conversations = useMemo(() => {
     const out: EarlierConversation[] = [];
-    const loaded = pages.data?.pages ?? [];
-    for (const [i, { param, page }] of loaded.entries()) {
+    for (const { param, page } of pages.data?.pages ?? []) {
       const target = earlier[param.index];
       if (!target) continue;
-      let entry = out[0];
-      if (entry?.conversation.id !== target.id) {
-        entry = { conversation: target, messages: [], partial: false };
-        out.unshift(entry);
-      }
+      if (out[0]?.conversation !== target) out.unshift({ conversation: target, messages: [] });
       // Pages come newest first; each page's items too.
+      const entry = out[0]!;
       entry.messages = [...page.items].reverse().concat(entry.messages);
-      entry.partial = page.nextCursor !== null && loaded[i + 1] === undefined;
     }
     return out;
   }, [pages.data, earlier]);
