@@ -2,6 +2,7 @@
 
 import {
   type Agent,
+  bodiesMatch,
   type Channel,
   type ChannelAction,
   ChannelUnavailableError,
@@ -21,6 +22,7 @@ import {
   rulesFromSettings,
   SENDABLE_STATUSES,
   type SendDraft,
+  searchTerm,
   splitText,
   type UploadedFile,
   ValidationError,
@@ -231,7 +233,13 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
         const { cursor, limit = 25, ...filter } = query;
         const start = cursor ? Number(cursor) : 0;
         const size = Math.min(100, Math.max(1, limit));
-        const { head, total } = firstSorted(conversations, start + size, (c) => matchesFilter(c, filter));
+        // Search matches message bodies too, as the stores do (core's bodiesMatch).
+        const term = searchTerm(filter.search);
+        const { search: _search, ...others } = filter;
+        const matches = (c: ConversationWithCustomer) =>
+          matchesFilter(c, filter) ||
+          (term !== undefined && matchesFilter(c, others) && bodiesMatch(messagesOf(c.id), term));
+        const { head, total } = firstSorted(conversations, start + size, matches);
         const items = head.slice(start, start + size);
         return { items, nextCursor: start + size < total ? String(start + size) : null };
       });
