@@ -49,6 +49,8 @@ describe('the fake transport search', () => {
     transport.receive(target.id, { text: 'Thanks' });
     const found = await transport.listConversations({ search: 'zx-4471' });
     expect(found.items.map((c) => c.id)).toEqual([target.id]);
-    expect((await transport.listConversations({ search: 'zx-4471', channelId: 'another-page' })).items).toEqual([]);
+    expect(
+      (await transport.listConversations({ search: 'zx-4471', channelId: 'another-page' })).items,
+    ).toEqual([]);
   });
 });
