@@ -6,6 +6,12 @@ export interface PageResult {
   domNodes: number;
   newMessageMs: number | null;
   frames: { count: number; maxMs: number; p95Ms: number; over50: number };
+  /** The `long` scenario: opening the same conversation with a 200-character message instead. */
+  baselineMs?: number;
+  /** The `long` scenario: the long text as one plain pre-wrapped paragraph (the browser's own cost). */
+  plainTextMs?: number;
+  /** The `long` scenario: from "Show the whole message" until its end is shown (null: not clipped). */
+  expandMs?: number | null;
   error?: string;
 }
 
@@ -86,14 +92,17 @@ export function domNodes(): number {
 }
 
 export function params(): {
-  scenario: 'list' | 'messages';
+  scenario: 'list' | 'messages' | 'long';
   conversations: number;
   messages: number;
   frames: number;
 } {
   const q = new URLSearchParams(location.search);
   return {
-    scenario: q.get('scenario') === 'messages' ? 'messages' : 'list',
+    scenario:
+      q.get('scenario') === 'messages' || q.get('scenario') === 'long'
+        ? (q.get('scenario') as 'messages' | 'long')
+        : 'list',
     conversations: Number(q.get('conversations') ?? 10_000),
     messages: Number(q.get('messages') ?? 5_000),
     frames: Number(q.get('frames') ?? 120),
@@ -110,6 +119,36 @@ export const RESULT_PREFIX = '__pagedesk_bench_result__';
 export function report(result: PageResult | { error: string }): void {
   (window as unknown as { __benchResult: unknown }).__benchResult = result;
   console.log(RESULT_PREFIX + JSON.stringify(result));
+}
+
+/**
+ * A customer's 20,000-character message as agents get them (a pasted log or e-mail thread): lines of
+ * words with links, e-mail addresses, numbers, an emoji and an Arabic phrase now and then.
+ */
+export function longMessage(length = 20_000): string {
+  const parts = [
+    'Order',
+    'shipped',
+    'https://shop.example.com/orders/12345?ref=mail',
+    'tracking',
+    'www.carrier.example.net/track/ABC123',
+    'support@acme.example.com',
+    'refund',
+    '€49.90',
+    '🙂',
+    'مرحبا بكم',
+    'invoice.pdf',
+    'the',
+    'parcel',
+    'arrived',
+    'damaged',
+  ];
+  let text = '';
+  for (let i = 0; text.length < length; i++) {
+    text += parts[(i * 7) % parts.length];
+    text += i % 17 === 16 ? '\n' : ' ';
+  }
+  return text.slice(0, length);
 }
 
 /** Text present somewhere in the document. */

@@ -1,43 +1,26 @@
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath } from '../../../scripts/ensure-chromium.js';
-import { outletPage, type RunningHelpdesk, startHelpdesk } from '../src/server/helpdesk.js';
+import { outletPage, type RunningHelpdesk } from '../src/server/helpdesk.js';
+import { type DemoHarness, startDemo } from './demoHarness.js';
 
 // The README's main command, end to end in headless Chromium: the demo helpdesk on the emulator, a
 // customer writing from the emulator's chat page, an agent answering in Pagedesk's inbox.
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const clientDir = fileURLToPath(new URL('../dist/client-test', import.meta.url));
-
+let demo: DemoHarness;
 let helpdesk: RunningHelpdesk;
 let browser: Browser;
 let agent: Page;
 let customer: Page;
 
 beforeAll(async () => {
-  await build({
-    root: `${root}src/client`,
-    configFile: `${root}vite.config.ts`,
-    logLevel: 'error',
-    build: { outDir: clientDir },
-  });
-  helpdesk = await startHelpdesk({
-    config: { mode: 'emulator', port: 0, host: '127.0.0.1', emulatorPort: 0 },
-    clientDir,
-  });
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  demo = await startDemo();
+  ({ helpdesk, browser } = demo);
   agent = await browser.newPage();
   customer = await browser.newPage();
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await helpdesk?.close();
+  await demo?.close();
 });
 
 describe('the demo helpdesk', () => {
@@ -199,6 +182,57 @@ describe('the demo helpdesk', () => {
     await expect.poll(() => conversation(/Ana Lima/), { timeout: 10_000 }).toBe(2);
     expect(await conversation(/Farah Haddad/)).toBe(1);
     expect(await conversation(/Gwen Park/)).toBe(0);
+  });
+
+  it('gives each conversation a URL: Back and Forward move between them, a reload keeps it', async () => {
+    await agent.goto(helpdesk.url);
+    const path = () => new URL(agent.url()).pathname;
+    const title = () => agent.locator('.pd-conversation-title').textContent();
+    await agent.getByRole('option', { name: /Ben Okafor/ }).click();
+    await expect.poll(path).toMatch(/^\/c\/[^/]+$/);
+    const benPath = path();
+    await agent.getByRole('option', { name: /Chloé Martin/ }).click();
+    await expect.poll(path).not.toBe(benPath);
+    await agent.reload();
+    await expect.poll(title, { timeout: 10_000 }).toBe('Chloé Martin');
+    await agent.goBack();
+    await expect.poll(path).toBe(benPath);
+    await expect.poll(title).toBe('Ben Okafor');
+    await agent.goBack();
+    await expect.poll(path).toBe('/');
+    await expect.poll(() => agent.locator('.pd-conversation-title').count()).toBe(0);
+    await agent.goForward();
+    await expect.poll(title).toBe('Ben Okafor');
+  });
+
+  it('keeps one thread per customer: the resolved conversation points on, the new one shows it above', async () => {
+    const ben = helpdesk.emulator!.customers.list().find((c) => c.name === 'Ben Okafor')!;
+    await agent.goto(helpdesk.url);
+    await agent.getByRole('option', { name: /Ben Okafor/ }).click();
+    const assignee = agent.locator('.pd-conversation-header').getByLabel('Assignee');
+    await assignee.selectOption('agent-sam');
+    await expect.poll(() => assignee.inputValue()).toBe('agent-sam');
+    await agent.getByRole('button', { name: 'Resolve', exact: true }).click();
+    await expect.poll(() => agent.getByRole('button', { name: 'Reopen' }).count()).toBe(1);
+    await customer.goto(`${helpdesk.customerUrl}/?customer=${ben.id}`);
+    await customer.getByLabel('Message').fill('Me again: the tent pegs are missing');
+    await customer.getByRole('button', { name: 'Send', exact: true }).click();
+    // Live, on the resolved conversation the agent still has open.
+    const onward = agent.getByRole('button', { name: 'Continues in the new conversation →' });
+    await expect.poll(() => onward.count(), { timeout: 10_000 }).toBe(1);
+    const resolvedPath = new URL(agent.url()).pathname;
+    await onward.click();
+    await expect.poll(() => new URL(agent.url()).pathname).not.toBe(resolvedPath);
+    const messages = agent.locator('.pd-message');
+    await expect.poll(() => messages.filter({ hasText: 'tent pegs' }).count(), { timeout: 10_000 }).toBe(1);
+    // Kept with the agent who had it; the earlier conversation loads above a divider.
+    await expect.poll(() => assignee.inputValue()).toBe('agent-sam');
+    await agent.getByRole('button', { name: 'Show earlier conversations ↑' }).click();
+    const divider = agent.locator('.pd-thread-divider');
+    await expect
+      .poll(() => divider.textContent(), { timeout: 10_000 })
+      .toMatch(/^Conversation of .+ · resolved by Sam Rivera$/);
+    expect(await agent.locator('.pd-row-earlier').count()).toBeGreaterThan(0);
   });
 });
 

@@ -161,6 +161,7 @@ export {
   unsendableRefusal,
   windowError,
 } from './sendRules.js';
+export { bodiesMatch, searchTerm } from './search.js';
 // The upload store's sniffing is pure and runs wherever the inbox API does (edge runtimes resolve the
 // `browser` condition too); a page that does not use it tree-shakes it away.
 export {

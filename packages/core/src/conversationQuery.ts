@@ -15,6 +15,8 @@ export interface ConversationQuery {
   /** Only conversations of these channels; an empty list matches nothing. */
   channelIds?: readonly string[];
   platform?: Platform;
+  /** Only this customer's conversations (with `channelId`, one customer's thread on a channel). */
+  customerId?: string;
   source?: Conversation['source'];
   status?: Conversation['status'];
   /** A user id, or null for unassigned conversations. */
@@ -76,6 +78,7 @@ export function matchesConversationFields(conversation: Conversation, filter: Co
   if (filter.channelIds !== undefined && !filter.channelIds.includes(c.channelId)) return false;
   if (filter.channelId !== undefined && c.channelId !== filter.channelId) return false;
   if (filter.platform !== undefined && c.platform !== filter.platform) return false;
+  if (filter.customerId !== undefined && c.customerId !== filter.customerId) return false;
   if (filter.source !== undefined && c.source !== filter.source) return false;
   if (filter.status !== undefined && c.status !== filter.status) return false;
   if (filter.assigneeId !== undefined && c.assigneeId !== filter.assigneeId) return false;

@@ -295,14 +295,27 @@ export function createInbox(options: InboxOptions): Inbox {
         return next;
       });
     },
-    resolve(conversationId) {
+    resolve(conversationId, options = {}) {
+      const by = options.by;
+      if (by !== undefined && (typeof by !== 'string' || by === '')) {
+        return Promise.reject(
+          new ValidationError('resolution', [{ path: 'by', message: 'expected a non-empty string' }]),
+        );
+      }
       return updateConversation(conversationId, (c) =>
-        c.status === 'resolved' ? undefined : { ...c, status: 'resolved', resolvedAt: now() },
+        c.status === 'resolved'
+          ? undefined
+          : compact({
+              ...without(c, 'resolvedBy'),
+              status: 'resolved' as const,
+              resolvedAt: now(),
+              resolvedBy: by,
+            }),
       );
     },
     reopen(conversationId) {
       return updateConversation(conversationId, (c) =>
-        c.status === 'open' ? undefined : { ...c, status: 'open', resolvedAt: null },
+        c.status === 'open' ? undefined : { ...without(c, 'resolvedBy'), status: 'open', resolvedAt: null },
       );
     },
     assign(conversationId, agentId) {

@@ -74,8 +74,11 @@ export interface Inbox {
    * outcome went out (see `isChecking`).
    */
   markPending(messageId: string, note?: Failure): Promise<Message>;
-  /** The next customer message opens a new conversation. */
-  resolve(conversationId: string): Promise<Conversation>;
+  /**
+   * The next customer message opens a new conversation, which continues this one's thread
+   * (`continuesFrom`/`continuedIn`) and keeps its assignee. `by` records the agent who resolved it.
+   */
+  resolve(conversationId: string, options?: { by?: string }): Promise<Conversation>;
   reopen(conversationId: string): Promise<Conversation>;
   assign(conversationId: string, agentId: string | null): Promise<Conversation>;
   markRead(conversationId: string): Promise<Conversation>;

@@ -11,6 +11,7 @@ import { frozenCopy } from './frozenCopy.js';
 import type { Channel, Conversation, Customer, Message } from './model.js';
 import { memoryPersonas } from './personaRecord.js';
 import { pruneCutoff } from './prune.js';
+import { bodiesMatch } from './search.js';
 import type { ChannelCredentials, ChannelPurgeReport, ConversationQuery, Paged, Store } from './store.js';
 import { memoryTemplates } from './templateStore.js';
 
@@ -358,7 +359,12 @@ export function memoryStore(): Store {
           if (after && (c.lastMessageAt > after.time || (c.lastMessageAt === after.time && c.id <= after.id)))
             continue;
           if (!matchesConversationFields(c, query)) continue;
-          if (search && !matchesConversationSearch(search, c, customers.get(c.customerId))) continue;
+          if (
+            search &&
+            !matchesConversationSearch(search, c, customers.get(c.customerId)) &&
+            !bodiesMatch(ordered.get(c.id) ?? [], search)
+          )
+            continue;
           matches.push(c);
         }
         matches.sort(compareConversations);

@@ -353,6 +353,15 @@ export const conversationSchema = z.object({
   createdAt: z.number(),
   updatedAt: z.number(),
   resolvedAt: z.nullable(z.number()),
+  /** The agent who resolved it (absent when resolved by a host without an agent, or open). */
+  resolvedBy: z.optional(z.string()),
+  /**
+   * The customer's earlier conversation on this channel that this one follows (a message after it was
+   * resolved, or after the intermission): the inbox shows both as one thread.
+   */
+  continuesFrom: z.optional(z.string()),
+  /** The conversation the customer's next message opened after this one: where the thread continues. */
+  continuedIn: z.optional(z.string()),
 });
 export type Conversation = z.infer<typeof conversationSchema>;
 

@@ -34,7 +34,7 @@ import type { ReplyTemplate, ReplyTemplateInput } from './templates.js';
 // `createInboxApi()` in `@pagedesk/node-webhook` serves, and a host may implement it over its own API.
 //
 // HTTP routes (relative to the API's base URL), all JSON unless said otherwise:
-//   GET    /conversations?channelId&platform&source&status&assigneeId&unread&search&cursor&limit
+//   GET    /conversations?channelId&customerId&platform&source&status&assigneeId&unread&search&cursor&limit
 //                                                  → Paged<ConversationWithCustomer>
 //   GET    /conversations/:id                       → ConversationWithCustomer
 //   PATCH  /conversations/:id   ConversationPatch   → ConversationWithCustomer

@@ -49,6 +49,8 @@ export interface EmulatorMessage {
   deliveredAt?: number;
   /** The comment this private reply answers. */
   commentId?: string;
+  /** Outbound: the quick replies offered with it, as sent (`message[quick_replies]`). */
+  quickReplies?: unknown[];
   deleted?: boolean;
   reactions: Array<{ by: 'customer'; emoji: string }>;
 }

@@ -23,6 +23,11 @@ export interface ConversationViewProps {
   autoFocus?: boolean;
   /** Extra props for the composer. */
   composerProps?: Partial<Omit<ComposerProps, 'conversationId'>>;
+  /**
+   * Opens another conversation: "Continues in the new conversation" on a resolved conversation the
+   * customer wrote to again. Without it that notice shows no button.
+   */
+  onOpenConversation?: (conversationId: string) => void;
   className?: string;
 }
 
@@ -87,6 +92,20 @@ export function ConversationView(props: ConversationViewProps): ReactNode {
         ) : null}
       </header>
       <MessageList conversationId={conversationId} onReply={setQuoted} />
+      {conversation?.continuedIn ? (
+        <div className="pd-continued" role="status">
+          <span>{t.messages.continued}</span>
+          {props.onOpenConversation ? (
+            <button
+              type="button"
+              className="pd-button pd-button-primary"
+              onClick={() => props.onOpenConversation?.(conversation.continuedIn as string)}
+            >
+              {t.messages.openContinuation} →
+            </button>
+          ) : null}
+        </div>
+      ) : null}
       <Composer
         conversationId={conversationId}
         quoted={quoted}
@@ -152,6 +171,7 @@ export function Inbox(props: InboxProps): ReactNode {
             key={selected}
             conversationId={selected}
             onBack={() => select(null)}
+            onOpenConversation={select}
             {...(props.templates ? { templates: props.templates } : {})}
           />
         ) : (

@@ -1,6 +1,6 @@
 'use client';
 
-import { Fragment, type ReactNode } from 'react';
+import { Fragment, type ReactNode, useMemo } from 'react';
 import { findLinks } from './findLinks.js';
 import { safeLinkUrl } from './urls.js';
 
@@ -35,7 +35,13 @@ export function linkifySegments(text: string): TextSegment[] {
  * <Linkify text={message.text ?? ''} />
  */
 export function Linkify({ text }: { text: string }): ReactNode {
-  return linkifySegments(text).map((segment, index) =>
+  const segments = useMemo(() => linkifySegments(text), [text]);
+  return <LinkSegments segments={segments} />;
+}
+
+/** Renders segments from {@link linkifySegments}: text nodes and `<a>` elements with their vetted `href`. */
+export function LinkSegments({ segments }: { segments: readonly TextSegment[] }): ReactNode {
+  return segments.map((segment, index) =>
     segment.type === 'text' ? (
       // biome-ignore lint/suspicious/noArrayIndexKey: segments are derived from immutable text
       <Fragment key={index}>{segment.text}</Fragment>

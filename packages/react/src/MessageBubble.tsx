@@ -5,7 +5,7 @@ import type { ReactNode } from 'react';
 import { AttachmentView } from './AttachmentView.js';
 import { type PagedeskContextValue, usePagedeskContext } from './context.js';
 import { ReplyIcon } from './Icons.js';
-import { Linkify } from './Linkify.js';
+import { MessageText } from './MessageText.js';
 import { useSlot } from './Root.js';
 import type { MessageBubbleProps } from './slots.js';
 import { createFormatters, type Formatters } from './useFormat.js';
@@ -125,11 +125,7 @@ export function MessageBubble({
           <p className="pd-message-text pd-unsent">{t.messages.unsent}</p>
         ) : (
           <>
-            {message.text ? (
-              <p className="pd-message-text" dir="auto">
-                <Linkify text={message.text} />
-              </p>
-            ) : null}
+            {message.text ? <MessageText text={message.text} format={format} /> : null}
             {message.postback?.title ? (
               <p className="pd-message-text pd-postback">{t.messages.postback(message.postback.title)}</p>
             ) : null}

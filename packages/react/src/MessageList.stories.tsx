@@ -196,3 +196,55 @@ export const NewMessagesBelow: Story = {
     } satisfies FakeParameters,
   },
 };
+
+/**
+ * One thread per customer: conv-2's customer wrote before, in conv-3 (resolved by Sam) and conv-4.
+ * Scroll up, or "Show earlier conversations", to load them above a divider each.
+ */
+export const CustomerThread: Story = {
+  parameters: {
+    fake: {
+      conversations: 8,
+      messagesPerConversation: 6,
+      prepare: (t) => {
+        const open = t.data.conversations.find((c) => c.id === 'conv-2');
+        if (!open) return;
+        const { channelId, customerId, customer, createdAt } = open;
+        for (const [id, days, resolvedBy] of [
+          ['conv-3', 3, 'agent-1'],
+          ['conv-4', 20, undefined],
+        ] as const) {
+          const i = t.data.conversations.findIndex((c) => c.id === id);
+          const earlier = t.data.conversations[i];
+          if (!earlier) continue;
+          t.data.conversations[i] = {
+            ...earlier,
+            channelId,
+            customerId,
+            customer,
+            source: 'message',
+            status: 'resolved',
+            createdAt: createdAt - days * 86_400_000,
+            resolvedAt: createdAt - (days - 1) * 86_400_000,
+            ...(resolvedBy ? { resolvedBy } : {}),
+          };
+        }
+        Object.assign(open, { source: 'message', continuesFrom: 'conv-3' });
+      },
+    } satisfies FakeParameters,
+  },
+};
+
+/** A pasted 20,000-character text opens with its first 2,000 characters and "Show the whole message". */
+export const LongMessage: Story = {
+  parameters: {
+    fake: {
+      conversations: 8,
+      live: (t) => {
+        const line =
+          'Order 1042 was shipped with https://carrier.example.com/track/1042 and arrived damaged. ';
+        t.receive('conv-2', { text: line.repeat(Math.ceil(20_000 / line.length)).slice(0, 20_000) });
+      },
+    } satisfies FakeParameters,
+  },
+};

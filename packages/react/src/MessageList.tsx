@@ -1,6 +1,6 @@
 'use client';
 
-import type { Message } from '@pagedesk/core';
+import type { Conversation, Message } from '@pagedesk/core';
 import {
   type ComponentType,
   memo,
@@ -20,6 +20,7 @@ import { DefaultEmptyState, PagedeskRoot, useSlot } from './Root.js';
 import type { MessageBubbleProps } from './slots.js';
 import { useAgents } from './useChannels.js';
 import { useConversation } from './useConversation.js';
+import { useEarlierConversations } from './useEarlierConversations.js';
 import { useTyping } from './useLive.js';
 import { useMessages } from './useMessages.js';
 import { useSendMessage } from './useSendMessage.js';
@@ -35,7 +36,13 @@ export interface MessageListProps {
   className?: string;
 }
 
-type Row = { type: 'day'; key: string; at: number } | { type: 'message'; key: string; message: Message };
+type Row =
+  | { type: 'day'; key: string; at: number }
+  | { type: 'message'; key: string; message: Message; earlier: boolean }
+  /** Below an earlier conversation of the customer: when it was and who resolved it. */
+  | { type: 'thread'; key: string; conversation: Conversation }
+  /** At the top while earlier conversations remain: the keyboard's (and a short list's) way to load them. */
+  | { type: 'earlier'; key: string };
 
 function dayKey(at: number): string {
   const d = new Date(at);
@@ -43,13 +50,16 @@ function dayKey(at: number): string {
 }
 
 interface MessageRowProps {
-  /** The message, or undefined for a day separator (row objects are rebuilt on every change; messages keep their identity). */
+  /** The message, or undefined for a separator (row objects are rebuilt on every change; messages keep their identity). */
   message: Message | undefined;
+  /** A separator's kind: a day, the end of an earlier conversation, or the "show earlier" button. */
+  separator: 'day' | 'thread' | 'earlier' | undefined;
   index: number;
   start: number;
   quoted: Message | undefined;
-  /** "Today"/"Yesterday" for a day separator, computed by the list. */
+  /** A separator's text ("Today", "Conversation of 3 Dec · resolved by Ana"), computed by the list. */
   dayLabel: string | undefined;
+  loadEarlier: () => void;
   measure: (node: HTMLDivElement | null) => void;
   retry: (id: string, options?: { force: true }) => void;
   /** The check with Meta of this row's unknown-outcome message failed: offer "Send anyway". */
@@ -57,12 +67,16 @@ interface MessageRowProps {
   reply: ((message: Message) => void) | undefined;
   Bubble: ComponentType<MessageBubbleProps>;
   publicReply: boolean;
+  /** A message of an earlier conversation: history, shown without retry or reply. */
+  earlier: boolean;
 }
 
 // The row's content, memoised apart from its position: when a row above is measured or older rows
 // are prepended, only the wrapper's transform changes.
 const MessageRowContent = memo(function MessageRowContent({
   message,
+  separator,
+  loadEarlier,
   quoted,
   dayLabel,
   retry,
@@ -70,6 +84,7 @@ const MessageRowContent = memo(function MessageRowContent({
   reply,
   Bubble,
   publicReply,
+  earlier,
 }: Omit<MessageRowProps, 'index' | 'start' | 'measure'>): ReactNode {
   const onRetry = useCallback(() => {
     if (message) retry(message.id);
@@ -80,12 +95,29 @@ const MessageRowContent = memo(function MessageRowContent({
   const onReply = useCallback(() => {
     if (message) reply?.(message);
   }, [message, reply]);
+  if (separator === 'earlier') {
+    return (
+      <div className="pd-thread-more">
+        <button type="button" className="pd-button" onClick={loadEarlier}>
+          {dayLabel} ↑
+        </button>
+      </div>
+    );
+  }
+  if (separator === 'thread') {
+    return (
+      // biome-ignore lint/a11y/useSemanticElements: an <hr> cannot hold the label
+      <div className="pd-thread-divider" role="separator">
+        <span>{dayLabel}</span>
+      </div>
+    );
+  }
   return message ? (
     <Bubble
       message={message}
       quoted={quoted}
-      onRetry={message.delivery === 'failed' ? onRetry : undefined}
-      onSendAnyway={checkFailed && message.delivery === 'failed' ? onSendAnyway : undefined}
+      onRetry={message.delivery === 'failed' && !earlier ? onRetry : undefined}
+      onSendAnyway={checkFailed && message.delivery === 'failed' && !earlier ? onSendAnyway : undefined}
       onReply={reply ? onReply : undefined}
       publicReply={publicReply}
     />
@@ -110,7 +142,7 @@ const MessageRow = memo(function MessageRow({
       ref={measure}
       data-index={index}
       data-message-id={message?.id}
-      className="pd-row"
+      className={content.earlier ? 'pd-row pd-row-earlier' : 'pd-row'}
       style={{ transform: `translateY(${start}px)` }}
     >
       <MessageRowContent message={message} {...content} />
@@ -141,6 +173,9 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
   const Bubble = useSlot('MessageBubble', MessageBubble);
   const Empty = useSlot('EmptyState', DefaultEmptyState);
   const name = conversation ? customerName(conversation, t.list.unknownCustomer) : t.messages.customer;
+  const thread = useEarlierConversations(conversation, pageSize === undefined ? {} : { pageSize });
+  // The customer's earlier conversations come above this one once its own history is all loaded.
+  const showEarlier = !list.hasOlder && !list.isLoading;
 
   const rows = useMemo(() => {
     const out: Row[] = [];
@@ -148,24 +183,45 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
     // Messages come in time order: a Date is built only when one leaves the current calendar day.
     let dayStart = Number.POSITIVE_INFINITY;
     let dayEnd = Number.NEGATIVE_INFINITY;
-    for (const message of list.messages) {
-      const at = message.createdAt;
-      if (at < dayStart || at >= dayEnd) {
-        const day = dayKey(at);
-        const start = new Date(at);
-        start.setHours(0, 0, 0, 0);
-        dayStart = start.getTime();
-        start.setDate(start.getDate() + 1);
-        dayEnd = start.getTime();
-        if (day !== lastDay) {
-          out.push({ type: 'day', key: `day-${day}`, at });
-          lastDay = day;
+    const add = (messages: readonly Message[], earlier: boolean) => {
+      for (const message of messages) {
+        const at = message.createdAt;
+        if (at < dayStart || at >= dayEnd) {
+          const day = dayKey(at);
+          const start = new Date(at);
+          start.setHours(0, 0, 0, 0);
+          dayStart = start.getTime();
+          start.setDate(start.getDate() + 1);
+          dayEnd = start.getTime();
+          if (day !== lastDay) {
+            out.push({ type: 'day', key: `day-${day}-${message.conversationId}`, at });
+            lastDay = day;
+          }
         }
+        out.push({ type: 'message', key: message.id, message, earlier });
       }
-      out.push({ type: 'message', key: message.id, message });
+    };
+    if (showEarlier) {
+      if (thread.hasEarlier) out.push({ type: 'earlier', key: 'earlier' });
+      for (const block of thread.conversations) {
+        add(block.messages, true);
+        out.push({
+          type: 'thread',
+          key: `thread-${block.conversation.id}`,
+          conversation: block.conversation,
+        });
+        // The open conversation starts with its own day, even on the day the earlier one ended.
+        lastDay = '';
+        dayStart = Number.POSITIVE_INFINITY;
+      }
     }
+    add(list.messages, false);
     return out;
-  }, [list.messages]);
+  }, [list.messages, showEarlier, thread.hasEarlier, thread.conversations]);
+  const threadLabel = (c: Conversation) => {
+    const by = c.resolvedBy ? agents?.find((a) => a.id === c.resolvedBy)?.name : undefined;
+    return t.messages.earlierConversation(format.day(c.createdAt), c.status === 'resolved', by);
+  };
   // Quoted messages are looked up for the rendered rows only; the index over every loaded message is
   // built the first time a rendered row quotes one, not on each new message.
   const findQuoted = useMemo(() => {
@@ -173,7 +229,9 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
     return (reference: NonNullable<Message['replyTo']>): Message | undefined => {
       if (!index) {
         index = new Map();
-        for (const m of list.messages) {
+        for (const row of rows) {
+          if (row.type !== 'message') continue;
+          const m = row.message;
           if (m.mid) index.set(`mid:${m.mid}`, m);
           index.set(`id:${m.id}`, m);
         }
@@ -183,13 +241,13 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
         index.get(`mid:${reference.mid}`)
       );
     };
-  }, [list.messages]);
+  }, [rows]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtual = useVirtualRows({
     count: rows.length,
     scrollRef,
-    estimateSize: (index) => (rows[index]?.type === 'day' ? 36 : 72),
+    estimateSize: (index) => (rows[index]?.type === 'message' ? 72 : 36),
     overscan: 8,
     getKey: (index) => rows[index]?.key ?? String(index),
     // Prepending older messages keeps the row the agent reads in place; new messages are followed
@@ -213,7 +271,11 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
   const onScroll = () => {
     const element = scrollRef.current;
     if (!element) return;
-    if (element.scrollTop < LOAD_OLDER_THRESHOLD && hasOlder && !isLoadingOlder) loadOlder();
+    if (element.scrollTop < LOAD_OLDER_THRESHOLD) {
+      if (hasOlder) {
+        if (!isLoadingOlder) loadOlder();
+      } else if (showEarlier && thread.hasEarlier && !thread.isLoadingEarlier) loadEarlierRef.current();
+    }
     atEnd.current = element.scrollHeight - element.scrollTop - element.clientHeight <= 48;
     if (atEnd.current) setBelow(0);
   };
@@ -263,6 +325,11 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
     [],
   );
   const replyTo = useCallback((message: Message) => replyRef.current?.(message), []);
+  const loadEarlierRef = useRef(thread.loadEarlier);
+  useLayoutEffect(() => {
+    loadEarlierRef.current = thread.loadEarlier;
+  });
+  const loadEarlier = useCallback(() => loadEarlierRef.current(), []);
   const canReply = Boolean(onReply);
 
   const items = virtual.rows;
@@ -284,9 +351,9 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
       ) : rows.length === 0 ? (
         <Empty kind="messages">{t.messages.empty}</Empty>
       ) : null}
-      {isLoadingOlder ? (
+      {isLoadingOlder || thread.isLoadingEarlier ? (
         <div className="pd-status pd-status-older" role="status">
-          {t.messages.loadingOlder}
+          {isLoadingOlder ? t.messages.loadingOlder : t.messages.loadingEarlier}
         </div>
       ) : null}
       <section
@@ -304,20 +371,32 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
             const row = rows[item.index];
             if (!row) return null;
             const reference = row.type === 'message' ? row.message.replyTo : undefined;
+            const earlier = row.type === 'message' && row.earlier;
             return (
               <MessageRow
                 key={item.key}
                 message={row.type === 'message' ? row.message : undefined}
+                separator={row.type === 'message' ? undefined : row.type}
+                loadEarlier={loadEarlier}
                 index={item.index}
                 start={item.start}
                 quoted={reference ? findQuoted(reference) : undefined}
-                dayLabel={row.type === 'day' ? format.dayLabel(row.at, today) : undefined}
+                dayLabel={
+                  row.type === 'day'
+                    ? format.dayLabel(row.at, today)
+                    : row.type === 'thread'
+                      ? threadLabel(row.conversation)
+                      : row.type === 'earlier'
+                        ? t.messages.loadEarlier
+                        : undefined
+                }
                 measure={virtual.measure}
                 retry={retryMessage}
                 checkFailed={row.type === 'message' && checkFailedIds.has(row.message.id)}
-                reply={canReply ? replyTo : undefined}
+                reply={canReply && !earlier ? replyTo : undefined}
                 Bubble={Bubble}
                 publicReply={row.type === 'message' && isPublicReply(row.message, conversation?.source)}
+                earlier={earlier}
               />
             );
           })}

@@ -3,6 +3,7 @@
 import {
   type Agent,
   attachmentsOfPart,
+  bodiesMatch,
   type Channel,
   type ChannelAction,
   type ConnectablePage,
@@ -26,6 +27,7 @@ import {
   rulesFromSettings,
   type SendDraft,
   sendDraftSchema,
+  searchTerm,
   type UploadedFile,
   ValidationError,
 } from '@pagedesk/core';
@@ -176,12 +178,18 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
         const { cursor, limit = 25, ...filter } = query;
         const after = cursor === undefined ? undefined : decodeCursor(cursor, 'cursor');
         const size = Math.min(100, Math.max(1, limit));
+        // Search matches message bodies too, as the stores do (core's bodiesMatch).
+        const term = searchTerm(filter.search);
+        const { search: _search, ...others } = filter;
+        const matches = (c: ConversationWithCustomer) =>
+          matchesConversationQuery(c, filter) ||
+          (term !== undefined && matchesConversationQuery(c, others) && bodiesMatch(messagesOf(c.id), term));
         // Core's filter and order, and its keyset cursor: the fake pages exactly like a store.
         const { head } = firstSorted(
           conversations,
           size + 1,
           (c) =>
-            matchesConversationQuery(c, filter) &&
+            matches(c) &&
             (after === undefined || compareConversations(c, { lastMessageAt: after.time, id: after.id }) > 0),
         );
         const items = head.slice(0, size);

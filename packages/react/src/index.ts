@@ -56,6 +56,11 @@ export {
 export { useConversation, useUpdateConversation } from './useConversation.js';
 export { type UseConversationsResult, useConversations } from './useConversations.js';
 export { useBlockCustomer, useCustomer, useUpdateCustomer } from './useCustomer.js';
+export {
+  type EarlierConversation,
+  type UseEarlierConversationsResult,
+  useEarlierConversations,
+} from './useEarlierConversations.js';
 export { createFormatters, type Formatters, useFormat } from './useFormat.js';
 export { useLiveStatus, useTyping } from './useLive.js';
 export { type UseMessagesResult, useMessages } from './useMessages.js';

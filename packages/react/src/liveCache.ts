@@ -15,6 +15,18 @@ import { pagedeskKeys } from './queryKeys.js';
 type ConversationPages = InfiniteData<Paged<ConversationWithCustomer>, string | null>;
 type MessagePages = InfiniteData<Paged<Message>, string | null>;
 
+/**
+ * Whether a conversation belongs in a list after a live change. The server's search also matches
+ * message bodies, which the browser does not hold: a listed conversation stays while the other
+ * filters hold (a reply replacing the preview must not drop it), and a new one waits for a refetch.
+ */
+function stillMatches(conversation: ConversationWithCustomer, filter: ConversationFilter, listed: boolean) {
+  if (matchesConversationQuery(conversation, filter)) return true;
+  if (!listed || !filter.search?.trim()) return false;
+  const { search: _bodies, ...rest } = filter;
+  return matchesConversationQuery(conversation, rest);
+}
+
 /** Puts a conversation at its place in one cached list, or removes it when it no longer matches. */
 export function upsertConversationPages(
   data: ConversationPages,
@@ -28,7 +40,7 @@ export function upsertConversationPages(
     removed = true;
     return { ...page, items: page.items.filter((c) => c.id !== conversation.id) };
   });
-  if (!matchesConversationQuery(conversation, filter)) return removed ? { ...data, pages } : data;
+  if (!stillMatches(conversation, filter, removed)) return removed ? { ...data, pages } : data;
   for (const [i, page] of pages.entries()) {
     const index = page.items.findIndex((item) => compareConversations(conversation, item) < 0);
     if (index !== -1) {

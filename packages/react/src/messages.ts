@@ -128,6 +128,17 @@ export const defaultMessages = {
     humanAgentTag: 'Human agent tag',
     postback: (title: string) => `Tapped “${title}”`,
     publicReply: 'Public reply',
+    /** The divider below an earlier conversation of the same customer (`by`: the agent who resolved it). */
+    earlierConversation: (date: string, resolved: boolean, by?: string) =>
+      `Conversation of ${date}${resolved ? (by ? ` · resolved by ${by}` : ' · resolved') : ''}`,
+    loadEarlier: 'Show earlier conversations',
+    /** Under a long message shown clipped; `length` is formatted ("20,000"). */
+    showWhole: (length: string) => `Show the whole message (${length} characters)`,
+    showLess: 'Show less',
+    loadingEarlier: 'Loading earlier conversations…',
+    /** A resolved conversation the customer wrote to again: the thread went on in a new one. */
+    continued: 'The customer wrote again after this was resolved.',
+    openContinuation: 'Continues in the new conversation',
   },
   attachments: {
     image: 'Image',

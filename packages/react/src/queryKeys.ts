@@ -13,6 +13,8 @@ export const pagedeskKeys = {
     ['pagedesk', 'conversations', normaliseFilter(filter)] as const,
   conversation: (id: string) => ['pagedesk', 'conversation', id] as const,
   messages: (conversationId: string) => ['pagedesk', 'messages', conversationId] as const,
+  /** The customer's earlier conversations shown above this one, and their messages. */
+  thread: (conversationId: string) => ['pagedesk', 'thread', conversationId] as const,
   channels: () => ['pagedesk', 'channels'] as const,
   agents: () => ['pagedesk', 'agents'] as const,
   customer: (id: string) => ['pagedesk', 'customer', id] as const,

@@ -191,4 +191,33 @@ CREATE TABLE reply_templates (
 CREATE INDEX reply_templates_organization ON reply_templates (organization_id, (lower(name)) COLLATE "C", id);
 `,
   },
+  {
+    version: 6,
+    name: 'message body search',
+    sql: `
+-- The inbox search matches message bodies (ILIKE '%term%'): a trigram GIN index answers that without
+-- reading every message. pg_trgm is one extension per database, so it goes to public (a schema no
+-- store drops) unless some schema already has it; the lock makes stores migrating at once take turns.
+-- Where the extension cannot be created (no contrib package, no privilege) the search still works,
+-- unindexed; an administrator can run CREATE EXTENSION pg_trgm and CREATE INDEX as below later.
+DO $do$
+DECLARE
+  trgm name;
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtextextended('pagedesk.pg_trgm', 0));
+  SELECT extnamespace::regnamespace::name INTO trgm FROM pg_extension WHERE extname = 'pg_trgm';
+  IF trgm IS NULL THEN
+    BEGIN
+      CREATE EXTENSION pg_trgm SCHEMA public;
+      trgm := 'public';
+    EXCEPTION WHEN OTHERS THEN
+      RAISE NOTICE 'pg_trgm is unavailable (%): message search runs without an index', SQLERRM;
+      RETURN;
+    END;
+  END IF;
+  EXECUTE format('CREATE INDEX messages_text_trgm ON messages USING gin ((data->>%L) %I.gin_trgm_ops)', 'text', trgm);
+END
+$do$;
+`,
+  },
 ];

@@ -1,4 +1,4 @@
-import { type ConversationQuery, decodeCursor, type MessageQuery, parseOrThrow } from '@pagedesk/core';
+import { type ConversationQuery, decodeCursor, type MessageQuery, parseOrThrow, searchTerm } from '@pagedesk/core';
 import { z } from 'zod';
 import { likePattern, quoteIdent } from './sql.js';
 
@@ -19,6 +19,7 @@ const conversationQuerySchema = z.object({
   channelId: z.string().optional(),
   channelIds: z.array(z.string()).readonly().optional(),
   platform: z.enum(['messenger', 'instagram']).optional(),
+  customerId: z.string().optional(),
   source: z.enum(['message', 'comment']).optional(),
   status: z.enum(['open', 'resolved']).optional(),
   assigneeId: z.string().nullable().optional(),
@@ -52,6 +53,7 @@ export function conversationListSql(schema: string, query: ConversationQuery): L
   if (q.organizationId !== undefined) where.push(`c.organization_id = ${param(q.organizationId ?? '')}`);
   if (q.channelId !== undefined) where.push(`c.channel_id = ${param(q.channelId)}`);
   if (q.platform !== undefined) where.push(`c.platform = ${param(q.platform)}`);
+  if (q.customerId !== undefined) where.push(`c.customer_id = ${param(q.customerId)}`);
   if (q.source !== undefined) where.push(`c.source = ${param(q.source)}`);
   if (q.status !== undefined) where.push(`c.status = ${param(q.status)}`);
   if (q.assigneeId === null) where.push('c.assignee_id IS NULL');
@@ -68,14 +70,16 @@ export function conversationListSql(schema: string, query: ConversationQuery): L
       `c.last_message_at <= ${t} AND (c.last_message_at < ${t} OR c.id > ${param(after.id)}::text COLLATE "C")`,
     );
   }
-  const search = q.search?.trim().toLowerCase();
+  const search = searchTerm(q.search);
   if (search) {
     const p = param(likePattern(search));
     // Within one organisation the customers' side reads only that organisation's customers.
     const ofOrg =
       q.organizationId === undefined ? '' : ` AND cu.organization_id = ${param(q.organizationId ?? '')}`;
+    // Message bodies (core's bodiesMatch): an IN the planner hashes once, from messages_text_trgm.
     where.push(
-      `(c.preview ILIKE ${p} OR EXISTS (SELECT 1 FROM ${s}.customers cu WHERE cu.id = c.customer_id${ofOrg} AND (cu.name ILIKE ${p} OR cu.username ILIKE ${p})))`,
+      `(c.preview ILIKE ${p} OR EXISTS (SELECT 1 FROM ${s}.customers cu WHERE cu.id = c.customer_id${ofOrg} AND (cu.name ILIKE ${p} OR cu.username ILIKE ${p}))` +
+        ` OR c.id IN (SELECT m.conversation_id FROM ${s}.messages m WHERE m.data->>'text' ILIKE ${p}))`,
     );
   }
   const order = 'ORDER BY c.last_message_at DESC, c.id ASC';

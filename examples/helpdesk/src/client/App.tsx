@@ -121,6 +121,36 @@ function useTheme(): [PagedeskTheme, (theme: PagedeskTheme) => void, 'light' | '
   return [theme, choose, theme === 'system' ? (systemDark ? 'dark' : 'light') : theme];
 }
 
+// A URL per conversation: /c/<id>. The server answers every unknown path with the app, so a reload or
+// a shared link opens that conversation; Back and Forward move between the conversations opened.
+const CONVERSATION_PATH = /^\/c\/([^/]+)\/?$/;
+
+function conversationInAddress(): string | null {
+  const id = CONVERSATION_PATH.exec(window.location.pathname)?.[1];
+  if (!id) return null;
+  try {
+    return decodeURIComponent(id);
+  } catch {
+    return null;
+  }
+}
+
+/** The open conversation, kept in the address with the History API (`<Inbox selectedId onSelect>`). */
+function useConversationAddress(): [string | null, (id: string | null) => void] {
+  const [selected, setSelected] = useState(conversationInAddress);
+  useEffect(() => {
+    const onPopState = () => setSelected(conversationInAddress());
+    window.addEventListener('popstate', onPopState);
+    return () => window.removeEventListener('popstate', onPopState);
+  }, []);
+  const select = (id: string | null) => {
+    if (id === conversationInAddress()) return;
+    window.history.pushState(null, '', id ? `/c/${encodeURIComponent(id)}` : '/');
+    setSelected(id);
+  };
+  return [selected, select];
+}
+
 /** "(3) Acme Outdoor": unread messages in the tab title, so a background tab shows new work. */
 function UnreadTitle({ name }: { name: string }) {
   const { conversations, hasMore } = useConversations({ unread: true });
@@ -177,6 +207,7 @@ export function App() {
   const [view, setView] = useState<'inbox' | 'channels'>(initial.view);
   const [notice, setNotice] = useState<Notice>(initial.notice);
   const [theme, setTheme, shown] = useTheme();
+  const [selected, select] = useConversationAddress();
   const { session, signInAs } = useDemoSession();
   if (!session) return null;
   const current = session.agents.find((a) => a.id === session.current);
@@ -223,7 +254,7 @@ export function App() {
         </header>
         <main className="app-main">
           {view === 'inbox' ? (
-            <Inbox />
+            <Inbox selectedId={selected} onSelect={select} />
           ) : (
             <Channels admin={current?.role === 'admin'} notice={notice} onNotice={setNotice} />
           )}

@@ -69,17 +69,14 @@ export async function onComment(ctx: Context, e: CommentEvent): Promise<void> {
   ) {
     conversation = thread;
   } else {
-    conversation = newConversation(
-      ctx,
-      customer,
-      'comment',
-      compact({
+    conversation = newConversation(ctx, customer, 'comment', {
+      comment: compact({
         commentId: e.commentId,
         postId: e.postId,
         permalink: e.permalink,
         privateReplySentAt: null,
       }),
-    );
+    });
     created = true;
   }
   const stored = await settle(

@@ -4,7 +4,7 @@ import { hashId } from '../ids.js';
 import type { Attachment, Customer, Message } from '../model.js';
 import { compact, EMPTY, freezeOwn } from './objects.js';
 import { type Context, ensureCustomer, ownConversation, putConversation, settle } from './runtime.js';
-import { continues, newConversation, withMessage } from './threading.js';
+import { continuedIn, continues, newConversation, withMessage } from './threading.js';
 
 // Customer messages and postbacks: threading into the customer's latest conversation or a new one.
 
@@ -36,9 +36,11 @@ async function addInbound(
     }),
   );
   const created = !latest || !continues(latest, ctx.event.timestamp, ctx.settings);
-  const conversation = created ? newConversation(ctx, customer, 'message') : latest;
+  const conversation = created ? newConversation(ctx, customer, 'message', { previous: latest }) : latest;
   const stored = await settle(ctx, build(conversation.id), true);
   await putConversation(ctx, withMessage(conversation, stored, true, ctx.rt.now()), created);
+  // The earlier conversation says where the thread went, so an agent still on it follows along.
+  if (created && latest) await putConversation(ctx, continuedIn(latest, conversation, ctx.rt.now()), false);
 }
 
 // Most customers have no name stored (profiles are fetched later, if at all): they share one author.

@@ -15,12 +15,18 @@ export function continues(conversation: Conversation, at: number, settings: Chan
   return true;
 }
 
+/**
+ * A new conversation opened by the event. With `previous` (the customer's conversation it follows) it
+ * continues that thread: linked to it and kept with its assignee, as agents expect a returning
+ * customer to reach the agent who helped them (who can still hand it over).
+ */
 export function newConversation(
   ctx: Context,
   customer: Customer,
   source: Conversation['source'],
-  comment?: Conversation['comment'],
+  options: { comment?: Conversation['comment']; previous?: Conversation | undefined } = {},
 ): Conversation {
+  const { comment, previous } = options;
   const at = ctx.event.timestamp;
   return freezeOwn(
     compact({
@@ -32,7 +38,7 @@ export function newConversation(
       customerId: customer.id,
       source,
       status: 'open' as const,
-      assigneeId: null,
+      assigneeId: previous?.assigneeId ?? null,
       unreadCount: 0,
       lastInboundAt: null,
       lastOutboundAt: null,
@@ -41,8 +47,14 @@ export function newConversation(
       createdAt: at,
       updatedAt: ctx.rt.now(),
       resolvedAt: null,
+      continuesFrom: previous?.id,
     }),
   );
+}
+
+/** The earlier conversation, pointing at the one that continues it. */
+export function continuedIn(previous: Conversation, next: Conversation, now: number): Conversation {
+  return freezeOwn({ ...previous, continuedIn: next.id, updatedAt: now });
 }
 
 /** When the customer reacted to a message, where that counts for the window (Messenger, §3.3). */

@@ -6,6 +6,7 @@ import { describeConversationContract } from './conversationContract.js';
 import { testEntities } from './entities.js';
 import { describeMessageContract } from './messageContract.js';
 import { describeTenancyContract } from './tenancyContract.js';
+import { describeThreadContract } from './threadContract.js';
 import { describeUnitContract } from './unitContract.js';
 
 const { channel, customer } = testEntities;
@@ -115,5 +116,6 @@ export function describeStoreContract(
     describeUnitContract(() => store, options.sibling);
     describeTenancyContract(() => store);
     describeBulkContract(() => store);
+    describeThreadContract(() => store);
   });
 }

@@ -27,6 +27,8 @@ const limitSchema = z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.
 const conversationListQuerySchema = z.object({
   channelId: z.optional(z.string().check(z.minLength(1))),
   platform: z.optional(platformSchema),
+  /** One customer's conversations: with `channelId`, the thread the open conversation belongs to. */
+  customerId: z.optional(z.string().check(z.minLength(1))),
   source: z.optional(z.enum(['message', 'comment'])),
   status: z.optional(z.enum(['open', 'resolved'])),
   /** `null` (or empty) lists unassigned conversations. */
@@ -155,7 +157,7 @@ export function conversationRoutes(deps: RouteDeps) {
           'conversation patch',
         );
         if (patch.status === 'resolved' && conversation.status !== 'resolved')
-          conversation = await inbox.resolve(conversationId);
+          conversation = await inbox.resolve(conversationId, definedOnly({ by: access.principal.agentId }));
         if (patch.status === 'open' && conversation.status !== 'open')
           conversation = await inbox.reopen(conversationId);
         if (patch.assigneeId !== undefined && patch.assigneeId !== conversation.assigneeId) {

@@ -40,3 +40,17 @@ describe('the fake transport pages', () => {
     expect(seen).toEqual([...transport.data.conversations].sort(compareConversations).map((c) => c.id));
   });
 });
+
+describe('the fake transport search', () => {
+  it('matches message bodies as the stores do, not only names and previews', async () => {
+    const transport = createFakeTransport({ now: () => NOW, conversations: 6, messagesPerConversation: 2 });
+    const target = transport.data.conversations[2] as ConversationWithCustomer;
+    transport.receive(target.id, { text: 'My parcel ZX-4471 is lost' });
+    transport.receive(target.id, { text: 'Thanks' });
+    const found = await transport.listConversations({ search: 'zx-4471' });
+    expect(found.items.map((c) => c.id)).toEqual([target.id]);
+    expect(
+      (await transport.listConversations({ search: 'zx-4471', channelId: 'another-page' })).items,
+    ).toEqual([]);
+  });
+});

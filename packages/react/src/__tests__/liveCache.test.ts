@@ -49,6 +49,27 @@ describe('upsertConversationPages', () => {
     expect(upsertConversationPages(data, outside, { status: 'open' })).toBe(data);
   });
 
+  it('keeps a search hit listed when a reply replaces the preview (bodies match on the server)', () => {
+    const data = conversationPages(20, 10);
+    const target = data.sorted[3] as ConversationWithCustomer;
+    const hit = { ...target, preview: 'Where is order 1042?' };
+    const listed = { pages: [{ items: [hit], nextCursor: null }], pageParams: [null] };
+    const replied = { ...hit, preview: 'It ships today', lastMessageAt: hit.lastMessageAt + 1 };
+    const next = upsertConversationPages(listed, replied, { search: 'order 1042' });
+    expect(next.pages[0]?.items.map((c) => c.preview)).toEqual(['It ships today']);
+    // The other filters still apply, and a conversation the search never listed is left to the server.
+    expect(
+      upsertConversationPages(
+        listed,
+        { ...replied, status: 'resolved' },
+        { search: 'order 1042', status: 'open' },
+      ).pages[0]?.items,
+    ).toEqual([]);
+    expect(upsertConversationPages(listed, { ...replied, id: 'other' }, { search: 'order 1042' })).toBe(
+      listed,
+    );
+  });
+
   it('appends past the end only when the list has no more pages', () => {
     const oldest = (list: ConversationWithCustomer[]) => list.at(-1) as ConversationWithCustomer;
     const done = conversationPages(20, 10);

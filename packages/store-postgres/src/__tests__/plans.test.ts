@@ -82,6 +82,12 @@ describe('query plans on 20,000 conversations and 100,000 messages', () => {
       ],
     );
   }
+  // A customer's thread (the earlier conversations above the open one) reads that customer's rows only.
+  cases.push([
+    "one customer's thread",
+    { organizationId: 'org_3', channelIds: ['PAGE_3'], channelId: 'PAGE_3', customerId: 'PAGE_3:PSID_153' },
+    'conversations_latest',
+  ]);
   for (const [label, query, index] of cases) {
     it(`conversations.list ${label} uses ${index}`, async () => {
       const { text, values } = conversationListSql(schema, query);
@@ -132,6 +138,14 @@ describe('query plans on 20,000 conversations and 100,000 messages', () => {
       await plan(`DELETE FROM ${s}.messages WHERE channel_id = $1 AND mid IS NOT NULL`),
       'messages_channel_mid',
     );
+  });
+
+  it('search reads message bodies through messages_text_trgm, not every message', async () => {
+    const { text, values } = conversationListSql(schema, { organizationId: 'org_3', search: 'hello 4242' });
+    expectIndex(await planOf(text, values), 'messages_text_trgm');
+    // Message 4242 belongs to conversation 4243 (seed.ts), of PAGE_43; its preview says "Message 4243".
+    const page = await store.conversations.list({ organizationId: 'org_43', search: 'hello 4242' });
+    expect(page.items.map((c) => c.id)).toEqual(['conv_00004243']);
   });
 
   it('the plans return what they should: an unassigned open page, newest first', async () => {

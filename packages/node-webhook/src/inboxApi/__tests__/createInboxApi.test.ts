@@ -151,12 +151,17 @@ describe('conversations', () => {
     expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'not_found' }), { during: 'join' });
   });
 
-  it('resolves, reopens and assigns through the inbox', async () => {
-    const { call } = await setup();
+  it('resolves (recording the agent), reopens and assigns through the inbox', async () => {
+    const { call } = await setup({ authorize: () => ({ role: 'admin', agentId: 'agent-ana' }) });
     const resolved = (await (
       await call('PATCH', '/conversations/conv-1', { status: 'resolved' })
     ).json()) as ConversationWithCustomer;
-    expect(resolved).toMatchObject({ id: 'conv-1', status: 'resolved', customer: { id: 'page-1:psid-1' } });
+    expect(resolved).toMatchObject({
+      id: 'conv-1',
+      status: 'resolved',
+      resolvedBy: 'agent-ana',
+      customer: { id: 'page-1:psid-1' },
+    });
     expect(resolved.resolvedAt).not.toBeNull();
     const reopened = (await (
       await call('PATCH', '/conversations/conv-1', { status: 'open' })

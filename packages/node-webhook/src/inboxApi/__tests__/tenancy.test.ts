@@ -260,6 +260,15 @@ describe('lists, search, agents and connecting are scoped', () => {
     expect(await conversationsOf('acmeAgent', `?channelId=${ACME_HIDDEN}`)).toEqual([]);
     expect(await conversationsOf('acmeAdmin', '?search=globex')).toEqual([]);
     expect(await conversationsOf('acmeAgent', '?search=hidden')).toEqual([]);
+    // A customer's thread and the message-body search stay inside the same bounds.
+    const thread = (page: string) => `?channelId=${page}&customerId=${onPage(page).customerId}`;
+    expect(await conversationsOf('acmeAgent', thread(GLOBEX_OPEN))).toEqual([]);
+    expect(await conversationsOf('acmeAgent', thread(ACME_HIDDEN))).toEqual([]);
+    expect(await conversationsOf('acmeAgent', `?customerId=${onPage(GLOBEX_OPEN).customerId}`)).toEqual([]);
+    expect(await conversationsOf('acmeAgent', thread(ACME_OPEN))).toEqual([ACME_OPEN]);
+    expect(await conversationsOf('acmeAdmin', '?search=text%20of')).toEqual([ACME_HIDDEN, ACME_OPEN]);
+    expect(await conversationsOf('acmeAgent', '?search=text%20of')).toEqual([ACME_OPEN]);
+    expect(await conversationsOf('globexAgent', '?search=text%20of')).toEqual([GLOBEX_OPEN]);
     for (const who of Object.keys(principals) as Array<keyof typeof principals>) {
       const channels = await call(who, 'GET', '/channels');
       expect(channels.text).not.toMatch(forbiddenWords(principals[who]));
