@@ -146,6 +146,7 @@ export {
   rulesSchema,
   withPlatformLimits,
 } from './rules.js';
+export { bodiesMatch, searchTerm } from './search.js';
 export {
   attachmentsOfPart,
   blockedRefusal,
@@ -161,7 +162,6 @@ export {
   unsendableRefusal,
   windowError,
 } from './sendRules.js';
-export { bodiesMatch, searchTerm } from './search.js';
 // The upload store's sniffing is pure and runs wherever the inbox API does (edge runtimes resolve the
 // `browser` condition too); a page that does not use it tree-shakes it away.
 export {

@@ -26,8 +26,8 @@ import {
   quoteOf,
   rulesFromSettings,
   type SendDraft,
-  sendDraftSchema,
   searchTerm,
+  sendDraftSchema,
   type UploadedFile,
   ValidationError,
 } from '@pagedesk/core';

@@ -1,4 +1,10 @@
-import { type ConversationQuery, decodeCursor, type MessageQuery, parseOrThrow, searchTerm } from '@pagedesk/core';
+import {
+  type ConversationQuery,
+  decodeCursor,
+  type MessageQuery,
+  parseOrThrow,
+  searchTerm,
+} from '@pagedesk/core';
 import { z } from 'zod';
 import { likePattern, quoteIdent } from './sql.js';
 
