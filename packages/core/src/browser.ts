@@ -22,6 +22,21 @@ export {
   type UploadFacts,
 } from './sniff.js';
 export type * from './store.js';
+export {
+  type SentSurvey,
+  SURVEY_SCALES,
+  SURVEY_STANDARD_WINDOW_MS,
+  SURVEY_TAG_WINDOW_MS,
+  type SurveyAnswer,
+  type SurveyDraft,
+  type SurveyType,
+  type SurveyWindow,
+  sentSurveySchema,
+  surveyAnswerSchema,
+  surveyDraftSchema,
+  surveyScore,
+  surveyWindow,
+} from './survey.js';
 export type { TemplateQuery, TemplateStore } from './templateStore.js';
 export {
   checkTemplate,

@@ -54,6 +54,8 @@ export interface OutboundDraft {
   author: Message['author'];
   messagingType?: Message['messagingType'];
   tag?: string;
+  /** A satisfaction survey: the message is the Customer Feedback Template. */
+  survey?: Message['survey'];
 }
 
 /**

@@ -16,6 +16,7 @@ export type {
   ChannelsOptions,
   ConnectInstagramInput,
   ServerChannels,
+  SurveyDefaults,
 } from './server/channels.types.js';
 export { ChannelConflictError } from './server/connect.js';
 export { type CreateChannelOptions, createChannel, type SingleChannel } from './server/createChannel.js';

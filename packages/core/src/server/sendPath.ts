@@ -20,6 +20,7 @@ import type { Personas } from './personas.js';
 import { createReconciler } from './reconcile.js';
 import type { SendMessageRequest } from './sendBody.js';
 import { onTagRefused, type Sender, senderOf, senderOfMessage, windowError } from './sendPolicy.js';
+import { type SurveyAuthor, surveyFor, surveyRefusal } from './surveys.js';
 import { threadControlRefusal } from './threadControl.js';
 
 // The send path. Policy first (channel status, window, rules), then the store (every outbound part
@@ -28,6 +29,9 @@ import { threadControlRefusal } from './threadControl.js';
 // `outcome_unknown` until the echo, which carries the message id in `metadata`, proves it went out;
 // `retry` re-reads the message first so it never sends twice. Meta's verdicts feed back into the
 // channel: a 190 while sending flips it at once.
+
+const messagingTypeOf = (w: { messagingType?: Delivery['messagingType'] | null }) => w.messagingType ?? null;
+const tagOf = (w: { tag?: string }) => w.tag;
 
 function failureOf(error: unknown): Failure {
   const e = toPagedeskError(error);
@@ -124,8 +128,11 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
     customer: Customer,
     at: number,
     sender: Sender,
+    survey = false,
   ) {
-    const window = windowForConversation(conversation, channel, at, { sender: sender.kind });
+    const window = survey
+      ? surveyRefusal(conversation, at).window
+      : windowForConversation(conversation, channel, at, { sender: sender.kind });
     const page = await ctx.pageGraph(channel);
     const comment = conversation.source === 'comment' ? conversation.comment : undefined;
     const recipient: SendMessageRequest['recipient'] = comment
@@ -140,8 +147,8 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
       channel,
       page,
       recipient,
-      messagingType: comment ? 'RESPONSE' : (window.messagingType ?? 'RESPONSE'),
-      ...(!comment && window.tag ? { tag: window.tag } : {}),
+      messagingType: comment ? 'RESPONSE' : (messagingTypeOf(window) ?? 'RESPONSE'),
+      ...(!comment && tagOf(window) ? { tag: tagOf(window) } : {}),
       ...(personaId ? { personaId } : {}),
     };
     return d;
@@ -282,6 +289,37 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
   }
 
   /**
+   * Sends a satisfaction survey (Messenger's Customer Feedback Template) through the same policy,
+   * store and outcome as a reply: Messenger threads only, within 7 days of the customer's last message
+   * (the `CUSTOMER_FEEDBACK` tag after the first 24 h).
+   */
+  async function sendSurvey(conversationId: string, input: unknown, by: SurveyAuthor = {}): Promise<Message> {
+    return ctx.serial(conversationId, async () => {
+      const { conversation, channel, customer } = await ctx.loadConversation(conversationId);
+      ctx.assertSendable(channel);
+      const refusal =
+        blockedRefusal(customer) ??
+        threadControlRefusal(conversation, channel) ??
+        surveyRefusal(conversation, now()).error;
+      if (refusal) throw refusal;
+      const { id, survey } = surveyFor(input, options.surveys);
+      const sender: Sender = { kind: 'agent', ...(by.agentId ? { agentId: by.agentId } : {}) };
+      const author = await authorOf(sender, { ...(by.agentId ? { agentId: by.agentId } : {}) });
+      const d = await deliveryFor(channel, conversation, customer, now(), sender, true);
+      const recorded = await inbox.recordOutbound(conversationId, {
+        id,
+        text: survey.question ?? survey.title,
+        survey,
+        author,
+        messagingType: d.messagingType,
+        ...(d.tag ? { tag: d.tag } : {}),
+      });
+      const [sent] = await sendRecorded(d, conversation, [recorded]);
+      return sent!;
+    });
+  }
+
+  /**
    * Re-sends a failed message. One whose outcome is unknown (a timeout, a restart) is first checked
    * with Meta (reconcile.ts) and re-sent only if Meta shows it was not sent; `force` skips the check.
    */
@@ -314,7 +352,9 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
       const sender = senderOfMessage(message);
       const at = now();
       if (!publicAnswer) {
-        const closed = windowError(channel, conversation, at, sender.kind);
+        const closed = message.survey
+          ? surveyRefusal(conversation, at).error
+          : windowError(channel, conversation, at, sender.kind);
         if (closed) {
           if (current.delivery === 'pending') await inbox.markFailed(current.id, failureOf(closed));
           throw closed;
@@ -329,7 +369,7 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
       }
       let d: Delivery;
       try {
-        d = await deliveryFor(channel, conversation, customer, at, sender);
+        d = await deliveryFor(channel, conversation, customer, at, sender, message.survey !== undefined);
       } catch (error) {
         // Checked and not sent, then refused here: failed with the refusal, never left `checking`.
         if (current.delivery === 'pending') await inbox.markFailed(current.id, failureOf(error));
@@ -377,5 +417,5 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
     return recovered;
   }
 
-  return { send, retry, senderAction, recoverPending };
+  return { send, sendSurvey, retry, senderAction, recoverPending };
 }
