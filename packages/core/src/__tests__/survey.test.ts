@@ -119,13 +119,12 @@ describe('surveyFor and the Send API body', () => {
     expect(() => surveyFor({ type: 'csat', expiresInDays: 8 }, { privacyUrl: 'https://a.test' })).toThrow(
       /expiresInDays/,
     );
-    const missing = (() => {
-      try {
-        surveyFor({ type: 'csat' }, undefined);
-      } catch (e) {
-        return e;
-      }
-    })();
+    let missing: unknown;
+    try {
+      surveyFor({ type: 'csat' }, undefined);
+    } catch (e) {
+      missing = e;
+    }
     expect(missing).toBeInstanceOf(ValidationError);
     expect(String((missing as Error).message)).toMatch(/privacyUrl/);
   });
