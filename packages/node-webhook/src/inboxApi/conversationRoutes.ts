@@ -8,6 +8,7 @@ import {
   NotFoundError,
   platformSchema,
   sendDraftSchema,
+  surveyDraftSchema,
   ValidationError,
 } from '@pagedesk/core';
 import * as z from 'zod/mini';
@@ -212,6 +213,20 @@ export function conversationRoutes(deps: RouteDeps) {
           author: agentId === undefined ? { kind: 'agent' } : { kind: 'agent', agentId },
         });
         return json({ messages }, 201);
+      },
+    },
+    sendSurvey: {
+      access: 'write',
+      async run({ request, params, access }) {
+        const conversationId = idOf({ params });
+        await access.conversation(conversationId);
+        const draft = parseWith(surveyDraftSchema, await readJson(request, maxBodyBytes), 'survey');
+        const sendSurvey = requireChannels(deps, 'Surveys').sendSurvey;
+        if (!sendSurvey) throw new NotImplementedError('Surveys');
+        // The signed-in agent asks for it, whatever the browser claims.
+        const { agentId } = access.principal;
+        const message = await sendSurvey(conversationId, draft, agentId === undefined ? {} : { agentId });
+        return json(message, 201);
       },
     },
     retryMessage: {

@@ -22,6 +22,7 @@ export type InboxApiRoute =
   | 'moderateComment'
   | 'setTyping'
   | 'threadControl'
+  | 'sendSurvey'
   | 'uploadFile'
   | 'getUpload'
   | 'listChannels'
