@@ -25,8 +25,8 @@ import {
   platformSchema,
 } from './model.js';
 import type { ConversationQuery, Page } from './store.js';
-import type { ReplyTemplate, ReplyTemplateInput } from './templates.js';
 import type { SurveyDraft } from './survey.js';
+import type { ReplyTemplate, ReplyTemplateInput } from './templates.js';
 
 // The seam between the agent's browser and the host's backend. `@pagedesk/react` talks to an
 // `InboxTransport`; `httpTransport()` implements it over the REST + SSE API that
