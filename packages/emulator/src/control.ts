@@ -89,6 +89,8 @@ export async function handleControl(
     }
     case 'POST customers/:id/read':
       return ok(await emulator.customer(id!).read((body ?? {}) as never));
+    case 'POST customers/:id/survey':
+      return ok(await emulator.customer(id!).answerSurvey(body as never));
     case 'POST customers/:id/postback':
       return ok(await emulator.customer(id!).postback(body as never));
     case 'POST customers/:id/comment':

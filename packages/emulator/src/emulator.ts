@@ -5,6 +5,7 @@ import { chatPageHtml } from './chatPage.js';
 import { createClock, type EmulatorClock } from './clock.js';
 import { handleControl } from './control.js';
 import { Faults, type FaultsSnapshot } from './faults.js';
+import { answerSurvey, surveyAnswerSchema } from './feedback.js';
 import { GraphApi, type UploadedFile } from './graph.js';
 import { type HandoverControls, handoverControls } from './handover.js';
 import { type EmulatorLogins, Logins, sendLogin } from './logins.js';
@@ -74,6 +75,8 @@ export interface CustomerHandle {
   ): Promise<ActionResult>;
   /** Reads the page's messages (Messenger watermark read; Instagram messaging_seen of the last one). */
   read(options?: { at?: number | string }): Promise<ActionResult>;
+  /** Answers a satisfaction survey (Customer Feedback Template) the page sent: a `messaging_feedback` webhook. */
+  answerSurvey(input: { mid: string; score: number; text?: string }): Promise<ActionResult>;
   /** Taps a postback button (Get Started, persistent menu, icebreaker). */
   postback(input: { title: string; payload?: string; at?: number | string }): Promise<ActionResult>;
   /** Comments on a post (Facebook `feed`, Instagram `comments`); default post: the page's sample post. */
@@ -501,6 +504,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         action(() => world.customerRead(id, parseInput(readInputSchema, more ?? {}, 'read').at)),
       postback: (input) =>
         action(() => world.customerPostback(id, parseInput(postbackInputSchema, input, 'postback'))),
+      answerSurvey: (input) =>
+        action(() => answerSurvey(world, id, parseInput(surveyAnswerSchema, input, 'survey answer'))),
       comment: async (input) => {
         const { comment, delivery } = world.customerComment(
           id,

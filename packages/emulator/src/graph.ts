@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { blockedRoute } from './blocking.js';
+import { customerFeedbackSurvey, isCustomerFeedback } from './feedback.js';
 import { assertHoldsThread, HANDOVER_EDGES, handoverRoute } from './handover.js';
 import {
   invalidParam,
@@ -686,10 +687,11 @@ export class GraphApi {
         throw invalidParam(`The ${tag} tag is no longer supported. Use utility messages instead.`);
       if (tag !== 'HUMAN_AGENT' && tag !== 'CUSTOMER_FEEDBACK')
         throw invalidParam(`param tag must be one of {HUMAN_AGENT, CUSTOMER_FEEDBACK}`);
-      if (tag === 'CUSTOMER_FEEDBACK')
-        throw invalidParam(
-          'The CUSTOMER_FEEDBACK tag is only allowed with the customer feedback template, which the emulator does not emulate.',
-        );
+      if (
+        tag === 'CUSTOMER_FEEDBACK' &&
+        !isCustomerFeedback(obj(message['attachment'], 'message[attachment]'))
+      )
+        throw invalidParam('The CUSTOMER_FEEDBACK tag is only allowed with the customer feedback template.');
     }
     if (messagingType === 'UTILITY')
       throw invalidParam(
@@ -746,7 +748,17 @@ export class GraphApi {
 
     const attachments: EmulatorAttachment[] = [];
     let reusableId: string | undefined;
-    if (attachment) {
+    // The customer feedback template (feedback.ts) checks its own window.
+    const survey =
+      attachment && isCustomerFeedback(attachment) && !comment
+        ? customerFeedbackSurvey(this.world, {
+            platform: customer.platform,
+            lastInboundAt: customer.lastInboundAt,
+            attachment,
+            tagged: tag === 'CUSTOMER_FEEDBACK',
+          })
+        : undefined;
+    if (attachment && !survey) {
       const resolved = await this.outboundAttachment(p, attachment, file, 'message[attachment]');
       attachments.push(resolved.attachment);
       reusableId = resolved.reusableId;
@@ -772,7 +784,7 @@ export class GraphApi {
       if (comment.privateReplyMid !== null)
         throw new MetaError(400, 10900, '(#10900) Activity already replied to');
       if (this.now - comment.createdAt > 7 * DAY) throw windowClosed(customer.platform);
-    } else {
+    } else if (!survey) {
       const window = this.world.windowFor(customer, this.now);
       if (tag === 'HUMAN_AGENT' && messagingType === 'MESSAGE_TAG') {
         if (!p.humanAgent)
@@ -798,6 +810,7 @@ export class GraphApi {
       ...(personaId ? { personaId, personaName: this.world.personas.get(personaId)!.name } : {}),
       ...(replyToMid ? { replyToMid } : {}),
       ...(comment ? { commentId: comment.id } : {}),
+      ...(survey ? { survey } : {}),
       reactions: [],
     };
     if (comment) comment.privateReplyMid = mid;

@@ -1,6 +1,8 @@
 // Public value types of the emulator: snapshots handed to tests and to the chat page. They are
 // copies; mutating one changes nothing in the emulator.
 
+import type { EmulatorSurvey } from './feedback.js';
+
 /** An attachment as the emulator stores it: Meta's type and a URL a browser can open. */
 export interface EmulatorAttachment {
   type: string;
@@ -50,6 +52,8 @@ export interface EmulatorMessage {
   /** The comment this private reply answers. */
   commentId?: string;
   deleted?: boolean;
+  /** Outbound: a Customer Feedback Template (satisfaction survey), answered from the chat page. */
+  survey?: EmulatorSurvey;
   reactions: Array<{ by: 'customer'; emoji: string }>;
 }
 
