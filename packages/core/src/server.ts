@@ -82,8 +82,11 @@ export {
   parseLoginRedirect,
 } from './server/loginRedirect.js';
 export {
+  consumeLoginState,
   createLoginState,
   type LoginStateOptions,
+  memoryUsedLoginStates,
+  type UsedLoginStates,
   type VerifyLoginStateOptions,
   verifyLoginState,
 } from './server/loginState.js';
