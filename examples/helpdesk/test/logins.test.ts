@@ -75,8 +75,8 @@ describe('the demo login routes', () => {
     );
     const replayed = await fetch(instagram, { headers: as('agent-sam'), redirect: 'manual' });
     expect(new URL(replayed.headers.get('location')!, helpdesk.url).searchParams.get('login_error')).toMatch(
-      // Instagram does not say why it refuses a code (used, expired or mismatched): core says "invalid".
-      /^Instagram Login: Meta refused the authorization code/,
+      // The state works once: the replay is refused before its code ever reaches Meta.
+      /^Instagram Login: The login state was used already/,
     );
   });
 });

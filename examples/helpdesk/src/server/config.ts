@@ -22,6 +22,11 @@ export interface Backends {
    * encrypted (AES-256-GCM, `encryptCredentials`).
    */
   credentialsKey?: string;
+  /**
+   * `PAGEDESK_MEDIA_DIR`: where copies of inbound media are kept (Meta's CDN URLs expire). A fresh
+   * temporary directory per process when unset.
+   */
+  mediaDir?: string;
 }
 
 export type HelpdeskConfig =
@@ -90,11 +95,13 @@ export function backendsFromArgs(
   }
   const redisUrl = values.redis ?? env['REDIS_URL'];
   const credentialsKey = env['PAGEDESK_CREDENTIALS_KEY'];
+  const mediaDir = env['PAGEDESK_MEDIA_DIR'];
   return {
     backends: {
       store: kind === 'postgres' ? { kind, url: url! } : { kind: 'memory' },
       ...(redisUrl ? { redisUrl } : {}),
       ...(credentialsKey ? { credentialsKey } : {}),
+      ...(mediaDir ? { mediaDir } : {}),
     },
     seed: !values['no-seed'],
   };

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   type Agent,
   type Channel,
@@ -9,7 +12,7 @@ import {
   type Inbox,
   type Store,
 } from '@pagedesk/core';
-import { createChannels, createTokenMonitor } from '@pagedesk/core/server';
+import { createChannels, createTokenMonitor, fileMediaStore } from '@pagedesk/core/server';
 import { demoPages, demoScript, type Emulator, startEmulator } from '@pagedesk/emulator';
 import { createInboxApi, createWebhook } from '@pagedesk/node-webhook';
 import { openBackends } from './backends.js';
@@ -114,6 +117,8 @@ export interface HelpdeskOptions {
 }
 
 const EMULATOR_APP_SECRET = 'demo-app-secret-change-me';
+/** Meta's media CDNs (Facebook, Messenger attachments, Instagram). */
+const META_MEDIA_HOSTS = /(^|\.)(fbcdn\.net|fbsbx\.com|cdninstagram\.com)$/;
 const EMULATOR_VERIFY_TOKEN = 'demo-verify-token';
 /**
  * A page of Acme's that the demo does not connect at start, so "Connect a Facebook page" has one to
@@ -157,7 +162,24 @@ export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHe
   const now = emulator ? () => emulator.clock.now() : Date.now;
 
   const { store } = backends;
-  const inbox = createInbox({ store, threading: { mode: 'until-resolved' }, now });
+  // Inbound media is copied as it arrives (Meta's CDN URLs expire) and served at /api/media to agents
+  // who see the channel (the inbox API's authorization). Only Meta's CDNs are fetched in real mode.
+  const mediaDir = config.backends?.mediaDir ?? (await mkdtemp(join(tmpdir(), 'pagedesk-demo-media-')));
+  const media = fileMediaStore(mediaDir, { publicPath: '/api/media' });
+  const emulatorHost = emulator ? new URL(emulator.url).host : undefined;
+  const inbox = createInbox({
+    store,
+    threading: { mode: 'until-resolved' },
+    now,
+    media: {
+      media,
+      allowUrl: (url) =>
+        emulatorHost !== undefined
+          ? url.host === emulatorHost
+          : url.protocol === 'https:' && META_MEDIA_HOSTS.test(url.hostname),
+      onError: (error) => log(`media not archived: ${error.message}`),
+    },
+  });
   inbox.on('error', ({ error }) => console.error('inbox:', error.message));
   const channels = createChannels({
     store,
@@ -200,6 +222,7 @@ export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHe
     inbox,
     channels,
     basePath: '/api',
+    media,
     ...(backends.fanout ? { fanout: backends.fanout } : {}),
     // Each organisation's own directory for the assignee picker.
     agents: (principal) =>
@@ -314,6 +337,7 @@ export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHe
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await emulator?.close();
       await backends.close();
+      if (!config.backends?.mediaDir) await rm(mediaDir, { recursive: true, force: true });
     },
   };
 }

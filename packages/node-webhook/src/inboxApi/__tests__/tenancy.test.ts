@@ -86,6 +86,10 @@ beforeAll(async () => {
     heartbeatMs: 0,
     authorize: authorizeByHeader,
     agents: (principal) => directory[principal.organizationId ?? ''] ?? [],
+    media: {
+      put: async (key) => `/media/${key}`,
+      get: async () => ({ bytes: new Uint8Array([0xff, 0xd8, 0xff]), contentType: 'image/jpeg' }),
+    },
   });
   server = await serve(api);
 });
@@ -158,6 +162,7 @@ const resourceRoutes: Array<{
     body: { action: 'check' },
     ok: 200,
   },
+  { route: 'getMedia', method: 'GET', path: (p) => `/media/${p}/m_1/0.jpg`, ok: 200 },
   {
     route: 'sendSurvey',
     method: 'POST',
