@@ -48,6 +48,8 @@ export type HelpdeskConfig =
       instagram?: { appId: string; appSecret: string };
       /** Signs the login `state`; every server behind one URL needs the same. Random per process when unset. */
       loginStateSecret?: string;
+      /** `PAGEDESK_PRIVACY_URL`: the privacy policy Meta shows with satisfaction surveys; default `<publicUrl>/privacy`. */
+      privacyUrl?: string;
       /** Pages connected by token at start (optional: connect pages through Facebook Login instead). */
       pages: PageToken[];
     };
@@ -160,6 +162,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): HelpdeskConfig {
         }
       : {}),
     ...(env['PAGEDESK_LOGIN_STATE_SECRET'] ? { loginStateSecret: env['PAGEDESK_LOGIN_STATE_SECRET'] } : {}),
+    ...(env['PAGEDESK_PRIVACY_URL'] ? { privacyUrl: env['PAGEDESK_PRIVACY_URL'] } : {}),
     pages,
   };
 }

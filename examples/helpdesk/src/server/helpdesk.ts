@@ -117,6 +117,9 @@ export interface HelpdeskOptions {
 }
 
 const EMULATOR_APP_SECRET = 'demo-app-secret-change-me';
+const PRIVACY_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Privacy</title></head>
+<body><h1>Privacy</h1><p>This demo helpdesk keeps your messages and survey answers only to answer you. Replace this page
+with your organisation's privacy policy (PAGEDESK_PRIVACY_URL).</p></body></html>`;
 /** Meta's media CDNs (Facebook, Messenger attachments, Instagram). */
 const META_MEDIA_HOSTS = /(^|\.)(fbcdn\.net|fbsbx\.com|cdninstagram\.com)$/;
 const EMULATOR_VERIFY_TOKEN = 'demo-verify-token';
@@ -193,6 +196,11 @@ export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHe
     ...(emulator ? { baseUrl: emulator.graphUrl, instagramBaseUrl: emulator.logins.instagramUrl } : {}),
     defaultAppId: appId,
     now,
+    // Satisfaction surveys show the business's privacy policy (the demo serves a short one at /privacy).
+    surveys: {
+      privacyUrl: () =>
+        config.mode === 'meta' && config.privacyUrl ? config.privacyUrl : `${publicOrigin()}/privacy`,
+    },
     // Personas show the agent's name and face to the customer; Meta fetches the avatar, so it must be a
     // public URL (the emulator serves sample avatars itself).
     agents: (agentId) => {
@@ -249,6 +257,10 @@ export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHe
     if (path === '/webhook') return webhook.node(req, res);
     if (logins.handle(req, res, path)) return;
     if (path === '/api' || path.startsWith('/api/')) return api.node(req, res);
+    if (path === '/privacy') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      return res.end(PRIVACY_PAGE);
+    }
     if (path === '/demo/session' && req.method === 'POST') return signIn(req, res);
     if (path === '/demo/session') {
       // What the header's switcher offers: every demo agent with its organisation, and who is signed in.
@@ -269,11 +281,13 @@ export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHe
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host}:${port}`;
+  const publicOrigin = () =>
+    config.mode === 'meta' && config.publicUrl ? config.publicUrl.replace(/\/+$/, '') : url;
   // Meta redirects the login dialogs back here: the public URL in real mode (registered in the app as
   // a valid OAuth redirect URI), this server on the emulator. Created before any request is read: the
   // rest of this function runs before the event loop hands the server its first connection.
   const logins = createDemoLogins({
-    origin: config.mode === 'meta' && config.publicUrl ? config.publicUrl.replace(/\/+$/, '') : url,
+    origin: publicOrigin(),
     stateSecret:
       config.mode === 'meta' && config.loginStateSecret
         ? config.loginStateSecret

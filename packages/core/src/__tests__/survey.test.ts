@@ -114,6 +114,17 @@ describe('surveyFor and the Send API body', () => {
     });
   });
 
+  it('takes a per-organisation privacy policy from a function of the channel', () => {
+    const channel = testEntities.channel({ organizationId: 'org_a' });
+    const { survey } = surveyFor(
+      { type: 'csat' },
+      { privacyUrl: (c) => `https://desk.test/${c.organizationId}/privacy` },
+      channel,
+    );
+    expect(survey.privacyUrl).toBe('https://desk.test/org_a/privacy');
+    expect(() => surveyFor({ type: 'csat' }, { privacyUrl: () => undefined }, channel)).toThrow(/privacyUrl/);
+  });
+
   it('refuses a bad draft naming the field, and a survey with no privacy URL anywhere', () => {
     expect(() => surveyFor({ type: 'stars' }, { privacyUrl: 'https://a.test' })).toThrow(/type/);
     expect(() => surveyFor({ type: 'csat', expiresInDays: 8 }, { privacyUrl: 'https://a.test' })).toThrow(

@@ -20,8 +20,11 @@ export interface AgentProfile {
 
 /** `createChannels({ surveys })`: what every satisfaction survey carries unless its draft says otherwise. */
 export interface SurveyDefaults {
-  /** The business's privacy policy URL (Meta's `business_privacy.url`). */
-  privacyUrl: string;
+  /**
+   * The business's privacy policy URL (Meta's `business_privacy.url`), or a function of the channel
+   * for a host whose organisations each have their own.
+   */
+  privacyUrl: string | ((channel: Channel) => string | undefined);
   /** The template's heading; default "How did we do?". */
   title?: string;
   subtitle?: string;

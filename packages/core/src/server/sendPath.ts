@@ -302,7 +302,7 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
         threadControlRefusal(conversation, channel) ??
         surveyRefusal(conversation, now()).error;
       if (refusal) throw refusal;
-      const { id, survey } = surveyFor(input, options.surveys);
+      const { id, survey } = surveyFor(input, options.surveys, channel);
       const sender: Sender = { kind: 'agent', ...(by.agentId ? { agentId: by.agentId } : {}) };
       const author = await authorOf(sender, { ...(by.agentId ? { agentId: by.agentId } : {}) });
       const d = await deliveryFor(channel, conversation, customer, now(), sender, true);

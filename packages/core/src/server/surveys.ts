@@ -1,6 +1,6 @@
 import { type PagedeskError, RuleViolationError, ValidationError, WindowClosedError } from '../errors.js';
 import { parseOrThrow, randomId } from '../ids.js';
-import type { Conversation } from '../model.js';
+import type { Channel, Conversation } from '../model.js';
 import { type SentSurvey, surveyDraftSchema, surveyWindow } from '../survey.js';
 import type { SurveyDefaults } from './channels.types.js';
 
@@ -35,9 +35,16 @@ export function surveyRefusal(
 export function surveyFor(
   input: unknown,
   defaults: SurveyDefaults | undefined,
+  channel?: Channel,
 ): { id: string; survey: SentSurvey } {
+  const privacyUrl =
+    typeof defaults?.privacyUrl === 'function'
+      ? channel && defaults.privacyUrl(channel)
+      : defaults?.privacyUrl;
   const merged =
-    input !== null && typeof input === 'object' && !Array.isArray(input) ? { ...defaults, ...input } : input;
+    input !== null && typeof input === 'object' && !Array.isArray(input)
+      ? { ...defaults, privacyUrl, ...input }
+      : input;
   const draft = parseOrThrow(surveyDraftSchema, merged, 'survey');
   if (!draft.privacyUrl)
     throw new ValidationError('survey', [

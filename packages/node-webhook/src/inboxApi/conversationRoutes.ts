@@ -220,7 +220,12 @@ export function conversationRoutes(deps: RouteDeps) {
       async run({ request, params, access }) {
         const conversationId = idOf({ params });
         await access.conversation(conversationId);
-        const draft = parseWith(surveyDraftSchema, await readJson(request, maxBodyBytes), 'survey');
+        // The privacy policy is the host's (createChannels({ surveys })), never what a browser sends.
+        const { privacyUrl: _browser, ...draft } = parseWith(
+          surveyDraftSchema,
+          await readJson(request, maxBodyBytes),
+          'survey',
+        );
         const sendSurvey = requireChannels(deps, 'Surveys').sendSurvey;
         if (!sendSurvey) throw new NotImplementedError('Surveys');
         // The signed-in agent asks for it, whatever the browser claims.
