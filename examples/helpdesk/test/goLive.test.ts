@@ -1,6 +1,7 @@
 import type { ConversationWithCustomer, Message } from '@pagedesk/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_COOKIE, outletPage, type RunningHelpdesk, startHelpdesk } from '../src/server/helpdesk.js';
+import { describe, expect, it } from 'vitest';
+import { outletPage } from '../src/server/helpdesk.js';
+import { as, unseededHelpdesk } from './unseeded.js';
 
 // The go-live path a newcomer follows, timed end to end over HTTP on the emulator: Facebook Login
 // (dialog, state, code exchange), connecting a page, the first customer message (with a photo, which the
@@ -8,19 +9,10 @@ import { AGENT_COOKIE, outletPage, type RunningHelpdesk, startHelpdesk } from '.
 // The duration is printed for the README's "under five minutes" claim, not asserted: it depends on the
 // machine.
 
-let helpdesk: RunningHelpdesk;
-const as = (agentId: string) => ({ cookie: `${AGENT_COOKIE}=${agentId}` });
-
-beforeAll(async () => {
-  helpdesk = await startHelpdesk({
-    config: { mode: 'emulator', port: 0, host: '127.0.0.1', emulatorPort: 0 },
-    seed: false,
-  });
-});
-afterAll(() => helpdesk?.close());
+const demo = unseededHelpdesk();
 
 async function api<T>(agentId: string, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${helpdesk.url}/api${path}`, {
+  const response = await fetch(`${demo.current().url}/api${path}`, {
     method,
     headers: { ...as(agentId), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -42,10 +34,10 @@ async function poll<T>(read: () => Promise<T | undefined>, timeoutMs = 10_000): 
 describe('going live on the emulator', () => {
   it('Facebook Login → connect a page → first message → reply, timed', async () => {
     const started = performance.now();
-    const emulator = helpdesk.emulator!;
+    const emulator = demo.current().emulator!;
 
     // 1. The admin logs in with Facebook: the dialog, Allow, the callback with code and state.
-    const start = await fetch(`${helpdesk.url}/auth/facebook/start`, {
+    const start = await fetch(`${demo.current().url}/auth/facebook/start`, {
       headers: as('agent-sam'),
       redirect: 'manual',
     });
@@ -98,9 +90,9 @@ describe('going live on the emulator', () => {
       return items.flatMap((m) => m.attachments).find((a) => a.archivedUrl)?.archivedUrl;
     });
     expect(archived).toMatch(new RegExp(`^/api/media/${outletPage.id}/`));
-    const own = await fetch(`${helpdesk.url}${archived}`, { headers: as('agent-sam') });
+    const own = await fetch(`${demo.current().url}${archived}`, { headers: as('agent-sam') });
     expect(own.status).toBe(200);
     expect(own.headers.get('content-type')).toBe('image/png');
-    expect((await fetch(`${helpdesk.url}${archived}`, { headers: as('agent-gus') })).status).toBe(404);
+    expect((await fetch(`${demo.current().url}${archived}`, { headers: as('agent-gus') })).status).toBe(404);
   });
 });

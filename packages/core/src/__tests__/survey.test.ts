@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { RuleViolationError, ValidationError, WindowClosedError } from '../errors.js';
-import { createInbox } from '../inbox.js';
-import { memoryStore } from '../memoryStore.js';
+import type { Inbox } from '../inbox.types.js';
 import { buildSendBody } from '../server/sendBody.js';
 import { surveyFor, surveyRefusal } from '../server/surveys.js';
 import { SURVEY_STANDARD_WINDOW_MS, SURVEY_TAG_WINDOW_MS, surveyScore, surveyWindow } from '../survey.js';
 import { testEntities, testEvents } from '../testing.js';
+import { inboxWithConversation } from './inboxFixture.js';
 
 const T0 = 1_700_000_000_000;
 const direct = { platform: 'messenger', source: 'message', lastInboundAt: T0 } as const;
@@ -142,28 +142,17 @@ describe('surveyFor and the Send API body', () => {
 });
 
 describe('feedback events on the inbox', () => {
-  async function setup() {
-    const store = memoryStore();
-    await store.channels.put(testEntities.channel());
-    const inbox = createInbox({ store });
-    await inbox.apply([testEvents.message({ text: 'hi', timestamp: 1000 })]);
-    const conversation = (await store.conversations.findLatest({
-      channelId: 'PAGE_1',
-      customerId: 'PAGE_1:PSID_1',
-      source: 'message',
-    }))!;
-    return { store, inbox, conversation };
+  const setup = () => inboxWithConversation();
+  /** Records a CSAT survey in the conversation, as the send path does before calling Meta. */
+  async function recordSurvey(inbox: Inbox, conversationId: string) {
+    const { id, survey } = surveyFor({ type: 'csat' }, { privacyUrl: 'https://a.test/p' });
+    await inbox.recordOutbound(conversationId, { id, text: survey.title, survey, author: { kind: 'agent' } });
+    return id;
   }
 
   it('stores the answer on the conversation the survey was sent in, and tells listeners', async () => {
     const { store, inbox, conversation } = await setup();
-    const { id, survey } = surveyFor({ type: 'csat' }, { privacyUrl: 'https://a.test/p' });
-    await inbox.recordOutbound(conversation.id, {
-      id,
-      text: survey.title,
-      survey,
-      author: { kind: 'agent' },
-    });
+    const id = await recordSurvey(inbox, conversation.id);
     await inbox.resolve(conversation.id);
     // A new conversation opened meanwhile: the answer still goes to the surveyed one.
     await inbox.apply([testEvents.message({ text: 'another question', timestamp: 2000 })]);
@@ -199,13 +188,7 @@ describe('feedback events on the inbox', () => {
 
   it("never lets one customer's answer land on another's survey", async () => {
     const { store, inbox, conversation } = await setup();
-    const { id, survey } = surveyFor({ type: 'csat' }, { privacyUrl: 'https://a.test/p' });
-    await inbox.recordOutbound(conversation.id, {
-      id,
-      text: survey.title,
-      survey,
-      author: { kind: 'agent' },
-    });
+    const id = await recordSurvey(inbox, conversation.id);
     await inbox.apply([
       testEvents.message({ customerId: 'PSID_2', text: 'hello', timestamp: 6000 }),
       testEvents.feedback({
