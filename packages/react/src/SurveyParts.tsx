@@ -4,6 +4,7 @@ import { type Conversation, SURVEY_SCALES, type SurveyType, surveyWindow } from 
 import type { ReactNode } from 'react';
 import { usePagedeskContext } from './context.js';
 import { useSendSurvey } from './useSendSurvey.js';
+import { useClockTick } from './useWindow.js';
 
 // Satisfaction surveys in the kit: the customer's score as a badge (list rows and the conversation
 // header) and the header action that sends one. Both read only public hooks and core's rule.
@@ -49,6 +50,8 @@ export interface SendSurveyButtonProps {
 export function SendSurveyButton(props: SendSurveyButtonProps): ReactNode {
   const { conversation } = props;
   const { messages: t, now } = usePagedeskContext('SendSurveyButton');
+  // Re-read the server's clock when it jumps (the emulator's time travel, a wrong local clock found out).
+  useClockTick('SendSurveyButton');
   const send = useSendSurvey(conversation.id);
   const window = surveyWindow(conversation, now());
   if (!window.canSend && (window.reason === 'not_messenger' || window.reason === 'comment_thread'))
