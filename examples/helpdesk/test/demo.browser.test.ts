@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { outletPage, type RunningHelpdesk } from '../src/server/helpdesk.js';
+import { AGENT_COOKIE, outletPage, type RunningHelpdesk } from '../src/server/helpdesk.js';
 import { type DemoHarness, startDemo } from './demoHarness.js';
 
 // The README's main command, end to end in headless Chromium: the demo helpdesk on the emulator, a
@@ -328,5 +328,33 @@ describe('connecting accounts through the login dialogs', () => {
     await expect
       .poll(() => alert().textContent(), { timeout: 10_000 })
       .toMatch(/^Instagram Login: The login state/);
+  });
+
+  it('sends a satisfaction survey; the customer rates it on the chat page and the score shows live', async () => {
+    const emulator = helpdesk.emulator!;
+    const ana = emulator.customers.list().find((c) => c.name === 'Ana Lima')!;
+    const rater = emulator.customers.create({ pageId: ana.pageId, name: 'Rita Survey' });
+    await emulator.customer(rater.id).send({ text: 'Thanks, all sorted!' });
+    await agent.context().addCookies([{ name: AGENT_COOKIE, value: 'agent-sam', url: helpdesk.url }]);
+    await agent.goto(helpdesk.url);
+    await agent.getByRole('option', { name: /Rita Survey/ }).click();
+    const header = agent.locator('.pd-conversation-header');
+    await header.getByRole('button', { name: 'Send survey' }).click();
+    await expect
+      .poll(() => header.getByRole('button', { name: 'Survey sent' }).count(), { timeout: 10_000 })
+      .toBe(1);
+
+    await customer.goto(`${helpdesk.customerUrl}/?customer=${rater.id}`);
+    const survey = customer.getByTestId('survey');
+    await expect.poll(() => survey.count(), { timeout: 10_000 }).toBe(1);
+    await survey.getByTestId('survey-comment').fill('Quick and kind');
+    await survey.getByRole('button', { name: 'Score 5' }).click();
+    await expect.poll(() => customer.getByTestId('survey-done').count(), { timeout: 10_000 }).toBe(1);
+
+    // The answer arrives over the webhook and the event stream: no reload.
+    await expect.poll(() => header.getByText('CSAT 5/5').count(), { timeout: 10_000 }).toBe(1);
+    expect(await header.getByText('CSAT 5/5').getAttribute('title')).toContain('Quick and kind');
+    const row = agent.getByRole('option', { name: /Rita Survey/ });
+    await expect.poll(() => row.getByText('CSAT 5/5').count(), { timeout: 10_000 }).toBe(1);
   });
 });

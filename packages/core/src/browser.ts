@@ -55,6 +55,8 @@ export type {
   EchoEvent,
   EditEvent,
   EventBase,
+  FeedbackAnswer,
+  FeedbackEvent,
   HandoverEvent,
   MessageEvent,
   MessengerEvent,
@@ -186,6 +188,21 @@ export type {
   PruneReport,
   Store,
 } from './store.js';
+export {
+  type SentSurvey,
+  SURVEY_SCALES,
+  SURVEY_STANDARD_WINDOW_MS,
+  SURVEY_TAG_WINDOW_MS,
+  type SurveyAnswer,
+  type SurveyDraft,
+  type SurveyType,
+  type SurveyWindow,
+  sentSurveySchema,
+  surveyAnswerSchema,
+  surveyDraftSchema,
+  surveyScore,
+  surveyWindow,
+} from './survey.js';
 export type { TemplateQuery, TemplateStore } from './templateStore.js';
 export {
   checkTemplate,

@@ -161,6 +161,24 @@ export interface CommentEvent extends EventBase {
   attachments?: Attachment[];
 }
 
+/** One answered question of a Customer Feedback Template (`messaging_feedback`). */
+export interface FeedbackAnswer {
+  /** The question id the template was sent with. */
+  questionId: string;
+  type: 'csat' | 'nps' | 'ces';
+  /** As Meta sends it: CSAT 1-5, NPS 0-10, CES 1-7. */
+  score: number;
+  /** The free-text follow-up, when the customer wrote one. */
+  text?: string;
+}
+
+/** Messenger only: the customer answered a satisfaction survey (`messaging_feedback`). */
+export interface FeedbackEvent extends EventBase {
+  kind: 'feedback';
+  /** The answers Pagedesk understood; a question of an unknown type or score is left out (see `raw`). */
+  answers: FeedbackAnswer[];
+}
+
 /** Anything Pagedesk does not model yet: kept, never an error. */
 export interface UnknownEvent extends EventBase {
   kind: 'unknown';
@@ -181,6 +199,7 @@ export type MessengerEvent =
   | OptinEvent
   | HandoverEvent
   | PolicyEnforcementEvent
+  | FeedbackEvent
   | CommentEvent
   | UnknownEvent;
 

@@ -251,6 +251,7 @@ export function createInbox(options: InboxOptions): Inbox {
           author: compact(input.author),
           messagingType: input.messagingType,
           tag: input.tag,
+          survey: input.survey,
           createdAt: at,
           updatedAt: at,
         }) as Message;

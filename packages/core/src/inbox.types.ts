@@ -50,6 +50,8 @@ export interface OutboundDraft {
   author: Message['author'];
   messagingType?: Message['messagingType'];
   tag?: string;
+  /** A satisfaction survey: the message is the Customer Feedback Template. */
+  survey?: Message['survey'];
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { sentSurveySchema, surveyAnswerSchema } from './survey.js';
 
 // The domain model. Schemas are the source of truth (zod/mini keeps the browser bundle small); the
 // types are inferred from them, and the same schemas validate transport data where it enters.
@@ -291,6 +292,8 @@ export const messageSchema = z.object({
   tag: z.optional(z.string()),
   /** Comments: what agents did to the comment on Meta (hidden, deleted, liked) and by whom. */
   moderation: z.optional(moderationSchema),
+  /** A satisfaction survey (Customer Feedback Template) sent with `channels.sendSurvey`. */
+  survey: z.optional(sentSurveySchema),
   /** Arrived on the `standby` channel: another app held the thread (a bot answered it, not this inbox). */
   standby: z.optional(z.boolean()),
   /** Imported from history on connect: never notifies anyone. */
@@ -350,6 +353,8 @@ export const conversationSchema = z.object({
       metadata: z.optional(z.string()),
     }),
   ),
+  /** The customer's newest satisfaction-survey answer (`messaging_feedback`), shown in the list and the header. */
+  survey: z.optional(surveyAnswerSchema),
   createdAt: z.number(),
   updatedAt: z.number(),
   resolvedAt: z.nullable(z.number()),

@@ -18,6 +18,7 @@ export type {
   ConnectInstagramInput,
   ReconcileOptions,
   ServerChannels,
+  SurveyDefaults,
 } from './server/channels.types.js';
 export { ChannelConflictError } from './server/connect.js';
 export { type CreateChannelOptions, createChannel, type SingleChannel } from './server/createChannel.js';
@@ -83,8 +84,11 @@ export {
   parseLoginRedirect,
 } from './server/loginRedirect.js';
 export {
+  consumeLoginState,
   createLoginState,
   type LoginStateOptions,
+  memoryUsedLoginStates,
+  type UsedLoginStates,
   type VerifyLoginStateOptions,
   verifyLoginState,
 } from './server/loginState.js';

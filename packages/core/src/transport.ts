@@ -27,6 +27,7 @@ import {
   platformSchema,
 } from './model.js';
 import type { SendDraft, UploadedFile } from './sendDraft.js';
+import type { SurveyDraft } from './survey.js';
 import type { ReplyTemplate, ReplyTemplateInput } from './templates.js';
 
 // The seam between the agent's browser and the host's backend. `@pagedesk/react` talks to an
@@ -41,6 +42,7 @@ import type { ReplyTemplate, ReplyTemplateInput } from './templates.js';
 //   GET    /conversations/:id/messages?before&limit → Paged<Message> (newest first)
 //   POST   /conversations/:id/messages  SendDraft   → { messages: Message[] }
 //   POST   /conversations/:id/typing  { on }        → 204
+//   POST   /conversations/:id/survey  SurveyDraft   → Message (201; Messenger's Customer Feedback Template)
 //   POST   /conversations/:id/thread  { action: take|pass|request|check, targetAppId?, metadata? } → ConversationWithCustomer
 //   POST   /messages/:id/retry  { force? } (optional) → Message
 //   POST   /messages/:id/moderation  { action: hide|unhide|delete|like|unlike } → Message
@@ -214,6 +216,8 @@ export interface InboxTransport {
    */
   retryMessage(messageId: string, options?: { force?: boolean }): Promise<z.infer<typeof messageSchema>>;
   setTyping(conversationId: string, on: boolean): Promise<void>;
+  /** Sends a satisfaction survey (Messenger's Customer Feedback Template); the answer lands on `conversation.survey`. */
+  sendSurvey?(conversationId: string, draft: SurveyDraft): Promise<z.infer<typeof messageSchema>>;
   /** Takes, passes or requests the customer's thread (Messenger handover), or checks who holds it. */
   threadControl?(
     conversationId: string,

@@ -2,6 +2,8 @@
 // to the control API and the SSE stream. Message text is always set with textContent, never parsed
 // as HTML, and attachment URLs are only used when they are http(s).
 
+import { surveyCss, surveyScript } from './chatSurvey.js';
+
 const css = `
 :root { --blue: #0866ff; --grey: #f0f2f5; --text: #050505; --muted: #65676b; --border: #dadde1; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
 * { box-sizing: border-box; }
@@ -49,7 +51,7 @@ form.composer input[name="text"] { flex: 1 1 240px; }
 .comment { margin: 4px 0; }
 .comment .reply { margin-left: 16px; color: var(--muted); }
 .status { font-size: 12px; color: #b3261e; min-height: 16px; }
-`;
+${surveyCss}`;
 
 const script = `
 (() => {
@@ -83,6 +85,7 @@ const script = `
     return data;
   }
   function pageOf(id) { return state.pages.find((p) => p.id === id); }
+${surveyScript}
   function time(ms) { return new Date(ms).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }); }
 
   function renderClock() {
@@ -135,7 +138,7 @@ const script = `
     return el('li', { 'data-testid': 'message', dataset: { direction: m.direction, mid: m.mid } }, [
       label ? el('div', { class: 'label', 'data-testid': 'message-label', text: label }) : null,
       quoted ? el('div', { class: 'quote', text: '↪ ' + (quoted.text || 'attachment') }) : null,
-      bubbleText ? el('div', { class: 'bubble' + (m.deleted ? ' deleted' : ''), 'data-testid': 'bubble', text: bubbleText }) : null,
+      m.survey ? renderSurvey(m) : bubbleText ? el('div', { class: 'bubble' + (m.deleted ? ' deleted' : ''), 'data-testid': 'bubble', text: bubbleText }) : null,
       attachments.childElementCount ? attachments : null,
       meta,
     ]);

@@ -10,6 +10,7 @@ import {
   customerUnsend,
 } from './customerActions.js';
 import type { ActionResult, CustomerHandle } from './emulatorTypes.js';
+import { answerSurvey, surveyAnswerSchema } from './feedback.js';
 import {
   commentInputSchema,
   postbackInputSchema,
@@ -76,6 +77,8 @@ export function customerHandle(world: World, id: string): CustomerHandle {
       ),
     read: (more) =>
       settle(() => customerRead(world, id, parseOrThrow(readInputSchema, more ?? {}, 'read').at)),
+    answerSurvey: (input) =>
+      settle(() => answerSurvey(world, id, parseOrThrow(surveyAnswerSchema, input, 'survey answer'))),
     postback: (input) =>
       settle(() => customerPostback(world, id, parseOrThrow(postbackInputSchema, input, 'postback'))),
     comment: (input) =>

@@ -41,6 +41,8 @@ export interface CustomerHandle {
   ): Promise<ActionResult>;
   /** Reads the page's messages (Messenger watermark read; Instagram messaging_seen of the last one). */
   read(options?: { at?: number | string }): Promise<ActionResult>;
+  /** Answers a satisfaction survey (Customer Feedback Template) the page sent: a `messaging_feedback` webhook. */
+  answerSurvey(input: { mid: string; score: number; text?: string }): Promise<ActionResult>;
   /** Taps a postback button (Get Started, persistent menu, icebreaker). */
   postback(input: { title: string; payload?: string; at?: number | string }): Promise<ActionResult>;
   /** Comments on a post (Facebook `feed`, Instagram `comments`); default post: the page's sample post. */

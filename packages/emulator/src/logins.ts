@@ -202,7 +202,7 @@ export class Logins {
     );
   }
 
-  /** Checks a code for one exchange: Meta's 100/36007 expired, 36008 redirect mismatch, 36009 used. */
+  /** Checks a code for one exchange: Meta's code 100 with its messages (36009 on a used code; no public source gives the others a subcode). */
   private takeCode(code: string | null, redirectUri: string | null, instagram: boolean): Code {
     const entry = code ? this.codes.get(code) : undefined;
     const fail = (message: string, subcode?: number) =>
@@ -212,11 +212,10 @@ export class Logins {
     if (!entry || (entry.accountId !== undefined) !== instagram)
       throw fail('Invalid verification code format.');
     if (entry.used) throw fail('This authorization code has been used.', 36009);
-    if (entry.expiresAt <= this.now) throw fail('This authorization code has expired.', 36007);
+    if (entry.expiresAt <= this.now) throw fail('This authorization code has expired.');
     if (entry.redirectUri !== redirectUri)
       throw fail(
         'Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request',
-        36008,
       );
     entry.used = true;
     return entry;

@@ -107,6 +107,9 @@ const routes: ReadonlyArray<Route<Handler>> = [
   post('/_emulator/customers/:id/read', async (ctx) =>
     answer(await customer(ctx).read(await optionalInput(ctx))),
   ),
+  post('/_emulator/customers/:id/survey', async (ctx) =>
+    answer(await customer(ctx).answerSurvey(await input(ctx))),
+  ),
   post('/_emulator/customers/:id/postback', async (ctx) =>
     answer(await customer(ctx).postback(await input(ctx))),
   ),

@@ -1,6 +1,7 @@
 import { DAY } from './clock.js';
 import { customerDelivered, customerRead } from './customerActions.js';
 import { sendEcho } from './echoes.js';
+import { customerFeedbackSurvey, type EmulatorSurvey, isCustomerFeedback } from './feedback.js';
 import { requireScope } from './graphAuth.js';
 import { list, obj, str } from './graphParams.js';
 import { type GraphRequest, type GraphResult, ok } from './graphTypes.js';
@@ -97,7 +98,11 @@ function senderAction(
 }
 
 /** `messaging_type` and `tag`: the message's reason, with Meta's removed and unemulated tags refused. */
-function messagingTypeOf(params: Record<string, unknown>, privateReply: boolean) {
+function messagingTypeOf(
+  params: Record<string, unknown>,
+  message: Record<string, unknown>,
+  privateReply: boolean,
+) {
   const messagingType = str(params['messaging_type']) ?? (privateReply ? 'RESPONSE' : undefined);
   if (!messagingType || !MESSAGING_TYPES.includes(messagingType))
     throw invalidParam(`param messaging_type must be one of {${MESSAGING_TYPES.join(', ')}}`);
@@ -108,10 +113,8 @@ function messagingTypeOf(params: Record<string, unknown>, privateReply: boolean)
       throw invalidParam(`The ${tag} tag is no longer supported. Use utility messages instead.`);
     if (tag !== 'HUMAN_AGENT' && tag !== 'CUSTOMER_FEEDBACK')
       throw invalidParam(`param tag must be one of {HUMAN_AGENT, CUSTOMER_FEEDBACK}`);
-    if (tag === 'CUSTOMER_FEEDBACK')
-      throw invalidParam(
-        'The CUSTOMER_FEEDBACK tag is only allowed with the customer feedback template, which the emulator does not emulate.',
-      );
+    if (tag === 'CUSTOMER_FEEDBACK' && !isCustomerFeedback(obj(message['attachment'], 'message[attachment]')))
+      throw invalidParam('The CUSTOMER_FEEDBACK tag is only allowed with the customer feedback template.');
   }
   if (messagingType === 'UTILITY')
     throw invalidParam(
@@ -256,14 +259,28 @@ export async function send(world: World, p: PageState, req: GraphRequest): Promi
   if (action !== undefined) return senderAction(world, p, target.customer, action, personaId);
 
   if (!message) throw invalidParam('param message must be non-empty.');
-  const { messagingType, tag } = messagingTypeOf(params, target.comment !== undefined);
+  const { messagingType, tag } = messagingTypeOf(params, message, target.comment !== undefined);
   const content = readContent(p, message);
   const replyTo = obj(params['reply_to'], 'reply_to');
   const replyToMid = replyTo ? str(replyTo['mid']) : undefined;
   if (replyTo && (!replyToMid || !world.conversation(target.customer.id).some((m) => m.mid === replyToMid)))
     throw invalidParam('param reply_to[mid] is not a message of this conversation.');
-  const { attachments, reusableId } = await resolveAttachments(world, p, content, req);
-  checkWindow(world, p, target, messagingType, tag);
+  // The customer feedback template (feedback.ts) is checked, window included, on its own.
+  const survey =
+    content.attachment && isCustomerFeedback(content.attachment) && !target.comment
+      ? customerFeedbackSurvey(world, {
+          platform: target.customer.platform,
+          lastInboundAt: target.customer.lastInboundAt,
+          attachment: content.attachment,
+          tagged: tag === 'CUSTOMER_FEEDBACK',
+        })
+      : undefined;
+  const { attachments, reusableId } = survey
+    ? { attachments: [], reusableId: undefined }
+    : await resolveAttachments(world, p, content, req);
+  if (survey) {
+    if (target.customer.unavailable) throw unavailable();
+  } else checkWindow(world, p, target, messagingType, tag);
   const mid = accept(world, p, target, {
     content,
     attachments,
@@ -272,6 +289,7 @@ export async function send(world: World, p: PageState, req: GraphRequest): Promi
     personaId,
     replyToMid,
     notificationType: str(params['notification_type']),
+    survey,
   });
   return ok({
     recipient_id: target.customer.id,
@@ -293,9 +311,10 @@ function accept(
     personaId: string | undefined;
     replyToMid: string | undefined;
     notificationType: string | undefined;
+    survey: EmulatorSurvey | undefined;
   },
 ): string {
-  const { content, attachments, personaId, replyToMid, notificationType } = accepted;
+  const { content, attachments, personaId, replyToMid, notificationType, survey } = accepted;
   const { text, metadata, quickReplies } = content;
   const timestamp = world.clock.now();
   const stored = newMessage({
@@ -310,6 +329,9 @@ function accept(
     ...(personaId ? { personaId, personaName: world.personas.get(personaId)!.name } : {}),
     ...(replyToMid ? { replyToMid } : {}),
     ...(comment ? { commentId: comment.id } : {}),
+    // What the customer's Messenger offers under the message (the chat page shows them).
+    ...(quickReplies ? { quickReplies: structuredClone(quickReplies) } : {}),
+    ...(survey ? { survey } : {}),
   });
   const mid = stored.mid;
   if (comment) comment.privateReplyMid = mid;

@@ -1,6 +1,8 @@
 // Public value types of the emulator: snapshots handed to tests and to the chat page. They are
 // copies; mutating one changes nothing in the emulator.
 
+import type { EmulatorSurvey } from './feedback.js';
+
 /** An attachment as the emulator stores it: Meta's type and a URL a browser can open. */
 export interface EmulatorAttachment {
   type: string;
@@ -52,6 +54,8 @@ export interface EmulatorMessage {
   /** Outbound: the quick replies offered with it, as sent (`message[quick_replies]`). */
   quickReplies?: unknown[];
   deleted?: boolean;
+  /** Outbound: a Customer Feedback Template (satisfaction survey), answered from the chat page. */
+  survey?: EmulatorSurvey;
   reactions: Array<{ by: 'customer'; emoji: string }>;
 }
 

@@ -5,6 +5,7 @@ import type {
   MetaInstagramComment,
   MetaMessage,
   MetaMessageEdit,
+  MetaMessagingFeedback,
   MetaMessagingItem,
   MetaPostback,
   MetaReaction,
@@ -23,6 +24,7 @@ export type {
   MetaInstagramComment,
   MetaMessage,
   MetaMessageEdit,
+  MetaMessagingFeedback,
   MetaMessagingItem,
   MetaPostback,
   MetaReaction,
@@ -38,6 +40,7 @@ export type MessagingEvent = Pick<MetaMessagingItem, 'sender' | 'recipient' | 't
     | { postback: MetaPostback }
     | { read: MetaRead }
     | { delivery: MetaDelivery }
+    | { messaging_feedback: MetaMessagingFeedback }
   );
 
 /** The post a Page `feed` change is about. */

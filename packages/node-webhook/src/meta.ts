@@ -78,6 +78,21 @@ export type MetaAppRoles = z.input<typeof schemas.metaAppRolesSchema>;
 export type MetaPolicyEnforcement = MetaOpen<z.input<typeof schemas.metaPolicyEnforcementSchema>>;
 
 /**
+ * `messaging[].messaging_feedback`: a customer's answer to a Customer Feedback Template, one screen of
+ * answers keyed by question id (see docs/meta-platform.md, "Satisfaction surveys"). The parser reads it
+ * leniently (parseFeedback.ts), so it is typed here by hand.
+ */
+export type MetaMessagingFeedback = MetaOpen<{
+  feedback_screens: Array<{
+    screen_id: number;
+    questions: Record<
+      string,
+      MetaOpen<{ type: string; payload: string; follow_up?: { type: string; payload: string } }>
+    >;
+  }>;
+}>;
+
+/**
  * One `messaging[]` / `standby[]` item: the parties and timestamp every event shares, and the one
  * object that says which event it is. The parser reads that object with its own schema, so each key
  * is typed here with it.
@@ -96,6 +111,7 @@ export type MetaMessagingItem = MetaOpen<z.input<typeof schemas.metaMessagingIte
   request_thread_control?: MetaRequestThreadControl;
   app_roles?: MetaAppRoles;
   policy_enforcement?: MetaPolicyEnforcement;
+  messaging_feedback?: MetaMessagingFeedback;
   /** The older spelling of `policy_enforcement`. */
   'policy-enforcement'?: MetaPolicyEnforcement;
 };

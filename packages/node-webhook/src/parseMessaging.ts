@@ -11,6 +11,7 @@ import type {
 } from '@pagedesk/core';
 import { WebhookPayloadError } from './errors.js';
 import { attachmentsOf } from './parseAttachments.js';
+import { feedbackEvent } from './parseFeedback.js';
 import {
   base,
   type Ctx,
@@ -106,6 +107,7 @@ const NEEDS_CUSTOMER: ReadonlySet<MessengerEvent['kind']> = new Set([
   'postback',
   'read',
   'delivery',
+  'feedback',
 ]);
 
 /** One messaging item → its event; throws WebhookPayloadError when what identifies it is wrong. */
@@ -396,6 +398,7 @@ function messagingEventOf(raw: unknown, ctx: Ctx): MessengerEvent {
       appRoles: roles,
     };
   }
+  if (has(obj.messaging_feedback)) return feedbackEvent(obj.messaging_feedback, ctx, sender, timestamp, raw);
   // Older payloads (and Meta's older reference) spell the key `policy-enforcement`.
   const policyKey = has(obj.policy_enforcement) ? 'policy_enforcement' : 'policy-enforcement';
   if (has(obj[policyKey])) {

@@ -25,6 +25,7 @@ import { ChannelKindIcon } from './Icons.js';
 import { useSharedFormat } from './MessageBubble.js';
 import type { ConversationFilter } from './queryKeys.js';
 import { DefaultEmptyState, PagedeskRoot, useSlot } from './Root.js';
+import { SurveyScore } from './SurveyParts.js';
 import type { ConversationItemProps } from './slots.js';
 import { safeAttachmentUrl } from './urls.js';
 import { useAgents, useChannels } from './useChannels.js';
@@ -130,6 +131,7 @@ export function DefaultConversationItem({
           {conversation.status === 'resolved' ? (
             <span className="pd-badge pd-badge-resolved">✓ {t.list.resolved}</span>
           ) : null}
+          <SurveyScore conversation={conversation} />
         </span>
       </span>
     </>

@@ -9,6 +9,7 @@ import { ChannelKindIcon } from './Icons.js';
 import { MessageList } from './MessageList.js';
 import type { ConversationFilter } from './queryKeys.js';
 import { DefaultEmptyState, PagedeskRoot, useSlot } from './Root.js';
+import { SendSurveyButton, SurveyScore } from './SurveyParts.js';
 import { useAgents } from './useChannels.js';
 import { useConversation, useUpdateConversation } from './useConversation.js';
 import { useLiveStatus } from './useLive.js';
@@ -67,7 +68,9 @@ export function ConversationView(props: ConversationViewProps): ReactNode {
             <h2 className="pd-conversation-title" dir="auto">
               {customerName(conversation, t.list.unknownCustomer)}
             </h2>
+            <SurveyScore conversation={conversation} />
             <span className="pd-spacer" />
+            <SendSurveyButton conversation={conversation} />
             <select
               className="pd-select"
               aria-label={t.inbox.assignee}

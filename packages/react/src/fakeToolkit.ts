@@ -19,7 +19,11 @@ import {
   RuleViolationError,
   renderTemplate,
   replyTemplateInputSchema,
+  type SurveyDraft,
+  surveyDraftSchema,
+  surveyWindow,
   templateDrafts,
+  WindowClosedError,
 } from '@pagedesk/core';
 
 // The customer panel and reply templates of `createFakeTransport`, kept beside it so the fake's main
@@ -81,6 +85,44 @@ export function fakeToolkit(deps: FakeToolkitDeps) {
         };
         deps.storeMessage(next);
         return next;
+      }),
+    sendSurvey: (conversationId: string, draft: SurveyDraft) =>
+      answer('sendSurvey', [conversationId, draft], () => {
+        const conversation = conversations.find((c) => c.id === conversationId);
+        if (!conversation) throw new NotFoundError('conversation', conversationId);
+        const at = now();
+        // The same rule as the server: Messenger threads, up to 7 days after the customer wrote.
+        const window = surveyWindow(conversation, at);
+        if (!window.canSend)
+          throw window.reason === 'window_closed' || window.reason === 'no_customer_message'
+            ? new WindowClosedError(window.text)
+            : new RuleViolationError('survey_not_available', window.text);
+        const { type } = parseOrThrow(surveyDraftSchema, draft, 'survey');
+        const id = `survey_${nextId++}`;
+        const message: Message = {
+          id,
+          conversationId,
+          channelId: conversation.channelId,
+          direction: 'outbound',
+          text: 'How did we do?',
+          attachments: [],
+          reactions: [],
+          delivery: 'sent',
+          author: { kind: 'agent' },
+          messagingType: window.messagingType,
+          ...(window.messagingType === 'MESSAGE_TAG' ? { tag: window.tag } : {}),
+          survey: {
+            type,
+            questionId: id,
+            title: 'How did we do?',
+            buttonTitle: 'Rate us',
+            privacyUrl: 'https://example.com/privacy',
+          },
+          createdAt: at,
+          updatedAt: at,
+        };
+        deps.storeMessage(message);
+        return message;
       }),
     getCustomer: (customerId: string) => answer('getCustomer', [customerId], () => customerById(customerId)),
     updateCustomer: (customerId: string, patch: CustomerDetailsPatch) =>

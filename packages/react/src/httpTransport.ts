@@ -325,6 +325,9 @@ export function httpTransport(options: HttpTransportOptions): InboxTransport {
     listAgents(): Promise<Agent[]> {
       return request('GET', '/agents', agentsSchema);
     },
+    sendSurvey(conversationId, draft) {
+      return request('POST', `/conversations/${id(conversationId)}/survey`, messageSchema, { json: draft });
+    },
     threadControl(conversationId, action, options = {}) {
       return request('POST', `/conversations/${id(conversationId)}/thread`, conversationWithCustomerSchema, {
         json: { action, ...options },

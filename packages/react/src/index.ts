@@ -37,6 +37,12 @@ export {
 export { PagedeskProvider, type PagedeskProviderProps, TYPING_TIMEOUT_MS } from './PagedeskProvider.js';
 export { type ConversationFilter, pagedeskKeys } from './queryKeys.js';
 export { PagedeskRoot } from './Root.js';
+export {
+  SendSurveyButton,
+  type SendSurveyButtonProps,
+  SurveyScore,
+  type SurveyScoreProps,
+} from './SurveyParts.js';
 export type {
   AttachmentProps,
   ConversationItemProps,
@@ -66,6 +72,7 @@ export { useLiveStatus, useTyping } from './useLive.js';
 export { type UseMessagesResult, useMessages } from './useMessages.js';
 export { useModerateComment } from './useModerateComment.js';
 export { type SendInput, type UseSendMessageResult, useSendMessage } from './useSendMessage.js';
+export { useSendSurvey } from './useSendSurvey.js';
 export {
   templateMatches,
   type UseTemplatesOptions,

@@ -35,6 +35,14 @@ export const defaultMessages = {
       open: 'Live',
     },
   },
+  survey: {
+    send: 'Send survey',
+    sending: 'Sending survey…',
+    sent: 'Survey sent',
+    failed: 'The survey could not be sent.',
+    /** e.g. "CSAT 4/5". */
+    score: (type: string, score: number, max: number) => `${type} ${score}/${max}`,
+  },
   list: {
     label: 'Conversations',
     search: 'Search conversations',

@@ -51,6 +51,8 @@ export function conversationRow(conversation: Conversation): unknown[] {
     c.createdAt,
     json(c),
     organizationKey(c.organizationId),
+    c.survey?.type ?? null,
+    c.survey?.score ?? null,
   ];
 }
 
@@ -94,6 +96,8 @@ export const tables = {
       ['created_at', 'float8'],
       ['data', 'jsonb'],
       ['organization_id', 'text'],
+      ['survey_type', 'text'],
+      ['survey_score', 'float8'],
     ],
   },
   messages: {

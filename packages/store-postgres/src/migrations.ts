@@ -220,4 +220,18 @@ END
 $do$;
 `,
   },
+  {
+    version: 7,
+    name: 'satisfaction survey scores',
+    sql: `
+-- A conversation's newest survey answer (conversation.survey, from messaging_feedback) as columns, so
+-- a host can report CSAT / NPS per organisation in SQL; the jsonb keeps the whole answer. Rows stored
+-- before this version get theirs from the jsonb.
+ALTER TABLE conversations ADD COLUMN survey_type text, ADD COLUMN survey_score double precision;
+UPDATE conversations SET survey_type = data->'survey'->>'type', survey_score = (data->'survey'->>'score')::double precision
+  WHERE data ? 'survey';
+CREATE INDEX conversations_org_survey ON conversations (organization_id, survey_type, survey_score)
+  WHERE survey_score IS NOT NULL;
+`,
+  },
 ];

@@ -22,6 +22,11 @@ export interface Backends {
    * encrypted (AES-256-GCM, `encryptCredentials`).
    */
   credentialsKey?: string;
+  /**
+   * `PAGEDESK_MEDIA_DIR`: where copies of inbound media are kept (Meta's CDN URLs expire). A fresh
+   * temporary directory per process when unset.
+   */
+  mediaDir?: string;
 }
 
 export type HelpdeskConfig =
@@ -43,6 +48,8 @@ export type HelpdeskConfig =
       instagram?: { appId: string; appSecret: string };
       /** Signs the login `state`; every server behind one URL needs the same. Random per process when unset. */
       loginStateSecret?: string;
+      /** `PAGEDESK_PRIVACY_URL`: the privacy policy Meta shows with satisfaction surveys; default `<publicUrl>/privacy`. */
+      privacyUrl?: string;
       /** Pages connected by token at start (optional: connect pages through Facebook Login instead). */
       pages: PageToken[];
     };
@@ -90,11 +97,13 @@ export function backendsFromArgs(
   }
   const redisUrl = values.redis ?? env['REDIS_URL'];
   const credentialsKey = env['PAGEDESK_CREDENTIALS_KEY'];
+  const mediaDir = env['PAGEDESK_MEDIA_DIR'];
   return {
     backends: {
       store: kind === 'postgres' ? { kind, url: url! } : { kind: 'memory' },
       ...(redisUrl ? { redisUrl } : {}),
       ...(credentialsKey ? { credentialsKey } : {}),
+      ...(mediaDir ? { mediaDir } : {}),
     },
     seed: !values['no-seed'],
   };
@@ -153,6 +162,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): HelpdeskConfig {
         }
       : {}),
     ...(env['PAGEDESK_LOGIN_STATE_SECRET'] ? { loginStateSecret: env['PAGEDESK_LOGIN_STATE_SECRET'] } : {}),
+    ...(env['PAGEDESK_PRIVACY_URL'] ? { privacyUrl: env['PAGEDESK_PRIVACY_URL'] } : {}),
     pages,
   };
 }

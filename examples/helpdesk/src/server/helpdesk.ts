@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   type Agent,
   type Channel,
@@ -9,7 +12,7 @@ import {
   type Inbox,
   type Store,
 } from '@pagedesk/core';
-import { createChannels, createTokenMonitor } from '@pagedesk/core/server';
+import { createChannels, createTokenMonitor, fileMediaStore } from '@pagedesk/core/server';
 import { demoPages, demoScript, type Emulator, startEmulator } from '@pagedesk/emulator';
 import { createInboxApi, createWebhook } from '@pagedesk/node-webhook';
 import { openBackends } from './backends.js';
@@ -114,6 +117,11 @@ export interface HelpdeskOptions {
 }
 
 const EMULATOR_APP_SECRET = 'demo-app-secret-change-me';
+const PRIVACY_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Privacy</title></head>
+<body><h1>Privacy</h1><p>This demo helpdesk keeps your messages and survey answers only to answer you. Replace this page
+with your organisation's privacy policy (PAGEDESK_PRIVACY_URL).</p></body></html>`;
+/** Meta's media CDNs (Facebook, Messenger attachments, Instagram). */
+const META_MEDIA_HOSTS = /(^|\.)(fbcdn\.net|fbsbx\.com|cdninstagram\.com)$/;
 const EMULATOR_VERIFY_TOKEN = 'demo-verify-token';
 /**
  * A page of Acme's that the demo does not connect at start, so "Connect a Facebook page" has one to
@@ -157,7 +165,24 @@ export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHe
   const now = emulator ? () => emulator.clock.now() : Date.now;
 
   const { store } = backends;
-  const inbox = createInbox({ store, threading: { mode: 'until-resolved' }, now });
+  // Inbound media is copied as it arrives (Meta's CDN URLs expire) and served at /api/media to agents
+  // who see the channel (the inbox API's authorization). Only Meta's CDNs are fetched in real mode.
+  const mediaDir = config.backends?.mediaDir ?? (await mkdtemp(join(tmpdir(), 'pagedesk-demo-media-')));
+  const media = fileMediaStore(mediaDir, { publicPath: '/api/media' });
+  const emulatorHost = emulator ? new URL(emulator.url).host : undefined;
+  const inbox = createInbox({
+    store,
+    threading: { mode: 'until-resolved' },
+    now,
+    media: {
+      media,
+      allowUrl: (url) =>
+        emulatorHost !== undefined
+          ? url.host === emulatorHost
+          : url.protocol === 'https:' && META_MEDIA_HOSTS.test(url.hostname),
+      onError: (error) => log(`media not archived: ${error.message}`),
+    },
+  });
   inbox.on('error', ({ error }) => console.error('inbox:', error.message));
   const channels = createChannels({
     store,
@@ -171,6 +196,11 @@ export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHe
     ...(emulator ? { baseUrl: emulator.graphUrl, instagramBaseUrl: emulator.logins.instagramUrl } : {}),
     defaultAppId: appId,
     now,
+    // Satisfaction surveys show the business's privacy policy (the demo serves a short one at /privacy).
+    surveys: {
+      privacyUrl: () =>
+        config.mode === 'meta' && config.privacyUrl ? config.privacyUrl : `${publicOrigin()}/privacy`,
+    },
     // Personas show the agent's name and face to the customer; Meta fetches the avatar, so it must be a
     // public URL (the emulator serves sample avatars itself).
     agents: (agentId) => {
@@ -200,6 +230,7 @@ export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHe
     inbox,
     channels,
     basePath: '/api',
+    media,
     ...(backends.fanout ? { fanout: backends.fanout } : {}),
     // Each organisation's own directory for the assignee picker.
     agents: (principal) =>
@@ -226,6 +257,10 @@ export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHe
     if (path === '/webhook') return webhook.node(req, res);
     if (logins.handle(req, res, path)) return;
     if (path === '/api' || path.startsWith('/api/')) return api.node(req, res);
+    if (path === '/privacy') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      return res.end(PRIVACY_PAGE);
+    }
     if (path === '/demo/session' && req.method === 'POST') return signIn(req, res);
     if (path === '/demo/session') {
       // What the header's switcher offers: every demo agent with its organisation, and who is signed in.
@@ -246,11 +281,13 @@ export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHe
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host}:${port}`;
+  const publicOrigin = () =>
+    config.mode === 'meta' && config.publicUrl ? config.publicUrl.replace(/\/+$/, '') : url;
   // Meta redirects the login dialogs back here: the public URL in real mode (registered in the app as
   // a valid OAuth redirect URI), this server on the emulator. Created before any request is read: the
   // rest of this function runs before the event loop hands the server its first connection.
   const logins = createDemoLogins({
-    origin: config.mode === 'meta' && config.publicUrl ? config.publicUrl.replace(/\/+$/, '') : url,
+    origin: publicOrigin(),
     stateSecret:
       config.mode === 'meta' && config.loginStateSecret
         ? config.loginStateSecret
@@ -314,6 +351,7 @@ export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHe
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await emulator?.close();
       await backends.close();
+      if (!config.backends?.mediaDir) await rm(mediaDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,13 +1,14 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  consumeLoginState,
   createFacebookLogin,
   createInstagramLogin,
   createLoginState,
   type FacebookLoginOptions,
   type InstagramLoginOptions,
+  memoryUsedLoginStates,
   type ServerChannels,
-  verifyLoginState,
 } from '@pagedesk/core/server';
 import { LOGIN_MESSAGE } from './loginMessage.js';
 
@@ -70,6 +71,8 @@ export function createDemoLogins(options: DemoLoginsOptions): DemoLogins {
     ? createInstagramLogin({ ...options.instagram, redirectUri: `${origin}/auth/instagram/callback` })
     : undefined;
   const grants = new Map<string, { grant: string; userAccessToken: string; until: number }>();
+  // A login state works once: a redirect replayed from history or a log is refused even while it is fresh.
+  const usedStates = memoryUsedLoginStates();
 
   const noStore = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' };
   const redirect = (res: ServerResponse, location: string) =>
@@ -99,7 +102,7 @@ else location.replace(${JSON.stringify(fallback)});
   async function facebookCallback(req: IncomingMessage, res: ServerResponse, session: LoginSession) {
     try {
       const { code, state } = fb.handleRedirect(req.url ?? '');
-      verifyLoginState(state, { secret: stateSecret, session: session.id });
+      await consumeLoginState(state, { secret: stateSecret, session: session.id, used: usedStates });
       const { userAccessToken } = await fb.exchangeCode(code);
       const grant = randomBytes(24).toString('base64url');
       grants.set(session.id, { grant, userAccessToken, until: Date.now() + GRANT_TTL_MS });
@@ -114,7 +117,7 @@ else location.replace(${JSON.stringify(fallback)});
     try {
       if (!ig) throw new Error('Instagram Login is not configured');
       const { code, state } = ig.handleRedirect(req.url ?? '');
-      verifyLoginState(state, { secret: stateSecret, session: session.id });
+      await consumeLoginState(state, { secret: stateSecret, session: session.id, used: usedStates });
       const { accessToken, expiresAt } = await ig.exchangeCode(code);
       const channel = await channels.connectInstagram({
         accessToken,

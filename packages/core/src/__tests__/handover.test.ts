@@ -1,26 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ownerAfter } from '../inbox/handover.js';
-import { createInbox } from '../inbox.js';
-import { memoryStore } from '../memoryStore.js';
 import { threadControlRefusal } from '../sendRules.js';
-import { testEntities, testEvents } from '../testing.js';
-
-async function inboxWithConversation() {
-  const store = memoryStore();
-  await store.channels.put(testEntities.channel({ appId: 'OUR_APP' }));
-  const inbox = createInbox({ store });
-  await inbox.apply([testEvents.message({ text: 'hi', timestamp: 1000 })]);
-  const conversation = (await store.conversations.findLatest({
-    channelId: 'PAGE_1',
-    customerId: 'PAGE_1:PSID_1',
-    source: 'message',
-  }))!;
-  return { store, inbox, conversation };
-}
+import { testEvents } from '../testing.js';
+import { inboxWithConversation } from './inboxFixture.js';
 
 describe('handover events on the inbox', () => {
   it('records the owner from pass and take, a request until the thread moves, and ignores older events', async () => {
-    const { store, inbox, conversation } = await inboxWithConversation();
+    const { store, inbox, conversation } = await inboxWithConversation({ appId: 'OUR_APP' });
     const owner = async () => (await store.conversations.get(conversation.id))?.threadOwner;
     await inbox.apply([testEvents.handover({ action: 'pass', newOwnerAppId: 'BOT', timestamp: 2000 })]);
     expect(await owner()).toEqual({ appId: 'BOT', since: 2000 });
@@ -37,7 +23,7 @@ describe('handover events on the inbox', () => {
   });
 
   it('marks messages that came through standby', async () => {
-    const { store, inbox, conversation } = await inboxWithConversation();
+    const { store, inbox, conversation } = await inboxWithConversation({ appId: 'OUR_APP' });
     await inbox.apply([testEvents.message({ text: 'to the bot', standby: true, timestamp: 5000 })]);
     const [latest] = (await store.messages.list(conversation.id)).items;
     expect(latest).toMatchObject({ text: 'to the bot', standby: true });

@@ -6,6 +6,7 @@ import type { Store } from '../store.js';
 import { Changes } from './changes.js';
 import { onComment } from './comments.js';
 import { onEcho } from './echoes.js';
+import { onFeedback } from './feedback.js';
 import { onHandover } from './handover.js';
 import { onMessage, onPostback } from './inbound.js';
 import { without } from './objects.js';
@@ -65,6 +66,8 @@ function applyOne(ctx: Context): Promise<unknown> | undefined {
       return onPolicy(ctx, e);
     case 'handover':
       return onHandover(ctx, e);
+    case 'feedback':
+      return onFeedback(ctx, e);
     case 'referral':
     case 'optin':
     case 'unknown':

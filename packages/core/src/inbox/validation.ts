@@ -3,6 +3,7 @@ import { ValidationError } from '../errors.js';
 import type { MessengerEvent } from '../events.js';
 import { attachmentSchema, authorSchema } from '../model.js';
 import { parseOrThrow } from '../parseOrThrow.js';
+import { sentSurveySchema } from '../survey.js';
 
 // The inbox's boundary. Events usually come already checked by node-webhook's parser, so they are
 // checked here by hand-written rules (a few typeof tests per field, no zod parse per event) that
@@ -75,6 +76,12 @@ const rules: Record<MessengerEvent['kind'], Record<string, Rule>> = {
   optin: base,
   handover: base,
   policy_enforcement: { ...base, action: oneOf('warning', 'block', 'unblock') },
+  feedback: {
+    ...withCustomer,
+    answers: arrayOf(
+      objectOf({ questionId: id, type: oneOf('csat', 'nps', 'ces'), score: number, text: optional(string) }),
+    ),
+  },
   comment: {
     ...base,
     action: oneOf('add', 'edit', 'remove'),
@@ -122,6 +129,7 @@ export const draftSchema = z.object({
   author: authorSchema,
   messagingType: z.optional(z.enum(['RESPONSE', 'UPDATE', 'MESSAGE_TAG'])),
   tag: z.optional(z.string()),
+  survey: z.optional(sentSurveySchema),
 });
 
 /** The send response (`markSent`). */

@@ -78,6 +78,7 @@ export function createChannels(options: ChannelsOptions): ServerChannels {
     retry,
     moderateComment: createModeration(ctx),
     threadControl: createThreadControl(ctx),
+    sendSurvey: sendPath.sendSurvey,
     setBlocked: createBlocking(ctx),
     setTyping: (conversationId, on) => senderAction(conversationId, on ? 'typing_on' : 'typing_off'),
     markSeen: (conversationId) => senderAction(conversationId, 'mark_seen'),

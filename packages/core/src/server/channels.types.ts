@@ -17,6 +17,24 @@ export interface AgentProfile {
   avatarUrl?: string;
 }
 
+/** `createChannels({ surveys })`: what every satisfaction survey carries unless its draft says otherwise. */
+export interface SurveyDefaults {
+  /**
+   * The business's privacy policy URL (Meta's `business_privacy.url`), or a function of the channel
+   * for a host whose organisations each have their own.
+   */
+  privacyUrl: string | ((channel: Channel) => string | undefined);
+  /** The template's heading; default "How did we do?". */
+  title?: string;
+  subtitle?: string;
+  /** Default "Rate us". */
+  buttonTitle?: string;
+  /** Days the customer may answer, 1-7 (Meta's default: 1). */
+  expiresInDays?: number;
+  /** Offer a free-text box after the score; default true. */
+  followUp?: boolean;
+}
+
 /** Options of {@link createChannels}. */
 export interface ChannelsOptions {
   store: Store;
@@ -43,6 +61,11 @@ export interface ChannelsOptions {
    * out and passes `{ organizationId }` to each call instead.
    */
   organizationId?: string;
+  /**
+   * Satisfaction surveys (`sendSurvey`): the business privacy policy Meta shows with every survey
+   * (required to send one) and the default wording; a survey's own draft overrides each.
+   */
+  surveys?: SurveyDefaults;
   /** A rules profile, or one per channel; default `rulesFromSettings(channel)`. */
   rules?: Rules | ((channel: Channel) => Rules);
   now?: () => number;
@@ -118,6 +141,7 @@ export interface ChannelHandle {
 export interface ServerChannels extends Channels {
   moderateComment: NonNullable<Channels['moderateComment']>;
   threadControl: NonNullable<Channels['threadControl']>;
+  sendSurvey: NonNullable<Channels['sendSurvey']>;
   setBlocked: NonNullable<Channels['setBlocked']>;
   /** A handle bound to one channel. */
   channel(channelId: string): ChannelHandle;

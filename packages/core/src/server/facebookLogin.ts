@@ -90,13 +90,18 @@ const permissionsSchema = z.object({
   data: z.array(z.object({ permission: z.string(), status: z.string() })),
 });
 
-// Code 100 subcodes Meta answers to a bad code exchange (e.g. 36009, "This authorization code has
-// been used", quoted in akeeba/sociallogin#102; 36007 expired; 36008 redirect_uri mismatch).
-const CODE_SUBCODES: Record<number, AuthorizationCodeFailure> = {
-  36007: 'expired',
-  36008: 'redirect_mismatch',
-  36009: 'used',
-};
+// Why Meta refused a code exchange (code 100). A reused code carries subcode 36009 ("This authorization
+// code has been used", quoted in akeeba/sociallogin#102). No public source confirms a subcode for the
+// other two, so they are told apart by Meta's message, as reported verbatim in public issues: "This
+// authorization code has expired." (facebookarchive/php-graph-sdk#1124, SammyK/LaravelFacebookSdk#141)
+// and "Error validating verification code. Please make sure your redirect_uri is identical to the one
+// you used in the OAuth dialog request" (daviddesberg/PHPoAuthLib#520, SammyK/LaravelFacebookSdk#201).
+function codeFailure(error: GraphError): AuthorizationCodeFailure {
+  if (error.subcode === 36009 || /code has been used/i.test(error.message)) return 'used';
+  if (/code has expired/i.test(error.message)) return 'expired';
+  if (/redirect_uri is identical/i.test(error.message)) return 'redirect_mismatch';
+  return 'invalid';
+}
 
 /**
  * Creates the server side of Facebook Login for Business: the dialog URL, the redirect, the code
@@ -171,7 +176,7 @@ export function createFacebookLogin(options: FacebookLoginOptions): FacebookLogi
       return result.access_token;
     } catch (error) {
       if (error instanceof GraphError && error.graphCode === 100) {
-        const reason = (error.subcode === undefined ? undefined : CODE_SUBCODES[error.subcode]) ?? 'invalid';
+        const reason = codeFailure(error);
         throw new AuthorizationCodeError(
           reason,
           {

@@ -4,11 +4,12 @@ import { GraphError, type GraphErrorDetails, PagedeskError, type PagedeskErrorOp
 // names what the admin or the host must do next; none carries a token, a code or the state secret.
 
 /** Why a `state` value was refused by `verifyLoginState`. */
-export type LoginStateFailure = 'malformed' | 'forged' | 'expired' | 'session_mismatch';
+export type LoginStateFailure = 'malformed' | 'forged' | 'expired' | 'session_mismatch' | 'replayed';
 
 /**
  * The `state` that came back on the redirect is not one this host issued for this browser session
- * (CSRF, a replay from another session, or a dialog left open too long). Start the login again.
+ * (CSRF, a replay from another session or of a state already used, or a dialog left open too long).
+ * Start the login again.
  */
 export class LoginStateError extends PagedeskError {
   readonly reason: LoginStateFailure;

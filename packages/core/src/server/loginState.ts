@@ -7,6 +7,9 @@ import { LoginStateError } from './loginErrors.js';
 // id, signed with HMAC-SHA256. The host keeps nothing server-side; a state forged, tampered with,
 // expired or carried into another browser session is refused (RFC 6749 §10.12, Meta's manual login
 // flow guide: https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow).
+// `consumeLoginState` adds the one thing a stateless value cannot prove: that it was not used before.
+// A state captured from a redirect (browser history, a proxy log) is refused on its second use even
+// within its lifetime; the used nonces are kept only until their state would have expired anyway.
 
 const VERSION = 'v1';
 const DEFAULT_TTL_MS = 10 * 60_000;
@@ -89,9 +92,12 @@ export function createLoginState(options: LoginStateOptions): string {
  * verifyLoginState(state, { secret: process.env.LOGIN_STATE_SECRET!, session: req.session.id });
  * @param state - the `state` query parameter of the redirect
  * @param options - the same secret and the current session id
- * @returns when the state expires (epoch ms)
+ * @returns when the state expires (epoch ms) and its nonce (for {@link consumeLoginState})
  */
-export function verifyLoginState(state: string, options: VerifyLoginStateOptions): { expiresAt: number } {
+export function verifyLoginState(
+  state: string,
+  options: VerifyLoginStateOptions,
+): { expiresAt: number; nonce: string } {
   const { secret, session, now } = parseOrThrow(verifySchema, options, 'login state options');
   const parts = typeof state === 'string' ? state.split('.') : [];
   if (parts.length !== 3 || parts[0] !== VERSION || !parts[1] || !parts[2])
@@ -119,5 +125,58 @@ export function verifyLoginState(state: string, options: VerifyLoginStateOptions
     throw new LoginStateError('session_mismatch', 'The login state was issued to another session');
   if ((now ?? Date.now()) >= payload.e)
     throw new LoginStateError('expired', 'The login state expired: start the login again');
-  return { expiresAt: payload.e };
+  return { expiresAt: payload.e, nonce: payload.n };
+}
+
+/**
+ * Where used login states are remembered. `markUsed` records a nonce until `expiresAt` and answers
+ * false when it was recorded already; a host with several servers backs it with shared storage
+ * (e.g. Redis `SET key 1 NX PXAT expiresAt`), so a state works once across all of them.
+ */
+export interface UsedLoginStates {
+  markUsed(nonce: string, expiresAt: number): boolean | Promise<boolean>;
+}
+
+/**
+ * Used login states in this process's memory (one server), forgotten once they expire.
+ *
+ * @example
+ * const usedStates = memoryUsedLoginStates();
+ * await consumeLoginState(state, { secret, session: req.session.id, used: usedStates });
+ */
+export function memoryUsedLoginStates(options: { now?: () => number } = {}): UsedLoginStates {
+  const now = options.now ?? Date.now;
+  const used = new Map<string, number>();
+  return {
+    markUsed(nonce, expiresAt) {
+      const at = now();
+      // Expired ones can never verify again: dropping them keeps the map as small as the live states.
+      for (const [key, until] of used) if (until <= at) used.delete(key);
+      if (used.has(nonce)) return false;
+      used.set(nonce, expiresAt);
+      return true;
+    },
+  };
+}
+
+/**
+ * {@link verifyLoginState}, then marks the state used: a second redirect with the same state is refused
+ * with `LoginStateError` reason `replayed`, even before it expires.
+ *
+ * @example
+ * const { code, state } = fb.handleRedirect(req.url);
+ * await consumeLoginState(state, { secret, session: req.session.id, used: usedStates });
+ * @param state - the `state` query parameter of the redirect
+ * @param options - the secret and session of {@link verifyLoginState} and where used states are kept
+ * @returns when the state expires (epoch ms)
+ */
+export async function consumeLoginState(
+  state: string,
+  options: VerifyLoginStateOptions & { used: UsedLoginStates },
+): Promise<{ expiresAt: number }> {
+  const { used, ...verify } = options;
+  const { expiresAt, nonce } = verifyLoginState(state, verify);
+  if (!(await used.markUsed(nonce, expiresAt)))
+    throw new LoginStateError('replayed', 'The login state was used already: start the login again');
+  return { expiresAt };
 }

@@ -19,6 +19,8 @@ export const MESSENGER_FIELDS = [
   'messaging_optins',
   'messaging_handovers',
   'messaging_policy_enforcement',
+  // Satisfaction-survey answers (Customer Feedback Template), Messenger only.
+  'messaging_feedback',
   'standby',
   'feed',
 ] as const;

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { parseOrThrow } from '../parseOrThrow.js';
+import { type SentSurvey, sentSurveySchema } from '../survey.js';
 
 // The Send API request: Pagedesk's typed message → Meta's body (https://developers.facebook.com/docs/messenger-platform/reference/send-api/), validated first so a
 // malformed message is a ValidationError naming the field instead of a round trip to Meta.
@@ -32,6 +33,8 @@ export interface SendMessageRequest {
   /** Several images in one message (images only, at most 30). */
   attachments?: OutboundAttachment[];
   quickReplies?: QuickReply[];
+  /** A Customer Feedback Template (satisfaction survey), Messenger only. */
+  survey?: SentSurvey;
   /** Echoed back in `message_echoes`: Pagedesk puts its own message id here. Under 1000 characters. */
   metadata?: string;
   /** Quote-reply: the mid of the quoted message (top-level `reply_to`). */
@@ -75,6 +78,7 @@ const sendRequestSchema = z
         }),
       ),
     ),
+    survey: z.optional(sentSurveySchema),
     quickReplies: z.optional(
       z
         .array(
@@ -95,10 +99,14 @@ const sendRequestSchema = z
     notificationType: z.optional(z.enum(['REGULAR', 'SILENT_PUSH', 'NO_PUSH'])),
   })
   .check(
-    z.refine((r) => [r.text, r.attachment, r.attachments].filter((part) => part !== undefined).length === 1, {
-      message: 'give exactly one of text, attachment or attachments',
-      path: ['text'],
-    }),
+    z.refine(
+      (r) =>
+        [r.text, r.attachment, r.attachments, r.survey].filter((part) => part !== undefined).length === 1,
+      {
+        message: 'give exactly one of text, attachment, attachments or survey',
+        path: ['text'],
+      },
+    ),
     z.refine((r) => (r.messagingType === 'MESSAGE_TAG') === (r.tag !== undefined), {
       message: 'tag is required with MESSAGE_TAG and only then',
       path: ['tag'],
@@ -112,6 +120,31 @@ function toMetaAttachment(a: OutboundAttachment) {
       a.attachmentId !== undefined
         ? { attachment_id: a.attachmentId }
         : { url: a.url, ...(a.isReusable === undefined ? {} : { is_reusable: a.isReusable }) },
+  };
+}
+
+/**
+ * The Customer Feedback Template of a survey: one screen with one question whose id comes back in
+ * `messaging_feedback` (https://developers.facebook.com/docs/messenger-platform/send-messages/templates/customer-feedback-template).
+ */
+function customerFeedbackAttachment(s: SentSurvey) {
+  const question = {
+    id: s.questionId,
+    type: s.type,
+    ...(s.question === undefined ? {} : { title: s.question }),
+    ...(s.followUp ? { follow_up: { type: 'free_form' } } : {}),
+  };
+  return {
+    type: 'template',
+    payload: {
+      template_type: 'customer_feedback',
+      title: s.title,
+      ...(s.subtitle === undefined ? {} : { subtitle: s.subtitle }),
+      button_title: s.buttonTitle,
+      feedback_screens: [{ questions: [question] }],
+      business_privacy: { url: s.privacyUrl },
+      ...(s.expiresInDays === undefined ? {} : { expires_in_days: s.expiresInDays }),
+    },
   };
 }
 
@@ -129,6 +162,7 @@ export function buildSendBody(request: SendMessageRequest): Record<string, unkno
   if (r.text !== undefined) message['text'] = r.text;
   if (r.attachment) message['attachment'] = toMetaAttachment(r.attachment);
   if (r.attachments) message['attachments'] = r.attachments.map(toMetaAttachment);
+  if (r.survey) message['attachment'] = customerFeedbackAttachment(r.survey);
   if (r.quickReplies)
     message['quick_replies'] = r.quickReplies.map((q) =>
       'contentType' in q

@@ -5,11 +5,12 @@ import { isUnknownOutcome } from '../outcome.js';
 import { parseOrThrow } from '../parseOrThrow.js';
 import {
   attachmentsOfPart,
+  blockedRefusal,
   decideReply,
   quoteOf,
-  type ReplyDecision,
   replyRoute,
   type Sender,
+  threadControlRefusal,
   windowError,
 } from '../sendRules.js';
 import { type SendDraft, sendDraftSchema } from '../transport.js';
@@ -21,6 +22,7 @@ import type { Personas } from './personas.js';
 import { createReconciler } from './reconcile.js';
 import type { SendMessageRequest } from './sendBody.js';
 import { onTagRefused, senderOfMessage } from './sendPolicy.js';
+import { type SurveyAuthor, surveyFor, surveyRefusal } from './surveys.js';
 
 // The send path. Policy first (channel status, window, rules), then the store (every outbound part
 // recorded `pending` before Meta is called), then Meta, then the outcome: `sent` with Meta's mid, or
@@ -28,6 +30,15 @@ import { onTagRefused, senderOfMessage } from './sendPolicy.js';
 // `outcome_unknown` until the echo, which carries the message id in `metadata`, proves it went out;
 // `retry` re-reads the message first so it never sends twice. Meta's verdicts feed back into the
 // channel: a 190 while sending flips it at once.
+
+/** How a survey goes out: a response inside 24 h, then with the CUSTOMER_FEEDBACK tag (surveys.ts). */
+function surveyRoute(
+  conversation: Conversation,
+  at: number,
+): { messagingType: Delivery['messagingType']; tag?: string } {
+  const { window } = surveyRefusal(conversation, at);
+  return { messagingType: window.messagingType ?? 'RESPONSE', ...(window.tag ? { tag: window.tag } : {}) };
+}
 
 function failureOf(error: unknown): Failure {
   const e = toPagedeskError(error);
@@ -100,7 +111,7 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
     channel: Channel,
     conversation: Conversation,
     customer: Customer,
-    route: Pick<Extract<ReplyDecision, { kind: 'messages' }>, 'sender' | 'messagingType' | 'tag'>,
+    route: { sender: Sender; messagingType: Delivery['messagingType']; tag?: string | undefined },
   ) {
     const { sender } = route;
     const page = await ctx.pageGraph(channel);
@@ -220,6 +231,40 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
   }
 
   /**
+   * Sends a satisfaction survey (Messenger's Customer Feedback Template) through the same policy,
+   * store and outcome as a reply: Messenger threads only, within 7 days of the customer's last message
+   * (the `CUSTOMER_FEEDBACK` tag after the first 24 h).
+   */
+  async function sendSurvey(conversationId: string, input: unknown, by: SurveyAuthor = {}): Promise<Message> {
+    return ctx.serial(conversationId, async () => {
+      const { conversation, channel, customer } = await ctx.loadConversation(conversationId);
+      ctx.assertSendable(channel);
+      const refusal =
+        blockedRefusal(customer) ??
+        threadControlRefusal(conversation, channel) ??
+        surveyRefusal(conversation, now()).error;
+      if (refusal) throw refusal;
+      const { id, survey } = surveyFor(input, options.surveys, channel);
+      const sender: Sender = { kind: 'agent', ...(by.agentId ? { agentId: by.agentId } : {}) };
+      const author = await authorOf(sender, { ...(by.agentId ? { agentId: by.agentId } : {}) });
+      const d = await deliveryFor(channel, conversation, customer, {
+        sender,
+        ...surveyRoute(conversation, now()),
+      });
+      const recorded = await inbox.recordOutbound(conversationId, {
+        id,
+        text: survey.question ?? survey.title,
+        survey,
+        author,
+        messagingType: d.messagingType,
+        ...(d.tag ? { tag: d.tag } : {}),
+      });
+      const [sent] = await sendRecorded(d, conversation, [recorded]);
+      return sent!;
+    });
+  }
+
+  /**
    * Re-sends a failed message. One whose outcome is unknown (a timeout, a restart) is first checked
    * with Meta (reconcile.ts) and re-sent only if Meta shows it was not sent; `force` skips the check.
    */
@@ -252,7 +297,9 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
       const sender = senderOfMessage(message);
       const at = now();
       if (!publicAnswer) {
-        const closed = windowError(channel, conversation, at, sender.kind);
+        const closed = message.survey
+          ? surveyRefusal(conversation, at).error
+          : windowError(channel, conversation, at, sender.kind);
         if (closed) {
           if (current.delivery === 'pending') await inbox.markFailed(current.id, failureOf(closed));
           throw closed;
@@ -269,7 +316,7 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
       try {
         d = await deliveryFor(channel, conversation, customer, {
           sender,
-          ...replyRoute(channel, conversation, at, sender),
+          ...(message.survey ? surveyRoute(conversation, at) : replyRoute(channel, conversation, at, sender)),
         });
       } catch (error) {
         // Checked and not sent, then refused here: failed with the refusal, never left `checking`.
@@ -318,5 +365,5 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
     return recovered;
   }
 
-  return { send, retry, senderAction, recoverPending };
+  return { send, sendSurvey, retry, senderAction, recoverPending };
 }

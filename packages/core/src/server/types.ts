@@ -1,5 +1,6 @@
 import type { Channel, ChannelSettings, CommentAction, Conversation, Customer, Message } from '../model.js';
 import type { ChannelFilter, ChannelPurgeReport } from '../store.js';
+import type { SurveyDraft } from '../survey.js';
 import type { ChannelAction, ConnectablePage, SendDraft } from '../transport.js';
 
 /** Channel lifecycle notices a host can turn into an email to the admin. */
@@ -64,6 +65,14 @@ export interface Channels {
    * inbox API answers 501 then). Rejects with RuleViolationError (not a comment, deleted, like on
    * Instagram), ChannelUnavailableError, PermissionError (the page lacks the moderation permission).
    */
+  /**
+   * Sends a satisfaction survey (Messenger's Customer Feedback Template, `SurveyDraft`) through the
+   * send path; the answer arrives as a `feedback` event and lands on `conversation.survey`. Rejects
+   * with RuleViolationError (not Messenger, a comment thread), WindowClosedError (more than 7 days
+   * after the customer's last message), ValidationError (the draft, or no privacy URL). Optional like
+   * `moderateComment`.
+   */
+  sendSurvey?(conversationId: string, draft: SurveyDraft, by?: { agentId?: string }): Promise<Message>;
   /**
    * Messenger handover protocol: `take`, `pass` (to `targetAppId`) or `request` the customer's
    * thread, or `check` who holds it; resolves with the conversation, its `threadOwner` updated.

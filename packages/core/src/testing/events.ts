@@ -3,6 +3,7 @@ import type {
   DeliveryEvent,
   EchoEvent,
   EditEvent,
+  FeedbackEvent,
   HandoverEvent,
   MessageEvent,
   OptinEvent,
@@ -219,6 +220,18 @@ export const testEvents = {
       action,
       ...input,
       raw: input.raw ?? { policy_enforcement: { action } },
+    };
+  },
+  feedback(input: Input<FeedbackEvent> = {}): FeedbackEvent {
+    const b = base(input, next());
+    const answers = input.answers ?? [{ questionId: 'q1', type: 'csat' as const, score: 5 }];
+    return {
+      id: `feedback:${b.pageId}:${b.customerId}:${b.timestamp}`,
+      kind: 'feedback',
+      ...b,
+      answers,
+      ...input,
+      raw: input.raw ?? { messaging_feedback: { feedback_screens: [] } },
     };
   },
   comment(input: Input<CommentEvent> = {}): CommentEvent {

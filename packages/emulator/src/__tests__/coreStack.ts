@@ -75,11 +75,15 @@ export interface StackPage {
  * {@link startCoreStack} with these pages already connected in the store (channel and token), no
  * automatic delivery receipts and no start-up recovery: the setup of the toolkit tests.
  */
-export async function startPagesStack(appSecret: string, pages: StackPage[]) {
+export async function startPagesStack(
+  appSecret: string,
+  pages: StackPage[],
+  channels: Partial<ChannelsOptions> = {},
+) {
   const stack = await startCoreStack({
     appSecret,
     emulator: { pages, customerBehaviour: { deliverAfterMs: null } },
-    channels: { recoverPendingOnStart: false },
+    channels: { recoverPendingOnStart: false, ...channels },
   });
   for (const page of pages) {
     await stack.store.channels.put(

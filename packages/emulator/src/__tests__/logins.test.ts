@@ -3,12 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { TokenError } from '@pagedesk/core';
 import {
   AuthorizationCodeError,
+  consumeLoginState,
   createFacebookLogin,
   createGraphClient,
   createLoginState,
   LoginDeclinedError,
   LoginStateError,
   MissingPermissionsError,
+  memoryUsedLoginStates,
   RefreshTooEarlyError,
   verifyLoginState,
 } from '@pagedesk/core/server';
@@ -171,6 +173,22 @@ describe('Facebook Login', () => {
     expect(verify('not-a-state')).toBe('malformed');
     expect(verify(good, 'session-2')).toBe('session_mismatch');
     expect(verify(good, 'session-1', emu.clock.now() + 10 * 60_000)).toBe('expired');
+  });
+
+  it('refuses a replayed state even within its lifetime (single use)', async () => {
+    const fb = facebook();
+    const { state: returned } = fb.handleRedirect(await dialog(fb.authorizeUrl({ state: state() }), 'allow'));
+    const used = memoryUsedLoginStates({ now: () => emu.clock.now() });
+    const consume = (value: string, session = 'session-1') =>
+      consumeLoginState(value, { secret: STATE_SECRET, session, now: emu.clock.now(), used });
+    // A replay from another session is refused before it is marked, so the right session still can use it.
+    await expect(consume(returned, 'session-2')).rejects.toMatchObject({ reason: 'session_mismatch' });
+    await expect(consume(returned)).resolves.toMatchObject({ expiresAt: expect.any(Number) });
+    const replay = await consume(returned).catch((e: unknown) => e);
+    expect(replay).toBeInstanceOf(LoginStateError);
+    expect(replay).toMatchObject({ reason: 'replayed', code: 'login_state_replayed' });
+    // Another state of the same session is fresh.
+    await expect(consume(state())).resolves.toBeTruthy();
   });
 
   it('names an expired, a reused and a mismatched code', async () => {

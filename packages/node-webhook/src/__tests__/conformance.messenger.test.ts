@@ -414,6 +414,34 @@ describe('handover, standby and policy enforcement', () => {
     expect('reason' in unblock).toBe(false);
   });
 
+  it('a satisfaction-survey answer (messaging_feedback)', () => {
+    expect(one('page', messenger.feedback)).toEqual({
+      ...fb,
+      kind: 'feedback',
+      id: `feedback:${PAGE_ID}:${PSID}:${T}`,
+      customerId: PSID,
+      timestamp: T,
+      answers: [{ questionId: 'm_survey_1', type: 'csat', score: 4, text: 'Quick and kind' }],
+      raw: messenger.feedback,
+    });
+  });
+
+  it('a survey answer keeps what it understands: an unknown type or score is left out, never the event', () => {
+    const e = one('page', messenger.feedbackOdd);
+    expect(e).toMatchObject({ kind: 'feedback', answers: [{ questionId: 'nps_q', type: 'nps', score: 10 }] });
+    expect(e.kind === 'feedback' && e.answers).toHaveLength(1);
+  });
+
+  it('a survey answer without the person is invalid (strict about ids)', () => {
+    const { sender: _, ...anonymous } = messenger.feedback as Record<string, unknown>;
+    const invalid: Error[] = [];
+    const events = parseWebhook(JSON.stringify(envelope('page', [anonymous])), {
+      onInvalidEvent: (e) => invalid.push(e),
+    });
+    expect(events.map((e) => e.kind)).not.toContain('feedback');
+    expect(invalid[0]?.message).toMatch(/sender: required for a feedback event/);
+  });
+
   it('an event type Pagedesk does not model becomes unknown, named by its key', () => {
     const e = one('page', messenger.accountLinking);
     expect(e).toMatchObject({

@@ -257,6 +257,31 @@ describe('lenient events other than messages', () => {
   });
 });
 
+describe('lenient survey answers', () => {
+  it('keeps the answers it understands and reports each one it left out, once', () => {
+    const { events, content, invalid } = parse([
+      inbound({
+        messaging_feedback: {
+          feedback_screens: [
+            {
+              screen_id: 0,
+              questions: { ok: { type: 'csat', payload: '5' }, odd: { type: 'csat', payload: 'x' } },
+            },
+            { screen_id: 1, questions: 'not an object' },
+          ],
+        },
+      }),
+    ]);
+    expect(invalid).toEqual([]);
+    expect(only(events, 'feedback').answers).toEqual([{ questionId: 'ok', type: 'csat', score: 5 }]);
+    expect(content).toHaveLength(1);
+    expect(content[0]?.issues.map((i) => i.path)).toEqual([
+      'entry[0].messaging[0].messaging_feedback.feedback_screens[0].questions.odd.payload',
+      'entry[0].messaging[0].messaging_feedback.feedback_screens[1].questions',
+    ]);
+  });
+});
+
 describe('lenient comments', () => {
   const feed = (value: Record<string, unknown>, time = 1449135003) => ({
     object: 'page',

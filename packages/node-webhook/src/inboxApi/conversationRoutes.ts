@@ -9,6 +9,7 @@ import {
   parseOrThrow,
   platformSchema,
   sendDraftSchema,
+  surveyDraftSchema,
   ValidationError,
 } from '@pagedesk/core';
 import * as z from 'zod/mini';
@@ -215,6 +216,25 @@ export function conversationRoutes(deps: RouteDeps) {
           author: agentId === undefined ? { kind: 'agent' } : { kind: 'agent', agentId },
         });
         return json({ messages }, 201);
+      },
+    },
+    sendSurvey: {
+      access: 'write',
+      async run({ request, params, access }) {
+        const conversationId = idOf({ params });
+        await access.conversation(conversationId);
+        // The privacy policy is the host's (createChannels({ surveys })), never what a browser sends.
+        const { privacyUrl: _browser, ...draft } = parseOrThrow(
+          surveyDraftSchema,
+          await readJson(request, maxBodyBytes),
+          'survey',
+        );
+        const sendSurvey = requireChannels(deps, 'Surveys').sendSurvey;
+        if (!sendSurvey) throw new NotImplementedError('Surveys');
+        // The signed-in agent asks for it, whatever the browser claims.
+        const { agentId } = access.principal;
+        const message = await sendSurvey(conversationId, draft, agentId === undefined ? {} : { agentId });
+        return json(message, 201);
       },
     },
     retryMessage: {

@@ -8,6 +8,7 @@ import { healthRoutes } from './healthRoutes.js';
 import { toErrorResponse } from './http.js';
 import { createBroadcaster, inProcessFanout } from './liveEvents.js';
 import { createLiveLink, liveRoutes } from './liveRoutes.js';
+import { mediaRoutes } from './mediaRoutes.js';
 import {
   type InboxApi,
   type InboxApiErrorContext,
@@ -32,6 +33,8 @@ const ROUTES: ReadonlyArray<[RouteDefinition<InboxApiRoute, Handler>['method'], 
   ['POST', '/conversations/:id/messages', 'sendMessage'],
   ['POST', '/conversations/:id/typing', 'setTyping'],
   ['POST', '/conversations/:id/thread', 'threadControl'],
+  ['POST', '/conversations/:id/survey', 'sendSurvey'],
+  ['GET', '/media/:channel/:folder/:file', 'getMedia'],
   ['POST', '/messages/:id/retry', 'retryMessage'],
   ['POST', '/messages/:id/moderation', 'moderateComment'],
   ['POST', '/uploads', 'uploadFile'],
@@ -133,6 +136,7 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
   const handlers: Handlers = {
     ...conversationRoutes(deps),
     ...uploadRoutes(deps),
+    ...mediaRoutes(deps.options.media),
     ...channelRoutes(deps),
     ...templateRoutes(deps),
     ...customerRoutes(deps),

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Agent, Inbox, PagedeskError } from '@pagedesk/core';
+import type { Agent, Inbox, MediaStore, PagedeskError } from '@pagedesk/core';
 import type { Channels } from '@pagedesk/core/server';
 import * as z from 'zod/mini';
 import type { LiveFanout } from './liveEvents.js';
@@ -22,6 +22,8 @@ export type InboxApiRoute =
   | 'moderateComment'
   | 'setTyping'
   | 'threadControl'
+  | 'sendSurvey'
+  | 'getMedia'
   | 'uploadFile'
   | 'getUpload'
   | 'listChannels'
@@ -89,6 +91,13 @@ export interface InboxApiOptions {
   /** Where uploads are kept until Meta fetches them. Default {@link memoryUploadStore}. */
   uploads?: UploadStore;
   /**
+   * The archived copies of inbound media (`createInbox({ media })`), served at
+   * `${basePath}/media/<channel>/<folder>/<file>` to principals who see the channel (404 otherwise, as
+   * for everything else). Give the store whose `put` returns those URLs, e.g.
+   * `fileMediaStore(dir, { publicPath: '/pagedesk/media' })`; it needs `get`.
+   */
+  media?: MediaStore;
+  /**
    * The public origin Meta reaches this server at (`https://help.example.com`), plus any path prefix
    * that a proxy or a framework mount removes before the request gets here. Upload URLs are
    * `${publicUrl}${basePath}/uploads/:id`; the request's own origin is used when omitted.
@@ -152,6 +161,7 @@ export const optionsSchema = z.object({
   uploads: z.optional(
     withMethods<UploadStore>(['put', 'get'], 'expected an UploadStore with put() and get()'),
   ),
+  media: z.optional(withMethods<MediaStore>(['put', 'get'], 'expected a MediaStore with put() and get()')),
   publicUrl: z.optional(z.url({ protocol: /^https?$/ })),
   basePath: z.optional(
     z

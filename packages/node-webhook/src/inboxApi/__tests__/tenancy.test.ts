@@ -47,6 +47,16 @@ function storeChannels(target: Inbox): Channels {
     retry: async (id) => (await store.messages.get(id))!,
     setBlocked: (id, blocked) => target.recordBlocked(id, blocked ? { at: 1 } : null),
     threadControl: (id) => target.recordThreadOwner(id, { appId: null, since: 1 }),
+    async sendSurvey(conversationId, draft, by) {
+      const conversation = await store.conversations.get(conversationId);
+      return message(100, conversationId, {
+        id: `survey-${conversationId}`,
+        channelId: conversation?.channelId ?? '',
+        direction: 'outbound',
+        text: draft.type,
+        author: { kind: 'agent', ...(by?.agentId === undefined ? {} : { agentId: by.agentId }) },
+      });
+    },
     moderateComment: (id, action, options) => target.recordModeration(id, action, options?.agentId),
     setTyping: async () => {},
     markSeen: async () => {},
@@ -76,6 +86,10 @@ beforeAll(async () => {
     heartbeatMs: 0,
     authorize: authorizeByHeader,
     agents: (principal) => directory[principal.organizationId ?? ''] ?? [],
+    media: {
+      put: async (key) => `/media/${key}`,
+      get: async () => ({ bytes: new Uint8Array([0xff, 0xd8, 0xff]), contentType: 'image/jpeg' }),
+    },
   });
   server = await serve(api);
 });
@@ -147,6 +161,14 @@ const resourceRoutes: Array<{
     path: (p) => `/conversations/${onPage(p).conversationId}/thread`,
     body: { action: 'check' },
     ok: 200,
+  },
+  { route: 'getMedia', method: 'GET', path: (p) => `/media/${p}/m_1/0.jpg`, ok: 200 },
+  {
+    route: 'sendSurvey',
+    method: 'POST',
+    path: (p) => `/conversations/${onPage(p).conversationId}/survey`,
+    body: { type: 'csat' },
+    ok: 201,
   },
   {
     route: 'moderateComment',
