@@ -1,14 +1,16 @@
 'use client';
 
-import type { Message } from '@pagedesk/core';
+import type { Customer, Message } from '@pagedesk/core';
 import { type ReactNode, useEffect, useState } from 'react';
 import { Composer, type ComposerProps, type ReplyTemplate } from './Composer.js';
 import { ConversationList, customerName } from './ConversationList.js';
+import { CustomerPanel } from './CustomerPanel.js';
 import { usePagedeskContext } from './context.js';
 import { ChannelKindIcon } from './Icons.js';
 import { MessageList } from './MessageList.js';
 import type { ConversationFilter } from './queryKeys.js';
 import { DefaultEmptyState, PagedeskRoot, useSlot } from './Root.js';
+import { ThreadOwner } from './ThreadOwner.js';
 import { useAgents } from './useChannels.js';
 import { useConversation, useUpdateConversation } from './useConversation.js';
 import { useLiveStatus } from './useLive.js';
@@ -23,7 +25,17 @@ export interface ConversationViewProps {
   autoFocus?: boolean;
   /** Extra props for the composer. */
   composerProps?: Partial<Omit<ComposerProps, 'conversationId'>>;
+  /**
+   * The customer panel beside the messages: `false` leaves it out; a function renders the host's own
+   * content (CRM record, orders) inside it. Default: the panel without host content.
+   */
+  customerPanel?: boolean | ((customer: Customer) => ReactNode);
   className?: string;
+}
+
+/** Narrow screens start with the panel closed: there it covers the conversation as a sheet. */
+function panelOpenAtFirst(): boolean {
+  return typeof window === 'undefined' || !window.matchMedia?.('(max-width: 720px)').matches;
 }
 
 /**
@@ -37,6 +49,8 @@ export function ConversationView(props: ConversationViewProps): ReactNode {
   const { data: agents } = useAgents();
   const update = useUpdateConversation(conversationId);
   const [quoted, setQuoted] = useState<Message | null>(null);
+  const [panelOpen, setPanelOpen] = useState(panelOpenAtFirst);
+  const panel = props.customerPanel ?? true;
   const markRead = update.mutate;
   const unread = conversation?.unreadCount ?? 0;
 
@@ -62,6 +76,7 @@ export function ConversationView(props: ConversationViewProps): ReactNode {
             <h2 className="pd-conversation-title" dir="auto">
               {customerName(conversation, t.list.unknownCustomer)}
             </h2>
+            <ThreadOwner conversation={conversation} />
             <span className="pd-spacer" />
             <select
               className="pd-select"
@@ -83,18 +98,37 @@ export function ConversationView(props: ConversationViewProps): ReactNode {
             >
               {conversation.status === 'open' ? t.inbox.resolve : t.inbox.reopen}
             </button>
+            {panel ? (
+              <button
+                type="button"
+                className="pd-button pd-customer-toggle"
+                aria-expanded={panelOpen}
+                onClick={() => setPanelOpen((open) => !open)}
+              >
+                {panelOpen ? t.customer.hide : t.customer.show}
+              </button>
+            ) : null}
           </>
         ) : null}
       </header>
-      <MessageList conversationId={conversationId} onReply={setQuoted} />
-      <Composer
-        conversationId={conversationId}
-        quoted={quoted}
-        onCancelQuote={() => setQuoted(null)}
-        autoFocus={props.autoFocus !== false}
-        {...(props.templates ? { templates: props.templates } : {})}
-        {...props.composerProps}
-      />
+      <div className="pd-conversation-body">
+        <div className="pd-conversation-main">
+          <MessageList conversationId={conversationId} onReply={setQuoted} />
+          <Composer
+            conversationId={conversationId}
+            quoted={quoted}
+            onCancelQuote={() => setQuoted(null)}
+            autoFocus={props.autoFocus !== false}
+            {...(props.templates ? { templates: props.templates } : {})}
+            {...props.composerProps}
+          />
+        </div>
+        {panel && panelOpen && conversation ? (
+          <CustomerPanel customerId={conversation.customerId} onClose={() => setPanelOpen(false)}>
+            {typeof panel === 'function' ? panel : null}
+          </CustomerPanel>
+        ) : null}
+      </div>
     </PagedeskRoot>
   );
 }
@@ -107,6 +141,8 @@ export interface InboxProps {
   onSelect?: (id: string | null) => void;
   defaultFilter?: ConversationFilter;
   templates?: ReplyTemplate[];
+  /** The customer panel of the open conversation (see {@link ConversationViewProps.customerPanel}). */
+  customerPanel?: ConversationViewProps['customerPanel'];
   className?: string;
 }
 
@@ -153,6 +189,7 @@ export function Inbox(props: InboxProps): ReactNode {
             conversationId={selected}
             onBack={() => select(null)}
             {...(props.templates ? { templates: props.templates } : {})}
+            {...(props.customerPanel === undefined ? {} : { customerPanel: props.customerPanel })}
           />
         ) : (
           <Empty kind="selection">{t.inbox.noSelection}</Empty>

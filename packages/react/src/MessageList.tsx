@@ -35,6 +35,11 @@ export interface MessageListProps {
   className?: string;
 }
 
+/** A customer's comment on Meta (a comment thread's inbound message with Meta's id): it can be moderated. */
+function isCustomerComment(message: Message, source: 'message' | 'comment' | undefined): boolean {
+  return source === 'comment' && message.direction === 'inbound' && message.mid !== undefined;
+}
+
 type Row = { type: 'day'; key: string; at: number } | { type: 'message'; key: string; message: Message };
 
 function dayKey(at: number): string {
@@ -57,6 +62,7 @@ interface MessageRowProps {
   reply: ((message: Message) => void) | undefined;
   Bubble: ComponentType<MessageBubbleProps>;
   publicReply: boolean;
+  comment: boolean;
 }
 
 // The row's content, memoised apart from its position: when a row above is measured or older rows
@@ -70,6 +76,7 @@ const MessageRowContent = memo(function MessageRowContent({
   reply,
   Bubble,
   publicReply,
+  comment,
 }: Omit<MessageRowProps, 'index' | 'start' | 'measure'>): ReactNode {
   const onRetry = useCallback(() => {
     if (message) retry(message.id);
@@ -88,6 +95,7 @@ const MessageRowContent = memo(function MessageRowContent({
       onSendAnyway={checkFailed && message.delivery === 'failed' ? onSendAnyway : undefined}
       onReply={reply ? onReply : undefined}
       publicReply={publicReply}
+      comment={comment}
     />
   ) : (
     <div className="pd-day">
@@ -318,6 +326,7 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
                 reply={canReply ? replyTo : undefined}
                 Bubble={Bubble}
                 publicReply={row.type === 'message' && isPublicReply(row.message, conversation?.source)}
+                comment={row.type === 'message' && isCustomerComment(row.message, conversation?.source)}
               />
             );
           })}

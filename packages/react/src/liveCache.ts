@@ -1,6 +1,6 @@
 'use client';
 
-import type { ConversationWithCustomer, Message, Page } from '@pagedesk/core';
+import type { ConversationWithCustomer, Customer, Message, Page } from '@pagedesk/core';
 import { type InfiniteData, type QueryClient, replaceEqualDeep } from '@tanstack/react-query';
 import { type ConversationFilter, compareConversations, matchesFilter, pagedeskKeys } from './queryKeys.js';
 
@@ -48,6 +48,51 @@ export function patchConversation(client: QueryClient, conversation: Conversatio
   }
   const detailKey = pagedeskKeys.conversation(conversation.id);
   if (client.getQueryData(detailKey) !== undefined) client.setQueryData(detailKey, conversation);
+}
+
+/**
+ * A customer changed (details edited in another inbox, blocked, profile fetched): the customer entry
+ * and every cached conversation of theirs show it, so the list and headers follow the panel.
+ */
+export function patchCustomer(client: QueryClient, customer: Customer): void {
+  client.setQueryData(pagedeskKeys.customer(customer.id), customer);
+  const withCustomer = (c: ConversationWithCustomer) =>
+    c.customerId === customer.id && c.customer !== customer ? { ...c, customer } : c;
+  for (const [key, data] of client.getQueriesData<ConversationPages>({
+    queryKey: pagedeskKeys.conversationLists(),
+  })) {
+    if (!data?.pages.some((page) => page.items.some((c) => c.customerId === customer.id))) continue;
+    client.setQueryData<ConversationPages>(key, {
+      ...data,
+      pages: data.pages.map((page) =>
+        page.items.some((c) => c.customerId === customer.id)
+          ? { ...page, items: page.items.map(withCustomer) }
+          : page,
+      ),
+    });
+  }
+  for (const [key, data] of client.getQueriesData<ConversationWithCustomer>({
+    queryKey: ['pagedesk', 'conversation'],
+  })) {
+    if (data?.customerId === customer.id) client.setQueryData(key, withCustomer(data));
+  }
+}
+
+/** A cached conversation, from its detail entry or any loaded list. */
+export function findConversation(
+  client: QueryClient,
+  conversationId: string,
+): ConversationWithCustomer | undefined {
+  const detail = client.getQueryData<ConversationWithCustomer>(pagedeskKeys.conversation(conversationId));
+  if (detail) return detail;
+  for (const [, data] of client.getQueriesData<ConversationPages>({
+    queryKey: pagedeskKeys.conversationLists(),
+  }))
+    for (const page of data?.pages ?? []) {
+      const found = page.items.find((c) => c.id === conversationId);
+      if (found) return found;
+    }
+  return undefined;
 }
 
 const RECEIPT_RANK: Partial<Record<Message['delivery'], number>> = { sent: 1, delivered: 2, read: 3 };
