@@ -150,8 +150,8 @@ function DetailsForm({ customer }: { customer: Customer }): ReactNode {
         const value = draft[field] ?? customer.details?.[field] ?? '';
         const onChange = (next: string) => setDraft((d) => ({ ...d, [field]: next }));
         return (
-          <label key={field} className="pd-customer-field" htmlFor={`${id}-${field}`}>
-            <span>{labels[field]}</span>
+          <div key={field} className="pd-customer-field">
+            <label htmlFor={`${id}-${field}`}>{labels[field]}</label>
             {field === 'notes' ? (
               <textarea
                 id={`${id}-${field}`}
@@ -180,7 +180,7 @@ function DetailsForm({ customer }: { customer: Customer }): ReactNode {
                 {tc.notesHint}
               </small>
             ) : null}
-          </label>
+          </div>
         );
       })}
       <div className="pd-actions">

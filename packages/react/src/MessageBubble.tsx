@@ -182,7 +182,9 @@ export function MessageBubble({
         ) : null}
         {failed && onRetry ? smallButton(t.messages.retrySend, onRetry) : null}
         {failed && unknown && onSendAnyway ? smallButton(t.messages.sendAnyway, onSendAnyway) : null}
-        {comment || message.moderation ? <CommentModeration message={message} actions={comment === true} /> : null}
+        {comment || message.moderation ? (
+          <CommentModeration message={message} actions={comment === true} />
+        ) : null}
         {onReply && !message.unsent && !failed && message.delivery !== 'pending' ? (
           <button
             type="button"
