@@ -308,8 +308,10 @@ export class GraphApi {
     if (candidates.length > 1) {
       // One token for a Facebook Page and its Instagram account: the recipient or `platform` decides.
       const platform = str(params['platform']);
-      const recipient = obj(params['recipient'], 'recipient');
-      const recipientId = str(recipient?.['id']);
+      // `thread_owner` names the person by a bare PSID (`?recipient=<PSID>`); sends by `{ id }`.
+      const bare = params['recipient'];
+      const recipientId =
+        typeof bare === 'string' && /^\d+$/.test(bare) ? bare : str(obj(bare, 'recipient')?.['id']);
       const owner = recipientId ? this.world.customers.get(recipientId)?.pageId : undefined;
       const byCustomer = candidates.filter((p) => p.id === owner);
       const byPlatform = candidates.filter((p) => p.platform === platform);
