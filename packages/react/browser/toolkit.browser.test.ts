@@ -173,7 +173,7 @@ describe(`the customer panel in Chromium (React ${reactMajor})`, () => {
     await small.getByRole('listbox', { name: 'Conversations' }).getByRole('option').first().click();
     // Closed at first on a phone, opened from the header as a sheet over the messages.
     expect(await small.locator('.pd-customer-panel').count()).toBe(0);
-    await small.getByRole('button', { name: 'Show customer details' }).click();
+    await small.getByRole('button', { name: 'Customer details' }).click();
     await small.locator('.pd-customer-panel').waitFor();
     expect(
       await small.evaluate(() => getComputedStyle(document.querySelector('.pd-customer-panel')!).position),

@@ -103,7 +103,7 @@ export function CommentModeration({ message, actions }: CommentModerationProps):
       ) : null}
       {moderate.isError ? (
         <span className="pd-problem" role="alert">
-          {tm.failed} {moderate.error.message}
+          {t.channels.actionFailed} {moderate.error.message}
         </span>
       ) : null}
     </div>

@@ -52,7 +52,7 @@ export function CustomerPanel({ customerId, children, onClose, className }: Cust
   const { messages: t } = usePagedeskContext('CustomerPanel');
   const tc = t.customer;
   const headingId = useId();
-  const { data: customer, isPending, isError, refetch } = useCustomer(customerId);
+  const { data: customer, isError, refetch } = useCustomer(customerId);
   return (
     <PagedeskRoot className={`pd-customer-panel${className ? ` ${className}` : ''}`}>
       <section aria-labelledby={headingId}>
@@ -75,13 +75,9 @@ export function CustomerPanel({ customerId, children, onClose, className }: Cust
               </div>
             ) : null}
           </>
-        ) : isPending ? (
-          <p className="pd-status" role="status">
-            {tc.loading}
-          </p>
         ) : isError ? (
           <p className="pd-error" role="alert">
-            {tc.error}{' '}
+            {t.channels.actionFailed}{' '}
             <button type="button" className="pd-button" onClick={() => void refetch()}>
               {t.messages.retry}
             </button>
@@ -99,13 +95,11 @@ function MetaProfile({ customer }: { customer: Customer }): ReactNode {
   const rows: Array<[string, string]> = [];
   if (metaName) rows.push([tc.metaName, metaName]);
   if (customer.username) rows.push([tc.username, `@${customer.username}`]);
-  rows.push([tc.platformId, customer.psid]);
   return (
     <div className="pd-customer-meta">
       <h4>
         {tc.fromMeta} · {customer.platform === 'instagram' ? t.list.instagram : t.list.messenger}
       </h4>
-      {customer.profileStatus === 'unavailable' ? <p className="pd-muted">{tc.noProfile}</p> : null}
       <dl>
         {rows.map(([label, value]) => (
           <div key={label}>
@@ -158,7 +152,6 @@ function DetailsForm({ customer }: { customer: Customer }): ReactNode {
                 className="pd-textarea"
                 rows={4}
                 value={value}
-                aria-describedby={`${id}-notes-hint`}
                 onChange={(e) => onChange(e.target.value)}
               />
             ) : (
@@ -175,17 +168,12 @@ function DetailsForm({ customer }: { customer: Customer }): ReactNode {
                 onChange={(e) => onChange(e.target.value)}
               />
             )}
-            {field === 'notes' ? (
-              <small id={`${id}-notes-hint`} className="pd-muted">
-                {tc.notesHint}
-              </small>
-            ) : null}
           </div>
         );
       })}
       <div className="pd-actions">
         <button type="submit" className="pd-button pd-button-primary" disabled={!dirty || update.isPending}>
-          {update.isPending ? tc.saving : tc.save}
+          {tc.save}
         </button>
         {update.isSuccess && !dirty ? (
           <span className="pd-muted" role="status">
@@ -195,7 +183,7 @@ function DetailsForm({ customer }: { customer: Customer }): ReactNode {
       </div>
       {update.isError ? (
         <p className="pd-problem" role="alert">
-          {tc.saveFailed} {update.error.message}
+          {t.channels.actionFailed} {update.error.message}
         </p>
       ) : null}
       {customer.details?.updatedAt && updatedBy ? (
@@ -223,9 +211,7 @@ function BlockControl({ customer }: { customer: Customer }): ReactNode {
   return (
     <div className="pd-customer-block" data-blocked={customer.blocked ? true : undefined}>
       {customer.blocked ? (
-        <p className="pd-badge pd-badge-blocked">
-          {by ? tc.blockedBy(by, format.dateTime(customer.blocked.at)) : tc.blocked}
-        </p>
+        <p className="pd-badge pd-badge-blocked">{tc.blocked(format.dateTime(customer.blocked.at), by)}</p>
       ) : null}
       {customer.blocked ? (
         <button
@@ -234,7 +220,7 @@ function BlockControl({ customer }: { customer: Customer }): ReactNode {
           disabled={block.isPending}
           onClick={() => block.mutate(false)}
         >
-          {block.isPending ? tc.unblocking : tc.unblock}
+          {tc.unblock}
         </button>
       ) : confirming ? (
         <div className="pd-confirm" role="alertdialog" aria-label={tc.block} aria-describedby={descriptionId}>
@@ -263,12 +249,12 @@ function BlockControl({ customer }: { customer: Customer }): ReactNode {
           disabled={block.isPending}
           onClick={() => setConfirming(true)}
         >
-          {block.isPending ? tc.blocking : tc.block}
+          {tc.block}
         </button>
       )}
       {block.isError ? (
         <p className="pd-problem" role="alert">
-          {tc.blockFailed} {block.error.message}
+          {t.channels.actionFailed} {block.error.message}
         </p>
       ) : null}
     </div>

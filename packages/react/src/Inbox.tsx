@@ -105,7 +105,7 @@ export function ConversationView(props: ConversationViewProps): ReactNode {
                 aria-expanded={panelOpen}
                 onClick={() => setPanelOpen((open) => !open)}
               >
-                {panelOpen ? t.customer.hide : t.customer.show}
+                {t.customer.panel}
               </button>
             ) : null}
           </>

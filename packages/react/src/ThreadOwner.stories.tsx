@@ -53,9 +53,6 @@ export const Requested: Story = {
   },
 };
 
-export const Idle: Story = {
-  parameters: { fake: { conversations: 8, prepare: ownedBy(null) } satisfies FakeParameters },
-};
 
 /** A message that arrived on standby while the bot held the thread. */
 export const StandbyMessage: Story = {

@@ -59,62 +59,45 @@ export function ThreadOwner({ conversation, passToAppId }: ThreadOwnerProps): Re
   useEffect(() => {
     if (holder === 'other' && owner?.appId) previous.current = owner.appId;
   }, [holder, owner?.appId]);
-  if (holder === 'unknown' || conversation.source !== 'message') return null;
-  const name = (appId: string | null): string =>
-    appId === null
-      ? tr.idle
-      : appId === channel?.appId
-        ? tr.us
-        : appId === META_PAGE_INBOX_APP_ID
-          ? tr.pageInbox
-          : tr.bot(appId);
+  // Idle or never shared: this inbox may answer, nothing to say.
+  if (holder === 'unknown' || holder === 'idle' || !owner?.appId || conversation.source !== 'message')
+    return null;
+  const name = (appId: string): string =>
+    appId === channel?.appId ? tr.us : appId === META_PAGE_INBOX_APP_ID ? tr.pageInbox : tr.bot(appId);
   const messenger = conversation.platform === 'messenger';
   const busy = control.isPending;
-  const passTarget = owner?.requestedByAppId ?? passToAppId ?? previous.current ?? META_PAGE_INBOX_APP_ID;
+  const passTarget = owner.requestedByAppId ?? passToAppId ?? previous.current ?? META_PAGE_INBOX_APP_ID;
   return (
     <div className="pd-thread-owner" data-holder={holder}>
       <span className="pd-badge pd-badge-owner" title={tr.owner}>
         <span className="pd-sr-only">{tr.owner}: </span>
-        {holder === 'other' ? tr.heldBy(name(owner?.appId ?? null)) : name(owner?.appId ?? null)}
+        {holder === 'other' ? tr.heldBy(name(owner.appId)) : tr.us}
       </span>
-      {owner?.requestedByAppId && holder === 'us' ? (
+      {owner.requestedByAppId && holder === 'us' ? (
         <span className="pd-badge pd-badge-request">{tr.requested(name(owner.requestedByAppId))}</span>
       ) : null}
-      {messenger && holder !== 'us' ? (
-        <>
-          <button
-            type="button"
-            className="pd-button pd-button-small"
-            disabled={busy}
-            onClick={() => control.mutate({ action: 'take' })}
-          >
-            {tr.take}
-          </button>
-          {holder === 'other' ? (
+      {messenger
+        ? (holder === 'us'
+            ? ([[tr.pass, { action: 'pass', targetAppId: passTarget }]] as const)
+            : ([
+                [tr.take, { action: 'take' }],
+                [tr.request, { action: 'request' }],
+              ] as const)
+          ).map(([label, input]) => (
             <button
+              key={label}
               type="button"
               className="pd-button pd-button-small"
               disabled={busy}
-              onClick={() => control.mutate({ action: 'request' })}
+              onClick={() => control.mutate(input)}
             >
-              {tr.request}
+              {label}
             </button>
-          ) : null}
-        </>
-      ) : null}
-      {messenger && holder === 'us' ? (
-        <button
-          type="button"
-          className="pd-button pd-button-small"
-          disabled={busy}
-          onClick={() => control.mutate({ action: 'pass', targetAppId: passTarget })}
-        >
-          {tr.pass}
-        </button>
-      ) : null}
+          ))
+        : null}
       {control.isError ? (
         <span className="pd-problem" role="alert">
-          {tr.actionFailed} {control.error.message}
+          {t.channels.actionFailed} {control.error.message}
         </span>
       ) : null}
     </div>

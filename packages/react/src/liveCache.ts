@@ -56,26 +56,14 @@ export function patchConversation(client: QueryClient, conversation: Conversatio
  */
 export function patchCustomer(client: QueryClient, customer: Customer): void {
   client.setQueryData(pagedeskKeys.customer(customer.id), customer);
-  const withCustomer = (c: ConversationWithCustomer) =>
-    c.customerId === customer.id && c.customer !== customer ? { ...c, customer } : c;
-  for (const [key, data] of client.getQueriesData<ConversationPages>({
-    queryKey: pagedeskKeys.conversationLists(),
+  const conversations = new Map<string, ConversationWithCustomer>();
+  for (const [, data] of client.getQueriesData<ConversationPages | ConversationWithCustomer>({
+    queryKey: ['pagedesk'],
   })) {
-    if (!data?.pages.some((page) => page.items.some((c) => c.customerId === customer.id))) continue;
-    client.setQueryData<ConversationPages>(key, {
-      ...data,
-      pages: data.pages.map((page) =>
-        page.items.some((c) => c.customerId === customer.id)
-          ? { ...page, items: page.items.map(withCustomer) }
-          : page,
-      ),
-    });
+    const items = data && 'pages' in data ? data.pages.flatMap((page) => page.items) : data ? [data] : [];
+    for (const c of items) if (c.customerId === customer.id) conversations.set(c.id, { ...c, customer });
   }
-  for (const [key, data] of client.getQueriesData<ConversationWithCustomer>({
-    queryKey: ['pagedesk', 'conversation'],
-  })) {
-    if (data?.customerId === customer.id) client.setQueryData(key, withCustomer(data));
-  }
+  for (const conversation of conversations.values()) patchConversation(client, conversation);
 }
 
 /** A cached conversation, from its detail entry or any loaded list. */
