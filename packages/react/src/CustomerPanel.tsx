@@ -1,7 +1,8 @@
 'use client';
 
 import { type Customer, type CustomerDetailsPatch, customerDisplayName } from '@pagedesk/core';
-import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, useId, useState } from 'react';
+import { ConfirmDialog } from './ConfirmDialog.js';
 import { usePagedeskContext } from './context.js';
 import { PagedeskRoot } from './Root.js';
 import { useAgents } from './useChannels.js';
@@ -201,12 +202,7 @@ function BlockControl({ customer }: { customer: Customer }): ReactNode {
   const format = useFormat();
   const block = useBlockCustomer(customer.id);
   const [confirming, setConfirming] = useState(false);
-  const confirmRef = useRef<HTMLButtonElement>(null);
-  const descriptionId = useId();
   const by = useAgentName(customer.blocked?.by);
-  useEffect(() => {
-    if (confirming) confirmRef.current?.focus();
-  }, [confirming]);
   const name = customerDisplayName(customer) ?? t.list.unknownCustomer;
   return (
     <div className="pd-customer-block" data-blocked={customer.blocked ? true : undefined}>
@@ -223,25 +219,15 @@ function BlockControl({ customer }: { customer: Customer }): ReactNode {
           {tc.unblock}
         </button>
       ) : confirming ? (
-        <div className="pd-confirm" role="alertdialog" aria-label={tc.block} aria-describedby={descriptionId}>
-          <p id={descriptionId}>{tc.confirmBlock(name)}</p>
-          <div className="pd-actions">
-            <button
-              ref={confirmRef}
-              type="button"
-              className="pd-button pd-button-danger"
-              onClick={() => {
-                setConfirming(false);
-                block.mutate(true);
-              }}
-            >
-              {tc.block}
-            </button>
-            <button type="button" className="pd-button" onClick={() => setConfirming(false)}>
-              {t.channels.cancel}
-            </button>
-          </div>
-        </div>
+        <ConfirmDialog
+          label={tc.block}
+          question={tc.confirmBlock(name)}
+          onConfirm={() => {
+            setConfirming(false);
+            block.mutate(true);
+          }}
+          onCancel={() => setConfirming(false)}
+        />
       ) : (
         <button
           type="button"

@@ -53,7 +53,6 @@ export const Requested: Story = {
   },
 };
 
-
 /** A message that arrived on standby while the bot held the thread. */
 export const StandbyMessage: Story = {
   parameters: {
