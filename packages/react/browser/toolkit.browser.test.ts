@@ -1,70 +1,25 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import react from '@vitejs/plugin-react';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { react18Aliases } from '../../../compat/react18/aliases.js';
+import { type FixtureServer, reactMajor, startFixture } from './fixtureServer.js';
 
 // What jsdom cannot show about the agent's toolkit: the browser's real Notification API (permission
 // granted through playwright, each `new Notification` observed by an init script), the tab title,
 // and the customer panel turning into a sheet at phone width.
 
-const reactMajor = process.env.PAGEDESK_REACT_MAJOR ?? '19';
 const here = fileURLToPath(new URL('.', import.meta.url));
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-};
 
-let outDir: string;
-let server: Server;
+let fixture: FixtureServer;
 let origin: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  outDir = await mkdtemp(join(tmpdir(), 'pagedesk-toolkit-browser-'));
-  await build({
-    configFile: false,
-    logLevel: 'silent',
-    root: join(here, 'toolkit'),
-    base: './',
-    plugins: [react()],
-    resolve: {
-      conditions: ['@pagedesk/source', 'module', 'browser', 'development|production'],
-      alias: reactMajor === '18' ? react18Aliases() : [],
-    },
-    build: { outDir, emptyOutDir: true, minify: false, sourcemap: false },
-  });
-  server = createServer(async (req, res) => {
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    try {
-      const file = join(outDir, path === '/' ? 'index.html' : path.replace(/\.\.+/g, ''));
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  fixture = await startFixture(join(here, 'toolkit'));
+  ({ origin, browser } = fixture);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  if (outDir) await rm(outDir, { recursive: true, force: true });
-});
+afterAll(() => fixture?.close());
 
 type Shown = { title: string; body: string | undefined; tag: string | undefined };
 
