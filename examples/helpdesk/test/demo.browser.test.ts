@@ -1,15 +1,10 @@
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath } from '../../../scripts/ensure-chromium.js';
-import { outletPage, type RunningHelpdesk, startHelpdesk } from '../src/server/helpdesk.js';
+import { outletPage, type RunningHelpdesk } from '../src/server/helpdesk.js';
+import { startDemo } from './demoHarness.js';
 
 // The README's main command, end to end in headless Chromium: the demo helpdesk on the emulator, a
 // customer writing from the emulator's chat page, an agent answering in Pagedesk's inbox.
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-const clientDir = fileURLToPath(new URL('../dist/client-test', import.meta.url));
 
 let helpdesk: RunningHelpdesk;
 let browser: Browser;
@@ -17,20 +12,7 @@ let agent: Page;
 let customer: Page;
 
 beforeAll(async () => {
-  await build({
-    root: `${root}src/client`,
-    configFile: `${root}vite.config.ts`,
-    logLevel: 'error',
-    build: { outDir: clientDir },
-  });
-  helpdesk = await startHelpdesk({
-    config: { mode: 'emulator', port: 0, host: '127.0.0.1', emulatorPort: 0 },
-    clientDir,
-  });
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  ({ helpdesk, browser } = await startDemo('client-test'));
   agent = await browser.newPage();
   customer = await browser.newPage();
 }, 180_000);

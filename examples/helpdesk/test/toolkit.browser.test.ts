@@ -1,17 +1,12 @@
-import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath } from '../../../scripts/ensure-chromium.js';
 import { DEMO_BOT } from '../src/server/demoBot.js';
-import { type RunningHelpdesk, startHelpdesk } from '../src/server/helpdesk.js';
+import type { RunningHelpdesk } from '../src/server/helpdesk.js';
+import { startDemo } from './demoHarness.js';
 
 // The agent's toolkit in the seeded demo, end to end on the emulator: the customer panel (edited in
 // one tab, live in another), comment moderation, thread control with the demo bot, blocking, and a
 // browser notification for a customer's message.
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-const clientDir = fileURLToPath(new URL('../dist/client-toolkit-test', import.meta.url));
 
 let helpdesk: RunningHelpdesk;
 let browser: Browser;
@@ -21,20 +16,7 @@ let agent: Page;
 type Shown = { title: string; body: string | undefined };
 
 beforeAll(async () => {
-  await build({
-    root: `${root}src/client`,
-    configFile: `${root}vite.config.ts`,
-    logLevel: 'error',
-    build: { outDir: clientDir },
-  });
-  helpdesk = await startHelpdesk({
-    config: { mode: 'emulator', port: 0, host: '127.0.0.1', emulatorPort: 0 },
-    clientDir,
-  });
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  ({ helpdesk, browser } = await startDemo('client-toolkit-test'));
   context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   // Every notification the app creates, observed under the browser's own class.
   await context.addInitScript(() => {
