@@ -57,12 +57,17 @@ export function patchConversation(client: QueryClient, conversation: Conversatio
 export function patchCustomer(client: QueryClient, customer: Customer): void {
   client.setQueryData(pagedeskKeys.customer(customer.id), customer);
   const conversations = new Map<string, ConversationWithCustomer>();
-  for (const [, data] of client.getQueriesData<ConversationPages | ConversationWithCustomer>({
-    queryKey: ['pagedesk'],
-  })) {
-    const items = data && 'pages' in data ? data.pages.flatMap((page) => page.items) : data ? [data] : [];
-    for (const c of items) if (c.customerId === customer.id) conversations.set(c.id, { ...c, customer });
-  }
+  const found = (c: ConversationWithCustomer | undefined) => {
+    if (c?.customerId === customer.id) conversations.set(c.id, { ...c, customer });
+  };
+  for (const [, data] of client.getQueriesData<ConversationPages>({
+    queryKey: pagedeskKeys.conversationLists(),
+  }))
+    for (const page of data?.pages ?? []) page.items.forEach(found);
+  for (const [, data] of client.getQueriesData<ConversationWithCustomer>({
+    queryKey: ['pagedesk', 'conversation'],
+  }))
+    found(data);
   for (const conversation of conversations.values()) patchConversation(client, conversation);
 }
 

@@ -2,7 +2,7 @@
 
 import { customerDisplayName, type Message } from '@pagedesk/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { usePagedeskContext } from './context.js';
 import { findConversation } from './liveCache.js';
 import { useConversations } from './useConversations.js';
@@ -39,6 +39,8 @@ export interface UseNotificationsResult {
   unread: number;
 }
 
+const isMuted = (muted: UseNotificationsOptions['muted'], conversationId: string): boolean =>
+  typeof muted === 'function' ? muted(conversationId) : (muted?.includes(conversationId) ?? false);
 const withoutCount = (title: string) => title.replace(/^\(\d+\+?\) /, '');
 const supported = () => typeof window !== 'undefined' && 'Notification' in window;
 
@@ -62,11 +64,9 @@ export function useNotifications(options: UseNotificationsOptions = {}): UseNoti
   );
   // The latest options, read when an event arrives: callers pass a fresh object each render.
   const latest = useRef(options);
-  latest.current = options;
-  const isMuted = useCallback((conversationId: string) => {
-    const { muted } = latest.current;
-    return typeof muted === 'function' ? muted(conversationId) : (muted?.includes(conversationId) ?? false);
-  }, []);
+  useLayoutEffect(() => {
+    latest.current = options;
+  });
 
   useEffect(
     () =>
@@ -74,8 +74,8 @@ export function useNotifications(options: UseNotificationsOptions = {}): UseNoti
         if (event.type !== 'message:created') return;
         const { message } = event;
         if (message.direction !== 'inbound' || message.imported || message.standby) return;
-        if (isMuted(message.conversationId)) return;
-        const { when = 'background', sound, onClick } = latest.current;
+        const { when = 'background', sound, onClick, muted } = latest.current;
+        if (isMuted(muted, message.conversationId)) return;
         const wanted =
           typeof when === 'function'
             ? when(message)
@@ -95,11 +95,14 @@ export function useNotifications(options: UseNotificationsOptions = {}): UseNoti
         };
         if (sound) void new Audio(sound).play().catch(() => {});
       }),
-    [live, client, t, isMuted],
+    [live, client, t],
   );
 
   const { conversations, hasMore } = useConversations({ unread: true });
-  const unread = conversations.reduce((sum, c) => (isMuted(c.id) ? sum : sum + c.unreadCount), 0);
+  const unread = conversations.reduce(
+    (sum, c) => (isMuted(options.muted, c.id) ? sum : sum + c.unreadCount),
+    0,
+  );
   const showTitle = options.title !== false;
   useEffect(() => {
     if (!showTitle) return;
