@@ -3,7 +3,7 @@
 import type { CommentAction, Message } from '@pagedesk/core';
 import { type ReactNode, useState } from 'react';
 import { usePagedeskContext } from './context.js';
-import { useAgents } from './useChannels.js';
+import { useAgentName } from './useAgentName.js';
 import { useConversation } from './useConversation.js';
 import { useModerateComment } from './useModerateComment.js';
 
@@ -30,25 +30,18 @@ function lastBy(message: Message, action: CommentAction): string | undefined {
  * <CommentModeration message={comment} actions />
  */
 export function CommentModeration({ message, actions }: CommentModerationProps): ReactNode {
-  const { messages: t, agentId } = usePagedeskContext('CommentModeration');
+  const { messages: t } = usePagedeskContext('CommentModeration');
   const tm = t.moderation;
-  const { data: agents } = useAgents();
   const { data: conversation } = useConversation(message.conversationId);
   const moderate = useModerateComment();
   const [confirming, setConfirming] = useState(false);
   const state = message.moderation;
-  const who = (id: string | undefined) =>
-    id === undefined
-      ? undefined
-      : id === agentId
-        ? t.messages.you
-        : (agents?.find((a) => a.id === id)?.name ?? id);
+  const hiddenBy = useAgentName(lastBy(message, 'hide'));
   const labels: string[] = [];
   if (state?.deleted) labels.push(tm.deleted);
   else {
     if (state?.hidden) {
-      const by = who(lastBy(message, 'hide'));
-      labels.push(by ? tm.hiddenBy(by) : tm.hidden);
+      labels.push(hiddenBy ? tm.hiddenBy(hiddenBy) : tm.hidden);
     }
     if (state?.liked) labels.push(tm.liked);
   }

@@ -5,7 +5,7 @@ import { type FormEvent, type ReactNode, useId, useState } from 'react';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { usePagedeskContext } from './context.js';
 import { PagedeskRoot } from './Root.js';
-import { useAgents } from './useChannels.js';
+import { useAgentName } from './useAgentName.js';
 import { useBlockCustomer, useCustomer, useUpdateCustomer } from './useCustomer.js';
 import { useFormat } from './useFormat.js';
 
@@ -111,14 +111,6 @@ function MetaProfile({ customer }: { customer: Customer }): ReactNode {
       </dl>
     </div>
   );
-}
-
-function useAgentName(agentId: string | undefined): string | undefined {
-  const { data: agents } = useAgents();
-  const { agentId: me, messages: t } = usePagedeskContext('CustomerPanel');
-  if (agentId === undefined) return undefined;
-  if (agentId === me) return t.messages.you;
-  return agents?.find((a) => a.id === agentId)?.name ?? agentId;
 }
 
 function DetailsForm({ customer }: { customer: Customer }): ReactNode {
