@@ -120,7 +120,10 @@ export function pageFor(
   if (candidates.length > 1) {
     // One token for a Facebook Page and its Instagram account: the recipient or `platform` decides.
     const platform = str(params['platform']);
-    const recipientId = str(obj(params['recipient'], 'recipient')?.['id']);
+    // `thread_owner` names the person by a bare PSID (`?recipient=<PSID>`); sends by `{ id }`.
+    const bare = params['recipient'];
+    const recipientId =
+      typeof bare === 'string' && /^\d+$/.test(bare) ? bare : str(obj(bare, 'recipient')?.['id']);
     const owner = recipientId ? world.customers.get(recipientId)?.pageId : undefined;
     const byCustomer = candidates.filter((p) => p.id === owner);
     const byPlatform = candidates.filter((p) => p.platform === platform);

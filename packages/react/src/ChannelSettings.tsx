@@ -5,7 +5,8 @@ import {
   type ChannelSettings as ChannelPreferences,
   channelSettingsSchema,
 } from '@pagedesk/core';
-import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useId, useState } from 'react';
+import { ConfirmDialog } from './ConfirmDialog.js';
 import { usePagedeskContext } from './context.js';
 import { ChannelKindIcon } from './Icons.js';
 import { DefaultEmptyState, PagedeskRoot, useSlot } from './Root.js';
@@ -225,11 +226,7 @@ function ChannelCard({
   const format = useFormat();
   const action = useChannelAction();
   const [confirming, setConfirming] = useState(false);
-  const confirmRef = useRef<HTMLButtonElement>(null);
   const headingId = useId();
-  useEffect(() => {
-    if (confirming) confirmRef.current?.focus();
-  }, [confirming]);
   const run = (a: Parameters<typeof action.mutate>[0]['action']) =>
     action.mutate({ channelId: channel.id, action: a });
   const t2 = t.channels;
@@ -294,30 +291,15 @@ function ChannelCard({
         </div>
       )}
       {confirming ? (
-        <div
-          className="pd-confirm"
-          role="alertdialog"
-          aria-label={t2.disconnect}
-          aria-describedby={`${headingId}-confirm`}
-        >
-          <p id={`${headingId}-confirm`}>{t2.confirmDisconnect(channel.name)}</p>
-          <div className="pd-actions">
-            <button
-              ref={confirmRef}
-              type="button"
-              className="pd-button pd-button-danger"
-              onClick={() => {
-                setConfirming(false);
-                run({ action: 'disconnect' });
-              }}
-            >
-              {t2.confirm}
-            </button>
-            <button type="button" className="pd-button" onClick={() => setConfirming(false)}>
-              {t2.cancel}
-            </button>
-          </div>
-        </div>
+        <ConfirmDialog
+          label={t2.confirm}
+          question={t2.confirmDisconnect(channel.name)}
+          onConfirm={() => {
+            setConfirming(false);
+            run({ action: 'disconnect' });
+          }}
+          onCancel={() => setConfirming(false)}
+        />
       ) : null}
       {action.isError ? (
         <p className="pd-problem" role="alert">

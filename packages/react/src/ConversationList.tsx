@@ -4,6 +4,7 @@ import {
   type Agent,
   type Channel,
   type ConversationWithCustomer,
+  customerDisplayName,
   windowForConversation,
 } from '@pagedesk/core';
 import {
@@ -35,13 +36,8 @@ import { useClockTick } from './useWindow.js';
 
 /** The name to show for a conversation's customer. */
 export function customerName(conversation: ConversationWithCustomer, fallback: string): string {
-  const c = conversation.customer;
-  return (
-    c.name ||
-    [c.firstName, c.lastName].filter(Boolean).join(' ') ||
-    (c.username ? `@${c.username}` : '') ||
-    fallback
-  );
+  // The agents' name from the customer panel first, then Meta's (one rule, in core).
+  return customerDisplayName(conversation.customer) || fallback;
 }
 
 function useMinuteClock(): number {

@@ -1,15 +1,17 @@
 'use client';
 
-import type { Message } from '@pagedesk/core';
+import type { Customer, Message } from '@pagedesk/core';
 import { type ReactNode, useEffect, useState } from 'react';
 import { Composer, type ComposerProps, type ReplyTemplate } from './Composer.js';
 import { ConversationList, customerName } from './ConversationList.js';
+import { CustomerPanel } from './CustomerPanel.js';
 import { usePagedeskContext } from './context.js';
 import { ChannelKindIcon } from './Icons.js';
 import { MessageList } from './MessageList.js';
 import type { ConversationFilter } from './queryKeys.js';
 import { DefaultEmptyState, PagedeskRoot, useSlot } from './Root.js';
 import { SendSurveyButton, SurveyScore } from './SurveyParts.js';
+import { ThreadOwner } from './ThreadOwner.js';
 import { useAgents } from './useChannels.js';
 import { useConversation, useUpdateConversation } from './useConversation.js';
 import { useLiveStatus } from './useLive.js';
@@ -29,7 +31,17 @@ export interface ConversationViewProps {
    * customer wrote to again. Without it that notice shows no button.
    */
   onOpenConversation?: (conversationId: string) => void;
+  /**
+   * The customer panel beside the messages: `false` leaves it out; a function renders the host's own
+   * content (CRM record, orders) inside it. Default: the panel without host content.
+   */
+  customerPanel?: boolean | ((customer: Customer) => ReactNode);
   className?: string;
+}
+
+/** Narrow screens start with the panel closed: there it covers the conversation as a sheet. */
+function panelOpenAtFirst(): boolean {
+  return typeof window === 'undefined' || !window.matchMedia?.('(max-width: 720px)').matches;
 }
 
 /**
@@ -43,6 +55,8 @@ export function ConversationView(props: ConversationViewProps): ReactNode {
   const { data: agents } = useAgents();
   const update = useUpdateConversation(conversationId);
   const [quoted, setQuoted] = useState<Message | null>(null);
+  const [panelOpen, setPanelOpen] = useState(panelOpenAtFirst);
+  const panel = props.customerPanel ?? true;
   const markRead = update.mutate;
   const unread = conversation?.unreadCount ?? 0;
 
@@ -69,6 +83,7 @@ export function ConversationView(props: ConversationViewProps): ReactNode {
               {customerName(conversation, t.list.unknownCustomer)}
             </h2>
             <SurveyScore conversation={conversation} />
+            <ThreadOwner conversation={conversation} />
             <span className="pd-spacer" />
             <SendSurveyButton conversation={conversation} />
             <select
@@ -91,32 +106,51 @@ export function ConversationView(props: ConversationViewProps): ReactNode {
             >
               {conversation.status === 'open' ? t.inbox.resolve : t.inbox.reopen}
             </button>
+            {panel ? (
+              <button
+                type="button"
+                className="pd-button pd-customer-toggle"
+                aria-expanded={panelOpen}
+                onClick={() => setPanelOpen((open) => !open)}
+              >
+                {t.customer.panel}
+              </button>
+            ) : null}
           </>
         ) : null}
       </header>
-      <MessageList conversationId={conversationId} onReply={setQuoted} />
-      {conversation?.continuedIn ? (
-        <div className="pd-continued" role="status">
-          <span>{t.messages.continued}</span>
-          {props.onOpenConversation ? (
-            <button
-              type="button"
-              className="pd-button pd-button-primary"
-              onClick={() => props.onOpenConversation?.(conversation.continuedIn as string)}
-            >
-              {t.messages.openContinuation} →
-            </button>
+      <div className="pd-conversation-body">
+        <div className="pd-conversation-main">
+          <MessageList conversationId={conversationId} onReply={setQuoted} />
+          {conversation?.continuedIn ? (
+            <div className="pd-continued" role="status">
+              <span>{t.messages.continued}</span>
+              {props.onOpenConversation ? (
+                <button
+                  type="button"
+                  className="pd-button pd-button-primary"
+                  onClick={() => props.onOpenConversation?.(conversation.continuedIn as string)}
+                >
+                  {t.messages.openContinuation} →
+                </button>
+              ) : null}
+            </div>
           ) : null}
+          <Composer
+            conversationId={conversationId}
+            quoted={quoted}
+            onCancelQuote={() => setQuoted(null)}
+            autoFocus={props.autoFocus !== false}
+            {...(props.templates ? { templates: props.templates } : {})}
+            {...props.composerProps}
+          />
         </div>
-      ) : null}
-      <Composer
-        conversationId={conversationId}
-        quoted={quoted}
-        onCancelQuote={() => setQuoted(null)}
-        autoFocus={props.autoFocus !== false}
-        {...(props.templates ? { templates: props.templates } : {})}
-        {...props.composerProps}
-      />
+        {panel && panelOpen && conversation ? (
+          <CustomerPanel customerId={conversation.customerId} onClose={() => setPanelOpen(false)}>
+            {typeof panel === 'function' ? panel : null}
+          </CustomerPanel>
+        ) : null}
+      </div>
     </PagedeskRoot>
   );
 }
@@ -129,6 +163,8 @@ export interface InboxProps {
   onSelect?: (id: string | null) => void;
   defaultFilter?: ConversationFilter;
   templates?: ReplyTemplate[];
+  /** The customer panel of the open conversation (see {@link ConversationViewProps.customerPanel}). */
+  customerPanel?: ConversationViewProps['customerPanel'];
   className?: string;
 }
 
@@ -176,6 +212,7 @@ export function Inbox(props: InboxProps): ReactNode {
             onBack={() => select(null)}
             onOpenConversation={select}
             {...(props.templates ? { templates: props.templates } : {})}
+            {...(props.customerPanel === undefined ? {} : { customerPanel: props.customerPanel })}
           />
         ) : (
           <Empty kind="selection">{t.inbox.noSelection}</Empty>

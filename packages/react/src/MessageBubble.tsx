@@ -3,6 +3,7 @@
 import { isChecking, isUnknownOutcome, type Message, PAGE_INBOX_APP_ID } from '@pagedesk/core';
 import type { ReactNode } from 'react';
 import { AttachmentView } from './AttachmentView.js';
+import { CommentModeration } from './CommentModeration.js';
 import { type PagedeskContextValue, usePagedeskContext } from './context.js';
 import { ReplyIcon } from './Icons.js';
 import { MessageText } from './MessageText.js';
@@ -72,6 +73,7 @@ export function MessageBubble({
   onSendAnyway,
   onReply,
   publicReply,
+  comment,
 }: MessageBubbleProps): ReactNode {
   const { messages: t, agentId } = usePagedeskContext('MessageBubble');
   const format = useSharedFormat('MessageBubble');
@@ -107,11 +109,18 @@ export function MessageBubble({
       data-delivery={message.delivery}
       data-unsent={message.unsent || undefined}
       data-public={publicReply || undefined}
+      data-standby={message.standby || undefined}
     >
-      {author || publicReply ? (
+      {author || publicReply || message.standby ? (
         <div className="pd-message-author">
           {author}
           {publicReply ? <span className="pd-badge pd-badge-public">{t.messages.publicReply}</span> : null}
+          {message.standby ? (
+            <span className="pd-badge pd-badge-standby" title={t.routing.standbyHint}>
+              {t.routing.standby}
+              <span className="pd-sr-only">: {t.routing.standbyHint}</span>
+            </span>
+          ) : null}
         </div>
       ) : null}
       <div className="pd-bubble">
@@ -172,6 +181,9 @@ export function MessageBubble({
         ) : null}
         {failed && onRetry ? smallButton(t.messages.retrySend, onRetry) : null}
         {failed && unknown && onSendAnyway ? smallButton(t.messages.sendAnyway, onSendAnyway) : null}
+        {comment || message.moderation ? (
+          <CommentModeration message={message} actions={comment === true} />
+        ) : null}
         {onReply && !message.unsent && !failed && message.delivery !== 'pending' ? (
           <button
             type="button"

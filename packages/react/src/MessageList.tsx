@@ -36,6 +36,11 @@ export interface MessageListProps {
   className?: string;
 }
 
+/** A customer's comment on Meta (a comment thread's inbound message with Meta's id): it can be moderated. */
+function isCustomerComment(message: Message, source: 'message' | 'comment' | undefined): boolean {
+  return source === 'comment' && message.direction === 'inbound' && message.mid !== undefined;
+}
+
 type Row =
   | { type: 'day'; key: string; at: number }
   | { type: 'message'; key: string; message: Message; earlier: boolean }
@@ -69,6 +74,8 @@ interface MessageRowProps {
   publicReply: boolean;
   /** A message of an earlier conversation: history, shown without retry or reply. */
   earlier: boolean;
+  /** A customer's comment that agents can moderate. */
+  comment: boolean;
 }
 
 // The row's content, memoised apart from its position: when a row above is measured or older rows
@@ -85,6 +92,7 @@ const MessageRowContent = memo(function MessageRowContent({
   Bubble,
   publicReply,
   earlier,
+  comment,
 }: Omit<MessageRowProps, 'index' | 'start' | 'measure'>): ReactNode {
   const onRetry = useCallback(() => {
     if (message) retry(message.id);
@@ -120,6 +128,7 @@ const MessageRowContent = memo(function MessageRowContent({
       onSendAnyway={checkFailed && message.delivery === 'failed' && !earlier ? onSendAnyway : undefined}
       onReply={reply ? onReply : undefined}
       publicReply={publicReply}
+      comment={comment}
     />
   ) : (
     <div className="pd-day">
@@ -397,6 +406,9 @@ export function MessageList({ conversationId, onReply, pageSize, className }: Me
                 Bubble={Bubble}
                 publicReply={row.type === 'message' && isPublicReply(row.message, conversation?.source)}
                 earlier={earlier}
+                comment={
+                  !earlier && row.type === 'message' && isCustomerComment(row.message, conversation?.source)
+                }
               />
             );
           })}

@@ -5,12 +5,13 @@ import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/reac
 import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import {
   createExternalStore,
+  createLiveFanout,
   PagedeskContext,
   type PagedeskContextValue,
   type PagedeskTheme,
   type Typist,
 } from './context.js';
-import { patchConversation, patchMessage } from './liveCache.js';
+import { patchConversation, patchCustomer, patchMessage } from './liveCache.js';
 import { isResetEvent, type TransportLiveEvent } from './liveEvents.js';
 import { mergeMessages, type PagedeskMessagesInput } from './messages.js';
 import { pagedeskKeys } from './queryKeys.js';
@@ -47,7 +48,7 @@ export interface PagedeskProviderProps {
 
 function LiveSubscription({ value }: { value: PagedeskContextValue }) {
   const client = useQueryClient();
-  const { transport, liveStatus, typing, now, agentId } = value;
+  const { transport, liveStatus, typing, now, agentId, live } = value;
   useEffect(() => {
     const timers = new Map<string, ReturnType<typeof setTimeout>>();
     const setTyping = (conversationId: string, typist: Omit<Typist, 'until'> | null) => {
@@ -107,7 +108,7 @@ function LiveSubscription({ value }: { value: PagedeskContextValue }) {
           void client.invalidateQueries({ queryKey: pagedeskKeys.conversationLists() });
           return;
         case 'customer:updated':
-          client.setQueryData(pagedeskKeys.customer(event.customer.id), event.customer);
+          patchCustomer(client, event.customer);
           return;
         case 'history:imported':
           void client.invalidateQueries({ queryKey: pagedeskKeys.conversationLists() });
@@ -128,14 +129,17 @@ function LiveSubscription({ value }: { value: PagedeskContextValue }) {
       }
     };
     const stop = transport.subscribe(
-      (event) => onEvent(event as TransportLiveEvent),
+      (event) => {
+        onEvent(event as TransportLiveEvent);
+        if (!isResetEvent(event)) live.emit(event);
+      },
       (status: LiveStatus) => liveStatus.set(status),
     );
     return () => {
       stop();
       for (const timer of timers.values()) clearTimeout(timer);
     };
-  }, [client, transport, liveStatus, typing, now, agentId]);
+  }, [client, transport, liveStatus, typing, now, agentId, live]);
   return null;
 }
 
@@ -162,6 +166,7 @@ export function PagedeskProvider(props: PagedeskProviderProps): ReactNode {
   const [liveStatus] = useState(() => createExternalStore<LiveStatus>('connecting'));
   const [typing] = useState(() => createExternalStore<ReadonlyMap<string, Typist>>(new Map()));
   const [clockTick] = useState(() => createExternalStore(0));
+  const [live] = useState(createLiveFanout);
   const serverClock = props.transport.serverClock;
   // Windows and dates follow the server's clock, not this machine's (which may be wrong).
   const now = useMemo(
@@ -182,6 +187,7 @@ export function PagedeskProvider(props: PagedeskProviderProps): ReactNode {
       agentId: props.agentId,
       liveStatus,
       typing,
+      live,
     }),
     [
       props.transport,
@@ -195,6 +201,7 @@ export function PagedeskProvider(props: PagedeskProviderProps): ReactNode {
       props.agentId,
       liveStatus,
       typing,
+      live,
     ],
   );
   return (

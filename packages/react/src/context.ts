@@ -1,6 +1,6 @@
 'use client';
 
-import { type InboxTransport, type LiveStatus, PagedeskError } from '@pagedesk/core';
+import { type InboxTransport, type LiveEvent, type LiveStatus, PagedeskError } from '@pagedesk/core';
 import { createContext, useContext } from 'react';
 import type { PagedeskMessages } from './messages.js';
 import type { PagedeskComponents } from './slots.js';
@@ -56,6 +56,27 @@ export interface PagedeskContextValue {
   liveStatus: ExternalStore<LiveStatus>;
   /** Conversation id → who is typing there, until when (epoch ms). */
   typing: ExternalStore<ReadonlyMap<string, Typist>>;
+  /** The provider's one live stream, shared by hooks that react to events (notifications). */
+  live: LiveFanout;
+}
+
+/** Hands each live event to every listener, after the cache was patched with it. */
+export interface LiveFanout {
+  subscribe(listener: (event: LiveEvent) => void): () => void;
+  emit(event: LiveEvent): void;
+}
+
+export function createLiveFanout(): LiveFanout {
+  const listeners = new Set<(event: LiveEvent) => void>();
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    emit(event) {
+      for (const listener of listeners) listener(event);
+    },
+  };
 }
 
 export const PagedeskContext = createContext<PagedeskContextValue | null>(null);

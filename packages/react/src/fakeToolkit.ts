@@ -23,10 +23,11 @@ import {
   surveyDraftSchema,
   surveyWindow,
   templateDrafts,
+  ValidationError,
   WindowClosedError,
 } from '@pagedesk/core';
 
-// The customer panel and reply templates of `createFakeTransport`, kept beside it so the fake's main
+// The customer panel (details, blocking), thread control, moderation and reply templates of `createFakeTransport`, kept beside it so the fake's main
 // module stays about the inbox. Same rules as the server: templates checked against every channel in
 // their scope, sent part by part through the fake's own `sendMessage`.
 
@@ -59,6 +60,16 @@ export function fakeToolkit(deps: FakeToolkitDeps) {
     const found = conversations.find((c) => c.customer.id === customerId)?.customer;
     if (!found) throw new NotFoundError('Customer', customerId);
     return found;
+  };
+  // Stores a changed customer in its conversations and pushes it live, as the server does.
+  const replaceCustomer = (next: Customer): Customer => {
+    conversations.forEach((conversation, index) => {
+      if (conversation.customer.id !== next.id) return;
+      conversations[index] = { ...conversation, customer: next };
+      emit({ type: 'conversation:updated', conversation: { ...conversation, customer: next } });
+    });
+    emit({ type: 'customer:updated', customer: next });
+    return next;
   };
   const templateById = (templateId: string) => {
     const found = templates.find((t) => t.id === templateId);
@@ -125,6 +136,43 @@ export function fakeToolkit(deps: FakeToolkitDeps) {
         return message;
       }),
     getCustomer: (customerId: string) => answer('getCustomer', [customerId], () => customerById(customerId)),
+    blockCustomer: (customerId: string, blocked: boolean) =>
+      answer('blockCustomer', [customerId, blocked], () => {
+        const current = customerById(customerId);
+        if (current.platform === 'instagram')
+          throw new ValidationError('block customer', [
+            { path: 'customerId', message: 'only Messenger customers can be blocked from a page' },
+          ]);
+        const { blocked: _was, ...rest } = current;
+        return replaceCustomer(blocked ? { ...rest, blocked: { at: now() } } : rest);
+      }),
+    threadControl: (
+      conversationId: string,
+      action: 'take' | 'pass' | 'request' | 'check',
+      options: { targetAppId?: string; metadata?: string } = {},
+    ) =>
+      answer('threadControl', [conversationId, action, options], () => {
+        const index = conversations.findIndex((c) => c.id === conversationId);
+        const conversation = conversations[index];
+        if (!conversation) throw new NotFoundError('conversation', conversationId);
+        const channel = channels.find((c) => c.id === conversation.channelId);
+        if (
+          conversation.source !== 'message' ||
+          (conversation.platform === 'instagram' && action !== 'check')
+        )
+          throw new ValidationError('thread control', [
+            { path: 'action', message: 'only Messenger conversations can take, pass or request the thread' },
+          ]);
+        if (action === 'pass' && !options.targetAppId)
+          throw new ValidationError('thread control', [{ path: 'targetAppId', message: 'required to pass' }]);
+        // Like Meta: a request changes nothing until the owner passes the thread; check reads it.
+        if (action === 'request' || action === 'check') return conversation;
+        const appId = action === 'take' ? (channel?.appId ?? null) : (options.targetAppId as string);
+        const next = { ...conversation, threadOwner: { appId, since: now() }, updatedAt: now() };
+        conversations[index] = next;
+        emit({ type: 'conversation:updated', conversation: next });
+        return next;
+      }),
     updateCustomer: (customerId: string, patch: CustomerDetailsPatch) =>
       answer('updateCustomer', [customerId, patch], () => {
         const changes = parseOrThrow(customerDetailsPatchSchema, patch, 'customer details');
@@ -134,14 +182,7 @@ export function fakeToolkit(deps: FakeToolkitDeps) {
           if (value === null) delete details[key];
           else if (value !== undefined) details[key] = value;
         }
-        const next = parseOrThrow(customerSchema, { ...current, details }, 'customer');
-        conversations.forEach((conversation, index) => {
-          if (conversation.customer.id !== customerId) return;
-          conversations[index] = { ...conversation, customer: next };
-          emit({ type: 'conversation:updated', conversation: { ...conversation, customer: next } });
-        });
-        emit({ type: 'customer:updated', customer: next });
-        return next;
+        return replaceCustomer(parseOrThrow(customerSchema, { ...current, details }, 'customer'));
       }),
     listTemplates: (query: { channelId?: string } = {}) =>
       answer('listTemplates', [query], () =>

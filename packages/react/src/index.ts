@@ -5,6 +5,7 @@
 // Styles: import '@pagedesk/react/styles.css' once. The fake transport is '@pagedesk/react/testing'.
 export { AttachmentView } from './AttachmentView.js';
 export { ChannelSettings, type ChannelSettingsProps } from './ChannelSettings.js';
+export { CommentModeration, type CommentModerationProps } from './CommentModeration.js';
 export { Composer, type ComposerProps, type ReplyTemplate } from './Composer.js';
 export {
   ConversationList,
@@ -12,6 +13,7 @@ export {
   customerName,
   DefaultConversationItem,
 } from './ConversationList.js';
+export { CustomerPanel, type CustomerPanelProps } from './CustomerPanel.js';
 export type { PagedeskTheme, Typist } from './context.js';
 export {
   type HttpTransportOptions,
@@ -50,6 +52,7 @@ export type {
   MessageBubbleProps,
   PagedeskComponents,
 } from './slots.js';
+export { type ThreadHolder, ThreadOwner, type ThreadOwnerProps, threadHolder } from './ThreadOwner.js';
 export { safeAttachmentUrl, safeLinkUrl, type UrlPolicy } from './urls.js';
 export {
   useAgents,
@@ -71,6 +74,11 @@ export { createFormatters, type Formatters, useFormat } from './useFormat.js';
 export { useLiveStatus, useTyping } from './useLive.js';
 export { type UseMessagesResult, useMessages } from './useMessages.js';
 export { useModerateComment } from './useModerateComment.js';
+export {
+  type UseNotificationsOptions,
+  type UseNotificationsResult,
+  useNotifications,
+} from './useNotifications.js';
 export { type SendInput, type UseSendMessageResult, useSendMessage } from './useSendMessage.js';
 export { useSendSurvey } from './useSendSurvey.js';
 export {

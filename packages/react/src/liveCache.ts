@@ -3,6 +3,7 @@
 import {
   type ConversationFilter,
   type ConversationWithCustomer,
+  type Customer,
   compareConversations,
   DELIVERY_RANK,
   type Message,
@@ -68,6 +69,44 @@ export function patchConversation(client: QueryClient, conversation: Conversatio
   }
   const detailKey = pagedeskKeys.conversation(conversation.id);
   if (client.getQueryData(detailKey) !== undefined) client.setQueryData(detailKey, conversation);
+}
+
+/**
+ * A customer changed (details edited in another inbox, blocked, profile fetched): the customer entry
+ * and every cached conversation of theirs show it, so the list and headers follow the panel.
+ */
+export function patchCustomer(client: QueryClient, customer: Customer): void {
+  client.setQueryData(pagedeskKeys.customer(customer.id), customer);
+  const conversations = new Map<string, ConversationWithCustomer>();
+  const found = (c: ConversationWithCustomer | undefined) => {
+    if (c?.customerId === customer.id) conversations.set(c.id, { ...c, customer });
+  };
+  for (const [, data] of client.getQueriesData<ConversationPages>({
+    queryKey: pagedeskKeys.conversationLists(),
+  }))
+    for (const page of data?.pages ?? []) page.items.forEach(found);
+  for (const [, data] of client.getQueriesData<ConversationWithCustomer>({
+    queryKey: ['pagedesk', 'conversation'],
+  }))
+    found(data);
+  for (const conversation of conversations.values()) patchConversation(client, conversation);
+}
+
+/** A cached conversation, from its detail entry or any loaded list. */
+export function findConversation(
+  client: QueryClient,
+  conversationId: string,
+): ConversationWithCustomer | undefined {
+  const detail = client.getQueryData<ConversationWithCustomer>(pagedeskKeys.conversation(conversationId));
+  if (detail) return detail;
+  for (const [, data] of client.getQueriesData<ConversationPages>({
+    queryKey: pagedeskKeys.conversationLists(),
+  }))
+    for (const page of data?.pages ?? []) {
+      const found = page.items.find((c) => c.id === conversationId);
+      if (found) return found;
+    }
+  return undefined;
 }
 
 /**

@@ -1,6 +1,13 @@
 // Every string the kit shows. Hosts pass a partial object to <PagedeskProvider messages>; it is
 // deep-merged over these English defaults, so a translation can be completed one key at a time.
 
+import {
+  customerMessages,
+  moderationMessages,
+  notificationMessages,
+  routingMessages,
+} from './toolkitMessages.js';
+
 /** Channel statuses as an admin reads them. */
 export type ChannelStatusLabels = Record<
   | 'active'
@@ -259,6 +266,10 @@ export const defaultMessages = {
     positiveSize: 'Enter a size above 0, or nothing.',
     actionFailed: 'The action failed.',
   },
+  customer: customerMessages,
+  routing: routingMessages,
+  moderation: moderationMessages,
+  notifications: notificationMessages,
 };
 
 /** The full message catalogue. */

@@ -27,6 +27,8 @@ export interface MessageBubbleProps {
   onReply: (() => void) | undefined;
   /** Our answer published under a comment, visible to everyone (not a private message). */
   publicReply?: boolean;
+  /** A customer's comment on a post: the bubble offers hide, delete and like (`<CommentModeration>`). */
+  comment?: boolean;
 }
 
 /** Props of one attachment; replace it through `components.Attachment`. */

@@ -4,9 +4,10 @@ import {
   Inbox,
   PagedeskProvider,
   type PagedeskTheme,
-  useConversations,
+  useNotifications,
 } from '@pagedesk/react';
 import { useEffect, useState } from 'react';
+import { DEMO_BOT } from '../server/demoBot.js';
 import { LOGIN_MESSAGE } from '../server/loginMessage.js';
 
 // The whole agent app: Pagedesk's inbox and channel settings under the host's own header. The host
@@ -151,14 +152,23 @@ function useConversationAddress(): [string | null, (id: string | null) => void] 
   return [selected, select];
 }
 
-/** "(3) Acme Outdoor": unread messages in the tab title, so a background tab shows new work. */
-function UnreadTitle({ name }: { name: string }) {
-  const { conversations, hasMore } = useConversations({ unread: true });
-  const unread = conversations.reduce((sum, c) => sum + c.unreadCount, 0);
+/**
+ * "(3) Acme Outdoor": unread messages in the tab title, and a browser notification for each customer
+ * message while the tab is in the background (a click opens its conversation). The browser asks for
+ * permission only when the agent clicks "Enable notifications".
+ */
+function Notifications({ name, onOpen }: { name: string; onOpen: (conversationId: string) => void }) {
   useEffect(() => {
-    document.title = unread > 0 ? `(${unread}${hasMore ? '+' : ''}) ${name}` : name;
-  }, [unread, hasMore, name]);
-  return null;
+    document.title = name;
+  }, [name]);
+  const { permission, requestPermission } = useNotifications({ onClick: onOpen });
+  if (permission === 'default')
+    return (
+      <button type="button" className="app-notify" onClick={() => void requestPermission()}>
+        Enable notifications
+      </button>
+    );
+  return permission === 'denied' ? <span className="app-notify">Notifications blocked</span> : null;
 }
 
 /** The Channels view: the host's "Connect an Instagram account" and notices, then the kit's settings. */
@@ -199,8 +209,11 @@ function Channels({
   );
 }
 
-/** "Connect a Facebook page" instead of the kit's generic "Connect a page". */
-const messages = { channels: { connect: 'Connect a Facebook page' } };
+/** "Connect a Facebook page" instead of the kit's generic "Connect a page"; the bot by its name. */
+const messages = {
+  channels: { connect: 'Connect a Facebook page' },
+  routing: { bot: (appId: string) => (appId === DEMO_BOT.appId ? DEMO_BOT.name : `Another app (${appId})`) },
+};
 
 export function App() {
   const [initial] = useState(noticeFromAddress);
@@ -221,7 +234,6 @@ export function App() {
       messages={messages}
       {...(current ? { agentId: current.id } : {})}
     >
-      <UnreadTitle name={current?.organization ?? 'Helpdesk'} />
       <div className="app" data-theme={shown}>
         <header className="app-header">
           <strong className="app-brand">{current?.organization ?? 'Helpdesk'}</strong>
@@ -235,7 +247,13 @@ export function App() {
           </nav>
           <label className="app-switcher">
             Signed in as{' '}
-            <select value={current?.id ?? ''} onChange={(event) => signInAs(event.target.value)}>
+            <select
+              value={current?.id ?? ''}
+              onChange={(event) => {
+                select(null);
+                signInAs(event.target.value);
+              }}
+            >
               {session.agents.map((agent) => (
                 <option key={agent.id} value={agent.id}>
                   {agent.name} ({agent.organization}, {agent.role})
@@ -243,6 +261,13 @@ export function App() {
               ))}
             </select>
           </label>
+          <Notifications
+            name={current?.organization ?? 'Helpdesk'}
+            onOpen={(conversationId) => {
+              setView('inbox');
+              select(conversationId);
+            }}
+          />
           <label className="app-theme">
             Theme{' '}
             <select value={theme} onChange={(e) => setTheme(e.target.value as PagedeskTheme)}>

@@ -18,6 +18,7 @@ import { createInboxApi, createWebhook } from '@pagedesk/node-webhook';
 import { openBackends } from './backends.js';
 import type { HelpdeskConfig, PageToken } from './config.js';
 import { createDemoLogins } from './logins.js';
+import { seedToolkit } from './seedToolkit.js';
 import { serveStatic } from './static.js';
 
 // The demo helpdesk's server, built only from Pagedesk's public API: Meta (or the emulator) posts to
@@ -328,9 +329,10 @@ export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHe
     // Acme's Messenger page is Sam's alone: Lee, an agent, sees only the Instagram account.
     await channels.updateSettings(demoPages[0]!.id, { agentIds: ['agent-sam'] });
     if (options.seed !== false) {
-      await emulator.runScript(demoScript);
+      const { customers } = await emulator.runScript(demoScript);
       await emulator.runScript(globexScript);
       await emulator.webhooks.idle();
+      await seedToolkit({ emulator, inbox, store, channels, customers, agentId: 'agent-sam' });
     }
   } else if (config.mode === 'meta') {
     // Real pages belong to the first organisation; connect more through <ChannelSettings/>.

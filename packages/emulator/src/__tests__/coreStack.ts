@@ -69,6 +69,8 @@ export interface StackPage {
   platform: 'messenger' | 'instagram';
   accessToken: string;
   scopes?: string[];
+  /** For an Instagram account: the Facebook Page it is reached through (one token serves both). */
+  facebookPageId?: string;
 }
 
 /**

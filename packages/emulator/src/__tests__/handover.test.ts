@@ -1,6 +1,6 @@
 import { PAGE_INBOX_APP_ID, ThreadControlError } from '@pagedesk/core';
 import { describe, expect, it } from 'vitest';
-import { pagePair, usePagesStack } from './coreStack.js';
+import { directConversation, pagePair, startPagesStack, usePagesStack } from './coreStack.js';
 
 // Routing with bots end to end: the send path refuses while another app holds the thread (before Meta,
 // from what the conversation knows; and Meta's 2018300 when it did not know), take / pass / request /
@@ -67,5 +67,29 @@ describe('thread control through the emulator', () => {
     await expect(stack.channels.threadControl(conversation.id, 'take')).rejects.toThrow(
       /Conversation Routing/,
     );
+  });
+});
+
+describe('thread control on a Page whose token also serves its Instagram account', () => {
+  it('reads the owner by a bare PSID (`thread_owner?recipient=`), as Meta does', async () => {
+    // The Instagram account is reached through its Page (`facebookPageId`): one token, two nodes.
+    const shared = await startPagesStack(APP_SECRET, [
+      { ...FB, id: '4101', name: 'Shared Page', accessToken: 'tok-4101-abcdef' },
+      {
+        ...IG,
+        id: '17841400000000410',
+        name: 'shared.ig',
+        accessToken: 'tok-ig-410',
+        facebookPageId: '4101',
+      },
+    ]);
+    try {
+      const { psid, conversation } = await directConversation(shared, '4101', 'Hana');
+      shared.emu.handover.setOwner('4101', psid, BOT_APP);
+      const checked = await shared.channels.threadControl(conversation.id, 'check');
+      expect(checked.threadOwner).toMatchObject({ appId: BOT_APP });
+    } finally {
+      await shared.close();
+    }
   });
 });
