@@ -37,6 +37,7 @@ export {
   type TemplatePart,
   type TemplateVariable,
   TemplateVariableError,
+  templateContext,
   templateDrafts,
   templatePartSchema,
   templateVariables,

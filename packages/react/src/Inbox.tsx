@@ -2,7 +2,7 @@
 
 import type { Message } from '@pagedesk/core';
 import { type ReactNode, useEffect, useState } from 'react';
-import { Composer, type ComposerProps, type ReplyTemplate } from './Composer.js';
+import { Composer, type ComposerProps, type ComposerTemplate } from './Composer.js';
 import { ConversationList, customerName } from './ConversationList.js';
 import { usePagedeskContext } from './context.js';
 import { ChannelKindIcon } from './Icons.js';
@@ -16,7 +16,7 @@ import { useLiveStatus } from './useLive.js';
 /** Props of {@link ConversationView}. */
 export interface ConversationViewProps {
   conversationId: string;
-  templates?: ReplyTemplate[];
+  templates?: ComposerTemplate[];
   /** Shown in narrow layouts to go back to the list. */
   onBack?: () => void;
   /** Focus the composer when the conversation opens. Default true. */
@@ -106,7 +106,7 @@ export interface InboxProps {
   defaultSelectedId?: string;
   onSelect?: (id: string | null) => void;
   defaultFilter?: ConversationFilter;
-  templates?: ReplyTemplate[];
+  templates?: ComposerTemplate[];
   className?: string;
 }
 

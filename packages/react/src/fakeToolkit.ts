@@ -18,6 +18,7 @@ import {
   RuleViolationError,
   renderTemplate,
   replyTemplateInputSchema,
+  templateContext,
   templateDrafts,
   ValidationError,
 } from '@pagedesk/core';
@@ -156,12 +157,7 @@ export function fakeToolkit(deps: FakeToolkitDeps) {
             `Template "${chosen.name}" is not meant for this conversation's channel`,
           );
         const channel = channels.find((c) => c.id === conversation.channelId);
-        const { customer } = conversation;
-        const parts = renderTemplate(chosen, {
-          customer: { ...customer, ...customer.details },
-          agent: {},
-          channel: { name: channel?.name },
-        });
+        const parts = renderTemplate(chosen, templateContext({ customer: conversation.customer, channel }));
         return templateDrafts(parts);
       });
       const sent: Message[] = [];

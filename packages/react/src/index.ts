@@ -5,7 +5,21 @@
 // Styles: import '@pagedesk/react/styles.css' once. The fake transport is '@pagedesk/react/testing'.
 export { AttachmentView } from './AttachmentView.js';
 export { ChannelSettings, type ChannelSettingsProps } from './ChannelSettings.js';
-export { Composer, type ComposerProps, type ReplyTemplate } from './Composer.js';
+export { Composer, type ComposerProps, type ComposerTemplate } from './Composer.js';
+export {
+  ComposerAttachFiles,
+  ComposerAttachments,
+  type ComposerContextValue,
+  ComposerInput,
+  type ComposerInputProps,
+  ComposerQuickReplies,
+  ComposerRoot,
+  type ComposerRootProps,
+  ComposerSend,
+  type ComposerSendProps,
+  ComposerStatus,
+  useComposerContext,
+} from './ComposerParts.js';
 export {
   ConversationList,
   type ConversationListProps,
@@ -44,6 +58,7 @@ export type {
   MessageBubbleProps,
   PagedeskComponents,
 } from './slots.js';
+export { TemplatePicker, type TemplatePickerProps } from './TemplatePicker.js';
 export { safeAttachmentUrl, safeLinkUrl, type UrlPolicy } from './urls.js';
 export {
   useAgents,
@@ -53,6 +68,13 @@ export {
   useConnectPages,
   useUpdateChannelSettings,
 } from './useChannels.js';
+export {
+  type ComposerBlock,
+  type ComposerFile,
+  type UseComposerOptions,
+  type UseComposerResult,
+  useComposer,
+} from './useComposer.js';
 export { useConversation, useUpdateConversation } from './useConversation.js';
 export { type UseConversationsResult, useConversations } from './useConversations.js';
 export { useBlockCustomer, useCustomer, useUpdateCustomer } from './useCustomer.js';

@@ -185,6 +185,31 @@ export const defaultMessages = {
     channelDown: (status: string) => `${status}: no reply can be sent until an admin fixes this channel.`,
     chooseReplyMode: 'The private reply is used: choose Public reply to answer under the comment.',
     tooManyQuickReplies: (limit: number) => `At most ${limit} quick replies.`,
+    /** Why replies are blocked while the customer is blocked from the page. */
+    customerBlocked: 'This customer is blocked from the page: unblock them to reply.',
+    /** Why replies are blocked while another app holds the Messenger thread (`app`: who). */
+    threadHeld: (app: string) => `${app} holds this conversation: take the thread to reply.`,
+    pageInbox: "Meta's Page Inbox",
+    otherApp: (appId: string) => `Another app (${appId})`,
+    takeThread: 'Take thread',
+    takeThreadFailed: 'The thread could not be taken.',
+  },
+  templatePicker: {
+    open: 'Templates',
+    label: 'Reply templates',
+    search: 'Search templates',
+    loading: 'Loading templates…',
+    error: 'Templates could not be loaded.',
+    empty: 'No templates for this channel',
+    noMatch: 'No template matches',
+    parts: (count: number) => (count === 1 ? '1 message' : `${count} messages`),
+    part: (index: number) => `Message ${index}`,
+    quickReplies: 'Quick replies',
+    /** A template whose variables cannot be filled for this customer (`reason`: which ones). */
+    cannotFill: (reason: string) => `Cannot be sent: ${reason}`,
+    hint: '↑↓ to choose, Enter to send, Esc to close',
+    sendFailed: 'The template could not be sent completely.',
+    close: 'Close',
   },
   channels: {
     label: 'Channels',

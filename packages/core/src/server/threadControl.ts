@@ -1,6 +1,6 @@
 import { ThreadControlError, ValidationError } from '../errors.js';
 import { PAGE_INBOX_APP_ID } from '../inbox/echoes.js';
-import type { Channel, Conversation } from '../model.js';
+import { type Channel, type Conversation, threadHeldBy } from '../model.js';
 import type { ChannelContext } from './channelContext.js';
 
 // Routing with bots (Messenger handover protocol): this inbox takes, passes or requests a customer's
@@ -28,8 +28,8 @@ export function threadControlRefusal(
   conversation: Pick<Conversation, 'threadOwner'>,
   channel: Pick<Channel, 'appId'>,
 ): ThreadControlError | undefined {
-  const owner = conversation.threadOwner?.appId;
-  if (owner === null || owner === undefined || owner === channel.appId) return undefined;
+  const owner = threadHeldBy(conversation, channel);
+  if (owner === undefined) return undefined;
   const who = owner === PAGE_INBOX_APP_ID ? "Meta's Page Inbox" : `another app (${owner})`;
   return new ThreadControlError(`${who} holds this conversation; take or request the thread to reply`);
 }
