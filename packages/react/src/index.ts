@@ -1,6 +1,6 @@
 // @pagedesk/react: the provider, headless hooks, styled components and transports.
 // No 'use client' here: components and hooks carry it in their own modules, so a server component that
-// imports this entry gets the pure helpers (defaultMessages, mergeMessages, pagedeskKeys, URL rules)
+// imports this entry gets the pure helpers (defaultStrings, mergeStrings, pagedeskKeys, URL rules)
 // as real values and the components as client references.
 // Styles: import '@pagedesk/react/styles.css' once. The fake transport is '@pagedesk/react/testing'.
 export { AttachmentView } from './AttachmentView.js';
@@ -44,9 +44,13 @@ export { MessageList, type MessageListProps } from './MessageList.js';
 export {
   type DeepPartial,
   defaultMessages,
+  defaultStrings,
   mergeMessages,
+  mergeStrings,
   type PagedeskMessages,
   type PagedeskMessagesInput,
+  type PagedeskStrings,
+  type PagedeskStringsInput,
 } from './messages.js';
 export { PagedeskProvider, type PagedeskProviderProps, TYPING_TIMEOUT_MS } from './PagedeskProvider.js';
 export { type ConversationFilter, pagedeskKeys } from './queryKeys.js';

@@ -1,4 +1,4 @@
-// Every string the kit shows. Hosts pass a partial object to <PagedeskProvider messages>; it is
+// Every string the kit shows. Hosts pass a partial object to <PagedeskProvider strings>; it is
 // deep-merged over these English defaults, so a translation can be completed one key at a time.
 
 /** Channel statuses as an admin reads them. */
@@ -16,10 +16,10 @@ export type ChannelStatusLabels = Record<
 >;
 
 /**
- * The English messages. Functions take the values to interpolate so translations can reorder
+ * The English UI strings. Functions take the values to interpolate so translations can reorder
  * words and apply their own plural rules.
  */
-export const defaultMessages = {
+export const defaultStrings = {
   inbox: {
     label: 'Inbox',
     noSelection: 'Select a conversation to start',
@@ -267,8 +267,8 @@ export const defaultMessages = {
   },
 };
 
-/** The full message catalogue. */
-export type PagedeskMessages = typeof defaultMessages;
+/** The full catalogue of UI strings. */
+export type PagedeskStrings = typeof defaultStrings;
 
 /** A partial catalogue: any key may be left out and falls back to English. */
 export type DeepPartial<T> = T extends (...args: never[]) => unknown
@@ -277,8 +277,8 @@ export type DeepPartial<T> = T extends (...args: never[]) => unknown
     ? { [K in keyof T]?: DeepPartial<T[K]> }
     : T;
 
-/** Messages a host passes to `<PagedeskProvider messages>`. */
-export type PagedeskMessagesInput = DeepPartial<PagedeskMessages>;
+/** Strings a host passes to `<PagedeskProvider strings>`. */
+export type PagedeskStringsInput = DeepPartial<PagedeskStrings>;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -298,13 +298,24 @@ function merge(base: Record<string, unknown>, override: Record<string, unknown>)
  * Deep-merges a partial catalogue over the English defaults.
  *
  * @example
- * const fr = mergeMessages({ composer: { send: 'Envoyer' } });
+ * const fr = mergeStrings({ composer: { send: 'Envoyer' } });
  * fr.composer.send; // 'Envoyer'
  */
-export function mergeMessages(override?: PagedeskMessagesInput): PagedeskMessages {
-  if (!override) return defaultMessages;
+export function mergeStrings(override?: PagedeskStringsInput): PagedeskStrings {
+  if (!override) return defaultStrings;
   return merge(
-    defaultMessages as unknown as Record<string, unknown>,
+    defaultStrings as unknown as Record<string, unknown>,
     override as Record<string, unknown>,
-  ) as unknown as PagedeskMessages;
+  ) as unknown as PagedeskStrings;
 }
+
+// The names before `strings` (they read like chat messages, beside `useMessages`): kept one release.
+
+/** @deprecated Use {@link defaultStrings}; removed in the next major release. */
+export const defaultMessages: PagedeskStrings = defaultStrings;
+/** @deprecated Use {@link PagedeskStrings}; removed in the next major release. */
+export type PagedeskMessages = PagedeskStrings;
+/** @deprecated Use {@link PagedeskStringsInput}; removed in the next major release. */
+export type PagedeskMessagesInput = PagedeskStringsInput;
+/** @deprecated Use {@link mergeStrings}; removed in the next major release. */
+export const mergeMessages: (override?: PagedeskStringsInput) => PagedeskStrings = mergeStrings;

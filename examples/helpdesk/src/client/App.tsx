@@ -170,7 +170,7 @@ function Channels({
 }
 
 /** "Connect a Facebook page" instead of the kit's generic "Connect a page". */
-const messages = { channels: { connect: 'Connect a Facebook page' } };
+const strings = { channels: { connect: 'Connect a Facebook page' } };
 
 export function App() {
   const [initial] = useState(noticeFromAddress);
@@ -187,7 +187,7 @@ export function App() {
       transport={transport}
       theme={theme}
       urlPolicy={urlPolicy}
-      messages={messages}
+      strings={strings}
       {...(current ? { agentId: current.id } : {})}
     >
       <UnreadTitle name={current?.organization ?? 'Helpdesk'} />
