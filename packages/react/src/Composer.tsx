@@ -185,17 +185,7 @@ function Hint(): ReactNode {
   );
 }
 
-/**
- * The reply box. Window-aware (the tier with a live countdown; the human-agent notice; blocked with
- * the reason once closed, while the customer is blocked or while another app holds the thread),
- * counts characters against the channel's rule with an option to split, takes attachments by
- * picker, drag-and-drop and paste (each checked against the attachment rules and uploaded at once),
- * quoted replies, reply templates (`/`) and quick replies. Enter sends, Shift+Enter breaks a line.
- * Built from the `Composer.*` parts, which a host can assemble differently.
- *
- * @example
- * <Composer conversationId={id} allowTakeThread />
- */
+// The default reply box, assembled from the parts; exported below with the parts as properties.
 function ComposerDefault(props: ComposerProps): ReactNode {
   const pickerShown = useTemplatePickerShown(props.templatePicker);
   return (
@@ -236,9 +226,17 @@ function useTemplatePickerShown(wanted: boolean | undefined): boolean {
 }
 
 /**
- * The reply box (see {@link ComposerDefault}'s description), with its parts as properties for a host
- * that assembles its own: `Root` (state and context), `Status`, `Input`, `Attachments`,
- * `AttachFiles`, `QuickReplies`, `TemplatePicker`, `Send`.
+ * The reply box. Window-aware (the tier with a live countdown; the human-agent notice; blocked with
+ * the reason once closed, while the customer is blocked or while another app holds the thread),
+ * counts characters against the channel's rule with an option to split, takes attachments by
+ * picker, drag-and-drop and paste (each checked against the attachment rules and uploaded at once),
+ * quoted replies, reply templates (`/`) and quick replies. Enter sends, Shift+Enter breaks a line.
+ * Built from parts a host can assemble differently inside `Composer.Root` (state and context):
+ * `Status`, `Input`, `Attachments`, `AttachFiles`, `QuickReplies`, `TemplatePicker`, `Send`
+ * (also exported as `ComposerRoot`, `ComposerInput`...), or replaced whole with `useComposer()`.
+ *
+ * @example
+ * <Composer conversationId={id} allowTakeThread />
  */
 export const Composer = Object.assign(ComposerDefault, {
   Root: ComposerRoot,

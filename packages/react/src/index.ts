@@ -20,6 +20,7 @@ export {
   ComposerStatus,
   useComposerContext,
 } from './ComposerParts.js';
+export { ConversationFilterBar, type ConversationFilterBarProps } from './ConversationFilterBar.js';
 export {
   ConversationList,
   type ConversationListProps,
