@@ -1,101 +1,24 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import react from '@vitejs/plugin-react';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { react18Aliases } from '../../../compat/react18/aliases.js';
+import { axeViolations, type BrowserHarness, errorsOf, reactMajor, startHarness } from './harness.js';
 
 // Real-browser checks of what jsdom cannot show: virtualisation with real layout, scroll anchoring,
 // paste and drag-and-drop of files, and axe-core on the main views. One bundle, one server and one
 // Chromium for the whole file. The `browser` project bundles the page with the workspace's React 19, the
 // `browser-react18` project (PAGEDESK_REACT_MAJOR=18) with React 18.3 from compat/react18.
 
-const reactMajor = process.env.PAGEDESK_REACT_MAJOR ?? '19';
-const here = fileURLToPath(new URL('.', import.meta.url));
-const require = createRequire(import.meta.url);
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.png': 'image/png',
-  '.gif': 'image/gif',
-  '.jpg': 'image/jpeg',
-  '.webm': 'video/webm',
-  '.wav': 'audio/wav',
-  '.pdf': 'application/pdf',
-};
-
-let outDir: string;
-let server: Server;
-let origin: string;
-let browser: Browser;
+let harness: BrowserHarness;
 
 beforeAll(async () => {
-  outDir = await mkdtemp(join(tmpdir(), 'pagedesk-react-browser-'));
-  await build({
-    configFile: false,
-    logLevel: 'silent',
-    root: join(here, 'fixtures'),
-    base: './',
-    plugins: [react()],
-    resolve: {
-      conditions: ['@pagedesk/source', 'module', 'browser', 'development|production'],
-      alias: reactMajor === '18' ? react18Aliases() : [],
-    },
-    build: { outDir, emptyOutDir: true, minify: false, sourcemap: false },
-  });
-  const axePath = require.resolve('axe-core/axe.min.js');
-  const assets = join(here, '..', '.storybook', 'public', 'pagedesk');
-  server = createServer(async (req, res) => {
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    try {
-      const file =
-        path === '/axe.min.js'
-          ? axePath
-          : path.startsWith('/assets/') && !path.includes('..') && /\.(png|gif|jpg|webm|wav|pdf)$/.test(path)
-            ? join(assets, path.slice('/assets/'.length))
-            : join(outDir, path === '/' ? 'index.html' : path.replace(/\.\.+/g, ''));
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  harness = await startHarness();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  if (outDir) await rm(outDir, { recursive: true, force: true });
+  await harness?.close();
 });
 
-async function open(query: string, viewport = { width: 1100, height: 760 }): Promise<Page> {
-  const page = await browser.newPage({ viewport });
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  await page.goto(`${origin}/?${query}`);
-  (page as Page & { errors: string[] }).errors = errors;
-  return page;
-}
-
-function errorsOf(page: Page): string[] {
-  return (page as Page & { errors: string[] }).errors.filter((e) => !/Failed to load resource/.test(e));
+function open(query: string, viewport?: { width: number; height: number }): Promise<Page> {
+  return harness.open(query, viewport);
 }
 
 describe(`@pagedesk/react in Chromium (React ${reactMajor})`, () => {
@@ -376,29 +299,7 @@ describe(`@pagedesk/react in Chromium (React ${reactMajor})`, () => {
           .first()
           .waitFor();
         await page.waitForTimeout(300);
-        await page.addScriptTag({ url: `${origin}/axe.min.js` });
-        const violations = await page.evaluate(async () => {
-          const axe = (
-            window as unknown as {
-              axe: {
-                run(context: Element): Promise<{
-                  passes: unknown[];
-                  violations: Array<{ id: string; nodes: Array<{ target: string[] }> }>;
-                }>;
-              };
-            }
-          ).axe;
-          const result = await axe.run(document.body);
-          return result.passes.length < 10
-            ? ['axe checked almost nothing: the view did not render']
-            : result.violations.map(
-                (v) =>
-                  `${v.id}: ${v.nodes
-                    .map((n) => n.target.join(' '))
-                    .slice(0, 3)
-                    .join(', ')}`,
-              );
-        });
+        const violations = await axeViolations(page, harness.origin);
         if (violations.length) results[`${name}/${theme}`] = violations;
         await page.close();
       }
