@@ -15,7 +15,7 @@ import {
 import { usePagedeskContext } from './context.js';
 import { CloseIcon } from './Icons.js';
 import { ReplyModeChoice } from './ReplyModeChoice.js';
-import { TemplatePicker as ComposerTemplatePicker } from './TemplatePicker.js';
+import { TemplatePicker } from './TemplatePicker.js';
 import { useFormat } from './useFormat.js';
 
 /** A text snippet offered in the composer's template menu, inserted into the box to edit. */
@@ -55,167 +55,126 @@ export interface ComposerProps {
   className?: string;
 }
 
-function ReplyMode(): ReactNode {
-  const { composer } = useComposerContext('Composer');
-  if (!composer.isComment || !composer.window) return null;
-  return (
-    <ReplyModeChoice
-      mode={composer.replyMode}
-      privateAvailable={composer.window.privateReply}
-      onChange={composer.setReplyMode}
-      disabled={composer.disabled}
-    />
-  );
-}
-
-function Quote(): ReactNode {
-  const { composer } = useComposerContext('Composer');
-  const { messages: t } = usePagedeskContext('Composer');
-  const { quoted } = composer;
-  if (!quoted) return null;
-  return (
-    <div className="pd-composer-quote">
-      <span className="pd-muted">{t.composer.replyingTo}</span>
-      <span className="pd-composer-quote-text" dir="auto">
-        {quoted.text ?? quoted.attachments[0]?.name ?? ''}
-      </span>
-      <button
-        type="button"
-        className="pd-icon-button"
-        aria-label={t.composer.cancelReply}
-        onClick={composer.cancelQuote}
-      >
-        <CloseIcon />
-      </button>
-    </div>
-  );
-}
-
-function Problems(): ReactNode {
-  const { composer, ids } = useComposerContext('Composer');
-  const { messages: t } = usePagedeskContext('Composer');
-  const { problems, sendError } = composer;
-  if (problems.length === 0 && !sendError) return null;
-  return (
-    <div className="pd-problems" id={ids.problems} role="alert">
-      {problems.map((p) => (
-        <p key={p}>{p}</p>
-      ))}
-      {sendError && problems.length === 0 ? <p>{t.composer.sendFailed}</p> : null}
-    </div>
-  );
-}
-
-function Snippets(props: { templates: ComposerTemplate[] | undefined }): ReactNode {
-  const { composer, inputRef } = useComposerContext('Composer');
-  const { messages: t } = usePagedeskContext('Composer');
-  const { templates } = props;
-  if (!templates?.length || composer.disabled) return null;
-  return (
-    <select
-      className="pd-select pd-templates"
-      aria-label={t.composer.templates}
-      value=""
-      onChange={(e) => {
-        const template = templates.find((x) => x.id === e.target.value);
-        if (!template) return;
-        composer.setText((current) =>
-          current ? `${current}${current.endsWith('\n') ? '' : '\n'}${template.text}` : template.text,
-        );
-        inputRef.current?.focus();
-      }}
-    >
-      <option value="">{t.composer.templates}</option>
-      {templates.map((template) => (
-        <option key={template.id} value={template.id}>
-          {template.name}
-        </option>
-      ))}
-    </select>
-  );
-}
-
-function SplitAndCounter(): ReactNode {
-  const { composer, ids } = useComposerContext('Composer');
+// Everything of the default box that is not a public part, reading the root's state once.
+function DefaultBody(props: {
+  templates: ComposerTemplate[] | undefined;
+  pickerShown: boolean;
+  allowQuickReplies: boolean;
+  autoFocus: boolean;
+}): ReactNode {
+  const { composer, ids, inputRef, dragging } = useComposerContext('Composer');
   const { messages: t } = usePagedeskContext('Composer');
   const format = useFormat();
-  const { tooLong, split, length } = composer;
+  const { quoted, problems, sendError, tooLong, split, length, disabled, window } = composer;
+  const { templates } = props;
   return (
     <>
-      {tooLong ? (
-        <label className="pd-check">
-          <input type="checkbox" checked={split} onChange={(e) => composer.setSplit(e.target.checked)} />
-          {t.composer.split}
-        </label>
+      <ComposerStatus />
+      {composer.isComment && window ? (
+        <ReplyModeChoice
+          mode={composer.replyMode}
+          privateAvailable={window.privateReply}
+          onChange={composer.setReplyMode}
+          disabled={disabled}
+        />
       ) : null}
-      <span className="pd-spacer" />
-      <span
-        className="pd-counter"
-        id={ids.counter}
-        data-over={tooLong || undefined}
-        aria-live={tooLong ? 'polite' : 'off'}
-      >
-        {t.composer.counter(format.number(length.length), format.number(length.limit))}
-        {length.unit === 'bytes' ? ` ${t.composer.bytes}` : null}
-        {tooLong && !split ? (
-          <span className="pd-sr-only">
-            {' '}
-            {t.composer.tooLong(format.number(length.limit), length.unit === 'bytes')}
+      {quoted ? (
+        <div className="pd-composer-quote">
+          <span className="pd-muted">{t.composer.replyingTo}</span>
+          <span className="pd-composer-quote-text" dir="auto">
+            {quoted.text ?? quoted.attachments[0]?.name ?? ''}
           </span>
+          <button
+            type="button"
+            className="pd-icon-button"
+            aria-label={t.composer.cancelReply}
+            onClick={composer.cancelQuote}
+          >
+            <CloseIcon />
+          </button>
+        </div>
+      ) : null}
+      {dragging ? <div className="pd-drop-hint">{t.composer.dropHere}</div> : null}
+      <ComposerInput {...(props.autoFocus ? { autoFocus: true } : {})} />
+      <ComposerAttachments />
+      {props.allowQuickReplies ? <ComposerQuickReplies /> : null}
+      {problems.length > 0 || sendError ? (
+        <div className="pd-problems" id={ids.problems} role="alert">
+          {problems.map((p) => (
+            <p key={p}>{p}</p>
+          ))}
+          {sendError && problems.length === 0 ? <p>{t.composer.sendFailed}</p> : null}
+        </div>
+      ) : null}
+      <div className="pd-composer-bar">
+        <ComposerAttachFiles />
+        {templates?.length && !disabled ? (
+          <select
+            className="pd-select pd-templates"
+            aria-label={t.composer.templates}
+            value=""
+            onChange={(e) => {
+              const template = templates.find((x) => x.id === e.target.value);
+              if (!template) return;
+              composer.setText((current) =>
+                current ? `${current}${current.endsWith('\n') ? '' : '\n'}${template.text}` : template.text,
+              );
+              inputRef.current?.focus();
+            }}
+          >
+            <option value="">{t.composer.templates}</option>
+            {templates.map((template) => (
+              <option key={template.id} value={template.id}>
+                {template.name}
+              </option>
+            ))}
+          </select>
         ) : null}
-        {tooLong && split ? <span> · {t.composer.splitInto(composer.splitCount)}</span> : null}
-      </span>
+        {props.pickerShown ? <TemplatePicker /> : null}
+        {tooLong ? (
+          <label className="pd-check">
+            <input type="checkbox" checked={split} onChange={(e) => composer.setSplit(e.target.checked)} />
+            {t.composer.split}
+          </label>
+        ) : null}
+        <span className="pd-spacer" />
+        <span
+          className="pd-counter"
+          id={ids.counter}
+          data-over={tooLong || undefined}
+          aria-live={tooLong ? 'polite' : 'off'}
+        >
+          {t.composer.counter(format.number(length.length), format.number(length.limit))}
+          {length.unit === 'bytes' ? ` ${t.composer.bytes}` : null}
+          {tooLong && !split ? (
+            <span className="pd-sr-only">
+              {' '}
+              {t.composer.tooLong(format.number(length.limit), length.unit === 'bytes')}
+            </span>
+          ) : null}
+          {tooLong && split ? <span> · {t.composer.splitInto(composer.splitCount)}</span> : null}
+        </span>
+        <ComposerSend />
+      </div>
+      <p className="pd-hint" id={ids.hint}>
+        {t.composer.hint}
+      </p>
     </>
-  );
-}
-
-function DropHint(): ReactNode {
-  const { dragging } = useComposerContext('Composer');
-  const { messages: t } = usePagedeskContext('Composer');
-  return dragging ? <div className="pd-drop-hint">{t.composer.dropHere}</div> : null;
-}
-
-function Hint(): ReactNode {
-  const { ids } = useComposerContext('Composer');
-  const { messages: t } = usePagedeskContext('Composer');
-  return (
-    <p className="pd-hint" id={ids.hint}>
-      {t.composer.hint}
-    </p>
   );
 }
 
 // The default reply box, assembled from the parts; exported below with the parts as properties.
 function ComposerDefault(props: ComposerProps): ReactNode {
-  const pickerShown = useTemplatePickerShown(props.templatePicker);
+  const { templates, templatePicker, allowQuickReplies, autoFocus, ...root } = props;
+  const pickerShown = useTemplatePickerShown(templatePicker);
   return (
-    <ComposerRoot
-      conversationId={props.conversationId}
-      {...(props.quoted === undefined ? {} : { quoted: props.quoted })}
-      {...(props.onCancelQuote ? { onCancelQuote: props.onCancelQuote } : {})}
-      {...(props.text === undefined ? {} : { text: props.text })}
-      {...(props.onTextChange ? { onTextChange: props.onTextChange } : {})}
-      {...(props.onSent ? { onSent: props.onSent } : {})}
-      {...(props.inputRef ? { inputRef: props.inputRef } : {})}
-      {...(props.className ? { className: props.className } : {})}
-      allowTakeThread={props.allowTakeThread ?? false}
-    >
-      <ComposerStatus />
-      <ReplyMode />
-      <Quote />
-      <DropHint />
-      <ComposerInput {...(props.autoFocus ? { autoFocus: true } : {})} />
-      <ComposerAttachments />
-      {props.allowQuickReplies === false ? null : <ComposerQuickReplies />}
-      <Problems />
-      <div className="pd-composer-bar">
-        <ComposerAttachFiles />
-        <Snippets templates={props.templates} />
-        {pickerShown ? <ComposerTemplatePicker /> : null}
-        <SplitAndCounter />
-        <ComposerSend />
-      </div>
-      <Hint />
+    <ComposerRoot {...root}>
+      <DefaultBody
+        templates={templates}
+        pickerShown={pickerShown}
+        allowQuickReplies={allowQuickReplies !== false}
+        autoFocus={autoFocus === true}
+      />
     </ComposerRoot>
   );
 }
@@ -245,6 +204,6 @@ export const Composer = Object.assign(ComposerDefault, {
   Attachments: ComposerAttachments,
   AttachFiles: ComposerAttachFiles,
   QuickReplies: ComposerQuickReplies,
-  TemplatePicker: ComposerTemplatePicker,
+  TemplatePicker,
   Send: ComposerSend,
 });
