@@ -127,6 +127,7 @@ export {
   type Reaction,
   reactionSchema,
   SENDABLE_STATUSES,
+  threadHeldBy,
 } from './model.js';
 export { assertModeratable, moderationAfter } from './moderation.js';
 export { CHECKING_CODE, isChecking, isUnknownOutcome, UNKNOWN_OUTCOME_CODES } from './outcome.js';
@@ -218,6 +219,7 @@ export {
   type TemplatePart,
   type TemplateVariable,
   TemplateVariableError,
+  templateContext,
   templateDrafts,
   templatePartSchema,
   templateVariables,

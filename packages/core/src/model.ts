@@ -387,3 +387,19 @@ export function customerDisplayName(
     (customer.username ? `@${customer.username}` : undefined)
   );
 }
+
+/**
+ * The app that holds a Messenger thread when it is not the channel's own app (handover protocol,
+ * https://developers.facebook.com/docs/messenger-platform/handover-protocol): the send path refuses
+ * replies then, and a composer says so. Undefined when the thread is idle, never heard of, or ours.
+ *
+ * @example
+ * threadHeldBy({ threadOwner: { appId: '263902037430900', since: 0 } }, { appId: '42' }); // '263902037430900'
+ */
+export function threadHeldBy(
+  conversation: Pick<Conversation, 'threadOwner'>,
+  channel: Pick<Channel, 'appId'>,
+): string | undefined {
+  const owner = conversation.threadOwner?.appId;
+  return owner === null || owner === undefined || owner === channel.appId ? undefined : owner;
+}

@@ -16,6 +16,7 @@ import {
   type Customer,
   type Message,
   SENDABLE_STATUSES,
+  threadHeldBy,
 } from './model.js';
 import type { Rules } from './rules.js';
 import type { SendDraft } from './sendDraft.js';
@@ -73,8 +74,8 @@ export function threadControlRefusal(
   conversation: Pick<Conversation, 'threadOwner'>,
   channel: Pick<Channel, 'appId'>,
 ): ThreadControlError | undefined {
-  const owner = conversation.threadOwner?.appId;
-  if (owner === null || owner === undefined || owner === channel.appId) return undefined;
+  const owner = threadHeldBy(conversation, channel);
+  if (owner === undefined) return undefined;
   const who = owner === PAGE_INBOX_APP_ID ? "Meta's Page Inbox" : `another app (${owner})`;
   return new ThreadControlError(`${who} holds this conversation; take or request the thread to reply`);
 }

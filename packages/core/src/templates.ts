@@ -102,6 +102,37 @@ export interface TemplateContext {
   channel?: { name?: string | undefined };
 }
 
+/**
+ * The values a template is filled with in one conversation: Meta's profile of the customer with what
+ * agents recorded over it (their name, email and phone), the agent's name and the channel's. Used
+ * by the inbox API, the fake transport and the composer's preview alike, so all fill the same way.
+ *
+ * @example
+ * renderTemplate(template, templateContext({ customer, channel, agentName: 'Sam' }));
+ */
+export function templateContext(source: {
+  customer?: Pick<Customer, 'name' | 'firstName' | 'lastName' | 'username' | 'details'> | undefined;
+  channel?: { name?: string | undefined } | undefined;
+  agentName?: string | undefined;
+}): TemplateContext {
+  const { customer } = source;
+  const details = customer?.details;
+  return {
+    ...(customer
+      ? {
+          customer: {
+            ...customer,
+            ...(details?.name === undefined ? {} : { name: details.name }),
+            ...(details?.email === undefined ? {} : { email: details.email }),
+            ...(details?.phone === undefined ? {} : { phone: details.phone }),
+          },
+        }
+      : {}),
+    agent: { name: source.agentName },
+    channel: { name: source.channel?.name },
+  };
+}
+
 // `{{ customer.firstName }}` or `{{customer.firstName|there}}`: a name, then an optional fallback.
 const VARIABLE = /\{\{\s*([^{}|]+?)\s*(?:\|([^{}]*))?\}\}/g;
 

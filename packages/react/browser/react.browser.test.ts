@@ -1,51 +1,24 @@
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FixtureServer, reactMajor, startFixture } from './fixtureServer.js';
+import { axeViolations, type BrowserHarness, errorsOf, reactMajor, startHarness } from './harness.js';
 
 // Real-browser checks of what jsdom cannot show: virtualisation with real layout, scroll anchoring,
 // paste and drag-and-drop of files, and axe-core on the main views. One bundle, one server and one
 // Chromium for the whole file. The `browser` project bundles the page with the workspace's React 19, the
 // `browser-react18` project (PAGEDESK_REACT_MAJOR=18) with React 18.3 from compat/react18.
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const require = createRequire(import.meta.url);
-
-let fixture: FixtureServer;
-let origin: string;
-let browser: Browser;
+let harness: BrowserHarness;
 
 beforeAll(async () => {
-  const axePath = require.resolve('axe-core/axe.min.js');
-  const assets = join(here, '..', '.storybook', 'public', 'pagedesk');
-  fixture = await startFixture(join(here, 'fixtures'), (path) =>
-    path === '/axe.min.js'
-      ? axePath
-      : path.startsWith('/assets/') && !path.includes('..') && /\.(png|gif|jpg|webm|wav|pdf)$/.test(path)
-        ? join(assets, path.slice('/assets/'.length))
-        : undefined,
-  );
-  ({ origin, browser } = fixture);
+  harness = await startHarness();
 });
 
-afterAll(() => fixture?.close());
+afterAll(async () => {
+  await harness?.close();
+});
 
-async function open(query: string, viewport = { width: 1100, height: 760 }): Promise<Page> {
-  const page = await browser.newPage({ viewport });
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  await page.goto(`${origin}/?${query}`);
-  (page as Page & { errors: string[] }).errors = errors;
-  return page;
-}
-
-function errorsOf(page: Page): string[] {
-  return (page as Page & { errors: string[] }).errors.filter((e) => !/Failed to load resource/.test(e));
+function open(query: string, viewport?: { width: number; height: number }): Promise<Page> {
+  return harness.open(query, viewport);
 }
 
 describe(`@pagedesk/react in Chromium (React ${reactMajor})`, () => {
@@ -326,29 +299,7 @@ describe(`@pagedesk/react in Chromium (React ${reactMajor})`, () => {
           .first()
           .waitFor();
         await page.waitForTimeout(300);
-        await page.addScriptTag({ url: `${origin}/axe.min.js` });
-        const violations = await page.evaluate(async () => {
-          const axe = (
-            window as unknown as {
-              axe: {
-                run(context: Element): Promise<{
-                  passes: unknown[];
-                  violations: Array<{ id: string; nodes: Array<{ target: string[] }> }>;
-                }>;
-              };
-            }
-          ).axe;
-          const result = await axe.run(document.body);
-          return result.passes.length < 10
-            ? ['axe checked almost nothing: the view did not render']
-            : result.violations.map(
-                (v) =>
-                  `${v.id}: ${v.nodes
-                    .map((n) => n.target.join(' '))
-                    .slice(0, 3)
-                    .join(', ')}`,
-              );
-        });
+        const violations = await axeViolations(page, harness.origin);
         if (violations.length) results[`${name}/${theme}`] = violations;
         await page.close();
       }

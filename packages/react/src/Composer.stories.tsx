@@ -102,3 +102,43 @@ export const DraftKept: Story = {
 
 /** Instagram counts UTF-8 bytes against 1000: accented text reaches the limit at half the characters. */
 export const InstagramBytes: Story = { args: { conversationId: 'conv-5' } };
+
+/** The customer is blocked from the page: replies are blocked with the reason until they are unblocked. */
+export const CustomerBlocked: Story = {
+  parameters: {
+    fake: {
+      conversations: 8,
+      prepare: (t) => {
+        const conversation = t.data.conversations.find((c) => c.id === 'conv-2');
+        if (conversation) conversation.customer = { ...conversation.customer, blocked: { at: 0 } };
+      },
+    } satisfies FakeParameters,
+  },
+};
+
+/** A bot sharing the page holds the Messenger thread (handover protocol): blocked, with the holder named. */
+export const ThreadHeldByBot: Story = {
+  parameters: {
+    fake: {
+      conversations: 8,
+      prepare: (t) => {
+        const conversation = t.data.conversations.find((c) => c.id === 'conv-2');
+        if (conversation) conversation.threadOwner = { appId: '1234567890', since: 0 };
+      },
+    } satisfies FakeParameters,
+  },
+};
+
+/** Meta's Page Inbox holds the thread, and the host lets agents take it (`allowTakeThread`). */
+export const ThreadHeldTakeable: Story = {
+  args: { allowTakeThread: true },
+  parameters: {
+    fake: {
+      conversations: 8,
+      prepare: (t) => {
+        const conversation = t.data.conversations.find((c) => c.id === 'conv-2');
+        if (conversation) conversation.threadOwner = { appId: '263902037430900', since: 0 };
+      },
+    } satisfies FakeParameters,
+  },
+};

@@ -1,6 +1,6 @@
 'use client';
 
-import { type Channel, SENDABLE_STATUSES, type WindowEvaluation } from '@pagedesk/core';
+import { type Channel, PAGE_INBOX_APP_ID, SENDABLE_STATUSES, type WindowEvaluation } from '@pagedesk/core';
 import type { ReactNode } from 'react';
 import { usePagedeskContext } from './context.js';
 import { useFormat } from './useFormat.js';
@@ -12,7 +12,8 @@ export function channelDown(channel: Pick<Channel, 'status'> | undefined): boole
 
 /**
  * The composer's status line: why replying is blocked when the channel is down (no countdown then),
- * else the window's tier with its countdown or reason.
+ * the customer is blocked or another app holds the thread (with "Take thread" when `takeThread` is
+ * given), else the window's tier with its countdown or reason.
  */
 export function ComposerWindow(props: {
   id: string;
@@ -21,10 +22,14 @@ export function ComposerWindow(props: {
   channel: Channel | undefined;
   /** A comment conversation: its line says what the one private reply allows. */
   isComment: boolean;
+  /** Why replying is blocked by the customer or the thread's owner. */
+  block?: { reason: 'customer' } | { reason: 'thread'; appId: string } | null;
+  /** Offered beside a thread held by another app. */
+  takeThread?: { run: () => void; pending: boolean; failed: boolean } | undefined;
 }): ReactNode {
   const { messages: t } = usePagedeskContext('Composer');
   const format = useFormat();
-  const { window, channel } = props;
+  const { window, channel, block } = props;
   if (channel && channelDown(channel)) {
     return (
       <div className="pd-window pd-window-closed" id={props.id} data-channel-status={channel.status}>
@@ -33,6 +38,37 @@ export function ComposerWindow(props: {
           {t.composer.channelDown(t.channels.status[channel.status])}
           {channel.statusReason ? ` (${channel.statusReason})` : ''}
         </span>
+      </div>
+    );
+  }
+  if (block) {
+    const holder =
+      block.reason === 'thread'
+        ? block.appId === PAGE_INBOX_APP_ID
+          ? t.composer.pageInbox
+          : t.composer.otherApp(block.appId)
+        : '';
+    return (
+      <div className="pd-window pd-window-closed" id={props.id} data-blocked={block.reason}>
+        <span className="pd-badge pd-badge-window">{t.window.closed}</span>
+        <span className="pd-window-text">
+          {block.reason === 'thread' ? t.composer.threadHeld(holder) : t.composer.customerBlocked}
+        </span>
+        {block.reason === 'thread' && props.takeThread ? (
+          <button
+            type="button"
+            className="pd-button pd-button-small"
+            disabled={props.takeThread.pending}
+            onClick={props.takeThread.run}
+          >
+            {t.composer.takeThread}
+          </button>
+        ) : null}
+        {block.reason === 'thread' && props.takeThread?.failed ? (
+          <span className="pd-problem" role="alert">
+            {t.composer.takeThreadFailed}
+          </span>
+        ) : null}
       </div>
     );
   }

@@ -1,7 +1,6 @@
 'use client';
 
 import {
-  type Agent,
   type Channel,
   type ConversationWithCustomer,
   customerDisplayName,
@@ -21,6 +20,7 @@ import {
   useState,
 } from 'react';
 import { channelDown } from './ComposerWindow.js';
+import { ConversationFilterBar } from './ConversationFilterBar.js';
 import { usePagedeskContext } from './context.js';
 import { ChannelKindIcon } from './Icons.js';
 import { useSharedFormat } from './MessageBubble.js';
@@ -29,7 +29,7 @@ import { DefaultEmptyState, PagedeskRoot, useSlot } from './Root.js';
 import { SurveyScore } from './SurveyParts.js';
 import type { ConversationItemProps } from './slots.js';
 import { safeAttachmentUrl } from './urls.js';
-import { useAgents, useChannels } from './useChannels.js';
+import { useChannels } from './useChannels.js';
 import { useConversations } from './useConversations.js';
 import { useVirtualRows } from './useVirtualRows.js';
 import { useClockTick } from './useWindow.js';
@@ -233,138 +233,8 @@ export interface ConversationListProps {
   className?: string;
 }
 
-type ChannelKind = '' | 'messenger' | 'instagram' | 'comment';
-
-function kindOf(filter: ConversationFilter): ChannelKind {
-  if (filter.source === 'comment') return 'comment';
-  return filter.platform ?? '';
-}
-
-interface FilterBarProps {
-  filter: ConversationFilter;
-  search: string;
-  onSearch: (search: string) => void;
-  onFilter: (filter: ConversationFilter) => void;
-  agents: Agent[] | undefined;
-  baseId: string;
-}
-
-// Memoised: the list re-renders on every scroll frame that changes the visible rows, and the filter
-// inputs have nothing to do with that.
-const FilterBar = memo(function FilterBar({
-  filter,
-  search,
-  onSearch,
-  onFilter,
-  agents,
-  baseId,
-}: FilterBarProps): ReactNode {
-  const { messages: t } = usePagedeskContext('ConversationList');
-  const kind = kindOf(filter);
-  const setKind = (value: ChannelKind) => {
-    const { platform: _p, source: _s, ...rest } = filter;
-    if (value === 'comment') onFilter({ ...rest, source: 'comment' });
-    else if (value) onFilter({ ...rest, platform: value, source: 'message' });
-    else onFilter(rest);
-  };
-  const assigneeValue =
-    filter.assigneeId === undefined ? '' : filter.assigneeId === null ? '__none' : filter.assigneeId;
-  return (
-    <fieldset className="pd-filters">
-      <legend className="pd-sr-only">{t.list.filters}</legend>
-      <input
-        type="search"
-        className="pd-input pd-search"
-        aria-label={t.list.search}
-        placeholder={t.list.search}
-        value={search}
-        onChange={(e) => onSearch(e.target.value)}
-      />
-      <div className="pd-filter-row">
-        <div className="pd-segmented" role="radiogroup" aria-label={t.list.channel}>
-          {(
-            [
-              ['', t.list.allChannels],
-              ['messenger', t.list.messenger],
-              ['instagram', t.list.instagram],
-              ['comment', t.list.comments],
-            ] as const
-          ).map(([value, label]) => (
-            <label key={value || 'all'} className="pd-segment" title={label}>
-              <input
-                type="radio"
-                name={`${baseId}-kind`}
-                value={value}
-                checked={kind === value}
-                onChange={() => setKind(value)}
-              />
-              {value ? (
-                <ChannelKindIcon
-                  platform={value === 'comment' ? 'messenger' : value}
-                  source={value === 'comment' ? 'comment' : 'message'}
-                />
-              ) : null}
-              <span className={value ? 'pd-sr-only' : undefined}>{label}</span>
-            </label>
-          ))}
-        </div>
-        <select
-          className="pd-select"
-          aria-label={t.list.status}
-          value={filter.status ?? ''}
-          onChange={(e) => {
-            const { status: _s, ...rest } = filter;
-            const value = e.target.value;
-            onFilter(value === 'open' || value === 'resolved' ? { ...rest, status: value } : rest);
-          }}
-        >
-          <option value="">{t.list.anyStatus}</option>
-          <option value="open">{t.list.open}</option>
-          <option value="resolved">{t.list.resolved}</option>
-        </select>
-        <select
-          className="pd-select"
-          aria-label={t.list.assignee}
-          value={assigneeValue}
-          onChange={(e) => {
-            const { assigneeId: _a, ...rest } = filter;
-            const value = e.target.value;
-            onFilter(value === '' ? rest : { ...rest, assigneeId: value === '__none' ? null : value });
-          }}
-        >
-          <option value="">{t.list.anyAssignee}</option>
-          <option value="__none">{t.list.unassigned}</option>
-          {(agents ?? []).map((agent) => (
-            <option key={agent.id} value={agent.id}>
-              {agent.name}
-            </option>
-          ))}
-        </select>
-        <label className="pd-check">
-          <input
-            type="checkbox"
-            checked={Boolean(filter.unread)}
-            onChange={(e) => {
-              const { unread: _u, ...rest } = filter;
-              onFilter(e.target.checked ? { ...rest, unread: true } : rest);
-            }}
-          />
-          {t.list.unreadOnly}
-        </label>
-      </div>
-    </fieldset>
-  );
-});
-
-/**
- * The conversation list: virtualised (only visible rows are in the DOM, so thousands stay smooth),
- * live, with search and filters (channel kind, status, assignee, unread), and a keyboard listbox
- * (Arrow keys, Home, End, Page Up/Down, Enter).
- *
- * @example
- * <ConversationList selectedId={id} onSelect={setId} defaultFilter={{ status: 'open' }} />
- */
-export function ConversationList(props: ConversationListProps): ReactNode {
+// The list itself; exported below with its parts as properties.
+function ConversationListDefault(props: ConversationListProps): ReactNode {
   const { messages: t } = usePagedeskContext('ConversationList');
   const [ownFilter, setOwnFilter] = useState<ConversationFilter>(props.defaultFilter ?? {});
   const filter = props.filter ?? ownFilter;
@@ -378,19 +248,8 @@ export function ConversationList(props: ConversationListProps): ReactNode {
     setFilterRef.current = setFilter;
   });
   const applyFilter = useCallback((next: ConversationFilter) => setFilterRef.current(next), []);
-  const [search, setSearch] = useState(filter.search ?? '');
-  // Debounce typing so each keystroke does not start a request.
-  useEffect(() => {
-    if ((filter.search ?? '') === search) return;
-    const timer = setTimeout(() => {
-      const { search: _old, ...rest } = filter;
-      setFilter(search ? { ...rest, search } : rest);
-    }, 250);
-    return () => clearTimeout(timer);
-  });
   const list = useConversations(filter, props.pageSize === undefined ? {} : { pageSize: props.pageSize });
   const { data: channels } = useChannels();
-  const { data: agents } = useAgents();
   const channelById = useMemo(() => new Map((channels ?? []).map((c) => [c.id, c] as const)), [channels]);
   const Item = useSlot('ConversationItem', DefaultConversationItem);
   const Empty = useSlot('EmptyState', DefaultEmptyState);
@@ -476,14 +335,7 @@ export function ConversationList(props: ConversationListProps): ReactNode {
   return (
     <PagedeskRoot className={`pd-conversation-list${props.className ? ` ${props.className}` : ''}`}>
       {props.showFilters === false ? null : (
-        <FilterBar
-          filter={filter}
-          search={search}
-          onSearch={setSearch}
-          onFilter={applyFilter}
-          agents={agents}
-          baseId={baseId}
-        />
+        <ConversationFilterBar filter={filter} onFilterChange={applyFilter} />
       )}
       {list.isLoading ? (
         <div className="pd-status" role="status">
@@ -545,3 +397,19 @@ export function ConversationList(props: ConversationListProps): ReactNode {
     </PagedeskRoot>
   );
 }
+
+/**
+ * The conversation list: virtualised (only visible rows are in the DOM, so thousands stay smooth),
+ * live, with search and filters (channel kind, status, assignee, unread), and a keyboard listbox
+ * (Arrow keys, Home, End, Page Up/Down, Enter). Built from `ConversationList.FilterBar` and
+ * `ConversationList.Item` (the default row), which a host can place or replace.
+ *
+ * A host that places the filter bar itself passes `showFilters={false}` and a controlled `filter`.
+ *
+ * @example
+ * <ConversationList selectedId={id} onSelect={setId} defaultFilter={{ status: 'open' }} />
+ */
+export const ConversationList = Object.assign(ConversationListDefault, {
+  FilterBar: ConversationFilterBar,
+  Item: DefaultConversationItem,
+});

@@ -2,7 +2,7 @@
 
 import type { Customer, Message } from '@pagedesk/core';
 import { type ReactNode, useEffect, useState } from 'react';
-import { Composer, type ComposerProps, type ReplyTemplate } from './Composer.js';
+import { Composer, type ComposerProps, type ComposerTemplate } from './Composer.js';
 import { ConversationList, customerName } from './ConversationList.js';
 import { CustomerPanel } from './CustomerPanel.js';
 import { usePagedeskContext } from './context.js';
@@ -19,7 +19,7 @@ import { useLiveStatus } from './useLive.js';
 /** Props of {@link ConversationView}. */
 export interface ConversationViewProps {
   conversationId: string;
-  templates?: ReplyTemplate[];
+  templates?: ComposerTemplate[];
   /** Shown in narrow layouts to go back to the list. */
   onBack?: () => void;
   /** Focus the composer when the conversation opens. Default true. */
@@ -162,7 +162,7 @@ export interface InboxProps {
   defaultSelectedId?: string;
   onSelect?: (id: string | null) => void;
   defaultFilter?: ConversationFilter;
-  templates?: ReplyTemplate[];
+  templates?: ComposerTemplate[];
   /** The customer panel of the open conversation (see {@link ConversationViewProps.customerPanel}). */
   customerPanel?: ConversationViewProps['customerPanel'];
   className?: string;

@@ -13,7 +13,7 @@ import {
 } from './context.js';
 import { patchConversation, patchCustomer, patchMessage } from './liveCache.js';
 import { isResetEvent, type TransportLiveEvent } from './liveEvents.js';
-import { mergeMessages, type PagedeskMessagesInput } from './messages.js';
+import { mergeStrings, type PagedeskStringsInput } from './messages.js';
 import { pagedeskKeys } from './queryKeys.js';
 import type { PagedeskComponents } from './slots.js';
 import type { UrlPolicy } from './urls.js';
@@ -30,8 +30,10 @@ export interface PagedeskProviderProps {
   children?: ReactNode;
   /** BCP 47 locale for dates, times and numbers. Defaults to the browser's. */
   locale?: string;
-  /** Partial messages deep-merged over the English defaults. */
-  messages?: PagedeskMessagesInput;
+  /** UI strings (a partial catalogue), deep-merged over the English defaults (`defaultStrings`). */
+  strings?: PagedeskStringsInput;
+  /** @deprecated Use `strings` (the same catalogue); removed in the next major release. */
+  messages?: PagedeskStringsInput;
   /** The host's react-query client; one is created when omitted. */
   queryClient?: QueryClient;
   /** Replacement parts (conversation row, message bubble, attachment, empty state). */
@@ -144,7 +146,7 @@ function LiveSubscription({ value }: { value: PagedeskContextValue }) {
 }
 
 /**
- * Gives every Pagedesk hook and component its transport, messages, locale and parts, and keeps ONE
+ * Gives every Pagedesk hook and component its transport, UI strings, locale and parts, and keeps ONE
  * live subscription that patches the react-query cache as changes arrive (no polling).
  *
  * @example
@@ -177,7 +179,7 @@ export function PagedeskProvider(props: PagedeskProviderProps): ReactNode {
   const value = useMemo<PagedeskContextValue>(
     () => ({
       transport: props.transport,
-      messages: mergeMessages(props.messages),
+      messages: mergeStrings(props.strings ?? props.messages),
       locale: props.locale,
       components: props.components ?? {},
       now,
@@ -191,6 +193,7 @@ export function PagedeskProvider(props: PagedeskProviderProps): ReactNode {
     }),
     [
       props.transport,
+      props.strings,
       props.messages,
       props.locale,
       props.components,

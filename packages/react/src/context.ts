@@ -2,7 +2,7 @@
 
 import { type InboxTransport, type LiveEvent, type LiveStatus, PagedeskError } from '@pagedesk/core';
 import { createContext, useContext } from 'react';
-import type { PagedeskMessages } from './messages.js';
+import type { PagedeskStrings } from './messages.js';
 import type { PagedeskComponents } from './slots.js';
 import type { UrlPolicy } from './urls.js';
 
@@ -43,7 +43,8 @@ export type PagedeskTheme = 'light' | 'dark' | 'system';
 
 export interface PagedeskContextValue {
   transport: InboxTransport;
-  messages: PagedeskMessages;
+  /** The UI strings (the provider's `strings`), merged over the English defaults. */
+  messages: PagedeskStrings;
   locale: string | undefined;
   components: Partial<PagedeskComponents>;
   /** The server's time (the transport's `serverClock`), or the provider's `now` prop. */

@@ -22,6 +22,7 @@ import {
   type SurveyDraft,
   surveyDraftSchema,
   surveyWindow,
+  templateContext,
   templateDrafts,
   ValidationError,
   WindowClosedError,
@@ -232,12 +233,7 @@ export function fakeToolkit(deps: FakeToolkitDeps) {
             `Template "${chosen.name}" is not meant for this conversation's channel`,
           );
         const channel = channels.find((c) => c.id === conversation.channelId);
-        const { customer } = conversation;
-        const parts = renderTemplate(chosen, {
-          customer: { ...customer, ...customer.details },
-          agent: {},
-          channel: { name: channel?.name },
-        });
+        const parts = renderTemplate(chosen, templateContext({ customer: conversation.customer, channel }));
         return templateDrafts(parts);
       });
       const sent: Message[] = [];

@@ -1,12 +1,27 @@
 // @pagedesk/react: the provider, headless hooks, styled components and transports.
 // No 'use client' here: components and hooks carry it in their own modules, so a server component that
-// imports this entry gets the pure helpers (defaultMessages, mergeMessages, pagedeskKeys, URL rules)
+// imports this entry gets the pure helpers (defaultStrings, mergeStrings, pagedeskKeys, URL rules)
 // as real values and the components as client references.
 // Styles: import '@pagedesk/react/styles.css' once. The fake transport is '@pagedesk/react/testing'.
 export { AttachmentView } from './AttachmentView.js';
 export { ChannelSettings, type ChannelSettingsProps } from './ChannelSettings.js';
 export { CommentModeration, type CommentModerationProps } from './CommentModeration.js';
-export { Composer, type ComposerProps, type ReplyTemplate } from './Composer.js';
+export { Composer, type ComposerProps, type ComposerTemplate } from './Composer.js';
+export {
+  ComposerAttachFiles,
+  ComposerAttachments,
+  type ComposerContextValue,
+  ComposerInput,
+  type ComposerInputProps,
+  ComposerQuickReplies,
+  ComposerRoot,
+  type ComposerRootProps,
+  ComposerSend,
+  type ComposerSendProps,
+  ComposerStatus,
+  useComposerContext,
+} from './ComposerParts.js';
+export { ConversationFilterBar, type ConversationFilterBarProps } from './ConversationFilterBar.js';
 export {
   ConversationList,
   type ConversationListProps,
@@ -32,9 +47,13 @@ export { MessageList, type MessageListProps } from './MessageList.js';
 export {
   type DeepPartial,
   defaultMessages,
+  defaultStrings,
   mergeMessages,
+  mergeStrings,
   type PagedeskMessages,
   type PagedeskMessagesInput,
+  type PagedeskStrings,
+  type PagedeskStringsInput,
 } from './messages.js';
 export { PagedeskProvider, type PagedeskProviderProps, TYPING_TIMEOUT_MS } from './PagedeskProvider.js';
 export { type ConversationFilter, pagedeskKeys } from './queryKeys.js';
@@ -52,6 +71,7 @@ export type {
   MessageBubbleProps,
   PagedeskComponents,
 } from './slots.js';
+export { TemplatePicker, type TemplatePickerProps } from './TemplatePicker.js';
 export { type ThreadHolder, ThreadOwner, type ThreadOwnerProps, threadHolder } from './ThreadOwner.js';
 export { safeAttachmentUrl, safeLinkUrl, type UrlPolicy } from './urls.js';
 export {
@@ -62,6 +82,13 @@ export {
   useConnectPages,
   useUpdateChannelSettings,
 } from './useChannels.js';
+export {
+  type ComposerBlock,
+  type ComposerFile,
+  type UseComposerOptions,
+  type UseComposerResult,
+  useComposer,
+} from './useComposer.js';
 export { useConversation, useUpdateConversation } from './useConversation.js';
 export { type UseConversationsResult, useConversations } from './useConversations.js';
 export { useBlockCustomer, useCustomer, useUpdateCustomer } from './useCustomer.js';

@@ -1,4 +1,4 @@
-// Every string the kit shows. Hosts pass a partial object to <PagedeskProvider messages>; it is
+// Every string the kit shows. Hosts pass a partial object to <PagedeskProvider strings>; it is
 // deep-merged over these English defaults, so a translation can be completed one key at a time.
 
 import {
@@ -23,10 +23,10 @@ export type ChannelStatusLabels = Record<
 >;
 
 /**
- * The English messages. Functions take the values to interpolate so translations can reorder
+ * The English UI strings. Functions take the values to interpolate so translations can reorder
  * words and apply their own plural rules.
  */
-export const defaultMessages = {
+export const defaultStrings = {
   inbox: {
     label: 'Inbox',
     noSelection: 'Select a conversation to start',
@@ -211,6 +211,31 @@ export const defaultMessages = {
     channelDown: (status: string) => `${status}: no reply can be sent until an admin fixes this channel.`,
     chooseReplyMode: 'The private reply is used: choose Public reply to answer under the comment.',
     tooManyQuickReplies: (limit: number) => `At most ${limit} quick replies.`,
+    /** Why replies are blocked while the customer is blocked from the page. */
+    customerBlocked: 'This customer is blocked from the page: unblock them to reply.',
+    /** Why replies are blocked while another app holds the Messenger thread (`app`: who). */
+    threadHeld: (app: string) => `${app} holds this conversation: take the thread to reply.`,
+    pageInbox: "Meta's Page Inbox",
+    otherApp: (appId: string) => `Another app (${appId})`,
+    takeThread: 'Take thread',
+    takeThreadFailed: 'The thread could not be taken.',
+  },
+  templatePicker: {
+    open: 'Templates',
+    label: 'Reply templates',
+    search: 'Search templates',
+    loading: 'Loading templates…',
+    error: 'Templates could not be loaded.',
+    empty: 'No templates for this channel',
+    noMatch: 'No template matches',
+    parts: (count: number) => (count === 1 ? '1 message' : `${count} messages`),
+    part: (index: number) => `Message ${index}`,
+    quickReplies: 'Quick replies',
+    /** A template whose variables cannot be filled for this customer (`reason`: which ones). */
+    cannotFill: (reason: string) => `Cannot be sent: ${reason}`,
+    hint: '↑↓ to choose, Enter to send, Esc to close',
+    sendFailed: 'The template could not be sent completely.',
+    close: 'Close',
   },
   channels: {
     label: 'Channels',
@@ -272,8 +297,8 @@ export const defaultMessages = {
   notifications: notificationMessages,
 };
 
-/** The full message catalogue. */
-export type PagedeskMessages = typeof defaultMessages;
+/** The full catalogue of UI strings. */
+export type PagedeskStrings = typeof defaultStrings;
 
 /** A partial catalogue: any key may be left out and falls back to English. */
 export type DeepPartial<T> = T extends (...args: never[]) => unknown
@@ -282,8 +307,8 @@ export type DeepPartial<T> = T extends (...args: never[]) => unknown
     ? { [K in keyof T]?: DeepPartial<T[K]> }
     : T;
 
-/** Messages a host passes to `<PagedeskProvider messages>`. */
-export type PagedeskMessagesInput = DeepPartial<PagedeskMessages>;
+/** Strings a host passes to `<PagedeskProvider strings>`. */
+export type PagedeskStringsInput = DeepPartial<PagedeskStrings>;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -303,13 +328,24 @@ function merge(base: Record<string, unknown>, override: Record<string, unknown>)
  * Deep-merges a partial catalogue over the English defaults.
  *
  * @example
- * const fr = mergeMessages({ composer: { send: 'Envoyer' } });
+ * const fr = mergeStrings({ composer: { send: 'Envoyer' } });
  * fr.composer.send; // 'Envoyer'
  */
-export function mergeMessages(override?: PagedeskMessagesInput): PagedeskMessages {
-  if (!override) return defaultMessages;
+export function mergeStrings(override?: PagedeskStringsInput): PagedeskStrings {
+  if (!override) return defaultStrings;
   return merge(
-    defaultMessages as unknown as Record<string, unknown>,
+    defaultStrings as unknown as Record<string, unknown>,
     override as Record<string, unknown>,
-  ) as unknown as PagedeskMessages;
+  ) as unknown as PagedeskStrings;
 }
+
+// The names before `strings` (they read like chat messages, beside `useMessages`): kept one release.
+
+/** @deprecated Use {@link defaultStrings}; removed in the next major release. */
+export const defaultMessages: PagedeskStrings = defaultStrings;
+/** @deprecated Use {@link PagedeskStrings}; removed in the next major release. */
+export type PagedeskMessages = PagedeskStrings;
+/** @deprecated Use {@link PagedeskStringsInput}; removed in the next major release. */
+export type PagedeskMessagesInput = PagedeskStringsInput;
+/** @deprecated Use {@link mergeStrings}; removed in the next major release. */
+export const mergeMessages: (override?: PagedeskStringsInput) => PagedeskStrings = mergeStrings;

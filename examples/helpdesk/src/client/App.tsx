@@ -210,7 +210,7 @@ function Channels({
 }
 
 /** "Connect a Facebook page" instead of the kit's generic "Connect a page"; the bot by its name. */
-const messages = {
+const strings = {
   channels: { connect: 'Connect a Facebook page' },
   routing: { bot: (appId: string) => (appId === DEMO_BOT.appId ? DEMO_BOT.name : `Another app (${appId})`) },
 };
@@ -231,7 +231,7 @@ export function App() {
       transport={transport}
       theme={theme}
       urlPolicy={urlPolicy}
-      messages={messages}
+      strings={strings}
       {...(current ? { agentId: current.id } : {})}
     >
       <div className="app" data-theme={shown}>

@@ -1,5 +1,5 @@
 import '@pagedesk/react/styles.css';
-import { defaultMessages } from '@pagedesk/react';
+import { defaultStrings } from '@pagedesk/react';
 import type { ReactNode } from 'react';
 import { Nav } from './Nav';
 import { PagedeskClient } from './PagedeskClient';
@@ -7,7 +7,7 @@ import { PagedeskClient } from './PagedeskClient';
 export const metadata = { title: 'Acme Helpdesk (Next.js)' };
 
 // A server component: the kit's pure helpers (strings, query keys, URL rules) are real values here (the
-// section labels come from `defaultMessages`), and the provider is the host's client wrapper around
+// section labels come from `defaultStrings`), and the provider is the host's client wrapper around
 // every page.
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
@@ -26,8 +26,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <strong>Acme Helpdesk</strong>
             <Nav
               sections={[
-                { href: '/', label: defaultMessages.inbox.label },
-                { href: '/channels', label: defaultMessages.channels.label },
+                { href: '/', label: defaultStrings.inbox.label },
+                { href: '/channels', label: defaultStrings.channels.label },
               ]}
             />
           </header>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ownerAfter } from '../inbox/handover.js';
+import { threadHeldBy } from '../model.js';
 import { threadControlRefusal } from '../sendRules.js';
 import { testEvents } from '../testing.js';
 import { inboxWithConversation } from './inboxFixture.js';
@@ -45,5 +46,15 @@ describe('threadControlRefusal', () => {
       code: 'thread_control',
       message: expect.stringContaining('BOT'),
     });
+  });
+});
+
+describe('threadHeldBy', () => {
+  it('names the other app that holds the thread, and nothing when it is idle, unheard of or ours', () => {
+    const channel = { appId: 'OUR_APP' };
+    expect(threadHeldBy({}, channel)).toBeUndefined();
+    expect(threadHeldBy({ threadOwner: { appId: null, since: 1 } }, channel)).toBeUndefined();
+    expect(threadHeldBy({ threadOwner: { appId: 'OUR_APP', since: 1 } }, channel)).toBeUndefined();
+    expect(threadHeldBy({ threadOwner: { appId: 'BOT', since: 1 } }, channel)).toBe('BOT');
   });
 });

@@ -4,6 +4,7 @@ import {
   checkTemplate,
   renderTemplate,
   TemplateVariableError,
+  templateContext,
   templateDrafts,
   templateVariables,
 } from '../templates.js';
@@ -57,6 +58,35 @@ describe('renderTemplate', () => {
   it('leaves text without variables and single braces alone', () => {
     expect(renderTemplate({ parts: [{ text: 'a {b} {{ } c' }] }, {})).toEqual([{ text: 'a {b} {{ } c' }]);
     expect(templateVariables('{{a}} {{ b | x }} {{a}}')).toEqual(['a', 'b']);
+  });
+});
+
+describe('templateContext', () => {
+  it('fills from the profile with what agents recorded over it, the agent and the channel', () => {
+    const customer = {
+      name: 'Ana Maria Souza',
+      firstName: 'Ana',
+      details: { name: 'Ana M.', email: 'ana@example.com', updatedAt: 1 },
+    };
+    const context = templateContext({ customer, channel: { name: 'Acme' }, agentName: 'Sam' });
+    expect(
+      renderTemplate(
+        {
+          parts: [
+            {
+              text: '{{customer.name}} {{customer.firstName}} {{customer.email}} {{agent.name}} {{channel.name}}',
+            },
+          ],
+        },
+        context,
+      ),
+    ).toEqual([{ text: 'Ana M. Ana ana@example.com Sam Acme' }]);
+    expect(() => renderTemplate({ parts: [{ text: '{{customer.phone}}' }] }, context)).toThrow(
+      TemplateVariableError,
+    );
+    expect(
+      renderTemplate({ parts: [{ text: 'Hi {{customer.firstName|there}}' }] }, templateContext({})),
+    ).toEqual([{ text: 'Hi there' }]);
   });
 });
 

@@ -1,6 +1,5 @@
 import {
   type Channel,
-  type Customer,
   checkTemplate,
   type Message,
   NotFoundError,
@@ -11,9 +10,9 @@ import {
   RuleViolationError,
   renderTemplate,
   replyTemplateInputSchema,
-  type TemplateContext,
   type TemplatePart,
   type TemplateStore,
+  templateContext,
   templateDrafts,
   ValidationError,
 } from '@pagedesk/core';
@@ -206,11 +205,7 @@ export function templateRoutes(deps: RouteDeps) {
           access.channel(conversation.channelId),
           agentNameOf(deps, access),
         ]);
-        const context: TemplateContext = {
-          ...(customer ? { customer: { ...customer, ...customerDetails(customer) } } : {}),
-          agent: { name: agentName },
-          channel: { name: channel.name },
-        };
+        const context = templateContext({ customer, channel, agentName });
         // Render and check every file first: nothing is sent unless every part can be.
         const drafts = templateDrafts(
           await filesStillStored(renderTemplate(template, context), template, access, url),
@@ -252,16 +247,6 @@ export function templateRoutes(deps: RouteDeps) {
       throw error;
     }
   }
-}
-
-/** The customer fields a template may read that are not on the Meta profile. */
-function customerDetails(customer: Customer) {
-  const details = customer.details ?? { updatedAt: 0 };
-  return {
-    ...(details.email === undefined ? {} : { email: details.email }),
-    ...(details.phone === undefined ? {} : { phone: details.phone }),
-    ...(details.name === undefined ? {} : { name: details.name }),
-  };
 }
 
 /** The signed-in agent's name from the host's directory (`agents` option), when it has one. */

@@ -1,21 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { defaultMessages, mergeMessages } from '../messages.js';
+import { defaultMessages, defaultStrings, mergeMessages, mergeStrings } from '../messages.js';
 import { createFormatters } from '../useFormat.js';
 
-describe('mergeMessages', () => {
+describe('mergeStrings', () => {
   it('deep-merges a partial catalogue over English, functions included, without touching the defaults', () => {
-    const fr = mergeMessages({
+    const fr = mergeStrings({
       composer: { send: 'Envoyer' },
       list: { unread: (n) => `${n} non lus` },
       window: { reasons: { closed_expired: 'Fenêtre fermée' } },
     });
     expect(fr.composer.send).toBe('Envoyer');
-    expect(fr.composer.placeholder).toBe(defaultMessages.composer.placeholder);
+    expect(fr.composer.placeholder).toBe(defaultStrings.composer.placeholder);
     expect(fr.list.unread(3)).toBe('3 non lus');
     expect(fr.window.reasons.closed_expired).toBe('Fenêtre fermée');
-    expect(fr.window.reasons.closed_never_wrote).toBe(defaultMessages.window.reasons.closed_never_wrote);
-    expect(defaultMessages.composer.send).toBe('Send');
-    expect(mergeMessages()).toBe(defaultMessages);
+    expect(fr.window.reasons.closed_never_wrote).toBe(defaultStrings.window.reasons.closed_never_wrote);
+    expect(defaultStrings.composer.send).toBe('Send');
+    expect(mergeStrings()).toBe(defaultStrings);
+  });
+
+  it('keeps the former names as aliases of the same catalogue and merge', () => {
+    expect(defaultMessages).toBe(defaultStrings);
+    expect(mergeMessages({ composer: { send: 'Envoyer' } }).composer.send).toBe('Envoyer');
   });
 });
 
