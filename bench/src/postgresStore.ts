@@ -277,7 +277,7 @@ export async function postgresStoreBench(options: BenchOptions): Promise<Section
     await pg.pool.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`);
     await pg.migrate();
     let t0 = performance.now();
-    await seedPostgres(pg, size);
+    await seedPostgres(pg, postgresUrl, size);
     const pgSeedS = (performance.now() - t0) / 1000;
     const memory = memoryStore();
     t0 = performance.now();
