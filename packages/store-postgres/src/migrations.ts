@@ -191,4 +191,13 @@ CREATE TABLE reply_templates (
 CREATE INDEX reply_templates_organization ON reply_templates (organization_id, (lower(name)) COLLATE "C", id);
 `,
   },
+  {
+    version: 6,
+    name: 'processed events by age',
+    sql: `
+-- prune({ olderThan }) deletes the oldest processed event ids in batches; without this index each batch
+-- scans the whole table, which grows by every event the inbox applies.
+CREATE INDEX processed_events_age ON processed_events (processed_at);
+`,
+  },
 ];
