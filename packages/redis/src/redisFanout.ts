@@ -209,15 +209,24 @@ export async function redisFanout(redis: Redis, options: RedisFanoutOptions = {}
     // (events published meanwhile by servers that could not reach Redis never enter the stream), or a
     // publish that failed. Told to the subscriber once a read succeeds again, so browsers refetch.
     let gap = false;
-    let halt!: () => void;
-    const halted = new Promise<typeof HALTED>((resolve) => {
-      halt = () => resolve(HALTED);
-    });
+    // What ends the wait in flight when the subscription stops (the loop waits for one thing at a time).
+    let wake: (() => void) | undefined;
+    const halt = () => wake?.();
     // Every wait of the loop ends when the subscription stops, whatever ioredis does with the command
-    // in flight (a disconnect while reconnecting leaves it pending for ever).
+    // in flight (a disconnect while reconnecting leaves it pending for ever). Not a race with one
+    // promise that settles at stop: each wait would leave a reaction on it, holding its reply, for the
+    // life of the subscription (a leak of every entry read).
     const untilStopped = <TValue>(work: Promise<TValue>): Promise<TValue | typeof HALTED> => {
       work.catch(() => {});
-      return Promise.race([work, halted]);
+      if (stopped) return Promise.resolve(HALTED);
+      return new Promise<TValue | typeof HALTED>((resolve, reject) => {
+        const mine = () => resolve(HALTED);
+        wake = mine;
+        work.then(resolve, reject).finally(() => {
+          // The loop may be waiting on its next command already: that wait's wake stays.
+          if (wake === mine) wake = undefined;
+        });
+      });
     };
 
     const outage = (error: unknown) => {

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { type PagedeskError, ValidationError } from '@pagedesk/core';
 import { createInboxApi, type InboxApi, type LiveEventDraft, type LiveFanout } from '@pagedesk/node-webhook';
 import { Redis, type RedisOptions } from 'ioredis';
@@ -284,6 +286,48 @@ describe('redisFanout', () => {
     expect(eventsOf(await reading).map((e) => e.event)).toEqual(['typing', 'typing']);
     expect(a.errors).toEqual([]);
     expect(a.fanout.connected).toBe(true);
+  });
+
+  it('keeps nothing of what it read: the heap stays flat over a thousand reads', async () => {
+    // A real collection before each reading (as the reliability soak does).
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const stream = freshStream();
+    const redis = new Redis(redisUrl);
+    // A backlog of one: the first event arrives whether it was published before the first read or after.
+    const fanout = await redisFanout(redis, { stream, backlog: 1, blockMs: 1000 });
+    let got = 0;
+    let waiting: (() => void) | undefined;
+    const stop = fanout.subscribe(() => {
+      got++;
+      waiting?.();
+    });
+    const text = 'x'.repeat(2000);
+    // One event per read: each read's reply is what a leak would keep.
+    const round = async (from: number, to: number) => {
+      for (let i = from; i < to; i++) {
+        const arrived = new Promise<void>((resolve) => {
+          waiting = resolve;
+        });
+        await fanout.publish({ ...typing(i), conversationId: `conv-${i}-${text}` });
+        await arrived;
+      }
+    };
+    try {
+      await round(0, 200);
+      gc();
+      const before = process.memoryUsage().heapUsed;
+      await round(200, 1200);
+      gc();
+      const growth = process.memoryUsage().heapUsed - before;
+      expect(got).toBe(1200);
+      // A thousand replies of 2 KB or more each, were they kept: 2 MB; allow a quarter of that for noise.
+      expect(growth).toBeLessThan(500_000);
+    } finally {
+      stop();
+      await fanout.close();
+      await redis.quit();
+    }
   });
 
   it('reports entries that are not live events and skips them', async () => {
