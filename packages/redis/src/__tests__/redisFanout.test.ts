@@ -309,7 +309,12 @@ describe('redisFanout', () => {
         const arrived = new Promise<void>((resolve) => {
           waiting = resolve;
         });
-        await fanout.publish({ ...typing(i), conversationId: `conv-${i}-${text}` });
+        await fanout.publish({
+          type: 'typing',
+          conversationId: `conv-${i}-${text}`,
+          on: true,
+          scope: { channelId: 'page-1' },
+        });
         await arrived;
       }
     };
