@@ -15,7 +15,7 @@ import { createRecorder } from '../src/recorder.js';
 // stream key of this file's own), PAGEDESK_FANOUT_CLIENTS SSE clients spread over both (CI: 200;
 // `pnpm reliability:long`: 1,000). Webhooks posted to server A; every client must receive every
 // message, and the time from posting the webhook to each browser receiving it is measured. The
-// clients run in a child process (src/sseClients.mjs), so the latency and the memory per client are
+// clients run in a child process (src/sseClients.ts), so the latency and the memory per client are
 // the servers' (this process's), not the clients' parsing.
 
 const CLIENTS = Number(process.env.PAGEDESK_FANOUT_CLIENTS ?? 200);
@@ -96,9 +96,12 @@ describe('live fan-out load', () => {
     gc();
     const heapBefore = process.memoryUsage().heapUsed;
     clients = fork(
-      fileURLToPath(new URL('../src/sseClients.mjs', import.meta.url)),
+      fileURLToPath(new URL('../src/sseClients.ts', import.meta.url)),
       [JSON.stringify({ urls: servers.map((s) => s.url), count: CLIENTS })],
-      { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+      {
+        execArgv: ['--import', 'tsx', '--conditions=@pagedesk/source'],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      },
     );
     await next((m): m is { type: 'connected' } => m.type === 'connected', 120_000);
     expect(servers.map((s) => s.liveConnections()).reduce((x, y) => x + y, 0)).toBe(CLIENTS);
