@@ -1,5 +1,5 @@
 import type { Conversation, Customer, Message, Store } from '@pagedesk/core';
-import type { PostgresStore } from '@pagedesk/store-postgres';
+import { type PostgresStore, postgresStore } from '@pagedesk/store-postgres';
 import { seed } from '../../packages/store-postgres/src/__tests__/seed.js';
 
 // The benchmark's data set, twice from one definition: set-based SQL (generate_series, server-side)
@@ -101,8 +101,19 @@ export async function seedStore(store: Store, size: SeedSize): Promise<void> {
 
 /**
  * Fills the PostgreSQL store's (migrated, empty) tables with the same data set, set-based: the
- * store's plan tests seed with the same function, so the two cannot drift apart.
+ * store's plan tests seed with the same function, so the two cannot drift apart. On a pool of its
+ * own: the seed's statements run longer than the store's statement timeout allows, as a migration's would.
  */
-export function seedPostgres(store: PostgresStore, size: SeedSize): Promise<void> {
-  return seed(store.pool, store.schema, size);
+export async function seedPostgres(store: PostgresStore, url: string, size: SeedSize): Promise<void> {
+  const seeder = postgresStore({
+    connectionString: url,
+    schema: store.schema,
+    max: 1,
+    statementTimeoutMs: 0,
+  });
+  try {
+    await seed(seeder.pool, store.schema, size);
+  } finally {
+    await seeder.close();
+  }
 }

@@ -277,7 +277,7 @@ export async function postgresStoreBench(options: BenchOptions): Promise<Section
     await pg.pool.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`);
     await pg.migrate();
     let t0 = performance.now();
-    await seedPostgres(pg, size);
+    await seedPostgres(pg, postgresUrl, size);
     const pgSeedS = (performance.now() - t0) / 1000;
     const memory = memoryStore();
     t0 = performance.now();
@@ -405,7 +405,7 @@ export async function postgresStoreBench(options: BenchOptions): Promise<Section
         `and ${memorySeedS.toFixed(1)} s into memoryStore() (one put per entity).`,
       'Before measuring, every query is run on both stores with the same arguments and must return identical pages (items and cursors): the PostgreSQL store answers exactly as memoryStore() does on this data set.',
       'Ratios: for events/s, postgresStore / memoryStore (below 1 means slower); for latencies, memoryStore ms / postgresStore ms (above 1 means PostgreSQL is faster). memoryStore scans and sorts every conversation per list call; PostgreSQL reads limit + 1 rows from the index made for the filter.',
-      `apply() on PostgreSQL applies each channel's events of a delivery as one unit: one transaction under the channel's advisory lock (the price of sharing the database between servers) with a fixed number of round trips whatever the batch holds (processed ids, messages by mid, customers and latest conversations read in bulk, effects waiting for the new messages taken in bulk, then one multi-row upsert per table and one insert of the processed ids). Before batched units it was one unit and about ten round trips per event: ${PER_EVENT_BEFORE} events/s. ` +
+      `apply() on PostgreSQL applies each channel's events of a delivery as one unit: one transaction under the channel's advisory lock (the price of sharing the database between servers) with four round trips whatever the batch holds, its connection pipelined: BEGIN and the lock; the bulk reads together (processed ids, messages by mid, customers and latest conversations, effects waiting for the new messages); the writes together (one multi-row upsert per table and the processed ids); COMMIT. Before batched units it was one unit and about ten round trips per event: ${PER_EVENT_BEFORE} events/s. ` +
         `Each unit locks its channel only: ${SERVERS} inboxes with pools of their own (servers, in one process here) applying the events of different pages at once scale the rate; units of one page run one at a time wherever they run. The machine has 2 cores shared with the PostgreSQL server and other work, so the scale-out is bounded by them.`,
       `Organisations: ${orgSize.organizations} organisations × ${orgSize.conversations.toLocaleString('en-US')} conversations written with conversations.putMany (${orgSeedS.toFixed(1)} s), then ${orgSize.samples} samples per run of one organisation's open conversations, first page and the next one (25 per page), each call timed per page; both stores return the same pages.`,
       'The PostgreSQL server runs with fsync and synchronous_commit off (scripts/services.ts): commit latency on durable storage would lower the apply rate.',

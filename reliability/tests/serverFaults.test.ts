@@ -155,9 +155,11 @@ describe('faults with real servers (2 demo processes, own PostgreSQL and Redis, 
     expect(failures).toBeGreaterThan(0);
   });
 
-  it('Redis stopped and started: dedupe fails open without duplicates, fan-out resumes', async () => {
+  it('Redis stopped and started: dedupe fails open without duplicates, fan-out resumes, browsers resync through reset', async () => {
     await allHealthy([a, b]);
     const prefix = 'm_redisrestart';
+    const resets = () => clients.map((c) => c.events.filter((e) => e.type === 'reset').length);
+    const resetsBefore = resets();
     const run = await sendWithRetries(deliveries(PAGE, prefix, SIZE), () => [a.url, b.url], {
       startFaultAfter: Math.floor(SIZE / 6),
       during: async () => {
@@ -174,6 +176,14 @@ describe('faults with real servers (2 demo processes, own PostgreSQL and Redis, 
     const until = Date.now() + 10_000;
     while (Date.now() < until && clients.some((c) => streamed(c, after).size < 6)) await sleep(100);
     expect(clients.map((c) => streamed(c, after).size)).toEqual([6, 6]);
+    // What was published during the outage never reached the stream: each browser, connected all
+    // along, was told to refetch once fan-out resumed.
+    const resetsAfter = resets();
+    rec.set(
+      'Redis restart: reset events (each browser)',
+      resetsAfter.map((n, i) => n - resetsBefore[i]!).join(' / '),
+    );
+    expect(resetsAfter.every((n, i) => n > resetsBefore[i]!)).toBe(true);
     rec.set(
       'Redis restart: streamed during the outage (each browser)',
       clients.map((c) => streamed(c, prefix).size).join(' / '),

@@ -118,6 +118,8 @@ function parseEntry(
 
 interface Subscription {
   stop(): void;
+  /** Events may have been lost (a publish failed): tell the subscriber once reading works. */
+  lost(): void;
   /** Settles when the read loop has ended and its connection is closed. */
   done: Promise<void>;
   /** True from a lost connection until reading works again. */
@@ -185,30 +187,50 @@ export async function redisFanout(redis: Redis, options: RedisFanoutOptions = {}
     if (closed) throw new PagedeskError('fanout_closed', `redisFanout.${what} after close()`);
   };
 
-  function subscribe(listener: (event: LiveEventDraft, seq?: number) => void): () => void {
+  function subscribe(
+    listener: (event: LiveEventDraft, seq?: number) => void,
+    onReset?: () => void,
+  ): () => void {
     notClosed('subscribe');
     // Blocking reads must not hold the host's client. Commands wait for a reconnect instead of failing,
     // and the read in flight is sent again after one (without that, ioredis drops it unanswered).
+    // The host's commandTimeout (right for its quick commands) would cut every blocking read short.
     const connection = redis.duplicate({
+      commandTimeout: undefined,
       enableOfflineQueue: true,
       maxRetriesPerRequest: null,
       autoResendUnfulfilledCommands: true,
     });
     let stopped = false;
     let down = false;
-    let halt!: () => void;
-    const halted = new Promise<typeof HALTED>((resolve) => {
-      halt = () => resolve(HALTED);
-    });
+    // Something may be missing from what this subscription delivered: an outage of its connection
+    // (events published meanwhile by servers that could not reach Redis never enter the stream), or a
+    // publish that failed. Told to the subscriber once a read succeeds again, so browsers refetch.
+    let gap = false;
+    // What ends the wait in flight when the subscription stops (the loop waits for one thing at a time).
+    let wake: (() => void) | undefined;
+    const halt = () => wake?.();
     // Every wait of the loop ends when the subscription stops, whatever ioredis does with the command
-    // in flight (a disconnect while reconnecting leaves it pending for ever).
+    // in flight (a disconnect while reconnecting leaves it pending for ever). Not a race with one
+    // promise that settles at stop: each wait would leave a reaction on it, holding its reply, for the
+    // life of the subscription (a leak of every entry read).
     const untilStopped = <TValue>(work: Promise<TValue>): Promise<TValue | typeof HALTED> => {
       work.catch(() => {});
-      return Promise.race([work, halted]);
+      if (stopped) return Promise.resolve(HALTED);
+      return new Promise<TValue | typeof HALTED>((resolve, reject) => {
+        const mine = () => resolve(HALTED);
+        wake = mine;
+        work.then(resolve, reject).finally(() => {
+          // The loop may be waiting on its next command already: that wait's wake stays.
+          if (wake === mine) wake = undefined;
+        });
+      });
     };
 
     const outage = (error: unknown) => {
-      if (down || stopped) return;
+      if (stopped) return;
+      gap = true;
+      if (down) return;
       down = true;
       const message = error instanceof Error ? error.message : String(error);
       report(
@@ -218,10 +240,20 @@ export async function redisFanout(redis: Redis, options: RedisFanoutOptions = {}
         }),
       );
     };
+    const resync = () => {
+      if (!gap || stopped) return;
+      gap = false;
+      try {
+        onReset?.();
+      } catch (error) {
+        report(toPagedeskError(error, 'live_listener_failed'));
+      }
+    };
     // ioredis prints unhandled 'error' events itself: take them, and report each outage once.
     connection.on('error', outage);
     connection.on('ready', () => {
       down = false;
+      resync();
     });
 
     const deliver = (entry: Entry) => {
@@ -267,6 +299,7 @@ export async function redisFanout(redis: Redis, options: RedisFanoutOptions = {}
           }
           delay = 0;
           down = false;
+          resync();
         } catch (error) {
           if (stopped) return;
           outage(error);
@@ -306,6 +339,9 @@ export async function redisFanout(redis: Redis, options: RedisFanoutOptions = {}
         stoppedAt();
       },
       done,
+      lost() {
+        if (!stopped) gap = true;
+      },
       get down() {
         return down;
       },
@@ -322,6 +358,8 @@ export async function redisFanout(redis: Redis, options: RedisFanoutOptions = {}
       try {
         reply = await PUBLISH.run(redis, [counterKey, stream], [maxLen, JSON.stringify(event), highest]);
       } catch (error) {
+        // Nobody gets this event, this server's browsers included: they refetch once reading works.
+        for (const subscription of subscriptions) subscription.lost();
         throw new PagedeskError(
           'live_publish_failed',
           `redisFanout could not publish a ${event.type} event to ${stream}: ${error instanceof Error ? error.message : String(error)}`,

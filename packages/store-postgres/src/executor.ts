@@ -85,14 +85,23 @@ export function createExecutor(pool: Pool, schema: string, statementTimeoutMs = 
       throw toStoreError(error, schema);
     }
     client.on('error', ignoreError);
+    const unit: Unit = { client, open: true };
+    // Pipelined for the unit (pg sends a query without waiting for the answers before it; each has a
+    // Sync of its own, so a failure still fails only its query and aborts the transaction): the
+    // queries the unit issues at once (the inbox's bulk reads, its writes) share one round trip.
+    // Restored on release: the pool may be the host's.
+    const pipelined = client as PoolClient & { pipeline: boolean };
+    const wasPipelined = pipelined.pipeline;
+    pipelined.pipeline = true;
     const release = (error?: Error | boolean) => {
+      pipelined.pipeline = wasPipelined;
       client.off('error', ignoreError);
       client.release(error);
     };
-    const unit: Unit = { client, open: true };
     try {
       // Released by COMMIT/ROLLBACK: units of one scope (the inbox's: a channel) run one at a time on
       // every server sharing the schema, which makes the inbox's read-modify-write safe across servers.
+      // Awaited before `work` starts: what it does, it does holding the lock.
       await client.query(beginFor(scope));
     } catch (error) {
       unit.open = false;

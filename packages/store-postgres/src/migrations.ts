@@ -234,4 +234,13 @@ CREATE INDEX conversations_org_survey ON conversations (organization_id, survey_
   WHERE survey_score IS NOT NULL;
 `,
   },
+  {
+    version: 8,
+    name: 'processed events by age',
+    sql: `
+-- prune({ olderThan }) deletes the oldest processed event ids in batches; without this index each batch
+-- scans the whole table, which grows by every event the inbox applies.
+CREATE INDEX processed_events_age ON processed_events (processed_at);
+`,
+  },
 ];

@@ -7,16 +7,22 @@ const BATCH = 5000;
 
 type Query = <TRow extends Record<string, unknown>>(text: string, values?: unknown[]) => Promise<TRow[]>;
 
-/** `Store.prune` for the tables of schema `s` (quoted), running its statements through `query`. */
-export function postgresPrune(query: Query, s: string): (options: PruneOptions) => Promise<PruneReport> {
+/** One batch of each table's prune in schema `s` (quoted): `$1` is the cutoff (a timestamptz). */
+export function pruneSql(s: string): { events: string; waiting: string } {
+  // Each finds its oldest rows through an index on its time column (processed_events_age, waiting_effects_age).
   const batchOf = (table: string, column: string) =>
     `WITH gone AS (DELETE FROM ${s}.${table} WHERE ctid = ANY(ARRAY(` +
     `SELECT ctid FROM ${s}.${table} WHERE ${column} < $1 LIMIT ${BATCH})) RETURNING 1)` +
     ' SELECT count(*)::int AS n FROM gone';
-  const sql = {
+  return {
     events: batchOf('processed_events', 'processed_at'),
     waiting: batchOf('waiting_effects', 'added_at'),
   };
+}
+
+/** `Store.prune` for the tables of schema `s` (quoted), running its statements through `query`. */
+export function postgresPrune(query: Query, s: string): (options: PruneOptions) => Promise<PruneReport> {
+  const sql = pruneSql(s);
   async function drain(text: string, cutoff: Date): Promise<number> {
     let total = 0;
     for (;;) {

@@ -68,8 +68,10 @@ export async function openBackends(
       import('@pagedesk/redis'),
     ]);
     const redisUrl = backends.redisUrl;
-    // No retries for the first connection: a wrong URL should fail the start, not wait forever.
-    const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    // No retries for the first connection: a wrong URL should fail the start, not wait forever. A
+    // command that gets no answer (Redis paused, a stalled network) fails after commandTimeout rather
+    // than holding what waits on it; redisFanout's blocking reads run on connections without it.
+    const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, commandTimeout: 2000 });
     let connected = false;
     let firstError: Error | undefined;
     redis.on('error', (error: Error) => {

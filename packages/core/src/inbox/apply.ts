@@ -161,21 +161,25 @@ async function applyUnit(rt: Runtime, group: Group): Promise<Context[]> {
       pending,
       emit: (event, payload) => emits.push(() => rt.emit(event, payload)),
     };
-    const seen = await appliedBefore(
-      store,
-      group.events.map((e) => e.id),
-    );
-    await unit.prefetch(
-      group.channelId,
-      group.events.filter((e) => !seen.has(e.id)),
-    );
+    // What was applied before and what the events read, at once (one round trip on a store that
+    // pipelines); a redelivered event's reads are wasted, which is rare and harmless.
+    const [seen] = await Promise.all([
+      appliedBefore(
+        store,
+        group.events.map((e) => e.id),
+      ),
+      unit.prefetch(group.channelId, group.events),
+    ]);
     const applied = await applyEach(unitRt, group, seen);
-    await unit.flush();
-    // Marked in the same unit as the writes: a failure leaves them for a redelivery to try again.
-    await markApplied(
-      store,
-      applied.map((ctx) => ctx.event.id),
-    );
+    // Marked in the same unit as the writes (a failure leaves them for a redelivery to try again),
+    // issued with them.
+    await Promise.all([
+      unit.flush(),
+      markApplied(
+        store,
+        applied.map((ctx) => ctx.event.id),
+      ),
+    ]);
     return applied;
   }, group.channelId);
   for (const emit of emits) emit();

@@ -60,6 +60,16 @@ async function putAll<T>(
   else for (const item of items) await table.put(item);
 }
 
+/** Gives `effects` back to `waiting`, one after another (their order is the order they apply in). */
+async function addInOrder(
+  waiting: NonNullable<Store['waiting']>,
+  channelId: string,
+  mid: string,
+  effects: readonly Effect[],
+): Promise<void> {
+  for (const effect of effects) await waiting.add(channelId, mid, effect);
+}
+
 /** The overlay of `base` for one unit; `shared` is the store's `waiting` the runtime uses (or undefined). */
 export function unitStore(base: Store, shared: Store['waiting']): UnitStore {
   // null: known to be absent from the store.
@@ -83,17 +93,23 @@ export function unitStore(base: Store, shared: Store['waiting']): UnitStore {
   }
 
   async function flush(): Promise<void> {
-    await putAll(base.customers, dirtyCustomers);
-    await putAll(base.conversations, dirtyConversations);
-    await putAll(base.messages, dirtyMessages);
-    if (!shared) return;
-    for (const [key, effects] of waits) {
-      if (effects.length === 0) continue;
-      // Taken for a message the batch did not store after all: back to the store, which answers from now on.
-      waits.delete(key);
-      const [channelId, mid] = key.split('\u0000') as [string, string];
-      for (const effect of effects) await shared.add(channelId, mid, effect);
+    // Issued at once: a store that pipelines (PostgreSQL) sends them in one round trip; no write
+    // depends on another's result.
+    const writes = [
+      putAll(base.customers, dirtyCustomers),
+      putAll(base.conversations, dirtyConversations),
+      putAll(base.messages, dirtyMessages),
+    ];
+    if (shared) {
+      for (const [key, effects] of waits) {
+        if (effects.length === 0) continue;
+        // Taken for a message the batch did not store after all: back to the store, which answers from now on.
+        waits.delete(key);
+        const [channelId, mid] = key.split('\u0000') as [string, string];
+        writes.push(addInOrder(shared, channelId, mid, effects));
+      }
     }
+    await Promise.all(writes);
   }
 
   const store: Store = {
@@ -209,6 +225,7 @@ export function unitStore(base: Store, shared: Store['waiting']): UnitStore {
 
   async function prefetch(channelId: string, events: readonly MessengerEvent[]): Promise<void> {
     const mids = new Set<string>();
+    // The mids of the messages the events may store.
     const stored = new Set<string>();
     const psids = new Set<string>();
     for (const e of events) {
@@ -224,35 +241,40 @@ export function unitStore(base: Store, shared: Store['waiting']): UnitStore {
         if (e.parentId) mids.add(e.parentId);
       }
     }
-    const bulkMids = base.messages.getByMids !== undefined;
-    if (bulkMids && mids.size > 0) {
-      const found = await base.messages.getByMids!(channelId, [...mids]);
+    const customerIds = [...psids].map((psid) => `${channelId}:${psid}`);
+    // Independent reads, issued at once (one round trip on a store that pipelines).
+    const byMids = async () => {
+      if (!base.messages.getByMids || mids.size === 0) return;
+      const found = await base.messages.getByMids(channelId, [...mids]);
       for (const mid of mids) {
         const m = found.get(mid);
-        if (m) {
-          rememberMessage(m);
-          stored.delete(mid);
-        } else byMid.set(key2(channelId, mid), null);
+        if (m) rememberMessage(m);
+        else byMid.set(key2(channelId, mid), null);
       }
-    }
-    const customerIds = [...psids].map((psid) => `${channelId}:${psid}`);
-    if (base.customers.getMany && customerIds.length > 0) {
+    };
+    const customersOf = async () => {
+      if (!base.customers.getMany || customerIds.length === 0) return;
       const found = await base.customers.getMany(customerIds);
       for (const id of customerIds) customers.set(id, found.get(id) ?? null);
-    }
-    if (base.conversations.findLatestMany && customerIds.length > 0) {
+    };
+    const latestOf = async () => {
+      if (!base.conversations.findLatestMany || customerIds.length === 0) return;
       const found = await base.conversations.findLatestMany({ channelId, customerIds, source: 'message' });
       for (const id of customerIds) {
         const c = found.get(id);
         if (c) conversations.set(c.id, c);
         latest.set(latestKey(channelId, id, 'message', undefined), c ?? null);
       }
-    }
-    // Effects that wait for the messages about to be stored, so `settle` costs no call per message.
-    if (shared?.takeMany && bulkMids && stored.size > 0) {
+    };
+    // Effects that wait for the messages the events may store, so `settle` costs no call per message.
+    // Taken with the reads rather than after them: those of a message that turns out to be stored
+    // already (or of an event applied before) go back to the store in `flush`, which is rare.
+    const waitingFor = async () => {
+      if (!shared?.takeMany || !base.messages.getByMids || stored.size === 0) return;
       const taken = await shared.takeMany(channelId, [...stored]);
       for (const mid of stored) waits.set(key2(channelId, mid), [...(taken.get(mid) ?? [])]);
-    }
+    };
+    await Promise.all([byMids(), customersOf(), latestOf(), waitingFor()]);
   }
 
   return { store, waiting, prefetch, flush };

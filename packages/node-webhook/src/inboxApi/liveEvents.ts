@@ -64,8 +64,12 @@ export function scopeOf(draft: { scope?: unknown }): LiveScope | undefined {
  */
 export interface LiveFanout {
   publish(event: LiveEventDraft): void | Promise<void>;
-  /** Returns a function that stops the subscription. */
-  subscribe(listener: (event: LiveEventDraft, seq?: number) => void): () => void;
+  /**
+   * Returns a function that stops the subscription. A fanout that can lose events (an outage of the
+   * service it runs over: what was published meanwhile never arrives) calls `onReset` once it carries
+   * events again, and every browser of the API instance gets a `reset` and refetches.
+   */
+  subscribe(listener: (event: LiveEventDraft, seq?: number) => void, onReset?: () => void): () => void;
   /** The name of a numbering shared by every server (only for a fanout that passes `seq`). */
   readonly sequence?: string;
   /** For a fanout over a shared service: whether it is connected now (`GET /health` reports it). */
@@ -303,6 +307,16 @@ export function createBroadcaster(options: BroadcasterOptions) {
         },
         cancel: cleanup,
       });
+    },
+
+    /**
+     * Events may have been lost (the fanout was down): every client gets a reset and refetches, and
+     * a client resuming from before it gets one too (the replay would miss what was lost).
+     */
+    reset(): void {
+      first = seq + 1;
+      const frame = resetFrame();
+      for (const client of [...clients]) send(client, frame);
     },
 
     /** The number of the last event broadcast (mark it before reading what a new client may see). */

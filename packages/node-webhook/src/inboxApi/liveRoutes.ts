@@ -37,7 +37,7 @@ export function createLiveLink(deps: LiveDeps, fanout: LiveFanout, broadcaster: 
     } catch (error) {
       report(error, { during: 'live' });
     }
-  });
+  }, broadcaster.reset);
   const publish = (event: LiveEventDraft) => {
     try {
       const result = fanout.publish(event);

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { type PagedeskError, ValidationError } from '@pagedesk/core';
 import { createInboxApi, type InboxApi, type LiveEventDraft, type LiveFanout } from '@pagedesk/node-webhook';
 import { Redis, type RedisOptions } from 'ioredis';
@@ -53,11 +55,11 @@ async function instance(
       return fanout.connected;
     },
     publish: (event) => fanout.publish(event),
-    subscribe: (listener) =>
+    subscribe: (listener, onReset) =>
       fanout.subscribe((event, n) => {
         if (n !== undefined) last = n;
         listener(event, n);
-      }),
+      }, onReset),
   };
   const api = createInboxApi({
     inbox: await seededInbox(1),
@@ -103,6 +105,8 @@ const typing = (i: number): LiveEventDraft => ({
 });
 const isEvent = (frame: string) => frame.includes('\ndata: ');
 const eventCount = (n: number) => (frames: string[]) => frames.filter(isEvent).length >= n;
+const typingCount = (n: number) => (frames: string[]) =>
+  frames.filter((f) => f.includes('event: typing')).length >= n;
 
 async function events(base: string, lastEventId?: string): Promise<ReadableStream<Uint8Array>> {
   const response = await fetch(`${base}/events`, {
@@ -219,22 +223,116 @@ describe('redisFanout', () => {
     );
   });
 
+  it('sends browsers a reset once reading works after an event was lost, and answers a resume from before it with one', async () => {
+    const stream = freshStream();
+    const a = await instance(stream, { blockMs: 200 });
+    const body = await events(a.base);
+    const reading = readFrames(body, (frames) => frames.some((f) => f.includes('event: reset')), 5000);
+    await a.fanout.publish(typing(1));
+    const firstId = `${a.fanout.sequence}-1`;
+    await vi.waitFor(() => expect(a.last()).toBe(1), { timeout: 5000, interval: 10 });
+    // Without an offline queue a publish on a lost connection fails at once, as in an outage.
+    a.redis.options.enableOfflineQueue = false;
+    a.redis.disconnect();
+    const failed = await a.fanout.publish(typing(2)).catch((error: PagedeskError) => error);
+    expect((failed as PagedeskError).code).toBe('live_publish_failed');
+    const frames = eventsOf(await reading);
+    // typing 1 streamed, typing 2 lost, then the reset (numbered with the last event it saw).
+    expect(frames.map((f) => f.event)).toEqual(['typing', 'reset']);
+    expect(frames[1]?.id).toBe(firstId);
+    // A browser that saw only what came before the loss resumes with a reset, not a silent gap...
+    a.redis.options.enableOfflineQueue = true;
+    await a.redis.connect();
+    const before = `${a.fanout.sequence}-0`;
+    const resumed = eventsOf(await readFrames(await events(a.base, before), (f) => f.some(isEvent)));
+    expect(resumed.map((f) => f.event)).toEqual(['reset']);
+    // ...and one that got the reset resumes with nothing replayed: the next event is the first it gets.
+    const next = readFrames(await events(a.base, firstId), eventCount(1), 5000);
+    await a.fanout.publish(typing(3));
+    expect(eventsOf(await next).map((f) => [f.event, f.data['conversationId']])).toEqual([
+      ['typing', 'conv-3'],
+    ]);
+  });
+
   it('reads on from the last entry when the client gives up reconnecting (retryStrategy null)', async () => {
     const stream = freshStream();
     const a = await instance(stream);
     const b = await instance(stream, {}, { retryStrategy: () => null });
     const seq = a.fanout.sequence;
-    const reading = readFrames(await events(b.base), eventCount(5), 10_000);
+    const reading = readFrames(await events(b.base), typingCount(5), 10_000);
     for (let i = 1; i <= 2; i++) await a.fanout.publish(typing(i));
     await vi.waitFor(() => expect(b.last()).toBe(2), { timeout: 5000, interval: 10 });
     const reader = (await clientsNamed(b.name)).find((c) => c.cmd === 'xread');
     expect(reader).toBeDefined();
     await admin.call('CLIENT', 'KILL', 'ID', reader?.id ?? '');
     for (let i = 3; i <= 5; i++) await a.fanout.publish(typing(i));
-    expect(eventsOf(await reading).map((e) => e.id)).toEqual([1, 2, 3, 4, 5].map((n) => `${seq}-${n}`));
+    // The failed read also brings a reset (events may have been lost meanwhile): the typing events go on.
+    const typed = eventsOf(await reading).filter((e) => e.event === 'typing');
+    expect(typed.map((e) => e.id)).toEqual([1, 2, 3, 4, 5].map((n) => `${seq}-${n}`));
     // The lost connection is reported once, as a retryable PagedeskError.
     expect(b.errors.map((e) => [e.code, e.retryable])).toEqual([['live_connection_failed', true]]);
     expect(b.errors[0]?.message).toContain(stream);
+  });
+
+  it("keeps its blocking reads clear of the client's commandTimeout", async () => {
+    const stream = freshStream();
+    // Reads block for 1 s; the host's commands time out after 100 ms.
+    const a = await instance(stream, { blockMs: 1000 }, { commandTimeout: 100 });
+    const reading = readFrames(await events(a.base), eventCount(2), 5000);
+    await a.fanout.publish(typing(1));
+    // Past several blocking reads that found nothing.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await a.fanout.publish(typing(2));
+    expect(eventsOf(await reading).map((e) => e.event)).toEqual(['typing', 'typing']);
+    expect(a.errors).toEqual([]);
+    expect(a.fanout.connected).toBe(true);
+  });
+
+  it('keeps nothing of what it read: the heap stays flat over a thousand reads', async () => {
+    // A real collection before each reading (as the reliability soak does).
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const stream = freshStream();
+    const redis = new Redis(redisUrl);
+    // A backlog of one: the first event arrives whether it was published before the first read or after.
+    const fanout = await redisFanout(redis, { stream, backlog: 1, blockMs: 1000 });
+    let got = 0;
+    let waiting: (() => void) | undefined;
+    const stop = fanout.subscribe(() => {
+      got++;
+      waiting?.();
+    });
+    const text = 'x'.repeat(2000);
+    // One event per read: each read's reply is what a leak would keep.
+    const round = async (from: number, to: number) => {
+      for (let i = from; i < to; i++) {
+        const arrived = new Promise<void>((resolve) => {
+          waiting = resolve;
+        });
+        await fanout.publish({
+          type: 'typing',
+          conversationId: `conv-${i}-${text}`,
+          on: true,
+          scope: { channelId: 'page-1' },
+        });
+        await arrived;
+      }
+    };
+    try {
+      await round(0, 200);
+      gc();
+      const before = process.memoryUsage().heapUsed;
+      await round(200, 1200);
+      gc();
+      const growth = process.memoryUsage().heapUsed - before;
+      expect(got).toBe(1200);
+      // A thousand replies of 2 KB or more each, were they kept: 2 MB; allow a quarter of that for noise.
+      expect(growth).toBeLessThan(500_000);
+    } finally {
+      stop();
+      await fanout.close();
+      await redis.quit();
+    }
   });
 
   it('reports entries that are not live events and skips them', async () => {

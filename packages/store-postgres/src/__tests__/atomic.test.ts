@@ -84,6 +84,33 @@ describe('atomic on PostgreSQL', () => {
     }
   });
 
+  it("gives the host's client back as it lent it: not pipelined, after a commit and after a rollback", async () => {
+    const pool = testPool(1);
+    const store = postgresStore({ pool, schema });
+    const pipelined = async () => {
+      const client = await pool.connect();
+      const flag = (client as unknown as { pipeline: boolean }).pipeline;
+      client.release();
+      return flag;
+    };
+    try {
+      // The unit's reads issued at once, on the pool's only connection.
+      const found = await store.atomic(
+        () => Promise.all([store.channels.get('A'), store.channels.put(channel({ id: 'B' }))]),
+        'PAGE_1',
+      );
+      expect(found).toEqual([undefined, undefined]);
+      expect(await pipelined()).toBe(false);
+      await store
+        .atomic(() => Promise.all([store.channels.get('A'), Promise.reject(new Error('no'))]), 'PAGE_1')
+        .catch(() => undefined);
+      expect(await pipelined()).toBe(false);
+      expect((await store.channels.get('B'))?.id).toBe('B');
+    } finally {
+      await pool.end();
+    }
+  });
+
   it('locks per schema: a unit of another schema runs while this one is held', async () => {
     const otherSchema = freshSchema('atomic_other');
     const pool = testPool(4);

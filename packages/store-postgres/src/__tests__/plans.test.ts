@@ -1,6 +1,7 @@
 import type { ConversationQuery } from '@pagedesk/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStore } from '../index.js';
+import { pruneSql } from '../prune.js';
 import { conversationListSql, messageListSql } from '../queries.js';
 import { dropSchema, freshSchema, testPool } from './database.js';
 import { seed } from './seed.js';
@@ -146,6 +147,26 @@ describe('query plans on 20,000 conversations and 100,000 messages', () => {
     // Message 4242 belongs to conversation 4243 (seed.ts), of PAGE_43; its preview says "Message 4243".
     const page = await store.conversations.list({ organizationId: 'org_43', search: 'hello 4242' });
     expect(page.items.map((c) => c.id)).toEqual(['conv_00004243']);
+  });
+
+  it('prune finds the oldest processed events and waiting effects through their age indexes (EXPLAIN only)', async () => {
+    const s = `"${schema}"`;
+    // A day of processed ids, one a second; prune runs often, so each run removes the oldest few.
+    const day = 86_400;
+    await pool.query(
+      `INSERT INTO ${s}.processed_events (id, processed_at)` +
+        ` SELECT 'event.' || g, now() - make_interval(secs => ${day} - g) FROM generate_series(1, ${day}) g`,
+    );
+    await pool.query(
+      `INSERT INTO ${s}.waiting_effects (channel_id, mid, data, added_at)` +
+        ` SELECT 'PAGE_3', 'mid.w' || g, '{"type":"unsend"}', now() - make_interval(secs => ${day} - g)` +
+        ` FROM generate_series(1, ${day}) g`,
+    );
+    await pool.query(`ANALYZE ${s}.processed_events, ${s}.waiting_effects`);
+    const cutoff = new Date(Date.now() - (day - 600) * 1000);
+    const sql = pruneSql(s);
+    expectIndex(await planOf(sql.events, [cutoff]), 'processed_events_age');
+    expectIndex(await planOf(sql.waiting, [cutoff]), 'waiting_effects_age');
   });
 
   it('the plans return what they should: an unassigned open page, newest first', async () => {

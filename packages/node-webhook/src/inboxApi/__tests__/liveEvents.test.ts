@@ -336,6 +336,37 @@ describe('GET /events through .fetch', () => {
     expect(published.map((e) => e.type)).toEqual(['conversation:updated', 'conversation:updated']);
     local.close();
   });
+  it('sends every stream a reset when the fanout may have lost events, and a resume from before it gets one', async () => {
+    const fanout = inProcessFanout();
+    let reset: (() => void) | undefined;
+    const local = createInboxApi({
+      inbox: await seededInbox(1),
+      heartbeatMs: 0,
+      authorize: admin,
+      fanout: {
+        publish: fanout.publish,
+        subscribe(listener, onReset) {
+          reset = onReset;
+          return fanout.subscribe(listener);
+        },
+      },
+    });
+    const open = await local.fetch(new Request('http://h.test/events'));
+    const reading = readFrames(open.body!, eventCount(2));
+    fanout.publish({ type: 'typing', conversationId: 'conv-9', on: true, scope: { channelId: 'page-1' } });
+    await vi.waitFor(() => expect(reset).toBeTypeOf('function'));
+    reset!();
+    const frames = eventsOf(await reading);
+    expect(frames.map((e) => e.event)).toEqual(['typing', 'reset']);
+    // A browser that last saw the event before the reset cannot be replayed what was lost.
+    const epoch = frames[0]!.id.split('-')[0];
+    const before = await local.fetch(
+      new Request('http://h.test/events', { headers: { 'last-event-id': `${epoch}-0` } }),
+    );
+    expect(eventsOf(await readFrames(before.body!, eventCount(1))).map((e) => e.event)).toEqual(['reset']);
+    local.close();
+  });
+
   it('under a shared numbering, resumes on another server with exactly the missed events', async () => {
     // Two API instances behind one numbered fanout (what @pagedesk/redis does over a stream).
     const listeners = new Set<(event: LiveEventDraft, seq?: number) => void>();
