@@ -6,6 +6,7 @@ import {
   type ClipboardEvent,
   createContext,
   type KeyboardEvent,
+  type MutableRefObject,
   type ReactNode,
   type RefObject,
   type TextareaHTMLAttributes,
@@ -32,7 +33,7 @@ export interface ComposerContextValue {
   /** The textarea, so parts (the template picker) can give focus back to it. */
   inputRef: RefObject<HTMLTextAreaElement | null>;
   /** Whether the template picker is open, and opening or closing it (`/` in an empty input opens it). */
-  picker: { open: boolean; setOpen: (open: boolean) => void; available: RefObject<boolean> };
+  picker: { open: boolean; setOpen: (open: boolean) => void; available: MutableRefObject<boolean> };
   /** Offer "Take thread" while another app holds it. */
   allowTakeThread: boolean;
   /** Files are being dragged over the composer. */
