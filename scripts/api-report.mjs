@@ -107,11 +107,18 @@ for (const dir of readdirSync(join(root, 'packages')).sort()) {
 /**
  * The report API Extractor wrote, without what depends on how the declarations were emitted rather than
  * on the API: a message's position in a `dist/*.d.ts` file (`// dist/x.d.ts:12:5 - …` becomes
- * `// dist/x.d.ts - …`), which moves with any unrelated line of that file.
+ * `// dist/x.d.ts - …`), which moves with any unrelated line of that file, and the order of a union of
+ * string literals.
  */
 function readReport(path) {
   if (!existsSync(path)) return undefined;
-  return readFileSync(path, 'utf8').replace(/^(\/\/ dist\/[^\s:]+):\d+:\d+ - /gm, '$1 - ');
+  return (
+    readFileSync(path, 'utf8')
+      .replace(/^(\/\/ dist\/[^\s:]+):\d+:\d+ - /gm, '$1 - ')
+      // A union's members print in the order the compiler met them, which differs between builds and
+      // machines when a declaration inlines an inferred type; the order means nothing, so sort them.
+      .replace(/"[^"\n]*"(?: \| "[^"\n]*")+/g, (union) => union.split(' | ').sort().join(' | '))
+  );
 }
 
 /** The changed lines (at most 60), so a CI log shows what differs. */
