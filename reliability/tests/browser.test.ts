@@ -153,8 +153,10 @@ function inspect(page: Page): Promise<DomCheck> {
         height: window.innerHeight,
       },
       sentinelCovered,
-      scriptsInRoot: root.querySelectorAll('script, iframe, object, embed, style, link, meta, base, form')
-        .length,
+      // The kit's own forms (the customer panel's details, channel preferences) are not content.
+      scriptsInRoot: root.querySelectorAll(
+        'script, iframe, object, embed, style, link, meta, base, form:not(.pd-customer-details, .pd-preferences)',
+      ).length,
       inlineHandlers,
     };
   });
