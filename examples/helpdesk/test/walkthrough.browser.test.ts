@@ -71,6 +71,8 @@ describe('issue #17, walked through', () => {
 
     // 4. One thread per customer: resolving, then a new message, keeps the history one click away.
     await agent.getByRole('button', { name: 'Resolve', exact: true }).click();
+    // Stored as resolved before the customer writes again (else the message lands in the open one).
+    await agent.getByRole('button', { name: 'Reopen', exact: true }).waitFor({ timeout: 10_000 });
     await emulator.customer(ana.id).send({ text: 'Me again: the tent pegs are missing' });
     const onward = agent.getByRole('button', { name: 'Continues in the new conversation →' });
     await onward.click({ timeout: 10_000 });
