@@ -353,7 +353,9 @@ describe('connecting accounts through the login dialogs', () => {
 
     // The answer arrives over the webhook and the event stream: no reload.
     await expect.poll(() => header.getByText('CSAT 5/5').count(), { timeout: 10_000 }).toBe(1);
-    expect(await header.getByText('CSAT 5/5').getAttribute('title')).toContain('Quick and kind');
+    await expect
+      .poll(() => header.getByText('CSAT 5/5').first().getAttribute('title'), { timeout: 10_000 })
+      .toContain('Quick and kind');
     const row = agent.getByRole('option', { name: /Rita Survey/ });
     await expect.poll(() => row.getByText('CSAT 5/5').count(), { timeout: 10_000 }).toBe(1);
   });
