@@ -13,10 +13,13 @@ export const surveyCss = `
 
 export const surveyScript = `
   const SURVEY_SCALES = { csat: [1, 5], nps: [0, 10], ces: [1, 7] };
+  const surveyDrafts = {};
   function renderSurvey(m) {
     const s = m.survey;
     const [min, max] = SURVEY_SCALES[s.type] || [1, 5];
-    const comment = s.followUp ? el('input', { type: 'text', placeholder: 'Tell us more (optional)', 'data-testid': 'survey-comment', 'aria-label': 'Comment' }) : null;
+    // The thread re-renders on every live event: the comment being typed is kept per survey.
+    const comment = s.followUp ? el('input', { type: 'text', placeholder: 'Tell us more (optional)', 'data-testid': 'survey-comment', 'aria-label': 'Comment', on: { input: (e) => { surveyDrafts[m.mid] = e.target.value; } } }) : null;
+    if (comment) comment.value = surveyDrafts[m.mid] || '';
     const answer = (score) => api('POST', '/customers/' + encodeURIComponent(state.current) + '/survey', { mid: m.mid, score, ...(comment && comment.value.trim() ? { text: comment.value } : {}) }).catch(() => {});
     const scores = [];
     for (let n = min; n <= max; n++) scores.push(el('button', { type: 'button', 'data-testid': 'survey-score', 'aria-label': 'Score ' + n, text: String(n), on: { click: () => answer(n) } }));
