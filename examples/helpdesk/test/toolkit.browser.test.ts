@@ -91,9 +91,18 @@ describe('the agent toolkit in the demo', () => {
     await expect
       .poll(() => header.getByText(`${DEMO_BOT.name} holds this conversation`).count(), { timeout: 10_000 })
       .toBe(1);
+    // What Eva writes while the bot holds the thread comes on Meta's standby channel, marked as such.
+    await helpdesk.emulator!.customer(eva.id).send({ text: 'Can a person help me?' });
+    const standby = agent.locator('.pd-message').filter({ hasText: 'Can a person help me?' });
+    await expect.poll(() => standby.locator('.pd-badge-standby').count(), { timeout: 10_000 }).toBe(1);
     await header.getByRole('button', { name: 'Take over' }).click();
     await expect.poll(() => header.getByText('This inbox').count(), { timeout: 10_000 }).toBe(1);
     expect(helpdesk.emulator!.handover.owner(eva.pageId, eva.id)).toBe(helpdesk.emulator!.appId);
+    // Now this inbox holds it: her next message is an ordinary one.
+    await helpdesk.emulator!.customer(eva.id).send({ text: 'Thank you, a person it is' });
+    const ordinary = agent.locator('.pd-message').filter({ hasText: 'Thank you, a person it is' });
+    await expect.poll(() => ordinary.count(), { timeout: 10_000 }).toBe(1);
+    expect(await ordinary.locator('.pd-badge-standby').count()).toBe(0);
     await header.getByRole('button', { name: 'Pass back' }).click();
     await expect
       .poll(() => header.getByText(`${DEMO_BOT.name} holds this conversation`).count(), { timeout: 10_000 })

@@ -1,4 +1,5 @@
 import { ValidationError } from '@pagedesk/core';
+import { threadOwnerOf } from './handover.js';
 import type { EmulatorAttachment, EmulatorComment, EmulatorMessage } from './types.js';
 import { commentChange, customerEvent, inboundMessage, objectOf, reactionName } from './webhookItems.js';
 import type { DeliveryOutcome } from './webhooks.js';
@@ -41,8 +42,21 @@ function queue(
   timestamp: number,
   body: Parameters<typeof customerEvent>[3],
 ) {
-  return world.enqueue(customerEvent(world.page(customer.pageId), customer, timestamp, body));
+  const event = customerEvent(world.page(customer.pageId), customer, timestamp, body);
+  // While another app holds the thread, Meta sends this app the customer's messages, reads, deliveries
+  // and postbacks on `standby` (postbacks without their payload); docs/meta-platform.md.
+  const owner = threadOwnerOf(world, customer.pageId, customer.id);
+  if (owner === null || owner === world.options.appId || !STANDBY_KINDS.some((kind) => kind in body))
+    return world.enqueue(event);
+  const { postback } = body as { postback?: { payload?: string } };
+  if (postback && event.messaging && 'postback' in event.messaging) {
+    const { payload: _payload, ...rest } = postback;
+    event.messaging = { ...event.messaging, postback: rest } as typeof event.messaging;
+  }
+  return world.enqueue({ ...event, standby: true });
 }
+
+const STANDBY_KINDS = ['message', 'read', 'delivery', 'postback'] as const;
 
 export function customerSend(
   world: World,

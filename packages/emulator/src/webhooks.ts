@@ -12,6 +12,8 @@ export interface WebhookPayload {
     id: string;
     time: number;
     messaging?: Array<Record<string, unknown>>;
+    /** The same events as `messaging`, for a thread another app holds (handover / conversation routing). */
+    standby?: Array<Record<string, unknown>>;
     changes?: Array<{ field: string; value: Record<string, unknown> }>;
   }>;
 }
@@ -44,6 +46,8 @@ export interface QueuedEvent {
   object: 'page' | 'instagram';
   time: number;
   messaging?: MessagingEvent;
+  /** Delivered in `standby[]` rather than `messaging[]`: another app held the customer's thread. */
+  standby?: boolean;
   change?: ChangeEvent;
 }
 
@@ -186,7 +190,7 @@ export class WebhookDispatcher {
       entry: events.map((e) => ({
         id: e.pageId,
         time: e.time,
-        ...(e.messaging ? { messaging: [e.messaging] } : {}),
+        ...(e.messaging ? { [e.standby ? 'standby' : 'messaging']: [e.messaging] } : {}),
         ...(e.change ? { changes: [e.change] } : {}),
       })),
     };

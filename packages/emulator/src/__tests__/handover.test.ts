@@ -48,6 +48,39 @@ describe('thread control through the emulator', () => {
     );
   });
 
+  it("delivers the customer's events on standby while another app holds the thread, postbacks without payload", async () => {
+    const { psid, conversation } = await stack.conversationWith(FB.id, 'Sol');
+    stack.emu.handover.setOwner(FB.id, psid, BOT_APP);
+    const before = stack.emu.webhooks.deliveries().length;
+    const customer = stack.emu.customer(psid);
+    await customer.send({ text: 'Is anyone there?' });
+    await customer.postback({ title: 'Talk to a person', payload: 'HUMAN' });
+    await stack.emu.webhooks.idle();
+    const entries = stack.emu.webhooks
+      .deliveries()
+      .slice(before)
+      .filter((d) => d.ok)
+      .flatMap((d) => d.body.entry);
+    expect(entries.map((e) => [Boolean(e.messaging), e.standby?.length])).toEqual([
+      [false, 1],
+      [false, 1],
+    ]);
+    expect(entries[1]?.standby?.[0]).toMatchObject({ postback: { title: 'Talk to a person' } });
+    expect(entries[1]?.standby?.[0]?.postback).not.toHaveProperty('payload');
+    // The inbox keeps the message, marked as one this inbox did not answer.
+    const { items } = await stack.store.messages.list(conversation.id, { limit: 5 });
+    expect(items.find((m) => m.text === 'Is anyone there?')).toMatchObject({ standby: true });
+
+    // Once this app holds the thread again, events come on `messaging`.
+    stack.emu.handover.setOwner(FB.id, psid, stack.emu.appId);
+    const mark = stack.emu.webhooks.deliveries().length;
+    await customer.send({ text: 'Thanks' });
+    await stack.emu.webhooks.idle();
+    const [after] = stack.emu.webhooks.deliveries().slice(mark);
+    expect(after?.body.entry[0]).toMatchObject({ messaging: [expect.anything()] });
+    expect(after?.body.entry[0]).not.toHaveProperty('standby');
+  });
+
   it('answers like Meta: passing a thread another app holds, requesting one this app holds', async () => {
     const { psid, conversation } = await stack.conversationWith(FB.id, 'Finn');
     stack.emu.handover.setOwner(FB.id, psid, BOT_APP);
