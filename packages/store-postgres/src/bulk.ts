@@ -165,10 +165,12 @@ export function postgresBulk(query: Executor['query'], s: string) {
   const sql = {
     customersGet: `SELECT id, data FROM ${s}.customers WHERE id = ANY($1::text[])`,
     customersPut: upsertSql(s, tables.customers, true),
+    // Each customer's newest row on its own (a LIMIT 1 range of conversations_latest per customer):
+    // DISTINCT ON over ANY(...) read and sorted every conversation the customers ever had.
     conversationsLatest:
-      `SELECT DISTINCT ON (customer_id) customer_id AS key, id, data FROM ${s}.conversations` +
-      ' WHERE channel_id = $1 AND customer_id = ANY($2::text[]) AND source = $3' +
-      ' ORDER BY customer_id, created_at DESC, id DESC',
+      `SELECT k.id AS key, c.id, c.data FROM unnest($2::text[]) AS k(id) CROSS JOIN LATERAL` +
+      ` (SELECT id, data FROM ${s}.conversations WHERE channel_id = $1 AND customer_id = k.id AND source = $3` +
+      ' ORDER BY created_at DESC, id DESC LIMIT 1) c',
     conversationsPut: upsertSql(s, tables.conversations, true),
     messagesByMid: `SELECT mid AS key, id, data FROM ${s}.messages WHERE channel_id = $1 AND mid = ANY($2::text[])`,
     messagesPut: upsertSql(s, tables.messages, true),
