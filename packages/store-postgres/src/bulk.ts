@@ -160,9 +160,9 @@ interface Row {
   data: unknown;
 }
 
-/** The bulk methods of the store, on `query` (which joins the caller's unit). */
-export function postgresBulk(query: Executor['query'], s: string) {
-  const sql = {
+/** The statements of the bulk methods, on the quoted schema `s` (exported for the plan tests). */
+export function bulkSql(s: string) {
+  return {
     customersGet: `SELECT id, data FROM ${s}.customers WHERE id = ANY($1::text[])`,
     customersPut: upsertSql(s, tables.customers, true),
     // Each customer's newest row on its own (a LIMIT 1 range of conversations_latest per customer):
@@ -180,6 +180,11 @@ export function postgresBulk(query: Executor['query'], s: string) {
       `DELETE FROM ${s}.waiting_effects WHERE channel_id = $1 AND mid = ANY($2::text[])` +
       ' RETURNING mid AS key, seq::text AS id, data',
   };
+}
+
+/** The bulk methods of the store, on `query` (which joins the caller's unit). */
+export function postgresBulk(query: Executor['query'], s: string) {
+  const sql = bulkSql(s);
 
   async function keyed<T>(
     text: string,
