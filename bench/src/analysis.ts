@@ -32,18 +32,25 @@ export const ANALYSIS: Record<string, string> = {
     'run at load average 7, 41,000–56,000 (0.063–0.084x) in runs at load 6–20 the same morning, 5,900–11,200 ' +
     '(0.075x) at load 12–13 that afternoon (the bare-Map baseline fell from 820,000 to 98,000 with it).',
   postgres:
-    'Per-statement figures (2026-12-06, 5,000 events in deliveries of 100 on a 50,000-conversation seed, load average ' +
-    "12–17 on the 2 cores): the server executes a delivery's statements in ~3 ms (EXPLAIN ANALYZE: messages upsert " +
-    '~1.4 ms, conversations ~0.35 ms, each read under 0.3 ms); the rest is CPU on both sides and the scheduling of ' +
-    "each round trip. CPU per 1,000 events: ~80 ms in Node (pg's array encoding of the unnest parameters, zod " +
-    'checks of each row written and read, the inbox) and ~70 ms in the PostgreSQL backend (parsing the jsonb, ' +
-    'updating the 10 conversation indexes: every new message moves last_message_at, which 8 of them hold, so no ' +
-    'update is HOT). Pipelining the unit (its reads in one round trip, its writes in another: 4 a delivery instead ' +
-    'of 11, plus the channel read) raised the ratio to the bulk insert from 0.083x to 0.137x in runs at the same ' +
-    'loads; the bulk-insert baseline writes one table with one index and itself fell from 40,700 to 10,900 events/s ' +
-    'as the load rose. Per-event units measured 550 events/s; quieter runs of batched units measured up to 5,900 events/s. ' +
-    "The organisations' page p99 follows the load as well (runs 4.4–60 ms at load 12–13; 2.6–6.9 ms at load 6–15 " +
-    'the same morning): its query and index are unchanged.',
+    'Paired runs (2026-12-06, this store against the previous one in the same process, same 1,000,000-message seed, ' +
+    '5,000 events per round in deliveries of 100, order alternating, load average 13–15 on the 2 cores): 8 rounds, ' +
+    'median 2,650 against 1,910 events/s and 0.177x against 0.123x the bulk insert of the same round; CPU per 1,000 ' +
+    'events 59 against 76 ms in Node and 84 against 110 ms in the PostgreSQL backend. On a fresh seed (4 rounds): ' +
+    '0.151x against 0.046x, the backend at 68–78 ms per 1,000 events against 106–370 ms. Two changes: ' +
+    "findLatestMany reads each customer's newest conversation as a LIMIT 1 index range (it read and sorted " +
+    "every conversation of the batch's customers), and bulk writes send their rows as one jsonb array (pg's " +
+    'array encoding escaped every JSON text and the backend parsed arrays before jsonb). Why 0.25x is still missed: ' +
+    'the bulk insert costs 15–30 ms of CPU per 1,000 events (one table, one index, one round trip per delivery), ' +
+    'the inbox about 140 ms: the backend spends ~45 ms on the messages upsert (5 B-tree indexes and the trigram index of ' +
+    'message bodies) and ~45 ms on the conversations upsert (every new message moves last_message_at, which 8 of ' +
+    'its 11 indexes hold, so no update is HOT); Node spends it on zod checks of every entity written (~16 ms), ' +
+    "pg's protocol (~25 ms), garbage collection (~30 ms) and the inbox itself. A delivery also takes five round " +
+    'trips (the channel read, BEGIN and the lock, the reads, the writes, COMMIT) against one, which is what a ' +
+    'loaded machine charges for most. Sending BEGIN with the first reads was tried and dropped: it lets the ' +
+    "unit's own code start before the lock is granted, which atomic() promises it never does. " +
+    "The organisations' page: its plan reads 7 buffers of conversations_org_activity (0.02–0.04 ms in the " +
+    'server); 200 samples at load 12–15 measured p50 1.6–2.7 ms and p99 11–16 ms, the rest being the client and ' +
+    'the scheduling of a loaded machine.',
   react:
     'Chromium traces (2026-12-06): no scroll frame used more than ~14 ms of main-thread CPU (ConversationList ' +
     'median 5.5–6 ms, MessageList ~3 ms); the long frames are gaps in which the page is not scheduled at all while ' +

@@ -1,5 +1,6 @@
 import type { ConversationQuery } from '@pagedesk/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bulkSql } from '../bulk.js';
 import { postgresStore } from '../index.js';
 import { pruneSql } from '../prune.js';
 import { conversationListSql, messageListSql } from '../queries.js';
@@ -184,6 +185,31 @@ describe('query plans on 20,000 conversations and 100,000 messages', () => {
     expect(page.nextCursor).not.toBeNull();
     const before = messageListSql(schema, 'conv_00000042', { before: page.nextCursor! });
     expectIndex(await planOf(before.text, before.values), 'messages_conversation_order');
+  });
+
+  it("a unit's bulk reads probe their indexes, one range per key", async () => {
+    const sql = bulkSql(`"${schema}"`);
+    // 100 customers of a delivery, some without a conversation yet.
+    const customers = Array.from(
+      { length: 100 },
+      (_, i) => `PAGE_3:PSID_${i % 2 === 0 ? 50 * i + 3 : `new_${i}`}`,
+    );
+    const latest = await planOf(sql.conversationsLatest, ['PAGE_3', customers, 'message']);
+    expectIndex(latest, 'conversations_latest');
+    // Each customer's newest row alone: a LIMIT per customer, no sort of all their conversations.
+    expect(latest.map((n) => n['Node Type'])).toContain('Limit');
+    expect(latest.map((n) => n['Node Type'])).not.toContain('Sort');
+    const found = await store.conversations.findLatestMany!({
+      channelId: 'PAGE_3',
+      customerIds: customers,
+      source: 'message',
+    });
+    expect(found.size).toBe(50);
+    expect(found.get('PAGE_3:PSID_3')?.id).toBe('conv_00000003');
+    expectIndex(await planOf(sql.customersGet, [customers]), 'customers_pkey');
+    expectIndex(await planOf(sql.messagesByMid, ['PAGE_3', ['mid.2', 'mid.52']]), 'messages_channel_mid');
+    expectIndex(await planOf(sql.eventsHas, [['e1', 'e2']]), 'processed_events_pkey');
+    expectIndex(await planOf(sql.waitingTake, ['PAGE_3', ['mid.2']]), 'waiting_effects_pkey');
   });
 
   it('getByMid, listPending and findLatest use their indexes', async () => {
