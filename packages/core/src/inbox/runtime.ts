@@ -93,12 +93,14 @@ const takesMarks = (message: Message, psid: string | undefined): psid is string 
 export function settle(op: Op, message: Message, created: boolean, psid?: string): Promise<Message> {
   const { pending, shared } = op.rt;
   if (shared) return settleShared(op, shared, message, created, psid);
-  // In memory (every inbound message): no async step of its own before the write.
+  // What waits is in this process (the memory store, stores without `waiting`): no async step of its
+  // own before the write.
   const { channelId, mid } = message;
   const effects = mid === undefined ? undefined : pending.effectsFor(channelId, mid);
   const marks = takesMarks(message, psid) ? pending.watermarks(channelId, psid) : undefined;
   const next = withArrived(op, message, effects, marks);
-  return putMessage(op, next, created).then(() => {
+  // Promise.resolve: a store answering with a plain value still works, as it did under `await`.
+  return Promise.resolve(putMessage(op, next, created)).then(() => {
     // Dropped only once stored: if the write fails, the retry of this event finds them again.
     if (effects) pending.settled(channelId, mid!);
     return next;
@@ -139,8 +141,10 @@ type Profile = { name?: string | undefined; username?: string | undefined };
 export function ensureCustomer(ctx: Context, psid: string, profile: Profile = {}): Promise<Customer> {
   const id = `${ctx.channelId}:${psid}`;
   // A `then` rather than an async function: the common case (known customer, nothing new) writes
-  // nothing, and this saves an async frame per event.
-  return ctx.rt.store.customers.get(id).then((stored) => customerFor(ctx, id, psid, profile, stored));
+  // nothing, and this saves an async frame per event. Promise.resolve: as `await`, a plain value works too.
+  return Promise.resolve(ctx.rt.store.customers.get(id)).then((stored) =>
+    customerFor(ctx, id, psid, profile, stored),
+  );
 }
 
 function customerFor(
