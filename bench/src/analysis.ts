@@ -19,23 +19,24 @@ export const ANALYSIS: Record<string, string> = {
     'other test suites ran on the 2 cores; the p50 stays within a few ms of the baseline.',
   inbox:
     'Profile (2026-12-06, 100,000 events, load average 11–18 on the 2 cores, paired by CPU time against the ' +
-    'previous code on the same events): 65,500 → 68,000 events per CPU second (medians of 6 runs each; 75,000 ' +
-    "before in a quiet moment), after a conversation's entry came to hold its messages and a customer's its " +
-    'latest conversations (two fewer large-Map lookups per event), ids built as one flat string (no rope for ' +
-    'every Map lookup to flatten), and no async frame of their own for the customer lookup and the message write ' +
-    '(5.4 KB allocated per event instead of 6.0 KB; memory per stored message 460 → 388 bytes). What remains: ' +
-    'garbage collection ~20–30%, then the memory store itself: messages.getByMid 7%, messages.put 6%, ' +
-    'events.hasMany 6% and events.addMany 4.5% (the first hash of each fresh id and mid, and cache misses in Maps' +
-    ' of 100,000 entries), customers.get 3%; the inbox code is spread thin (no function above 2.5%). The store ' +
-    'alone, called as the inbox calls it (one awaited call per lookup and write, building only the message and ' +
-    'conversation records), measured 92,000–99,000 events per CPU second in the same runs: below the 120,000 a ' +
-    'quiet run needs to clear the target, so the work the store does per event (awaited calls, Map lookups, the ' +
-    'GC of what it keeps) bounds this section, not the inbox logic. Adding 3.4 KB of short-lived garbage per ' +
-    'event changed nothing measurable: the GC cost is in what survives (stored records, replaced conversation ' +
-    'copies promoted to the old generation), so fewer promises alone will not close the gap. A synchronous twin ' +
-    'of the message path measured 104,000–113,000 events/s earlier but was not kept (it doubled the inbox code); ' +
-    'answering with settled promises instead of async methods changed nothing measurable; batched units (one ' +
-    'processed-ids lookup and one insert per delivery) were level with per-event calls.',
+    'previous code on the same events): 63,400 → 67,900 events per CPU second (medians of 8 runs each, per-run ' +
+    "ratio 1.05x; 75,000 before in a quiet moment), after a conversation's entry came to hold its messages and a " +
+    "customer's its latest conversations (two fewer large-Map lookups per event), ids built as one flat string " +
+    '(no rope for every Map lookup to flatten), and no async frame of their own for the customer lookup and the ' +
+    'message write (5.4 KB allocated per event instead of 6.0 KB; memory per stored message 460 → 388 bytes). ' +
+    'What remains: garbage collection ~20–30%, then the memory store itself: messages.getByMid 7%, messages.put ' +
+    '6%, events.hasMany 6% and events.addMany 4.5% (the first hash of each fresh id and mid, and cache misses in ' +
+    'Maps of 100,000 entries), customers.get 3%; the inbox code is spread thin (no function above 2.5%). The ' +
+    'store alone, called as the inbox calls it (one call per lookup and write, building only the message and ' +
+    'conversation records) measured 100,000–108,000 events per CPU second awaited and 119,000–122,000 called ' +
+    "synchronously in the same runs: the store's own work (Map lookups, the GC of what it keeps) is about as much" +
+    ' CPU as the 120,000 a quiet run needs to clear the target, the await per call adds ~15% and the inbox logic ' +
+    'the rest. Adding 3.4 KB of short-lived garbage per event changed nothing measurable: the GC cost is in what ' +
+    'survives (stored records, replaced conversation copies promoted to the old generation), so fewer promises ' +
+    'alone will not close the gap. A synchronous twin of the message path measured 104,000–113,000 events/s ' +
+    'earlier but was not kept (it doubled the inbox code); answering with settled promises instead of async ' +
+    'methods changed nothing measurable; batched units (one processed-ids lookup and one insert per delivery) ' +
+    'were level with per-event calls.',
   postgres:
     'Per-statement figures (2026-12-06, 5,000 events in deliveries of 100 on a 50,000-conversation seed, load average ' +
     "12–17 on the 2 cores): the server executes a delivery's statements in ~3 ms (EXPLAIN ANALYZE: messages upsert " +
