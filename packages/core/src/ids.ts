@@ -23,29 +23,49 @@ export function hashId(prefix: string, ...parts: string[]): string {
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return `${prefix}_${base36(h2 >>> 0)}${base36(h1 >>> 0)}`;
+  return withDigits(prefix, h2 >>> 0, h1 >>> 0);
 }
 
 const DIGITS = Array.from('0123456789abcdefghijklmnopqrstuvwxyz', (c) => c.charCodeAt(0));
+const UNDERSCORE = 95;
+// The 14 base-36 digits of two uint32s, each zero-padded to 7 (2^32 has 7): reused, ids are made one at a time.
+const digits = new Array<number>(14);
+
+function fillBase36(n: number, end: number): void {
+  for (let i = end - 1; i >= end - 7; i--) {
+    digits[i] = DIGITS[n % 36]!;
+    n = (n / 36) >>> 0;
+  }
+}
 
 /**
- * A uint32 in base 36, zero-padded to 7 digits (2^32 has 7): what `n.toString(36).padStart(7, '0')`
- * gives, in one string allocation instead of several (ids are made per message).
+ * `${prefix}_` then `a` and `b` in base 36 (what `n.toString(36).padStart(7, '0')` gives), built as one
+ * flat string: a concatenation would make a rope that every Map lookup by the id first flattens.
  */
-function base36(n: number): string {
-  const d6 = DIGITS[n % 36]!;
-  n = (n / 36) >>> 0;
-  const d5 = DIGITS[n % 36]!;
-  n = (n / 36) >>> 0;
-  const d4 = DIGITS[n % 36]!;
-  n = (n / 36) >>> 0;
-  const d3 = DIGITS[n % 36]!;
-  n = (n / 36) >>> 0;
-  const d2 = DIGITS[n % 36]!;
-  n = (n / 36) >>> 0;
-  const d1 = DIGITS[n % 36]!;
-  n = (n / 36) >>> 0;
-  return String.fromCharCode(DIGITS[n]!, d1, d2, d3, d4, d5, d6);
+function withDigits(prefix: string, a: number, b: number): string {
+  fillBase36(a, 7);
+  fillBase36(b, 14);
+  if (prefix.length === 1) {
+    return String.fromCharCode(
+      prefix.charCodeAt(0),
+      UNDERSCORE,
+      digits[0]!,
+      digits[1]!,
+      digits[2]!,
+      digits[3]!,
+      digits[4]!,
+      digits[5]!,
+      digits[6]!,
+      digits[7]!,
+      digits[8]!,
+      digits[9]!,
+      digits[10]!,
+      digits[11]!,
+      digits[12]!,
+      digits[13]!,
+    );
+  }
+  return `${prefix}_${String.fromCharCode(...digits)}`;
 }
 
 /** A random id (crypto.getRandomValues exists in browsers and in Node 20 as a global). */

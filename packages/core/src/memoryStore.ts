@@ -17,7 +17,9 @@ import { memoryTemplates } from './templateStore.js';
 
 // The embedded store: Maps plus the few indexes the inbox's hot path needs (message by mid, latest
 // conversation per customer, messages per conversation in order, outbound messages still moving,
-// pending messages). Every object is kept deep-frozen, so reads hand out the stored object itself
+// pending messages). What the inbox reads together lives in one entry (a conversation with its
+// messages; a customer with its latest conversations), so an event costs fewer lookups in large Maps,
+// whose cache misses are most of the memory store's time. Every object is kept deep-frozen, so reads hand out the stored object itself
 // without a copy: a caller cannot change stored state by accident (it throws in strict mode) and reads,
 // the common case, cost nothing. A write copies what it is given, unless it is already deep-frozen
 // (what the inbox writes): nobody can change that one, so it is kept as it is. Writers spread a read
@@ -53,12 +55,26 @@ interface LatestKey {
   postId?: string | undefined;
 }
 
-/** One latest-conversation entry of a customer (the customer id is the index's key). */
+/** A conversation id's entry: the conversation (absent while only messages name it), its messages in order. */
+interface Thread {
+  conversation: Conversation | undefined;
+  messages: Message[];
+  /** The ids of its outbound messages not read yet (what `listBehind` walks). */
+  unsettled: Set<string> | undefined;
+}
+
+/** One latest-conversation entry of a customer: the thread of a stored conversation. */
 interface LatestSlot {
   channelId: string;
   source: string;
   postId: string | undefined;
-  id: string;
+  thread: Thread;
+}
+
+/** A customer id's entry: the customer (absent while only conversations name it), its latest conversations. */
+interface Person {
+  customer: Customer | undefined;
+  latest: LatestSlot[];
 }
 
 function sameKey(a: LatestKey, b: LatestKey): boolean {
@@ -111,22 +127,38 @@ function pick<T>(index: ReadonlyMap<string, T> | undefined, keys: readonly strin
 export function memoryStore(): Store {
   const channels = new Map<string, Channel>();
   const credentials = new Map<string, ChannelCredentials>();
-  const customers = new Map<string, Customer>();
-  const conversations = new Map<string, Conversation>();
-  // Customer id → its few latest-conversation slots: the lookup per inbound message builds no key string.
-  const latest = new Map<string, LatestSlot[]>();
+  // Customer id → the customer and its few latest-conversation slots (no key string per lookup).
+  const people = new Map<string, Person>();
+  // Conversation id → the conversation and its messages.
+  const threads = new Map<string, Thread>();
   const messages = new Map<string, Message>();
   // Channel → mid → message: no key string per message, and one lookup per `getByMid`.
   const byMid = new Map<string, Map<string, Message>>();
-  const ordered = new Map<string, Message[]>();
-  const unsettled = new Map<string, Set<string>>();
   const pending = new Set<string>();
   // When each id was added, for `prune` (a Set keeps insertion order, so the oldest come first).
   // Processed event ids with when each was added: membership, and the order `prune` walks.
   const events = new Map<string, number>();
 
+  function threadOf(id: string): Thread {
+    let thread = threads.get(id);
+    if (!thread) {
+      thread = { conversation: undefined, messages: [], unsettled: undefined };
+      threads.set(id, thread);
+    }
+    return thread;
+  }
+
+  function personOf(id: string): Person {
+    let person = people.get(id);
+    if (!person) {
+      person = { customer: undefined, latest: [] };
+      people.set(id, person);
+    }
+    return person;
+  }
+
   function slotOf(key: LatestKey): LatestSlot | undefined {
-    const slots = latest.get(key.customerId);
+    const slots = people.get(key.customerId)?.latest;
     if (!slots) return undefined;
     for (const slot of slots) {
       if (slot.channelId === key.channelId && slot.source === key.source && slot.postId === key.postId) {
@@ -136,27 +168,29 @@ export function memoryStore(): Store {
     return undefined;
   }
 
-  function setLatest(key: LatestKey, id: string): void {
+  function setLatest(key: LatestKey, thread: Thread): void {
     const slot = slotOf(key);
-    if (slot) {
-      slot.id = id;
-      return;
-    }
-    const entry = { channelId: key.channelId, source: key.source, postId: key.postId, id };
-    const slots = latest.get(key.customerId);
-    if (slots) slots.push(entry);
-    else latest.set(key.customerId, [entry]);
+    if (slot) slot.thread = thread;
+    else
+      personOf(key.customerId).latest.push({
+        channelId: key.channelId,
+        source: key.source,
+        postId: key.postId,
+        thread,
+      });
   }
 
   function deleteLatest(key: LatestKey): void {
-    const slots = latest.get(key.customerId);
+    const person = people.get(key.customerId);
     const slot = slotOf(key);
-    if (!slots || !slot) return;
-    slots.splice(slots.indexOf(slot), 1);
-    if (slots.length === 0) latest.delete(key.customerId);
+    if (!person || !slot) return;
+    person.latest.splice(person.latest.indexOf(slot), 1);
+    if (person.latest.length === 0 && !person.customer) people.delete(key.customerId);
   }
 
-  function indexLatest(conversation: Conversation, previous: Conversation | undefined): void {
+  const latestOf = (key: LatestKey) => slotOf(key)?.thread.conversation;
+
+  function indexLatest(conversation: Conversation, previous: Conversation | undefined, thread: Thread): void {
     if (
       previous &&
       previous.channelId === conversation.channelId &&
@@ -171,22 +205,22 @@ export function memoryStore(): Store {
     const keys = keysOf(conversation);
     if (previous) {
       for (const key of keysOf(previous)) {
-        if (keys.some((k) => sameKey(k, key)) || slotOf(key)?.id !== conversation.id) continue;
+        if (keys.some((k) => sameKey(k, key)) || slotOf(key)?.thread !== thread) continue;
         // Rare (a conversation moved to another customer or post): rebuild that key by scanning.
         deleteLatest(key);
-        for (const other of conversations.values()) {
-          if (other.id === conversation.id || !keysOf(other).some((k) => sameKey(k, key))) continue;
-          const current = slotOf(key)?.id;
-          const currentConversation = current === undefined ? undefined : conversations.get(current);
-          if (!currentConversation || isNewer(other, currentConversation)) setLatest(key, other.id);
+        for (const other of threads.values()) {
+          const candidate = other.conversation;
+          if (other === thread || !candidate || !keysOf(candidate).some((k) => sameKey(k, key))) continue;
+          const current = latestOf(key);
+          if (!current || isNewer(candidate, current)) setLatest(key, other);
         }
       }
     }
     for (const key of keys) {
-      const current = slotOf(key)?.id;
-      if (current === conversation.id) continue;
-      const currentConversation = current === undefined ? undefined : conversations.get(current);
-      if (!currentConversation || isNewer(conversation, currentConversation)) setLatest(key, conversation.id);
+      const slot = slotOf(key);
+      if (slot?.thread === thread) continue;
+      const current = slot?.thread.conversation;
+      if (!current || isNewer(conversation, current)) setLatest(key, thread);
     }
   }
 
@@ -225,7 +259,7 @@ export function memoryStore(): Store {
       const mids = byMid.get(message.channelId);
       if (mids?.get(message.mid)?.id === id) mids.delete(message.mid);
     }
-    unsettled.get(message.conversationId)?.delete(id);
+    threads.get(message.conversationId)?.unsettled?.delete(id);
     pending.delete(id);
     return true;
   }
@@ -234,27 +268,23 @@ export function memoryStore(): Store {
     let messageCount = 0;
     let conversationCount = 0;
     let customerCount = 0;
-    for (const conversation of [...conversations.values()]) {
-      if (conversation.channelId !== channelId) continue;
-      for (const message of ordered.get(conversation.id) ?? []) if (dropMessage(message.id)) messageCount++;
-      ordered.delete(conversation.id);
-      unsettled.delete(conversation.id);
-      conversations.delete(conversation.id);
+    for (const [id, thread] of [...threads]) {
+      if (thread.conversation?.channelId !== channelId) continue;
+      for (const message of thread.messages) if (dropMessage(message.id)) messageCount++;
+      threads.delete(id);
       conversationCount++;
     }
     // Messages filed under a conversation of another channel (never written by the inbox) still go.
     for (const message of [...(byMid.get(channelId)?.values() ?? [])])
       if (dropMessage(message.id)) messageCount++;
     byMid.delete(channelId);
-    for (const customer of [...customers.values()]) {
-      if (customer.channelId !== channelId) continue;
-      customers.delete(customer.id);
-      customerCount++;
-    }
-    for (const [customerId, slots] of latest) {
-      const kept = slots.filter((slot) => slot.channelId !== channelId);
-      if (kept.length === 0) latest.delete(customerId);
-      else if (kept.length < slots.length) latest.set(customerId, kept);
+    for (const [customerId, person] of [...people]) {
+      if (person.customer?.channelId === channelId) {
+        person.customer = undefined;
+        customerCount++;
+      }
+      person.latest = person.latest.filter((slot) => slot.channelId !== channelId);
+      if (person.latest.length === 0 && !person.customer) people.delete(customerId);
     }
     const hadCredentials = credentials.delete(channelId);
     return {
@@ -270,20 +300,21 @@ export function memoryStore(): Store {
 
   function putCustomer(customer: Customer): void {
     requireId('customer', customer);
-    customers.set(customer.id, frozenCopy(customer));
+    personOf(customer.id).customer = frozenCopy(customer);
   }
   function putConversation(conversation: Conversation): void {
     requireId('conversation', conversation);
-    const previous = conversations.get(conversation.id);
+    const thread = threadOf(conversation.id);
+    const previous = thread.conversation;
     const stored = frozenCopy(conversation);
-    conversations.set(stored.id, stored);
-    indexLatest(stored, previous);
+    thread.conversation = stored;
+    indexLatest(stored, previous, thread);
   }
-  function addEvent(id: string): void {
+  function addEvent(id: string, at: number): void {
     if (typeof id !== 'string' || id === '') {
       throw new ValidationError('event id', [{ path: 'id', message: 'expected a non-empty string' }]);
     }
-    if (!events.has(id)) events.set(id, Date.now());
+    if (!events.has(id)) events.set(id, at);
   }
 
   return {
@@ -329,13 +360,18 @@ export function memoryStore(): Store {
     },
     customers: {
       async get(id) {
-        return customers.get(id);
+        return people.get(id)?.customer;
       },
       async put(customer) {
         putCustomer(customer);
       },
       async getMany(ids) {
-        return pick(customers, ids);
+        const found = new Map<string, Customer>();
+        for (const id of ids) {
+          const customer = people.get(id)?.customer;
+          if (customer) found.set(id, customer);
+        }
+        return found;
       },
       async putMany(list) {
         for (const customer of list) putCustomer(customer);
@@ -343,11 +379,10 @@ export function memoryStore(): Store {
     },
     conversations: {
       async get(id) {
-        return conversations.get(id);
+        return threads.get(id)?.conversation;
       },
       async findLatest(key) {
-        const id = slotOf(key)?.id;
-        return id === undefined ? undefined : conversations.get(id);
+        return latestOf(key);
       },
       async list(query: ConversationQuery): Promise<Paged<Conversation>> {
         const limit = readLimit(query.limit);
@@ -355,14 +390,16 @@ export function memoryStore(): Store {
         const search = normaliseSearch(query.search);
         const matches: Conversation[] = [];
         if (query.channelIds?.length === 0) return { items: matches, nextCursor: null };
-        for (const c of conversations.values()) {
+        for (const thread of threads.values()) {
+          const c = thread.conversation;
+          if (!c) continue;
           if (after && (c.lastMessageAt > after.time || (c.lastMessageAt === after.time && c.id <= after.id)))
             continue;
           if (!matchesConversationFields(c, query)) continue;
           if (
             search &&
-            !matchesConversationSearch(search, c, customers.get(c.customerId)) &&
-            !bodiesMatch(ordered.get(c.id) ?? [], search)
+            !matchesConversationSearch(search, c, people.get(c.customerId)?.customer) &&
+            !bodiesMatch(thread.messages, search)
           )
             continue;
           matches.push(c);
@@ -381,8 +418,7 @@ export function memoryStore(): Store {
       async findLatestMany({ channelId, customerIds, source }) {
         const found = new Map<string, Conversation>();
         for (const customerId of customerIds) {
-          const id = slotOf({ channelId, customerId, source, postId: undefined })?.id;
-          const conversation = id === undefined ? undefined : conversations.get(id);
+          const conversation = latestOf({ channelId, customerId, source, postId: undefined });
           if (conversation) found.set(customerId, conversation);
         }
         return found;
@@ -400,7 +436,7 @@ export function memoryStore(): Store {
       },
       async list(conversationId, query = {}) {
         const limit = readLimit(query.limit);
-        const list = ordered.get(conversationId) ?? [];
+        const list = threads.get(conversationId)?.messages ?? [];
         let end = list.length;
         if (query.before !== undefined) {
           const { time, id } = decodeCursor(query.before, 'before');
@@ -419,7 +455,7 @@ export function memoryStore(): Store {
         return { items, nextCursor: start > 0 && last ? encodeCursor(last.createdAt, last.id) : null };
       },
       async listBehind(conversationId, upTo, state) {
-        const ids = unsettled.get(conversationId);
+        const ids = threads.get(conversationId)?.unsettled;
         if (!ids) return [];
         const out: Message[] = [];
         for (const id of ids) {
@@ -450,7 +486,7 @@ export function memoryStore(): Store {
         return events.has(id);
       },
       async add(id) {
-        addEvent(id);
+        addEvent(id, Date.now());
       },
       async hasMany(ids) {
         const seen = new Set<string>();
@@ -458,7 +494,8 @@ export function memoryStore(): Store {
         return seen;
       },
       async addMany(ids) {
-        for (const id of ids) addEvent(id);
+        const at = Date.now();
+        for (const id of ids) addEvent(id, at);
       },
     },
     async prune(options) {
@@ -499,39 +536,31 @@ export function memoryStore(): Store {
       mids.set(stored.mid, stored);
     }
 
+    const thread = threadOf(stored.conversationId);
     if (previous) {
-      const oldList = ordered.get(previous.conversationId);
+      const moved = previous.conversationId !== stored.conversationId;
+      const oldThread = moved ? threads.get(previous.conversationId) : thread;
+      const oldList = oldThread?.messages;
       const at = oldList ? indexOf(oldList, previous) : -1;
       if (oldList && at >= 0) {
-        if (previous.conversationId === stored.conversationId && previous.createdAt === stored.createdAt) {
+        if (!moved && previous.createdAt === stored.createdAt) {
           oldList[at] = stored;
         } else {
           oldList.splice(at, 1);
-          const list = ordered.get(stored.conversationId) ?? [];
-          ordered.set(stored.conversationId, list);
-          insertOrdered(list, stored);
+          insertOrdered(thread.messages, stored);
         }
       }
-      unsettled.get(previous.conversationId)?.delete(stored.id);
+      oldThread?.unsettled?.delete(stored.id);
     } else {
-      let list = ordered.get(stored.conversationId);
-      if (!list) {
-        list = [];
-        ordered.set(stored.conversationId, list);
-      }
-      insertOrdered(list, stored);
+      insertOrdered(thread.messages, stored);
     }
     if (
       stored.direction !== 'inbound' &&
       DELIVERY_RANK[stored.delivery] >= 0 &&
       DELIVERY_RANK[stored.delivery] < DELIVERY_RANK.read
     ) {
-      let set = unsettled.get(stored.conversationId);
-      if (!set) {
-        set = new Set();
-        unsettled.set(stored.conversationId, set);
-      }
-      set.add(stored.id);
+      thread.unsettled ??= new Set();
+      thread.unsettled.add(stored.id);
     }
     if (stored.delivery === 'pending') pending.add(stored.id);
     else if (previous?.delivery === 'pending') pending.delete(stored.id);

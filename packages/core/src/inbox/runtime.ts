@@ -4,7 +4,7 @@ import type { ChannelSettings, Conversation, Customer, Message } from '../model.
 import { messagePreview } from '../preview.js';
 import type { Store } from '../store.js';
 import type { Changes } from './changes.js';
-import { applyEffect } from './effects.js';
+import { applyEffect, type Effect } from './effects.js';
 import { compact, freezeOwn, without } from './objects.js';
 import type { Pending } from './pending.js';
 
@@ -62,27 +62,16 @@ export async function touchPreview(op: Op, message: Message): Promise<void> {
   await putConversation(op, { ...next, updatedAt: op.rt.now() }, false);
 }
 
-/**
- * Stores a message that just got its mid, applying what arrived before it: effects waiting for that
- * mid and, for an echo, the customer's receipt watermarks that already cover it.
- */
-export async function settle(op: Op, message: Message, created: boolean, psid?: string): Promise<Message> {
-  const { pending, shared, now } = op.rt;
-  const { channelId, mid } = message;
+/** `message` with what arrived before it applied: waiting effects, then receipt watermarks covering it. */
+function withArrived(
+  op: Op,
+  message: Message,
+  effects: readonly Effect[] | undefined,
+  marks: { delivered: number; read: number } | undefined,
+): Message {
+  const { now } = op.rt;
   let next = message;
-  const effects =
-    mid === undefined
-      ? undefined
-      : shared
-        ? await shared.take(channelId, mid)
-        : pending.effectsFor(channelId, mid);
   if (effects) for (const effect of effects) next = applyEffect(next, effect, now());
-  const marks =
-    psid === undefined || message.direction === 'inbound'
-      ? undefined
-      : shared
-        ? await shared.watermarks(channelId, psid)
-        : pending.watermarks(channelId, psid);
   if (marks) {
     if (marks.read >= message.createdAt) {
       next = applyEffect(next, { type: 'delivery', state: 'read', at: marks.read }, now());
@@ -90,10 +79,47 @@ export async function settle(op: Op, message: Message, created: boolean, psid?: 
       next = applyEffect(next, { type: 'delivery', state: 'delivered', at: marks.delivered }, now());
     }
   }
+  return next;
+}
+
+/** Whether `message` can be covered by the customer's receipt watermarks (only what the page sent). */
+const takesMarks = (message: Message, psid: string | undefined): psid is string =>
+  psid !== undefined && message.direction !== 'inbound';
+
+/**
+ * Stores a message that just got its mid, applying what arrived before it: effects waiting for that
+ * mid and, for an echo, the customer's receipt watermarks that already cover it.
+ */
+export function settle(op: Op, message: Message, created: boolean, psid?: string): Promise<Message> {
+  const { pending, shared } = op.rt;
+  if (shared) return settleShared(op, shared, message, created, psid);
+  // What waits is in this process (the memory store, stores without `waiting`): no async step of its
+  // own before the write.
+  const { channelId, mid } = message;
+  const effects = mid === undefined ? undefined : pending.effectsFor(channelId, mid);
+  const marks = takesMarks(message, psid) ? pending.watermarks(channelId, psid) : undefined;
+  const next = withArrived(op, message, effects, marks);
+  // Promise.resolve: a store answering with a plain value still works, as it did under `await`.
+  return Promise.resolve(putMessage(op, next, created)).then(() => {
+    // Dropped only once stored: if the write fails, the retry of this event finds them again.
+    if (effects) pending.settled(channelId, mid!);
+    return next;
+  });
+}
+
+/** `settle` with the store's `waiting` (a take is undone with the unit when the write fails). */
+async function settleShared(
+  op: Op,
+  shared: NonNullable<Store['waiting']>,
+  message: Message,
+  created: boolean,
+  psid: string | undefined,
+): Promise<Message> {
+  const { channelId, mid } = message;
+  const effects = mid === undefined ? undefined : await shared.take(channelId, mid);
+  const marks = takesMarks(message, psid) ? await shared.watermarks(channelId, psid) : undefined;
+  const next = withArrived(op, message, effects, marks);
   await putMessage(op, next, created);
-  // Dropped only once stored: if the write fails, the retry of this event finds them again (a shared
-  // store's take is undone with the unit).
-  if (effects && !shared) pending.settled(channelId, mid!);
   return next;
 }
 
@@ -109,31 +135,39 @@ export function ownConversation(
   return conversation && conversation.organizationId === ctx.organizationId ? conversation : undefined;
 }
 
+type Profile = { name?: string | undefined; username?: string | undefined };
+
 /** The customer of an event, created on first sight; first seen is the earliest event, whatever the order. */
-export async function ensureCustomer(
-  ctx: Context,
-  psid: string,
-  profile: { name?: string | undefined; username?: string | undefined } = {},
-): Promise<Customer> {
-  const { store } = ctx.rt;
+export function ensureCustomer(ctx: Context, psid: string, profile: Profile = {}): Promise<Customer> {
   const id = `${ctx.channelId}:${psid}`;
-  const stored = await store.customers.get(id);
+  // A `then` rather than an async function: the common case (known customer, nothing new) writes
+  // nothing, and this saves an async frame per event. Promise.resolve: as `await`, a plain value works too.
+  return Promise.resolve(ctx.rt.store.customers.get(id)).then((stored) =>
+    customerFor(ctx, id, psid, profile, stored),
+  );
+}
+
+function customerFor(
+  ctx: Context,
+  id: string,
+  psid: string,
+  profile: Profile,
+  stored: Customer | undefined,
+): Customer | Promise<Customer> {
   // A customer row of another organisation (see `ownConversation`) is replaced, not reused.
   const existing = stored && stored.organizationId === ctx.organizationId ? stored : undefined;
   if (existing) {
     const earlier = ctx.event.timestamp < existing.createdAt;
-    if (earlier || (profile.name && !existing.name) || (profile.username && !existing.username)) {
-      const next = compact({
-        ...existing,
-        name: existing.name ?? profile.name,
-        username: existing.username ?? profile.username,
-        createdAt: Math.min(existing.createdAt, ctx.event.timestamp),
-      });
-      await store.customers.put(next);
-      ctx.changes.add({ type: 'customer:updated', customer: next });
-      return next;
+    if (!earlier && (!profile.name || existing.name) && (!profile.username || existing.username)) {
+      return existing;
     }
-    return existing;
+    const next = compact({
+      ...existing,
+      name: existing.name ?? profile.name,
+      username: existing.username ?? profile.username,
+      createdAt: Math.min(existing.createdAt, ctx.event.timestamp),
+    });
+    return writeCustomer(ctx, next, 'customer:updated');
   }
   const customer: Customer = freezeOwn(
     compact({
@@ -148,8 +182,16 @@ export async function ensureCustomer(
       createdAt: ctx.event.timestamp,
     }),
   );
-  await store.customers.put(customer);
-  ctx.changes.add({ type: stored ? 'customer:updated' : 'customer:created', customer });
+  return writeCustomer(ctx, customer, stored ? 'customer:updated' : 'customer:created');
+}
+
+async function writeCustomer(
+  ctx: Context,
+  customer: Customer,
+  type: 'customer:created' | 'customer:updated',
+): Promise<Customer> {
+  await ctx.rt.store.customers.put(customer);
+  ctx.changes.add({ type, customer });
   return customer;
 }
 
