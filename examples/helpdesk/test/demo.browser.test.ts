@@ -343,6 +343,9 @@ describe('connecting accounts through the login dialogs', () => {
     await expect
       .poll(() => header.getByRole('button', { name: 'Survey sent' }).count(), { timeout: 10_000 })
       .toBe(1);
+    // The thread shows the survey as a card, not as a plain text bubble.
+    const card = agent.getByRole('region', { name: 'Satisfaction survey sent' });
+    await expect.poll(() => card.textContent(), { timeout: 10_000 }).toContain('CSAT, 1 to 5');
 
     await customer.goto(`${helpdesk.customerUrl}/?customer=${rater.id}`);
     const survey = customer.getByTestId('survey');
@@ -356,6 +359,8 @@ describe('connecting accounts through the login dialogs', () => {
     await expect
       .poll(() => header.getByText('CSAT 5/5').first().getAttribute('title'), { timeout: 10_000 })
       .toContain('Quick and kind');
+    await expect.poll(() => card.getByText('CSAT 5/5').count(), { timeout: 10_000 }).toBe(1);
+    expect(await card.getByText('Quick and kind').count()).toBe(1);
     const row = agent.getByRole('option', { name: /Rita Survey/ });
     await expect.poll(() => row.getByText('CSAT 5/5').count(), { timeout: 10_000 }).toBe(1);
   });

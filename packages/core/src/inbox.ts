@@ -19,7 +19,7 @@ import { withMessage } from './inbox/threading.js';
 import { draftSchema, sentSchema, threadingSchema } from './inbox/validation.js';
 import type { Inbox, InboxEvents, OutboundDraft, Threading } from './inbox.types.js';
 import { createMediaArchiver, type MediaArchiverOptions } from './mediaArchiver.js';
-import type { MediaStore } from './mediaStore.js';
+import { channelMediaPrefix, type MediaStore } from './mediaStore.js';
 import {
   type Channel,
   type ChannelSettings,
@@ -68,6 +68,8 @@ export interface InboxOptions {
   /**
    * Copies each inbound attachment to this `MediaStore` as it arrives, because Meta's URLs expire: a
    * store, or `createMediaArchiver`'s options with `media` (concurrency, retries, `allowUrl`...).
+   * `purgeChannel` deletes the channel's copies through the store's `deletePrefix`, so give the media
+   * store here rather than to a separate `createMediaArchiver` when channels may be purged.
    */
   media?: MediaStore | Omit<MediaArchiverOptions, 'inbox'>;
 }
@@ -103,6 +105,12 @@ export function createInbox(options: InboxOptions): Inbox {
     ]);
   }
   const now = options.now ?? Date.now;
+  const archiverOptions: Omit<MediaArchiverOptions, 'inbox'> | undefined = options.media
+    ? typeof (options.media as MediaStore).put === 'function'
+      ? { media: options.media as MediaStore }
+      : (options.media as Omit<MediaArchiverOptions, 'inbox'>)
+    : undefined;
+  const mediaStore = archiverOptions?.media;
   if (options.threading) parseOrThrow(threadingSchema, options.threading, 'inbox options', 'threading');
   const fallbackSettings: ChannelSettings = options.threading
     ? { ...defaultChannelSettings, threading: options.threading }
@@ -456,7 +464,14 @@ export function createInbox(options: InboxOptions): Inbox {
           const report = await store.channels.purge(channelId);
           // What waits in this process's memory for the channel's messages goes too.
           const forgotten = rt.shared ? 0 : rt.pending.forget(channelId);
-          return { ...report, waiting: report.waiting + forgotten };
+          // Then the copies of its media: a failure rejects the purge, which the host repeats (the rows
+          // are gone already, so a second purge deletes only what is left).
+          const deleted = await mediaStore?.deletePrefix?.(channelMediaPrefix(channelId));
+          return {
+            ...report,
+            waiting: report.waiting + forgotten,
+            ...(deleted === undefined ? {} : { media: deleted }),
+          };
         },
       );
     },
@@ -464,13 +479,6 @@ export function createInbox(options: InboxOptions): Inbox {
       return emitter.on(event, listener as (payload: never) => void);
     },
   };
-  const media = options.media;
-  if (media)
-    createMediaArchiver({
-      ...(typeof (media as MediaStore).put === 'function'
-        ? { media: media as MediaStore }
-        : (media as Omit<MediaArchiverOptions, 'inbox'>)),
-      inbox,
-    });
+  if (archiverOptions) createMediaArchiver({ ...archiverOptions, inbox });
   return inbox;
 }

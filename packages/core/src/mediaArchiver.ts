@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { isPagedeskError, toPagedeskError, ValidationError } from './errors.js';
 import type { AttachmentArchive, Inbox } from './inbox.types.js';
-import type { MediaStore } from './mediaStore.js';
+import { channelMediaPrefix, type MediaStore, mediaKeySegment } from './mediaStore.js';
 import type { Attachment, Customer, Message, Platform } from './model.js';
 import { parseOrThrow } from './parseOrThrow.js';
 import { readCapped } from './readCapped.js';
@@ -102,8 +102,6 @@ function capOf(rules: Rules, kind: Attachment['kind']): number {
   if (kind === 'file') return inbound.file.maxBytes;
   return inbound.image.maxBytes;
 }
-
-const safe = (text: string) => text.replace(/[^A-Za-z0-9_-]/g, '_');
 
 /** FNV-1a of the picture's URL: a new picture gets a new key, so no cache serves the old one. */
 function urlHash(text: string): string {
@@ -228,7 +226,7 @@ export function createMediaArchiver(options: MediaArchiverOptions): MediaArchive
       queue.push({
         url: attachment.url,
         cap: capOf(options.rules ?? rulesFor(platform), attachment.kind),
-        key: `${safe(message.channelId)}/${safe(message.id)}/${index}`,
+        key: `${channelMediaPrefix(message.channelId)}${mediaKeySegment(message.id)}/${index}`,
         context: { messageId: message.id, index },
         record: (outcome) => inbox.recordAttachmentArchive(message.id, index, outcome),
       });
@@ -246,7 +244,7 @@ export function createMediaArchiver(options: MediaArchiverOptions): MediaArchive
     queue.push({
       url,
       cap: capOf(options.rules ?? rulesFor(customer.platform), 'image'),
-      key: `${safe(customer.channelId)}/avatars/${safe(customer.id)}-${urlHash(url)}`,
+      key: `${channelMediaPrefix(customer.channelId)}avatars/${mediaKeySegment(customer.id)}-${urlHash(url)}`,
       context: { customerId: customer.id },
       async record(outcome) {
         // A gone picture has no copy to show: the customer keeps Meta's URL and the UI its initials.

@@ -29,6 +29,11 @@ export interface ChannelPurgeReport {
   credentials: boolean;
   /** Effects and receipt watermarks that waited for the channel's messages (`Store.waiting`). */
   waiting: number;
+  /**
+   * Copies of the channel's media deleted from the inbox's `MediaStore` (inbound attachments and
+   * avatars). Absent when the inbox keeps no copies or its store has no `deletePrefix`.
+   */
+  media?: number;
 }
 
 /** Messages of one conversation, newest first; `before` is the cursor of the previous page. */

@@ -8,6 +8,7 @@ import { type PagedeskContextValue, usePagedeskContext } from './context.js';
 import { ReplyIcon } from './Icons.js';
 import { MessageText } from './MessageText.js';
 import { useSlot } from './Root.js';
+import { SurveyCard } from './SurveyParts.js';
 import type { MessageBubbleProps } from './slots.js';
 import { createFormatters, type Formatters } from './useFormat.js';
 
@@ -110,6 +111,7 @@ export function MessageBubble({
       data-unsent={message.unsent || undefined}
       data-public={publicReply || undefined}
       data-standby={message.standby || undefined}
+      data-survey={message.survey ? true : undefined}
     >
       {author || publicReply || message.standby ? (
         <div className="pd-message-author">
@@ -134,7 +136,11 @@ export function MessageBubble({
           <p className="pd-message-text pd-unsent">{t.messages.unsent}</p>
         ) : (
           <>
-            {message.text ? <MessageText text={message.text} format={format} /> : null}
+            {message.survey ? (
+              <SurveyCard message={message} />
+            ) : message.text ? (
+              <MessageText text={message.text} format={format} />
+            ) : null}
             {message.postback?.title ? (
               <p className="pd-message-text pd-postback">{t.messages.postback(message.postback.title)}</p>
             ) : null}

@@ -1,7 +1,7 @@
 import { WindowClosedError } from '@pagedesk/core';
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import type { FakeParameters } from '../.storybook/fixtures.js';
-import { SendSurveyButton, SurveyScore } from './SurveyParts.js';
+import { SendSurveyButton, SurveyCard, SurveyScore } from './SurveyParts.js';
 
 const HOUR = 60 * 60 * 1000;
 const now = Date.now();
@@ -52,4 +52,52 @@ export const Scores: StoryObj<typeof SurveyScore> = {
       <SurveyScore conversation={{ survey: { type: 'ces', score: 2, questionId: 'q3', answeredAt: now } }} />
     </p>
   ),
+};
+
+/** A sent survey as the thread shows it (conv-1's). */
+const sentSurvey = {
+  conversationId: 'conv-1',
+  survey: {
+    type: 'csat' as const,
+    questionId: 'survey-1',
+    title: 'How did we do?',
+    question: 'How satisfied are you with our help today?',
+    buttonTitle: 'Rate us',
+    privacyUrl: 'https://example.com/privacy',
+  },
+};
+
+/** A sent survey in the thread, before the customer answered: its question and scale. */
+export const SentCard: StoryObj<typeof SurveyCard> = {
+  render: () => (
+    <div className="pd-message" data-direction="outbound" data-survey>
+      <div className="pd-bubble">
+        <SurveyCard message={sentSurvey} />
+      </div>
+    </div>
+  ),
+};
+
+/** The same card once the customer answered it, with their comment. */
+export const AnsweredCard: StoryObj<typeof SurveyCard> = {
+  ...SentCard,
+  parameters: {
+    fake: {
+      conversations: 3,
+      prepare: (t) => {
+        const conversation = t.data.conversations[0];
+        if (conversation)
+          t.data.conversations[0] = {
+            ...conversation,
+            survey: {
+              type: 'csat',
+              score: 5,
+              text: 'Quick and kind',
+              questionId: 'survey-1',
+              answeredAt: now,
+            },
+          };
+      },
+    } satisfies FakeParameters,
+  },
 };

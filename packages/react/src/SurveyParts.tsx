@@ -1,13 +1,21 @@
 'use client';
 
-import { type Conversation, SURVEY_SCALES, type SurveyType, surveyWindow } from '@pagedesk/core';
+import {
+  type Conversation,
+  type Message,
+  SURVEY_SCALES,
+  type SurveyType,
+  surveyWindow,
+} from '@pagedesk/core';
 import type { ReactNode } from 'react';
 import { usePagedeskContext } from './context.js';
+import { useConversation } from './useConversation.js';
 import { useSendSurvey } from './useSendSurvey.js';
 import { useClockTick } from './useWindow.js';
 
 // Satisfaction surveys in the kit: the customer's score as a badge (list rows and the conversation
-// header) and the header action that sends one. Both read only public hooks and core's rule.
+// header), the header action that sends one, and the sent survey as a card in the thread. All read
+// only public hooks and core's rule.
 
 /** Props of {@link SurveyScore}. */
 export interface SurveyScoreProps {
@@ -74,5 +82,63 @@ export function SendSurveyButton(props: SendSurveyButtonProps): ReactNode {
         </span>
       ) : null}
     </>
+  );
+}
+
+/** Props of {@link SurveyCard}. */
+export interface SurveyCardProps {
+  /** A message carrying a sent survey (`message.survey`); anything else renders nothing. */
+  message: Pick<Message, 'conversationId' | 'survey'>;
+  className?: string;
+}
+
+/**
+ * A sent satisfaction survey as the thread shows it (the default message bubble uses it): "Satisfaction
+ * survey sent", its heading and question, and once the customer answered it the score (with their
+ * comment). The answer is the conversation's (`conversation.survey`), matched by question id, so an
+ * older survey never shows a newer survey's score.
+ *
+ * @example
+ * {message.survey ? <SurveyCard message={message} /> : <MessageText text={message.text} />}
+ */
+export function SurveyCard({ message, className }: SurveyCardProps): ReactNode {
+  const { messages: t } = usePagedeskContext('SurveyCard');
+  const { data: conversation } = useConversation(message.survey ? message.conversationId : undefined);
+  const survey = message.survey;
+  if (!survey) return null;
+  const answer = conversation?.survey?.questionId === survey.questionId ? conversation.survey : undefined;
+  const scale = SURVEY_SCALES[survey.type];
+  return (
+    <section
+      className={`pd-survey-card${className ? ` ${className}` : ''}`}
+      aria-label={t.survey.card}
+      data-answered={answer ? true : undefined}
+    >
+      <p className="pd-survey-card-label">{t.survey.card}</p>
+      <p className="pd-survey-card-title" dir="auto">
+        {survey.title}
+      </p>
+      {survey.question ? (
+        <p className="pd-survey-card-question" dir="auto">
+          {survey.question}
+        </p>
+      ) : null}
+      <p className="pd-survey-card-answer">
+        {answer ? (
+          <>
+            <SurveyScore conversation={{ survey: answer }} />
+            {answer.text ? (
+              <q className="pd-survey-card-comment" dir="auto">
+                {answer.text}
+              </q>
+            ) : null}
+          </>
+        ) : (
+          <span className="pd-survey-card-scale">
+            {t.survey.scale(survey.type.toUpperCase(), scale.min, scale.max)}
+          </span>
+        )}
+      </p>
+    </section>
   );
 }

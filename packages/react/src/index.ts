@@ -61,6 +61,8 @@ export { PagedeskRoot } from './Root.js';
 export {
   SendSurveyButton,
   type SendSurveyButtonProps,
+  SurveyCard,
+  type SurveyCardProps,
   SurveyScore,
   type SurveyScoreProps,
 } from './SurveyParts.js';

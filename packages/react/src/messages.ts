@@ -49,6 +49,10 @@ export const defaultStrings = {
     failed: 'The survey could not be sent.',
     /** e.g. "CSAT 4/5". */
     score: (type: string, score: number, max: number) => `${type} ${score}/${max}`,
+    /** The heading of a sent survey's card in the thread. */
+    card: 'Satisfaction survey sent',
+    /** A sent survey not (yet) answered: e.g. "CSAT, 1 to 5". */
+    scale: (type: string, min: number, max: number) => `${type}, ${min} to ${max}`,
   },
   list: {
     label: 'Conversations',

@@ -18,6 +18,7 @@ import { createInboxApi, createWebhook } from '@pagedesk/node-webhook';
 import { openBackends } from './backends.js';
 import type { HelpdeskConfig, PageToken } from './config.js';
 import { createDemoLogins } from './logins.js';
+import { seedTemplates } from './seedTemplates.js';
 import { seedToolkit } from './seedToolkit.js';
 import { serveStatic } from './static.js';
 
@@ -333,6 +334,7 @@ export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHe
       await emulator.runScript(globexScript);
       await emulator.webhooks.idle();
       await seedToolkit({ emulator, inbox, store, channels, customers, agentId: 'agent-sam' });
+      await seedTemplates(store, now());
     }
   } else if (config.mode === 'meta') {
     // Real pages belong to the first organisation; connect more through <ChannelSettings/>.

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import * as z from 'zod/mini';
 import { ValidationError } from '../errors.js';
@@ -62,6 +62,21 @@ export function fileMediaStore(dir: string, options: FileMediaStoreOptions = {})
         if ((error as { code?: string }).code === 'ENOENT') return undefined;
         throw error;
       }
+    },
+    async deletePrefix(prefix) {
+      // Prefixes are folders of keys (`<channel>/`): the folder goes, and its files are counted first.
+      if (!prefix.endsWith('/'))
+        throw new ValidationError('media prefix', [{ path: '', message: 'expected a folder ending in /' }]);
+      const dirPath = pathOf(prefix.slice(0, -1));
+      let entries: { isFile(): boolean }[];
+      try {
+        entries = await readdir(dirPath, { recursive: true, withFileTypes: true });
+      } catch (error) {
+        if ((error as { code?: string }).code === 'ENOENT') return 0;
+        throw error;
+      }
+      await rm(dirPath, { recursive: true, force: true });
+      return entries.filter((entry) => entry.isFile()).length;
     },
   };
 }

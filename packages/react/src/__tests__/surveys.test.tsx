@@ -58,6 +58,39 @@ describe('satisfaction surveys', () => {
     expect(await within(listbox).findByText('CSAT 4/5')).toBeTruthy();
   });
 
+  it('shows a sent survey in the thread as a card, with its own answer only', async () => {
+    const { transport, conversation } = setup(DAY / 2);
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Send survey' }));
+    const card = await screen.findByRole('region', { name: 'Satisfaction survey sent' });
+    expect(card.textContent).toBe('Satisfaction survey sentHow did we do?CSAT, 1 to 5');
+    // The card replaces the plain text bubble: the question shows once.
+    const bubble = card.closest('.pd-message') as HTMLElement;
+    expect(bubble.dataset['survey']).toBe('true');
+    expect(bubble.querySelector('.pd-message-text')).toBeNull();
+    const sent = transport.data.messages(conversation.id).find((m) => m.survey)!;
+
+    const answered = (questionId: string) =>
+      transport.emit({
+        type: 'conversation:updated',
+        conversation: {
+          ...transport.data.conversations[0]!,
+          survey: { type: 'csat', score: 2, text: 'Slow to answer', questionId, answeredAt: NOW },
+        },
+      });
+    // An answer to another survey (an older one) is not this card's.
+    answered('another-question');
+    const header = screen.getByRole('heading', { level: 2 }).closest('header') as HTMLElement;
+    await within(header).findByText('CSAT 2/5');
+    expect(within(card).queryByText('CSAT 2/5')).toBeNull();
+    expect(within(card).getByText('CSAT, 1 to 5')).toBeTruthy();
+
+    answered(sent.survey!.questionId);
+    expect(await within(card).findByText('CSAT 2/5')).toBeTruthy();
+    expect(within(card).getByText('Slow to answer').tagName).toBe('Q');
+    expect(within(card).queryByText('CSAT, 1 to 5')).toBeNull();
+  });
+
   it('is disabled with the reason after 7 days', async () => {
     setup(8 * DAY);
     const button = await screen.findByRole('button', { name: 'Send survey' });
