@@ -15,7 +15,10 @@ for (const dir of readdirSync(join(root, 'packages'))) {
   // Entries without a `require` condition are ESM-only on purpose (@pagedesk/core/testing imports
   // vitest, which cannot be required); scripts/check-packed.mjs checks that require refuses them.
   const esmOnly = Object.entries(pkg.exports)
-    .filter(([, target]) => typeof target === 'object' && !('require' in target))
+    .filter(
+      ([subpath, target]) =>
+        typeof target === 'object' && !('require' in target) && !subpath.endsWith('.css'),
+    )
     .map(([subpath]) => subpath);
   for (const [cmd, args] of [
     [bin('publint'), ['--strict', '--pack', 'npm']],

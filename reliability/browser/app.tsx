@@ -1,5 +1,5 @@
 import { createRoot } from 'react-dom/client';
-import '../../packages/react/src/styles.css';
+import '../../packages/react/src/styles/index.css';
 import { Inbox, PagedeskProvider } from '@pagedesk/react';
 import { createFakeTransport } from '@pagedesk/react/testing';
 import { hostileAttachments, hostileNames, hostileTexts } from './corpus.js';

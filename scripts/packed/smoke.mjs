@@ -12,8 +12,16 @@ assert.ok(names.length > 0, 'no package names given');
 for (const name of names) {
   const manifest = JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8'));
   for (const [subpath, target] of Object.entries(manifest.exports)) {
-    if (typeof target === 'string') continue; // ./package.json, ./styles.css
+    if (typeof target === 'string') continue; // ./package.json
     const specifier = subpath === '.' ? name : `${name}/${subpath.slice(2)}`;
+    // A stylesheet: the one built file, every rule scoped, no @import left to resolve.
+    if (subpath.endsWith('.css')) {
+      const css = readFileSync(require.resolve(specifier), 'utf8');
+      assert.match(css, /\.pd-root \.pd-composer/, `${specifier} lacks the kit's rules`);
+      assert.doesNotMatch(css, /@import/, `${specifier} still imports other files`);
+      console.info(`${specifier}: ${css.length} characters of CSS`);
+      continue;
+    }
     const esm = Object.keys(await import(specifier)).filter((key) => key !== 'default');
     assert.ok(esm.length > 0, `${specifier} (ESM) exports nothing`);
     // An entry without a `require` condition is ESM-only on purpose (@pagedesk/core/testing imports vitest).

@@ -1,7 +1,7 @@
 import { ConversationList, MessageList, PagedeskProvider } from '@pagedesk/react';
 import { createFakeTransport } from '@pagedesk/react/testing';
 import { createRoot } from 'react-dom/client';
-import '../../../packages/react/src/styles.css';
+import '../../../packages/react/src/styles/index.css';
 import {
   domNodes,
   frame,

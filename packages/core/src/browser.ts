@@ -42,6 +42,7 @@ export {
   RecipientUnavailableError,
   RuleViolationError,
   ThreadControlError,
+  TOKEN_ERROR_REASONS,
   TokenError,
   type TokenErrorReason,
   toPagedeskError,

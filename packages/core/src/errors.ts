@@ -162,15 +162,19 @@ export class WindowClosedError extends GraphError {
   }
 }
 
-/** Why a token stopped working (code 190 subcodes and debug_token). */
-export type TokenErrorReason =
-  | 'expired'
-  | 'password_changed'
-  | 'app_removed'
-  | 'permission_revoked'
-  | 'session_invalid'
-  | 'checkpoint'
-  | 'invalid';
+/** Every reason a token stops working (code 190 subcodes and debug_token), for validating and listing them. */
+export const TOKEN_ERROR_REASONS = [
+  'expired',
+  'password_changed',
+  'app_removed',
+  'permission_revoked',
+  'session_invalid',
+  'checkpoint',
+  'invalid',
+] as const;
+
+/** Why a token stopped working (code 190 subcodes and debug_token): one of {@link TOKEN_ERROR_REASONS}. */
+export type TokenErrorReason = (typeof TOKEN_ERROR_REASONS)[number];
 
 /** The page token is no longer valid: the channel needs reauthorization. */
 export class TokenError extends GraphError {

@@ -223,6 +223,7 @@ export {
   type TextMeasure,
   ThreadControlError,
   type Threading,
+  TOKEN_ERROR_REASONS,
   TokenError,
   type TokenErrorReason,
   templateContext,

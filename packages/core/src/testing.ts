@@ -1,11 +1,12 @@
 // @pagedesk/core/testing: helpers for hosts' and adapters' tests: the store contract suite, valid
 // domain objects and events, and Meta's webhook signature. Node only (node:crypto); vitest is an
 // optional peer dependency needed by the `describe*Contract` suites alone.
+
+export { signSignedRequest, signWebhookBody } from './signing.js';
 export { testEntities } from './testing/entities.js';
 export { testEvents } from './testing/events.js';
 export { describePersonaStoreContract } from './testing/personaContract.js';
 export { describePruneContract } from './testing/pruneContract.js';
-export { signSignedRequest, signWebhookBody } from './testing/sign.js';
 export { describeStoreContract } from './testing/storeContract.js';
 export { describeTemplateStoreContract } from './testing/templateContract.js';
 export { describeTransportContract, type TransportUnderTest } from './testing/transportContract.js';

@@ -37,4 +37,4 @@ export type {
   SentMessage,
 } from './types.js';
 export type { VerificationResult, WebhookDelivery, WebhookPayload } from './webhooks.js';
-export { metaJson, signatureFor } from './webhooks.js';
+export { metaJson } from './webhooks.js';

@@ -1,3 +1,4 @@
+import { TOKEN_ERROR_REASONS } from '@pagedesk/core';
 import * as z from 'zod';
 
 // Every input that crosses into the emulator (library options, control calls, HTTP control bodies)
@@ -7,16 +8,8 @@ import * as z from 'zod';
 const id = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1–64 letters, digits or _.:-');
 const epochMs = z.number().int().nonnegative();
 
-/** Why a token stopped working: the same names as `TokenErrorReason` in @pagedesk/core. */
-export const revokeReasonSchema = z.enum([
-  'expired',
-  'password_changed',
-  'app_removed',
-  'permission_revoked',
-  'session_invalid',
-  'checkpoint',
-  'invalid',
-]);
+/** Why a token stopped working: core's reasons, so a revoked emulated token maps onto a `TokenError`. */
+export const revokeReasonSchema = z.enum(TOKEN_ERROR_REASONS);
 /** Why `tokens.revoke()` invalidates a page token; each maps to Meta's 190 subcode (see README). */
 export type RevokeReason = z.infer<typeof revokeReasonSchema>;
 

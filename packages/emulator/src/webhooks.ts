@@ -1,4 +1,5 @@
-import { createHmac, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
+import { signWebhookBody } from '@pagedesk/core/signing';
 import type { ChangeEvent, MessagingEvent } from './wire.js';
 
 // Webhook delivery as Meta does it (docs/meta-platform.md): signed POSTs of the raw JSON body, one
@@ -80,15 +81,6 @@ export function metaJson(value: unknown): string {
   return JSON.stringify(value)
     .replace(/\//g, '\\/')
     .replace(/[\u007f-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/** The `X-Hub-Signature-256` value Meta sends for `rawBody`: `sha256=<hex HMAC-SHA256(appSecret)>`. */
-export function signatureFor(
-  rawBody: string | Uint8Array,
-  appSecret: string,
-  algorithm: 'sha256' | 'sha1' = 'sha256',
-) {
-  return `${algorithm}=${createHmac(algorithm, appSecret).update(rawBody).digest('hex')}`;
 }
 
 export class WebhookDispatcher {
@@ -220,9 +212,9 @@ export class WebhookDispatcher {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'user-agent': 'facebookexternalua',
-      'x-hub-signature-256': signatureFor(rawBody, secret),
+      'x-hub-signature-256': signWebhookBody(rawBody, secret),
     };
-    if (this.settings.sha1) headers['x-hub-signature'] = signatureFor(rawBody, secret, 'sha1');
+    if (this.settings.sha1) headers['x-hub-signature'] = signWebhookBody(rawBody, secret, 'sha1');
     let status: number | null = null;
     for (let attempt = 1; attempt <= this.settings.attempts; attempt++) {
       if (this.closing.signal.aborted) break;

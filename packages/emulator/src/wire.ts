@@ -1,4 +1,5 @@
 import type {
+  MetaAttachment,
   MetaDelivery,
   MetaFeedComment,
   MetaFeedValue,
@@ -16,20 +17,7 @@ import type {
 // webhook item the emulator builds is typed from it, so the typechecker proves the emulator sends what
 // the parser reads. The one place the emulator imports wire types (type-only: erased from the built code).
 
-export type {
-  MetaAttachment,
-  MetaDelivery,
-  MetaFeedComment,
-  MetaFeedValue,
-  MetaInstagramComment,
-  MetaMessage,
-  MetaMessageEdit,
-  MetaMessagingFeedback,
-  MetaMessagingItem,
-  MetaPostback,
-  MetaReaction,
-  MetaRead,
-} from '@pagedesk/node-webhook/meta';
+export type { MetaAttachment, MetaMessage };
 
 /** One `messaging[]` item with the event object that names its kind. */
 export type MessagingEvent = Pick<MetaMessagingItem, 'sender' | 'recipient' | 'timestamp'> &

@@ -1,5 +1,5 @@
 import type { Preview } from '@storybook/react-vite';
-import '../src/styles.css';
+import '../src/styles/index.css';
 import { withPagedesk } from './fixtures.js';
 
 const preview: Preview = {

@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 function open(query: string, viewport?: { width: number; height: number }): Promise<Page> {
-  return harness.open(query, viewport);
+  return harness.open(query, viewport ? { viewport } : {});
 }
 
 describe(`@pagedesk/react in Chromium (React ${reactMajor})`, () => {

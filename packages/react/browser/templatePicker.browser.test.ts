@@ -7,7 +7,7 @@ import { axeViolations, type BrowserHarness, errorsOf, reactMajor, startHarness 
 let harness: BrowserHarness;
 
 beforeAll(async () => {
-  harness = await startHarness('picker.html');
+  harness = await startHarness('picker');
 });
 
 afterAll(async () => {

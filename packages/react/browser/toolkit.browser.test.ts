@@ -1,25 +1,21 @@
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FixtureServer, reactMajor, startFixture } from './fixtureServer.js';
+import { type BrowserHarness, FIXTURE_TITLE, reactMajor, startHarness } from './harness.js';
 
 // What jsdom cannot show about the agent's toolkit: the browser's real Notification API (permission
 // granted through playwright, each `new Notification` observed by an init script), the tab title,
 // and the customer panel turning into a sheet at phone width.
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-
-let fixture: FixtureServer;
+let harness: BrowserHarness;
 let origin: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  fixture = await startFixture(join(here, 'toolkit'));
-  ({ origin, browser } = fixture);
+  harness = await startHarness('toolkit');
+  ({ origin, browser } = harness);
 });
 
-afterAll(() => fixture?.close());
+afterAll(() => harness?.close());
 
 type Shown = { title: string; body: string | undefined; tag: string | undefined };
 
@@ -39,8 +35,7 @@ function observeNotifications() {
 
 async function open(context: BrowserContext, query = ''): Promise<Page> {
   await context.addInitScript(observeNotifications);
-  const page = await context.newPage();
-  await page.goto(`${origin}/?${query}`);
+  const page = await harness.open(query, { context });
   await page.getByRole('listbox', { name: 'Conversations' }).locator('[role="option"]').first().waitFor();
   return page;
 }
@@ -79,7 +74,7 @@ describe(`useNotifications in Chromium (React ${reactMajor})`, () => {
         },
       ]);
     const second = await receive(page, 1, 'Hello?');
-    await expect.poll(() => page.title()).toBe('(2) Toolkit fixture');
+    await expect.poll(() => page.title()).toBe(`(2) ${FIXTURE_TITLE}`);
     // A click on the notification opens its conversation.
     await page.evaluate(() =>
       (window as unknown as { lastNotification: Notification }).lastNotification.dispatchEvent(
@@ -98,7 +93,7 @@ describe(`useNotifications in Chromium (React ${reactMajor})`, () => {
     await page.bringToFront();
     const focused = await page.evaluate(() => document.visibilityState === 'visible' && document.hasFocus());
     await receive(page, 2, 'Anyone there?');
-    await expect.poll(() => page.title()).toBe('(1) Toolkit fixture');
+    await expect.poll(() => page.title()).toBe(`(1) ${FIXTURE_TITLE}`);
     // Headless Chromium may not give the page focus; then it counts as a background tab.
     expect((await shown(page)).length).toBe(focused ? 0 : 1);
     await context.close();

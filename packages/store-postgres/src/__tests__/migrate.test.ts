@@ -1,4 +1,5 @@
 import { isPagedeskErrorCode } from '@pagedesk/core';
+import { testEntities } from '@pagedesk/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { postgresStore, StoreNotMigratedError } from '../index.js';
 import { migrateSchema } from '../migrate.js';
@@ -44,25 +45,7 @@ describe('migrate', () => {
     const schema = schemaFor('rerun');
     const store = postgresStore({ pool, schema });
     await store.migrate();
-    await store.channels.put({
-      id: 'A',
-      platform: 'messenger',
-      name: 'Kept',
-      appId: 'APP',
-      status: 'active',
-      tokenExpiresAt: null,
-      dataAccessExpiresAt: null,
-      missingPermissions: [],
-      settings: {
-        threading: { mode: 'until-resolved' },
-        humanAgent: true,
-        textMaxLength: null,
-        attachmentMaxBytes: {},
-        agentIds: [],
-      },
-      connectedAt: 1,
-      updatedAt: 1,
-    });
+    await store.channels.put(testEntities.channel({ id: 'A', name: 'Kept' }));
     expect(await store.migrate()).toEqual({ applied: [], version: migrations.at(-1)!.version });
     expect((await store.channels.get('A'))?.name).toBe('Kept');
   });

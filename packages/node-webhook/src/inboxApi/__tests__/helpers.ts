@@ -11,6 +11,7 @@ import {
   memoryStore,
 } from '@pagedesk/core';
 import type { Channels } from '@pagedesk/core/server';
+import { testEntities } from '@pagedesk/core/testing';
 import { vi } from 'vitest';
 import type { InboxApi } from '../index.js';
 
@@ -19,26 +20,7 @@ import type { InboxApi } from '../index.js';
 export const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
 
 export function channel(overrides: Partial<Channel> = {}): Channel {
-  return {
-    id: 'page-1',
-    platform: 'messenger',
-    name: 'Acme Support',
-    appId: 'app-1',
-    status: 'active',
-    tokenExpiresAt: null,
-    dataAccessExpiresAt: null,
-    missingPermissions: [],
-    settings: {
-      threading: { mode: 'until-resolved' },
-      humanAgent: true,
-      textMaxLength: null,
-      attachmentMaxBytes: {},
-      agentIds: [],
-    },
-    connectedAt: T0,
-    updatedAt: T0,
-    ...overrides,
-  };
+  return testEntities.channel({ id: 'page-1', appId: 'app-1', connectedAt: T0, updatedAt: T0, ...overrides });
 }
 
 export function customer(n: number, overrides: Partial<Customer> = {}): Customer {

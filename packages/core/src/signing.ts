@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto';
 
-// Meta's two signatures, written once for every test, emulator and replay tool in the repository.
-// Verification (timing-safe, several secrets) stays in @pagedesk/node-webhook.
+// @pagedesk/core/signing: Meta's two signatures, written once for every test, emulator and replay tool.
+// Node only (node:crypto) and free of test runners, so a published emulator can sign at runtime;
+// '@pagedesk/core/testing' re-exports both. Verification (timing-safe, several secrets) stays in
+// @pagedesk/node-webhook.
 
 /**
  * The signature header value Meta sends with a webhook delivery: `sha256=<hex HMAC-SHA256 of the raw
