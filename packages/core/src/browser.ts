@@ -1,6 +1,8 @@
 // @pagedesk/core for browsers (the `browser` export condition): everything in the main entry except
-// the inbox engine and its memory store (createInbox, memoryStore), which run where webhooks arrive.
-// A page reaches the inbox through a transport, so bundling the engine would only add weight.
+// what runs only where webhooks and uploads arrive: the inbox engine and its memory store (createInbox,
+// memoryStore), the media archiver, and the upload store's byte reading and sniffing (readCapped,
+// sniffMediaType, checkUploadedFile). A page reaches the inbox through a transport, so bundling them
+// would only add weight; edge runtimes resolve `workerd`/`edge-light`/`worker` first and get them all.
 export {
   type AttachmentCheck,
   type AttachmentFailure,
@@ -133,7 +135,6 @@ export { assertModeratable, moderationAfter } from './moderation.js';
 export { CHECKING_CODE, isChecking, isUnknownOutcome, UNKNOWN_OUTCOME_CODES } from './outcome.js';
 export { parseOrThrow, type SafeParser } from './parseOrThrow.js';
 export { messagePreview } from './preview.js';
-export { readCapped } from './readCapped.js';
 export {
   type DirectionRules,
   defineRules,
@@ -165,16 +166,6 @@ export {
   unsendableRefusal,
   windowError,
 } from './sendRules.js';
-// The upload store's sniffing is pure and runs wherever the inbox API does (edge runtimes resolve the
-// `browser` condition too); a page that does not use it tree-shakes it away.
-export {
-  checkUploadedFile,
-  isSignedType,
-  SNIFF_BYTES,
-  sniffMediaType,
-  storedMediaType,
-  type UploadFacts,
-} from './sniff.js';
 export type {
   ChannelCredentials,
   ChannelFilter,

@@ -1,6 +1,7 @@
 // @pagedesk/core: the isomorphic core (browser and Node). No Node built-ins and no Graph client here;
 // the server side is '@pagedesk/core/server'. Bundlers that honour the `browser` export condition get
-// './browser.ts' instead: the same exports without the inbox engine and its memory store.
+// './browser.ts' instead: the same exports without the inbox engine, its memory store, the media
+// archiver and the upload store's reading and sniffing.
 export {
   type Agent,
   type AppEvent,
@@ -49,7 +50,6 @@ export {
   checkAttachment,
   checkTemplate,
   checkText,
-  checkUploadedFile,
   commentActionSchema,
   compareConversations,
   connectablePageSchema,
@@ -98,7 +98,6 @@ export {
   isDeliveryAdvance,
   isPagedeskError,
   isPagedeskErrorCode,
-  isSignedType,
   isUnknownOutcome,
   type Lease,
   type LiveEvent,
@@ -168,7 +167,6 @@ export {
   type RulesOverrides,
   RuleViolationError,
   reactionSchema,
-  readCapped,
   renderTemplate,
   replyRoute,
   replyTemplateInputSchema,
@@ -187,7 +185,6 @@ export {
   type SentSurvey,
   type SerializedError,
   type ServerClock,
-  SNIFF_BYTES,
   STANDARD_WINDOW_MS,
   type Store,
   SURVEY_SCALES,
@@ -204,9 +201,7 @@ export {
   sentSurveySchema,
   serializedErrorSchema,
   serializeError,
-  sniffMediaType,
   splitText,
-  storedMediaType,
   surveyAnswerSchema,
   surveyDraftSchema,
   surveyScore,
@@ -237,7 +232,6 @@ export {
   type UnknownEvent,
   type UnsendEvent,
   type UploadedFile,
-  type UploadFacts,
   unsendableRefusal,
   uploadedFileSchema,
   utf8Length,
@@ -268,4 +262,13 @@ export {
   personaRecordSchema,
 } from './personaRecord.js';
 export { pruneCutoff } from './prune.js';
+export { readCapped } from './readCapped.js';
+export {
+  checkUploadedFile,
+  isSignedType,
+  SNIFF_BYTES,
+  sniffMediaType,
+  storedMediaType,
+  type UploadFacts,
+} from './sniff.js';
 export { memoryTemplates } from './templateStore.js';
