@@ -1,8 +1,10 @@
 // @pagedesk/core for browsers (the `browser` export condition): everything in the main entry except
 // what runs only where webhooks and uploads arrive: the inbox engine and its memory store (createInbox,
-// memoryStore), the media archiver, and the upload store's byte reading and sniffing (readCapped,
-// sniffMediaType, checkUploadedFile). A page reaches the inbox through a transport, so bundling them
-// would only add weight; edge runtimes resolve `workerd`/`edge-light`/`worker` first and get them all.
+// memoryStore, the AppMismatchError only the engine throws), the media archiver, the upload store's byte
+// reading and sniffing (readCapped, sniffMediaType, checkUploadedFile) and serializeError (the inbox API
+// writes errors; a page only reads them with deserializeError). A page reaches the inbox through a
+// transport, so bundling them would only add weight; edge runtimes resolve `workerd`/`edge-light`/
+// `worker` first and get them all.
 export {
   type AttachmentCheck,
   type AttachmentFailure,
@@ -29,7 +31,6 @@ export {
 export { decodeCursor, encodeCursor } from './cursor.js';
 export { DELIVERY_RANK, isDeliveryAdvance } from './deliveryRank.js';
 export {
-  AppMismatchError,
   ChannelUnavailableError,
   GraphError,
   type GraphErrorDetails,
@@ -249,7 +250,6 @@ export {
   sendAuthorSchema,
   sendDraftSchema,
   serializedErrorSchema,
-  serializeError,
   type UploadedFile,
   uploadedFileSchema,
 } from './transport.js';

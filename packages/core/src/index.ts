@@ -1,11 +1,11 @@
 // @pagedesk/core: the isomorphic core (browser and Node). No Node built-ins and no Graph client here;
 // the server side is '@pagedesk/core/server'. Bundlers that honour the `browser` export condition get
-// './browser.ts' instead: the same exports without the inbox engine, its memory store, the media
-// archiver and the upload store's reading and sniffing.
+// './browser.ts' instead: the same exports without the inbox engine (and the AppMismatchError only it
+// throws), its memory store, the media archiver, the upload store's reading and sniffing, and
+// serializeError (the inbox API writes errors; a browser only reads them, deserializeError).
 export {
   type Agent,
   type AppEvent,
-  AppMismatchError,
   type Attachment,
   type AttachmentArchive,
   type AttachmentCheck,
@@ -200,7 +200,6 @@ export {
   senderOf,
   sentSurveySchema,
   serializedErrorSchema,
-  serializeError,
   splitText,
   surveyAnswerSchema,
   surveyDraftSchema,
@@ -245,6 +244,7 @@ export {
   withPlatformLimits,
   zodIssues,
 } from './browser.js';
+export { AppMismatchError } from './errors.js';
 export { messageEffectSchema } from './inbox/effects.js';
 export { createInbox, type InboxOptions } from './inbox.js';
 export {
@@ -272,3 +272,4 @@ export {
   type UploadFacts,
 } from './sniff.js';
 export { memoryTemplates } from './templateStore.js';
+export { serializeError } from './transport.js';

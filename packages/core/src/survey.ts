@@ -25,6 +25,19 @@ export const SURVEY_TAG_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 
 const surveyTypeSchema = /* @__PURE__ */ z.enum(['csat', 'nps', 'ces']);
 
+// Browser weight: the core's browser entry exports this schema, so it uses the zod kinds the model's
+// schemas already ship. A whole number is `multipleOf(1)` rather than `z.int()`, and the URL is checked
+// with the platform's parser rather than `z.url()` (zod's URL and number-format machinery, ~0.9 KB).
+/** An absolute http(s) URL the platform's parser accepts (no tab or line break, which it would drop). */
+function isWebUrl(value: string): boolean {
+  if (!/^https?:\/\/[^\t\n\r]+$/i.test(value)) return false;
+  try {
+    return new URL(value).host !== '';
+  } catch {
+    return false;
+  }
+}
+
 // Built inside one pure call: a bundle that never checks a draft (the React kit only sends it) drops
 // the whole schema, its `.check()` calls and zod's URL and integer formats with it.
 /**
@@ -44,9 +57,9 @@ export const surveyDraftSchema = /* @__PURE__ */ (() =>
     /** Offer a free-text box after the score (Meta's `follow_up` of type `free_form`). */
     followUp: z.optional(z.boolean()),
     /** How long the customer may answer, 1-7 days (Meta's default: 1). */
-    expiresInDays: z.optional(z.int().check(z.gte(1), z.lte(7))),
+    expiresInDays: z.optional(z.number().check(z.multipleOf(1), z.gte(1), z.lte(7))),
     /** The business's privacy policy, shown with the survey (Meta's `business_privacy.url`). */
-    privacyUrl: z.optional(z.url({ protocol: /^https?$/ })),
+    privacyUrl: z.optional(z.string().check(z.trim(), z.refine(isWebUrl, 'expected an http(s) URL'))),
   }))();
 export type SurveyDraft = z.infer<typeof surveyDraftSchema>;
 

@@ -12,6 +12,7 @@ describe('entries', () => {
         .filter((name) => !(name in browser))
         .sort(),
     ).toEqual([
+      'AppMismatchError',
       'SNIFF_BYTES',
       'checkUploadedFile',
       'createInbox',
@@ -24,6 +25,7 @@ describe('entries', () => {
       'personaRecordSchema',
       'pruneCutoff',
       'readCapped',
+      'serializeError',
       'sniffMediaType',
       'storedMediaType',
     ]);
