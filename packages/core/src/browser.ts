@@ -1,10 +1,11 @@
 // @pagedesk/core for browsers (the `browser` export condition): everything in the main entry except
 // what runs only where webhooks and uploads arrive: the inbox engine and its memory store (createInbox,
 // memoryStore, the AppMismatchError only the engine throws), the media archiver, the upload store's byte
-// reading and sniffing (readCapped, sniffMediaType, checkUploadedFile) and serializeError (the inbox API
-// writes errors; a page only reads them with deserializeError). A page reaches the inbox through a
-// transport, so bundling them would only add weight; edge runtimes resolve `workerd`/`edge-light`/
-// `worker` first and get them all.
+// reading and sniffing (readCapped, sniffMediaType, checkUploadedFile), what the inbox API and the
+// webhook parser check in requests and events (conversationPatchSchema, channelActionSchema,
+// surveyScore) and serializeError (the inbox API writes errors; a page only reads them with
+// deserializeError). A page reaches the inbox through a transport, so bundling them would only add
+// weight; edge runtimes resolve `workerd`/`edge-light`/`worker` first and get them all.
 export {
   type AttachmentCheck,
   type AttachmentFailure,
@@ -193,7 +194,6 @@ export {
   sentSurveySchema,
   surveyAnswerSchema,
   surveyDraftSchema,
-  surveyScore,
   surveyWindow,
 } from './survey.js';
 export type { TemplateQuery, TemplateStore } from './templateStore.js';
@@ -232,9 +232,7 @@ export {
   type ConversationListQuery,
   type ConversationPatch,
   type ConversationWithCustomer,
-  channelActionSchema,
   connectablePageSchema,
-  conversationPatchSchema,
   conversationWithCustomerSchema,
   deserializeError,
   type InboxTransport,

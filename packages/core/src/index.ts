@@ -1,8 +1,8 @@
 // @pagedesk/core: the isomorphic core (browser and Node). No Node built-ins and no Graph client here;
 // the server side is '@pagedesk/core/server'. Bundlers that honour the `browser` export condition get
-// './browser.ts' instead: the same exports without the inbox engine (and the AppMismatchError only it
-// throws), its memory store, the media archiver, the upload store's reading and sniffing, and
-// serializeError (the inbox API writes errors; a browser only reads them, deserializeError).
+// './browser.ts' instead: the same exports without the server's side: the inbox engine (and the
+// AppMismatchError only it throws), its memory store, the media archiver, the upload store's reading and
+// sniffing, the inbox API's request checks and serializeError (browser.ts lists them).
 export {
   type Agent,
   type AppEvent,
@@ -43,7 +43,6 @@ export {
   type Customer,
   type CustomerDetails,
   type CustomerDetailsPatch,
-  channelActionSchema,
   channelSchema,
   channelSettingsSchema,
   channelStatusSchema,
@@ -53,7 +52,6 @@ export {
   commentActionSchema,
   compareConversations,
   connectablePageSchema,
-  conversationPatchSchema,
   conversationSchema,
   conversationWithCustomerSchema,
   customerDetailsPatchSchema,
@@ -203,7 +201,6 @@ export {
   splitText,
   surveyAnswerSchema,
   surveyDraftSchema,
-  surveyScore,
   surveyWindow,
   TEMPLATE_MAX_PARTS,
   TEMPLATE_VARIABLES,
@@ -271,5 +268,6 @@ export {
   storedMediaType,
   type UploadFacts,
 } from './sniff.js';
+export { surveyScore } from './survey.js';
 export { memoryTemplates } from './templateStore.js';
-export { serializeError } from './transport.js';
+export { channelActionSchema, conversationPatchSchema, serializeError } from './transport.js';

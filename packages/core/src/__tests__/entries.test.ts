@@ -14,7 +14,9 @@ describe('entries', () => {
     ).toEqual([
       'AppMismatchError',
       'SNIFF_BYTES',
+      'channelActionSchema',
       'checkUploadedFile',
+      'conversationPatchSchema',
       'createInbox',
       'createMediaArchiver',
       'isSignedType',
@@ -28,6 +30,7 @@ describe('entries', () => {
       'serializeError',
       'sniffMediaType',
       'storedMediaType',
+      'surveyScore',
     ]);
   });
 });
