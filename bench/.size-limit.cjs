@@ -15,8 +15,12 @@ module.exports = [
     // The file the `browser` export condition of '@pagedesk/core' points at (bundles.ts goes through the
     // package name, so a wrong exports map shows there).
     path: '../packages/core/src/browser.ts',
-    // The target is 20 KB and is missed (22.1 KB: the shared rules came into core; README "Performance").
-    limit: '23 KB',
+    // The target is 20 KB. 22.1 KB once the shared rules came into core; 19.1 KB since what only a
+    // server calls (the upload store's sniffing, the inbox API's request checks, serializeError,
+    // AppMismatchError) left the browser entry, the survey draft stopped pulling zod's URL and number
+    // formats and the template schema zod's `extend` (README "Performance"). bench/src/bundles.ts counts
+    // 20.2 KB for the same code: its `export *` wrapper adds the ESM export list, about 1.1 KB here.
+    limit: '19.5 KB',
     gzip: true,
     modifyEsbuildConfig: withSource,
   },
@@ -28,8 +32,10 @@ module.exports = [
     // This gate stops further growth while the target is won back; bench/src/bundles.ts still judges
     // against 40 KB. 46 KB since the customer thread (earlier conversations, "continues in") and
     // clipped long messages came in (+1.5 KB); 55 KB since the customer panel, notifications, thread
-    // owner, moderation, template picker, composer parts and surveys came in (54.3 KB).
-    limit: '55 KB',
+    // owner, moderation, template picker, composer parts and surveys came in (54.3 KB); 53.5 KB since
+    // schemas the kit never parses stopped riding along and zod's `extend` left (53.0 KB; 53.3 KB with
+    // the survey card).
+    limit: '53.5 KB',
     gzip: true,
     ignore: ['react', 'react/*', 'react-dom', 'react-dom/*', '@tanstack/react-query'],
     modifyEsbuildConfig: withSource,

@@ -1,6 +1,11 @@
 // @pagedesk/core for browsers (the `browser` export condition): everything in the main entry except
-// the inbox engine and its memory store (createInbox, memoryStore), which run where webhooks arrive.
-// A page reaches the inbox through a transport, so bundling the engine would only add weight.
+// what runs only where webhooks and uploads arrive: the inbox engine and its memory store (createInbox,
+// memoryStore, the AppMismatchError only the engine throws), the media archiver, the upload store's byte
+// reading and sniffing (readCapped, sniffMediaType, checkUploadedFile), what the inbox API and the
+// webhook parser check in requests and events (conversationPatchSchema, channelActionSchema,
+// surveyScore) and serializeError (the inbox API writes errors; a page only reads them with
+// deserializeError). A page reaches the inbox through a transport, so bundling them would only add
+// weight; edge runtimes resolve `workerd`/`edge-light`/`worker` first and get them all.
 export {
   type AttachmentCheck,
   type AttachmentFailure,
@@ -27,7 +32,6 @@ export {
 export { decodeCursor, encodeCursor } from './cursor.js';
 export { DELIVERY_RANK, isDeliveryAdvance } from './deliveryRank.js';
 export {
-  AppMismatchError,
   ChannelUnavailableError,
   GraphError,
   type GraphErrorDetails,
@@ -134,7 +138,6 @@ export { assertModeratable, moderationAfter } from './moderation.js';
 export { CHECKING_CODE, isChecking, isUnknownOutcome, UNKNOWN_OUTCOME_CODES } from './outcome.js';
 export { parseOrThrow, type SafeParser } from './parseOrThrow.js';
 export { messagePreview } from './preview.js';
-export { readCapped } from './readCapped.js';
 export {
   type DirectionRules,
   defineRules,
@@ -166,16 +169,6 @@ export {
   unsendableRefusal,
   windowError,
 } from './sendRules.js';
-// The upload store's sniffing is pure and runs wherever the inbox API does (edge runtimes resolve the
-// `browser` condition too); a page that does not use it tree-shakes it away.
-export {
-  checkUploadedFile,
-  isSignedType,
-  SNIFF_BYTES,
-  sniffMediaType,
-  storedMediaType,
-  type UploadFacts,
-} from './sniff.js';
 export type {
   ChannelCredentials,
   ChannelFilter,
@@ -202,7 +195,6 @@ export {
   sentSurveySchema,
   surveyAnswerSchema,
   surveyDraftSchema,
-  surveyScore,
   surveyWindow,
 } from './survey.js';
 export type { TemplateQuery, TemplateStore } from './templateStore.js';
@@ -241,9 +233,7 @@ export {
   type ConversationListQuery,
   type ConversationPatch,
   type ConversationWithCustomer,
-  channelActionSchema,
   connectablePageSchema,
-  conversationPatchSchema,
   conversationWithCustomerSchema,
   deserializeError,
   type InboxTransport,
@@ -259,7 +249,6 @@ export {
   sendAuthorSchema,
   sendDraftSchema,
   serializedErrorSchema,
-  serializeError,
   type UploadedFile,
   uploadedFileSchema,
 } from './transport.js';

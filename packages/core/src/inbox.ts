@@ -45,11 +45,11 @@ export { PAGE_INBOX_APP_ID } from './inbox/echoes.js';
  * is lost, events are threaded `until-resolved` (or by `createInbox`'s `threading`) and the Human Agent
  * window is assumed available.
  */
-export const defaultChannelSettings: ChannelSettings = Object.freeze({
-  threading: Object.freeze({ mode: 'until-resolved' }),
+export const defaultChannelSettings: ChannelSettings = /* @__PURE__ */ Object.freeze({
+  threading: /* @__PURE__ */ Object.freeze({ mode: 'until-resolved' }),
   humanAgent: true,
   textMaxLength: null,
-  attachmentMaxBytes: Object.freeze({}),
+  attachmentMaxBytes: /* @__PURE__ */ Object.freeze({}),
   agentIds: EMPTY as string[],
 }) as ChannelSettings;
 

@@ -1,10 +1,11 @@
 // @pagedesk/core: the isomorphic core (browser and Node). No Node built-ins and no Graph client here;
 // the server side is '@pagedesk/core/server'. Bundlers that honour the `browser` export condition get
-// './browser.ts' instead: the same exports without the inbox engine and its memory store.
+// './browser.ts' instead: the same exports without the server's side: the inbox engine (and the
+// AppMismatchError only it throws), its memory store, the media archiver, the upload store's reading and
+// sniffing, the inbox API's request checks and serializeError (browser.ts lists them).
 export {
   type Agent,
   type AppEvent,
-  AppMismatchError,
   type Attachment,
   type AttachmentArchive,
   type AttachmentCheck,
@@ -42,18 +43,15 @@ export {
   type Customer,
   type CustomerDetails,
   type CustomerDetailsPatch,
-  channelActionSchema,
   channelSchema,
   channelSettingsSchema,
   channelStatusSchema,
   checkAttachment,
   checkTemplate,
   checkText,
-  checkUploadedFile,
   commentActionSchema,
   compareConversations,
   connectablePageSchema,
-  conversationPatchSchema,
   conversationSchema,
   conversationWithCustomerSchema,
   customerDetailsPatchSchema,
@@ -98,7 +96,6 @@ export {
   isDeliveryAdvance,
   isPagedeskError,
   isPagedeskErrorCode,
-  isSignedType,
   isUnknownOutcome,
   type Lease,
   type LiveEvent,
@@ -168,7 +165,6 @@ export {
   type RulesOverrides,
   RuleViolationError,
   reactionSchema,
-  readCapped,
   renderTemplate,
   replyRoute,
   replyTemplateInputSchema,
@@ -187,7 +183,6 @@ export {
   type SentSurvey,
   type SerializedError,
   type ServerClock,
-  SNIFF_BYTES,
   STANDARD_WINDOW_MS,
   type Store,
   SURVEY_SCALES,
@@ -203,13 +198,9 @@ export {
   senderOf,
   sentSurveySchema,
   serializedErrorSchema,
-  serializeError,
-  sniffMediaType,
   splitText,
-  storedMediaType,
   surveyAnswerSchema,
   surveyDraftSchema,
-  surveyScore,
   surveyWindow,
   TEMPLATE_MAX_PARTS,
   TEMPLATE_VARIABLES,
@@ -238,7 +229,6 @@ export {
   type UnknownEvent,
   type UnsendEvent,
   type UploadedFile,
-  type UploadFacts,
   unsendableRefusal,
   uploadedFileSchema,
   utf8Length,
@@ -252,6 +242,7 @@ export {
   withPlatformLimits,
   zodIssues,
 } from './browser.js';
+export { AppMismatchError } from './errors.js';
 export { messageEffectSchema } from './inbox/effects.js';
 export { createInbox, type InboxOptions } from './inbox.js';
 export {
@@ -269,4 +260,15 @@ export {
   personaRecordSchema,
 } from './personaRecord.js';
 export { pruneCutoff } from './prune.js';
+export { readCapped } from './readCapped.js';
+export {
+  checkUploadedFile,
+  isSignedType,
+  SNIFF_BYTES,
+  sniffMediaType,
+  storedMediaType,
+  type UploadFacts,
+} from './sniff.js';
+export { surveyScore } from './survey.js';
 export { memoryTemplates } from './templateStore.js';
+export { channelActionSchema, conversationPatchSchema, serializeError } from './transport.js';

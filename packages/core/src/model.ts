@@ -123,13 +123,16 @@ export const customerDetailsSchema = z.object({
 });
 export type CustomerDetails = z.infer<typeof customerDetailsSchema>;
 
+// Built inside a pure call: the React kit only sends patches, and esbuild would otherwise keep this
+// schema for its reads of `detailFields`.
 /** A change to a customer's details: each field set, `null` to clear it, or left out to keep it. */
-export const customerDetailsPatchSchema = z.strictObject({
-  name: z.optional(z.nullable(detailFields.name)),
-  email: z.optional(z.nullable(detailFields.email)),
-  phone: z.optional(z.nullable(detailFields.phone)),
-  notes: z.optional(z.nullable(detailFields.notes)),
-});
+export const customerDetailsPatchSchema = /* @__PURE__ */ (() =>
+  z.strictObject({
+    name: z.optional(z.nullable(detailFields.name)),
+    email: z.optional(z.nullable(detailFields.email)),
+    phone: z.optional(z.nullable(detailFields.phone)),
+    notes: z.optional(z.nullable(detailFields.notes)),
+  }))();
 export type CustomerDetailsPatch = z.infer<typeof customerDetailsPatchSchema>;
 
 /** A person who wrote to a channel: PSID on Messenger, IGSID on Instagram. */

@@ -62,8 +62,10 @@ export const replyTemplateInputSchema = z.object({
 });
 export type ReplyTemplateInput = z.infer<typeof replyTemplateInputSchema>;
 
+// A spread of the input's shape rather than `z.extend`, whose helpers are 0.4 KB of the browser bundles.
 /** A saved reply template. */
-export const replyTemplateSchema = z.extend(replyTemplateInputSchema, {
+export const replyTemplateSchema = z.object({
+  ...replyTemplateInputSchema.shape,
   id: z.string().check(z.minLength(1)),
   /** The organisation it belongs to; absent on a single-tenant host. */
   organizationId: z.optional(organizationIdSchema),

@@ -66,6 +66,9 @@ const templatesSchema = z.array(replyTemplateSchema);
 const connectablePagesSchema = z.array(connectablePageSchema);
 const agentsSchema = z.array(agentSchema);
 const sendResultSchema = z.object({ messages: z.array(messageSchema) });
+// Built once, not per list request.
+const conversationPageSchema = pagedSchema(conversationWithCustomerSchema);
+const messagePageSchema = pagedSchema(messageSchema);
 
 /** The header in which the inbox API sends its clock (epoch ms) with every answer. */
 const NOW_HEADER = 'x-pagedesk-now';
@@ -259,11 +262,7 @@ export function httpTransport(options: HttpTransportOptions): InboxTransport {
   return {
     serverClock: { offset: clock.offset, subscribe: clock.subscribe },
     listConversations(query: ConversationListQuery): Promise<Paged<ConversationWithCustomer>> {
-      return request(
-        'GET',
-        `/conversations${queryString({ ...query })}`,
-        pagedSchema(conversationWithCustomerSchema),
-      );
+      return request('GET', `/conversations${queryString({ ...query })}`, conversationPageSchema);
     },
     getConversation(conversationId) {
       return request('GET', `/conversations/${id(conversationId)}`, conversationWithCustomerSchema);
@@ -277,7 +276,7 @@ export function httpTransport(options: HttpTransportOptions): InboxTransport {
       return request(
         'GET',
         `/conversations/${id(conversationId)}/messages${queryString({ ...query })}`,
-        pagedSchema(messageSchema),
+        messagePageSchema,
       );
     },
     async sendMessage(conversationId, draft: SendDraft): Promise<Message[]> {

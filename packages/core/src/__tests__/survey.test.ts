@@ -139,6 +139,29 @@ describe('surveyFor and the Send API body', () => {
     expect(missing).toBeInstanceOf(ValidationError);
     expect(String((missing as Error).message)).toMatch(/privacyUrl/);
   });
+
+  it('takes only an absolute http(s) privacy URL, trimmed, and a whole number of days', () => {
+    const url = (privacyUrl: string) => surveyFor({ type: 'csat' }, { privacyUrl }).survey.privacyUrl;
+    expect(url('https://a.test/privacy?x=1#p')).toBe('https://a.test/privacy?x=1#p');
+    expect(url('  HTTP://a.test/p ')).toBe('HTTP://a.test/p');
+    for (const bad of [
+      'a.test/privacy',
+      '/privacy',
+      'http:a.test',
+      'https:/a.test',
+      'https://',
+      'ftp://a.test/p',
+      'javascript:alert(1)',
+      'https://a.te\nst/p',
+      'https://a b.test',
+    ]) {
+      expect(() => url(bad), bad).toThrow(/privacyUrl.*http\(s\) URL/);
+    }
+    const days = (expiresInDays: number) =>
+      surveyFor({ type: 'csat', expiresInDays }, { privacyUrl: 'https://a.test' }).survey.expiresInDays;
+    expect(days(7)).toBe(7);
+    for (const bad of [2.5, 0, Number.NaN]) expect(() => days(bad), String(bad)).toThrow(/expiresInDays/);
+  });
 });
 
 describe('feedback events on the inbox', () => {
