@@ -115,9 +115,22 @@ interface Client {
   close(): void;
   /** Shared numbering: the client saw events up to here on another server, which is ahead of this one. */
   skipThrough?: number | undefined;
+  /** Frames of this tick not written yet (see `flush`). */
+  pending: Uint8Array[];
 }
 
 const encoder = new TextEncoder();
+
+/** The frames as one chunk. */
+function concat(frames: readonly Uint8Array[]): Uint8Array {
+  const chunk = new Uint8Array(frames.reduce((size, frame) => size + frame.byteLength, 0));
+  let at = 0;
+  for (const frame of frames) {
+    chunk.set(frame, at);
+    at += frame.byteLength;
+  }
+  return chunk;
+}
 const PING = encoder.encode(': ping\n\n');
 // A client this far behind is cut off rather than buffered without end; it reconnects with its
 // Last-Event-ID and catches up from the replay buffer (or gets a reset).
@@ -162,21 +175,49 @@ export function createBroadcaster(options: BroadcasterOptions) {
     encoder.encode(`id: ${idOf(event.seq)}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
   const resetFrame = () => frameOf({ seq, type: 'reset' });
 
+  // Frames are written once per tick: the events of one fanout read (a burst published together)
+  // reach each client as one chunk, one socket write. Clients that see the same frames share the
+  // chunk, so a tick costs one concatenation per visibility class, not per client.
+  const dirty = new Set<Client>();
+  const flush = () => {
+    const chunks = new Map<string, Uint8Array>();
+    const ids = new Map<Uint8Array, number>();
+    const idOf = (frame: Uint8Array) => {
+      const known = ids.get(frame);
+      if (known !== undefined) return known;
+      ids.set(frame, ids.size);
+      return ids.size - 1;
+    };
+    for (const client of dirty) {
+      const frames = client.pending;
+      client.pending = [];
+      let chunk = frames[0] as Uint8Array;
+      if (frames.length > 1) {
+        const key = frames.map(idOf).join();
+        chunk = chunks.get(key) ?? concat(frames);
+        chunks.set(key, chunk);
+      }
+      const { controller } = client;
+      if (controller.desiredSize !== null && controller.desiredSize < -MAX_QUEUED_FRAMES) {
+        client.close();
+        continue;
+      }
+      try {
+        controller.enqueue(chunk);
+      } catch {
+        client.close();
+      }
+    }
+    dirty.clear();
+  };
   const send = (client: Client, frame: Uint8Array, n?: number) => {
     if (client.skipThrough !== undefined && n !== undefined) {
       if (n <= client.skipThrough) return;
       client.skipThrough = undefined;
     }
-    const { controller } = client;
-    if (controller.desiredSize !== null && controller.desiredSize < -MAX_QUEUED_FRAMES) {
-      client.close();
-      return;
-    }
-    try {
-      controller.enqueue(frame);
-    } catch {
-      client.close();
-    }
+    if (dirty.size === 0) queueMicrotask(flush);
+    dirty.add(client);
+    client.pending.push(frame);
   };
 
   const startHeartbeat = () => {
@@ -277,6 +318,7 @@ export function createBroadcaster(options: BroadcasterOptions) {
         const current = client;
         client = undefined;
         clients.delete(current);
+        dirty.delete(current);
         signal.removeEventListener('abort', cleanup);
         stopHeartbeatIfIdle();
         try {
@@ -297,7 +339,7 @@ export function createBroadcaster(options: BroadcasterOptions) {
             if (buffered?.seq === n && buffered.draft && viewer.changedBy(buffered.draft)) changed = true;
           }
           const resume = changed ? { frames: [resetFrame()] } : resumeFrames(lastEventId, viewer);
-          client = { controller, viewer, close: cleanup };
+          client = { controller, viewer, close: cleanup, pending: [] };
           if (resume.ahead !== undefined) client.skipThrough = resume.ahead;
           controller.enqueue(hello);
           for (const frame of resume.frames) controller.enqueue(frame);

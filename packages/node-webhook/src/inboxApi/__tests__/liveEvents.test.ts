@@ -367,6 +367,49 @@ describe('GET /events through .fetch', () => {
     local.close();
   });
 
+  it('writes the events of one tick to each stream as one chunk, in order, shared by streams that see the same', async () => {
+    const fanout = inProcessFanout();
+    let reset: (() => void) | undefined;
+    const local = createInboxApi({
+      inbox: await seededInbox(1),
+      heartbeatMs: 0,
+      authorize: admin,
+      fanout: {
+        publish: fanout.publish,
+        subscribe(listener, onReset) {
+          reset = onReset;
+          return fanout.subscribe(listener);
+        },
+      },
+    });
+    const readers = await Promise.all(
+      [1, 2].map(async () => (await local.fetch(new Request('http://h.test/events'))).body!.getReader()),
+    );
+    for (const reader of readers) await reader.read(); // the hello
+    const typing = (i: number) => ({
+      type: 'typing' as const,
+      conversationId: `conv-${i}`,
+      on: true,
+      scope: { channelId: 'page-1' },
+    });
+    // One fanout read (a burst published together): two events, a reset, one more.
+    fanout.publish(typing(1));
+    fanout.publish(typing(2));
+    reset!();
+    fanout.publish(typing(3));
+    const [first, second] = await Promise.all(readers.map((reader) => reader.read()));
+    expect(first!.value).toBe(second!.value);
+    const frames = new TextDecoder().decode(first!.value).split('\n\n').filter(Boolean);
+    expect(eventsOf(frames).map((e) => `${e.event} ${e.id.split('-')[1]}`)).toEqual([
+      'typing 1',
+      'typing 2',
+      'reset 2',
+      'typing 3',
+    ]);
+    for (const reader of readers) await reader.cancel();
+    local.close();
+  });
+
   it('under a shared numbering, resumes on another server with exactly the missed events', async () => {
     // Two API instances behind one numbered fanout (what @pagedesk/redis does over a stream).
     const listeners = new Set<(event: LiveEventDraft, seq?: number) => void>();
