@@ -1,3 +1,4 @@
+import { get, type IncomingMessage } from 'node:http';
 import { type Inbox, type InboxEvents, liveEventSchema } from '@pagedesk/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -262,6 +263,47 @@ describe('GET /events', () => {
     }
     expect(api.liveConnections).toBe(0);
     await start();
+  });
+});
+
+describe('GET /events on the Node path', () => {
+  it('cuts off a browser whose socket stops taking bytes, and keeps serving the others', async () => {
+    const fanout = inProcessFanout();
+    const local = createInboxApi({ inbox: await seededInbox(1), heartbeatMs: 0, authorize: admin, fanout });
+    const http = await serve(local);
+    try {
+      // A browser that stops reading: its socket fills, then the response's buffer.
+      const stalled = await new Promise<IncomingMessage>((resolve) =>
+        get(`${http.base}/events`, (res) => {
+          res.pause();
+          resolve(res);
+        }),
+      );
+      const reader = (await fetch(`${http.base}/events`)).body!.getReader();
+      await vi.waitFor(() => expect(local.liveConnections).toBe(2));
+      const big = 'x'.repeat(64 * 1024);
+      let received = 0;
+      const reading = (async () => {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return;
+          received += value.byteLength;
+        }
+      })();
+      for (let i = 0; i < 200 && local.liveConnections === 2; i++) {
+        fanout.publish({ type: 'typing', conversationId: big, on: true, scope: { channelId: 'page-1' } });
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await vi.waitFor(() => expect(local.liveConnections).toBe(1));
+      fanout.publish({ type: 'typing', conversationId: 'conv-1', on: true, scope: { channelId: 'page-1' } });
+      await vi.waitFor(() => expect(received).toBeGreaterThan(4 * 1024 * 1024));
+      stalled.destroy();
+      await reader.cancel();
+      await reading;
+    } finally {
+      local.close();
+      await http.close();
+    }
   });
 });
 
