@@ -234,6 +234,18 @@ describe('handler failures never escape', () => {
   });
 });
 
+/** An event-stream request to `url`: its reader, a decoder, and the controller that aborts it. */
+async function openEventStream(url: string) {
+  const controller = new AbortController();
+  const res = await fetch(url, { signal: controller.signal });
+  expect(res.headers.get('content-type')).toBe('text/event-stream');
+  return {
+    controller,
+    reader: (res.body as ReadableStream<Uint8Array>).getReader(),
+    decoder: new TextDecoder(),
+  };
+}
+
 describe('writeWebResponse', () => {
   it('keeps several Set-Cookie headers apart and the status text', async () => {
     const server = await serve(
@@ -277,11 +289,7 @@ describe('writeWebResponse', () => {
       }),
     );
     try {
-      const controller = new AbortController();
-      const res = await fetch(server.url, { signal: controller.signal });
-      expect(res.headers.get('content-type')).toBe('text/event-stream');
-      const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-      const decoder = new TextDecoder();
+      const { controller, reader, decoder } = await openEventStream(server.url);
       let text = decoder.decode((await reader.read()).value);
       sink!.write(encoder.encode('data: 1\n\n'));
       while (!text.includes('data: 1')) text += decoder.decode((await reader.read()).value);
@@ -327,11 +335,7 @@ describe('writeWebResponse', () => {
       ),
     );
     try {
-      const controller = new AbortController();
-      const res = await fetch(server.url, { signal: controller.signal });
-      expect(res.headers.get('content-type')).toBe('text/event-stream');
-      const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-      const decoder = new TextDecoder();
+      const { controller, reader, decoder } = await openEventStream(server.url);
       let text = '';
       for (let i = 0; i < 50 && !text.includes('data: 2'); i++)
         text += decoder.decode((await reader.read()).value);

@@ -64,6 +64,25 @@ afterAll(async () => {
   await server.close();
 });
 
+/** An API over an in-process fanout whose `reset` (events may have been lost) the test calls. */
+async function resettable() {
+  const fanout = inProcessFanout();
+  let onLost: (() => void) | undefined;
+  const local = createInboxApi({
+    inbox: await seededInbox(1),
+    heartbeatMs: 0,
+    authorize: admin,
+    fanout: {
+      publish: fanout.publish,
+      subscribe(listener, onReset) {
+        onLost = onReset;
+        return fanout.subscribe(listener);
+      },
+    },
+  });
+  return { fanout, local, reset: () => onLost?.() };
+}
+
 describe('GET /events', () => {
   it('streams inbox changes in order, with ids and the LiveEvent shape', async () => {
     await start();
@@ -379,25 +398,11 @@ describe('GET /events through .fetch', () => {
     local.close();
   });
   it('sends every stream a reset when the fanout may have lost events, and a resume from before it gets one', async () => {
-    const fanout = inProcessFanout();
-    let reset: (() => void) | undefined;
-    const local = createInboxApi({
-      inbox: await seededInbox(1),
-      heartbeatMs: 0,
-      authorize: admin,
-      fanout: {
-        publish: fanout.publish,
-        subscribe(listener, onReset) {
-          reset = onReset;
-          return fanout.subscribe(listener);
-        },
-      },
-    });
+    const { fanout, local, reset } = await resettable();
     const open = await local.fetch(new Request('http://h.test/events'));
     const reading = readFrames(open.body!, eventCount(2));
     fanout.publish({ type: 'typing', conversationId: 'conv-9', on: true, scope: { channelId: 'page-1' } });
-    await vi.waitFor(() => expect(reset).toBeTypeOf('function'));
-    reset!();
+    reset();
     const frames = eventsOf(await reading);
     expect(frames.map((e) => e.event)).toEqual(['typing', 'reset']);
     // A browser that last saw the event before the reset cannot be replayed what was lost.
@@ -410,20 +415,7 @@ describe('GET /events through .fetch', () => {
   });
 
   it('writes the events of one tick to each stream as one chunk, in order, shared by streams that see the same', async () => {
-    const fanout = inProcessFanout();
-    let reset: (() => void) | undefined;
-    const local = createInboxApi({
-      inbox: await seededInbox(1),
-      heartbeatMs: 0,
-      authorize: admin,
-      fanout: {
-        publish: fanout.publish,
-        subscribe(listener, onReset) {
-          reset = onReset;
-          return fanout.subscribe(listener);
-        },
-      },
-    });
+    const { fanout, local, reset } = await resettable();
     const readers = await Promise.all(
       [1, 2].map(async () => (await local.fetch(new Request('http://h.test/events'))).body!.getReader()),
     );
@@ -437,7 +429,7 @@ describe('GET /events through .fetch', () => {
     // One fanout read (a burst published together): two events, a reset, one more.
     fanout.publish(typing(1));
     fanout.publish(typing(2));
-    reset!();
+    reset();
     fanout.publish(typing(3));
     const [first, second] = await Promise.all(readers.map((reader) => reader.read()));
     expect(first!.value).toBe(second!.value);
