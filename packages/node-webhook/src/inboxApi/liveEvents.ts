@@ -137,9 +137,9 @@ function concat(frames: readonly Uint8Array[]): Uint8Array {
   return chunk;
 }
 const PING = encoder.encode(': ping\n\n');
-// A client this far behind is cut off rather than buffered without end; it reconnects with its
-// Last-Event-ID and catches up from the replay buffer (or gets a reset).
-const MAX_QUEUED_FRAMES = 1024;
+// A client this far behind (chunks of one or more frames queued) is cut off rather than buffered
+// without end; it reconnects with its Last-Event-ID and catches up from the replay buffer (or gets a reset).
+const MAX_QUEUED_CHUNKS = 1024;
 // The same bound on the Node path, in bytes the socket has not taken.
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
@@ -189,7 +189,7 @@ export function createBroadcaster(options: BroadcasterOptions) {
       else sink.write(chunk);
       return;
     }
-    if (controller.desiredSize !== null && controller.desiredSize < -MAX_QUEUED_FRAMES) {
+    if (controller.desiredSize !== null && controller.desiredSize < -MAX_QUEUED_CHUNKS) {
       client.close();
       return;
     }
@@ -208,7 +208,7 @@ export function createBroadcaster(options: BroadcasterOptions) {
   const flush = () => {
     const chunks = new Map<string, Uint8Array>();
     const ids = new Map<Uint8Array, number>();
-    const idOf = (frame: Uint8Array) => {
+    const numberOf = (frame: Uint8Array) => {
       const known = ids.get(frame);
       if (known !== undefined) return known;
       ids.set(frame, ids.size);
@@ -219,7 +219,7 @@ export function createBroadcaster(options: BroadcasterOptions) {
       client.pending = [];
       let chunk = frames[0] as Uint8Array;
       if (frames.length > 1) {
-        const key = frames.map(idOf).join();
+        const key = frames.map(numberOf).join();
         chunk = chunks.get(key) ?? concat(frames);
         chunks.set(key, chunk);
       }
@@ -359,7 +359,11 @@ export function createBroadcaster(options: BroadcasterOptions) {
           const resume = changed ? { frames: [resetFrame()] } : resumeFrames(lastEventId, viewer);
           client = { controller, viewer, close: cleanup, pending: [], unread: [] };
           if (resume.ahead !== undefined) client.skipThrough = resume.ahead;
-          for (const frame of [hello, ...resume.frames]) write(client, frame);
+          // Queued whatever their number (a long replay is not a slow reader), and kept for a sink.
+          for (const frame of [hello, ...resume.frames]) {
+            controller.enqueue(frame);
+            client.unread?.push(frame);
+          }
           clients.add(client);
           signal.addEventListener('abort', cleanup, { once: true });
           startHeartbeat();

@@ -355,6 +355,33 @@ describe('GET /events through .fetch', () => {
     local.close();
   });
 
+  it('replays a resume longer than the slow-reader bound in full: a replay is not a slow reader', async () => {
+    const fanout = inProcessFanout();
+    const local = createInboxApi({
+      inbox: await seededInbox(1),
+      heartbeatMs: 0,
+      authorize: admin,
+      fanout,
+      replayBuffer: 2000,
+    });
+    for (let i = 1; i <= 1500; i++)
+      fanout.publish({
+        type: 'typing',
+        conversationId: `conv-${i}`,
+        on: true,
+        scope: { channelId: 'page-1' },
+      });
+    const resumed = await local.fetch(
+      new Request('http://h.test/events', { headers: { 'last-event-id': '0' } }),
+    );
+    expect(local.liveConnections).toBe(1);
+    const events = eventsOf(await readFrames(resumed.body!, eventCount(1500), 10_000));
+    expect(events.map((e) => e.data['conversationId'])).toEqual(
+      Array.from({ length: 1500 }, (_, i) => `conv-${i + 1}`),
+    );
+    local.close();
+  });
+
   it('takes events from a custom fanout and reports a failing publish', async () => {
     const fanout = inProcessFanout();
     const published: LiveEventDraft[] = [];
