@@ -73,7 +73,15 @@ export interface ReceivedEvent {
 }
 
 export interface SseClient {
+  /** The numbered events (frames with an `id:`), in the order received. */
   events: ReceivedEvent[];
+  /**
+   * Frames without an id (the heartbeat's `clock`): not live events, and, as in EventSource, they do
+   * not move the last event id.
+   */
+  unnumbered: ReceivedEvent[];
+  /** The Last-Event-ID a browser would resume with: the last `id:` received (EventSource's rule). */
+  readonly lastEventId: string | undefined;
   /** Resolves once the server's first comment arrived (the client is registered). */
   connected: Promise<void>;
   /** Set when the stream failed other than by close(). */
@@ -85,12 +93,22 @@ export interface SseClient {
 export function openSse(baseUrl: string, lastEventId?: string): SseClient {
   const controller = new AbortController();
   const events: ReceivedEvent[] = [];
+  const unnumbered: ReceivedEvent[] = [];
+  let lastId: string | undefined;
   let markConnected!: () => void;
   const connected = new Promise<void>((resolve) => {
     markConnected = resolve;
   });
   const headers: Record<string, string> = lastEventId ? { 'last-event-id': lastEventId } : {};
-  const client: SseClient = { events, connected, close: () => controller.abort() };
+  const client: SseClient = {
+    events,
+    unnumbered,
+    connected,
+    close: () => controller.abort(),
+    get lastEventId() {
+      return lastId;
+    },
+  };
   void (async () => {
     try {
       const response = await fetch(`${baseUrl}/api/events`, { headers, signal: controller.signal });
@@ -111,13 +129,12 @@ export function openSse(baseUrl: string, lastEventId?: string): SseClient {
             const colon = line.indexOf(':');
             if (colon > 0) fields.set(line.slice(0, colon), line.slice(colon + 1).trimStart());
           }
+          const id = fields.get('id');
+          if (id !== undefined) lastId = id;
           const data = fields.get('data');
           if (data !== undefined) {
-            events.push({
-              id: fields.get('id') ?? '',
-              type: fields.get('event') ?? '',
-              data: JSON.parse(data),
-            });
+            const event = { id: id ?? '', type: fields.get('event') ?? '', data: JSON.parse(data) };
+            (id === undefined ? unnumbered : events).push(event);
           }
         }
       }

@@ -84,6 +84,51 @@ function webRequestOf(
   return request;
 }
 
+/** Where a body that writes itself (see {@link writesToNode}) puts its bytes on the Node path. Internal. */
+export interface NodeSink {
+  write(chunk: Uint8Array): void;
+  end(): void;
+  /** Bytes written but not yet taken by the socket (a slow reader). */
+  readonly buffered: number;
+}
+
+// Bodies that can write themselves to a Node response, skipping the web stream's promise per chunk:
+// the SSE stream, written to a thousand browsers per event. The stream stays the body for `fetch`.
+const nodeWriters = new WeakMap<ReadableStream<Uint8Array>, (sink: NodeSink) => () => void>();
+
+/**
+ * Lets `body` write itself to a Node response when served by {@link writeWebResponse} (only if nothing
+ * read it yet): `attach` gets the sink, writes what the stream holds so far and everything after it,
+ * and returns what stops it (called once the response closes). Internal.
+ */
+export function writesToNode(body: ReadableStream<Uint8Array>, attach: (sink: NodeSink) => () => void): void {
+  nodeWriters.set(body, attach);
+}
+
+/** Serves a self-writing body: resolves when the response closes (either side). */
+function writeToNode(res: ServerResponse, attach: (sink: NodeSink) => () => void): Promise<void> {
+  res.flushHeaders();
+  return new Promise<void>((resolve) => {
+    const detach = attach({
+      write: (chunk) => {
+        if (!res.destroyed) res.write(chunk);
+      },
+      end: () => {
+        if (!res.destroyed && !res.writableEnded) res.end();
+      },
+      get buffered() {
+        return res.writableLength;
+      },
+    });
+    const done = () => {
+      detach();
+      resolve();
+    };
+    if (res.destroyed) done();
+    else res.once('close', done);
+  });
+}
+
 /**
  * Writes a web `Response` to a Node `ServerResponse`: status, headers (several `Set-Cookie` kept apart),
  * then the body chunk by chunk with backpressure. Headers are flushed first so Server-Sent Events reach
@@ -107,6 +152,11 @@ export async function writeWebResponse(res: ServerResponse, response: Response):
     if (body) await body.cancel().catch(() => {});
     res.end();
     return;
+  }
+  const attach = nodeWriters.get(body);
+  if (attach && !body.locked) {
+    nodeWriters.delete(body);
+    return writeToNode(res, attach);
   }
   const reader = body.getReader();
   let closed = res.destroyed;

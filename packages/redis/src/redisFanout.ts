@@ -59,19 +59,26 @@ const scopeSchema = z.strictObject({
 const sequenceSchema = z.string().regex(/^[A-Za-z0-9_]{1,64}$/, 'expected 1 to 64 letters, digits or _');
 const numberSchema = z.coerce.number().int().positive();
 
-// INCR and XADD in one script, so the numbers and the stream's order agree for every reader. `floor`
-// is the highest number this server has seen: after a FLUSHALL the counter restarts, and running
-// servers would drop the low numbers as repeats, so it never goes below what they know.
+// INCRBY and one XADD per event in one script, so the numbers and the stream's order agree for every
+// reader, and the events of one tick (an inbox change emits several) cost one round trip and reach
+// every reader in one reply. `floor` is the highest number this server has seen: after a FLUSHALL the
+// counter restarts, and running servers would drop the low numbers as repeats, so it never goes below
+// what they know. Returns the last number; the events got the numbers ending there, in order.
 const PUBLISH = luaScript(`
-local n = redis.call('INCR', KEYS[1])
-local floor = tonumber(ARGV[3])
-if n <= floor then
-  n = floor + 1
+local count = #ARGV - 2
+local n = redis.call('INCRBY', KEYS[1], count)
+local floor = tonumber(ARGV[2])
+if n - count < floor then
+  n = floor + count
   redis.call('SET', KEYS[1], n)
 end
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '*', 'n', n, 'event', ARGV[2])
+for i = 1, count do
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '*', 'n', n - count + i, 'event', ARGV[i + 2])
+end
 return n`);
 
+// Events per publishing script call.
+const MAX_BATCH = 256;
 // Entries per blocking read: bounds the memory of one reply after a long outage.
 const READ_COUNT = 500;
 const MAX_RETRY_DELAY_MS = 2000;
@@ -350,24 +357,45 @@ export async function redisFanout(redis: Redis, options: RedisFanoutOptions = {}
     return subscription.stop;
   }
 
+  // Events published in the same tick, sent together at its end (order kept) as one script call.
+  let batch: Array<{ event: LiveEventDraft; json: string; settle: (error?: PagedeskError) => void }> = [];
+  const sendBatch = async () => {
+    const events = batch;
+    if (events.length === 0) return;
+    batch = [];
+    let reply: unknown;
+    try {
+      reply = await PUBLISH.run(redis, [counterKey, stream], [maxLen, highest, ...events.map((e) => e.json)]);
+    } catch (error) {
+      // Nobody gets these events, this server's browsers included: they refetch once reading works.
+      for (const subscription of subscriptions) subscription.lost();
+      const message = error instanceof Error ? error.message : String(error);
+      for (const { event, settle } of events)
+        settle(
+          new PagedeskError(
+            'live_publish_failed',
+            `redisFanout could not publish a ${event.type} event to ${stream}: ${message}`,
+            { cause: error, retryable: true },
+          ),
+        );
+      return;
+    }
+    const n = numberSchema.safeParse(reply);
+    if (n.success && n.data > highest) highest = n.data;
+    for (const { settle } of events) settle();
+  };
+
   return {
     sequence: sequence.data,
     async publish(event) {
       notClosed('publish');
-      let reply: unknown;
-      try {
-        reply = await PUBLISH.run(redis, [counterKey, stream], [maxLen, JSON.stringify(event), highest]);
-      } catch (error) {
-        // Nobody gets this event, this server's browsers included: they refetch once reading works.
-        for (const subscription of subscriptions) subscription.lost();
-        throw new PagedeskError(
-          'live_publish_failed',
-          `redisFanout could not publish a ${event.type} event to ${stream}: ${error instanceof Error ? error.message : String(error)}`,
-          { cause: error, retryable: true },
-        );
-      }
-      const n = numberSchema.safeParse(reply);
-      if (n.success && n.data > highest) highest = n.data;
+      const json = JSON.stringify(event);
+      return new Promise<void>((resolve, reject) => {
+        if (batch.length === 0) queueMicrotask(() => void sendBatch());
+        batch.push({ event, json, settle: (error) => (error ? reject(error) : resolve()) });
+        // A bounded script call: a burst beyond it goes now, the rest at the end of the tick.
+        if (batch.length >= MAX_BATCH) void sendBatch();
+      });
     },
     subscribe,
     get connected() {

@@ -1,8 +1,15 @@
 import { request as httpRequest } from 'node:http';
 import type { PagedeskError } from '@pagedesk/core';
 import express from 'express';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BodyTooLargeError, type NodeErrorContext, nodeHandler, rawBodyOf } from '../nodeAdapter.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  BodyTooLargeError,
+  type NodeErrorContext,
+  type NodeSink,
+  nodeHandler,
+  rawBodyOf,
+  writesToNode,
+} from '../nodeAdapter.js';
 import { listen, serve } from './helpers.js';
 
 const echo = async (request: Request) => {
@@ -227,6 +234,18 @@ describe('handler failures never escape', () => {
   });
 });
 
+/** An event-stream request to `url`: its reader, a decoder, and the controller that aborts it. */
+async function openEventStream(url: string) {
+  const controller = new AbortController();
+  const res = await fetch(url, { signal: controller.signal });
+  expect(res.headers.get('content-type')).toBe('text/event-stream');
+  return {
+    controller,
+    reader: (res.body as ReadableStream<Uint8Array>).getReader(),
+    decoder: new TextDecoder(),
+  };
+}
+
 describe('writeWebResponse', () => {
   it('keeps several Set-Cookie headers apart and the status text', async () => {
     const server = await serve(
@@ -243,6 +262,43 @@ describe('writeWebResponse', () => {
       expect(res.statusText).toBe('Created!');
       expect(res.headers.getSetCookie()).toEqual(['a=1; Path=/', 'b=2; Path=/']);
       expect(await res.text()).toBe('created');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('lets a self-writing body (the SSE fan-out) write straight to the response, and stops it when the client leaves', async () => {
+    const encoder = new TextEncoder();
+    let sink: NodeSink | undefined;
+    let detached = 0;
+    const server = await serve(
+      nodeHandler(() => {
+        const body = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(encoder.encode('data: via the web stream\n\n'));
+          },
+        });
+        writesToNode(body, (attached) => {
+          sink = attached;
+          attached.write(encoder.encode(': open\n\n'));
+          return () => {
+            detached += 1;
+          };
+        });
+        return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+      }),
+    );
+    try {
+      const { controller, reader, decoder } = await openEventStream(server.url);
+      let text = decoder.decode((await reader.read()).value);
+      sink!.write(encoder.encode('data: 1\n\n'));
+      while (!text.includes('data: 1')) text += decoder.decode((await reader.read()).value);
+      // The sink replaced the stream: what only the stream held never went out.
+      expect(text).toBe(': open\n\ndata: 1\n\n');
+      expect(sink!.buffered).toBe(0);
+      controller.abort();
+      await vi.waitFor(() => expect(detached).toBe(1), { timeout: 2000, interval: 10 });
+      sink!.write(encoder.encode('data: 2\n\n')); // after the close: dropped, no throw
     } finally {
       await server.close();
     }
@@ -279,11 +335,7 @@ describe('writeWebResponse', () => {
       ),
     );
     try {
-      const controller = new AbortController();
-      const res = await fetch(server.url, { signal: controller.signal });
-      expect(res.headers.get('content-type')).toBe('text/event-stream');
-      const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-      const decoder = new TextDecoder();
+      const { controller, reader, decoder } = await openEventStream(server.url);
       let text = '';
       for (let i = 0; i < 50 && !text.includes('data: 2'); i++)
         text += decoder.decode((await reader.read()).value);

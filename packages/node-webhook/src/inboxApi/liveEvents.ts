@@ -1,4 +1,5 @@
 import type { LiveEvent } from '@pagedesk/core';
+import { type NodeSink, writesToNode } from '../nodeAdapter.js';
 
 /**
  * Who may receive a live event: the channel it happened on and, when known, that channel's
@@ -111,17 +112,36 @@ interface Buffered {
 
 interface Client {
   controller: ReadableStreamDefaultController<Uint8Array>;
+  /** Served on the Node path: frames go straight to the response (see `writesToNode`). */
+  sink?: NodeSink | undefined;
+  /** Until the stream is read or attached: what it holds, for a sink attached later. */
+  unread?: Uint8Array[] | undefined;
   viewer: LiveViewer;
   close(): void;
   /** Shared numbering: the client saw events up to here on another server, which is ahead of this one. */
   skipThrough?: number | undefined;
+  /** Frames of this tick not written yet (see `flush`). */
+  pending: Uint8Array[];
 }
 
 const encoder = new TextEncoder();
+
+/** The frames as one chunk. */
+function concat(frames: readonly Uint8Array[]): Uint8Array {
+  const chunk = new Uint8Array(frames.reduce((size, frame) => size + frame.byteLength, 0));
+  let at = 0;
+  for (const frame of frames) {
+    chunk.set(frame, at);
+    at += frame.byteLength;
+  }
+  return chunk;
+}
 const PING = encoder.encode(': ping\n\n');
-// A client this far behind is cut off rather than buffered without end; it reconnects with its
-// Last-Event-ID and catches up from the replay buffer (or gets a reset).
-const MAX_QUEUED_FRAMES = 1024;
+// A client this far behind (chunks of one or more frames queued) is cut off rather than buffered
+// without end; it reconnects with its Last-Event-ID and catches up from the replay buffer (or gets a reset).
+const MAX_QUEUED_CHUNKS = 1024;
+// The same bound on the Node path, in bytes the socket has not taken.
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 /** Options of {@link createBroadcaster}. */
 export interface BroadcasterOptions {
@@ -162,21 +182,59 @@ export function createBroadcaster(options: BroadcasterOptions) {
     encoder.encode(`id: ${idOf(event.seq)}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
   const resetFrame = () => frameOf({ seq, type: 'reset' });
 
+  const write = (client: Client, chunk: Uint8Array) => {
+    const { controller, sink } = client;
+    if (sink) {
+      if (sink.buffered > MAX_BUFFERED_BYTES) client.close();
+      else sink.write(chunk);
+      return;
+    }
+    if (controller.desiredSize !== null && controller.desiredSize < -MAX_QUEUED_CHUNKS) {
+      client.close();
+      return;
+    }
+    try {
+      controller.enqueue(chunk);
+      client.unread?.push(chunk);
+    } catch {
+      client.close();
+    }
+  };
+
+  // Frames are written once per tick: the events of one fanout read (a burst published together)
+  // reach each client as one chunk, one socket write. Clients that see the same frames share the
+  // chunk, so a tick costs one concatenation per visibility class, not per client.
+  const dirty = new Set<Client>();
+  const flush = () => {
+    const chunks = new Map<string, Uint8Array>();
+    const ids = new Map<Uint8Array, number>();
+    const numberOf = (frame: Uint8Array) => {
+      const known = ids.get(frame);
+      if (known !== undefined) return known;
+      ids.set(frame, ids.size);
+      return ids.size - 1;
+    };
+    for (const client of dirty) {
+      const frames = client.pending;
+      client.pending = [];
+      let chunk = frames[0] as Uint8Array;
+      if (frames.length > 1) {
+        const key = frames.map(numberOf).join();
+        chunk = chunks.get(key) ?? concat(frames);
+        chunks.set(key, chunk);
+      }
+      write(client, chunk);
+    }
+    dirty.clear();
+  };
   const send = (client: Client, frame: Uint8Array, n?: number) => {
     if (client.skipThrough !== undefined && n !== undefined) {
       if (n <= client.skipThrough) return;
       client.skipThrough = undefined;
     }
-    const { controller } = client;
-    if (controller.desiredSize !== null && controller.desiredSize < -MAX_QUEUED_FRAMES) {
-      client.close();
-      return;
-    }
-    try {
-      controller.enqueue(frame);
-    } catch {
-      client.close();
-    }
+    if (dirty.size === 0) queueMicrotask(flush);
+    dirty.add(client);
+    client.pending.push(frame);
   };
 
   const startHeartbeat = () => {
@@ -277,15 +335,17 @@ export function createBroadcaster(options: BroadcasterOptions) {
         const current = client;
         client = undefined;
         clients.delete(current);
+        dirty.delete(current);
         signal.removeEventListener('abort', cleanup);
         stopHeartbeatIfIdle();
+        current.sink?.end();
         try {
           current.controller.close();
         } catch {
           // Already closed or errored by the consumer.
         }
       };
-      return new ReadableStream<Uint8Array>({
+      const stream = new ReadableStream<Uint8Array>({
         start(controller) {
           if (signal.aborted) {
             controller.close();
@@ -297,16 +357,34 @@ export function createBroadcaster(options: BroadcasterOptions) {
             if (buffered?.seq === n && buffered.draft && viewer.changedBy(buffered.draft)) changed = true;
           }
           const resume = changed ? { frames: [resetFrame()] } : resumeFrames(lastEventId, viewer);
-          client = { controller, viewer, close: cleanup };
+          client = { controller, viewer, close: cleanup, pending: [], unread: [] };
           if (resume.ahead !== undefined) client.skipThrough = resume.ahead;
-          controller.enqueue(hello);
-          for (const frame of resume.frames) controller.enqueue(frame);
+          // Queued whatever their number (a long replay is not a slow reader), and kept for a sink.
+          for (const frame of [hello, ...resume.frames]) {
+            controller.enqueue(frame);
+            client.unread?.push(frame);
+          }
           clients.add(client);
           signal.addEventListener('abort', cleanup, { once: true });
           startHeartbeat();
         },
+        // Read as a web stream: nothing is kept for a sink any more.
+        pull() {
+          if (client) client.unread = undefined;
+        },
         cancel: cleanup,
       });
+      writesToNode(stream, (sink) => {
+        if (!client) {
+          sink.end();
+          return () => {};
+        }
+        for (const chunk of client.unread ?? []) sink.write(chunk);
+        client.unread = undefined;
+        client.sink = sink;
+        return cleanup;
+      });
+      return stream;
     },
 
     /**

@@ -223,6 +223,39 @@ describe('redisFanout', () => {
     );
   });
 
+  it('publishes the events of one tick in one script call: consecutive numbers, in order, one read for every server', async () => {
+    const stream = freshStream();
+    const a = await instance(stream);
+    const b = await instance(stream);
+    const seen: Array<[string, number | undefined, number]> = [];
+    let reads = 0;
+    let inRead = false;
+    const stop = b.fanout.subscribe((event, n) => {
+      // Listener calls in one synchronous run are one read's entries.
+      if (!inRead) {
+        inRead = true;
+        reads += 1;
+        queueMicrotask(() => {
+          inRead = false;
+        });
+      }
+      seen.push([(event as { conversationId: string }).conversationId, n, reads]);
+    });
+    await a.fanout.publish(typing(1));
+    await vi.waitFor(() => expect(seen).toHaveLength(1), { timeout: 5000, interval: 10 });
+    await Promise.all([2, 3, 4, 5].map((i) => a.fanout.publish(typing(i))));
+    await vi.waitFor(() => expect(seen).toHaveLength(5), { timeout: 5000, interval: 10 });
+    stop();
+    expect(seen).toEqual([
+      ['conv-1', 1, 1],
+      ['conv-2', 2, 2],
+      ['conv-3', 3, 2],
+      ['conv-4', 4, 2],
+      ['conv-5', 5, 2],
+    ]);
+    expect(await admin.xlen(stream)).toBe(5);
+  });
+
   it('sends browsers a reset once reading works after an event was lost, and answers a resume from before it with one', async () => {
     const stream = freshStream();
     const a = await instance(stream, { blockMs: 200 });

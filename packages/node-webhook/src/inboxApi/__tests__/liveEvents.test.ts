@@ -1,3 +1,4 @@
+import { get, type IncomingMessage } from 'node:http';
 import { type Inbox, type InboxEvents, liveEventSchema } from '@pagedesk/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -62,6 +63,25 @@ afterAll(async () => {
   api.close();
   await server.close();
 });
+
+/** An API over an in-process fanout whose `reset` (events may have been lost) the test calls. */
+async function resettable() {
+  const fanout = inProcessFanout();
+  let onLost: (() => void) | undefined;
+  const local = createInboxApi({
+    inbox: await seededInbox(1),
+    heartbeatMs: 0,
+    authorize: admin,
+    fanout: {
+      publish: fanout.publish,
+      subscribe(listener, onReset) {
+        onLost = onReset;
+        return fanout.subscribe(listener);
+      },
+    },
+  });
+  return { fanout, local, reset: () => onLost?.() };
+}
 
 describe('GET /events', () => {
   it('streams inbox changes in order, with ids and the LiveEvent shape', async () => {
@@ -265,6 +285,47 @@ describe('GET /events', () => {
   });
 });
 
+describe('GET /events on the Node path', () => {
+  it('cuts off a browser whose socket stops taking bytes, and keeps serving the others', async () => {
+    const fanout = inProcessFanout();
+    const local = createInboxApi({ inbox: await seededInbox(1), heartbeatMs: 0, authorize: admin, fanout });
+    const http = await serve(local);
+    try {
+      // A browser that stops reading: its socket fills, then the response's buffer.
+      const stalled = await new Promise<IncomingMessage>((resolve) =>
+        get(`${http.base}/events`, (res) => {
+          res.pause();
+          resolve(res);
+        }),
+      );
+      const reader = (await fetch(`${http.base}/events`)).body!.getReader();
+      await vi.waitFor(() => expect(local.liveConnections).toBe(2));
+      const big = 'x'.repeat(64 * 1024);
+      let received = 0;
+      const reading = (async () => {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return;
+          received += value.byteLength;
+        }
+      })();
+      for (let i = 0; i < 200 && local.liveConnections === 2; i++) {
+        fanout.publish({ type: 'typing', conversationId: big, on: true, scope: { channelId: 'page-1' } });
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await vi.waitFor(() => expect(local.liveConnections).toBe(1));
+      fanout.publish({ type: 'typing', conversationId: 'conv-1', on: true, scope: { channelId: 'page-1' } });
+      await vi.waitFor(() => expect(received).toBeGreaterThan(4 * 1024 * 1024));
+      stalled.destroy();
+      await reader.cancel();
+      await reading;
+    } finally {
+      local.close();
+      await http.close();
+    }
+  });
+});
+
 describe('GET /events through .fetch', () => {
   it('cleans up when the consumer cancels the body or the request is aborted', async () => {
     const local = createInboxApi({ inbox: await seededInbox(1), heartbeatMs: 0, authorize: admin });
@@ -291,6 +352,33 @@ describe('GET /events through .fetch', () => {
     // The one that never read is gone; the one that reads got everything.
     expect(local.liveConnections).toBe(1);
     expect(eventsOf(await fastReading)).toHaveLength(1100);
+    local.close();
+  });
+
+  it('replays a resume longer than the slow-reader bound in full: a replay is not a slow reader', async () => {
+    const fanout = inProcessFanout();
+    const local = createInboxApi({
+      inbox: await seededInbox(1),
+      heartbeatMs: 0,
+      authorize: admin,
+      fanout,
+      replayBuffer: 2000,
+    });
+    for (let i = 1; i <= 1500; i++)
+      fanout.publish({
+        type: 'typing',
+        conversationId: `conv-${i}`,
+        on: true,
+        scope: { channelId: 'page-1' },
+      });
+    const resumed = await local.fetch(
+      new Request('http://h.test/events', { headers: { 'last-event-id': '0' } }),
+    );
+    expect(local.liveConnections).toBe(1);
+    const events = eventsOf(await readFrames(resumed.body!, eventCount(1500), 10_000));
+    expect(events.map((e) => e.data['conversationId'])).toEqual(
+      Array.from({ length: 1500 }, (_, i) => `conv-${i + 1}`),
+    );
     local.close();
   });
 
@@ -337,25 +425,11 @@ describe('GET /events through .fetch', () => {
     local.close();
   });
   it('sends every stream a reset when the fanout may have lost events, and a resume from before it gets one', async () => {
-    const fanout = inProcessFanout();
-    let reset: (() => void) | undefined;
-    const local = createInboxApi({
-      inbox: await seededInbox(1),
-      heartbeatMs: 0,
-      authorize: admin,
-      fanout: {
-        publish: fanout.publish,
-        subscribe(listener, onReset) {
-          reset = onReset;
-          return fanout.subscribe(listener);
-        },
-      },
-    });
+    const { fanout, local, reset } = await resettable();
     const open = await local.fetch(new Request('http://h.test/events'));
     const reading = readFrames(open.body!, eventCount(2));
     fanout.publish({ type: 'typing', conversationId: 'conv-9', on: true, scope: { channelId: 'page-1' } });
-    await vi.waitFor(() => expect(reset).toBeTypeOf('function'));
-    reset!();
+    reset();
     const frames = eventsOf(await reading);
     expect(frames.map((e) => e.event)).toEqual(['typing', 'reset']);
     // A browser that last saw the event before the reset cannot be replayed what was lost.
@@ -364,6 +438,36 @@ describe('GET /events through .fetch', () => {
       new Request('http://h.test/events', { headers: { 'last-event-id': `${epoch}-0` } }),
     );
     expect(eventsOf(await readFrames(before.body!, eventCount(1))).map((e) => e.event)).toEqual(['reset']);
+    local.close();
+  });
+
+  it('writes the events of one tick to each stream as one chunk, in order, shared by streams that see the same', async () => {
+    const { fanout, local, reset } = await resettable();
+    const readers = await Promise.all(
+      [1, 2].map(async () => (await local.fetch(new Request('http://h.test/events'))).body!.getReader()),
+    );
+    for (const reader of readers) await reader.read(); // the hello
+    const typing = (i: number) => ({
+      type: 'typing' as const,
+      conversationId: `conv-${i}`,
+      on: true,
+      scope: { channelId: 'page-1' },
+    });
+    // One fanout read (a burst published together): two events, a reset, one more.
+    fanout.publish(typing(1));
+    fanout.publish(typing(2));
+    reset();
+    fanout.publish(typing(3));
+    const [first, second] = await Promise.all(readers.map((reader) => reader.read()));
+    expect(first!.value).toBe(second!.value);
+    const frames = new TextDecoder().decode(first!.value).split('\n\n').filter(Boolean);
+    expect(eventsOf(frames).map((e) => `${e.event} ${e.id.split('-')[1]}`)).toEqual([
+      'typing 1',
+      'typing 2',
+      'reset 2',
+      'typing 3',
+    ]);
+    for (const reader of readers) await reader.cancel();
     local.close();
   });
 
