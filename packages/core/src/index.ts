@@ -244,6 +244,7 @@ export {
 } from './browser.js';
 export { AppMismatchError } from './errors.js';
 export { messageEffectSchema } from './inbox/effects.js';
+export { validateEvent } from './inbox/validation.js';
 export { createInbox, type InboxOptions } from './inbox.js';
 export {
   createMediaArchiver,

@@ -1,4 +1,4 @@
-import type { MessengerEvent, Platform } from '@pagedesk/core';
+import { type MessengerEvent, type Platform, ValidationError, validateEvent } from '@pagedesk/core';
 import { WebhookContentError, WebhookPayloadError } from './errors.js';
 import { changeEvent } from './parseChanges.js';
 import { fieldOf, messagingEvent } from './parseMessaging.js';
@@ -64,6 +64,26 @@ function invalidEvent(raw: unknown, ctx: Ctx, field: string, timestamp: number):
   };
 }
 
+/**
+ * The inbox's own check of an event (core's `validateEvent`) on what the parser built: an event the
+ * inbox would refuse fails here, as a wrong field of its item, so `createWebhook` keeps it as `unknown`
+ * rather than handing the inbox a delivery that fails on every retry (an empty mid, a time past the
+ * range of dates, a comment verb outside add/edit/remove).
+ */
+function accepted(event: MessengerEvent, ctx: Ctx): MessengerEvent {
+  try {
+    return validateEvent(event);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    throw new WebhookPayloadError(
+      error.issues.map((issue) => ({
+        path: ctx.path,
+        message: `${event.kind} ${issue.path}: ${issue.message}`,
+      })),
+    );
+  }
+}
+
 function fieldOfRaw(raw: unknown, changes: boolean): string {
   if (raw === null || typeof raw !== 'object') return 'invalid';
   if (changes) {
@@ -77,8 +97,9 @@ function timestampOfRaw(raw: unknown, ctx: Ctx): number {
   const t = timeOf(
     raw !== null && typeof raw === 'object' ? (raw as { timestamp?: unknown }).timestamp : undefined,
   );
-  if (typeof t === 'number') return t;
-  return ctx.entryTime === undefined ? 0 : toMs(ctx.entryTime);
+  const time = typeof t === 'number' ? t : ctx.entryTime === undefined ? 0 : toMs(ctx.entryTime);
+  // An unknown event needs a time the inbox accepts even when the item's and the entry's are absurd.
+  return Number.isFinite(time) ? time : 0;
 }
 
 /**
@@ -115,7 +136,7 @@ export function parseWebhook(
   const onContent = options.onContentIssue;
   const events: MessengerEvent[] = [];
   const parseItem = (raw: unknown, ctx: EntryCtx, changes: boolean) => {
-    const event = changes ? changeEvent(raw, ctx) : messagingEvent(raw, ctx);
+    const event = accepted(changes ? changeEvent(raw, ctx) : messagingEvent(raw, ctx), ctx);
     if (ctx.notes.length > 0) {
       // A fresh list for the next item (the reported error keeps this one).
       const notes = ctx.notes;
@@ -147,6 +168,9 @@ export function parseWebhook(
     const raw = envelope.entry[e];
     const entry = isSimpleEntry(raw) ? raw : check(metaEntrySchema, raw, `entry[${e}]`);
     ctx.pageId = str(entry.id);
+    // No page, no event: an entry without an id cannot be routed, even as `unknown`.
+    if (ctx.pageId === '')
+      throw new WebhookPayloadError([{ path: `entry[${e}].id`, message: 'must be at least 1 in length' }]);
     // The entry time only stands in for items without a time of their own: an unreadable one is none.
     const time = timeOf(entry.time);
     ctx.entryTime = time === false ? undefined : time;

@@ -31,6 +31,7 @@ describe('entries', () => {
       'sniffMediaType',
       'storedMediaType',
       'surveyScore',
+      'validateEvent',
     ]);
   });
 });

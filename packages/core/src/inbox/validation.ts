@@ -93,7 +93,11 @@ const rules: Record<MessengerEvent['kind'], Record<string, Rule>> = {
   unknown: base,
 };
 
-/** Checks what the inbox reads of an event; throws a ValidationError naming every wrong field. */
+/**
+ * Checks what the inbox reads of an event; throws a ValidationError naming every wrong field. It is
+ * `inbox.apply`'s check, and node-webhook's parser runs it on every event it emits, so an event the
+ * inbox would refuse (failing its whole delivery on every retry) becomes an `unknown` event instead.
+ */
 export function validateEvent(event: unknown): MessengerEvent {
   const kind = (event as { kind?: unknown } | null)?.kind;
   const fields =

@@ -1,4 +1,4 @@
-import { isPagedeskError, ValidationError } from '@pagedesk/core';
+import { isPagedeskError, ValidationError, validateEvent } from '@pagedesk/core';
 import { describe, expect, it } from 'vitest';
 import { WebhookPayloadError } from '../errors.js';
 import { parseWebhook } from '../parseWebhook.js';
@@ -254,6 +254,56 @@ describe('onInvalidEvent', () => {
     expect(errors).toEqual(['entry[0].messaging[1].reaction.action', 'entry[0].changes[0].value.comment_id']);
     // Without the option the same body throws.
     expect(() => parseWebhook(body)).toThrow(WebhookPayloadError);
+  });
+
+  it("never emits an event the inbox refuses: what identifies it must pass core's validateEvent", () => {
+    // Found by the 100,000-body fuzz run: each of these passed the parser and then failed inbox.apply,
+    // which failed the whole delivery on every retry.
+    const items: unknown[] = [
+      { ...messenger.text, message: { mid: '', text: 'empty mid' } },
+      { ...messenger.reaction, reaction: { ...messenger.reaction.reaction, mid: '' } },
+      { ...messenger.text, sender: { id: '' } },
+      { ...messenger.text, timestamp: 1e308 * 10 },
+    ];
+    const changes = [
+      {
+        field: 'feed',
+        value: {
+          item: 'comment',
+          verb: 'hide',
+          comment_id: 'c1',
+          post_id: 'p1',
+          from: { id: 'u' },
+          created_time: 1700000000,
+        },
+      },
+      {
+        field: 'feed',
+        value: {
+          item: 'comment',
+          verb: 'add',
+          comment_id: '',
+          post_id: 'p1',
+          from: { id: 'u' },
+          created_time: 1700000000,
+        },
+      },
+    ];
+    const body = { object: 'page', entry: [{ ...envelope('page', items).entry[0], changes }] };
+    const errors: string[] = [];
+    const events = parseWebhook(body, { onInvalidEvent: (error) => errors.push(error.message) });
+    expect(events).toHaveLength(items.length + changes.length);
+    for (const event of events) expect(() => validateEvent(event)).not.toThrow();
+    expect(events.filter((e) => e.kind !== 'unknown').map((e) => e.kind)).toEqual([]);
+    expect(errors.join('\n')).toMatch(/message mid: must be at least 1 in length/);
+    // Without the option the first such event throws, naming its item.
+    expect(() => parseWebhook(body)).toThrow(/entry\[0\]\.messaging\[0\]/);
+  });
+
+  it('refuses an entry without an id: it cannot be routed, even as unknown', () => {
+    expect(() =>
+      parseWebhook(envelope('page', [messenger.text], { id: '' }), { onInvalidEvent: () => {} }),
+    ).toThrow(/entry\[0\]\.id: must be at least 1 in length/);
   });
 
   it('the envelope stays strict', () => {
