@@ -82,6 +82,54 @@ describe('parser and inbox agree on what a valid event is', () => {
     expect(result.status).toBe(200);
   });
 
+  it('empty mids, sender ids and comment ids do not fail the batch', async () => {
+    rec.case(
+      `FIXED (commit ea984db): the 100,000-body fuzz run found items the parser emitted as events the inbox refuses (an empty mid, sender id or comment id, a time that is not a finite number, a comment action outside add/edit/remove), each failing its delivery with a 500 on every redelivery; the parser now runs the inbox's own check (core's validateEvent) on every event and keeps a failing one as \`unknown\``,
+    );
+    const result = await deliverBatch(
+      [
+        messengerMessage('psid-ok', 'm_ok4', 'a valid message', NOW),
+        {
+          sender: { id: 'psid-2' },
+          recipient: { id: PAGE_ID },
+          timestamp: NOW,
+          message: { mid: '', text: 'x' },
+        },
+        {
+          sender: { id: '' },
+          recipient: { id: PAGE_ID },
+          timestamp: NOW,
+          message: { mid: 'm_x', text: 'x' },
+        },
+        {
+          sender: { id: 'psid-3' },
+          recipient: { id: PAGE_ID },
+          timestamp: NOW,
+          reaction: { mid: '', action: 'react', reaction: 'like' },
+        },
+      ],
+      [
+        {
+          field: 'feed',
+          value: {
+            item: 'comment',
+            verb: 'add',
+            comment_id: '',
+            post_id: '1_1',
+            from: { id: 'u1' },
+            created_time: NOW / 1000,
+          },
+        },
+      ],
+    );
+    expect(result.status, result.text).toBe(200);
+    expect(await result.store.messages.getByMid(PAGE_ID, 'm_ok4')).toBeDefined();
+    expect(
+      result.reported.filter((r) => r.startsWith('payload')),
+      result.reported.join('\n'),
+    ).toHaveLength(4);
+  });
+
   it('the same batch without the broken item is accepted (the two tests above are about that item alone)', async () => {
     const result = await deliverBatch([messengerMessage('psid-ok', 'm_ok3', 'a valid message', NOW)]);
     expect(result.status).toBe(200);
