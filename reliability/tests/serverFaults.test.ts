@@ -121,7 +121,7 @@ async function settle(
   const line =
     `${name}: sent ${SIZE} messages in ${run.delivered} deliveries (${run.answers.length} posts, ` +
     `${failures} answered non-200 and retried), stored ${rows.size} (${lost} lost, ${duplicated} duplicated), ` +
-    `streamed ${perClient.join(' and ')}, slowest answer ${run.slowestMs} ms`;
+    `${perClient.length > 0 ? `streamed ${perClient.join(' and ')}, ` : ''}slowest answer ${run.slowestMs} ms`;
   console.info(line);
   rec.case(line);
   if (lost > 0 || duplicated > 0 || run.abandoned > 0)
