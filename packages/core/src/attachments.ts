@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { wholeNumber } from './checks.js';
 import type { Platform } from './model.js';
 import { parseOrThrow } from './parseOrThrow.js';
 import { type MediaKind, type MediaRule, mediaKinds, type Rules, rulesFor } from './rules.js';
@@ -35,7 +36,7 @@ export type AttachmentCheck = { ok: true; kind: MediaKind; type: string } | Atta
 const inputSchema = z.object({
   name: z.string(),
   type: z.string(),
-  size: z.number().check(z.multipleOf(1), z.minimum(0)),
+  size: z.number().check(wholeNumber(), z.minimum(0)),
 });
 
 /**
@@ -276,7 +277,7 @@ export type ReplyPlan = { ok: true; parts: ReplyPart[] } | { ok: false; problems
 const fileSchema = z.object({
   name: z.string(),
   type: z.string(),
-  size: z.number().check(z.multipleOf(1), z.minimum(0)),
+  size: z.number().check(wholeNumber(), z.minimum(0)),
   url: z.optional(z.string()),
   attachmentId: z.optional(z.string()),
 });

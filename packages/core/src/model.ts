@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { emailPattern, wholeNumber } from './checks.js';
 import { sentSurveySchema, surveyAnswerSchema } from './survey.js';
 
 // The domain model. Schemas are the source of truth (zod/mini keeps the browser bundle small); the
@@ -40,9 +41,10 @@ export const SENDABLE_STATUSES: ReadonlySet<ChannelStatus> = new Set([
 ]);
 
 // Browser weight: these schemas ship in the React kit, so they use the fewest zod kinds that express
-// the same rules. Whole numbers are checked with `multipleOf(1)` rather than `z.int()` (no
-// number-format machinery), and a single tag is a one-value `z.enum` rather than `z.literal`.
-const maxBytesSchema = z.optional(z.number().check(z.multipleOf(1), z.minimum(1)));
+// the same rules. Whole numbers and email addresses are plain checks (checks.ts) rather than `z.int()`,
+// `z.multipleOf(1)` or `z.email()` (zod's number and string formats), and a single tag is a one-value
+// `z.enum` rather than `z.literal`.
+const maxBytesSchema = z.optional(z.number().check(wholeNumber(), z.minimum(1)));
 
 /** Per-channel preferences an admin sets in `<ChannelSettings>`. */
 export const channelSettingsSchema = z.object({
@@ -54,7 +56,7 @@ export const channelSettingsSchema = z.object({
   /** The app has Meta's Human Agent permission: replies allowed for 7 days instead of 24 h. */
   humanAgent: z.boolean(),
   /** A stricter outbound text limit than Meta's (e.g. 1600); null keeps the rules profile's limit. */
-  textMaxLength: z.nullable(z.number().check(z.multipleOf(1), z.minimum(1), z.maximum(2000))),
+  textMaxLength: z.nullable(z.number().check(wholeNumber(), z.minimum(1), z.maximum(2000))),
   /** Outbound attachment size caps in bytes by kind; a missing kind keeps the profile's limit. */
   attachmentMaxBytes: z.object({
     image: maxBytesSchema,
@@ -105,7 +107,7 @@ export type Channel = z.infer<typeof channelSchema>;
  */
 const detailFields = {
   name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
-  email: z.email().check(z.maxLength(320)),
+  email: z.string().check(z.regex(emailPattern, 'invalid email'), z.maxLength(320)),
   phone: z.string().check(z.trim(), z.regex(/^\+?[0-9 ().-]{3,40}$/, 'expected a phone number')),
   notes: z.string().check(z.maxLength(10_000)),
 };

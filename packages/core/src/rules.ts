@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { wholeNumber } from './checks.js';
 import { ValidationError } from './errors.js';
 import type { Channel, Platform } from './model.js';
 import { parseOrThrow } from './parseOrThrow.js';
@@ -61,7 +62,7 @@ export type RulesOverrides = {
 
 const mimePattern = /^(?:\*\/\*|[a-z0-9][\w.+-]*\/(?:\*|[\w.+-]+))$/i;
 const mediaRuleSchema = z.strictObject({
-  maxBytes: z.number().check(z.multipleOf(1), z.minimum(1)),
+  maxBytes: z.number().check(wholeNumber(), z.minimum(1)),
   types: z.array(z.string().check(z.regex(mimePattern))),
   extensions: z.array(z.string().check(z.regex(/^[a-z0-9]+$/))),
 });
@@ -74,10 +75,10 @@ const directionSchema = z.strictObject({
 /** The zod schema every profile passes; `defineRules` validates with it. */
 export const rulesSchema = z.strictObject({
   text: z.strictObject({
-    maxLength: z.number().check(z.multipleOf(1), z.minimum(1)),
-    maxBytes: z.optional(z.number().check(z.multipleOf(1), z.minimum(4))),
+    maxLength: z.number().check(wholeNumber(), z.minimum(1)),
+    maxBytes: z.optional(z.number().check(wholeNumber(), z.minimum(4))),
   }),
-  imagesPerMessage: z.number().check(z.multipleOf(1), z.minimum(1)),
+  imagesPerMessage: z.number().check(wholeNumber(), z.minimum(1)),
   attachments: z.strictObject({ inbound: directionSchema, outbound: directionSchema }),
 });
 

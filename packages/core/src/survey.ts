@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { rule, wholeNumber } from './checks.js';
 
 // Satisfaction surveys: Messenger's Customer Feedback Template
 // (https://developers.facebook.com/docs/messenger-platform/send-messages/templates/customer-feedback-template)
@@ -26,7 +27,7 @@ export const SURVEY_TAG_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 const surveyTypeSchema = /* @__PURE__ */ z.enum(['csat', 'nps', 'ces']);
 
 // Browser weight: the core's browser entry exports this schema, so it uses the zod kinds the model's
-// schemas already ship. A whole number is `multipleOf(1)` rather than `z.int()`, and the URL is checked
+// schemas already ship. A whole number is `wholeNumber()` rather than `z.int()`, and the URL is checked
 // with the platform's parser rather than `z.url()` (zod's URL and number-format machinery, ~0.9 KB).
 /** An absolute http(s) URL the platform's parser accepts (no tab or line break, which it would drop). */
 function isWebUrl(value: string): boolean {
@@ -57,9 +58,9 @@ export const surveyDraftSchema = /* @__PURE__ */ (() =>
     /** Offer a free-text box after the score (Meta's `follow_up` of type `free_form`). */
     followUp: z.optional(z.boolean()),
     /** How long the customer may answer, 1-7 days (Meta's default: 1). */
-    expiresInDays: z.optional(z.number().check(z.multipleOf(1), z.gte(1), z.lte(7))),
+    expiresInDays: z.optional(z.number().check(wholeNumber(), z.gte(1), z.lte(7))),
     /** The business's privacy policy, shown with the survey (Meta's `business_privacy.url`). */
-    privacyUrl: z.optional(z.string().check(z.trim(), z.refine(isWebUrl, 'expected an http(s) URL'))),
+    privacyUrl: z.optional(z.string().check(z.trim(), rule(isWebUrl, 'expected an http(s) URL'))),
   }))();
 export type SurveyDraft = z.infer<typeof surveyDraftSchema>;
 

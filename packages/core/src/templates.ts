@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { checkAttachment } from './attachments.js';
+import { rule } from './checks.js';
 import { PagedeskError, RuleViolationError } from './errors.js';
 import { type Channel, type Customer, organizationIdSchema } from './model.js';
 import { parseOrThrow } from './parseOrThrow.js';
@@ -47,9 +48,11 @@ export const templatePartSchema = z
     quickReplies: z.optional(z.array(quickReplySchema).check(z.maxLength(QUICK_REPLY_LIMITS.count))),
   })
   .check(
-    z.refine((part) => (part.text?.trim() ?? '') !== '' || (part.attachments?.length ?? 0) > 0, {
-      error: 'a part needs text or an attachment',
-    }),
+    rule(
+      (part: { text?: string | undefined; attachments?: readonly unknown[] | undefined }) =>
+        (part.text?.trim() ?? '') !== '' || (part.attachments?.length ?? 0) > 0,
+      'a part needs text or an attachment',
+    ),
   );
 export type TemplatePart = z.infer<typeof templatePartSchema>;
 

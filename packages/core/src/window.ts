@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { ValidationError } from './errors.js';
-import type { Channel, Conversation, Platform } from './model.js';
+import { type Channel, type Conversation, type Platform, platformSchema } from './model.js';
 import { parseOrThrow } from './parseOrThrow.js';
 import { toEpoch } from './toEpoch.js';
 
@@ -106,7 +106,7 @@ export function formatRemaining(ms: number): string {
 }
 
 const inputSchema = z.object({
-  platform: z.enum(['messenger', 'instagram']),
+  platform: platformSchema,
   source: z.optional(z.enum(['message', 'comment'])),
   humanAgent: z.optional(z.boolean()),
   privateReplySent: z.optional(z.boolean()),
