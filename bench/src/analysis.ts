@@ -11,9 +11,11 @@ export const ANALYSIS: Record<string, string> = {
     'limit on the batch, about level with @warriorteam/messenger-sdk, which verifies, parses and lists the items ' +
     'with TypeScript types only (no field is checked at run time): the two swap places from run to run.',
   'webhook-http':
-    'Paired runs (the Pagedesk server and the bare node:http server take turns, same body, same autocannon ' +
-    'settings): createWebhook().node reads the body once, verifies and parses it, and answers with a ' +
-    'Content-Length; what remains is the schema checks of the events.',
+    'Back-to-back runs (2026-12-06, quiet machine, same bench): this code 0.779x; the code before the Node paths were ' +
+    'folded into one (serveNode) 0.746x; the code at the start of the day 0.73x and 0.823x in two runs. The ratio ' +
+    'moves by about 0.1x from run to run with no code change and is level across the three versions; in loaded runs ' +
+    'it measured 0.88x, as the bare server loses more to the load than Pagedesk does. Per request, createWebhook().node ' +
+    'reads the body once, verifies and parses it (the schema check of each event) and answers with a Content-Length.',
   'end-to-end':
     'The p99 follows the machine load: the same loopback path measured 9–25 ms in quiet moments and over 100 ms while ' +
     'other test suites ran on the 2 cores; the p50 stays within a few ms of the baseline.',

@@ -14,7 +14,7 @@ import { benchDir } from './servers/child.js';
 export const PAGEDESK_BUNDLE = join(benchDir, '.cache', 'pagedesk.mjs');
 
 const ENTRY = `
-export { createInbox, memoryStore } from '@pagedesk/core';
+export { createInbox, defaultChannelSettings, memoryStore } from '@pagedesk/core';
 export { createInboxApi, createWebhook, parseWebhook, verifySignature } from '@pagedesk/node-webhook';
 `;
 
@@ -46,7 +46,8 @@ export interface PagedeskModules {
     node(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void;
   };
   createInbox(options: Record<string, unknown>): { apply(events: readonly unknown[]): Promise<unknown> };
-  memoryStore(): unknown;
+  memoryStore(): { channels: { put(channel: Record<string, unknown>): Promise<void> } };
+  defaultChannelSettings: Record<string, unknown>;
 }
 
 /** Loads the bundle (built by run.ts before any section runs), checking the exports the bench needs. */

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadPagedesk } from '../pagedeskBuild.js';
-import { APP_SECRET, VERIFY_TOKEN, WEBHOOK_PATH } from '../payloads.js';
+import { APP_SECRET, PAGE_ID, VERIFY_TOKEN, WEBHOOK_PATH } from '../payloads.js';
 import { benchRequire, requireFrom } from '../peers/versions.js';
 
 // One webhook server per child process, so the load generator in the parent never shares an event loop
@@ -56,7 +56,22 @@ function minimalRelay(): (req: IncomingMessage, res: ServerResponse) => void {
 /** Pagedesk end to end: createWebhook → inbox.apply (memory store) → createInboxApi's SSE stream. */
 async function pagedeskRelay(): Promise<(req: IncomingMessage, res: ServerResponse) => void> {
   const pagedesk = await loadPagedesk();
-  const inbox = pagedesk.createInbox({ store: pagedesk.memoryStore() });
+  const store = pagedesk.memoryStore();
+  // The page is a connected channel: the inbox API streams only what the principal's channels hold.
+  const at = Date.now();
+  await store.channels.put({
+    id: PAGE_ID,
+    platform: 'messenger',
+    name: 'Bench page',
+    status: 'active',
+    tokenExpiresAt: null,
+    dataAccessExpiresAt: null,
+    missingPermissions: [],
+    settings: { ...pagedesk.defaultChannelSettings, attachmentMaxBytes: {}, agentIds: [] },
+    connectedAt: at,
+    updatedAt: at,
+  });
+  const inbox = pagedesk.createInbox({ store });
   const webhook = pagedesk.createWebhook({
     appSecret: APP_SECRET,
     verifyToken: VERIFY_TOKEN,

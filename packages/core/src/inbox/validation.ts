@@ -97,8 +97,10 @@ const rules: Record<MessengerEvent['kind'], Record<string, Rule>> = {
  * Checks what the inbox reads of an event; throws a ValidationError naming every wrong field. It is
  * `inbox.apply`'s check, and node-webhook's parser runs it on every event it emits, so an event the
  * inbox would refuse (failing its whole delivery on every retry) becomes an `unknown` event instead.
+ * `attachments: false` leaves out the per-attachment schema check, for events whose attachments were
+ * built by that parser.
  */
-export function validateEvent(event: unknown): MessengerEvent {
+export function validateEvent(event: unknown, options: { attachments?: boolean } = {}): MessengerEvent {
   const kind = (event as { kind?: unknown } | null)?.kind;
   const fields =
     typeof kind === 'string' && Object.hasOwn(rules, kind)
@@ -114,7 +116,8 @@ export function validateEvent(event: unknown): MessengerEvent {
   for (const key in fields) fields[key]!(record[key], key, issues);
   if (issues.length > 0) throw new ValidationError(`${kind} event`, issues);
   const attachments = record.attachments as unknown[] | undefined;
-  if (attachments)
+  // The parser builds attachments from its own schemas and skips this part (`attachments: false`).
+  if (attachments && options.attachments !== false)
     for (let i = 0; i < attachments.length; i++) {
       parseOrThrow(attachmentSchema, attachments[i], `${kind} event`, `attachments[${i}]`);
     }
