@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { observeNotifications, shownIn } from '../../../packages/react/browser/notifications.js';
 import { DEMO_BOT } from '../src/server/demoBot.js';
 import type { RunningHelpdesk } from '../src/server/helpdesk.js';
 import { type DemoHarness, startDemo } from './demoHarness.js';
@@ -14,24 +15,12 @@ let browser: Browser;
 let context: BrowserContext;
 let agent: Page;
 
-type Shown = { title: string; body: string | undefined };
-
 beforeAll(async () => {
   demo = await startDemo();
   ({ helpdesk, browser } = demo);
   context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   // Every notification the app creates, observed under the browser's own class.
-  await context.addInitScript(() => {
-    const shown: Shown[] = [];
-    (window as unknown as { shown: Shown[] }).shown = shown;
-    const Real = window.Notification;
-    window.Notification = class extends Real {
-      constructor(title: string, options?: NotificationOptions) {
-        super(title, options);
-        shown.push({ title, body: options?.body });
-      }
-    } as typeof Notification;
-  });
+  await context.addInitScript(observeNotifications);
   agent = await context.newPage();
   await agent.goto(helpdesk.url);
 }, 180_000);
@@ -145,7 +134,9 @@ describe('the agent toolkit in the demo', () => {
     await customer.getByLabel('Message').fill('Any news on my refund?');
     await customer.getByRole('button', { name: 'Send', exact: true }).click();
     await expect
-      .poll(() => agent.evaluate(() => (window as unknown as { shown: Shown[] }).shown), { timeout: 10_000 })
+      .poll(async () => (await shownIn(agent)).map(({ title, body }) => ({ title, body })), {
+        timeout: 10_000,
+      })
       .toEqual([{ title: 'New message from Chloé Martin', body: 'Any news on my refund?' }]);
     await customer.close();
   });

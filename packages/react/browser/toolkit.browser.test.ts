@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserHarness, FIXTURE_TITLE, reactMajor, startHarness } from './harness.js';
+import { observeNotifications, shownIn } from './notifications.js';
 
 // What jsdom cannot show about the agent's toolkit: the browser's real Notification API (permission
 // granted through playwright, each `new Notification` observed by an init script), the tab title,
@@ -16,22 +17,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => harness?.close());
-
-type Shown = { title: string; body: string | undefined; tag: string | undefined };
-
-/** Records every notification the page creates, keeping the browser's own class underneath. */
-function observeNotifications() {
-  const shown: Shown[] = [];
-  (window as unknown as { shown: Shown[] }).shown = shown;
-  const Real = window.Notification;
-  window.Notification = class extends Real {
-    constructor(title: string, options?: NotificationOptions) {
-      super(title, options);
-      shown.push({ title, body: options?.body, tag: options?.tag });
-      (window as unknown as { lastNotification: Notification }).lastNotification = this;
-    }
-  } as typeof Notification;
-}
 
 async function open(context: BrowserContext, query = ''): Promise<Page> {
   await context.addInitScript(observeNotifications);
@@ -50,7 +35,6 @@ const receive = (page: Page, index: number, text: string) =>
     },
     [index, text] as const,
   );
-const shown = (page: Page) => page.evaluate(() => (window as unknown as { shown: Shown[] }).shown);
 
 describe(`useNotifications in Chromium (React ${reactMajor})`, () => {
   it('asks nothing by itself; once granted, notifies per customer message and counts them in the title', async () => {
@@ -65,7 +49,7 @@ describe(`useNotifications in Chromium (React ${reactMajor})`, () => {
 
     const first = await receive(page, 0, 'Is my order on its way?');
     await expect
-      .poll(() => shown(page))
+      .poll(() => shownIn(page))
       .toEqual([
         {
           title: `New message from ${first.name}`,
@@ -95,7 +79,7 @@ describe(`useNotifications in Chromium (React ${reactMajor})`, () => {
     await receive(page, 2, 'Anyone there?');
     await expect.poll(() => page.title()).toBe(`(1) ${FIXTURE_TITLE}`);
     // Headless Chromium may not give the page focus; then it counts as a background tab.
-    expect((await shown(page)).length).toBe(focused ? 0 : 1);
+    expect((await shownIn(page)).length).toBe(focused ? 0 : 1);
     await context.close();
   });
 });
