@@ -52,10 +52,14 @@ export function createExecutor(pool: Pool, schema: string, statementTimeoutMs = 
   // at most these two, in this order, so no two units wait on each other. Sent with BEGIN as one
   // simple-protocol string: one round trip. The keys are numbers, so no text is spliced in.
   // The timeout (an integer) is set first, so a lock wait is bounded too, and only for this transaction.
-  const begin =
-    statementTimeoutMs > 0
-      ? `BEGIN; SET LOCAL statement_timeout = ${Math.floor(statementTimeoutMs)}`
-      : 'BEGIN';
+  // A unit's statements are planned at each run (`force_custom_plan`), with the table sizes of now: a
+  // generic plan is cached per connection, and one made while a table was small (a fresh schema, or
+  // one vacuumed empty) keeps scanning it whole as it grows, every `id = ANY($1)` lookup comparing each
+  // row with each key (processed_events at 20,000 rows: 12 ms a lookup instead of 0.1 ms) until an
+  // ANALYZE happens to invalidate it. The statements stay prepared: only their planning is repeated.
+  const timeout =
+    statementTimeoutMs > 0 ? `; SET LOCAL statement_timeout = ${Math.floor(statementTimeoutMs)}` : '';
+  const begin = `BEGIN${timeout}; SET LOCAL plan_cache_mode = force_custom_plan`;
   const beginFor = (scope: string | undefined) =>
     scope === undefined
       ? `${begin}; SELECT pg_advisory_xact_lock(${schemaLock})`
