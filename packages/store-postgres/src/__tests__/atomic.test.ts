@@ -173,4 +173,43 @@ describe('atomic on PostgreSQL', () => {
     expect(isPagedeskErrorCode(failure, 'invalid_input')).toBe(true);
     expect((failure as Error).message).toContain('scope');
   });
+
+  it('sends the queries a unit issues in one tick in one socket write, and each still gets its own answer', async () => {
+    const pool = testPool(1);
+    const store = postgresStore({ pool, schema });
+    try {
+      await store.channels.put(channel({ id: 'PAGE_G' }));
+      // The connection's socket, as pg holds it: count the writes that reach it.
+      const client = await pool.connect();
+      const socket = (client as unknown as { connection: { stream: import('node:net').Socket } }).connection
+        .stream;
+      client.release();
+      let writes = 0;
+      const countWrite = (original: (...args: never[]) => unknown) =>
+        function (this: unknown, ...args: never[]) {
+          writes++;
+          return original.apply(this, args);
+        };
+      const internals = socket as unknown as Record<'_writev' | '_write', (...args: never[]) => unknown>;
+      internals._writev = countWrite(internals._writev);
+      internals._write = countWrite(internals._write);
+      const during = await store.atomic(async () => {
+        const before = writes;
+        const [a, b, c] = await Promise.all([
+          store.channels.get('PAGE_G'),
+          store.events.hasMany!(['event.1']),
+          store.messages.getByMids!('PAGE_G', ['mid.1']),
+        ]);
+        return { writes: writes - before, answers: [a?.id, [...b], [...c.keys()]] };
+      }, 'PAGE_G');
+      expect(during.answers).toEqual(['PAGE_G', [], []]);
+      expect(during.writes).toBe(1);
+      // Outside a unit pg writes each query on its own, as before.
+      const before = writes;
+      await Promise.all([store.channels.get('PAGE_G'), store.events.hasMany!(['event.2'])]);
+      expect(writes - before).toBe(2);
+    } finally {
+      await pool.end();
+    }
+  });
 });
