@@ -271,6 +271,13 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
         }
       }
       if (seen) continue;
+      // `dedupe: false` hands every delivery over as it comes: no store, and no waiting for a
+      // concurrent delivery of the same events either (the host deduplicates, or its handler is
+      // idempotent, as the inbox is).
+      if (!dedupe) {
+        fresh.push(event);
+        continue;
+      }
       let pending = inflight.get(key);
       while (pending) {
         // Bounded too: a delivery still running here past the budget makes this one answer 503.

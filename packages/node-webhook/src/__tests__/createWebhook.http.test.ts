@@ -434,6 +434,40 @@ describe('dedupe', () => {
     expect((await second).status).toBe(200);
     expect(calls).toEqual([1]);
   });
+
+  it('dedupe: false hands a concurrent retry over at once, while the first is still running', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const calls: number[] = [];
+    const webhook = createWebhook({
+      appSecret,
+      verifyToken,
+      dedupe: false,
+      onEvents: async (events) => {
+        calls.push(events.length);
+        await gate;
+      },
+    });
+    // A batch with the same event twice still hands it over once.
+    const payload = JSON.stringify(envelope('page', [messenger.text, messenger.text]));
+    const make = () =>
+      webhook.fetch(
+        new Request('http://localhost/', {
+          method: 'POST',
+          body: payload,
+          headers: { 'x-hub-signature-256': signWebhookBody(payload, appSecret) },
+        }),
+      );
+    const first = make();
+    const second = make();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(calls).toEqual([1, 1]);
+    release();
+    expect((await first).status).toBe(200);
+    expect((await second).status).toBe(200);
+  });
 });
 
 describe('.fetch body cap without a content-length', () => {
