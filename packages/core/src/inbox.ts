@@ -15,7 +15,7 @@ import {
   putMessage,
   type Runtime,
 } from './inbox/runtime.js';
-import { withMessage } from './inbox/threading.js';
+import { changedAt, withMessage } from './inbox/threading.js';
 import { draftSchema, sentSchema, threadingSchema } from './inbox/validation.js';
 import type { Inbox, InboxEvents, OutboundDraft, Threading } from './inbox.types.js';
 import { createMediaArchiver, type MediaArchiverOptions } from './mediaArchiver.js';
@@ -205,7 +205,7 @@ export function createInbox(options: InboxOptions): Inbox {
       const conversation = await requireConversation(id);
       const next = change(conversation);
       if (!next) return conversation;
-      await putConversation(op, { ...next, updatedAt: now() }, false);
+      await putConversation(op, { ...next, updatedAt: changedAt(conversation, now()) }, false);
       return (await store.conversations.get(id)) ?? next;
     });
   }

@@ -58,8 +58,14 @@ export function upsertConversationPages(
   return { ...data, pages };
 }
 
-/** Writes a conversation into every cached list and its detail entry. */
+/**
+ * Writes a conversation into every cached list and its detail entry, unless the cache holds a newer
+ * state: two servers publish in their own order, and the server moves `updatedAt` forward on every
+ * write, so a state with an earlier one arrived late.
+ */
 export function patchConversation(client: QueryClient, conversation: ConversationWithCustomer): void {
+  const held = findConversation(client, conversation.id);
+  if (held && held.updatedAt > conversation.updatedAt) return;
   for (const [key, data] of client.getQueriesData<ConversationPages>({
     queryKey: pagedeskKeys.conversationLists(),
   })) {

@@ -181,4 +181,28 @@ describe('Inbox.apply: messages and threading', () => {
       messageId: quoted!.id,
     });
   });
+
+  it("moves a conversation's updatedAt past the stored one on every write, even on a clock that is behind", async () => {
+    const { inbox, store, clock } = setup();
+    await inbox.apply([ev.message({ mid: 'm1', text: 'Hi', timestamp: T })]);
+    const find = async () =>
+      (await store.conversations.findLatest({ channelId: 'PAGE_1', customerId, source: 'message' }))!;
+    const states = [await find()];
+    // Another server, its clock 5 s behind, then one that stands still: each write still comes after.
+    clock.now -= 5_000;
+    await inbox.apply([ev.message({ mid: 'm2', text: 'Anyone?', timestamp: T + 1_000 })]);
+    states.push(await find());
+    await inbox.assign(states[0]!.id, 'agent-1');
+    states.push(await find());
+    await inbox.resolve(states[0]!.id);
+    states.push(await find());
+    const times = states.map((c) => c.updatedAt);
+    expect(times[1]).toBe(times[0]! + 1);
+    expect(new Set(times).size).toBe(times.length);
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    // Once the clock is ahead again, it is the clock.
+    clock.now += 60_000;
+    await inbox.reopen(states[0]!.id);
+    expect((await find()).updatedAt).toBe(clock.now);
+  });
 });

@@ -11,7 +11,7 @@ import {
   putConversation,
   settle,
 } from './runtime.js';
-import { newConversation, withMessage } from './threading.js';
+import { changedAt, newConversation, withMessage } from './threading.js';
 
 // Echo reconciliation: the page's own messages, sent by us (matched by metadata or mid), by the
 // Page Inbox or by another app, and the send path's confirmation that a message went out.
@@ -41,7 +41,7 @@ export async function markSentWith(op: Op, message: Message, mid: string, at: nu
           ...conversation,
           lastOutboundAt: updated.lastOutboundAt,
           lastInboundAt: updated.lastInboundAt,
-          updatedAt: now(),
+          updatedAt: changedAt(conversation, now()),
         },
         false,
       );

@@ -2,6 +2,7 @@ import type { FeedbackEvent } from '../events.js';
 import type { Conversation } from '../model.js';
 import type { SurveyAnswer } from '../survey.js';
 import { type Context, putConversation } from './runtime.js';
+import { changedAt } from './threading.js';
 
 // `messaging_feedback`: the customer answered a Customer Feedback Template. The answer belongs to the
 // conversation the survey was sent in (its question id is the survey message's id); an answer to a
@@ -39,5 +40,9 @@ export async function onFeedback(ctx: Context, e: FeedbackEvent): Promise<void> 
     answeredAt: e.timestamp,
     ...(first.text === undefined ? {} : { text: first.text }),
   };
-  await putConversation(ctx, { ...conversation, survey, updatedAt: ctx.rt.now() }, false);
+  await putConversation(
+    ctx,
+    { ...conversation, survey, updatedAt: changedAt(conversation, ctx.rt.now()) },
+    false,
+  );
 }

@@ -1,6 +1,7 @@
 import type { HandoverEvent } from '../events.js';
 import type { Conversation } from '../model.js';
 import { type Context, putConversation } from './runtime.js';
+import { changedAt } from './threading.js';
 
 // `messaging_handovers`: who holds a customer's thread. Pass and take move it (to the new owner, or
 // idle); a request is remembered until the thread moves. Recorded on the customer's newest direct
@@ -38,5 +39,9 @@ export async function onHandover(ctx: Context, e: HandoverEvent): Promise<void> 
   if (!conversation) return;
   const threadOwner = ownerAfter(conversation.threadOwner, e);
   if (!threadOwner) return;
-  await putConversation(ctx, { ...conversation, threadOwner, updatedAt: now() }, false);
+  await putConversation(
+    ctx,
+    { ...conversation, threadOwner, updatedAt: changedAt(conversation, now()) },
+    false,
+  );
 }

@@ -3,6 +3,7 @@ import type { Message } from '../model.js';
 import { applyEffect, type Effect } from './effects.js';
 import { compact } from './objects.js';
 import { type Context, ownConversation, putConversation, putMessage, touchPreview } from './runtime.js';
+import { changedAt } from './threading.js';
 
 // Effects on stored messages (edits, unsends, reactions) and delivery/read receipts with their
 // watermarks; what arrives before its message waits in `Pending`.
@@ -55,7 +56,11 @@ export async function onReaction(ctx: Context, e: ReactionEvent): Promise<void> 
         }),
       );
   if (!conversation || (conversation.lastInboundAt ?? -Infinity) >= e.timestamp) return;
-  await putConversation(ctx, { ...conversation, lastInboundAt: e.timestamp, updatedAt: now() }, false);
+  await putConversation(
+    ctx,
+    { ...conversation, lastInboundAt: e.timestamp, updatedAt: changedAt(conversation, now()) },
+    false,
+  );
 }
 
 export async function onReceipt(ctx: Context, e: ReadEvent | DeliveryEvent): Promise<void> {

@@ -7,6 +7,7 @@ import type { Changes } from './changes.js';
 import { applyEffect, type Effect } from './effects.js';
 import { compact, freezeOwn, without } from './objects.js';
 import type { Pending } from './pending.js';
+import { changedAt } from './threading.js';
 
 /** What every part of the inbox shares: the store, the clock, listeners and what waits in memory. */
 export interface Runtime {
@@ -59,7 +60,7 @@ export async function touchPreview(op: Op, message: Message): Promise<void> {
   const preview = messagePreview(message);
   if (preview === conversation.preview) return;
   const next = preview === undefined ? without(conversation, 'preview') : { ...conversation, preview };
-  await putConversation(op, { ...next, updatedAt: op.rt.now() }, false);
+  await putConversation(op, { ...next, updatedAt: changedAt(conversation, op.rt.now()) }, false);
 }
 
 /** `message` with what arrived before it applied: waiting effects, then receipt watermarks covering it. */

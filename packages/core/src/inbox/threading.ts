@@ -52,9 +52,19 @@ export function newConversation(
   );
 }
 
+/**
+ * A conversation's `updatedAt` after a change: the clock, but always after the stored state's. Its
+ * writes are serialized (one unit per channel, on every server), so its states are ordered whichever
+ * server's clock wrote them, and a browser can drop a state that arrives after a newer one (two servers
+ * publish in their own order).
+ */
+export function changedAt(previous: Conversation, now: number): number {
+  return now > previous.updatedAt ? now : previous.updatedAt + 1;
+}
+
 /** The earlier conversation, pointing at the one that continues it. */
 export function continuedIn(previous: Conversation, next: Conversation, now: number): Conversation {
-  return freezeOwn({ ...previous, continuedIn: next.id, updatedAt: now });
+  return freezeOwn({ ...previous, continuedIn: next.id, updatedAt: changedAt(previous, now) });
 }
 
 /** When the customer reacted to a message, where that counts for the window (Messenger, §3.3). */
@@ -70,7 +80,7 @@ export function withMessage(
   countsForWindow: boolean,
   now: number,
 ): Conversation {
-  const next: Conversation = { ...conversation, updatedAt: now };
+  const next: Conversation = { ...conversation, updatedAt: changedAt(conversation, now) };
   if (message.createdAt >= conversation.lastMessageAt || conversation.preview === undefined) {
     next.lastMessageAt = Math.max(conversation.lastMessageAt, message.createdAt);
     const preview = messagePreview(message);

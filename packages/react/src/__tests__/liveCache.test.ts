@@ -1,9 +1,16 @@
 import { compareConversations } from '@pagedesk/core';
 import './helpers.js';
 import type { ConversationWithCustomer, Message } from '@pagedesk/core';
+import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import { createFakeTransport } from '../fakeTransport.js';
-import { sharePagesById, upsertConversationPages, upsertMessagePages } from '../liveCache.js';
+import {
+  patchConversation,
+  sharePagesById,
+  upsertConversationPages,
+  upsertMessagePages,
+} from '../liveCache.js';
+import { pagedeskKeys } from '../queryKeys.js';
 import { NOW } from './helpers.js';
 
 function conversationPages(count: number, pageSize: number, lastCursor: string | null = null) {
@@ -166,5 +173,32 @@ describe('sharePagesById', () => {
     const after = sharePagesById(before, { a: [1, 2], b: { c: 2 } }) as typeof before;
     expect(after.a).toBe(before.a);
     expect(after.b).toEqual({ c: 2 });
+  });
+});
+
+describe('patchConversation', () => {
+  it('drops a state older than the one held (two servers published out of order), takes newer and equal ones', () => {
+    const client = new QueryClient();
+    const data = conversationPages(5, 10);
+    const target = data.sorted[2] as ConversationWithCustomer;
+    client.setQueryData(pagedeskKeys.conversations({}), data);
+    client.setQueryData(pagedeskKeys.conversation(target.id), target);
+    const held = () => client.getQueryData<ConversationWithCustomer>(pagedeskKeys.conversation(target.id));
+    const listed = () =>
+      client
+        .getQueryData<typeof data>(pagedeskKeys.conversations({}))
+        ?.pages[0]?.items.find((c) => c.id === target.id);
+
+    const assigned = { ...target, assigneeId: 'agent-2', updatedAt: target.updatedAt + 2 };
+    patchConversation(client, assigned);
+    expect(held()?.assigneeId).toBe('agent-2');
+    // The state before it, published by the other server after it: dropped, list and detail alike.
+    patchConversation(client, { ...target, assigneeId: 'agent-1', updatedAt: target.updatedAt + 1 });
+    expect(held()?.assigneeId).toBe('agent-2');
+    expect(listed()?.assigneeId).toBe('agent-2');
+    // The same state again (a customer change copied onto it) still lands.
+    patchConversation(client, { ...assigned, customer: { ...assigned.customer!, name: 'Renamed' } });
+    expect(held()?.customer?.name).toBe('Renamed');
+    expect(listed()?.customer?.name).toBe('Renamed');
   });
 });
