@@ -403,7 +403,11 @@ describe('dedupe', () => {
     expect(phases).toEqual(['dedupe', 'dedupe']);
   });
 
-  it('a concurrent retry waits for the first delivery instead of handing the events over twice', async () => {
+  /**
+   * Two deliveries of `items` at once to a webhook whose `onEvents` holds until released: the batch
+   * sizes handed over while the first still runs, then after both answered (each 200).
+   */
+  async function concurrentDeliveries(items: unknown[], dedupe?: false) {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => {
       release = resolve;
@@ -412,12 +416,13 @@ describe('dedupe', () => {
     const webhook = createWebhook({
       appSecret,
       verifyToken,
+      ...(dedupe === undefined ? {} : { dedupe }),
       onEvents: async (events) => {
         calls.push(events.length);
         await gate;
       },
     });
-    const payload = JSON.stringify(envelope('page', [messenger.text]));
+    const payload = JSON.stringify(envelope('page', items));
     const make = () =>
       webhook.fetch(
         new Request('http://localhost/', {
@@ -429,44 +434,24 @@ describe('dedupe', () => {
     const first = make();
     const second = make();
     await new Promise((resolve) => setTimeout(resolve, 20));
+    const whileRunning = [...calls];
     release();
-    expect((await first).status).toBe(200);
-    expect((await second).status).toBe(200);
-    expect(calls).toEqual([1]);
+    const statuses = [(await first).status, (await second).status];
+    return { whileRunning, after: calls, statuses };
+  }
+
+  it('a concurrent retry waits for the first delivery instead of handing the events over twice', async () => {
+    const { whileRunning, after, statuses } = await concurrentDeliveries([messenger.text]);
+    expect(whileRunning).toEqual([1]);
+    expect(statuses).toEqual([200, 200]);
+    expect(after).toEqual([1]);
   });
 
   it('dedupe: false hands a concurrent retry over at once, while the first is still running', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const calls: number[] = [];
-    const webhook = createWebhook({
-      appSecret,
-      verifyToken,
-      dedupe: false,
-      onEvents: async (events) => {
-        calls.push(events.length);
-        await gate;
-      },
-    });
     // A batch with the same event twice still hands it over once.
-    const payload = JSON.stringify(envelope('page', [messenger.text, messenger.text]));
-    const make = () =>
-      webhook.fetch(
-        new Request('http://localhost/', {
-          method: 'POST',
-          body: payload,
-          headers: { 'x-hub-signature-256': signWebhookBody(payload, appSecret) },
-        }),
-      );
-    const first = make();
-    const second = make();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(calls).toEqual([1, 1]);
-    release();
-    expect((await first).status).toBe(200);
-    expect((await second).status).toBe(200);
+    const { whileRunning, statuses } = await concurrentDeliveries([messenger.text, messenger.text], false);
+    expect(whileRunning).toEqual([1, 1]);
+    expect(statuses).toEqual([200, 200]);
   });
 });
 
