@@ -25,19 +25,22 @@ export function lazyPart<TProps extends object>(
   fallback: (props: TProps) => ReactNode = () => null,
 ): LazyPart<TProps> {
   let loading: Promise<{ default: ComponentType<TProps> }> | undefined;
+  // React 18's types wrap a lazy component's props in PropsWithRef, which a generic TProps cannot
+  // satisfy; at run time it takes exactly the wrapped component's props.
+  const lazyComponent = (): ComponentType<TProps> => lazy(preload) as unknown as ComponentType<TProps>;
   const preload = (): Promise<{ default: ComponentType<TProps> }> => {
     loading ??= load().then(
       (component) => ({ default: component }),
       (error: unknown) => {
         // React.lazy keeps a rejected load for good: a fresh one lets the next render try again.
         loading = undefined;
-        Inner = lazy(preload);
+        Inner = lazyComponent();
         throw error;
       },
     );
     return loading;
   };
-  let Inner = lazy(preload);
+  let Inner = lazyComponent();
   // biome-ignore lint/correctness/noComponentHookFactories: called once per part, at module level
   function Part(props: TProps): ReactNode {
     return (

@@ -1,5 +1,5 @@
 import type { ConversationWithCustomer } from '@pagedesk/core';
-import { render, screen } from '@testing-library/react';
+import { act, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Component, type ReactNode, useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
@@ -69,6 +69,10 @@ function ShowOnClick({ children }: { children: ReactNode }): ReactNode {
   );
 }
 
+function Greeting(props: { name: string }): ReactNode {
+  return <p>Hello {props.name}</p>;
+}
+
 class Boundary extends Component<{ children: ReactNode }, { error: unknown }> {
   override state = { error: null as unknown };
   static getDerivedStateFromError(error: unknown) {
@@ -87,11 +91,16 @@ class Boundary extends Component<{ children: ReactNode }, { error: unknown }> {
 describe('lazyPart', () => {
   it('shows the fallback while loading, then the part; a failed load reaches the error boundary and a later render loads again', async () => {
     const consoleError = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    let fail = true;
-    const load = vi.fn(async () => {
-      if (fail) throw new Error('chunk failed to load');
-      return (props: { name: string }) => <p>Hello {props.name}</p>;
-    });
+    let failFirst: (error: Error) => void = () => undefined;
+    const load = vi
+      .fn<() => Promise<typeof Greeting>>()
+      .mockImplementationOnce(
+        () =>
+          new Promise((_, reject) => {
+            failFirst = reject;
+          }),
+      )
+      .mockResolvedValue(Greeting);
     const Part = lazyPart('Greeting', load, (props) => <p>Loading {props.name}</p>);
     render(
       <ShowOnClick>
@@ -104,9 +113,8 @@ describe('lazyPart', () => {
     const user = userEvent.setup();
     await user.click(screen.getByRole('button', { name: 'Show' }));
     expect(screen.getByText('Loading Ada')).toBeTruthy();
-    const retry = await screen.findByRole('button', { name: 'Retry' });
-    fail = false;
-    await user.click(retry);
+    await act(async () => failFirst(new Error('chunk failed to load')));
+    await user.click(await screen.findByRole('button', { name: 'Retry' }));
     expect(await screen.findByText('Hello Ada')).toBeTruthy();
     expect(load).toHaveBeenCalledTimes(2);
     // Loaded once, a part renders at once and preload does not load again.
