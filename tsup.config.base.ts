@@ -10,6 +10,9 @@ const keepModulesSeparate: Plugin = {
   name: 'pagedesk-keep-modules-separate',
   setup(build) {
     const cjs = build.initialOptions.define?.['TSUP_FORMAT'] === '"cjs"';
+    // CJS: `import()` of a sibling becomes `require()` in a promise, since Node's import() of a .cjs
+    // file built for the browser does not see its named exports.
+    if (cjs) build.initialOptions.supported = { ...build.initialOptions.supported, 'dynamic-import': false };
     build.onResolve({ filter: /^\.\.?\// }, (args) => {
       if ((args.kind !== 'import-statement' && args.kind !== 'dynamic-import') || !args.importer)
         return undefined;
