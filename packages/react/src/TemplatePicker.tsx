@@ -8,7 +8,7 @@ import { lazyPart } from './lazyPart.js';
 // The dialog's code (search, previews, filling variables) loads when the picker first opens, or
 // earlier when the pointer or focus reaches its button.
 const Popup = lazyPart('TemplatePickerPopup', () =>
-  import('./conversationPanels.js').then((m) => m.TemplatePickerPopup),
+  import('./onDemand.js').then((m) => m.TemplatePickerPopup),
 );
 
 /** Props of {@link TemplatePicker}. */

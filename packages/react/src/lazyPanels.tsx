@@ -17,21 +17,19 @@ import type { ThreadOwnerProps } from './ThreadOwner.js';
 // while the panel's code loads.
 const LazyChannelSettings = lazyPart(
   'ChannelSettings',
-  () => import('./ChannelSettings.js').then((m) => m.ChannelSettings),
+  () => import('./onDemand.js').then((m) => m.ChannelSettings),
   (props) => <PagedeskRoot className={placeholderClass('pd-channel-settings', props.className)} aria-busy />,
 );
 const LazyCustomerPanel = lazyPart(
   'CustomerPanel',
-  () => import('./conversationPanels.js').then((m) => m.CustomerPanel),
+  () => import('./onDemand.js').then((m) => m.CustomerPanel),
   (props) => <PagedeskRoot className={placeholderClass('pd-customer-panel', props.className)} aria-busy />,
 );
 const LazyCommentModeration = lazyPart('CommentModeration', () =>
-  import('./conversationPanels.js').then((m) => m.CommentModeration),
+  import('./onDemand.js').then((m) => m.CommentModeration),
 );
-const LazyThreadOwner = lazyPart('ThreadOwner', () =>
-  import('./conversationPanels.js').then((m) => m.ThreadOwner),
-);
-const LazyLightbox = lazyPart('Lightbox', () => import('./conversationPanels.js').then((m) => m.Lightbox));
+const LazyThreadOwner = lazyPart('ThreadOwner', () => import('./onDemand.js').then((m) => m.ThreadOwner));
+const LazyLightbox = lazyPart('Lightbox', () => import('./onDemand.js').then((m) => m.Lightbox));
 
 function placeholderClass(own: string, host: string | undefined): string {
   return host ? `${own} ${host}` : own;
