@@ -142,7 +142,7 @@ export async function bundles(_options: BenchOptions): Promise<Section> {
           infoRow(
             `${kit}, on-demand chunks (sum; no target)`,
             onDemand.gzip,
-            `${onDemand.files} chunks that load when a lazy part first shows`,
+            `${onDemand.files} ${onDemand.files === 1 ? 'chunk' : 'chunks'}, loaded when a lazy part first shows`,
           ),
           infoRow(
             `${kit}, whole kit (every chunk; no target)`,
@@ -152,7 +152,7 @@ export async function bundles(_options: BenchOptions): Promise<Section> {
         );
         notes.push(
           `${kit} on demand: ${bytes(onDemand.min)} bytes minified, ${bytes(onDemand.gzip)} bytes gzip in ` +
-            `${onDemand.files} chunks; the whole kit ${bytes(initial.min + onDemand.min)} bytes minified, ` +
+            `${onDemand.files} ${onDemand.files === 1 ? 'chunk' : 'chunks'}; the whole kit ${bytes(initial.min + onDemand.min)} bytes minified, ` +
             `${bytes(gzip + onDemand.gzip)} bytes gzip.`,
         );
       }
