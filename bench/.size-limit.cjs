@@ -9,6 +9,31 @@ const withSource = (config) => {
   return config;
 };
 
+// The initial load of an entry that loads parts on demand: every `import()` stays out of the bundle, so
+// the figure is the code that loads before any lazy part shows, as one file.
+const initialOnly = (config) => {
+  const leaveDynamicImportsOut = {
+    name: 'leave-dynamic-imports-out',
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, (args) =>
+        args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined,
+      );
+    },
+  };
+  config = withSource(config);
+  config.plugins = [...(config.plugins ?? []), leaveDynamicImportsOut];
+  return config;
+};
+
+// Everything an entry ships, its on-demand chunks included: ESM with code splitting, every output file
+// gzipped on its own and summed (size-limit sums the files esbuild writes), as bench/src/bundles.ts does.
+const wholeKit = (config) => {
+  config = withSource(config);
+  config.format = 'esm';
+  config.splitting = true;
+  return config;
+};
+
 module.exports = [
   {
     name: '@pagedesk/core (browser entry, with its dependencies)',
@@ -27,19 +52,27 @@ module.exports = [
     modifyEsbuildConfig: withSource,
   },
   {
-    name: '@pagedesk/react (without its peer dependencies)',
+    name: '@pagedesk/react, initial load (without its peer dependencies)',
     path: '../packages/react/src/index.ts',
-    // The target is 40 KB and is missed (43.7 KB: organisations, the server clock, reply modes,
-    // unknown outcomes, archived media and the toolkit hooks came in at once; README "Performance").
-    // This gate stops further growth while the target is won back; bench/src/bundles.ts still judges
-    // against 40 KB. 46 KB since the customer thread (earlier conversations, "continues in") and
-    // clipped long messages came in (+1.5 KB); 55 KB since the customer panel, notifications, thread
-    // owner, moderation, template picker, composer parts and surveys came in (54.3 KB); 53.5 KB since
-    // schemas the kit never parses stopped riding along and zod's `extend` left (53.0 KB; 53.3 KB with
-    // the survey card).
-    limit: '53.5 KB',
+    // The target is 40 KB and is missed: 53.5 KB in one bundle until the channel settings, customer
+    // panel, comment moderation, thread owner, image viewer and the template picker's dialog became
+    // parts that load on first use (README "Performance"). size-limit cannot follow only the static
+    // imports of a split build, so this gate bundles the entry with its `import()`s left out, as one
+    // file: 47.3 KB. bench/src/bundles.ts judges the target on the split build (the entry chunk plus the
+    // chunks it imports statically, each gzipped on its own: 50.1 KB, as an esbuild-built host loads it).
+    limit: '47.4 KB',
     gzip: true,
     ignore: ['react', 'react/*', 'react-dom', 'react-dom/*', '@tanstack/react-query'],
-    modifyEsbuildConfig: withSource,
+    modifyEsbuildConfig: initialOnly,
+  },
+  {
+    name: '@pagedesk/react, whole kit (initial and on-demand chunks, without its peer dependencies)',
+    path: '../packages/react/src/index.ts',
+    // No target: this gate keeps the lazy parts from growing unseen. 56.8 KB (bench/src/bundles.ts
+    // reports the same figure as "whole kit").
+    limit: '56.8 KB',
+    gzip: true,
+    ignore: ['react', 'react/*', 'react-dom', 'react-dom/*', '@tanstack/react-query'],
+    modifyEsbuildConfig: wholeKit,
   },
 ];

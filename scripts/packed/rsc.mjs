@@ -22,7 +22,13 @@ assert.equal(kit.safeAttachmentUrl('javascript:alert(1)'), undefined);
 assert.equal(kit.safeLinkUrl('mailto:help@example.com'), 'mailto:help@example.com');
 
 // Components and hooks are client references, as a server component's bundler hands them over.
-for (const name of ['PagedeskProvider', 'Inbox', 'useConversations', 'httpTransport']) {
+for (const name of ['PagedeskProvider', 'Inbox', 'useConversations', 'httpTransport', 'ChannelSettings']) {
   assert.equal(kit[name]?.$$typeof, CLIENT, `${name} should be a client reference`);
 }
+// The eager panels of the toolkit entry too; `threadHolder` is a pure helper, a real value.
+const toolkit = await import('@pagedesk/react/toolkit');
+for (const name of ['ChannelSettings', 'CustomerPanel', 'CommentModeration', 'ThreadOwner', 'Lightbox']) {
+  assert.equal(toolkit[name]?.$$typeof, CLIENT, `toolkit ${name} should be a client reference`);
+}
+assert.equal(kit.threadHolder({ threadOwner: { appId: null, since: 0 } }, { appId: 'app-1' }), 'idle');
 console.info('@pagedesk/react under react-server: helpers are real values, components client references');

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { Writable } from 'node:stream';
 
 const require = createRequire(import.meta.url);
 const names = JSON.parse(process.argv[2] ?? '[]');
@@ -113,4 +114,25 @@ for (const [label, load] of [
   );
   assert.match(html, /class="[^"]*pd-/, `${label}: the inbox rendered no Pagedesk markup`);
   console.info(`@pagedesk/react (${label}): <Inbox> rendered to ${html.length} characters of HTML`);
+  // A panel the main entry loads on first render: streaming server rendering waits for its module
+  // (`import()` of the ESM file, or of its CJS twin) and sends the real panel, not the placeholder.
+  const streamed = await new Promise((resolve, reject) => {
+    let out = '';
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        out += chunk;
+        done();
+      },
+      final(done) {
+        resolve(out);
+        done();
+      },
+    });
+    const stream = server.renderToPipeableStream(
+      React.createElement(kit.PagedeskProvider, { transport }, React.createElement(kit.ChannelSettings)),
+      { onAllReady: () => stream.pipe(sink), onShellError: reject, onError: reject },
+    );
+  });
+  assert.match(streamed, /Loading channels/, `${label}: the lazily loaded <ChannelSettings> did not render`);
+  console.info(`@pagedesk/react (${label}): the lazily loaded <ChannelSettings> streamed from the server`);
 }

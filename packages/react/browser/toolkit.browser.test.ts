@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserHarness, FIXTURE_TITLE, reactMajor, startHarness } from './harness.js';
+import { type BrowserHarness, errorsOf, FIXTURE_TITLE, reactMajor, startHarness } from './harness.js';
 import { observeNotifications, shownIn } from './notifications.js';
 
 // What jsdom cannot show about the agent's toolkit: the browser's real Notification API (permission
@@ -115,5 +115,41 @@ describe(`the customer panel in Chromium (React ${reactMajor})`, () => {
     await small.getByRole('button', { name: 'Close' }).click();
     expect(await small.locator('.pd-customer-panel').count()).toBe(0);
     await phone.close();
+  });
+});
+
+describe(`the lazily loaded panels in Chromium (React ${reactMajor})`, () => {
+  it("loads the customer panel's code when the pointer reaches its button, then shows the real panel", async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
+    const scripts: string[] = [];
+    context.on('request', (request) => {
+      if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
+    });
+    const page = await open(context);
+    const panels = () => scripts.filter((path) => /onDemand/.test(path));
+    // The inbox showed without the on-demand chunk.
+    expect(panels()).toEqual([]);
+    // A Messenger conversation (a comment thread shows moderation, which loads the same chunk), opened
+    // from the keyboard: a click would leave the pointer where the header's buttons appear.
+    const index = await page.evaluate(() =>
+      [...document.querySelectorAll('[role="option"]')].findIndex(
+        (o) => !o.querySelector('.pd-icon-comment'),
+      ),
+    );
+    await page.getByRole('listbox', { name: 'Conversations' }).focus();
+    await page.keyboard.press('Home');
+    for (let i = 0; i < index; i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    const toggle = page.getByRole('button', { name: 'Customer details' });
+    await toggle.waitFor();
+    expect(panels()).toEqual([]);
+    await toggle.hover();
+    await expect.poll(() => panels().length).toBe(1);
+    await toggle.click();
+    await page.getByRole('form', { name: 'Details' }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Customer details' }).count()).toBe(1);
+    expect(panels()).toHaveLength(1);
+    expect(errorsOf(page)).toEqual([]);
+    await context.close();
   });
 });

@@ -4,7 +4,7 @@ import { type ReactNode, useState } from 'react';
 import { displayName } from './bidi.js';
 import { usePagedeskContext } from './context.js';
 import { FileIcon, PinIcon } from './Icons.js';
-import { Lightbox } from './Lightbox.js';
+import { Lightbox, preloadLightbox } from './lazyPanels.js';
 import type { AttachmentProps } from './slots.js';
 import { safeAttachmentUrl } from './urls.js';
 
@@ -80,6 +80,8 @@ export function AttachmentView({ attachment }: AttachmentProps): ReactNode {
             type="button"
             className={`pd-attachment pd-attachment-image${attachment.kind === 'gif' ? ' pd-attachment-gif' : ''}`}
             aria-label={t.attachments.openImage(label)}
+            onPointerEnter={preloadLightbox}
+            onFocus={preloadLightbox}
             onClick={() => setOpen(true)}
           >
             <img src={url} alt={label} loading="lazy" decoding="async" onError={onError} />

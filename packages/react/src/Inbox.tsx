@@ -4,14 +4,13 @@ import type { Customer, Message } from '@pagedesk/core';
 import { type ReactNode, useEffect, useState } from 'react';
 import { Composer, type ComposerProps, type ComposerTemplate } from './Composer.js';
 import { ConversationList, customerName } from './ConversationList.js';
-import { CustomerPanel } from './CustomerPanel.js';
 import { usePagedeskContext } from './context.js';
 import { ChannelKindIcon } from './Icons.js';
+import { CustomerPanel, preloadCustomerPanel, ThreadOwner } from './lazyPanels.js';
 import { MessageList } from './MessageList.js';
 import type { ConversationFilter } from './queryKeys.js';
 import { DefaultEmptyState, PagedeskRoot, useSlot } from './Root.js';
 import { SendSurveyButton, SurveyScore } from './SurveyParts.js';
-import { ThreadOwner } from './ThreadOwner.js';
 import { useAgents } from './useChannels.js';
 import { useConversation, useUpdateConversation } from './useConversation.js';
 import { useLiveStatus } from './useLive.js';
@@ -111,6 +110,8 @@ export function ConversationView(props: ConversationViewProps): ReactNode {
                 type="button"
                 className="pd-button pd-customer-toggle"
                 aria-expanded={panelOpen}
+                onPointerEnter={preloadCustomerPanel}
+                onFocus={preloadCustomerPanel}
                 onClick={() => setPanelOpen((open) => !open)}
               >
                 {t.customer.panel}

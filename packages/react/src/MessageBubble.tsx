@@ -3,9 +3,9 @@
 import { isChecking, isUnknownOutcome, type Message, PAGE_INBOX_APP_ID } from '@pagedesk/core';
 import type { ReactNode } from 'react';
 import { AttachmentView } from './AttachmentView.js';
-import { CommentModeration } from './CommentModeration.js';
 import { type PagedeskContextValue, usePagedeskContext } from './context.js';
 import { ReplyIcon } from './Icons.js';
+import { CommentModeration } from './lazyPanels.js';
 import { MessageText } from './MessageText.js';
 import { useSlot } from './Root.js';
 import { SurveyCard } from './SurveyParts.js';

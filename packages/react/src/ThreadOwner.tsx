@@ -1,9 +1,10 @@
 'use client';
 
-import type { Channel, ConversationWithCustomer } from '@pagedesk/core';
+import type { ConversationWithCustomer } from '@pagedesk/core';
 import { type ReactNode, useEffect, useRef } from 'react';
 import { usePagedeskContext } from './context.js';
 import { META_PAGE_INBOX_APP_ID } from './MessageBubble.js';
+import { threadHolder } from './threadHolder.js';
 import { useChannels } from './useChannels.js';
 import { useThreadControl } from './useThreadControl.js';
 
@@ -15,26 +16,6 @@ export interface ThreadOwnerProps {
    * Default: the app that held it before this inbox took it (seen in this session), else Meta's Page Inbox.
    */
   passToAppId?: string;
-}
-
-/** Who holds a thread, relative to this inbox's app. */
-export type ThreadHolder = 'us' | 'other' | 'idle' | 'unknown';
-
-/**
- * Who holds a Messenger thread (handover protocol): `us` (the channel's app), `other` (a bot, Meta's
- * Page Inbox), `idle`, or `unknown` when nothing was heard (the page shares no thread with another app).
- *
- * @example
- * threadHolder(conversation, channel); // 'other' while the bot answers
- */
-export function threadHolder(
-  conversation: Pick<ConversationWithCustomer, 'threadOwner'>,
-  channel: Pick<Channel, 'appId'> | undefined,
-): ThreadHolder {
-  const owner = conversation.threadOwner;
-  if (!owner) return 'unknown';
-  if (owner.appId === null) return 'idle';
-  return channel && owner.appId === channel.appId ? 'us' : 'other';
 }
 
 /**

@@ -3,9 +3,12 @@
 // imports this entry gets the pure helpers (defaultStrings, mergeStrings, pagedeskKeys, URL rules)
 // as real values and the components as client references.
 // Styles: import '@pagedesk/react/styles.css' once. The fake transport is '@pagedesk/react/testing'.
+// The panels the drop-in inbox does not show at first (channel settings, customer panel, moderation,
+// thread owner, image viewer) are exported here as parts whose code loads on first render;
+// '@pagedesk/react/toolkit' exports the same components eagerly.
 export { AttachmentView } from './AttachmentView.js';
-export { ChannelSettings, type ChannelSettingsProps } from './ChannelSettings.js';
-export { CommentModeration, type CommentModerationProps } from './CommentModeration.js';
+export type { ChannelSettingsProps } from './ChannelSettings.js';
+export type { CommentModerationProps } from './CommentModeration.js';
 export { Composer, type ComposerProps, type ComposerTemplate } from './Composer.js';
 export {
   ComposerAttachFiles,
@@ -28,7 +31,7 @@ export {
   customerName,
   DefaultConversationItem,
 } from './ConversationList.js';
-export { CustomerPanel, type CustomerPanelProps } from './CustomerPanel.js';
+export type { CustomerPanelProps } from './CustomerPanel.js';
 export type { PagedeskTheme, Typist } from './context.js';
 export {
   type HttpTransportOptions,
@@ -39,8 +42,15 @@ export {
 } from './httpTransport.js';
 export { ChannelKindIcon, CommentIcon, InstagramIcon, MessengerIcon } from './Icons.js';
 export { ConversationView, type ConversationViewProps, Inbox, type InboxProps } from './Inbox.js';
-export { Lightbox, type LightboxProps } from './Lightbox.js';
+export type { LightboxProps } from './Lightbox.js';
 export { Linkify, linkifySegments, type TextSegment } from './Linkify.js';
+export {
+  ChannelSettings,
+  CommentModeration,
+  CustomerPanel,
+  Lightbox,
+  ThreadOwner,
+} from './lazyPanels.js';
 export { isResetEvent, type ResetLiveEvent, type TransportLiveEvent } from './liveEvents.js';
 export { META_PAGE_INBOX_APP_ID, MessageBubble } from './MessageBubble.js';
 export { MessageList, type MessageListProps } from './MessageList.js';
@@ -74,7 +84,8 @@ export type {
   PagedeskComponents,
 } from './slots.js';
 export { TemplatePicker, type TemplatePickerProps } from './TemplatePicker.js';
-export { type ThreadHolder, ThreadOwner, type ThreadOwnerProps, threadHolder } from './ThreadOwner.js';
+export type { ThreadOwnerProps } from './ThreadOwner.js';
+export { type ThreadHolder, threadHolder } from './threadHolder.js';
 export { safeAttachmentUrl, safeLinkUrl, type UrlPolicy } from './urls.js';
 export {
   useAgents,

@@ -41,7 +41,8 @@ describe('<MessageList>', () => {
     const open = await screen.findByRole('button', { name: 'Open photo.png' });
     const user = userEvent.setup();
     await user.click(open);
-    const dialog = screen.getByRole('dialog');
+    // The viewer's code loads when it first opens (the main entry's lazy part).
+    const dialog = await screen.findByRole('dialog');
     expect(dialog.getAttribute('aria-modal')).toBe('true');
     expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Close' }));
     await user.keyboard('{Escape}');

@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { createFakeTransport, type FakeTransport } from '../fakeTransport.js';
 import { ConversationView } from '../Inbox.js';
-import { threadHolder } from '../ThreadOwner.js';
+import { threadHolder } from '../threadHolder.js';
 import { NOW, renderWith, stubLayout } from './helpers.js';
 
 stubLayout();
