@@ -47,7 +47,7 @@ export const ANALYSIS: Record<string, string> = {
     'delivery (pg_stat_statements), as the generic plan cached on each connection was the sequential scan of the ' +
     'table when the seed vacuumed it empty. Units now plan their statements at every run (plan_cache_mode) and the ' +
     'lookup takes 0.1 ms. A unit also sends the queries of one tick in one socket write (writev was 8% of the ' +
-    "process's CPU, 2% after; Node CPU per 1,000 events 55–58 → 36–43 ms). Where the rest goes (pg_stat_statements " +
+    "process's CPU, 2% after; Node CPU per 1,000 events 54–58 → 36–43 ms). Where the rest goes (pg_stat_statements " +
     'and CPU profiles, 100 events per delivery): the backend ~4.6 ms per delivery (conversations upsert 1.8 ms: ' +
     'every new message moves last_message_at, which 8 of its 11 indexes hold, so no update is HOT; messages 1.3 ms ' +
     'plus ~0.9 ms for the trigram index; processed ids 0.46 ms; the reads 0.9 ms), Node ~4 ms (zod checks of every ' +
