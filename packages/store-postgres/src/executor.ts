@@ -13,8 +13,8 @@ interface Unit {
   client: PoolClient;
   /** False from the moment the unit commits or rolls back: later calls must not use the client. */
   open: boolean;
-  /** The connection's socket while queries of this tick gather in it (see `gather`). */
-  corked?: { uncork(): void } | undefined;
+  /** True while the queries of this tick gather in the connection's socket (see `gather`). */
+  corked?: boolean;
 }
 
 /** The socket under a pg client, where it exposes one (pg's `connection.stream`, not a public API). */
@@ -36,9 +36,9 @@ function gather(unit: Unit): void {
   const socket = socketOf(unit.client);
   if (!socket) return;
   socket.cork();
-  unit.corked = socket;
+  unit.corked = true;
   process.nextTick(() => {
-    unit.corked = undefined;
+    unit.corked = false;
     socket.uncork();
   });
 }
