@@ -29,18 +29,15 @@ export const ANALYSIS: Record<string, string> = {
     'The p99 follows the machine load: the same loopback path measured 9–25 ms in quiet moments and over 100 ms while ' +
     'other test suites ran on the 2 cores; the p50 stays within a few ms of the baseline.',
   inbox:
-    'This run: 94,176–98,816 events/s (median 96,726). Profile (2026-12-06, 100,000 events): garbage collection ' +
-    '15%, then the memory store itself: messages.getByMid 7%, events.hasMany 7% (the first hash of each fresh id ' +
-    'and mid in Maps of 100,000 entries), messages.put 6%, customers.get 4%; the inbox code is spread thin (no ' +
-    'function above 5%). Earlier profile (paired by CPU time): 63,400 → 67,900 events per CPU second after a ' +
-    "conversation's entry came to hold its messages and a customer's its latest conversations, ids built as one " +
-    'flat string, and no async frame of their own for the customer lookup and the message write (memory per ' +
-    'stored message 460 → 388 bytes). The store alone, called as the inbox calls it, measured 100,000–108,000 ' +
-    'events per CPU second awaited and 119,000–122,000 called synchronously in the same runs: the await per call ' +
-    'adds ~15% and the inbox logic the rest. The GC cost is in what survives (stored records, replaced conversation ' +
-    'copies promoted to the old generation): adding 3.4 KB of short-lived garbage per event changed nothing ' +
-    'measurable. A synchronous twin of the message path measured 104,000–113,000 events/s but was not kept (it ' +
-    'doubled the inbox code).',
+    'Events as the webhook hands them over (2026-12-06, session 18): the section used to build its events by ' +
+    'hand, with ids and mids concatenated by the bench, which V8 keeps as rope strings and flattens on their first ' +
+    'hash, a cost no delivery pays (its strings come from JSON.parse and the parser). Built by parseWebhook from one ' +
+    'Meta body per batch instead, interleaved runs on plain node measured medians of 99,000 (hand-built) and ' +
+    '105,000 (parsed) events/s, and the full section 103,784–113,534. Profile (100,000 events): garbage collection ' +
+    '12–15%, then the memory store itself (messages.put, events.hasMany and addMany, customers.get: the first hash ' +
+    'of each fresh id in Maps of 100,000 entries); the inbox code is spread thin (no function above 5%). The await ' +
+    'per store call adds ~15%; a synchronous twin of the message path measured 104,000–113,000 events/s on the ' +
+    'hand-built events but was not kept (it doubled the inbox code).',
   postgres:
     'This run: 6,326–7,360 events/s, 0.104x the bulk insert. The previous full run fell run after run (6,625, ' +
     '3,868, 2,491, 1,782, then 8,098): the redelivery lookup (id = ANY($1) on processed_events) took 12.4 ms a ' +

@@ -108,8 +108,10 @@ export async function inboxApply(options: BenchOptions): Promise<Section> {
     id: 'inbox',
     title: '4. Inbox apply and memory',
     method:
-      `${size.events.toLocaleString('en-US')} customer text messages (normalised MessengerEvents with their raw items) over ` +
-      `${size.conversations.toLocaleString('en-US')} conversations, applied in batches of 100 (a webhook batch) with ` +
+      `${size.events.toLocaleString('en-US')} customer text messages over ${size.conversations.toLocaleString('en-US')} conversations, ` +
+      'as the webhook hands them over: each batch of 100 is one delivery, a Meta body of 100 messaging items parsed by ' +
+      '`parseWebhook` (before the clock starts) into MessengerEvents with their raw items, so every string is one the parser ' +
+      'builds from JSON as in production; the batches are applied with ' +
       `\`createInbox({ store: memoryStore() })\`, each run in a fresh Node process; ${runs} throughput runs, ${memRuns} memory ` +
       'runs. Events per CPU second divide the events by the CPU time the process used applying them (GC threads ' +
       'included), which the load other processes put on the machine changes less than the wall time. ' +

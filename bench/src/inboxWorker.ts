@@ -1,41 +1,53 @@
 // Runs in its own process with --expose-gc (see inboxApply.ts): prints one JSON line with the figures.
 // Usage: inboxWorker.ts <throughput|memory> <events> <conversations> <pagedesk|baseline>
-import { loadPagedesk } from './pagedeskBuild.js';
+import { loadPagedesk, type PagedeskModules } from './pagedeskBuild.js';
 
 const PAGE_ID = '104857600012345';
 const T0 = 1_763_769_600_000;
+const BATCH = 100;
 
 interface BenchEvent {
   id: string;
-  kind: 'message';
-  platform: 'messenger';
+  kind: string;
   pageId: string;
-  customerId: string;
-  timestamp: number;
-  mid: string;
-  text: string;
-  attachments: never[];
-  raw: unknown;
+  customerId?: string;
 }
 
-/** The i-th customer text message; event i goes to conversation i % conversations. */
-function makeEvent(i: number, conversations: number): BenchEvent {
+/** The i-th customer text message as Meta sends it; event i goes to conversation i % conversations. */
+function messagingItem(i: number, conversations: number) {
   const customerId = String(7_000_000_000_000_000 + (i % conversations) * 7919);
   const mid = `m_bench${i.toString(36).padStart(8, '0')}Qx7aLr2vTz0b9yWmE4kS1nHj`;
-  const timestamp = T0 + i * 10;
   const text = `Hello, I have a question about order #${100_000 + i}: when will it ship? Thanks!`;
   return {
-    id: `message:${mid}`,
-    kind: 'message',
-    platform: 'messenger',
-    pageId: PAGE_ID,
-    customerId,
-    timestamp,
-    mid,
-    text,
-    attachments: [],
-    raw: { sender: { id: customerId }, recipient: { id: PAGE_ID }, timestamp, message: { mid, text } },
+    sender: { id: customerId },
+    recipient: { id: PAGE_ID },
+    timestamp: T0 + i * 10,
+    message: { mid, text },
   };
+}
+
+/**
+ * The events as the webhook hands them to apply(): parseWebhook of one delivery's JSON body per batch,
+ * so ids, mids and texts are the strings production builds (JSON.parse's, and the parser's ids), not
+ * the bench's own concatenations (V8 would flatten those on their first hash, a cost no delivery has).
+ */
+function makeEvents(total: number, conversations: number, parse: PagedeskModules['parseWebhook']) {
+  const events: BenchEvent[] = [];
+  for (let start = 0; start < total; start += BATCH) {
+    const messaging = [];
+    for (let i = start; i < Math.min(total, start + BATCH); i++)
+      messaging.push(messagingItem(i, conversations));
+    const body = JSON.stringify({
+      object: 'page',
+      entry: [{ id: PAGE_ID, time: T0 + start * 10, messaging }],
+    });
+    for (const event of parse(Buffer.from(body)) as BenchEvent[]) {
+      if (event.kind !== 'message') throw new Error(`expected a message event, got ${event.kind}`);
+      events.push(event);
+    }
+  }
+  if (events.length !== total) throw new Error(`expected ${total} events, got ${events.length}`);
+  return events;
 }
 
 /** The least an idempotent inbox can do: an id set for dedupe and an append to the conversation's list. */
@@ -58,10 +70,8 @@ function bareStore() {
 
 async function pagedeskInbox(): Promise<{ apply(events: readonly BenchEvent[]): Promise<unknown> }> {
   const { createInbox, memoryStore } = await loadPagedesk();
-  return createInbox({ store: memoryStore() });
+  return createInbox({ store: memoryStore() }) as { apply(events: readonly BenchEvent[]): Promise<unknown> };
 }
-
-const BATCH = 100;
 
 /** Applies `events` in batches; returns the wall time and the process's CPU time it took, in ms. */
 async function applyAll(
@@ -87,7 +97,7 @@ async function main(): Promise<void> {
   const [mode, eventsArg, conversationsArg, who] = process.argv.slice(2);
   const total = Number(eventsArg);
   const conversations = Number(conversationsArg);
-  const events = Array.from({ length: total }, (_, i) => makeEvent(i, conversations));
+  const events = makeEvents(total, conversations, (await loadPagedesk()).parseWebhook);
   const make = who === 'baseline' ? async () => bareStore() : pagedeskInbox;
   if (mode === 'throughput') {
     const inbox = await make();
