@@ -19,11 +19,11 @@ export const ANALYSIS: Record<string, string> = {
   'webhook-http':
     'Runs (2026-12-06): 0.779x, 0.759x and 0.746x in the last three full runs, 0.70–0.89x per round in paired runs ' +
     'of 3 s; it moves by about 0.1x from run to run with no code change. Both servers share the 2 cores with the ' +
-    "load generator, so the ratio is the two servers' CPU per request. Measured three ways, the difference is " +
-    "6–19 µs per request: CPU profiles (the kernel's loopback write is half of either server's main thread, strace " +
-    'counts one writev and one read per request in both), per-thread CPU time from /proc over 100,000 requests ' +
-    '(user time 25–32 µs for the minimal server, 37–51 µs for Pagedesk) and the in-process section 1 (Pagedesk ' +
-    'verifies and parses a one-event delivery 1.2 µs slower than the minimal handler). What Pagedesk does beyond ' +
+    "load generator, so the ratio is the two servers' CPU per request. Measured three ways on the same body: " +
+    'per-thread CPU time from /proc over 100,000 requests, user time 25–32 µs per request for the minimal server ' +
+    'and 37–51 µs for Pagedesk (three rounds); CPU profiles at the same request rate, equal main-thread time ' +
+    "(48.5 µs for Pagedesk, 49.2 µs for the minimal server, half of it the kernel's loopback write; strace counts one writev and one read per request " +
+    'in both); in process (section 1), verifying and parsing a one-event delivery 1.2 µs slower. What Pagedesk does beyond ' +
     'the minimal handler on this path is its contract: the body read with a size cap and an abort check, the ' +
     "event's schema check and normalisation, the bounded hand-off and the error reporting; none of it shows above " +
     '1% of a profile on its own.',
