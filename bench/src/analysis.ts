@@ -32,10 +32,11 @@ export const ANALYSIS: Record<string, string> = {
     'other test suites ran on the 2 cores; the p50 stays within a few ms of the baseline.',
   inbox:
     'Events as the webhook hands them over (2026-12-06, session 18): the section used to build its events by ' +
-    'hand, with ids and mids concatenated by the bench, which V8 keeps as rope strings and flattens on their first ' +
-    'hash, a cost no delivery pays (its strings come from JSON.parse and the parser). Built by parseWebhook from one ' +
-    'Meta body per batch instead, interleaved runs on plain node measured medians of 99,000 (hand-built) and ' +
-    '105,000 (parsed) events/s, and the full section 103,784–113,534. Profile (100,000 events): garbage collection ' +
+    'hand: the bench concatenated the mids and texts itself, which V8 keeps as rope strings and flattens on ' +
+    'their first hash, where a delivery has them flat from JSON.parse (only the event id is built by ' +
+    'concatenation, by the parser, in both). Built by parseWebhook from one Meta body per batch instead, ' +
+    'interleaved runs on plain node measured medians of 99,000 (hand-built) and 105,000 (parsed) events/s, and ' +
+    'the full section 100,677–116,229. Profile (100,000 events): garbage collection ' +
     '12–15%, then the memory store itself (messages.put, events.hasMany and addMany, customers.get: the first hash ' +
     'of each fresh id in Maps of 100,000 entries); the inbox code is spread thin (no function above 5%). The await ' +
     'per store call adds ~15%; a synchronous twin of the message path measured 104,000–113,000 events/s on the ' +

@@ -28,8 +28,8 @@ function messagingItem(i: number, conversations: number) {
 
 /**
  * The events as the webhook hands them to apply(): parseWebhook of one delivery's JSON body per batch,
- * so ids, mids and texts are the strings production builds (JSON.parse's, and the parser's ids), not
- * the bench's own concatenations (V8 would flatten those on their first hash, a cost no delivery has).
+ * so mids, customer ids and texts are flat strings from JSON.parse and event ids the parser's own, as in
+ * production (concatenated here, V8 would flatten them on their first hash, a cost no delivery has).
  */
 function makeEvents(total: number, conversations: number, parse: PagedeskModules['parseWebhook']) {
   const events: BenchEvent[] = [];
