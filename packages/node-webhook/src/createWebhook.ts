@@ -235,25 +235,35 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
     }
   };
 
+  // The delivery's events with each id once (Meta may repeat one inside a batch).
+  function uniqueEvents(events: MessengerEvent[]): MessengerEvent[] {
+    if (events.length < 2) return events;
+    const unique = new Set<string>();
+    return events.filter((event) => {
+      const key = keyOf(event);
+      if (unique.has(key)) return false;
+      unique.add(key);
+      return true;
+    });
+  }
+
   // Returns the events not handed over yet and claims them in `inflight` under `outcome` (claimed
   // synchronously after the last await, so two concurrent deliveries never claim the same id).
   async function claimFresh(
+    dedupe: DedupeStore,
     events: MessengerEvent[],
     outcome: Promise<boolean>,
     context: (phase: WebhookErrorContext['phase']) => WebhookErrorContext,
     handOffBy: number,
   ): Promise<{ fresh: MessengerEvent[]; busy: boolean }> {
-    const unique = new Set<string>();
     const fresh: MessengerEvent[] = [];
     // One budget for every lookup of the delivery; once spent, the store is skipped for the rest.
     const deadline = performance.now() + dedupeTimeoutMs;
     let skipDedupe = false;
-    for (const event of events) {
+    for (const event of uniqueEvents(events)) {
       const key = keyOf(event);
-      if (unique.has(key)) continue;
-      unique.add(key);
       let seen = false;
-      if (dedupe && !skipDedupe) {
+      if (!skipDedupe) {
         try {
           // Only a promise is awaited: a synchronous store (the default LRU) costs no microtask per event.
           const result = dedupe.seen(key);
@@ -271,13 +281,6 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
         }
       }
       if (seen) continue;
-      // `dedupe: false` hands every delivery over as it comes: no store, and no waiting for a
-      // concurrent delivery of the same events either (the host deduplicates, or its handler is
-      // idempotent, as the inbox is).
-      if (!dedupe) {
-        fresh.push(event);
-        continue;
-      }
       let pending = inflight.get(key);
       while (pending) {
         // Bounded too: a delivery still running here past the budget makes this one answer 503.
@@ -334,21 +337,30 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
         e instanceof WebhookPayloadError ? e : new WebhookPayloadError([{ path: '', message: e.message }]),
       );
     }
-    let settle!: (ok: boolean) => void;
-    const outcome = new Promise<boolean>((resolve) => {
-      settle = resolve;
-    });
+    // What a concurrent retry of the same events waits for; only a deduplicating webhook claims them.
+    let settle: ((ok: boolean) => void) | undefined;
+    const outcome = dedupe
+      ? new Promise<boolean>((resolve) => {
+          settle = resolve;
+        })
+      : undefined;
     let fresh: MessengerEvent[] = [];
     let ok = false;
     let timedOut = false;
     try {
       // Waiting for a concurrent delivery of the same events and `onEvents` share one budget.
       const handOffBy = performance.now() + dedupeTimeoutMs + handlerTimeoutMs;
-      const claimed = await claimFresh(events, outcome, context, handOffBy);
+      // `dedupe: false` hands every delivery over as it comes: no store, and no waiting for a
+      // concurrent delivery of the same events either (the host deduplicates, or its handler is
+      // idempotent, as the inbox is).
+      const claimed =
+        dedupe && outcome
+          ? await claimFresh(dedupe, events, outcome, context, handOffBy)
+          : { fresh: uniqueEvents(events), busy: false };
       fresh = claimed.fresh;
       if (claimed.busy) throw new HandOffBusy();
       if (fresh.length === 0) {
-        settle(true);
+        settle?.(true);
         return RECEIVED;
       }
       // Only a promise is awaited: a synchronous hand-off costs no microtask.
@@ -389,11 +401,13 @@ export function createWebhook(options: CreateWebhookOptions): Webhook {
         report(toPagedeskError(error, 'dedupe_failed'), context('dedupe'));
       }
     }
-    for (const event of fresh) {
-      const key = keyOf(event);
-      if (inflight.get(key) === outcome) inflight.delete(key);
+    if (outcome) {
+      for (const event of fresh) {
+        const key = keyOf(event);
+        if (inflight.get(key) === outcome) inflight.delete(key);
+      }
     }
-    settle(ok);
+    settle?.(ok);
     if (ok && lenient.length > 0) {
       const handed = new Set(fresh.map((e) => e.id));
       // `delete`: an event repeated inside the batch is reported once too.
