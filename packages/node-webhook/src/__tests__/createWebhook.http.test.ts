@@ -453,6 +453,33 @@ describe('dedupe', () => {
     expect(whileRunning).toEqual([1, 1]);
     expect(statuses).toEqual([200, 200]);
   });
+
+  it('dedupe: false answers 500 when onEvents fails and hands the retry over again', async () => {
+    const handed: string[][] = [];
+    const webhook = createWebhook({
+      appSecret,
+      verifyToken,
+      dedupe: false,
+      onEvents: (events) => {
+        handed.push(events.map((event) => event.id));
+        if (handed.length === 1) throw new Error('store down');
+      },
+    });
+    const payload = JSON.stringify(envelope('page', [messenger.text, messenger.text]));
+    const deliver = () =>
+      webhook.fetch(
+        new Request('http://localhost/', {
+          method: 'POST',
+          body: payload,
+          headers: { 'x-hub-signature-256': signWebhookBody(payload, appSecret) },
+        }),
+      );
+    expect((await deliver()).status).toBe(500);
+    expect((await deliver()).status).toBe(200);
+    expect(handed).toHaveLength(2);
+    expect(handed[1]).toEqual(handed[0]);
+    expect(handed[0]).toHaveLength(1);
+  });
 });
 
 describe('.fetch body cap without a content-length', () => {
