@@ -21,6 +21,14 @@ const appSecret = 'test-app-secret';
 const verifyToken = 'verify-me';
 const MAX = 4096;
 
+/** A POST of `payload` signed with the test app's secret, as Meta delivers it. */
+const signedPost = (payload: string) =>
+  new Request('http://localhost/', {
+    method: 'POST',
+    body: payload,
+    headers: { 'x-hub-signature-256': signWebhookBody(payload, appSecret) },
+  });
+
 interface Harness {
   url: string;
   calls: MessengerEvent[][];
@@ -358,14 +366,7 @@ describe('dedupe', () => {
       onError: () => {},
     });
     const payload = JSON.stringify(envelope('page', [messenger.text]));
-    const post = () =>
-      webhook.fetch(
-        new Request('http://localhost/', {
-          method: 'POST',
-          body: payload,
-          headers: { 'x-hub-signature-256': signWebhookBody(payload, appSecret) },
-        }),
-      );
+    const post = () => webhook.fetch(signedPost(payload));
     expect((await post()).status).toBe(500);
     expect(released).toEqual([['message:mid.1457764197618:41d102a3e1ae206a38']]);
     expect((await post()).status).toBe(200);
@@ -391,13 +392,7 @@ describe('dedupe', () => {
       onError: (_error, context) => phases.push(context.phase),
     });
     const payload = JSON.stringify(envelope('page', [messenger.text]));
-    const res = await webhook.fetch(
-      new Request('http://localhost/', {
-        method: 'POST',
-        body: payload,
-        headers: { 'x-hub-signature-256': signWebhookBody(payload, appSecret) },
-      }),
-    );
+    const res = await webhook.fetch(signedPost(payload));
     expect(res.status).toBe(200);
     expect(calls).toEqual([1]);
     expect(phases).toEqual(['dedupe', 'dedupe']);
@@ -423,14 +418,7 @@ describe('dedupe', () => {
       },
     });
     const payload = JSON.stringify(envelope('page', items));
-    const make = () =>
-      webhook.fetch(
-        new Request('http://localhost/', {
-          method: 'POST',
-          body: payload,
-          headers: { 'x-hub-signature-256': signWebhookBody(payload, appSecret) },
-        }),
-      );
+    const make = () => webhook.fetch(signedPost(payload));
     const first = make();
     const second = make();
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -466,14 +454,7 @@ describe('dedupe', () => {
       },
     });
     const payload = JSON.stringify(envelope('page', [messenger.text, messenger.text]));
-    const deliver = () =>
-      webhook.fetch(
-        new Request('http://localhost/', {
-          method: 'POST',
-          body: payload,
-          headers: { 'x-hub-signature-256': signWebhookBody(payload, appSecret) },
-        }),
-      );
+    const deliver = () => webhook.fetch(signedPost(payload));
     expect((await deliver()).status).toBe(500);
     expect((await deliver()).status).toBe(200);
     expect(handed).toHaveLength(2);
