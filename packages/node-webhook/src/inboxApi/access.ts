@@ -20,11 +20,14 @@ export interface Access {
   visibleChannels(): Promise<Channel[]>;
   /** The channel, or NotFoundError when it is missing or not visible. */
   channel(id: string): Promise<Channel>;
-  /** The conversation, or NotFoundError when it is missing or on a channel the principal does not see. */
+  /**
+   * The conversation, or NotFoundError when it is missing, on a channel the principal does not see, or
+   * stored under another organisation.
+   */
   conversation(id: string): Promise<Conversation>;
-  /** The message, or NotFoundError when it is missing or on a channel the principal does not see. */
+  /** The message, or NotFoundError as for its conversation. */
   message(id: string): Promise<Message>;
-  /** The customer, or NotFoundError when it is missing or on a channel the principal does not see. */
+  /** The customer, or NotFoundError as for a conversation. */
   customer(id: string): Promise<Customer>;
 }
 
@@ -39,6 +42,11 @@ export function createAccess(store: Store, principal: InboxPrincipal): Access {
     const channel = await store.channels.get(channelId);
     return channel !== undefined && canSee(principal, channel) ? channel : undefined;
   };
+  // A record keeps the organisation it was stored under: one left on a page that has since moved to
+  // another organisation (an event that raced the purge) stays the first one's, as the lists say.
+  const owns = (record: { organizationId?: string | undefined } | undefined) =>
+    record !== undefined &&
+    (record.organizationId === undefined || record.organizationId === principal.organizationId);
   return {
     principal,
     visibleChannels() {
@@ -56,18 +64,25 @@ export function createAccess(store: Store, principal: InboxPrincipal): Access {
     },
     async conversation(id) {
       const conversation = await store.conversations.get(id);
-      if (!conversation || !(await seesChannel(conversation.channelId)))
+      if (!conversation || !owns(conversation) || !(await seesChannel(conversation.channelId)))
         throw new NotFoundError('Conversation', id);
       return conversation;
     },
     async message(id) {
       const message = await store.messages.get(id);
-      if (!message || !(await seesChannel(message.channelId))) throw new NotFoundError('Message', id);
+      // A message has no organisation of its own: it is its conversation's.
+      if (
+        !message ||
+        !owns(await store.conversations.get(message.conversationId)) ||
+        !(await seesChannel(message.channelId))
+      )
+        throw new NotFoundError('Message', id);
       return message;
     },
     async customer(id) {
       const customer = await store.customers.get(id);
-      if (!customer || !(await seesChannel(customer.channelId))) throw new NotFoundError('Customer', id);
+      if (!customer || !owns(customer) || !(await seesChannel(customer.channelId)))
+        throw new NotFoundError('Customer', id);
       return customer;
     },
   };

@@ -1,4 +1,4 @@
-import { ValidationError } from '@pagedesk/core';
+import { type Conversation, type Message, ValidationError } from '@pagedesk/core';
 import { createLiveViewer } from './access.js';
 import { type Broadcaster, type LiveEventDraft, type LiveFanout, scopeFor, scopeOf } from './liveEvents.js';
 import type { Handlers, RouteDeps } from './routes.js';
@@ -15,6 +15,10 @@ const SSE_HEADERS = {
 };
 
 type LiveDeps = Pick<RouteDeps, 'inbox' | 'store' | 'channels' | 'report'>;
+
+/** A message event's scope: its channel, and the organisation of the conversation it belongs to. */
+const messageScope = (message: Message, conversation: Conversation) =>
+  scopeFor({ channelId: message.channelId, organizationId: conversation.organizationId });
 
 /**
  * Publishes every change as a scoped live event and feeds the fanout into the broadcaster. Returns
@@ -64,11 +68,13 @@ export function createLiveLink(deps: LiveDeps, fanout: LiveFanout, broadcaster: 
         scope: scopeFor(conversation),
       }),
     ),
-    inbox.on('message:created', ({ message }) =>
-      publish({ type: 'message:created', message, scope: scopeFor(message) }),
+    // A message is its conversation's: the organisation goes with it, so a page that later moves to
+    // another organisation never replays this one's messages to the new one.
+    inbox.on('message:created', ({ message, conversation }) =>
+      publish({ type: 'message:created', message, scope: messageScope(message, conversation) }),
     ),
-    inbox.on('message:updated', ({ message }) =>
-      publish({ type: 'message:updated', message, scope: scopeFor(message) }),
+    inbox.on('message:updated', ({ message, conversation }) =>
+      publish({ type: 'message:updated', message, scope: messageScope(message, conversation) }),
     ),
     inbox.on('channel:updated', ({ channel }) =>
       publish({ type: 'channel:updated', channel, scope: scopeFor({ ...channel, channelId: channel.id }) }),
