@@ -3,7 +3,14 @@ import { hashId } from '../ids.js';
 import type { Conversation } from '../model.js';
 import { compact, EMPTY } from './objects.js';
 import { onMessageEffect } from './receipts.js';
-import { type Context, ensureCustomer, ownConversation, putConversation, settle } from './runtime.js';
+import {
+  type Context,
+  ensureCustomer,
+  ownConversation,
+  putConversation,
+  settle,
+  storedWhole,
+} from './runtime.js';
 import { continues, newConversation, withMessage } from './threading.js';
 
 // Facebook and Instagram comments: each top-level comment opens a comment conversation; replies in
@@ -21,7 +28,7 @@ export async function onComment(ctx: Context, e: CommentEvent): Promise<void> {
     await onMessageEffect(ctx, e.commentId, { type: 'unsend' });
     return;
   }
-  if (await store.messages.getByMid(ctx.channelId, e.commentId)) return;
+  if (await storedWhole(ctx, e.commentId)) return;
   const isReply = e.parentId !== undefined && e.parentId !== e.postId;
   const parent = isReply ? await store.messages.getByMid(ctx.channelId, e.parentId!) : undefined;
   const thread = parent

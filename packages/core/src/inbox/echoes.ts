@@ -10,6 +10,7 @@ import {
   ownConversation,
   putConversation,
   settle,
+  storedWhole,
 } from './runtime.js';
 import { changedAt, newConversation, withMessage } from './threading.js';
 
@@ -59,7 +60,7 @@ export async function onEcho(ctx: Context, e: EchoEvent): Promise<void> {
       return;
     }
   }
-  if (await store.messages.getByMid(ctx.channelId, e.mid)) return;
+  if (await storedWhole(ctx, e.mid)) return;
   const customer = await ensureCustomer(ctx, e.customerId!);
   const latest = ownConversation(
     ctx,

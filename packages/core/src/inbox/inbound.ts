@@ -3,7 +3,14 @@ import { frozenCopy } from '../frozenCopy.js';
 import { hashId } from '../ids.js';
 import type { Attachment, Customer, Message } from '../model.js';
 import { compact, EMPTY, freezeOwn } from './objects.js';
-import { type Context, ensureCustomer, ownConversation, putConversation, settle } from './runtime.js';
+import {
+  type Context,
+  ensureCustomer,
+  ownConversation,
+  putConversation,
+  settle,
+  storedWhole,
+} from './runtime.js';
 import { continuedIn, continues, newConversation, withMessage } from './threading.js';
 
 // Customer messages and postbacks: threading into the customer's latest conversation or a new one.
@@ -54,8 +61,8 @@ const referralOf = (referral: MessageEvent['referral']) =>
   referral && compact({ source: referral.source, ref: referral.ref, adId: referral.adId });
 
 export async function onMessage(ctx: Context, e: MessageEvent): Promise<void> {
-  const { store, now } = ctx.rt;
-  if (await store.messages.getByMid(ctx.channelId, e.mid)) return;
+  const { now } = ctx.rt;
+  if (await storedWhole(ctx, e.mid)) return;
   const customer = await ensureCustomer(ctx, e.customerId!);
   let attachments = ownAttachments(e.attachments);
   if (e.replyTo?.story) {
@@ -96,8 +103,8 @@ export async function onMessage(ctx: Context, e: MessageEvent): Promise<void> {
 }
 
 export async function onPostback(ctx: Context, e: PostbackEvent): Promise<void> {
-  const { store, now } = ctx.rt;
-  if (e.mid && (await store.messages.getByMid(ctx.channelId, e.mid))) return;
+  const { now } = ctx.rt;
+  if (e.mid && (await storedWhole(ctx, e.mid))) return;
   const customer = await ensureCustomer(ctx, e.customerId!);
   await addInbound(ctx, customer, (conversationId) =>
     freezeOwn(

@@ -136,6 +136,18 @@ export function ownConversation(
   return conversation && conversation.organizationId === ctx.organizationId ? conversation : undefined;
 }
 
+/**
+ * Whether the message of `mid` is stored whole, with its conversation: the duplicate test of an event
+ * that creates a message. A store without `atomic` commits each write on its own, so a write that
+ * failed between the two leaves the message without its conversation; the retry of that event then
+ * writes both again (their ids derive from the event, so nothing doubles) instead of skipping it.
+ */
+export async function storedWhole(ctx: Context, mid: string): Promise<boolean> {
+  const { store } = ctx.rt;
+  const message = await store.messages.getByMid(ctx.channelId, mid);
+  return message !== undefined && (await store.conversations.get(message.conversationId)) !== undefined;
+}
+
 type Profile = { name?: string | undefined; username?: string | undefined };
 
 /** The customer of an event, created on first sight; first seen is the earliest event, whatever the order. */
