@@ -1,4 +1,4 @@
-import { GraphError, NotFoundError, toPagedeskError, ValidationError } from '../errors.js';
+import { GraphError, NotFoundError, PagedeskError, toPagedeskError, ValidationError } from '../errors.js';
 import type { OutboundDraft } from '../inbox.types.js';
 import type { Channel, Conversation, Customer, Failure, Message } from '../model.js';
 import { isUnknownOutcome } from '../outcome.js';
@@ -50,6 +50,14 @@ function failureOf(error: unknown): Failure {
     ...(graph?.graphCode === undefined ? {} : { graphCode: graph.graphCode }),
     ...(graph?.subcode === undefined ? {} : { graphSubcode: graph.subcode }),
   };
+}
+
+/** A retry that would post a public answer which may be under the comment already. */
+function publicOutcomeUnknown(): PagedeskError {
+  return new PagedeskError(
+    'outcome_unknown',
+    'This public reply may already be under the comment (Meta did not answer in time). Check the comment, then retry with force to post it again',
+  );
 }
 
 /** The send path of `createChannels`: send, retry, sender actions and crash recovery. */
@@ -282,6 +290,9 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
       const { conversation, channel, customer } = await ctx.loadConversation(message.conversationId);
       ctx.assertSendable(channel);
       const publicAnswer = conversation.source === 'comment' && message.messagingType === undefined;
+      // Meta takes the same public answer twice, and nothing here can look it up: one that may be up
+      // already is posted again only when an agent who checked the comment says so.
+      if (!retryOptions.force && publicAnswer && isUnknownOutcome(message)) throw publicOutcomeUnknown();
       let current = message;
       if (!retryOptions.force && conversation.source === 'message' && isUnknownOutcome(message)) {
         inFlight.add(message.id);

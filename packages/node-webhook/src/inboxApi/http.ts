@@ -42,6 +42,8 @@ export function statusOf(error: PagedeskError): number {
     case 'recipient_unavailable':
     case 'thread_control':
     case 'permission_denied':
+    // A public answer that may be up already: the agent checks the comment, then forces the retry.
+    case 'outcome_unknown':
       return 409;
     case 'rate_limited':
       return 429;

@@ -39,6 +39,28 @@ describe('comments', () => {
     });
   });
 
+  it('does not post a public reply again while it may be up already, unless forced', async () => {
+    const h = await harness(env.standin);
+    const conversation = await commentConversation(h, T0 - HOUR);
+    const posts = () =>
+      env.standin.requests.filter((r) => r.method === 'POST' && r.path === 'post_1_c9/comments');
+    // Meta takes the answer but replies after the client's timeout: nobody knows whether it is up.
+    env.meta.commentAnswers.push({ delayMs: 3000, json: { id: 'reply_late' } });
+    const error = await h.channels
+      .send(conversation.id, { text: 'Thanks!', publicReply: true, clientId: 'pub-1' })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'outcome_unknown' });
+    await expect(h.channels.retry('pub-1')).rejects.toMatchObject({ code: 'outcome_unknown' });
+    expect(posts()).toHaveLength(1);
+    expect(await h.store.messages.get('pub-1')).toMatchObject({
+      delivery: 'failed',
+      failure: { code: 'outcome_unknown' },
+    });
+    // The agent looked at the comment and it is not there: posting it is their call.
+    await expect(h.channels.retry('pub-1', { force: true })).resolves.toMatchObject({ delivery: 'sent' });
+    expect(posts()).toHaveLength(2);
+  });
+
   it('refuses publicReply on a message conversation instead of sending a DM', async () => {
     const h = await harness(env.standin);
     const conversationId = await customerWrites(h, T0 - HOUR);

@@ -28,6 +28,8 @@ export interface MetaState {
   /** Scripted answers for the next Send API messages (not sender actions); default success. */
   sendAnswers: StandinAnswer[];
   sent: RecordedRequest[];
+  /** Scripted answers for the next public answers under comments; default a new comment id. */
+  commentAnswers: StandinAnswer[];
   actions: RecordedRequest[];
   subscribed: boolean;
   /** What the page's subscription lists; every field Pagedesk needs until a test says otherwise. */
@@ -46,6 +48,7 @@ export function fakeMeta(standin: GraphStandin): MetaState {
   const state: MetaState = {
     sendAnswers: [],
     sent: [],
+    commentAnswers: [],
     actions: [],
     subscribed: true,
     subscribedFields: [...MESSENGER_FIELDS],
@@ -98,7 +101,7 @@ export function fakeMeta(standin: GraphStandin): MetaState {
     }
     if (r.path.endsWith('/personas')) return state.personaAnswers.shift() ?? { json: { id: 'persona_1' } };
     if (r.path.endsWith('/comments') || r.path.endsWith('/replies'))
-      return { json: { id: `reply_${r.path}` } };
+      return state.commentAnswers.shift() ?? { json: { id: `reply_${r.path}` } };
     if (r.path === 'debug_token') return { json: { data: state.tokenInfo } };
     if (r.path === 'me/accounts') return { json: { data: state.accounts } };
     if (r.path === 'oauth/access_token')
