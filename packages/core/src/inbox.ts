@@ -1,4 +1,4 @@
-import { NotFoundError, toPagedeskError, ValidationError } from './errors.js';
+import { NotFoundError, PagedeskError, toPagedeskError, ValidationError } from './errors.js';
 import { randomId } from './ids.js';
 import { applyAll } from './inbox/apply.js';
 import { recordArchive } from './inbox/archive.js';
@@ -72,6 +72,11 @@ export interface InboxOptions {
    * store here rather than to a separate `createMediaArchiver` when channels may be purged.
    */
   media?: MediaStore | Omit<MediaArchiverOptions, 'inbox'>;
+}
+
+/** A message another caller is sending or checking right now (`markPending`). */
+function sendInProgress(messageId: string): PagedeskError {
+  return new PagedeskError('send_in_progress', `Message ${JSON.stringify(messageId)} is being sent already`);
 }
 
 /**
@@ -288,7 +293,10 @@ export function createInbox(options: InboxOptions): Inbox {
     markPending(messageId, note?: Failure) {
       return updateOutbound(messageId, async (message, op) => {
         const reason = note && compact(parseOrThrow(failureSchema, note, 'note', 'note'));
-        if (message.delivery === 'pending' && !reason && !message.failure) return message;
+        // Pending without a note is being sent, and pending with one is being checked: a second claim
+        // (a retry on another server at the same moment) would send it twice. The checker's own
+        // claim after its check (no note, on its `checking` note) goes through.
+        if (message.delivery === 'pending' && (reason || !message.failure)) throw sendInProgress(messageId);
         if (message.delivery !== 'failed' && message.delivery !== 'pending') {
           throw new ValidationError('message', [
             { path: 'delivery', message: `is ${message.delivery}; only a failed message can be retried` },

@@ -73,7 +73,9 @@ export interface Inbox {
   /**
    * Puts a failed message back to `pending` for a retry. With `note` the message carries it as its
    * `failure` while pending: `{ code: 'checking' }` while the send path asks Meta whether an unknown
-   * outcome went out (see `isChecking`).
+   * outcome went out (see `isChecking`). A message already pending is being sent or checked by
+   * someone else: PagedeskError `send_in_progress` (only the checker's own call without a note moves
+   * a checked message on).
    */
   markPending(messageId: string, note?: Failure): Promise<Message>;
   /**

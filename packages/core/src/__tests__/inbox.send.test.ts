@@ -73,6 +73,10 @@ describe('Inbox: the send path and echoes', () => {
     await inbox.markFailed(draft.id, { code: 'rate_limited', message: 'Slow down', retryable: true });
     expect((await inbox.markPending(draft.id)).delivery).toBe('pending');
     expect((await store.messages.listPending()).map((m) => m.id)).toEqual([draft.id]);
+    // A second claim while it is pending (a retry elsewhere) would send it twice.
+    await expect(inbox.markPending(draft.id)).rejects.toMatchObject({ code: 'send_in_progress' });
+    const note = { code: 'checking', message: 'Checking with Meta', retryable: false };
+    await expect(inbox.markPending(draft.id, note)).rejects.toMatchObject({ code: 'send_in_progress' });
   });
 
   it('shows echoes sent from other tools as outbound messages that never touch the window', async () => {

@@ -283,61 +283,75 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
       throw new ValidationError('retry', [
         { path: 'messageId', message: 'only outbound messages can be retried' },
       ]);
-    return ctx.serial(first.conversationId, async () => {
-      // Re-read inside the queue: an echo may have confirmed an unknown outcome in the meantime.
-      const message = (await store.messages.get(messageId)) ?? first;
-      if (message.delivery !== 'failed' || inFlight.has(message.id)) return message;
-      const { conversation, channel, customer } = await ctx.loadConversation(message.conversationId);
-      ctx.assertSendable(channel);
-      const publicAnswer = conversation.source === 'comment' && message.messagingType === undefined;
-      // Meta takes the same public answer twice, and nothing here can look it up: one that may be up
-      // already is posted again only when an agent who checked the comment says so.
-      if (!retryOptions.force && publicAnswer && isUnknownOutcome(message)) throw publicOutcomeUnknown();
-      let current = message;
-      if (!retryOptions.force && conversation.source === 'message' && isUnknownOutcome(message)) {
-        inFlight.add(message.id);
-        try {
-          const checked = await reconcile(channel, customer, message);
-          if (checked.outcome === 'sent') return checked.message;
-          if (checked.outcome === 'unknown') throw checked.error;
-          current = checked.message;
-        } finally {
-          inFlight.delete(message.id);
-        }
-      }
-      const sender = senderOfMessage(message);
-      const at = now();
-      if (!publicAnswer) {
-        const closed = message.survey
-          ? surveyRefusal(conversation, at).error
-          : windowError(channel, conversation, at, sender.kind);
-        if (closed) {
-          if (current.delivery === 'pending') await inbox.markFailed(current.id, failureOf(closed));
-          throw closed;
-        }
-      }
-      // Everything that can refuse (no stored token, a revoked persona) runs before the message goes
-      // back to `pending`: a refusal then leaves it `failed`, never stuck in `pending`.
-      if (publicAnswer) {
-        const page = await ctx.pageGraph(channel);
-        const pending = await inbox.markPending(message.id);
-        return sendPublic(channel, page, conversation.comment!.commentId, pending);
-      }
-      let d: Delivery;
-      try {
-        d = await deliveryFor(channel, conversation, customer, {
-          sender,
-          ...(message.survey ? surveyRoute(conversation, at) : replyRoute(channel, conversation, at, sender)),
-        });
-      } catch (error) {
-        // Checked and not sent, then refused here: failed with the refusal, never left `checking`.
-        if (current.delivery === 'pending') await inbox.markFailed(current.id, failureOf(error));
+    return ctx
+      .serial(first.conversationId, () => retryQueued(messageId, first, retryOptions))
+      .catch(async (error: unknown) => {
+        // Another server claimed it first (the same Retry clicked twice, behind a load balancer):
+        // it is being sent there, and the stored message says how far.
+        if (error instanceof PagedeskError && error.code === 'send_in_progress')
+          return (await store.messages.get(messageId)) ?? first;
         throw error;
+      });
+  }
+
+  async function retryQueued(
+    messageId: string,
+    first: Message,
+    retryOptions: { force?: boolean },
+  ): Promise<Message> {
+    // Re-read inside the queue: an echo may have confirmed an unknown outcome in the meantime.
+    const message = (await store.messages.get(messageId)) ?? first;
+    if (message.delivery !== 'failed' || inFlight.has(message.id)) return message;
+    const { conversation, channel, customer } = await ctx.loadConversation(message.conversationId);
+    ctx.assertSendable(channel);
+    const publicAnswer = conversation.source === 'comment' && message.messagingType === undefined;
+    // Meta takes the same public answer twice, and nothing here can look it up: one that may be up
+    // already is posted again only when an agent who checked the comment says so.
+    if (!retryOptions.force && publicAnswer && isUnknownOutcome(message)) throw publicOutcomeUnknown();
+    let current = message;
+    if (!retryOptions.force && conversation.source === 'message' && isUnknownOutcome(message)) {
+      inFlight.add(message.id);
+      try {
+        const checked = await reconcile(channel, customer, message);
+        if (checked.outcome === 'sent') return checked.message;
+        if (checked.outcome === 'unknown') throw checked.error;
+        current = checked.message;
+      } finally {
+        inFlight.delete(message.id);
       }
-      const pending = await inbox.markPending(current.id);
-      const [sent] = await sendRecorded(d, conversation, [pending]);
-      return sent!;
-    });
+    }
+    const sender = senderOfMessage(message);
+    const at = now();
+    if (!publicAnswer) {
+      const closed = message.survey
+        ? surveyRefusal(conversation, at).error
+        : windowError(channel, conversation, at, sender.kind);
+      if (closed) {
+        if (current.delivery === 'pending') await inbox.markFailed(current.id, failureOf(closed));
+        throw closed;
+      }
+    }
+    // Everything that can refuse (no stored token, a revoked persona) runs before the message goes
+    // back to `pending`: a refusal then leaves it `failed`, never stuck in `pending`.
+    if (publicAnswer) {
+      const page = await ctx.pageGraph(channel);
+      const pending = await inbox.markPending(message.id);
+      return sendPublic(channel, page, conversation.comment!.commentId, pending);
+    }
+    let d: Delivery;
+    try {
+      d = await deliveryFor(channel, conversation, customer, {
+        sender,
+        ...(message.survey ? surveyRoute(conversation, at) : replyRoute(channel, conversation, at, sender)),
+      });
+    } catch (error) {
+      // Checked and not sent, then refused here: failed with the refusal, never left `checking`.
+      if (current.delivery === 'pending') await inbox.markFailed(current.id, failureOf(error));
+      throw error;
+    }
+    const pending = await inbox.markPending(current.id);
+    const [sent] = await sendRecorded(d, conversation, [pending]);
+    return sent!;
   }
 
   async function senderAction(conversationId: string, action: 'typing_on' | 'typing_off' | 'mark_seen') {

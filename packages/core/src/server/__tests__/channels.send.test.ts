@@ -268,6 +268,22 @@ describe('send', () => {
     await expect(h.channels.retry('missing')).rejects.toThrow(/missing/);
   });
 
+  it('the same Retry on two servers at once sends the message once', async () => {
+    const h = await harness(env.standin);
+    const otherServer = h.make();
+    const conversationId = await customerWrites(h, T0 - HOUR);
+    env.meta.sendAnswers.push({
+      status: 400,
+      json: metaError(200, undefined, 'Requires pages_messaging permission'),
+    });
+    await expect(h.channels.send(conversationId, { text: 'Hi', clientId: 'r-1' })).rejects.toThrow();
+    const answers = await Promise.all([h.channels.retry('r-1'), otherServer.retry('r-1')]);
+    // The failed send and one retry: the second claim found it pending and answered what is stored.
+    expect(bodies().map((b) => b.message.metadata)).toEqual(['r-1', 'r-1']);
+    expect(answers.map((m) => m.id)).toEqual(['r-1', 'r-1']);
+    expect(await h.store.messages.get('r-1')).toMatchObject({ delivery: 'sent', mid: 'm_out_1' });
+  });
+
   it('a retry refused before the call leaves the message failed, not stuck pending', async () => {
     const h = await harness(env.standin);
     const conversationId = await customerWrites(h, T0 - HOUR);
