@@ -83,6 +83,7 @@ export type {
   InboxChange,
   InboxEvents,
   OutboundDraft,
+  RecordOutboundOptions,
   Threading,
 } from './inbox.types.js';
 export {

@@ -17,7 +17,7 @@ import {
 } from './inbox/runtime.js';
 import { changedAt, withMessage } from './inbox/threading.js';
 import { draftSchema, sentSchema, threadingSchema } from './inbox/validation.js';
-import type { Inbox, InboxEvents, OutboundDraft, Threading } from './inbox.types.js';
+import type { Inbox, InboxEvents, OutboundDraft, RecordOutboundOptions, Threading } from './inbox.types.js';
 import { createMediaArchiver, type MediaArchiverOptions } from './mediaArchiver.js';
 import { channelMediaPrefix, type MediaStore } from './mediaStore.js';
 import {
@@ -234,7 +234,7 @@ export function createInbox(options: InboxOptions): Inbox {
       }
       return serial(() => applyAll(rt, events, fallbackSettings));
     },
-    recordOutbound(conversationId, draft: OutboundDraft) {
+    recordOutbound(conversationId, draft: OutboundDraft, options: RecordOutboundOptions = {}) {
       return operation(channelOfConversation(conversationId), async (op) => {
         const input = parseOrThrow(draftSchema, draft, 'outbound draft', 'draft');
         const conversation = await requireConversation(conversationId);
@@ -246,6 +246,11 @@ export function createInbox(options: InboxOptions): Inbox {
                 { path: 'draft.id', message: 'is already used by another message' },
               ]);
             }
+            if (options.exclusive === true)
+              throw new PagedeskError(
+                'already_recorded',
+                `Message ${JSON.stringify(input.id)} is recorded already`,
+              );
             return existing;
           }
         }

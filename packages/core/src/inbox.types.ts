@@ -54,6 +54,16 @@ export interface OutboundDraft {
   survey?: Message['survey'];
 }
 
+/** Options of `Inbox.recordOutbound`. */
+export interface RecordOutboundOptions {
+  /**
+   * Refuse a `draft.id` that is recorded already (PagedeskError `already_recorded`) instead of
+   * answering the stored message: the caller that records it is the one that sends it, so the same
+   * composer id reaching two servers at once goes out once.
+   */
+  exclusive?: boolean;
+}
+
 /**
  * Conversations, messages and customers, driven by webhook events and by the send path.
  * Every method serializes with `apply`, so concurrent deliveries never race.
@@ -65,7 +75,11 @@ export interface Inbox {
   /** Applies webhook events (any order, any number of times) and returns the changes made. */
   apply(events: ReadonlyArray<MessengerEvent>): Promise<InboxChange[]>;
   /** Records an outbound message as `pending` before it is sent. */
-  recordOutbound(conversationId: string, draft: OutboundDraft): Promise<Message>;
+  recordOutbound(
+    conversationId: string,
+    draft: OutboundDraft,
+    options?: RecordOutboundOptions,
+  ): Promise<Message>;
   /** Moves an outbound message to `sent` with Meta's id (never backwards past delivered/read). */
   markSent(messageId: string, sent: { mid: string; at: number }): Promise<Message>;
   /** Marks an outbound message `failed` with a typed reason (a later echo can still prove it went out). */

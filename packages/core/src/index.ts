@@ -152,6 +152,7 @@ export {
   type ReactionEvent,
   type ReadEvent,
   RecipientUnavailableError,
+  type RecordOutboundOptions,
   type Referral,
   type ReferralEvent,
   type ReplyContext,

@@ -67,6 +67,18 @@ describe('Inbox: the send path and echoes', () => {
     await expect(inbox.markPending(draft.id)).rejects.toThrow(/delivery/);
   });
 
+  it('records a composer id once: again it answers the stored message, or refuses when exclusive', async () => {
+    const { inbox, conversation } = await withConversation();
+    const draft = { id: 'c-1', text: 'Hello', author: { kind: 'agent' as const } };
+    const first = await inbox.recordOutbound(conversation.id, draft);
+    expect(await inbox.recordOutbound(conversation.id, draft)).toEqual(first);
+    await expect(inbox.recordOutbound(conversation.id, draft, { exclusive: true })).rejects.toMatchObject({
+      code: 'already_recorded',
+    });
+    const fresh = await inbox.recordOutbound(conversation.id, { ...draft, id: 'c-2' }, { exclusive: true });
+    expect(fresh).toMatchObject({ id: 'c-2', delivery: 'pending' });
+  });
+
   it('puts a failed message back to pending for a retry', async () => {
     const { inbox, store, conversation } = await withConversation();
     const draft = await inbox.recordOutbound(conversation.id, { text: 'Hello', author: { kind: 'agent' } });

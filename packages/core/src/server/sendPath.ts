@@ -166,12 +166,33 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
   ) {
     const comment = conversation.comment!;
     const page = await ctx.pageGraph(channel);
-    const recorded = await inbox.recordOutbound(conversation.id, {
+    const recorded = await recordFirst(conversation.id, {
       ...(draft.clientId ? { id: draft.clientId } : {}),
       text,
       author,
     });
+    if ('elsewhere' in recorded) return [recorded.elsewhere];
     return [await sendPublic(channel, page, comment.commentId, recorded)];
+  }
+
+  /**
+   * Records the first part of a send. Under the composer's id it is exclusive: when that id is recorded
+   * already, the same send reached another server at the same moment, which sends it; this one
+   * answers the stored message, as a double submit to one server does.
+   */
+  async function recordFirst(
+    conversationId: string,
+    outbound: OutboundDraft,
+  ): Promise<Message | { elsewhere: Message }> {
+    if (outbound.id === undefined) return inbox.recordOutbound(conversationId, outbound);
+    try {
+      return await inbox.recordOutbound(conversationId, outbound, { exclusive: true });
+    } catch (error) {
+      if (!(error instanceof PagedeskError && error.code === 'already_recorded')) throw error;
+      const stored = await store.messages.get(outbound.id);
+      if (!stored) throw error;
+      return { elsewhere: stored };
+    }
   }
 
   async function sendPublic(
@@ -232,7 +253,13 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
           messagingType: d.messagingType,
           ...(d.tag ? { tag: d.tag } : {}),
         };
-        recorded.push(await inbox.recordOutbound(conversationId, outbound));
+        if (i > 0) {
+          recorded.push(await inbox.recordOutbound(conversationId, outbound));
+          continue;
+        }
+        const first = await recordFirst(conversationId, outbound);
+        if ('elsewhere' in first) return [first.elsewhere];
+        recorded.push(first);
       }
       return sendRecorded(d, conversation, recorded);
     });

@@ -268,6 +268,21 @@ describe('send', () => {
     await expect(h.channels.retry('missing')).rejects.toThrow(/missing/);
   });
 
+  it('the same composer id on two servers at once sends the message once', async () => {
+    const h = await harness(env.standin);
+    const otherServer = h.make();
+    const conversationId = await customerWrites(h, T0 - HOUR);
+    const answers = await Promise.all([
+      h.channels.send(conversationId, { text: 'On its way', clientId: 'dup-1' }),
+      otherServer.send(conversationId, { text: 'On its way', clientId: 'dup-1' }),
+    ]);
+    expect(bodies().map((b) => b.message.metadata)).toEqual(['dup-1']);
+    expect(answers.map(([m]) => m!.id)).toEqual(['dup-1', 'dup-1']);
+    expect((await h.store.messages.list(conversationId, { limit: 10 })).items.map((m) => m.id)).toContain(
+      'dup-1',
+    );
+  });
+
   it('the same Retry on two servers at once sends the message once', async () => {
     const h = await harness(env.standin);
     const otherServer = h.make();
