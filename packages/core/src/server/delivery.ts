@@ -68,7 +68,9 @@ export function createDeliver(
         ...(refs.length === 1 ? { attachment: refs[0]!.ref } : {}),
         ...(refs.length > 1 ? { attachments: refs.map((r) => r.ref) } : {}),
         ...(message.quickReplies?.length ? { quickReplies: message.quickReplies } : {}),
-        ...('id' in d.recipient ? { metadata: message.id } : {}),
+        // On private replies too: Meta sends them as any Send API message, and the page's echo of one
+        // can land before this answer; its metadata is what matches it to this message then.
+        metadata: message.id,
         ...(message.replyTo?.mid ? { replyTo: message.replyTo.mid } : {}),
         ...(personaId ? { personaId } : {}),
       };

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ValidationError, WindowClosedError } from '../../errors.js';
 import { testEvents } from '../../testing/events.js';
 import { customerWrites, HOUR, sentBodies } from './channelsSetup.js';
-import { type Harness, harness, T0, useFakeMeta } from './fakeMeta.js';
+import { APP_ID, type Harness, harness, T0, useFakeMeta } from './fakeMeta.js';
 import { metaError } from './graphStandin.js';
 
 const env = useFakeMeta();
@@ -24,7 +24,7 @@ describe('comments', () => {
     expect(bodies()[0]).toEqual({
       recipient: { comment_id: 'post_1_c9' },
       messaging_type: 'RESPONSE',
-      message: { text: 'Sent you the price in DM' },
+      message: { text: 'Sent you the price in DM', metadata: reply!.id },
     });
     expect((await h.store.conversations.get(conversation.id))!.comment!.privateReplySentAt).toBe(T0);
     await expect(h.channels.send(conversation.id, { text: 'Another one' })).rejects.toBeInstanceOf(
@@ -37,6 +37,31 @@ describe('comments', () => {
       path: 'post_1_c9/comments',
       body: { message: 'Thanks!' },
     });
+  });
+
+  it("matches the page's echo of a private reply by its metadata, even before Meta's answer", async () => {
+    const h = await harness(env.standin);
+    const conversation = await commentConversation(h, T0 - HOUR);
+    // The echo lands while the send is in flight: recorded, not yet marked sent.
+    const draft = await h.inbox.recordOutbound(conversation.id, {
+      text: 'Sent you the price in DM',
+      author: { kind: 'agent' },
+      messagingType: 'RESPONSE',
+    });
+    await h.inbox.apply([
+      testEvents.echo({
+        pageId: 'PAGE_1',
+        mid: 'm_private',
+        metadata: draft.id,
+        appId: APP_ID,
+        timestamp: T0,
+      }),
+    ]);
+    await h.inbox.markSent(draft.id, { mid: 'm_private', at: T0 });
+    const { items } = await h.store.messages.list(conversation.id, { limit: 10 });
+    expect(items.filter((m) => m.mid === 'm_private').map((m) => [m.id, m.delivery])).toEqual([
+      [draft.id, 'sent'],
+    ]);
   });
 
   it('does not post a public reply again while it may be up already, unless forced', async () => {
