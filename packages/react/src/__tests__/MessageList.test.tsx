@@ -44,7 +44,10 @@ describe('<MessageList>', () => {
     // The viewer's code loads when it first opens (the main entry's lazy part).
     const dialog = await screen.findByRole('dialog');
     expect(dialog.getAttribute('aria-modal')).toBe('true');
-    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Close' }));
+    // Focus moves in the viewer's effect, which may run just after the dialog shows (a loaded machine).
+    await waitFor(() =>
+      expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Close' })),
+    );
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(document.activeElement).toBe(open);
