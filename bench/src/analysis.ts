@@ -65,15 +65,14 @@ export const ANALYSIS: Record<string, string> = {
     'first React mount and the fake transport 22–30 ms, the first Intl.DateTimeFormat of a fresh page 12–35 ms, ' +
     'two layouts ~40 ms; in quiet moments it measures 99–125 ms.',
   bundles:
-    'esbuild metafile (2026-12-06): the React kit loads its admin and toolkit panels on first use, as one chunk ' +
-    "of 6.7 KB (channel settings, customer panel, moderation, thread owner, image viewer, the template picker's " +
-    'dialog; @pagedesk/react/toolkit exports them eagerly; one chunk rather than one per panel takes 1 KB off the ' +
-    'initial load). What loads first is 47.3 KB as one bundle (size-limit; 52.9 KB before) and 50.1 KB as the ' +
-    'split build serves it: two files gzipped one by one, the entry chunk and the chunk it shares with the lazy ' +
-    'one. The target is out of reach while the main entry keeps every name it exports: its hooks, provider, ' +
-    'transport, strings and helpers alone are 38.7 KB (zod/mini 7.0 KB of core schemas, as the browser checks ' +
-    "every server answer and the composer's drafts with them; the English strings 2.8 KB), before the list and " +
-    'the conversation view the inbox renders. ' +
+    'esbuild metafile (2026-12-07): what the React kit loads first holds no zod. The zod checks of server ' +
+    "answers, live events, this browser's stored replies and the composer's drafts are a chunk of their own " +
+    '(browserChecks.ts, 0.5 KB, with zod and the schemas in a chunk it shares with the on-demand panels, 12 KB), ' +
+    'fetched beside the first request; the first load imports the rules it needs from @pagedesk/core/rules, ' +
+    "core's zod-free entry (esbuild's code splitting places every module a barrel re-exports with each importer " +
+    'of the barrel, so importing the main entry kept the schemas in the first load even when only an import() ' +
+    'used them). Initial load 50.1 KB before, 39.7 KB now (size-limit, one bundle: 47.3 KB before, 36.5 KB now); ' +
+    'the whole kit grew from 56.8 to 58.9 KB, the price of one more chunk. ' +
     'The core browser entry (under its target) leaves out what only a server calls: createInbox, memoryStore, the ' +
     "upload store's reading and sniffing and the inbox API's request checks.",
 };

@@ -3,7 +3,14 @@ import { packageConfig } from '../../tsup.config.base';
 
 export default defineConfig(
   packageConfig({
-    entry: ['src/index.ts', 'src/browser.ts', 'src/server.ts', 'src/signing.ts', 'src/testing.ts'],
+    entry: [
+      'src/index.ts',
+      'src/browser.ts',
+      'src/rulesEntry.ts',
+      'src/server.ts',
+      'src/signing.ts',
+      'src/testing.ts',
+    ],
     external: ['vitest'],
   }),
 );

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { wholeNumber } from './checks.js';
 import type { Platform } from './model.js';
 import { parseOrThrow } from './parseOrThrow.js';
-import { type MediaKind, type MediaRule, mediaKinds, type Rules, rulesFor } from './rules.js';
+import { type MediaKind, type MediaRule, mediaKinds, platformRules, type Rules } from './rules.js';
 import { checkText, splitText } from './text.js';
 
 /** A file as a browser `File` or an upload describes it. */
@@ -194,7 +194,7 @@ export function checkAttachment(
   if (direction !== 'inbound' && direction !== 'outbound') {
     parseOrThrow(z.enum(['inbound', 'outbound']), direction, 'attachment options', 'direction');
   }
-  const rules = options.rules ?? rulesFor(options.platform ?? 'messenger');
+  const rules = options.rules ?? platformRules(options.platform ?? 'messenger');
   const label = name || 'This file';
   if (size === 0) return { ok: false, code: 'empty', message: `${label} is empty.` };
 
@@ -302,7 +302,7 @@ export function planReply(
   options: { rules?: Rules; platform?: Platform; split?: boolean } = {},
 ): ReplyPlan {
   const parsed = parseOrThrow(draftSchema, draft, 'reply');
-  const rules = options.rules ?? rulesFor(options.platform ?? 'messenger');
+  const rules = options.rules ?? platformRules(options.platform ?? 'messenger');
   const problems: ReplyProblem[] = [];
   const parts: ReplyPart[] = [];
 

@@ -30,6 +30,7 @@ export {
   type SearchedCustomer,
 } from './conversationQuery.js';
 export { decodeCursor, encodeCursor } from './cursor.js';
+export { defineRules, rulesFor, rulesSchema } from './defineRules.js';
 export { DELIVERY_RANK, isDeliveryAdvance } from './deliveryRank.js';
 export {
   ChannelUnavailableError,
@@ -53,6 +54,7 @@ export {
   ValidationError,
   WindowClosedError,
 } from './errors.js';
+export { evaluateWindow } from './evaluateWindow.js';
 export type {
   AppEvent,
   CommentEvent,
@@ -76,7 +78,7 @@ export type {
   UnknownEvent,
   UnsendEvent,
 } from './events.js';
-export { defaultChannelSettings, PAGE_INBOX_APP_ID } from './inbox.js';
+export { defaultChannelSettings } from './inbox.js';
 export type {
   AttachmentArchive,
   Inbox,
@@ -116,7 +118,6 @@ export {
   conversationSchema,
   customerDetailsPatchSchema,
   customerDetailsSchema,
-  customerDisplayName,
   customerSchema,
   type DeliveryState,
   deliveryStateSchema,
@@ -132,26 +133,23 @@ export {
   platformSchema,
   type Reaction,
   reactionSchema,
-  SENDABLE_STATUSES,
-  threadHeldBy,
 } from './model.js';
+export { customerDisplayName, PAGE_INBOX_APP_ID, SENDABLE_STATUSES, threadHeldBy } from './modelRules.js';
 export { assertModeratable, moderationAfter } from './moderation.js';
 export { CHECKING_CODE, isChecking, isUnknownOutcome, UNKNOWN_OUTCOME_CODES } from './outcome.js';
 export { parseOrThrow, type SafeParser } from './parseOrThrow.js';
 export { messagePreview } from './preview.js';
 export {
   type DirectionRules,
-  defineRules,
   instagramRules,
   type MediaKind,
   type MediaRule,
   mediaKinds,
   metaRules,
+  platformRules,
   type Rules,
   type RulesOverrides,
-  rulesFor,
   rulesFromSettings,
-  rulesSchema,
   withPlatformLimits,
 } from './rules.js';
 export { bodiesMatch, searchTerm } from './search.js';
@@ -186,18 +184,20 @@ export type {
 } from './store.js';
 export {
   type SentSurvey,
-  SURVEY_SCALES,
-  SURVEY_STANDARD_WINDOW_MS,
-  SURVEY_TAG_WINDOW_MS,
   type SurveyAnswer,
   type SurveyDraft,
-  type SurveyType,
-  type SurveyWindow,
   sentSurveySchema,
   surveyAnswerSchema,
   surveyDraftSchema,
-  surveyWindow,
 } from './survey.js';
+export {
+  SURVEY_SCALES,
+  SURVEY_STANDARD_WINDOW_MS,
+  SURVEY_TAG_WINDOW_MS,
+  type SurveyType,
+  type SurveyWindow,
+  surveyWindow,
+} from './surveyRules.js';
 export type { TemplateQuery, TemplateStore } from './templateStore.js';
 export {
   checkTemplate,
@@ -254,7 +254,6 @@ export {
   uploadedFileSchema,
 } from './transport.js';
 export {
-  evaluateWindow,
   formatRemaining,
   HUMAN_AGENT_WINDOW_MS,
   type SenderKind,

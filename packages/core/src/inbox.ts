@@ -38,7 +38,7 @@ import { parseOrThrow } from './parseOrThrow.js';
 import type { Store } from './store.js';
 
 /** Meta's Page Inbox (Meta Business Suite): echoes from it are the page's own replies. */
-export { PAGE_INBOX_APP_ID } from './inbox/echoes.js';
+export { PAGE_INBOX_APP_ID } from './modelRules.js';
 
 /**
  * The settings of a channel the store does not know (an event for a page not connected yet): nothing

@@ -144,6 +144,7 @@ export {
   pageSchema,
   parseOrThrow,
   planReply,
+  platformRules,
   platformSchema,
   QUICK_REPLY_LIMITS,
   quoteOf,
@@ -271,6 +272,6 @@ export {
   storedMediaType,
   type UploadFacts,
 } from './sniff.js';
-export { surveyScore } from './survey.js';
+export { surveyScore } from './surveyRules.js';
 export { memoryTemplates } from './templateStore.js';
 export { channelActionSchema, conversationPatchSchema, serializeError } from './transport.js';

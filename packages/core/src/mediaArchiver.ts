@@ -5,7 +5,7 @@ import { channelMediaPrefix, type MediaStore, mediaKeySegment } from './mediaSto
 import type { Attachment, Customer, Message, Platform } from './model.js';
 import { parseOrThrow } from './parseOrThrow.js';
 import { readCapped } from './readCapped.js';
-import { type Rules, rulesFor } from './rules.js';
+import { platformRules, type Rules } from './rules.js';
 import { unrefTimer } from './server/unrefTimer.js';
 import { extensionFor, sniffContentType } from './sniffMedia.js';
 
@@ -225,7 +225,7 @@ export function createMediaArchiver(options: MediaArchiverOptions): MediaArchive
       if (!allowed(attachment.url)) return;
       queue.push({
         url: attachment.url,
-        cap: capOf(options.rules ?? rulesFor(platform), attachment.kind),
+        cap: capOf(options.rules ?? platformRules(platform), attachment.kind),
         key: `${channelMediaPrefix(message.channelId)}${mediaKeySegment(message.id)}/${index}`,
         context: { messageId: message.id, index },
         record: (outcome) => inbox.recordAttachmentArchive(message.id, index, outcome),
@@ -243,7 +243,7 @@ export function createMediaArchiver(options: MediaArchiverOptions): MediaArchive
     avatarsPending.add(customer.id);
     queue.push({
       url,
-      cap: capOf(options.rules ?? rulesFor(customer.platform), 'image'),
+      cap: capOf(options.rules ?? platformRules(customer.platform), 'image'),
       key: `${channelMediaPrefix(customer.channelId)}avatars/${mediaKeySegment(customer.id)}-${urlHash(url)}`,
       context: { customerId: customer.id },
       async record(outcome) {

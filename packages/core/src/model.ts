@@ -32,14 +32,6 @@ export type ChannelStatus = z.infer<typeof channelStatusSchema>;
 /** A host's organisation (tenant) id: any non-empty string the host chooses. */
 export const organizationIdSchema = z.string().check(z.minLength(1));
 
-/** Statuses in which a channel may still send; in the others the composer is blocked with the reason. */
-export const SENDABLE_STATUSES: ReadonlySet<ChannelStatus> = new Set([
-  'active',
-  'expiring',
-  'unsubscribed',
-  'missing_permissions',
-]);
-
 // Browser weight: these schemas ship in the React kit, so they use the fewest zod kinds that express
 // the same rules. Whole numbers and email addresses are plain checks (checks.ts) rather than `z.int()`,
 // `z.multipleOf(1)` or `z.email()` (zod's number and string formats), and a single tag is a one-value
@@ -374,37 +366,3 @@ export const conversationSchema = z.object({
   continuedIn: z.optional(z.string()),
 });
 export type Conversation = z.infer<typeof conversationSchema>;
-
-/**
- * The name to show for a customer: the name agents gave it in the customer panel, else Meta's name,
- * first and last name, or `@username`; undefined when none is known (show "Unknown customer").
- *
- * @example
- * customerDisplayName({ name: 'Ana Maria', details: { name: 'Ana', updatedAt: 0 } }); // 'Ana'
- */
-export function customerDisplayName(
-  customer: Pick<Customer, 'name' | 'firstName' | 'lastName' | 'username' | 'details'>,
-): string | undefined {
-  return (
-    customer.details?.name ||
-    customer.name ||
-    [customer.firstName, customer.lastName].filter(Boolean).join(' ') ||
-    (customer.username ? `@${customer.username}` : undefined)
-  );
-}
-
-/**
- * The app that holds a Messenger thread when it is not the channel's own app (handover protocol,
- * https://developers.facebook.com/docs/messenger-platform/handover-protocol): the send path refuses
- * replies then, and a composer says so. Undefined when the thread is idle, never heard of, or ours.
- *
- * @example
- * threadHeldBy({ threadOwner: { appId: '263902037430900', since: 0 } }, { appId: '42' }); // '263902037430900'
- */
-export function threadHeldBy(
-  conversation: Pick<Conversation, 'threadOwner'>,
-  channel: Pick<Channel, 'appId'>,
-): string | undefined {
-  const owner = conversation.threadOwner?.appId;
-  return owner === null || owner === undefined || owner === channel.appId ? undefined : owner;
-}

@@ -1,12 +1,8 @@
-import * as z from 'zod/mini';
-import { wholeNumber } from './checks.js';
-import { ValidationError } from './errors.js';
 import type { Channel, Platform } from './model.js';
-import { parseOrThrow } from './parseOrThrow.js';
 
 // Rules are data: Meta's limits are the default profile, and a host narrows (or, where it knows
 // better, widens) any of them per direction and media kind. Each platform has its profile
-// (`rulesFor(platform)`), the one table the server, the composer and the emulator all read.
+// (`platformRules(platform)`), the one table the server, the composer and the emulator all read.
 // Sources (Meta's pages) are cited on each profile below; docs/meta-platform.md ("Sending") sums them up.
 
 /** The four kinds of file the Send API takes as an attachment. */
@@ -60,31 +56,10 @@ export type RulesOverrides = {
   };
 };
 
-const mimePattern = /^(?:\*\/\*|[a-z0-9][\w.+-]*\/(?:\*|[\w.+-]+))$/i;
-const mediaRuleSchema = z.strictObject({
-  maxBytes: z.number().check(wholeNumber(), z.minimum(1)),
-  types: z.array(z.string().check(z.regex(mimePattern))),
-  extensions: z.array(z.string().check(z.regex(/^[a-z0-9]+$/))),
-});
-const directionSchema = z.strictObject({
-  image: mediaRuleSchema,
-  video: mediaRuleSchema,
-  audio: mediaRuleSchema,
-  file: mediaRuleSchema,
-});
-/** The zod schema every profile passes; `defineRules` validates with it. */
-export const rulesSchema = z.strictObject({
-  text: z.strictObject({
-    maxLength: z.number().check(wholeNumber(), z.minimum(1)),
-    maxBytes: z.optional(z.number().check(wholeNumber(), z.minimum(4))),
-  }),
-  imagesPerMessage: z.number().check(wholeNumber(), z.minimum(1)),
-  attachments: z.strictObject({ inbound: directionSchema, outbound: directionSchema }),
-});
-
 const MB = 1024 * 1024;
 
-function deepFreeze<T>(value: T): T {
+/** `value` and everything in it frozen: a profile is shared by every channel that uses it. */
+export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     for (const child of Object.values(value)) deepFreeze(child);
     Object.freeze(value);
@@ -208,50 +183,37 @@ export const instagramRules: Rules = deepFreeze({
   },
 });
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+/** A plain object (not null, not an array): what a profile's levels are. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function merge(base: unknown, override: unknown): unknown {
+/** `override` deep-merged over `base`: objects merge, anything else replaces. Neither is changed. */
+export function mergeRules(base: unknown, override: unknown): unknown {
   if (override === undefined) return base;
   if (!isPlainObject(base) || !isPlainObject(override)) return override;
   const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) out[key] = merge(base[key], value);
+  for (const [key, value] of Object.entries(override)) out[key] = mergeRules(base[key], value);
   return out;
 }
 
 /**
- * A rules profile: `overrides` deep-merged over `base` (arrays replace, objects merge), then validated.
- * Overriding one kind or direction leaves the others as they were.
- *
- * @param overrides - any part of a profile.
- * @param base - the profile to start from; `metaRules` by default.
- * @returns a frozen, validated profile.
- * @throws ValidationError naming the wrong path (e.g. `attachments.outbound.image.maxBytes`) or an unknown key.
- *
- * @example
- * // one helpdesk: 1600-character replies and 8 MB outbound images
- * const rules = defineRules({ text: { maxLength: 1600 }, attachments: { outbound: { image: { maxBytes: 8 * 1024 * 1024 } } } });
+ * `overrides` deep-merged over `base` (arrays replace, objects merge) and frozen, unchecked: for
+ * overrides built here from values already validated (a channel's settings, a platform's limit).
+ * A host's own overrides go through `defineRules`, which validates the result.
  */
-export function defineRules(overrides: RulesOverrides, base: Rules = metaRules): Rules {
-  if (!isPlainObject(overrides)) {
-    throw new ValidationError('rules', [{ path: '', message: 'expected an object of overrides' }]);
-  }
-  return deepFreeze(parseOrThrow(rulesSchema, merge(base, overrides), 'rules')) as Rules;
+export function overlayRules(base: Rules, overrides: RulesOverrides): Rules {
+  return deepFreeze(mergeRules(base, overrides)) as Rules;
 }
 
 /**
- * Meta's profile for a platform (`metaRules` or `instagramRules`), with optional overrides merged
- * over it (`defineRules`). A channel's platform picks its profile this way.
+ * Meta's profile for a platform: `instagramRules` or `metaRules`. `rulesFor` adds a host's overrides.
  *
  * @example
- * rulesFor('instagram').attachments.outbound.file.types; // ['application/pdf']
- * rulesFor('instagram').text; // { maxLength: 1000, maxBytes: 1000 }
- * rulesFor('messenger', { text: { maxLength: 1600 } }).text.maxLength; // 1600
+ * platformRules('instagram').text; // { maxLength: 1000, maxBytes: 1000 }
  */
-export function rulesFor(platform: Platform, overrides?: RulesOverrides): Rules {
-  const base = platform === 'instagram' ? instagramRules : metaRules;
-  return overrides === undefined ? base : defineRules(overrides, base);
+export function platformRules(platform: Platform): Rules {
+  return platform === 'instagram' ? instagramRules : metaRules;
 }
 
 /**
@@ -263,11 +225,11 @@ export function rulesFor(platform: Platform, overrides?: RulesOverrides): Rules 
  * withPlatformLimits(defineRules({ text: { maxLength: 1600 } }), 'instagram').text; // { maxLength: 1600, maxBytes: 1000 }
  */
 export function withPlatformLimits(rules: Rules, platform: Platform): Rules {
-  const platformBytes = rulesFor(platform).text.maxBytes;
+  const platformBytes = platformRules(platform).text.maxBytes;
   if (platformBytes === undefined) return rules;
   const bytes = rules.text.maxBytes;
   if (bytes !== undefined && bytes <= platformBytes) return rules;
-  return defineRules({ text: { maxBytes: platformBytes } }, rules);
+  return overlayRules(rules, { text: { maxBytes: platformBytes } });
 }
 
 /**
@@ -278,7 +240,7 @@ export function withPlatformLimits(rules: Rules, platform: Platform): Rules {
  * rulesFromSettings(channel).text.maxLength; // 1600 when the admin set textMaxLength: 1600
  */
 export function rulesFromSettings(channel: Pick<Channel, 'platform' | 'settings'>, base?: Rules): Rules {
-  const start = base ?? rulesFor(channel.platform);
+  const start = base ?? platformRules(channel.platform);
   const { textMaxLength, attachmentMaxBytes } = channel.settings;
   const outbound: NonNullable<NonNullable<RulesOverrides['attachments']>['outbound']> = {};
   for (const kind of mediaKinds) {
@@ -286,11 +248,8 @@ export function rulesFromSettings(channel: Pick<Channel, 'platform' | 'settings'
     if (max !== undefined) outbound[kind] = { maxBytes: max };
   }
   if (textMaxLength === null && Object.keys(outbound).length === 0) return start;
-  return defineRules(
-    {
-      ...(textMaxLength === null ? {} : { text: { maxLength: textMaxLength } }),
-      attachments: { outbound },
-    },
-    start,
-  );
+  return overlayRules(start, {
+    ...(textMaxLength === null ? {} : { text: { maxLength: textMaxLength } }),
+    attachments: { outbound },
+  });
 }

@@ -8,16 +8,8 @@ import {
   ValidationError,
   WindowClosedError,
 } from './errors.js';
-import { PAGE_INBOX_APP_ID } from './inbox/echoes.js';
-import {
-  type Attachment,
-  type Channel,
-  type Conversation,
-  type Customer,
-  type Message,
-  SENDABLE_STATUSES,
-  threadHeldBy,
-} from './model.js';
+import type { Attachment, Channel, Conversation, Customer, Message } from './model.js';
+import { PAGE_INBOX_APP_ID, SENDABLE_STATUSES, threadHeldBy } from './modelRules.js';
 import type { Rules } from './rules.js';
 import type { SendDraft } from './sendDraft.js';
 import { type SenderKind, windowForConversation } from './window.js';

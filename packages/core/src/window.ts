@@ -1,7 +1,4 @@
-import * as z from 'zod/mini';
-import { ValidationError } from './errors.js';
-import { type Channel, type Conversation, type Platform, platformSchema } from './model.js';
-import { parseOrThrow } from './parseOrThrow.js';
+import type { Channel, Conversation, Platform } from './model.js';
 import { toEpoch } from './toEpoch.js';
 
 // The messaging window: a pure function of the customer's last inbound
@@ -105,38 +102,18 @@ export function formatRemaining(ms: number): string {
   return `${Math.floor(ms / MINUTE)} min`;
 }
 
-const inputSchema = z.object({
-  platform: platformSchema,
-  source: z.optional(z.enum(['message', 'comment'])),
-  humanAgent: z.optional(z.boolean()),
-  privateReplySent: z.optional(z.boolean()),
-  sender: z.optional(z.enum(['agent', 'automation'])),
-});
-
 /**
- * Evaluates the messaging window: the state, what may be sent, until when, and a reason to show.
- * Exact at the boundaries: standard while less than 24 h passed (24 h exactly is human-agent time),
- * human-agent while less than 7 d passed.
- *
- * @throws ValidationError naming the field when an input is malformed.
- *
- * @example
- * const w = evaluateWindow({ lastInboundAt: Date.now() - 21 * 3600_000, now: Date.now(), platform: 'messenger', humanAgent: false });
- * w.state; // 'standard'
- * w.reason; // { code: 'standard', text: 'Window closes in 3 h', remainingMs: 10800000 }
+ * The window of an input whose fields are known to be right (built here, or checked by
+ * `evaluateWindow`): the rules themselves, without the check, so what only reads a conversation
+ * (the composer, the list's badges) loads without zod.
  */
-export function evaluateWindow(input: WindowInput): WindowEvaluation {
-  if (typeof input !== 'object' || input === null) {
-    throw new ValidationError('window input', [{ path: '', message: 'expected an object' }]);
-  }
-  // Both platforms follow the same windows today (HUMAN_AGENT exists on Instagram too, §3.3); the
-  // platform is validated so a future difference has its input already.
+export function windowOf(input: WindowInput): WindowEvaluation {
   const {
     source = 'message',
     humanAgent: channelHumanAgent = true,
     privateReplySent = false,
     sender = 'agent',
-  } = parseOrThrow(inputSchema, input, 'window input');
+  } = input;
   // The tag is for people: for automation the window is the standard one whatever the channel allows.
   const humanAgent = channelHumanAgent && sender === 'agent';
   const now = toEpoch(input.now, 'now', 'window input');
@@ -267,7 +244,7 @@ export function windowForConversation(
   options: { sender?: SenderKind } = {},
 ): WindowEvaluation {
   const humanAgent = 'settings' in channel ? channel.settings.humanAgent : channel.humanAgent;
-  return evaluateWindow({
+  return windowOf({
     lastInboundAt: conversation.lastInboundAt,
     now,
     platform: conversation.platform,

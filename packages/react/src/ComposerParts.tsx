@@ -1,6 +1,6 @@
 'use client';
 
-import { PagedeskError } from '@pagedesk/core';
+import { PagedeskError } from '@pagedesk/core/rules';
 import {
   type ButtonHTMLAttributes,
   type ClipboardEvent,

@@ -1,6 +1,7 @@
 'use client';
 
-import { type Channel, PAGE_INBOX_APP_ID, SENDABLE_STATUSES, type WindowEvaluation } from '@pagedesk/core';
+import type { Channel, WindowEvaluation } from '@pagedesk/core';
+import { PAGE_INBOX_APP_ID, SENDABLE_STATUSES } from '@pagedesk/core/rules';
 import type { ReactNode } from 'react';
 import { usePagedeskContext } from './context.js';
 import { useFormat } from './useFormat.js';

@@ -1,11 +1,7 @@
 'use client';
 
-import {
-  type Channel,
-  type ConversationWithCustomer,
-  customerDisplayName,
-  windowForConversation,
-} from '@pagedesk/core';
+import type { Channel, ConversationWithCustomer } from '@pagedesk/core';
+import { customerDisplayName, windowForConversation } from '@pagedesk/core/rules';
 import {
   type ComponentType,
   type KeyboardEvent,

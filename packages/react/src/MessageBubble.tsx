@@ -1,6 +1,7 @@
 'use client';
 
-import { isChecking, isUnknownOutcome, type Message, PAGE_INBOX_APP_ID } from '@pagedesk/core';
+import type { Message } from '@pagedesk/core';
+import { isChecking, isUnknownOutcome, PAGE_INBOX_APP_ID } from '@pagedesk/core/rules';
 import type { ReactNode } from 'react';
 import { AttachmentView } from './AttachmentView.js';
 import { type PagedeskContextValue, usePagedeskContext } from './context.js';

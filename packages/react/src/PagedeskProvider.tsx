@@ -1,6 +1,7 @@
 'use client';
 
-import { type InboxTransport, type LiveStatus, ValidationError } from '@pagedesk/core';
+import type { InboxTransport, LiveStatus } from '@pagedesk/core';
+import { ValidationError } from '@pagedesk/core/rules';
 import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import {

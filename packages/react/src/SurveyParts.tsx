@@ -1,12 +1,7 @@
 'use client';
 
-import {
-  type Conversation,
-  type Message,
-  SURVEY_SCALES,
-  type SurveyType,
-  surveyWindow,
-} from '@pagedesk/core';
+import type { Conversation, Message, SurveyType } from '@pagedesk/core';
+import { SURVEY_SCALES, surveyWindow } from '@pagedesk/core/rules';
 import type { ReactNode } from 'react';
 import { usePagedeskContext } from './context.js';
 import { useConversation } from './useConversation.js';

@@ -1,6 +1,7 @@
 'use client';
 
-import { type InboxTransport, type LiveEvent, type LiveStatus, PagedeskError } from '@pagedesk/core';
+import type { InboxTransport, LiveEvent, LiveStatus } from '@pagedesk/core';
+import { PagedeskError } from '@pagedesk/core/rules';
 import { createContext, useContext } from 'react';
 import type { PagedeskStrings } from './messages.js';
 import type { PagedeskComponents } from './slots.js';

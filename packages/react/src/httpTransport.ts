@@ -1,40 +1,28 @@
 'use client';
 
-import {
-  type Agent,
-  agentSchema,
-  type Channel,
-  type ChannelAction,
-  type ChannelSettings,
-  type ConnectablePage,
-  type ConversationListQuery,
-  type ConversationPatch,
-  type ConversationWithCustomer,
-  type CustomerDetailsPatch,
-  channelSchema,
-  connectablePageSchema,
-  conversationWithCustomerSchema,
-  customerSchema,
-  deserializeError,
-  type InboxTransport,
-  type LiveEvent,
-  type LiveStatus,
-  liveEventSchema,
-  type Message,
-  messageSchema,
-  type Paged,
-  PagedeskError,
-  pagedSchema,
-  replyTemplateSchema,
-  type SendDraft,
-  type ServerClock,
-  serializedErrorSchema,
-  type UploadedFile,
-  uploadedFileSchema,
-  ValidationError,
+import type {
+  Agent,
+  Channel,
+  ChannelAction,
+  ChannelSettings,
+  ConnectablePage,
+  ConversationListQuery,
+  ConversationPatch,
+  ConversationWithCustomer,
+  CustomerDetailsPatch,
+  InboxTransport,
+  LiveEvent,
+  LiveStatus,
+  Message,
+  Paged,
+  SendDraft,
+  ServerClock,
+  UploadedFile,
 } from '@pagedesk/core';
-import * as z from 'zod/mini';
+import { PagedeskError, ValidationError } from '@pagedesk/core/rules';
+import type { Answer, AnswerKind } from './browserChecks.js';
 import { isResetEvent, type TransportLiveEvent } from './liveEvents.js';
+import { type BrowserChecks, loadChecks } from './loadChecks.js';
 
 /** Backoff of the live-update stream after it drops. */
 export interface ReconnectOptions {
@@ -59,16 +47,17 @@ export interface HttpTransportOptions {
   onReconnect?: (attempt: number) => void;
 }
 
-type Schema<T> = z.ZodMiniType<T>;
-
-const channelsSchema = z.array(channelSchema);
-const templatesSchema = z.array(replyTemplateSchema);
-const connectablePagesSchema = z.array(connectablePageSchema);
-const agentsSchema = z.array(agentSchema);
-const sendResultSchema = z.object({ messages: z.array(messageSchema) });
-// Built once, not per list request.
-const conversationPageSchema = pagedSchema(conversationWithCustomerSchema);
-const messagePageSchema = pagedSchema(messageSchema);
+/** The checks, loaded beside a request: a chunk that fails to load is a retryable network failure. */
+async function checksFor(what: string): Promise<BrowserChecks> {
+  try {
+    return await loadChecks();
+  } catch (cause) {
+    throw new PagedeskError('network', `${what}: the kit's checks could not be loaded`, {
+      cause,
+      retryable: true,
+    });
+  }
+}
 
 /** The header in which the inbox API sends its clock (epoch ms) with every answer. */
 const NOW_HEADER = 'x-pagedesk-now';
@@ -118,8 +107,9 @@ async function errorFromResponse(response: Response): Promise<PagedeskError> {
   } catch {
     body = undefined;
   }
-  const parsed = serializedErrorSchema.safeParse((body as { error?: unknown } | undefined)?.error);
-  if (parsed.success) return deserializeError(parsed.data);
+  const checks = await loadChecks().catch(() => undefined);
+  const known = checks?.errorOfAnswer(body);
+  if (known) return known;
   return new PagedeskError(
     'http_error',
     `The server answered ${response.status} ${response.statusText}`.trim(),
@@ -209,12 +199,28 @@ export function httpTransport(options: HttpTransportOptions): InboxTransport {
     return { ...base, ...extra };
   }
 
-  async function request<T>(
+  async function request<K extends AnswerKind>(
     method: string,
     path: string,
-    schema: Schema<T> | null,
+    kind: K,
+    init?: { json?: unknown; body?: BodyInit; headers?: Record<string, string> },
+  ): Promise<Answer<K>>;
+  async function request(
+    method: string,
+    path: string,
+    kind: null,
+    init?: { json?: unknown; body?: BodyInit; headers?: Record<string, string> },
+  ): Promise<undefined>;
+  async function request(
+    method: string,
+    path: string,
+    kind: AnswerKind | null,
     init: { json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {},
-  ): Promise<T> {
+  ): Promise<unknown> {
+    const what = `response of ${method} ${path.split('?')[0]}`;
+    // Loaded beside the fetch; awaited (and its failure seen) only once the answer is in.
+    const checks = kind === null ? undefined : checksFor(what);
+    checks?.catch(() => undefined);
     const extra: Record<string, string> = { accept: 'application/json', ...init.headers };
     if (init.json !== undefined) extra['content-type'] = 'application/json';
     let response: Response;
@@ -238,23 +244,14 @@ export function httpTransport(options: HttpTransportOptions): InboxTransport {
     // The server's clock is taken as of the middle of the round trip.
     clock.learn(response.headers?.get(NOW_HEADER), (sentAt + Date.now()) / 2);
     if (!response.ok) throw await errorFromResponse(response);
-    if (schema === null) return undefined as T;
+    if (kind === null || checks === undefined) return undefined;
     let body: unknown;
     try {
       body = await response.json();
     } catch (cause) {
-      throw new ValidationError(
-        `response of ${method} ${path.split('?')[0]}`,
-        [{ path: '', message: 'not JSON' }],
-        {
-          cause,
-        },
-      );
+      throw new ValidationError(what, [{ path: '', message: 'not JSON' }], { cause });
     }
-    const parsed = schema.safeParse(body);
-    if (!parsed.success)
-      throw ValidationError.fromZod(`response of ${method} ${path.split('?')[0]}`, parsed.error);
-    return parsed.data;
+    return (await checks).parseAnswer(kind, body, what);
   }
 
   const id = (value: string) => encodeURIComponent(value);
@@ -262,13 +259,13 @@ export function httpTransport(options: HttpTransportOptions): InboxTransport {
   return {
     serverClock: { offset: clock.offset, subscribe: clock.subscribe },
     listConversations(query: ConversationListQuery): Promise<Paged<ConversationWithCustomer>> {
-      return request('GET', `/conversations${queryString({ ...query })}`, conversationPageSchema);
+      return request('GET', `/conversations${queryString({ ...query })}`, 'conversationPage');
     },
     getConversation(conversationId) {
-      return request('GET', `/conversations/${id(conversationId)}`, conversationWithCustomerSchema);
+      return request('GET', `/conversations/${id(conversationId)}`, 'conversation');
     },
     updateConversation(conversationId, patch: ConversationPatch) {
-      return request('PATCH', `/conversations/${id(conversationId)}`, conversationWithCustomerSchema, {
+      return request('PATCH', `/conversations/${id(conversationId)}`, 'conversation', {
         json: patch,
       });
     },
@@ -276,11 +273,11 @@ export function httpTransport(options: HttpTransportOptions): InboxTransport {
       return request(
         'GET',
         `/conversations/${id(conversationId)}/messages${queryString({ ...query })}`,
-        messagePageSchema,
+        'messagePage',
       );
     },
     async sendMessage(conversationId, draft: SendDraft): Promise<Message[]> {
-      const body = await request('POST', `/conversations/${id(conversationId)}/messages`, sendResultSchema, {
+      const body = await request('POST', `/conversations/${id(conversationId)}/messages`, 'sendResult', {
         json: draft,
       });
       return body.messages;
@@ -289,7 +286,7 @@ export function httpTransport(options: HttpTransportOptions): InboxTransport {
       return request(
         'POST',
         `/messages/${id(messageId)}/retry`,
-        messageSchema,
+        'message',
         retryOptions?.force ? { json: { force: true } } : {},
       );
     },
@@ -297,7 +294,7 @@ export function httpTransport(options: HttpTransportOptions): InboxTransport {
       return request('POST', `/conversations/${id(conversationId)}/typing`, null, { json: { on } });
     },
     uploadFile(file: Blob, name: string): Promise<UploadedFile> {
-      return request('POST', '/uploads', uploadedFileSchema, {
+      return request('POST', '/uploads', 'uploadedFile', {
         body: file,
         headers: {
           'content-type': file.type || 'application/octet-stream',
@@ -307,58 +304,58 @@ export function httpTransport(options: HttpTransportOptions): InboxTransport {
       });
     },
     listChannels(): Promise<Channel[]> {
-      return request('GET', '/channels', channelsSchema);
+      return request('GET', '/channels', 'channels');
     },
     updateChannelSettings(channelId, settings: Partial<ChannelSettings>) {
-      return request('PATCH', `/channels/${id(channelId)}/settings`, channelSchema, { json: settings });
+      return request('PATCH', `/channels/${id(channelId)}/settings`, 'channel', { json: settings });
     },
     channelAction(channelId, action: ChannelAction) {
-      return request('POST', `/channels/${id(channelId)}/actions`, channelSchema, { json: action });
+      return request('POST', `/channels/${id(channelId)}/actions`, 'channel', { json: action });
     },
     listConnectablePages(userAccessToken): Promise<ConnectablePage[]> {
-      return request('POST', '/connect/pages', connectablePagesSchema, { json: { userAccessToken } });
+      return request('POST', '/connect/pages', 'connectablePages', { json: { userAccessToken } });
     },
     connectPages(userAccessToken, pageIds) {
-      return request('POST', '/connect', channelsSchema, { json: { userAccessToken, pageIds } });
+      return request('POST', '/connect', 'channels', { json: { userAccessToken, pageIds } });
     },
     listAgents(): Promise<Agent[]> {
-      return request('GET', '/agents', agentsSchema);
+      return request('GET', '/agents', 'agents');
     },
     sendSurvey(conversationId, draft) {
-      return request('POST', `/conversations/${id(conversationId)}/survey`, messageSchema, { json: draft });
+      return request('POST', `/conversations/${id(conversationId)}/survey`, 'message', { json: draft });
     },
     threadControl(conversationId, action, options = {}) {
-      return request('POST', `/conversations/${id(conversationId)}/thread`, conversationWithCustomerSchema, {
+      return request('POST', `/conversations/${id(conversationId)}/thread`, 'conversation', {
         json: { action, ...options },
       });
     },
     moderateComment(messageId, action) {
-      return request('POST', `/messages/${id(messageId)}/moderation`, messageSchema, { json: { action } });
+      return request('POST', `/messages/${id(messageId)}/moderation`, 'message', { json: { action } });
     },
     getCustomer(customerId) {
-      return request('GET', `/customers/${id(customerId)}`, customerSchema);
+      return request('GET', `/customers/${id(customerId)}`, 'customer');
     },
     updateCustomer(customerId, patch: CustomerDetailsPatch) {
-      return request('PATCH', `/customers/${id(customerId)}`, customerSchema, { json: patch });
+      return request('PATCH', `/customers/${id(customerId)}`, 'customer', { json: patch });
     },
     blockCustomer(customerId, blocked) {
-      return request('POST', `/customers/${id(customerId)}/block`, customerSchema, { json: { blocked } });
+      return request('POST', `/customers/${id(customerId)}/block`, 'customer', { json: { blocked } });
     },
     listTemplates(query = {}) {
-      return request('GET', `/templates${queryString({ ...query })}`, templatesSchema);
+      return request('GET', `/templates${queryString({ ...query })}`, 'templates');
     },
     createTemplate(input) {
-      return request('POST', '/templates', replyTemplateSchema, { json: input });
+      return request('POST', '/templates', 'template', { json: input });
     },
     updateTemplate(templateId, patch) {
-      return request('PATCH', `/templates/${id(templateId)}`, replyTemplateSchema, { json: patch });
+      return request('PATCH', `/templates/${id(templateId)}`, 'template', { json: patch });
     },
     deleteTemplate(templateId) {
       return request('DELETE', `/templates/${id(templateId)}`, null);
     },
     async sendTemplate(conversationId, templateId): Promise<Message[]> {
       const path = `/conversations/${id(conversationId)}/templates`;
-      return (await request('POST', path, sendResultSchema, { json: { templateId } })).messages;
+      return (await request('POST', path, 'sendResult', { json: { templateId } })).messages;
     },
     subscribe(onEvent: (event: LiveEvent) => void, onStatus?: (status: LiveStatus) => void) {
       return subscribeStream({
@@ -398,7 +395,7 @@ function subscribeStream(options: StreamOptions): () => void {
     options.onStatus?.(next);
   };
 
-  const dispatch = (block: { id?: string; event?: string; data: string }) => {
+  const dispatch = (checks: BrowserChecks, block: { id?: string; event?: string; data: string }) => {
     if (block.id !== undefined) lastEventId = block.id;
     let json: unknown;
     try {
@@ -414,15 +411,18 @@ function subscribeStream(options: StreamOptions): () => void {
       options.onEvent(json);
       return;
     }
-    const parsed = liveEventSchema.safeParse(json);
+    const event = checks.liveEventOf(json);
     // An unknown event type from a newer server is skipped rather than breaking the stream.
-    if (parsed.success) options.onEvent(parsed.data);
+    if (event) options.onEvent(event);
   };
 
   const connect = async () => {
     setStatus(attempt === 0 ? 'connecting' : 'reconnecting');
     const query = lastEventId === undefined ? '' : `?lastEventId=${encodeURIComponent(lastEventId)}`;
     try {
+      // Loaded beside the stream's request; a chunk that fails to load counts as a dropped stream.
+      const checks = loadChecks();
+      checks.catch(() => undefined);
       const response = await options.doFetch(joinUrl(options.baseUrl, `/events${query}`), {
         headers: await options.headers({
           accept: 'text/event-stream',
@@ -443,6 +443,10 @@ function subscribeStream(options: StreamOptions): () => void {
         }
         throw new Error(`events answered ${response.status}`);
       }
+      const check = await checks.catch(async (error: unknown) => {
+        await response.body?.cancel().catch(() => undefined);
+        throw error;
+      });
       options.onClock(response.headers?.get(NOW_HEADER), Date.now());
       if (attempt > 0) options.onReconnect?.(attempt);
       attempt = 0;
@@ -452,7 +456,7 @@ function subscribeStream(options: StreamOptions): () => void {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
-        for (const block of parseSseChunk(state, value)) dispatch(block);
+        for (const block of parseSseChunk(state, value)) dispatch(check, block);
       }
     } catch {
       if (controller.signal.aborted) return;

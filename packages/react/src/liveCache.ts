@@ -1,15 +1,7 @@
 'use client';
 
-import {
-  type ConversationFilter,
-  type ConversationWithCustomer,
-  type Customer,
-  compareConversations,
-  DELIVERY_RANK,
-  type Message,
-  matchesConversationQuery,
-  type Paged,
-} from '@pagedesk/core';
+import type { ConversationFilter, ConversationWithCustomer, Customer, Message, Paged } from '@pagedesk/core';
+import { compareConversations, DELIVERY_RANK, matchesConversationQuery } from '@pagedesk/core/rules';
 import { type InfiniteData, type QueryClient, replaceEqualDeep } from '@tanstack/react-query';
 import { pagedeskKeys } from './queryKeys.js';
 

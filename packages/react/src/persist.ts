@@ -1,14 +1,13 @@
 'use client';
 
-import { type Message, messageSchema, type SendDraft, sendDraftSchema } from '@pagedesk/core';
-import * as z from 'zod/mini';
+import type { Message, SendDraft } from '@pagedesk/core';
+import type { BrowserChecks } from './loadChecks.js';
 
 // What the composer must not lose across reloads, kept in this browser's localStorage per agent and
 // conversation: the draft being written, and replies that failed before the server stored them (a
 // closed window, a rule, a channel that cannot send), with their draft for a retry. Storage may be
-// missing, full or hold anything, so every read is validated and every failure ignored.
-
-const failedSchema = z.array(z.object({ message: messageSchema, draft: sendDraftSchema }));
+// missing, full or hold anything, so every read is validated (with the kit's checks, loaded on demand)
+// and every failure ignored.
 
 /** A failed reply kept for a retry. */
 export interface FailedReply {
@@ -50,26 +49,38 @@ export function saveDraft(agentId: string | undefined, conversationId: string, t
   write(keyOf('draft', agentId, conversationId), text.trim() === '' ? null : text);
 }
 
-/** Failed replies of a conversation kept in this browser. */
-export function loadFailed(agentId: string | undefined, conversationId: string): FailedReply[] {
+/** The stored list of failed replies as JSON, unchecked: [] when there is none or it is not a list. */
+function storedFailed(agentId: string | undefined, conversationId: string): unknown[] {
   try {
     const raw = storage()?.getItem(keyOf('failed', agentId, conversationId));
-    if (!raw) return [];
-    const parsed = failedSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? (parsed.data as FailedReply[]) : [];
+    const json: unknown = raw ? JSON.parse(raw) : [];
+    return Array.isArray(json) ? json : [];
   } catch {
     return [];
   }
 }
 
-/** Keeps (`reply`) or forgets (`null`) the failed reply `id` of a conversation. */
+/** Failed replies of a conversation kept in this browser (entries that do not check are skipped). */
+export function loadFailed(
+  checks: BrowserChecks,
+  agentId: string | undefined,
+  conversationId: string,
+): FailedReply[] {
+  return checks.failedRepliesOf(storedFailed(agentId, conversationId));
+}
+
+/**
+ * Keeps (`reply`) or forgets (`null`) the failed reply `id` of a conversation. Other entries are kept
+ * as stored: reading checks them.
+ */
 export function saveFailed(
   agentId: string | undefined,
   conversationId: string,
   id: string,
   reply: FailedReply | null,
 ): void {
-  const rest = loadFailed(agentId, conversationId).filter((f) => f.message.id !== id);
+  const idOf = (entry: unknown) => (entry as { message?: { id?: unknown } } | null)?.message?.id;
+  const rest = storedFailed(agentId, conversationId).filter((entry) => idOf(entry) !== id);
   const next = reply ? [...rest, reply] : rest;
   write(keyOf('failed', agentId, conversationId), next.length ? JSON.stringify(next) : null);
 }

@@ -1,4 +1,5 @@
-import { checkText, measureText, type Platform, type Rules, withPlatformLimits } from '@pagedesk/core';
+import type { Platform, Rules } from '@pagedesk/core';
+import { checkText, measureText, withPlatformLimits } from '@pagedesk/core/rules';
 
 // How long a reply is against its platform's limit. The rule (characters, or UTF-8 bytes where the
 // profile counts them, as on Instagram) lives in core's `measureText`; this only shapes it for the

@@ -1,4 +1,5 @@
-import { type InboxTransport, PagedeskError } from '@pagedesk/core';
+import type { InboxTransport } from '@pagedesk/core';
+import { PagedeskError } from '@pagedesk/core/rules';
 
 /**
  * An optional transport method, or a typed `not_implemented` error naming it: the hook that needs it

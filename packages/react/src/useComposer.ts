@@ -1,25 +1,27 @@
 'use client';
 
+import type {
+  AttachmentCheck,
+  Channel,
+  ConversationWithCustomer,
+  Customer,
+  Message,
+  PagedeskError,
+  Rules,
+  UploadedFile,
+  WindowEvaluation,
+} from '@pagedesk/core';
 import {
-  type AttachmentCheck,
-  type Channel,
-  type ConversationWithCustomer,
-  type Customer,
-  checkAttachment,
-  type Message,
-  type PagedeskError,
-  planReply,
-  type Rules,
-  rulesFor,
+  platformRules,
   rulesFromSettings,
   splitText,
   threadHeldBy,
-  type UploadedFile,
-  type WindowEvaluation,
-} from '@pagedesk/core';
+  toPagedeskError,
+} from '@pagedesk/core/rules';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { channelDown } from './ComposerWindow.js';
 import { usePagedeskContext } from './context.js';
+import { type BrowserChecks, loadChecks, useChecks } from './loadChecks.js';
 import { effectiveReplyMode, type ReplyMode } from './ReplyModeChoice.js';
 import { type ReplyLength, replyLength } from './replyLength.js';
 import { useChannels } from './useChannels.js';
@@ -163,7 +165,7 @@ export function useComposer(options: UseComposerOptions): UseComposerResult {
   const customer = fetchedCustomer ?? conversation?.customer;
   const channel = channels?.find((c) => c.id === conversation?.channelId);
   const rules: Rules = useMemo(
-    () => (channel ? rulesFromSettings(channel) : rulesFor(conversation?.platform ?? 'messenger')),
+    () => (channel ? rulesFromSettings(channel) : platformRules(conversation?.platform ?? 'messenger')),
     [channel, conversation?.platform],
   );
   const { window, remainingMs } = useWindow(conversation, channel);
@@ -211,10 +213,38 @@ export function useComposer(options: UseComposerOptions): UseComposerResult {
     (text.trim() !== '' || ready.length > 0) &&
     (!tooLong || split);
 
+  // The composer's checks (attachment rules, the reply's plan) are the kit's on-demand checks: loaded by
+  // the time a conversation shows, and awaited when a file or a send comes first.
+  const checks = useChecks();
+  const withChecks = (run: (loaded: BrowserChecks) => void, failed: (error: unknown) => void) => {
+    if (checks) run(checks);
+    else loadChecks().then(run, failed);
+  };
+
   const addFiles = (list: FileList | readonly File[] | null | undefined) => {
     if (!list) return;
-    const added: ComposerFile[] = Array.from(list).map((file) => {
-      const check = checkAttachment(
+    const picked = Array.from(list);
+    withChecks(
+      (loaded) => attach(picked, loaded),
+      // Without its checks a file is not uploaded: it shows as failed, to remove and add again.
+      () =>
+        setFiles((current) => [
+          ...current,
+          ...picked.map(
+            (file): ComposerFile => ({
+              key: fileKey(file),
+              file,
+              check: { ok: false, code: 'unknown_type', message: '' },
+              status: 'error',
+            }),
+          ),
+        ]),
+    );
+  };
+
+  const attach = (picked: readonly File[], loaded: BrowserChecks) => {
+    const added: ComposerFile[] = picked.map((file) => {
+      const check = loaded.checkAttachment(
         { name: file.name, type: file.type, size: file.size },
         { direction: 'outbound', rules },
       );
@@ -237,7 +267,11 @@ export function useComposer(options: UseComposerOptions): UseComposerResult {
 
   const submit = () => {
     if (!canSend) return;
-    const plan = planReply(
+    withChecks(submitChecked, (thrown) => setProblems([toPagedeskError(thrown).message]));
+  };
+
+  const submitChecked = (loaded: BrowserChecks) => {
+    const plan = loaded.planReply(
       {
         ...(text.trim() ? { text } : {}),
         attachments: ready.map((f) => ({ name: f.name, type: f.type, size: f.size, url: f.url })),

@@ -5,6 +5,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { usePagedeskContext } from './context.js';
 import { sharePagesById } from './liveCache.js';
+import { useChecks } from './loadChecks.js';
 import { loadFailed } from './persist.js';
 import { pagedeskKeys } from './queryKeys.js';
 
@@ -46,6 +47,7 @@ export function useMessages(
     enabled: Boolean(conversationId),
     structuralSharing: sharePagesById,
   });
+  const checks = useChecks();
   const messages = useMemo(() => {
     const seen = new Set<string>();
     const out: Message[] = [];
@@ -57,10 +59,10 @@ export function useMessages(
       }
     out.reverse();
     // Replies that failed before the server stored them come back after a reload, with their retry.
-    const kept = query.data && conversationId ? loadFailed(agentId, conversationId) : [];
+    const kept = checks && query.data && conversationId ? loadFailed(checks, agentId, conversationId) : [];
     const missing = kept.filter((f) => !seen.has(f.message.id)).map((f) => f.message);
     return missing.length ? [...out, ...missing].sort((a, b) => a.createdAt - b.createdAt) : out;
-  }, [query.data, agentId, conversationId]);
+  }, [query.data, agentId, conversationId, checks]);
   const { hasNextPage, isFetchingNextPage, fetchNextPage, refetch } = query;
   return {
     messages,

@@ -1,6 +1,7 @@
 'use client';
 
-import { customerDisplayName, type Message } from '@pagedesk/core';
+import type { Message } from '@pagedesk/core';
+import { customerDisplayName } from '@pagedesk/core/rules';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { usePagedeskContext } from './context.js';

@@ -1,18 +1,12 @@
 'use client';
 
-import {
-  type Attachment,
-  isUnknownOutcome,
-  type Message,
-  type PagedeskError,
-  type SendDraft,
-  toPagedeskError,
-  type UploadedFile,
-} from '@pagedesk/core';
+import type { Attachment, Message, PagedeskError, SendDraft, UploadedFile } from '@pagedesk/core';
+import { isUnknownOutcome, toPagedeskError } from '@pagedesk/core/rules';
 import { type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import { usePagedeskContext } from './context.js';
 import { findMessage, patchMessage, removeMessage } from './liveCache.js';
+import { loadChecks } from './loadChecks.js';
 import { loadFailed, saveFailed } from './persist.js';
 import { pagedeskKeys } from './queryKeys.js';
 
@@ -168,9 +162,16 @@ export function useSendMessage(conversationId: string): UseSendMessageResult {
 
   const retry = useCallback(
     async (messageId: string, options: { force?: boolean } = {}) => {
-      const kept = loadFailed(agentId, conversationId).find((f) => f.message.id === messageId);
-      const message = findMessage(client, conversationId, messageId) ?? kept?.message;
-      const local = draftsOf(client).get(messageId) ?? kept;
+      let message = findMessage(client, conversationId, messageId);
+      let local: { draft: SendDraft } | undefined = draftsOf(client).get(messageId);
+      if (!message || !local) {
+        // After a reload the reply lives only in this browser's storage, read with the kit's checks.
+        const checks = await loadChecks().catch(() => undefined);
+        const kept =
+          checks && loadFailed(checks, agentId, conversationId).find((f) => f.message.id === messageId);
+        message ??= kept?.message;
+        local ??= kept;
+      }
       if (local && message) {
         const sent = await deliver(messageId, local.draft, {
           ...message,

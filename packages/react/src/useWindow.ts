@@ -1,11 +1,7 @@
 'use client';
 
-import {
-  type Channel,
-  type Conversation,
-  type WindowEvaluation,
-  windowForConversation,
-} from '@pagedesk/core';
+import type { Channel, Conversation, WindowEvaluation } from '@pagedesk/core';
+import { windowForConversation } from '@pagedesk/core/rules';
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { usePagedeskContext } from './context.js';
 

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkAttachment, formatBytes, type OutboundFile, planReply } from '../attachments.js';
+import { defineRules } from '../defineRules.js';
 import { ValidationError } from '../errors.js';
-import { defineRules, metaRules } from '../rules.js';
+import { metaRules } from '../rules.js';
 
 const MB = 1024 * 1024;
 const out = { direction: 'outbound' as const };

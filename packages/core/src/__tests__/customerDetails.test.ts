@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createInbox } from '../inbox.js';
 import { memoryStore } from '../memoryStore.js';
-import { customerDisplayName } from '../model.js';
+import { customerDisplayName } from '../modelRules.js';
 import { testEntities } from '../testing.js';
 
 async function setup() {

@@ -35,3 +35,32 @@ describe('entries', () => {
     ]);
   });
 });
+
+describe('@pagedesk/core/rules', () => {
+  it('exports the main entry’s own values, under the same names', async () => {
+    const rules = await import('../rulesEntry.js');
+    const names = Object.keys(rules);
+    expect(names.length).toBeGreaterThan(40);
+    for (const name of names)
+      expect(rules[name as keyof typeof rules], name).toBe(main[name as keyof typeof main]);
+  });
+
+  it('loads no zod: a bundle of the whole entry holds none of its modules', async () => {
+    const { build } = await import('esbuild');
+    const result = await build({
+      stdin: {
+        contents: "export * from './rulesEntry.ts';",
+        resolveDir: new URL('..', import.meta.url).pathname,
+      },
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: 'browser',
+      format: 'esm',
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.some((path) => path.includes('rules.ts'))).toBe(true);
+    expect(inputs.filter((path) => path.includes('node_modules/zod') || path.includes('/zod/'))).toEqual([]);
+  });
+});

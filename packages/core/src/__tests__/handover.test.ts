@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ownerAfter } from '../inbox/handover.js';
-import { threadHeldBy } from '../model.js';
+import { threadHeldBy } from '../modelRules.js';
 import { threadControlRefusal } from '../sendRules.js';
 import { testEvents } from '../testing.js';
 import { inboxWithConversation } from './inboxFixture.js';

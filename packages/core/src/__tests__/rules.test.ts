@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { defineRules, rulesFor } from '../defineRules.js';
 import { ValidationError } from '../errors.js';
-import { defineRules, instagramRules, metaRules, rulesFor, rulesFromSettings } from '../rules.js';
+import { instagramRules, metaRules, rulesFromSettings } from '../rules.js';
 import { testEntities } from '../testing.js';
 
 const MB = 1024 * 1024;

@@ -3,7 +3,12 @@ import { RuleViolationError, ValidationError, WindowClosedError } from '../error
 import type { Inbox } from '../inbox.types.js';
 import { buildSendBody } from '../server/sendBody.js';
 import { surveyFor, surveyRefusal } from '../server/surveys.js';
-import { SURVEY_STANDARD_WINDOW_MS, SURVEY_TAG_WINDOW_MS, surveyScore, surveyWindow } from '../survey.js';
+import {
+  SURVEY_STANDARD_WINDOW_MS,
+  SURVEY_TAG_WINDOW_MS,
+  surveyScore,
+  surveyWindow,
+} from '../surveyRules.js';
 import { testEntities, testEvents } from '../testing.js';
 import { inboxWithConversation } from './inboxFixture.js';
 

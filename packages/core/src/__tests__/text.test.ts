@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { defineRules } from '../defineRules.js';
 import { ValidationError } from '../errors.js';
-import { defineRules } from '../rules.js';
 import { checkText, splitText } from '../text.js';
 
 const limit = (maxLength: number) => defineRules({ text: { maxLength } });

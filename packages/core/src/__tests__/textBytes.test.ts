@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planReply } from '../attachments.js';
-import { defineRules, instagramRules, metaRules, rulesFor, withPlatformLimits } from '../rules.js';
+import { defineRules, rulesFor } from '../defineRules.js';
+import { instagramRules, metaRules, withPlatformLimits } from '../rules.js';
 import { checkText, measureText, splitText, utf8Length } from '../text.js';
 
 // Instagram counts text in UTF-8 bytes ("UTF-8 and 1000 bytes or less"): check, measure and split by

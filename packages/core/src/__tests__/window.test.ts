@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.js';
+import { evaluateWindow } from '../evaluateWindow.js';
 import { testEntities } from '../testing.js';
 import {
-  evaluateWindow,
   formatRemaining,
   HUMAN_AGENT_WINDOW_MS,
   STANDARD_WINDOW_MS,

@@ -1,6 +1,7 @@
 import type { EchoEvent } from '../events.js';
 import { hashId } from '../ids.js';
 import type { Message } from '../model.js';
+import { PAGE_INBOX_APP_ID } from '../modelRules.js';
 import { ownAttachments, replyTarget } from './inbound.js';
 import { compact, EMPTY, without } from './objects.js';
 import {
@@ -16,9 +17,6 @@ import { changedAt, newConversation, withMessage } from './threading.js';
 
 // Echo reconciliation: the page's own messages, sent by us (matched by metadata or mid), by the
 // Page Inbox or by another app, and the send path's confirmation that a message went out.
-
-/** Meta's Page Inbox (Meta Business Suite): echoes from it are the page's own replies. */
-export const PAGE_INBOX_APP_ID = '263902037430900';
 
 /** Our outbound message went out (send response or echo): at least `sent`, never backwards. */
 export async function markSentWith(op: Op, message: Message, mid: string, at: number): Promise<Message> {

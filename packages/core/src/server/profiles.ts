@@ -1,5 +1,6 @@
 import { TokenError } from '../errors.js';
-import { type Customer, SENDABLE_STATUSES } from '../model.js';
+import type { Customer } from '../model.js';
+import { SENDABLE_STATUSES } from '../modelRules.js';
 import type { ChannelContext } from './channelContext.js';
 
 // Customer profiles (docs/meta-platform.md): looked up when a customer first appears. Meta often refuses

@@ -2,7 +2,8 @@ import { type PagedeskError, RuleViolationError, ValidationError, WindowClosedEr
 import { randomId } from '../ids.js';
 import type { Channel, Conversation } from '../model.js';
 import { parseOrThrow } from '../parseOrThrow.js';
-import { type SentSurvey, surveyDraftSchema, surveyWindow } from '../survey.js';
+import { type SentSurvey, surveyDraftSchema } from '../survey.js';
+import { surveyWindow } from '../surveyRules.js';
 import type { SurveyDefaults } from './channels.types.js';
 
 // The server half of satisfaction surveys: a draft plus the host's defaults → the survey stored on

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HumanAgentUnavailableError, ValidationError, WindowClosedError } from '../../errors.js';
+import { evaluateWindow } from '../../evaluateWindow.js';
 import { deserializeError, serializeError } from '../../transport.js';
-import { evaluateWindow } from '../../window.js';
 import { customerWrote, harness, T0, useFakeMeta } from './fakeMeta.js';
 import { metaError } from './graphStandin.js';
 

@@ -1,0 +1,21 @@
+import { PagedeskError } from '@pagedesk/core';
+import { describe, expect, it, vi } from 'vitest';
+import { httpTransport } from '../httpTransport.js';
+
+// A chunk that fails to load (a deploy replaced it, the network dropped): the kit's checks are missing.
+vi.mock('../browserChecks.js', () => {
+  throw new Error('Failed to fetch dynamically imported module');
+});
+
+describe('httpTransport without its checks', () => {
+  it('answers a retryable network error naming the request, rather than an unchecked answer', async () => {
+    const transport = httpTransport({
+      baseUrl: 'http://127.0.0.1:9',
+      fetch: (async () => Response.json([])) as unknown as typeof fetch,
+    });
+    const error = await transport.listChannels().catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(PagedeskError);
+    expect(error).toMatchObject({ code: 'network', retryable: true });
+    expect((error as Error).message).toContain('GET /channels');
+  });
+});
