@@ -6,6 +6,8 @@
 // surveyScore) and serializeError (the inbox API writes errors; a page only reads them with
 // deserializeError). A page reaches the inbox through a transport, so bundling them would only add
 // weight; edge runtimes resolve `workerd`/`edge-light`/`worker` first and get them all.
+// The rules without schemas are @pagedesk/core/rules; this entry adds the schemas and what checks with them.
+
 export {
   type AttachmentCheck,
   type AttachmentFailure,
@@ -20,40 +22,8 @@ export {
   type ReplyPlan,
   type ReplyProblem,
 } from './attachments.js';
-export {
-  type ConversationFilter,
-  compareConversations,
-  matchesConversationFields,
-  matchesConversationQuery,
-  matchesConversationSearch,
-  normaliseSearch,
-  type SearchedCustomer,
-} from './conversationQuery.js';
 export { decodeCursor, encodeCursor } from './cursor.js';
 export { defineRules, rulesFor, rulesSchema } from './defineRules.js';
-export { DELIVERY_RANK, isDeliveryAdvance } from './deliveryRank.js';
-export {
-  ChannelUnavailableError,
-  GraphError,
-  type GraphErrorDetails,
-  HumanAgentUnavailableError,
-  isPagedeskError,
-  isPagedeskErrorCode,
-  NotFoundError,
-  PagedeskError,
-  type PagedeskErrorOptions,
-  PermissionError,
-  RateLimitError,
-  RecipientUnavailableError,
-  RuleViolationError,
-  ThreadControlError,
-  TOKEN_ERROR_REASONS,
-  TokenError,
-  type TokenErrorReason,
-  toPagedeskError,
-  ValidationError,
-  WindowClosedError,
-} from './errors.js';
 export { evaluateWindow } from './evaluateWindow.js';
 export type {
   AppEvent,
@@ -134,24 +104,10 @@ export {
   type Reaction,
   reactionSchema,
 } from './model.js';
-export { customerDisplayName, PAGE_INBOX_APP_ID, SENDABLE_STATUSES, threadHeldBy } from './modelRules.js';
 export { assertModeratable, moderationAfter } from './moderation.js';
-export { CHECKING_CODE, isChecking, isUnknownOutcome, UNKNOWN_OUTCOME_CODES } from './outcome.js';
 export { parseOrThrow, type SafeParser } from './parseOrThrow.js';
 export { messagePreview } from './preview.js';
-export {
-  type DirectionRules,
-  instagramRules,
-  type MediaKind,
-  type MediaRule,
-  mediaKinds,
-  metaRules,
-  platformRules,
-  type Rules,
-  type RulesOverrides,
-  rulesFromSettings,
-  withPlatformLimits,
-} from './rules.js';
+export * from './rulesEntry.js';
 export { bodiesMatch, searchTerm } from './search.js';
 export {
   attachmentsOfPart,
@@ -190,14 +146,6 @@ export {
   surveyAnswerSchema,
   surveyDraftSchema,
 } from './survey.js';
-export {
-  SURVEY_SCALES,
-  SURVEY_STANDARD_WINDOW_MS,
-  SURVEY_TAG_WINDOW_MS,
-  type SurveyType,
-  type SurveyWindow,
-  surveyWindow,
-} from './surveyRules.js';
 export type { TemplateQuery, TemplateStore } from './templateStore.js';
 export {
   checkTemplate,
@@ -218,14 +166,6 @@ export {
   templatePartSchema,
   templateVariables,
 } from './templates.js';
-export {
-  checkText,
-  measureText,
-  splitText,
-  type TextCheck,
-  type TextMeasure,
-  utf8Length,
-} from './text.js';
 export {
   type Agent,
   agentSchema,
@@ -253,13 +193,3 @@ export {
   type UploadedFile,
   uploadedFileSchema,
 } from './transport.js';
-export {
-  formatRemaining,
-  HUMAN_AGENT_WINDOW_MS,
-  type SenderKind,
-  STANDARD_WINDOW_MS,
-  type WindowEvaluation,
-  type WindowInput,
-  type WindowReason,
-  windowForConversation,
-} from './window.js';
