@@ -68,11 +68,11 @@ export const ANALYSIS: Record<string, string> = {
     'esbuild metafile (2026-12-07): what the React kit loads first holds no zod. The zod checks of server ' +
     "answers, live events, this browser's stored replies and the composer's drafts are a chunk of their own " +
     '(browserChecks.ts, 0.5 KB, with zod and the schemas in a chunk it shares with the on-demand panels, 12 KB), ' +
-    'fetched beside the first request; the first load imports the rules it needs from @pagedesk/core/rules, ' +
+    'fetched beside the first read (before the first write); the first load imports the rules it needs from @pagedesk/core/rules, ' +
     "core's zod-free entry (esbuild's code splitting places every module a barrel re-exports with each importer " +
     'of the barrel, so importing the main entry kept the schemas in the first load even when only an import() ' +
-    'used them). Initial load 50.1 KB before, 39.7 KB now (size-limit, one bundle: 47.3 KB before, 36.5 KB now); ' +
-    'the whole kit grew from 56.8 to 58.9 KB, the price of one more chunk. ' +
+    'used them). Initial load 50.1 KB before, 39.8 KB now (size-limit, one bundle: 47.3 KB before, 36.7 KB now); ' +
+    'the whole kit grew from 56.8 to 59.1 KB, the price of one more chunk. ' +
     'The core browser entry (under its target) leaves out what only a server calls: createInbox, memoryStore, the ' +
     "upload store's reading and sniffing and the inbox API's request checks.",
 };

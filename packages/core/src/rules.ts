@@ -198,12 +198,13 @@ export function mergeRules(base: unknown, override: unknown): unknown {
 }
 
 /**
- * `overrides` deep-merged over `base` (arrays replace, objects merge) and frozen, unchecked: for
- * overrides built here from values already validated (a channel's settings, a platform's limit).
- * A host's own overrides go through `defineRules`, which validates the result.
+ * `overrides` deep-merged over `base` (arrays replace, objects merge), copied and frozen, unchecked:
+ * for overrides built here from values checked where they came in (a channel's stored settings, a
+ * platform's limit). A host's own profile or overrides go through `defineRules`, which checks them.
  */
 export function overlayRules(base: Rules, overrides: RulesOverrides): Rules {
-  return deepFreeze(mergeRules(base, overrides)) as Rules;
+  // A copy, so neither the caller's profile nor its overrides are frozen with the result.
+  return deepFreeze(structuredClone(mergeRules(base, overrides))) as Rules;
 }
 
 /**

@@ -24,8 +24,8 @@ import * as z from 'zod/mini';
 import type { FailedReply } from './persist.js';
 
 // The kit's zod checks, loaded on demand (loadChecks.ts) rather than with the page: every answer of the
-// inbox API, live events, what this browser's storage holds and the composer's drafts. The first
-// request loads them beside its fetch, so the first paint does not wait for zod (bench section 6).
+// inbox API, live events, what this browser's storage holds and the composer's drafts. A read loads
+// them beside its fetch and a write before it, so the first paint does not wait for zod (bench section 6).
 
 /** The schema of each answer of the inbox API, by what the transport asked for. */
 export const answerSchemas = {

@@ -47,15 +47,19 @@ export interface HttpTransportOptions {
   onReconnect?: (attempt: number) => void;
 }
 
-/** The checks, loaded beside a request: a chunk that fails to load is a retryable network failure. */
-async function checksFor(what: string): Promise<BrowserChecks> {
+/**
+ * The checks for a request: a chunk that fails to load is a retryable network failure (a browser may
+ * keep it failed until the page reloads, which the message says).
+ */
+async function checksFor(request: string): Promise<BrowserChecks> {
   try {
     return await loadChecks();
   } catch (cause) {
-    throw new PagedeskError('network', `${what}: the kit's checks could not be loaded`, {
-      cause,
-      retryable: true,
-    });
+    throw new PagedeskError(
+      'network',
+      `${request}: the kit's checks could not be loaded; reload the page if this lasts`,
+      { cause, retryable: true },
+    );
   }
 }
 
@@ -217,10 +221,14 @@ export function httpTransport(options: HttpTransportOptions): InboxTransport {
     kind: AnswerKind | null,
     init: { json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {},
   ): Promise<unknown> {
-    const what = `response of ${method} ${path.split('?')[0]}`;
-    // Loaded beside the fetch; awaited (and its failure seen) only once the answer is in.
-    const checks = kind === null ? undefined : checksFor(what);
+    const route = `${method} ${path.split('?')[0]}`;
+    const what = `response of ${route}`;
+    // A read loads the checks beside its fetch. A write has them first: a chunk that fails to load then
+    // fails the request before the server changed anything, so the retryable error it gives is safe to retry,
+    // and the server's typed errors can be read.
+    const checks = kind === null && method === 'GET' ? undefined : checksFor(route);
     checks?.catch(() => undefined);
+    if (method !== 'GET') await checks;
     const extra: Record<string, string> = { accept: 'application/json', ...init.headers };
     if (init.json !== undefined) extra['content-type'] = 'application/json';
     let response: Response;
@@ -236,7 +244,7 @@ export function httpTransport(options: HttpTransportOptions): InboxTransport {
             : {}),
       });
     } catch (cause) {
-      throw new PagedeskError('network', `${method} ${path.split('?')[0]} could not reach the server`, {
+      throw new PagedeskError('network', `${route} could not reach the server`, {
         cause,
         retryable: true,
       });

@@ -71,7 +71,7 @@ export function loadFailed(
 
 /**
  * Keeps (`reply`) or forgets (`null`) the failed reply `id` of a conversation. Other entries are kept
- * as stored: reading checks them.
+ * as stored, without the checks: reading skips any that do not pass.
  */
 export function saveFailed(
   agentId: string | undefined,

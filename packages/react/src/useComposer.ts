@@ -11,13 +11,7 @@ import type {
   UploadedFile,
   WindowEvaluation,
 } from '@pagedesk/core';
-import {
-  platformRules,
-  rulesFromSettings,
-  splitText,
-  threadHeldBy,
-  toPagedeskError,
-} from '@pagedesk/core/rules';
+import { platformRules, rulesFromSettings, splitText, threadHeldBy } from '@pagedesk/core/rules';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { channelDown } from './ComposerWindow.js';
 import { usePagedeskContext } from './context.js';
@@ -109,6 +103,7 @@ export interface UseComposerResult {
   setReplyMode: (mode: ReplyMode) => void;
   quoted: Message | null;
   cancelQuote: () => void;
+  /** Whether `submit` sends now: something to send, nothing blocking it, and the kit's checks loaded. */
   canSend: boolean;
   isSending: boolean;
   /** Why the last submit was refused before sending (rule problems), in words. */
@@ -205,29 +200,37 @@ export function useComposer(options: UseComposerOptions): UseComposerResult {
   const uploading = files.some((f) => f.status === 'uploading');
   const ready = files.flatMap((f) => (f.status === 'ready' && f.uploaded ? [f.uploaded] : []));
   const refusedFiles = files.some((f) => f.status === 'invalid' || f.status === 'error');
+  // The composer's checks (attachment rules, the reply's plan) are the kit's on-demand checks, usually
+  // loaded with the conversation's first answer. Sending waits for them (the button stays disabled), so
+  // a send is planned and the box emptied in one step, as before they were lazy.
+  const checks = useChecks();
   const canSend =
+    checks !== undefined &&
     !disabled &&
     (!isComment || replyMode !== null) &&
     !uploading &&
     !refusedFiles &&
     (text.trim() !== '' || ready.length > 0) &&
     (!tooLong || split);
-
-  // The composer's checks (attachment rules, the reply's plan) are the kit's on-demand checks: loaded by
-  // the time a conversation shows, and awaited when a file or a send comes first.
-  const checks = useChecks();
-  const withChecks = (run: (loaded: BrowserChecks) => void, failed: (error: unknown) => void) => {
-    if (checks) run(checks);
-    else loadChecks().then(run, failed);
-  };
+  const conversationRef = useRef(conversationId);
+  conversationRef.current = conversationId;
 
   const addFiles = (list: FileList | readonly File[] | null | undefined) => {
     if (!list) return;
     const picked = Array.from(list);
-    withChecks(
-      (loaded) => attach(picked, loaded),
-      // Without its checks a file is not uploaded: it shows as failed, to remove and add again.
-      () =>
+    if (checks) {
+      attach(picked, checks);
+      return;
+    }
+    // Files dropped before the checks arrive wait for them, for this conversation only. Without the
+    // checks a file is not uploaded: it shows as failed, to remove and add again.
+    const forConversation = conversationId;
+    loadChecks().then(
+      (loaded) => {
+        if (conversationRef.current === forConversation) attach(picked, loaded);
+      },
+      () => {
+        if (conversationRef.current !== forConversation) return;
         setFiles((current) => [
           ...current,
           ...picked.map(
@@ -238,7 +241,8 @@ export function useComposer(options: UseComposerOptions): UseComposerResult {
               status: 'error',
             }),
           ),
-        ]),
+        ]);
+      },
     );
   };
 
@@ -267,11 +271,7 @@ export function useComposer(options: UseComposerOptions): UseComposerResult {
 
   const submit = () => {
     if (!canSend) return;
-    withChecks(submitChecked, (thrown) => setProblems([toPagedeskError(thrown).message]));
-  };
-
-  const submitChecked = (loaded: BrowserChecks) => {
-    const plan = loaded.planReply(
+    const plan = checks.planReply(
       {
         ...(text.trim() ? { text } : {}),
         attachments: ready.map((f) => ({ name: f.name, type: f.type, size: f.size, url: f.url })),

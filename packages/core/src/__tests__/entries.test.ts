@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import * as browser from '../browser.js';
 import * as main from '../index.js';
 
-// Both entries list their names explicitly; the main entry repeats the browser entry's list. This
-// keeps the two lists together: a name added to one only fails here.
+// The main entry lists its names explicitly and repeats the browser entry's (which is @pagedesk/core/rules
+// plus its own list). This keeps the lists together: a name added to one only fails here.
 describe('entries', () => {
   it('the main entry is the browser entry plus the inbox engine and the upload side', () => {
     expect(Object.keys(browser).filter((name) => !(name in main))).toEqual([]);

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
+import { defineRules } from '../defineRules.js';
 import {
   ChannelUnavailableError,
   NotFoundError,
@@ -82,6 +83,10 @@ export function createChannelContext(options: ChannelsOptions): ChannelContext {
   const emitter = new EventEmitter<ChannelsEvents>();
   const clients = new Map<string, GraphClient>();
   const inFlight = new Set<string>();
+  const hostRules =
+    options.rules === undefined || typeof options.rules === 'function'
+      ? undefined
+      : defineRules({}, options.rules);
   const background = new Set<Promise<unknown>>();
   const timers = new Set<() => void>();
   const queues = new Map<string, Promise<unknown>>();
@@ -197,10 +202,12 @@ export function createChannelContext(options: ChannelsOptions): ChannelContext {
     },
     graphFor,
     rulesOf(channel) {
+      // A host's profile is checked where it comes in (defineRules checks, copies and freezes it); a
+      // channel's settings were checked when they were stored.
       const rules =
         typeof options.rules === 'function'
-          ? options.rules(channel)
-          : (options.rules ?? rulesFromSettings(channel));
+          ? defineRules({}, options.rules(channel))
+          : (hostRules ?? rulesFromSettings(channel));
       return withPlatformLimits(rules, channel.platform);
     },
     serial,

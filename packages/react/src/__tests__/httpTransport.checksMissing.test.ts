@@ -18,4 +18,21 @@ describe('httpTransport without its checks', () => {
     expect(error).toMatchObject({ code: 'network', retryable: true });
     expect((error as Error).message).toContain('GET /channels');
   });
+
+  it('sends no write: the checks are loaded before it, so its retryable error is safe to retry', async () => {
+    const seen: string[] = [];
+    const transport = httpTransport({
+      baseUrl: 'http://127.0.0.1:9',
+      fetch: (async (url: string, init?: RequestInit) => {
+        seen.push(`${init?.method} ${url}`);
+        return Response.json({ messages: [] });
+      }) as unknown as typeof fetch,
+    });
+    const error = await transport
+      .sendMessage('conv-1', { text: 'Hello', clientId: 'c1' })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'network', retryable: true });
+    expect((error as Error).message).toContain('POST /conversations/conv-1/messages');
+    expect(seen).toEqual([]);
+  });
 });
