@@ -61,7 +61,7 @@ module.exports = [
     // the static imports of a split build, so this gate bundles the entry with its `import()`s left out,
     // as one file: 36.7 KB. bench/src/bundles.ts judges the target on the split build (the entry chunk
     // plus the chunks it imports statically, each gzipped on its own: 39.8 KB).
-    limit: '36.7 KB',
+    limit: '36.8 KB',
     gzip: true,
     ignore: ['react', 'react/*', 'react-dom', 'react-dom/*', '@tanstack/react-query'],
     modifyEsbuildConfig: initialOnly,

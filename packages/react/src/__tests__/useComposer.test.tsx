@@ -56,7 +56,8 @@ describe('useComposer', () => {
     act(() => result.current.setText('Hello'));
     act(() => result.current.setText((current) => `${current} there`));
     expect(result.current.text).toBe('Hello there');
-    expect(result.current.canSend).toBe(true);
+    // Sending waits for the kit's checks, which load on demand after the first render.
+    await waitFor(() => expect(result.current.canSend).toBe(true));
 
     rerender({ id: 'conv-3' });
     expect(result.current.text).toBe('');

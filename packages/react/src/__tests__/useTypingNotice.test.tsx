@@ -22,6 +22,10 @@ describe("the agent's typing notice", () => {
     expect(typingCalls(transport)).toEqual([true, false]);
 
     fireEvent.change(box, { target: { value: 'Hello' } });
+    // Sending waits for the kit's checks, which load on demand after the first render.
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Send' })).toHaveProperty('disabled', false),
+    );
     fireEvent.keyDown(box, { key: 'Enter' });
     await waitFor(() => expect(transport.calls.some((c) => c.method === 'sendMessage')).toBe(true));
     // Meta ends the indicator with the message itself: no extra notice after a send.
