@@ -1,6 +1,8 @@
 import type { CommentEvent } from '../events.js';
 import { hashId } from '../ids.js';
-import type { Conversation } from '../model.js';
+import type { Conversation, Message } from '../model.js';
+import { isUnknownOutcome } from '../outcome.js';
+import { markSentWith } from './echoes.js';
 import { compact, EMPTY } from './objects.js';
 import { onMessageEffect } from './receipts.js';
 import {
@@ -48,6 +50,13 @@ export async function onComment(ctx: Context, e: CommentEvent): Promise<void> {
     // The page's own comment: part of a thread we hold, or nothing to file.
     if (thread?.source !== 'comment') {
       ctx.rt.emit('event:noticed', { event: e });
+      return;
+    }
+    // Our own public answer, seen before Graph's answer gave us its id or after Graph did not answer in
+    // time: the comment settles it (sent, with the comment's id) rather than showing it a second time.
+    const own = await ownPublicAnswer(ctx, thread.id, e);
+    if (own) {
+      await markSentWith(ctx, own, e.commentId, e.timestamp);
       return;
     }
     const stored = await settle(
@@ -98,4 +107,32 @@ export async function onComment(ctx: Context, e: CommentEvent): Promise<void> {
     true,
   );
   await putConversation(ctx, withMessage(conversation, stored, true, now()), created);
+}
+
+/** How many of a thread's newest messages are searched for a public answer awaiting its comment. */
+const OWN_ANSWER_WINDOW = 25;
+
+/**
+ * The oldest public answer of ours in the thread that this page comment can be: outbound, not a
+ * private reply (no messaging type), no comment id yet, waiting for Graph's answer or with an unknown
+ * outcome, and the same text. Graph's comments carry no metadata, so the text is the key; taking the
+ * oldest keeps two equal answers apart, each comment settling one.
+ */
+async function ownPublicAnswer(
+  ctx: Context,
+  conversationId: string,
+  e: CommentEvent,
+): Promise<Message | undefined> {
+  if (e.text === undefined) return undefined;
+  const { items } = await ctx.rt.store.messages.list(conversationId, { limit: OWN_ANSWER_WINDOW });
+  return items
+    .filter(
+      (m) =>
+        m.direction === 'outbound' &&
+        m.messagingType === undefined &&
+        m.mid === undefined &&
+        (m.delivery === 'pending' || isUnknownOutcome(m)) &&
+        m.text === e.text,
+    )
+    .sort((a, b) => a.createdAt - b.createdAt)[0];
 }

@@ -77,7 +77,9 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
       return await inbox.markSent(message.id, { mid, at: now() });
     } catch (error) {
       await ctx.onGraphError(channel, error);
-      await inbox.markFailed(message.id, failureOf(error));
+      const after = await inbox.markFailed(message.id, failureOf(error));
+      // An echo (or the page's comment) proved it went out while Graph's answer failed: it is sent.
+      if (after.delivery !== 'failed') return after;
       throw toPagedeskError(error);
     } finally {
       inFlight.delete(message.id);
@@ -332,8 +334,9 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
     const { conversation, channel, customer } = await ctx.loadConversation(message.conversationId);
     ctx.assertSendable(channel);
     const publicAnswer = conversation.source === 'comment' && message.messagingType === undefined;
-    // Meta takes the same public answer twice, and nothing here can look it up: one that may be up
-    // already is posted again only when an agent who checked the comment says so.
+    // Meta takes the same public answer twice and a comment carries no metadata: only the page's own
+    // comment in the feed settles one (inbox/comments.ts). Until then, one that may be up already is
+    // posted again only when an agent who checked the comment says so.
     if (!retryOptions.force && publicAnswer && isUnknownOutcome(message)) throw publicOutcomeUnknown();
     let current = message;
     if (!retryOptions.force && conversation.source === 'message' && isUnknownOutcome(message)) {

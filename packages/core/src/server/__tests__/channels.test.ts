@@ -86,6 +86,68 @@ describe('comments', () => {
     expect(posts()).toHaveLength(2);
   });
 
+  it('takes the page’s own comment as the public reply it answers, once, whether it comes before or after Graph', async () => {
+    const h = await harness(env.standin);
+    const conversation = await commentConversation(h, T0 - HOUR);
+    const posts = () =>
+      env.standin.requests.filter((r) => r.method === 'POST' && r.path === 'post_1_c9/comments');
+    const pageComment = (commentId: string, text: string) =>
+      testEvents.comment({
+        pageId: 'PAGE_1',
+        commentId,
+        parentId: 'post_1_c9',
+        text,
+        from: { id: 'PAGE_1', name: 'The page' },
+        fromPage: true,
+        timestamp: T0,
+      });
+    // Graph answers after the client gave up: the feed's comment settles the reply, and a plain retry
+    // then finds it sent instead of refusing.
+    env.meta.commentAnswers.push({ delayMs: 3000, json: { id: 'reply_late' } });
+    await h.channels
+      .send(conversation.id, { text: 'Thanks!', publicReply: true, clientId: 'pub-1' })
+      .catch(() => undefined);
+    await h.inbox.apply([pageComment('reply_late', 'Thanks!')]);
+    await expect(h.channels.retry('pub-1')).resolves.toMatchObject({ delivery: 'sent', mid: 'reply_late' });
+
+    // The comment arrives while Graph's answer is still on its way.
+    env.meta.commentAnswers.push({ delayMs: 300, json: { id: 'reply_2' } });
+    const sending = h.channels.send(conversation.id, {
+      text: 'Welcome',
+      publicReply: true,
+      clientId: 'pub-2',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await h.inbox.apply([pageComment('reply_2', 'Welcome')]);
+    await expect(sending).resolves.toMatchObject([{ id: 'pub-2', delivery: 'sent', mid: 'reply_2' }]);
+
+    // Graph never answers in time, but the comment comes first: the send is answered as sent.
+    env.meta.commentAnswers.push({ delayMs: 3000, json: { id: 'reply_3' } });
+    const timing = h.channels.send(conversation.id, {
+      text: 'See you',
+      publicReply: true,
+      clientId: 'pub-3',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await h.inbox.apply([pageComment('reply_3', 'See you')]);
+    await expect(timing).resolves.toMatchObject([{ id: 'pub-3', delivery: 'sent', mid: 'reply_3' }]);
+
+    // A comment the page wrote elsewhere (another tool) with other text stays a message of its own.
+    await h.inbox.apply([pageComment('reply_other', 'Hello from the Page Inbox')]);
+    const { items } = await h.store.messages.list(conversation.id, { limit: 10 });
+    const page = items.filter((m) => m.direction !== 'inbound').map((m) => [m.id, m.mid, m.delivery]);
+    expect(page).toHaveLength(4);
+    expect(page).toEqual(
+      expect.arrayContaining([
+        ['pub-1', 'reply_late', 'sent'],
+        ['pub-2', 'reply_2', 'sent'],
+        ['pub-3', 'reply_3', 'sent'],
+        [expect.any(String), 'reply_other', 'sent'],
+      ]),
+    );
+    expect(posts()).toHaveLength(3);
+  });
+
   it('refuses publicReply on a message conversation instead of sending a DM', async () => {
     const h = await harness(env.standin);
     const conversationId = await customerWrites(h, T0 - HOUR);
