@@ -115,7 +115,7 @@ const OWN_ANSWER_WINDOW = 25;
 /**
  * The oldest public answer of ours in the thread that this page comment can be: outbound, not a
  * private reply (no messaging type), no comment id yet, waiting for Graph's answer or with an unknown
- * outcome, and the same text. Graph's comments carry no metadata, so the text is the key; taking the
+ * outcome, and the same text (whitespace around it aside). Graph's comments carry no metadata, so the text is the key; taking the
  * oldest keeps two equal answers apart, each comment settling one.
  */
 async function ownPublicAnswer(
@@ -123,7 +123,9 @@ async function ownPublicAnswer(
   conversationId: string,
   e: CommentEvent,
 ): Promise<Message | undefined> {
-  if (e.text === undefined) return undefined;
+  // Lenient about whitespace around the text, which a platform may trim.
+  const text = e.text?.trim();
+  if (!text) return undefined;
   const { items } = await ctx.rt.store.messages.list(conversationId, { limit: OWN_ANSWER_WINDOW });
   return items
     .filter(
@@ -132,7 +134,7 @@ async function ownPublicAnswer(
         m.messagingType === undefined &&
         m.mid === undefined &&
         (m.delivery === 'pending' || isUnknownOutcome(m)) &&
-        m.text === e.text,
+        m.text?.trim() === text,
     )
     .sort((a, b) => a.createdAt - b.createdAt)[0];
 }

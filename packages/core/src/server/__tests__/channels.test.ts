@@ -113,7 +113,7 @@ describe('comments', () => {
     // The comment arrives while Graph's answer is still on its way.
     env.meta.commentAnswers.push({ delayMs: 300, json: { id: 'reply_2' } });
     const sending = h.channels.send(conversation.id, {
-      text: 'Welcome',
+      text: 'Welcome\n',
       publicReply: true,
       clientId: 'pub-2',
     });
