@@ -111,12 +111,18 @@ export async function onComment(ctx: Context, e: CommentEvent): Promise<void> {
 
 /** How many of a thread's newest messages are searched for a public answer awaiting its comment. */
 const OWN_ANSWER_WINDOW = 25;
+// Meta's comment time has second precision and its clock is not ours; a reply of unknown outcome is
+// matched by a comment that comes within a day of it (webhook retries included), never by a later one.
+const CLOCK_SKEW_MS = 2 * 60 * 1000;
+const UNKNOWN_OUTCOME_MATCH_MS = 24 * 60 * 60 * 1000;
 
 /**
- * The oldest public answer of ours in the thread that this page comment can be: outbound, not a
- * private reply (no messaging type), no comment id yet, waiting for Graph's answer or with an unknown
- * outcome, and the same text (whitespace around it aside). Graph's comments carry no metadata, so the text is the key; taking the
- * oldest keeps two equal answers apart, each comment settling one.
+ * The public answer of ours that this page comment is, when exactly one fits: outbound, not a private
+ * reply (no messaging type), no comment id yet, the same text (whitespace around it aside), recorded
+ * before the comment. One still waiting for Graph's answer comes first; failing that, one whose outcome
+ * is unknown, recorded within a day before the comment. Graph's comments carry no metadata, so the text
+ * is the key, and two candidates alike leave the comment unmatched (a message of its own, as any page
+ * comment), rather than risk giving a reply another one's comment id.
  */
 async function ownPublicAnswer(
   ctx: Context,
@@ -127,14 +133,18 @@ async function ownPublicAnswer(
   const text = e.text?.trim();
   if (!text) return undefined;
   const { items } = await ctx.rt.store.messages.list(conversationId, { limit: OWN_ANSWER_WINDOW });
-  return items
-    .filter(
-      (m) =>
-        m.direction === 'outbound' &&
-        m.messagingType === undefined &&
-        m.mid === undefined &&
-        (m.delivery === 'pending' || isUnknownOutcome(m)) &&
-        m.text?.trim() === text,
-    )
-    .sort((a, b) => a.createdAt - b.createdAt)[0];
+  const candidates = items.filter(
+    (m) =>
+      m.direction === 'outbound' &&
+      m.messagingType === undefined &&
+      m.mid === undefined &&
+      m.createdAt <= e.timestamp + CLOCK_SKEW_MS &&
+      m.text?.trim() === text,
+  );
+  const waiting = candidates.filter((m) => m.delivery === 'pending' && !isUnknownOutcome(m));
+  if (waiting.length > 0) return waiting.length === 1 ? waiting[0] : undefined;
+  const unknown = candidates.filter(
+    (m) => isUnknownOutcome(m) && e.timestamp - m.createdAt <= UNKNOWN_OUTCOME_MATCH_MS,
+  );
+  return unknown.length === 1 ? unknown[0] : undefined;
 }

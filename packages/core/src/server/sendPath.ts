@@ -95,15 +95,16 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
     const out: Message[] = [];
     for (const [i, message] of messages.entries()) {
       try {
-        out.push(
-          await sendOne(d.channel, message, async () => {
-            const result = await deliver(d, message).catch(async (error: unknown) => {
-              throw await onTagRefused(ctx, d.channel, d.tag, error);
-            });
-            if ('commentId' in d.recipient) await inbox.markPrivateReplySent(conversation.id, now());
-            return result.messageId;
-          }),
-        );
+        const sent = await sendOne(d.channel, message, async () => {
+          const result = await deliver(d, message).catch(async (error: unknown) => {
+            throw await onTagRefused(ctx, d.channel, d.tag, error);
+          });
+          return result.messageId;
+        });
+        // Sent, by Graph's answer or by an echo that came before a failed one: the comment's one private
+        // reply is spent either way.
+        if ('commentId' in d.recipient) await inbox.markPrivateReplySent(conversation.id, now());
+        out.push(sent);
       } catch (error) {
         for (const rest of messages.slice(i + 1))
           await inbox.markFailed(rest.id, {
@@ -365,7 +366,13 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
     // back to `pending`: a refusal then leaves it `failed`, never stuck in `pending`.
     if (publicAnswer) {
       const page = await ctx.pageGraph(channel);
-      const pending = await inbox.markPending(message.id);
+      const pending = await inbox.markPending(message.id).catch(async (error: unknown) => {
+        // The page's comment settled it between the read above and this claim: it is sent.
+        const stored = await store.messages.get(message.id);
+        if (stored && stored.delivery !== 'failed' && stored.delivery !== 'pending') return stored;
+        throw error;
+      });
+      if (pending.delivery !== 'pending') return pending;
       return sendPublic(channel, page, conversation.comment!.commentId, pending);
     }
     let d: Delivery;

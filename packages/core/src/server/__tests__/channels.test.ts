@@ -148,6 +148,64 @@ describe('comments', () => {
     expect(posts()).toHaveLength(3);
   });
 
+  it('gives a page comment to no reply when it cannot tell which, and never a comment id twice', async () => {
+    const h = await harness(env.standin);
+    const conversation = await commentConversation(h, T0 - HOUR);
+    const pageComment = (commentId: string, timestamp: number) =>
+      testEvents.comment({
+        pageId: 'PAGE_1',
+        commentId,
+        parentId: 'post_1_c9',
+        text: 'Thanks!',
+        from: { id: 'PAGE_1', name: 'The page' },
+        fromPage: true,
+        timestamp,
+      });
+    // A timed out and was never posted; B, the same text, is on its way: B's comment is B's.
+    env.meta.commentAnswers.push({ delayMs: 3000, json: { id: 'reply_A' } });
+    await h.channels
+      .send(conversation.id, { text: 'Thanks!', publicReply: true, clientId: 'pub-A' })
+      .catch(() => undefined);
+    env.meta.commentAnswers.push({ delayMs: 300, json: { id: 'reply_B' } });
+    const sendingB = h.channels.send(conversation.id, {
+      text: 'Thanks!',
+      publicReply: true,
+      clientId: 'pub-B',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await h.inbox.apply([pageComment('reply_B', T0)]);
+    await expect(sendingB).resolves.toMatchObject([{ id: 'pub-B', delivery: 'sent', mid: 'reply_B' }]);
+    expect(await h.store.messages.get('pub-A')).toMatchObject({
+      delivery: 'failed',
+      failure: { code: 'outcome_unknown' },
+    });
+    expect((await h.store.messages.get('pub-A'))?.mid).toBeUndefined();
+
+    // A page comment with A's text three days later is somebody's comment, not A.
+    await h.inbox.apply([pageComment('reply_later', T0 + 3 * 24 * HOUR)]);
+    expect((await h.store.messages.get('pub-A'))?.mid).toBeUndefined();
+    const { items } = await h.store.messages.list(conversation.id, { limit: 10 });
+    const mids = items.flatMap((m) => (m.mid ? [m.mid] : []));
+    expect(new Set(mids).size).toBe(mids.length);
+    expect(mids).toEqual(expect.arrayContaining(['reply_B', 'reply_later']));
+  });
+
+  it('spends the private reply when its echo proves it sent although Graph did not answer in time', async () => {
+    const h = await harness(env.standin);
+    const conversation = await commentConversation(h, T0 - HOUR);
+    env.meta.sendAnswers.push({ delayMs: 3000, json: { recipient_id: 'PSID_1', message_id: 'm_late' } });
+    const sending = h.channels.send(conversation.id, {
+      text: 'Sent you the price in DM',
+      clientId: 'priv-1',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await h.inbox.apply([
+      testEvents.echo({ pageId: 'PAGE_1', mid: 'm_echo', metadata: 'priv-1', appId: APP_ID, timestamp: T0 }),
+    ]);
+    await expect(sending).resolves.toMatchObject([{ id: 'priv-1', delivery: 'sent', mid: 'm_echo' }]);
+    expect((await h.store.conversations.get(conversation.id))?.comment?.privateReplySentAt).toBe(T0);
+  });
+
   it('refuses publicReply on a message conversation instead of sending a DM', async () => {
     const h = await harness(env.standin);
     const conversationId = await customerWrites(h, T0 - HOUR);
