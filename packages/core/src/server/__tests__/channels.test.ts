@@ -10,6 +10,36 @@ const env = useFakeMeta();
 const bodies = () => sentBodies(env.meta);
 
 describe('comments', () => {
+  /** The page's own comment under the customer's comment `post_1_c9`, as the `feed` webhook reports it. */
+  const pageComment = (commentId: string, text: string, timestamp = T0) =>
+    testEvents.comment({
+      pageId: 'PAGE_1',
+      commentId,
+      parentId: 'post_1_c9',
+      text,
+      from: { id: 'PAGE_1', name: 'The page' },
+      fromPage: true,
+      timestamp,
+    });
+
+  /**
+   * A public reply whose Graph answer (`commentId`) comes after `delayMs`, while the page's comment with
+   * that id arrives 100 ms in, before it.
+   */
+  async function commentFirst(
+    h: Harness,
+    conversationId: string,
+    reply: { clientId: string; text: string },
+    commentId: string,
+    delayMs: number,
+  ) {
+    env.meta.commentAnswers.push({ delayMs, json: { id: commentId } });
+    const sending = h.channels.send(conversationId, { ...reply, publicReply: true });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await h.inbox.apply([pageComment(commentId, reply.text.trim())]);
+    return sending;
+  }
+
   async function commentConversation(h: Harness, at: number) {
     await h.inbox.apply([testEvents.comment({ pageId: 'PAGE_1', commentId: 'post_1_c9', timestamp: at })]);
     await h.channels.idle();
@@ -91,16 +121,6 @@ describe('comments', () => {
     const conversation = await commentConversation(h, T0 - HOUR);
     const posts = () =>
       env.standin.requests.filter((r) => r.method === 'POST' && r.path === 'post_1_c9/comments');
-    const pageComment = (commentId: string, text: string) =>
-      testEvents.comment({
-        pageId: 'PAGE_1',
-        commentId,
-        parentId: 'post_1_c9',
-        text,
-        from: { id: 'PAGE_1', name: 'The page' },
-        fromPage: true,
-        timestamp: T0,
-      });
     // Graph answers after the client gave up: the feed's comment settles the reply, and a plain retry
     // then finds it sent instead of refusing.
     env.meta.commentAnswers.push({ delayMs: 3000, json: { id: 'reply_late' } });
@@ -111,25 +131,17 @@ describe('comments', () => {
     await expect(h.channels.retry('pub-1')).resolves.toMatchObject({ delivery: 'sent', mid: 'reply_late' });
 
     // The comment arrives while Graph's answer is still on its way.
-    env.meta.commentAnswers.push({ delayMs: 300, json: { id: 'reply_2' } });
-    const sending = h.channels.send(conversation.id, {
-      text: 'Welcome\n',
-      publicReply: true,
-      clientId: 'pub-2',
-    });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await h.inbox.apply([pageComment('reply_2', 'Welcome')]);
+    const sending = commentFirst(
+      h,
+      conversation.id,
+      { clientId: 'pub-2', text: 'Welcome\n' },
+      'reply_2',
+      300,
+    );
     await expect(sending).resolves.toMatchObject([{ id: 'pub-2', delivery: 'sent', mid: 'reply_2' }]);
 
     // Graph never answers in time, but the comment comes first: the send is answered as sent.
-    env.meta.commentAnswers.push({ delayMs: 3000, json: { id: 'reply_3' } });
-    const timing = h.channels.send(conversation.id, {
-      text: 'See you',
-      publicReply: true,
-      clientId: 'pub-3',
-    });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await h.inbox.apply([pageComment('reply_3', 'See you')]);
+    const timing = commentFirst(h, conversation.id, { clientId: 'pub-3', text: 'See you' }, 'reply_3', 3000);
     await expect(timing).resolves.toMatchObject([{ id: 'pub-3', delivery: 'sent', mid: 'reply_3' }]);
 
     // A comment the page wrote elsewhere (another tool) with other text stays a message of its own.
@@ -151,29 +163,12 @@ describe('comments', () => {
   it('gives a page comment to no reply when it cannot tell which, and never a comment id twice', async () => {
     const h = await harness(env.standin);
     const conversation = await commentConversation(h, T0 - HOUR);
-    const pageComment = (commentId: string, timestamp: number) =>
-      testEvents.comment({
-        pageId: 'PAGE_1',
-        commentId,
-        parentId: 'post_1_c9',
-        text: 'Thanks!',
-        from: { id: 'PAGE_1', name: 'The page' },
-        fromPage: true,
-        timestamp,
-      });
     // A timed out and was never posted; B, the same text, is on its way: B's comment is B's.
     env.meta.commentAnswers.push({ delayMs: 3000, json: { id: 'reply_A' } });
     await h.channels
       .send(conversation.id, { text: 'Thanks!', publicReply: true, clientId: 'pub-A' })
       .catch(() => undefined);
-    env.meta.commentAnswers.push({ delayMs: 300, json: { id: 'reply_B' } });
-    const sendingB = h.channels.send(conversation.id, {
-      text: 'Thanks!',
-      publicReply: true,
-      clientId: 'pub-B',
-    });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await h.inbox.apply([pageComment('reply_B', T0)]);
+    const sendingB = commentFirst(h, conversation.id, { clientId: 'pub-B', text: 'Thanks!' }, 'reply_B', 300);
     await expect(sendingB).resolves.toMatchObject([{ id: 'pub-B', delivery: 'sent', mid: 'reply_B' }]);
     expect(await h.store.messages.get('pub-A')).toMatchObject({
       delivery: 'failed',
@@ -182,7 +177,7 @@ describe('comments', () => {
     expect((await h.store.messages.get('pub-A'))?.mid).toBeUndefined();
 
     // A page comment with A's text three days later is somebody's comment, not A.
-    await h.inbox.apply([pageComment('reply_later', T0 + 3 * 24 * HOUR)]);
+    await h.inbox.apply([pageComment('reply_later', 'Thanks!', T0 + 3 * 24 * HOUR)]);
     expect((await h.store.messages.get('pub-A'))?.mid).toBeUndefined();
     const { items } = await h.store.messages.list(conversation.id, { limit: 10 });
     const mids = items.flatMap((m) => (m.mid ? [m.mid] : []));
