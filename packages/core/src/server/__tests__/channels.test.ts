@@ -10,6 +10,10 @@ const env = useFakeMeta();
 const bodies = () => sentBodies(env.meta);
 
 describe('comments', () => {
+  /** The public answers Graph was asked to post under the customer's comment `post_1_c9`. */
+  const posts = () =>
+    env.standin.requests.filter((r) => r.method === 'POST' && r.path === 'post_1_c9/comments');
+
   /** The page's own comment under the customer's comment `post_1_c9`, as the `feed` webhook reports it. */
   const pageComment = (commentId: string, text: string, timestamp = T0) =>
     testEvents.comment({
@@ -38,6 +42,14 @@ describe('comments', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     await h.inbox.apply([pageComment(commentId, reply.text.trim())]);
     return sending;
+  }
+
+  /** A public "Thanks!" whose Graph answer (`commentId`) comes after the client's timeout. */
+  async function timedOutThanks(h: Harness, conversationId: string, clientId: string, commentId: string) {
+    env.meta.commentAnswers.push({ delayMs: 3000, json: { id: commentId } });
+    await h.channels
+      .send(conversationId, { text: 'Thanks!', publicReply: true, clientId })
+      .catch(() => undefined);
   }
 
   async function commentConversation(h: Harness, at: number) {
@@ -97,8 +109,6 @@ describe('comments', () => {
   it('does not post a public reply again while it may be up already, unless forced', async () => {
     const h = await harness(env.standin);
     const conversation = await commentConversation(h, T0 - HOUR);
-    const posts = () =>
-      env.standin.requests.filter((r) => r.method === 'POST' && r.path === 'post_1_c9/comments');
     // Meta takes the answer but replies after the client's timeout: nobody knows whether it is up.
     env.meta.commentAnswers.push({ delayMs: 3000, json: { id: 'reply_late' } });
     const error = await h.channels
@@ -119,14 +129,9 @@ describe('comments', () => {
   it('takes the page’s own comment as the public reply it answers, once, whether it comes before or after Graph', async () => {
     const h = await harness(env.standin);
     const conversation = await commentConversation(h, T0 - HOUR);
-    const posts = () =>
-      env.standin.requests.filter((r) => r.method === 'POST' && r.path === 'post_1_c9/comments');
     // Graph answers after the client gave up: the feed's comment settles the reply, and a plain retry
     // then finds it sent instead of refusing.
-    env.meta.commentAnswers.push({ delayMs: 3000, json: { id: 'reply_late' } });
-    await h.channels
-      .send(conversation.id, { text: 'Thanks!', publicReply: true, clientId: 'pub-1' })
-      .catch(() => undefined);
+    await timedOutThanks(h, conversation.id, 'pub-1', 'reply_late');
     await h.inbox.apply([pageComment('reply_late', 'Thanks!')]);
     await expect(h.channels.retry('pub-1')).resolves.toMatchObject({ delivery: 'sent', mid: 'reply_late' });
 
@@ -164,10 +169,7 @@ describe('comments', () => {
     const h = await harness(env.standin);
     const conversation = await commentConversation(h, T0 - HOUR);
     // A timed out and was never posted; B, the same text, is on its way: B's comment is B's.
-    env.meta.commentAnswers.push({ delayMs: 3000, json: { id: 'reply_A' } });
-    await h.channels
-      .send(conversation.id, { text: 'Thanks!', publicReply: true, clientId: 'pub-A' })
-      .catch(() => undefined);
+    await timedOutThanks(h, conversation.id, 'pub-A', 'reply_A');
     const sendingB = commentFirst(h, conversation.id, { clientId: 'pub-B', text: 'Thanks!' }, 'reply_B', 300);
     await expect(sendingB).resolves.toMatchObject([{ id: 'pub-B', delivery: 'sent', mid: 'reply_B' }]);
     expect(await h.store.messages.get('pub-A')).toMatchObject({
