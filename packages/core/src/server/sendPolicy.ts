@@ -21,10 +21,22 @@ export function senderOfMessage(message: Message): Sender {
 }
 
 /**
- * A permission error on a HUMAN_AGENT send means the app lacks Meta's Human Agent feature (Meta
- * answers 10 or 200 for a tag the app may not use): turns the capability off for the channel,
- * tells admins (`channel:capability`) and returns the typed error the composer shows. Any other
- * error is returned unchanged.
+ * Whether Meta refused the app itself rather than this one send: a permission code (10, or the 200
+ * family) with no subcode. 230 ("Permissions disallow message to user") is about one recipient, and
+ * a subcode names a narrower cause (10 / 1893063: the Page is restricted; 200 / 2534041: the
+ * account's message access is off), so neither says the app lacks the Human Agent feature
+ * (https://developers.facebook.com/docs/graph-api/guides/error-handling).
+ */
+function refusesTheApp({ graphCode: code, subcode }: PermissionError): boolean {
+  if (subcode !== undefined || code === undefined || code === 230) return false;
+  return code === 10 || (code >= 200 && code <= 299);
+}
+
+/**
+ * Meta's refusal of the app on a HUMAN_AGENT send means it lacks Meta's Human Agent feature: turns
+ * the capability off for the channel, tells admins (`channel:capability`) and returns the typed
+ * error the composer shows. Any other error (one recipient's, a restricted Page's) is returned
+ * unchanged, so one customer's refusal never closes every other conversation's 7-day window.
  */
 export async function onTagRefused(
   ctx: ChannelContext,
@@ -32,7 +44,7 @@ export async function onTagRefused(
   tag: string | undefined,
   error: unknown,
 ): Promise<unknown> {
-  if (tag !== 'HUMAN_AGENT' || !(error instanceof PermissionError)) return error;
+  if (tag !== 'HUMAN_AGENT' || !(error instanceof PermissionError) || !refusesTheApp(error)) return error;
   const details = {
     ...(error.graphCode === undefined ? {} : { graphCode: error.graphCode }),
     ...(error.subcode === undefined ? {} : { subcode: error.subcode }),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HumanAgentUnavailableError, ValidationError, WindowClosedError } from '../../errors.js';
 import { evaluateWindow } from '../../evaluateWindow.js';
 import { deserializeError, serializeError } from '../../transport.js';
+import { customerWrites } from './channelsSetup.js';
 import { customerWrote, harness, T0, useFakeMeta } from './fakeMeta.js';
 import { metaError } from './graphStandin.js';
 
@@ -152,6 +153,28 @@ describe('Meta refuses the HUMAN_AGENT tag', () => {
     const wire = deserializeError(serializeError(error as HumanAgentUnavailableError));
     expect(wire).toBeInstanceOf(HumanAgentUnavailableError);
   });
+
+  it.each([
+    [230, undefined, 'Permissions disallow message to user'],
+    [10, 1893063, 'Page temporarily restricted from messaging'],
+    [200, 2534041, 'Messaging access is disabled for this account'],
+  ])(
+    'a tagged reply refused with %i/%s (not the app) leaves the capability on for other customers',
+    async (code, subcode, text) => {
+      const h = await harness(env.standin);
+      const ana = await customerWrites(h, T0 - 30 * HOUR, { psid: 'PSID_ANA' });
+      const ben = await customerWrites(h, T0 - 30 * HOUR, { psid: 'PSID_BEN' });
+      env.meta.sendAnswers.push({ status: 400, json: metaError(code, subcode, text) });
+      await expect(h.channels.send(ana, { text: 'Sorry', agentId: 'agent-1' })).rejects.toMatchObject({
+        code: 'permission_denied',
+        graphCode: code,
+      });
+      expect((await h.channels.get('PAGE_1')).settings.humanAgent).toBe(true);
+      await expect(h.channels.send(ben, { text: 'Sorry', agentId: 'agent-1' })).resolves.toEqual([
+        expect.objectContaining({ delivery: 'sent', tag: 'HUMAN_AGENT' }),
+      ]);
+    },
+  );
 
   it('a permission error on an untagged reply leaves the capability alone', async () => {
     const h = await harness(env.standin);
