@@ -29,6 +29,8 @@ const ARCHIVED_KINDS = new Set<Attachment['kind']>([
 ]);
 // A signed CDN URL past its expiry answers 403; a removed object 404 or 410.
 const GONE = new Set([403, 404, 410]);
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
 
 /** Options of {@link createMediaArchiver}. */
 export interface MediaArchiverOptions {
@@ -45,9 +47,9 @@ export interface MediaArchiverOptions {
   /** Size caps by attachment kind; default Meta's inbound rules of the conversation's platform. */
   rules?: Rules;
   /**
-   * Which attachment URLs may be fetched; default any http(s) URL. Webhooks are signed by Meta, but
-   * production hosts can narrow this to Meta's CDN hosts (`*.fbcdn.net`, `*.fbsbx.com`,
-   * `*.cdninstagram.com`) so a download can never reach an internal address.
+   * Which attachment URLs may be fetched, asked of the first URL and of every redirect; default any
+   * http(s) URL. Webhooks are signed by Meta, but production hosts can narrow this to Meta's CDN hosts
+   * (`*.fbcdn.net`, `*.fbsbx.com`, `*.cdninstagram.com`) so a download can never reach an internal address.
    */
   allowUrl?: (url: URL) => boolean;
   fetch?: typeof globalThis.fetch;
@@ -154,14 +156,46 @@ export function createMediaArchiver(options: MediaArchiverOptions): MediaArchive
     }
   };
 
+  /**
+   * Fetches `url`, following redirects by hand so `allowUrl` judges every hop: an allowed host that
+   * redirects must not lead a download to an address the host refused. Undefined (reported) when a
+   * hop is refused or there are too many.
+   */
+  async function fetchAllowed(url: string, job: Job): Promise<Response | undefined> {
+    const signal = AbortSignal.timeout(timeoutMs);
+    let current = url;
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      const response = await doFetch(current, { signal, redirect: 'manual' });
+      const location = REDIRECTS.has(response.status) ? response.headers.get('location') : null;
+      if (location === null) return response;
+      await response.body?.cancel();
+      const next = URL.canParse(location, current) ? new URL(location, current).href : undefined;
+      if (next === undefined || !allowed(next)) {
+        report(
+          new ValidationError('media download', [
+            { path: 'url', message: `redirected to a URL allowUrl refuses: ${next ?? location}` },
+          ]),
+          job,
+        );
+        return undefined;
+      }
+      current = next;
+    }
+    report(
+      new ValidationError('media download', [
+        { path: 'url', message: `more than ${MAX_REDIRECTS} redirects` },
+      ]),
+      job,
+    );
+    return undefined;
+  }
+
   async function download(job: Job): Promise<AttachmentArchive> {
     const { cap } = job;
     for (let attempt = 0; ; attempt++) {
       try {
-        const response = await doFetch(job.url, {
-          signal: AbortSignal.timeout(timeoutMs),
-          redirect: 'follow',
-        });
+        const response = await fetchAllowed(job.url, job);
+        if (!response) return { archiveStatus: 'failed' };
         if (GONE.has(response.status)) {
           await response.body?.cancel();
           return { archiveStatus: 'expired' };

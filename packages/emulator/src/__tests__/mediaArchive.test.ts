@@ -43,6 +43,7 @@ const errors: Error[] = [];
 let failures = 0;
 let gate: Promise<void> = Promise.resolve();
 let png: Buffer;
+let internalHits = 0;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pagedesk-media-'));
@@ -62,7 +63,17 @@ beforeAll(async () => {
     customerBehaviour: { deliverAfterMs: null },
   });
   png = Buffer.from(await (await fetch(`${emu.url}/samples/${sampleImageNames[0]}.png`)).arrayBuffer());
-  cdn = createServer((_req, res) => {
+  cdn = createServer((req, res) => {
+    // /to/<url>: a redirect to that URL, as a CDN host may answer; /internal: what no download may reach.
+    if (req.url?.startsWith('/to/')) {
+      res.writeHead(302, { location: decodeURIComponent(req.url.slice(4)) }).end();
+      return;
+    }
+    if (req.url === '/internal') {
+      internalHits++;
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('internal only');
+      return;
+    }
     void gate.then(() => {
       if (failures > 0) {
         failures--;
@@ -167,6 +178,24 @@ describe('createMediaArchiver', () => {
     const [attachment] = (await receive(`${emu.url}/samples/${sampleImageNames[0]}.png`)).attachments;
     expect(attachment?.archivedUrl).toBeUndefined();
     expect(attachment?.archiveStatus).toBeUndefined();
+  });
+
+  it('asks allowUrl of every redirect: an allowed host cannot lead a download elsewhere', async () => {
+    const sample = `${emu.url}/samples/${sampleImageNames[0]}.png`;
+    const cdnOnly = (url: URL) => url.origin === cdnUrl && url.pathname.startsWith('/to/');
+    start({ allowUrl: cdnOnly });
+    const [refused] = (await receive(`${cdnUrl}/to/${encodeURIComponent(`${cdnUrl}/internal`)}`)).attachments;
+    expect(internalHits).toBe(0);
+    expect(refused).toMatchObject({ archiveStatus: 'failed' });
+    expect(refused?.archivedUrl).toBeUndefined();
+    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/allowUrl refuses/)]);
+    archiver!.close();
+    errors.length = 0;
+    // The same redirect to an admitted URL is followed.
+    start({ allowUrl: (url) => cdnOnly(url) || url.origin === emu.url });
+    const [followed] = (await receive(`${cdnUrl}/to/${encodeURIComponent(sample)}`)).attachments;
+    expect(followed?.archivedUrl).toMatch(/\/0\.png$/);
+    expect(errors).toEqual([]);
   });
 
   it('refuses a file over the inbound size cap of the rules', async () => {
