@@ -29,6 +29,19 @@ export const sendAuthorSchema = z.union([
 ]);
 export type SendAuthor = z.infer<typeof sendAuthorSchema>;
 
+/** Quick replies: at most 13, titles up to 20 characters, payloads up to 1000 (https://developers.facebook.com/docs/messenger-platform/send-messages/quick-replies). */
+export const QUICK_REPLY_LIMITS = { count: 13, title: 20, payload: 1000 } as const;
+
+/** The quick replies under a reply or a template's part, checked before anything is recorded or sent. */
+export const quickRepliesSchema = z
+  .array(
+    z.object({
+      title: z.string().check(z.minLength(1), z.maxLength(QUICK_REPLY_LIMITS.title)),
+      payload: z.string().check(z.minLength(1), z.maxLength(QUICK_REPLY_LIMITS.payload)),
+    }),
+  )
+  .check(z.maxLength(QUICK_REPLY_LIMITS.count));
+
 /** An agent's reply as the composer builds it (or a host's automation, with `author`). */
 export const sendDraftSchema = z.object({
   text: z.optional(z.string()),
@@ -36,7 +49,7 @@ export const sendDraftSchema = z.object({
   attachments: z.optional(z.array(uploadedFileSchema)),
   /** Quote a message of the conversation (Pagedesk message id). */
   replyToMessageId: z.optional(z.string()),
-  quickReplies: z.optional(z.array(z.object({ title: z.string(), payload: z.string() }))),
+  quickReplies: z.optional(quickRepliesSchema),
   /** Split text over the limit into several messages instead of refusing it. */
   split: z.optional(z.boolean()),
   /** For comment conversations: answer publicly under the comment instead of privately. */

@@ -5,7 +5,10 @@ import { PagedeskError, RuleViolationError } from './errors.js';
 import { type Channel, type Customer, organizationIdSchema } from './model.js';
 import { parseOrThrow } from './parseOrThrow.js';
 import { rulesFromSettings, withPlatformLimits } from './rules.js';
-import { type SendDraft, uploadedFileSchema } from './sendDraft.js';
+import { QUICK_REPLY_LIMITS, quickRepliesSchema, type SendDraft, uploadedFileSchema } from './sendDraft.js';
+
+export { QUICK_REPLY_LIMITS };
+
 import { checkText } from './text.js';
 
 // Reply templates: canned replies of up to five bubbles an agent sends in one go. Each part becomes
@@ -16,8 +19,6 @@ import { checkText } from './text.js';
 
 /** Most parts (bubbles) in one template. */
 export const TEMPLATE_MAX_PARTS = 5;
-/** Quick replies: at most 13, titles up to 20 characters, payloads up to 1000 (https://developers.facebook.com/docs/messenger-platform/send-messages/quick-replies). */
-export const QUICK_REPLY_LIMITS = { count: 13, title: 20, payload: 1000 } as const;
 
 /** The variables a template may use, with what they read. */
 export const TEMPLATE_VARIABLES = [
@@ -32,11 +33,6 @@ export const TEMPLATE_VARIABLES = [
 ] as const;
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
 
-const quickReplySchema = z.object({
-  title: z.string().check(z.minLength(1), z.maxLength(QUICK_REPLY_LIMITS.title)),
-  payload: z.string().check(z.minLength(1), z.maxLength(QUICK_REPLY_LIMITS.payload)),
-});
-
 /**
  * One bubble: text, files (already uploaded: Meta fetches them by URL), quick replies under it, or a
  * mix. A part with text and files sends the text first, as a typed reply does.
@@ -45,7 +41,7 @@ export const templatePartSchema = z
   .object({
     text: z.optional(z.string().check(z.maxLength(20_000))),
     attachments: z.optional(z.array(uploadedFileSchema).check(z.maxLength(10))),
-    quickReplies: z.optional(z.array(quickReplySchema).check(z.maxLength(QUICK_REPLY_LIMITS.count))),
+    quickReplies: z.optional(quickRepliesSchema),
   })
   .check(
     rule(

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { parseOrThrow } from '../parseOrThrow.js';
+import { QUICK_REPLY_LIMITS } from '../sendDraft.js';
 import { type SentSurvey, sentSurveySchema } from '../survey.js';
 
 // The Send API request: Pagedesk's typed message → Meta's body (https://developers.facebook.com/docs/messenger-platform/reference/send-api/), validated first so a
@@ -84,14 +85,14 @@ const sendRequestSchema = z
         .array(
           z.union([
             z.object({
-              title: z.string().check(z.minLength(1), z.maxLength(20)),
-              payload: z.string().check(z.minLength(1), z.maxLength(1000)),
+              title: z.string().check(z.minLength(1), z.maxLength(QUICK_REPLY_LIMITS.title)),
+              payload: z.string().check(z.minLength(1), z.maxLength(QUICK_REPLY_LIMITS.payload)),
               imageUrl: z.optional(z.string()),
             }),
             z.object({ contentType: z.enum(['user_phone_number', 'user_email']) }),
           ]),
         )
-        .check(z.maxLength(13)),
+        .check(z.maxLength(QUICK_REPLY_LIMITS.count)),
     ),
     metadata: z.optional(z.string().check(z.maxLength(999))),
     replyTo: z.optional(z.string().check(z.minLength(1))),

@@ -423,4 +423,24 @@ describe('send', () => {
     expect((error as ValidationError).issues[0]!.path).toBe('text');
     await expect(h.channels.send('nope', { text: 'x' })).rejects.toThrow(/nope/);
   });
+
+  it('refuses quick replies over Meta’s limits before recording or sending anything', async () => {
+    const h = await harness(env.standin);
+    const conversationId = await customerWrites(h, T0 - HOUR);
+    const before = (await h.store.messages.list(conversationId)).items.length;
+    const quickReplies = [{ title: 'Talk to a human agent', payload: 'HUMAN' }];
+    const error = await h.channels
+      .send(conversationId, { text: 'Pick', quickReplies })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues[0]!.path).toBe('quickReplies[0].title');
+    const tooMany = Array.from({ length: 14 }, (_, i) => ({ title: `Option ${i}`, payload: `P${i}` }));
+    await expect(
+      h.channels.send(conversationId, { text: 'Pick', quickReplies: tooMany }),
+    ).rejects.toMatchObject({
+      issues: [expect.objectContaining({ path: 'quickReplies' })],
+    });
+    expect((await h.store.messages.list(conversationId)).items).toHaveLength(before);
+    expect(env.meta.sent).toHaveLength(0);
+  });
 });
