@@ -30,6 +30,23 @@ describe('handover events on the inbox', () => {
     expect(latest).toMatchObject({ text: 'to the bot', standby: true });
   });
 
+  it('keeps the thread owner when the customer opens a new conversation (one thread with the page)', async () => {
+    const { store, inbox, conversation } = await inboxWithConversation({ appId: 'OUR_APP' });
+    await inbox.apply([
+      testEvents.handover({ action: 'take', newOwnerAppId: 'PAGE_INBOX', timestamp: 2000 }),
+    ]);
+    await inbox.resolve(conversation.id);
+    await inbox.apply([testEvents.message({ text: 'one more thing', standby: true, timestamp: 3000 })]);
+    const latest = await store.conversations.findLatest({
+      channelId: conversation.channelId,
+      customerId: conversation.customerId,
+      source: 'message',
+    });
+    expect(latest?.id).not.toBe(conversation.id);
+    expect(latest?.threadOwner).toEqual({ appId: 'PAGE_INBOX', since: 2000 });
+    expect(threadHeldBy(latest!, { appId: 'OUR_APP' })).toBe('PAGE_INBOX');
+  });
+
   it('ownerAfter: roles change nothing; a pass with no new owner is idle', () => {
     expect(ownerAfter(undefined, { action: 'roles', timestamp: 1 })).toBeUndefined();
     expect(ownerAfter(undefined, { action: 'pass', timestamp: 1 })).toEqual({ appId: null, since: 1 });

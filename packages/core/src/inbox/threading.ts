@@ -18,7 +18,9 @@ export function continues(conversation: Conversation, at: number, settings: Chan
 /**
  * A new conversation opened by the event. With `previous` (the customer's conversation it follows) it
  * continues that thread: linked to it and kept with its assignee, as agents expect a returning
- * customer to reach the agent who helped them (who can still hand it over).
+ * customer to reach the agent who helped them (who can still hand it over), and with its thread
+ * owner: Meta's handover protocol gives control of the customer's one thread with the page, which a
+ * new conversation of ours does not change.
  */
 export function newConversation(
   ctx: Context,
@@ -48,6 +50,7 @@ export function newConversation(
       updatedAt: ctx.rt.now(),
       resolvedAt: null,
       continuesFrom: previous?.id,
+      threadOwner: source === 'message' ? previous?.threadOwner : undefined,
     }),
   );
 }
