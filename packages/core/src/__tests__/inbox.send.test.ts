@@ -185,6 +185,27 @@ describe('Inbox: edits, unsends, reactions', () => {
     expect((await latest())?.unreadCount).toBe(1);
   });
 
+  it.each(['messenger', 'instagram'] as const)(
+    'counts a %s link (m.me / ig.me) into the existing thread for the window; ads and older events do not',
+    async (platform) => {
+      const { inbox, latest } = setup();
+      const link = { source: platform === 'messenger' ? 'SHORTLINK' : 'SHORTLINKS', type: 'OPEN_THREAD' };
+      await inbox.apply([ev.message({ mid: 'm1', platform, timestamp: T })]);
+      await inbox.apply([ev.referral({ platform, referral: { ...link, ref: 'promo' }, timestamp: T + 100 })]);
+      expect((await latest())?.lastInboundAt).toBe(T + 100);
+      await inbox.apply([ev.referral({ platform, referral: { ...link, ref: 'old' }, timestamp: T + 50 })]);
+      await inbox.apply([
+        ev.referral({
+          platform,
+          referral: { source: 'ADS', type: 'OPEN_THREAD', adId: 'ad1' },
+          timestamp: T + 200,
+        }),
+      ]);
+      expect((await latest())?.lastInboundAt).toBe(T + 100);
+      expect((await latest())?.unreadCount).toBe(1);
+    },
+  );
+
   it('does not count an Instagram reaction for the window (undocumented there)', async () => {
     const { inbox, latest } = setup();
     await inbox.apply([ev.message({ mid: 'm1', platform: 'instagram', timestamp: T })]);

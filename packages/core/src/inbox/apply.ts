@@ -11,7 +11,7 @@ import { onHandover } from './handover.js';
 import { onMessage, onPostback } from './inbound.js';
 import { without } from './objects.js';
 import type { Pending } from './pending.js';
-import { onMessageEffect, onReaction, onReceipt } from './receipts.js';
+import { onMessageEffect, onReaction, onReceipt, onReferral } from './receipts.js';
 import { type Context, emitChanges, type Runtime } from './runtime.js';
 import { unitStore } from './unitStore.js';
 import { validateEvent } from './validation.js';
@@ -69,6 +69,7 @@ function applyOne(ctx: Context): Promise<unknown> | undefined {
     case 'feedback':
       return onFeedback(ctx, e);
     case 'referral':
+      return onReferral(ctx, e);
     case 'optin':
     case 'unknown':
       ctx.rt.emit('event:noticed', { event: e });

@@ -1,5 +1,5 @@
-import type { DeliveryEvent, ReactionEvent, ReadEvent } from '../events.js';
-import type { Message } from '../model.js';
+import type { DeliveryEvent, ReactionEvent, ReadEvent, ReferralEvent } from '../events.js';
+import type { Conversation, Message } from '../model.js';
 import { applyEffect, type Effect } from './effects.js';
 import { compact } from './objects.js';
 import { type Context, ownConversation, putConversation, putMessage, touchPreview } from './runtime.js';
@@ -30,7 +30,7 @@ export async function onMessageEffect(
 }
 
 export async function onReaction(ctx: Context, e: ReactionEvent): Promise<void> {
-  const { store, now } = ctx.rt;
+  const { store } = ctx.rt;
   const message = await onMessageEffect(
     ctx,
     e.mid,
@@ -47,20 +47,47 @@ export async function onReaction(ctx: Context, e: ReactionEvent): Promise<void> 
   if (e.action !== 'react' || e.platform !== 'messenger' || !e.customerId) return;
   const conversation = message
     ? ownConversation(ctx, await store.conversations.get(message.conversationId))
-    : ownConversation(
-        ctx,
-        await store.conversations.findLatest({
-          channelId: ctx.channelId,
-          customerId: `${ctx.channelId}:${e.customerId}`,
-          source: 'message',
-        }),
-      );
-  if (!conversation || (conversation.lastInboundAt ?? -Infinity) >= e.timestamp) return;
+    : await latestThread(ctx, e.customerId);
+  await refreshWindow(ctx, conversation, e.timestamp);
+}
+
+/** The customer's newest message conversation on this channel, when it is this organisation's. */
+async function latestThread(ctx: Context, customerId: string): Promise<Conversation | undefined> {
+  return ownConversation(
+    ctx,
+    await ctx.rt.store.conversations.findLatest({
+      channelId: ctx.channelId,
+      customerId: `${ctx.channelId}:${customerId}`,
+      source: 'message',
+    }),
+  );
+}
+
+/** Counts an inbound action at `at` for the messaging window of `conversation` (never moves it back). */
+async function refreshWindow(
+  ctx: Context,
+  conversation: Conversation | undefined,
+  at: number,
+): Promise<void> {
+  if (!conversation || (conversation.lastInboundAt ?? -Infinity) >= at) return;
   await putConversation(
     ctx,
-    { ...conversation, lastInboundAt: e.timestamp, updatedAt: changedAt(conversation, now()) },
+    { ...conversation, lastInboundAt: at, updatedAt: changedAt(conversation, ctx.rt.now()) },
     false,
   );
+}
+
+// m.me and ig.me links (source SHORTLINK; SHORTLINKS in Instagram's pages) that open an existing thread
+// refresh its 24-hour window (https://developers.facebook.com/docs/messenger-platform/send-messages#messaging_types).
+// Ads and plugins count only once the person writes, which is a message of its own.
+const LINK_SOURCES = new Set(['SHORTLINK', 'SHORTLINKS']);
+
+/** A customer re-entering their thread through a link: heard of by hosts, and counted for the window. */
+export async function onReferral(ctx: Context, e: ReferralEvent): Promise<void> {
+  ctx.rt.emit('event:noticed', { event: e });
+  const { source, type } = e.referral;
+  if (!e.customerId || type !== 'OPEN_THREAD' || source === undefined || !LINK_SOURCES.has(source)) return;
+  await refreshWindow(ctx, await latestThread(ctx, e.customerId), e.timestamp);
 }
 
 export async function onReceipt(ctx: Context, e: ReadEvent | DeliveryEvent): Promise<void> {
