@@ -38,6 +38,8 @@ export interface Referral {
   adId?: string;
   adsContext?: Record<string, unknown>;
   refererUri?: string;
+  /** A Shops product page the person wrote from (`referral.product.id`). */
+  productId?: string;
 }
 
 export interface MessageEvent extends EventBase {

@@ -276,7 +276,13 @@ export const messageSchema = z.object({
   postback: z.optional(z.object({ title: z.optional(z.string()), payload: z.optional(z.string()) })),
   /** Why the customer arrived (m.me ref, ad), when Meta said. */
   referral: z.optional(
-    z.object({ source: z.optional(z.string()), ref: z.optional(z.string()), adId: z.optional(z.string()) }),
+    z.object({
+      source: z.optional(z.string()),
+      ref: z.optional(z.string()),
+      adId: z.optional(z.string()),
+      /** The product of a Shops product page the customer wrote from. */
+      productId: z.optional(z.string()),
+    }),
   ),
   reactions: z.array(reactionSchema),
   delivery: deliveryStateSchema,

@@ -64,6 +64,8 @@ export function referralOf(r: Infer<typeof metaReferralSchema>): Referral {
   if (r.ad_id !== undefined) out.adId = str(r.ad_id);
   if (r.ads_context_data !== undefined) out.adsContext = r.ads_context_data;
   if (r.referer_uri !== undefined) out.refererUri = r.referer_uri;
+  const productId = idOf((r.product as { id?: unknown } | null | undefined)?.id);
+  if (productId !== undefined) out.productId = productId;
   return out;
 }
 

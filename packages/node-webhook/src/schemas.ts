@@ -84,6 +84,8 @@ export const metaReferralSchema = z.looseObject({
   ad_id: z.optional(metaIdSchema),
   ads_context_data: z.optional(z.record(z.string(), z.unknown())),
   referer_uri: z.optional(z.string()),
+  // Shops: `{ product: { id } }`, read leniently (content, not identity).
+  product: z.optional(z.unknown()),
 });
 
 /** `messaging[].message`: inbound messages, echoes (`is_echo`) and Instagram unsends (`is_deleted`). */

@@ -151,6 +151,7 @@ describe('Inbox.apply: messages and threading', () => {
         timestamp: T + 2,
       }),
       ev.message({ mid: 'un', isUnsupported: true, timestamp: T + 3 }),
+      ev.message({ mid: 'shop', text: 'In stock?', referral: { productId: 'p1' }, timestamp: T + 4 }),
     ]);
     expect(await store.messages.getByMid('PAGE_1', 'pb')).toMatchObject({
       postback: { title: 'Get Started', payload: 'START' },
@@ -165,8 +166,9 @@ describe('Inbox.apply: messages and threading', () => {
     expect((await store.messages.getByMid('PAGE_1', 'un'))?.attachments[0]).toMatchObject({
       kind: 'fallback',
     });
-    expect((await latest())?.unreadCount).toBe(4);
-    expect((await latest())?.lastInboundAt).toBe(T + 3);
+    expect((await store.messages.getByMid('PAGE_1', 'shop'))?.referral).toEqual({ productId: 'p1' });
+    expect((await latest())?.unreadCount).toBe(5);
+    expect((await latest())?.lastInboundAt).toBe(T + 4);
   });
 
   it('links a quoted reply to the stored message', async () => {

@@ -58,7 +58,8 @@ function customerAuthor(customer: Customer): Message['author'] {
 }
 
 const referralOf = (referral: MessageEvent['referral']) =>
-  referral && compact({ source: referral.source, ref: referral.ref, adId: referral.adId });
+  referral &&
+  compact({ source: referral.source, ref: referral.ref, adId: referral.adId, productId: referral.productId });
 
 export async function onMessage(ctx: Context, e: MessageEvent): Promise<void> {
   const { now } = ctx.rt;

@@ -189,6 +189,24 @@ describe('Messenger messages', () => {
     });
   });
 
+  it('Shops product referral inside a message keeps the product id, and an odd product shape costs nothing', () => {
+    const at = (referral: unknown) =>
+      one('page', {
+        ...messenger.adReferralMessage,
+        message: { mid: 'mid.shop', text: 'Is this in stock?', referral },
+      });
+    expect(at({ product: { id: 5_000_000_000_001 } })).toMatchObject({
+      kind: 'message',
+      text: 'Is this in stock?',
+      referral: { productId: '5000000000001' },
+    });
+    for (const product of ['p1', null, { id: { nested: true } }]) {
+      const e = at({ product });
+      expect(e).toMatchObject({ kind: 'message', text: 'Is this in stock?', referral: {} });
+      expect((e as { referral: { productId?: string } }).referral.productId).toBeUndefined();
+    }
+  });
+
   it('unknown fields (commands) stay in raw', () => {
     const e = one('page', messenger.commands);
     expect(e.kind).toBe('message');
