@@ -8,6 +8,7 @@ import { type ChannelContext, type StatusPatch, TOKEN_REASON_TEXT } from './chan
 import type { ChannelCheck } from './channels.types.js';
 import { tokenReason } from './graphErrors.js';
 import { checkInstagramChannel } from './instagramChannels.js';
+import { memberOf, nodeFields, releaseNode, subscribeNode } from './nodeSubscriptions.js';
 import { candidateGraph, candidatesOf, missingTask, storeToken, userPages } from './pageAccounts.js';
 import { missingScopes, missingWebhookFields, webhookFieldsFor } from './pageRequirements.js';
 
@@ -98,24 +99,27 @@ export function createChannelLifecycle(ctx: ChannelContext) {
     let resubscribed = false;
     const apps = await ctx.guarded(channel, () => page.subscribedApps());
     const ours = apps.find((a) => a.id === channel.appId);
-    const needed = webhookFieldsFor(channel.platform, ctx.options.webhookFields);
     // Every field the host needs, not only `messages`: without `message_echoes` replies sent from
-    // other tools never appear, without `messaging_postbacks` button taps are lost.
-    const missingFields = missingWebhookFields(needed, ours?.subscribedFields);
-    if (missingFields.length > 0) {
+    // other tools never appear, without `messaging_postbacks` button taps are lost. The record is
+    // shared with a linked Instagram account (or its Page), so their fields count too.
+    const member = memberOf(channel, credentials);
+    const missingFields = missingWebhookFields(await nodeFields(ctx, member), ours?.subscribedFields);
+    const own = new Set(webhookFieldsFor(channel.platform, ctx.options.webhookFields));
+    const ownMissing = missingFields.filter((field) => own.has(field));
+    if (ownMissing.length > 0)
       await ctx.setStatus(channel.id, {
         ...base,
         missingPermissions: [],
         status: 'unsubscribed',
         statusReason: ours
-          ? `Webhook fields missing: ${missingFields.join(', ')}`
+          ? `Webhook fields missing: ${ownMissing.join(', ')}`
           : 'Meta stopped sending this page’s webhooks',
       });
-      if (ctx.options.repairSubscriptions === false)
-        return { channel: await ctx.getChannel(channel.id), previous, resubscribed, missingFields };
-      await ctx.guarded(channel, () => page.subscribe(needed));
+    if (missingFields.length > 0 && ctx.options.repairSubscriptions !== false) {
+      await ctx.guarded(channel, () => subscribeNode(ctx, page, member));
       resubscribed = true;
-    }
+    } else if (ownMissing.length > 0)
+      return { channel: await ctx.getChannel(channel.id), previous, resubscribed, missingFields };
     const warn = checkOptions.warnBefore ?? ctx.options.warnBefore ?? 7 * DAY;
     const expiring = endsAt !== null && endsAt - at <= warn;
     const saved = await ctx.setStatus(channel.id, {
@@ -146,9 +150,7 @@ export function createChannelLifecycle(ctx: ChannelContext) {
     if (reason) throw new PermissionError(`${candidate.name}: ${reason}`);
     const previousCredentials = await store.credentials.get(channel.id);
     await storeToken(ctx, channel, candidate, previousCredentials?.connectedByUserId);
-    await candidateGraph(ctx, channel, candidate).subscribe(
-      webhookFieldsFor(channel.platform, ctx.options.webhookFields),
-    );
+    await subscribeNode(ctx, candidateGraph(ctx, channel, candidate), memberOf(channel, candidate));
     // A deactivated channel stays paused: reauthorizing fixes the token, not the admin's choice.
     if (channel.status === 'deactivated') return channel;
     await ctx.setStatus(channel.id, { status: 'active', statusReason: undefined, missingPermissions: [] });
@@ -159,8 +161,11 @@ export function createChannelLifecycle(ctx: ChannelContext) {
     const channel = await ctx.getChannel(channelId);
     ctx.assertSendable(channel);
     const page = await ctx.pageGraph(channel);
+    const credentials = await store.credentials.get(channel.id);
     await ctx.guarded(channel, () =>
-      page.subscribe(webhookFieldsFor(channel.platform, ctx.options.webhookFields)),
+      channel.login === 'instagram' || !credentials
+        ? page.subscribe(webhookFieldsFor(channel.platform, ctx.options.webhookFields))
+        : subscribeNode(ctx, page, memberOf(channel, credentials)),
     );
     if (channel.status === 'unsubscribed')
       return ctx.setStatus(channel.id, { status: 'active', statusReason: undefined });
@@ -190,19 +195,25 @@ export function createChannelLifecycle(ctx: ChannelContext) {
       case 'disconnect': {
         if (channel.status === 'disconnected') return channel;
         const credentials = await store.credentials.get(channel.id);
-        if (credentials) {
-          try {
-            await (await ctx.pageGraph(channel)).unsubscribe();
-          } catch (error) {
-            // Disconnecting must work even with a dead token: Meta stops delivering anyway.
-            ctx.reportError(error, channel.id);
-          }
-          await store.credentials.delete(channel.id);
+        const leave = async () => {
+          if (credentials) await store.credentials.delete(channel.id);
+          return ctx.setStatus(channel.id, {
+            status: 'disconnected',
+            statusReason: 'Disconnected: history is kept read-only',
+          });
+        };
+        if (!credentials) return leave();
+        try {
+          const page = await ctx.pageGraph(channel);
+          // A linked Instagram account or its Page may still use the Page's record: the last one deletes it.
+          if (channel.login !== 'instagram')
+            return await releaseNode(ctx, page, memberOf(channel, credentials), leave);
+          await page.unsubscribe();
+        } catch (error) {
+          // Disconnecting must work even with a dead token: Meta stops delivering anyway.
+          ctx.reportError(error, channel.id);
         }
-        return ctx.setStatus(channel.id, {
-          status: 'disconnected',
-          statusReason: 'Disconnected: history is kept read-only',
-        });
+        return leave();
       }
       case 'resubscribe':
         return resubscribe(channel.id);

@@ -122,8 +122,10 @@ export interface ChannelCheck {
   resubscribed: boolean;
   /**
    * Webhook fields the host needs that the page's subscription lacked when checked (all of them when
-   * the app was not subscribed); re-subscribed when `resubscribed`. Empty when nothing was missing
-   * or the check stopped before reading the subscription.
+   * the app was not subscribed), counting those of a channel that shares the Page's record (a Page
+   * and its linked Instagram account); re-subscribed when `resubscribed`. Only the channel's own
+   * fields make it `unsubscribed`. Empty when nothing was missing or the check stopped before
+   * reading the subscription.
    */
   missingFields: string[];
 }

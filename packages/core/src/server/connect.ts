@@ -5,6 +5,7 @@ import { type Channel, organizationIdSchema } from '../model.js';
 import { parseOrThrow } from '../parseOrThrow.js';
 import type { ConnectablePage } from '../transport.js';
 import type { ChannelContext } from './channelContext.js';
+import { memberOf, subscribeNode } from './nodeSubscriptions.js';
 import {
   type Candidate,
   candidateGraph,
@@ -13,7 +14,6 @@ import {
   storeToken,
   userPages,
 } from './pageAccounts.js';
-import { webhookFieldsFor } from './pageRequirements.js';
 import type { ConnectOptions } from './types.js';
 
 // Connecting pages from an admin's user token: the picker (`listConnectablePages`) and `connect`,
@@ -172,10 +172,17 @@ export function createConnect(
         connectedAt: existing && existing.status !== 'disconnected' ? existing.connectedAt : at,
         updatedAt: at,
       };
-      await candidateGraph(ctx, channel, candidate).subscribe(webhookFieldsFor(candidate.platform));
-      // Subscribed first: a page Meta refused is not left half-connected with a stored token.
-      await storeToken(ctx, channel, candidate);
-      await inbox.updateChannel(channel);
+      // Subscribed first: a page Meta refused is not left half-connected with a stored token. The
+      // channel is stored in the same turn, so the next write to the Page's record counts it.
+      await subscribeNode(
+        ctx,
+        candidateGraph(ctx, channel, candidate),
+        memberOf(channel, candidate),
+        async () => {
+          await storeToken(ctx, channel, candidate);
+          await inbox.updateChannel(channel);
+        },
+      );
       if (existing && existing.status !== channel.status)
         ctx.emitter.emit('channel:status', { channel, previous: existing.status });
       const result = await lifecycle.checked(channel);
