@@ -46,7 +46,11 @@ export interface MessageQuery {
 export interface ChannelCredentials {
   /** The page access token (or Instagram user token on the Instagram Login route). */
   accessToken: string;
-  /** The app-scoped id of the admin who connected the page, for deauthorize callbacks. */
+  /**
+   * Who connected (or last reauthorized) the channel, for deauthorize and data deletion callbacks: the
+   * admin's app-scoped Facebook user id on Facebook Login, the app-scoped Instagram user id (`/me`'s
+   * `id`) on Instagram Login. Absent on channels connected before it was recorded.
+   */
   connectedByUserId?: string;
   /** For an Instagram account on the Facebook Login route: the Page it is linked to (Graph calls go through it). */
   pageId?: string;

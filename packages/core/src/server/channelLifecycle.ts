@@ -9,7 +9,7 @@ import type { ChannelCheck } from './channels.types.js';
 import { tokenReason } from './graphErrors.js';
 import { checkInstagramChannel } from './instagramChannels.js';
 import { memberOf, nodeFields, releaseNode, subscribeNode } from './nodeSubscriptions.js';
-import { candidateGraph, candidatesOf, missingTask, storeToken, userPages } from './pageAccounts.js';
+import { adminPages, candidateGraph, candidatesOf, missingTask, storeToken } from './pageAccounts.js';
 import { missingScopes, missingWebhookFields, webhookFieldsFor } from './pageRequirements.js';
 
 // A connected channel's life: `check` reads the token (debug_token) and the webhook subscription and
@@ -142,14 +142,14 @@ export function createChannelLifecycle(ctx: ChannelContext) {
     const channel = await ctx.getChannel(channelId);
     if (channel.status === 'disconnected')
       throw new ChannelUnavailableError(channel.id, channel.status, 'connect the page again instead');
-    const { pages } = await userPages(ctx, userAccessToken, channel.appId);
+    const { pages, userId: connectedBy } = await adminPages(ctx, userAccessToken, channel.appId);
     const candidate = candidatesOf(pages).find((c) => c.id === channel.id);
     if (!candidate?.accessToken)
       throw new NotFoundError('Page among the pages this user administers', channel.id);
     const reason = missingTask(candidate.tasks);
     if (reason) throw new PermissionError(`${candidate.name}: ${reason}`);
-    const previousCredentials = await store.credentials.get(channel.id);
-    await storeToken(ctx, channel, candidate, previousCredentials?.connectedByUserId);
+    // The admin who reauthorized now holds the connection: a deauthorize callback names them.
+    await storeToken(ctx, channel, candidate, connectedBy);
     await subscribeNode(ctx, candidateGraph(ctx, channel, candidate), memberOf(channel, candidate));
     // A deactivated channel stays paused: reauthorizing fixes the token, not the admin's choice.
     if (channel.status === 'deactivated') return channel;

@@ -7,6 +7,7 @@ import type { ConnectablePage } from '../transport.js';
 import type { ChannelContext } from './channelContext.js';
 import { memberOf, subscribeNode } from './nodeSubscriptions.js';
 import {
+  adminPages,
   type Candidate,
   candidateGraph,
   candidatesOf,
@@ -135,7 +136,8 @@ export function createConnect(
     const { organizationId, appId } = scopeOf(input);
     if (pageIds.length === 0)
       throw new ValidationError('connect', [{ path: 'pageIds', message: 'choose at least one page' }]);
-    const { pages } = await userPages(ctx, userAccessToken, appId);
+    // Who connected is recorded with every token (one `/me` per connect, not one per page).
+    const { pages, userId: connectedBy } = await adminPages(ctx, userAccessToken, appId);
     const candidates = candidatesOf(pages);
     const chosen: Array<{ candidate: Candidate; existing: Channel | undefined; leftover: boolean }> = [];
     for (const [index, pageId] of pageIds.entries()) {
@@ -179,7 +181,7 @@ export function createConnect(
         candidateGraph(ctx, channel, candidate),
         memberOf(channel, candidate),
         async () => {
-          await storeToken(ctx, channel, candidate);
+          await storeToken(ctx, channel, candidate, connectedBy);
           await inbox.updateChannel(channel);
         },
       );

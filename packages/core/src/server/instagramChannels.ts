@@ -94,7 +94,9 @@ export function createInstagramConnect(
       updatedAt: at,
     };
     await graph.forPage({ id, accessToken: given.accessToken }).subscribe(INSTAGRAM_LOGIN_FIELDS);
-    await store.credentials.put(id, { accessToken: given.accessToken });
+    // `id` is the Instagram user the token belongs to, app-scoped (as `/me` answers it on
+    // https://developers.facebook.com/docs/instagram-platform/reference/me): recorded as who connected.
+    await store.credentials.put(id, { accessToken: given.accessToken, connectedByUserId: me.id });
     await inbox.updateChannel(channel);
     if (existing && existing.status !== channel.status)
       ctx.emitter.emit('channel:status', { channel, previous: existing.status });

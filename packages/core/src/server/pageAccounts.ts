@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import type { Channel, Platform } from '../model.js';
 import type { ChannelCredentials } from '../store.js';
 import type { ChannelContext } from './channelContext.js';
@@ -31,6 +32,32 @@ export async function userPages(
     userToken = (await graph.exchangeUserToken(userAccessToken)).accessToken;
   }
   return { pages: await graph.forUser(userToken).accounts(), userToken };
+}
+
+const meSchema = z.object({ id: z.string() });
+
+/**
+ * {@link userPages} for connecting and reauthorizing, with the app-scoped id of the admin the token
+ * belongs to (`GET /me`, one call beside `/me/accounts`), recorded as `connectedByUserId`: it is the
+ * `user_id` of Meta's deauthorize and data deletion callbacks
+ * (https://developers.facebook.com/docs/development/create-an-app/app-dashboard/data-deletion-callback).
+ */
+export async function adminPages(
+  ctx: ChannelContext,
+  userAccessToken: string,
+  appId: string,
+): Promise<{ pages: AccountPage[]; userId: string }> {
+  const [{ pages }, me] = await Promise.all([
+    userPages(ctx, userAccessToken, appId),
+    ctx.graphFor({ appId }).request({
+      method: 'GET',
+      path: 'me',
+      accessToken: userAccessToken,
+      query: { fields: 'id' },
+      schema: meSchema,
+    }),
+  ]);
+  return { pages, userId: me.id };
 }
 
 /** Every connectable page of `/me/accounts`, each linked Instagram account after its Page. */

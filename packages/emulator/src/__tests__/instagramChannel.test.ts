@@ -94,7 +94,11 @@ describe('Instagram Login channel', () => {
       tokenExpiresAt: expiresAt,
     });
     expect(emu.subscriptions.fields(channel.id)).toEqual(expect.arrayContaining(['messages', 'comments']));
-    expect((await store.credentials.get(channel.id))?.accessToken).toBe(accessToken);
+    // Who connected: the Instagram user the token belongs to (`/me`'s `id`), for deauthorize callbacks.
+    expect(await store.credentials.get(channel.id)).toEqual({
+      accessToken,
+      connectedByUserId: '17841400000000777',
+    });
 
     const [imported] = (await store.conversations.list({ channelId: channel.id })).items;
     expect(imported?.preview).toBe('hello from last week');

@@ -6,11 +6,15 @@ import { useCoreStack } from './coreStack.js';
 // on the Page: every write keeps the fields of both live channels, only the last one deletes it.
 
 const APP_SECRET = 'emulator-app-secret-123';
+const ADMIN = '100000000004242';
 const MESSENGER_ONLY = ['message_echoes', 'message_deliveries', 'message_reads', 'feed'];
 const INSTAGRAM_ONLY = ['messaging_seen', 'comments'];
 const stack = useCoreStack({
   appSecret: APP_SECRET,
-  emulator: { customerBehaviour: { deliverAfterMs: 0 } },
+  emulator: {
+    user: { id: ADMIN, accessToken: 'user-token-4242-abcdef' },
+    customerBehaviour: { deliverAfterMs: 0 },
+  },
 });
 
 let next = 3000;
@@ -132,5 +136,18 @@ describe('Page + linked Instagram account share one subscribed_apps', () => {
     await stack.channels.action(IG.id, { action: 'disconnect' });
     expect((await stack.channels.get(PAGE.id)).status).toBe('active');
     expect(fields(PAGE.id)).toEqual(expect.arrayContaining(['messages', ...MESSENGER_ONLY]));
+  });
+});
+
+describe('connectedByUserId', () => {
+  it('records the admin who connected a Page and its Instagram account, and who reauthorized', async () => {
+    const { PAGE, IG } = pagePair();
+    await stack.channels.connect(stack.emu.userToken, [PAGE.id, IG.id]);
+    expect((await stack.store.credentials.get(PAGE.id))?.connectedByUserId).toBe(ADMIN);
+    expect((await stack.store.credentials.get(IG.id))?.connectedByUserId).toBe(ADMIN);
+    const stored = (await stack.store.credentials.get(PAGE.id))!;
+    await stack.store.credentials.put(PAGE.id, { ...stored, connectedByUserId: 'an-earlier-admin' });
+    await stack.channels.action(PAGE.id, { action: 'reauthorize', userAccessToken: stack.emu.userToken });
+    expect((await stack.store.credentials.get(PAGE.id))?.connectedByUserId).toBe(ADMIN);
   });
 });

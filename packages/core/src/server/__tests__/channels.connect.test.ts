@@ -4,7 +4,7 @@ import { ChannelUnavailableError, ValidationError } from '../../errors.js';
 import { testEvents } from '../../testing/events.js';
 import { ChannelConflictError } from '../connect.js';
 import { customerWrites, HOUR } from './channelsSetup.js';
-import { APP_ID, harness, T0, useFakeMeta } from './fakeMeta.js';
+import { ADMIN_ID, APP_ID, harness, T0, useFakeMeta } from './fakeMeta.js';
 
 const env = useFakeMeta();
 
@@ -75,7 +75,10 @@ describe('connecting', () => {
       status: 'active',
       appId: APP_ID,
     });
-    expect(await h.store.credentials.get('PAGE_2')).toEqual({ accessToken: 'page-2-token-abcdef' });
+    expect(await h.store.credentials.get('PAGE_2')).toEqual({
+      accessToken: 'page-2-token-abcdef',
+      connectedByUserId: ADMIN_ID,
+    });
     const accountsCall = env.standin.requests.find((r) => r.path === 'me/accounts')!;
     expect(accountsCall.query['access_token']).toBe('long-short-user-token');
     const subscribe = env.standin.requests.find(
@@ -120,6 +123,7 @@ describe('connecting', () => {
     expect(await h.store.credentials.get('IG_2')).toEqual({
       accessToken: 'page-2-token-abcdef',
       pageId: 'PAGE_2',
+      connectedByUserId: ADMIN_ID,
     });
     const subscribe = env.standin.requests.find(
       (r) => r.method === 'POST' && r.path.endsWith('/subscribed_apps'),
@@ -146,7 +150,11 @@ describe('connecting', () => {
     expect(channel).toMatchObject({ status: 'active' });
     expect(channel.statusReason).toBeUndefined();
     expect(statuses).toEqual(['revoked->active']);
-    expect((await h.store.credentials.get('PAGE_1'))!.accessToken).toBe('fresh-page-token-xyz');
+    // The admin who reauthorized is the one a deauthorize callback will name.
+    expect(await h.store.credentials.get('PAGE_1')).toEqual({
+      accessToken: 'fresh-page-token-xyz',
+      connectedByUserId: ADMIN_ID,
+    });
     expect(env.meta.subscribed).toBe(true);
     env.meta.accounts = [];
     await expect(h.channels.reauthorize('PAGE_1', 'user-token-abcdef')).rejects.toThrow(/PAGE_1/);

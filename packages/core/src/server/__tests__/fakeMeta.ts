@@ -20,6 +20,8 @@ import {
 // each Graph call the way docs/meta-platform.md describes, and lets a test script failures per route.
 
 export const APP_ID = '111';
+/** The app-scoped id `GET /me` answers for the admin's user token. */
+export const ADMIN_ID = '100000000000042';
 export const APP_SECRET = 'app-secret-for-tests-0123';
 export const PAGE_TOKEN = 'EAAB-page-token-0123456789';
 export const T0 = Date.UTC(2026, 0, 10, 12);
@@ -104,6 +106,7 @@ export function fakeMeta(standin: GraphStandin): MetaState {
       return state.commentAnswers.shift() ?? { json: { id: `reply_${r.path}` } };
     if (r.path === 'debug_token') return { json: { data: state.tokenInfo } };
     if (r.path === 'me/accounts') return { json: { data: state.accounts } };
+    if (r.path === 'me') return { json: { id: ADMIN_ID, name: 'Page Admin' } };
     if (r.path === 'oauth/access_token')
       return { json: { access_token: `long-${r.query['fb_exchange_token']}`, expires_in: 5_184_000 } };
     if (r.path.endsWith('/conversations'))
