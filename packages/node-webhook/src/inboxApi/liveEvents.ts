@@ -177,10 +177,20 @@ export function createBroadcaster(options: BroadcasterOptions) {
   // Without an id, a clock frame never moves a client's Last-Event-ID; older clients skip it.
   const clockFrame = () =>
     options.now ? encoder.encode(`event: clock\ndata: {"now":${options.now()}}\n\n`) : undefined;
-  const idOf = (n: number) => `${epoch}-${n}`;
-  const frameOf = (event: LiveEvent) =>
-    encoder.encode(`id: ${idOf(event.seq)}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-  const resetFrame = () => frameOf({ seq, type: 'reset' });
+  // The last reset of every stream (events may have been lost): a browser whose id is from before it
+  // must get one when it resumes. It takes no number (under a shared numbering the next number is the
+  // next event's), so its id is the position it follows plus a token of its own: `<epoch>-<n>.<token>`.
+  // A browser that got it resumes from after it; one that last saw event n did not, and gets a reset.
+  let lastReset: { after: number; token: string } | undefined;
+  let resets = 0;
+  const resetTag = Math.random().toString(36).slice(2, 6);
+  const idOf = (n: number, token?: string) =>
+    token === undefined ? `${epoch}-${n}` : `${epoch}-${n}.${token}`;
+  const frameOf = (event: LiveEvent, token?: string) =>
+    encoder.encode(`id: ${idOf(event.seq, token)}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+  // A reset at the current position: it carries the last reset's token when nothing came after it.
+  const resetFrame = () =>
+    frameOf({ seq, type: 'reset' }, lastReset?.after === seq ? lastReset.token : undefined);
 
   const write = (client: Client, chunk: Uint8Array) => {
     const { controller, sink } = client;
@@ -265,11 +275,14 @@ export function createBroadcaster(options: BroadcasterOptions) {
   ): { frames: Uint8Array[]; ahead?: number } => {
     if (lastEventId === null || lastEventId.trim() === '') return { frames: [] };
     const reset = () => ({ frames: [resetFrame()] });
-    const match = /^(?:([A-Za-z0-9_]+)-)?(\d{1,15})$/.exec(lastEventId.trim());
+    const match = /^(?:([A-Za-z0-9_]+)-)?(\d{1,15})(?:\.([a-z0-9]{1,20}))?$/.exec(lastEventId.trim());
     if (!match) return reset();
     // A bare number is taken as ours: a client that resumes from `event.seq` rather than the SSE id.
     if (match[1] !== undefined && match[1] !== epoch) return reset();
     const last = Number(match[2]);
+    // Before the last reset: at its position without its token (another server's, or none) is before it.
+    if (lastReset && (last < lastReset.after || (last === lastReset.after && match[3] !== lastReset.token)))
+      return reset();
     // Under a shared numbering another server may be a little ahead of this one: skip what it saw.
     if (last > seq) return shared ? { frames: [], ahead: last } : reset();
     const oldest = Math.max(first, seq - Math.min(seq, options.replayBuffer) + 1);
@@ -392,7 +405,8 @@ export function createBroadcaster(options: BroadcasterOptions) {
      * a client resuming from before it gets one too (the replay would miss what was lost).
      */
     reset(): void {
-      first = seq + 1;
+      resets += 1;
+      lastReset = { after: seq, token: `${resetTag}${resets.toString(36)}` };
       const frame = resetFrame();
       for (const client of [...clients]) send(client, frame);
     },
