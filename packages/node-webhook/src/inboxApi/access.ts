@@ -111,5 +111,8 @@ export function createLiveViewer(principal: InboxPrincipal, channels: readonly C
       else visible.delete(channel.id);
       return true;
     },
+    concerns(organizationId) {
+      return organizationId === principal.organizationId;
+    },
   };
 }

@@ -32,6 +32,8 @@ export interface LiveViewer {
   sees(scope: LiveScope): boolean;
   /** Called with every live (not replayed) event in order, before `sees`; true when visibility changed. */
   changedBy(event: LiveEventDraft): boolean;
+  /** Whether a channel change in this organisation (undefined: none) may change what it sees. */
+  concerns(organizationId: string | undefined): boolean;
 }
 
 /** The scope of an event about a conversation, customer or message: its channel and organisation. */
@@ -108,6 +110,17 @@ interface Buffered {
   scope: LiveScope | undefined;
   /** Kept for a channel change only: a client connecting after it may need it (see `connect`'s `since`). */
   draft?: LiveEventDraft;
+  /**
+   * A channel change that may have changed who sees the channel: the organisations it concerns (before
+   * and after), or every one when what the channel was before is not known. A resume across it is a reset.
+   */
+  affects?: 'everyone' | ReadonlyArray<string | undefined>;
+}
+
+/** What a broadcaster last knew of a channel: its organisation and, from a channel event, its agents. */
+interface ChannelFact {
+  organizationId: string | undefined;
+  agentIds?: string;
 }
 
 interface Client {
@@ -142,6 +155,9 @@ const PING = encoder.encode(': ping\n\n');
 const MAX_QUEUED_CHUNKS = 1024;
 // The same bound on the Node path, in bytes the socket has not taken.
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+// Channels whose organisation and agents a broadcaster remembers (oldest forgotten first); a change of
+// a channel it does not know resets every resuming browser whose replay crosses it.
+const MAX_KNOWN_CHANNELS = 10_000;
 
 /** Options of {@link createBroadcaster}. */
 export interface BroadcasterOptions {
@@ -171,6 +187,7 @@ export function createBroadcaster(options: BroadcasterOptions) {
   // stream was when this instance joined, and a gap (events this instance never got) restarts it.
   let first = 1;
   const clients = new Set<Client>();
+  const known = new Map<string, ChannelFact>();
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   const hello = encoder.encode(`retry: ${options.retryMs ?? 2000}\n: connected\n\n`);
 
@@ -191,6 +208,34 @@ export function createBroadcaster(options: BroadcasterOptions) {
   // A reset at the current position: it carries the last reset's token when nothing came after it.
   const resetFrame = () =>
     frameOf({ seq, type: 'reset' }, lastReset?.after === seq ? lastReset.token : undefined);
+
+  const remember = (channelId: string, fact: ChannelFact) => {
+    known.delete(channelId);
+    known.set(channelId, fact);
+    if (known.size > MAX_KNOWN_CHANNELS) known.delete(known.keys().next().value as string);
+  };
+  // Which organisations' browsers a channel change may show or hide the channel to: a browser that
+  // resumes across it gets a reset, since its replay is filtered by what it sees now.
+  const affectsOf = (draft: LiveEventDraft, scope: LiveScope | undefined): Buffered['affects'] => {
+    if (draft.type === 'channel:updated') {
+      const { channel } = draft;
+      const before = known.get(channel.id);
+      const agentIds = [...channel.settings.agentIds].sort().join('\n');
+      remember(channel.id, { organizationId: channel.organizationId, agentIds });
+      if (!before) return 'everyone';
+      if (before.organizationId === channel.organizationId && before.agentIds === agentIds) return undefined;
+      return [before.organizationId, channel.organizationId];
+    }
+    if (draft.type === 'channel:purged') {
+      const before = known.get(draft.channelId);
+      known.delete(draft.channelId);
+      return [scope?.organizationId, before?.organizationId];
+    }
+    // Other events tell which organisation a channel is in until a channel event says more.
+    if (scope && !known.has(scope.channelId))
+      remember(scope.channelId, { organizationId: scope.organizationId });
+    return undefined;
+  };
 
   const write = (client: Client, chunk: Uint8Array) => {
     const { controller, sink } = client;
@@ -288,9 +333,13 @@ export function createBroadcaster(options: BroadcasterOptions) {
     const oldest = Math.max(first, seq - Math.min(seq, options.replayBuffer) + 1);
     if (last + 1 < oldest) return reset();
     const frames: Uint8Array[] = [];
-    // Replay holds only what this client may see now; visibility is not replayed (it is current).
+    // Replay holds only what this client may see now. A channel change it crosses may have hidden a
+    // channel whose conversations the browser still shows (or shown one it lacks): it refetches instead.
+    const concerned = (organizationId: string | undefined) => viewer.concerns(organizationId);
     for (let n = last + 1; n <= seq; n++) {
       const buffered = ring[n % options.replayBuffer] as Buffered;
+      const { affects } = buffered;
+      if (affects === 'everyone' || affects?.some(concerned)) return reset();
       if (buffered.scope && viewer.sees(buffered.scope)) frames.push(buffered.frame);
     }
     return { frames };
@@ -314,12 +363,14 @@ export function createBroadcaster(options: BroadcasterOptions) {
       const scope = scopeOf(draft);
       const event = { ...payload, seq } as LiveEvent;
       const frame = frameOf(event);
+      const affects = affectsOf(draft, scope);
       if (options.replayBuffer > 0)
         ring[seq % options.replayBuffer] = {
           seq,
           frame,
           scope,
           ...(draft.type === 'channel:updated' || draft.type === 'channel:purged' ? { draft } : {}),
+          ...(affects === undefined ? {} : { affects }),
         };
       for (const client of clients) {
         if (client.viewer.changedBy(draft)) send(client, resetFrame(), seq);
