@@ -64,16 +64,21 @@ const numberSchema = z.coerce.number().int().positive();
 // every reader in one reply. `floor` is the highest number this server has seen: after a FLUSHALL the
 // counter restarts, and running servers would drop the low numbers as repeats, so it never goes below
 // what they know. Returns the last number; the events got the numbers ending there, in order.
+// `gap` (ARGV[3], empty for none) is the id of a server whose earlier publish failed: a gap entry goes
+// first, and every other server's subscribers turn it into a reset (the events it lost never arrive).
 const PUBLISH = luaScript(`
-local count = #ARGV - 2
+local count = #ARGV - 3
 local n = redis.call('INCRBY', KEYS[1], count)
 local floor = tonumber(ARGV[2])
 if n - count < floor then
   n = floor + count
   redis.call('SET', KEYS[1], n)
 end
+if ARGV[3] ~= '' then
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '*', 'gap', ARGV[3])
+end
 for i = 1, count do
-  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '*', 'n', n - count + i, 'event', ARGV[i + 2])
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '*', 'n', n - count + i, 'event', ARGV[i + 3])
 end
 return n`);
 
@@ -85,6 +90,12 @@ const MAX_RETRY_DELAY_MS = 2000;
 const HALTED = Symbol('halted');
 
 type Entry = [id: string, fields: string[]];
+
+/** A field of a stream entry (fields are name, value, name, value...). */
+function fieldOf([, fields]: Entry, name: string): string | undefined {
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
+  return undefined;
+}
 
 /** A stream entry as a draft and its number, or the reason it is not a live event. */
 function parseEntry(
@@ -188,6 +199,8 @@ export async function redisFanout(redis: Redis, options: RedisFanoutOptions = {}
   }
 
   const subscriptions = new Set<Subscription>();
+  // This fanout's name on gap entries: its own subscriptions learnt of its failed publishes already.
+  const origin = randomBytes(6).toString('hex');
   let highest = 0;
   let closed = false;
   const notClosed = (what: string) => {
@@ -263,8 +276,18 @@ export async function redisFanout(redis: Redis, options: RedisFanoutOptions = {}
       resync();
     });
 
+    const missed = () => {
+      gap = true;
+      resync();
+    };
     const deliver = (entry: Entry) => {
       if (stopped) return;
+      const from = fieldOf(entry, 'gap');
+      if (from !== undefined) {
+        // Another server could not publish events; it says so once it can publish again.
+        if (from !== origin) missed();
+        return;
+      }
       const parsedEntry = parseEntry(stream, entry);
       if (parsedEntry instanceof PagedeskError) {
         report(parsedEntry);
@@ -357,6 +380,45 @@ export async function redisFanout(redis: Redis, options: RedisFanoutOptions = {}
     return subscription.stop;
   }
 
+  // Publishes that failed, and how many of them a gap entry has told the other servers of. One counter
+  // and one retry timer, whatever the outage's length.
+  let failures = 0;
+  let told = 0;
+  let gapRetry: ReturnType<typeof setTimeout> | undefined;
+  let gapDelay = 0;
+  let gapInFlight = false;
+  const run = async (jsons: string[]) => {
+    const owed = failures;
+    const reply = await PUBLISH.run(
+      redis,
+      [counterKey, stream],
+      [maxLen, highest, owed > told ? origin : '', ...jsons],
+    );
+    if (owed > told) {
+      told = owed;
+      gapDelay = 0;
+    }
+    return reply;
+  };
+  // The gap entry goes out with the next publish, or on its own once Redis takes commands again, so
+  // the other servers' browsers refetch without waiting for the next event.
+  const tellGap = () => {
+    if (closed || gapRetry !== undefined || gapInFlight || told >= failures) return;
+    gapDelay = Math.min(gapDelay === 0 ? 100 : gapDelay * 2, MAX_RETRY_DELAY_MS);
+    gapRetry = setTimeout(() => {
+      gapRetry = undefined;
+      if (closed || told >= failures) return;
+      gapInFlight = true;
+      run([])
+        .catch(() => {})
+        .finally(() => {
+          gapInFlight = false;
+          tellGap();
+        });
+    }, gapDelay);
+    (gapRetry as { unref?: () => void }).unref?.();
+  };
+
   // Events published in the same tick, sent together at its end (order kept) as one script call.
   let batch: Array<{ event: LiveEventDraft; json: string; settle: (error?: PagedeskError) => void }> = [];
   const sendBatch = async () => {
@@ -365,9 +427,12 @@ export async function redisFanout(redis: Redis, options: RedisFanoutOptions = {}
     batch = [];
     let reply: unknown;
     try {
-      reply = await PUBLISH.run(redis, [counterKey, stream], [maxLen, highest, ...events.map((e) => e.json)]);
+      reply = await run(events.map((e) => e.json));
     } catch (error) {
-      // Nobody gets these events, this server's browsers included: they refetch once reading works.
+      // Nobody gets these events: this server's browsers refetch once reading works, the other servers'
+      // once a gap entry reaches them.
+      failures += 1;
+      tellGap();
       for (const subscription of subscriptions) subscription.lost();
       const message = error instanceof Error ? error.message : String(error);
       for (const { event, settle } of events)
@@ -405,6 +470,7 @@ export async function redisFanout(redis: Redis, options: RedisFanoutOptions = {}
     },
     async close() {
       closed = true;
+      clearTimeout(gapRetry);
       const all = [...subscriptions];
       for (const subscription of all) subscription.stop();
       await Promise.all(all.map((subscription) => subscription.done));

@@ -2,142 +2,28 @@ import { randomUUID } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { type PagedeskError, ValidationError } from '@pagedesk/core';
-import { createInboxApi, type InboxApi, type LiveEventDraft, type LiveFanout } from '@pagedesk/node-webhook';
-import { Redis, type RedisOptions } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { Redis } from 'ioredis';
+import { describe, expect, inject, it, vi } from 'vitest';
+import { eventsOf, readFrames } from '../../../node-webhook/src/inboxApi/__tests__/helpers.js';
+import { redisFanout } from '../redisFanout.js';
 import {
-  eventsOf,
-  readFrames,
-  seededInbox,
-  serve,
-} from '../../../node-webhook/src/inboxApi/__tests__/helpers.js';
-import { type RedisFanout, type RedisFanoutOptions, redisFanout } from '../redisFanout.js';
+  admin,
+  clientsNamed,
+  eventCount,
+  events,
+  freshStream,
+  instance,
+  isEvent,
+  typing,
+  typingCount,
+  useInstances,
+} from './liveInstances.js';
 
 // Several inbox API instances, each with its own ioredis client and redisFanout, over a real Redis
 // and real HTTP on 127.0.0.1. Every test has a stream of its own.
 
 const redisUrl = inject('redisUrl');
-let admin: Redis;
-
-interface Instance {
-  name: string;
-  redis: Redis;
-  fanout: RedisFanout;
-  api: InboxApi;
-  base: string;
-  errors: PagedeskError[];
-  /** The last number its API instance received from the fanout. */
-  last(): number;
-  close(): Promise<void>;
-}
-
-const open: Instance[] = [];
-
-async function instance(
-  stream: string,
-  options: RedisFanoutOptions = {},
-  client: RedisOptions = {},
-): Promise<Instance> {
-  const name = `pdtest_${randomUUID().slice(0, 8)}`;
-  const redis = new Redis(redisUrl, { connectionName: name, ...client });
-  const errors: PagedeskError[] = [];
-  const fanout = await redisFanout(redis, {
-    stream,
-    blockMs: 1000,
-    onError: (error) => errors.push(error),
-    ...options,
-  });
-  let last = 0;
-  // The API's own subscription, watched so a test knows what this instance has received.
-  const watched: LiveFanout = {
-    sequence: fanout.sequence,
-    get connected() {
-      return fanout.connected;
-    },
-    publish: (event) => fanout.publish(event),
-    subscribe: (listener, onReset) =>
-      fanout.subscribe((event, n) => {
-        if (n !== undefined) last = n;
-        listener(event, n);
-      }, onReset),
-  };
-  const api = createInboxApi({
-    inbox: await seededInbox(1),
-    heartbeatMs: 0,
-    fanout: watched,
-    // Single tenant: sees the seeded page-1, which has no organisation.
-    authorize: () => ({ role: 'admin' }),
-  });
-  const http = await serve(api);
-  let closed = false;
-  const result: Instance = {
-    name,
-    redis,
-    fanout,
-    api,
-    base: http.base,
-    errors,
-    last: () => last,
-    async close() {
-      if (closed) return;
-      closed = true;
-      api.close();
-      await fanout.close();
-      await http.close();
-      await redis.quit();
-    },
-  };
-  open.push(result);
-  return result;
-}
-
-const streams: string[] = [];
-const freshStream = () => {
-  const stream = `pd-test:live:${randomUUID()}`;
-  streams.push(stream);
-  return stream;
-};
-const typing = (i: number): LiveEventDraft => ({
-  type: 'typing',
-  conversationId: `conv-${i}`,
-  on: true,
-  scope: { channelId: 'page-1' },
-});
-const isEvent = (frame: string) => frame.includes('\ndata: ');
-const eventCount = (n: number) => (frames: string[]) => frames.filter(isEvent).length >= n;
-const typingCount = (n: number) => (frames: string[]) =>
-  frames.filter((f) => f.includes('event: typing')).length >= n;
-
-async function events(base: string, lastEventId?: string): Promise<ReadableStream<Uint8Array>> {
-  const response = await fetch(`${base}/events`, {
-    headers: lastEventId === undefined ? {} : { 'last-event-id': lastEventId },
-  });
-  expect(response.status).toBe(200);
-  return response.body as ReadableStream<Uint8Array>;
-}
-
-/** The ids and ioredis connection names of the clients Redis sees under `name`. */
-async function clientsNamed(name: string): Promise<Array<{ id: string; cmd: string }>> {
-  const list = (await admin.client('LIST')) as string;
-  return list
-    .split('\n')
-    .map((line) => Object.fromEntries(line.split(' ').map((pair) => pair.split('=') as [string, string])))
-    .filter((fields) => fields['name'] === name)
-    .map((fields) => ({ id: fields['id'] ?? '', cmd: fields['cmd'] ?? '' }));
-}
-
-beforeAll(() => {
-  admin = new Redis(redisUrl);
-});
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((i) => i.close()));
-});
-afterAll(async () => {
-  // Streams have no TTL: leave nothing behind in a Redis that later runs reuse.
-  const keys = streams.flatMap((stream) => [stream, `${stream}:seq`, `${stream}:sequence`]);
-  if (keys.length > 0) await admin.del(...keys);
-  await admin.quit();
-});
+useInstances();
 
 describe('redisFanout', () => {
   it('delivers events published by either instance to SSE clients of both, in one order with one set of ids', async () => {
@@ -270,17 +156,19 @@ describe('redisFanout', () => {
     const failed = await a.fanout.publish(typing(2)).catch((error: PagedeskError) => error);
     expect((failed as PagedeskError).code).toBe('live_publish_failed');
     const frames = eventsOf(await reading);
-    // typing 1 streamed, typing 2 lost, then the reset (numbered with the last event it saw).
+    // typing 1 streamed, typing 2 lost, then the reset (after the last event it saw, with its own id).
     expect(frames.map((f) => f.event)).toEqual(['typing', 'reset']);
-    expect(frames[1]?.id).toBe(firstId);
-    // A browser that saw only what came before the loss resumes with a reset, not a silent gap...
+    expect(frames[1]?.id).toMatch(new RegExp(`^${firstId}\\.[a-z0-9]+$`));
+    // A browser that saw only what came before the loss resumes with a reset, not a silent gap, and so
+    // does one that was offline during the reset (it holds the id of typing 1)...
     a.redis.options.enableOfflineQueue = true;
     await a.redis.connect();
-    const before = `${a.fanout.sequence}-0`;
-    const resumed = eventsOf(await readFrames(await events(a.base, before), (f) => f.some(isEvent)));
-    expect(resumed.map((f) => f.event)).toEqual(['reset']);
+    for (const before of [`${a.fanout.sequence}-0`, firstId]) {
+      const resumed = eventsOf(await readFrames(await events(a.base, before), (f) => f.some(isEvent)));
+      expect(resumed.map((f) => f.event)).toEqual(['reset']);
+    }
     // ...and one that got the reset resumes with nothing replayed: the next event is the first it gets.
-    const next = readFrames(await events(a.base, firstId), eventCount(1), 5000);
+    const next = readFrames(await events(a.base, frames[1]!.id), eventCount(1), 5000);
     await a.fanout.publish(typing(3));
     expect(eventsOf(await next).map((f) => [f.event, f.data['conversationId']])).toEqual([
       ['typing', 'conv-3'],
