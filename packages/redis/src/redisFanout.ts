@@ -276,6 +276,9 @@ export async function redisFanout(redis: Redis, options: RedisFanoutOptions = {}
       resync();
     });
 
+    // The number of the last entry read. Numbers are consecutive in the stream (one script numbers and
+    // appends), so a jump means entries were trimmed (MAXLEN) before this subscription read them.
+    let lastN: number | undefined;
     const missed = () => {
       gap = true;
       resync();
@@ -287,6 +290,11 @@ export async function redisFanout(redis: Redis, options: RedisFanoutOptions = {}
         // Another server could not publish events; it says so once it can publish again.
         if (from !== origin) missed();
         return;
+      }
+      const n = numberSchema.safeParse(fieldOf(entry, 'n'));
+      if (n.success) {
+        if (lastN !== undefined && n.data > lastN + 1) missed();
+        if (lastN === undefined || n.data > lastN) lastN = n.data;
       }
       const parsedEntry = parseEntry(stream, entry);
       if (parsedEntry instanceof PagedeskError) {
@@ -314,7 +322,11 @@ export async function redisFanout(redis: Redis, options: RedisFanoutOptions = {}
             if (recent === HALTED || stopped) return;
             recent.reverse();
             lastId = recent.at(-1)?.[0] ?? '0-0';
-            for (const entry of recent.slice(Math.max(0, recent.length - backlog))) deliver(entry);
+            const delivered = recent.slice(Math.max(0, recent.length - backlog));
+            for (const entry of delivered) deliver(entry);
+            // Where live reading starts, when no backlog was delivered (a gap entry carries no number).
+            for (const entry of delivered.length === 0 ? recent : [])
+              lastN = numberSchema.safeParse(fieldOf(entry, 'n')).data ?? lastN;
           } else {
             const reply = await untilStopped(
               connection.xread('COUNT', READ_COUNT, 'BLOCK', blockMs, 'STREAMS', stream, lastId),

@@ -59,4 +59,29 @@ describe('redisFanout gaps', () => {
     expect(eventsOf(await onB).map((f) => f.event)).toEqual(['typing', 'reset', 'typing']);
     expect(a.errors).toEqual([]);
   });
+
+  it('resets its browsers when it falls behind the trimmed stream instead of skipping events', async () => {
+    const stream = freshStream();
+    const [a, b] = await Promise.all([
+      instance(stream, { blockMs: 5000 }),
+      instance(stream, { blockMs: 5000 }),
+    ]);
+    const reading = readFrames(
+      await events(b.base),
+      (f) => f.filter((x) => x.includes('data: ')).length >= 3,
+      8000,
+    );
+    await a.fanout.publish(typing(1));
+    await vi.waitFor(() => expect(b.last()).toBe(1), { timeout: 5000, interval: 20 });
+    // While B's reader waits, ten events enter the stream and are trimmed away before it reads them
+    // (in one transaction: the reader is served after it, when they are gone).
+    const json = JSON.stringify(typing(0));
+    const added = admin.multi().incrby(`${stream}:seq`, 10);
+    for (let n = 2; n <= 11; n++) added.xadd(stream, '*', 'n', String(n), 'event', json);
+    await added.xtrim(stream, 'MAXLEN', 0).exec();
+    await a.fanout.publish(typing(12));
+    const frames = eventsOf(await reading);
+    expect(frames.map((f) => `${f.event} ${f.data['seq']}`)).toEqual(['typing 1', 'reset 1', 'typing 12']);
+    expect(b.errors).toEqual([]);
+  });
 });
