@@ -16,8 +16,9 @@ import {
 // was away for changed what it sees (its agent removed from a page, a page moved to another
 // organisation), its lists may hold what it may no longer see: it gets a reset and refetches instead.
 
-let inbox: Inbox;
+/** A fresh API per test, over a fresh inbox of the two organisations. */
 let api: InboxApi;
+let inbox: Inbox;
 
 beforeEach(async () => {
   inbox = await tenantInbox();
