@@ -80,7 +80,7 @@ const ROUTES: ReadonlyArray<[RouteDefinition<InboxApiRoute, Handler>['method'], 
  * });
  * createServer((req, res) => (req.url?.startsWith('/pagedesk') ? api.node(req, res) : app(req, res))).listen(3000);
  * @param options The inbox, the channels and the host's hooks; validated (ValidationError naming the field).
- * @returns `{ fetch, node, close, liveConnections }`.
+ * @returns `{ fetch, node, close, liveConnections, closeLiveConnections }`.
  */
 export function createInboxApi(options: InboxApiOptions): InboxApi {
   const parsed = parseOrThrow(optionsSchema, options, 'createInboxApi options');
@@ -112,6 +112,7 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
     now: clock,
     replayBuffer: parsed.replayBuffer ?? 1000,
     heartbeatMs: parsed.heartbeatMs ?? 15000,
+    reauthorizeMs: parsed.reauthorizeMs ?? 60_000,
     ...(fanout.sequence === undefined ? {} : { sequence: fanout.sequence }),
   });
   const base = {
@@ -140,7 +141,7 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
     ...channelRoutes(deps),
     ...templateRoutes(deps),
     ...customerRoutes(deps),
-    ...liveRoutes(broadcaster),
+    ...liveRoutes(broadcaster, options.authorize),
     ...healthRoutes(deps.store, fanout, () => broadcaster.connections),
   };
   const router = createRouter(
@@ -211,6 +212,9 @@ export function createInboxApi(options: InboxApiOptions): InboxApi {
     },
     get liveConnections() {
       return broadcaster.connections;
+    },
+    closeLiveConnections(match) {
+      return broadcaster.closeWhere(match);
     },
   };
 }

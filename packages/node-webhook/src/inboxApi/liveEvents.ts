@@ -1,5 +1,6 @@
 import type { LiveEvent } from '@pagedesk/core';
 import { type NodeSink, writesToNode } from '../nodeAdapter.js';
+import type { InboxPrincipal } from './principal.js';
 
 /**
  * Who may receive a live event: the channel it happened on and, when known, that channel's
@@ -135,7 +136,23 @@ interface Client {
   skipThrough?: number | undefined;
   /** Frames of this tick not written yet (see `flush`). */
   pending: Uint8Array[];
+  /** Who opened the stream (see `closeWhere`), and the timer of its next re-check. */
+  principal?: InboxPrincipal | undefined;
+  recheck?: ReturnType<typeof setTimeout> | undefined;
 }
+
+/** Options of {@link Broadcaster.connect} beyond the request's id, signal and viewer. */
+export interface ConnectOptions {
+  /** The {@link Broadcaster.position} when the viewer's channels were read (default: now). */
+  since?: number;
+  /** The principal the stream is opened for. */
+  principal?: InboxPrincipal;
+  /** Asks the host again who the stream's user is now: the principal, or null when signed out. */
+  reauthorize?: () => Promise<InboxPrincipal | null>;
+}
+
+const samePrincipal = (a: InboxPrincipal, b: InboxPrincipal | undefined) =>
+  b !== undefined && a.role === b.role && a.organizationId === b.organizationId && a.agentId === b.agentId;
 
 const encoder = new TextEncoder();
 
@@ -169,6 +186,8 @@ export interface BroadcasterOptions {
   sequence?: string;
   /** The inbox's clock, sent after each heartbeat as an `event: clock` frame without an id. */
   now?: () => number;
+  /** How often an open stream's principal is asked for again (`ConnectOptions.reauthorize`); 0: never. */
+  reauthorizeMs?: number;
 }
 
 /**
@@ -292,6 +311,42 @@ export function createBroadcaster(options: BroadcasterOptions) {
     client.pending.push(frame);
   };
 
+  // Ends a stream after what it was still owed and, if given, a last frame.
+  const end = (client: Client, last?: Uint8Array) => {
+    const frames = client.pending;
+    client.pending = [];
+    dirty.delete(client);
+    if (last) frames.push(last);
+    if (frames.length > 0) write(client, concat(frames));
+    client.close();
+  };
+
+  // The principal a stream was opened for is asked for again every `reauthorizeMs` (one check at a
+  // time per stream, each bounded by the same time): signed out, or an answer that does not come, ends
+  // the stream; another principal (demoted, moved to another organisation) gets a reset first, so the
+  // browser refetches and reconnects as who it is now.
+  const watch = (client: Client, reauthorize: () => Promise<InboxPrincipal | null>) => {
+    const every = options.reauthorizeMs ?? 0;
+    if (every <= 0) return;
+    const check = async () => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<null>((resolve) => {
+        timer = setTimeout(() => resolve(null), every);
+      });
+      const now = await Promise.race([reauthorize().catch(() => null), late]).finally(() =>
+        clearTimeout(timer),
+      );
+      if (!clients.has(client)) return;
+      if (now && samePrincipal(now, client.principal)) schedule();
+      else end(client, now ? resetFrame() : undefined);
+    };
+    const schedule = () => {
+      client.recheck = setTimeout(() => void check(), every);
+      (client.recheck as { unref?: () => void }).unref?.();
+    };
+    schedule();
+  };
+
   const startHeartbeat = () => {
     if (heartbeat !== undefined || options.heartbeatMs <= 0) return;
     heartbeat = setInterval(() => {
@@ -391,13 +446,14 @@ export function createBroadcaster(options: BroadcasterOptions) {
       lastEventId: string | null,
       signal: AbortSignal,
       viewer: LiveViewer,
-      since = seq,
+      { since = seq, principal, reauthorize }: ConnectOptions = {},
     ): ReadableStream<Uint8Array> {
       let client: Client | undefined;
       const cleanup = () => {
         if (!client) return;
         const current = client;
         client = undefined;
+        clearTimeout(current.recheck);
         clients.delete(current);
         dirty.delete(current);
         signal.removeEventListener('abort', cleanup);
@@ -421,7 +477,7 @@ export function createBroadcaster(options: BroadcasterOptions) {
             if (buffered?.seq === n && buffered.draft && viewer.changedBy(buffered.draft)) changed = true;
           }
           const resume = changed ? { frames: [resetFrame()] } : resumeFrames(lastEventId, viewer);
-          client = { controller, viewer, close: cleanup, pending: [], unread: [] };
+          client = { controller, viewer, close: cleanup, pending: [], unread: [], principal };
           if (resume.ahead !== undefined) client.skipThrough = resume.ahead;
           // Queued whatever their number (a long replay is not a slow reader), and kept for a sink.
           for (const frame of [hello, ...resume.frames]) {
@@ -431,6 +487,7 @@ export function createBroadcaster(options: BroadcasterOptions) {
           clients.add(client);
           signal.addEventListener('abort', cleanup, { once: true });
           startHeartbeat();
+          if (reauthorize) watch(client, reauthorize);
         },
         // Read as a web stream: nothing is kept for a sink any more.
         pull() {
@@ -465,6 +522,18 @@ export function createBroadcaster(options: BroadcasterOptions) {
     /** The number of the last event broadcast (mark it before reading what a new client may see). */
     get position(): number {
       return seq;
+    },
+
+    /** Ends the streams opened for a principal that `match` picks; returns how many. */
+    closeWhere(match: (principal: InboxPrincipal) => boolean): number {
+      let closed = 0;
+      for (const client of [...clients]) {
+        if (client.principal && match(client.principal)) {
+          end(client);
+          closed += 1;
+        }
+      }
+      return closed;
     },
 
     /** Open SSE streams. */

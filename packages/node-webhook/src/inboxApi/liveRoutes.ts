@@ -1,6 +1,8 @@
 import { type Conversation, type Message, ValidationError } from '@pagedesk/core';
 import { createLiveViewer } from './access.js';
 import { type Broadcaster, type LiveEventDraft, type LiveFanout, scopeFor, scopeOf } from './liveEvents.js';
+import type { InboxApiOptions } from './options.js';
+import { type InboxPrincipal, toPrincipal, UnauthorizedError } from './principal.js';
 import type { Handlers, RouteDeps } from './routes.js';
 
 // The live side of the API: inbox and channel changes become scoped live events on the fanout, the
@@ -134,8 +136,21 @@ export function createLiveLink(deps: LiveDeps, fanout: LiveFanout, broadcaster: 
   };
 }
 
-/** `GET /events`: the principal's stream, resumed from Last-Event-ID with only what it sees. */
-export function liveRoutes(broadcaster: Broadcaster) {
+/** The principal of the request now, or null when the host says nobody is signed in (or fails). */
+const principalNow = async (authorize: InboxApiOptions['authorize'], request: Request) => {
+  try {
+    return toPrincipal(await authorize(request, { route: 'subscribe', action: 'read', params: {} }));
+  } catch (error) {
+    if (!(error instanceof UnauthorizedError)) throw error;
+    return null;
+  }
+};
+
+/**
+ * `GET /events`: the principal's stream, resumed from Last-Event-ID with only what it sees. The host's
+ * `authorize` is asked again while it is open (see `reauthorizeMs`).
+ */
+export function liveRoutes(broadcaster: Broadcaster, authorize: InboxApiOptions['authorize']) {
   return {
     subscribe: {
       access: 'read',
@@ -146,9 +161,12 @@ export function liveRoutes(broadcaster: Broadcaster) {
         // Channel changes broadcast while the visible channels are read are applied on connect.
         const since = broadcaster.position;
         const viewer = createLiveViewer(access.principal, await access.visibleChannels());
-        return new Response(broadcaster.connect(lastEventId, request.signal, viewer, since), {
-          headers: SSE_HEADERS,
-        });
+        const principal: InboxPrincipal = access.principal;
+        const reauthorize = () => principalNow(authorize, request);
+        return new Response(
+          broadcaster.connect(lastEventId, request.signal, viewer, { since, principal, reauthorize }),
+          { headers: SSE_HEADERS },
+        );
       },
     },
   } satisfies Partial<Handlers>;

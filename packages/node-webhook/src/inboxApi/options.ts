@@ -111,6 +111,14 @@ export interface InboxApiOptions {
   maxUploadBytes?: number;
   /** Interval of `: ping` comments on the event stream, so proxies keep it open. Default 15000; 0 turns them off. */
   heartbeatMs?: number;
+  /**
+   * How often an open event stream asks `authorize` again (with the request that opened it), in ms.
+   * A user signed out since (`false`/`null`, a throw, or no answer within the same time) loses the
+   * stream; one whose principal changed (demoted, another organisation or agent) gets a `reset` and the
+   * stream ends, so the browser refetches and reconnects as who it is now. Default 60000; 0 turns it off
+   * (then end streams yourself with `closeLiveConnections`).
+   */
+  reauthorizeMs?: number;
   /** How many recent live events are kept for Last-Event-ID resume. Default 1000. */
   replayBuffer?: number;
   /** Carries live events between servers. Default {@link inProcessFanout}. */
@@ -129,6 +137,18 @@ export interface InboxApi {
   close(): void;
   /** How many event streams are open now (a gauge for the host's metrics). */
   readonly liveConnections: number;
+  /**
+   * Ends the open event streams whose principal `match` picks, at once: call it when you sign a user
+   * out, demote them or remove them from an organisation, rather than waiting for `reauthorizeMs`. A
+   * browser that reconnects goes through `authorize` again.
+   *
+   * @example
+   * await sessions.revoke(userId);
+   * api.closeLiveConnections((principal) => principal.agentId === userId);
+   * @param match - Picks the principals whose streams end.
+   * @returns How many streams it ended.
+   */
+  closeLiveConnections(match: (principal: InboxPrincipal) => boolean): number;
 }
 
 const isFunction = (value: unknown) => typeof value === 'function';
@@ -176,6 +196,7 @@ export const optionsSchema = z.object({
   maxBodyBytes: z.optional(z.number().check(z.int(), z.positive())),
   maxUploadBytes: z.optional(z.number().check(z.int(), z.positive())),
   heartbeatMs: z.optional(z.number().check(z.int(), z.minimum(0))),
+  reauthorizeMs: z.optional(z.number().check(z.int(), z.minimum(0))),
   replayBuffer: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(1_000_000))),
   fanout: z.optional(
     withMethods<LiveFanout>(
