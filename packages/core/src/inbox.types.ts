@@ -29,7 +29,14 @@ export interface InboxEvents {
    * rejects when a redelivery could succeed (a store failure), so the webhook answers 5xx and Meta
    * retries; a malformed or forged event (`ValidationError`, `AppMismatchError`) is final and only reported.
    */
-  error: (payload: { error: Error; event?: MessengerEvent }) => void;
+  error: (payload: { error: Error; event?: MessengerEvent; change?: InboxChange }) => void;
+  /**
+   * What listeners were told of a channel may be stale: `change` is stored, but its event could not be
+   * completed (a store read for its payload failed after the commit; reported as an `error` with code
+   * `emit_failed` too). Whoever mirrors the inbox refetches what it shows of the channel: the inbox
+   * API sends a `reset` to the browsers that see it.
+   */
+  'channel:stale': (payload: { channelId: string; organizationId?: string; change: InboxChange }) => void;
 }
 
 /** One change `apply` made, in order. */

@@ -124,12 +124,7 @@ function parseEntry(
       { path: 'event.scope', message: 'expected { channelId, organizationId? } (who may see it)' },
     ]);
   const event = liveEventSchema.safeParse({ ...payload, seq: n.data });
-  if (!event.success || event.data.type === 'reset') {
-    const issues = event.success
-      ? [{ path: 'event.type', message: 'a reset is not published' }]
-      : zodIssues(event.error, 'event');
-    return new ValidationError(what, issues);
-  }
+  if (!event.success) return new ValidationError(what, zodIssues(event.error, 'event'));
   const { seq: _seq, ...draft } = event.data;
   return { draft: { ...draft, scope: scope.data } as LiveEventDraft, n: n.data };
 }

@@ -224,9 +224,10 @@ export async function applyAll(
     if (list) list.push(event);
     else byChannel.set(event.pageId, [event]);
   }
+  // Never throws (see `emitChanges`): a unit that committed is not retried event by event.
   const emit = async (done: readonly Context[]) => {
     for (const ctx of done) {
-      const emitting = emitChanges(rt, ctx.changes);
+      const emitting = emitChanges(rt, ctx.changes, ctx.event);
       if (emitting) await emitting;
       for (const change of ctx.changes.list) all.push(change);
     }

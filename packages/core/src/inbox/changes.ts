@@ -1,7 +1,7 @@
 import type { InboxChange } from '../inbox.types.js';
 
 /** The entity a change is about (its kind is the part of `type` before the colon). */
-function entityOf(change: InboxChange): { id: string } {
+export function entityOf(change: InboxChange): { id: string } {
   if ('message' in change) return change.message;
   if ('conversation' in change) return change.conversation;
   if ('customer' in change) return change.customer;

@@ -1,9 +1,10 @@
+import { PagedeskError } from '../errors.js';
 import type { MessengerEvent } from '../events.js';
-import type { InboxEvents } from '../inbox.types.js';
+import type { InboxChange, InboxEvents } from '../inbox.types.js';
 import type { ChannelSettings, Conversation, Customer, Message } from '../model.js';
 import { messagePreview } from '../preview.js';
 import type { Store } from '../store.js';
-import type { Changes } from './changes.js';
+import { type Changes, entityOf } from './changes.js';
 import { applyEffect, type Effect } from './effects.js';
 import { compact, freezeOwn, without } from './objects.js';
 import type { Pending } from './pending.js';
@@ -211,36 +212,92 @@ async function writeCustomer(
 /**
  * Tells listeners what an operation changed, with the entities their payloads carry. Returns
  * undefined, not a promise, when nobody listens to any of the changes (no async step on the hot path).
+ * Never rejects: the changes are committed, so a failure here must not fail the operation (see `lost`).
  */
-export function emitChanges(rt: Runtime, changes: Changes): Promise<void> | undefined {
-  for (const change of changes.list) if (rt.listens(change.type)) return emitListened(rt, changes);
+export function emitChanges(
+  rt: Runtime,
+  changes: Changes,
+  event?: MessengerEvent,
+): Promise<void> | undefined {
+  for (const change of changes.list) if (rt.listens(change.type)) return emitListened(rt, changes, event);
   return undefined;
 }
 
-async function emitListened(rt: Runtime, changes: Changes): Promise<void> {
+async function emitListened(rt: Runtime, changes: Changes, event: MessengerEvent | undefined): Promise<void> {
   for (const change of changes.list) {
     // The payload lookups cost store reads: skip them when nobody listens.
     if (!rt.listens(change.type)) continue;
-    switch (change.type) {
-      case 'conversation:created':
-      case 'conversation:updated': {
-        const customer = await rt.store.customers.get(change.conversation.customerId);
-        if (customer) rt.emit(change.type, { conversation: change.conversation, customer });
-        break;
+    // A try around the awaits, not a promise chain per change: telling costs what it did without it.
+    try {
+      switch (change.type) {
+        case 'conversation:created':
+        case 'conversation:updated': {
+          const customer = await rt.store.customers.get(change.conversation.customerId);
+          if (customer) rt.emit(change.type, { conversation: change.conversation, customer });
+          break;
+        }
+        case 'message:created':
+        case 'message:updated': {
+          const conversation = await rt.store.conversations.get(change.message.conversationId);
+          if (conversation) rt.emit(change.type, { message: change.message, conversation });
+          break;
+        }
+        case 'customer:created':
+        case 'customer:updated':
+          rt.emit(change.type, { customer: change.customer });
+          break;
+        case 'channel:updated':
+          rt.emit(change.type, { channel: change.channel });
+          break;
       }
-      case 'message:created':
-      case 'message:updated': {
-        const conversation = await rt.store.conversations.get(change.message.conversationId);
-        if (conversation) rt.emit(change.type, { message: change.message, conversation });
-        break;
-      }
-      case 'customer:created':
-      case 'customer:updated':
-        rt.emit(change.type, { customer: change.customer });
-        break;
-      case 'channel:updated':
-        rt.emit(change.type, { channel: change.channel });
-        break;
+    } catch (error) {
+      if (!tellCommitted(rt, change, changes)) lost(rt, change, error, event);
     }
   }
+}
+
+/**
+ * After the store read of a payload failed: tells `change` with the entity this operation committed
+ * (exact: operations are serialized), when it changed that entity too. False when it did not.
+ */
+function tellCommitted(rt: Runtime, change: InboxChange, changes: Changes): boolean {
+  const committed = (kind: 'customer' | 'conversation', id: string) => {
+    for (const other of changes.list) {
+      const entity = (other as unknown as Record<string, { id?: string } | undefined>)[kind];
+      if (entity?.id === id) return entity as never;
+    }
+    return undefined;
+  };
+  if (change.type === 'conversation:created' || change.type === 'conversation:updated') {
+    const customer: Customer | undefined = committed('customer', change.conversation.customerId);
+    if (customer) rt.emit(change.type, { conversation: change.conversation, customer });
+    return customer !== undefined;
+  }
+  if (change.type === 'message:created' || change.type === 'message:updated') {
+    const conversation: Conversation | undefined = committed('conversation', change.message.conversationId);
+    if (conversation) rt.emit(change.type, { message: change.message, conversation });
+    return conversation !== undefined;
+  }
+  return false;
+}
+
+/**
+ * A committed change whose event could not be completed: reported as an `error` (with the change),
+ * and told as `channel:stale` so whoever mirrors the inbox (the live stream) makes its views refetch
+ * that channel. Rejecting instead would fail a delivery whose data is saved: Meta's retry is then a
+ * duplicate that tells nobody, and the change would never reach a browser.
+ */
+function lost(rt: Runtime, change: InboxChange, cause: unknown, event: MessengerEvent | undefined): void {
+  const entity = entityOf(change) as { id: string; channelId?: string; organizationId?: string };
+  const error = new PagedeskError(
+    'emit_failed',
+    `${change.type} of ${entity.id} is stored, but its event could not be completed: ${
+      cause instanceof Error ? cause.message : String(cause)
+    }`,
+    { cause, retryable: false },
+  );
+  rt.emit('error', event ? { error, event, change } : { error, change });
+  const channelId = entity.channelId ?? entity.id;
+  const { organizationId } = entity;
+  rt.emit('channel:stale', organizationId ? { channelId, organizationId, change } : { channelId, change });
 }

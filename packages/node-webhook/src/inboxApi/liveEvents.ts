@@ -15,14 +15,13 @@ export interface LiveScope {
 /**
  * A live event before the API numbers it, with its {@link LiveScope}: what travels through a
  * {@link LiveFanout}. A fanout must carry `scope` unchanged; an event that arrives without a valid one
- * is delivered to nobody.
+ * is delivered to nobody. A `reset` draft makes the browsers of its scope refetch what they show (the
+ * inbox stored a change it could not tell: its `channel:stale` event).
  */
 export type LiveEventDraft = LiveEvent extends infer TEvent
-  ? TEvent extends { type: 'reset' }
-    ? never
-    : TEvent extends unknown
-      ? Omit<TEvent, 'seq'> & { scope: LiveScope }
-      : never
+  ? TEvent extends unknown
+    ? Omit<TEvent, 'seq'> & { scope: LiveScope }
+    : never
   : never;
 
 /**

@@ -78,6 +78,12 @@ export function createLiveLink(deps: LiveDeps, fanout: LiveFanout, broadcaster: 
     inbox.on('message:updated', ({ message, conversation }) =>
       publish({ type: 'message:updated', message, scope: messageScope(message, conversation) }),
     ),
+    // A change stored without its event (a store read failed after the commit): the browsers that see
+    // the channel refetch. Through the fanout, so browsers on every server hear of it, and numbered,
+    // so one that resumes from before it refetches too.
+    inbox.on('channel:stale', ({ channelId, organizationId }) =>
+      publish({ type: 'reset', scope: scopeFor({ channelId, organizationId }) }),
+    ),
     inbox.on('channel:updated', ({ channel }) =>
       publish({ type: 'channel:updated', channel, scope: scopeFor({ ...channel, channelId: channel.id }) }),
     ),

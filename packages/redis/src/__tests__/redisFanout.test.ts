@@ -46,6 +46,21 @@ describe('redisFanout', () => {
     expect([...a.errors, ...b.errors]).toEqual([]);
   });
 
+  it("carries a scoped reset (the inbox's channel:stale) to the browsers of every instance", async () => {
+    const stream = freshStream();
+    const [a, b] = await Promise.all([instance(stream), instance(stream)]);
+    const reading = [a, b].map(async (x) => readFrames(await events(x.base), eventCount(2), 5000));
+    await vi.waitFor(() => expect(a.api.liveConnections + b.api.liveConnections).toBe(2));
+    await a.fanout.publish(typing(1));
+    await a.fanout.publish({ type: 'reset', scope: { channelId: 'page-1' } });
+    for (const frames of await Promise.all(reading))
+      expect(eventsOf(frames).map((e) => [e.event, e.data['seq']])).toEqual([
+        ['typing', 1],
+        ['reset', 2],
+      ]);
+    expect([...a.errors, ...b.errors]).toEqual([]);
+  });
+
   it('lets a browser resume on the other instance with Last-Event-ID and get exactly what it missed', async () => {
     const stream = freshStream();
     const [a, b] = await Promise.all([instance(stream), instance(stream)]);
@@ -265,7 +280,14 @@ describe('redisFanout', () => {
       await admin.xadd(stream, '*', 'n', 'x', 'event', JSON.stringify(typing(0))),
       await admin.xadd(stream, '*', 'n', '7', 'event', '{"type":"typing","scope":{"channelId":"page-1"}}'),
       await admin.xadd(stream, '*', 'n', '8', 'event', 'not json'),
-      await admin.xadd(stream, '*', 'n', '9', 'event', '{"type":"reset","scope":{"channelId":"page-1"}}'),
+      await admin.xadd(
+        stream,
+        '*',
+        'n',
+        '9',
+        'event',
+        '{"type":"from-the-future","scope":{"channelId":"page-1"}}',
+      ),
       await admin.xadd(stream, '*', 'event', '[1]'),
       // A valid event without its scope would reach every organisation: refused.
       await admin.xadd(stream, '*', 'n', '10', 'event', JSON.stringify({ ...typing(0), scope: undefined })),

@@ -474,6 +474,22 @@ describe('GET /events through .fetch', () => {
     local.close();
   });
 
+  it('sends the browsers of a channel a numbered reset when the inbox stored a change it could not tell', async () => {
+    const fanout = inProcessFanout();
+    const published: LiveEventDraft[] = [];
+    fanout.subscribe((event) => published.push(event));
+    const stale = await seededInbox(1);
+    const local = createInboxApi({ inbox: stale, heartbeatMs: 0, authorize: admin, fanout });
+    const open = await local.fetch(new Request('http://h.test/events'));
+    const reading = readFrames(open.body!, eventCount(1));
+    // The customer read that completes the conversation's event fails after the commit.
+    vi.spyOn(stale.store.customers, 'get').mockRejectedValueOnce(new Error('connection terminated'));
+    await expect(stale.assign('conv-1', 'agent-1')).resolves.toMatchObject({ assigneeId: 'agent-1' });
+    expect(published).toEqual([{ type: 'reset', scope: { channelId: 'page-1' } }]);
+    expect(eventsOf(await reading).map((e) => [e.event, e.data['seq']])).toEqual([['reset', 1]]);
+    local.close();
+  });
+
   it('writes the events of one tick to each stream as one chunk, in order, shared by streams that see the same', async () => {
     const { fanout, local, reset } = await resettable();
     const readers = await Promise.all(
