@@ -45,6 +45,12 @@ export interface HttpTransportOptions {
   reconnect?: ReconnectOptions;
   /** Called after the stream reconnects; mostly for logging. */
   onReconnect?: (attempt: number) => void;
+  /**
+   * Called with why an attempt of the live stream failed (retried with backoff, or `closed` after
+   * `maxAttempts`): a `PagedeskError` `live_unavailable` when the answer was not a stream (an error
+   * status, or a proxy or SPA fallback answering a page), else what the network threw. For logging.
+   */
+  onLiveError?: (error: unknown) => void;
 }
 
 /**
@@ -374,7 +380,7 @@ export function httpTransport(options: HttpTransportOptions): InboxTransport {
         onEvent: onEvent as (event: TransportLiveEvent) => void,
         onClock: clock.learn,
         ...(onStatus ? { onStatus } : {}),
-        ...(options.onReconnect ? { onReconnect: options.onReconnect } : {}),
+        hooks: options,
       });
     },
   };
@@ -388,8 +394,11 @@ interface StreamOptions {
   onEvent: (event: TransportLiveEvent) => void;
   onClock: (serverNow: unknown, localAt: number) => void;
   onStatus?: (status: LiveStatus) => void;
-  onReconnect?: (attempt: number) => void;
+  hooks: Pick<HttpTransportOptions, 'onReconnect' | 'onLiveError'>;
 }
+
+/** How long a stream that sends no frame must stay open to count as healthy (see `subscribeStream`). */
+const HEALTHY_MS = 10_000;
 
 function subscribeStream(options: StreamOptions): () => void {
   const controller = new AbortController();
@@ -425,6 +434,7 @@ function subscribeStream(options: StreamOptions): () => void {
   };
 
   const connect = async () => {
+    let opened = 0;
     setStatus(attempt === 0 ? 'connecting' : 'reconnecting');
     const query = lastEventId === undefined ? '' : `?lastEventId=${encodeURIComponent(lastEventId)}`;
     try {
@@ -438,7 +448,9 @@ function subscribeStream(options: StreamOptions): () => void {
         }),
         signal: controller.signal,
       });
-      if (!response.ok || !response.body) {
+      const type = response.headers?.get('content-type') ?? '';
+      // Not a stream (a proxy or an SPA fallback answering 200 with a page, too): a failed attempt.
+      if (!response.ok || !response.body || !type.startsWith('text/event-stream')) {
         // Auth and validation failures will not heal by retrying.
         if (
           response.status >= 400 &&
@@ -449,27 +461,37 @@ function subscribeStream(options: StreamOptions): () => void {
           setStatus('closed');
           return;
         }
-        throw new Error(`events answered ${response.status}`);
+        void response.body?.cancel().catch(() => undefined);
+        throw new PagedeskError('live_unavailable', `events answered ${response.status} ${type}`, {
+          retryable: true,
+        });
       }
       const check = await checks.catch(async (error: unknown) => {
         await response.body?.cancel().catch(() => undefined);
         throw error;
       });
-      options.onClock(response.headers?.get(NOW_HEADER), Date.now());
-      if (attempt > 0) options.onReconnect?.(attempt);
-      attempt = 0;
+      options.onClock(response.headers.get(NOW_HEADER), Date.now());
+      if (attempt > 0) options.hooks.onReconnect?.(attempt);
       setStatus('open');
+      opened = Date.now();
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       const state: SseParserState = { buffer: '' };
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
-        for (const block of parseSseChunk(state, value)) dispatch(check, block);
+        for (const block of parseSseChunk(state, value)) {
+          // The backoff starts over only once the stream proved healthy: it delivered a frame...
+          attempt = 0;
+          dispatch(check, block);
+        }
       }
-    } catch {
+    } catch (error) {
       if (controller.signal.aborted) return;
+      options.hooks.onLiveError?.(error);
     }
     if (controller.signal.aborted) return;
+    // ...or stayed open a while (comments only): one that opens and ends at once keeps backing off.
+    if (opened && Date.now() - opened >= HEALTHY_MS) attempt = 0;
     attempt += 1;
     if (attempt > options.reconnect.maxAttempts) {
       setStatus('closed');

@@ -8,7 +8,7 @@ import {
   ValidationError,
   WindowClosedError,
 } from '@pagedesk/core';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFakeTransport } from '../fakeTransport.js';
 import { httpTransport } from '../httpTransport.js';
 
@@ -214,5 +214,90 @@ describe('httpTransport live stream', () => {
     );
     await vi.waitFor(() => expect(deniedStatuses.at(-1)).toBe('closed'), { timeout: 2000 });
     expect(denied.calls).toHaveLength(1);
+  });
+});
+
+describe('httpTransport live stream backoff', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** A stream answered with comments only, ended after `openMs` (at once by default). */
+  const quiet = (openMs = 0) =>
+    new Response(
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('retry: 2000\n: connected\n\n'));
+          if (openMs === 0) controller.close();
+          else setTimeout(() => controller.close(), openMs);
+        },
+      }),
+      { headers: { 'content-type': 'text/event-stream' } },
+    );
+
+  /** Subscribes with fake timers and no jitter (each delay is half its base) for `ms`; the last answer repeats. */
+  async function run(answers: Array<() => Response>, ms: number) {
+    vi.useFakeTimers();
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const { calls, fetch } = recorder(() => answers[Math.min(calls.length, answers.length) - 1]!());
+    const statuses: LiveStatus[] = [];
+    const errors: unknown[] = [];
+    const transport = httpTransport({
+      baseUrl: '/pd',
+      fetch,
+      reconnect: { initialDelayMs: 100, maxDelayMs: 10_000, maxAttempts: 3 },
+      onLiveError: (error) => errors.push(error),
+    });
+    const stop = transport.subscribe(
+      () => {},
+      (status) => statuses.push(status),
+    );
+    await vi.advanceTimersByTimeAsync(ms);
+    stop();
+    return { calls, statuses, errors };
+  }
+
+  it('keeps backing off and gives up when every stream opens and ends at once', async () => {
+    // Delays of 50, 100 and 200 ms: the fourth stream ends the third retry, and the stream closes.
+    const { calls, statuses } = await run([() => quiet()], 60_000);
+    expect(calls).toHaveLength(4);
+    const retry = ['reconnecting', 'open'];
+    expect(statuses).toEqual(['connecting', 'open', ...retry, ...retry, ...retry, 'closed']);
+  });
+
+  it('counts an answer that is not an event stream as a failed attempt, with a typed error', async () => {
+    const page = () =>
+      new Response('<!doctype html><div id="root"></div>', { headers: { 'content-type': 'text/html' } });
+    const { calls, statuses, errors } = await run([page], 60_000);
+    expect(calls).toHaveLength(4);
+    expect(statuses).not.toContain('open');
+    expect(errors).toHaveLength(4);
+    expect(isPagedeskError(errors[0]) && [errors[0].code, errors[0].retryable]).toEqual([
+      'live_unavailable',
+      true,
+    ]);
+    expect((errors[0] as Error).message).toContain('text/html');
+  });
+
+  it('starts the backoff over after a stream that delivered an event or stayed open a while', async () => {
+    const typing = () =>
+      sseResponse([
+        `id: 1\ndata: ${JSON.stringify({ seq: 1, type: 'typing', conversationId: 'c1', on: true })}\n\n`,
+      ]);
+    // Two quick failures, then healthy streams: one open for 10 s, one that delivered an event.
+    const answers = [
+      () => quiet(),
+      () => quiet(),
+      () => quiet(10_000),
+      () => quiet(),
+      () => quiet(),
+      typing,
+      () => quiet(),
+    ];
+    const { calls, statuses } = await run(answers, 60_000);
+    // Each healthy stream starts the count over: 2 failures, then 2 after the long stream, then 3 after
+    // the event, whose third retry (the ninth request) ends the stream.
+    expect(calls).toHaveLength(9);
+    expect(statuses.at(-1)).toBe('closed');
   });
 });
