@@ -79,6 +79,7 @@ export {
   type CommentAction,
   type Conversation,
   type Customer,
+  type CustomerComment,
   type CustomerDetails,
   type CustomerDetailsPatch,
   channelSchema,

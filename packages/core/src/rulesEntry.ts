@@ -34,6 +34,7 @@ export {
   ValidationError,
   WindowClosedError,
 } from './errors.js';
+export type { CustomerComment } from './model.js';
 export { customerDisplayName, PAGE_INBOX_APP_ID, SENDABLE_STATUSES, threadHeldBy } from './modelRules.js';
 export { CHECKING_CODE, isChecking, isUnknownOutcome, UNKNOWN_OUTCOME_CODES } from './outcome.js';
 export {
@@ -68,6 +69,7 @@ export {
 export {
   formatRemaining,
   HUMAN_AGENT_WINDOW_MS,
+  privateReplyTarget,
   type SenderKind,
   STANDARD_WINDOW_MS,
   type WindowEvaluation,

@@ -19,6 +19,7 @@ describe('entries', () => {
       'conversationPatchSchema',
       'createInbox',
       'createMediaArchiver',
+      'customerComments',
       'isSignedType',
       'memoryPersonas',
       'memoryStore',
