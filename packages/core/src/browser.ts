@@ -79,7 +79,6 @@ export {
   type CommentAction,
   type Conversation,
   type Customer,
-  type CustomerComment,
   type CustomerDetails,
   type CustomerDetailsPatch,
   channelSchema,

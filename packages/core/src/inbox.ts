@@ -25,7 +25,6 @@ import {
   type ChannelSettings,
   type Conversation,
   type Customer,
-  type CustomerComment,
   type CustomerDetailsPatch,
   channelSchema,
   customerDetailsPatchSchema,
@@ -37,7 +36,6 @@ import {
 import { moderationAfter } from './moderation.js';
 import { parseOrThrow } from './parseOrThrow.js';
 import type { Store } from './store.js';
-import { customerComments } from './window.js';
 
 /** Meta's Page Inbox (Meta Business Suite): echoes from it are the page's own replies. */
 export { PAGE_INBOX_APP_ID } from './modelRules.js';
@@ -362,15 +360,10 @@ export function createInbox(options: InboxOptions): Inbox {
     recordThreadOwner(conversationId, owner) {
       return updateConversation(conversationId, (c) => ({ ...c, threadOwner: owner }));
     },
-    markPrivateReplySent(conversationId, at, commentId) {
+    markPrivateReplySent(conversationId, at) {
       if (typeof at !== 'number' || !Number.isFinite(at)) {
         return Promise.reject(
           new ValidationError('private reply', [{ path: 'at', message: 'expected epoch milliseconds' }]),
-        );
-      }
-      if (commentId !== undefined && (typeof commentId !== 'string' || commentId === '')) {
-        return Promise.reject(
-          new ValidationError('private reply', [{ path: 'commentId', message: 'expected a comment id' }]),
         );
       }
       return updateConversation(conversationId, (c) => {
@@ -379,20 +372,8 @@ export function createInbox(options: InboxOptions): Inbox {
             { path: 'source', message: 'is not a comment conversation' },
           ]);
         }
-        // Without a comment id: the comment that opened the conversation, as before later comments counted.
-        const id = commentId ?? c.comment.commentId;
-        const target = customerComments(c).find((k) => k.commentId === id);
-        if (!target) {
-          throw new ValidationError('private reply', [
-            { path: 'commentId', message: 'is not a comment of this conversation' },
-          ]);
-        }
-        if (target.privateReplySentAt !== null) return undefined;
-        // That comment alone is spent: the customer's other comments keep theirs.
-        const spend = <T extends Pick<CustomerComment, 'commentId' | 'privateReplySentAt'>>(k: T): T =>
-          k.commentId === id ? { ...k, privateReplySentAt: at } : k;
-        const { later } = c.comment;
-        return { ...c, comment: { ...spend(c.comment), ...(later ? { later: later.map(spend) } : {}) } };
+        if (c.comment.privateReplySentAt !== null) return undefined;
+        return { ...c, comment: { ...c.comment, privateReplySentAt: at } };
       });
     },
     recordAttachmentArchive(messageId, index, archive) {

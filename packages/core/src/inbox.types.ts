@@ -112,12 +112,8 @@ export interface Inbox {
     conversationId: string,
     owner: NonNullable<Conversation['threadOwner']>,
   ): Promise<Conversation>;
-  /**
-   * Records that the one private reply to a comment of a comment conversation was sent: `commentId`
-   * (the one `privateReplyTarget` named), or the comment that opened the conversation when omitted.
-   * Only that comment is spent; the customer's other comments keep theirs.
-   */
-  markPrivateReplySent(conversationId: string, at: number, commentId?: string): Promise<Conversation>;
+  /** Records that the one private reply to a comment was used. */
+  markPrivateReplySent(conversationId: string, at: number): Promise<Conversation>;
   /** Saves profile data looked up later (name, avatar) and tells listeners. */
   /** Records the host's copy of inbound attachment `index` (its URL, or why none): see `createMediaArchiver`. */
   recordAttachmentArchive(messageId: string, index: number, archive: AttachmentArchive): Promise<Message>;

@@ -41,7 +41,6 @@ export {
   type ConversationQuery,
   type ConversationWithCustomer,
   type Customer,
-  type CustomerComment,
   type CustomerDetails,
   type CustomerDetailsPatch,
   channelSchema,
@@ -147,7 +146,6 @@ export {
   planReply,
   platformRules,
   platformSchema,
-  privateReplyTarget,
   QUICK_REPLY_LIMITS,
   quoteOf,
   RateLimitError,
@@ -277,5 +275,3 @@ export {
 export { surveyScore } from './surveyRules.js';
 export { memoryTemplates } from './templateStore.js';
 export { channelActionSchema, conversationPatchSchema, serializeError } from './transport.js';
-// The inbox engine reads a comment conversation's comments; a browser needs only the private reply's target.
-export { customerComments } from './window.js';

@@ -311,16 +311,6 @@ export const messageSchema = z.object({
 export type Message = z.infer<typeof messageSchema>;
 export type MessageDirection = Message['direction'];
 
-/** One of the customer's comments in a comment conversation, with its one private reply (or null). */
-export interface CustomerComment {
-  /** Meta's id of the comment: a private reply's `recipient.comment_id`. */
-  commentId: string;
-  /** When the customer wrote it; its private reply is possible for 7 days from then. */
-  createdAt: number;
-  /** When its one private reply was sent; null while it has had none. */
-  privateReplySentAt: number | null;
-}
-
 export const conversationSchema = z.object({
   id: z.string(),
   channelId: z.string(),
@@ -342,31 +332,13 @@ export const conversationSchema = z.object({
   lastMessageAt: z.number(),
   /** A short text of the newest message for the conversation list. */
   preview: z.optional(z.string()),
-  /**
-   * Comment conversations: the comment that opened it (public replies answer its thread), its post,
-   * and when its one private reply was sent. Meta allows one private reply per comment, so the
-   * customer's later comments in the thread are listed with their own.
-   */
+  /** Comment conversations: the comment, its post, and whether the one private reply was used. */
   comment: z.optional(
     z.object({
       commentId: z.string(),
       postId: z.string(),
       permalink: z.optional(z.string()),
       privateReplySentAt: z.nullable(z.number()),
-      /**
-       * The customer's later comments in this thread, oldest first, each with its own private reply;
-       * absent until one comes (and on conversations stored before). Comments past their 7 days are
-       * dropped, save the newest.
-       */
-      later: z.optional(
-        z.array(
-          z.object({
-            commentId: z.string(),
-            createdAt: z.number(),
-            privateReplySentAt: z.nullable(z.number()),
-          }),
-        ),
-      ),
     }),
   ),
   /**

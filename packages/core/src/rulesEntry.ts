@@ -34,7 +34,6 @@ export {
   ValidationError,
   WindowClosedError,
 } from './errors.js';
-export type { CustomerComment } from './model.js';
 export { customerDisplayName, PAGE_INBOX_APP_ID, SENDABLE_STATUSES, threadHeldBy } from './modelRules.js';
 export { CHECKING_CODE, isChecking, isUnknownOutcome, UNKNOWN_OUTCOME_CODES } from './outcome.js';
 export {
@@ -69,7 +68,6 @@ export {
 export {
   formatRemaining,
   HUMAN_AGENT_WINDOW_MS,
-  privateReplyTarget,
   type SenderKind,
   STANDARD_WINDOW_MS,
   type WindowEvaluation,

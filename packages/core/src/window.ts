@@ -1,4 +1,4 @@
-import type { Channel, Conversation, CustomerComment, Platform } from './model.js';
+import type { Channel, Conversation, Platform } from './model.js';
 import { toEpoch } from './toEpoch.js';
 
 // The messaging window: a pure function of the customer's last inbound
@@ -7,9 +7,7 @@ import { toEpoch } from './toEpoch.js';
 // - 24 h to < 7 d: only with the Human Agent permission, MESSAGE_TAG + HUMAN_AGENT, no promotion.
 // - otherwise closed until the customer writes again. ACCOUNT_UPDATE, CONFIRMED_EVENT_UPDATE and
 //   POST_PURCHASE_UPDATE answer error 100 since Apr 27 2026 and are never offered.
-// - comments: one private reply per comment, within 7 d of that comment; a conversation's goes to the
-//   customer's newest comment that can still take one. Public replies are not windowed.
-//   https://developers.facebook.com/docs/messenger-platform/discovery/private-replies
+// - comments: one private reply within 7 d of the comment ([MP-PR]); public replies are not windowed.
 // - automation (a host's bot, an auto-reply) never uses HUMAN_AGENT: Meta's policy keeps the tag for
 //   people, so automation only answers inside the 24 h standard window, with RESPONSE.
 // Meta's pages: https://developers.facebook.com/docs/messenger-platform/send-messages#messaging_types
@@ -124,7 +122,7 @@ export function windowOf(input: WindowInput): WindowEvaluation {
 
   if (source === 'comment') {
     const created =
-      input.commentCreatedAt == null
+      input.commentCreatedAt === undefined || input.commentCreatedAt === null
         ? last
         : toEpoch(input.commentCreatedAt, 'commentCreatedAt', 'window input');
     const endsAt = created === null ? null : created + HUMAN_AGENT_WINDOW_MS;
@@ -230,43 +228,8 @@ export function windowOf(input: WindowInput): WindowEvaluation {
 }
 
 /**
- * The customer's comments of a comment conversation, oldest first: the one that opened it (written
- * when the conversation was created; replies in its thread come after it), then the later ones of its
- * thread. Empty for direct messages.
- *
- * @example
- * customerComments(conversation).map((c) => c.commentId); // ['post_1_c1', 'post_1_c2']
- */
-export function customerComments(
-  conversation: Pick<Conversation, 'source' | 'createdAt' | 'comment'>,
-): CustomerComment[] {
-  const { comment: c, createdAt } = conversation;
-  return conversation.source === 'comment' && c
-    ? [{ commentId: c.commentId, createdAt, privateReplySentAt: c.privateReplySentAt }, ...(c.later ?? [])]
-    : [];
-}
-
-/**
- * The comment a private reply of this conversation answers at `now` (epoch ms): the customer's newest
- * comment that has had no private reply and was written less than 7 days before. Meta allows one
- * private reply per comment; undefined when none can take one (or for direct messages).
- *
- * @example
- * privateReplyTarget(conversation, Date.now())?.commentId; // 'post_1_c2'
- */
-export function privateReplyTarget(
-  conversation: Pick<Conversation, 'source' | 'createdAt' | 'comment'>,
-  now: number,
-): CustomerComment | undefined {
-  return customerComments(conversation)
-    .reverse()
-    .find((c) => c.privateReplySentAt === null && now < c.createdAt + HUMAN_AGENT_WINDOW_MS);
-}
-
-/**
- * The window of a stored conversation: its platform, source, last inbound action and, for comments,
- * the comment a private reply would answer, with the Human Agent capability of its channel (or
- * `{ humanAgent }`).
+ * The window of a stored conversation: its platform, source, last inbound action and private-reply
+ * use, with the Human Agent capability of its channel (or `{ humanAgent }`).
  *
  * @param options - `sender`: `automation` for a bot's reply (24-hour window only); `agent` by default.
  *
@@ -281,17 +244,15 @@ export function windowForConversation(
   options: { sender?: SenderKind } = {},
 ): WindowEvaluation {
   const humanAgent = 'settings' in channel ? channel.settings.humanAgent : channel.humanAgent;
-  // The comment a private reply would answer; with none, the newest: it had its reply (used), or every
-  // comment is past its 7 days (expired).
-  const comment = privateReplyTarget(conversation, +now) ?? customerComments(conversation).pop();
   return windowOf({
     lastInboundAt: conversation.lastInboundAt,
     now,
     platform: conversation.platform,
     source: conversation.source,
     humanAgent,
-    privateReplySent: comment?.privateReplySentAt != null,
-    commentCreatedAt: comment ? comment.createdAt : conversation.createdAt,
+    privateReplySent: conversation.comment?.privateReplySentAt != null,
+    // A comment conversation opens with its comment: the private reply goes to that one.
+    commentCreatedAt: conversation.source === 'comment' ? conversation.createdAt : null,
     ...(options.sender ? { sender: options.sender } : {}),
   });
 }

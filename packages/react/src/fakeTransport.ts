@@ -9,7 +9,6 @@ import {
   type ConnectablePage,
   type ConversationQuery,
   type ConversationWithCustomer,
-  type CustomerComment,
   compareConversations,
   decideReply,
   decodeCursor,
@@ -24,7 +23,6 @@ import {
   type Paged,
   type PagedeskError,
   parseOrThrow,
-  privateReplyTarget,
   quoteOf,
   rulesFromSettings,
   type SendDraft,
@@ -306,19 +304,15 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
         for (const message of sent) storeMessage(message);
         const last = sent.at(-1);
         const preview = last && messagePreview(last);
-        // A private reply spends the comment it answered, as the server does.
-        const target = decision.kind === 'messages' ? privateReplyTarget(conversation, at) : undefined;
-        const spend = <T extends Pick<CustomerComment, 'commentId' | 'privateReplySentAt'>>(c: T): T =>
-          c.commentId === target?.commentId ? { ...c, privateReplySentAt: at } : c;
-        const comment = target && conversation.comment && spend(conversation.comment);
-        const later = comment?.later?.map(spend);
         replaceConversation({
           ...conversation,
           lastOutboundAt: at,
           lastMessageAt: at,
           ...(preview === undefined ? {} : { preview }),
           updatedAt: at,
-          ...(comment ? { comment: { ...comment, ...(later ? { later } : {}) } } : {}),
+          ...(conversation.comment && decision.kind === 'messages'
+            ? { comment: { ...conversation.comment, privateReplySentAt: at } }
+            : {}),
         });
         return sent;
       });
@@ -447,13 +441,12 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
     receive(conversationId, input) {
       const conversation = conversationById(conversationId);
       const at = now();
-      const mid = id('mid');
       const message: Message = {
         id: id('in'),
         conversationId,
         channelId: conversation.channelId,
         direction: 'inbound',
-        mid,
+        mid: id('mid'),
         attachments: input.attachments ?? [],
         reactions: [],
         delivery: 'delivered',
@@ -464,12 +457,8 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
       };
       storeMessage(message);
       const preview = messagePreview(message);
-      // On a comment conversation: the customer's new comment in the thread, with its own private reply.
-      const { comment } = conversation;
-      const later = [...(comment?.later ?? []), { commentId: mid, createdAt: at, privateReplySentAt: null }];
       replaceConversation({
         ...conversation,
-        ...(comment ? { comment: { ...comment, later } } : {}),
         lastInboundAt: at,
         lastMessageAt: at,
         unreadCount: conversation.unreadCount + 1,

@@ -19,7 +19,6 @@ describe('entries', () => {
       'conversationPatchSchema',
       'createInbox',
       'createMediaArchiver',
-      'customerComments',
       'isSignedType',
       'memoryPersonas',
       'memoryStore',

@@ -6,7 +6,7 @@ import { createInbox } from '../inbox.js';
 import { memoryStore } from '../memoryStore.js';
 import type { Store } from '../store.js';
 import { testEvents as ev, testEntities } from '../testing.js';
-import { customerId, MIN, setup, T } from './inboxSetup.js';
+import { customerId, setup, T } from './inboxSetup.js';
 
 describe('Inbox: comments', () => {
   it('opens a comment conversation per top-level comment and appends replies of the thread', async () => {
@@ -119,40 +119,6 @@ describe('Inbox: comments', () => {
       source: 'message',
     }))!;
     await expect(inbox.markPrivateReplySent(dm.id, T)).rejects.toThrow(/source/);
-  });
-
-  it("lists the customer's later comments, each with its own private reply, and spends only the one named", async () => {
-    const DAY = 24 * 60 * MIN;
-    const { inbox, store, clock } = setup();
-    clock.now = T + 20 * DAY;
-    const reply = (commentId: string, at: number) =>
-      ev.comment({ commentId, parentId: 'c1', from: { id: 'PSID_1' }, timestamp: at });
-    await inbox.apply([ev.comment({ commentId: 'c1', timestamp: T })]);
-    const { id } = (await store.conversations.findLatest({
-      channelId: 'PAGE_1',
-      customerId,
-      source: 'comment',
-    }))!;
-    // Stored as before later comments counted: the first comment's private reply, spent.
-    await inbox.markPrivateReplySent(id, T + 5);
-    // c2 is past its 7 days once c3 comes, and dropped; c4 comes late but is newer than c2.
-    await inbox.apply([reply('c2', T + DAY), reply('c3', T + 15 * DAY), reply('c4', T + 14 * DAY)]);
-    expect((await store.conversations.get(id))?.comment).toEqual({
-      commentId: 'c1',
-      postId: 'post_1',
-      privateReplySentAt: T + 5,
-      later: [
-        { commentId: 'c4', createdAt: T + 14 * DAY, privateReplySentAt: null },
-        { commentId: 'c3', createdAt: T + 15 * DAY, privateReplySentAt: null },
-      ],
-    });
-    const spent = await inbox.markPrivateReplySent(id, T + 16 * DAY, 'c3');
-    expect(spent.comment?.later?.map((c) => c.privateReplySentAt)).toEqual([null, T + 16 * DAY]);
-    expect(spent.comment?.privateReplySentAt).toBe(T + 5);
-    const again = await inbox.markPrivateReplySent(id, T + 17 * DAY, 'c3');
-    expect(again.comment?.later?.[1]?.privateReplySentAt).toBe(T + 16 * DAY);
-    await expect(inbox.markPrivateReplySent(id, T, 'c2')).rejects.toBeInstanceOf(ValidationError);
-    await expect(inbox.markPrivateReplySent(id, T, '')).rejects.toThrow(/commentId/);
   });
 });
 

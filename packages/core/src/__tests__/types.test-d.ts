@@ -1,8 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   type Attachment,
-  type Conversation,
-  type CustomerComment,
   evaluateWindow,
   isPagedeskError,
   type MessengerEvent,
@@ -21,11 +19,6 @@ describe('public types', () => {
     }
     if (event.kind === 'delivery') expectTypeOf(event.watermark).toEqualTypeOf<number>();
     expectTypeOf(event.customerId).toEqualTypeOf<string | null>();
-  });
-
-  it("types a comment conversation's later comments as CustomerComment", () => {
-    type Later = NonNullable<NonNullable<Conversation['comment']>['later']>[number];
-    expectTypeOf<Later>().toEqualTypeOf<CustomerComment>();
   });
 
   it('types the window evaluation for a UI', () => {

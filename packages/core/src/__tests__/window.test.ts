@@ -4,10 +4,8 @@ import { ValidationError } from '../errors.js';
 import { evaluateWindow } from '../evaluateWindow.js';
 import { testEntities } from '../testing.js';
 import {
-  customerComments,
   formatRemaining,
   HUMAN_AGENT_WINDOW_MS,
-  privateReplyTarget,
   STANDARD_WINDOW_MS,
   windowForConversation,
 } from '../window.js';
@@ -196,79 +194,6 @@ describe('windowForConversation', () => {
     );
     const used = { ...conversation, comment: { commentId: 'c', postId: 'p', privateReplySentAt: last + 1 } };
     expect(windowForConversation(used, { humanAgent: true }, last + 2).privateReply).toBe(false);
-  });
-
-  const DAY = 24 * H;
-  /** A comment conversation opened by `c1` at `last`, its first private reply sent at `firstSentAt`. */
-  const thread = (firstSentAt: number | null, later: { id: string; at: number; sentAt?: number }[]) =>
-    testEntities.conversation({
-      source: 'comment',
-      createdAt: last,
-      lastInboundAt: Math.max(last, ...later.map((c) => c.at)),
-      comment: {
-        commentId: 'c1',
-        postId: 'p',
-        privateReplySentAt: firstSentAt,
-        later: later.map((c) => ({ commentId: c.id, createdAt: c.at, privateReplySentAt: c.sentAt ?? null })),
-      },
-    });
-
-  it("answers from the customer's newest comment that can still take a private reply", () => {
-    // The first comment is past its 7 days; the newer one is 1 day old.
-    const expired = thread(null, [{ id: 'c2', at: last + 7 * DAY }]);
-    const w = windowForConversation(expired, { humanAgent: true }, last + 8 * DAY);
-    expect(w).toMatchObject({
-      privateReply: true,
-      closesAt: last + 14 * DAY,
-      reason: { remainingMs: 6 * DAY },
-    });
-    expect(privateReplyTarget(expired, last + 8 * DAY)?.commentId).toBe('c2');
-    // The first comment had its private reply: the newer one has its own.
-    const spent = thread(last + H, [{ id: 'c2', at: last + DAY }]);
-    expect(privateReplyTarget(spent, last + 2 * DAY)?.commentId).toBe('c2');
-    // Both had theirs: used, not expired.
-    const both = thread(last + H, [{ id: 'c2', at: last + DAY, sentAt: last + 2 * DAY }]);
-    expect(windowForConversation(both, { humanAgent: true }, last + 3 * DAY).reason.code).toBe(
-      'private_reply_used',
-    );
-    expect(windowForConversation(both, { humanAgent: true }, last + 9 * DAY).reason.code).toBe(
-      'private_reply_used',
-    );
-    // An older comment still in its 7 days takes one when the newer had its own.
-    const newerSpent = thread(null, [{ id: 'c2', at: last + DAY, sentAt: last + 2 * DAY }]);
-    expect(privateReplyTarget(newerSpent, last + 3 * DAY)?.commentId).toBe('c1');
-    expect(windowForConversation(newerSpent, { humanAgent: true }, last + 8 * DAY).reason.code).toBe(
-      'private_reply_used',
-    );
-  });
-
-  it('offers a private reply exactly when some comment is unanswered and under 7 days old', () => {
-    const comments = fc.array(fc.record({ at: fc.integer({ min: 0, max: 20 * DAY }), sent: fc.boolean() }), {
-      maxLength: 6,
-    });
-    fc.assert(
-      fc.property(fc.boolean(), comments, fc.integer({ min: 0, max: 30 * DAY }), (firstSent, later, t) => {
-        const conversation = thread(
-          firstSent ? last : null,
-          // Oldest first, as the inbox keeps them; every one answers the first, so comes after it.
-          later
-            .sort((a, b) => a.at - b.at)
-            .map((c, i) => ({ id: `c${i + 2}`, at: last + c.at, ...(c.sent ? { sentAt: last } : {}) })),
-        );
-        const now = last + t;
-        const open = customerComments(conversation).filter(
-          (c) => c.privateReplySentAt === null && now < c.createdAt + HUMAN_AGENT_WINDOW_MS,
-        );
-        const target = privateReplyTarget(conversation, now);
-        const w = windowForConversation(conversation, { humanAgent: true }, now);
-        expect(w.privateReply).toBe(open.length > 0);
-        expect(target?.createdAt).toBe(
-          open.length > 0 ? Math.max(...open.map((c) => c.createdAt)) : undefined,
-        );
-        if (target) expect(w.closesAt).toBe(target.createdAt + HUMAN_AGENT_WINDOW_MS);
-        expect(w.publicReply).toBe(true);
-      }),
-    );
   });
 });
 

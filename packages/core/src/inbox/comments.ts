@@ -2,7 +2,6 @@ import type { CommentEvent } from '../events.js';
 import { hashId } from '../ids.js';
 import type { Conversation, Message } from '../model.js';
 import { isUnknownOutcome } from '../outcome.js';
-import { customerComments, HUMAN_AGENT_WINDOW_MS } from '../window.js';
 import { markSentWith } from './echoes.js';
 import { compact, EMPTY } from './objects.js';
 import { onMessageEffect } from './receipts.js';
@@ -84,7 +83,7 @@ export async function onComment(ctx: Context, e: CommentEvent): Promise<void> {
     thread.customerId === customer.id &&
     continues(thread, e.timestamp, ctx.settings)
   ) {
-    conversation = withLaterComment(thread, e.commentId, e.timestamp, now());
+    conversation = thread;
   } else {
     conversation = newConversation(ctx, customer, 'comment', {
       comment: compact({
@@ -108,22 +107,6 @@ export async function onComment(ctx: Context, e: CommentEvent): Promise<void> {
     true,
   );
   await putConversation(ctx, withMessage(conversation, stored, true, now()), created);
-}
-
-/**
- * The thread once the customer's later comment joined it: Meta allows a private reply per comment, so
- * it is listed with its own. Comments past their 7 days can take none and are dropped, save the newest
- * (the window speaks of it), so the list stays short however long the thread.
- */
-function withLaterComment(thread: Conversation, commentId: string, at: number, now: number): Conversation {
-  const { comment } = thread;
-  if (!comment || customerComments(thread).some((c) => c.commentId === commentId)) return thread;
-  const later = [...(comment.later ?? []), { commentId, createdAt: at, privateReplySentAt: null }].sort(
-    (a, b) => a.createdAt - b.createdAt,
-  );
-  const newest = later.at(-1);
-  const kept = later.filter((c) => c === newest || now < c.createdAt + HUMAN_AGENT_WINDOW_MS);
-  return { ...thread, comment: { ...comment, later: kept } };
 }
 
 /** How many of a thread's newest messages are searched for a public answer awaiting its comment. */

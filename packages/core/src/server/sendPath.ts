@@ -1,11 +1,4 @@
-import {
-  GraphError,
-  NotFoundError,
-  PagedeskError,
-  toPagedeskError,
-  ValidationError,
-  WindowClosedError,
-} from '../errors.js';
+import { GraphError, NotFoundError, PagedeskError, toPagedeskError, ValidationError } from '../errors.js';
 import type { OutboundDraft } from '../inbox.types.js';
 import type { Channel, Conversation, Customer, Failure, Message } from '../model.js';
 import { isUnknownOutcome } from '../outcome.js';
@@ -21,7 +14,7 @@ import {
   windowError,
 } from '../sendRules.js';
 import { type SendDraft, sendDraftSchema } from '../transport.js';
-import { privateReplyTarget, windowForConversation } from '../window.js';
+import { windowForConversation } from '../window.js';
 import type { ChannelContext } from './channelContext.js';
 import { createDeliver, type Delivery } from './delivery.js';
 import type { PageGraph } from './pageGraph.js';
@@ -108,10 +101,9 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
           });
           return result.messageId;
         });
-        // Sent, by Graph's answer or by an echo that came before a failed one: that comment's one private
-        // reply is spent either way (the customer's other comments keep theirs).
-        if ('commentId' in d.recipient)
-          await inbox.markPrivateReplySent(conversation.id, now(), d.recipient.commentId);
+        // Sent, by Graph's answer or by an echo that came before a failed one: the comment's one private
+        // reply is spent either way.
+        if ('commentId' in d.recipient) await inbox.markPrivateReplySent(conversation.id, now());
         out.push(sent);
       } catch (error) {
         for (const rest of messages.slice(i + 1))
@@ -130,18 +122,11 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
     channel: Channel,
     conversation: Conversation,
     customer: Customer,
-    route: {
-      sender: Sender;
-      messagingType: Delivery['messagingType'];
-      tag?: string | undefined;
-      /** A retry: when its reply was recorded (it answers the comments there were then). */
-      writtenAt?: number;
-    },
+    route: { sender: Sender; messagingType: Delivery['messagingType']; tag?: string | undefined },
   ) {
     const { sender } = route;
     const page = await ctx.pageGraph(channel);
-    const comment =
-      conversation.source === 'comment' ? commentToAnswer(channel, conversation, route) : undefined;
+    const comment = conversation.source === 'comment' ? conversation.comment : undefined;
     const recipient: SendMessageRequest['recipient'] = comment
       ? { commentId: comment.commentId }
       : { id: customer.psid };
@@ -159,37 +144,6 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
       ...(personaId ? { personaId } : {}),
     };
     return d;
-  }
-
-  /**
-   * The comment a private reply answers: the customer's newest comment that can still take one (Meta
-   * allows one per comment), not the thread's first. A retry answers only comments written before its
-   * reply was: one that came later gets a reply of its own, and a timed-out first try that did reach
-   * Meta then meets Meta's refusal of a second private reply to the same comment, never a second DM.
-   */
-  function commentToAnswer(
-    channel: Channel,
-    conversation: Conversation,
-    { sender, writtenAt }: { sender: Sender; writtenAt?: number | undefined },
-  ) {
-    const at = now();
-    const { comment } = conversation;
-    const seen =
-      writtenAt === undefined || !comment?.later
-        ? conversation
-        : {
-            ...conversation,
-            comment: { ...comment, later: comment.later.filter((c) => c.createdAt <= writtenAt) },
-          };
-    const target = privateReplyTarget(seen, at);
-    if (target) return target;
-    // No comment to answer: the window says why, or the comment this retry answered can take no more.
-    throw (
-      windowError(channel, conversation, at, sender.kind) ??
-      new WindowClosedError(
-        'The comment this reply answered can no longer take a private reply; send it as a new reply',
-      )
-    );
   }
 
   /** The author stored on the message: the agent (with the name the host knows) or the automation. */
@@ -426,7 +380,6 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
       d = await deliveryFor(channel, conversation, customer, {
         sender,
         ...(message.survey ? surveyRoute(conversation, at) : replyRoute(channel, conversation, at, sender)),
-        writtenAt: message.createdAt,
       });
     } catch (error) {
       // Checked and not sent, then refused here: failed with the refusal, never left `checking`.

@@ -26,7 +26,6 @@ export function describeConversationContract(getStore: () => Store): void {
           postId: 'p1',
           permalink: 'https://fb.com/p1',
           privateReplySentAt: null,
-          later: [{ commentId: 'c2', createdAt: 5, privateReplySentAt: 6 }],
         },
         preview: 'Hi',
       });
