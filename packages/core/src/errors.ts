@@ -2,8 +2,6 @@
 // original `cause`; guards use a global brand instead of `instanceof` so they work across bundles,
 // realms and duplicated installs. Messages never contain access tokens or secrets.
 
-import { zodIssues } from './issues.js';
-
 const brand = Symbol.for('@pagedesk/error');
 
 export interface PagedeskErrorOptions {
@@ -27,7 +25,10 @@ export class PagedeskError extends Error {
   }
 }
 
-/** Input that failed validation at a boundary; `issues` name each wrong field by its path. */
+/**
+ * Input that failed validation at a boundary; `issues` name each wrong field by its path. From a failed
+ * zod parse: `new ValidationError(what, zodIssues(result.error))`.
+ */
 export class ValidationError extends PagedeskError {
   readonly issues: ReadonlyArray<{ path: string; message: string }>;
   constructor(
@@ -39,15 +40,6 @@ export class ValidationError extends PagedeskError {
     super('invalid_input', `Invalid ${what}: ${detail}`, options);
     this.name = 'ValidationError';
     this.issues = issues;
-  }
-
-  /** From a failed zod parse, each issue named by its path (`a.b[0].c`). */
-  static fromZod(
-    what: string,
-    error: Parameters<typeof zodIssues>[0],
-    options?: PagedeskErrorOptions,
-  ): ValidationError {
-    return new ValidationError(what, zodIssues(error), options);
   }
 }
 

@@ -19,6 +19,7 @@ import {
   serializedErrorSchema,
   uploadedFileSchema,
   ValidationError,
+  zodIssues,
 } from '@pagedesk/core';
 import * as z from 'zod/mini';
 import type { FailedReply } from './persist.js';
@@ -57,7 +58,7 @@ export type Answer<K extends AnswerKind> = z.output<(typeof answerSchemas)[K]>;
  */
 export function parseAnswer<K extends AnswerKind>(kind: K, body: unknown, what: string): Answer<K> {
   const parsed = answerSchemas[kind].safeParse(body);
-  if (!parsed.success) throw ValidationError.fromZod(what, parsed.error);
+  if (!parsed.success) throw new ValidationError(what, zodIssues(parsed.error));
   return parsed.data as Answer<K>;
 }
 

@@ -1,4 +1,4 @@
-import { ValidationError } from '@pagedesk/core';
+import { ValidationError, zodIssues } from '@pagedesk/core';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 
@@ -80,7 +80,7 @@ export function parseOptions(options: unknown): ParsedOptions {
     if (branch) {
       const result = branch.safeParse(options);
       if (result.success) return result.data;
-      throw ValidationError.fromZod('postgresStore options', result.error);
+      throw new ValidationError('postgresStore options', zodIssues(result.error));
     }
   }
   throw new ValidationError('postgresStore options', [

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import type { MessengerEvent } from '../events.js';
 import { validateEvent } from '../inbox/validation.js';
+import { zodIssues } from '../issues.js';
 import { testEvents as ev } from '../testing.js';
 
 function issuesOf(event: unknown): Array<{ path: string; message: string }> {
@@ -71,7 +72,7 @@ describe('validateEvent (the inbox boundary)', () => {
   });
 });
 
-describe('ValidationError.fromZod', () => {
+describe('ValidationError from a zod parse (zodIssues)', () => {
   it('names each failed field of a zod parse by its path (a.b[0].c), and the whole input', () => {
     const result = z
       .object({
@@ -81,7 +82,7 @@ describe('ValidationError.fromZod', () => {
       })
       .safeParse({ retry: { limit: 1.5 }, name: 3, pages: [{ id: 'P' }, { id: 7 }] });
     if (result.success) throw new Error('expected the parse to fail');
-    const error = ValidationError.fromZod('options', result.error);
+    const error = new ValidationError('options', zodIssues(result.error));
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.code).toBe('invalid_input');
     expect(error.issues.map((i) => i.path)).toEqual(['retry.limit', 'name', 'pages[1].id']);
