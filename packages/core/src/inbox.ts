@@ -360,10 +360,15 @@ export function createInbox(options: InboxOptions): Inbox {
     recordThreadOwner(conversationId, owner) {
       return updateConversation(conversationId, (c) => ({ ...c, threadOwner: owner }));
     },
-    markPrivateReplySent(conversationId, at) {
+    markPrivateReplySent(conversationId, at, commentId) {
       if (typeof at !== 'number' || !Number.isFinite(at)) {
         return Promise.reject(
           new ValidationError('private reply', [{ path: 'at', message: 'expected epoch milliseconds' }]),
+        );
+      }
+      if (commentId !== undefined && (typeof commentId !== 'string' || commentId === '')) {
+        return Promise.reject(
+          new ValidationError('private reply', [{ path: 'commentId', message: 'expected a comment id' }]),
         );
       }
       return updateConversation(conversationId, (c) => {
@@ -372,7 +377,9 @@ export function createInbox(options: InboxOptions): Inbox {
             { path: 'source', message: 'is not a comment conversation' },
           ]);
         }
-        if (c.comment.privateReplySentAt !== null) return undefined;
+        const newest = c.comment.latestId ?? c.comment.commentId;
+        if (c.comment.privateReplySentAt !== null || (commentId !== undefined && commentId !== newest))
+          return undefined;
         return { ...c, comment: { ...c.comment, privateReplySentAt: at } };
       });
     },

@@ -112,8 +112,12 @@ export interface Inbox {
     conversationId: string,
     owner: NonNullable<Conversation['threadOwner']>,
   ): Promise<Conversation>;
-  /** Records that the one private reply to a comment was used. */
-  markPrivateReplySent(conversationId: string, at: number): Promise<Conversation>;
+  /**
+   * Records that the customer's newest comment had its one private reply. With `commentId` (the comment
+   * it answered), nothing changes when the customer has commented again since: the newer comment keeps
+   * its own.
+   */
+  markPrivateReplySent(conversationId: string, at: number, commentId?: string): Promise<Conversation>;
   /** Saves profile data looked up later (name, avatar) and tells listeners. */
   /** Records the host's copy of inbound attachment `index` (its URL, or why none): see `createMediaArchiver`. */
   recordAttachmentArchive(messageId: string, index: number, archive: AttachmentArchive): Promise<Message>;

@@ -332,13 +332,19 @@ export const conversationSchema = z.object({
   lastMessageAt: z.number(),
   /** A short text of the newest message for the conversation list. */
   preview: z.optional(z.string()),
-  /** Comment conversations: the comment, its post, and whether the one private reply was used. */
+  /**
+   * Comment conversations: the comment that opened it (public replies answer its thread) and its post.
+   * Meta allows one private reply per comment, so a private reply answers the customer's newest comment
+   * in the thread: `latestId` (absent while the first is the newest; its time is `lastInboundAt`), and
+   * `privateReplySentAt` says when that comment had its private reply (null while it has had none).
+   */
   comment: z.optional(
     z.object({
       commentId: z.string(),
       postId: z.string(),
       permalink: z.optional(z.string()),
       privateReplySentAt: z.nullable(z.number()),
+      latestId: z.optional(z.string()),
     }),
   ),
   /**

@@ -251,8 +251,13 @@ export function windowForConversation(
     source: conversation.source,
     humanAgent,
     privateReplySent: conversation.comment?.privateReplySentAt != null,
-    // A comment conversation opens with its comment: the private reply goes to that one.
-    commentCreatedAt: conversation.source === 'comment' ? conversation.createdAt : null,
+    // A private reply answers the customer's newest comment: a later one's time is the last inbound one.
+    commentCreatedAt:
+      conversation.source !== 'comment'
+        ? null
+        : conversation.comment?.latestId
+          ? conversation.lastInboundAt
+          : conversation.createdAt,
     ...(options.sender ? { sender: options.sender } : {}),
   });
 }

@@ -441,12 +441,13 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
     receive(conversationId, input) {
       const conversation = conversationById(conversationId);
       const at = now();
+      const mid = id('mid');
       const message: Message = {
         id: id('in'),
         conversationId,
         channelId: conversation.channelId,
         direction: 'inbound',
-        mid: id('mid'),
+        mid,
         attachments: input.attachments ?? [],
         reactions: [],
         delivery: 'delivered',
@@ -457,8 +458,11 @@ export function createFakeTransport(options: FakeTransportOptions = {}): FakeTra
       };
       storeMessage(message);
       const preview = messagePreview(message);
+      // On a comment conversation: the customer's new comment, which a private reply now answers.
+      const { comment } = conversation;
       replaceConversation({
         ...conversation,
+        ...(comment ? { comment: { ...comment, latestId: mid, privateReplySentAt: null } } : {}),
         lastInboundAt: at,
         lastMessageAt: at,
         unreadCount: conversation.unreadCount + 1,

@@ -47,7 +47,7 @@ export type Method = Exclude<keyof InboxTransport, 'subscribe'>;
 
 /** The in-memory transport plus controls for tests and stories. */
 export interface FakeTransport extends InboxTransport {
-  /** A customer writes: stores an inbound message and pushes it live. */
+  /** A customer writes (on a comment conversation: a new comment in the thread): stores it and pushes it live. */
   receive(conversationId: string, message: { text?: string; attachments?: Attachment[] }): Message;
   /** Pushes a typing notice live: the customer's, or the agent's named by `agentId`. */
   typing(conversationId: string, on: boolean, agentId?: string): void;

@@ -195,6 +195,26 @@ describe('windowForConversation', () => {
     const used = { ...conversation, comment: { commentId: 'c', postId: 'p', privateReplySentAt: last + 1 } };
     expect(windowForConversation(used, { humanAgent: true }, last + 2).privateReply).toBe(false);
   });
+
+  it("times a private reply from the customer's newest comment once there is a later one", () => {
+    const conversation = testEntities.conversation({
+      source: 'comment',
+      createdAt: last,
+      lastInboundAt: last + 5 * 24 * H,
+      comment: { commentId: 'c', postId: 'p', privateReplySentAt: null, latestId: 'c2' },
+    });
+    const at = (days: number) =>
+      windowForConversation(conversation, { humanAgent: true }, last + days * 24 * H);
+    expect(at(8)).toMatchObject({ privateReply: true, closesAt: last + 12 * 24 * H });
+    expect(at(13).privateReply).toBe(false);
+    const spent = {
+      ...conversation,
+      comment: { ...conversation.comment!, privateReplySentAt: last + 6 * 24 * H },
+    };
+    expect(windowForConversation(spent, { humanAgent: true }, last + 7 * 24 * H).reason.code).toBe(
+      'private_reply_used',
+    );
+  });
 });
 
 describe('formatRemaining', () => {

@@ -83,7 +83,7 @@ export async function onComment(ctx: Context, e: CommentEvent): Promise<void> {
     thread.customerId === customer.id &&
     continues(thread, e.timestamp, ctx.settings)
   ) {
-    conversation = thread;
+    conversation = withNewerComment(thread, e);
   } else {
     conversation = newConversation(ctx, customer, 'comment', {
       comment: compact({
@@ -107,6 +107,16 @@ export async function onComment(ctx: Context, e: CommentEvent): Promise<void> {
     true,
   );
   await putConversation(ctx, withMessage(conversation, stored, true, now()), created);
+}
+
+/**
+ * The thread once the customer commented in it again: a newer comment becomes the one a private reply
+ * answers, with its own (Meta allows one per comment); an older one, delivered late, changes nothing.
+ */
+function withNewerComment(thread: Conversation, e: CommentEvent): Conversation {
+  const { comment } = thread;
+  if (!comment || e.timestamp <= (thread.lastInboundAt ?? thread.createdAt)) return thread;
+  return { ...thread, comment: { ...comment, latestId: e.commentId, privateReplySentAt: null } };
 }
 
 /** How many of a thread's newest messages are searched for a public answer awaiting its comment. */

@@ -1,4 +1,11 @@
-import { GraphError, NotFoundError, PagedeskError, toPagedeskError, ValidationError } from '../errors.js';
+import {
+  GraphError,
+  NotFoundError,
+  PagedeskError,
+  RuleViolationError,
+  toPagedeskError,
+  ValidationError,
+} from '../errors.js';
 import type { OutboundDraft } from '../inbox.types.js';
 import type { Channel, Conversation, Customer, Failure, Message } from '../model.js';
 import { isUnknownOutcome } from '../outcome.js';
@@ -52,6 +59,13 @@ function failureOf(error: unknown): Failure {
   };
 }
 
+/** A retry of a private reply whose comment is no longer the customer's newest. */
+const privateReplySuperseded = () =>
+  new RuleViolationError(
+    'private_reply_superseded',
+    'The customer commented again after this private reply was written, and its first try may have reached them. Send a new reply to answer the newer comment, or retry with force to send this one to it',
+  );
+
 /** A retry that would post a public answer which may be under the comment already. */
 function publicOutcomeUnknown(): PagedeskError {
   return new PagedeskError(
@@ -103,7 +117,8 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
         });
         // Sent, by Graph's answer or by an echo that came before a failed one: the comment's one private
         // reply is spent either way.
-        if ('commentId' in d.recipient) await inbox.markPrivateReplySent(conversation.id, now());
+        if ('commentId' in d.recipient)
+          await inbox.markPrivateReplySent(conversation.id, now(), d.recipient.commentId);
         out.push(sent);
       } catch (error) {
         for (const rest of messages.slice(i + 1))
@@ -127,8 +142,9 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
     const { sender } = route;
     const page = await ctx.pageGraph(channel);
     const comment = conversation.source === 'comment' ? conversation.comment : undefined;
+    // A private reply answers the customer's newest comment: Meta allows one per comment.
     const recipient: SendMessageRequest['recipient'] = comment
-      ? { commentId: comment.commentId }
+      ? { commentId: comment.latestId ?? comment.commentId }
       : { id: customer.psid };
     // Automation speaks as the page: a persona is a person's name and face.
     const personaId =
@@ -339,6 +355,16 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
     // comment in the feed settles one (inbox/comments.ts). Until then, one that may be up already is
     // posted again only when an agent who checked the comment says so.
     if (!retryOptions.force && publicAnswer && isUnknownOutcome(message)) throw publicOutcomeUnknown();
+    // A private reply goes to the customer's newest comment: one that came after this reply was written
+    // would get it, while the first try may have reached the customer under the comment it answered.
+    if (
+      !retryOptions.force &&
+      conversation.source === 'comment' &&
+      !publicAnswer &&
+      isUnknownOutcome(message) &&
+      (conversation.lastInboundAt ?? -Infinity) > message.createdAt
+    )
+      throw privateReplySuperseded();
     let current = message;
     if (!retryOptions.force && conversation.source === 'message' && isUnknownOutcome(message)) {
       inFlight.add(message.id);

@@ -26,6 +26,7 @@ export function describeConversationContract(getStore: () => Store): void {
           postId: 'p1',
           permalink: 'https://fb.com/p1',
           privateReplySentAt: null,
+          latestId: 'c2',
         },
         preview: 'Hi',
       });

@@ -1,5 +1,5 @@
 import type { ConversationWithCustomer } from '@pagedesk/core';
-import { screen, waitFor } from '@testing-library/react';
+import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { Composer } from '../Composer.js';
@@ -14,6 +14,17 @@ function sends(transport: ReturnType<typeof createFakeTransport>) {
   return transport.calls
     .filter((c) => c.method === 'sendMessage')
     .map((c) => c.args[1] as Record<string, unknown>);
+}
+
+/** The comment's composer, after the agent sent `text` as its private reply with Enter. */
+async function afterPrivateReply(text: string) {
+  const transport = createFakeTransport({ now: () => NOW, conversations: 8 });
+  renderWith(transport, <Composer conversationId={COMMENT} />);
+  const box = await enabledBox();
+  const user = userEvent.setup();
+  await user.type(box, `${text}{Enter}`);
+  await waitFor(() => expect(sends(transport)).toHaveLength(1));
+  return { transport, box, user };
 }
 
 async function enabledBox() {
@@ -36,12 +47,7 @@ describe('<Composer> on a comment', () => {
   });
 
   it('never turns Enter into a public reply once the private reply is spent', async () => {
-    const transport = createFakeTransport({ now: () => NOW, conversations: 8 });
-    renderWith(transport, <Composer conversationId={COMMENT} />);
-    const box = await enabledBox();
-    const user = userEvent.setup();
-    await user.type(box, 'Sent you the tracking link privately{Enter}');
-    await waitFor(() => expect(sends(transport)).toHaveLength(1));
+    const { transport, box, user } = await afterPrivateReply('Sent you the tracking link privately');
     expect(sends(transport)[0]?.publicReply).toBeUndefined();
 
     // The conversation now says the private reply is used: the private option is disabled and
@@ -78,5 +84,23 @@ describe('<Composer> on a comment', () => {
     const privateRow = screen.getByText('Answered in private').closest('.pd-message') as HTMLElement;
     expect(privateRow.dataset.public).toBeUndefined();
     expect(privateRow.textContent).not.toContain('Public reply');
+  });
+
+  it("offers a private reply again for the customer's new comment once the first one's was sent", async () => {
+    const { transport, box, user } = await afterPrivateReply('Sent you the price privately');
+    const privately = screen.getByRole('radio', { name: 'Private message' }) as HTMLInputElement;
+    await waitFor(() => expect(privately.disabled).toBe(true));
+
+    // The customer answers with a new comment: Meta allows a private reply to that one.
+    act(() => {
+      transport.receive(COMMENT, { text: 'And shipping to Lisbon?' });
+    });
+    await waitFor(() => expect(privately.disabled).toBe(false));
+    expect(privately.checked).toBe(true);
+    expect(screen.getByText('One private reply to this comment can be sent.')).toBeTruthy();
+    await user.type(box, 'Shipping is free{Enter}');
+    await waitFor(() => expect(sends(transport)).toHaveLength(2));
+    expect(sends(transport)[1]?.publicReply).toBeUndefined();
+    await waitFor(() => expect(privately.disabled).toBe(true));
   });
 });
