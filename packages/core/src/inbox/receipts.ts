@@ -63,13 +63,16 @@ async function latestThread(ctx: Context, customerId: string): Promise<Conversat
   );
 }
 
-/** Counts an inbound action at `at` for the messaging window of `conversation` (never moves it back). */
+/**
+ * Counts an inbound action at `at` for the messaging window of a message thread (never moves it back).
+ * A comment conversation's last inbound time stays its newest comment's, which its private reply answers.
+ */
 async function refreshWindow(
   ctx: Context,
   conversation: Conversation | undefined,
   at: number,
 ): Promise<void> {
-  if (!conversation || (conversation.lastInboundAt ?? -Infinity) >= at) return;
+  if (conversation?.source !== 'message' || (conversation.lastInboundAt ?? -Infinity) >= at) return;
   await putConversation(
     ctx,
     { ...conversation, lastInboundAt: at, updatedAt: changedAt(conversation, ctx.rt.now()) },

@@ -203,12 +203,18 @@ export function createChannelLifecycle(ctx: ChannelContext) {
           });
         };
         if (!credentials) return leave();
+        let page: Awaited<ReturnType<typeof ctx.pageGraph>> | undefined;
         try {
-          const page = await ctx.pageGraph(channel);
-          // A linked Instagram account or its Page may still use the Page's record: the last one deletes it.
-          if (channel.login !== 'instagram')
-            return await releaseNode(ctx, page, memberOf(channel, credentials), leave);
-          await page.unsubscribe();
+          page = await ctx.pageGraph(channel);
+        } catch (error) {
+          ctx.reportError(error, channel.id);
+        }
+        // A linked Instagram account or its Page may still use the Page's record: the last one deletes it.
+        // releaseNode reports Meta's refusals itself and leaves once, whatever Meta answered.
+        if (page && channel.login !== 'instagram')
+          return releaseNode(ctx, page, memberOf(channel, credentials), leave);
+        try {
+          await page?.unsubscribe();
         } catch (error) {
           // Disconnecting must work even with a dead token: Meta stops delivering anyway.
           ctx.reportError(error, channel.id);

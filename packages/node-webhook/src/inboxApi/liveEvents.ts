@@ -331,6 +331,8 @@ export function createBroadcaster(options: BroadcasterOptions) {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const late = new Promise<null>((resolve) => {
         timer = setTimeout(() => resolve(null), every);
+        // A host's authorize that never answers must not hold a process that is shutting down.
+        (timer as { unref?: () => void }).unref?.();
       });
       const now = await Promise.race([reauthorize().catch(() => null), late]).finally(() =>
         clearTimeout(timer),
@@ -523,12 +525,15 @@ export function createBroadcaster(options: BroadcasterOptions) {
       return seq;
     },
 
-    /** Ends the streams opened for a principal that `match` picks; returns how many. */
+    /**
+     * Ends the streams opened for a principal that `match` picks, each after a `reset`: the browser
+     * refetches as whoever it is now rather than resuming a view of another role. Returns how many.
+     */
     closeWhere(match: (principal: InboxPrincipal) => boolean): number {
       let closed = 0;
       for (const client of [...clients]) {
         if (client.principal && match(client.principal)) {
-          end(client);
+          end(client, resetFrame());
           closed += 1;
         }
       }

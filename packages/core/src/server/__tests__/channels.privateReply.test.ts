@@ -127,4 +127,20 @@ describe('private replies, one per comment', () => {
     await expect(h.channels.retry('priv-1', { force: true })).resolves.toMatchObject({ delivery: 'sent' });
     expect(lastRecipient()).toEqual({ comment_id: 'post_1_c2' });
   });
+
+  it("keeps the newest comment's time when the customer reacts to the private reply in Messenger", async () => {
+    const h = await harness(env.standin);
+    await answeredComment(h, T0 - DAY);
+    const conv = (await latest(h))!;
+    const [reply] = await h.channels.send(conv.id, { text: 'Price in DM' });
+    const before = (await h.store.conversations.get(conv.id))!.lastInboundAt;
+    await h.inbox.apply([
+      ev.reaction({ ...P, customerId: 'PSID_1', mid: reply!.mid!, emoji: '❤️', timestamp: T0 + 2 * HOUR }),
+    ]);
+    expect((await h.store.conversations.get(conv.id))?.lastInboundAt).toBe(before);
+    // A comment written before that reaction is still the customer's newest: it gets its own reply.
+    await h.inbox.apply([customerComment('post_1_c2', T0 + HOUR, 'post_1_p1')]);
+    await h.channels.send(conv.id, { text: 'And the shipping' });
+    expect(lastRecipient()).toEqual({ comment_id: 'post_1_c2' });
+  });
 });
