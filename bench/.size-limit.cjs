@@ -59,7 +59,7 @@ module.exports = [
     // drafts did too (browserChecks.ts, fetched beside the first request) and the first load imported
     // core's zod-free entry, @pagedesk/core/rules (README "Performance"). size-limit cannot follow only
     // the static imports of a split build, so this gate bundles the entry with its `import()`s left out,
-    // as one file: 36.7 KB; 36.1 KB since ValidationError lost its static `fromZod`, which held the zod
+    // as one file: 36.7 KB; 36.2 KB since ValidationError lost its static `fromZod`, which held the zod
     // issue formatting (issues.ts) in every bundle that imports the class. bench/src/bundles.ts judges
     // the target on the split build (the entry chunk plus the chunks it imports statically, each gzipped
     // on its own: 39.3 KB).
