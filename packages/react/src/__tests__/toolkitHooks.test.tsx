@@ -169,10 +169,13 @@ describe('useModerateComment', () => {
     await waitFor(() => expect(result.current.messages.messages.length).toBeGreaterThan(0));
     const target = result.current.messages.messages.find((m) => m.direction === 'inbound')!;
     await act(() => result.current.moderate.mutateAsync({ messageId: target.id, action: 'hide' }));
-    expect(result.current.messages.messages.find((m) => m.id === target.id)?.moderation).toMatchObject({
-      hidden: true,
-      actions: [{ action: 'hide' }],
-    });
+    // The list re-renders from the cache once the mutation settled: on a loaded machine, a tick later.
+    await waitFor(() =>
+      expect(result.current.messages.messages.find((m) => m.id === target.id)?.moderation).toMatchObject({
+        hidden: true,
+        actions: [{ action: 'hide' }],
+      }),
+    );
     const dm = fake.data.messages(direct.id)[0]!;
     await act(async () => {
       await result.current.moderate.mutateAsync({ messageId: dm.id, action: 'hide' }).catch(() => {});
