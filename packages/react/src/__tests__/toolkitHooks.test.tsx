@@ -132,7 +132,12 @@ describe('useCustomer', () => {
     );
     await waitFor(() => expect(result.current.customer.data?.id).toBe(customerId));
     await act(() => result.current.update.mutateAsync({ email: 'lola@example.com', notes: 'VIP' }));
-    expect(result.current.customer.data?.details).toMatchObject({ email: 'lola@example.com', notes: 'VIP' });
+    await waitFor(() =>
+      expect(result.current.customer.data?.details).toMatchObject({
+        email: 'lola@example.com',
+        notes: 'VIP',
+      }),
+    );
     // Another agent's edit arrives as a live event.
     await act(async () => {
       await fake.updateCustomer!(customerId, { notes: null, name: 'Lola' });
