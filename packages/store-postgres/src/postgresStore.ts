@@ -122,8 +122,12 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     : parsed.pool;
   if (owned) {
     // An idle client's connection dropping emits 'error' on the pool, which would crash the process
-    // unhandled; the next query on it fails with a typed, retryable error instead.
+    // unhandled; the next query on it fails with a typed, retryable error instead. A checked-out client
+    // emits it on itself when its server goes away between two queries (a restart sends an error
+    // first, then closes): every client keeps a listener for its whole life, whoever holds it, and its
+    // next query fails the same way.
     pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
   }
   const { query, atomic } = createExecutor(pool, schema, statementTimeoutMs);
   const s = quoteIdent(schema);

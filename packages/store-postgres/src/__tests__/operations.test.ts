@@ -117,3 +117,16 @@ describe('lease', () => {
     }
   });
 });
+
+describe('a connection that its server ends', () => {
+  it('never crashes the process while a caller holds it between two queries; its next query fails', async () => {
+    const held = await store.pool.connect();
+    const { rows } = await held.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    // What a PostgreSQL restart does to every session: an error message, then the socket closes.
+    await pool.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await expect(held.query('SELECT 1')).rejects.toThrow();
+    held.release(true);
+    expect(await store.events.has('after-terminate')).toBe(false);
+  });
+});
