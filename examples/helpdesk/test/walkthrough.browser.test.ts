@@ -177,12 +177,16 @@ describe('issue #17, walked through', () => {
       })
       .toBe(1);
     emulator.faults.clear();
-    expect(logged.mock.calls.flat().join(' ')).toContain('unexpected error');
-    logged.mockRestore();
     await bubble('This one will fail').getByRole('button', { name: 'Retry' }).click();
     await expect
       .poll(() => bubble('This one will fail').locator('.pd-delivery').textContent(), { timeout: 20_000 })
       .toMatch(/^(Sent|Delivered|Seen)$/);
+    // Restored once the retry went out: a send that was still failing when the page reloaded may log a
+    // little later on a loaded machine. Everything logged is Meta's 5xx and nothing else.
+    const lines = logged.mock.calls.map((call) => call.join(' '));
+    logged.mockRestore();
+    expect(lines.join(' ')).toContain('unexpected error');
+    expect(lines.filter((line) => !line.includes('An unexpected error has occurred'))).toEqual([]);
 
     // 13. Quick replies count their 20 characters and reach the customer.
     const title = agent.getByRole('textbox', { name: 'Quick reply text' });
