@@ -41,23 +41,18 @@ export const ANALYSIS: Record<string, string> = {
     'per store call adds ~15%; a synchronous twin of the message path measured 104,000–113,000 events/s on the ' +
     'hand-built events but was not kept (it doubled the inbox code).',
   postgres:
-    'Where a delivery of 100 events goes (2026-12-06, pg_stat_statements with planning tracked, 300 deliveries on ' +
-    "the seeded schema): the backend alone spends 6.2 ms executing and 0.6 ms planning the unit's statements — " +
-    'the messages upsert 2.5 ms (five btree indexes and the trigram index of message bodies), the conversations ' +
-    'upsert 2.1–2.4 ms (55 rows: every new message moves last_message_at, which 8 of the 11 indexes hold, so no ' +
-    'update is HOT), processed ids 0.6 ms, the bulk reads 1.0 ms — against 0.6 ms of backend time and about 1.5 ms ' +
-    'in all for the bulk insert of the same 100 events. 0.25x allows about 6 ms per delivery in all, so the ' +
-    "backend's work alone, before Node's ~4 ms (zod checks of every row read and written, pg's protocol, " +
-    'garbage collection, the inbox), is past the budget: the target needs a store that writes less per message ' +
-    "(fewer list indexes, no body search, or the conversation row updated out of the webhook's transaction), " +
-    'not a faster client. Also measured and not kept: dropping 3 conversation indexes that queries could serve ' +
-    'from their twins (conversations upsert 1.86 → 1.42 ms, about 5% of the rate); the PostgreSQL writes in a Node ' +
-    'process of their own, bundled and warmed up, without the seeded memoryStore beside them (5,091–6,127 ' +
-    'events/s, 0.111x: the memoryStore in the bench process is not what holds the rate back). Earlier this month ' +
-    'the rate fell run after run (6,625 to 1,782 events/s) while a generic plan cached on each connection scanned ' +
-    'processed_events whole; units now plan at every run (plan_cache_mode) and send the queries of one tick in one ' +
-    "socket write. The organisations' page: its plan reads 7 buffers of conversations_org_activity (0.02–0.04 ms " +
-    'in the server); the rest of its p99 is the client and the scheduling of the machine.',
+    'Where a delivery of 100 events goes (2026-12-07, log_min_duration_statement = 0, 100 deliveries on the seeded ' +
+    "schema): the backend spends about 9 ms binding and executing the unit's statements — the messages upsert " +
+    '3.5 ms (the trigram index of message bodies 0.6 ms of it, the other secondary indexes 0.8 ms), the ' +
+    'conversations upsert 3.0 ms (every new message moves last_message_at, which 8 of the 11 indexes hold, so no ' +
+    'update is HOT; 1.0 ms without its secondary indexes), processed ids 0.8 ms, the bulk reads 1.5 ms — and Node ' +
+    "about 4–5 ms (zod checks of every row read and written, pg's protocol, garbage collection, the inbox). Quiet " +
+    'runs measure 6,200–7,500 events/s; the rate follows the load of the 2 shared cores (runs while other suites ' +
+    'ran measured 4,800–5,300). Earlier this month the rate fell run after run (6,625 to 1,782 events/s) while a ' +
+    'generic plan cached on each connection scanned processed_events whole; units now plan at every run ' +
+    "(plan_cache_mode) and send the queries of one tick in one socket write. The organisations' page: its plan " +
+    'reads 7 buffers of conversations_org_activity (0.02–0.04 ms in the server); the rest of its p99 is the client ' +
+    'and the scheduling of the machine.',
   react:
     'Chromium traces (2026-12-06): no scroll frame used more than ~14 ms of main-thread CPU (ConversationList ' +
     'median 5.5–6 ms, MessageList ~3 ms); the long frames are gaps in which the page is not scheduled at all while ' +
