@@ -7,6 +7,11 @@ import type { Handlers } from './routes.js';
 // without credentials) they are served only to a principal who sees the channel the key starts with:
 // another organisation's file answers 404, like one that does not exist.
 
+// One key segment as the archiver writes them. A path parameter is percent-decoded, so `..%2F` would
+// put `../` in the key, and a store that resolves keys as paths or URLs would leave the checked
+// channel's folder for another organisation's: such a part is a file that does not exist.
+const KEY_PART = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
+
 /** `GET /media/:channel/:folder/:file` (keys are `<channel>/<message>/<n>.<ext>` or `<channel>/avatars/<file>`). */
 export function mediaRoutes(media: MediaStore | undefined) {
   return {
@@ -17,6 +22,7 @@ export function mediaRoutes(media: MediaStore | undefined) {
         await access.channel(channel);
         if (!media?.get) throw new NotImplementedError('Archived media');
         const key = `${channel}/${folder}/${file}`;
+        if (!KEY_PART.test(folder) || !KEY_PART.test(file)) throw new NotFoundError('Media', key);
         // A key the store refuses (`..`, odd characters) is a file that does not exist; a disk error is not.
         const found = await media.get(key).catch((error: unknown) => {
           if (error instanceof ValidationError) return undefined;

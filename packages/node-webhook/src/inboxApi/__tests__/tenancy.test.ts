@@ -533,3 +533,39 @@ describe('history imports and channel changes on the live stream', () => {
     local.close();
   });
 });
+
+describe('archived media', () => {
+  it("never reaches another organisation's file through a key part that decodes to a path", async () => {
+    // A store that reads keys as URL paths (a bucket or CDN behind HTTP): to it `a/../b` is `b`.
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff]);
+    const files = new Map([
+      [`${ACME_OPEN}/m_1/0.jpg`, jpeg],
+      [`${GLOBEX_OPEN}/m_1/0.jpg`, jpeg],
+    ]);
+    const bucket = createInboxApi({
+      inbox,
+      heartbeatMs: 0,
+      authorize: authorizeByHeader,
+      media: {
+        put: async (key) => `/media/${key}`,
+        get: async (key) => {
+          const bytes = files.get(new URL(key, 'https://bucket.test/').pathname.slice(1));
+          return bytes && { bytes, contentType: 'image/jpeg' };
+        },
+      },
+    });
+    const bucketServer = await serve(bucket);
+    const get = async (path: string) =>
+      (await fetch(`${bucketServer.base}/media/${path}`, { headers: asPrincipal('acmeAgent') })).status;
+    try {
+      expect(await get(`${ACME_OPEN}/m_1/0.jpg`)).toBe(200);
+      // Each reaches Globex's file in this store; Acme's agent sees only its own channel's folder.
+      expect(await get(`${ACME_OPEN}/..%2F${GLOBEX_OPEN}%2Fm_1/0.jpg`)).toBe(404);
+      expect(await get(`${ACME_OPEN}/m_1/..%2F..%2F${GLOBEX_OPEN}%2Fm_1%2F0.jpg`)).toBe(404);
+      expect(await get(`${ACME_OPEN}/..%5C${GLOBEX_OPEN}%5Cm_1/0.jpg`)).toBe(404);
+    } finally {
+      bucket.close();
+      await bucketServer.close();
+    }
+  });
+});
