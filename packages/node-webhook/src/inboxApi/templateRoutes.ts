@@ -125,11 +125,18 @@ export function templateRoutes(deps: RouteDeps) {
         const visible = (await access.visibleChannels()).map((channel) => channel.id);
         const all = await templatesOf().list({ organizationId: access.principal.organizationId ?? null });
         return json(
-          all.filter((template) =>
-            channelId === undefined
-              ? visible.some((id) => appliesTo(template, id))
-              : appliesTo(template, channelId),
-          ),
+          all
+            .filter((template) =>
+              channelId === undefined
+                ? visible.some((id) => appliesTo(template, id))
+                : appliesTo(template, channelId),
+            )
+            // An agent kept off a page must not learn it from a template's scope either.
+            .map((template) =>
+              template.channelIds === null
+                ? template
+                : { ...template, channelIds: template.channelIds.filter((id) => visible.includes(id)) },
+            ),
         );
       },
     },

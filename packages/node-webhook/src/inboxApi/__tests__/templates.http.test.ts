@@ -167,6 +167,19 @@ describe('organisation scoping', () => {
     expect((await call('acmeAgent', 'GET', `/templates?channelId=${ACME_HIDDEN}`)).status).toBe(404);
     expect((await call('acmeAdmin', 'GET', `/templates?channelId=${ACME_OPEN}`)).body).toEqual([]);
   });
+
+  it('names to an agent only the channels it sees of a template meant for several', async () => {
+    const { body: template } = await call('acmeAdmin', 'POST', '/templates', {
+      ...greeting,
+      channelIds: [ACME_OPEN, ACME_HIDDEN],
+    });
+    expect((await call('acmeAdmin', 'GET', '/templates')).body).toEqual([template]);
+    for (const query of ['', `?channelId=${ACME_OPEN}`]) {
+      const { body } = await call('acmeAgent', 'GET', `/templates${query}`);
+      expect(body).toEqual([{ ...template, channelIds: [ACME_OPEN] }]);
+      expect(JSON.stringify(body)).not.toMatch(/acme-hidden/);
+    }
+  });
 });
 
 describe('sending a template', () => {
