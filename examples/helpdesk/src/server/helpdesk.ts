@@ -204,9 +204,9 @@ export async function startHelpdesk(options: HelpdeskOptions): Promise<RunningHe
         config.mode === 'meta' && config.privacyUrl ? config.privacyUrl : `${publicOrigin()}/privacy`,
     },
     // Personas show the agent's name and face to the customer; Meta fetches the avatar, so it must be a
-    // public URL (the emulator serves sample avatars itself).
-    agents: (agentId) => {
-      const agent = agents.find((a) => a.id === agentId);
+    // public URL (the emulator serves sample avatars itself). Only the page's organisation's agents.
+    agents: (agentId, channel) => {
+      const agent = agents.find((a) => a.id === agentId && a.organizationId === channel.organizationId);
       if (!agent) return undefined;
       const avatarUrl =
         agent.avatarUrl ?? (emulator ? `${emulator.url}/samples/avatar.png?agent=${agent.id}` : undefined);

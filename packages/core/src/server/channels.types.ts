@@ -72,8 +72,15 @@ export interface ChannelsOptions {
   graphVersion?: string;
   baseUrl?: string;
   fetch?: typeof globalThis.fetch;
-  /** Looks up an agent's name and avatar for personas; without it no persona is used. */
-  agents?: (agentId: string) => AgentProfile | undefined | Promise<AgentProfile | undefined>;
+  /**
+   * Looks up an agent's name and avatar for personas and the stored author; without it no persona is
+   * used. `channel` is the one the reply goes out on: its `organizationId` says whose directory to read
+   * (agent ids may be unique only within an organisation).
+   */
+  agents?: (
+    agentId: string,
+    channel: Channel,
+  ) => AgentProfile | undefined | Promise<AgentProfile | undefined>;
   attachmentCache?: AttachmentCache;
   /** Content key of an outbound file for the attachment cache; default {@link defaultAttachmentHash}. */
   hashAttachment?: (file: OutboundFile) => string | Promise<string>;

@@ -29,7 +29,7 @@ export function createPersonas(ctx: ChannelContext): Personas {
 
   async function lookUpAgent(channel: Channel, agentId: string): Promise<AgentProfile | undefined> {
     try {
-      return await options.agents!(agentId);
+      return await options.agents!(agentId, channel);
     } catch (error) {
       // The host's agent lookup failing says nothing about Meta's personas: try again next reply.
       ctx.reportError(error, channel.id);

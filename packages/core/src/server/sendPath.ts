@@ -163,12 +163,13 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
   }
 
   /** The author stored on the message: the agent (with the name the host knows) or the automation. */
-  async function authorOf(sender: Sender, draft: SendDraft): Promise<Message['author']> {
+  async function authorOf(sender: Sender, draft: SendDraft, channel: Channel): Promise<Message['author']> {
     if (sender.kind === 'automation') {
       const name = draft.author?.kind === 'automation' ? draft.author.name : undefined;
       return { kind: 'automation', ...(name ? { name } : {}) };
     }
-    const agent = sender.agentId && options.agents ? await options.agents(sender.agentId) : undefined;
+    const agent =
+      sender.agentId && options.agents ? await options.agents(sender.agentId, channel) : undefined;
     return {
       kind: 'agent',
       ...(sender.agentId ? { agentId: sender.agentId } : {}),
@@ -250,7 +251,7 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
         at: now(),
         rules: ctx.rulesOf(channel),
       });
-      const author = await authorOf(decision.sender, draft);
+      const author = await authorOf(decision.sender, draft, channel);
       if (decision.kind === 'public') return publicReply(conversation, channel, decision.text, draft, author);
       const replyTo = draft.replyToMessageId
         ? quoteOf(await store.messages.get(draft.replyToMessageId), conversationId, draft.replyToMessageId)
@@ -300,7 +301,7 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
       if (refusal) throw refusal;
       const { id, survey } = surveyFor(input, options.surveys, channel);
       const sender: Sender = { kind: 'agent', ...(by.agentId ? { agentId: by.agentId } : {}) };
-      const author = await authorOf(sender, { ...(by.agentId ? { agentId: by.agentId } : {}) });
+      const author = await authorOf(sender, { ...(by.agentId ? { agentId: by.agentId } : {}) }, channel);
       const d = await deliveryFor(channel, conversation, customer, {
         sender,
         ...surveyRoute(conversation, now()),

@@ -64,4 +64,22 @@ describe('stored personas', () => {
     expect((await h.store.personas!.get('PAGE_1', 'ben'))!.personaId).toBe('p_ben');
     expect(await h.store.personas!.get('PAGE_2', 'ana')).toBeUndefined();
   });
+
+  it("asks for the agent of the page's organisation: agent ids may repeat across organisations", async () => {
+    const directory: Record<string, Record<string, AgentProfile>> = {
+      org_a: { 'agent-1': { name: 'Ana', avatarUrl: 'https://host.example/ana.png' } },
+      org_b: { 'agent-1': { name: 'Bea', avatarUrl: 'https://host.example/bea.png' } },
+    };
+    const h = await harness(env.standin, {
+      channel: { organizationId: 'org_b' },
+      channels: { agents: (agentId, channel) => directory[channel.organizationId ?? '']?.[agentId] },
+    });
+    const id = await customerWrote(h, T0 - 1000);
+    const [message] = await h.channels.send(id, { text: 'Hello', agentId: 'agent-1' });
+    // Org B's customer sees org B's agent, and the stored author is hers, never org A's namesake.
+    expect(personaCalls().map((r) => r.body)).toEqual([
+      { name: 'Bea', profile_picture_url: 'https://host.example/bea.png' },
+    ]);
+    expect(message!.author).toEqual({ kind: 'agent', agentId: 'agent-1', name: 'Bea' });
+  });
 });
