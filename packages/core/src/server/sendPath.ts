@@ -228,19 +228,26 @@ export function createSendPath(ctx: ChannelContext, personas: Personas) {
   }
 
   async function send(conversationId: string, draftInput: SendDraft): Promise<Message[]> {
-    const draft = parseOrThrow(sendDraftSchema, draftInput, 'reply');
+    let draft = parseOrThrow(sendDraftSchema, draftInput, 'reply');
     return ctx.serial(conversationId, async () => {
       const { conversation, channel, customer } = await ctx.loadConversation(conversationId);
       if (draft.clientId) {
         // The same composer id twice (a double click, a browser retrying the POST) never sends twice:
         // the stored message answers, and a failed one is for `retry`.
         const existing = await store.messages.get(draft.clientId);
-        if (existing) {
-          if (existing.conversationId !== conversationId || existing.direction !== 'outbound')
+        if (existing?.conversationId === conversationId) {
+          if (existing.direction !== 'outbound')
             throw new ValidationError('reply', [
               { path: 'clientId', message: 'is already used by another message' },
             ]);
           return [existing];
+        }
+        // Another conversation's message id (another organisation's, maybe) is not the composer's: the
+        // reply goes under an id of its own, the answer of an unused id, so a guessed id never
+        // confirms that someone else's message exists.
+        if (existing) {
+          const { clientId: _taken, ...rest } = draft;
+          draft = rest;
         }
       }
       const decision = decideReply({

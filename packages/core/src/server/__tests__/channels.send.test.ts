@@ -10,6 +10,7 @@ import {
 } from '../../errors.js';
 import { createInbox } from '../../inbox.js';
 import { memoryStore } from '../../memoryStore.js';
+import { testEntities } from '../../testing/entities.js';
 import { testEvents } from '../../testing/events.js';
 import { createChannels } from '../channels.js';
 import { customerWrites, HOUR, sentBodies } from './channelsSetup.js';
@@ -281,6 +282,28 @@ describe('send', () => {
     expect((await h.store.messages.list(conversationId, { limit: 10 })).items.map((m) => m.id)).toContain(
       'dup-1',
     );
+  });
+
+  it("a composer id that is another organisation's message id sends as an unused one would: nothing confirms it exists", async () => {
+    const h = await harness(env.standin, { channel: { organizationId: 'org_a' } });
+    await h.store.channels.put(testEntities.channel({ id: 'PAGE_B', organizationId: 'org_b' }));
+    await h.inbox.apply([
+      testEvents.message({
+        pageId: 'PAGE_B',
+        customerId: 'PSID_B',
+        text: 'Secret order',
+        timestamp: T0 - HOUR,
+      }),
+    ]);
+    const [theirs] = (await h.store.messages.list((await h.store.conversations.list({})).items[0]!.id)).items;
+    const conversationId = await customerWrites(h, T0 - HOUR);
+    const [guessed] = await h.channels.send(conversationId, { text: 'Hi', clientId: theirs!.id });
+    const [unused] = await h.channels.send(conversationId, { text: 'Hi', clientId: 'never-used' });
+    // Sent under an id of its own; the other organisation's message is untouched.
+    expect(guessed).toMatchObject({ conversationId, delivery: 'sent', text: 'Hi' });
+    expect(guessed!.id).not.toBe(theirs!.id);
+    expect(unused).toMatchObject({ id: 'never-used', delivery: 'sent' });
+    expect(await h.store.messages.get(theirs!.id)).toEqual(theirs);
   });
 
   it('the same Retry on two servers at once sends the message once', async () => {
