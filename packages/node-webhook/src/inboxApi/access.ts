@@ -35,6 +35,15 @@ export interface Access {
 export const organizationFilter = (principal: InboxPrincipal): string | null =>
   principal.organizationId ?? null;
 
+/**
+ * Whether a record (or a live event) stored under `organizationId` is the principal's organisation's.
+ * A record keeps the organisation it was stored under, as the lists say: one left on a page that has
+ * since moved to another organisation (an event that raced the purge) stays the first one's, and one
+ * stored under none (events of a page while no channel held it) is no organisation's data.
+ */
+const sameOrganisation = (organizationId: string | undefined, principal: InboxPrincipal) =>
+  (organizationId ?? undefined) === principal.organizationId;
+
 /** Creates the guards of one request. */
 export function createAccess(store: Store, principal: InboxPrincipal): Access {
   let visible: Promise<Channel[]> | undefined;
@@ -42,11 +51,8 @@ export function createAccess(store: Store, principal: InboxPrincipal): Access {
     const channel = await store.channels.get(channelId);
     return channel !== undefined && canSee(principal, channel) ? channel : undefined;
   };
-  // A record keeps the organisation it was stored under: one left on a page that has since moved to
-  // another organisation (an event that raced the purge) stays the first one's, as the lists say.
   const owns = (record: { organizationId?: string | undefined } | undefined) =>
-    record !== undefined &&
-    (record.organizationId === undefined || record.organizationId === principal.organizationId);
+    record !== undefined && sameOrganisation(record.organizationId, principal);
   return {
     principal,
     visibleChannels() {
@@ -97,9 +103,7 @@ export function createLiveViewer(principal: InboxPrincipal, channels: readonly C
   const visible = new Set(channels.map((channel) => channel.id));
   return {
     sees(scope: LiveScope) {
-      if (scope.organizationId !== undefined && scope.organizationId !== principal.organizationId)
-        return false;
-      return visible.has(scope.channelId);
+      return sameOrganisation(scope.organizationId, principal) && visible.has(scope.channelId);
     },
     changedBy(event: LiveEventDraft) {
       if (event.type === 'channel:purged') return visible.delete(event.channelId);

@@ -1,8 +1,9 @@
 import type { Inbox } from '@pagedesk/core';
+import { testEvents } from '@pagedesk/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createInboxApi, type InboxApi } from '../index.js';
 import { channel, conversation, customer, eventsOf, readFrames, serve } from './helpers.js';
-import { ACME_OPEN, authorizeByHeader, callAs, GLOBEX, onPage, tenantInbox } from './tenants.js';
+import { ACME_OPEN, authorizeByHeader, callAs, GLOBEX, GLOBEX_OPEN, onPage, tenantInbox } from './tenants.js';
 
 // A page that moves from one organisation to another (Acme disconnects it, Globex connects the same
 // page id) keeps what Acme stored Acme's: neither the stream's replay nor a request by id hands it to
@@ -75,5 +76,39 @@ describe('a page that moves to another organisation', () => {
     const list = await callAs(server.base, 'globexAdmin', 'GET', '/conversations');
     expect(list.body.items.map((c: { id: string }) => c.id)).toContain(own.id);
     expect(list.body.items.map((c: { id: string }) => c.id)).not.toContain(acme.conversationId);
+  });
+
+  it('keeps what arrived while the page had no channel from the organisation that connects it next', async () => {
+    // Acme purges the page, but Meta still delivers its messages (the app stays subscribed for an
+    // Instagram account linked to it): they are stored under no organisation.
+    await inbox.purgeChannel(ACME_OPEN);
+    const between = { pageId: ACME_OPEN, customerId: 'psid-between', mid: 'm_between' };
+    await inbox.apply([
+      testEvents.message({ ...between, text: 'My address is 1 Elm St', timestamp: Date.now() - 1000 }),
+    ]);
+    const stored = (await inbox.store.conversations.findLatest({
+      channelId: ACME_OPEN,
+      customerId: `${ACME_OPEN}:psid-between`,
+      source: 'message',
+    }))!;
+    await moveToGlobex();
+    const stream = await fetch(`${server.base}/events`, { headers: { 'x-principal': 'globexAdmin' } });
+    while (api.liveConnections < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    for (const path of [
+      `/conversations/${stored.id}`,
+      `/conversations/${stored.id}/messages`,
+      `/customers/${encodeURIComponent(stored.customerId)}`,
+    ])
+      expect({ path, status: (await callAs(server.base, 'globexAdmin', 'GET', path)).status }).toEqual({
+        path,
+        status: 404,
+      });
+    // The customer edits that message: the change is not Globex's either.
+    await inbox.apply([
+      testEvents.edit({ ...between, text: 'My address is 2 Elm St', timestamp: Date.now() }),
+    ]);
+    await inbox.updateChannel(channel({ id: GLOBEX_OPEN, organizationId: GLOBEX, name: 'Globex, later' }));
+    const frames = await readFrames(stream.body!, (all) => all.some((f) => f.includes('Globex, later')));
+    expect(frames.join('\n')).not.toContain('Elm St');
   });
 });
