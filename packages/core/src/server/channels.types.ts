@@ -56,6 +56,12 @@ export interface ChannelsOptions {
   /** The app new channels connect through; the first of `apps` when omitted. */
   defaultAppId?: string;
   /**
+   * The app an organisation's pages connect through when a `connect` or `listConnectablePages` call
+   * names none (the inbox API's never do): for hosts where some organisations bring a Meta app of
+   * their own, the app of the Facebook Login their admins used. `undefined` falls back to `defaultAppId`.
+   */
+  appFor?: (organizationId: string) => string | undefined | Promise<string | undefined>;
+  /**
    * For a host with a single organisation: the default of `connect` and `listConnectablePages`, and
    * `list()`/`get()` then show only its channels and those without one. A multi-tenant host leaves it
    * out and passes `{ organizationId }` to each call instead.

@@ -71,6 +71,9 @@ const connectOptionsSchema = z.object({
   appId: z.optional(z.string().check(z.minLength(1))),
 });
 
+/** What the host's `appFor` answers: an app id, or nothing for the default app. */
+const ownAppSchema = z.optional(z.string().check(z.minLength(1)));
+
 /** `listConnectablePages` and `connect` of `createChannels`. */
 export function createConnect(
   ctx: ChannelContext,
@@ -82,13 +85,20 @@ export function createConnect(
 ) {
   const { inbox, now, options } = ctx;
 
-  /** The organisation and app of a call: its options, else the `createChannels` defaults. */
-  function scopeOf(input: ConnectOptions | undefined): { organizationId: string | undefined; appId: string } {
+  /** The organisation and app of a call: its options, else the organisation's app, else the defaults. */
+  async function scopeOf(
+    input: ConnectOptions | undefined,
+  ): Promise<{ organizationId: string | undefined; appId: string }> {
     const given = parseOrThrow(connectOptionsSchema, input ?? {}, 'connect options');
-    const appId = given.appId ?? ctx.defaultAppId;
+    const organizationId = given.organizationId ?? options.organizationId;
+    const own =
+      given.appId === undefined && organizationId !== undefined && options.appFor
+        ? parseOrThrow(ownAppSchema, await options.appFor(organizationId), 'appFor(organizationId)')
+        : undefined;
+    const appId = given.appId ?? own ?? ctx.defaultAppId;
     if (!appId)
       throw new ValidationError('channels options', [{ path: 'apps', message: 'no Meta app configured' }]);
-    return { organizationId: given.organizationId ?? options.organizationId, appId };
+    return { organizationId, appId };
   }
 
   /** Who holds a page (see {@link holderOf}), and whether this candidate can be connected. */
@@ -110,7 +120,7 @@ export function createConnect(
     userAccessToken: string,
     input?: ConnectOptions,
   ): Promise<ConnectablePage[]> {
-    const { organizationId, appId } = scopeOf(input);
+    const { organizationId, appId } = await scopeOf(input);
     const { pages } = await userPages(ctx, userAccessToken, appId);
     const out: ConnectablePage[] = [];
     for (const candidate of candidatesOf(pages)) {
@@ -133,7 +143,7 @@ export function createConnect(
     pageIds: string[],
     input?: ConnectOptions,
   ): Promise<Channel[]> {
-    const { organizationId, appId } = scopeOf(input);
+    const { organizationId, appId } = await scopeOf(input);
     if (pageIds.length === 0)
       throw new ValidationError('connect', [{ path: 'pageIds', message: 'choose at least one page' }]);
     // Who connected is recorded with every token (one `/me` per connect, not one per page).

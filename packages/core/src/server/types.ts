@@ -34,7 +34,7 @@ export interface ChannelsEvents {
 export interface ConnectOptions {
   /** The organisation the pages are connected for, recorded on each channel. */
   organizationId?: string;
-  /** The Meta app to connect through (an organisation with an app of its own); default `defaultAppId`. */
+  /** The Meta app to connect through (an organisation with an app of its own); default `appFor(organizationId)`, then `defaultAppId`. */
   appId?: string;
 }
 

@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { testEvents } from '../../testing/events.js';
 import { ChannelConflictError } from '../connect.js';
-import { harness, useFakeMeta } from './fakeMeta.js';
+import { createGraphClient } from '../graphClient.js';
+import { APP_ID, APP_SECRET, harness, useFakeMeta } from './fakeMeta.js';
 
 // One createChannels() for every organisation of a host: connecting records the organisation, a page
 // belongs to one organisation at a time (its history too), and purge frees it.
@@ -48,6 +49,40 @@ describe('channels: organisations', () => {
     });
     expect(channel).toMatchObject({ organizationId: 'org_a', appId: 'APP_OF_A' });
     await expect(h.channels.connect(TOKEN, ['PAGE_3'], { appId: '' })).rejects.toMatchObject({
+      name: 'ValidationError',
+    });
+  });
+
+  it("connects through the organisation's own app when a call names none (appFor), as the inbox API's calls do", async () => {
+    const h = await setup();
+    const asked: string[] = [];
+    const appsUsed: string[] = [];
+    const channels = h.make({
+      appFor: async (organizationId) => {
+        asked.push(organizationId);
+        return organizationId === 'org_a' ? 'APP_OF_A' : undefined;
+      },
+      graph: (appId) => {
+        appsUsed.push(appId);
+        return createGraphClient({
+          appId,
+          appSecret: APP_SECRET,
+          baseUrl: env.standin.url,
+          sleep: async () => {},
+        });
+      },
+    });
+    await channels.listConnectablePages(TOKEN, { organizationId: 'org_a' });
+    await channels.listConnectablePages(TOKEN, { organizationId: 'org_b' });
+    expect(appsUsed).toEqual(['APP_OF_A', APP_ID]);
+    const [own] = await channels.connect(TOKEN, ['PAGE_2'], { organizationId: 'org_a' });
+    expect(own!.appId).toBe('APP_OF_A');
+    // An app named by the call wins (appFor is not asked); an answer that is no app id is refused.
+    const [named] = await channels.connect(TOKEN, ['PAGE_3'], { organizationId: 'org_b', appId: 'APP_OF_B' });
+    expect(named!.appId).toBe('APP_OF_B');
+    expect(asked).toEqual(['org_a', 'org_b', 'org_a']);
+    const broken = h.make({ appFor: () => '' });
+    await expect(broken.connect(TOKEN, ['PAGE_3'], { organizationId: 'org_b' })).rejects.toMatchObject({
       name: 'ValidationError',
     });
   });
