@@ -89,8 +89,12 @@ export function withMessage(
     const preview = messagePreview(message);
     if (preview !== undefined) next.preview = preview;
   }
-  // A message delivered late can be older than the event that opened its conversation.
-  if (message.createdAt < conversation.createdAt) next.createdAt = message.createdAt;
+  // A message delivered late can be older than the event that opened its conversation. One that
+  // continues an earlier conversation keeps its time: createdAt ranks a customer's conversations
+  // (`findLatest`), and going below the earlier one's would make that one the latest again, so the
+  // customer's next message would open another conversation beside this open one.
+  if (message.createdAt < conversation.createdAt && conversation.continuesFrom === undefined)
+    next.createdAt = message.createdAt;
   if (message.direction === 'inbound') {
     if (!message.imported) next.unreadCount = conversation.unreadCount + 1;
   } else if (message.delivery !== 'pending' && message.delivery !== 'failed') {

@@ -50,3 +50,25 @@ describe('an inbox shared by two servers on PostgreSQL', () => {
     });
   });
 });
+
+describe('an inbox on PostgreSQL, under late deliveries', () => {
+  it("keeps the customer's next message in their open conversation after a late one older than the resolved conversation", async () => {
+    const latest = () =>
+      store().conversations.findLatest({
+        channelId: 'PAGE_1',
+        customerId: 'PAGE_1:PSID_1',
+        source: 'message',
+      });
+    await serverA.apply([ev.message({ mid: 'm1', text: 'Where is my order?', timestamp: T + 10 })]);
+    await serverA.resolve((await latest())!.id);
+    await serverB.apply([ev.message({ mid: 'm2', text: 'It came broken', timestamp: T + 20 })]);
+    const open = (await latest())!;
+    // A message written before the first conversation, whose delivery Meta retried for a while.
+    await serverA.apply([ev.message({ mid: 'm0', text: 'Hello?', timestamp: T })]);
+    await serverB.apply([ev.message({ mid: 'm3', text: 'Can I get a refund?', timestamp: T + 30 })]);
+    expect(await latest()).toMatchObject({ id: open.id, status: 'open' });
+    expect((await store().messages.getByMid('PAGE_1', 'm3'))?.conversationId).toBe(open.id);
+    const { items } = await store().conversations.list({ customerId: 'PAGE_1:PSID_1' });
+    expect(items.map((c) => c.status).sort()).toEqual(['open', 'resolved']);
+  });
+});
