@@ -204,9 +204,12 @@ export function memoryStore(): Store {
     }
     const keys = keysOf(conversation);
     if (previous) {
+      // Created earlier than it was stored: another conversation may rank above it now.
+      const demoted = conversation.createdAt < previous.createdAt;
       for (const key of keysOf(previous)) {
-        if (keys.some((k) => sameKey(k, key)) || slotOf(key)?.thread !== thread) continue;
-        // Rare (a conversation moved to another customer or post): rebuild that key by scanning.
+        if (slotOf(key)?.thread !== thread || (!demoted && keys.some((k) => sameKey(k, key)))) continue;
+        // Rare (a conversation moved to another customer or post, or back in time): rebuild that key
+        // by scanning; the loop below puts this one back where it still ranks first.
         deleteLatest(key);
         for (const other of threads.values()) {
           const candidate = other.conversation;

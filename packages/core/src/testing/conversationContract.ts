@@ -75,6 +75,11 @@ export function describeConversationContract(getStore: () => Store): void {
       // An update of an older conversation does not make it the latest.
       await store.conversations.put(conversation({ id: 'old', createdAt: 1, lastMessageAt: 99 }));
       expect((await store.conversations.findLatest({ ...q, source: 'message' }))?.id).toBe('new');
+      // The rank follows createdAt as stored now: the latest moved below another is the latest no more.
+      await store.conversations.put(conversation({ id: 'new', createdAt: 0 }));
+      expect((await store.conversations.findLatest({ ...q, source: 'message' }))?.id).toBe('old');
+      await store.conversations.put(conversation({ id: 'new', createdAt: 10 }));
+      expect((await store.conversations.findLatest({ ...q, source: 'message' }))?.id).toBe('new');
     });
 
     it('lists newest activity first (lastMessageAt descending, then id) with each filter', async () => {
