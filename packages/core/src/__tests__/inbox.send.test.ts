@@ -240,6 +240,30 @@ describe('Inbox: receipts', () => {
     expect((await store.conversations.get(conversation.id))?.unreadCount).toBe(unreadBefore);
   });
 
+  it('leaves a reply that has not gone out pending: a read of the part before it proves nothing', async () => {
+    const { inbox, store, clock, latest } = setup();
+    await inbox.apply([ev.message({ mid: 'm1', timestamp: T })]);
+    const conversation = (await latest())!;
+    clock.now = T + 10;
+    // A reply of two parts, recorded together and sent one after the other.
+    const text = await inbox.recordOutbound(conversation.id, {
+      text: 'Here it is:',
+      author: { kind: 'agent' },
+    });
+    const video = await inbox.recordOutbound(conversation.id, {
+      attachments: [{ kind: 'video', url: 'https://cdn.example/manual.mp4' }],
+      author: { kind: 'agent' },
+    });
+    await inbox.markSent(text.id, { mid: 'out1', at: T + 11 });
+    // The customer reads the first part while Meta is still taking the video.
+    await inbox.apply([ev.read({ watermark: T + 12, timestamp: T + 13 })]);
+    expect((await store.messages.get(text.id))?.delivery).toBe('read');
+    expect((await store.messages.get(video.id))?.delivery).toBe('pending');
+    // Meta refuses the video: the agent must see it failed, not read.
+    const failed = await inbox.markFailed(video.id, { code: 'upload_failed', message: 'x', retryable: true });
+    expect(failed.delivery).toBe('failed');
+  });
+
   it('marks an Instagram message read by mid, and delivery mids one by one', async () => {
     const { inbox, store } = setup();
     await inbox.apply([

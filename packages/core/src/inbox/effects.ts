@@ -57,7 +57,13 @@ export function applyEffect(message: Message, effect: Effect, now: number): Mess
       return { ...message, reactions: [...others, reaction], updatedAt: now };
     }
     case 'delivery': {
-      if (message.direction === 'inbound' || !isDeliveryAdvance(message.delivery, effect.state))
+      // A pending message has not gone out: a watermark it falls under was raised by what was sent
+      // before it (the earlier part of a reply), and marking it would hide its failure if Meta refuses it.
+      if (
+        message.direction === 'inbound' ||
+        message.delivery === 'pending' ||
+        !isDeliveryAdvance(message.delivery, effect.state)
+      )
         return message;
       const next: Message = { ...message, delivery: effect.state, updatedAt: now };
       next.deliveredAt = message.deliveredAt ?? effect.at;
