@@ -278,6 +278,18 @@ describe('Inbox: receipts', () => {
     expect((await store.messages.getByMid('PAGE_1', 'e2'))?.delivery).toBe('delivered');
   });
 
+  it('reads the reply of a resolved conversation when its receipt comes after the message that opened the next', async () => {
+    const { inbox, store, latest } = setup();
+    await inbox.apply([ev.message({ mid: 'm1', timestamp: T }), ev.echo({ mid: 'e1', timestamp: T + 10 })]);
+    const first = (await latest())!;
+    await inbox.resolve(first.id);
+    // The customer read the reply, then wrote again; Meta delivered the two out of order.
+    await inbox.apply([ev.message({ mid: 'm2', timestamp: T + 30 })]);
+    await inbox.apply([ev.read({ watermark: T + 10, timestamp: T + 20 })]);
+    expect((await latest())!.id).not.toBe(first.id);
+    expect(await store.messages.getByMid('PAGE_1', 'e1')).toMatchObject({ delivery: 'read', readAt: T + 10 });
+  });
+
   it('applies a watermark that arrived before the echo it covers', async () => {
     const { inbox, store } = setup();
     await inbox.apply([ev.message({ mid: 'm1', timestamp: T })]);

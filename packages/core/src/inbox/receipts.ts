@@ -102,7 +102,7 @@ export async function onReceipt(ctx: Context, e: ReadEvent | DeliveryEvent): Pro
   // Remembered per customer for echoes delivered after the receipt that covers them.
   if (shared) await shared.raise(ctx.channelId, e.customerId!, state, e.watermark);
   else pending.raise(ctx.channelId, e.customerId!, state, e.watermark);
-  const conversation = ownConversation(
+  let conversation = ownConversation(
     ctx,
     await store.conversations.findLatest({
       channelId: ctx.channelId,
@@ -110,9 +110,14 @@ export async function onReceipt(ctx: Context, e: ReadEvent | DeliveryEvent): Pro
       source: 'message',
     }),
   );
-  if (!conversation) return;
-  for (const message of await store.messages.listBehind(conversation.id, e.watermark, state)) {
-    const next = applyEffect(message, { type: 'delivery', state, at: e.watermark }, now());
-    if (next !== message) await putMessage(ctx, next, false);
+  while (conversation) {
+    for (const message of await store.messages.listBehind(conversation.id, e.watermark, state)) {
+      const next = applyEffect(message, { type: 'delivery', state, at: e.watermark }, now());
+      if (next !== message) await putMessage(ctx, next, false);
+    }
+    // Opened after the watermark (a receipt delivered after the customer's next message): what it
+    // covers went out in the conversations before, which the customer sees as the same thread.
+    if (conversation.createdAt <= e.watermark || conversation.continuesFrom === undefined) return;
+    conversation = ownConversation(ctx, await store.conversations.get(conversation.continuesFrom));
   }
 }
