@@ -4,7 +4,7 @@ import type { MessengerEvent } from '../events.js';
 import { createInbox } from '../inbox.js';
 import { memoryStore } from '../memoryStore.js';
 import { testEvents as ev } from '../testing.js';
-import { action, dump, T, toEvents } from './eventScenarios.js';
+import { action, dump, psids, T, toEvents } from './eventScenarios.js';
 
 async function deliver(batches: MessengerEvent[][]) {
   const store = memoryStore();
@@ -51,6 +51,49 @@ describe('Inbox.apply properties', () => {
         },
       ),
       { numRuns: 60 },
+    );
+  }, 60_000);
+
+  it('keeps one open conversation per customer, the latest, whatever the order and the resolutions', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(action, { minLength: 1, maxLength: 30 }),
+        fc.infiniteStream(fc.nat()),
+        async (actions, randomness) => {
+          const rand = randomness[Symbol.iterator]();
+          const r = (n: number) => (rand.next().value as number) % n;
+          // Meta's order, partly shuffled (late deliveries), with agents resolving along the way.
+          const events = toEvents(actions);
+          for (let i = events.length - 1; i > 0; i--) {
+            const j = r(2) ? i : r(i + 1);
+            [events[i], events[j]] = [events[j]!, events[i]!];
+          }
+          const store = memoryStore();
+          const inbox = createInbox({ store, now: () => T + 10_000_000 });
+          const latestOf = (psid: string) =>
+            store.conversations.findLatest({
+              channelId: 'PAGE_1',
+              customerId: `PAGE_1:${psid}`,
+              source: 'message',
+            });
+          for (const event of events) {
+            await inbox.apply([event]);
+            if (r(4) > 0) continue;
+            const latest = await latestOf(psids[r(psids.length)]!);
+            if (latest) await inbox.resolve(latest.id);
+          }
+          for (const psid of psids) {
+            const { items } = await store.conversations.list({
+              customerId: `PAGE_1:${psid}`,
+              source: 'message',
+            });
+            const open = items.filter((c) => c.status === 'open');
+            expect(open.length).toBeLessThanOrEqual(1);
+            if (open[0]) expect((await latestOf(psid))?.id).toBe(open[0].id);
+          }
+        },
+      ),
+      { numRuns: 200 },
     );
   }, 60_000);
 

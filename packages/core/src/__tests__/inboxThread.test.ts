@@ -53,6 +53,21 @@ describe('customer threads', () => {
     expect((await store.conversations.get(first.id))?.continuedIn).toBe(second.id);
   });
 
+  it('a late message older than the resolved conversation opens the one the next messages continue', async () => {
+    const { inbox, store, latest } = setup();
+    await inbox.apply([ev.message({ mid: 'm1', timestamp: T + DAY })]);
+    const first = await latest();
+    await inbox.resolve(first.id);
+    // Written before m1, delivered after the resolution (Meta retried it).
+    await inbox.apply([ev.message({ mid: 'm0', text: 'Are you there?', timestamp: T })]);
+    const second = await latest();
+    expect(second).toMatchObject({ status: 'open', continuesFrom: first.id, unreadCount: 1 });
+    await inbox.apply([ev.message({ mid: 'm2', timestamp: T + 2 * DAY })]);
+    expect((await latest()).id).toBe(second.id);
+    expect((await store.messages.getByMid('PAGE_1', 'm2'))?.conversationId).toBe(second.id);
+    expect((await store.conversations.get(first.id))?.continuedIn).toBe(second.id);
+  });
+
   it('reopening forgets who resolved; an unassigned thread stays unassigned; a bad resolver is refused', async () => {
     const { inbox, latest } = setup();
     await inbox.apply([ev.message({ mid: 'm1', timestamp: T })]);

@@ -30,6 +30,9 @@ export function newConversation(
 ): Conversation {
   const { comment, previous } = options;
   const at = ctx.event.timestamp;
+  // It ranks above the conversation it continues (`findLatest` orders by createdAt), even when a message
+  // delivered late, older than that one, opened it: else the next message would open yet another.
+  const createdAt = previous && at <= previous.createdAt ? previous.createdAt + 1 : at;
   return freezeOwn(
     compact({
       // Derived from the opening event: two processes applying the same event make one conversation.
@@ -46,7 +49,7 @@ export function newConversation(
       lastOutboundAt: null,
       lastMessageAt: at,
       comment,
-      createdAt: at,
+      createdAt,
       updatedAt: ctx.rt.now(),
       resolvedAt: null,
       continuesFrom: previous?.id,
