@@ -14,6 +14,7 @@ import {
 import { z } from 'zod';
 import type { Executor } from './executor.js';
 import { parseRow } from './rows.js';
+import { storableJson } from './sql.js';
 
 // The rows each entity is written as, and the store's bulk methods: one statement per call whatever the
 // number of items, so each text is prepared once per connection. The inbox applies a delivery's events
@@ -152,7 +153,7 @@ function rowsOf<T extends { id: string }>(items: readonly T[], row: (item: T) =>
     byId.delete(values[0] as string);
     byId.set(values[0] as string, values);
   }
-  return JSON.stringify([...byId.values()]);
+  return storableJson(JSON.stringify([...byId.values()]));
 }
 
 interface Row {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { ValidationError } from '@pagedesk/core';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { toStoreError } from './errors.js';
-import { unitLockKey } from './sql.js';
+import { storable, unitLockKey } from './sql.js';
 
 // Where a store's queries run. Inside `atomic(work)` an AsyncLocalStorage holds the unit's client, so
 // every store call `work` makes (however deep) joins the unit's transaction; elsewhere, and from a
@@ -98,7 +98,8 @@ export function createExecutor(pool: Pool, schema: string, statementTimeoutMs = 
     const target = unit?.open ? unit.client : pool;
     if (unit?.open) gather(unit);
     try {
-      return (await target.query<TRow>({ name: statementName(text), text, values })).rows;
+      return (await target.query<TRow>({ name: statementName(text), text, values: values.map(storable) }))
+        .rows;
     } catch (error) {
       throw toStoreError(error, schema);
     }

@@ -1,5 +1,5 @@
-import type { Customer } from '@pagedesk/core';
-import { testEntities } from '@pagedesk/core/testing';
+import { type Customer, createInbox } from '@pagedesk/core';
+import { testEntities, testEvents } from '@pagedesk/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStore } from '../index.js';
 import { dropSchema, freshSchema, testPool } from './database.js';
@@ -92,5 +92,45 @@ describe('bulk writes', () => {
     }
     expect((await store.conversations.get('many_a'))?.lastMessageAt).toBe(at);
     expect((await store.messages.get('many_a'))?.text).toBe(awkward);
+  });
+});
+
+describe('NUL characters', () => {
+  // PostgreSQL keeps no NUL in text or jsonb: without the replacement a customer's message holding one
+  // failed its delivery on every retry (the webhook answered 500 until Meta gave up on the page).
+  const nul = 'a\u0000b';
+  const kept = 'a\ufffdb';
+  // Written out by a person: a backslash, then "u0000". JSON escapes the backslash; it stays as it is.
+  const literal = 'C:\\u0000\\\\u0000';
+
+  it('stores each as U+FFFD, in columns and in the entity, by put and putMany alike', async () => {
+    await store.customers.put(customer({ id: 'nul_single', name: nul }));
+    await store.customers.putMany!([customer({ id: 'nul_many', name: nul })]);
+    await store.conversations.put(conversation({ id: 'nul_single', preview: `${nul} ${literal}` }));
+    await store.messages.putMany!([
+      message({ id: 'nul_many', mid: 'mid.nul', text: `${nul}\u0000${literal}` }),
+    ]);
+    expect((await store.customers.get('nul_single'))?.name).toBe(kept);
+    expect((await store.customers.get('nul_many'))?.name).toBe(kept);
+    const { rows } = await pool.query(`SELECT name FROM "${schema}".customers WHERE id = 'nul_many'`);
+    expect(rows[0].name).toBe(kept);
+    expect((await store.conversations.get('nul_single'))?.preview).toBe(`${kept} ${literal}`);
+    expect((await store.messages.get('nul_many'))?.text).toBe(`${kept}\ufffd${literal}`);
+  });
+
+  it("applies a customer's message that holds one, as every other", async () => {
+    const inbox = createInbox({ store });
+    const errors: unknown[] = [];
+    inbox.on('error', (error) => errors.push(error));
+    await inbox.apply([
+      testEvents.message({ pageId: 'PAGE_NUL', customerId: 'PSID_NUL', mid: 'mid.nul.2', text: nul }),
+    ]);
+    expect(errors).toEqual([]);
+    const conversation = await store.conversations.findLatest({
+      channelId: 'PAGE_NUL',
+      customerId: 'PAGE_NUL:PSID_NUL',
+      source: 'message',
+    });
+    expect(conversation?.preview).toBe(kept);
   });
 });
