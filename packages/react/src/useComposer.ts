@@ -187,6 +187,17 @@ export function useComposer(options: UseComposerOptions): UseComposerResult {
   const [quickReplies, setQuickReplies] = useState<string[]>([]);
   const [chosenMode, setReplyMode] = useState<ReplyMode | null>(null);
   const [problems, setProblems] = useState<string[]>([]);
+  // Files, quick replies, split and reply mode belong to one conversation: a host that reuses the
+  // composer for another must never send the last customer's files or post publicly by mistake.
+  const [stateFor, setStateFor] = useState(conversationId);
+  if (stateFor !== conversationId) {
+    setStateFor(conversationId);
+    setFiles([]);
+    setQuickReplies([]);
+    setSplit(false);
+    setReplyMode(null);
+    setProblems([]);
+  }
 
   const isComment = conversation?.source === 'comment';
   const replyMode = isComment ? effectiveReplyMode(chosenMode, Boolean(window?.privateReply)) : null;

@@ -71,6 +71,48 @@ describe('useComposer', () => {
     );
   });
 
+  it('never carries one conversation’s files or quick replies into the next one', async () => {
+    const { transport, wrapper } = setup();
+    const { result, rerender } = renderHook(({ id }: { id: string }) => useComposer({ conversationId: id }), {
+      wrapper,
+      initialProps: { id: 'conv-2' },
+    });
+    await waitFor(() => expect(result.current.disabled).toBe(false));
+    const invoice = new File(['%PDF'], 'invoice-conv-2.pdf', { type: 'application/pdf' });
+    act(() => result.current.addFiles([invoice]));
+    await waitFor(() => expect(result.current.files.map((f) => f.status)).toEqual(['ready']));
+    act(() => result.current.setQuickReplies(['Yes']));
+
+    // The agent opens another customer's conversation in the same composer and answers.
+    rerender({ id: 'conv-3' });
+    act(() => result.current.setText('Hello'));
+    await waitFor(() => expect(result.current.canSend).toBe(true));
+    act(() => result.current.submit());
+    await waitFor(() => expect(sends(transport)).toHaveLength(1));
+    // Not the first customer's invoice, nor the buttons meant for them.
+    expect(sends(transport)[0]).toEqual({ text: 'Hello', clientId: expect.any(String) });
+    expect(transport.calls.find((c) => c.method === 'sendMessage')?.args[0]).toBe('conv-3');
+  });
+
+  it('never answers the next comment publicly because the last one was', async () => {
+    const transport = createFakeTransport({ now: () => NOW, conversations: 15 });
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <PagedeskProvider transport={transport} queryClient={testClient()} now={() => NOW}>
+        {children}
+      </PagedeskProvider>
+    );
+    const { result, rerender } = renderHook(({ id }: { id: string }) => useComposer({ conversationId: id }), {
+      wrapper,
+      initialProps: { id: 'conv-7' },
+    });
+    await waitFor(() => expect(result.current.replyMode).toBe('private'));
+    act(() => result.current.setReplyMode('public'));
+    rerender({ id: 'conv-14' });
+    await waitFor(() => expect(result.current.conversation?.id).toBe('conv-14'));
+    expect(result.current.isComment).toBe(true);
+    expect(result.current.replyMode).toBe('private');
+  });
+
   it('measures the text against the channel limit and splits it on request', async () => {
     const { transport, wrapper } = setup();
     const page = transport.data.channels[0];
