@@ -142,7 +142,7 @@ interface ConversationRowProps {
   /** The minute clock: a new value re-renders the row so its time and window badge stay current. */
   minute: number;
   measure: (node: HTMLDivElement | null) => void;
-  onPick: (index: number, id: string) => void;
+  onPick: (id: string) => void;
   Item: ComponentType<ConversationItemProps>;
   renderItem: ((props: ConversationItemProps) => ReactNode) | undefined;
 }
@@ -196,7 +196,7 @@ const ConversationRow = memo(function ConversationRow({
       data-active={active || undefined}
       data-unread={conversation.unreadCount > 0 || undefined}
       style={{ transform: `translateY(${start}px)` }}
-      onClick={() => onPick(index, conversation.id)}
+      onClick={() => onPick(conversation.id)}
     >
       <ConversationRowContent
         conversation={conversation}
@@ -270,26 +270,28 @@ function ConversationListDefault(props: ConversationListProps): ReactNode {
   }, [lastIndex, conversations.length, list]);
 
   const selectedIndex = conversations.findIndex((c) => c.id === props.selectedId);
-  const [active, setActive] = useState(-1);
+  // The active row is a conversation, not a position: a live message moving rows must not move it.
+  const [activeId, setActiveId] = useState<string>();
   // Stable across renders so memoised rows are not re-rendered by a new click handler.
   const onSelectRef = useRef(props.onSelect);
   useLayoutEffect(() => {
     onSelectRef.current = props.onSelect;
   });
-  const onPick = useCallback((index: number, id: string) => {
-    setActive(index);
+  const onPick = useCallback((id: string) => {
+    setActiveId(id);
     onSelectRef.current?.(id);
   }, []);
 
-  const activeIndex = active >= 0 && active < conversations.length ? active : Math.max(selectedIndex, 0);
+  const activeAt = conversations.findIndex((c) => c.id === activeId);
+  const activeIndex = activeAt >= 0 ? activeAt : Math.max(selectedIndex, 0);
   const moveTo = useCallback(
     (index: number) => {
       if (conversations.length === 0) return;
       const next = Math.min(conversations.length - 1, Math.max(0, index));
-      setActive(next);
+      setActiveId(conversations[next]?.id);
       virtual.scrollToIndex(next, 'auto');
     },
-    [conversations.length, virtual.scrollToIndex],
+    [conversations, virtual.scrollToIndex],
   );
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const page = Math.max(1, items.length - 2);

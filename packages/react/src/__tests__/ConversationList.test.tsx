@@ -1,5 +1,5 @@
 import { compareConversations, PagedeskError } from '@pagedesk/core';
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { ConversationList } from '../ConversationList.js';
@@ -44,6 +44,29 @@ describe('<ConversationList>', () => {
     const chosen = onSelect.mock.calls[0]?.[0] as string;
     await user.keyboard('{Home}{Enter}');
     expect(onSelect.mock.calls[1]?.[0]).not.toBe(chosen);
+  });
+
+  it('keeps the active row on its conversation when a live message moves another one to the top', async () => {
+    const transport = createFakeTransport({ now: () => NOW, conversations: 20 });
+    const onSelect = vi.fn();
+    renderWith(
+      transport,
+      <ConversationList onSelect={onSelect} renderItem={({ conversation }) => conversation.id} />,
+    );
+    const listbox = await screen.findByRole('listbox');
+    await waitFor(() => expect(within(listbox).getAllByRole('option').length).toBeGreaterThan(3));
+    const user = userEvent.setup();
+    listbox.focus();
+    await user.keyboard('{ArrowDown}{ArrowDown}');
+    const active = () => document.getElementById(listbox.getAttribute('aria-activedescendant') ?? '');
+    const chosen = active()?.textContent;
+    // A customer further down writes just before the agent presses Enter: their row moves to the top.
+    const writer = within(listbox).getAllByRole('option').at(-1)?.textContent ?? '';
+    act(() => void transport.receive(writer, { text: 'Hello?' }));
+    await waitFor(() => expect(within(listbox).getAllByRole('option')[0]?.textContent).toBe(writer));
+    expect(active()?.textContent).toBe(chosen);
+    await user.keyboard('{Enter}');
+    expect(onSelect).toHaveBeenCalledWith(chosen);
   });
 
   it('shows unread and window badges with the channel kind for screen readers', async () => {
