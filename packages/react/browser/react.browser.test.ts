@@ -279,6 +279,25 @@ describe(`@pagedesk/react in Chromium (React ${reactMajor})`, () => {
     await page.close();
   });
 
+  it('keeps keyboard focus in the reply box after sending with the Send button', async () => {
+    const page = await open('view=composer&conversations=4');
+    const box = page.getByRole('textbox', { name: 'Reply', exact: true });
+    await page.waitForFunction(() => !(document.querySelector('textarea') as HTMLTextAreaElement).disabled);
+    await box.fill('Thanks, on its way');
+    const send = page.getByRole('button', { name: 'Send' });
+    await send.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(
+      () => (document.querySelector('textarea') as HTMLTextAreaElement).value === '',
+    );
+    // The next reply is typed straight away, without hunting for the box (it was on <body>).
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+    await page.keyboard.type('Anything else?');
+    expect(await box.inputValue()).toBe('Anything else?');
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  });
+
   it('has no axe violations on the main views, light and dark', async () => {
     const results: Record<string, string[]> = {};
     // conv-1 holds every attachment kind; conv-4 is in the human-agent tier; conv-6 is closed.

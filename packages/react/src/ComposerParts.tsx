@@ -306,7 +306,7 @@ export type ComposerSendProps = Omit<
 /** Sends the reply; disabled until it can be sent. Children replace the icon and label. */
 export function ComposerSend(props: ComposerSendProps): ReactNode {
   const { children, className, ...rest } = props;
-  const { composer } = useComposerContext('Composer.Send');
+  const { composer, inputRef } = useComposerContext('Composer.Send');
   const { messages: t } = usePagedeskContext('Composer.Send');
   return (
     <button
@@ -314,7 +314,12 @@ export function ComposerSend(props: ComposerSendProps): ReactNode {
       className={className ?? 'pd-button pd-button-primary'}
       {...rest}
       disabled={!composer.canSend}
-      onClick={composer.submit}
+      onClick={() => {
+        composer.submit();
+        // The emptied composer disables this button, which drops its focus on <body>: the keyboard
+        // (and a screen reader's place) goes back to the reply box for the next message.
+        inputRef.current?.focus();
+      }}
     >
       {children ?? (
         <>
