@@ -6,7 +6,7 @@ import { usePagedeskContext } from './context.js';
 import { FileIcon, PinIcon } from './Icons.js';
 import { Lightbox, preloadLightbox } from './lazyPanels.js';
 import type { AttachmentProps } from './slots.js';
-import { safeAttachmentUrl } from './urls.js';
+import { safeArchivedUrl, safeAttachmentUrl } from './urls.js';
 
 function formatBytes(size: number, locale: string | undefined): string {
   const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
@@ -54,8 +54,9 @@ export function AttachmentView({ attachment }: AttachmentProps): ReactNode {
   const { messages: t, urlPolicy, locale } = usePagedeskContext('AttachmentView');
   const [open, setOpen] = useState(false);
   const [failed, setFailed] = useState(false);
-  // The host's archived copy outlives Meta's URL; both pass the same URL policy.
-  const archived = safeAttachmentUrl(attachment.archivedUrl, urlPolicy);
+  // The host's archived copy outlives Meta's URL; both pass the same URL policy, and the copy may be a
+  // path on the host's own origin (fileMediaStore's default).
+  const archived = safeArchivedUrl(attachment.archivedUrl, urlPolicy);
   const url = archived ?? safeAttachmentUrl(attachment.url, urlPolicy);
   const label = displayName(attachment.name || attachment.title || t.attachments[attachment.kind]);
   const blocked = url === undefined && (attachment.url ?? attachment.archivedUrl) !== undefined;

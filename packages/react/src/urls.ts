@@ -32,6 +32,17 @@ export function safeAttachmentUrl(value: string | undefined, policy: UrlPolicy =
   return undefined;
 }
 
+// A path on the page's own origin: one slash, then only the characters of a URL (RFC 3986), so
+// nothing a browser reads as another host (a second slash, a backslash, a tab or newline it drops).
+const OWN_PATH = /^\/(?!\/)[\w\-.~%!$&'()*+,;=:@/?#]*$/;
+
+// The host's own copy of a file (`archivedUrl`): what safeAttachmentUrl allows, or a path on the page's
+// origin as `fileMediaStore` returns it (`/pagedesk/media/...`). Only the host's media store writes that
+// field, so a path is trusted here, never in a URL from a customer's message.
+export function safeArchivedUrl(value: string | undefined, policy: UrlPolicy = {}): string | undefined {
+  return OWN_PATH.test(value ?? '') ? value : safeAttachmentUrl(value, policy);
+}
+
 /**
  * Returns the URL when a link in message text may point at it: http(s), mailto or tel. Anything else
  * (`javascript:`, `data:`, `vbscript:`...) is rendered as plain text.

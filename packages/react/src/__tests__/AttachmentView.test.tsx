@@ -1,3 +1,7 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileMediaStore } from '@pagedesk/core/server';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { createFakeTransport } from '../fakeTransport.js';
@@ -67,6 +71,60 @@ describe('<AttachmentView> for archived media', () => {
       'https://media.helpdesk.example/a/photo.jpg',
       'https://scontent.example/live.jpg',
     ]);
+  });
+
+  it('shows a copy that fileMediaStore keeps under the API’s own path, and never a path for Meta’s URL', async () => {
+    // The store's documented set-up (docs/going-live.md): URLs under the inbox API's public path.
+    const media = fileMediaStore(await mkdtemp(join(tmpdir(), 'pd-media-')), {
+      publicPath: '/pagedesk/media',
+    });
+    const archivedUrl = await media.put('page-1/m-1/0.jpg', new Uint8Array([0xff, 0xd8]), 'image/jpeg');
+    const region = await setup([
+      { kind: 'image', name: 'photo.jpg', url: 'https://scontent.example/expired.jpg', archivedUrl },
+      {
+        kind: 'file',
+        name: 'invoice.pdf',
+        url: 'https://scontent.example/i.pdf',
+        archivedUrl: `${archivedUrl}?v=1`,
+      },
+      // Paths that would leave the page's origin, and a relative URL from Meta's side, stay refused.
+      {
+        kind: 'image',
+        name: 'a.jpg',
+        url: 'https://scontent.example/a.jpg',
+        archivedUrl: '//evil.example/a.jpg',
+      },
+      {
+        kind: 'image',
+        name: 'b.jpg',
+        url: 'https://scontent.example/b.jpg',
+        archivedUrl: '/\\evil.example/b.jpg',
+      },
+      {
+        kind: 'image',
+        name: 'c.jpg',
+        url: 'https://scontent.example/c.jpg',
+        archivedUrl: '/\t/evil.example/c.jpg',
+      },
+      {
+        kind: 'image',
+        name: 'd.jpg',
+        url: 'https://scontent.example/d.jpg',
+        archivedUrl: '/media/a b.jpg',
+      },
+      { kind: 'image', name: 'e.jpg', url: '/pagedesk/conversations' },
+    ]);
+    const images = within(region).getAllByRole('img') as HTMLImageElement[];
+    expect(images.map((img) => img.getAttribute('src'))).toEqual([
+      '/pagedesk/media/page-1/m-1/0.jpg',
+      'https://scontent.example/a.jpg',
+      'https://scontent.example/b.jpg',
+      'https://scontent.example/c.jpg',
+      'https://scontent.example/d.jpg',
+    ]);
+    expect(within(region).getByRole('link', { name: 'Download invoice.pdf' }).getAttribute('href')).toBe(
+      '/pagedesk/media/page-1/m-1/0.jpg?v=1',
+    );
   });
 
   it('says "Media expired" when Meta’s URL is gone and there is no copy', async () => {
