@@ -72,8 +72,10 @@ module.exports = [
     name: '@pagedesk/react, whole kit (initial and on-demand chunks, without its peer dependencies)',
     path: '../packages/react/src/index.ts',
     // No target: this gate keeps the lazy parts from growing unseen. 59.1 KB (bench/src/bundles.ts
-    // reports the same figure as "whole kit"); 56.8 KB before the checks became a chunk of their own.
-    limit: '59.2 KB',
+    // reports the same figure as "whole kit"); 56.8 KB before the checks became a chunk of their own;
+    // 59.2 KB with the fixes of 2026-12-07 (files and reply mode per conversation, the active row by
+    // conversation, focus after Send, archived media and profile pictures shown).
+    limit: '59.3 KB',
     gzip: true,
     ignore: ['react', 'react/*', 'react-dom', 'react-dom/*', '@tanstack/react-query'],
     modifyEsbuildConfig: wholeKit,

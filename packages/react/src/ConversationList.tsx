@@ -24,7 +24,7 @@ import type { ConversationFilter } from './queryKeys.js';
 import { DefaultEmptyState, PagedeskRoot, useSlot } from './Root.js';
 import { SurveyScore } from './SurveyParts.js';
 import type { ConversationItemProps } from './slots.js';
-import { safeAttachmentUrl } from './urls.js';
+import { safeArchivedUrl, safeAttachmentUrl } from './urls.js';
 import { useChannels } from './useChannels.js';
 import { useConversations } from './useConversations.js';
 import { useVirtualRows } from './useVirtualRows.js';
@@ -69,8 +69,10 @@ export function DefaultConversationItem({
   const format = useSharedFormat('ConversationItem');
   const now = clock();
   const name = customerName(conversation, t.list.unknownCustomer);
-  // The profile picture Meta gave, when the URL policy allows it; the initial otherwise.
-  const picture = safeAttachmentUrl(conversation.customer.avatarUrl, urlPolicy);
+  // The host's copy of the profile picture (Meta's URL expires), else Meta's when the URL policy allows
+  // it; the initial otherwise.
+  const { archivedAvatarUrl, avatarUrl } = conversation.customer;
+  const picture = safeArchivedUrl(archivedAvatarUrl, urlPolicy) ?? safeAttachmentUrl(avatarUrl, urlPolicy);
   const window = windowForConversation(
     conversation,
     { humanAgent: channel?.settings.humanAgent ?? true },

@@ -55,6 +55,25 @@ describe('window and status', () => {
     expect(screen.getByRole('option', { name: 'Not resolved' })).toBeTruthy();
   });
 
+  it("shows the host's copy of the profile picture over Meta's, which expires", async () => {
+    const transport = createFakeTransport({ now: () => NOW, conversations: 1 });
+    const first = transport.data.conversations[0];
+    if (first)
+      first.customer = {
+        ...first.customer,
+        avatarUrl: 'https://cdn.example.com/ana.jpg',
+        // What fileMediaStore returns: a path on the helpdesk's own origin.
+        archivedAvatarUrl: '/pagedesk/media/page-1/avatars/ana.jpg',
+      };
+    renderWith(transport, <ConversationList />);
+    await screen.findAllByRole('option');
+    await waitFor(() =>
+      expect(document.querySelector('.pd-avatar img')?.getAttribute('src')).toBe(
+        '/pagedesk/media/page-1/avatars/ana.jpg',
+      ),
+    );
+  });
+
   it('shows the profile picture the API has instead of the initial', async () => {
     const transport = createFakeTransport({ now: () => NOW, conversations: 1 });
     const first = transport.data.conversations[0];
