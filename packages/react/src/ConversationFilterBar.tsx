@@ -1,6 +1,6 @@
 'use client';
 
-import { memo, type ReactNode, useEffect, useId, useState } from 'react';
+import { memo, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { usePagedeskContext } from './context.js';
 import { ChannelKindIcon } from './Icons.js';
 import type { ConversationFilter } from './queryKeys.js';
@@ -38,14 +38,26 @@ export const ConversationFilterBar = memo(function ConversationFilterBar({
   const { data: agents } = useAgents();
   const baseId = useId();
   const [search, onSearch] = useState(filter.search ?? '');
+  // What this bar sent that the host has not handed back yet. The host's search coming back as one of
+  // them, even late through a router, is an echo: the box keeps what the agent typed since. Anything
+  // else is the host's own change (cleared, set from a link): the box shows it, or the debounce below
+  // would send the old text back.
+  const hostSearch = filter.search ?? '';
+  const sent = useRef<string[]>([]);
   useEffect(() => {
-    if ((filter.search ?? '') === search) return;
+    const at = sent.current.indexOf(hostSearch);
+    sent.current = at < 0 ? [] : sent.current.slice(at + 1);
+    if (at < 0) onSearch(hostSearch);
+  }, [hostSearch]);
+  useEffect(() => {
+    if (hostSearch === search || sent.current.includes(search)) return;
     const timer = setTimeout(() => {
       const { search: _old, ...rest } = filter;
+      sent.current.push(search);
       onFilter(search ? { ...rest, search } : rest);
     }, 250);
     return () => clearTimeout(timer);
-  }, [filter, search, onFilter]);
+  }, [filter, hostSearch, search, onFilter]);
   const kind = kindOf(filter);
   const setKind = (value: ChannelKind) => {
     const { platform: _p, source: _s, ...rest } = filter;

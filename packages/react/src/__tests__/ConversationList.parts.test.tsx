@@ -10,16 +10,21 @@ import { NOW, renderWith, stubLayout } from './helpers.js';
 stubLayout();
 
 /** A host that puts the filter bar in its own header and wraps the default row. */
-function HostList(props: { changes: ConversationFilter[] }) {
+function HostList(props: { changes: ConversationFilter[]; echoAfterMs?: number }) {
   const [filter, setFilter] = useState<ConversationFilter>({});
   return (
     <div>
       <header className="host-header">
+        <button type="button" onClick={() => setFilter({})}>
+          Clear filters
+        </button>
         <ConversationList.FilterBar
           filter={filter}
           onFilterChange={(next) => {
             props.changes.push(next);
-            setFilter(next);
+            // A host that keeps the filter in its router hands it back a moment later.
+            if (props.echoAfterMs) setTimeout(() => setFilter(next), props.echoAfterMs);
+            else setFilter(next);
           }}
         />
       </header>
@@ -66,5 +71,35 @@ describe('ConversationList parts', () => {
       expect(changes.at(-1)).toEqual({ platform: 'instagram', source: 'message', search: name }),
     );
     expect(changes.filter((c) => c.search !== undefined)).toHaveLength(1);
+  });
+
+  it('follow a search the host clears, and never bring it back', async () => {
+    const transport = createFakeTransport({ now: () => NOW, conversations: 12 });
+    const changes: ConversationFilter[] = [];
+    renderWith(transport, <HostList changes={changes} />);
+    const box = (await screen.findByRole('searchbox', { name: 'Search conversations' })) as HTMLInputElement;
+    const user = userEvent.setup();
+    await user.type(box, 'ana');
+    await waitFor(() => expect(changes.at(-1)).toEqual({ search: 'ana' }));
+    await user.click(screen.getByRole('button', { name: 'Clear filters' }));
+    // Past the debounce: the box shows the host's filter, and the cleared search stays cleared.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(box.value).toBe('');
+    expect(changes.at(-1)).toEqual({ search: 'ana' });
+  });
+
+  it('keep what the agent typed since when the host hands the search back late', async () => {
+    const transport = createFakeTransport({ now: () => NOW, conversations: 12 });
+    const changes: ConversationFilter[] = [];
+    renderWith(transport, <HostList changes={changes} echoAfterMs={300} />);
+    const box = (await screen.findByRole('searchbox', { name: 'Search conversations' })) as HTMLInputElement;
+    const user = userEvent.setup();
+    await user.type(box, 'ana');
+    await waitFor(() => expect(changes.at(-1)).toEqual({ search: 'ana' }));
+    await user.type(box, 'b');
+    // The echo of 'ana' lands after the agent typed on: the box keeps 'anab', which is sent in turn.
+    await waitFor(() => expect(changes.at(-1)).toEqual({ search: 'anab' }));
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(box.value).toBe('anab');
   });
 });
