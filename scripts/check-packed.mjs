@@ -6,6 +6,9 @@
 //    `file:` or other unresolved range fails the check;
 // 2. the tarballs are installed into a fresh npm project with plain `npm install` (the registry npm is
 //    configured with fetches zod, ky, react...);
+//    each package's README install command is also run as written, one after the other, in a project
+//    of its own: the peers it names arrive at their newest release, and `npm ls` must find every peer
+//    range met (an unmet one makes npm refuse every later install in that project: ERESOLVE);
 // 3. scripts/packed/smoke.mjs imports (ESM) and requires (CJS) every entry, verifies a signed webhook
 //    and renders the inbox with react-dom/server; scripts/packed/rsc.mjs loads @pagedesk/react as a React
 //    Server Components bundler would (the `react-server` condition, 'use client' modules as client
@@ -48,6 +51,15 @@ const problems = [];
 const UNRESOLVED = /^(workspace|catalog|link|file|portal|patch|git\+file):|^\.{0,2}\//;
 const DEPENDENCY_FIELDS = ['dependencies', 'peerDependencies', 'optionalDependencies', 'devDependencies'];
 
+// pnpm sets npm_config_* variables for its own scripts; the consumer's npm must not inherit them.
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(
+    ([key]) =>
+      !/^(npm_|pnpm_)/i.test(key) || /^npm_config_(registry|cache|userconfig|update_notifier)$/i.test(key),
+  ),
+);
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
 step('pnpm pack every public package');
 const packages = [];
 for (const dir of readdirSync(join(root, 'packages')).sort()) {
@@ -69,7 +81,7 @@ for (const dir of readdirSync(join(root, 'packages')).sort()) {
   const packed = JSON.parse(
     execFileSync('tar', ['-xzOf', path, 'package/package.json'], { encoding: 'utf8' }),
   );
-  packages.push({ name: manifest.name, version: packed.version, path, packed });
+  packages.push({ name: manifest.name, dir: cwd, version: packed.version, path, packed });
   console.info(`${manifest.name}@${packed.version}: ${tarball}`);
 }
 
@@ -93,6 +105,42 @@ for (const { name, packed } of packages) {
 if (problems.length > 0) fail();
 console.info(`${packages.length} manifests: no workspace:, catalog: or local ranges`);
 
+step("each package's README install command, as a helpdesk engineer runs it");
+{
+  const readmeApp = join(work, 'readme-install');
+  mkdirSync(readmeApp);
+  writeFileSync(
+    join(readmeApp, 'package.json'),
+    `${JSON.stringify({ name: 'pagedesk-readme-install', private: true, type: 'module' }, null, 2)}\n`,
+  );
+  const tarballs = new Map(packages.map((p) => [p.name, p.path]));
+  for (const { name, dir } of packages) {
+    const command = readFileSync(join(dir, 'README.md'), 'utf8').match(/^npm install (.+)$/m);
+    if (!command) {
+      problems.push(`${name}: its README has no \`npm install\` line`);
+      continue;
+    }
+    const args = command[1].trim().split(/\s+/);
+    console.info(`npm install ${args.join(' ')}`);
+    try {
+      execFileSync(
+        npm,
+        ['install', '--no-audit', '--no-fund', ...args.map((arg) => tarballs.get(arg) ?? arg)],
+        { cwd: readmeApp, stdio: 'inherit', env },
+      );
+    } catch {
+      problems.push(`${name}: \`npm install ${args.join(' ')}\` failed (output above)`);
+    }
+  }
+  try {
+    execFileSync(npm, ['ls', '--all'], { cwd: readmeApp, stdio: ['ignore', 'ignore', 'pipe'], env });
+  } catch (error) {
+    problems.push(`npm ls after the README installs: ${String(error.stderr).trim()}`);
+  }
+  if (problems.length > 0) fail();
+  console.info('every README install command succeeds and leaves each peer range met');
+}
+
 step('npm install the tarballs into a fresh project');
 writeFileSync(
   join(app, 'package.json'),
@@ -101,14 +149,6 @@ writeFileSync(
 const devRange = (dependency) => rootManifest.devDependencies[dependency];
 const nextExample = join(root, 'examples', 'nextjs');
 const nextManifest = JSON.parse(readFileSync(join(nextExample, 'package.json'), 'utf8'));
-// pnpm sets npm_config_* variables for its own scripts; the consumer's npm must not inherit them.
-const env = Object.fromEntries(
-  Object.entries(process.env).filter(
-    ([key]) =>
-      !/^(npm_|pnpm_)/i.test(key) || /^npm_config_(registry|cache|userconfig|update_notifier)$/i.test(key),
-  ),
-);
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 execFileSync(
   npm,
   [
