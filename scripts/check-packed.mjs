@@ -7,8 +7,9 @@
 // 2. the tarballs are installed into a fresh npm project with plain `npm install` (the registry npm is
 //    configured with fetches zod, ky, react...);
 //    each package's README install command is also run as written, one after the other, in a project
-//    of its own: the peers it names arrive at their newest release, and `npm ls` must find every peer
-//    range met (an unmet one makes npm refuse every later install in that project: ERESOLVE);
+//    of its own that already tests with vitest 3: the peers it names arrive at their newest release,
+//    an optional peer (vitest, of @pagedesk/core/testing) meets the host's own copy, and `npm ls` must
+//    find every peer range met (an unmet one makes npm refuse every later install there: ERESOLVE);
 // 3. scripts/packed/smoke.mjs imports (ESM) and requires (CJS) every entry, verifies a signed webhook
 //    and renders the inbox with react-dom/server; scripts/packed/rsc.mjs loads @pagedesk/react as a React
 //    Server Components bundler would (the `react-server` condition, 'use client' modules as client
@@ -113,6 +114,13 @@ step("each package's README install command, as a helpdesk engineer runs it");
     join(readmeApp, 'package.json'),
     `${JSON.stringify({ name: 'pagedesk-readme-install', private: true, type: 'module' }, null, 2)}\n`,
   );
+  // A host's own test runner, older than the one this repository tests with: the optional peer of
+  // @pagedesk/core/testing must not keep it from installing the packages it runs in production.
+  execFileSync(npm, ['install', '--no-audit', '--no-fund', '--save-dev', 'vitest@3'], {
+    cwd: readmeApp,
+    stdio: 'inherit',
+    env,
+  });
   const tarballs = new Map(packages.map((p) => [p.name, p.path]));
   for (const { name, dir } of packages) {
     const command = readFileSync(join(dir, 'README.md'), 'utf8').match(/^npm install (.+)$/m);
