@@ -1,6 +1,6 @@
 // @pagedesk/core/testing: helpers for hosts' and adapters' tests: the store contract suite, valid
-// domain objects and events, and Meta's webhook signature. Node only (node:crypto); vitest is an
-// optional peer dependency needed by the `describe*Contract` suites alone.
+// domain objects and events, and Meta's webhook signature. Node only (node:crypto); it imports vitest
+// (an optional peer dependency of the package) for the `describe*Contract` suites, so any use needs it.
 
 export { signSignedRequest, signWebhookBody } from './signing.js';
 export { testEntities } from './testing/entities.js';
