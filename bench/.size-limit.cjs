@@ -62,9 +62,10 @@ module.exports = [
     // as one file: 36.7 KB; 36.2 KB since ValidationError lost its static `fromZod`, which held the zod
     // issue formatting (issues.ts) in every bundle that imports the class. bench/src/bundles.ts judges
     // the target on the split build (the entry chunk plus the chunks it imports statically, each gzipped
-    // on its own: 39.3 KB). 36.4 KB with the fixes of 2026-12-07 (reply mode and files per conversation,
-    // focus after Send, archived media and profile pictures, a search the host clears stays cleared).
-    limit: '36.4 KB',
+    // on its own: 39.3 KB). 36.5 KB with the fixes of 2026-12-07 (reply mode and files per conversation,
+    // focus after Send, archived media and profile pictures, a search the host clears stays cleared, a
+    // new transport drops what the old one fetched).
+    limit: '36.5 KB',
     gzip: true,
     ignore: ['react', 'react/*', 'react-dom', 'react-dom/*', '@tanstack/react-query'],
     modifyEsbuildConfig: initialOnly,
@@ -74,9 +75,8 @@ module.exports = [
     path: '../packages/react/src/index.ts',
     // No target: this gate keeps the lazy parts from growing unseen. 59.1 KB (bench/src/bundles.ts
     // reports the same figure as "whole kit"); 56.8 KB before the checks became a chunk of their own;
-    // 59.2 KB with the fixes of 2026-12-07 (files and reply mode per conversation, the active row by
-    // conversation, focus after Send, archived media and profile pictures shown).
-    limit: '59.3 KB',
+    // 59.4 KB with the fixes of 2026-12-07 (see the initial load's).
+    limit: '59.4 KB',
     gzip: true,
     ignore: ['react', 'react/*', 'react-dom', 'react-dom/*', '@tanstack/react-query'],
     modifyEsbuildConfig: wholeKit,

@@ -3,7 +3,7 @@
 import type { InboxTransport, LiveStatus } from '@pagedesk/core';
 import { ValidationError } from '@pagedesk/core/rules';
 import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, useEffect, useMemo, useState } from 'react';
+import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import {
   createExternalStore,
   createLiveFanout,
@@ -166,6 +166,14 @@ export function PagedeskProvider(props: PagedeskProviderProps): ReactNode {
       props.queryClient ?? new QueryClient({ defaultOptions: { queries: { staleTime: 30_000, retry: 1 } } }),
   );
   const client = props.queryClient ?? ownClient;
+  // A new transport (another principal signed in, without a remount): nothing the old one fetched may
+  // show a moment longer than it takes to fetch afresh, so every query of the kit starts over.
+  const fetchedWith = useRef(props.transport);
+  useEffect(() => {
+    if (fetchedWith.current === props.transport) return;
+    fetchedWith.current = props.transport;
+    void client.resetQueries({ queryKey: pagedeskKeys.all });
+  }, [client, props.transport]);
   const [liveStatus] = useState(() => createExternalStore<LiveStatus>('connecting'));
   const [typing] = useState(() => createExternalStore<ReadonlyMap<string, Typist>>(new Map()));
   const [clockTick] = useState(() => createExternalStore(0));

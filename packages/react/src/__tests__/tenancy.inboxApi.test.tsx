@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Inbox } from '@pagedesk/core';
 import { testEvents } from '@pagedesk/core/testing';
 import { createInboxApi, type InboxApi } from '@pagedesk/node-webhook';
-import { renderHook, screen, waitFor } from '@testing-library/react';
+import { render, renderHook, screen, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -102,6 +102,22 @@ describe('the React kit with two organisations', () => {
     expect(JSON.stringify(globex.result.current)).not.toMatch(forbiddenWords(principals.globexAdmin));
     acme.unmount();
     globex.unmount();
+  });
+
+  it("drops what a principal's transport fetched when the host swaps in another's without a remount", async () => {
+    const queryClient = testClient();
+    const view = (who: Who, transport = transportOf(who)) => (
+      <PagedeskProvider transport={transport} queryClient={queryClient}>
+        <ConversationList />
+      </PagedeskProvider>
+    );
+    const { container, rerender, unmount } = render(view('acmeAgent'));
+    await screen.findByText(`Customer of ${ACME_OPEN}`);
+    // Acme's agent signs out and Globex's admin signs in, in the same page.
+    rerender(view('globexAdmin'));
+    await screen.findByText(`Customer of ${GLOBEX_OPEN}`);
+    expect(container.textContent).not.toMatch(forbiddenWords(principals.globexAdmin));
+    unmount();
   });
 
   it('renders the conversation list and its channel filter with the principal’s pages only', async () => {
