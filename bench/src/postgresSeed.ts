@@ -113,6 +113,9 @@ export async function seedPostgres(store: PostgresStore, url: string, size: Seed
   });
   try {
     await seed(seeder.pool, store.schema, size);
+    // The seed's writes flushed now: the checkpoint its WAL calls for would otherwise run during the
+    // first measurements (the bench's server is a superuser's, which CHECKPOINT needs).
+    await seeder.pool.query('CHECKPOINT');
   } finally {
     await seeder.close();
   }
