@@ -4,8 +4,6 @@ import { PAGE_INBOX_APP_ID } from '../inbox.js';
 import { testEvents as ev } from '../testing.js';
 import { MIN, setup, T } from './inboxSetup.js';
 
-const HOUR = 60 * MIN;
-
 describe('Inbox: the send path and echoes', () => {
   async function withConversation() {
     const ctx = setup();
@@ -185,18 +183,6 @@ describe('Inbox: edits, unsends, reactions', () => {
     expect((await store.messages.getByMid('PAGE_1', 'e1'))?.reactions).toEqual([]);
     expect((await latest())?.lastInboundAt).toBe(T + 200);
     expect((await latest())?.unreadCount).toBe(1);
-  });
-
-  it("counts a reaction to a message of an earlier conversation for the customer's open one", async () => {
-    const { inbox, store, latest } = setup();
-    await inbox.apply([ev.message({ mid: 'm1', timestamp: T }), ev.echo({ mid: 'e1', timestamp: T + 1 })]);
-    const first = (await latest())!;
-    await inbox.resolve(first.id);
-    await inbox.apply([ev.message({ mid: 'm2', timestamp: T + HOUR })]);
-    // A day later the customer reacts to the old reply: Messenger's window is per thread, so it reopens.
-    await inbox.apply([ev.reaction({ mid: 'e1', emoji: '❤️', reaction: 'love', timestamp: T + 30 * HOUR })]);
-    expect((await latest())?.lastInboundAt).toBe(T + 30 * HOUR);
-    expect((await store.conversations.get(first.id))?.lastInboundAt).toBe(T);
   });
 
   it.each(['messenger', 'instagram'] as const)(

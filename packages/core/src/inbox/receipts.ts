@@ -30,7 +30,8 @@ export async function onMessageEffect(
 }
 
 export async function onReaction(ctx: Context, e: ReactionEvent): Promise<void> {
-  await onMessageEffect(
+  const { store } = ctx.rt;
+  const message = await onMessageEffect(
     ctx,
     e.mid,
     compact({
@@ -42,10 +43,12 @@ export async function onReaction(ctx: Context, e: ReactionEvent): Promise<void> 
     }),
   );
   // Reacting refreshes the Messenger window (docs/meta-platform.md); Instagram does not document it, so
-  // there it does not count. The window is the customer's thread's, whichever message they reacted to:
-  // the one of an earlier conversation counts for the newest.
+  // there it does not count.
   if (e.action !== 'react' || e.platform !== 'messenger' || !e.customerId) return;
-  await refreshWindow(ctx, await latestThread(ctx, e.customerId), e.timestamp);
+  const conversation = message
+    ? ownConversation(ctx, await store.conversations.get(message.conversationId))
+    : await latestThread(ctx, e.customerId);
+  await refreshWindow(ctx, conversation, e.timestamp);
 }
 
 /** The customer's newest message conversation on this channel, when it is this organisation's. */
