@@ -22,8 +22,9 @@ for (const dir of readdirSync(join(root, 'packages'))) {
     .map(([subpath]) => subpath);
   for (const [cmd, args] of [
     [bin('publint'), ['--strict', '--pack', 'npm']],
-    // Node 10 resolution is out of scope (every package needs Node >= 20.19); a stylesheet has no types.
-    [bin('attw'), ['--pack', '.', '--profile', 'node16', '--exclude-entrypoints', 'styles.css', ...esmOnly]],
+    // Every resolution, TypeScript's legacy `moduleResolution: "node"` too (common in CommonJS servers on
+    // Node 20: `typesVersions` serves it the subpaths' types); a stylesheet has no types.
+    [bin('attw'), ['--pack', '.', '--exclude-entrypoints', 'styles.css', ...esmOnly]],
   ]) {
     try {
       execFileSync(cmd, args, { cwd, stdio: 'inherit' });
