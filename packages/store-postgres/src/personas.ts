@@ -28,7 +28,7 @@ export function postgresPersonas(query: Query, s: string): PersonaStore {
     },
     async put(persona) {
       const value = parseOrThrow<PersonaRecord>(personaRecordSchema, persona, 'persona');
-      await query(put, [value.channelId, value.agentId, JSON.stringify(value)]);
+      await query(put, [value.channelId, value.agentId, value]);
     },
   };
 }

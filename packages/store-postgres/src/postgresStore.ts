@@ -220,7 +220,6 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     const rows = await query<Row>(text, values);
     return rows.map((row) => parseRow(parse, table, row));
   }
-  const json = (value: unknown) => JSON.stringify(value);
 
   return {
     schema,
@@ -244,7 +243,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       },
       async put(channel) {
         const value = parseOrThrow(channelSchema, channel, 'channel');
-        await query(sql.channelPut, [value.id, organizationKey(value.organizationId), json(value)]);
+        await query(sql.channelPut, [value.id, organizationKey(value.organizationId), value]);
       },
       purge(channelId) {
         parseOrThrow(nonEmpty, channelId, 'purge channelId');
@@ -259,7 +258,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       async put(channelId, credentials) {
         parseOrThrow(nonEmpty, channelId, 'credentials channelId');
         const value = parseOrThrow(credentialsSchema, credentials, 'credentials');
-        await query(sql.credentialsPut, [channelId, json(value)]);
+        await query(sql.credentialsPut, [channelId, value]);
       },
       async delete(channelId) {
         await query(sql.credentialsDelete, [channelId]);
@@ -338,7 +337,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       async add(channelId, mid, effect) {
         requireKey('message effect', { channelId, mid });
         const value = parseOrThrow(messageEffectSchema, effect, 'message effect');
-        await query(sql.waitingAdd, [channelId, mid, json(value)]);
+        await query(sql.waitingAdd, [channelId, mid, value]);
       },
       async take(channelId, mid) {
         requireKey('message effect', { channelId, mid });

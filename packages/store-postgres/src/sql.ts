@@ -35,7 +35,8 @@ export function storable(value: unknown): unknown {
     return value.some((v) => typeof v !== 'string' || v.includes(NUL)) ? value.map(storable) : value;
   if (value === null || typeof value !== 'object' || value instanceof Date || ArrayBuffer.isView(value))
     return value;
-  // An object goes as JSON, what pg would send for it.
+  // An object goes as JSON, what pg would send for it: pass entities as objects, never as JSON text,
+  // which a string's check cannot see into.
   return storableJson(JSON.stringify(value));
 }
 

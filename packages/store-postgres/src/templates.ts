@@ -37,7 +37,7 @@ export function postgresTemplates(query: Query, s: string): TemplateStore {
     },
     async put(template) {
       const value = parseOrThrow<ReplyTemplate>(replyTemplateSchema, template, 'reply template');
-      await query(put, [value.id, value.organizationId ?? '', value.name, JSON.stringify(value)]);
+      await query(put, [value.id, value.organizationId ?? '', value.name, value]);
     },
     async delete(id) {
       requireId(id);

@@ -132,5 +132,15 @@ describe('NUL characters', () => {
       source: 'message',
     });
     expect(conversation?.preview).toBe(kept);
+    // An edit delivered before its message waits in waiting_effects (one row, its own parameter).
+    await inbox.apply([
+      testEvents.edit({ pageId: 'PAGE_NUL', customerId: 'PSID_NUL', mid: 'mid.nul.3', text: nul }),
+    ]);
+    await inbox.apply([
+      testEvents.message({ pageId: 'PAGE_NUL', customerId: 'PSID_NUL', mid: 'mid.nul.3', text: 'before' }),
+    ]);
+    expect(errors).toEqual([]);
+    const edited = await store.messages.getByMid('PAGE_NUL', 'mid.nul.3');
+    expect(edited?.text).toBe(kept);
   });
 });
